@@ -1,0 +1,76 @@
+"""A commitment (tindak lanjut): the follow-up promised on an adopted decision, and its progress."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actor import Actor
+from domain.errors import CommitmentAlreadyCompleted, ProposalNotAdopted
+
+
+class Commitment(Aggregate):
+    """Who will do what by when for an adopted proposal, and how far they got."""
+
+    @event("Made")
+    def __init__(
+        self,
+        id: UUID,
+        proposal_id: UUID,
+        process_id: UUID,
+        owner: str,
+        description: str,
+        due: date,
+        indicators: list[str],
+        actor: Actor,
+    ) -> None:
+        self.proposal_id = proposal_id
+        self.process_id = process_id
+        self.owner = owner
+        self.description = description
+        self.due = due
+        self.indicators = list(indicators)
+        self.percent = 0
+        self.reports = 0
+        self.completed = False
+
+    @classmethod
+    def make(
+        cls,
+        id: UUID,
+        proposal_id: UUID,
+        process_id: UUID,
+        decision_outcome: str | None,
+        owner: str,
+        description: str,
+        due: date,
+        indicators: list[str],
+        actor: Actor,
+    ) -> Commitment:
+        """Makes a commitment, only on a proposal that was adopted."""
+        if decision_outcome != "adopted":
+            raise ProposalNotAdopted("follow-up can only be committed on an adopted proposal", proposal_id=proposal_id)
+        return cls(
+            id=id,
+            proposal_id=proposal_id,
+            process_id=process_id,
+            owner=owner,
+            description=description,
+            due=due,
+            indicators=indicators,
+            actor=actor,
+        )
+
+    def report_progress(self, percent: int, note: str, evidence_url: str | None, actor: Actor) -> None:
+        """Records a progress report; 100 percent completes the commitment."""
+        if self.completed:
+            raise CommitmentAlreadyCompleted("this commitment is already completed", commitment_id=self.id)
+        self._progress_reported(percent=percent, note=note, evidence_url=evidence_url, actor=actor)
+
+    @event("ProgressReported")
+    def _progress_reported(self, percent: int, note: str, evidence_url: str | None, actor: Actor) -> None:
+        self.percent = percent
+        self.reports += 1
+        self.completed = percent >= 100

@@ -1,0 +1,51 @@
+"""A person or organisation taking part in a process.
+
+Name and contact are personal data. The domain only ever holds them sealed
+(ciphertext made by the service with this participant's own key); forgetting
+the participant destroys that key, so the sealed text stays in the log, every
+hash over it still verifies, and nobody can read it again.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actor import Actor
+from domain.errors import ParticipantForgotten
+
+
+class Participant(Aggregate):
+    """A registered participant: a group and gender in the open, name and contact sealed."""
+
+    @event("Registered")
+    def __init__(
+        self,
+        id: UUID,
+        process_id: UUID,
+        group: str,
+        gender: str | None,
+        organisation: str | None,
+        sealed_name: str,
+        sealed_contact: str | None,
+        actor: Actor,
+    ) -> None:
+        self.process_id = process_id
+        self.group = group
+        self.gender = gender
+        self.organisation = organisation
+        self.sealed_name = sealed_name
+        self.sealed_contact = sealed_contact
+        self.forgotten = False
+
+    def forget(self, actor: Actor) -> None:
+        """Records that this participant's personal data was erased (UU 27/2022 PDP)."""
+        if self.forgotten:
+            raise ParticipantForgotten("this participant was already forgotten", participant_id=self.id)
+        self._forgotten(actor=actor)
+
+    @event("Forgotten")
+    def _forgotten(self, actor: Actor) -> None:
+        self.forgotten = True
+        self.organisation = None

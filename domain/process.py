@@ -1,0 +1,156 @@
+"""A participatory process (Musrenbang Desa, Musdes, ...) and the register of who takes part."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actor import Actor
+from domain.errors import NotRegistered, ParticipantForgotten, ProcessClosed
+from domain.rules import DecisionRules
+
+VISIBILITIES = ("public", "restricted")
+GROUPS = (
+    "resident",
+    "women",
+    "youth",
+    "elderly",
+    "disability",
+    "indigenous",
+    "vulnerable",
+    "government",
+    "ngo",
+    "private",
+    "academic",
+    "donor",
+    "other",
+)
+GENDERS = ("female", "male", "undisclosed")
+
+
+class Process(Aggregate):
+    """One participatory process of one community, with its rules and its register of participants."""
+
+    @event("Opened")
+    def __init__(
+        self,
+        id: UUID,
+        title: str,
+        description: str,
+        region_code: str,
+        region_name: str,
+        visibility: str,
+        rules: DecisionRules,
+        actor: Actor,
+    ) -> None:
+        self.title = title
+        self.description = description
+        self.region_code = region_code
+        self.region_name = region_name
+        self.visibility = visibility
+        self.rules = rules
+        self.status = "open"
+        self.opened_by = actor
+        # Keyed by participant id as text so that the state stays JSON for snapshots.
+        self.register: dict[str, dict[str, Any]] = {}
+        self.meeting_ids: list[UUID] = []
+        self.proposal_ids: list[UUID] = []
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the process and its decisions appear in public output."""
+        return self.visibility == "public"
+
+    def ensure_open(self) -> None:
+        """A closed process takes no more steps."""
+        if self.status != "open":
+            raise ProcessClosed("this process is closed and takes no more steps", process_id=self.id)
+
+    def ensure_may_act(self, participant_id: UUID) -> None:
+        """Only a registered, not forgotten participant of this process may take part."""
+        entry = self.register.get(str(participant_id))
+        if entry is None:
+            raise NotRegistered(
+                "this participant is not registered in this process",
+                participant_id=participant_id,
+                process_id=self.id,
+            )
+        if entry["forgotten"]:
+            raise ParticipantForgotten(
+                "this participant's personal data was erased; they can take no more steps",
+                participant_id=participant_id,
+            )
+
+    def ensure_all_registered(self, participant_ids: list[UUID]) -> None:
+        """Every one of these participants may take part in this process."""
+        for participant_id in participant_ids:
+            self.ensure_may_act(participant_id)
+
+    def group_of(self, participant_id: UUID) -> str | None:
+        """The group a registered participant belongs to."""
+        entry = self.register.get(str(participant_id))
+        return entry["group"] if entry else None
+
+    def gender_of(self, participant_id: UUID) -> str | None:
+        """The gender a registered participant gave, if any."""
+        entry = self.register.get(str(participant_id))
+        return entry["gender"] if entry else None
+
+    @property
+    def active_participant_ids(self) -> list[UUID]:
+        """Everyone registered and not forgotten, in order of registration."""
+        return [UUID(key) for key, entry in self.register.items() if not entry["forgotten"]]
+
+    @property
+    def participant_ids(self) -> list[UUID]:
+        """Everyone ever registered, in order of registration."""
+        return [UUID(key) for key in self.register]
+
+    def enrol_participant(self, participant_id: UUID, group: str, gender: str | None, actor: Actor) -> None:
+        """Adds a participant to the register (their personal data lives on the Participant)."""
+        self.ensure_open()
+        self._participant_enrolled(participant_id=participant_id, group=group, gender=gender, actor=actor)
+
+    @event("ParticipantEnrolled")
+    def _participant_enrolled(self, participant_id: UUID, group: str, gender: str | None, actor: Actor) -> None:
+        self.register[str(participant_id)] = {"group": group, "gender": gender, "forgotten": False}
+
+    def note_participant_forgotten(self, participant_id: UUID, actor: Actor) -> None:
+        """Marks a participant whose personal data was erased; they stay counted as their group."""
+        if str(participant_id) not in self.register:
+            raise NotRegistered("this participant is not registered in this process", participant_id=participant_id)
+        self._participant_forgotten(participant_id=participant_id, actor=actor)
+
+    @event("ParticipantForgotten")
+    def _participant_forgotten(self, participant_id: UUID, actor: Actor) -> None:
+        self.register[str(participant_id)]["forgotten"] = True
+
+    def schedule_meeting(self, meeting_id: UUID, actor: Actor) -> None:
+        """Records that a meeting of this process was scheduled."""
+        self.ensure_open()
+        self._meeting_scheduled(meeting_id=meeting_id, actor=actor)
+
+    @event("MeetingScheduled")
+    def _meeting_scheduled(self, meeting_id: UUID, actor: Actor) -> None:
+        self.meeting_ids.append(meeting_id)
+
+    def receive_proposal(self, proposal_id: UUID, submitted_by: UUID, actor: Actor) -> None:
+        """Records that a registered participant submitted a proposal to this process."""
+        self.ensure_open()
+        self.ensure_may_act(submitted_by)
+        self._proposal_received(proposal_id=proposal_id, actor=actor)
+
+    @event("ProposalReceived")
+    def _proposal_received(self, proposal_id: UUID, actor: Actor) -> None:
+        self.proposal_ids.append(proposal_id)
+
+    def close(self, actor: Actor) -> None:
+        """Ends the process; nothing more is recorded in it."""
+        self.ensure_open()
+        self._closed(actor=actor)
+
+    @event("Closed")
+    def _closed(self, actor: Actor) -> None:
+        self.status = "closed"

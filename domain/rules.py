@@ -1,0 +1,67 @@
+"""The decision rules of a process: quorum, vote fallback and threshold.
+
+Fractions, not floats, decide: 2/3 of 9 invited is exactly 6, and a vote of
+5 yes to 5 no is not "more than half".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+#: Permendesa 16/2019: a musyawarah desa decides when two thirds of those invited attend.
+DEFAULT_QUORUM = 2 / 3
+#: More than half of the yes and no ballots.
+DEFAULT_VOTE_THRESHOLD = 0.5
+
+
+def as_fraction(share: float) -> Fraction:
+    """A share such as 0.6666666666666666 as the small fraction it stands for (2/3)."""
+    return Fraction(share).limit_denominator(1000)
+
+
+@dataclass(frozen=True)
+class DecisionRules:
+    """How a process decides; a decision keeps a copy of the rules it was made under."""
+
+    quorum: float = DEFAULT_QUORUM
+    vote_fallback: bool = True
+    vote_threshold: float = DEFAULT_VOTE_THRESHOLD
+    legal_basis: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.quorum <= 1:
+            raise ValueError("quorum must be a share between 0 and 1")
+        if not 0.5 <= self.vote_threshold <= 1:
+            raise ValueError("vote_threshold must be a share between 0.5 and 1")
+
+    def quorum_holds(self, invited: int, present_of_invited: int) -> bool:
+        """Whether enough of those invited attend: at least `quorum` of them."""
+        return present_of_invited >= as_fraction(self.quorum) * invited
+
+    def vote_passes(self, yes: int, no: int) -> bool:
+        """More than half of the yes and no ballots, and at least the threshold of them."""
+        cast = yes + no
+        if cast == 0:
+            return False
+        return yes * 2 > cast and yes >= as_fraction(self.vote_threshold) * cast
+
+    def as_dict(self) -> dict[str, object]:
+        """The rules as plain values, for storage and output."""
+        return {
+            "quorum": self.quorum,
+            "vote_fallback": self.vote_fallback,
+            "vote_threshold": self.vote_threshold,
+            "legal_basis": self.legal_basis,
+        }
+
+    @classmethod
+    def from_dict(cls, fields: dict[str, object]) -> DecisionRules:
+        """The rules back from `as_dict`."""
+        legal_basis = fields.get("legal_basis")
+        return cls(
+            quorum=float(fields.get("quorum", DEFAULT_QUORUM)),  # type: ignore[arg-type]
+            vote_fallback=bool(fields.get("vote_fallback", True)),
+            vote_threshold=float(fields.get("vote_threshold", DEFAULT_VOTE_THRESHOLD)),  # type: ignore[arg-type]
+            legal_basis=str(legal_basis) if legal_basis is not None else None,
+        )

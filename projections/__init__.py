@@ -1,0 +1,1 @@
+"""Read models rebuilt from the event log: decision history, transparency feed, participation."""

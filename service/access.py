@@ -1,0 +1,109 @@
+"""Who may do what: bearer tokens (stored only as hashes), roles and grants to processes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from uuid import UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actor import Actor
+
+ROLES = ("admin", "facilitator", "auditor", "partner")
+_TOKEN_NAMESPACE = UUID("6f1d3c2e-5b7a-4c1e-9a53-3f0d2b8e7a11")
+
+
+def token_digest(secret: str) -> str:
+    """The SHA-256 of a token: all that is ever stored of it."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def token_record_id(digest: str) -> UUID:
+    """Where the token with this digest is stored (derived, so no index is needed)."""
+    return uuid5(_TOKEN_NAMESPACE, digest)
+
+
+def new_token_secret() -> str:
+    """A fresh random bearer token."""
+    return "mfk_" + secrets.token_urlsafe(32)
+
+
+class AccessToken(Aggregate):
+    """An issued bearer token: its digest, role, display name and the processes it may write to."""
+
+    @event("Issued")
+    def __init__(self, id: UUID, account_id: UUID, digest: str, role: str, name: str, processes: list[UUID]) -> None:
+        self.account_id = account_id
+        self.digest = digest
+        self.role = role
+        self.name = name
+        self.processes = list(processes)
+        self.revoked = False
+
+    @classmethod
+    def issue(cls, role: str, name: str, processes: list[UUID]) -> tuple[AccessToken, str]:
+        """A new token record and the secret to hand over once (it is not stored)."""
+        secret = new_token_secret()
+        digest = token_digest(secret)
+        token = cls(
+            id=token_record_id(digest), account_id=uuid4(), digest=digest, role=role, name=name, processes=processes
+        )
+        return token, secret
+
+    def matches(self, secret: str) -> bool:
+        """Constant-time comparison of a presented secret with the stored digest."""
+        return hmac.compare_digest(self.digest, token_digest(secret))
+
+    def grant(self, process_id: UUID) -> None:
+        """Lets this token write to one more process (a facilitator holds the processes it opens)."""
+        if process_id not in self.processes:
+            self._granted(process_id=process_id)
+
+    @event("Granted")
+    def _granted(self, process_id: UUID) -> None:
+        self.processes.append(process_id)
+
+    def principal(self) -> Principal:
+        """The authenticated principal this token stands for."""
+        return Principal(
+            actor=Actor(id=str(self.account_id), role=self.role, name=self.name),
+            token_record_id=self.id,
+            processes=frozenset(self.processes),
+        )
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Whoever makes a request: a token's holder or the anonymous public."""
+
+    actor: Actor
+    token_record_id: UUID | None = None
+    processes: frozenset[UUID] = field(default_factory=frozenset)
+
+    @property
+    def role(self) -> str:
+        """`admin`, `facilitator`, `auditor`, `partner`, or `public` without a token."""
+        return self.actor.role
+
+    @property
+    def is_authenticated(self) -> bool:
+        """Whether a valid token was presented."""
+        return self.token_record_id is not None
+
+    def may_read(self, process_id: UUID, is_public: bool) -> bool:
+        """Admins and auditors read everything; others public processes and those they were given."""
+        return self.role in ("admin", "auditor") or is_public or process_id in self.processes
+
+    def may_write(self, process_id: UUID) -> bool:
+        """Admins write everywhere; facilitators to processes they hold or were given."""
+        return self.role == "admin" or (self.role == "facilitator" and process_id in self.processes)
+
+    def may_see_personal_data(self) -> bool:
+        """Names and contacts are shown to those who run or review processes, never to the public."""
+        return self.role in ("admin", "facilitator", "auditor")
+
+
+ANONYMOUS = Principal(actor=Actor(id="anonymous", role="public", name="publik"))

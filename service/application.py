@@ -1,0 +1,661 @@
+"""Mufakat, the application: every use case of the deliberation ledger.
+
+Use cases take and return ids and primitives. Each command loads what it
+needs, lets the domain decide, and saves every changed aggregate (and the
+idempotency record, when a key was sent) in one transaction. A concurrent
+writer makes the save fail on a version; without `If-Match` the command then
+runs again on the fresh state, so concurrent writers never lose each other's
+events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application, EventSourcedLog
+from eventsourcing.domain import Aggregate, DomainEvent
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from domain.actor import Actor
+from domain.commitment import Commitment
+from domain.meeting import Meeting
+from domain.participant import Participant
+from domain.process import Process
+from domain.proposal import Proposal
+from domain.rules import DecisionRules
+from service.access import AccessToken, Principal, token_digest, token_record_id
+from service.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
+from service.idempotency import IdempotencyKey, IdempotencyRecord
+from service.personal_data import PersonalDataVault
+from service.storage import SideTables, database_url_from_environment, persistence_settings
+from service.transcodings import register_domain_transcodings
+
+TAggregate = TypeVar("TAggregate", bound=Aggregate)
+_PROCESS_DIRECTORY_ID = UUID("5c0f3f6a-1f43-4d7e-a5a0-6a2b1c9d8e01")
+_ATTEMPTS = 20
+
+
+class ProcessListed(DomainEvent):
+    """An entry of the directory of processes, written with the process it lists."""
+
+    process_id: UUID
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a command did: which resource it wrote, at which version, and the part it created."""
+
+    kind: str
+    id: UUID
+    version: int
+    part_id: UUID | None = None
+    created: bool = False
+    replayed: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The receipt as primitives, as the idempotency record keeps it."""
+        fields = asdict(self)
+        fields["id"] = str(self.id)
+        fields["part_id"] = str(self.part_id) if self.part_id else None
+        return fields
+
+    @classmethod
+    def from_dict(cls, fields: dict[str, Any]) -> Receipt:
+        """The receipt back from `as_dict`, marked as a replay."""
+        return cls(
+            kind=fields["kind"],
+            id=UUID(fields["id"]),
+            version=fields["version"],
+            part_id=UUID(fields["part_id"]) if fields.get("part_id") else None,
+            created=fields.get("created", False),
+            replayed=True,
+        )
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who asks, which version they expect (`If-Match`) and their Idempotency-Key."""
+
+    principal: Principal
+    expected_version: int | None = None
+    idempotency: IdempotencyKey | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """The actor every event of the command records."""
+        return self.principal.actor
+
+
+Change = Callable[[], tuple[Receipt, Sequence[Aggregate | DomainEvent]]]
+
+
+class Mufakat(Application[UUID]):
+    """The ledger of how communities decide."""
+
+    name = "Mufakat"
+    env = {"AGGREGATE_CACHE_MAXSIZE": "2000", "DEEPCOPY_FROM_AGGREGATE_CACHE": "y"}
+    snapshotting_intervals = {Proposal: 100, Process: 100, Meeting: 100}
+
+    def __init__(self, env: dict[str, str] | None = None, clock: Callable[[], datetime] | None = None) -> None:
+        settings = persistence_settings(database_url_from_environment())
+        settings.update(env or {})
+        super().__init__(settings)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.side_tables = SideTables(self.recorder)
+        self.vault = PersonalDataVault(self.side_tables)
+        self.process_directory = EventSourcedLog(self.events, _PROCESS_DIRECTORY_ID, ProcessListed)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """The library's transcodings plus the domain's value types."""
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder)
+
+    # --- the command loop ------------------------------------------------------
+
+    def _execute(self, context: CommandContext, change: Change) -> Receipt:
+        """Runs a change once, or again on fresh state after a concurrent write; saves it atomically."""
+        for _ in range(_ATTEMPTS):
+            if context.idempotency is not None:
+                earlier = self._earlier_answer(context.idempotency)
+                if earlier is not None:
+                    return earlier
+            receipt, changed = change()
+            to_save = list(changed)
+            if context.idempotency is not None:
+                to_save.append(
+                    IdempotencyRecord(
+                        id=context.idempotency.record_id,
+                        fingerprint=context.idempotency.fingerprint,
+                        receipt=receipt.as_dict(),
+                    )
+                )
+            try:
+                self.save(*to_save)
+            except IntegrityError:
+                # Someone else wrote first: run again on the fresh state (a stale If-Match
+                # then fails in `_ensure_expected`, a duplicate key finds its record).
+                continue
+            return receipt
+        raise TooMuchContention("too many concurrent writes to this resource; try again")
+
+    def _earlier_answer(self, key: IdempotencyKey) -> Receipt | None:
+        try:
+            record = self._get(IdempotencyRecord, key.record_id, "idempotency record")
+        except NotFound:
+            return None
+        if record.fingerprint != key.fingerprint:
+            raise IdempotencyKeyReused("this Idempotency-Key was already used for a different request")
+        return Receipt.from_dict(record.receipt)
+
+    def _get(self, cls: type[TAggregate], aggregate_id: UUID, kind: str, version: int | None = None) -> TAggregate:
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFound(kind, aggregate_id) from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(kind, aggregate_id)
+        return aggregate
+
+    @staticmethod
+    def _ensure_expected(aggregate: Aggregate, context: CommandContext) -> None:
+        if context.expected_version is not None and aggregate.version != context.expected_version:
+            raise VersionMismatch(context.expected_version, aggregate.version)
+
+    def _writable_process(self, process_id: UUID, context: CommandContext) -> Process:
+        """The process, if the caller may write to it (restricted and unreadable: not found)."""
+        process = self.readable_process(process_id, context.principal)
+        if not context.principal.may_write(process.id):
+            raise Forbidden("this token may not write to this process")
+        return process
+
+    # --- reads -----------------------------------------------------------------
+
+    def readable_process(self, process_id: UUID, principal: Principal, version: int | None = None) -> Process:
+        """The process, if the caller may read it; a restricted process is not found to others."""
+        process = self._get(Process, process_id, "process", version)
+        if not principal.may_read(process.id, process.is_public):
+            raise NotFound("process", process_id)
+        return process
+
+    def readable(
+        self, cls: type[TAggregate], aggregate_id: UUID, principal: Principal, version: int | None = None
+    ) -> TAggregate:
+        """A meeting, proposal, participant or commitment, if the caller may read its process."""
+        kind = cls.__name__.lower()
+        aggregate = self._get(cls, aggregate_id, kind, version)
+        process_id: UUID = getattr(aggregate, "process_id")
+        try:
+            self.readable_process(process_id, principal)
+        except NotFound:
+            raise NotFound(kind, aggregate_id) from None
+        return aggregate
+
+    def list_processes(self, principal: Principal, after: int | None, limit: int) -> tuple[list[Process], int | None]:
+        """The processes the caller may read, in order of opening, and the cursor of the next page."""
+        found: list[Process] = []
+        position = after
+        while len(found) < limit:
+            entries = list(self.process_directory.get(gt=position, limit=limit))
+            if not entries:
+                return found, None
+            for entry in entries:
+                position = entry.originator_version
+                process = self._get(Process, entry.process_id, "process")
+                if principal.may_read(process.id, process.is_public):
+                    found.append(process)
+                    if len(found) == limit:
+                        break
+        return found, position
+
+    def participants_of(self, process: Process) -> list[Participant]:
+        """Everyone registered in a process, in order of registration."""
+        return [self._get(Participant, pid, "participant") for pid in process.participant_ids]
+
+    def personal_data(self, participant: Participant) -> dict[str, str | None]:
+        """A participant's name and contact, opened with their key (placeholders once forgotten)."""
+        return {
+            "name": self.vault.open(participant.id, participant.sealed_name),
+            "contact": self.vault.open(participant.id, participant.sealed_contact),
+        }
+
+    # --- tokens ----------------------------------------------------------------
+
+    def authenticate(self, secret: str) -> Principal | None:
+        """The principal a bearer token stands for, or None for an unknown or revoked token."""
+        try:
+            token: Aggregate = self.repository.get(token_record_id(token_digest(secret)))
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(token, AccessToken) or token.revoked or not token.matches(secret):
+            return None
+        return token.principal()
+
+    def issue_token(self, role: str, name: str, processes: Sequence[UUID]) -> tuple[AccessToken, str]:
+        """Issues a token and returns it with the secret, which is shown once and never stored."""
+        token, secret = AccessToken.issue(role=role, name=name, processes=list(processes))
+        self.save(token)
+        return token, secret
+
+    # --- processes and participants ---------------------------------------------
+
+    def open_process(
+        self,
+        context: CommandContext,
+        title: str,
+        description: str,
+        region_code: str,
+        region_name: str,
+        visibility: str,
+        rules: DecisionRules,
+    ) -> Receipt:
+        """Opens a process; a facilitator who opens it holds it from then on."""
+        if context.principal.role not in ("admin", "facilitator"):
+            raise Forbidden("only facilitators and admins open processes")
+        process_id = uuid4()
+
+        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+            process = Process(
+                id=process_id,
+                title=title,
+                description=description,
+                region_code=region_code,
+                region_name=region_name,
+                visibility=visibility,
+                rules=rules,
+                actor=context.actor,
+            )
+            listed = self.process_directory.trigger_event(process_id=process_id)
+            changed: list[Aggregate | DomainEvent] = [process, listed]
+            if context.principal.role == "facilitator" and context.principal.token_record_id:
+                token = self._get(AccessToken, context.principal.token_record_id, "token")
+                token.grant(process_id)
+                changed.append(token)
+            return Receipt("process", process_id, process.version, created=True), changed
+
+        return self._execute(context, change)
+
+    def close_process(self, context: CommandContext, process_id: UUID) -> Receipt:
+        """Closes a process: nothing more is recorded in it."""
+
+        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+            process = self._writable_process(process_id, context)
+            self._ensure_expected(process, context)
+            process.close(context.actor)
+            return Receipt("process", process_id, process.version), [process]
+
+        return self._execute(context, change)
+
+    def register_participant(
+        self,
+        context: CommandContext,
+        process_id: UUID,
+        name: str,
+        group: str,
+        gender: str | None,
+        organisation: str | None,
+        contact: str | None,
+    ) -> Receipt:
+        """Registers a participant; their name and contact are sealed with a key of their own."""
+        participant_id = uuid4()
+        key_made = False
+
+        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+            nonlocal key_made
+            process = self._writable_process(process_id, context)
+            self._ensure_expected(process, context)
+            process.enrol_participant(participant_id, group, gender, context.actor)
+            if not key_made:
+                self.vault.create_key(participant_id)
+                key_made = True
+            participant = Participant(
+                id=participant_id,
+                process_id=process_id,
+                group=group,
+                gender=gender,
+                organisation=organisation,
+                sealed_name=self.vault.seal(participant_id, name) or "",
+                sealed_contact=self.vault.seal(participant_id, contact),
+                actor=context.actor,
+            )
+            return Receipt("participant", participant_id, participant.version, created=True), [process, participant]
+
+        return self._execute(context, change)
+
+    def forget_participant(self, context: CommandContext, participant_id: UUID) -> Receipt:
+        """Erases a participant's personal data: destroys their key, keeps their record as their group."""
+        if context.principal.role != "admin":
+            raise Forbidden("only admins forget participants")
+
+        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+            participant = self._get(Participant, participant_id, "participant")
+            self._ensure_expected(participant, context)
+            process = self._get(Process, participant.process_id, "process")
+            participant.forget(context.actor)
+            process.note_participant_forgotten(participant_id, context.actor)
+            return Receipt("participant", participant_id, participant.version), [participant, process]
+
+        receipt = self._execute(context, change)
+        # The key goes after the event is durable: a crash in between leaves a forgotten
+        # participant whose key a retry (or `mufakat forget`) still destroys.
+        self.vault.forget(participant_id)
+        return receipt
+
+    # --- meetings ----------------------------------------------------------------
+
+    def schedule_meeting(
+        self,
+        context: CommandContext,
+        process_id: UUID,
+        title: str,
+        scheduled_for: datetime,
+        location: str | None,
+        invited: list[UUID] | None,
+    ) -> Receipt:
+        """Schedules a meeting; those invited must be registered in the process."""
+        meeting_id = uuid4()
+
+        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+            process = self._writable_process(process_id, context)
+            self._ensure_expected(process, context)
+            if invited is not None:
+                process.ensure_all_registered(invited)
+            process.schedule_meeting(meeting_id, context.actor)
+            meeting = Meeting(
+                id=meeting_id,
+                process_id=process_id,
+                title=title,
+                scheduled_for=scheduled_for,
+                location=location,
+                invited=invited,
+                actor=context.actor,
+            )
+            return Receipt("meeting", meeting_id, meeting.version, created=True), [process, meeting]
+
+        return self._execute(context, change)
+
+    def _meeting_change(
+        self, context: CommandContext, meeting_id: UUID, step: Callable[[Meeting, Process], None]
+    ) -> Receipt:
+        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+            meeting = self.readable(Meeting, meeting_id, context.principal)
+            process = self._writable_process(meeting.process_id, context)
+            process.ensure_open()
+            self._ensure_expected(meeting, context)
+            step(meeting, process)
+            return Receipt("meeting", meeting_id, meeting.version), [meeting]
+
+        return self._execute(context, change)
+
+    def open_meeting(self, context: CommandContext, meeting_id: UUID, attendees: list[UUID]) -> Receipt:
+        """Opens a meeting with its attendance list (daftar hadir)."""
+
+        def step(meeting: Meeting, process: Process) -> None:
+            process.ensure_all_registered(attendees)
+            meeting.open(attendees, process.active_participant_ids, context.actor)
+
+        return self._meeting_change(context, meeting_id, step)
+
+    def record_attendance(self, context: CommandContext, meeting_id: UUID, attendees: list[UUID]) -> Receipt:
+        """Adds latecomers to an open meeting's attendance list."""
+
+        def step(meeting: Meeting, process: Process) -> None:
+            process.ensure_all_registered(attendees)
+            meeting.record_attendance(attendees, context.actor)
+
+        return self._meeting_change(context, meeting_id, step)
+
+    def close_meeting(self, context: CommandContext, meeting_id: UUID, minutes: str | None) -> Receipt:
+        """Closes a meeting with its minutes."""
+        return self._meeting_change(context, meeting_id, lambda meeting, _: meeting.close(minutes, context.actor))
+
+    # --- proposals ---------------------------------------------------------------
+
+    def submit_proposal(
+        self,
+        context: CommandContext,
+        process_id: UUID,
+        title: str,
+        body: str,
+        submitted_by: UUID,
+        meeting_id: UUID | None,
+    ) -> Receipt:
+        """Submits a proposal by a registered participant, optionally at a meeting of the process."""
+        proposal_id = uuid4()
+
+        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+            process = self._writable_process(process_id, context)
+            self._ensure_expected(process, context)
+            if meeting_id is not None:
+                meeting = self._get(Meeting, meeting_id, "meeting")
+                if meeting.process_id != process_id:
+                    raise NotFound("meeting", meeting_id)
+            process.receive_proposal(proposal_id, submitted_by, context.actor)
+            proposal = Proposal(
+                id=proposal_id,
+                process_id=process_id,
+                title=title,
+                body=body,
+                submitted_by=submitted_by,
+                meeting_id=meeting_id,
+                actor=context.actor,
+            )
+            return Receipt("proposal", proposal_id, proposal.version, created=True), [process, proposal]
+
+        return self._execute(context, change)
+
+    def _proposal_change(
+        self,
+        context: CommandContext,
+        proposal_id: UUID,
+        step: Callable[[Proposal, Process], UUID | None],
+        created: bool = False,
+    ) -> Receipt:
+        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+            proposal = self.readable(Proposal, proposal_id, context.principal)
+            process = self._writable_process(proposal.process_id, context)
+            process.ensure_open()
+            self._ensure_expected(proposal, context)
+            part_id = step(proposal, process)
+            return Receipt("proposal", proposal_id, proposal.version, part_id=part_id, created=created), [proposal]
+
+        return self._execute(context, change)
+
+    def _meeting_of_process(self, meeting_id: UUID, process: Process) -> Meeting:
+        meeting = self._get(Meeting, meeting_id, "meeting")
+        if meeting.process_id != process.id:
+            raise NotFound("meeting", meeting_id)
+        return meeting
+
+    def contribute(
+        self, context: CommandContext, proposal_id: UUID, participant_id: UUID, kind: str, text: str
+    ) -> Receipt:
+        """Records a contribution (support, concern, question, information) to the deliberation."""
+
+        def step(proposal: Proposal, process: Process) -> None:
+            process.ensure_may_act(participant_id)
+            proposal.contribute(participant_id, kind, text, context.actor)
+
+        return self._proposal_change(context, proposal_id, step)
+
+    def amend(self, context: CommandContext, proposal_id: UUID, body: str, reason: str, proposed_by: UUID) -> Receipt:
+        """Records a new version of the proposal's text, with the reason for it."""
+
+        def step(proposal: Proposal, process: Process) -> None:
+            process.ensure_may_act(proposed_by)
+            proposal.amend(body, reason, proposed_by, context.actor)
+
+        return self._proposal_change(context, proposal_id, step)
+
+    def raise_objection(
+        self, context: CommandContext, proposal_id: UUID, raised_by: UUID, grounds: str, blocking: bool
+    ) -> Receipt:
+        """Records an objection by a registered participant."""
+        objection_id = uuid4()
+
+        def step(proposal: Proposal, process: Process) -> UUID:
+            process.ensure_may_act(raised_by)
+            proposal.raise_objection(objection_id, raised_by, grounds, blocking, context.actor)
+            return objection_id
+
+        return self._proposal_change(context, proposal_id, step, created=True)
+
+    def resolve_objection(
+        self, context: CommandContext, proposal_id: UUID, objection_id: UUID, outcome: str, note: str
+    ) -> Receipt:
+        """Ends an objection as addressed, withdrawn or overruled."""
+
+        def step(proposal: Proposal, process: Process) -> UUID:
+            proposal.resolve_objection(objection_id, outcome, note, process.rules, context.actor)
+            return objection_id
+
+        return self._proposal_change(context, proposal_id, step)
+
+    def open_consensus_check(self, context: CommandContext, proposal_id: UUID, meeting_id: UUID) -> Receipt:
+        """Opens a consensus check at an open meeting of the process."""
+        check_id = uuid4()
+
+        def step(proposal: Proposal, process: Process) -> UUID:
+            meeting = self._meeting_of_process(meeting_id, process)
+            proposal.ensure_undecided()
+            meeting.ensure_open()
+            proposal.open_consensus_check(
+                check_id, meeting_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
+            )
+            return check_id
+
+        return self._proposal_change(context, proposal_id, step, created=True)
+
+    def take_stance(
+        self,
+        context: CommandContext,
+        proposal_id: UUID,
+        check_id: UUID,
+        participant_id: UUID,
+        stance: str,
+        reason: str | None,
+    ) -> Receipt:
+        """Records the stance of a participant who attends the check's meeting."""
+
+        def step(proposal: Proposal, process: Process) -> UUID:
+            check = proposal.check(check_id)
+            proposal.ensure_undecided()
+            process.ensure_may_act(participant_id)
+            self._get(Meeting, UUID(check.meeting_id), "meeting").ensure_attending(participant_id)
+            proposal.take_stance(check_id, participant_id, stance, reason, context.actor)
+            return check_id
+
+        return self._proposal_change(context, proposal_id, step)
+
+    def close_consensus_check(self, context: CommandContext, proposal_id: UUID, check_id: UUID) -> Receipt:
+        """Closes a consensus check with its result and tally."""
+
+        def step(proposal: Proposal, process: Process) -> UUID:
+            meeting = self._get(Meeting, UUID(proposal.check(check_id).meeting_id), "meeting")
+            proposal.close_consensus_check(
+                check_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
+            )
+            return check_id
+
+        return self._proposal_change(context, proposal_id, step)
+
+    def open_vote(self, context: CommandContext, proposal_id: UUID, meeting_id: UUID) -> Receipt:
+        """Opens a vote (fallback when consensus fails, where the rules allow it)."""
+        vote_id = uuid4()
+
+        def step(proposal: Proposal, process: Process) -> UUID:
+            meeting = self._meeting_of_process(meeting_id, process)
+            proposal.ensure_undecided()
+            meeting.ensure_open()
+            proposal.open_vote(
+                vote_id, meeting_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
+            )
+            return vote_id
+
+        return self._proposal_change(context, proposal_id, step, created=True)
+
+    def cast_ballot(
+        self, context: CommandContext, proposal_id: UUID, vote_id: UUID, participant_id: UUID, choice: str
+    ) -> Receipt:
+        """Records the one ballot of a participant who attends the vote's meeting."""
+
+        def step(proposal: Proposal, process: Process) -> UUID:
+            vote = proposal.vote(vote_id)
+            proposal.ensure_undecided()
+            process.ensure_may_act(participant_id)
+            self._get(Meeting, UUID(vote.meeting_id), "meeting").ensure_attending(participant_id)
+            proposal.cast_ballot(vote_id, participant_id, choice, context.actor)
+            return vote_id
+
+        return self._proposal_change(context, proposal_id, step)
+
+    def close_vote(self, context: CommandContext, proposal_id: UUID, vote_id: UUID) -> Receipt:
+        """Closes a vote with its tally against the threshold."""
+
+        def step(proposal: Proposal, process: Process) -> UUID:
+            meeting = self._get(Meeting, UUID(proposal.vote(vote_id).meeting_id), "meeting")
+            proposal.close_vote(
+                vote_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
+            )
+            return vote_id
+
+        return self._proposal_change(context, proposal_id, step)
+
+    def decide(self, context: CommandContext, proposal_id: UUID, outcome: str, method: str, rationale: str) -> Receipt:
+        """Records the decision, keeping a copy of the rules it was made under."""
+
+        def step(proposal: Proposal, process: Process) -> None:
+            proposal.decide(outcome, method, rationale, process.rules, self.clock(), context.actor)
+
+        return self._proposal_change(context, proposal_id, step)
+
+    # --- commitments -------------------------------------------------------------
+
+    def make_commitment(
+        self,
+        context: CommandContext,
+        proposal_id: UUID,
+        owner: str,
+        description: str,
+        due: date,
+        indicators: list[str],
+    ) -> Receipt:
+        """Records the follow-up promised on an adopted proposal."""
+        commitment_id = uuid4()
+
+        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+            proposal = self.readable(Proposal, proposal_id, context.principal)
+            process = self._writable_process(proposal.process_id, context)
+            process.ensure_open()
+            commitment = Commitment.make(
+                id=commitment_id,
+                proposal_id=proposal_id,
+                process_id=proposal.process_id,
+                decision_outcome=proposal.decision.outcome if proposal.decision else None,
+                owner=owner,
+                description=description,
+                due=due,
+                indicators=indicators,
+                actor=context.actor,
+            )
+            return Receipt("commitment", commitment_id, commitment.version, created=True), [commitment]
+
+        return self._execute(context, change)
+
+    def report_progress(
+        self, context: CommandContext, commitment_id: UUID, percent: int, note: str, evidence_url: str | None
+    ) -> Receipt:
+        """Records a progress report on a commitment (100 percent completes it)."""
+
+        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+            commitment = self.readable(Commitment, commitment_id, context.principal)
+            process = self._writable_process(commitment.process_id, context)
+            process.ensure_open()
+            self._ensure_expected(commitment, context)
+            commitment.report_progress(percent, note, evidence_url, context.actor)
+            return Receipt("commitment", commitment_id, commitment.version), [commitment]
+
+        return self._execute(context, change)

@@ -1,0 +1,48 @@
+"""Idempotency-Key: a retried write is answered again, never recorded twice.
+
+The record is an aggregate whose id is derived from the caller and the key; it
+is saved in the same transaction as the events the command produced, so a
+crash can never separate them and a concurrent duplicate fails on the
+record's version, then finds the record and answers from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+_IDEMPOTENCY_NAMESPACE = UUID("0b8f0c4e-2d67-4f0a-8d3a-9c41e5b6d7f2")
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """The key a caller sent, bound to who sent it and what they asked."""
+
+    caller: str
+    key: str
+    fingerprint: str
+
+    @property
+    def record_id(self) -> UUID:
+        """Where the record of this key is stored."""
+        return uuid5(_IDEMPOTENCY_NAMESPACE, f"{self.caller}\n{self.key}")
+
+    @classmethod
+    def for_request(cls, caller: str, key: str, method: str, path: str, body: Any) -> IdempotencyKey:
+        """The key of one request: the same key with another body or path has another fingerprint."""
+        canonical = json.dumps([method, path, body], sort_keys=True, separators=(",", ":"), default=str)
+        return cls(caller=caller, key=key, fingerprint=hashlib.sha256(canonical.encode("utf-8")).hexdigest())
+
+
+class IdempotencyRecord(Aggregate):
+    """The first answer to a request sent with an Idempotency-Key."""
+
+    @event("Recorded")
+    def __init__(self, id: UUID, fingerprint: str, receipt: dict[str, Any]) -> None:
+        self.fingerprint = fingerprint
+        self.receipt = dict(receipt)

@@ -1,0 +1,148 @@
+"""Where the ledger is stored: one setting, `MUFAKAT_DATABASE_URL`, picks SQLite or PostgreSQL.
+
+SQLite is the embedded default (a file in WAL mode with `synchronous=FULL`,
+so an acknowledged write survives a power cut). PostgreSQL goes through
+eventsourcing's own persistence module. Both also hold Mufakat's side tables
+(participant keys, read models), reached through `SideTables` in the same
+database so that a backup of the database is a backup of everything.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteFactory
+
+DEFAULT_DATABASE_URL = "sqlite:///mufakat.db"
+
+
+class UnsupportedDatabaseUrl(ValueError):
+    """`MUFAKAT_DATABASE_URL` names a database Mufakat cannot use."""
+
+
+def database_url_from_environment() -> str:
+    """The configured database URL, or the embedded default in the working directory."""
+    return os.environ.get("MUFAKAT_DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def persistence_settings(database_url: str) -> dict[str, str]:
+    """The eventsourcing environment that stores the ledger where `database_url` says."""
+    parts = urlsplit(database_url)
+    if parts.scheme == "sqlite":
+        # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy spells them.
+        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        if not path:
+            raise UnsupportedDatabaseUrl("a sqlite URL needs a file path: sqlite:///mufakat.db")
+        return {
+            "PERSISTENCE_MODULE": f"{__name__}:DurableSQLiteFactory",
+            "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": os.environ.get("MUFAKAT_SQLITE_LOCK_TIMEOUT", "30"),
+        }
+    if parts.scheme in ("postgresql", "postgres"):
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "mufakat",
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": os.environ.get("MUFAKAT_POSTGRES_CONNECT_TIMEOUT", "5"),
+            "POSTGRES_POOL_SIZE": os.environ.get("MUFAKAT_POSTGRES_POOL_SIZE", "5"),
+            "POSTGRES_MAX_OVERFLOW": os.environ.get("MUFAKAT_POSTGRES_MAX_OVERFLOW", "5"),
+            "POSTGRES_LOCK_TIMEOUT": "5",
+            "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
+            "POSTGRES_PRE_PING": "y",
+        }
+    raise UnsupportedDatabaseUrl(
+        f"MUFAKAT_DATABASE_URL must start with sqlite:/// or postgresql://, not {parts.scheme!r}"
+    )
+
+
+class DurableSQLiteConnectionPool(SQLiteConnectionPool):
+    """SQLite connections that fsync every commit (`synchronous=FULL`) and enforce foreign keys."""
+
+    def _create_connection(self) -> SQLiteConnection:
+        connection = super()._create_connection()
+        connection._sqlite_conn.execute("PRAGMA synchronous=FULL")
+        return connection
+
+
+class DurableSQLiteFactory(SQLiteFactory):
+    """eventsourcing's SQLite persistence, made durable: WAL with `synchronous=FULL`."""
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        old_pool = self.datastore.pool
+        self.datastore.pool = DurableSQLiteConnectionPool(db_name=old_pool.db_name, lock_timeout=old_pool.lock_timeout)
+        old_pool.close()
+
+
+class SideTables:
+    """Plain SQL on the ledger's own database, for tables beside the event log.
+
+    Statements are written with `?` placeholders; on PostgreSQL they become `%s`.
+    """
+
+    def __init__(self, recorder: ApplicationRecorder) -> None:
+        self.datastore: Any = getattr(recorder, "datastore")
+        self.is_postgres = type(recorder).__module__.startswith("eventsourcing.postgres")
+
+    def sql(self, statement: str) -> str:
+        """The statement in the placeholder style of this database."""
+        return statement.replace("?", "%s") if self.is_postgres else statement
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A cursor in one committed transaction."""
+        with self.datastore.transaction(commit=True) as cursor:
+            yield _PlaceholderCursor(cursor, self)
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
+        """Runs one statement in its own transaction."""
+        with self.transaction() as cursor:
+            cursor.execute(statement, params)
+
+    def fetch_all(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Runs one query and returns its rows as tuples."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self.sql(statement), tuple(params))
+            return [_as_tuple(row) for row in cursor.fetchall()]
+
+    def fetch_one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """Runs one query and returns its first row, if any."""
+        rows = self.fetch_all(statement, params)
+        return rows[0] if rows else None
+
+
+class _PlaceholderCursor:
+    def __init__(self, cursor: Any, tables: SideTables) -> None:
+        self.cursor = cursor
+        self.tables = tables
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
+        self.cursor.execute(self.tables.sql(statement), tuple(params))
+
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        for params in rows:
+            self.execute(statement, params)
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return [_as_tuple(row) for row in self.cursor.fetchall()]
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        row = self.cursor.fetchone()
+        return None if row is None else _as_tuple(row)
+
+
+def _as_tuple(row: Any) -> tuple[Any, ...]:
+    if isinstance(row, sqlite3.Row):
+        return tuple(row)
+    if isinstance(row, dict):
+        return tuple(row.values())
+    return tuple(row)

@@ -1,0 +1,58 @@
+"""The Flask application factory: API blueprints, problem details, one ledger per worker process.
+
+Nothing happens at import time. Every module of `service.api` that defines a
+flask-smorest Blueprint named `blp` is registered, so a read model or an
+audit endpoint adds its module without editing this one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import threading
+from typing import Any
+
+from flask import Flask, current_app
+from flask_smorest import Api
+
+import service.api
+from service.application import Mufakat
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Builds the web application; the ledger is opened lazily, once per worker process."""
+    app = Flask(__name__)
+    app.config.update(
+        API_TITLE="Mufakat",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        JSON_SORT_KEYS=False,
+        # Settings for the ledger itself (e.g. {"SQLITE_DBNAME": ...}); None: from the environment.
+        MUFAKAT_LEDGER_ENV=None,
+    )
+    app.config.update(config or {})
+    api = Api(app)
+    for module_info in pkgutil.iter_modules(service.api.__path__):
+        module = importlib.import_module(f"service.api.{module_info.name}")
+        blueprint = getattr(module, "blp", None)
+        if blueprint is not None:
+            api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
+    app.extensions["mufakat_ledger_lock"] = threading.Lock()
+    return app
+
+
+def ledger() -> Mufakat:
+    """The ledger of this worker process, opened on first use (never before gunicorn forks)."""
+    app = current_app
+    existing = app.extensions.get("mufakat_ledger")
+    if existing is not None:
+        return existing  # type: ignore[no-any-return]
+    with app.extensions["mufakat_ledger_lock"]:
+        if "mufakat_ledger" not in app.extensions:
+            app.extensions["mufakat_ledger"] = Mufakat(env=app.config["MUFAKAT_LEDGER_ENV"])
+        return app.extensions["mufakat_ledger"]  # type: ignore[no-any-return]
