@@ -36,7 +36,11 @@ class DecisionRules:
             raise ValueError("vote_threshold must be a share between 0.5 and 1")
 
     def quorum_holds(self, invited: int, present_of_invited: int) -> bool:
-        """Whether enough of those invited attend: at least `quorum` of them."""
+        """Whether enough of those invited attend: at least `quorum` of them, and somebody was invited."""
+        if invited <= 0:
+            # Walk-ins do not count towards quorum, so a musyawarah that invited nobody
+            # would otherwise let walk-ins alone decide for the community.
+            return False
         return present_of_invited >= as_fraction(self.quorum) * invited
 
     def vote_passes(self, yes: int, no: int) -> bool:

@@ -1,0 +1,1 @@
+"""Unit tests of the domain: aggregates and rules, no I/O."""

@@ -1,0 +1,105 @@
+"""Ready-made actors, aggregates and an assertion that a refused step changed nothing."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+import pytest
+from eventsourcing.domain import Aggregate
+
+from domain.actor import Actor
+from domain.errors import RuleBroken
+from domain.meeting import Meeting
+from domain.process import Process
+from domain.proposal import Proposal
+from domain.rules import DecisionRules
+
+FACILITATOR = Actor(id="acct-fasilitator", role="facilitator", name="Bu Sari (fasilitator)")
+ADMIN = Actor(id="acct-admin", role="admin", name="Admin Mufakat")
+DECIDED_AT = datetime(2027, 3, 14, 10, 30, tzinfo=UTC)
+
+
+def open_process(rules: DecisionRules | None = None, actor: Actor = FACILITATOR) -> Process:
+    """A public Musrenbang process of Desa Sukamaju with the given (or default) rules."""
+    return Process(
+        id=uuid4(),
+        title="Musrenbang Desa Sukamaju 2027",
+        description="Perencanaan pembangunan desa",
+        region_code="33.02.10.2001",
+        region_name="Sukamaju",
+        visibility="public",
+        rules=rules or DecisionRules(),
+        actor=actor,
+    )
+
+
+def submit_proposal(meeting_id: UUID | None = None, actor: Actor = FACILITATOR) -> Proposal:
+    """A proposal to pave the road to the market, events already collected."""
+    proposal = Proposal(
+        id=uuid4(),
+        process_id=uuid4(),
+        title="Jalan ke pasar",
+        body="Pengerasan jalan dusun 2 ke pasar desa",
+        submitted_by=uuid4(),
+        meeting_id=meeting_id,
+        actor=actor,
+    )
+    proposal.collect_events()
+    return proposal
+
+
+def schedule_meeting(invited: list[UUID] | None = None, actor: Actor = FACILITATOR) -> Meeting:
+    """A scheduled musyawarah, events already collected."""
+    meeting = Meeting(
+        id=uuid4(),
+        process_id=uuid4(),
+        title="Musdes I",
+        scheduled_for=datetime(2027, 3, 1, 9, 0, tzinfo=UTC),
+        location="Balai desa",
+        invited=invited,
+        actor=actor,
+    )
+    meeting.collect_events()
+    return meeting
+
+
+def reached_check(proposal: Proposal, rules: DecisionRules | None = None) -> UUID:
+    """Opens and closes a consensus check at which everyone present agrees (9 of 9 attend)."""
+    rules = rules or DecisionRules()
+    check_id = uuid4()
+    proposal.open_consensus_check(check_id, uuid4(), 9, 9, rules, FACILITATOR)
+    proposal.take_stance(check_id, uuid4(), "agree", None, FACILITATOR)
+    proposal.close_consensus_check(check_id, 9, 9, rules, FACILITATOR)
+    assert proposal.check(check_id).result == "reached"
+    proposal.collect_events()
+    return check_id
+
+
+def passed_vote(proposal: Proposal, rules: DecisionRules | None = None) -> UUID:
+    """Opens and closes a vote of 2 yes to 1 no (9 of 9 attend)."""
+    rules = rules or DecisionRules()
+    vote_id = uuid4()
+    proposal.open_vote(vote_id, uuid4(), 9, 9, rules, FACILITATOR)
+    for choice in ("yes", "yes", "no"):
+        proposal.cast_ballot(vote_id, uuid4(), choice, FACILITATOR)
+    proposal.close_vote(vote_id, 9, 9, rules, FACILITATOR)
+    assert proposal.vote(vote_id).result == "passed"
+    proposal.collect_events()
+    return vote_id
+
+
+def assert_refused(aggregate: Aggregate, code: str, step: Callable[[], object]) -> RuleBroken:
+    """The step breaks the rule with this code and leaves no event, no new version, no changed state."""
+    aggregate.collect_events()
+    version = aggregate.version
+    state = copy.deepcopy(vars(aggregate))
+    with pytest.raises(RuleBroken) as raised:
+        step()
+    assert raised.value.code == code
+    assert aggregate.collect_events() == []
+    assert aggregate.version == version
+    assert vars(aggregate) == state
+    return raised.value

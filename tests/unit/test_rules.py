@@ -1,0 +1,121 @@
+"""Quorum and vote arithmetic: fractions decide, never floats."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.errors import RuleBroken
+from domain.rules import DEFAULT_QUORUM, DecisionRules, as_fraction
+
+
+def test_the_default_quorum_is_two_thirds_of_those_invited() -> None:
+    assert as_fraction(DEFAULT_QUORUM) == as_fraction(2 / 3)
+    assert as_fraction(DecisionRules().quorum).numerator == 2
+    assert as_fraction(DecisionRules().quorum).denominator == 3
+
+
+def test_two_thirds_of_nine_invited_needs_exactly_six() -> None:
+    rules = DecisionRules()
+    assert rules.quorum_holds(invited=9, present_of_invited=6)
+    assert not rules.quorum_holds(invited=9, present_of_invited=5)
+
+
+def test_two_thirds_of_ten_invited_needs_seven_because_six_is_short_of_six_and_two_thirds() -> None:
+    rules = DecisionRules()
+    assert rules.quorum_holds(invited=10, present_of_invited=7)
+    assert not rules.quorum_holds(invited=10, present_of_invited=6)
+
+
+def test_a_quorum_of_two_thirds_of_three_hundred_needs_exactly_two_hundred() -> None:
+    rules = DecisionRules()
+    assert rules.quorum_holds(invited=300, present_of_invited=200)
+    assert not rules.quorum_holds(invited=300, present_of_invited=199)
+
+
+def test_a_process_may_set_its_own_quorum() -> None:
+    half = DecisionRules(quorum=0.5)
+    assert half.quorum_holds(invited=8, present_of_invited=4)
+    assert not half.quorum_holds(invited=8, present_of_invited=3)
+
+
+def test_nobody_invited_is_no_quorum() -> None:
+    assert not DecisionRules().quorum_holds(invited=0, present_of_invited=0)
+
+
+def test_more_than_half_of_the_yes_and_no_ballots_passes() -> None:
+    rules = DecisionRules()
+    assert rules.vote_passes(yes=6, no=5)
+    assert rules.vote_passes(yes=1, no=0)
+
+
+def test_five_yes_against_five_no_fails() -> None:
+    assert not DecisionRules().vote_passes(yes=5, no=5)
+
+
+def test_zero_ballots_fail() -> None:
+    assert not DecisionRules().vote_passes(yes=0, no=0)
+
+
+def test_a_threshold_of_two_thirds_needs_at_least_two_thirds_of_the_yes_and_no_ballots() -> None:
+    rules = DecisionRules(vote_threshold=2 / 3)
+    assert rules.vote_passes(yes=6, no=3)
+    assert rules.vote_passes(yes=2, no=1)
+    assert not rules.vote_passes(yes=5, no=3)
+    assert not rules.vote_passes(yes=3, no=2)
+
+
+def test_a_quorum_outside_zero_to_one_is_not_a_rule() -> None:
+    with pytest.raises(ValueError, match="quorum"):
+        DecisionRules(quorum=1.5)
+
+
+def test_a_threshold_below_half_is_not_a_rule() -> None:
+    with pytest.raises(ValueError, match="vote_threshold"):
+        DecisionRules(vote_threshold=0.4)
+
+
+def test_rules_survive_their_plain_form() -> None:
+    rules = DecisionRules(quorum=0.75, vote_fallback=False, vote_threshold=2 / 3, legal_basis="Perdes 3/2026")
+    assert DecisionRules.from_dict(rules.as_dict()) == rules
+
+
+def test_rules_stored_without_optional_fields_take_the_defaults() -> None:
+    assert DecisionRules.from_dict({}) == DecisionRules()
+
+
+def test_every_broken_rule_has_its_stable_code() -> None:
+    def codes(cls: type[RuleBroken]) -> set[str]:
+        found = set()
+        for sub in cls.__subclasses__():
+            found |= {sub.code} | codes(sub)
+        return found
+
+    assert codes(RuleBroken) == {
+        "proposal_already_decided",
+        "not_registered",
+        "not_attending",
+        "unresolved_blocking_objection",
+        "consensus_not_reached",
+        "vote_not_passed",
+        "vote_fallback_not_allowed",
+        "quorum_not_met",
+        "check_not_open",
+        "vote_not_open",
+        "meeting_not_open",
+        "already_resolved",
+        "process_closed",
+        "participant_forgotten",
+        "meeting_already_opened",
+        "ballot_already_cast",
+        "adoption_needs_consensus_or_vote",
+        "proposal_not_adopted",
+        "commitment_already_completed",
+    }
+
+
+def test_a_broken_rule_keeps_its_ids_as_text() -> None:
+    from uuid import UUID
+
+    error = RuleBroken("explained", proposal_id=UUID(int=7))
+    assert error.ids == {"proposal_id": "00000000-0000-0000-0000-000000000007"}
+    assert error.detail == "explained"
