@@ -1,0 +1,51 @@
+"""A participant: personal data only sealed, and forgetting it."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from domain.participant import Participant
+
+from .builders import ADMIN, FACILITATOR, assert_refused
+
+
+def register() -> Participant:
+    participant = Participant(
+        id=uuid4(),
+        process_id=uuid4(),
+        group="disability",
+        gender="undisclosed",
+        organisation="Kelompok Difabel Sukamaju",
+        sealed_name="sealed:bmFtZQ==",
+        sealed_contact="sealed:Y29udGFjdA==",
+        actor=FACILITATOR,
+    )
+    return participant
+
+
+def test_a_registered_participant_keeps_group_and_gender_in_the_open_and_name_only_sealed() -> None:
+    participant = register()
+    (registered,) = participant.collect_events()
+    assert isinstance(registered, Participant.Registered)
+    assert registered.actor == FACILITATOR
+    assert participant.group == "disability"
+    assert participant.sealed_name == "sealed:bmFtZQ=="
+    assert not participant.forgotten
+
+
+def test_forgetting_a_participant_drops_their_organisation_and_records_who_did_it() -> None:
+    participant = register()
+    participant.collect_events()
+    participant.forget(ADMIN)
+    (forgotten,) = participant.collect_events()
+    assert isinstance(forgotten, Participant.Forgotten)
+    assert forgotten.actor == ADMIN
+    assert participant.forgotten
+    assert participant.organisation is None
+    assert participant.group == "disability"
+
+
+def test_a_participant_is_forgotten_only_once() -> None:
+    participant = register()
+    participant.forget(ADMIN)
+    assert_refused(participant, "participant_forgotten", lambda: participant.forget(ADMIN))
