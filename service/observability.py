@@ -167,7 +167,7 @@ def configure_json_logging(level: str = "INFO") -> None:
 def database_unavailable_response(detail: str = "The database did not answer. Try again shortly.") -> Response:
     """The 503 problem document of a database that cannot be reached, with `Retry-After`."""
     problem = {
-        "type": "/problems/database_unavailable",
+        "type": "urn:mufakat:problem:database_unavailable",
         "title": "Database unavailable",
         "status": 503,
         "detail": detail,
@@ -300,6 +300,28 @@ class _LedgerCollector(Collector):
         for name, behind in sorted(self.state.projection_lags().items()):
             lag.add_metric([name], behind)
         yield lag
+
+
+def clear_multiprocess_metrics() -> None:
+    """Empties `PROMETHEUS_MULTIPROC_DIR` before workers start (gunicorn's `on_starting` hook).
+
+    Files left by an earlier run would otherwise be summed into this one's counters.
+    """
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        return
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.remove(os.path.join(folder, name))
+
+
+def mark_worker_dead(server: Any, worker: Any) -> None:
+    """Lets a stopped worker's live gauges go (gunicorn's `child_exit` hook); its counters stay summed."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
 
 
 def _metrics() -> Response:
