@@ -17,9 +17,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteFactory
 
 DEFAULT_DATABASE_URL = "sqlite:///mufakat.db"
+SQLITE_RECORDER_TOPIC = "service.audit.chain:HashChainedSQLiteRecorder"
+POSTGRES_RECORDER_TOPIC = "service.audit.chain:HashChainedPostgresRecorder"
 
 
 class UnsupportedDatabaseUrl(ValueError):
@@ -43,6 +46,8 @@ def persistence_settings(database_url: str) -> dict[str, str]:
             "PERSISTENCE_MODULE": f"{__name__}:DurableSQLiteFactory",
             "SQLITE_DBNAME": path,
             "SQLITE_LOCK_TIMEOUT": os.environ.get("MUFAKAT_SQLITE_LOCK_TIMEOUT", "30"),
+            # Every insert also writes its chained hash (service.audit.chain, docs/audit-format.md).
+            "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,
         }
     if parts.scheme in ("postgresql", "postgres"):
         return {
@@ -58,6 +63,7 @@ def persistence_settings(database_url: str) -> dict[str, str]:
             "POSTGRES_LOCK_TIMEOUT": "5",
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
             "POSTGRES_PRE_PING": "y",
+            "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
         }
     raise UnsupportedDatabaseUrl(
         f"MUFAKAT_DATABASE_URL must start with sqlite:/// or postgresql://, not {parts.scheme!r}"
@@ -65,11 +71,16 @@ def persistence_settings(database_url: str) -> dict[str, str]:
 
 
 class DurableSQLiteConnectionPool(SQLiteConnectionPool):
-    """SQLite connections that fsync every commit (`synchronous=FULL`) and enforce foreign keys."""
+    """SQLite connections that fsync every commit (`synchronous=FULL`) and overwrite what they delete.
+
+    `secure_delete` zeroes deleted content (a forgotten participant's key) in
+    the database pages instead of leaving it in free space.
+    """
 
     def _create_connection(self) -> SQLiteConnection:
         connection = super()._create_connection()
         connection._sqlite_conn.execute("PRAGMA synchronous=FULL")
+        connection._sqlite_conn.execute("PRAGMA secure_delete=ON")
         return connection
 
 
@@ -91,7 +102,8 @@ class SideTables:
 
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self.datastore: Any = getattr(recorder, "datastore")
-        self.is_postgres = type(recorder).__module__.startswith("eventsourcing.postgres")
+        # By the datastore, not the recorder's module: the audit recorders subclass eventsourcing's.
+        self.is_postgres = isinstance(self.datastore, PostgresDatastore)
 
     def sql(self, statement: str) -> str:
         """The statement in the placeholder style of this database."""
@@ -104,9 +116,33 @@ class SideTables:
             yield _PlaceholderCursor(cursor, self)
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
-        """Runs one statement in its own transaction."""
+        """Runs one statement in its own transaction; after a DELETE, no deleted byte lingers on disk."""
         with self.transaction() as cursor:
             cursor.execute(statement, params)
+        if statement.lstrip()[:6].upper() == "DELETE":
+            self.purge_deleted()
+
+    def erase(self, statement: str, params: Sequence[Any] = ()) -> None:
+        """Deletes (e.g. a participant's key) and makes sure the deleted bytes are gone from the files."""
+        with self.transaction() as cursor:
+            cursor.execute(statement, params)
+        self.purge_deleted()
+
+    def purge_deleted(self) -> bool:
+        """Moves the WAL into the database and truncates it, so old page images of deleted rows go.
+
+        With `secure_delete` the database pages are zeroed already; the WAL may
+        still hold the pages as they were before the delete until this
+        checkpoint. Returns False when a reader kept the checkpoint from
+        completing (it is retried on the next delete). On PostgreSQL a deleted
+        row stays in its page until VACUUM reuses the space: there forgetting
+        rests on the key being gone from the table, as docs/audit-format.md says.
+        """
+        if self.is_postgres:
+            return True
+        with self.datastore.get_connection(commit=True) as connection:
+            row = connection._sqlite_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return bool(row is not None and row[0] == 0)
 
     def fetch_all(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Runs one query and returns its rows as tuples."""

@@ -1,0 +1,166 @@
+"""Recorders that chain every stored event's hash in the same transaction as its insert.
+
+Beside the event log, table `event_hashes` keeps one row per stored event:
+its notification id, its aggregate and version, its chained hash and the
+global root after it (see `service.audit.canonical`). The rows are written by
+the same transaction that inserts the events, after the insert has taken the
+write lock (SQLite's single writer; PostgreSQL's `LOCK TABLE ... EXCLUSIVE`),
+so the previous hash and the previous root read here are the latest committed
+ones and concurrent writers can never interleave two chains.
+
+The storage module selects these recorders through eventsourcing's
+`APPLICATION_RECORDER_TOPIC` setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from service.audit.canonical import GENESIS, event_hash, next_root, originator_bytes
+
+HASHES_TABLE = "event_hashes"
+
+SQLITE_HASHES_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {HASHES_TABLE} ("
+    "notification_id INTEGER PRIMARY KEY, "
+    "originator_id TEXT NOT NULL, "
+    "originator_version INTEGER NOT NULL, "
+    "hash BLOB NOT NULL, "
+    "root BLOB NOT NULL, "
+    "UNIQUE (originator_id, originator_version))"
+)
+
+
+def postgres_hashes_ddl(schema: str) -> SQL | Any:
+    """The `event_hashes` table on PostgreSQL, in the recorder's schema."""
+    return SQL(
+        "CREATE TABLE IF NOT EXISTS {schema}.{table} ("
+        "notification_id bigint PRIMARY KEY, "
+        "originator_id uuid NOT NULL, "
+        "originator_version bigint NOT NULL, "
+        "hash bytea NOT NULL, "
+        "root bytea NOT NULL, "
+        "UNIQUE (originator_id, originator_version))"
+    ).format(schema=Identifier(schema), table=Identifier(HASHES_TABLE))
+
+
+def chain_links(
+    stored_events: Sequence[StoredEvent],
+    notification_ids: Sequence[int],
+    previous_hash: Any,
+    last_root: bytes,
+) -> list[tuple[int, Any, int, bytes, bytes]]:
+    """The `event_hashes` rows of a batch: (notification id, originator, version, hash, root).
+
+    `previous_hash(originator_id, version)` answers the stored hash of the
+    event before, or None; events earlier in the same batch are chained here.
+    """
+    rows: list[tuple[int, Any, int, bytes, bytes]] = []
+    latest: dict[Any, tuple[int, bytes]] = {}
+    root = last_root
+    pairs = sorted(zip(notification_ids, stored_events, strict=True), key=lambda pair: pair[0])
+    for notification_id, stored in pairs:
+        key = stored.originator_id
+        known = latest.get(key)
+        if known is not None and known[0] == stored.originator_version - 1:
+            previous = known[1]
+        else:
+            previous = previous_hash(key, stored.originator_version - 1) or GENESIS
+        hash_ = event_hash(
+            previous, originator_bytes(key), stored.originator_version, stored.topic, bytes(stored.state)
+        )
+        root = next_root(root, hash_)
+        latest[key] = (stored.originator_version, hash_)
+        rows.append((notification_id, key, stored.originator_version, hash_, root))
+    return rows
+
+
+class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    """SQLite's application recorder, writing each event's chained hash in the same transaction."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        """The event table, and `event_hashes` beside it."""
+        return [*super().construct_create_table_statements(), SQLITE_HASHES_DDL]
+
+    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        # The insert comes first: it takes SQLite's write lock, so what is read next is the latest.
+        notification_ids = list(super()._insert_events(c, stored_events, **kwargs) or [])
+        if not notification_ids:
+            return notification_ids
+        c.execute(f"SELECT root FROM {HASHES_TABLE} ORDER BY notification_id DESC LIMIT 1")
+        last = c.fetchone()
+
+        def previous_hash(originator_id: Any, version: int) -> bytes | None:
+            c.execute(
+                f"SELECT hash FROM {HASHES_TABLE} WHERE originator_id = ? AND originator_version = ?",
+                (_sqlite_id(originator_id), version),
+            )
+            row = c.fetchone()
+            return bytes(row[0]) if row else None
+
+        rows = chain_links(stored_events, notification_ids, previous_hash, bytes(last[0]) if last else GENESIS)
+        c.executemany(
+            f"INSERT INTO {HASHES_TABLE} VALUES (?, ?, ?, ?, ?)",
+            [(n, _sqlite_id(o), v, h, r) for n, o, v, h, r in rows],
+        )
+        return notification_ids
+
+
+def _sqlite_id(originator_id: Any) -> str:
+    # The same text the event table stores, so the two tables join on equal values.
+    return originator_id.hex if isinstance(originator_id, UUID) else str(originator_id)
+
+
+class HashChainedPostgresRecorder(PostgresApplicationRecorder):
+    """PostgreSQL's application recorder, writing each event's chained hash in the same transaction."""
+
+    def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.sql_create_statements.append(postgres_hashes_ddl(self.datastore.schema))
+        table = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(HASHES_TABLE))
+        self._select_last_root = SQL("SELECT root FROM {} ORDER BY notification_id DESC LIMIT 1").format(table)
+        self._select_previous = SQL(
+            "SELECT originator_id, hash FROM {} h JOIN unnest(%s::uuid[], %s::bigint[]) AS w(o, v) "
+            "ON h.originator_id = w.o AND h.originator_version = w.v"
+        ).format(table)
+        self._insert_hash = SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(table)
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Inserts events and their hashes; the database-function path would bypass the chain."""
+        if self.datastore.enable_db_functions:
+            raise NotImplementedError("POSTGRES_ENABLE_DB_FUNCTIONS bypasses the audit hash chain")
+        return super().insert_events(stored_events, **kwargs)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        # Runs inside the inserting transaction, after LOCK TABLE: writers are serialised here.
+        notification_ids = list(super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or [])
+        if not notification_ids:
+            return notification_ids
+        curs.execute(self._select_last_root, prepare=True)
+        last = curs.fetchone()
+        wanted = [(s.originator_id, s.originator_version - 1) for s in stored_events]
+        curs.execute(self._select_previous, ([o for o, _ in wanted], [v for _, v in wanted]))
+        known = {row["originator_id"]: bytes(row["hash"]) for row in curs.fetchall()}
+        first_version: dict[Any, int] = {}
+        for s in stored_events:
+            earliest = first_version.get(s.originator_id, s.originator_version)
+            first_version[s.originator_id] = min(earliest, s.originator_version)
+
+        def previous_hash(originator_id: Any, version: int) -> bytes | None:
+            # Only the first event of each aggregate in the batch looks outside the batch.
+            return known.get(originator_id) if version == first_version[originator_id] - 1 else None
+
+        rows = chain_links(stored_events, notification_ids, previous_hash, bytes(last["root"]) if last else GENESIS)
+        curs.executemany(self._insert_hash, rows)
+        return notification_ids

@@ -1,0 +1,180 @@
+"""The raw stored records, read straight from the tables in one consistent snapshot.
+
+The verifier, the export and `GET /audit/events` all read through here:
+each stored event joined with its own `event_hashes` row and with the hash
+row of the event before it in its aggregate, in notification order, streamed
+with a database cursor so that memory stays constant however long the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.postgres import PostgresDatastore
+from psycopg.rows import tuple_row
+from psycopg.sql import SQL, Identifier
+
+from service.audit.chain import HASHES_TABLE
+
+FETCH_ROWS = 2000
+
+
+class RawRecord(NamedTuple):
+    """One stored event as it is on disk, with the hash rows that vouch for it (None: missing)."""
+
+    position: Any
+    originator_id: Any
+    version: Any
+    topic: Any
+    state: Any
+    hash_position: Any
+    hash: Any
+    root: Any
+    previous_hash: Any
+
+
+def originator_text(raw: Any) -> str:
+    """An aggregate id as a hyphenated UUID, from SQLite's hex text or PostgreSQL's uuid."""
+    return str(raw if isinstance(raw, UUID) else UUID(hex=raw))
+
+
+class LogSnapshot:
+    """The stored log as of one read transaction."""
+
+    def __init__(self, cursor_factory: Any, sql: dict[str, Any], is_postgres: bool) -> None:
+        self._cursor = cursor_factory
+        self._sql = sql
+        self.is_postgres = is_postgres
+
+    def records(self, after: int = 0, limit: int | None = None) -> Iterator[RawRecord]:
+        """Stored events after a position, oldest first, each with its hash rows."""
+        statement = self._sql["records"] if limit is None else self._sql["records_limited"]
+        params: tuple[Any, ...] = (after,) if limit is None else (after, limit)
+        with self._cursor(streaming=True) as cursor:
+            cursor.execute(statement, params)
+            while True:
+                rows = cursor.fetchmany(FETCH_ROWS)
+                if not rows:
+                    return
+                for row in rows:
+                    yield RawRecord(*row)
+
+    def root_at(self, position: int) -> tuple[bytes, bytes] | None:
+        """The stored (hash, root) at a notification position, if a hash row is there."""
+        return self._one("root_at", (position,))
+
+    def first_unmatched_hash(self) -> int | None:
+        """The first position whose hash row has no stored event any more (a removed event)."""
+        row = self._one("unmatched", ())
+        return None if row is None else row[0]
+
+    def last_position(self) -> int:
+        """The notification id of the last stored event (0 for an empty log)."""
+        row = self._one("last", ())
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def _one(self, name: str, params: tuple[Any, ...]) -> Any:
+        with self._cursor(streaming=False) as cursor:
+            cursor.execute(self._sql[name], params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        return tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+
+
+def _sqlite_statements(events: str) -> dict[str, Any]:
+    select = (
+        "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
+        "h.notification_id, h.hash, h.root, p.hash "
+        f"FROM {events} e "
+        f"LEFT JOIN {HASHES_TABLE} h ON h.originator_id = e.originator_id "
+        "AND h.originator_version = e.originator_version "
+        f"LEFT JOIN {HASHES_TABLE} p ON p.originator_id = e.originator_id "
+        "AND p.originator_version = e.originator_version - 1 "
+        "WHERE e.rowid > ? ORDER BY e.rowid"
+    )
+    return {
+        "records": select,
+        "records_limited": select + " LIMIT ?",
+        "root_at": f"SELECT hash, root FROM {HASHES_TABLE} WHERE notification_id = ?",
+        "unmatched": (
+            f"SELECT MIN(h.notification_id) FROM {HASHES_TABLE} h WHERE NOT EXISTS ("
+            f"SELECT 1 FROM {events} e WHERE e.originator_id = h.originator_id "
+            "AND e.originator_version = h.originator_version) HAVING MIN(h.notification_id) IS NOT NULL"
+        ),
+        "last": f"SELECT MAX(rowid) FROM {events}",
+    }
+
+
+def _postgres_statements(schema: str, events: str) -> dict[str, Any]:
+    table = SQL("{}.{}").format(Identifier(schema), Identifier(events))
+    hashes = SQL("{}.{}").format(Identifier(schema), Identifier(HASHES_TABLE))
+    select = SQL(
+        "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
+        "h.notification_id, h.hash, h.root, p.hash "
+        "FROM {events} e "
+        "LEFT JOIN {hashes} h ON h.originator_id = e.originator_id AND h.originator_version = e.originator_version "
+        "LEFT JOIN {hashes} p ON p.originator_id = e.originator_id AND p.originator_version = e.originator_version - 1 "
+        "WHERE e.notification_id > %s ORDER BY e.notification_id"
+    ).format(events=table, hashes=hashes)
+    return {
+        "records": select,
+        "records_limited": select + SQL(" LIMIT %s"),
+        "root_at": SQL("SELECT hash, root FROM {} WHERE notification_id = %s").format(hashes),
+        "unmatched": SQL(
+            "SELECT MIN(h.notification_id) FROM {hashes} h WHERE NOT EXISTS ("
+            "SELECT 1 FROM {events} e WHERE e.originator_id = h.originator_id "
+            "AND e.originator_version = h.originator_version) HAVING MIN(h.notification_id) IS NOT NULL"
+        ).format(hashes=hashes, events=table),
+        "last": SQL("SELECT MAX(notification_id) FROM {}").format(table),
+    }
+
+
+@contextmanager
+def log_snapshot(recorder: ApplicationRecorder) -> Iterator[LogSnapshot]:
+    """The log as of now, read in one transaction (a consistent snapshot), released afterwards."""
+    datastore: Any = getattr(recorder, "datastore")
+    events: str = getattr(recorder, "events_table_name")
+    if isinstance(datastore, PostgresDatastore):
+        with datastore.get_connection() as connection, connection.transaction():
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            counter = iter(range(1 << 62))
+
+            @contextmanager
+            def pg_cursor(streaming: bool) -> Iterator[Any]:
+                name = f"audit_{next(counter)}" if streaming else None
+                cursor = (
+                    connection.cursor(name=name, row_factory=tuple_row)
+                    if name
+                    else connection.cursor(row_factory=tuple_row)
+                )
+                try:
+                    yield cursor
+                finally:
+                    cursor.close()
+
+            yield LogSnapshot(pg_cursor, _postgres_statements(datastore.schema, events), is_postgres=True)
+        return
+    with datastore.get_connection(commit=False) as connection:
+        raw = connection._sqlite_conn
+        raw.execute("BEGIN")
+        try:
+            # Reading once makes the snapshot start now, not at the first statement of the verifier.
+            raw.execute(f"SELECT 1 FROM {events} LIMIT 1").fetchall()
+
+            @contextmanager
+            def sqlite_cursor(streaming: bool) -> Iterator[Any]:
+                cursor = raw.cursor()
+                cursor.row_factory = None
+                try:
+                    yield cursor
+                finally:
+                    cursor.close()
+
+            yield LogSnapshot(sqlite_cursor, _sqlite_statements(events), is_postgres=False)
+        finally:
+            raw.rollback()

@@ -1,0 +1,93 @@
+"""The service's Ed25519 signing key: one PEM file, created with mode 0600 on first use.
+
+`MUFAKAT_SECRET_KEY_FILE` names it (default `mufakat-signing.key` in the
+working directory). Public keys travel as the base64 of their 32 raw bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+DEFAULT_KEY_FILE = "mufakat-signing.key"
+
+
+def key_file_from_environment() -> Path:
+    """Where the signing key lives: `MUFAKAT_SECRET_KEY_FILE`, or the default in the working directory."""
+    return Path(os.environ.get("MUFAKAT_SECRET_KEY_FILE") or DEFAULT_KEY_FILE)
+
+
+def load_or_create_signing_key(path: Path | None = None) -> Ed25519PrivateKey:
+    """The signing key in `path`, made there first (mode 0600, never overwritten) if missing."""
+    path = path or key_file_from_environment()
+    if not path.exists():
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        try:
+            # O_EXCL: two workers starting together must not overwrite each other's new key.
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return load_signing_key(path)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(pem)
+            file.flush()
+            os.fsync(file.fileno())
+        return key
+    return load_signing_key(path)
+
+
+def load_signing_key(path: Path) -> Ed25519PrivateKey:
+    """The Ed25519 private key stored in a PEM file."""
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} does not hold an Ed25519 private key")
+    return key
+
+
+def public_key_text(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    """The public key as the base64 of its 32 raw bytes."""
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def public_key_pem(key: Ed25519PrivateKey) -> str:
+    """The public key as a PEM `PUBLIC KEY` block."""
+    pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return pem.decode("ascii")
+
+
+def read_public_key(text: str) -> str:
+    """A public key given as base64 raw bytes or as PEM, in the base64 form checkpoints carry."""
+    stripped = text.strip()
+    if stripped.startswith("-----BEGIN"):
+        public = serialization.load_pem_public_key(stripped.encode("ascii"))
+        if not isinstance(public, Ed25519PublicKey):
+            raise ValueError("not an Ed25519 public key")
+        return public_key_text(public)
+    raw = base64.b64decode(stripped, validate=True)
+    Ed25519PublicKey.from_public_bytes(raw)
+    return stripped
+
+
+def sign(key: Ed25519PrivateKey, message: bytes) -> str:
+    """The base64 Ed25519 signature of a message."""
+    return base64.b64encode(key.sign(message)).decode("ascii")
+
+
+def signature_holds(public_key: str, signature: str, message: bytes) -> bool:
+    """Whether a base64 signature over the message verifies under a base64 public key."""
+    try:
+        public = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
+        public.verify(base64.b64decode(signature, validate=True), message)
+    except (InvalidSignature, ValueError, binascii.Error):
+        return False
+    return True
