@@ -22,7 +22,7 @@ from service.application import Mufakat
 from service.demo import record_demo
 from service.errors import NotFound
 from service.gunicorn_settings import gunicorn_settings
-from service.storage import UnsupportedDatabaseUrl, database_url_from_environment
+from service.storage import UnsupportedDatabaseUrl, database_url_from_environment, persistence_settings
 
 _COMMAND_LINE = Principal(actor=Actor(id="command-line", role="admin", name="mufakat command line"))
 
@@ -41,7 +41,10 @@ def _opened_ledger() -> Iterator[Mufakat]:
 
 
 class MufakatServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn running Mufakat in-process; each worker builds the app (and later its ledger) itself."""
+    """gunicorn running Mufakat in-process; each worker builds the app (and later its ledger) itself.
+
+    The tables are created once in gunicorn's `on_starting` hook (service.gunicorn_settings).
+    """
 
     def __init__(self, settings: dict[str, Any]) -> None:
         self.settings = settings
@@ -65,12 +68,12 @@ class MufakatServer(BaseApplication):  # type: ignore[misc]
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: 2 * cores + 1, at most 8).")
 def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the HTTP API with gunicorn."""
-    # The tables are created here, once, and the ledger closed again before gunicorn forks:
-    # workers starting together would otherwise race to create them. Each worker then
-    # opens a ledger of its own on its first request.
-    with _opened_ledger():
-        pass
-    click.echo(f"Mufakat serving {_safe_url(database_url_from_environment())} on http://{host}:{port}/api/v1")
+    url = database_url_from_environment()
+    try:
+        persistence_settings(url)
+    except UnsupportedDatabaseUrl as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"Mufakat serving {_safe_url(url)} on http://{host}:{port}/api/v1")
     MufakatServer(gunicorn_settings(host, port, workers)).run()
 
 
