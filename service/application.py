@@ -168,16 +168,31 @@ class Mufakat(Application[UUID]):
     def _writable_process(self, process_id: UUID, context: CommandContext) -> Process:
         """The process, if the caller may write to it (restricted and unreadable: not found)."""
         process = self.readable_process(process_id, context.principal)
-        if not context.principal.may_write(process.id):
+        if not context.principal.may_write(process.id) and not self._with_current_grants(context.principal).may_write(
+            process.id
+        ):
             raise Forbidden("this token may not write to this process")
         return process
+
+    def _with_current_grants(self, principal: Principal) -> Principal:
+        """The principal with the grants its token holds now.
+
+        The web layer caches principals for a few seconds per worker; a grant made
+        meanwhile (a facilitator opening a process on another worker) must not be
+        refused, so a refusal is checked once more against the stored token.
+        """
+        if principal.token_record_id is None:
+            return principal
+        return self.principal_of_token(principal.token_record_id) or principal
 
     # --- reads -----------------------------------------------------------------
 
     def readable_process(self, process_id: UUID, principal: Principal, version: int | None = None) -> Process:
         """The process, if the caller may read it; a restricted process is not found to others."""
         process = self._get(Process, process_id, "process", version)
-        if not principal.may_read(process.id, process.is_public):
+        if not principal.may_read(process.id, process.is_public) and not self._with_current_grants(principal).may_read(
+            process.id, process.is_public
+        ):
             raise NotFound("process", process_id)
         return process
 
@@ -193,6 +208,13 @@ class Mufakat(Application[UUID]):
         except NotFound:
             raise NotFound(kind, aggregate_id) from None
         return aggregate
+
+    def at_version(self, cls: type[TAggregate], aggregate_id: UUID, version: int) -> TAggregate:
+        """An aggregate as a command left it: the cached latest when it is still that version."""
+        latest = self._get(cls, aggregate_id, cls.__name__.lower())
+        if latest.version == version:
+            return latest
+        return self._get(cls, aggregate_id, cls.__name__.lower(), version)
 
     def list_processes(self, principal: Principal, after: int | None, limit: int) -> tuple[list[Process], int | None]:
         """The processes the caller may read, in order of opening, and the cursor of the next page."""
@@ -211,9 +233,10 @@ class Mufakat(Application[UUID]):
                         break
         return found, position
 
-    def participants_of(self, process: Process) -> list[Participant]:
-        """Everyone registered in a process, in order of registration."""
-        return [self._get(Participant, pid, "participant") for pid in process.participant_ids]
+    def participants_of(self, process: Process, after: int = 0, limit: int | None = None) -> list[Participant]:
+        """Everyone registered in a process, in order of registration (a page of them when asked)."""
+        ids = process.participant_ids[after : None if limit is None else after + limit]
+        return [self._get(Participant, pid, "participant") for pid in ids]
 
     def personal_data(self, participant: Participant) -> dict[str, str | None]:
         """A participant's name and contact, opened with their key (placeholders once forgotten)."""
@@ -239,6 +262,38 @@ class Mufakat(Application[UUID]):
         token, secret = AccessToken.issue(role=role, name=name, processes=list(processes))
         self.save(token)
         return token, secret
+
+    def issue_token_as(
+        self, context: CommandContext, role: str, name: str, processes: Sequence[UUID]
+    ) -> tuple[Receipt, str | None]:
+        """Issues a token on an admin's request; the secret is None when the request is a replay.
+
+        Only the token's hash is stored, so a retried request (same Idempotency-Key)
+        cannot show the secret again: its receipt comes back marked `replayed`.
+        """
+        if context.principal.role != "admin":
+            raise Forbidden("only admins issue tokens")
+        issued: dict[str, str] = {}
+
+        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+            token, secret = AccessToken.issue(role=role, name=name, processes=list(processes))
+            issued["secret"] = secret
+            return Receipt("token", token.id, token.version, created=True), [token]
+
+        receipt = self._execute(context, change)
+        return receipt, None if receipt.replayed else issued["secret"]
+
+    def principal_of_token(self, token_record_id: UUID) -> Principal | None:
+        """The principal a stored token stands for now, or None when it is unknown or revoked."""
+        try:
+            token = self._get(AccessToken, token_record_id, "token")
+        except NotFound:
+            return None
+        return None if token.revoked else token.principal()
+
+    def token(self, token_record_id: UUID, version: int | None = None) -> AccessToken:
+        """A stored token record (its digest, role, name and grants; never the secret)."""
+        return self._get(AccessToken, token_record_id, "token", version)
 
     # --- processes and participants ---------------------------------------------
 

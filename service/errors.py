@@ -41,3 +41,22 @@ class TooMuchContention(Exception):
     """Concurrent writers kept winning; the command was not recorded and may be retried."""
 
     code = "too_much_contention"
+
+
+class Unauthenticated(Exception):
+    """No valid bearer token came with a request that needs one."""
+
+    code = "unauthorized"
+
+
+class TokenNotReplayable(Exception):
+    """A retried token request: the secret was shown once and only its hash is kept."""
+
+    code = "token_not_replayable"
+
+    def __init__(self, token_record_id: object) -> None:
+        super().__init__(
+            f"token {token_record_id} was already issued for this Idempotency-Key; its secret is shown only once. "
+            "Issue a new token with another key if the first answer was lost."
+        )
+        self.token_record_id = str(token_record_id)

@@ -13,10 +13,11 @@ import threading
 from typing import Any
 
 from flask import Flask, current_app
-from flask_smorest import Api
 
 import service.api
+from service.api.docs import SWAGGER_UI_ASSETS_URL, register_docs_assets
 from service.application import Mufakat
+from service.problems import ProblemApi, register_problem_handlers
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -32,11 +33,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         JSON_SORT_KEYS=False,
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_ASSETS_URL,
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": "The record of how Indonesian communities reach decisions "
+                "(musyawarah untuk mufakat). Errors are application/problem+json with a stable `code`."
+            },
+            "security": [{"bearerAuth": []}],
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "description": "a token from POST /tokens"}
+                }
+            },
+        },
         # Settings for the ledger itself (e.g. {"SQLITE_DBNAME": ...}); None: from the environment.
         MUFAKAT_LEDGER_ENV=None,
     )
     app.config.update(config or {})
-    api = Api(app)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    api = ProblemApi(app)
+    register_problem_handlers(app)
+    register_docs_assets(app)
     for module_info in pkgutil.iter_modules(service.api.__path__):
         module = importlib.import_module(f"service.api.{module_info.name}")
         blueprint = getattr(module, "blp", None)

@@ -1,0 +1,81 @@
+"""Consensus checks and the vote fallback of a proposal."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.api.answers import Answer, written
+from service.api.schemas.proposals import AtMeetingSchema, BallotSchema, ProposalStepSchema, StanceSchema
+from service.auth import command
+from service.web import ledger
+
+blp = Blueprint("consensus", __name__, description="Consensus checks (mufakat) and votes")
+
+
+@blp.route("/proposals/<uuid:proposal_id>/consensus-checks")
+class ConsensusChecks(MethodView):
+    """Consensus checks."""
+
+    @blp.arguments(AtMeetingSchema)
+    @blp.response(201, ProposalStepSchema)
+    def post(self, at: dict[str, Any], proposal_id: UUID) -> Answer:
+        """Opens a consensus check at an open meeting whose quorum holds."""
+        return written(ledger().open_consensus_check(command(), proposal_id, **at), part="check_id")
+
+
+@blp.route("/proposals/<uuid:proposal_id>/consensus-checks/<uuid:check_id>/stances")
+class Stances(MethodView):
+    """Stances in a consensus check."""
+
+    @blp.arguments(StanceSchema)
+    @blp.response(200, ProposalStepSchema)
+    def post(self, stance: dict[str, Any], proposal_id: UUID, check_id: UUID) -> Answer:
+        """Records the stance of a participant who attends the check's meeting (a later one supersedes)."""
+        return written(ledger().take_stance(command(), proposal_id, check_id, **stance), part="check_id")
+
+
+@blp.route("/proposals/<uuid:proposal_id>/consensus-checks/<uuid:check_id>/close")
+class ConsensusCheckClosing(MethodView):
+    """Closing a consensus check."""
+
+    @blp.response(200, ProposalStepSchema)
+    def post(self, proposal_id: UUID, check_id: UUID) -> Answer:
+        """Closes the check: `result` is reached or not_reached, with its `tally`."""
+        receipt = ledger().close_consensus_check(command(), proposal_id, check_id)
+        return written(receipt, part="check_id", with_result=True)
+
+
+@blp.route("/proposals/<uuid:proposal_id>/votes")
+class Votes(MethodView):
+    """Votes (the fallback when consensus fails)."""
+
+    @blp.arguments(AtMeetingSchema)
+    @blp.response(201, ProposalStepSchema)
+    def post(self, at: dict[str, Any], proposal_id: UUID) -> Answer:
+        """Opens a vote at an open meeting, where the rules allow a vote fallback."""
+        return written(ledger().open_vote(command(), proposal_id, **at), part="vote_id")
+
+
+@blp.route("/proposals/<uuid:proposal_id>/votes/<uuid:vote_id>/ballots")
+class Ballots(MethodView):
+    """Ballots in a vote."""
+
+    @blp.arguments(BallotSchema)
+    @blp.response(200, ProposalStepSchema)
+    def post(self, ballot: dict[str, Any], proposal_id: UUID, vote_id: UUID) -> Answer:
+        """Records the one ballot of a participant who attends the vote's meeting."""
+        return written(ledger().cast_ballot(command(), proposal_id, vote_id, **ballot), part="vote_id")
+
+
+@blp.route("/proposals/<uuid:proposal_id>/votes/<uuid:vote_id>/close")
+class VoteClosing(MethodView):
+    """Closing a vote."""
+
+    @blp.response(200, ProposalStepSchema)
+    def post(self, proposal_id: UUID, vote_id: UUID) -> Answer:
+        """Closes the vote: `result` is passed or failed, with its `tally` against the threshold."""
+        return written(ledger().close_vote(command(), proposal_id, vote_id), part="vote_id", with_result=True)

@@ -1,0 +1,58 @@
+"""Processes: open, list, read, close."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.api.answers import Answer, shown, written
+from service.api.representations import process_representation
+from service.api.schemas.common import PageArgs, page_of
+from service.api.schemas.processes import ProcessOpeningSchema, ProcessSchema
+from service.auth import command, principal, refresh_principal
+from service.web import ledger
+
+blp = Blueprint("processes", __name__, description="Participatory processes (Musrenbang, Musdes, ...)")
+
+
+@blp.route("/processes")
+class Processes(MethodView):
+    """The processes the caller may read."""
+
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(ProcessSchema))
+    def get(self, page: dict[str, Any]) -> dict[str, Any]:
+        """Lists the processes the caller may read, in order of opening (cursor pagination)."""
+        found, position = ledger().list_processes(principal(), page["after"], page["limit"])
+        return {"items": [process_representation(p) for p in found], "next": str(position) if position else None}
+
+    @blp.arguments(ProcessOpeningSchema)
+    @blp.response(201, ProcessSchema)
+    def post(self, process: dict[str, Any]) -> Answer:
+        """Opens a process; a facilitator who opens it holds it from then on."""
+        receipt = ledger().open_process(command(), **process)
+        refresh_principal()
+        return written(receipt)
+
+
+@blp.route("/processes/<uuid:process_id>")
+class OneProcess(MethodView):
+    """One process."""
+
+    @blp.response(200, ProcessSchema)
+    def get(self, process_id: UUID) -> Answer:
+        """The process as it stands now."""
+        return shown(process_representation(ledger().readable_process(process_id, principal())))
+
+
+@blp.route("/processes/<uuid:process_id>/close")
+class ProcessClosing(MethodView):
+    """Ending a process."""
+
+    @blp.response(200, ProcessSchema)
+    def post(self, process_id: UUID) -> Answer:
+        """Closes the process: nothing more is recorded in it."""
+        return written(ledger().close_process(command(), process_id))

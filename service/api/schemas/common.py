@@ -1,0 +1,64 @@
+"""What every schema shares: strictness, bounded texts, UTC timestamps, pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import RAISE, Schema, fields, validate
+
+TITLE_LENGTH = validate.Length(min=1, max=200)
+NAME_LENGTH = validate.Length(min=1, max=200)
+TEXT_LENGTH = validate.Length(min=1, max=20_000)
+NOTE_LENGTH = validate.Length(max=20_000)
+MAX_PAGE = 500
+
+
+class Strict(Schema):
+    """A request body: unknown fields are refused, not ignored."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """An RFC 3339 timestamp: read with its offset, written in UTC with `Z`."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return str(value)
+
+
+def ids(example: str = "3f1c2a9e-8b7d-4c61-9e2f-5a4b3c2d1e0f", **kwargs: Any) -> fields.UUID:
+    """A UUID field with an example."""
+    return fields.UUID(metadata={"example": example}, **kwargs)
+
+
+class PageArgs(Schema):
+    """Cursor pagination: `after` is the `next` of the previous page."""
+
+    after = fields.Integer(
+        load_default=None, validate=validate.Range(min=0), metadata={"description": "the `next` of the previous page"}
+    )
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE))
+
+
+class Resource(Schema):
+    """What every resource carries: its id and version (the ETag)."""
+
+    id = ids()
+    version = fields.Integer(metadata={"example": 7, "description": "also sent as the ETag header"})
+
+
+def page_of(item_schema: type[Schema]) -> type[Schema]:
+    """The schema of one page of items and the cursor of the next page."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "next": fields.String(allow_none=True, metadata={"description": "cursor of the next page, or null"}),
+        },
+        name=f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
+    )

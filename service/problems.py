@@ -1,0 +1,222 @@
+"""Every error as problem details (RFC 9457): `type`, `title`, `status`, `detail` and a stable `code`.
+
+This is the one place where exceptions become HTTP answers: domain rules
+(409 with their own code), missing resources, authentication, permissions,
+concurrency, idempotency, validation (422 with a per-field `errors` object)
+and every HTTP error Flask or werkzeug raise (unknown route, wrong method,
+malformed JSON, wrong content type, oversized body). No view catches
+anything. Details name ids and rules, never a participant's name or contact,
+and never a token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, json, request
+from flask_smorest import Api
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+
+from domain.errors import PartOfProposalNotFound, RuleBroken
+from service.errors import (
+    Forbidden,
+    IdempotencyKeyReused,
+    NotFound,
+    TokenNotReplayable,
+    TooMuchContention,
+    Unauthenticated,
+    VersionMismatch,
+)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+RETRY_AFTER_SECONDS = 1
+
+_TITLES = {
+    "validation_failed": "The request is not valid",
+    "not_found": "Not found",
+    "unauthorized": "A valid bearer token is needed",
+    "forbidden": "This token may not do that",
+    "version_mismatch": "The resource changed since that version",
+    "idempotency_key_reused": "This Idempotency-Key was used for another request",
+    "token_not_replayable": "The token's secret is shown only once",
+    "too_much_contention": "Too many concurrent writes",
+    "malformed_json": "The body is not valid JSON",
+    "unsupported_media_type": "The body must be JSON",
+    "payload_too_large": "The body is too large",
+    "method_not_allowed": "This method is not allowed here",
+    "internal_error": "Internal error",
+}
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    412: "version_mismatch",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ProblemSchema(Schema):
+    """Problem details as every error of the API carries them."""
+
+    type = fields.String(metadata={"example": "urn:mufakat:problem:unresolved_blocking_objection"})
+    title = fields.String(metadata={"example": "A rule of the process was broken"})
+    status = fields.Integer(metadata={"example": 409})
+    detail = fields.String(
+        metadata={"example": "a blocking objection is unresolved: it must be addressed, withdrawn or overruled first"}
+    )
+    code = fields.String(metadata={"example": "unresolved_blocking_objection"})
+    errors = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "validation_failed only: the messages of each invalid field"},
+    )
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """A problem-details response."""
+    body: dict[str, Any] = {
+        "type": f"urn:mufakat:problem:{code}",
+        "title": title or _TITLES.get(code, code.replace("_", " ").capitalize()),
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **extra,
+    }
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _field_errors(messages: Any) -> dict[str, Any]:
+    """webargs keys messages by location (`json`, `query`, ...); clients want them by field."""
+    if not isinstance(messages, dict):
+        return {"_schema": messages}
+    merged: dict[str, Any] = {}
+    for location_or_field, value in messages.items():
+        if location_or_field in ("json", "query", "headers", "view_args", "form") and isinstance(value, dict):
+            merged.update(value)
+        elif location_or_field in ("json", "query"):
+            merged["_schema"] = value
+        else:
+            merged[location_or_field] = value
+    return merged
+
+
+def http_problem(error: HTTPException) -> Response:
+    """Any werkzeug HTTP error (raised by Flask, webargs or werkzeug itself) as problem details."""
+    status = error.code or 500
+    data: dict[str, Any] = getattr(error, "data", None) or {}
+    headers = dict(data.get("headers") or {})
+    messages = data.get("messages")
+    if status == 422 and messages is not None:
+        return problem(
+            422,
+            "validation_failed",
+            "some fields are missing or invalid; see `errors`",
+            headers=headers,
+            errors=_field_errors(messages),
+        )
+    if status == 400 and isinstance(messages, dict) and "json" in messages:
+        return problem(400, "malformed_json", "the body could not be read as JSON", headers=headers)
+    if status == 405:
+        headers["Allow"] = ", ".join(sorted(getattr(error, "valid_methods", None) or []))
+    code = _HTTP_CODES.get(status, "http_error")
+    detail = {
+        404: f"nothing is at {request.path}",
+        405: f"{request.method} is not allowed on {request.path}",
+        413: "the body is larger than this service accepts",
+        415: "send the body as application/json",
+        500: "the service failed to answer; the failure was logged",
+    }.get(status, error.description or error.name)
+    return problem(status, code, detail, headers=headers)
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api whose own HTTP errors (its 422 above all) are problem details too."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+        """Every HTTPException, including webargs's validation errors, as problem details."""
+        return http_problem(error)
+
+
+def _rule_broken(error: RuleBroken) -> Response:
+    return problem(409, error.code, error.detail, title="A rule of the process was broken", ids=error.ids)
+
+
+def _not_found(error: NotFound | PartOfProposalNotFound) -> Response:
+    return problem(404, "not_found", str(error))
+
+
+def _unauthenticated(error: Unauthenticated) -> Response:
+    return problem(401, "unauthorized", str(error), headers={"WWW-Authenticate": 'Bearer realm="mufakat"'})
+
+
+def _forbidden(error: Forbidden) -> Response:
+    return problem(403, "forbidden", str(error) or "this token may not do that")
+
+
+def _version_mismatch(error: VersionMismatch) -> Response:
+    return problem(
+        412,
+        "version_mismatch",
+        str(error),
+        headers={"ETag": f'"{error.actual}"'},
+        expected_version=error.expected,
+        current_version=error.actual,
+    )
+
+
+def _idempotency_key_reused(error: IdempotencyKeyReused) -> Response:
+    return problem(422, "idempotency_key_reused", str(error))
+
+
+def _token_not_replayable(error: TokenNotReplayable) -> Response:
+    return problem(409, "token_not_replayable", str(error), token_id=error.token_record_id)
+
+
+def _too_much_contention(error: TooMuchContention) -> Response:
+    return problem(503, "too_much_contention", str(error), headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def _require_json_body() -> None:
+    """An API POST with a body must say it is JSON; an empty body (e.g. a close) needs no type.
+
+    Web pages outside `/api/` (the console's sign-in form) keep their own content types.
+    """
+    writes = request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/")
+    has_body = bool(request.content_length or request.headers.get("Transfer-Encoding"))
+    if writes and has_body and not request.is_json:
+        raise UnsupportedMediaType()
+
+
+def register_problem_handlers(app: Flask) -> None:
+    """Maps every error of the application boundary and the domain to its problem details."""
+    app.register_error_handler(RuleBroken, _rule_broken)
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(PartOfProposalNotFound, _not_found)
+    app.register_error_handler(Unauthenticated, _unauthenticated)
+    app.register_error_handler(Forbidden, _forbidden)
+    app.register_error_handler(VersionMismatch, _version_mismatch)
+    app.register_error_handler(IdempotencyKeyReused, _idempotency_key_reused)
+    app.register_error_handler(TokenNotReplayable, _token_not_replayable)
+    app.register_error_handler(TooMuchContention, _too_much_contention)
+    app.before_request(_require_json_body)
