@@ -245,7 +245,7 @@ def _read_database_state(app: Flask) -> DatabaseState:
 
 
 def projection_positions(the_ledger: Any) -> dict[str, int]:
-    """Each projection's tracked position, from the `projection_tracking` table when it exists."""
+    """Each projection's tracked position (`projection_tracking`: name, position) when the table exists."""
     tables = the_ledger.side_tables
     if tables.is_postgres:
         exists = tables.fetch_one("SELECT to_regclass(?) IS NOT NULL", (PROJECTION_TRACKING_TABLE,))
@@ -255,21 +255,8 @@ def projection_positions(the_ledger: Any) -> dict[str, int]:
         )
     if not exists or not exists[0]:
         return {}
-    with tables.datastore.transaction(commit=False) as cursor:
-        cursor.execute(f"SELECT * FROM {PROJECTION_TRACKING_TABLE}")
-        rows = [dict(row) for row in cursor.fetchall()]
-    positions: dict[str, int] = {}
-    for row in rows:
-        name = _first_present(row, ("projection", "name", "projection_name", "application_name"))
-        position = _first_present(row, ("notification_id", "position", "last_notification_id"))
-        if name is not None and position is not None:
-            positions[str(name)] = max(int(position), positions.get(str(name), 0))
-    return positions
-
-
-def _first_present(row: dict[str, Any], columns: tuple[str, ...]) -> Any:
-    # The projections' table is theirs to shape; accept the usual names for its two columns.
-    return next((row[column] for column in columns if row.get(column) is not None), None)
+    rows = tables.fetch_all(f"SELECT name, position FROM {PROJECTION_TRACKING_TABLE}")
+    return {str(name): int(position) for name, position in rows}
 
 
 # --- /metrics ------------------------------------------------------------------------
