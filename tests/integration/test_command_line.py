@@ -1,0 +1,162 @@
+"""The `mufakat` command line: token create, demo, and serve as a real gunicorn process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from click.testing import CliRunner, Result
+
+from domain.process import Process
+from service.application import Mufakat
+from service.cli import main
+from service.storage import persistence_settings
+
+RunCli = Callable[..., Result]
+
+
+@pytest.fixture
+def run_cli(sqlite_database_url: str) -> RunCli:
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return runner.invoke(main, list(args), env={"MUFAKAT_DATABASE_URL": sqlite_database_url})
+
+    return run
+
+
+@pytest.fixture
+def read_ledger(sqlite_database_url: str) -> Iterator[Mufakat]:
+    ledger = Mufakat(env=persistence_settings(sqlite_database_url))
+    yield ledger
+    ledger.close()
+
+
+def last_line(result: Result) -> str:
+    return result.output.strip().splitlines()[-1]
+
+
+def test_token_create_prints_a_token_that_authenticates_with_its_role_and_name(
+    run_cli: RunCli, read_ledger: Mufakat
+) -> None:
+    result = run_cli("token", "create", "--role", "auditor", "--name", "Inspektorat Kabupaten Banyumas")
+
+    assert result.exit_code == 0, result.output
+    principal = read_ledger.authenticate(last_line(result))
+    assert principal is not None
+    assert (principal.role, principal.actor.name) == ("auditor", "Inspektorat Kabupaten Banyumas")
+
+
+def test_token_create_gives_the_named_processes(run_cli: RunCli, read_ledger: Mufakat) -> None:
+    demo = run_cli("demo")
+    process_id = UUID(next(line.split()[-1] for line in demo.output.splitlines() if line.startswith("process:")))
+
+    result = run_cli("token", "create", "--role", "partner", "--name", "Bappeda", "--process", str(process_id))
+
+    assert result.exit_code == 0, result.output
+    principal = read_ledger.authenticate(last_line(result))
+    assert principal is not None and principal.processes == frozenset({process_id})
+
+
+@pytest.mark.parametrize(
+    ("args", "complaint"),
+    [
+        (["--role", "kepala", "--name", "X"], "'kepala' is not one of"),
+        (["--role", "partner", "--name", "X", "--process", "8f2c6f0e-3d0b-4c8e-9c55-0d5f1e0b8a11"], "no process"),
+        (["--role", "partner", "--name", "X", "--process", "bukan-uuid"], "not a valid UUID"),
+        (["--role", "partner", "--name", "  "], "must not be empty"),
+    ],
+)
+def test_token_create_refuses_an_unknown_role_or_process_and_issues_nothing(
+    run_cli: RunCli, args: list[str], complaint: str
+) -> None:
+    result = run_cli("token", "create", *args)
+
+    assert result.exit_code == 2
+    assert complaint in result.output
+    assert "mfk_" not in result.output
+
+
+def test_demo_records_the_sample_process_and_prints_a_facilitator_token_that_holds_it(
+    run_cli: RunCli, read_ledger: Mufakat
+) -> None:
+    result = run_cli("demo")
+
+    assert result.exit_code == 0, result.output
+    summary = dict(line.split(":", 1) for line in result.output.splitlines()[1:-1])
+    process_id = UUID(summary["process"].strip())
+    assert int(summary["events recorded"]) > 100
+    assert float(summary["seconds"]) > 0
+    facilitator = read_ledger.authenticate(last_line(result).split()[-1])
+    assert facilitator is not None and facilitator.role == "facilitator"
+    process = read_ledger.readable_process(process_id, facilitator)
+    assert isinstance(process, Process)
+    assert process.title == "Musrenbang Desa Sukamaju 2027"
+    assert facilitator.may_write(process_id)
+    assert len(process.participant_ids) >= 12
+
+
+def test_running_the_demo_twice_records_two_processes(run_cli: RunCli, read_ledger: Mufakat) -> None:
+    first, second = run_cli("demo"), run_cli("demo")
+
+    assert (first.exit_code, second.exit_code) == (0, 0)
+    assert first.output.splitlines()[1] != second.output.splitlines()[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def health_status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return int(response.status)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def test_serve_answers_health_on_the_default_sqlite_file_and_stops_cleanly(tmp_path: Path) -> None:
+    port = free_port()
+    executable = Path(sys.executable).with_name("mufakat")
+    command = (
+        [str(executable)] if executable.exists() else [sys.executable, "-c", "from service.cli import main; main()"]
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MUFAKAT_", "PROMETHEUS_"))}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [*command, "serve", "--port", str(port), "--workers", "1"],
+            cwd=tmp_path,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/api/v1/health?token=rahasia-jangan-dicatat"
+            deadline = time.monotonic() + 30
+            status = None
+            while status != 200 and time.monotonic() < deadline and server.poll() is None:
+                status = health_status(url)
+                if status != 200:
+                    time.sleep(0.1)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            returncode = server.wait(timeout=40)
+
+    logged = log.read_text()
+    assert status == 200, logged
+    assert returncode == 0, logged
+    assert (tmp_path / "mufakat.db").exists()
+    assert "rahasia-jangan-dicatat" not in logged
