@@ -63,6 +63,18 @@ class LogSnapshot:
                 for row in rows:
                     yield RawRecord(*row)
 
+    def events_of(self, originator_id: UUID) -> Iterator[tuple[int, bytes]]:
+        """(position, state) of every stored event of one aggregate, in version order."""
+        key: Any = originator_id if self.is_postgres else originator_id.hex
+        with self._cursor(streaming=True) as cursor:
+            cursor.execute(self._sql["events_of"], (key,))
+            while True:
+                rows = cursor.fetchmany(FETCH_ROWS)
+                if not rows:
+                    return
+                for row in rows:
+                    yield int(row[0]), bytes(row[1])
+
     def root_at(self, position: int) -> tuple[bytes, bytes] | None:
         """The stored (hash, root) at a notification position, if a hash row is there."""
         return self._one("root_at", (position,))
@@ -86,7 +98,7 @@ class LogSnapshot:
         return tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
 
 
-def _sqlite_statements(events: str) -> dict[str, Any]:
+def sqlite_statements(events: str) -> dict[str, Any]:
     select = (
         "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
         "h.notification_id, h.hash, h.root, p.hash "
@@ -107,6 +119,7 @@ def _sqlite_statements(events: str) -> dict[str, Any]:
             "AND e.originator_version = h.originator_version) HAVING MIN(h.notification_id) IS NOT NULL"
         ),
         "last": f"SELECT MAX(rowid) FROM {events}",
+        "events_of": f"SELECT rowid, state FROM {events} WHERE originator_id = ? ORDER BY originator_version",
     }
 
 
@@ -131,6 +144,9 @@ def _postgres_statements(schema: str, events: str) -> dict[str, Any]:
             "AND e.originator_version = h.originator_version) HAVING MIN(h.notification_id) IS NOT NULL"
         ).format(hashes=hashes, events=table),
         "last": SQL("SELECT MAX(notification_id) FROM {}").format(table),
+        "events_of": SQL(
+            "SELECT notification_id, state FROM {} WHERE originator_id = %s ORDER BY originator_version"
+        ).format(table),
     }
 
 
@@ -175,6 +191,6 @@ def log_snapshot(recorder: ApplicationRecorder) -> Iterator[LogSnapshot]:
                 finally:
                     cursor.close()
 
-            yield LogSnapshot(sqlite_cursor, _sqlite_statements(events), is_postgres=False)
+            yield LogSnapshot(sqlite_cursor, sqlite_statements(events), is_postgres=False)
         finally:
             raw.rollback()

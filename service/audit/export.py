@@ -1,0 +1,215 @@
+"""The whole log as JSON Lines, and its verification on a machine with no database.
+
+Line 1 is a header; then one line per stored event in notification order
+(position, originator_id, version, topic, state in base64, hash and root in
+hex, as stored); then one line per checkpoint. Written and read streaming, in
+constant memory. `verify_export` loads the lines into a throw-away SQLite
+file shaped like the service's own tables and runs the very same verifier,
+so an export verifies exactly as the database it came from.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder
+
+from service.audit.chain import SQLITE_HASHES_DDL
+from service.audit.checkpoints import CHECKPOINT_LOG_ID, Checkpoint, checkpoint_from_state
+from service.audit.records import LogSnapshot, RawRecord, log_snapshot, originator_text, sqlite_statements
+from service.audit.verify import Failure, VerificationReport, Verifier
+
+EXPORT_FORMAT = "mufakat-audit-export"
+EXPORT_VERSION = 1
+_IMPORT_BATCH = 5000
+
+
+def record_as_json(record: RawRecord) -> dict[str, Any]:
+    """One stored event as an export line (and an item of `GET /audit/events`), as stored, undecoded."""
+    try:
+        originator: str | None = originator_text(record.originator_id)
+    except (ValueError, TypeError, AttributeError):
+        originator = None if record.originator_id is None else str(record.originator_id)
+    state = record.state
+    line: dict[str, Any] = {
+        "position": record.position,
+        "originator_id": originator,
+        "version": record.version,
+        "topic": record.topic,
+        "state": base64.b64encode(bytes(state)).decode("ascii") if isinstance(state, bytes | memoryview) else None,
+        "hash": bytes(record.hash).hex() if record.hash is not None else None,
+        "root": bytes(record.root).hex() if record.root is not None else None,
+    }
+    if record.hash_position is not None and record.hash_position != record.position:
+        line["recorded_at"] = record.hash_position
+    return line
+
+
+def write_export(recorder: ApplicationRecorder, out: IO[str], public_key: str | None = None) -> int:
+    """Writes the whole log as JSON Lines to `out`; returns the number of events written."""
+    count = 0
+    with log_snapshot(recorder) as snapshot:
+        header = {
+            "type": "header",
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "exported_at": datetime.now(UTC).isoformat(),
+            "last_position": snapshot.last_position(),
+            "public_key": public_key,
+        }
+        out.write(json.dumps(header) + "\n")
+        for record in snapshot.records():
+            out.write(json.dumps({"type": "event", **record_as_json(record)}, separators=(",", ":")) + "\n")
+            count += 1
+        for position, state in snapshot.events_of(CHECKPOINT_LOG_ID):
+            try:
+                checkpoint = checkpoint_from_state(state, position)
+            except ValueError:
+                continue  # the verifier reports it at its position among the events
+            out.write(json.dumps({"type": "checkpoint", **checkpoint.as_dict()}) + "\n")
+    return count
+
+
+class _ExportBroken(Exception):
+    def __init__(self, position: int, reason: str) -> None:
+        super().__init__(reason)
+        self.failure = Failure(position, reason)
+
+
+def verify_export(
+    path: Path, trusted_key: str | None = None, kept_checkpoints: Sequence[Checkpoint] = ()
+) -> VerificationReport:
+    """Verifies an export file with no database: the same checks, the same report as `verify_store`."""
+    kept = list(kept_checkpoints)
+    with tempfile.TemporaryDirectory(prefix="mufakat-verify-") as directory:
+        connection = sqlite3.connect(str(Path(directory) / "export.db"), isolation_level=None)
+        try:
+            broken: Failure | None = None
+            header: dict[str, Any] = {}
+            try:
+                header = _load(path, connection, kept)
+            except _ExportBroken as error:
+                broken = error.failure
+            key = trusted_key
+            with _snapshot(connection) as snapshot:
+                verifier = Verifier(
+                    snapshot.root_at, key, kept if broken is None else (), snapshot.first_unmatched_hash()
+                )
+                report = verifier.run(snapshot.records())
+            if trusted_key is None and header.get("public_key"):
+                report.notes.append("the export's header names a public key; pass the service's key to trust it")
+        finally:
+            connection.close()
+    if broken is not None and (report.first_failure is None or report.first_failure.position >= broken.position):
+        report.ok = False
+        report.first_failure = broken
+    return report
+
+
+def _load(path: Path, connection: sqlite3.Connection, kept: list[Checkpoint]) -> dict[str, Any]:
+    connection.execute("PRAGMA journal_mode=OFF")
+    connection.execute("PRAGMA synchronous=OFF")
+    connection.execute(
+        "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB, "
+        "PRIMARY KEY (originator_id, originator_version))"
+    )
+    connection.execute(SQLITE_HASHES_DDL)
+    header: dict[str, Any] = {}
+    last_position = 0
+    events: list[tuple[Any, ...]] = []
+    hashes: list[tuple[Any, ...]] = []
+    connection.execute("BEGIN")
+    with path.open("r", encoding="utf-8") as lines:
+        for number, text in enumerate(lines, start=1):
+            try:
+                line = json.loads(text)
+                kind = line.get("type")
+                if kind == "header":
+                    header = line
+                    continue
+                if kind == "checkpoint":
+                    kept.append(Checkpoint.from_dict(line))
+                    continue
+                if kind != "event":
+                    raise ValueError("unknown line type")
+                position = int(line["position"])
+                event, link = _rows(line, position)
+            except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
+                _flush(connection, events, hashes)
+                raise _ExportBroken(last_position + 1, f"line {number} of the export cannot be decoded") from None
+            events.append(event)
+            if link is not None:
+                hashes.append(link)
+            last_position = position
+            if len(events) >= _IMPORT_BATCH:
+                _flush(connection, events, hashes)
+    _flush(connection, events, hashes)
+    connection.execute("COMMIT")
+    return header
+
+
+def _rows(line: dict[str, Any], position: int) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
+    originator = UUID(line["originator_id"]).hex
+    version = int(line["version"])
+    topic = str(line["topic"])
+    state = base64.b64decode(line["state"], validate=True)
+    event = (position, originator, version, topic, state)
+    if line.get("hash") is None or line.get("root") is None:
+        return event, None
+    recorded_at = int(line.get("recorded_at", position))
+    return event, (recorded_at, originator, version, bytes.fromhex(line["hash"]), bytes.fromhex(line["root"]))
+
+
+def _flush(connection: sqlite3.Connection, events: list[tuple[Any, ...]], hashes: list[tuple[Any, ...]]) -> None:
+    try:
+        for event in events:
+            try:
+                connection.execute(_INSERT_EVENT, event)
+            except sqlite3.IntegrityError:
+                raise _ExportBroken(event[0], "the export repeats a position or an event") from None
+        for link in hashes:
+            try:
+                connection.execute(_INSERT_HASH, link)
+            except sqlite3.IntegrityError:
+                raise _ExportBroken(link[0], "the export repeats a hash of a position or an event") from None
+    finally:
+        events.clear()
+        hashes.clear()
+
+
+_INSERT_EVENT = (
+    "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?, ?)"
+)
+_INSERT_HASH = "INSERT INTO event_hashes VALUES (?, ?, ?, ?, ?)"
+
+
+@contextmanager
+def _snapshot(connection: sqlite3.Connection) -> Iterator[LogSnapshot]:
+    @contextmanager
+    def cursor(streaming: bool) -> Iterator[Any]:
+        opened = connection.cursor()
+        try:
+            yield opened
+        finally:
+            opened.close()
+
+    yield LogSnapshot(cursor, sqlite_statements("stored_events"), is_postgres=False)
+
+
+def read_checkpoints(path: Path) -> list[Checkpoint]:
+    """Checkpoints kept in a JSON file: one object, a list, or `{items: [...]}` as `/audit/checkpoints` serves."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and "items" in data:
+        data = data["items"]
+    items = data if isinstance(data, list) else [data]
+    return [Checkpoint.from_dict(item) for item in items]
