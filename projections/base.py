@@ -1,0 +1,41 @@
+"""What every read model is: the topics it reads, its tables, and how it applies a batch of events."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from projections.sql import Sql
+
+
+class Projection(ABC):
+    """A read model built from the event log.
+
+    The runner hands it the events of one page of the log, in log order, inside
+    one transaction that also moves its tracking position: `begin` starts the
+    batch (caches start empty), `apply` takes one event, `flush` writes what
+    the batch changed. Nothing is written outside that transaction.
+    """
+
+    #: Its row in `projection_tracking`.
+    name: str
+    #: The topics of the events it reads.
+    topics: tuple[str, ...]
+    #: Its tables, dropped on rebuild (indexes go with them).
+    tables: tuple[str, ...]
+
+    @abstractmethod
+    def schema(self, is_postgres: bool) -> list[str]:
+        """The statements that create its tables and indexes (idempotent)."""
+
+    @abstractmethod
+    def begin(self, sql: Sql) -> None:
+        """Starts a batch: forget anything cached by an earlier one."""
+
+    @abstractmethod
+    def apply(self, position: int, topic: str, event: Any) -> None:
+        """Takes one event of the batch (its notification id is `position`)."""
+
+    @abstractmethod
+    def flush(self, sql: Sql) -> None:
+        """Writes what the batch changed."""

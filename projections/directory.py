@@ -1,0 +1,251 @@
+"""The directory the other read models look things up in: processes, participants as their group, meetings.
+
+It holds no personal data: a participant is their process, group and gender.
+Other read models ask it during a batch; it answers as of the event being
+applied, because the runner hands every event to every read model in log order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventsourcing.utils import get_topic
+
+from projections import events as ev
+from projections.base import Projection
+from projections.sql import Sql, from_json, timestamp, to_json
+
+UNSPECIFIED_GENDER = "undisclosed"
+
+
+@dataclass
+class ProcessEntry:
+    """A process as the read models show it."""
+
+    process_id: str
+    title: str
+    region_code: str
+    region_name: str
+    visibility: str
+    rules: dict[str, Any]
+    opened_at: str
+    status: str = "open"
+
+    @property
+    def is_public(self) -> bool:
+        """Whether its decisions appear in public output."""
+        return self.visibility == "public"
+
+    def summary(self) -> dict[str, Any]:
+        """The process as a feed item names it."""
+        return {
+            "id": self.process_id,
+            "title": self.title,
+            "region": {"code": self.region_code, "name": self.region_name},
+        }
+
+
+@dataclass
+class MeetingEntry:
+    """A meeting: who was invited (fixed when it opens) and who attends."""
+
+    meeting_id: str
+    process_id: str
+    invited: list[str] | None
+    attendees: list[str] = field(default_factory=list)
+    status: str = "scheduled"
+
+
+class Directory(Projection):
+    """Processes, participants (group and gender only) and meetings with their attendance."""
+
+    name = "directory"
+    topics = tuple(
+        get_topic(cls)
+        for cls in (
+            ev.ProcessOpened,
+            ev.ParticipantEnrolled,
+            ev.ProcessClosed,
+            ev.MeetingScheduled,
+            ev.MeetingOpened,
+            ev.AttendanceRecorded,
+            ev.MeetingClosed,
+        )
+    )
+    tables = ("projection_processes", "projection_participants", "projection_meetings")
+
+    def __init__(self) -> None:
+        self._sql: Sql | None = None
+        self._processes: dict[str, ProcessEntry | None] = {}
+        self._participants: dict[str, tuple[str, str] | None] = {}
+        self._meetings: dict[str, MeetingEntry | None] = {}
+        self._dirty_processes: set[str] = set()
+        self._new_participants: list[tuple[str, str, str, str]] = []
+        self._dirty_meetings: set[str] = set()
+
+    def schema(self, is_postgres: bool) -> list[str]:
+        """Three tables keyed by id."""
+        return [
+            "CREATE TABLE IF NOT EXISTS projection_processes (process_id TEXT PRIMARY KEY, title TEXT NOT NULL, "
+            "region_code TEXT NOT NULL, region_name TEXT NOT NULL, visibility TEXT NOT NULL, rules TEXT NOT NULL, "
+            "opened_at TEXT NOT NULL, status TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS projection_participants (participant_id TEXT PRIMARY KEY, "
+            "process_id TEXT NOT NULL, grp TEXT NOT NULL, gender TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS projection_meetings (meeting_id TEXT PRIMARY KEY, process_id TEXT NOT NULL, "
+            "status TEXT NOT NULL, invited TEXT, attendees TEXT NOT NULL)",
+        ]
+
+    def begin(self, sql: Sql) -> None:
+        """Empties the caches: another worker may have written since the last batch."""
+        self._sql = sql
+        self._processes.clear()
+        self._participants.clear()
+        self._meetings.clear()
+        self._dirty_processes.clear()
+        self._new_participants.clear()
+        self._dirty_meetings.clear()
+
+    # --- lookups for the other read models ---------------------------------------
+
+    def process(self, process_id: str) -> ProcessEntry | None:
+        """The process, as of the event being applied."""
+        if process_id not in self._processes:
+            row = self._cursor().fetch_one(
+                "SELECT title, region_code, region_name, visibility, rules, opened_at, status "
+                "FROM projection_processes WHERE process_id = ?",
+                (process_id,),
+            )
+            self._processes[process_id] = (
+                None
+                if row is None
+                else ProcessEntry(process_id, row[0], row[1], row[2], row[3], from_json(row[4]), row[5], row[6])
+            )
+        return self._processes[process_id]
+
+    def participant(self, participant_id: str) -> tuple[str, str]:
+        """The participant's group and gender (`other`/`undisclosed` if never enrolled)."""
+        if participant_id not in self._participants:
+            row = self._cursor().fetch_one(
+                "SELECT grp, gender FROM projection_participants WHERE participant_id = ?", (participant_id,)
+            )
+            self._participants[participant_id] = None if row is None else (row[0], row[1])
+        return self._participants[participant_id] or ("other", UNSPECIFIED_GENDER)
+
+    def meeting(self, meeting_id: str) -> MeetingEntry | None:
+        """The meeting with its attendance, as of the event being applied."""
+        if meeting_id not in self._meetings:
+            row = self._cursor().fetch_one(
+                "SELECT process_id, status, invited, attendees FROM projection_meetings WHERE meeting_id = ?",
+                (meeting_id,),
+            )
+            self._meetings[meeting_id] = (
+                None if row is None else MeetingEntry(meeting_id, row[0], from_json(row[2]), from_json(row[3]), row[1])
+            )
+        return self._meetings[meeting_id]
+
+    def _cursor(self) -> Sql:
+        if self._sql is None:
+            raise RuntimeError("the directory is read only inside a batch")
+        return self._sql
+
+    # --- applying events -----------------------------------------------------------
+
+    def apply(self, position: int, topic: str, event: Any) -> None:
+        """Keeps processes, participants and meetings up to date."""
+        originator = str(event.originator_id)
+        if isinstance(event, ev.ProcessOpened):
+            self._processes[originator] = ProcessEntry(
+                process_id=originator,
+                title=event.title,
+                region_code=event.region_code,
+                region_name=event.region_name,
+                visibility=event.visibility,
+                rules=event.rules.as_dict(),
+                opened_at=timestamp(event.timestamp),
+            )
+            self._dirty_processes.add(originator)
+        elif isinstance(event, ev.ProcessClosed):
+            entry = self.process(originator)
+            if entry is not None:
+                entry.status = "closed"
+                self._dirty_processes.add(originator)
+        elif isinstance(event, ev.ParticipantEnrolled):
+            participant_id = str(event.participant_id)
+            gender = event.gender or UNSPECIFIED_GENDER
+            self._participants[participant_id] = (event.group, gender)
+            self._new_participants.append((participant_id, originator, event.group, gender))
+        elif isinstance(event, ev.MeetingScheduled):
+            invited = None if event.invited is None else [str(p) for p in event.invited]
+            self._meetings[originator] = MeetingEntry(originator, str(event.process_id), invited)
+            self._dirty_meetings.add(originator)
+        else:
+            self._apply_to_meeting(originator, event)
+
+    def _apply_to_meeting(self, meeting_id: str, event: Any) -> None:
+        meeting = self.meeting(meeting_id)
+        if meeting is None:
+            return
+        if isinstance(event, ev.MeetingOpened):
+            meeting.status = "open"
+            meeting.invited = [str(p) for p in event.invited]
+            meeting.attendees = [str(p) for p in event.attendees]
+        elif isinstance(event, ev.AttendanceRecorded):
+            meeting.attendees.extend(str(p) for p in event.attendees)
+        elif isinstance(event, ev.MeetingClosed):
+            meeting.status = "closed"
+        self._dirty_meetings.add(meeting_id)
+
+    def flush(self, sql: Sql) -> None:
+        """Upserts what changed in this batch."""
+        sql.executemany(
+            "INSERT INTO projection_processes (process_id, title, region_code, region_name, visibility, rules, "
+            "opened_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (process_id) DO UPDATE SET "
+            "status = excluded.status",
+            [
+                (
+                    e.process_id,
+                    e.title,
+                    e.region_code,
+                    e.region_name,
+                    e.visibility,
+                    to_json(e.rules),
+                    e.opened_at,
+                    e.status,
+                )
+                for e in (self._processes[pid] for pid in sorted(self._dirty_processes))
+                if e is not None
+            ],
+        )
+        sql.executemany(
+            "INSERT INTO projection_participants (participant_id, process_id, grp, gender) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (participant_id) DO NOTHING",
+            self._new_participants,
+        )
+        sql.executemany(
+            "INSERT INTO projection_meetings (meeting_id, process_id, status, invited, attendees) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (meeting_id) DO UPDATE SET status = excluded.status, "
+            "invited = excluded.invited, attendees = excluded.attendees",
+            [
+                (
+                    m.meeting_id,
+                    m.process_id,
+                    m.status,
+                    None if m.invited is None else to_json(m.invited),
+                    to_json(m.attendees),
+                )
+                for m in (self._meetings[mid] for mid in sorted(self._dirty_meetings))
+                if m is not None
+            ],
+        )
+
+
+def breakdown(directory: Directory, participant_ids: list[str]) -> dict[str, dict[str, int]]:
+    """How many of these participants are in each group and of each gender."""
+    by_group: dict[str, int] = {}
+    by_gender: dict[str, int] = {}
+    for participant_id in participant_ids:
+        group, gender = directory.participant(participant_id)
+        by_group[group] = by_group.get(group, 0) + 1
+        by_gender[gender] = by_gender.get(gender, 0) + 1
+    return {"by_group": dict(sorted(by_group.items())), "by_gender": dict(sorted(by_gender.items()))}

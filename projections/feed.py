@@ -1,0 +1,460 @@
+"""The transparency feed: published decisions of public processes, and every later change to them.
+
+One item per decision, per commitment made on it, per progress report, and
+per sealed audit checkpoint, in log order. An item's sequence number is the
+notification id of the event that made it, so the cursor stays valid as the
+log grows and even across a rebuild. Items are built when their event is
+applied (an item says what was known then), modelled on Open Contracting
+releases and Popolo vote events. Participants appear only as their group and
+gender; restricted processes never enter the feed at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.utils import get_topic
+
+from projections import events as ev
+from projections.base import Projection
+from projections.directory import Directory, breakdown
+from projections.history import plain
+from projections.sql import Sql, from_json, timestamp, to_json
+
+CHECKPOINT_TOPIC = "service.audit.checkpoints:CheckpointSealed"
+KINDS = ("decision", "commitment", "progress", "checkpoint")
+
+_PROPOSAL_EVENTS = (
+    ev.ProposalSubmitted,
+    ev.Amended,
+    ev.ObjectionRaised,
+    ev.ObjectionResolved,
+    ev.ConsensusCheckOpened,
+    ev.StanceTaken,
+    ev.ConsensusCheckClosed,
+    ev.VoteOpened,
+    ev.BallotCast,
+    ev.VoteClosed,
+    ev.Decided,
+)
+
+
+def history_path(proposal_id: str) -> str:
+    """Where the public history of a proposal is read."""
+    return f"/api/v1/proposals/{proposal_id}/history"
+
+
+class TransparencyFeed(Projection):
+    """Feed items, plus the deliberation of public proposals that a decision item sums up."""
+
+    name = "feed"
+    topics = (
+        *(get_topic(cls) for cls in _PROPOSAL_EVENTS),
+        get_topic(ev.CommitmentMade),
+        get_topic(ev.ProgressReported),
+        CHECKPOINT_TOPIC,
+    )
+    tables = ("projection_feed_items", "projection_feed_proposals", "projection_feed_commitments")
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+        self._sql: Sql | None = None
+        self._proposals: dict[str, dict[str, Any] | None] = {}
+        self._commitments: dict[str, dict[str, Any] | None] = {}
+        self._dirty_proposals: set[str] = set()
+        self._dirty_commitments: set[str] = set()
+        self._items: list[tuple[Any, ...]] = []
+        self._last_at: str | None = None
+
+    def schema(self, is_postgres: bool) -> list[str]:
+        """Items keyed by sequence, with an index for each filter; working state by proposal and commitment."""
+        return [
+            "CREATE TABLE IF NOT EXISTS projection_feed_items (seq BIGINT PRIMARY KEY, kind TEXT NOT NULL, "
+            "at TEXT NOT NULL, process_id TEXT, region_code TEXT, outcome TEXT, proposal_id TEXT, body TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS projection_feed_items_process ON projection_feed_items (process_id, seq)",
+            "CREATE INDEX IF NOT EXISTS projection_feed_items_region ON projection_feed_items (region_code, seq)",
+            "CREATE INDEX IF NOT EXISTS projection_feed_items_outcome ON projection_feed_items (outcome, seq)",
+            "CREATE INDEX IF NOT EXISTS projection_feed_items_at ON projection_feed_items (at, seq)",
+            "CREATE TABLE IF NOT EXISTS projection_feed_proposals (proposal_id TEXT PRIMARY KEY, "
+            "process_id TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS projection_feed_commitments (commitment_id TEXT PRIMARY KEY, "
+            "proposal_id TEXT NOT NULL, made_seq BIGINT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS projection_feed_commitments_proposal "
+            "ON projection_feed_commitments (proposal_id, made_seq)",
+        ]
+
+    def begin(self, sql: Sql) -> None:
+        """Starts a batch with empty caches and the time of the latest item."""
+        self._sql = sql
+        self._proposals.clear()
+        self._commitments.clear()
+        self._dirty_proposals.clear()
+        self._dirty_commitments.clear()
+        self._items.clear()
+        row = sql.fetch_one("SELECT at FROM projection_feed_items ORDER BY seq DESC LIMIT 1")
+        self._last_at = None if row is None else str(row[0])
+
+    # --- working state ------------------------------------------------------------------
+
+    def _cursor(self) -> Sql:
+        if self._sql is None:
+            raise RuntimeError("the feed is written only inside a batch")
+        return self._sql
+
+    def _proposal(self, proposal_id: str) -> dict[str, Any] | None:
+        if proposal_id not in self._proposals:
+            row = self._cursor().fetch_one(
+                "SELECT doc FROM projection_feed_proposals WHERE proposal_id = ?", (proposal_id,)
+            )
+            self._proposals[proposal_id] = None if row is None else from_json(row[0])
+        return self._proposals[proposal_id]
+
+    def _commitment(self, commitment_id: str) -> dict[str, Any] | None:
+        if commitment_id not in self._commitments:
+            row = self._cursor().fetch_one(
+                "SELECT doc FROM projection_feed_commitments WHERE commitment_id = ?", (commitment_id,)
+            )
+            self._commitments[commitment_id] = None if row is None else from_json(row[0])
+        return self._commitments[commitment_id]
+
+    def _at(self, event_time: Any) -> str:
+        # Item times never go backwards in feed order, so `since`/`until` map onto a range of sequence numbers.
+        at = timestamp(event_time)
+        if self._last_at is not None and at < self._last_at:
+            at = self._last_at
+        self._last_at = at
+        return at
+
+    # --- applying events ----------------------------------------------------------------
+
+    def apply(self, position: int, topic: str, event: Any) -> None:
+        """Follows the deliberation of public proposals; adds an item for each decision and later change."""
+        if topic == CHECKPOINT_TOPIC:
+            self._checkpoint(position, event)
+        elif isinstance(event, ev.CommitmentMade):
+            self._commitment_made(position, event)
+        elif isinstance(event, ev.ProgressReported):
+            self._progress_reported(position, event)
+        elif isinstance(event, ev.ProposalSubmitted):
+            process = self.directory.process(str(event.process_id))
+            if process is None or not process.is_public:
+                return
+            proposal_id = str(event.originator_id)
+            self._proposals[proposal_id] = {
+                "process_id": process.process_id,
+                "title": event.title,
+                "body": event.body,
+                "text_version": 1,
+                "submitted_at": timestamp(event.timestamp),
+                "meeting_id": None if event.meeting_id is None else str(event.meeting_id),
+                "objections": [],
+                "checks": [],
+                "votes": [],
+                "decision": None,
+            }
+            self._dirty_proposals.add(proposal_id)
+        else:
+            proposal_id = str(event.originator_id)
+            doc = self._proposal(proposal_id)
+            if doc is None:
+                return
+            self._deliberate(doc, event)
+            self._dirty_proposals.add(proposal_id)
+            if isinstance(event, ev.Decided):
+                self._decided(position, proposal_id, doc, event)
+
+    def _deliberate(self, doc: dict[str, Any], event: Any) -> None:
+        if isinstance(event, ev.Amended):
+            doc["body"] = event.body
+            doc["text_version"] += 1
+        elif isinstance(event, ev.ObjectionRaised):
+            group, gender = self.directory.participant(str(event.raised_by))
+            doc["objections"].append(
+                {
+                    "objection_id": str(event.objection_id),
+                    "group": group,
+                    "gender": gender,
+                    "blocking": bool(event.blocking),
+                    "grounds": event.grounds,
+                    "outcome": "unresolved",
+                    "note": None,
+                }
+            )
+        elif isinstance(event, ev.ObjectionResolved):
+            for objection in doc["objections"]:
+                if objection["objection_id"] == str(event.objection_id):
+                    objection["outcome"] = event.outcome
+                    objection["note"] = event.note
+        elif isinstance(event, ev.ConsensusCheckOpened):
+            doc["checks"].append(
+                {
+                    "check_id": str(event.check_id),
+                    "meeting_id": str(event.meeting_id),
+                    "stances": {},
+                    "result": None,
+                    "tally": None,
+                }
+            )
+        elif isinstance(event, ev.StanceTaken):
+            for check in doc["checks"]:
+                if check["check_id"] == str(event.check_id):
+                    check["stances"][str(event.participant_id)] = [event.stance, event.reason]
+        elif isinstance(event, ev.ConsensusCheckClosed | ev.VoteClosed):
+            key, part_id = (
+                ("checks", event.check_id) if isinstance(event, ev.ConsensusCheckClosed) else ("votes", event.vote_id)
+            )
+            for part in doc[key]:
+                if part.get("check_id", part.get("vote_id")) == str(part_id):
+                    part["result"] = event.result
+                    part["tally"] = plain(event.tally)
+        elif isinstance(event, ev.VoteOpened):
+            doc["votes"].append(
+                {
+                    "vote_id": str(event.vote_id),
+                    "meeting_id": str(event.meeting_id),
+                    "ballots": {},
+                    "result": None,
+                    "tally": None,
+                }
+            )
+        elif isinstance(event, ev.BallotCast):
+            for vote in doc["votes"]:
+                if vote["vote_id"] == str(event.vote_id):
+                    vote["ballots"][str(event.participant_id)] = event.choice
+        elif isinstance(event, ev.Decided):
+            doc["decision"] = {
+                "outcome": event.outcome,
+                "method": event.method,
+                "rationale": event.rationale,
+                "decided_at": timestamp(event.decided_at),
+                "rules": plain(event.rules),
+            }
+
+    def _decided(self, position: int, proposal_id: str, doc: dict[str, Any], event: Any) -> None:
+        process = self.directory.process(doc["process_id"])
+        if process is None:
+            return
+        decision = doc["decision"]
+        item = {
+            "id": f"decision-{proposal_id}",
+            "kind": "decision",
+            "at": self._at(event.timestamp),
+            "process": process.summary(),
+            "proposal": {
+                "id": proposal_id,
+                "title": doc["title"],
+                "text": doc["body"],
+                "text_version": doc["text_version"],
+                "submitted_at": doc["submitted_at"],
+            },
+            "decision": {key: decision[key] for key in ("outcome", "method", "rationale", "decided_at")},
+            "rules": decision["rules"],
+            "attendance": self._attendance(doc, decision["method"]),
+            "consensus_checks": [self._check_summary(check) for check in doc["checks"]],
+            "votes": [self._vote_summary(vote) for vote in doc["votes"]],
+            "objections": [
+                {key: objection[key] for key in ("objection_id", "group", "blocking", "grounds", "outcome", "note")}
+                for objection in doc["objections"]
+            ],
+            "dissent": self._dissent(doc),
+            "history": history_path(proposal_id),
+        }
+        self._add_item(position, item, process.process_id, process.region_code, decision["outcome"], proposal_id)
+
+    def _attendance(self, doc: dict[str, Any], method: str) -> dict[str, Any] | None:
+        """Who attended the meeting where the decision was founded (its latest check or vote)."""
+        closed_checks = [c for c in doc["checks"] if c["result"] is not None]
+        closed_votes = [v for v in doc["votes"] if v["result"] is not None]
+        if method == "vote" and closed_votes:
+            meeting_id = closed_votes[-1]["meeting_id"]
+        elif closed_checks:
+            meeting_id = closed_checks[-1]["meeting_id"]
+        elif closed_votes:
+            meeting_id = closed_votes[-1]["meeting_id"]
+        else:
+            meeting_id = doc.get("meeting_id")
+        meeting = self.directory.meeting(meeting_id) if meeting_id else None
+        if meeting is None:
+            return None
+        invited = set(meeting.invited or [])
+        return {
+            "meeting_id": meeting.meeting_id,
+            "invited": len(invited),
+            "present": len(meeting.attendees),
+            "present_of_invited": sum(1 for p in meeting.attendees if p in invited),
+            **breakdown(self.directory, meeting.attendees),
+        }
+
+    def _cross(self, choices: dict[str, str]) -> dict[str, dict[str, dict[str, int]]]:
+        by_group: dict[str, dict[str, int]] = {}
+        by_gender: dict[str, dict[str, int]] = {}
+        for participant_id, choice in sorted(choices.items()):
+            group, gender = self.directory.participant(participant_id)
+            by_group.setdefault(group, {}).setdefault(choice, 0)
+            by_group[group][choice] += 1
+            by_gender.setdefault(gender, {}).setdefault(choice, 0)
+            by_gender[gender][choice] += 1
+        return {"by_group": by_group, "by_gender": by_gender}
+
+    def _check_summary(self, check: dict[str, Any]) -> dict[str, Any]:
+        latest = {pid: stance_reason[0] for pid, stance_reason in check["stances"].items()}
+        return {
+            "check_id": check["check_id"],
+            "meeting_id": check["meeting_id"],
+            "result": check["result"],
+            "tally": check["tally"],
+            "stances": self._cross(latest),
+        }
+
+    def _vote_summary(self, vote: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "vote_id": vote["vote_id"],
+            "meeting_id": vote["meeting_id"],
+            "result": vote["result"],
+            "tally": vote["tally"],
+            "ballots": self._cross(vote["ballots"]),
+        }
+
+    def _dissent(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        """Dissent kept on record: non-blocking objections and disagree stances, by group, never by name."""
+        dissent: list[dict[str, Any]] = [
+            {"kind": "objection", "group": o["group"], "text": o["grounds"], "outcome": o["outcome"]}
+            for o in doc["objections"]
+            if not o["blocking"]
+        ]
+        for check in doc["checks"]:
+            for participant_id, (stance, reason) in sorted(check["stances"].items()):
+                if stance == "disagree":
+                    group = self.directory.participant(participant_id)[0]
+                    dissent.append({"kind": "stance", "check_id": check["check_id"], "group": group, "text": reason})
+        return dissent
+
+    def _commitment_made(self, position: int, event: Any) -> None:
+        proposal_id = str(event.proposal_id)
+        doc = self._proposal(proposal_id)
+        process = self.directory.process(str(event.process_id))
+        if doc is None or process is None or not process.is_public:
+            return
+        commitment_id = str(event.originator_id)
+        commitment = {
+            "commitment_id": commitment_id,
+            "owner": event.owner,
+            "description": event.description,
+            "due": plain(event.due),
+            "indicators": list(event.indicators),
+            "made_at": timestamp(event.timestamp),
+            "percent": 0,
+            "completed": False,
+            "progress": [],
+        }
+        self._commitments[commitment_id] = {"proposal_id": proposal_id, "made_seq": position, **commitment}
+        self._dirty_commitments.add(commitment_id)
+        item = self._follow_up_item(position, "commitment", f"commitment-{commitment_id}", event, doc, proposal_id)
+        item["commitment"] = commitment
+        self._add_item(position, item, process.process_id, process.region_code, self._outcome(doc), proposal_id)
+
+    def _progress_reported(self, position: int, event: Any) -> None:
+        commitment_id = str(event.originator_id)
+        commitment = self._commitment(commitment_id)
+        if commitment is None:
+            return
+        proposal_id = commitment["proposal_id"]
+        doc = self._proposal(proposal_id)
+        process = self.directory.process(doc["process_id"]) if doc else None
+        if doc is None or process is None:
+            return
+        report = {
+            "percent": event.percent,
+            "note": event.note,
+            "evidence_url": event.evidence_url,
+            "at": timestamp(event.timestamp),
+        }
+        commitment["progress"].append(report)
+        commitment["percent"] = event.percent
+        commitment["completed"] = event.percent >= 100
+        self._dirty_commitments.add(commitment_id)
+        item = self._follow_up_item(
+            position, "progress", f"progress-{commitment_id}-{event.originator_version}", event, doc, proposal_id
+        )
+        item["commitment"] = {
+            key: commitment[key] for key in ("commitment_id", "owner", "description", "due", "percent", "completed")
+        }
+        item["progress"] = report
+        self._add_item(position, item, process.process_id, process.region_code, self._outcome(doc), proposal_id)
+
+    def _follow_up_item(
+        self, position: int, kind: str, item_id: str, event: Any, doc: dict[str, Any], proposal_id: str
+    ) -> dict[str, Any]:
+        process = self.directory.process(doc["process_id"])
+        decision = doc.get("decision") or {}
+        return {
+            "id": item_id,
+            "kind": kind,
+            "at": self._at(event.timestamp),
+            "process": process.summary() if process else None,
+            "proposal": {"id": proposal_id, "title": doc["title"]},
+            "decision": {key: decision.get(key) for key in ("outcome", "method", "decided_at")},
+            "history": history_path(proposal_id),
+        }
+
+    @staticmethod
+    def _outcome(doc: dict[str, Any]) -> str | None:
+        decision = doc.get("decision")
+        return None if decision is None else str(decision["outcome"])
+
+    def _checkpoint(self, position: int, event: Any) -> None:
+        sealed_at = getattr(event, "sealed_at", None) or getattr(event, "timestamp", None)
+        checkpoint = {
+            "position": plain(getattr(event, "position", None)),
+            "root_hash": plain(getattr(event, "root_hash", None)),
+            "signature": plain(getattr(event, "signature", None)),
+            "sealed_at": plain(sealed_at),
+        }
+        moment = getattr(event, "timestamp", None) or sealed_at
+        item = {
+            "id": f"checkpoint-{checkpoint['position']}",
+            "kind": "checkpoint",
+            "at": self._at(moment) if moment is not None else (self._last_at or ""),
+            "process": None,
+            "checkpoint": checkpoint,
+        }
+        self._add_item(position, item, None, None, None, None)
+
+    def _add_item(
+        self,
+        position: int,
+        item: dict[str, Any],
+        process_id: str | None,
+        region_code: str | None,
+        outcome: str | None,
+        proposal_id: str | None,
+    ) -> None:
+        self._items.append(
+            (position, item["kind"], item["at"], process_id, region_code, outcome, proposal_id, to_json(item))
+        )
+
+    def flush(self, sql: Sql) -> None:
+        """Writes the batch's items and the working state it changed."""
+        sql.executemany(
+            "INSERT INTO projection_feed_items (seq, kind, at, process_id, region_code, outcome, proposal_id, body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING",
+            self._items,
+        )
+        sql.executemany(
+            "INSERT INTO projection_feed_proposals (proposal_id, process_id, doc) VALUES (?, ?, ?) "
+            "ON CONFLICT (proposal_id) DO UPDATE SET doc = excluded.doc",
+            [
+                (pid, doc["process_id"], to_json(doc))
+                for pid, doc in ((pid, self._proposals[pid]) for pid in sorted(self._dirty_proposals))
+                if doc is not None
+            ],
+        )
+        sql.executemany(
+            "INSERT INTO projection_feed_commitments (commitment_id, proposal_id, made_seq, doc) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (commitment_id) DO UPDATE SET doc = excluded.doc",
+            [
+                (cid, doc["proposal_id"], doc["made_seq"], to_json(doc))
+                for cid, doc in ((cid, self._commitments[cid]) for cid in sorted(self._dirty_commitments))
+                if doc is not None
+            ],
+        )

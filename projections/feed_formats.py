@@ -1,0 +1,140 @@
+"""The transparency feed as Atom (RFC 4287, via feedgen) and as CSV, for partners' own tools."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from projections.sql import parse_timestamp
+from projections.wording import DEFAULT_LANGUAGE, feed_title
+
+CSV_COLUMNS = (
+    "id",
+    "cursor",
+    "kind",
+    "at",
+    "process_id",
+    "process_title",
+    "region_code",
+    "region_name",
+    "proposal_id",
+    "proposal_title",
+    "outcome",
+    "method",
+    "decided_at",
+    "quorum",
+    "vote_threshold",
+    "legal_basis",
+    "invited",
+    "present",
+    "objections",
+    "commitment_id",
+    "percent",
+    "history",
+    "title",
+    "item_json",
+)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def csv_row(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """One feed item as a flat CSV row; `item_json` keeps the whole item for lossless reading."""
+    process = item.get("process") or {}
+    region = process.get("region") or {}
+    proposal = item.get("proposal") or {}
+    decision = item.get("decision") or {}
+    rules = item.get("rules") or {}
+    attendance = item.get("attendance") or {}
+    commitment = item.get("commitment") or {}
+    percent = (item.get("progress") or {}).get("percent", commitment.get("percent"))
+    values: dict[str, Any] = {
+        "id": item.get("id"),
+        "cursor": item.get("cursor"),
+        "kind": item.get("kind"),
+        "at": item.get("at"),
+        "process_id": process.get("id"),
+        "process_title": process.get("title"),
+        "region_code": region.get("code"),
+        "region_name": region.get("name"),
+        "proposal_id": proposal.get("id"),
+        "proposal_title": proposal.get("title"),
+        "outcome": decision.get("outcome"),
+        "method": decision.get("method"),
+        "decided_at": decision.get("decided_at"),
+        "quorum": rules.get("quorum"),
+        "vote_threshold": rules.get("vote_threshold"),
+        "legal_basis": rules.get("legal_basis"),
+        "invited": attendance.get("invited"),
+        "present": attendance.get("present"),
+        "objections": len(item["objections"]) if "objections" in item else None,
+        "commitment_id": commitment.get("commitment_id"),
+        "percent": percent if item.get("kind") in ("commitment", "progress") else None,
+        "history": item.get("history"),
+        "title": feed_title(item, language),
+        "item_json": json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+    }
+    return {column: _cell(values[column]) for column in CSV_COLUMNS}
+
+
+def feed_csv(items: Sequence[dict[str, Any]], language: str = DEFAULT_LANGUAGE) -> str:
+    """The items as CSV text with a header row."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for item in items:
+        writer.writerow(csv_row(item, language))
+    return out.getvalue()
+
+
+def _summary(item: dict[str, Any], language: str) -> str:
+    decision = item.get("decision") or {}
+    process = item.get("process") or {}
+    region = process.get("region") or {}
+    parts = [feed_title(item, language)]
+    if process:
+        parts.append(f"{process.get('title')} \u2014 {region.get('name')} ({region.get('code')})")
+    if item.get("kind") == "decision" and decision.get("rationale"):
+        parts.append(str(decision["rationale"]))
+    if item.get("kind") == "progress":
+        parts.append(str((item.get("progress") or {}).get("note") or ""))
+    return "\n".join(part for part in parts if part)
+
+
+def feed_atom(
+    items: Sequence[dict[str, Any]],
+    self_url: str,
+    base_url: str,
+    next_url: str | None,
+    language: str = DEFAULT_LANGUAGE,
+) -> bytes:
+    """The items as an Atom feed; each entry links to the public history and carries the item as JSON."""
+    feed = FeedGenerator()
+    feed.id("urn:mufakat:feed")
+    feed.title("Umpan transparansi Mufakat" if language == "id" else "Mufakat transparency feed")
+    feed.author({"name": "Mufakat"})
+    feed.language(language)
+    feed.link(href=self_url, rel="self")
+    if next_url:
+        feed.link(href=next_url, rel="next")
+    latest = max((parse_timestamp(item["at"]) for item in items if item.get("at")), default=None)
+    feed.updated(latest or datetime(2000, 1, 1, tzinfo=UTC))
+    for item in items:
+        entry = feed.add_entry(order="append")
+        entry.id(f"urn:mufakat:feed:{item['id']}")
+        entry.title(feed_title(item, language))
+        entry.updated(parse_timestamp(item["at"]) if item.get("at") else datetime(2000, 1, 1, tzinfo=UTC))
+        entry.category(term=str(item["kind"]))
+        if item.get("history"):
+            entry.link(href=base_url.rstrip("/") + item["history"], rel="alternate")
+        entry.summary(_summary(item, language))
+        entry.content(json.dumps(item, sort_keys=True, ensure_ascii=False), type="text")
+    return bytes(feed.atom_str(pretty=True))

@@ -1,0 +1,231 @@
+"""Catching the read models up with the event log: batched, exactly once, resumable.
+
+The log is read in pages with `select_notifications` (SQLite has no
+subscriptions in eventsourcing 9.5; the same loop works on PostgreSQL). Each
+page is decoded once and handed to every read model in log order, and all
+their rows are written together with their tracking positions in ONE
+transaction. That transaction first locks the tracking rows and reads them
+again, so when two workers (a web worker catching up for read-your-writes and
+`mufakat projections run`) race over the same page, the second skips what the
+first applied: no event is applied twice, and a worker killed mid-page loses
+only its uncommitted transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Notification, OperationalError
+
+from projections.base import Projection
+from projections.directory import Directory
+from projections.feed import CHECKPOINT_TOPIC, TransparencyFeed
+from projections.history import DecisionHistory
+from projections.participation import Participation
+from projections.sql import Database
+from service.storage import SideTables
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PAGE_SIZE = 2000
+_LOCK_ATTEMPTS = 5
+
+
+class ReadModels:
+    """Every read model of one ledger, and the machinery that keeps them caught up."""
+
+    def __init__(self, app: Application[Any], page_size: int = DEFAULT_PAGE_SIZE) -> None:
+        self.app = app
+        self.page_size = page_size
+        self.database = Database(SideTables(app.recorder))
+        self.directory = Directory()
+        self.history = DecisionHistory(self.directory)
+        self.feed = TransparencyFeed(self.directory)
+        self.participation = Participation(self.directory)
+        # The directory comes first: the others look things up in it as of each event.
+        self.projections: tuple[Projection, ...] = (self.directory, self.history, self.feed, self.participation)
+        self._handlers: dict[str, list[Projection]] = {}
+        for projection in self.projections:
+            for topic in projection.topics:
+                self._handlers.setdefault(topic, []).append(projection)
+        self.topics = sorted(self._handlers)
+        self._names = [projection.name for projection in self.projections]
+        self._in_process = threading.Lock()
+        self.ensure_tables()
+
+    # --- tables ----------------------------------------------------------------------
+
+    def ensure_tables(self) -> None:
+        """Creates the tables and tracking rows that are missing (safe to run in every worker)."""
+        for attempt in range(_LOCK_ATTEMPTS):
+            try:
+                with self.database.transaction() as sql:
+                    self._create(sql)
+                return
+            except Exception:
+                # Two workers creating the same table at once on PostgreSQL: one loses, then finds it made.
+                if attempt == _LOCK_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    def _create(self, sql: Any) -> None:
+        sql.execute("CREATE TABLE IF NOT EXISTS projection_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
+        for projection in self.projections:
+            for statement in projection.schema(self.database.is_postgres):
+                sql.execute(statement)
+        sql.executemany(
+            "INSERT INTO projection_tracking (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
+            [(name,) for name in self._names],
+        )
+
+    def positions(self) -> dict[str, int]:
+        """How far each read model has applied the log (notification ids)."""
+        rows = self.database.fetch_all("SELECT name, position FROM projection_tracking")
+        return {str(name): int(position) for name, position in rows if name in self._names}
+
+    def position(self) -> int:
+        """The position every read model has reached."""
+        positions = self.positions()
+        return min(positions.get(name, 0) for name in self._names)
+
+    # --- catching up -------------------------------------------------------------------
+
+    def catch_up(self, up_to: int | None = None) -> int:
+        """Applies the log up to `up_to` (default: everything stored now); returns how many events it applied.
+
+        Cheap when nothing is new: one max-id query and one read of the tracking rows.
+        """
+        target = (self.app.recorder.max_notification_id() or 0) if up_to is None else up_to
+        applied = 0
+        with self._in_process:
+            while True:
+                start = self.position()
+                if start >= target:
+                    return applied
+                notifications = self.app.recorder.select_notifications(
+                    start, self.page_size, stop=target, topics=self.topics, inclusive_of_start=False
+                )
+                # A short page means nothing else up to the target concerns any read model.
+                end = notifications[-1].id if len(notifications) == self.page_size else target
+                events = [(n.id, n.topic, self._decode(n)) for n in notifications]
+                applied += self._apply_page(events, end)
+
+    def _decode(self, notification: Notification) -> Any:
+        try:
+            return self.app.mapper.to_domain_event(notification)
+        except Exception:
+            if notification.topic != CHECKPOINT_TOPIC:
+                raise
+            # Checkpoints belong to the audit module; read their fields even without its class.
+            fields = self.app.mapper.transcoder.decode(notification.state)
+            fields.setdefault("originator_id", notification.originator_id)
+            fields.setdefault("originator_version", notification.originator_version)
+            return SimpleNamespace(**fields)
+
+    def _apply_page(self, events: Sequence[tuple[int, str, Any]], end: int) -> int:
+        for attempt in range(_LOCK_ATTEMPTS):
+            try:
+                return self._apply_page_once(events, end)
+            except OperationalError:
+                # A lock timeout while another worker held the tracking rows: read them again and retry.
+                if attempt == _LOCK_ATTEMPTS - 1:
+                    raise
+                logger.info("projection page waited too long for a lock; retrying")
+                time.sleep(0.1 * (attempt + 1))
+        return 0
+
+    def _apply_page_once(self, events: Sequence[tuple[int, str, Any]], end: int) -> int:
+        marks = ", ".join("?" for _ in self._names)
+        applied = 0
+        with self.database.transaction() as sql:
+            # Writing the tracking rows first takes the write lock (SQLite) or the row locks
+            # (PostgreSQL) before reading them, so the positions read here stay true until commit.
+            sql.execute(f"UPDATE projection_tracking SET position = position WHERE name IN ({marks})", self._names)
+            positions = dict(
+                sql.fetch_all(f"SELECT name, position FROM projection_tracking WHERE name IN ({marks})", self._names)
+            )
+            for projection in self.projections:
+                projection.begin(sql)
+            for position, topic, event in events:
+                taken = False
+                for projection in self._handlers.get(topic, ()):
+                    if position > positions[projection.name]:
+                        projection.apply(position, topic, event)
+                        taken = True
+                applied += taken
+            for projection in self.projections:
+                projection.flush(sql)
+            sql.executemany(
+                "UPDATE projection_tracking SET position = ? WHERE name = ? AND position < ?",
+                [(end, name, end) for name in self._names],
+            )
+        return applied
+
+    # --- rebuilding and following ---------------------------------------------------------
+
+    def drop(self) -> None:
+        """Drops every read model and its tracking row, in one transaction."""
+        with self.database.transaction() as sql:
+            for projection in self.projections:
+                for table in projection.tables:
+                    sql.execute(f"DROP TABLE IF EXISTS {table}")
+            marks = ", ".join("?" for _ in self._names)
+            sql.execute(
+                "CREATE TABLE IF NOT EXISTS projection_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+            )
+            sql.execute(f"DELETE FROM projection_tracking WHERE name IN ({marks})", self._names)
+            self._create(sql)
+
+    def rebuild(self) -> int:
+        """Drops every read model and replays the whole log into it; returns how many events it applied."""
+        with self._in_process:
+            self.drop()
+        return self.catch_up()
+
+    def follow(self, stop: threading.Event, idle_sleep: float = 0.05, max_sleep: float = 1.0) -> None:
+        """Keeps catching up until `stop` is set, sleeping (at most `max_sleep`) while nothing is new."""
+        sleep = idle_sleep
+        while not stop.is_set():
+            if self.catch_up():
+                sleep = idle_sleep
+            else:
+                stop.wait(sleep)
+                sleep = min(sleep * 2, max_sleep)
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every read model, sorted: what a rebuild must reproduce exactly."""
+        rows: dict[str, list[tuple[Any, ...]]] = {}
+        for projection in self.projections:
+            for table in projection.tables:
+                rows[table] = sorted(
+                    self.database.fetch_all(f"SELECT * FROM {table}"), key=lambda row: tuple(map(str, row))
+                )
+        return rows
+
+
+_READ_MODELS: weakref.WeakKeyDictionary[Application[Any], ReadModels] = weakref.WeakKeyDictionary()
+_READ_MODELS_LOCK = threading.Lock()
+
+
+def read_models(app: Application[Any]) -> ReadModels:
+    """The read models of this ledger, with their tables made, shared by every caller in this process."""
+    with _READ_MODELS_LOCK:
+        models = _READ_MODELS.get(app)
+        if models is None:
+            models = ReadModels(app)
+            _READ_MODELS[app] = models
+        return models
+
+
+def fresh_read_models(app: Application[Any]) -> ReadModels:
+    """The read models caught up with every write acknowledged so far (read-your-writes)."""
+    models = read_models(app)
+    models.catch_up()
+    return models

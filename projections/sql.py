@@ -1,0 +1,103 @@
+"""Plain SQL for the read models, on the ledger's own SQLite or PostgreSQL database.
+
+Statements are written once with `?` placeholders and portable SQL (both
+databases understand `INSERT ... ON CONFLICT`); `executemany` goes to the
+driver's own, because a rebuild writes tens of thousands of rows per second.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from service.storage import SideTables
+
+
+class Sql:
+    """A cursor in one transaction that speaks `?` placeholders on both databases."""
+
+    def __init__(self, cursor: Any, is_postgres: bool) -> None:
+        self._cursor = cursor
+        self._is_postgres = is_postgres
+
+    def _statement(self, statement: str) -> str:
+        return statement.replace("?", "%s") if self._is_postgres else statement
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
+        """Runs one statement."""
+        self._cursor.execute(self._statement(statement), tuple(params))
+
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Runs one statement for each row (nothing when there are no rows)."""
+        if rows:
+            self._cursor.executemany(self._statement(statement), [tuple(row) for row in rows])
+
+    def fetch_all(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Runs one query and returns its rows as tuples."""
+        self.execute(statement, params)
+        return [as_tuple(row) for row in self._cursor.fetchall()]
+
+    def fetch_one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """Runs one query and returns its first row, if any."""
+        rows = self.fetch_all(statement, params)
+        return rows[0] if rows else None
+
+
+class Database:
+    """Transactions on the database that holds the event log, for the read models' tables."""
+
+    def __init__(self, tables: SideTables) -> None:
+        self.tables = tables
+        self.is_postgres = tables.is_postgres
+
+    @contextmanager
+    def transaction(self, commit: bool = True) -> Iterator[Sql]:
+        """One transaction: committed when the block ends without an error, else rolled back."""
+        with self.tables.datastore.transaction(commit=commit) as cursor:
+            yield Sql(cursor, self.is_postgres)
+
+    def fetch_all(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Runs one query in a read-only transaction."""
+        with self.transaction(commit=False) as sql:
+            return sql.fetch_all(statement, params)
+
+    def fetch_one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """Runs one query in a read-only transaction and returns its first row, if any."""
+        rows = self.fetch_all(statement, params)
+        return rows[0] if rows else None
+
+
+def as_tuple(row: Any) -> tuple[Any, ...]:
+    """A row of either driver as a plain tuple."""
+    if isinstance(row, sqlite3.Row):
+        return tuple(row)
+    if isinstance(row, dict):
+        return tuple(row.values())
+    return tuple(row)
+
+
+def to_json(value: Any) -> str:
+    """Compact, key-ordered JSON, so that a rebuild writes byte-identical rows."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def from_json(text: str | None) -> Any:
+    """The value back from `to_json` (None stays None)."""
+    return None if text is None else json.loads(text)
+
+
+def timestamp(moment: datetime) -> str:
+    """An RFC 3339 UTC timestamp with microseconds; fixed width, so text order is time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_timestamp(text: str) -> datetime:
+    """A timestamp written by `timestamp` (or any RFC 3339 text) as an aware datetime."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
