@@ -23,7 +23,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from service.audit.canonical import GENESIS, event_hash, next_root, originator_bytes
 
@@ -40,7 +40,7 @@ SQLITE_HASHES_DDL = (
 )
 
 
-def postgres_hashes_ddl(schema: str) -> SQL | Any:
+def postgres_hashes_ddl(schema: str) -> Composed:
     """The `event_hashes` table on PostgreSQL, in the recorder's schema."""
     return SQL(
         "CREATE TABLE IF NOT EXISTS {schema}.{table} ("

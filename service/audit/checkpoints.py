@@ -145,18 +145,16 @@ def _is_checkpoint_log(originator_id: Any) -> bool:
     return text == CHECKPOINT_LOG_ID.hex
 
 
-def list_checkpoints(app: Application[UUID], after: int = 0, limit: int = 100) -> list[Checkpoint]:
-    """Checkpoints in the order they were sealed, after the given sequence number (1-based)."""
+def list_checkpoints(app: Application[UUID], after: int = 0, limit: int = 100) -> list[tuple[int, Checkpoint]]:
+    """(number, checkpoint) in the order they were sealed, numbered from 1, after number `after`."""
     found = []
     for sealed in checkpoint_log(app).get(gt=after or None, limit=limit):
-        found.append(
-            Checkpoint(
-                position=sealed.position,
-                root_hash=sealed.root_hash,
-                sealed_at=sealed_at_text(sealed.sealed_at),
-                signature=sealed.signature,
-                public_key=sealed.public_key,
-                event_position=None,
-            )
+        checkpoint = Checkpoint(
+            position=sealed.position,
+            root_hash=sealed.root_hash,
+            sealed_at=sealed_at_text(sealed.sealed_at),
+            signature=sealed.signature,
+            public_key=sealed.public_key,
         )
+        found.append((sealed.originator_version, checkpoint))
     return found
