@@ -72,6 +72,7 @@ def init_app(app: Flask) -> None:
     configure_json_logging(app.config.get("MUFAKAT_LOG_LEVEL") or os.environ.get("MUFAKAT_LOG_LEVEL", "INFO"))
     app.before_request(_start_request)
     app.after_request(_finish_request)
+    app.teardown_request(_guard_ledger_of_request)
     for error_class in DATABASE_UNAVAILABLE_ERRORS:
         app.register_error_handler(error_class, _database_unavailable)
     app.add_url_rule("/metrics", "metrics", _metrics, methods=["GET"])
@@ -93,6 +94,7 @@ def current_request_id() -> str:
 def _start_request() -> None:
     g.request_started = time.perf_counter()
     current_request_id()
+    _guard_ledger_of_request()
 
 
 def _finish_request(response: Response) -> Response:
@@ -186,6 +188,46 @@ def _database_unavailable(error: Exception) -> Response:
     return database_unavailable_response()
 
 
+class _FailFastWhileUnreachable:
+    """A pool's `getconn` that, once the database failed to answer, fails at once for a moment.
+
+    eventsourcing retries every recorder call ten times (0.2 s apart) on an operational
+    error; each try would wait the whole pool timeout again, and one request would then take
+    ten times `POSTGRES_CONNECT_TIMEOUT` (50 s by default, beyond gunicorn's timeout). After
+    one timeout the retries fail at once instead, so a request answers 503 within about one
+    timeout plus `pause` seconds, and the next request tries the database again.
+    """
+
+    def __init__(self, getconn: Callable[..., Any], pause: float) -> None:
+        self.getconn = getconn
+        self.pause = pause
+        self.unreachable_until = 0.0
+
+    def __call__(self, timeout: float | None = None) -> Any:
+        if time.monotonic() < self.unreachable_until:
+            raise psycopg_pool.PoolTimeout("the database did not answer moments ago")
+        try:
+            return self.getconn(timeout)
+        except psycopg_pool.PoolTimeout:
+            self.unreachable_until = time.monotonic() + self.pause
+            raise
+
+
+def guard_against_outages(the_ledger: Any, pause: float = 3.0) -> None:
+    """Makes a PostgreSQL ledger fail fast (503 in seconds) while its database is unreachable."""
+    pool = getattr(getattr(the_ledger.recorder, "datastore", None), "pool", None)
+    if isinstance(pool, psycopg_pool.ConnectionPool) and not isinstance(pool.getconn, _FailFastWhileUnreachable):
+        # An instance attribute: pool.connection() calls self.getconn, so every use goes through it.
+        pool.getconn = _FailFastWhileUnreachable(pool.getconn, pause)  # type: ignore[method-assign]
+
+
+def _guard_ledger_of_request(_error: BaseException | None = None) -> None:
+    # The ledger is opened lazily by the first request that needs it: guard it as soon as it exists.
+    the_ledger = current_app.extensions.get("mufakat_ledger")
+    if the_ledger is not None:
+        guard_against_outages(the_ledger)
+
+
 # --- probing the database (readiness and scrape-time metrics) -----------------------
 
 
@@ -235,6 +277,7 @@ def _read_database_state(app: Flask) -> DatabaseState:
 
     with app.app_context():
         the_ledger = ledger()
+        guard_against_outages(the_ledger)
         last_position = the_ledger.recorder.max_notification_id() or 0
         read_positions: Callable[[Any], dict[str, int]] = (
             app.config.get("MUFAKAT_PROJECTION_POSITIONS") or projection_positions
