@@ -1,0 +1,92 @@
+"""Scale-out: two gunicorn servers (deploy/gunicorn.conf.py) on one PostgreSQL database serve each other's writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import requests
+from conftest import GunicornServer
+from prometheus_client.parser import text_string_to_metric_families
+from reliability_harness import PROCESSES
+
+from service.application import Mufakat
+from service.storage import persistence_settings
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+TIMEOUT = 10
+
+
+def metric(server: GunicornServer, name: str, labels: dict[str, str]) -> float:
+    """One sample of a server's /metrics, summed over its workers."""
+    text = requests.get(f"{server.base_url}/metrics", timeout=TIMEOUT).text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return float(sample.value)
+    return 0.0
+
+
+def test_two_app_servers_on_one_database_each_serve_reads_that_include_the_others_writes(
+    postgres_database_url: str, start_gunicorn: Callable[[str], GunicornServer]
+) -> None:
+    ledger = Mufakat(env=persistence_settings(postgres_database_url))
+    try:
+        _, token = ledger.issue_token("admin", "Operator Uji", [])
+    finally:
+        ledger.close()
+    bearer = {"Authorization": f"Bearer {token}"}
+    # One after the other: the first creates the tables before its workers start.
+    east = start_gunicorn(postgres_database_url)
+    east.wait_ready()
+    west = start_gunicorn(postgres_database_url)
+    west.wait_ready()
+
+    recorded: dict[str, int] = {}
+    for round_number in range(6):
+        writer, reader = (east, west) if round_number % 2 == 0 else (west, east)
+        # One server records a process; the other, which never saw the request, reads it at once.
+        created = requests.post(
+            f"{writer.base_url}{PROCESSES}",
+            json={
+                "title": f"Musrenbang Kecamatan {round_number}",
+                "region_code": "3201010",
+                "region_name": "Kecamatan Contoh",
+                "visibility": "public",
+            },
+            headers=bearer,
+            timeout=TIMEOUT,
+        )
+        assert created.status_code == 201
+        process_id = created.json()["id"]
+        seen = requests.get(f"{reader.base_url}{PROCESSES}/{process_id}", headers=bearer, timeout=TIMEOUT)
+        assert seen.status_code == 200
+        assert seen.json()["title"] == f"Musrenbang Kecamatan {round_number}"
+        recorded[process_id] = seen.json()["version"]
+
+    # Each server has read every process (and may hold them in its cache); the other closes them all.
+    for index, process_id in enumerate(recorded):
+        closer, reader = (west, east) if index % 2 == 0 else (east, west)
+        for server in (closer, reader):
+            assert requests.get(f"{server.base_url}{PROCESSES}/{process_id}", headers=bearer, timeout=TIMEOUT).ok
+        closed = requests.post(f"{closer.base_url}{PROCESSES}/{process_id}/close", headers=bearer, timeout=TIMEOUT)
+        assert closed.status_code == 200
+        after = requests.get(f"{reader.base_url}{PROCESSES}/{process_id}", headers=bearer, timeout=TIMEOUT).json()
+        assert after["status"] == "closed"
+        assert after["version"] > recorded[process_id]
+
+    # Both servers count the same log, whichever wrote it.
+    appended = [metric(server, "mufakat_events_appended_total", {}) for server in (east, west)]
+    assert appended[0] == appended[1] > 0
+    creations = {"route": PROCESSES, "method": "POST", "status": "201"}
+    assert metric(east, "mufakat_http_requests_total", creations) == 3
+    assert metric(west, "mufakat_http_requests_total", creations) == 3
+
+    # Nothing personal reached the servers' logs: not the token, not a bearer header.
+    for server in (east, west):
+        server.stop()
+        log = server.log.read_text()
+        assert token not in log
+        assert "Bearer" not in log
+        assert f'"route": "{PROCESSES}/<' in log
