@@ -14,7 +14,7 @@ from eventsourcing.utils import get_topic
 
 from projections import events as ev
 from projections.base import Projection
-from projections.sql import Sql, from_json, timestamp, to_json
+from projections.sql import Database, Sql, from_json, timestamp, to_json
 
 UNSPECIFIED_GENDER = "undisclosed"
 
@@ -249,3 +249,15 @@ def breakdown(directory: Directory, participant_ids: list[str]) -> dict[str, dic
         by_group[group] = by_group.get(group, 0) + 1
         by_gender[gender] = by_gender.get(gender, 0) + 1
     return {"by_group": dict(sorted(by_group.items())), "by_gender": dict(sorted(by_gender.items()))}
+
+
+def process_entry(database: Database, process_id: str) -> ProcessEntry | None:
+    """A process as the read models know it (None if they do not)."""
+    row = database.fetch_one(
+        "SELECT title, region_code, region_name, visibility, rules, opened_at, status "
+        "FROM projection_processes WHERE process_id = ?",
+        (process_id,),
+    )
+    if row is None:
+        return None
+    return ProcessEntry(process_id, row[0], row[1], row[2], row[3], from_json(row[4]), row[5], row[6])

@@ -1,0 +1,75 @@
+"""`mufakat projections rebuild` and `mufakat projections run`: the read models from the command line."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from types import FrameType
+
+import click
+
+from projections.runner import DEFAULT_PAGE_SIZE, ReadModels
+from service.application import Mufakat
+from service.storage import UnsupportedDatabaseUrl
+
+
+def _ledger() -> Mufakat:
+    try:
+        return Mufakat()
+    except UnsupportedDatabaseUrl as error:
+        raise click.UsageError(str(error)) from None
+
+
+@click.group("projections")
+def projections_group() -> None:
+    """The read models: decision history, transparency feed, participation metrics."""
+
+
+@projections_group.command()
+@click.option("--page-size", default=DEFAULT_PAGE_SIZE, show_default=True, type=click.IntRange(min=1))
+def rebuild(page_size: int) -> None:
+    """Drops every read model and replays the whole event log into it."""
+    ledger = _ledger()
+    try:
+        models = ReadModels(ledger, page_size=page_size)
+        started = time.perf_counter()
+        applied = models.rebuild()
+        seconds = time.perf_counter() - started
+        rate = applied / seconds if seconds > 0 else 0.0
+        click.echo(f"rebuilt every read model from {applied} events in {seconds:.2f} s ({rate:,.0f} events/s)")
+        click.echo(f"position {models.position()}")
+    finally:
+        ledger.close()
+
+
+@projections_group.command()
+@click.option("--page-size", default=DEFAULT_PAGE_SIZE, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--max-sleep",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.01, max=60),
+    help="Longest pause between polls while the log is quiet (seconds).",
+)
+def run(page_size: int, max_sleep: float) -> None:
+    """Follows the event log, keeping every read model caught up, until SIGTERM or SIGINT."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        # Finish the page in hand (its transaction commits or rolls back whole), then leave.
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    ledger = _ledger()
+    try:
+        models = ReadModels(ledger, page_size=page_size)
+        click.echo(f"following the event log from position {models.position()}", err=True)
+        models.follow(stop, max_sleep=max_sleep)
+        click.echo(f"stopped at position {models.position()}", err=True)
+    finally:
+        ledger.close()
+
+
+COMMANDS = [projections_group]
