@@ -54,6 +54,10 @@ loglevel = os.environ.get("MUFAKAT_LOG_LEVEL", "info").lower()
 # PostgreSQL's max_connections (docs/operations.md, "Sizing connections").
 os.environ.setdefault("MUFAKAT_POSTGRES_POOL_SIZE", str(threads))
 os.environ.setdefault("MUFAKAT_POSTGRES_MAX_OVERFLOW", "2")
+# libpq's own settings: the pool's background reconnects give up on a silent host after 5 s
+# (eventsourcing passes no connect_timeout there), and pg_stat_activity names the API's sessions.
+os.environ.setdefault("PGCONNECT_TIMEOUT", "5")
+os.environ.setdefault("PGAPPNAME", "mufakat-api")
 
 
 def on_starting(server):  # type: ignore[no-untyped-def]
