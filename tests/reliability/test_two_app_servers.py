@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import requests
-from conftest import GunicornServer
+from conftest import GunicornServer, wait_until
 from prometheus_client.parser import text_string_to_metric_families
 from reliability_harness import PROCESSES
 
@@ -28,8 +33,22 @@ def metric(server: GunicornServer, name: str, labels: dict[str, str]) -> float:
     return 0.0
 
 
+def projection_lags(server: GunicornServer) -> dict[str, int]:
+    """The lag of each projection as the server's readiness probe reports it."""
+    ready = requests.get(f"{server.base_url}/api/v1/ready", timeout=TIMEOUT)
+    assert ready.status_code == 200
+    lags: dict[str, int] = ready.json()["projections"]
+    return lags
+
+
+def caught_up(server: GunicornServer) -> bool:
+    """Every projection exists and has applied the whole log."""
+    lags = projection_lags(server)
+    return bool(lags) and not any(lags.values())
+
+
 def test_two_app_servers_on_one_database_each_serve_reads_that_include_the_others_writes(
-    postgres_database_url: str, start_gunicorn: Callable[[str], GunicornServer]
+    postgres_database_url: str, start_gunicorn: Callable[[str], GunicornServer], tmp_path: Path
 ) -> None:
     ledger = Mufakat(env=persistence_settings(postgres_database_url))
     try:
@@ -82,6 +101,35 @@ def test_two_app_servers_on_one_database_each_serve_reads_that_include_the_other
     creations = {"route": PROCESSES, "method": "POST", "status": "201"}
     assert metric(east, "mufakat_http_requests_total", creations) == 3
     assert metric(west, "mufakat_http_requests_total", creations) == 3
+
+    # The projection worker follows the log that both servers write; readiness shows its lag.
+    worker_log = (tmp_path / "projections.log").open("wb")
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).parent / "mufakat"), "projections", "run", "--max-sleep", "0.2"],
+        env={**os.environ, "MUFAKAT_DATABASE_URL": postgres_database_url},
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until(lambda: caught_up(east) and caught_up(west), 30, "the projection worker catching up")
+        requests.post(
+            f"{west.base_url}{PROCESSES}",
+            json={
+                "title": "Musrenbang Kecamatan akhir",
+                "region_code": "3201010",
+                "region_name": "Kecamatan Contoh",
+                "visibility": "public",
+            },
+            headers=bearer,
+            timeout=TIMEOUT,
+        ).raise_for_status()
+        wait_until(lambda: caught_up(east), 30, "the worker applying a write made after it started")
+        assert metric(east, "mufakat_projection_lag_events", {}) == 0
+    finally:
+        # SIGTERM: the worker finishes the page in hand and leaves.
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+        worker_log.close()
 
     # Nothing personal reached the servers' logs: not the token, not a bearer header.
     for server in (east, west):
