@@ -10,18 +10,26 @@ checkpoints can give the forgery away.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
+from psycopg import sql
 
 from domain.actor import Actor
 from service.access import Principal
 from service.application import CommandContext, Mufakat
 from service.audit.canonical import GENESIS, event_hash, next_root
 from service.audit.checkpoints import CHECKPOINT_LOG_ID
+from service.audit.signing import load_or_create_signing_key
+from service.storage import persistence_settings
 
 ADMIN = CommandContext(Principal(actor=Actor(id="admin-test", role="admin", name="admin"), token_record_id=None))
 
@@ -48,6 +56,18 @@ class RawLog:
             with connection:
                 rows = connection.execute(statement, params).fetchall()
             return rows
+        finally:
+            connection.close()
+
+    def _run_many(self, statement: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        if self.is_postgres:
+            with psycopg.connect(self.database_url, autocommit=True) as connection, connection.cursor() as cursor:
+                cursor.executemany(statement.replace("?", "%s"), rows)  # type: ignore[arg-type]
+            return
+        connection = sqlite3.connect(self.path)
+        try:
+            with connection:
+                connection.executemany(statement, rows)
         finally:
             connection.close()
 
@@ -122,8 +142,7 @@ class RawLog:
             root = next_root(root, hash_)
             links.append((position, originator, version, hash_, root))
         self._run("DELETE FROM event_hashes")
-        for link in links:
-            self._run("INSERT INTO event_hashes VALUES (?, ?, ?, ?, ?)", link)
+        self._run_many("INSERT INTO event_hashes VALUES (?, ?, ?, ?, ?)", links)
 
     def all_bytes(self) -> bytes:
         """Every byte of the database as stored: the SQLite file with its WAL, or every PostgreSQL row as text."""
@@ -153,3 +172,47 @@ class SealedLog:
         for number in range(5):
             ledger.issue_token("partner", f"Mitra {number}", [])
         self.last_position = ledger.recorder.max_notification_id() or 0
+
+
+@dataclass(frozen=True)
+class SealedTemplate:
+    """A database holding a sealed log, built once per session and copied for each test."""
+
+    database_url: str
+    log: SealedLog
+    key_file: Path
+
+
+def build_template(database_url: str, key_file: Path) -> SealedTemplate:
+    """Records the sealed log into a database and closes it again."""
+    ledger = Mufakat(env=persistence_settings(database_url))
+    try:
+        log = SealedLog(ledger, load_or_create_signing_key(key_file))
+    finally:
+        ledger.close()
+    return SealedTemplate(database_url, log, key_file)
+
+
+def copy_sqlite_template(template: SealedTemplate, directory: Path) -> str:
+    """A copy of the template's file in the test's own directory."""
+    source = Path(template.database_url.removeprefix("sqlite:///"))
+    target = directory / "mufakat.db"
+    shutil.copyfile(source, target)
+    return "sqlite:///" + str(target)
+
+
+@contextmanager
+def copied_postgres_template(template: SealedTemplate) -> Iterator[str]:
+    """A fresh database created from the template (`CREATE DATABASE ... TEMPLATE`), dropped afterwards."""
+    template_name = template.database_url.rsplit("/", 1)[1]
+    name = f"mufakat_test_{os.getpid()}_{uuid4().hex[:12]}"
+    base = template.database_url.rsplit("/", 1)[0]
+    with psycopg.connect(base + "/postgres", autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template_name))
+        )
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(base + "/postgres", autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -6,11 +6,12 @@ database); these fixtures build the ledger, the raw tables and the signing key o
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from audit_support import RawLog
+from audit_support import RawLog, SealedTemplate, build_template
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from service.application import Mufakat
@@ -61,3 +62,23 @@ def key_file(tmp_path: Path) -> Path:
 def service_key(key_file: Path) -> Ed25519PrivateKey:
     """The service's signing key."""
     return load_or_create_signing_key(key_file)
+
+
+@pytest.fixture(scope="session")
+def sqlite_sealed_template(tmp_path_factory: pytest.TempPathFactory) -> SealedTemplate:
+    """The sealed log on an SQLite file (checkpointed, so the file alone holds it)."""
+    directory = tmp_path_factory.mktemp("sealed-sqlite")
+    template = build_template("sqlite:///" + str(directory / "template.db"), directory / "signing.key")
+    connection = sqlite3.connect(directory / "template.db")
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return template
+
+
+@pytest.fixture(scope="session")
+def postgres_sealed_template(
+    create_postgres_database: Callable[[], str], tmp_path_factory: pytest.TempPathFactory
+) -> SealedTemplate:
+    """The sealed log in a PostgreSQL database used as a template for each test's own copy."""
+    directory = tmp_path_factory.mktemp("sealed-postgres")
+    return build_template(create_postgres_database(), directory / "signing.key")

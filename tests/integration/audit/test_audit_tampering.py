@@ -7,16 +7,18 @@ with database access would, then run the verifier over the raw records.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_support import RawLog, SealedLog
+from audit_support import RawLog, SealedLog, SealedTemplate, copied_postgres_template, copy_sqlite_template
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from service.application import Mufakat
 from service.audit.canonical import checkpoint_message
 from service.audit.checkpoints import list_checkpoints
-from service.audit.signing import public_key_text, sign
+from service.audit.signing import load_signing_key, public_key_text, sign
 from service.audit.verify import VerificationReport, verify_store
 
 
@@ -24,12 +26,16 @@ class TamperingContract:
     """The tests; each subclass names the database."""
 
     @pytest.fixture
-    def log(self, ledger: Mufakat, service_key: Ed25519PrivateKey) -> SealedLog:
-        return SealedLog(ledger, service_key)
+    def template(self) -> SealedTemplate:
+        raise NotImplementedError
 
     @pytest.fixture
-    def trusted(self, service_key: Ed25519PrivateKey) -> str:
-        return public_key_text(service_key)
+    def log(self, template: SealedTemplate) -> SealedLog:
+        return template.log
+
+    @pytest.fixture
+    def trusted(self, template: SealedTemplate) -> str:
+        return public_key_text(load_signing_key(template.key_file))
 
     def verify(self, ledger: Mufakat, trusted: str, **kwargs: Any) -> VerificationReport:
         return verify_store(ledger.recorder, trusted_key=trusted, **kwargs)
@@ -212,8 +218,12 @@ class TestTamperingOnSQLite(TamperingContract):
     """The tampering tests on an SQLite file."""
 
     @pytest.fixture
-    def database_url(self, sqlite_database_url: str) -> str:
-        return sqlite_database_url
+    def template(self, sqlite_sealed_template: SealedTemplate) -> SealedTemplate:
+        return sqlite_sealed_template
+
+    @pytest.fixture
+    def database_url(self, template: SealedTemplate, tmp_path: Path) -> str:
+        return copy_sqlite_template(template, tmp_path)
 
     def test_an_event_id_that_is_not_a_uuid_is_a_reported_failure(
         self, ledger: Mufakat, log: SealedLog, raw: RawLog, trusted: str
@@ -230,8 +240,13 @@ class TestTamperingOnPostgreSQL(TamperingContract):
     """The same tampering tests on a PostgreSQL table."""
 
     @pytest.fixture
-    def database_url(self, postgres_database_url: str) -> str:
-        return postgres_database_url
+    def template(self, postgres_sealed_template: SealedTemplate) -> SealedTemplate:
+        return postgres_sealed_template
+
+    @pytest.fixture
+    def database_url(self, template: SealedTemplate) -> Iterator[str]:
+        with copied_postgres_template(template) as url:
+            yield url
 
 
 def test_checkpoint_state_is_json_a_partner_can_read() -> None:
