@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
 import pytest
 import requests
 from conftest import GunicornServer, wait_until
@@ -31,6 +32,15 @@ def metric(server: GunicornServer, name: str, labels: dict[str, str]) -> float:
             if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
                 return float(sample.value)
     return 0.0
+
+
+def database_connections(database_url: str) -> int:
+    """How many sessions are connected to the test's database right now."""
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(database_url, connect_timeout=5) as connection:
+        row = connection.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,)).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def projection_lags(server: GunicornServer) -> dict[str, int]:
@@ -106,7 +116,13 @@ def test_two_app_servers_on_one_database_each_serve_reads_that_include_the_other
     worker_log = (tmp_path / "projections.log").open("wb")
     worker = subprocess.Popen(
         [str(Path(sys.executable).parent / "mufakat"), "projections", "run", "--max-sleep", "0.2"],
-        env={**os.environ, "MUFAKAT_DATABASE_URL": postgres_database_url},
+        env={
+            **os.environ,
+            "MUFAKAT_DATABASE_URL": postgres_database_url,
+            # As deploy/ runs it: a single-threaded worker needs few connections.
+            "MUFAKAT_POSTGRES_POOL_SIZE": "2",
+            "MUFAKAT_POSTGRES_MAX_OVERFLOW": "1",
+        },
         stdout=worker_log,
         stderr=subprocess.STDOUT,
     )
@@ -125,6 +141,12 @@ def test_two_app_servers_on_one_database_each_serve_reads_that_include_the_other
         ).raise_for_status()
         wait_until(lambda: caught_up(east), 30, "the worker applying a write made after it started")
         assert metric(east, "mufakat_projection_lag_events", {}) == 0
+        # The connections stay within what docs/operations.md tells operators to plan for:
+        # servers x workers x (pool size + overflow) + the worker's 3 (+ this check's own).
+        planned = 2 * 2 * (2 + 2) + 3 + 1
+        connected = database_connections(postgres_database_url)
+        print(f"\nconnections to the database: {connected} (planned at most {planned})")
+        assert connected <= planned
     finally:
         # SIGTERM: the worker finishes the page in hand and leaves.
         worker.send_signal(signal.SIGTERM)
