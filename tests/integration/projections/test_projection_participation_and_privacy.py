@@ -1,0 +1,135 @@
+"""Participation metrics with small-count suppression, and no participant's name in any public byte."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from projection_stories import CONTEXT, PEOPLE, adopt_by_consensus, follow_up, open_village, reject_by_vote
+
+from service.application import Mufakat
+from service.demo import PARTICIPANTS, record_demo
+
+
+def _participation(client: FlaskClient, process_id: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    response = client.get(f"/api/v1/processes/{process_id}/participation", headers=headers or {})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+class ParticipationContract:
+    """Participation metrics' promises, on whichever database the subclass names."""
+
+    def test_those_who_run_or_review_the_process_see_exact_counts_by_group_and_gender(
+        self, the_ledger: Mufakat, client: FlaskClient, bearer: Any
+    ) -> None:
+        village = open_village(the_ledger)
+        adopt_by_consensus(village)
+
+        for headers in (bearer("auditor"), bearer("facilitator", (village.process_id,)), bearer("admin")):
+            report = _participation(client, village.process_id, headers)
+            assert report["exact"] is True
+            assert report["attendance"]["total"] == 5
+            assert report["registered"]["by_gender"] == {"female": 2, "male": 2, "undisclosed": 1}
+            assert report["objections"]["by_group"] == {"disability": 1, "youth": 1}
+            assert report["objections"]["by_kind"] == {"blocking": 1, "non_blocking": 1}
+            assert report["stances"]["by_stance"] == {"agree": 4, "disagree": 1}
+            assert report["contributions"]["by_group"] == {"resident": 1}
+            assert report["speakers"] == {"total": 4, "women": 1, "share_of_women": 0.25}
+            assert report["time_to_decision"]["decided"] == 1
+            assert report["time_to_decision"]["median_seconds"] > 0
+
+    def test_the_public_and_partners_see_counts_of_one_or_two_as_less_than_three(
+        self, the_ledger: Mufakat, client: FlaskClient, bearer: Any
+    ) -> None:
+        village = open_village(the_ledger)
+        adopt_by_consensus(village)
+
+        for headers in ({}, bearer("partner"), bearer("facilitator")):
+            report = _participation(client, village.process_id, headers)
+            assert report["exact"] is False
+            assert report["stances"]["by_stance"] == {"agree": 4, "disagree": "<3"}
+            assert report["objections"]["by_group"] == {"disability": "<3", "youth": "<3"}
+            assert report["objections"]["total"] == "<3"
+            # 5 stances beside one hidden cell would give it away by subtraction: the total is withheld.
+            assert report["stances"]["total"] is None
+            assert report["speakers"]["share_of_women"] is None
+            assert report["speakers"]["women"] == "<3"
+
+    def test_a_restricted_process_has_no_metrics_for_the_public(self, the_ledger: Mufakat, client: FlaskClient) -> None:
+        village = open_village(the_ledger, visibility="restricted")
+
+        assert client.get(f"/api/v1/processes/{village.process_id}/participation").status_code == 404
+
+    def test_an_acknowledged_decision_is_in_the_feed_and_the_metrics_at_once(
+        self, the_ledger: Mufakat, client: FlaskClient, bearer: Any
+    ) -> None:
+        village = open_village(the_ledger)
+        people = village.everyone
+        assert village.meeting_id is not None
+        proposal_id = the_ledger.submit_proposal(CONTEXT, village.process_id, "Embung", "Teks", people[0], None).id
+        check = the_ledger.open_consensus_check(CONTEXT, proposal_id, village.meeting_id).part_id
+        for participant in people:
+            the_ledger.take_stance(CONTEXT, proposal_id, check, participant, "agree", None)  # type: ignore[arg-type]
+        the_ledger.close_consensus_check(CONTEXT, proposal_id, check)  # type: ignore[arg-type]
+        assert client.get("/api/v1/feed").get_json()["items"] == []
+
+        decided = client.post(
+            f"/api/v1/proposals/{proposal_id}/decision",
+            json={"outcome": "adopted", "method": "consensus", "rationale": "Mufakat"},
+            headers=bearer("admin"),
+        )
+        assert decided.status_code == 200
+
+        assert [i["proposal"]["id"] for i in client.get("/api/v1/feed").get_json()["items"]] == [str(proposal_id)]
+        report = _participation(client, village.process_id, bearer("auditor"))
+        assert report["time_to_decision"]["decided"] == 1
+
+
+class TestParticipationOnSQLite(ParticipationContract):
+    """On the embedded SQLite file."""
+
+
+@pytest.mark.postgres
+class TestParticipationOnPostgreSQL(ParticipationContract):
+    """On PostgreSQL."""
+
+    @pytest.fixture
+    def database_url(self, postgres_database_url: str) -> str:
+        """A fresh PostgreSQL database of this test's own."""
+        return postgres_database_url
+
+
+def test_no_participant_name_or_contact_appears_in_any_byte_the_public_or_a_partner_can_read(
+    the_ledger: Mufakat, client: FlaskClient, bearer: Any
+) -> None:
+    _, secret = the_ledger.issue_token("facilitator", "Fasilitator Uji", [])
+    demo = record_demo(the_ledger, secret)
+    village = open_village(the_ledger)
+    follow_up(the_ledger, adopt_by_consensus(village))
+    reject_by_vote(village)
+    proposals = [*demo.proposals.values()]
+    proposals += [entry["proposal"]["id"] for entry in client.get("/api/v1/feed?limit=500").get_json()["items"]]
+    # The demo's people: (key, name, group, gender, organisation, contact).
+    secrets = [person[1] for person in PARTICIPANTS] + [person[5] for person in PARTICIPANTS if person[5]]
+    secrets += [name for name, *_ in PEOPLE] + [contact for *_, contact in PEOPLE]
+
+    readable: list[bytes] = []
+    for headers in ({}, bearer("partner")):
+        for path in ("/api/v1/feed?limit=500", "/api/v1/feed.atom?limit=500", "/api/v1/feed.csv?limit=500"):
+            readable.append(client.get(path, headers=headers).data)
+        for process_id in (demo.process_id, village.process_id):
+            readable.append(client.get(f"/api/v1/processes/{process_id}/participation", headers=headers).data)
+        for proposal_id in proposals:
+            for query in ("", "?as_of_version=3"):
+                response = client.get(f"/api/v1/proposals/{proposal_id}/history{query}", headers=headers)
+                assert response.status_code == 200
+                readable.append(response.data)
+
+    assert len(readable) > 20
+    everything = b"\n".join(readable)
+    assert b"Posyandu" in everything  # the check below reads real content
+    for secret_text in secrets:
+        assert secret_text.encode("utf-8") not in everything, secret_text
+        assert secret_text.encode("unicode_escape") not in everything, secret_text
