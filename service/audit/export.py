@@ -126,8 +126,7 @@ def _load(path: Path, connection: sqlite3.Connection, kept: list[Checkpoint]) ->
     connection.execute(SQLITE_HASHES_DDL)
     header: dict[str, Any] = {}
     last_position = 0
-    events: list[tuple[Any, ...]] = []
-    hashes: list[tuple[Any, ...]] = []
+    rows: list[tuple[tuple[Any, ...], tuple[Any, ...] | None]] = []
     connection.execute("BEGIN")
     with path.open("r", encoding="utf-8") as lines:
         for number, text in enumerate(lines, start=1):
@@ -145,15 +144,13 @@ def _load(path: Path, connection: sqlite3.Connection, kept: list[Checkpoint]) ->
                 position = int(line["position"])
                 event, link = _rows(line, position)
             except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
-                _flush(connection, events, hashes)
+                _flush(connection, rows)
                 raise _ExportBroken(last_position + 1, f"line {number} of the export cannot be decoded") from None
-            events.append(event)
-            if link is not None:
-                hashes.append(link)
+            rows.append((event, link))
             last_position = position
-            if len(events) >= _IMPORT_BATCH:
-                _flush(connection, events, hashes)
-    _flush(connection, events, hashes)
+            if len(rows) >= _IMPORT_BATCH:
+                _flush(connection, rows)
+    _flush(connection, rows)
     connection.execute("COMMIT")
     return header
 
@@ -170,21 +167,18 @@ def _rows(line: dict[str, Any], position: int) -> tuple[tuple[Any, ...], tuple[A
     return event, (recorded_at, originator, version, bytes.fromhex(line["hash"]), bytes.fromhex(line["root"]))
 
 
-def _flush(connection: sqlite3.Connection, events: list[tuple[Any, ...]], hashes: list[tuple[Any, ...]]) -> None:
+def _flush(connection: sqlite3.Connection, rows: list[tuple[tuple[Any, ...], tuple[Any, ...] | None]]) -> None:
+    # Each event with its hash row, in order: a failure leaves everything before it complete.
     try:
-        for event in events:
+        for event, link in rows:
             try:
                 connection.execute(_INSERT_EVENT, event)
+                if link is not None:
+                    connection.execute(_INSERT_HASH, link)
             except sqlite3.IntegrityError:
                 raise _ExportBroken(event[0], "the export repeats a position or an event") from None
-        for link in hashes:
-            try:
-                connection.execute(_INSERT_HASH, link)
-            except sqlite3.IntegrityError:
-                raise _ExportBroken(link[0], "the export repeats a hash of a position or an event") from None
     finally:
-        events.clear()
-        hashes.clear()
+        rows.clear()
 
 
 _INSERT_EVENT = (
