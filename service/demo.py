@@ -6,8 +6,9 @@ their attendance lists, and four proposals with four different endings:
 
 - the village road, adopted by consensus after a blocking objection about
   wheelchair access was addressed by an amendment;
-- the waste bank, adopted by vote after a consensus check failed on a block;
-- the village gate, rejected by a vote that failed;
+- the waste bank, adopted by vote after a consensus check failed on a block
+  (its blocking objection overruled, as the rules allow);
+- the village gate, rejected by a vote that failed (a minor objection withdrawn);
 - the reservoir, deferred until a land survey is done;
 
 and follow-up commitments with progress reports on the two adopted ones.
@@ -207,12 +208,30 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str) -> DemoRecord:
     mufakat.contribute(
         ctx(), bank_sampah, p["warga_kidul"], "concern", "Lokasi TPS3R terlalu dekat dengan rumah warga RT 02."
     )
+    keberatan_lokasi = part_of(
+        mufakat.raise_objection(
+            ctx(),
+            bank_sampah,
+            p["warga_kidul"],
+            grounds="TPS3R di lokasi itu akan menimbulkan bau dan lalat di permukiman RT 02.",
+            blocking=True,
+        )
+    )
 
     # The gate and the reservoir: questions and concerns.
     mufakat.contribute(
         ctx(), gapura, p["rentan"], "concern", "Masih banyak rumah tidak layak huni; gapura belum mendesak."
     )
     mufakat.contribute(ctx(), gapura, p["bpd"], "support", "Gapura menjadi penanda desa dan kebanggaan warga.")
+    keberatan_biaya = part_of(
+        mufakat.raise_objection(
+            ctx(),
+            gapura,
+            p["pemudi"],
+            grounds="Biaya gapura lebih besar dari anggaran pelatihan pemuda.",
+            blocking=False,
+        )
+    )
     mufakat.contribute(ctx(), embung, p["swasta"], "question", "Apakah status tanah calon lokasi embung sudah jelas?")
     mufakat.contribute(
         ctx(), embung, p["kades"], "information", "Sebagian lahan masih tanah milik warga dan belum dilepaskan."
@@ -288,6 +307,16 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str) -> DemoRecord:
         else:
             mufakat.take_stance(ctx(), bank_sampah, cek_sampah, pid, "agree", None)
     mufakat.close_consensus_check(ctx(), bank_sampah, cek_sampah)
+    mufakat.resolve_objection(
+        ctx(),
+        bank_sampah,
+        keberatan_lokasi,
+        outcome="overruled",
+        note=(
+            "Dikesampingkan oleh fasilitator: tata tertib mengizinkan pemungutan suara bila mufakat tidak tercapai. "
+            "Syarat jarak 200 m dari permukiman dimasukkan ke tindak lanjut."
+        ),
+    )
     pemungutan = part_of(mufakat.open_vote(ctx(), bank_sampah, sesi_2))
     no_votes = (p["warga_kidul"], p["lansia"])
     for pid in present_at_2:
@@ -306,6 +335,9 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str) -> DemoRecord:
     )
 
     # The gate: put to a vote, which fails.
+    mufakat.resolve_objection(
+        ctx(), gapura, keberatan_biaya, outcome="withdrawn", note="Dicabut: pelatihan pemuda sudah masuk usulan dusun."
+    )
     pemungutan_gapura = part_of(mufakat.open_vote(ctx(), gapura, sesi_2))
     yes_to_gate = (p["bpd"], p["karang_taruna"], p["warga_krajan"])
     for pid in present_at_2:

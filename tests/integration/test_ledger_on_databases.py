@@ -295,6 +295,9 @@ class LedgerContract:
         by_vote = ledger.repository.get(record.proposals["adopted_by_vote"])
         assert [c.result for c in by_vote.checks.values()] == ["not_reached"]
         assert [c.tally["block"] for c in by_vote.checks.values()] == [1]
+        assert [(o.blocking, o.state) for o in by_vote.objections.values()] == [(True, "overruled")]
+        rejected = ledger.repository.get(record.proposals["rejected"])
+        assert [(o.blocking, o.state) for o in rejected.objections.values()] == [(False, "withdrawn")]
         by_consensus = ledger.repository.get(record.proposals["adopted_by_consensus"])
         assert [(o.blocking, o.state) for o in by_consensus.objections.values()] == [(True, "addressed")]
         assert by_consensus.text_version == 2
