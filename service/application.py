@@ -11,7 +11,7 @@ events.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -55,13 +55,20 @@ class Receipt:
     part_id: UUID | None = None
     created: bool = False
     replayed: bool = False
+    #: The resource as the command left it (not kept by the idempotency record): answering
+    #: from it spares reading back what was just written.
+    aggregate: Aggregate | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         """The receipt as primitives, as the idempotency record keeps it."""
-        fields = asdict(self)
-        fields["id"] = str(self.id)
-        fields["part_id"] = str(self.part_id) if self.part_id else None
-        return fields
+        return {
+            "kind": self.kind,
+            "id": str(self.id),
+            "version": self.version,
+            "part_id": str(self.part_id) if self.part_id else None,
+            "created": self.created,
+            "replayed": self.replayed,
+        }
 
     @classmethod
     def from_dict(cls, fields: dict[str, Any]) -> Receipt:
@@ -139,21 +146,25 @@ class Mufakat(Application[UUID]):
                 # Someone else wrote first: run again on the fresh state (a stale If-Match
                 # then fails in `_ensure_expected`, a duplicate key finds its record).
                 continue
-            return receipt
+            written = next((a for a in changed if isinstance(a, Aggregate) and a.id == receipt.id), None)
+            return replace(receipt, aggregate=written)
         raise TooMuchContention("too many concurrent writes to this resource; try again")
 
     def _earlier_answer(self, key: IdempotencyKey) -> Receipt | None:
         try:
-            record = self._get(IdempotencyRecord, key.record_id, "idempotency record")
+            record = self._get(IdempotencyRecord, key.record_id, "idempotency record", copy=False)
         except NotFound:
             return None
         if record.fingerprint != key.fingerprint:
             raise IdempotencyKeyReused("this Idempotency-Key was already used for a different request")
         return Receipt.from_dict(record.receipt)
 
-    def _get(self, cls: type[TAggregate], aggregate_id: UUID, kind: str, version: int | None = None) -> TAggregate:
+    def _get(
+        self, cls: type[TAggregate], aggregate_id: UUID, kind: str, version: int | None = None, copy: bool = True
+    ) -> TAggregate:
+        """An aggregate; `copy=False` shares the cached one, for reading only (no deep copy)."""
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
+            aggregate: Aggregate = self.repository.get(aggregate_id, version=version, deepcopy_from_cache=copy)
         except AggregateNotFoundError:
             raise NotFound(kind, aggregate_id) from None
         if not isinstance(aggregate, cls):
@@ -165,9 +176,9 @@ class Mufakat(Application[UUID]):
         if context.expected_version is not None and aggregate.version != context.expected_version:
             raise VersionMismatch(context.expected_version, aggregate.version)
 
-    def _writable_process(self, process_id: UUID, context: CommandContext) -> Process:
+    def _writable_process(self, process_id: UUID, context: CommandContext, copy: bool = True) -> Process:
         """The process, if the caller may write to it (restricted and unreadable: not found)."""
-        process = self.readable_process(process_id, context.principal)
+        process = self.readable_process(process_id, context.principal, copy=copy)
         if not context.principal.may_write(process.id) and not self._with_current_grants(context.principal).may_write(
             process.id
         ):
@@ -187,9 +198,14 @@ class Mufakat(Application[UUID]):
 
     # --- reads -----------------------------------------------------------------
 
-    def readable_process(self, process_id: UUID, principal: Principal, version: int | None = None) -> Process:
-        """The process, if the caller may read it; a restricted process is not found to others."""
-        process = self._get(Process, process_id, "process", version)
+    def readable_process(
+        self, process_id: UUID, principal: Principal, version: int | None = None, copy: bool = True
+    ) -> Process:
+        """The process, if the caller may read it; a restricted process is not found to others.
+
+        `copy=False` shares the cached aggregate: for reading only, never for a change.
+        """
+        process = self._get(Process, process_id, "process", version, copy)
         if not principal.may_read(process.id, process.is_public) and not self._with_current_grants(principal).may_read(
             process.id, process.is_public
         ):
@@ -197,14 +213,22 @@ class Mufakat(Application[UUID]):
         return process
 
     def readable(
-        self, cls: type[TAggregate], aggregate_id: UUID, principal: Principal, version: int | None = None
+        self,
+        cls: type[TAggregate],
+        aggregate_id: UUID,
+        principal: Principal,
+        version: int | None = None,
+        copy: bool = True,
     ) -> TAggregate:
-        """A meeting, proposal, participant or commitment, if the caller may read its process."""
+        """A meeting, proposal, participant or commitment, if the caller may read its process.
+
+        `copy=False` shares the cached aggregate: for reading only, never for a change.
+        """
         kind = cls.__name__.lower()
-        aggregate = self._get(cls, aggregate_id, kind, version)
+        aggregate = self._get(cls, aggregate_id, kind, version, copy)
         process_id: UUID = getattr(aggregate, "process_id")
         try:
-            self.readable_process(process_id, principal)
+            self.readable_process(process_id, principal, copy=False)
         except NotFound:
             raise NotFound(kind, aggregate_id) from None
         return aggregate
@@ -226,7 +250,7 @@ class Mufakat(Application[UUID]):
                 return found, None
             for entry in entries:
                 position = entry.originator_version
-                process = self._get(Process, entry.process_id, "process")
+                process = self._get(Process, entry.process_id, "process", copy=False)
                 if principal.may_read(process.id, process.is_public):
                     found.append(process)
                     if len(found) == limit:
@@ -236,7 +260,7 @@ class Mufakat(Application[UUID]):
     def participants_of(self, process: Process, after: int = 0, limit: int | None = None) -> list[Participant]:
         """Everyone registered in a process, in order of registration (a page of them when asked)."""
         ids = process.participant_ids[after : None if limit is None else after + limit]
-        return [self._get(Participant, pid, "participant") for pid in ids]
+        return [self._get(Participant, pid, "participant", copy=False) for pid in ids]
 
     def personal_data(self, participant: Participant) -> dict[str, str | None]:
         """A participant's name and contact, opened with their key (placeholders once forgotten)."""
@@ -286,7 +310,7 @@ class Mufakat(Application[UUID]):
     def principal_of_token(self, token_record_id: UUID) -> Principal | None:
         """The principal a stored token stands for now, or None when it is unknown or revoked."""
         try:
-            token = self._get(AccessToken, token_record_id, "token")
+            token = self._get(AccessToken, token_record_id, "token", copy=False)
         except NotFound:
             return None
         return None if token.revoked else token.principal()
@@ -437,6 +461,7 @@ class Mufakat(Application[UUID]):
     ) -> Receipt:
         def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
             meeting = self.readable(Meeting, meeting_id, context.principal)
+            # A copy: opening reads the whole register, which a concurrent fast-forward may extend.
             process = self._writable_process(meeting.process_id, context)
             process.ensure_open()
             self._ensure_expected(meeting, context)
@@ -485,7 +510,7 @@ class Mufakat(Application[UUID]):
             process = self._writable_process(process_id, context)
             self._ensure_expected(process, context)
             if meeting_id is not None:
-                meeting = self._get(Meeting, meeting_id, "meeting")
+                meeting = self._get(Meeting, meeting_id, "meeting", copy=False)
                 if meeting.process_id != process_id:
                     raise NotFound("meeting", meeting_id)
             process.receive_proposal(proposal_id, submitted_by, context.actor)
@@ -511,7 +536,7 @@ class Mufakat(Application[UUID]):
     ) -> Receipt:
         def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
             proposal = self.readable(Proposal, proposal_id, context.principal)
-            process = self._writable_process(proposal.process_id, context)
+            process = self._writable_process(proposal.process_id, context, copy=False)
             process.ensure_open()
             self._ensure_expected(proposal, context)
             part_id = step(proposal, process)
@@ -520,7 +545,7 @@ class Mufakat(Application[UUID]):
         return self._execute(context, change)
 
     def _meeting_of_process(self, meeting_id: UUID, process: Process) -> Meeting:
-        meeting = self._get(Meeting, meeting_id, "meeting")
+        meeting = self._get(Meeting, meeting_id, "meeting", copy=False)
         if meeting.process_id != process.id:
             raise NotFound("meeting", meeting_id)
         return meeting
@@ -599,7 +624,7 @@ class Mufakat(Application[UUID]):
             check = proposal.check(check_id)
             proposal.ensure_undecided()
             process.ensure_may_act(participant_id)
-            self._get(Meeting, UUID(check.meeting_id), "meeting").ensure_attending(participant_id)
+            self._get(Meeting, UUID(check.meeting_id), "meeting", copy=False).ensure_attending(participant_id)
             proposal.take_stance(check_id, participant_id, stance, reason, context.actor)
             return check_id
 
@@ -609,7 +634,7 @@ class Mufakat(Application[UUID]):
         """Closes a consensus check with its result and tally."""
 
         def step(proposal: Proposal, process: Process) -> UUID:
-            meeting = self._get(Meeting, UUID(proposal.check(check_id).meeting_id), "meeting")
+            meeting = self._get(Meeting, UUID(proposal.check(check_id).meeting_id), "meeting", copy=False)
             proposal.close_consensus_check(
                 check_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
             )
@@ -641,7 +666,7 @@ class Mufakat(Application[UUID]):
             vote = proposal.vote(vote_id)
             proposal.ensure_undecided()
             process.ensure_may_act(participant_id)
-            self._get(Meeting, UUID(vote.meeting_id), "meeting").ensure_attending(participant_id)
+            self._get(Meeting, UUID(vote.meeting_id), "meeting", copy=False).ensure_attending(participant_id)
             proposal.cast_ballot(vote_id, participant_id, choice, context.actor)
             return vote_id
 
@@ -651,7 +676,7 @@ class Mufakat(Application[UUID]):
         """Closes a vote with its tally against the threshold."""
 
         def step(proposal: Proposal, process: Process) -> UUID:
-            meeting = self._get(Meeting, UUID(proposal.vote(vote_id).meeting_id), "meeting")
+            meeting = self._get(Meeting, UUID(proposal.vote(vote_id).meeting_id), "meeting", copy=False)
             proposal.close_vote(
                 vote_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
             )
@@ -682,8 +707,8 @@ class Mufakat(Application[UUID]):
         commitment_id = uuid4()
 
         def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            proposal = self.readable(Proposal, proposal_id, context.principal)
-            process = self._writable_process(proposal.process_id, context)
+            proposal = self.readable(Proposal, proposal_id, context.principal, copy=False)
+            process = self._writable_process(proposal.process_id, context, copy=False)
             process.ensure_open()
             commitment = Commitment.make(
                 id=commitment_id,
@@ -707,7 +732,7 @@ class Mufakat(Application[UUID]):
 
         def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
             commitment = self.readable(Commitment, commitment_id, context.principal)
-            process = self._writable_process(commitment.process_id, context)
+            process = self._writable_process(commitment.process_id, context, copy=False)
             process.ensure_open()
             self._ensure_expected(commitment, context)
             commitment.report_progress(percent, note, evidence_url, context.actor)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from domain.commitment import Commitment
 from domain.meeting import Meeting
 from domain.participant import Participant
@@ -55,24 +57,36 @@ def show_participant(participant: Participant, caller: Principal) -> dict[str, A
     return participant_representation(participant, personal)
 
 
-def _represent(kind: str, resource_id: UUID, version: int) -> dict[str, Any]:
-    mufakat = ledger()
-    if kind == "process":
-        return process_representation(mufakat.at_version(Process, resource_id, version))
-    if kind == "participant":
-        return show_participant(mufakat.at_version(Participant, resource_id, version), principal())
-    if kind == "meeting":
-        return meeting_representation(mufakat.at_version(Meeting, resource_id, version))
-    if kind == "proposal":
-        return proposal_representation(mufakat.at_version(Proposal, resource_id, version))
-    if kind == "commitment":
-        return commitment_representation(mufakat.at_version(Commitment, resource_id, version))
-    raise ValueError(f"no representation of {kind}")
+_KINDS: dict[str, type[Aggregate]] = {
+    "process": Process,
+    "participant": Participant,
+    "meeting": Meeting,
+    "proposal": Proposal,
+    "commitment": Commitment,
+}
+
+
+def _represent(receipt: Receipt) -> dict[str, Any]:
+    """The resource as the command left it: the written aggregate itself, or read back at that version."""
+    aggregate = receipt.aggregate
+    if aggregate is None or aggregate.version != receipt.version:
+        aggregate = ledger().at_version(_KINDS[receipt.kind], receipt.id, receipt.version)
+    if isinstance(aggregate, Process):
+        return process_representation(aggregate)
+    if isinstance(aggregate, Participant):
+        return show_participant(aggregate, principal())
+    if isinstance(aggregate, Meeting):
+        return meeting_representation(aggregate)
+    if isinstance(aggregate, Proposal):
+        return proposal_representation(aggregate)
+    if isinstance(aggregate, Commitment):
+        return commitment_representation(aggregate)
+    raise ValueError(f"no representation of {receipt.kind}")
 
 
 def written(receipt: Receipt, part: str | None = None, with_result: bool = False) -> Answer:
     """The answer to a write: the resource at the version it left, the created part's id, a close's result."""
-    body = _represent(receipt.kind, receipt.id, receipt.version)
+    body = _represent(receipt)
     if part is not None and receipt.part_id is not None:
         body[part] = receipt.part_id
         if with_result:
