@@ -18,7 +18,7 @@ from marshmallow import Schema, fields, validate
 
 from service.audit.checkpoints import list_checkpoints
 from service.audit.export import record_as_json
-from service.audit.records import log_snapshot
+from service.audit.records import RawRecord, log_snapshot
 from service.audit.signing import key_file_from_environment, load_or_create_signing_key, public_key_pem, public_key_text
 from service.audit.verify import verify_store
 from service.auth import principal
@@ -127,7 +127,7 @@ class AuditEvents(MethodView):
         """(auditor, admin) Stored events after a position, oldest first, each with its hash and root."""
         _auditor()
         with log_snapshot(ledger().recorder) as snapshot:
-            items = [record_as_json(record) for record in snapshot.records(page["after"], page["limit"])]
+            items = [record_as_json(RawRecord._make(row)) for row in snapshot.records(page["after"], page["limit"])]
         full = len(items) == page["limit"]
         return {"items": items, "next": items[-1]["position"] if items and full else None}
 

@@ -1,8 +1,10 @@
 """Recorders that chain every stored event's hash in the same transaction as its insert.
 
 Beside the event log, table `event_hashes` keeps one row per stored event:
-its notification id, its aggregate and version, its chained hash and the
-global root after it (see `service.audit.canonical`). The rows are written by
+its notification id, its aggregate and version, its chained hash, the global
+root after it (see `service.audit.canonical`) and the notification id of the
+event before it in its aggregate (so the verifier finds that event's hash by
+primary key). The rows are written by
 the same transaction that inserts the events, after the insert has taken the
 write lock (SQLite's single writer; PostgreSQL's `LOCK TABLE ... EXCLUSIVE`),
 so the previous hash and the previous root read here are the latest committed
@@ -36,6 +38,7 @@ SQLITE_HASHES_DDL = (
     "originator_version INTEGER NOT NULL, "
     "hash BLOB NOT NULL, "
     "root BLOB NOT NULL, "
+    "previous_position INTEGER, "
     "UNIQUE (originator_id, originator_version))"
 )
 
@@ -49,38 +52,48 @@ def postgres_hashes_ddl(schema: str) -> Composed:
         "originator_version bigint NOT NULL, "
         "hash bytea NOT NULL, "
         "root bytea NOT NULL, "
+        "previous_position bigint, "
         "UNIQUE (originator_id, originator_version))"
     ).format(schema=Identifier(schema), table=Identifier(HASHES_TABLE))
+
+
+Link = tuple[int, Any, int, bytes, bytes, int | None]
+INSERT_COLUMNS = "(notification_id, originator_id, originator_version, hash, root, previous_position)"
 
 
 def chain_links(
     stored_events: Sequence[StoredEvent],
     notification_ids: Sequence[int],
-    previous_hash: Any,
+    previous_link: Any,
     last_root: bytes,
-) -> list[tuple[int, Any, int, bytes, bytes]]:
-    """The `event_hashes` rows of a batch: (notification id, originator, version, hash, root).
+) -> list[Link]:
+    """The `event_hashes` rows of a batch: (notification id, originator, version, hash, root, previous position).
 
-    `previous_hash(originator_id, version)` answers the stored hash of the
-    event before, or None; events earlier in the same batch are chained here.
+    `previous_link(originator_id, version)` answers (notification id, hash) of
+    the stored event before, or None; events earlier in the same batch are chained here.
     """
-    rows: list[tuple[int, Any, int, bytes, bytes]] = []
-    latest: dict[Any, tuple[int, bytes]] = {}
+    rows: list[Link] = []
+    latest: dict[Any, tuple[int, int, bytes]] = {}
     root = last_root
     pairs = sorted(zip(notification_ids, stored_events, strict=True), key=lambda pair: pair[0])
     for notification_id, stored in pairs:
         key = stored.originator_id
         known = latest.get(key)
+        previous: tuple[int, bytes] | None
         if known is not None and known[0] == stored.originator_version - 1:
-            previous = known[1]
+            previous = (known[1], known[2])
         else:
-            previous = previous_hash(key, stored.originator_version - 1) or GENESIS
+            previous = previous_link(key, stored.originator_version - 1)
         hash_ = event_hash(
-            previous, originator_bytes(key), stored.originator_version, stored.topic, bytes(stored.state)
+            previous[1] if previous else GENESIS,
+            originator_bytes(key),
+            stored.originator_version,
+            stored.topic,
+            bytes(stored.state),
         )
         root = next_root(root, hash_)
-        latest[key] = (stored.originator_version, hash_)
-        rows.append((notification_id, key, stored.originator_version, hash_, root))
+        latest[key] = (stored.originator_version, notification_id, hash_)
+        rows.append((notification_id, key, stored.originator_version, hash_, root, previous[0] if previous else None))
     return rows
 
 
@@ -99,18 +112,18 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
         c.execute(f"SELECT root FROM {HASHES_TABLE} ORDER BY notification_id DESC LIMIT 1")
         last = c.fetchone()
 
-        def previous_hash(originator_id: Any, version: int) -> bytes | None:
+        def previous_link(originator_id: Any, version: int) -> tuple[int, bytes] | None:
             c.execute(
-                f"SELECT hash FROM {HASHES_TABLE} WHERE originator_id = ? AND originator_version = ?",
+                f"SELECT notification_id, hash FROM {HASHES_TABLE} WHERE originator_id = ? AND originator_version = ?",
                 (_sqlite_id(originator_id), version),
             )
             row = c.fetchone()
-            return bytes(row[0]) if row else None
+            return (row[0], bytes(row[1])) if row else None
 
-        rows = chain_links(stored_events, notification_ids, previous_hash, bytes(last[0]) if last else GENESIS)
+        rows = chain_links(stored_events, notification_ids, previous_link, bytes(last[0]) if last else GENESIS)
         c.executemany(
-            f"INSERT INTO {HASHES_TABLE} VALUES (?, ?, ?, ?, ?)",
-            [(n, _sqlite_id(o), v, h, r) for n, o, v, h, r in rows],
+            f"INSERT INTO {HASHES_TABLE} {INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)",
+            [(n, _sqlite_id(o), v, h, r, p) for n, o, v, h, r, p in rows],
         )
         return notification_ids
 
@@ -129,10 +142,10 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
         table = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(HASHES_TABLE))
         self._select_last_root = SQL("SELECT root FROM {} ORDER BY notification_id DESC LIMIT 1").format(table)
         self._select_previous = SQL(
-            "SELECT originator_id, hash FROM {} h JOIN unnest(%s::uuid[], %s::bigint[]) AS w(o, v) "
+            "SELECT originator_id, notification_id, hash FROM {} h JOIN unnest(%s::uuid[], %s::bigint[]) AS w(o, v) "
             "ON h.originator_id = w.o AND h.originator_version = w.v"
         ).format(table)
-        self._insert_hash = SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(table)
+        self._insert_hash = SQL("INSERT INTO {} " + INSERT_COLUMNS + " VALUES (%s, %s, %s, %s, %s, %s)").format(table)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Inserts events and their hashes; the database-function path would bypass the chain."""
@@ -151,16 +164,16 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
         last = curs.fetchone()
         wanted = [(s.originator_id, s.originator_version - 1) for s in stored_events]
         curs.execute(self._select_previous, ([o for o, _ in wanted], [v for _, v in wanted]))
-        known = {row["originator_id"]: bytes(row["hash"]) for row in curs.fetchall()}
+        known = {row["originator_id"]: (row["notification_id"], bytes(row["hash"])) for row in curs.fetchall()}
         first_version: dict[Any, int] = {}
         for s in stored_events:
             earliest = first_version.get(s.originator_id, s.originator_version)
             first_version[s.originator_id] = min(earliest, s.originator_version)
 
-        def previous_hash(originator_id: Any, version: int) -> bytes | None:
+        def previous_link(originator_id: Any, version: int) -> tuple[int, bytes] | None:
             # Only the first event of each aggregate in the batch looks outside the batch.
             return known.get(originator_id) if version == first_version[originator_id] - 1 else None
 
-        rows = chain_links(stored_events, notification_ids, previous_hash, bytes(last["root"]) if last else GENESIS)
+        rows = chain_links(stored_events, notification_ids, previous_link, bytes(last["root"]) if last else GENESIS)
         curs.executemany(self._insert_hash, rows)
         return notification_ids

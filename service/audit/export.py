@@ -50,8 +50,6 @@ def record_as_json(record: RawRecord) -> dict[str, Any]:
         "hash": bytes(record.hash).hex() if record.hash is not None else None,
         "root": bytes(record.root).hex() if record.root is not None else None,
     }
-    if record.hash_position is not None and record.hash_position != record.position:
-        line["recorded_at"] = record.hash_position
     return line
 
 
@@ -69,7 +67,8 @@ def write_export(recorder: ApplicationRecorder, out: IO[str], public_key: str | 
         }
         out.write(json.dumps(header) + "\n")
         for record in snapshot.records():
-            out.write(json.dumps({"type": "event", **record_as_json(record)}, separators=(",", ":")) + "\n")
+            line = {"type": "event", **record_as_json(RawRecord._make(record))}
+            out.write(json.dumps(line, separators=(",", ":")) + "\n")
             count += 1
         for position, state in snapshot.events_of(CHECKPOINT_LOG_ID):
             try:
@@ -100,11 +99,10 @@ def verify_export(
                 header = _load(path, connection, kept)
             except _ExportBroken as error:
                 broken = error.failure
+            connection.execute(_LINK_PREVIOUS)
             key = trusted_key
             with _snapshot(connection) as snapshot:
-                verifier = Verifier(
-                    snapshot.root_at, key, kept if broken is None else (), snapshot.first_unmatched_hash()
-                )
+                verifier = Verifier(snapshot.root_at, key, kept if broken is None else (), snapshot.hash_between)
                 report = verifier.run(snapshot.records())
             if trusted_key is None and header.get("public_key"):
                 report.notes.append("the export's header names a public key; pass the service's key to trust it")
@@ -163,8 +161,7 @@ def _rows(line: dict[str, Any], position: int) -> tuple[tuple[Any, ...], tuple[A
     event = (position, originator, version, topic, state)
     if line.get("hash") is None or line.get("root") is None:
         return event, None
-    recorded_at = int(line.get("recorded_at", position))
-    return event, (recorded_at, originator, version, bytes.fromhex(line["hash"]), bytes.fromhex(line["root"]))
+    return event, (position, originator, version, bytes.fromhex(line["hash"]), bytes.fromhex(line["root"]))
 
 
 def _flush(connection: sqlite3.Connection, rows: list[tuple[tuple[Any, ...], tuple[Any, ...] | None]]) -> None:
@@ -184,7 +181,15 @@ def _flush(connection: sqlite3.Connection, rows: list[tuple[tuple[Any, ...], tup
 _INSERT_EVENT = (
     "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?, ?)"
 )
-_INSERT_HASH = "INSERT INTO event_hashes VALUES (?, ?, ?, ?, ?)"
+_INSERT_HASH = (
+    "INSERT INTO event_hashes (notification_id, originator_id, originator_version, hash, root) VALUES (?, ?, ?, ?, ?)"
+)
+# The pointer to the event before in the aggregate is derived here, by the unique index: it is not
+# evidence (a forger could set it too), only the way to find that event's hash by primary key.
+_LINK_PREVIOUS = (
+    "UPDATE event_hashes SET previous_position = (SELECT p.notification_id FROM event_hashes p "
+    "WHERE p.originator_id = event_hashes.originator_id AND p.originator_version = event_hashes.originator_version - 1)"
+)
 
 
 @contextmanager

@@ -31,10 +31,11 @@ class RawRecord(NamedTuple):
     version: Any
     topic: Any
     state: Any
-    hash_position: Any
+    bound: Any  # the hash row at this position names this event (None: no hash row)
     hash: Any
     root: Any
-    previous_hash: Any
+    previous_hash: Any  # the hash of the event before in the aggregate, if the row pointed to is that event
+    previous_position: Any
 
 
 def originator_text(raw: Any) -> str:
@@ -50,8 +51,8 @@ class LogSnapshot:
         self._sql = sql
         self.is_postgres = is_postgres
 
-    def records(self, after: int = 0, limit: int | None = None) -> Iterator[RawRecord]:
-        """Stored events after a position, oldest first, each with its hash rows."""
+    def records(self, after: int = 0, limit: int | None = None) -> Iterator[tuple[Any, ...]]:
+        """Stored events after a position, oldest first, each with its hash rows (plain tuples, `RawRecord` order)."""
         statement = self._sql["records"] if limit is None else self._sql["records_limited"]
         params: tuple[Any, ...] = (after,) if limit is None else (after, limit)
         with self._cursor(streaming=True) as cursor:
@@ -60,8 +61,7 @@ class LogSnapshot:
                 rows = cursor.fetchmany(FETCH_ROWS)
                 if not rows:
                     return
-                for row in rows:
-                    yield RawRecord(*row)
+                yield from rows
 
     def events_of(self, originator_id: UUID) -> Iterator[tuple[int, bytes]]:
         """(position, state) of every stored event of one aggregate, in version order."""
@@ -79,9 +79,9 @@ class LogSnapshot:
         """The stored (hash, root) at a notification position, if a hash row is there."""
         return self._one("root_at", (position,))
 
-    def first_unmatched_hash(self) -> int | None:
-        """The first position whose hash row has no stored event any more (a removed event)."""
-        row = self._one("unmatched", ())
+    def hash_between(self, first: int, last: int | None) -> int | None:
+        """The first position from `first` to `last` (None: the end) that has a hash row."""
+        row = self._one("hash_from", (first,)) if last is None else self._one("hash_between", (first, last))
         return None if row is None else row[0]
 
     def last_position(self) -> int:
@@ -99,25 +99,27 @@ class LogSnapshot:
 
 
 def sqlite_statements(events: str) -> dict[str, Any]:
+    """The verifier's queries on SQLite (`stored_events` or a copy shaped like it)."""
     select = (
         "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
-        "h.notification_id, h.hash, h.root, p.hash "
+        "h.originator_id = e.originator_id AND h.originator_version = e.originator_version, h.hash, h.root, "
+        "CASE WHEN p.originator_id = e.originator_id AND p.originator_version = e.originator_version - 1 "
+        "THEN p.hash END, h.previous_position "
         f"FROM {events} e "
-        f"LEFT JOIN {HASHES_TABLE} h ON h.originator_id = e.originator_id "
-        "AND h.originator_version = e.originator_version "
-        f"LEFT JOIN {HASHES_TABLE} p ON p.originator_id = e.originator_id "
-        "AND p.originator_version = e.originator_version - 1 "
+        f"LEFT JOIN {HASHES_TABLE} h ON h.notification_id = e.rowid "
+        f"LEFT JOIN {HASHES_TABLE} p ON p.notification_id = h.previous_position "
         "WHERE e.rowid > ? ORDER BY e.rowid"
     )
     return {
         "records": select,
         "records_limited": select + " LIMIT ?",
         "root_at": f"SELECT hash, root FROM {HASHES_TABLE} WHERE notification_id = ?",
-        "unmatched": (
-            f"SELECT MIN(h.notification_id) FROM {HASHES_TABLE} h WHERE NOT EXISTS ("
-            f"SELECT 1 FROM {events} e WHERE e.originator_id = h.originator_id "
-            "AND e.originator_version = h.originator_version) HAVING MIN(h.notification_id) IS NOT NULL"
+        "hash_between": (
+            f"SELECT notification_id FROM {HASHES_TABLE} WHERE notification_id BETWEEN ? AND ? "
+            "ORDER BY notification_id LIMIT 1"
         ),
+        "hash_from": f"SELECT notification_id FROM {HASHES_TABLE} WHERE notification_id >= ? "
+        "ORDER BY notification_id LIMIT 1",
         "last": f"SELECT MAX(rowid) FROM {events}",
         "events_of": f"SELECT rowid, state FROM {events} WHERE originator_id = ? ORDER BY originator_version",
     }
@@ -128,21 +130,24 @@ def _postgres_statements(schema: str, events: str) -> dict[str, Any]:
     hashes = SQL("{}.{}").format(Identifier(schema), Identifier(HASHES_TABLE))
     select = SQL(
         "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
-        "h.notification_id, h.hash, h.root, p.hash "
+        "h.originator_id = e.originator_id AND h.originator_version = e.originator_version, h.hash, h.root, "
+        "CASE WHEN p.originator_id = e.originator_id AND p.originator_version = e.originator_version - 1 "
+        "THEN p.hash END, h.previous_position "
         "FROM {events} e "
-        "LEFT JOIN {hashes} h ON h.originator_id = e.originator_id AND h.originator_version = e.originator_version "
-        "LEFT JOIN {hashes} p ON p.originator_id = e.originator_id AND p.originator_version = e.originator_version - 1 "
+        "LEFT JOIN {hashes} h ON h.notification_id = e.notification_id "
+        "LEFT JOIN {hashes} p ON p.notification_id = h.previous_position "
         "WHERE e.notification_id > %s ORDER BY e.notification_id"
     ).format(events=table, hashes=hashes)
     return {
         "records": select,
         "records_limited": select + SQL(" LIMIT %s"),
         "root_at": SQL("SELECT hash, root FROM {} WHERE notification_id = %s").format(hashes),
-        "unmatched": SQL(
-            "SELECT MIN(h.notification_id) FROM {hashes} h WHERE NOT EXISTS ("
-            "SELECT 1 FROM {events} e WHERE e.originator_id = h.originator_id "
-            "AND e.originator_version = h.originator_version) HAVING MIN(h.notification_id) IS NOT NULL"
-        ).format(hashes=hashes, events=table),
+        "hash_between": SQL(
+            "SELECT notification_id FROM {} WHERE notification_id BETWEEN %s AND %s ORDER BY notification_id LIMIT 1"
+        ).format(hashes),
+        "hash_from": SQL(
+            "SELECT notification_id FROM {} WHERE notification_id >= %s ORDER BY notification_id LIMIT 1"
+        ).format(hashes),
         "last": SQL("SELECT MAX(notification_id) FROM {}").format(table),
         "events_of": SQL(
             "SELECT notification_id, state FROM {} WHERE originator_id = %s ORDER BY originator_version"

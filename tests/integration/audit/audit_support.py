@@ -132,17 +132,18 @@ class RawLog:
             f"SELECT {self.position}, originator_id, originator_version, topic, state FROM {self.events} "
             f"ORDER BY {self.position}"
         )
-        latest: dict[Any, bytes] = {}
+        latest: dict[Any, tuple[int, bytes]] = {}
         root = GENESIS
         links = []
         for position, originator, version, topic, state in rows:
             uuid = originator if isinstance(originator, UUID) else UUID(hex=originator)
-            hash_ = event_hash(latest.get(originator, GENESIS), uuid.bytes, version, topic, bytes(state))
-            latest[originator] = hash_
+            previous = latest.get(originator)
+            hash_ = event_hash(previous[1] if previous else GENESIS, uuid.bytes, version, topic, bytes(state))
+            latest[originator] = (position, hash_)
             root = next_root(root, hash_)
-            links.append((position, originator, version, hash_, root))
+            links.append((position, originator, version, hash_, root, previous[0] if previous else None))
         self._run("DELETE FROM event_hashes")
-        self._run_many("INSERT INTO event_hashes VALUES (?, ?, ?, ?, ?)", links)
+        self._run_many("INSERT INTO event_hashes VALUES (?, ?, ?, ?, ?, ?)", links)
 
     def all_bytes(self) -> bytes:
         """Every byte of the database as stored: the SQLite file with its WAL, or every PostgreSQL row as text."""
