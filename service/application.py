@@ -10,7 +10,9 @@ events.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -100,6 +102,18 @@ class CommandContext:
 Change = Callable[[], tuple[Receipt, Sequence[Aggregate | DomainEvent]]]
 
 
+@dataclass(eq=False)
+class _Batch:
+    """Changes saved together in one transaction (group commit), and how that went."""
+
+    previous: _Batch | None = None
+    aggregates: dict[UUID, Aggregate] = field(default_factory=dict)
+    events: list[DomainEvent] = field(default_factory=list)
+    has_leader: bool = False
+    done: threading.Event = field(default_factory=threading.Event)
+    failure: BaseException | None = None
+
+
 class Mufakat(Application[UUID]):
     """The ledger of how communities decide."""
 
@@ -115,6 +129,10 @@ class Mufakat(Application[UUID]):
         self.side_tables = SideTables(self.recorder)
         self.vault = PersonalDataVault(self.side_tables)
         self.process_directory = EventSourcedLog(self.events, _PROCESS_DIRECTORY_ID, ProcessListed)
+        self._command_lock = threading.Lock()
+        self._local = threading.local()
+        self._joinable: _Batch | None = None
+        self._committing: _Batch | None = None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """The library's transcodings plus the domain's value types."""
@@ -124,33 +142,132 @@ class Mufakat(Application[UUID]):
     # --- the command loop ------------------------------------------------------
 
     def _execute(self, context: CommandContext, change: Change) -> Receipt:
-        """Runs a change once, or again on fresh state after a concurrent write; saves it atomically."""
+        """Runs a change, saves it with others in one transaction, or runs it again after a conflict.
+
+        Group commit: changes run one at a time in this process, each on the state the
+        changes before it left (saved or still in a batch), and join the open batch.
+        The first change of a batch commits it, after the batch before it, in one
+        transaction; the others wait for that commit. A durable commit (an fsync) then
+        serves every change of the batch, and nothing is acknowledged before it. When a
+        batch fails on a concurrent write (another process, another host), every change
+        in it runs again on the fresh state, as a single change would.
+        """
         for _ in range(_ATTEMPTS):
+            with self._command_lock:
+                batch = self._open_batch()
+                busy = self._batch_holding(context.idempotency.record_id) if context.idempotency else None
+                if busy is None:
+                    joined = self._run_in_batch(context, change, batch)
+                    if isinstance(joined, Receipt):
+                        return joined  # an earlier answer to the same Idempotency-Key
+                    receipt, changed = joined
+                    leads = not batch.has_leader
+                    batch.has_leader = True
+            if busy is not None:
+                # The same key is in a batch not yet committed: its answer comes from the store.
+                busy.done.wait()
+                continue
+            if leads:
+                self._commit(batch)
+            else:
+                batch.done.wait()
+            if batch.failure is None:
+                written = next((a for a in changed if isinstance(a, Aggregate) and a.id == receipt.id), None)
+                return replace(receipt, aggregate=written)
+            if not isinstance(batch.failure, IntegrityError):
+                raise batch.failure
+            # Someone else wrote first: run again on the fresh state (a stale If-Match
+            # then fails in `_ensure_expected`, a duplicate key finds its record).
+        raise TooMuchContention("too many concurrent writes to this resource; try again")
+
+    def _run_in_batch(
+        self, context: CommandContext, change: Change, batch: _Batch
+    ) -> Receipt | tuple[Receipt, Sequence[Aggregate | DomainEvent]]:
+        """Runs the change on the batch's state and adds what it changed to the batch (command lock held)."""
+        self._local.batch = batch
+        try:
             if context.idempotency is not None:
                 earlier = self._earlier_answer(context.idempotency)
                 if earlier is not None:
                     return earlier
             receipt, changed = change()
-            to_save = list(changed)
-            if context.idempotency is not None:
-                to_save.append(
-                    IdempotencyRecord(
-                        id=context.idempotency.record_id,
-                        fingerprint=context.idempotency.fingerprint,
-                        receipt=receipt.as_dict(),
-                    )
-                )
-            try:
-                self.save(*to_save)
-            except IntegrityError:
-                # Someone else wrote first: run again on the fresh state (a stale If-Match
-                # then fails in `_ensure_expected`, a duplicate key finds its record).
-                continue
-            written = next((a for a in changed if isinstance(a, Aggregate) and a.id == receipt.id), None)
-            return replace(receipt, aggregate=written)
-        raise TooMuchContention("too many concurrent writes to this resource; try again")
+        finally:
+            self._local.batch = None
+        for item in changed:
+            if isinstance(item, Aggregate):
+                batch.aggregates[item.id] = item
+            else:
+                batch.events.append(item)
+        if context.idempotency is not None:
+            record = IdempotencyRecord(
+                id=context.idempotency.record_id,
+                fingerprint=context.idempotency.fingerprint,
+                receipt=receipt.as_dict(),
+            )
+            batch.aggregates[record.id] = record
+        return receipt, changed
+
+    def _open_batch(self) -> _Batch:
+        """The batch changes join now (command lock held)."""
+        if self._joinable is None:
+            previous = self._committing if self._committing is not None and not self._committing.done.is_set() else None
+            self._joinable = _Batch(previous=previous)
+        return self._joinable
+
+    def _batch_holding(self, aggregate_id: UUID) -> _Batch | None:
+        """The uncommitted batch that holds this aggregate, if any (command lock held)."""
+        batch = self._joinable or self._committing
+        while batch is not None and not batch.done.is_set():
+            if aggregate_id in batch.aggregates:
+                return batch
+            batch = batch.previous
+        return None
+
+    def _commit(self, batch: _Batch) -> None:
+        """Saves a batch in one transaction, after the batch whose state it builds on."""
+        if batch.previous is not None:
+            batch.previous.done.wait()
+        with self._command_lock:
+            # From here on new changes open the next batch, which builds on this one.
+            if self._joinable is batch:
+                self._joinable = None
+            self._committing = batch
+        try:
+            if batch.previous is not None and batch.previous.failure is not None:
+                raise IntegrityError("the batch this one builds on was not saved")
+            self.save(*batch.aggregates.values(), *batch.events)
+        except BaseException as failure:  # handed to every change of the batch, which re-raises it
+            batch.failure = failure
+        finally:
+            batch.previous = None
+            batch.done.set()
+
+    def _next_directory_version(self) -> int | None:
+        """After a directory entry still in a batch, the next one; None: after the stored last."""
+        batch: _Batch | None = getattr(self._local, "batch", None)
+        while batch is not None:
+            listed = [e.originator_version for e in batch.events if isinstance(e, ProcessListed)]
+            if listed:
+                return max(listed) + 1
+            previous = batch.previous
+            batch = previous if previous is not None and not previous.done.is_set() else None
+        return None
+
+    def _pending(self, aggregate_id: UUID) -> Aggregate | None:
+        """This aggregate as a change of a batch not yet committed left it, for the change running now."""
+        batch: _Batch | None = getattr(self._local, "batch", None)
+        while batch is not None:
+            found = batch.aggregates.get(aggregate_id)
+            if found is not None:
+                return found
+            previous = batch.previous
+            batch = previous if previous is not None and not previous.done.is_set() else None
+        return None
 
     def _earlier_answer(self, key: IdempotencyKey) -> Receipt | None:
+        # Most keys are new: one indexed query says so, without looking for snapshots first.
+        if next(self.events.get(key.record_id, limit=1), None) is None:
+            return None
         try:
             record = self._get(IdempotencyRecord, key.record_id, "idempotency record", copy=False)
         except NotFound:
@@ -163,10 +280,14 @@ class Mufakat(Application[UUID]):
         self, cls: type[TAggregate], aggregate_id: UUID, kind: str, version: int | None = None, copy: bool = True
     ) -> TAggregate:
         """An aggregate; `copy=False` shares the cached one, for reading only (no deep copy)."""
-        try:
-            aggregate: Aggregate = self.repository.get(aggregate_id, version=version, deepcopy_from_cache=copy)
-        except AggregateNotFoundError:
-            raise NotFound(kind, aggregate_id) from None
+        pending = self._pending(aggregate_id) if version is None else None
+        if pending is not None:
+            aggregate: Aggregate = deepcopy(pending) if copy else pending
+        else:
+            try:
+                aggregate = self.repository.get(aggregate_id, version=version, deepcopy_from_cache=copy)
+            except AggregateNotFoundError:
+                raise NotFound(kind, aggregate_id) from None
         if not isinstance(aggregate, cls):
             raise NotFound(kind, aggregate_id)
         return aggregate
@@ -184,6 +305,18 @@ class Mufakat(Application[UUID]):
         ):
             raise Forbidden("this token may not write to this process")
         return process
+
+    def _in_writable_process(
+        self, cls: type[TAggregate], aggregate_id: UUID, context: CommandContext, copy: bool = True
+    ) -> tuple[TAggregate, Process]:
+        """An aggregate of a process the caller may write to, and that process (shared, read only)."""
+        kind = cls.__name__.lower()
+        aggregate = self._get(cls, aggregate_id, kind, copy=copy)
+        try:
+            process = self._writable_process(getattr(aggregate, "process_id"), context, copy=False)
+        except NotFound:
+            raise NotFound(kind, aggregate_id) from None
+        return aggregate, process
 
     def _with_current_grants(self, principal: Principal) -> Principal:
         """The principal with the grants its token holds now.
@@ -347,7 +480,9 @@ class Mufakat(Application[UUID]):
                 rules=rules,
                 actor=context.actor,
             )
-            listed = self.process_directory.trigger_event(process_id=process_id)
+            listed = self.process_directory.trigger_event(
+                process_id=process_id, next_originator_version=self._next_directory_version()
+            )
             changed: list[Aggregate | DomainEvent] = [process, listed]
             if context.principal.role == "facilitator" and context.principal.token_record_id:
                 token = self._get(AccessToken, context.principal.token_record_id, "token")
@@ -535,8 +670,7 @@ class Mufakat(Application[UUID]):
         created: bool = False,
     ) -> Receipt:
         def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            proposal = self.readable(Proposal, proposal_id, context.principal)
-            process = self._writable_process(proposal.process_id, context, copy=False)
+            proposal, process = self._in_writable_process(Proposal, proposal_id, context)
             process.ensure_open()
             self._ensure_expected(proposal, context)
             part_id = step(proposal, process)
@@ -707,8 +841,7 @@ class Mufakat(Application[UUID]):
         commitment_id = uuid4()
 
         def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            proposal = self.readable(Proposal, proposal_id, context.principal, copy=False)
-            process = self._writable_process(proposal.process_id, context, copy=False)
+            proposal, process = self._in_writable_process(Proposal, proposal_id, context, copy=False)
             process.ensure_open()
             commitment = Commitment.make(
                 id=commitment_id,
@@ -731,8 +864,7 @@ class Mufakat(Application[UUID]):
         """Records a progress report on a commitment (100 percent completes it)."""
 
         def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            commitment = self.readable(Commitment, commitment_id, context.principal)
-            process = self._writable_process(commitment.process_id, context, copy=False)
+            commitment, process = self._in_writable_process(Commitment, commitment_id, context)
             process.ensure_open()
             self._ensure_expected(commitment, context)
             commitment.report_progress(percent, note, evidence_url, context.actor)

@@ -22,7 +22,7 @@ blp = Blueprint("commitments", __name__, description="Follow-up of adopted decis
 class Commitments(MethodView):
     """The commitments made on a proposal."""
 
-    @blp.arguments(CommitmentMakingSchema)
+    @blp.arguments(CommitmentMakingSchema())
     @blp.response(201, CommitmentSchema)
     def post(self, commitment: dict[str, Any], proposal_id: UUID) -> Answer:
         """Records who will do what by when, on an adopted proposal."""
@@ -43,7 +43,7 @@ class OneCommitment(MethodView):
 class Progress(MethodView):
     """Progress reports."""
 
-    @blp.arguments(ProgressSchema)
+    @blp.arguments(ProgressSchema())
     @blp.response(200, CommitmentSchema)
     def post(self, progress: dict[str, Any], commitment_id: UUID) -> Answer:
         """Records a progress report; 100 percent completes the commitment."""

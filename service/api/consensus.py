@@ -20,7 +20,7 @@ blp = Blueprint("consensus", __name__, description="Consensus checks (mufakat) a
 class ConsensusChecks(MethodView):
     """Consensus checks."""
 
-    @blp.arguments(AtMeetingSchema)
+    @blp.arguments(AtMeetingSchema())
     @blp.response(201, ProposalStepSchema)
     def post(self, at: dict[str, Any], proposal_id: UUID) -> Answer:
         """Opens a consensus check at an open meeting whose quorum holds."""
@@ -31,7 +31,7 @@ class ConsensusChecks(MethodView):
 class Stances(MethodView):
     """Stances in a consensus check."""
 
-    @blp.arguments(StanceSchema)
+    @blp.arguments(StanceSchema())
     @blp.response(200, ProposalStepSchema)
     def post(self, stance: dict[str, Any], proposal_id: UUID, check_id: UUID) -> Answer:
         """Records the stance of a participant who attends the check's meeting (a later one supersedes)."""
@@ -53,7 +53,7 @@ class ConsensusCheckClosing(MethodView):
 class Votes(MethodView):
     """Votes (the fallback when consensus fails)."""
 
-    @blp.arguments(AtMeetingSchema)
+    @blp.arguments(AtMeetingSchema())
     @blp.response(201, ProposalStepSchema)
     def post(self, at: dict[str, Any], proposal_id: UUID) -> Answer:
         """Opens a vote at an open meeting, where the rules allow a vote fallback."""
@@ -64,7 +64,7 @@ class Votes(MethodView):
 class Ballots(MethodView):
     """Ballots in a vote."""
 
-    @blp.arguments(BallotSchema)
+    @blp.arguments(BallotSchema())
     @blp.response(200, ProposalStepSchema)
     def post(self, ballot: dict[str, Any], proposal_id: UUID, vote_id: UUID) -> Answer:
         """Records the one ballot of a participant who attends the vote's meeting."""

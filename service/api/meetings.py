@@ -22,7 +22,7 @@ blp = Blueprint("meetings", __name__, description="Meetings and their attendance
 class Meetings(MethodView):
     """The meetings of a process."""
 
-    @blp.arguments(MeetingSchedulingSchema)
+    @blp.arguments(MeetingSchedulingSchema())
     @blp.response(201, MeetingSchema)
     def post(self, meeting: dict[str, Any], process_id: UUID) -> Answer:
         """Schedules a meeting; those invited must be registered (default: all, when it opens)."""
@@ -43,7 +43,7 @@ class OneMeeting(MethodView):
 class MeetingOpening(MethodView):
     """Opening a meeting."""
 
-    @blp.arguments(AttendanceSchema)
+    @blp.arguments(AttendanceSchema())
     @blp.response(200, MeetingSchema)
     def post(self, attendance: dict[str, Any], meeting_id: UUID) -> Answer:
         """Opens the meeting with its attendance list (daftar hadir)."""
@@ -54,7 +54,7 @@ class MeetingOpening(MethodView):
 class MeetingAttendance(MethodView):
     """Latecomers."""
 
-    @blp.arguments(AttendanceSchema)
+    @blp.arguments(AttendanceSchema())
     @blp.response(200, MeetingSchema)
     def post(self, attendance: dict[str, Any], meeting_id: UUID) -> Answer:
         """Adds latecomers to the attendance list of an open meeting."""
@@ -65,7 +65,7 @@ class MeetingAttendance(MethodView):
 class MeetingClosing(MethodView):
     """Closing a meeting."""
 
-    @blp.arguments(MeetingClosingSchema)
+    @blp.arguments(MeetingClosingSchema())
     @blp.response(200, MeetingSchema)
     def post(self, closing: dict[str, Any], meeting_id: UUID) -> Answer:
         """Closes the meeting with its minutes (notulen)."""

@@ -22,7 +22,7 @@ blp = Blueprint("participants", __name__, description="Who takes part in a proce
 class Register(MethodView):
     """The register of a process."""
 
-    @blp.arguments(PageArgs, location="query")
+    @blp.arguments(PageArgs(), location="query")
     @blp.response(200, page_of(ParticipantSchema))
     def get(self, page: dict[str, Any], process_id: UUID) -> dict[str, Any]:
         """Everyone registered, in order of registration (cursor pagination)."""
@@ -34,7 +34,7 @@ class Register(MethodView):
         more = following < len(process.register)
         return {"items": [show_participant(p, caller) for p in found], "next": str(following) if more else None}
 
-    @blp.arguments(RegistrationSchema)
+    @blp.arguments(RegistrationSchema())
     @blp.response(201, ParticipantSchema)
     def post(self, registration: dict[str, Any], process_id: UUID) -> Answer:
         """Registers a participant; name and contact are stored only encrypted."""

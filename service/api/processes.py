@@ -22,14 +22,14 @@ blp = Blueprint("processes", __name__, description="Participatory processes (Mus
 class Processes(MethodView):
     """The processes the caller may read."""
 
-    @blp.arguments(PageArgs, location="query")
+    @blp.arguments(PageArgs(), location="query")
     @blp.response(200, page_of(ProcessSchema))
     def get(self, page: dict[str, Any]) -> dict[str, Any]:
         """Lists the processes the caller may read, in order of opening (cursor pagination)."""
         found, position = ledger().list_processes(principal(), page["after"], page["limit"])
         return {"items": [process_representation(p) for p in found], "next": str(position) if position else None}
 
-    @blp.arguments(ProcessOpeningSchema)
+    @blp.arguments(ProcessOpeningSchema())
     @blp.response(201, ProcessSchema)
     def post(self, process: dict[str, Any]) -> Answer:
         """Opens a process; a facilitator who opens it holds it from then on."""

@@ -31,7 +31,7 @@ blp = Blueprint("proposals", __name__, description="Proposals and their delibera
 class Proposals(MethodView):
     """The proposals of a process."""
 
-    @blp.arguments(SubmissionSchema)
+    @blp.arguments(SubmissionSchema())
     @blp.response(201, ProposalSchema)
     def post(self, submission: dict[str, Any], process_id: UUID) -> Answer:
         """Submits a proposal by a registered participant, optionally at a meeting of the process."""
@@ -52,7 +52,7 @@ class OneProposal(MethodView):
 class Contributions(MethodView):
     """What participants say."""
 
-    @blp.arguments(ContributionSchema)
+    @blp.arguments(ContributionSchema())
     @blp.response(200, ProposalStepSchema)
     def post(self, contribution: dict[str, Any], proposal_id: UUID) -> Answer:
         """Records support, a concern, a question or information from a registered participant."""
@@ -63,7 +63,7 @@ class Contributions(MethodView):
 class Amendments(MethodView):
     """New versions of the text."""
 
-    @blp.arguments(AmendmentSchema)
+    @blp.arguments(AmendmentSchema())
     @blp.response(200, ProposalStepSchema)
     def post(self, amendment: dict[str, Any], proposal_id: UUID) -> Answer:
         """Replaces the text with a new version and its reason; the old text stays in history."""
@@ -74,7 +74,7 @@ class Amendments(MethodView):
 class Objections(MethodView):
     """Objections (keberatan)."""
 
-    @blp.arguments(ObjectionSchema)
+    @blp.arguments(ObjectionSchema())
     @blp.response(201, ProposalStepSchema)
     def post(self, objection: dict[str, Any], proposal_id: UUID) -> Answer:
         """Raises an objection; a blocking one stands in the way of consensus until resolved."""
@@ -85,7 +85,7 @@ class Objections(MethodView):
 class ObjectionResolution(MethodView):
     """How an objection ends."""
 
-    @blp.arguments(ResolutionSchema)
+    @blp.arguments(ResolutionSchema())
     @blp.response(200, ProposalStepSchema)
     def post(self, resolution: dict[str, Any], proposal_id: UUID, objection_id: UUID) -> Answer:
         """Ends an objection: addressed, withdrawn, or overruled (only where a vote fallback is allowed)."""
@@ -97,7 +97,7 @@ class ObjectionResolution(MethodView):
 class Decision(MethodView):
     """The decision."""
 
-    @blp.arguments(DecisionRequestSchema)
+    @blp.arguments(DecisionRequestSchema())
     @blp.response(200, ProposalStepSchema)
     def post(self, decision: dict[str, Any], proposal_id: UUID) -> Answer:
         """Records the decision with a copy of the rules; adoption needs a reached check or a passed vote."""

@@ -29,7 +29,7 @@ def _shown(token: AccessToken, secret: str | None = None) -> dict[str, Any]:
 class Tokens(MethodView):
     """Issuing tokens."""
 
-    @blp.arguments(TokenRequestSchema)
+    @blp.arguments(TokenRequestSchema())
     @blp.response(201, TokenSchema)
     def post(self, issuing: dict[str, Any]) -> Answer:
         """(admin) Issues a token; its secret is in this answer only.
