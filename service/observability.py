@@ -35,6 +35,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from service.problems import problem
+
 # Errors that mean "the database did not answer", whatever layer raised them. psycopg_pool's
 # PoolTimeout is a psycopg.OperationalError; eventsourcing wraps psycopg's errors in its own.
 DATABASE_UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
@@ -168,16 +170,13 @@ def configure_json_logging(level: str = "INFO") -> None:
 
 def database_unavailable_response(detail: str = "The database did not answer. Try again shortly.") -> Response:
     """The 503 problem document of a database that cannot be reached, with `Retry-After`."""
-    problem = {
-        "type": "urn:mufakat:problem:database_unavailable",
-        "title": "Database unavailable",
-        "status": 503,
-        "detail": detail,
-        "code": "database_unavailable",
-    }
-    response = Response(json.dumps(problem), status=503, mimetype="application/problem+json")
-    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    return problem(
+        503,
+        "database_unavailable",
+        detail,
+        title="Database unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def _database_unavailable(error: Exception) -> Response:

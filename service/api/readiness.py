@@ -10,8 +10,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from service.observability import database_unavailable_response, probe_database
+from service.problems import ProblemSchema
 
-blp = Blueprint("readiness", __name__, description="Liveness and readiness")
+blp = Blueprint("readiness", __name__, description="Readiness: the database answers; how far behind each projection is")
 
 
 class ReadinessSchema(Schema):
@@ -27,7 +28,12 @@ class Readiness(MethodView):
     """Whether a load balancer should send this worker traffic."""
 
     @blp.response(200, ReadinessSchema)
-    @blp.alt_response(503, description="The database did not answer in time (problem details, Retry-After)")
+    @blp.alt_response(
+        503,
+        schema=ProblemSchema,
+        content_type="application/problem+json",
+        description="database_unavailable: the database did not answer in time (Retry-After: 5)",
+    )
     def get(self) -> dict[str, Any] | Response:
         """Readiness: the database answers a trivial query within a short timeout."""
         state = probe_database(current_app._get_current_object())  # type: ignore[attr-defined]
