@@ -91,7 +91,10 @@ def test_a_killed_database_answers_503_within_seconds_and_after_its_return_every
         private_postgres.kill()
         killed_at = time.monotonic()
         wait_until(lambda: len(facilitator.failures()) >= 2, 30, "writes failing after the crash")
-        acknowledged_during_outage = [a for a in facilitator.answers if a.status == 201 and a.finished_at > killed_at]
+        # (A write that committed just before the kill may finish its answer a moment after it.)
+        acknowledged_during_outage = [
+            a for a in facilitator.answers if a.status == 201 and a.finished_at > killed_at + 0.5
+        ]
 
         # Readiness says so too, within its short probe timeout.
         started = time.monotonic()
