@@ -5,6 +5,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
+from eventsourcing.persistence import Notification
+
 from projections.sql import Sql
 
 
@@ -33,8 +35,8 @@ class Projection(ABC):
         """Starts a batch: forget anything cached by an earlier one."""
 
     @abstractmethod
-    def apply(self, position: int, topic: str, event: Any) -> None:
-        """Takes one event of the batch (its notification id is `position`)."""
+    def apply(self, notification: Notification, event: Any) -> None:
+        """Takes one event of the batch: as stored (position, topic, state) and decoded."""
 
     @abstractmethod
     def flush(self, sql: Sql) -> None:

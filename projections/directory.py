@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from projections import events as ev
 from projections.base import Projection
-from projections.sql import Database, Sql, from_json, timestamp, to_json
+from projections.sql import Database, Sql, from_json, id_text, keyed_table, timestamp, to_json
 
 UNSPECIFIED_GENDER = "undisclosed"
 
@@ -87,13 +88,22 @@ class Directory(Projection):
     def schema(self, is_postgres: bool) -> list[str]:
         """Three tables keyed by id."""
         return [
-            "CREATE TABLE IF NOT EXISTS projection_processes (process_id TEXT PRIMARY KEY, title TEXT NOT NULL, "
-            "region_code TEXT NOT NULL, region_name TEXT NOT NULL, visibility TEXT NOT NULL, rules TEXT NOT NULL, "
-            "opened_at TEXT NOT NULL, status TEXT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS projection_participants (participant_id TEXT PRIMARY KEY, "
-            "process_id TEXT NOT NULL, grp TEXT NOT NULL, gender TEXT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS projection_meetings (meeting_id TEXT PRIMARY KEY, process_id TEXT NOT NULL, "
-            "status TEXT NOT NULL, invited TEXT, attendees TEXT NOT NULL)",
+            keyed_table(
+                "CREATE TABLE IF NOT EXISTS projection_processes (process_id TEXT PRIMARY KEY, title TEXT NOT NULL, "
+                "region_code TEXT NOT NULL, region_name TEXT NOT NULL, visibility TEXT NOT NULL, rules TEXT NOT NULL, "
+                "opened_at TEXT NOT NULL, status TEXT NOT NULL)",
+                is_postgres,
+            ),
+            keyed_table(
+                "CREATE TABLE IF NOT EXISTS projection_participants (participant_id TEXT PRIMARY KEY, "
+                "process_id TEXT NOT NULL, grp TEXT NOT NULL, gender TEXT NOT NULL)",
+                is_postgres,
+            ),
+            keyed_table(
+                "CREATE TABLE IF NOT EXISTS projection_meetings (meeting_id TEXT PRIMARY KEY, "
+                "process_id TEXT NOT NULL, status TEXT NOT NULL, invited TEXT, attendees TEXT NOT NULL)",
+                is_postgres,
+            ),
         ]
 
     def begin(self, sql: Sql) -> None:
@@ -151,9 +161,9 @@ class Directory(Projection):
 
     # --- applying events -----------------------------------------------------------
 
-    def apply(self, position: int, topic: str, event: Any) -> None:
+    def apply(self, notification: Notification, event: Any) -> None:
         """Keeps processes, participants and meetings up to date."""
-        originator = str(event.originator_id)
+        originator = id_text(event.originator_id)
         if isinstance(event, ev.ProcessOpened):
             self._processes[originator] = ProcessEntry(
                 process_id=originator,
@@ -171,13 +181,13 @@ class Directory(Projection):
                 entry.status = "closed"
                 self._dirty_processes.add(originator)
         elif isinstance(event, ev.ParticipantEnrolled):
-            participant_id = str(event.participant_id)
+            participant_id = id_text(event.participant_id)
             gender = event.gender or UNSPECIFIED_GENDER
             self._participants[participant_id] = (event.group, gender)
             self._new_participants.append((participant_id, originator, event.group, gender))
         elif isinstance(event, ev.MeetingScheduled):
             invited = None if event.invited is None else [str(p) for p in event.invited]
-            self._meetings[originator] = MeetingEntry(originator, str(event.process_id), invited)
+            self._meetings[originator] = MeetingEntry(originator, id_text(event.process_id), invited)
             self._dirty_meetings.add(originator)
         else:
             self._apply_to_meeting(originator, event)

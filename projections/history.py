@@ -16,12 +16,14 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from projections import events as ev
 from projections.base import Projection
 from projections.directory import Directory
-from projections.sql import Database, Sql, from_json, timestamp, to_json
+from projections.sql import Database, Sql, id_text, keyed_table, timestamp
 from projections.wording import DEFAULT_LANGUAGE, step_summary
 
 STEP_EVENTS = (
@@ -39,6 +41,7 @@ STEP_EVENTS = (
     ev.Decided,
 )
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor")
+_SUBMITTED = get_topic(ev.ProposalSubmitted)
 _PARTICIPANT_FIELDS = ("submitted_by", "participant_id", "proposed_by", "raised_by")
 
 
@@ -82,10 +85,13 @@ class DecisionHistory(Projection):
     def schema(self, is_postgres: bool) -> list[str]:
         """One table keyed by proposal and version."""
         return [
-            "CREATE TABLE IF NOT EXISTS projection_history_steps (proposal_id TEXT NOT NULL, version BIGINT NOT NULL, "
-            "process_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL, actor_name TEXT NOT NULL, "
-            "actor_role TEXT NOT NULL, data TEXT NOT NULL, context TEXT NOT NULL, "
-            "PRIMARY KEY (proposal_id, version))",
+            keyed_table(
+                "CREATE TABLE IF NOT EXISTS projection_history_steps (proposal_id TEXT NOT NULL, "
+                "version BIGINT NOT NULL, process_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL, "
+                "actor_name TEXT NOT NULL, "
+                "actor_role TEXT NOT NULL, grp TEXT, PRIMARY KEY (proposal_id, version))",
+                is_postgres,
+            ),
         ]
 
     def begin(self, sql: Sql) -> None:
@@ -94,19 +100,19 @@ class DecisionHistory(Projection):
         self._process_of.clear()
         self._rows.clear()
 
-    def apply(self, position: int, topic: str, event: Any) -> None:
-        """Keeps one row for the step."""
-        proposal_id = str(event.originator_id)
-        if isinstance(event, ev.ProposalSubmitted):
-            self._process_of[proposal_id] = str(event.process_id)
+    def apply(self, notification: Notification, event: Any) -> None:
+        """Keeps one row for the step: what, who, when, and the group of the participant it concerns."""
+        proposal_id = id_text(event.originator_id)
+        if notification.topic == _SUBMITTED:
+            self._process_of[proposal_id] = id_text(event.process_id)
         process_id = self._process(proposal_id)
         if process_id is None:
             return
-        data = event_fields(event)
-        context: dict[str, Any] = {}
+        group = None
         for name in _PARTICIPANT_FIELDS:
-            if data.get(name):
-                context["group"] = self.directory.participant(str(data[name]))[0]
+            participant_id = getattr(event, name, None)
+            if participant_id is not None:
+                group = self.directory.participant(id_text(participant_id))[0]
                 break
         actor = getattr(event, "actor", None)
         self._rows.append(
@@ -118,8 +124,7 @@ class DecisionHistory(Projection):
                 timestamp(event.timestamp),
                 getattr(actor, "name", "Mufakat"),
                 getattr(actor, "role", "system"),
-                to_json(data),
-                to_json(context),
+                group,
             )
         )
 
@@ -138,7 +143,7 @@ class DecisionHistory(Projection):
         """Inserts the batch's steps (a step already there is kept as it is)."""
         sql.executemany(
             "INSERT INTO projection_history_steps (proposal_id, version, process_id, kind, at, actor_name, "
-            "actor_role, data, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "actor_role, grp) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (proposal_id, version) DO NOTHING",
             self._rows,
         )
@@ -179,18 +184,36 @@ def process_of_proposal(database: Database, proposal_id: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def steps(database: Database, proposal_id: str, up_to_version: int | None = None) -> list[Step]:
-    """The steps of a proposal, oldest first (up to a version, when given)."""
+def steps(database: Database, app: Application[UUID], proposal_id: str, up_to_version: int | None = None) -> list[Step]:
+    """The steps of a proposal, oldest first (up to a version, when given).
+
+    Their fields come from the event store itself (its index by aggregate and version),
+    decoded by the ledger's mapper, upcasters included, as the aggregate is replayed.
+    """
     statement = (
-        "SELECT version, kind, at, actor_name, actor_role, data, context FROM projection_history_steps "
-        "WHERE proposal_id = ?"
+        "SELECT version, kind, at, actor_name, actor_role, grp FROM projection_history_steps WHERE proposal_id = ?"
     )
     params: list[Any] = [proposal_id]
     if up_to_version is not None:
         statement += " AND version <= ?"
         params.append(up_to_version)
     rows = database.fetch_all(statement + " ORDER BY version", params)
-    return [Step(int(r[0]), r[1], r[2], r[3], r[4], from_json(r[5]), from_json(r[6])) for r in rows]
+    if not rows:
+        return []
+    stored = app.recorder.select_events(UUID(proposal_id), lte=int(rows[-1][0]))
+    fields = {event.originator_version: event_fields(app.mapper.to_domain_event(event)) for event in stored}
+    return [
+        Step(
+            int(version),
+            kind,
+            at,
+            actor_name,
+            actor_role,
+            fields.get(int(version), {}),
+            {"group": group} if group else {},
+        )
+        for version, kind, at, actor_name, actor_role, group in rows
+    ]
 
 
 def version_at(database: Database, proposal_id: str, moment: datetime) -> int | None:

@@ -8,17 +8,18 @@ participant's latest stance per check, as the check itself does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from projections import events as ev
 from projections.base import Projection
 from projections.directory import Directory
-from projections.sql import Sql, timestamp
+from projections.sql import Sql, id_text, keyed_table, timestamp
 
 MEASURES = ("registered", "attendance", "contribution", "amendment", "objection", "stance", "ballot")
-_SPEAKING = (ev.ProposalSubmitted, ev.Contributed, ev.Amended, ev.ObjectionRaised)
 
 
 class Participation(Projection):
@@ -53,24 +54,49 @@ class Participation(Projection):
         self._deltas: dict[tuple[str, str, str, str, str], int] = {}
         self._stances: dict[tuple[str, str], tuple[str, str | None]] = {}
         self._dirty_stances: set[tuple[str, str]] = set()
+        self._checks_loaded: set[str] = set()
         self._speakers: dict[tuple[str, str], tuple[str, str]] = {}
         self._proposals: dict[str, list[Any]] = {}
         self._dirty_proposals: set[str] = set()
+        self._on: dict[str, Callable[[Any], None]] = {
+            get_topic(ev.ParticipantEnrolled): self._enrolled,
+            get_topic(ev.MeetingOpened): self._attended,
+            get_topic(ev.AttendanceRecorded): self._attended,
+            get_topic(ev.ProposalSubmitted): self._submitted,
+            get_topic(ev.Contributed): self._contributed,
+            get_topic(ev.Amended): self._amended,
+            get_topic(ev.ObjectionRaised): self._objection_raised,
+            get_topic(ev.StanceTaken): self._stance_taken,
+            get_topic(ev.BallotCast): self._ballot_cast,
+            get_topic(ev.Decided): self._decided,
+        }
 
     def schema(self, is_postgres: bool) -> list[str]:
         """Counters by process; latest stances; who spoke; when each proposal was submitted and decided."""
         return [
-            "CREATE TABLE IF NOT EXISTS projection_participation_counts (process_id TEXT NOT NULL, "
-            "measure TEXT NOT NULL, grp TEXT NOT NULL, gender TEXT NOT NULL, value TEXT NOT NULL, "
-            "n BIGINT NOT NULL, PRIMARY KEY (process_id, measure, grp, gender, value))",
-            "CREATE TABLE IF NOT EXISTS projection_participation_stances (check_id TEXT NOT NULL, "
-            "participant_id TEXT NOT NULL, process_id TEXT NOT NULL, stance TEXT NOT NULL, "
-            "PRIMARY KEY (check_id, participant_id))",
-            "CREATE TABLE IF NOT EXISTS projection_participation_speakers (process_id TEXT NOT NULL, "
-            "participant_id TEXT NOT NULL, grp TEXT NOT NULL, gender TEXT NOT NULL, "
-            "PRIMARY KEY (process_id, participant_id))",
-            "CREATE TABLE IF NOT EXISTS projection_participation_proposals (proposal_id TEXT PRIMARY KEY, "
-            "process_id TEXT NOT NULL, submitted_at TEXT NOT NULL, decided_at TEXT, outcome TEXT, method TEXT)",
+            keyed_table(
+                "CREATE TABLE IF NOT EXISTS projection_participation_counts (process_id TEXT NOT NULL, "
+                "measure TEXT NOT NULL, grp TEXT NOT NULL, gender TEXT NOT NULL, value TEXT NOT NULL, "
+                "n BIGINT NOT NULL, PRIMARY KEY (process_id, measure, grp, gender, value))",
+                is_postgres,
+            ),
+            keyed_table(
+                "CREATE TABLE IF NOT EXISTS projection_participation_stances (check_id TEXT NOT NULL, "
+                "participant_id TEXT NOT NULL, process_id TEXT NOT NULL, stance TEXT NOT NULL, "
+                "PRIMARY KEY (check_id, participant_id))",
+                is_postgres,
+            ),
+            keyed_table(
+                "CREATE TABLE IF NOT EXISTS projection_participation_speakers (process_id TEXT NOT NULL, "
+                "participant_id TEXT NOT NULL, grp TEXT NOT NULL, gender TEXT NOT NULL, "
+                "PRIMARY KEY (process_id, participant_id))",
+                is_postgres,
+            ),
+            keyed_table(
+                "CREATE TABLE IF NOT EXISTS projection_participation_proposals (proposal_id TEXT PRIMARY KEY, "
+                "process_id TEXT NOT NULL, submitted_at TEXT NOT NULL, decided_at TEXT, outcome TEXT, method TEXT)",
+                is_postgres,
+            ),
             "CREATE INDEX IF NOT EXISTS projection_participation_proposals_process "
             "ON projection_participation_proposals (process_id, submitted_at)",
         ]
@@ -81,6 +107,7 @@ class Participation(Projection):
         self._deltas.clear()
         self._stances.clear()
         self._dirty_stances.clear()
+        self._checks_loaded.clear()
         self._speakers.clear()
         self._proposals.clear()
         self._dirty_proposals.clear()
@@ -107,49 +134,75 @@ class Participation(Projection):
             self._proposals[proposal_id] = list(row)
         return self._proposals[proposal_id]
 
-    def apply(self, position: int, topic: str, event: Any) -> None:
+    def apply(self, notification: Notification, event: Any) -> None:
         """Adds the event to the counts of its process."""
-        if isinstance(event, ev.ParticipantEnrolled):
-            self._count(str(event.originator_id), "registered", str(event.participant_id))
-            return
-        if isinstance(event, ev.MeetingOpened | ev.AttendanceRecorded):
-            meeting = self.directory.meeting(str(event.originator_id))
-            if meeting is not None:
-                for participant_id in event.attendees:
-                    self._count(meeting.process_id, "attendance", str(participant_id))
-            return
-        proposal_id = str(event.originator_id)
-        if isinstance(event, ev.ProposalSubmitted):
-            self._proposals[proposal_id] = [str(event.process_id), timestamp(event.timestamp), None, None, None]
-            self._dirty_proposals.add(proposal_id)
+        self._on[notification.topic](event)
+
+    def _enrolled(self, event: Any) -> None:
+        self._count(id_text(event.originator_id), "registered", id_text(event.participant_id))
+
+    def _attended(self, event: Any) -> None:
+        meeting = self.directory.meeting(id_text(event.originator_id))
+        if meeting is not None:
+            for participant_id in event.attendees:
+                self._count(meeting.process_id, "attendance", str(participant_id))
+
+    def _submitted(self, event: Any) -> None:
+        proposal_id = id_text(event.originator_id)
+        process_id = id_text(event.process_id)
+        self._proposals[proposal_id] = [process_id, timestamp(event.timestamp), None, None, None]
+        self._dirty_proposals.add(proposal_id)
+        self._spoke(process_id, id_text(event.submitted_by))
+
+    def _process_of(self, event: Any) -> str | None:
+        proposal = self._proposal(id_text(event.originator_id))
+        return None if proposal is None else str(proposal[0])
+
+    def _contributed(self, event: Any) -> None:
+        process_id = self._process_of(event)
+        if process_id is not None:
+            self._spoke(process_id, id_text(event.participant_id))
+            self._count(process_id, "contribution", id_text(event.participant_id), event.kind)
+
+    def _amended(self, event: Any) -> None:
+        process_id = self._process_of(event)
+        if process_id is not None:
+            self._spoke(process_id, id_text(event.proposed_by))
+            self._count(process_id, "amendment", id_text(event.proposed_by))
+
+    def _objection_raised(self, event: Any) -> None:
+        process_id = self._process_of(event)
+        if process_id is not None:
+            self._spoke(process_id, id_text(event.raised_by))
+            kind = "blocking" if event.blocking else "non_blocking"
+            self._count(process_id, "objection", id_text(event.raised_by), kind)
+
+    def _ballot_cast(self, event: Any) -> None:
+        process_id = self._process_of(event)
+        if process_id is not None:
+            self._count(process_id, "ballot", id_text(event.participant_id), event.choice)
+
+    def _decided(self, event: Any) -> None:
+        proposal_id = id_text(event.originator_id)
         proposal = self._proposal(proposal_id)
-        if proposal is None:
-            return
-        process_id = str(proposal[0])
-        if isinstance(event, _SPEAKING):
-            self._spoke(process_id, str(_speaker(event)))
-        if isinstance(event, ev.Contributed):
-            self._count(process_id, "contribution", str(event.participant_id), event.kind)
-        elif isinstance(event, ev.Amended):
-            self._count(process_id, "amendment", str(event.proposed_by))
-        elif isinstance(event, ev.ObjectionRaised):
-            self._count(process_id, "objection", str(event.raised_by), "blocking" if event.blocking else "non_blocking")
-        elif isinstance(event, ev.StanceTaken):
-            self._stance_taken(process_id, event)
-        elif isinstance(event, ev.BallotCast):
-            self._count(process_id, "ballot", str(event.participant_id), event.choice)
-        elif isinstance(event, ev.Decided):
+        if proposal is not None:
             proposal[2:5] = [timestamp(event.timestamp), event.outcome, event.method]
             self._dirty_proposals.add(proposal_id)
 
-    def _stance_taken(self, process_id: str, event: Any) -> None:
-        key = (str(event.check_id), str(event.participant_id))
-        if key not in self._stances:
-            row = self._cursor().fetch_one(
-                "SELECT stance FROM projection_participation_stances WHERE check_id = ? AND participant_id = ?", key
-            )
-            self._stances[key] = (process_id, None if row is None else str(row[0]))
-        earlier = self._stances[key][1]
+    def _stance_taken(self, event: Any) -> None:
+        process_id = self._process_of(event)
+        if process_id is None:
+            return
+        check_id = id_text(event.check_id)
+        key = (check_id, id_text(event.participant_id))
+        if check_id not in self._checks_loaded:
+            # One query for the whole check, not one per stance: a check gathers many stances per batch.
+            self._checks_loaded.add(check_id)
+            for participant_id, stance in self._cursor().fetch_all(
+                "SELECT participant_id, stance FROM projection_participation_stances WHERE check_id = ?", (check_id,)
+            ):
+                self._stances.setdefault((check_id, str(participant_id)), (process_id, str(stance)))
+        earlier = self._stances.get(key, (process_id, None))[1]
         if earlier is not None:
             self._count(process_id, "stance", key[1], earlier, -1)
         self._count(process_id, "stance", key[1], event.stance)
@@ -183,11 +236,3 @@ class Participation(Projection):
             "decided_at = excluded.decided_at, outcome = excluded.outcome, method = excluded.method",
             [(pid, *self._proposals[pid]) for pid in sorted(self._dirty_proposals)],
         )
-
-
-def _speaker(event: Any) -> Any:
-    for name in ("submitted_by", "participant_id", "proposed_by", "raised_by"):
-        value = getattr(event, name, None)
-        if value is not None:
-            return value
-    return None

@@ -13,6 +13,7 @@ only its uncommitted transaction.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -35,6 +36,10 @@ from service.storage import SideTables
 logger = logging.getLogger(__name__)
 
 DEFAULT_PAGE_SIZE = 2000
+REBUILD_PAGE_SIZE = 5000
+#: The shape of the read models' tables; another number makes every worker replay into new tables.
+SCHEMA_VERSION = 2
+_SCHEMA_ROW = "schema-version"
 _LOCK_ATTEMPTS = 5
 
 
@@ -77,6 +82,13 @@ class ReadModels:
 
     def _create(self, sql: Any) -> None:
         sql.execute("CREATE TABLE IF NOT EXISTS projection_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
+        marks = ", ".join("?" for _ in self._names)
+        version = sql.fetch_one("SELECT position FROM projection_tracking WHERE name = ?", (_SCHEMA_ROW,))
+        tracked = sql.fetch_one(f"SELECT COUNT(*) FROM projection_tracking WHERE name IN ({marks})", self._names)
+        if (version is None and tracked is not None and tracked[0]) or (version and version[0] != SCHEMA_VERSION):
+            # Tables of another shape, from another version of Mufakat: replay into new ones.
+            logger.warning("the read models' tables changed shape; they are rebuilt from the log")
+            self._drop(sql)
         for projection in self.projections:
             for statement in projection.schema(self.database.is_postgres):
                 sql.execute(statement)
@@ -84,6 +96,18 @@ class ReadModels:
             "INSERT INTO projection_tracking (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
             [(name,) for name in self._names],
         )
+        sql.execute(
+            "INSERT INTO projection_tracking (name, position) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+            (_SCHEMA_ROW, SCHEMA_VERSION),
+        )
+
+    def _drop(self, sql: Any) -> None:
+        for projection in self.projections:
+            for table in projection.tables:
+                sql.execute(f"DROP TABLE IF EXISTS {table}")
+        marks = ", ".join("?" for _ in self._names)
+        sql.execute(f"DELETE FROM projection_tracking WHERE name IN ({marks})", self._names)
 
     def positions(self) -> dict[str, int]:
         """How far each read model has applied the log (notification ids)."""
@@ -114,7 +138,7 @@ class ReadModels:
                 )
                 # A short page means nothing else up to the target concerns any read model.
                 end = notifications[-1].id if len(notifications) == self.page_size else target
-                events = [(n.id, n.topic, self._decode(n)) for n in notifications]
+                events = [(n, self._decode(n)) for n in notifications]
                 applied += self._apply_page(events, end)
 
     def _decode(self, notification: Notification) -> Any:
@@ -129,7 +153,7 @@ class ReadModels:
             fields.setdefault("originator_version", notification.originator_version)
             return SimpleNamespace(**fields)
 
-    def _apply_page(self, events: Sequence[tuple[int, str, Any]], end: int) -> int:
+    def _apply_page(self, events: Sequence[tuple[Notification, Any]], end: int) -> int:
         for attempt in range(_LOCK_ATTEMPTS):
             try:
                 return self._apply_page_once(events, end)
@@ -141,7 +165,7 @@ class ReadModels:
                 time.sleep(0.1 * (attempt + 1))
         return 0
 
-    def _apply_page_once(self, events: Sequence[tuple[int, str, Any]], end: int) -> int:
+    def _apply_page_once(self, events: Sequence[tuple[Notification, Any]], end: int) -> int:
         marks = ", ".join("?" for _ in self._names)
         applied = 0
         with self.database.transaction() as sql:
@@ -153,11 +177,11 @@ class ReadModels:
             )
             for projection in self.projections:
                 projection.begin(sql)
-            for position, topic, event in events:
+            for notification, event in events:
                 taken = False
-                for projection in self._handlers.get(topic, ()):
-                    if position > positions[projection.name]:
-                        projection.apply(position, topic, event)
+                for projection in self._handlers.get(notification.topic, ()):
+                    if notification.id > positions[projection.name]:
+                        projection.apply(notification, event)
                         taken = True
                 applied += taken
             for projection in self.projections:
@@ -171,23 +195,29 @@ class ReadModels:
     # --- rebuilding and following ---------------------------------------------------------
 
     def drop(self) -> None:
-        """Drops every read model and its tracking row, in one transaction."""
+        """Drops every read model and its tracking row, and makes them anew, empty, in one transaction."""
         with self.database.transaction() as sql:
-            for projection in self.projections:
-                for table in projection.tables:
-                    sql.execute(f"DROP TABLE IF EXISTS {table}")
-            marks = ", ".join("?" for _ in self._names)
             sql.execute(
                 "CREATE TABLE IF NOT EXISTS projection_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
             )
-            sql.execute(f"DELETE FROM projection_tracking WHERE name IN ({marks})", self._names)
+            self._drop(sql)
             self._create(sql)
 
-    def rebuild(self) -> int:
+    def rebuild(self, page_size: int | None = None) -> int:
         """Drops every read model and replays the whole log into it; returns how many events it applied."""
         with self._in_process:
             self.drop()
-        return self.catch_up()
+        usual = self.page_size
+        self.page_size = page_size or max(usual, REBUILD_PAGE_SIZE)
+        collecting = gc.isenabled()
+        # A replay makes millions of short-lived objects and no cycles worth collecting meanwhile.
+        gc.disable()
+        try:
+            return self.catch_up()
+        finally:
+            self.page_size = usual
+            if collecting:
+                gc.enable()
 
     def follow(self, stop: threading.Event, idle_sleep: float = 0.05, max_sleep: float = 1.0) -> None:
         """Keeps catching up until `stop` is set, sleeping (at most `max_sleep`) while nothing is new."""

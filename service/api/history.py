@@ -101,7 +101,7 @@ class DecisionHistory(MethodView):
             version = version_at(models.database, str(proposal_id), args["as_of"])
             if version is None:
                 raise NotFound("proposal", proposal_id)
-        shown = steps(models.database, str(proposal_id), version)
+        shown = steps(models.database, ledger(), str(proposal_id), version)
         if version is None:
             return {"items": [step.as_item(language) for step in shown]}, worded_in(language)
         if not shown or shown[-1].version != version:

@@ -58,7 +58,7 @@ class ProjectionMachineryContract:
         once = models.dump()
         end = the_ledger.recorder.max_notification_id() or 0
         page = the_ledger.recorder.select_notifications(0, 10_000, topics=models.topics, inclusive_of_start=False)
-        events = [(n.id, n.topic, the_ledger.mapper.to_domain_event(n)) for n in page]
+        events = [(n, the_ledger.mapper.to_domain_event(n)) for n in page]
 
         applied = models._apply_page(events, end)
 
