@@ -10,6 +10,7 @@ events.
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from collections.abc import Callable, Sequence
 from copy import deepcopy
@@ -102,6 +103,42 @@ class CommandContext:
 Change = Callable[[], tuple[Receipt, Sequence[Aggregate | DomainEvent]]]
 
 
+class _WriterToken:
+    """One worker process at a time runs and commits commands on a SQLite file.
+
+    Without it, two workers writing to one hot proposal keep building batches on
+    a version the other has just replaced, and half of their work fails and runs
+    again. A process takes the token (an exclusive `flock` on a file beside the
+    database) before running a change and gives it back once nothing of it waits
+    to be committed; the next holder reads the latest state first. PostgreSQL, or
+    a writer without the token (the CLI), still meets the optimistic check.
+    """
+
+    def __init__(self, sqlite_path: str | None) -> None:
+        usable = sqlite_path and sqlite_path != ":memory:" and "mode=memory" not in sqlite_path
+        self._file = open(f"{sqlite_path}.writer-lock", "a+b") if usable else None  # noqa: SIM115
+        self.held = False
+
+    def acquire(self) -> None:
+        """Waits for the token (the GIL is released while waiting)."""
+        if self._file is not None and not self.held:
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+            self.held = True
+
+    def release(self) -> None:
+        """Gives the token back."""
+        if self._file is not None and self.held:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self.held = False
+
+    def close(self) -> None:
+        """Gives the token back for good."""
+        self.release()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
 @dataclass(eq=False)
 class _Batch:
     """Changes saved together in one transaction (group commit), and how that went."""
@@ -133,6 +170,12 @@ class Mufakat(Application[UUID]):
         self._local = threading.local()
         self._joinable: _Batch | None = None
         self._committing: _Batch | None = None
+        self._writer = _WriterToken(self.env.get("SQLITE_DBNAME"))
+
+    def close(self) -> None:
+        """Closes the database connections and gives up the writer token."""
+        self._writer.close()
+        super().close()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """The library's transcodings plus the domain's value types."""
@@ -154,11 +197,17 @@ class Mufakat(Application[UUID]):
         """
         for _ in range(_ATTEMPTS):
             with self._command_lock:
-                batch = self._open_batch()
                 busy = self._batch_holding(context.idempotency.record_id) if context.idempotency else None
                 if busy is None:
-                    joined = self._run_in_batch(context, change, batch)
+                    self._writer.acquire()
+                    batch = self._open_batch()
+                    try:
+                        joined = self._run_in_batch(context, change, batch)
+                    except BaseException:
+                        self._release_writer_if_idle()
+                        raise
                     if isinstance(joined, Receipt):
+                        self._release_writer_if_idle()
                         return joined  # an earlier answer to the same Idempotency-Key
                     receipt, changed = joined
                     leads = not batch.has_leader
@@ -241,6 +290,15 @@ class Mufakat(Application[UUID]):
         finally:
             batch.previous = None
             batch.done.set()
+            with self._command_lock:
+                self._release_writer_if_idle()
+
+    def _release_writer_if_idle(self) -> None:
+        """Lets other worker processes write once nothing of this one waits to be committed (lock held)."""
+        joinable = self._joinable is not None and self._joinable.has_leader
+        committing = self._committing is not None and not self._committing.done.is_set()
+        if not joinable and not committing:
+            self._writer.release()
 
     def _next_directory_version(self) -> int | None:
         """After a directory entry still in a batch, the next one; None: after the stored last."""
