@@ -1,6 +1,6 @@
 """Requests per second of a command over HTTP, beside a trivial Flask JSON POST, in one run.
 
-    .venv/bin/python bench/command_throughput.py [--seconds 10] [--connections 8] [--workers 2]
+    .venv/bin/python bench/command_throughput.py [--seconds 10] [--connections 8] [--workers 2] [--rounds 3]
 
 Both apps run under the same gunicorn settings as `mufakat serve --workers 2`
 (gthread, 4 threads per worker) and are loaded by `wrk` with the same
@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,7 +31,7 @@ from uuid import uuid4
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
 
-TRIVIAL_APP = '''
+TRIVIAL_APP = """
 from flask import Flask, jsonify, request
 
 def create_app():
@@ -45,7 +46,7 @@ def create_app():
         return jsonify({"status": "ok"})
 
     return app
-'''
+"""
 
 WRK_SCRIPT = """
 local counter = 0
@@ -125,9 +126,7 @@ def _prepare_ledger(database_url: str) -> tuple[str, str, str]:
     ledger = Mufakat(env=persistence_settings(database_url))
     token, secret = ledger.issue_token("admin", "Admin Bench", [])
     context = CommandContext(principal=token.principal())
-    process = ledger.open_process(
-        context, "Musdes Bench", "", "33.01", "Desa Bench", "public", DecisionRules()
-    ).id
+    process = ledger.open_process(context, "Musdes Bench", "", "33.01", "Desa Bench", "public", DecisionRules()).id
     speaker = ledger.register_participant(context, process, "Warga", "resident", None, None, None).id
     proposal = ledger.submit_proposal(context, process, "Jalan desa", "Perbaikan jalan.", speaker, None).id
     ledger.close()
@@ -140,7 +139,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
+    load_before = os.getloadavg()[0]
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
 
@@ -154,43 +155,59 @@ def main() -> None:
         body = f'{{"participant_id": "{speaker}", "kind": "information", "text": "Pendapat warga tentang jalan desa."}}'
         wrk_env = {**os.environ, "BENCH_BODY": body, "BENCH_KEY_PREFIX": uuid4().hex}
 
-        trivial_port = _free_port()
-        trivial = _gunicorn("trivial_app:create_app()", trivial_port, options.workers, workdir, dict(os.environ))
-        try:
-            trivial_rate, trivial_failures = _wrk(
-                f"http://127.0.0.1:{trivial_port}/echo", options.seconds, options.connections, script, wrk_env
-            )
-        finally:
-            trivial.terminate()
-            trivial.wait()
+        trivial_rates: list[float] = []
+        command_rates: list[float] = []
+        failures = 0
+        # Rounds alternate, so that a neighbour's load on this machine weighs on both figures alike.
+        for _ in range(options.rounds):
+            trivial_port = _free_port()
+            trivial = _gunicorn("trivial_app:create_app()", trivial_port, options.workers, workdir, dict(os.environ))
+            try:
+                rate, failed = _wrk(
+                    f"http://127.0.0.1:{trivial_port}/echo", options.seconds, options.connections, script, wrk_env
+                )
+                trivial_rates.append(rate)
+                failures += failed
+            finally:
+                trivial.terminate()
+                trivial.wait()
 
-        mufakat_port = _free_port()
-        mufakat = _gunicorn(
-            "service.web:create_app()",
-            mufakat_port,
-            options.workers,
-            REPOSITORY,
-            {**os.environ, "MUFAKAT_DATABASE_URL": database_url},
-        )
-        try:
-            command_rate, command_failures = _wrk(
-                f"http://127.0.0.1:{mufakat_port}/api/v1/proposals/{proposal}/contributions",
-                options.seconds,
-                options.connections,
-                script,
-                {**wrk_env, "BENCH_TOKEN": secret},
+            mufakat_port = _free_port()
+            mufakat = _gunicorn(
+                "service.web:create_app()",
+                mufakat_port,
+                options.workers,
+                REPOSITORY,
+                {**os.environ, "MUFAKAT_DATABASE_URL": database_url},
             )
-        finally:
-            mufakat.terminate()
-            mufakat.wait()
+            try:
+                rate, failed = _wrk(
+                    f"http://127.0.0.1:{mufakat_port}/api/v1/proposals/{proposal}/contributions",
+                    options.seconds,
+                    options.connections,
+                    script,
+                    {**wrk_env, "BENCH_TOKEN": secret},
+                )
+                command_rates.append(rate)
+                failures += failed
+            finally:
+                mufakat.terminate()
+                mufakat.wait()
 
-    print(f"trivial Flask JSON POST:      {trivial_rate:8.1f} req/s  (non-2xx: {trivial_failures})")
-    print(f"POST contributions (command): {command_rate:8.1f} req/s  (non-2xx: {command_failures})")
+    trivial_rate = statistics.median(trivial_rates)
+    command_rate = statistics.median(command_rates)
+    print(f"trivial Flask JSON POST:      {trivial_rate:8.1f} req/s  (rounds: {_rates(trivial_rates)})")
+    print(f"POST contributions (command): {command_rate:8.1f} req/s  (rounds: {_rates(command_rates)})")
     print(f"ratio command / trivial:      {command_rate / trivial_rate:8.3f}  (target >= 0.40)")
     print(
-        f"gunicorn: {options.workers} workers, gthread x 4 threads; wrk: 2 threads, "
-        f"{options.connections} connections, {options.seconds} s each; cores: {os.cpu_count()}"
+        f"medians of {options.rounds} alternating rounds; non-2xx answers: {failures}; gunicorn: {options.workers} "
+        f"workers, gthread x 4 threads; wrk: 2 threads, {options.connections} connections, {options.seconds} s; "
+        f"cores: {os.cpu_count()}; load average before: {load_before:.1f}"
     )
+
+
+def _rates(rates: list[float]) -> str:
+    return ", ".join(f"{rate:.0f}" for rate in rates)
 
 
 if __name__ == "__main__":
