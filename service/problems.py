@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apispec import BasePlugin
 from flask import Flask, Response, json, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
@@ -146,6 +147,58 @@ def http_problem(error: HTTPException) -> Response:
         500: "the service failed to answer; the failure was logged",
     }.get(status, error.description or error.name)
     return problem(status, code, detail, headers=headers)
+
+
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+#: The blueprints whose endpoints need a token and write through commands.
+PROTECTED_TAGS = frozenset({"processes", "participants", "meetings", "proposals", "consensus", "commitments", "tokens"})
+_EVERY_OPERATION = {
+    "401": "no valid bearer token (`unauthorized`, with `WWW-Authenticate: Bearer`)",
+    "403": "the token may not do this (`forbidden`)",
+    "404": "no such resource, or a restricted one this token may not read (`not_found`)",
+}
+_EVERY_WRITE = {
+    "409": "a rule of the process was broken: `code` names it (e.g. `unresolved_blocking_objection`)",
+    "412": "`If-Match` named a version that is no longer the latest (`version_mismatch`)",
+    "503": "too many concurrent writes; retry after `Retry-After` seconds with the same Idempotency-Key",
+}
+_WRITE_HEADERS = [
+    {
+        "in": "header",
+        "name": "Idempotency-Key",
+        "required": False,
+        "schema": {"type": "string", "maxLength": 200},
+        "description": "the same key with the same body answers the first response again and records nothing; "
+        "with another body: 422 `idempotency_key_reused`",
+        "example": "musdes-sukamaju-2027-0001",
+    },
+    {
+        "in": "header",
+        "name": "If-Match",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": 'the ETag (`"7"`) or the bare version (`7`) this write expects; stale: 412',
+        "example": '"7"',
+    },
+]
+
+
+class ProblemResponses(BasePlugin):
+    """Documents the problem details every protected endpoint may answer, and the write headers."""
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        """Adds 401/403/404 to every protected operation; 409/412/503 and the headers to every POST."""
+        for method, operation in (operations or {}).items():
+            if not PROTECTED_TAGS.intersection(operation.get("tags", ())):
+                continue
+            responses = operation.setdefault("responses", {})
+            documented = dict(_EVERY_OPERATION, **(_EVERY_WRITE if method == "post" else {}))
+            for status, description in documented.items():
+                responses.setdefault(status, {"description": description, "content": _PROBLEM})
+            if method == "post":
+                operation.setdefault("parameters", []).extend(_WRITE_HEADERS)
 
 
 class ProblemApi(Api):

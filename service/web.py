@@ -17,7 +17,7 @@ from flask import Flask, current_app
 import service.api
 from service.api.docs import SWAGGER_UI_ASSETS_URL, register_docs_assets
 from service.application import Mufakat
-from service.problems import ProblemApi, register_problem_handlers
+from service.problems import ProblemApi, ProblemResponses, register_problem_handlers
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -52,7 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    api = ProblemApi(app)
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
     register_problem_handlers(app)
     register_docs_assets(app)
     for module_info in pkgutil.iter_modules(service.api.__path__):

@@ -91,3 +91,14 @@ def test_the_docs_page_loads_its_assets_from_this_service_only(client: FlaskClie
         assert served.status_code == 200, asset
         assert len(served.data) > 1000
     assert "/api/v1/openapi.json" in page
+
+
+def test_every_write_documents_its_problems_and_its_retry_headers(document: dict[str, Any]) -> None:
+    writes = [document["paths"][path]["post"] for method, path in CONTRACT if method == "post"]
+
+    assert all({"401", "403", "404", "409", "412"} <= set(op["responses"]) for op in writes)
+    assert all(
+        {"Idempotency-Key", "If-Match"} <= {p["name"] for p in op["parameters"] if p["in"] == "header"} for op in writes
+    )
+    problem = writes[0]["responses"]["409"]["content"]["application/problem+json"]["schema"]["$ref"]
+    assert problem.rsplit("/", 1)[1] in document["components"]["schemas"]
