@@ -49,6 +49,9 @@ DATABASE_UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
 )
 RETRY_AFTER_SECONDS = 5
 PROJECTION_TRACKING_TABLE = "projection_tracking"
+# Rows of that table that are not projections: the read models' schema version (projections.runner),
+# whose "position" is a version number, not a place in the log.
+NOT_PROJECTIONS = frozenset({"schema-version"})
 REQUEST_ID_HEADER = "X-Request-Id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _UNMATCHED_ROUTE = "unmatched"
@@ -298,7 +301,7 @@ def projection_positions(the_ledger: Any) -> dict[str, int]:
     if not exists or not exists[0]:
         return {}
     rows = tables.fetch_all(f"SELECT name, position FROM {PROJECTION_TRACKING_TABLE}")
-    return {str(name): int(position) for name, position in rows}
+    return {str(name): int(position) for name, position in rows if name not in NOT_PROJECTIONS}
 
 
 # --- /metrics ------------------------------------------------------------------------
