@@ -1,10 +1,13 @@
 """Decision history: every step of every proposal, oldest first, as an auditor reads it.
 
-One row per proposal event, keyed by (proposal, version), so reading one
-proposal's history is an index range however large the log grows. A row keeps
-the event's fields (participant ids, never names), who recorded it (display
-name and role of the account) and the group of the participant it concerns,
-from which the sentence is worded at read time in the reader's language.
+The steps are the proposal's own events, read from the event store by its
+index on (aggregate, version) and decoded by the ledger's mapper (upcasters
+included), exactly as the aggregate is replayed: a history costs the same on
+any size of log and is read once, not copied. The read model keeps what the
+events of one proposal cannot say by themselves: which process it belongs to
+(for access) and, through the directory, the group of each participant a step
+concerns, from which the sentence is worded in the reader's language. Event
+fields name participants by id, never by name.
 """
 
 from __future__ import annotations
@@ -42,7 +45,15 @@ STEP_EVENTS = (
 )
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor")
 _SUBMITTED = get_topic(ev.ProposalSubmitted)
-_PARTICIPANT_FIELDS = ("submitted_by", "participant_id", "proposed_by", "raised_by")
+# The participant a step concerns, by topic: the summary names their group.
+_PARTICIPANT_FIELD = {
+    get_topic(ev.ProposalSubmitted): "submitted_by",
+    get_topic(ev.Contributed): "participant_id",
+    get_topic(ev.Amended): "proposed_by",
+    get_topic(ev.ObjectionRaised): "raised_by",
+    get_topic(ev.StanceTaken): "participant_id",
+    get_topic(ev.BallotCast): "participant_id",
+}
 
 
 def plain(value: Any) -> Any:
@@ -70,81 +81,39 @@ def event_fields(event: Any) -> dict[str, Any]:
 
 
 class DecisionHistory(Projection):
-    """The steps of every proposal."""
+    """Which process each proposal belongs to, and when it was submitted."""
 
     name = "history"
-    topics = tuple(get_topic(cls) for cls in STEP_EVENTS)
-    tables = ("projection_history_steps",)
+    topics = (_SUBMITTED,)
+    tables = ("projection_history_proposals",)
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
-        self._sql: Sql | None = None
-        self._process_of: dict[str, str | None] = {}
-        self._rows: list[tuple[Any, ...]] = []
+        self._rows: list[tuple[str, str, str]] = []
 
     def schema(self, is_postgres: bool) -> list[str]:
-        """One table keyed by proposal and version."""
+        """One row per proposal."""
         return [
             keyed_table(
-                "CREATE TABLE IF NOT EXISTS projection_history_steps (proposal_id TEXT NOT NULL, "
-                "version BIGINT NOT NULL, process_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL, "
-                "actor_name TEXT NOT NULL, "
-                "actor_role TEXT NOT NULL, grp TEXT, PRIMARY KEY (proposal_id, version))",
+                "CREATE TABLE IF NOT EXISTS projection_history_proposals (proposal_id TEXT PRIMARY KEY, "
+                "process_id TEXT NOT NULL, submitted_at TEXT NOT NULL)",
                 is_postgres,
             ),
         ]
 
     def begin(self, sql: Sql) -> None:
-        """Starts a batch with empty caches."""
-        self._sql = sql
-        self._process_of.clear()
+        """Starts a batch."""
         self._rows.clear()
 
     def apply(self, notification: Notification, event: Any) -> None:
-        """Keeps one row for the step: what, who, when, and the group of the participant it concerns."""
-        proposal_id = id_text(event.originator_id)
-        if notification.topic == _SUBMITTED:
-            self._process_of[proposal_id] = id_text(event.process_id)
-        process_id = self._process(proposal_id)
-        if process_id is None:
-            return
-        group = None
-        for name in _PARTICIPANT_FIELDS:
-            participant_id = getattr(event, name, None)
-            if participant_id is not None:
-                group = self.directory.participant(id_text(participant_id))[0]
-                break
-        actor = getattr(event, "actor", None)
-        self._rows.append(
-            (
-                proposal_id,
-                event.originator_version,
-                process_id,
-                type(event).__name__,
-                timestamp(event.timestamp),
-                getattr(actor, "name", "Mufakat"),
-                getattr(actor, "role", "system"),
-                group,
-            )
-        )
-
-    def _process(self, proposal_id: str) -> str | None:
-        if proposal_id not in self._process_of:
-            if self._sql is None:
-                raise RuntimeError("the history is written only inside a batch")
-            row = self._sql.fetch_one(
-                "SELECT process_id FROM projection_history_steps WHERE proposal_id = ? AND version = 1",
-                (proposal_id,),
-            )
-            self._process_of[proposal_id] = None if row is None else str(row[0])
-        return self._process_of[proposal_id]
+        """Notes the proposal's process."""
+        self._rows.append((id_text(event.originator_id), id_text(event.process_id), timestamp(event.timestamp)))
 
     def flush(self, sql: Sql) -> None:
-        """Inserts the batch's steps (a step already there is kept as it is)."""
+        """Inserts the batch's proposals."""
         sql.executemany(
-            "INSERT INTO projection_history_steps (proposal_id, version, process_id, kind, at, actor_name, "
-            "actor_role, grp) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (proposal_id, version) DO NOTHING",
+            "INSERT INTO projection_history_proposals (proposal_id, process_id, submitted_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (proposal_id) DO NOTHING",
             self._rows,
         )
 
@@ -177,49 +146,56 @@ class Step:
 
 
 def process_of_proposal(database: Database, proposal_id: str) -> str | None:
-    """The process a proposal belongs to, or None if the history has no such proposal."""
+    """The process a proposal belongs to, or None if there is no such proposal."""
     row = database.fetch_one(
-        "SELECT process_id FROM projection_history_steps WHERE proposal_id = ? AND version = 1", (proposal_id,)
+        "SELECT process_id FROM projection_history_proposals WHERE proposal_id = ?", (proposal_id,)
     )
     return None if row is None else str(row[0])
 
 
-def steps(database: Database, app: Application[UUID], proposal_id: str, up_to_version: int | None = None) -> list[Step]:
-    """The steps of a proposal, oldest first (up to a version, when given).
-
-    Their fields come from the event store itself (its index by aggregate and version),
-    decoded by the ledger's mapper, upcasters included, as the aggregate is replayed.
-    """
-    statement = (
-        "SELECT version, kind, at, actor_name, actor_role, grp FROM projection_history_steps WHERE proposal_id = ?"
-    )
-    params: list[Any] = [proposal_id]
-    if up_to_version is not None:
-        statement += " AND version <= ?"
-        params.append(up_to_version)
-    rows = database.fetch_all(statement + " ORDER BY version", params)
-    if not rows:
-        return []
-    stored = app.recorder.select_events(UUID(proposal_id), lte=int(rows[-1][0]))
-    fields = {event.originator_version: event_fields(app.mapper.to_domain_event(event)) for event in stored}
-    return [
-        Step(
-            int(version),
-            kind,
-            at,
-            actor_name,
-            actor_role,
-            fields.get(int(version), {}),
-            {"group": group} if group else {},
+def _groups(database: Database, participant_ids: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    ordered = sorted(participant_ids)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = database.fetch_all(
+            f"SELECT participant_id, grp FROM projection_participants WHERE participant_id IN ({marks})", chunk
         )
-        for version, kind, at, actor_name, actor_role, group in rows
-    ]
+        found.update((str(pid), str(group)) for pid, group in rows)
+    return found
 
 
-def version_at(database: Database, proposal_id: str, moment: datetime) -> int | None:
-    """The last version of a proposal recorded at or before `moment` (None: it did not exist yet)."""
-    row = database.fetch_one(
-        "SELECT MAX(version) FROM projection_history_steps WHERE proposal_id = ? AND at <= ?",
-        (proposal_id, timestamp(moment)),
-    )
-    return None if row is None or row[0] is None else int(row[0])
+def steps(database: Database, app: Application[UUID], proposal_id: str, up_to_version: int | None = None) -> list[Step]:
+    """The steps of a proposal, oldest first (up to a version, when given)."""
+    stored = app.recorder.select_events(UUID(proposal_id), lte=up_to_version)
+    events: list[Any] = [app.mapper.to_domain_event(record) for record in stored]
+    concerned: dict[int, str] = {}
+    for event in events:
+        field = _PARTICIPANT_FIELD.get(get_topic(type(event)))
+        if field is not None:
+            concerned[event.originator_version] = id_text(getattr(event, field))
+    groups = _groups(database, set(concerned.values()))
+    found = []
+    for event in events:
+        actor = getattr(event, "actor", None)
+        participant = concerned.get(event.originator_version)
+        found.append(
+            Step(
+                version=event.originator_version,
+                kind=type(event).__name__,
+                at=timestamp(event.timestamp),
+                actor_name=getattr(actor, "name", "Mufakat"),
+                actor_role=getattr(actor, "role", "system"),
+                data=event_fields(event),
+                context={"group": groups.get(participant, "other")} if participant else {},
+            )
+        )
+    return found
+
+
+def version_at(found: list[Step], moment: datetime) -> int | None:
+    """The last version recorded at or before `moment` (None: the proposal did not exist yet)."""
+    cutoff = timestamp(moment)
+    versions = [step.version for step in found if step.at <= cutoff]
+    return versions[-1] if versions else None

@@ -107,17 +107,22 @@ def parse_timestamp(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-_ID_TEXT: dict[UUID, str] = {}
+_ID_TEXT: dict[int, str] = {}
 _ID_TEXT_LIMIT = 100_000
 
 
 def id_text(value: UUID) -> str:
     """An id as text, remembered: a rebuild turns the same few thousand ids into text again and again."""
-    found = _ID_TEXT.get(value)
+    # Keyed by the id's integer: hashing an int is C, hashing a UUID is a Python call.
+    try:
+        key = value.int
+    except AttributeError:
+        return str(value)
+    found = _ID_TEXT.get(key)
     if found is None:
         if len(_ID_TEXT) >= _ID_TEXT_LIMIT:
             _ID_TEXT.clear()
-        found = _ID_TEXT[value] = str(value)
+        found = _ID_TEXT[key] = str(value)
     return found
 
 

@@ -97,11 +97,12 @@ class DecisionHistory(MethodView):
         if args["as_of_version"] is not None and args["as_of"] is not None:
             abort(422, messages={"query": {"as_of": ["give as_of_version or as_of, not both"]}})
         version = args["as_of_version"]
+        shown = steps(models.database, ledger(), str(proposal_id), version)
         if args["as_of"] is not None:
-            version = version_at(models.database, str(proposal_id), args["as_of"])
+            version = version_at(shown, args["as_of"])
             if version is None:
                 raise NotFound("proposal", proposal_id)
-        shown = steps(models.database, ledger(), str(proposal_id), version)
+            shown = [step for step in shown if step.version <= version]
         if version is None:
             return {"items": [step.as_item(language) for step in shown]}, worded_in(language)
         if not shown or shown[-1].version != version:
