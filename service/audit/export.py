@@ -20,11 +20,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
-from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder
 
-from service.audit.chain import SQLITE_HASHES_DDL
 from service.audit.checkpoints import CHECKPOINT_LOG_ID, Checkpoint, checkpoint_from_state
 from service.audit.records import LogSnapshot, RawRecord, log_snapshot, originator_text, sqlite_statements
 from service.audit.verify import Failure, VerificationReport, Verifier
@@ -99,6 +97,10 @@ def verify_export(
                 header = _load(path, connection, kept)
             except _ExportBroken as error:
                 broken = error.failure
+            try:
+                _index(connection)
+            except _ExportBroken as error:
+                broken = error.failure if broken is None or error.failure.position < broken.position else broken
             connection.execute(_LINK_PREVIOUS)
             key = trusted_key
             with _snapshot(connection) as snapshot:
@@ -115,13 +117,17 @@ def verify_export(
 
 
 def _load(path: Path, connection: sqlite3.Connection, kept: list[Checkpoint]) -> dict[str, Any]:
-    connection.execute("PRAGMA journal_mode=OFF")
+    connection.execute("PRAGMA journal_mode=MEMORY")  # not OFF: a batch that repeats an event is rolled back
     connection.execute("PRAGMA synchronous=OFF")
+    # No index on the events: a repeated event is caught by event_hashes' unique key (or has no hash row).
     connection.execute(
-        "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB, "
-        "PRIMARY KEY (originator_id, originator_version))"
+        "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB)"
     )
-    connection.execute(SQLITE_HASHES_DDL)
+    # The unique key of the hash rows comes after the load: sorting once beats inserting at random.
+    connection.execute(
+        "CREATE TABLE event_hashes (notification_id INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
+        "originator_version INTEGER NOT NULL, hash BLOB NOT NULL, root BLOB NOT NULL, previous_position INTEGER)"
+    )
     header: dict[str, Any] = {}
     last_position = 0
     rows: list[tuple[tuple[Any, ...], tuple[Any, ...] | None]] = []
@@ -153,8 +159,24 @@ def _load(path: Path, connection: sqlite3.Connection, kept: list[Checkpoint]) ->
     return header
 
 
+def _index(connection: sqlite3.Connection) -> None:
+    try:
+        connection.execute(_UNIQUE_EVENTS)
+    except sqlite3.IntegrityError:
+        repeat = connection.execute(
+            "SELECT MIN(later.notification_id) FROM event_hashes earlier JOIN event_hashes later "
+            "ON later.originator_id = earlier.originator_id AND later.originator_version = earlier.originator_version "
+            "AND later.notification_id > earlier.notification_id"
+        ).fetchone()[0]
+        connection.execute("DELETE FROM event_hashes WHERE notification_id >= ?", (repeat,))
+        connection.execute("DELETE FROM stored_events WHERE rowid >= ?", (repeat,))
+        connection.execute(_UNIQUE_EVENTS)
+        raise _ExportBroken(repeat, "the export repeats an event") from None
+
+
 def _rows(line: dict[str, Any], position: int) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
-    originator = UUID(line["originator_id"]).hex
+    # Not parsed here: the verifier reports an id that is not a UUID at its position.
+    originator = str(line["originator_id"]).replace("-", "").lower()
     version = int(line["version"])
     topic = str(line["topic"])
     state = base64.b64decode(line["state"], validate=True)
@@ -165,8 +187,15 @@ def _rows(line: dict[str, Any], position: int) -> tuple[tuple[Any, ...], tuple[A
 
 
 def _flush(connection: sqlite3.Connection, rows: list[tuple[tuple[Any, ...], tuple[Any, ...] | None]]) -> None:
-    # Each event with its hash row, in order: a failure leaves everything before it complete.
+    # A batch at once; if it repeats something, again one by one to name the first repeat.
+    connection.execute("SAVEPOINT batch")
     try:
+        connection.executemany(_INSERT_EVENT, [event for event, _ in rows])
+        connection.executemany(_INSERT_HASH, [link for _, link in rows if link is not None])
+        connection.execute("RELEASE batch")
+    except sqlite3.IntegrityError:
+        connection.execute("ROLLBACK TO batch")
+        connection.execute("RELEASE batch")
         for event, link in rows:
             try:
                 connection.execute(_INSERT_EVENT, event)
@@ -184,6 +213,7 @@ _INSERT_EVENT = (
 _INSERT_HASH = (
     "INSERT INTO event_hashes (notification_id, originator_id, originator_version, hash, root) VALUES (?, ?, ?, ?, ?)"
 )
+_UNIQUE_EVENTS = "CREATE UNIQUE INDEX event_hashes_event ON event_hashes (originator_id, originator_version)"
 # The pointer to the event before in the aggregate is derived here, by the unique index: it is not
 # evidence (a forger could set it too), only the way to find that event's hash by primary key.
 _LINK_PREVIOUS = (
