@@ -1,0 +1,49 @@
+"""Sealing checkpoints: on demand, periodically (only when something new was recorded), with one lasting key."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from service.application import Mufakat
+from service.audit.checkpoints import list_checkpoints, seal_checkpoint
+from service.audit.signing import load_or_create_signing_key, public_key_text
+
+
+@pytest.fixture
+def database_url(sqlite_database_url: str) -> str:
+    return sqlite_database_url
+
+
+def test_an_empty_log_has_nothing_to_seal(ledger: Mufakat, service_key: Ed25519PrivateKey) -> None:
+    assert seal_checkpoint(ledger, service_key) is None
+    assert list_checkpoints(ledger) == []
+
+
+def test_periodic_sealing_seals_only_when_something_new_was_recorded(
+    ledger: Mufakat, service_key: Ed25519PrivateKey
+) -> None:
+    ledger.issue_token("auditor", "Inspektorat", [])
+    first = seal_checkpoint(ledger, service_key, only_if_new=True)
+
+    again = seal_checkpoint(ledger, service_key, only_if_new=True)
+    ledger.issue_token("partner", "Bappeda", [])
+    after_a_write = seal_checkpoint(ledger, service_key, only_if_new=True)
+
+    assert first is not None and first.position == 1
+    assert again is None
+    # The new checkpoint covers the write and the first checkpoint's own event before it.
+    assert after_a_write is not None and after_a_write.position == 3
+    assert [number for number, _ in list_checkpoints(ledger)] == [1, 2]
+    assert all(checkpoint.signature_holds(public_key_text(service_key)) for _, checkpoint in list_checkpoints(ledger))
+
+
+def test_the_signing_key_is_made_once_readable_by_its_owner_only_and_kept(key_file: Path) -> None:
+    made = load_or_create_signing_key(key_file)
+    loaded = load_or_create_signing_key(key_file)
+
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert public_key_text(loaded) == public_key_text(made)
