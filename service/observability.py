@@ -6,8 +6,13 @@ name: a request is logged by its route rule (`/api/v1/proposals/<uuid:id>`),
 never by its raw path or arguments.
 
 Metrics are multiprocess-safe under gunicorn when `PROMETHEUS_MULTIPROC_DIR`
-names an empty, writable folder before the workers start (deploy/gunicorn.conf.py
-wipes it at start and marks dead workers); without it they are per process.
+names a writable folder before the workers start (gunicorn's hooks in
+service.gunicorn_settings call `clear_multiprocess_metrics` at start and
+`mark_worker_dead` as workers exit); without it they are per process.
+
+A PostgreSQL ledger is also made to fail fast while its database is
+unreachable, so that such a request answers 503 within seconds rather than
+after eventsourcing's ten retries of a whole connection timeout each.
 """
 
 from __future__ import annotations
@@ -53,7 +58,7 @@ PROJECTION_TRACKING_TABLE = "projection_tracking"
 # whose "position" is a version number, not a place in the log.
 NOT_PROJECTIONS = frozenset({"schema-version"})
 REQUEST_ID_HEADER = "X-Request-Id"
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _UNMATCHED_ROUTE = "unmatched"
 
 request_log = logging.getLogger("mufakat.requests")
@@ -91,7 +96,7 @@ def current_request_id() -> str:
     request_id: str | None = g.get("request_id")
     if request_id is None:
         offered = request.headers.get(REQUEST_ID_HEADER, "")
-        request_id = offered if _VALID_REQUEST_ID.match(offered) else uuid.uuid4().hex
+        request_id = offered if _VALID_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
         g.request_id = request_id
     return request_id
 
@@ -143,9 +148,6 @@ class JsonLogFormatter(logging.Formatter):
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever `sys.stderr` is at the time (gunicorn and pytest both replace it)."""
-
-    def __init__(self) -> None:
-        super().__init__()
 
     @property  # type: ignore[override]
     def stream(self) -> Any:
