@@ -5,6 +5,10 @@ so an acknowledged write survives a power cut). PostgreSQL goes through
 eventsourcing's own persistence module. Both also hold Mufakat's side tables
 (participant keys, read models), reached through `SideTables` in the same
 database so that a backup of the database is a backup of everything.
+
+Both use the audit recorders of `service.audit.chain` (chosen here with
+eventsourcing's `APPLICATION_RECORDER_TOPIC`): every insert also writes the
+event's chained hash in the same transaction (docs/audit-format.md).
 """
 
 from __future__ import annotations
