@@ -1,6 +1,7 @@
 """Requests per second of a command over HTTP, beside a trivial Flask JSON POST, in one run.
 
-    .venv/bin/python bench/command_throughput.py [--seconds 10] [--connections 8] [--workers 2] [--rounds 3]
+    .venv/bin/python bench/command_throughput.py [--seconds 10] [--connections 8] [--workers 2]
+        [--rounds 3] [--threads 4]
 
 Both apps run under the same gunicorn settings as `mufakat serve --workers 2`
 (gthread, 4 threads per worker) and are loaded by `wrk` with the same
@@ -77,7 +78,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _gunicorn(app_spec: str, port: int, workers: int, cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def _gunicorn(
+    app_spec: str, port: int, workers: int, threads: int, cwd: Path, env: dict[str, str]
+) -> subprocess.Popen[bytes]:
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "--workers",
@@ -85,7 +88,7 @@ def _gunicorn(app_spec: str, port: int, workers: int, cwd: Path, env: dict[str, 
         "--worker-class",
         "gthread",
         "--threads",
-        "4",
+        str(threads),
         "--bind",
         f"127.0.0.1:{port}",
         "--log-level",
@@ -140,6 +143,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4, help="per worker (mufakat serve: MUFAKAT_THREADS, 4)")
     options = parser.parse_args()
     load_before = os.getloadavg()[0]
     if shutil.which("wrk") is None:
@@ -161,7 +165,9 @@ def main() -> None:
         # Rounds alternate, so that a neighbour's load on this machine weighs on both figures alike.
         for _ in range(options.rounds):
             trivial_port = _free_port()
-            trivial = _gunicorn("trivial_app:create_app()", trivial_port, options.workers, workdir, dict(os.environ))
+            trivial = _gunicorn(
+                "trivial_app:create_app()", trivial_port, options.workers, options.threads, workdir, dict(os.environ)
+            )
             try:
                 rate, failed = _wrk(
                     f"http://127.0.0.1:{trivial_port}/echo", options.seconds, options.connections, script, wrk_env
@@ -177,6 +183,7 @@ def main() -> None:
                 "service.web:create_app()",
                 mufakat_port,
                 options.workers,
+                options.threads,
                 REPOSITORY,
                 {**os.environ, "MUFAKAT_DATABASE_URL": database_url},
             )
@@ -201,7 +208,8 @@ def main() -> None:
     print(f"ratio command / trivial:      {command_rate / trivial_rate:8.3f}  (target >= 0.40)")
     print(
         f"medians of {options.rounds} alternating rounds; non-2xx answers: {failures}; gunicorn: {options.workers} "
-        f"workers, gthread x 4 threads; wrk: 2 threads, {options.connections} connections, {options.seconds} s; "
+        f"workers, gthread x {options.threads} threads; wrk: 2 threads, {options.connections} connections, "
+        f"{options.seconds} s; "
         f"cores: {os.cpu_count()}; load average before: {load_before:.1f}"
     )
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application, EventSourcedLog
@@ -119,11 +119,13 @@ class _WriterToken:
         self._file = open(f"{sqlite_path}.writer-lock", "a+b") if usable else None  # noqa: SIM115
         self.held = False
 
-    def acquire(self) -> None:
-        """Waits for the token (the GIL is released while waiting)."""
+    def acquire(self) -> bool:
+        """Waits for the token (the GIL is released while waiting); True when it was not held already."""
         if self._file is not None and not self.held:
             fcntl.flock(self._file, fcntl.LOCK_EX)
             self.held = True
+            return True
+        return False
 
     def release(self) -> None:
         """Gives the token back."""
@@ -171,6 +173,8 @@ class Mufakat(Application[UUID]):
         self._joinable: _Batch | None = None
         self._committing: _Batch | None = None
         self._writer = _WriterToken(self.env.get("SQLITE_DBNAME"))
+        # Aggregates whose cached state is the stored one while the writer token is held.
+        self._fresh: set[UUID] = set()
 
     def close(self) -> None:
         """Closes the database connections and gives up the writer token."""
@@ -199,7 +203,8 @@ class Mufakat(Application[UUID]):
             with self._command_lock:
                 busy = self._batch_holding(context.idempotency.record_id) if context.idempotency else None
                 if busy is None:
-                    self._writer.acquire()
+                    if self._writer.acquire():
+                        self._fresh.clear()  # others wrote while this process did not hold the token
                     batch = self._open_batch()
                     try:
                         joined = self._run_in_batch(context, change, batch)
@@ -285,13 +290,27 @@ class Mufakat(Application[UUID]):
             if batch.previous is not None and batch.previous.failure is not None:
                 raise IntegrityError("the batch this one builds on was not saved")
             self.save(*batch.aggregates.values(), *batch.events)
+            self._remember_saved(batch)
         except BaseException as failure:  # handed to every change of the batch, which re-raises it
             batch.failure = failure
+            with self._command_lock:
+                self._fresh.clear()
         finally:
             batch.previous = None
             batch.done.set()
             with self._command_lock:
                 self._release_writer_if_idle()
+
+    def _remember_saved(self, batch: _Batch) -> None:
+        """Caches what a batch saved, so the next change reads it without a query (writer token held)."""
+        cache = self.repository.cache
+        if cache is None or not self._writer.held:
+            return
+        with self._command_lock:
+            for aggregate_id, aggregate in batch.aggregates.items():
+                if not isinstance(aggregate, IdempotencyRecord):
+                    cache.put(aggregate_id, aggregate)
+                    self._fresh.add(aggregate_id)
 
     def _release_writer_if_idle(self) -> None:
         """Lets other worker processes write once nothing of this one waits to be committed (lock held)."""
@@ -310,6 +329,20 @@ class Mufakat(Application[UUID]):
             previous = batch.previous
             batch = previous if previous is not None and not previous.done.is_set() else None
         return None
+
+    def _unchanged_since_read(self, aggregate_id: UUID) -> Aggregate | None:
+        """The cached aggregate, when nobody can have written it since this process read or wrote it.
+
+        Only while this process holds the writer token: then every write to the file
+        is this process's own, and a write of another kind (a conflict) clears the set.
+        """
+        if not self._writer.held or aggregate_id not in self._fresh or self.repository.cache is None:
+            return None
+        try:
+            cached = cast(Aggregate, self.repository.cache.get(aggregate_id))
+        except KeyError:
+            return None
+        return cached
 
     def _pending(self, aggregate_id: UUID) -> Aggregate | None:
         """This aggregate as a change of a batch not yet committed left it, for the change running now."""
@@ -338,7 +371,8 @@ class Mufakat(Application[UUID]):
         self, cls: type[TAggregate], aggregate_id: UUID, kind: str, version: int | None = None, copy: bool = True
     ) -> TAggregate:
         """An aggregate; `copy=False` shares the cached one, for reading only (no deep copy)."""
-        pending = self._pending(aggregate_id) if version is None else None
+        in_command = version is None and getattr(self._local, "batch", None) is not None
+        pending = (self._pending(aggregate_id) or self._unchanged_since_read(aggregate_id)) if in_command else None
         if pending is not None:
             aggregate: Aggregate = deepcopy(pending) if copy else pending
         else:
@@ -346,6 +380,8 @@ class Mufakat(Application[UUID]):
                 aggregate = self.repository.get(aggregate_id, version=version, deepcopy_from_cache=copy)
             except AggregateNotFoundError:
                 raise NotFound(kind, aggregate_id) from None
+            if in_command and self._writer.held:
+                self._fresh.add(aggregate_id)
         if not isinstance(aggregate, cls):
             raise NotFound(kind, aggregate_id)
         return aggregate
