@@ -110,10 +110,24 @@ def verify_export(
                 report.notes.append("the export's header names a public key; pass the service's key to trust it")
         finally:
             connection.close()
+    if broken is None and report.ok:
+        broken = _header_failure(header, report.last_position)
     if broken is not None and (report.first_failure is None or report.first_failure.position >= broken.position):
         report.ok = False
         report.first_failure = broken
     return report
+
+
+def _header_failure(header: dict[str, Any], last_position: int) -> Failure | None:
+    # The header is not signed: this catches a file cut short by accident, a forger needs the checkpoints.
+    if header.get("format") != EXPORT_FORMAT:
+        return Failure(0, "this is not a Mufakat audit export: its first line is not the export's header")
+    expected = header.get("last_position")
+    if isinstance(expected, int) and expected > last_position:
+        return Failure(
+            expected, f"the export ends at position {last_position} but its header says the log ended at {expected}"
+        )
+    return None
 
 
 def _load(path: Path, connection: sqlite3.Connection, kept: list[Checkpoint]) -> dict[str, Any]:

@@ -89,6 +89,25 @@ class ExportContract:
         assert report.first_failure is not None and report.first_failure.position == log.sealed_position
         assert "cut off" in report.first_failure.reason
 
+    def test_an_export_cut_short_without_checkpoints_is_found_by_its_header(
+        self, exported: Path, log: SealedLog, trusted: str
+    ) -> None:
+        lines = export_lines(exported)
+        write_lines(exported, lines[: log.last_position - 5])
+
+        report = verify_export(exported, trusted)
+
+        assert report.first_failure is not None and report.first_failure.position == log.last_position
+        assert "header says" in report.first_failure.reason
+
+    def test_an_empty_file_is_not_a_verified_export(self, exported: Path, trusted: str) -> None:
+        exported.write_text("", encoding="utf-8")
+
+        report = verify_export(exported, trusted)
+
+        assert report.ok is False
+        assert report.first_failure is not None and "not a Mufakat audit export" in report.first_failure.reason
+
     def test_a_line_that_is_not_json_is_a_reported_failure(self, exported: Path, trusted: str) -> None:
         text = exported.read_text(encoding="utf-8").splitlines()
         text[10] = text[10][:40]
