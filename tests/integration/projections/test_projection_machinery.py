@@ -114,6 +114,22 @@ class ProjectionMachineryContract:
         assert rows["projection_feed_proposals"] == []
         assert any(row[0] == str(hidden.process_id) for row in rows["projection_participation_counts"])
 
+    def test_tables_of_an_older_shape_are_replaced_and_replayed_when_a_worker_starts(self, the_ledger: Mufakat) -> None:
+        adopt_by_consensus(open_village(the_ledger))
+        models = ReadModels(the_ledger)
+        models.catch_up()
+        expected = models.dump()
+        # As an older Mufakat left them: another shape, another schema version.
+        with models.database.transaction() as sql:
+            sql.execute("DROP TABLE projection_feed_items")
+            sql.execute("CREATE TABLE projection_feed_items (seq BIGINT PRIMARY KEY, old_shape TEXT)")
+            sql.execute("UPDATE projection_tracking SET position = 1 WHERE name = 'schema-version'")
+
+        restarted = ReadModels(the_ledger)
+        restarted.catch_up()
+
+        assert restarted.dump() == expected
+
 
 class TestProjectionMachineryOnSQLite(ProjectionMachineryContract):
     """On the embedded SQLite file."""
