@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import secrets
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -26,22 +27,26 @@ def key_file_from_environment() -> Path:
 def load_or_create_signing_key(path: Path | None = None) -> Ed25519PrivateKey:
     """The signing key in `path`, made there first (mode 0600, never overwritten) if missing."""
     path = path or key_file_from_environment()
-    if not path.exists():
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        try:
-            # O_EXCL: two workers starting together must not overwrite each other's new key.
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return load_signing_key(path)
+    if path.exists():
+        return load_signing_key(path)
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    # Written whole under a private name, then linked into place: link() never replaces an existing
+    # file, so two workers starting together agree on one key, and none ever reads a half-written one.
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
         with os.fdopen(descriptor, "wb") as file:
             file.write(pem)
             file.flush()
             os.fsync(file.fileno())
-        return key
-    return load_signing_key(path)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            return load_signing_key(path)
+    finally:
+        draft.unlink(missing_ok=True)
+    return key
 
 
 def load_signing_key(path: Path) -> Ed25519PrivateKey:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import stat
 from pathlib import Path
 
@@ -47,3 +48,15 @@ def test_the_signing_key_is_made_once_readable_by_its_owner_only_and_kept(key_fi
 
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert public_key_text(loaded) == public_key_text(made)
+
+
+def _public_key_made_at(key_file: Path) -> str:
+    return public_key_text(load_or_create_signing_key(key_file))
+
+
+def test_workers_starting_together_agree_on_one_key(key_file: Path) -> None:
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        keys = pool.map(_public_key_made_at, [key_file] * 16)
+
+    assert len(set(keys)) == 1
+    assert [p.name for p in key_file.parent.iterdir() if "signing" in p.name] == [key_file.name]
