@@ -121,17 +121,18 @@ class ReadModels:
 
     # --- catching up -------------------------------------------------------------------
 
-    def catch_up(self, up_to: int | None = None) -> int:
+    def catch_up(self, up_to: int | None = None, stop: threading.Event | None = None) -> int:
         """Applies the log up to `up_to` (default: everything stored now); returns how many events it applied.
 
-        Cheap when nothing is new: one max-id query and one read of the tracking rows.
+        Cheap when nothing is new: one max-id query and one read of the tracking rows. When `stop`
+        is set it returns after the page in hand, committed whole.
         """
         target = (self.app.recorder.max_notification_id() or 0) if up_to is None else up_to
         applied = 0
         with self._in_process:
             while True:
                 start = self.position()
-                if start >= target:
+                if start >= target or (stop is not None and stop.is_set()):
                     return applied
                 notifications = self.app.recorder.select_notifications(
                     start, self.page_size, stop=target, topics=self.topics, inclusive_of_start=False
@@ -223,7 +224,7 @@ class ReadModels:
         """Keeps catching up until `stop` is set, sleeping (at most `max_sleep`) while nothing is new."""
         sleep = idle_sleep
         while not stop.is_set():
-            if self.catch_up():
+            if self.catch_up(stop=stop):
                 sleep = idle_sleep
             else:
                 stop.wait(sleep)

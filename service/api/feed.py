@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import UnprocessableEntity
 
 from domain.deliberation import OUTCOMES
+from projections.feed import KINDS
 from projections.feed_formats import feed_atom, feed_csv
 from projections.feed_queries import DEFAULT_LIMIT, MAX_LIMIT, BadCursor, FeedFilter, FeedPage, feed_page
 from projections.runner import fresh_read_models
@@ -38,15 +40,40 @@ class FeedArgs(Schema):
     )
 
 
+class FeedItemSchema(Schema):
+    """One item of the feed, after the Open Contracting release and Popolo vote event ideas.
+
+    Participants appear only as their group (and, in counts, their gender): never a name or contact.
+    """
+
+    id = fields.String(metadata={"example": "decision-3f1c2a9e-8b7d-4c61-9e2f-5a4b3c2d1e0f"})
+    cursor = fields.String(metadata={"description": "read on after this item with ?after="})
+    kind = fields.String(metadata={"enum": list(KINDS)})
+    at = fields.String(metadata={"description": "when it entered the record (never earlier than the item before)"})
+    process = fields.Dict(allow_none=True, metadata={"description": "id, title, region {code, name}"})
+    proposal = fields.Dict(metadata={"description": "id, title; for decisions also the final text"})
+    decision = fields.Dict(metadata={"description": "outcome, method, rationale, decided_at"})
+    rules = fields.Dict(
+        metadata={"description": "the rules in force: quorum, vote_fallback, vote_threshold, legal_basis"}
+    )
+    attendance = fields.Dict(
+        allow_none=True, metadata={"description": "invited, present, by_group, by_gender at the deciding meeting"}
+    )
+    consensus_checks = fields.List(fields.Dict(), metadata={"description": "result, tally, stances by group/gender"})
+    votes = fields.List(fields.Dict(), metadata={"description": "result, tally, ballots by group/gender"})
+    objections = fields.List(fields.Dict(), metadata={"description": "group, blocking, grounds, how each ended"})
+    dissent = fields.List(fields.Dict(), metadata={"description": "non-blocking objections, disagree stances"})
+    commitments = fields.List(fields.Dict(), metadata={"description": "decisions: their follow-up as it stands"})
+    commitment = fields.Dict(metadata={"description": "commitment and progress items: the commitment"})
+    progress = fields.Dict(metadata={"description": "progress items: percent, note, evidence_url, at"})
+    checkpoint = fields.Dict(metadata={"description": "checkpoint items: position, root_hash, signature, sealed_at"})
+    history = fields.String(metadata={"description": "the public history of the proposal"})
+
+
 class FeedPageSchema(Schema):
     """Feed items oldest first and the cursor of the next page (null when nothing more is there yet)."""
 
-    items = fields.List(
-        fields.Dict(),
-        metadata={
-            "description": "decision, commitment, progress or checkpoint items; participants only as their group"
-        },
-    )
+    items = fields.List(fields.Nested(FeedItemSchema))
     next = fields.String(allow_none=True)
 
 
@@ -66,8 +93,10 @@ def _page(args: dict[str, Any]) -> FeedPage:
             models.database, args["after"], args["limit"], where, exact=caller.role in ("admin", "auditor")
         )
     except BadCursor as error:
-        abort(422, messages={"query": {"after": [str(error)]}})
-        raise
+        # 422 validation_failed naming the field, as webargs reports an invalid query argument.
+        refusal = UnprocessableEntity()
+        setattr(refusal, "data", {"messages": {"query": {"after": [str(error)]}}})
+        raise refusal from None
 
 
 def _url_after(cursor: str | None) -> str | None:
