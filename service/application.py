@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
+import time
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
@@ -40,6 +41,8 @@ from service.transcodings import register_domain_transcodings
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
 _PROCESS_DIRECTORY_ID = UUID("5c0f3f6a-1f43-4d7e-a5a0-6a2b1c9d8e01")
 _ATTEMPTS = 20
+#: How long a worker process keeps the writer token while it has commands queued.
+_WRITER_SLICE_SECONDS = 0.02
 
 
 class ProcessListed(DomainEvent):
@@ -118,14 +121,20 @@ class _WriterToken:
         usable = sqlite_path and sqlite_path != ":memory:" and "mode=memory" not in sqlite_path
         self._file = open(f"{sqlite_path}.writer-lock", "a+b") if usable else None  # noqa: SIM115
         self.held = False
+        self.since = 0.0
 
     def acquire(self) -> bool:
         """Waits for the token (the GIL is released while waiting); True when it was not held already."""
         if self._file is not None and not self.held:
             fcntl.flock(self._file, fcntl.LOCK_EX)
             self.held = True
+            self.since = time.monotonic()
             return True
         return False
+
+    def held_too_long(self) -> bool:
+        """Whether this process held the token for a whole time slice (others may be waiting)."""
+        return self.held and time.monotonic() - self.since > _WRITER_SLICE_SECONDS
 
     def release(self) -> None:
         """Gives the token back."""
@@ -169,6 +178,9 @@ class Mufakat(Application[UUID]):
         self.vault = PersonalDataVault(self.side_tables)
         self.process_directory = EventSourcedLog(self.events, _PROCESS_DIRECTORY_ID, ProcessListed)
         self._command_lock = threading.Lock()
+        # After a time slice with the writer token, new changes wait until it was handed over.
+        self._handover = threading.Condition(self._command_lock)
+        self._yielding = False
         self._local = threading.local()
         self._joinable: _Batch | None = None
         self._committing: _Batch | None = None
@@ -201,6 +213,8 @@ class Mufakat(Application[UUID]):
         """
         for _ in range(_ATTEMPTS):
             with self._command_lock:
+                while self._yielding:
+                    self._handover.wait()
                 busy = self._batch_holding(context.idempotency.record_id) if context.idempotency else None
                 if busy is None:
                     if self._writer.acquire():
@@ -299,6 +313,9 @@ class Mufakat(Application[UUID]):
             batch.previous = None
             batch.done.set()
             with self._command_lock:
+                if self._writer.held_too_long():
+                    # Let the batches in flight drain, then hand the token to the other workers.
+                    self._yielding = True
                 self._release_writer_if_idle()
 
     def _remember_saved(self, batch: _Batch) -> None:
@@ -318,6 +335,9 @@ class Mufakat(Application[UUID]):
         committing = self._committing is not None and not self._committing.done.is_set()
         if not joinable and not committing:
             self._writer.release()
+            if self._yielding:
+                self._yielding = False
+                self._handover.notify_all()
 
     def _next_directory_version(self) -> int | None:
         """After a directory entry still in a batch, the next one; None: after the stored last."""

@@ -181,3 +181,34 @@ def test_concurrent_writers_without_if_match_all_succeed_in_one_process(village:
 
     assert statuses == [200] * 16
     assert facilitator.get(village.proposal).get_json()["contribution_count"] == 16
+
+
+def test_refused_commands_among_concurrent_ones_leave_the_others_intact(village: Village, facilitator: Caller) -> None:
+    stranger = "00000000-0000-4000-8000-000000000000"
+
+    def contribute(number: int) -> int:
+        speaker = stranger if number % 3 == 0 else village.participants[number % 4]
+        body = {"participant_id": speaker, "kind": "concern", "text": f"Pendapat {number}"}
+        return facilitator.post(f"{village.proposal}/contributions", body).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(contribute, range(24)))
+
+    assert statuses.count(409) == 8
+    assert statuses.count(200) == 16
+    assert facilitator.get(village.proposal).get_json()["contribution_count"] == 16
+
+
+def test_the_same_key_sent_eight_times_at_once_records_one_contribution(village: Village, facilitator: Caller) -> None:
+    def send(_: int) -> tuple[int, Any]:
+        response = facilitator.post(
+            f"{village.proposal}/contributions", _contribution(village), headers={"Idempotency-Key": "serentak"}
+        )
+        return response.status_code, response.get_json()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(send, range(8)))
+
+    assert {status for status, _ in answers} == {200}
+    assert all(body == answers[0][1] for _, body in answers)
+    assert facilitator.get(village.proposal).get_json()["contribution_count"] == 1
