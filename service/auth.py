@@ -132,7 +132,7 @@ def idempotency_key(caller: Principal) -> IdempotencyKey | None:
         raise _invalid_header(
             "Idempotency-Key", f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters"
         )
-    body = request.get_json(silent=True) if request.content_length else None
+    body = request.get_json(silent=True)
     return IdempotencyKey.for_request(
         caller=caller.actor.id, key=key, method=request.method, path=request.path, body=body
     )
