@@ -19,7 +19,8 @@ from eventsourcing.utils import get_topic
 
 from projections import events as ev
 from projections.base import Projection
-from projections.directory import Directory, breakdown
+from projections.decision_record import STEPS, decision_item, history_path, new_record
+from projections.directory import Directory
 from projections.history import plain
 from projections.sql import Sql, from_json, id_text, keyed_table, timestamp, to_json
 
@@ -40,11 +41,6 @@ _PROPOSAL_EVENTS = (
     ev.VoteClosed,
     ev.Decided,
 )
-
-
-def history_path(proposal_id: str) -> str:
-    """Where the public history of a proposal is read."""
-    return f"/api/v1/proposals/{proposal_id}/history"
 
 
 class TransparencyFeed(Projection):
@@ -74,18 +70,6 @@ class TransparencyFeed(Projection):
             get_topic(ev.CommitmentMade): self._commitment_made,
             get_topic(ev.ProgressReported): self._progress_reported,
             get_topic(ev.ProposalSubmitted): self._submitted,
-        }
-        self._steps: dict[str, Callable[[dict[str, Any], Any], None]] = {
-            get_topic(ev.Amended): self._amended,
-            get_topic(ev.ObjectionRaised): self._objection_raised,
-            get_topic(ev.ObjectionResolved): self._objection_resolved,
-            get_topic(ev.ConsensusCheckOpened): self._check_opened,
-            get_topic(ev.StanceTaken): self._stance_taken,
-            get_topic(ev.ConsensusCheckClosed): self._check_closed,
-            get_topic(ev.VoteOpened): self._vote_opened,
-            get_topic(ev.BallotCast): self._ballot_cast,
-            get_topic(ev.VoteClosed): self._vote_closed,
-            get_topic(ev.Decided): self._decision_recorded,
         }
 
     def schema(self, is_postgres: bool) -> list[str]:
@@ -160,7 +144,7 @@ class TransparencyFeed(Projection):
     def apply(self, notification: Notification, event: Any) -> None:
         """Follows the deliberation of public proposals; adds an item for each decision and later change."""
         topic = notification.topic
-        step = self._steps.get(topic)
+        step = STEPS.get(topic)
         if step is None:
             self._events[topic](notification.id, event)
             return
@@ -168,7 +152,7 @@ class TransparencyFeed(Projection):
         doc = self._proposal(proposal_id)
         if doc is None:
             return
-        step(doc, event)
+        step(doc, event, self.directory)
         self._dirty_proposals.add(proposal_id)
         if topic == _DECIDED:
             self._decided(notification.id, proposal_id, doc, event)
@@ -178,209 +162,17 @@ class TransparencyFeed(Projection):
         if process is None or not process.is_public:
             return
         proposal_id = id_text(event.originator_id)
-        self._proposals[proposal_id] = {
-            "process_id": process.process_id,
-            "title": event.title,
-            "body": event.body,
-            "text_version": 1,
-            "submitted_at": timestamp(event.timestamp),
-            "meeting_id": None if event.meeting_id is None else id_text(event.meeting_id),
-            "objections": [],
-            "checks": [],
-            "votes": [],
-            "decision": None,
-        }
+        self._proposals[proposal_id] = new_record(event, process.process_id)
         self._dirty_proposals.add(proposal_id)
 
-    @staticmethod
-    def _amended(doc: dict[str, Any], event: Any) -> None:
-        doc["body"] = event.body
-        doc["text_version"] += 1
-
-    def _objection_raised(self, doc: dict[str, Any], event: Any) -> None:
-        group, gender = self.directory.participant(id_text(event.raised_by))
-        doc["objections"].append(
-            {
-                "objection_id": id_text(event.objection_id),
-                "group": group,
-                "gender": gender,
-                "blocking": bool(event.blocking),
-                "grounds": event.grounds,
-                "outcome": "unresolved",
-                "note": None,
-            }
-        )
-
-    @staticmethod
-    def _objection_resolved(doc: dict[str, Any], event: Any) -> None:
-        objection_id = id_text(event.objection_id)
-        for objection in doc["objections"]:
-            if objection["objection_id"] == objection_id:
-                objection["outcome"] = event.outcome
-                objection["note"] = event.note
-
-    @staticmethod
-    def _check_opened(doc: dict[str, Any], event: Any) -> None:
-        doc["checks"].append(
-            {
-                "check_id": id_text(event.check_id),
-                "meeting_id": id_text(event.meeting_id),
-                "stances": {},
-                "result": None,
-                "tally": None,
-            }
-        )
-
-    @staticmethod
-    def _stance_taken(doc: dict[str, Any], event: Any) -> None:
-        check_id = id_text(event.check_id)
-        for check in doc["checks"]:
-            if check["check_id"] == check_id:
-                check["stances"][id_text(event.participant_id)] = [event.stance, event.reason]
-
-    @staticmethod
-    def _check_closed(doc: dict[str, Any], event: Any) -> None:
-        check_id = id_text(event.check_id)
-        for check in doc["checks"]:
-            if check["check_id"] == check_id:
-                check["result"] = event.result
-                check["tally"] = plain(event.tally)
-
-    @staticmethod
-    def _vote_opened(doc: dict[str, Any], event: Any) -> None:
-        doc["votes"].append(
-            {
-                "vote_id": id_text(event.vote_id),
-                "meeting_id": id_text(event.meeting_id),
-                "ballots": {},
-                "result": None,
-                "tally": None,
-            }
-        )
-
-    @staticmethod
-    def _ballot_cast(doc: dict[str, Any], event: Any) -> None:
-        vote_id = id_text(event.vote_id)
-        for vote in doc["votes"]:
-            if vote["vote_id"] == vote_id:
-                vote["ballots"][id_text(event.participant_id)] = event.choice
-
-    @staticmethod
-    def _vote_closed(doc: dict[str, Any], event: Any) -> None:
-        vote_id = id_text(event.vote_id)
-        for vote in doc["votes"]:
-            if vote["vote_id"] == vote_id:
-                vote["result"] = event.result
-                vote["tally"] = plain(event.tally)
-
-    @staticmethod
-    def _decision_recorded(doc: dict[str, Any], event: Any) -> None:
-        doc["decision"] = {
-            "outcome": event.outcome,
-            "method": event.method,
-            "rationale": event.rationale,
-            "decided_at": timestamp(event.decided_at),
-            "rules": plain(event.rules),
-        }
-
-    def _decided(self, position: int, proposal_id: str, doc: dict[str, Any], event: Any) -> None:
-        process = self.directory.process(doc["process_id"])
+    def _decided(self, position: int, proposal_id: str, record: dict[str, Any], event: Any) -> None:
+        process = self.directory.process(record["process_id"])
         if process is None:
             return
-        decision = doc["decision"]
-        item = {
-            "id": f"decision-{proposal_id}",
-            "kind": "decision",
-            "at": self._at(event.timestamp),
-            "process": process.summary(),
-            "proposal": {
-                "id": proposal_id,
-                "title": doc["title"],
-                "text": doc["body"],
-                "text_version": doc["text_version"],
-                "submitted_at": doc["submitted_at"],
-            },
-            "decision": {key: decision[key] for key in ("outcome", "method", "rationale", "decided_at")},
-            "rules": decision["rules"],
-            "attendance": self._attendance(doc, decision["method"]),
-            "consensus_checks": [self._check_summary(check) for check in doc["checks"]],
-            "votes": [self._vote_summary(vote) for vote in doc["votes"]],
-            "objections": [
-                {key: objection[key] for key in ("objection_id", "group", "blocking", "grounds", "outcome", "note")}
-                for objection in doc["objections"]
-            ],
-            "dissent": self._dissent(doc),
-            "history": history_path(proposal_id),
-        }
-        self._add_item(position, item, process.process_id, process.region_code, decision["outcome"], proposal_id)
-
-    def _attendance(self, doc: dict[str, Any], method: str) -> dict[str, Any] | None:
-        """Who attended the meeting where the decision was founded (its latest check or vote)."""
-        closed_checks = [c for c in doc["checks"] if c["result"] is not None]
-        closed_votes = [v for v in doc["votes"] if v["result"] is not None]
-        if method == "vote" and closed_votes:
-            meeting_id = closed_votes[-1]["meeting_id"]
-        elif closed_checks:
-            meeting_id = closed_checks[-1]["meeting_id"]
-        elif closed_votes:
-            meeting_id = closed_votes[-1]["meeting_id"]
-        else:
-            meeting_id = doc.get("meeting_id")
-        meeting = self.directory.meeting(meeting_id) if meeting_id else None
-        if meeting is None:
-            return None
-        invited = set(meeting.invited or [])
-        return {
-            "meeting_id": meeting.meeting_id,
-            "invited": len(invited),
-            "present": len(meeting.attendees),
-            "present_of_invited": sum(1 for p in meeting.attendees if p in invited),
-            **breakdown(self.directory, meeting.attendees),
-        }
-
-    def _cross(self, choices: dict[str, str]) -> dict[str, dict[str, dict[str, int]]]:
-        by_group: dict[str, dict[str, int]] = {}
-        by_gender: dict[str, dict[str, int]] = {}
-        for participant_id, choice in sorted(choices.items()):
-            group, gender = self.directory.participant(participant_id)
-            by_group.setdefault(group, {}).setdefault(choice, 0)
-            by_group[group][choice] += 1
-            by_gender.setdefault(gender, {}).setdefault(choice, 0)
-            by_gender[gender][choice] += 1
-        return {"by_group": by_group, "by_gender": by_gender}
-
-    def _check_summary(self, check: dict[str, Any]) -> dict[str, Any]:
-        latest = {pid: stance_reason[0] for pid, stance_reason in check["stances"].items()}
-        return {
-            "check_id": check["check_id"],
-            "meeting_id": check["meeting_id"],
-            "result": check["result"],
-            "tally": check["tally"],
-            "stances": self._cross(latest),
-        }
-
-    def _vote_summary(self, vote: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "vote_id": vote["vote_id"],
-            "meeting_id": vote["meeting_id"],
-            "result": vote["result"],
-            "tally": vote["tally"],
-            "ballots": self._cross(vote["ballots"]),
-        }
-
-    def _dissent(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
-        """Dissent kept on record: non-blocking objections and disagree stances, by group, never by name."""
-        dissent: list[dict[str, Any]] = [
-            {"kind": "objection", "group": o["group"], "text": o["grounds"], "outcome": o["outcome"]}
-            for o in doc["objections"]
-            if not o["blocking"]
-        ]
-        for check in doc["checks"]:
-            for participant_id, (stance, reason) in sorted(check["stances"].items()):
-                if stance == "disagree":
-                    group = self.directory.participant(participant_id)[0]
-                    dissent.append({"kind": "stance", "check_id": check["check_id"], "group": group, "text": reason})
-        return dissent
+        item = decision_item(self.directory, process, proposal_id, record, self._at(event.timestamp))
+        self._add_item(
+            position, item, process.process_id, process.region_code, item["decision"]["outcome"], proposal_id
+        )
 
     def _commitment_made(self, position: int, event: Any) -> None:
         proposal_id = id_text(event.proposal_id)

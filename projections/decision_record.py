@@ -1,0 +1,258 @@
+"""The deliberation of one public proposal as the feed follows it, and the decision item made from it.
+
+The feed keeps, per public proposal, a small record (text, objections, checks
+with stances, votes with ballots, the decision) built from its events; when
+the decision comes, that record becomes a feed item modelled on an Open
+Contracting release and a Popolo vote event. Participants are only their group
+and gender; no name ever enters the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from eventsourcing.utils import get_topic
+
+from projections import events as ev
+from projections.directory import Directory, ProcessEntry, breakdown
+from projections.history import plain
+from projections.sql import id_text, timestamp
+
+
+def history_path(proposal_id: str) -> str:
+    """Where the public history of a proposal is read."""
+    return f"/api/v1/proposals/{proposal_id}/history"
+
+
+def new_record(event: Any, process_id: str) -> dict[str, Any]:
+    """The record of a proposal just submitted."""
+    return {
+        "process_id": process_id,
+        "title": event.title,
+        "body": event.body,
+        "text_version": 1,
+        "submitted_at": timestamp(event.timestamp),
+        "meeting_id": None if event.meeting_id is None else id_text(event.meeting_id),
+        "objections": [],
+        "checks": [],
+        "votes": [],
+        "decision": None,
+    }
+
+
+# --- following the deliberation, one function per kind of step ---------------------------
+
+
+def _amended(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    doc["body"] = event.body
+    doc["text_version"] += 1
+
+
+def _objection_raised(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    group, gender = directory.participant(id_text(event.raised_by))
+    doc["objections"].append(
+        {
+            "objection_id": id_text(event.objection_id),
+            "group": group,
+            "gender": gender,
+            "blocking": bool(event.blocking),
+            "grounds": event.grounds,
+            "outcome": "unresolved",
+            "note": None,
+        }
+    )
+
+
+def _objection_resolved(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    objection_id = id_text(event.objection_id)
+    for objection in doc["objections"]:
+        if objection["objection_id"] == objection_id:
+            objection["outcome"] = event.outcome
+            objection["note"] = event.note
+
+
+def _check_opened(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    doc["checks"].append(
+        {
+            "check_id": id_text(event.check_id),
+            "meeting_id": id_text(event.meeting_id),
+            "stances": {},
+            "result": None,
+            "tally": None,
+        }
+    )
+
+
+def _stance_taken(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    check_id = id_text(event.check_id)
+    for check in doc["checks"]:
+        if check["check_id"] == check_id:
+            check["stances"][id_text(event.participant_id)] = [event.stance, event.reason]
+
+
+def _check_closed(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    check_id = id_text(event.check_id)
+    for check in doc["checks"]:
+        if check["check_id"] == check_id:
+            check["result"] = event.result
+            check["tally"] = plain(event.tally)
+
+
+def _vote_opened(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    doc["votes"].append(
+        {
+            "vote_id": id_text(event.vote_id),
+            "meeting_id": id_text(event.meeting_id),
+            "ballots": {},
+            "result": None,
+            "tally": None,
+        }
+    )
+
+
+def _ballot_cast(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    vote_id = id_text(event.vote_id)
+    for vote in doc["votes"]:
+        if vote["vote_id"] == vote_id:
+            vote["ballots"][id_text(event.participant_id)] = event.choice
+
+
+def _vote_closed(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    vote_id = id_text(event.vote_id)
+    for vote in doc["votes"]:
+        if vote["vote_id"] == vote_id:
+            vote["result"] = event.result
+            vote["tally"] = plain(event.tally)
+
+
+def _decision_recorded(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    doc["decision"] = {
+        "outcome": event.outcome,
+        "method": event.method,
+        "rationale": event.rationale,
+        "decided_at": timestamp(event.decided_at),
+        "rules": plain(event.rules),
+    }
+
+
+#: How each kind of step changes the record, by stored topic (cheaper than isinstance in a rebuild).
+STEPS: dict[str, Callable[[dict[str, Any], Any, Directory], None]] = {
+    get_topic(ev.Amended): _amended,
+    get_topic(ev.ObjectionRaised): _objection_raised,
+    get_topic(ev.ObjectionResolved): _objection_resolved,
+    get_topic(ev.ConsensusCheckOpened): _check_opened,
+    get_topic(ev.StanceTaken): _stance_taken,
+    get_topic(ev.ConsensusCheckClosed): _check_closed,
+    get_topic(ev.VoteOpened): _vote_opened,
+    get_topic(ev.BallotCast): _ballot_cast,
+    get_topic(ev.VoteClosed): _vote_closed,
+    get_topic(ev.Decided): _decision_recorded,
+}
+
+
+# --- the decision item ----------------------------------------------------------------------
+
+
+def decision_item(
+    directory: Directory, process: ProcessEntry, proposal_id: str, record: dict[str, Any], at: str
+) -> dict[str, Any]:
+    """The feed item of a decision: the rules, counts by group and gender, objections, dissent."""
+    decision = record["decision"]
+    return {
+        "id": f"decision-{proposal_id}",
+        "kind": "decision",
+        "at": at,
+        "process": process.summary(),
+        "proposal": {
+            "id": proposal_id,
+            "title": record["title"],
+            "text": record["body"],
+            "text_version": record["text_version"],
+            "submitted_at": record["submitted_at"],
+        },
+        "decision": {key: decision[key] for key in ("outcome", "method", "rationale", "decided_at")},
+        "rules": decision["rules"],
+        "attendance": _attendance(directory, record, decision["method"]),
+        "consensus_checks": [_check_summary(directory, check) for check in record["checks"]],
+        "votes": [_vote_summary(directory, vote) for vote in record["votes"]],
+        "objections": [
+            {key: objection[key] for key in ("objection_id", "group", "blocking", "grounds", "outcome", "note")}
+            for objection in record["objections"]
+        ],
+        "dissent": _dissent(directory, record),
+        "history": history_path(proposal_id),
+    }
+
+
+def _attendance(directory: Directory, doc: dict[str, Any], method: str) -> dict[str, Any] | None:
+    """Who attended the meeting where the decision was founded (its latest check or vote)."""
+    closed_checks = [c for c in doc["checks"] if c["result"] is not None]
+    closed_votes = [v for v in doc["votes"] if v["result"] is not None]
+    if method == "vote" and closed_votes:
+        meeting_id = closed_votes[-1]["meeting_id"]
+    elif closed_checks:
+        meeting_id = closed_checks[-1]["meeting_id"]
+    elif closed_votes:
+        meeting_id = closed_votes[-1]["meeting_id"]
+    else:
+        meeting_id = doc.get("meeting_id")
+    meeting = directory.meeting(meeting_id) if meeting_id else None
+    if meeting is None:
+        return None
+    invited = set(meeting.invited or [])
+    return {
+        "meeting_id": meeting.meeting_id,
+        "invited": len(invited),
+        "present": len(meeting.attendees),
+        "present_of_invited": sum(1 for p in meeting.attendees if p in invited),
+        **breakdown(directory, meeting.attendees),
+    }
+
+
+def _cross(directory: Directory, choices: dict[str, str]) -> dict[str, dict[str, dict[str, int]]]:
+    by_group: dict[str, dict[str, int]] = {}
+    by_gender: dict[str, dict[str, int]] = {}
+    for participant_id, choice in sorted(choices.items()):
+        group, gender = directory.participant(participant_id)
+        by_group.setdefault(group, {}).setdefault(choice, 0)
+        by_group[group][choice] += 1
+        by_gender.setdefault(gender, {}).setdefault(choice, 0)
+        by_gender[gender][choice] += 1
+    return {"by_group": by_group, "by_gender": by_gender}
+
+
+def _check_summary(directory: Directory, check: dict[str, Any]) -> dict[str, Any]:
+    latest = {pid: stance_reason[0] for pid, stance_reason in check["stances"].items()}
+    return {
+        "check_id": check["check_id"],
+        "meeting_id": check["meeting_id"],
+        "result": check["result"],
+        "tally": check["tally"],
+        "stances": _cross(directory, latest),
+    }
+
+
+def _vote_summary(directory: Directory, vote: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "vote_id": vote["vote_id"],
+        "meeting_id": vote["meeting_id"],
+        "result": vote["result"],
+        "tally": vote["tally"],
+        "ballots": _cross(directory, vote["ballots"]),
+    }
+
+
+def _dissent(directory: Directory, doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Dissent kept on record: non-blocking objections and disagree stances, by group, never by name."""
+    dissent: list[dict[str, Any]] = [
+        {"kind": "objection", "group": o["group"], "text": o["grounds"], "outcome": o["outcome"]}
+        for o in doc["objections"]
+        if not o["blocking"]
+    ]
+    for check in doc["checks"]:
+        for participant_id, (stance, reason) in sorted(check["stances"].items()):
+            if stance == "disagree":
+                group = directory.participant(participant_id)[0]
+                dissent.append({"kind": "stance", "check_id": check["check_id"], "group": group, "text": reason})
+    return dissent
