@@ -157,7 +157,8 @@ def main() -> None:
         database_url = "sqlite:///" + str(workdir / "bench.db")
         secret, proposal, speaker = _prepare_ledger(database_url)
         body = f'{{"participant_id": "{speaker}", "kind": "information", "text": "Pendapat warga tentang jalan desa."}}'
-        wrk_env = {**os.environ, "BENCH_BODY": body, "BENCH_KEY_PREFIX": uuid4().hex}
+        # Every round gets keys of its own: a key seen before would measure a replay, not a command.
+        wrk_env = {**os.environ, "BENCH_BODY": body}
 
         trivial_rates: list[float] = []
         command_rates: list[float] = []
@@ -193,7 +194,7 @@ def main() -> None:
                     options.seconds,
                     options.connections,
                     script,
-                    {**wrk_env, "BENCH_TOKEN": secret},
+                    {**wrk_env, "BENCH_TOKEN": secret, "BENCH_KEY_PREFIX": uuid4().hex},
                 )
                 command_rates.append(rate)
                 failures += failed
