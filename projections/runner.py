@@ -31,7 +31,6 @@ from projections.feed import CHECKPOINT_TOPIC, TransparencyFeed
 from projections.history import DecisionHistory
 from projections.participation import Participation
 from projections.sql import Database
-from service.storage import SideTables
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ class ReadModels:
     def __init__(self, app: Application[Any], page_size: int = DEFAULT_PAGE_SIZE) -> None:
         self.app = app
         self.page_size = page_size
-        self.database = Database(SideTables(app.recorder))
+        self.database = Database(app.recorder)
         self.directory = Directory()
         self.history = DecisionHistory(self.directory)
         self.feed = TransparencyFeed(self.directory)

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from service.storage import SideTables
+from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.postgres import PostgresDatastore
 
 
 class Sql:
@@ -49,16 +50,21 @@ class Sql:
 
 
 class Database:
-    """Transactions on the database that holds the event log, for the read models' tables."""
+    """Transactions on the database that holds the event log, for the read models' tables.
 
-    def __init__(self, tables: SideTables) -> None:
-        self.tables = tables
-        self.is_postgres = tables.is_postgres
+    Reached through the recorder's own datastore (as `service.storage.SideTables` does), so the
+    read models live beside the log and this package needs nothing of the service.
+    """
+
+    def __init__(self, recorder: ApplicationRecorder) -> None:
+        self.datastore: Any = getattr(recorder, "datastore")
+        # By the datastore, not the recorder's class: the audit recorders subclass eventsourcing's.
+        self.is_postgres = isinstance(self.datastore, PostgresDatastore)
 
     @contextmanager
     def transaction(self, commit: bool = True) -> Iterator[Sql]:
         """One transaction: committed when the block ends without an error, else rolled back."""
-        with self.tables.datastore.transaction(commit=commit) as cursor:
+        with self.datastore.transaction(commit=commit) as cursor:
             yield Sql(cursor, self.is_postgres)
 
     def fetch_all(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
