@@ -38,7 +38,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         API_SPEC_OPTIONS={
             "info": {
                 "description": "The record of how Indonesian communities reach decisions "
-                "(musyawarah untuk mufakat). Errors are application/problem+json with a stable `code`."
+                "(musyawarah untuk mufakat). Errors are application/problem+json with a stable `code`. "
+                "Every POST accepts `Idempotency-Key` and, on an existing resource, `If-Match`. Each worker "
+                "remembers an authenticated token for up to 5 seconds: a revoked token may work that long."
             },
             "security": [{"bearerAuth": []}],
             "components": {
