@@ -187,6 +187,7 @@ class Mufakat(Application[UUID]):
         self._writer = _WriterToken(self.env.get("SQLITE_DBNAME"))
         # Aggregates whose cached state is the stored one while the writer token is held.
         self._fresh: set[UUID] = set()
+        self._last_written: int | None = None
 
     def close(self) -> None:
         """Closes the database connections and gives up the writer token."""
@@ -217,7 +218,7 @@ class Mufakat(Application[UUID]):
                     self._handover.wait()
                 busy = self._batch_holding(context.idempotency.record_id) if context.idempotency else None
                 if busy is None:
-                    if self._writer.acquire():
+                    if self._writer.acquire() and self.recorder.max_notification_id() != self._last_written:
                         self._fresh.clear()  # others wrote while this process did not hold the token
                     batch = self._open_batch()
                     try:
@@ -303,8 +304,8 @@ class Mufakat(Application[UUID]):
         try:
             if batch.previous is not None and batch.previous.failure is not None:
                 raise IntegrityError("the batch this one builds on was not saved")
-            self.save(*batch.aggregates.values(), *batch.events)
-            self._remember_saved(batch)
+            recordings = self.save(*batch.aggregates.values(), *batch.events)
+            self._remember_saved(batch, max(r.notification.id for r in recordings))
         except BaseException as failure:  # handed to every change of the batch, which re-raises it
             batch.failure = failure
             with self._command_lock:
@@ -318,12 +319,14 @@ class Mufakat(Application[UUID]):
                     self._yielding = True
                 self._release_writer_if_idle()
 
-    def _remember_saved(self, batch: _Batch) -> None:
+    def _remember_saved(self, batch: _Batch, last_position: int) -> None:
         """Caches what a batch saved, so the next change reads it without a query (writer token held)."""
         cache = self.repository.cache
         if cache is None or not self._writer.held:
             return
         with self._command_lock:
+            # When the log still ends here as the token comes back, nobody wrote in between.
+            self._last_written = last_position
             for aggregate_id, aggregate in batch.aggregates.items():
                 if not isinstance(aggregate, IdempotencyRecord):
                     cache.put(aggregate_id, aggregate)

@@ -79,3 +79,29 @@ def test_an_unexpected_failure_is_a_500_problem_without_internals(
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["code"] == "internal_error"
     assert "mfk_jangan-bocor" not in response.get_data(as_text=True)
+
+
+def test_a_participant_registered_on_one_worker_may_speak_at_once_on_the_other(
+    two_workers: tuple[Flask, Flask],
+) -> None:
+    first, second = two_workers
+    with first.app_context():
+        _, secret = ledger().issue_token("admin", "Admin", [])
+    on_first, on_second = Caller(first.test_client(), secret), Caller(second.test_client(), secret)
+    process = on_first.created("/processes", process_body())
+    speaker = on_first.created(f"/processes/{process['id']}/participants", {"name": "Warga", "group": "youth"})["id"]
+    proposal = on_first.created(
+        f"/processes/{process['id']}/proposals", {"title": "Sumur", "body": "Sumur bor.", "submitted_by": speaker}
+    )
+    # Each worker has read the process while writing to it.
+    on_second.ok(
+        f"/proposals/{proposal['id']}/contributions", {"participant_id": speaker, "kind": "support", "text": "Ya"}
+    )
+
+    newcomer = on_second.created(f"/processes/{process['id']}/participants", {"name": "Baru", "group": "women"})["id"]
+    spoken = on_first.post(
+        f"/proposals/{proposal['id']}/contributions", {"participant_id": newcomer, "kind": "question", "text": "Kapan?"}
+    )
+
+    assert spoken.status_code == 200
+    assert spoken.get_json()["contribution_count"] == 2
