@@ -6,6 +6,13 @@ idempotency record, when a key was sent) in one transaction. A concurrent
 writer makes the save fail on a version; without `If-Match` the command then
 runs again on the fresh state, so concurrent writers never lose each other's
 events.
+
+Speed without trading durability: the commands of one worker process run one
+at a time and are committed in groups (one fsync for all the commands that
+arrived while the previous group was being written, none acknowledged before
+its commit); on SQLite one worker process at a time holds the writer token, so
+workers do not waste their work on versions another has just replaced, and a
+holder reads what it wrote from its cache instead of the database.
 """
 
 from __future__ import annotations
