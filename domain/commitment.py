@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.errors import CommitmentAlreadyCompleted, ProposalNotAdopted
+from domain.errors import CommitmentAlreadyCompleted, ProposalNotAdopted, ensure_one_of
 
 
 class Commitment(Aggregate):
@@ -65,6 +65,7 @@ class Commitment(Aggregate):
 
     def report_progress(self, percent: int, note: str, evidence_url: str | None, actor: Actor) -> None:
         """Records a progress report; 100 percent completes the commitment."""
+        ensure_one_of("percent", percent, tuple(range(101)))
         if self.completed:
             raise CommitmentAlreadyCompleted("this commitment is already completed", commitment_id=self.id)
         self._progress_reported(percent=percent, note=note, evidence_url=evidence_url, actor=actor)

@@ -105,3 +105,19 @@ class PartOfProposalNotFound(Exception):
         super().__init__(f"{kind} {part_id} is not part of this proposal")
         self.kind = kind
         self.part_id = str(part_id)
+
+
+class ValueNotAllowed(RuleBroken):
+    """A value outside the domain's vocabulary (a stance, choice, outcome, group, ...).
+
+    The HTTP schemas refuse such values first; this guard keeps any other
+    caller (CLI, scripts) from storing an event that could never be tallied.
+    """
+
+    code = "value_not_allowed"
+
+
+def ensure_one_of(what: str, value: object, allowed: tuple[object, ...]) -> None:
+    """Refuses a value that is not one of `allowed`."""
+    if value not in allowed:
+        raise ValueNotAllowed(f"{what} must be one of {', '.join(map(str, allowed))}")

@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.errors import NotRegistered, ParticipantForgotten, ProcessClosed
+from domain.errors import NotRegistered, ParticipantForgotten, ProcessClosed, ValueNotAllowed, ensure_one_of
 from domain.rules import DecisionRules
 
 VISIBILITIES = ("public", "restricted")
@@ -110,6 +110,10 @@ class Process(Aggregate):
 
     def enrol_participant(self, participant_id: UUID, group: str, gender: str | None, actor: Actor) -> None:
         """Adds a participant to the register (their personal data lives on the Participant)."""
+        ensure_one_of("group", group, GROUPS)
+        ensure_one_of("gender", gender, (*GENDERS, None))
+        if str(participant_id) in self.register:
+            raise ValueNotAllowed("this participant is already registered")
         self.ensure_open()
         self._participant_enrolled(participant_id=participant_id, group=group, gender=gender, actor=actor)
 

@@ -12,7 +12,18 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.deliberation import ConsensusCheck, Decision, Objection, Vote
+from domain.deliberation import (
+    CHOICES,
+    CONTRIBUTION_KINDS,
+    METHODS,
+    OBJECTION_OUTCOMES,
+    OUTCOMES,
+    STANCES,
+    ConsensusCheck,
+    Decision,
+    Objection,
+    Vote,
+)
 from domain.errors import (
     AdoptionNeedsConsensusOrVote,
     BallotAlreadyCast,
@@ -26,6 +37,7 @@ from domain.errors import (
     VoteFallbackNotAllowed,
     VoteNotOpen,
     VoteNotPassed,
+    ensure_one_of,
 )
 from domain.rules import DecisionRules
 
@@ -116,6 +128,7 @@ class Proposal(Aggregate):
 
     def contribute(self, participant_id: UUID, kind: str, text: str, actor: Actor) -> None:
         """Records support, a concern, a question or information from a participant."""
+        ensure_one_of("kind", kind, CONTRIBUTION_KINDS)
         self.ensure_undecided()
         self._contributed(participant_id=participant_id, kind=kind, text=text, actor=actor)
 
@@ -152,6 +165,7 @@ class Proposal(Aggregate):
         self, objection_id: UUID, outcome: str, note: str, rules: DecisionRules, actor: Actor
     ) -> None:
         """Ends an objection: addressed, withdrawn, or overruled where the rules allow a vote fallback."""
+        ensure_one_of("outcome", outcome, OBJECTION_OUTCOMES)
         self.ensure_undecided()
         objection = self.objection(objection_id)
         if objection.state != "unresolved":
@@ -191,6 +205,7 @@ class Proposal(Aggregate):
 
     def take_stance(self, check_id: UUID, participant_id: UUID, stance: str, reason: str | None, actor: Actor) -> None:
         """Records a participant's stance; a later stance supersedes theirs, both stay in history."""
+        ensure_one_of("stance", stance, STANCES)
         self.ensure_undecided()
         check = self.check(check_id)
         if check.status != "open":
@@ -259,6 +274,7 @@ class Proposal(Aggregate):
 
     def cast_ballot(self, vote_id: UUID, participant_id: UUID, choice: str, actor: Actor) -> None:
         """Records one ballot per participant; a ballot cannot be changed."""
+        ensure_one_of("choice", choice, CHOICES)
         self.ensure_undecided()
         vote = self.vote(vote_id)
         if vote.status != "open":
@@ -313,6 +329,8 @@ class Proposal(Aggregate):
     ) -> None:
         """Records the decision. Adoption needs the latest closed check reached (and no blocking
         objection standing) or, where the rules allow it, the latest closed vote passed."""
+        ensure_one_of("outcome", outcome, OUTCOMES)
+        ensure_one_of("method", method, METHODS)
         self.ensure_undecided()
         if outcome == "adopted":
             self._ensure_adoption_is_founded(method, rules)

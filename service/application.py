@@ -18,6 +18,7 @@ holder reads what it wrote from its cache instead of the database.
 from __future__ import annotations
 
 import fcntl
+import random
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -219,7 +220,7 @@ class Mufakat(Application[UUID]):
         batch fails on a concurrent write (another process, another host), every change
         in it runs again on the fresh state, as a single change would.
         """
-        for _ in range(_ATTEMPTS):
+        for attempt in range(_ATTEMPTS):
             with self._command_lock:
                 while self._yielding:
                     self._handover.wait()
@@ -253,7 +254,10 @@ class Mufakat(Application[UUID]):
             if not isinstance(batch.failure, IntegrityError):
                 raise batch.failure
             # Someone else wrote first: run again on the fresh state (a stale If-Match
-            # then fails in `_ensure_expected`, a duplicate key finds its record).
+            # then fails in `_ensure_expected`, a duplicate key finds its record). A short
+            # random pause first, growing with each attempt, so that writers who collided
+            # do not collide again in lockstep.
+            time.sleep(random.uniform(0, 0.001 * 2 ** min(attempt, 6)))
         raise TooMuchContention("too many concurrent writes to this resource; try again")
 
     def _run_in_batch(
@@ -312,7 +316,8 @@ class Mufakat(Application[UUID]):
             if batch.previous is not None and batch.previous.failure is not None:
                 raise IntegrityError("the batch this one builds on was not saved")
             recordings = self.save(*batch.aggregates.values(), *batch.events)
-            self._remember_saved(batch, max(r.notification.id for r in recordings))
+            if recordings:  # a command may find nothing new to record (a known attendee again)
+                self._remember_saved(batch, max(r.notification.id for r in recordings))
         except BaseException as failure:  # handed to every change of the batch, which re-raises it
             batch.failure = failure
             with self._command_lock:
@@ -882,7 +887,10 @@ class Mufakat(Application[UUID]):
             check = proposal.check(check_id)
             proposal.ensure_undecided()
             process.ensure_may_act(participant_id)
-            self._get(Meeting, UUID(check.meeting_id), "meeting", copy=False).ensure_attending(participant_id)
+            meeting = self._get(Meeting, UUID(check.meeting_id), "meeting", copy=False)
+            meeting.ensure_attending(participant_id)
+            if check.status == "open":  # a closed check answers check_not_open, whatever the meeting
+                meeting.ensure_open()
             proposal.take_stance(check_id, participant_id, stance, reason, context.actor)
             return check_id
 
@@ -924,7 +932,10 @@ class Mufakat(Application[UUID]):
             vote = proposal.vote(vote_id)
             proposal.ensure_undecided()
             process.ensure_may_act(participant_id)
-            self._get(Meeting, UUID(vote.meeting_id), "meeting", copy=False).ensure_attending(participant_id)
+            meeting = self._get(Meeting, UUID(vote.meeting_id), "meeting", copy=False)
+            meeting.ensure_attending(participant_id)
+            if vote.status == "open":  # a closed vote answers vote_not_open, whatever the meeting
+                meeting.ensure_open()
             proposal.cast_ballot(vote_id, participant_id, choice, context.actor)
             return vote_id
 

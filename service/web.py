@@ -17,6 +17,7 @@ from flask import Flask, current_app
 import service.api
 from service.api.docs import SWAGGER_UI_ASSETS_URL, register_docs_assets
 from service.application import Mufakat
+from service.observability import init_app as init_observability
 from service.problems import ProblemApi, ProblemResponses, register_problem_handlers
 
 MAX_BODY_BYTES = 256 * 1024
@@ -56,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
     register_problem_handlers(app)
+    init_observability(app)
     register_docs_assets(app)
     for module_info in pkgutil.iter_modules(service.api.__path__):
         module = importlib.import_module(f"service.api.{module_info.name}")

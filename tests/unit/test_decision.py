@@ -134,11 +134,17 @@ def test_a_passed_vote_does_not_stand_for_consensus() -> None:
     assert_refused(proposal, "consensus_not_reached", lambda: adopt(proposal, "consensus"))
 
 
-@pytest.mark.parametrize("method", ["none", "acclamation", ""])
-def test_no_adoption_without_consensus_or_vote(method: str) -> None:
+def test_no_adoption_without_consensus_or_vote() -> None:
     proposal = submit_proposal()
     reached_check(proposal)
-    assert_refused(proposal, "adoption_needs_consensus_or_vote", lambda: adopt(proposal, method))
+    assert_refused(proposal, "adoption_needs_consensus_or_vote", lambda: adopt(proposal, "none"))
+
+
+@pytest.mark.parametrize("method", ["acclamation", ""])
+def test_adoption_by_a_method_the_domain_does_not_know_is_refused(method: str) -> None:
+    proposal = submit_proposal()
+    reached_check(proposal)
+    assert_refused(proposal, "value_not_allowed", lambda: adopt(proposal, method))
 
 
 @pytest.mark.parametrize("outcome", ["rejected", "deferred"])

@@ -110,6 +110,7 @@ def test_every_broken_rule_has_its_stable_code() -> None:
         "adoption_needs_consensus_or_vote",
         "proposal_not_adopted",
         "commitment_already_completed",
+        "value_not_allowed",
     }
 
 
