@@ -11,6 +11,7 @@ import click
 
 from projections.runner import DEFAULT_PAGE_SIZE, ReadModels
 from service.application import Mufakat
+from service.observability import DATABASE_UNAVAILABLE_ERRORS
 from service.storage import UnsupportedDatabaseUrl
 
 
@@ -64,12 +65,30 @@ def run(page_size: int, max_sleep: float) -> None:
     signal.signal(signal.SIGINT, request_stop)
     ledger = _ledger()
     try:
-        models = ReadModels(ledger, page_size=page_size)
-        click.echo(f"following the event log from position {models.position()}", err=True)
-        models.follow(stop, max_sleep=max_sleep)
-        click.echo(f"stopped at position {models.position()}", err=True)
+        _follow_through_outages(ledger, page_size, max_sleep, stop)
+        click.echo("stopped", err=True)
     finally:
         ledger.close()
+
+
+def _follow_through_outages(ledger: Mufakat, page_size: int, max_sleep: float, stop: threading.Event) -> None:
+    """Follows the log; while the database is unreachable, waits and tries again instead of dying.
+
+    Every page commits whole with its tracking position, so resuming after an outage
+    applies each event exactly once.
+    """
+    pause = 1.0
+    while not stop.is_set():
+        try:
+            models = ReadModels(ledger, page_size=page_size)
+            click.echo(f"following the event log from position {models.position()}", err=True)
+            models.follow(stop, max_sleep=max_sleep)
+        except DATABASE_UNAVAILABLE_ERRORS as error:
+            click.echo(f"database unavailable ({type(error).__name__}); retrying in {pause:.0f} s", err=True)
+            stop.wait(pause)
+            pause = min(pause * 2, 30.0)
+        else:
+            pause = 1.0
 
 
 COMMANDS = [projections_group]
