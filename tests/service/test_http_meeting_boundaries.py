@@ -8,7 +8,7 @@ from test_http_problems import assert_problem
 
 def test_no_stance_is_taken_once_the_meeting_of_the_check_has_closed(village: Village, facilitator: Caller) -> None:
     check = facilitator.created(f"{village.proposal}/consensus-checks", {"meeting_id": village.meeting_id})
-    facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Rapat ditutup sebelum semua menyatakan sikap."})
+    facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Ditutup sebelum semua bersikap."})
 
     late = facilitator.post(
         f"{village.proposal}/consensus-checks/{check['check_id']}/stances",
