@@ -12,6 +12,7 @@ gender; restricted processes never enter the feed at all.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import Notification
@@ -249,11 +250,14 @@ class TransparencyFeed(Projection):
 
     def _checkpoint(self, position: int, event: Any) -> None:
         sealed_at = getattr(event, "sealed_at", None) or getattr(event, "timestamp", None)
+        # Everything a partner needs to check the signature from the feed alone, with
+        # `sealed_at` written exactly as it was signed.
         checkpoint = {
             "position": plain(getattr(event, "position", None)),
             "root_hash": plain(getattr(event, "root_hash", None)),
             "signature": plain(getattr(event, "signature", None)),
-            "sealed_at": plain(sealed_at),
+            "public_key": plain(getattr(event, "public_key", None)),
+            "sealed_at": _as_signed(sealed_at) if isinstance(sealed_at, datetime) else plain(sealed_at),
         }
         moment = getattr(event, "timestamp", None) or sealed_at
         item = {
@@ -303,3 +307,10 @@ class TransparencyFeed(Projection):
                 if doc is not None
             ],
         )
+
+
+def _as_signed(sealed_at: datetime) -> str:
+    """The seal time exactly as the checkpoint's signature covers it (`service.audit.canonical.sealed_at_text`;
+    written out here because read models import nothing of the service; a feed test verifies a signature
+    from a feed item alone, so the two cannot drift apart)."""
+    return sealed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -11,13 +12,16 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask.testing import FlaskClient
 from projection_stories import adopt_by_consensus, follow_up, open_village, reject_by_vote
 
 from projections.runner import read_models
 from projections.sql import parse_timestamp
 from service.application import Mufakat
+from service.audit.canonical import checkpoint_message
+from service.audit.checkpoints import seal_checkpoint
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -216,9 +220,8 @@ class FeedContract:
     def test_a_sealed_audit_checkpoint_appears_as_a_checkpoint_item(
         self, the_ledger: Mufakat, client: FlaskClient
     ) -> None:
-        checkpoints = pytest.importorskip("service.audit.checkpoints")
         adopt_by_consensus(open_village(the_ledger), dissent=False)
-        sealed = checkpoints.seal_checkpoint(the_ledger, Ed25519PrivateKey.generate())
+        sealed = seal_checkpoint(the_ledger, Ed25519PrivateKey.generate())
 
         items = _all_items(client)
 
@@ -227,6 +230,19 @@ class FeedContract:
         assert items[1]["checkpoint"]["root_hash"] == sealed.root_hash
         assert items[1]["process"] is None
         assert [item["kind"] for item in _all_items(client, outcome="adopted")] == ["decision"]
+
+    def test_a_partner_verifies_a_checkpoint_signature_from_the_feed_item_alone(
+        self, the_ledger: Mufakat, client: FlaskClient
+    ) -> None:
+        adopt_by_consensus(open_village(the_ledger), dissent=False)
+        seal_checkpoint(the_ledger, Ed25519PrivateKey.generate())
+        checkpoint = _all_items(client)[-1]["checkpoint"]
+
+        public_key = Ed25519PublicKey.from_public_bytes(base64.b64decode(checkpoint["public_key"]))
+        message = checkpoint_message(checkpoint["position"], checkpoint["root_hash"], checkpoint["sealed_at"])
+        public_key.verify(base64.b64decode(checkpoint["signature"]), message)  # raises when forged
+        with pytest.raises(InvalidSignature):
+            public_key.verify(base64.b64decode(checkpoint["signature"]), message.replace(b"position=", b"position=9"))
 
 
 class TestFeedOnSQLite(FeedContract):
