@@ -95,7 +95,10 @@ def _gunicorn(
         "warning",
         app_spec,
     ]
-    server = subprocess.Popen(command, cwd=cwd, env=env)
+    # The JSON request log goes to a file, as it would to journald, not to this terminal.
+    log = (Path(tempfile.gettempdir()) / "mufakat-bench-server.log").open("ab")
+    server = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -144,24 +147,28 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4, help="per worker (mufakat serve: MUFAKAT_THREADS, 4)")
+    parser.add_argument("--sqlite-only", action="store_true", help="skip the PostgreSQL series (needs createdb)")
     options = parser.parse_args()
     load_before = os.getloadavg()[0]
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
 
-    with tempfile.TemporaryDirectory(prefix="mufakat-bench-") as folder:
-        workdir = Path(folder)
+    workdir = Path(tempfile.mkdtemp(prefix="mufakat-bench-"))
+    postgres_database: str | None = None
+    try:
         (workdir / "trivial_app.py").write_text(TRIVIAL_APP)
         script = workdir / "post.lua"
         script.write_text(WRK_SCRIPT)
-        database_url = "sqlite:///" + str(workdir / "bench.db")
-        secret, proposal, speaker = _prepare_ledger(database_url)
-        body = f'{{"participant_id": "{speaker}", "kind": "information", "text": "Pendapat warga tentang jalan desa."}}'
-        # Every round gets keys of its own: a key seen before would measure a replay, not a command.
-        wrk_env = {**os.environ, "BENCH_BODY": body}
-
+        urls = {"SQLite": "sqlite:///" + str(workdir / "bench.db")}
+        if not options.sqlite_only:
+            postgres_database = f"mufakat_bench_{uuid4().hex[:12]}"
+            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", postgres_database], check=True)
+            urls["PostgreSQL"] = f"postgresql://postgres@127.0.0.1:5432/{postgres_database}"
+        stores = {store: (url, *_prepare_ledger(url)) for store, url in urls.items()}
+        command_rates: dict[str, list[float]] = {store: [] for store in stores}
+        # The trivial app echoes the same body the command gets (each store names its own speaker).
+        wrk_env = {**os.environ, "BENCH_BODY": _body(stores["SQLite"][3])}
         trivial_rates: list[float] = []
-        command_rates: list[float] = []
         failures = 0
         # Rounds alternate, so that a neighbour's load on this machine weighs on both figures alike.
         for _ in range(options.rounds):
@@ -179,40 +186,69 @@ def main() -> None:
                 trivial.terminate()
                 trivial.wait()
 
-            mufakat_port = _free_port()
-            mufakat = _gunicorn(
-                "service.web:create_app()",
-                mufakat_port,
-                options.workers,
-                options.threads,
-                REPOSITORY,
-                {**os.environ, "MUFAKAT_DATABASE_URL": database_url},
-            )
-            try:
-                rate, failed = _wrk(
-                    f"http://127.0.0.1:{mufakat_port}/api/v1/proposals/{proposal}/contributions",
-                    options.seconds,
-                    options.connections,
-                    script,
-                    {**wrk_env, "BENCH_TOKEN": secret, "BENCH_KEY_PREFIX": uuid4().hex},
-                )
-                command_rates.append(rate)
+            for store, (url, secret, proposal, speaker) in stores.items():
+                rate, failed = _command_round(url, secret, proposal, speaker, options, script, wrk_env)
+                command_rates[store].append(rate)
                 failures += failed
-            finally:
-                mufakat.terminate()
-                mufakat.wait()
+    finally:
+        if postgres_database is not None:
+            dropdb = ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", postgres_database]
+            subprocess.run(dropdb, check=False)
+        shutil.rmtree(workdir, ignore_errors=True)
 
     trivial_rate = statistics.median(trivial_rates)
-    command_rate = statistics.median(command_rates)
-    print(f"trivial Flask JSON POST:      {trivial_rate:8.1f} req/s  (rounds: {_rates(trivial_rates)})")
-    print(f"POST contributions (command): {command_rate:8.1f} req/s  (rounds: {_rates(command_rates)})")
-    print(f"ratio command / trivial:      {command_rate / trivial_rate:8.3f}  (target >= 0.40)")
+    print(f"trivial Flask JSON POST:              {trivial_rate:8.1f} req/s  (rounds: {_rates(trivial_rates)})")
+    for store, rates in command_rates.items():
+        command_rate = statistics.median(rates)
+        label = f"POST contributions on {store}:"
+        print(f"{label:<38}{command_rate:8.1f} req/s  (rounds: {_rates(rates)})")
+        print(f"{'  ratio to the trivial POST:':<38}{command_rate / trivial_rate:8.3f}  (target >= 0.40)")
+    if len(command_rates) == 2:
+        sqlite_rate, postgres_rate = (statistics.median(rates) for rates in command_rates.values())
+        print(f"{'PostgreSQL / SQLite:':<38}{postgres_rate / sqlite_rate:8.3f}")
     print(
         f"medians of {options.rounds} alternating rounds; non-2xx answers: {failures}; gunicorn: {options.workers} "
         f"workers, gthread x {options.threads} threads; wrk: 2 threads, {options.connections} connections, "
         f"{options.seconds} s; "
         f"cores: {os.cpu_count()}; load average before: {load_before:.1f}"
     )
+
+
+def _body(speaker: str) -> str:
+    return f'{{"participant_id": "{speaker}", "kind": "information", "text": "Pendapat warga tentang jalan desa."}}'
+
+
+def _command_round(
+    database_url: str,
+    secret: str,
+    proposal: str,
+    speaker: str,
+    options: argparse.Namespace,
+    script: Path,
+    wrk_env: dict[str, str],
+) -> tuple[float, int]:
+    """One round of the command endpoint on one store: its rate and its non-2xx answers."""
+    port = _free_port()
+    server = _gunicorn(
+        "service.web:create_app()",
+        port,
+        options.workers,
+        options.threads,
+        REPOSITORY,
+        {**os.environ, "MUFAKAT_DATABASE_URL": database_url},
+    )
+    try:
+        # Every round gets keys of its own: a key seen before would measure a replay, not a command.
+        return _wrk(
+            f"http://127.0.0.1:{port}/api/v1/proposals/{proposal}/contributions",
+            options.seconds,
+            options.connections,
+            script,
+            {**wrk_env, "BENCH_TOKEN": secret, "BENCH_KEY_PREFIX": uuid4().hex, "BENCH_BODY": _body(speaker)},
+        )
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def _rates(rates: list[float]) -> str:

@@ -43,7 +43,7 @@ from service.access import AccessToken, Principal, token_digest, token_record_id
 from service.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
 from service.idempotency import IdempotencyKey, IdempotencyRecord
 from service.personal_data import PersonalDataVault
-from service.storage import SideTables, database_url_from_environment, persistence_settings
+from service.storage import SideTables, database_url_from_environment, persistence_settings, schema_creation_lock
 from service.transcodings import register_domain_transcodings
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
@@ -180,10 +180,11 @@ class Mufakat(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, clock: Callable[[], datetime] | None = None) -> None:
         settings = persistence_settings(database_url_from_environment())
         settings.update(env or {})
-        super().__init__(settings)
+        with schema_creation_lock(settings):
+            super().__init__(settings)
+            self.side_tables = SideTables(self.recorder)
+            self.vault = PersonalDataVault(self.side_tables)
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.side_tables = SideTables(self.recorder)
-        self.vault = PersonalDataVault(self.side_tables)
         self.process_directory = EventSourcedLog(self.events, _PROCESS_DIRECTORY_ID, ProcessListed)
         self._command_lock = threading.Lock()
         # After a time slice with the writer token, new changes wait until it was handed over.

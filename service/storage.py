@@ -186,3 +186,36 @@ def _as_tuple(row: Any) -> tuple[Any, ...]:
     if isinstance(row, dict):
         return tuple(row.values())
     return tuple(row)
+
+
+#: An arbitrary, fixed key for PostgreSQL's advisory lock around creating Mufakat's tables.
+_SCHEMA_LOCK_KEY = 0x6D75666B  # "mufk"
+
+
+@contextmanager
+def schema_creation_lock(settings: dict[str, str]) -> Iterator[None]:
+    """Lets one process at a time create the tables on PostgreSQL.
+
+    Workers that start together would otherwise race in `CREATE TABLE IF NOT
+    EXISTS` and one of them fails with "tuple concurrently updated". SQLite
+    serialises schema changes by itself.
+    """
+    if not settings.get("PERSISTENCE_MODULE", "").startswith("eventsourcing.postgres"):
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(
+        host=settings.get("POSTGRES_HOST", "127.0.0.1"),
+        port=int(settings.get("POSTGRES_PORT", "5432")),
+        dbname=settings.get("POSTGRES_DBNAME", "mufakat"),
+        user=settings.get("POSTGRES_USER", "postgres"),
+        password=settings.get("POSTGRES_PASSWORD") or None,
+        connect_timeout=int(settings.get("POSTGRES_CONNECT_TIMEOUT", "5")),
+        autocommit=True,
+    ) as connection:
+        connection.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK_KEY,))
