@@ -122,6 +122,7 @@ def _finish_request(response: Response) -> Response:
                 "route": route,
                 "status": response.status_code,
                 "duration_ms": round(elapsed * 1000, 2),
+                "problem": g.get("problem_code"),
             }
         },
     )

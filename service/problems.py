@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from apispec import BasePlugin
-from flask import Flask, Response, json, request
+from flask import Flask, Response, g, has_request_context, json, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
@@ -100,6 +100,8 @@ def problem(
         **extra,
     }
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    if has_request_context():
+        g.problem_code = code  # the request log names the code (never the detail, which may quote input)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

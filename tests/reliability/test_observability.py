@@ -95,6 +95,23 @@ def test_each_request_logs_one_json_line_naming_its_route_and_never_its_token_na
         assert secret not in logged
 
 
+def test_a_refused_request_logs_its_problem_code_but_not_the_detail(
+    app: Flask, admin_token: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = app.test_client()
+    capsys.readouterr()
+
+    client.post(
+        PROCESSES, json={**PROCESS, "visibility": "Siti Aminah"}, headers={"Authorization": f"Bearer {admin_token}"}
+    )
+
+    logged = capsys.readouterr().err
+    [line] = request_lines(logged)
+    assert line["status"] == 422
+    assert line["problem"] == "validation_failed"
+    assert "Siti" not in logged
+
+
 def test_metrics_count_requests_by_route_and_status(app: Flask) -> None:
     client = app.test_client()
     health = {"route": "/api/v1/health", "method": "GET", "status": "200"}
