@@ -22,26 +22,15 @@ from projections import events as ev
 from projections.base import Projection
 from projections.decision_record import STEPS, decision_item, history_path, new_record
 from projections.directory import Directory
-from projections.history import plain
+from projections.history import STEP_EVENTS, plain
 from projections.sql import Sql, from_json, id_text, keyed_table, timestamp, to_json
 
 CHECKPOINT_TOPIC = "service.audit.checkpoints:CheckpointSealed"
 _DECIDED = get_topic(ev.Decided)
 KINDS = ("decision", "commitment", "progress", "checkpoint")
 
-_PROPOSAL_EVENTS = (
-    ev.ProposalSubmitted,
-    ev.Amended,
-    ev.ObjectionRaised,
-    ev.ObjectionResolved,
-    ev.ConsensusCheckOpened,
-    ev.StanceTaken,
-    ev.ConsensusCheckClosed,
-    ev.VoteOpened,
-    ev.BallotCast,
-    ev.VoteClosed,
-    ev.Decided,
-)
+# Every step of a proposal but its contributions: those change nothing a decision item shows.
+_PROPOSAL_EVENTS = tuple(event for event in STEP_EVENTS if event is not ev.Contributed)
 
 
 class TransparencyFeed(Projection):

@@ -11,13 +11,10 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from service.application import Mufakat
 from service.audit.checkpoints import Checkpoint, seal_checkpoint
 from service.audit.export import read_checkpoints, verify_export, write_export
 from service.audit.signing import (
@@ -28,19 +25,7 @@ from service.audit.signing import (
     read_public_key,
 )
 from service.audit.verify import VerificationReport, verify_store
-from service.storage import UnsupportedDatabaseUrl
-
-
-@contextmanager
-def _opened_ledger() -> Iterator[Mufakat]:
-    try:
-        ledger = Mufakat()
-    except UnsupportedDatabaseUrl as error:
-        raise click.UsageError(str(error)) from None
-    try:
-        yield ledger
-    finally:
-        ledger.close()
+from service.commands import opened_ledger
 
 
 def _trusted_key(given: str | None) -> str | None:
@@ -83,7 +68,7 @@ def verify(export_file: Path | None, public_key: str | None, checkpoint_files: t
     if export_file is not None:
         report = verify_export(export_file, trusted, kept)
     else:
-        with _opened_ledger() as ledger:
+        with opened_ledger() as ledger:
             report = verify_store(ledger.recorder, trusted, kept)
     click.echo(json.dumps(report.as_dict(), indent=2))
     if not report.ok:
@@ -101,7 +86,7 @@ def export(output: Path | None) -> None:
     """Writes the whole log, then its checkpoints, as JSON Lines (streaming)."""
     key_file = key_file_from_environment()
     public_key = public_key_text(load_signing_key(key_file)) if key_file.exists() else None
-    with _opened_ledger() as ledger:
+    with opened_ledger() as ledger:
         if output is None:
             count = write_export(ledger.recorder, sys.stdout, public_key)
         else:
@@ -121,7 +106,7 @@ def export(output: Path | None) -> None:
 def checkpoint(every_seconds: float | None) -> None:
     """Seals the log now: signs its last position and root with the service key and records that."""
     key = load_or_create_signing_key()
-    with _opened_ledger() as ledger:
+    with opened_ledger() as ledger:
         while True:
             sealed = seal_checkpoint(ledger, key, only_if_new=every_seconds is not None)
             if sealed is not None:

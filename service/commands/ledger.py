@@ -7,8 +7,6 @@ Every command opens the ledger configured by `MUFAKAT_DATABASE_URL` (default
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -18,26 +16,13 @@ from gunicorn.app.base import BaseApplication
 
 from domain.actor import Actor
 from service.access import ROLES, Principal
-from service.application import Mufakat
+from service.commands import opened_ledger
 from service.demo import record_demo
 from service.errors import NotFound
 from service.gunicorn_settings import gunicorn_settings
 from service.storage import UnsupportedDatabaseUrl, database_url_from_environment, persistence_settings
 
 _COMMAND_LINE = Principal(actor=Actor(id="command-line", role="admin", name="mufakat command line"))
-
-
-@contextmanager
-def _opened_ledger() -> Iterator[Mufakat]:
-    """The configured ledger, closed afterwards; a bad database URL is a usage error, not a traceback."""
-    try:
-        ledger = Mufakat()
-    except UnsupportedDatabaseUrl as error:
-        raise click.UsageError(str(error)) from None
-    try:
-        yield ledger
-    finally:
-        ledger.close()
 
 
 class MufakatServer(BaseApplication):  # type: ignore[misc]
@@ -80,7 +65,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
 @click.command()
 def demo() -> None:
     """Record a sample process (Musrenbang Desa Sukamaju 2027) into the store."""
-    with _opened_ledger() as ledger:
+    with opened_ledger() as ledger:
         _, secret = ledger.issue_token("facilitator", "Fasilitator Demo", [])
         started = time.perf_counter()
         record = record_demo(ledger, secret)
@@ -119,7 +104,7 @@ def create_token(role: str, name: str, processes: tuple[UUID, ...]) -> None:
     """Create a token; it is printed once, as the last line."""
     if not name.strip():
         raise click.BadParameter("the name must not be empty", param_hint="--name")
-    with _opened_ledger() as ledger:
+    with opened_ledger() as ledger:
         for process_id in processes:
             try:
                 ledger.readable_process(process_id, _COMMAND_LINE)

@@ -65,23 +65,25 @@ def run(page_size: int, max_sleep: float) -> None:
     signal.signal(signal.SIGINT, request_stop)
     ledger = _ledger()
     try:
-        _follow_through_outages(ledger, page_size, max_sleep, stop)
-        click.echo("stopped", err=True)
+        models = _follow_through_outages(ledger, page_size, max_sleep, stop)
+        click.echo(f"stopped at position {models.position()}", err=True)
     finally:
         ledger.close()
 
 
-def _follow_through_outages(ledger: Mufakat, page_size: int, max_sleep: float, stop: threading.Event) -> None:
+def _follow_through_outages(
+    ledger: Mufakat, page_size: int, max_sleep: float, stop: threading.Event
+) -> ReadModels:
     """Follows the log; while the database is unreachable, waits and tries again instead of dying.
 
     Every page commits whole with its tracking position, so resuming after an outage
     applies each event exactly once.
     """
     pause = 1.0
+    models = ReadModels(ledger, page_size=page_size)
+    click.echo(f"following the event log from position {models.position()}", err=True)
     while not stop.is_set():
         try:
-            models = ReadModels(ledger, page_size=page_size)
-            click.echo(f"following the event log from position {models.position()}", err=True)
             models.follow(stop, max_sleep=max_sleep)
         except DATABASE_UNAVAILABLE_ERRORS as error:
             click.echo(f"database unavailable ({type(error).__name__}); retrying in {pause:.0f} s", err=True)
@@ -89,6 +91,7 @@ def _follow_through_outages(ledger: Mufakat, page_size: int, max_sleep: float, s
             pause = min(pause * 2, 30.0)
         else:
             pause = 1.0
+    return models
 
 
 COMMANDS = [projections_group]
