@@ -17,6 +17,7 @@ from projections.history import process_of_proposal, steps, version_at
 from projections.runner import ReadModels, fresh_read_models
 from projections.wording import DEFAULT_LANGUAGE, LANGUAGES
 from service.access import Principal
+from service.api.pseudonyms import ProposalPseudonyms
 from service.api.representations import proposal_representation
 from service.api.schemas.proposals import ProposalSchema
 from service.auth import optional_principal
@@ -64,7 +65,13 @@ class StepSchema(Schema):
     at = fields.String(metadata={"example": "2026-09-08T02:14:03.120000Z"})
     actor = fields.Nested(ActorSchema)
     summary = fields.String(metadata={"example": "Keberatan mendasar diajukan oleh peserta kelompok perempuan"})
-    data = fields.Dict(metadata={"description": "the step's fields; participants by id, never by name"})
+    data = fields.Dict(
+        metadata={
+            "description": "the step's fields; participants by id, never by name. For the public and partners "
+            "the ids are pseudonyms numbered within this proposal (…-000000000001, …-000000000002), so nobody "
+            "can follow one person across decisions"
+        }
+    )
 
 
 class HistorySchema(Schema):
@@ -92,8 +99,10 @@ class DecisionHistory(MethodView):
     @blp.response(200, HistorySchema)
     def get(self, args: dict[str, Any], proposal_id: UUID) -> tuple[dict[str, Any], dict[str, str]]:
         """Every step oldest first; `as_of_version` or `as_of` replays the proposal to that moment."""
-        models = readable_history(proposal_id, optional_principal())
+        caller = optional_principal()
+        models = readable_history(proposal_id, caller)
         language = reader_language()
+        pseudonyms = None if caller.may_see_personal_data() else ProposalPseudonyms()
         if args["as_of_version"] is not None and args["as_of"] is not None:
             abort(422, messages={"query": {"as_of": ["give as_of_version or as_of, not both"]}})
         version = args["as_of_version"]
@@ -103,15 +112,18 @@ class DecisionHistory(MethodView):
             if version is None:
                 raise NotFound("proposal", proposal_id)
             shown = [step for step in shown if step.version <= version]
+        items = [step.as_item(language) for step in shown]
+        if pseudonyms is not None:
+            items = pseudonyms.steps(items)
         if version is None:
-            return {"items": [step.as_item(language) for step in shown]}, worded_in(language)
+            return {"items": items}, worded_in(language)
         if not shown or shown[-1].version != version:
             raise NotFound("proposal version", f"{proposal_id}@{version}")
         # Replayed from the events (snapshots make a long history cheap), as GET /proposals/{id} showed it then.
         proposal: Any = ledger().repository.get(proposal_id, version=version)
         if not isinstance(proposal, Proposal):
             raise NotFound("proposal", proposal_id)
-        return {
-            "state": proposal_representation(proposal),
-            "items": [step.as_item(language) for step in shown],
-        }, worded_in(language)
+        state = proposal_representation(proposal)
+        if pseudonyms is not None:
+            state = pseudonyms.state(state)
+        return {"state": state, "items": items}, worded_in(language)

@@ -59,7 +59,9 @@ class HistoryContract:
         assert objection.part_id is not None
         the_ledger.resolve_objection(CONTEXT, proposal_id, objection.part_id, "addressed", "Dipindah 200 m")
 
-        replay = client.get(f"/api/v1/proposals/{proposal_id}/history?as_of_version={shown_then['version']}")
+        replay = client.get(
+            f"/api/v1/proposals/{proposal_id}/history?as_of_version={shown_then['version']}", headers=bearer("auditor")
+        )
 
         assert replay.status_code == 200
         body = replay.get_json()
@@ -67,6 +69,33 @@ class HistoryContract:
         assert body["state"]["body"] == "Teks 1"
         assert body["state"]["objections"][0]["state"] == "unresolved"
         assert [item["version"] for item in body["items"]] == [1, 2]
+
+    def test_the_public_follows_each_participant_within_a_proposal_but_cannot_link_them_across_proposals(
+        self, the_ledger: Mufakat, client: FlaskClient, bearer: Callable[..., dict[str, str]]
+    ) -> None:
+        village = open_village(the_ledger)
+        people = village.everyone
+        first = the_ledger.submit_proposal(CONTEXT, village.process_id, "Sumur bor", "Teks", people[0], None).id
+        the_ledger.raise_objection(CONTEXT, first, people[2], "Terlalu dekat makam", True)
+        the_ledger.amend(CONTEXT, first, "Teks 2", "Lokasi dipindah", people[0])
+        second = the_ledger.submit_proposal(CONTEXT, village.process_id, "Lampu jalan", "Teks", people[2], None).id
+
+        public_first = client.get(f"/api/v1/proposals/{first}/history?as_of_version=3").get_json()
+        public_second = client.get(f"/api/v1/proposals/{second}/history").get_json()
+        auditor_first = client.get(f"/api/v1/proposals/{first}/history", headers=bearer("auditor")).get_json()
+
+        submitted, objected, amended = (item["data"] for item in public_first["items"])
+        # Within one proposal the same person keeps one pseudonym, in order of first appearance ...
+        assert submitted["submitted_by"] == amended["proposed_by"] == "00000000-0000-0000-0000-000000000001"
+        assert objected["raised_by"] == "00000000-0000-0000-0000-000000000002"
+        assert public_first["state"]["submitted_by"] == submitted["submitted_by"]
+        assert public_first["state"]["objections"][0]["raised_by"] == objected["raised_by"]
+        # ... but the objector of the first proposal is not recognisable as the author of the second.
+        assert public_second["items"][0]["data"]["submitted_by"] == "00000000-0000-0000-0000-000000000001"
+        # No real participant id reaches the public at all; the auditor sees them.
+        public_bytes = str(public_first) + str(public_second)
+        assert all(str(person) not in public_bytes for person in people)
+        assert auditor_first["items"][1]["data"]["raised_by"] == str(people[2])
 
     def test_as_of_a_moment_replays_to_the_last_step_recorded_by_then(
         self, the_ledger: Mufakat, client: FlaskClient
