@@ -1,4 +1,4 @@
-"""Fixtures of the HTTP tests: the app on a SQLite file of the test's own, a client, tokens per role.
+"""Fixtures of the HTTP tests: the app on a database of the test's own (SQLite and PostgreSQL), a client, tokens.
 
 `Caller` wraps the Flask test client with a bearer token, so a test reads as
 who does what: `facilitator.post(...)`, `partner.get(...)`.
@@ -7,7 +7,6 @@ who does what: `facilitator.post(...)`, `partner.get(...)`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -21,12 +20,18 @@ from service.storage import persistence_settings
 from service.web import create_app, ledger
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Every HTTP test runs twice: on a fresh SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_database_url"))
+    return str(request.getfixturevalue("postgres_database_url"))
+
+
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """The web application on a fresh SQLite file."""
-    application = create_app(
-        {"TESTING": True, "MUFAKAT_LEDGER_ENV": persistence_settings("sqlite:///" + str(tmp_path / "mufakat.db"))}
-    )
+def app(database_url: str) -> Iterator[Flask]:
+    """The web application on a fresh database of this test's own."""
+    application = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": persistence_settings(database_url)})
     yield application
     opened = application.extensions.get("mufakat_ledger")
     if opened is not None:
