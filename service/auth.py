@@ -107,6 +107,12 @@ def principal() -> Principal:
     return found
 
 
+def require_token() -> None:
+    """Runs before a protected blueprint parses anything: a caller without a valid token gets 401
+    first, never a 422 that would tell an anonymous caller how a body should look."""
+    principal()
+
+
 def refresh_principal() -> None:
     """Forgets the caller's cached principal, so its new grants show on its next request."""
     principal_cache().forget(principal())

@@ -12,10 +12,11 @@ from domain.commitment import Commitment
 from service.api.answers import Answer, shown, written
 from service.api.representations import commitment_representation
 from service.api.schemas.commitments import CommitmentMakingSchema, CommitmentSchema, ProgressSchema
-from service.auth import command, principal
+from service.auth import command, principal, require_token
 from service.web import ledger
 
 blp = Blueprint("commitments", __name__, description="Follow-up of adopted decisions")
+blp.before_request(require_token)
 
 
 @blp.route("/proposals/<uuid:proposal_id>/commitments")

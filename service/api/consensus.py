@@ -10,10 +10,11 @@ from flask_smorest import Blueprint
 
 from service.api.answers import Answer, written
 from service.api.schemas.proposals import AtMeetingSchema, BallotSchema, ProposalStepSchema, StanceSchema
-from service.auth import command
+from service.auth import command, require_token
 from service.web import ledger
 
 blp = Blueprint("consensus", __name__, description="Consensus checks (mufakat) and votes")
+blp.before_request(require_token)
 
 
 @blp.route("/proposals/<uuid:proposal_id>/consensus-checks")

@@ -12,10 +12,11 @@ from domain.meeting import Meeting
 from service.api.answers import Answer, shown, written
 from service.api.representations import meeting_representation
 from service.api.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema, MeetingSchema
-from service.auth import command, principal
+from service.auth import command, principal, require_token
 from service.web import ledger
 
 blp = Blueprint("meetings", __name__, description="Meetings and their attendance")
+blp.before_request(require_token)
 
 
 @blp.route("/processes/<uuid:process_id>/meetings")

@@ -12,10 +12,11 @@ from domain.participant import Participant
 from service.api.answers import Answer, show_participant, shown, written
 from service.api.schemas.common import PageArgs, page_of
 from service.api.schemas.processes import ParticipantSchema, RegistrationSchema
-from service.auth import command, principal
+from service.auth import command, principal, require_token
 from service.web import ledger
 
 blp = Blueprint("participants", __name__, description="Who takes part in a process")
+blp.before_request(require_token)
 
 
 @blp.route("/processes/<uuid:process_id>/participants")

@@ -12,10 +12,11 @@ from service.api.answers import Answer, shown, written
 from service.api.representations import process_representation
 from service.api.schemas.common import PageArgs, page_of
 from service.api.schemas.processes import ProcessOpeningSchema, ProcessSchema
-from service.auth import command, principal, refresh_principal
+from service.auth import command, principal, refresh_principal, require_token
 from service.web import ledger
 
 blp = Blueprint("processes", __name__, description="Participatory processes (Musrenbang, Musdes, ...)")
+blp.before_request(require_token)
 
 
 @blp.route("/processes")

@@ -21,10 +21,11 @@ from service.api.schemas.proposals import (
     ResolutionSchema,
     SubmissionSchema,
 )
-from service.auth import command, principal
+from service.auth import command, principal, require_token
 from service.web import ledger
 
 blp = Blueprint("proposals", __name__, description="Proposals and their deliberation")
+blp.before_request(require_token)
 
 
 @blp.route("/processes/<uuid:process_id>/proposals")

@@ -11,11 +11,12 @@ from flask_smorest import Blueprint
 from service.access import AccessToken
 from service.api.answers import Answer, location
 from service.api.schemas.tokens import TokenRequestSchema, TokenSchema
-from service.auth import command, principal
+from service.auth import command, principal, require_token
 from service.errors import Forbidden, TokenNotReplayable
 from service.web import ledger
 
 blp = Blueprint("tokens", __name__, description="Bearer tokens")
+blp.before_request(require_token)
 
 
 def _shown(token: AccessToken, secret: str | None = None) -> dict[str, Any]:
