@@ -19,6 +19,7 @@ from marshmallow import Schema, fields, validate
 from service.audit.checkpoints import list_checkpoints
 from service.audit.export import record_as_json
 from service.audit.records import RawRecord, log_snapshot
+from service.audit.rotation import rotations
 from service.audit.signing import key_file_from_environment, load_or_create_signing_key, public_key_pem, public_key_text
 from service.audit.verify import verify_store
 from service.auth import principal
@@ -74,6 +75,10 @@ class VerificationSchema(Schema):
     last_position = fields.Integer()
     public_key = fields.String(allow_none=True)
     notes = fields.List(fields.String())
+    signing_keys = fields.List(
+        fields.Dict(),
+        metadata={"description": "the log's chain of keys: each public_key and the position from which it signs"},
+    )
 
 
 class CheckpointSchema(Schema):
@@ -94,22 +99,50 @@ class CheckpointPageSchema(Schema):
     next = fields.Integer(allow_none=True)
 
 
+class RetiredKeySchema(Schema):
+    """A key that signed checkpoints until it handed signing over to `replaced_by`."""
+
+    public_key = fields.String(metadata={"description": "the retired key, base64"})
+    replaced_by = fields.String(metadata={"description": "the key it handed over to, base64"})
+    from_position = fields.Integer(
+        metadata={"description": "the rotation event's position: replaced_by signs after it"}
+    )
+    rotated_at = fields.String()
+    signature = fields.String(metadata={"description": "the retired key's signature over the rotation message"})
+
+
 class PublicKeySchema(Schema):
-    """The service's Ed25519 public key."""
+    """The service's Ed25519 public key, and the keys it replaced."""
 
     algorithm = fields.String()
     public_key = fields.String(metadata={"description": "the 32 raw bytes, base64"})
     pem = fields.String()
+    signs_from_position = fields.Integer(
+        allow_none=True, metadata={"description": "position of the rotation to this key; null if never rotated"}
+    )
+    retired_keys = fields.List(fields.Nested(RetiredKeySchema), metadata={"description": "oldest first"})
 
 
 def signing_key() -> Ed25519PrivateKey:
-    """The service's signing key (made on first use): `MUFAKAT_SECRET_KEY_FILE` in config or environment."""
+    """The service's signing key (made on first use): `MUFAKAT_SECRET_KEY_FILE` in config or environment.
+
+    Read again when the file changes (`mufakat rotate-key`, or a rotated key copied in), so a
+    running host serves the new public key without a restart.
+    """
+    configured = current_app.config.get("MUFAKAT_SECRET_KEY_FILE")
+    path = Path(configured) if configured else key_file_from_environment()
+    try:
+        status = path.stat()
+        version: tuple[str, int, int] | None = (str(path), status.st_ino, status.st_mtime_ns)
+    except FileNotFoundError:
+        version = None
     cached = current_app.extensions.get("mufakat_signing_key")
-    if cached is None:
-        configured = current_app.config.get("MUFAKAT_SECRET_KEY_FILE")
-        cached = load_or_create_signing_key(Path(configured) if configured else key_file_from_environment())
+    if cached is None or version is None or cached[0] != version:
+        key = load_or_create_signing_key(path)
+        status = path.stat()
+        cached = ((str(path), status.st_ino, status.st_mtime_ns), key)
         current_app.extensions["mufakat_signing_key"] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached[1]  # type: ignore[no-any-return]
 
 
 def _auditor() -> None:
@@ -162,7 +195,26 @@ class AuditPublicKey(MethodView):
     """The key checkpoints are signed with."""
 
     @blp.response(200, PublicKeySchema)
-    def get(self) -> dict[str, str]:
-        """The service's Ed25519 public key (public)."""
+    def get(self) -> dict[str, Any]:
+        """The service's Ed25519 public key and the keys it replaced, with where each hand-over is (public)."""
         key = signing_key()
-        return {"algorithm": "Ed25519", "public_key": public_key_text(key), "pem": public_key_pem(key)}
+        current = public_key_text(key)
+        handed_over = rotations(ledger())
+        retired = [
+            {
+                "public_key": rotation.old_public_key,
+                "replaced_by": rotation.new_public_key,
+                "from_position": rotation.event_position,
+                "rotated_at": rotation.rotated_at,
+                "signature": rotation.signature,
+            }
+            for rotation in handed_over
+        ]
+        to_current = [rotation.event_position for rotation in handed_over if rotation.new_public_key == current]
+        return {
+            "algorithm": "Ed25519",
+            "public_key": current,
+            "pem": public_key_pem(key),
+            "signs_from_position": to_current[-1] if to_current else None,
+            "retired_keys": retired,
+        }

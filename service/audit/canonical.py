@@ -23,6 +23,7 @@ from uuid import UUID
 GENESIS = bytes(32)
 FORMAT_VERSION = b"\x01"
 CHECKPOINT_MESSAGE_PREFIX = "mufakat-checkpoint/1"
+ROTATION_MESSAGE_PREFIX = "mufakat-key-rotation/1"
 
 _VERSION = struct.Struct(">q")
 _LENGTH = struct.Struct(">I")
@@ -73,3 +74,11 @@ def sealed_at_text(sealed_at: datetime) -> str:
 def checkpoint_message(position: int, root_hash: str, sealed_at: str) -> bytes:
     """The exact bytes a checkpoint's Ed25519 signature covers (one line of ASCII)."""
     return f"{CHECKPOINT_MESSAGE_PREFIX} position={position} root={root_hash} sealed_at={sealed_at}".encode("ascii")
+
+
+def rotation_message(old_public_key: str, new_public_key: str, position: int, rotated_at: str) -> bytes:
+    """The exact bytes the retiring key signs to hand signing over to the new one (one line of ASCII)."""
+    return (
+        f"{ROTATION_MESSAGE_PREFIX} old={old_public_key} new={new_public_key} "
+        f"position={position} rotated_at={rotated_at}"
+    ).encode("ascii")

@@ -6,6 +6,10 @@ signature over `canonical.checkpoint_message`. It is stored as a
 `CheckpointSealed` event in its own log (a fixed originator id), so it is
 chained and rooted like every other event and appears in the transparency
 feed; a partner who keeps one can later prove a history rewritten or cut short.
+
+The same log records `SigningKeyRotated`: the retiring key's signature over
+`canonical.rotation_message`, handing signing over to a new key from that
+event on. The verifier follows that chain of keys (docs/audit-format.md, 6.1).
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ from eventsourcing.application import Application, EventSourcedLog
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import IntegrityError
 
-from service.audit.canonical import checkpoint_message, sealed_at_text
+from service.audit.canonical import checkpoint_message, rotation_message, sealed_at_text
 from service.audit.chain import HASHES_TABLE
 from service.audit.signing import public_key_text, sign, signature_holds
 from service.storage import SideTables
 
 CHECKPOINT_LOG_ID = UUID("b7a0c6f2-3d5e-4f81-9c2a-6e4d8b1f0a53")
 CHECKPOINT_TOPIC = "service.audit.checkpoints:CheckpointSealed"
+ROTATION_TOPIC = "service.audit.checkpoints:SigningKeyRotated"
 _ATTEMPTS = 10
 
 
@@ -39,6 +44,87 @@ class CheckpointSealed(DomainEvent):
     signature: str
     public_key: str
     sealed_at: datetime
+
+
+class SigningKeyRotated(DomainEvent):
+    """The key `old_public_key` handed signing over to `new_public_key` (both base64), signed by the old key.
+
+    `position` is the last position of the log when the old key signed this
+    (its last checkpoint's event); the new key signs every checkpoint recorded after this event.
+    """
+
+    old_public_key: str
+    new_public_key: str
+    position: int
+    rotated_at: datetime
+    signature: str
+
+
+class SigningKeyRetired(Exception):
+    """The log's signing has moved on to another key: sealing with this one would make the log fail."""
+
+
+@dataclass(frozen=True)
+class KeyRotation:
+    """A rotation as auditors see it (all text), with the position of its event when known."""
+
+    old_public_key: str
+    new_public_key: str
+    position: int
+    rotated_at: str
+    signature: str
+    event_position: int | None = None
+
+    def message(self) -> bytes:
+        """The bytes the old key's signature covers."""
+        return rotation_message(self.old_public_key, self.new_public_key, self.position, self.rotated_at)
+
+    def signature_holds(self) -> bool:
+        """Whether the old key signed exactly this hand-over."""
+        return signature_holds(self.old_public_key, self.signature, self.message())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The rotation as JSON-ready primitives."""
+        return asdict(self)
+
+
+def rotation_from_state(state: bytes, event_position: int | None = None) -> KeyRotation:
+    """A rotation read straight from a stored event's JSON state. Raises ValueError when it is not one."""
+    try:
+        fields = json.loads(state)
+        rotated = fields["rotated_at"]
+        rotated_at = rotated["_data_"] if isinstance(rotated, dict) else rotated
+        return KeyRotation(
+            old_public_key=_text(fields["old_public_key"]),
+            new_public_key=_text(fields["new_public_key"]),
+            position=_integer(fields["position"]),
+            rotated_at=sealed_at_text(datetime.fromisoformat(rotated_at)),
+            signature=_text(fields["signature"]),
+            event_position=event_position,
+        )
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
+        raise ValueError(f"not a key rotation: {type(error).__name__}") from None
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not text")
+    return value
+
+
+def _integer(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("not an integer")
+    return value
+
+
+def signing_key_after(logged: DomainEvent | None) -> str | None:
+    """The public key that signs next, after this event of the checkpoint log (None for an empty log)."""
+    if isinstance(logged, SigningKeyRotated):
+        return logged.new_public_key
+    if isinstance(logged, CheckpointSealed):
+        return logged.public_key
+    return None
 
 
 @dataclass(frozen=True)
@@ -98,22 +184,41 @@ def checkpoint_from_state(state: bytes, event_position: int | None = None) -> Ch
         raise ValueError(f"not a checkpoint: {type(error).__name__}") from None
 
 
-def checkpoint_log(app: Application[UUID]) -> EventSourcedLog[CheckpointSealed]:
-    """The log of checkpoints of an application."""
-    return EventSourcedLog(app.events, CHECKPOINT_LOG_ID, CheckpointSealed)
+def checkpoint_log(app: Application[UUID]) -> EventSourcedLog[DomainEvent]:
+    """The log of checkpoints (and key rotations) of an application."""
+    return EventSourcedLog(app.events, CHECKPOINT_LOG_ID, DomainEvent)
 
 
 def seal_checkpoint(
-    app: Application[UUID], key: Ed25519PrivateKey, *, only_if_new: bool = False, now: datetime | None = None
+    app: Application[UUID],
+    key: Ed25519PrivateKey,
+    *,
+    only_if_new: bool = False,
+    now: datetime | None = None,
+    adopt_key: bool = False,
 ) -> Checkpoint | None:
     """Seals the log as it stands: signs (last position, its root) and records that as an event.
 
     With `only_if_new` (for periodic sealing) nothing is sealed when no event
     but the last checkpoint came since. Returns None when nothing was sealed.
+    Raises SigningKeyRetired when the log's last checkpoint or rotation names
+    another signing key (a host still holding a rotated-away key), unless
+    `adopt_key` (only after the previous key was lost: see docs/operations.md).
     """
     tables = SideTables(app.recorder)
     log = checkpoint_log(app)
+    public_key = public_key_text(key)
     for _ in range(_ATTEMPTS):
+        # Read before the position: a rotation recorded after this read takes the version this
+        # checkpoint needs, so the save below fails and the next attempt sees the rotation.
+        last_logged = log.get_last()
+        expected = signing_key_after(last_logged)
+        if expected is not None and expected != public_key and not adopt_key:
+            raise SigningKeyRetired(
+                f"the log is now signed by key {expected}, not by this key file's {public_key}: copy the current "
+                "key file here (after `mufakat rotate-key`), or run `mufakat rotate-key` again to finish a rotation"
+            )
+        version = 1 if last_logged is None else last_logged.originator_version + 1
         last = tables.fetch_one(
             f"SELECT notification_id, root, originator_id FROM {HASHES_TABLE} ORDER BY notification_id DESC LIMIT 1"
         )
@@ -125,18 +230,19 @@ def seal_checkpoint(
         sealed_at = now or datetime.now(UTC)
         text = sealed_at_text(sealed_at)
         signature = sign(key, checkpoint_message(position, root, text))
-        sealed = log.trigger_event(
+        sealed = EventSourcedLog(app.events, CHECKPOINT_LOG_ID, CheckpointSealed).trigger_event(
+            next_originator_version=version,
             position=position,
             root_hash=root,
             signature=signature,
-            public_key=public_key_text(key),
+            public_key=public_key,
             sealed_at=sealed_at,
         )
         try:
             app.save(sealed)
         except IntegrityError:
             continue  # another sealer was first: seal again on top of theirs
-        return Checkpoint(position, root, text, signature, public_key_text(key))
+        return Checkpoint(position, root, text, signature, public_key)
     return None
 
 
@@ -146,15 +252,26 @@ def _is_checkpoint_log(originator_id: Any) -> bool:
 
 
 def list_checkpoints(app: Application[UUID], after: int = 0, limit: int = 100) -> list[tuple[int, Checkpoint]]:
-    """(number, checkpoint) in the order they were sealed, numbered from 1, after number `after`."""
-    found = []
-    for sealed in checkpoint_log(app).get(gt=after or None, limit=limit):
-        checkpoint = Checkpoint(
-            position=sealed.position,
-            root_hash=sealed.root_hash,
-            sealed_at=sealed_at_text(sealed.sealed_at),
-            signature=sealed.signature,
-            public_key=sealed.public_key,
-        )
-        found.append((sealed.originator_version, checkpoint))
+    """(number, checkpoint) in the order they were sealed, after number `after`, at most `limit` of them.
+
+    The number is the event's version in the checkpoint log; rotations share
+    that log, so the numbers of checkpoints skip those of rotations.
+    """
+    found: list[tuple[int, Checkpoint]] = []
+    cursor = after
+    while len(found) < limit:
+        page = list(checkpoint_log(app).get(gt=cursor or None, limit=limit))
+        for logged in page:
+            if isinstance(logged, CheckpointSealed) and len(found) < limit:
+                checkpoint = Checkpoint(
+                    position=logged.position,
+                    root_hash=logged.root_hash,
+                    sealed_at=sealed_at_text(logged.sealed_at),
+                    signature=logged.signature,
+                    public_key=logged.public_key,
+                )
+                found.append((logged.originator_version, checkpoint))
+        if len(page) < limit:
+            break
+        cursor = page[-1].originator_version
     return found

@@ -30,16 +30,10 @@ def load_or_create_signing_key(path: Path | None = None) -> Ed25519PrivateKey:
     if path.exists():
         return load_signing_key(path)
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     # Written whole under a private name, then linked into place: link() never replaces an existing
     # file, so two workers starting together agree on one key, and none ever reads a half-written one.
-    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    draft = write_key_draft(path, key)
     try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(pem)
-            file.flush()
-            os.fsync(file.fileno())
         try:
             os.link(draft, path)
         except FileExistsError:
@@ -47,6 +41,27 @@ def load_or_create_signing_key(path: Path | None = None) -> Ed25519PrivateKey:
     finally:
         draft.unlink(missing_ok=True)
     return key
+
+
+def write_key_draft(path: Path, key: Ed25519PrivateKey) -> Path:
+    """Writes a key whole (mode 0600, synced) under a private name beside `path`; returns that name."""
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(pem)
+        file.flush()
+        os.fsync(file.fileno())
+    return draft
+
+
+def sync_directory(path: Path) -> None:
+    """Makes the names in a directory durable (a rename or link survives a power cut once this returns)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def load_signing_key(path: Path) -> Ed25519PrivateKey:

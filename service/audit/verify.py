@@ -11,7 +11,8 @@ position and why. What it catches, and where (docs/audit-format.md):
 - a reordered event: at the position it was moved to;
 - a rewritten history (hashes and roots recomputed to match): at the first
   checkpoint sealed over it, whose signed root no longer matches;
-- a forged checkpoint (signature, or a key other than the trusted one);
+- a forged checkpoint (signature, or a key the chain of rotations does not lead to);
+- a forged key rotation (not signed by the key signing at its position);
 - a tail cut off after a checkpoint a partner kept: at the sealed position;
 - a record that cannot be decoded: reported, never a crash.
 """
@@ -28,7 +29,14 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder
 
 from service.audit.canonical import FORMAT_VERSION, GENESIS
-from service.audit.checkpoints import CHECKPOINT_LOG_ID, CHECKPOINT_TOPIC, Checkpoint, checkpoint_from_state
+from service.audit.checkpoints import (
+    CHECKPOINT_LOG_ID,
+    CHECKPOINT_TOPIC,
+    ROTATION_TOPIC,
+    Checkpoint,
+    checkpoint_from_state,
+    rotation_from_state,
+)
 from service.audit.records import LogSnapshot, log_snapshot
 
 
@@ -51,6 +59,7 @@ class VerificationReport:
     last_position: int = 0
     public_key: str | None = None
     notes: list[str] = field(default_factory=list)
+    signing_keys: list[tuple[str, int]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready primitives (the contract's `{ok, events_checked, first_failure}` and more)."""
@@ -63,6 +72,7 @@ class VerificationReport:
             "last_position": self.last_position,
             "public_key": self.public_key,
             "notes": list(self.notes),
+            "signing_keys": [{"public_key": key, "from_position": start} for key, start in self.signing_keys],
         }
 
 
@@ -73,7 +83,15 @@ class _Failed(Exception):
 
 
 class Verifier:
-    """One verification run over a stream of raw records."""
+    """One verification run over a stream of raw records.
+
+    Trust follows the log's chain of keys (docs/audit-format.md, 6.1): the
+    chain starts with the first checkpoint's (or rotation's) key, and each
+    `SigningKeyRotated`, signed by the key signing at its position, hands
+    signing over to its new key. The trusted key may be any key of that chain:
+    what was signed before the chain reaches it counts only once a checkpoint
+    signed with it (or a key it handed over to) seals it.
+    """
 
     def __init__(
         self,
@@ -90,6 +108,13 @@ class Verifier:
         self.checkpoints_checked = 0
         self.last_position = 0
         self.notes: list[str] = []
+        self.signing_keys: list[tuple[str, int]] = []
+        self.current_key: str | None = None
+        self.anchored = False
+        # The first signature not (yet) vouched for by the trusted key, and the last one.
+        self.unvouched: tuple[Failure, int, int] | None = None
+        self.unvouched_until = 0
+        self.kept_unconfirmed: list[Checkpoint] = []
         if trusted_key is None:
             self.notes.append("no trusted public key given: checkpoints are checked against the first one's key")
 
@@ -97,9 +122,33 @@ class Verifier:
         """Verifies every record; the report names the first failure."""
         try:
             self._run(records)
+            self._finish()
         except _Failed as failed:
-            return self._report(failed.failure)
+            return self._report(self._earliest(failed.failure))
         return self._report(None)
+
+    def _earliest(self, failure: Failure) -> Failure:
+        # The failure found is definite; keys not yet vouched for before it are worth saying, not a second failure.
+        if self.unvouched is not None and self.unvouched[0].position < failure.position:
+            self.notes.append(
+                f"from position {self.unvouched[0].position} the log was signed by keys the trusted key does not "
+                "vouch for (the chain of rotations had not reached it before the failure)"
+            )
+        return failure
+
+    def _finish(self) -> None:
+        for checkpoint in self.kept_unconfirmed:
+            if checkpoint.public_key not in {key for key, _ in self.signing_keys}:
+                raise _Failed(checkpoint.position, "a kept checkpoint is signed by a key the log's chain never used")
+        if self.unvouched is not None:
+            failure, self.checked, self.last_position = self.unvouched
+            if not self.anchored:
+                raise _Failed(failure.position, failure.reason)
+            raise _Failed(
+                failure.position,
+                "signed by a key other than the service's; the log's rotations lead to the service's key, but no "
+                "checkpoint signed with it seals this far yet (seal one: `mufakat checkpoint`)",
+            )
 
     def _report(self, failure: Failure | None) -> VerificationReport:
         return VerificationReport(
@@ -110,6 +159,7 @@ class Verifier:
             last_position=self.last_position,
             public_key=self.trusted_key,
             notes=self.notes,
+            signing_keys=list(self.signing_keys),
         )
 
     def _run(self, records: Iterable[tuple[Any, ...]]) -> None:
@@ -173,8 +223,11 @@ class Verifier:
                 root = sha256(root + computed).digest()
                 if root != record[7]:
                     raise _Failed(position, _ROOT_BROKEN)
-                if originator == checkpoint_log and topic == _CHECKPOINT_TOPIC:
-                    self._check_sealed(position, state)
+                if originator == checkpoint_log:
+                    if topic == _CHECKPOINT_TOPIC:
+                        self._check_sealed(position, state, checked, verified)
+                    elif topic == _ROTATION_TOPIC:
+                        self._check_rotation(position, state, checked, verified)
                 if kept and kept[0].position <= position:
                     while kept and kept[0].position <= position:
                         self._check_kept(kept.pop(0), position, root)
@@ -194,21 +247,48 @@ class Verifier:
                 f"{first.position}: its tail was cut off",
             )
 
-    def _trust(self, checkpoint: Checkpoint, position: int) -> str:
+    def _begin_chain(self, key: str, position: int) -> None:
         if self.trusted_key is None:
-            self.trusted_key = checkpoint.public_key
-        if checkpoint.public_key != self.trusted_key:
-            raise _Failed(position, "the checkpoint is signed by a key other than the service's")
-        if not checkpoint.signature_holds(self.trusted_key):
-            raise _Failed(position, "the checkpoint's signature does not verify: it was forged or altered")
-        return self.trusted_key
+            self.trusted_key = key
+        self.current_key = key
+        self.signing_keys.append((key, position))
+        self.anchored = key == self.trusted_key
 
-    def _check_sealed(self, position: int, state: bytes) -> None:
+    def _not_vouched_yet(self, position: int, checked: int, verified: int) -> None:
+        if self.unvouched is None:
+            reason = (
+                "signed by a key other than the service's, and no rotation in the log that verifies "
+                "leads from it to the service's key"
+            )
+            self.unvouched = (Failure(position, reason), checked, verified)
+        self.unvouched_until = position
+
+    def _vouched(self, sealed_position: int) -> None:
+        if self.unvouched is not None and sealed_position >= self.unvouched_until:
+            self.unvouched = None
+
+    def _check_sealed(self, position: int, state: bytes, checked: int, verified: int) -> None:
         try:
             checkpoint = checkpoint_from_state(state, position)
         except ValueError:
             raise _Failed(position, "the checkpoint event cannot be decoded") from None
-        self._trust(checkpoint, position)
+        key = checkpoint.public_key
+        if self.current_key is None:
+            self._begin_chain(key, position)
+        elif key != self.current_key:
+            if key != self.trusted_key or self.anchored:
+                raise _Failed(
+                    position,
+                    "the checkpoint is signed by a key other than the service's: no rotation signed in the log "
+                    "hands signing over to it at this position",
+                )
+            # The trusted key itself signs here (say, after a rotation made before rotation events
+            # existed): its signed root vouches for everything before, whichever keys signed that.
+            self.current_key = key
+            self.signing_keys.append((key, position))
+            self.anchored = True
+        if not checkpoint.signature_holds(key):
+            raise _Failed(position, "the checkpoint's signature does not verify: it was forged or altered")
         if checkpoint.position >= position:
             raise _Failed(position, f"the checkpoint seals position {checkpoint.position}, not before itself")
         stored = self.root_at(checkpoint.position)
@@ -220,10 +300,41 @@ class Verifier:
                 f"the log up to position {checkpoint.position} no longer matches the root this checkpoint "
                 "signed: the history was rewritten",
             )
+        if self.anchored:
+            self._vouched(checkpoint.position)
+        else:
+            self._not_vouched_yet(position, checked, verified)
         self.checkpoints_checked += 1
 
+    def _check_rotation(self, position: int, state: bytes, checked: int, verified: int) -> None:
+        try:
+            rotation = rotation_from_state(state, position)
+        except ValueError:
+            raise _Failed(position, "the key rotation event cannot be decoded") from None
+        if self.current_key is None:
+            self._begin_chain(rotation.old_public_key, position)
+        if rotation.old_public_key != self.current_key:
+            raise _Failed(
+                position, "the key rotation hands over from a key other than the one signing at this position"
+            )
+        if not rotation.signature_holds():
+            raise _Failed(
+                position,
+                "the key rotation's signature does not verify under the key signing at this position: "
+                "it was forged or altered",
+            )
+        if rotation.position >= position or (rotation.position > 0 and self.root_at(rotation.position) is None):
+            raise _Failed(position, f"the key rotation names position {rotation.position}, which is not before it")
+        if not self.anchored:
+            # Signed by a key the trusted one does not vouch for yet: a later checkpoint must seal it.
+            self._not_vouched_yet(position, checked, verified)
+            self.anchored = rotation.new_public_key == self.trusted_key
+        self.current_key = rotation.new_public_key
+        self.signing_keys.append((rotation.new_public_key, position))
+
     def _check_kept(self, checkpoint: Checkpoint, position: int, root: bytes) -> None:
-        self._trust(checkpoint, checkpoint.position)
+        if not checkpoint.signature_holds():
+            raise _Failed(checkpoint.position, "a kept checkpoint's signature does not verify: forged or altered")
         if checkpoint.position != position:
             raise _Failed(checkpoint.position, "an event sealed by a kept checkpoint is missing from the log")
         if root.hex() != checkpoint.root_hash:
@@ -232,10 +343,15 @@ class Verifier:
                 "the log up to this position no longer matches the root a kept checkpoint signed: "
                 "the history was rewritten",
             )
+        if self.trusted_key is None and self.current_key is None:
+            self._begin_chain(checkpoint.public_key, position)
+        # Its key is checked against the chain at the end: the rotation to it may come after what it sealed.
+        self.kept_unconfirmed.append(checkpoint)
         self.checkpoints_checked += 1
 
 
 _CHECKPOINT_TOPIC = CHECKPOINT_TOPIC.encode("utf-8")
+_ROTATION_TOPIC = ROTATION_TOPIC.encode("utf-8")
 _REMOVED_WITH_HASH = "the event recorded at this position was removed (its hash remains)"
 _UNDECODABLE = "the stored record cannot be decoded (id, version, topic or state)"
 _UNHASHED = "no hash was recorded for this event: it was inserted or replaced outside the audited recorder"

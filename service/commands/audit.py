@@ -1,9 +1,11 @@
-"""`mufakat verify`, `mufakat export` and `mufakat checkpoint`: audit integrity from the command line.
+"""`mufakat verify`, `export`, `checkpoint` and `rotate-key`: audit integrity from the command line.
 
 `verify` exits 0 only when the whole log verifies; it prints the report as
 JSON. It checks checkpoints against `--public-key` (base64 or PEM, or a file
 holding either), else against the service's key file when present, else
 against the first checkpoint's own key (and says so in the report's notes).
+The trusted key may be any key of the log's chain of rotations (the original
+one, or the current one): docs/audit-format.md, 6.1.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from pathlib import Path
 
 import click
 
-from service.audit.checkpoints import Checkpoint, seal_checkpoint
+from service.audit.checkpoints import Checkpoint, SigningKeyRetired, seal_checkpoint
 from service.audit.export import read_checkpoints, verify_export, write_export
+from service.audit.rotation import rotate_signing_key
 from service.audit.signing import (
     key_file_from_environment,
     load_or_create_signing_key,
@@ -103,12 +106,30 @@ def export(output: Path | None) -> None:
     default=None,
     help="Keep sealing every N seconds (only when something new was recorded) until stopped.",
 )
-def checkpoint(every_seconds: float | None) -> None:
+@click.option(
+    "--adopt-key",
+    is_flag=True,
+    help="Only after the previous key was LOST: sign with this key file although no rotation names it.",
+)
+def checkpoint(every_seconds: float | None, adopt_key: bool) -> None:
     """Seals the log now: signs its last position and root with the service key and records that."""
-    key = load_or_create_signing_key()
+    key_file = key_file_from_environment()
+    key = load_or_create_signing_key(key_file)
     with opened_ledger() as ledger:
         while True:
-            sealed = seal_checkpoint(ledger, key, only_if_new=every_seconds is not None)
+            try:
+                sealed = seal_checkpoint(ledger, key, only_if_new=every_seconds is not None, adopt_key=adopt_key)
+            except SigningKeyRetired as retired:
+                # The key file may have been rotated (here, or copied from the host that rotated):
+                # read it again rather than sign with a key the log no longer accepts.
+                key = load_or_create_signing_key(key_file)
+                try:
+                    sealed = seal_checkpoint(ledger, key, only_if_new=every_seconds is not None, adopt_key=adopt_key)
+                except SigningKeyRetired:
+                    click.echo(f"not sealed: {retired}", err=True)
+                    if every_seconds is None:
+                        sys.exit(1)
+                    sealed = None
             if sealed is not None:
                 click.echo(json.dumps(sealed.as_dict()))
             elif every_seconds is None:
@@ -118,4 +139,37 @@ def checkpoint(every_seconds: float | None) -> None:
             time.sleep(every_seconds)
 
 
-COMMANDS = [verify, export, checkpoint]
+@click.command("rotate-key")
+def rotate_key() -> None:
+    """Hands checkpoint signing over to a new key: the old key signs the hand-over into the log.
+
+    Seals a last checkpoint with the current key, records the rotation signed
+    by it, keeps the old key file as `<keyfile>.retired-<time>` (mode 0600),
+    puts the new key in place and seals a first checkpoint with it. Run it
+    again after an interruption: it finishes a rotation it had recorded.
+    Then copy the key file to every other host and restart them.
+    """
+    key_file = key_file_from_environment()
+    if not key_file.exists():
+        raise click.ClickException(f"no signing key at {key_file}: there is nothing to rotate")
+    with opened_ledger() as ledger:
+        try:
+            outcome = rotate_signing_key(ledger, key_file)
+        except SigningKeyRetired as retired:
+            raise click.ClickException(f"not rotated: {retired}") from None
+    click.echo(
+        json.dumps(
+            {
+                "key_file": str(key_file),
+                "retired_key_file": str(outcome.retired_key_file),
+                "resumed": outcome.resumed,
+                "last_checkpoint": None if outcome.last_checkpoint is None else outcome.last_checkpoint.as_dict(),
+                "rotation": outcome.rotation.as_dict(),
+                "first_checkpoint": None if outcome.first_checkpoint is None else outcome.first_checkpoint.as_dict(),
+            },
+            indent=2,
+        )
+    )
+
+
+COMMANDS = [verify, export, checkpoint, rotate_key]
