@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -322,6 +323,46 @@ class KeyRotationContract:
         assert verified.exit_code == 0, verified.output
         assert json.loads(verified.stdout)["checkpoints_checked"] == 4
         assert mufakat("verify", "--public-key", original).exit_code == 0
+
+    def test_a_host_still_holding_the_old_key_refuses_to_seal_until_the_new_key_file_is_copied_in(
+        self, database_url: str, key_file: Path, ledger: Mufakat, tmp_path: Path
+    ) -> None:
+        other_host_key = tmp_path / "other-host" / "signing.key"
+        other_host_key.parent.mkdir()
+        load_or_create_signing_key(key_file)
+        shutil.copy2(key_file, other_host_key)
+        ledger.issue_token("partner", "Mitra", [])
+        here = {"MUFAKAT_DATABASE_URL": database_url, "MUFAKAT_SECRET_KEY_FILE": str(key_file)}
+        there = {**here, "MUFAKAT_SECRET_KEY_FILE": str(other_host_key)}
+        assert CliRunner().invoke(main, ["rotate-key"], env=here).exit_code == 0
+        ledger.issue_token("partner", "Mitra lain", [])
+
+        refused = CliRunner().invoke(main, ["checkpoint"], env=there)
+        shutil.copy2(key_file, other_host_key)
+        sealed = CliRunner().invoke(main, ["checkpoint"], env=there)
+
+        assert refused.exit_code == 1
+        assert "not sealed: the log is now signed by key" in refused.output
+        assert sealed.exit_code == 0, sealed.output
+        assert self.verify(ledger, public_key_text(load_signing_key(key_file))).ok is True
+
+    def test_after_a_lost_key_an_adopted_new_key_vouches_for_the_log_and_the_lost_one_no_longer_does(
+        self, database_url: str, key_file: Path, ledger: Mufakat
+    ) -> None:
+        env = {"MUFAKAT_DATABASE_URL": database_url, "MUFAKAT_SECRET_KEY_FILE": str(key_file)}
+        ledger.issue_token("partner", "Mitra", [])
+        assert CliRunner().invoke(main, ["checkpoint"], env=env).exit_code == 0
+        lost = public_key_text(load_signing_key(key_file))
+        key_file.unlink()
+
+        refused = CliRunner().invoke(main, ["checkpoint"], env=env)
+        adopted = CliRunner().invoke(main, ["checkpoint", "--adopt-key"], env=env)
+
+        new = public_key_text(load_signing_key(key_file))
+        assert refused.exit_code == 1
+        assert adopted.exit_code == 0, adopted.output
+        assert self.verify(ledger, new).ok is True
+        assert self.verify(ledger, lost).ok is False
 
     def test_the_public_key_endpoint_lists_the_retired_keys_and_where_each_successor_signs_from(
         self, rotated: RotatedLog, env: dict[str, str]
