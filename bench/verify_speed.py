@@ -2,7 +2,9 @@
 
 Builds a log of N synthetic events (JSON states of a few hundred bytes,
 10 events per aggregate, interleaved) through the hash-chaining recorder,
-then times in the same process:
+with a key rotation halfway (checkpoints under the original key, then under
+the new one; verified against the original key, through the chain), then
+times in the same process:
 
 - verify: `verify_store`, the full verification (read, recompute every hash
   and root, check the checkpoint);
@@ -40,7 +42,8 @@ from service.audit.canonical import encode_event
 from service.audit.checkpoints import seal_checkpoint
 from service.audit.export import verify_export, write_export
 from service.audit.records import log_snapshot
-from service.audit.signing import load_or_create_signing_key, public_key_text
+from service.audit.rotation import rotate_signing_key
+from service.audit.signing import load_or_create_signing_key, load_signing_key, public_key_text
 from service.audit.verify import verify_store
 from service.storage import persistence_settings
 
@@ -116,14 +119,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mufakat-bench-") as directory:
         url = arguments.database_url or "sqlite:///" + str(Path(directory) / "bench.db")
         ledger = Mufakat(env=persistence_settings(url))
-        key = load_or_create_signing_key(Path(directory) / "signing.key")
+        key_file = Path(directory) / "signing.key"
+        key = load_or_create_signing_key(key_file)
         started = time.perf_counter()
-        build(ledger, arguments.events)
-        seal_checkpoint(ledger, key)
+        build(ledger, arguments.events // 2)
+        rotate_signing_key(ledger, key_file)
+        build(ledger, arguments.events - arguments.events // 2)
+        seal_checkpoint(ledger, load_signing_key(key_file))
         if url.startswith("sqlite"):
             sqlite3.connect(url.removeprefix("sqlite:///")).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
         built = time.perf_counter() - started
-        events = arguments.events + 1
+        events = ledger.recorder.max_notification_id() or 0
         export_file = Path(directory) / "export.jsonl"
         with export_file.open("w", encoding="utf-8") as out:
             write_export(ledger.recorder, out)
@@ -136,6 +142,7 @@ def main() -> None:
             report = verify_store(ledger.recorder, trusted_key=public_key_text(key))
             verify_s.append(time.perf_counter() - t)
             assert report.ok and report.events_checked == events, report.as_dict()
+            assert len(report.signing_keys) == 2, report.signing_keys  # the rotation was followed
             t = time.perf_counter()
             for encoding in encodings:
                 hashlib.sha256(encoding).digest()
