@@ -30,7 +30,7 @@ class Meeting(Aggregate):
         self.scheduled_for = scheduled_for
         self.location = location
         # None means: everyone registered when the meeting opens.
-        self.invited: list[UUID] | None = list(invited) if invited is not None else None
+        self.invited: list[UUID] | None = _unique(invited) if invited is not None else None
         self.status = "scheduled"
         self.attendees: list[UUID] = []
         self.minutes: str | None = None

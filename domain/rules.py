@@ -16,8 +16,15 @@ DEFAULT_VOTE_THRESHOLD = 0.5
 
 
 def as_fraction(share: float) -> Fraction:
-    """A share such as 0.6666666666666666 as the small fraction it stands for (2/3)."""
-    return Fraction(share).limit_denominator(1000)
+    """A share such as 0.6666666666666666 as the small fraction it stands for (2/3).
+
+    Only a fraction that is the share up to float rounding: 0.0001 stays 0.0001,
+    never 0 (which would let a meeting decide with nobody present).
+    """
+    # The decimal a person wrote (0.9996), not the binary float nearest to it (0.99960000000000004...).
+    written = Fraction(repr(float(share)))
+    small = written.limit_denominator(1000)
+    return small if abs(small - written) < Fraction(1, 10**12) else written
 
 
 @dataclass(frozen=True)

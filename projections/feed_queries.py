@@ -24,13 +24,20 @@ def encode_cursor(seq: int) -> str:
     return base64.urlsafe_b64encode(f"f{seq}".encode("ascii")).decode("ascii").rstrip("=")
 
 
+#: The largest integer a database column holds (a position past it cannot exist).
+_LARGEST_POSITION = 2**63 - 1
+
+
 def decode_cursor(cursor: str) -> int:
     """The sequence number behind a cursor."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
         if not text.startswith("f"):
             raise ValueError(text)
-        return int(text[1:])
+        sequence = int(text[1:])
+        if not 0 <= sequence <= _LARGEST_POSITION:
+            raise ValueError(text)
+        return sequence
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise BadCursor("this cursor was not issued by this feed") from None
 

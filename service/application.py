@@ -635,6 +635,7 @@ class Mufakat(GroupCommitLedger):
         def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
             proposal, process = self._in_writable_process(Proposal, proposal_id, context, copy=False)
             process.ensure_open()
+            self._ensure_expected(proposal, context)
             commitment = Commitment.make(
                 id=commitment_id,
                 proposal_id=proposal_id,

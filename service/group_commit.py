@@ -175,6 +175,7 @@ class GroupCommitLedger(Application[UUID]):
     ) -> Receipt | tuple[Receipt, Sequence[Aggregate | DomainEvent]]:
         """Runs the change on the batch's state and adds what it changed to the batch (command lock held)."""
         self._local.batch = batch
+        versions_before = {aggregate_id: aggregate.version for aggregate_id, aggregate in batch.aggregates.items()}
         try:
             if context.idempotency is not None:
                 earlier = self._earlier_answer(context.idempotency)
@@ -183,6 +184,7 @@ class GroupCommitLedger(Application[UUID]):
             receipt, changed = change()
         finally:
             self._local.batch = None
+        self._ensure_storable(changed, versions_before)
         for item in changed:
             if isinstance(item, Aggregate):
                 batch.aggregates[item.id] = item
@@ -196,6 +198,22 @@ class GroupCommitLedger(Application[UUID]):
             )
             batch.aggregates[record.id] = record
         return receipt, changed
+
+    def _ensure_storable(self, changed: Sequence[Aggregate | DomainEvent], versions_before: dict[UUID, int]) -> None:
+        """Encodes this change's new events once before they join the batch.
+
+        An event that cannot be stored (text no UTF-8 can hold, a type without a
+        transcoding) must fail its own command here, while the batch is untouched
+        (changes work on copies), not the whole group commit with everyone's writes.
+        """
+        for item in changed:
+            if isinstance(item, Aggregate):
+                before = versions_before.get(item.id, 0)
+                for event in item.pending_events:
+                    if event.originator_version > before:
+                        self.mapper.to_stored_event(event)
+            else:
+                self.mapper.to_stored_event(item)
 
     def _open_batch(self) -> _Batch:
         """The batch changes join now (command lock held)."""

@@ -261,6 +261,32 @@ def _require_json_body() -> None:
     has_body = bool(request.content_length or request.headers.get("Transfer-Encoding"))
     if writes and has_body and not request.is_json:
         raise UnsupportedMediaType()
+    if writes and has_body:
+        _ensure_storable_json()
+
+
+class MalformedBody(Exception):
+    """A JSON body that parses but can never be stored: nested past reason, or text that is not Unicode."""
+
+
+def _ensure_storable_json() -> None:
+    """Refuses, for this request alone, a body that would fail later while its batch is being saved.
+
+    A lone surrogate (`"\\ud800"`) is valid JSON but no UTF-8 can hold it, and a body
+    nested a hundred thousand deep exhausts the recursion limit: both must be a 400
+    for their sender, never a 500 (nor a failed group commit for other writers).
+    """
+    try:
+        body = request.get_json(silent=True)
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        raise MalformedBody("the body is nested too deeply") from None
+    except UnicodeEncodeError:
+        raise MalformedBody("the body holds text that is not valid Unicode (a lone surrogate)") from None
+
+
+def _malformed_body(error: MalformedBody) -> Response:
+    return problem(400, "malformed_json", str(error))
 
 
 def register_problem_handlers(app: Flask) -> None:
@@ -274,4 +300,5 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(IdempotencyKeyReused, _idempotency_key_reused)
     app.register_error_handler(TokenNotReplayable, _token_not_replayable)
     app.register_error_handler(TooMuchContention, _too_much_contention)
+    app.register_error_handler(MalformedBody, _malformed_body)
     app.before_request(_require_json_body)

@@ -34,7 +34,7 @@ MAX_PAGE = 1000
 class PageQuerySchema(Schema):
     """A page of the log: positions after `after`, at most `limit` of them."""
 
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**63 - 1))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE))
 
 

@@ -41,7 +41,9 @@ class HistoryArgs(Schema):
     """Replay to a version or a moment (at most one of them)."""
 
     as_of_version = fields.Integer(
-        load_default=None, validate=validate.Range(min=1), metadata={"description": "replay to this version"}
+        load_default=None,
+        validate=validate.Range(min=1, max=2**63 - 1),
+        metadata={"description": "replay to this version"},
     )
     as_of = fields.AwareDateTime(
         load_default=None,

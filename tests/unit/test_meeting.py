@@ -126,3 +126,11 @@ def test_only_someone_on_the_attendance_list_may_take_part() -> None:
     meeting.ensure_attending(invited[0])
     error = assert_refused(meeting, "not_attending", lambda: meeting.ensure_attending(invited[1]))
     assert error.ids == {"participant_id": str(invited[1]), "meeting_id": str(meeting.id)}
+
+
+def test_someone_invited_twice_is_counted_once() -> None:
+    person = uuid4()
+    meeting = schedule_meeting(invited=[person, person, person])
+    meeting.open([person], [person], FACILITATOR)
+    assert meeting.invited_count == 1
+    assert meeting.present_of_invited == 1

@@ -120,3 +120,14 @@ def test_a_broken_rule_keeps_its_ids_as_text() -> None:
     error = RuleBroken("explained", proposal_id=UUID(int=7))
     assert error.ids == {"proposal_id": "00000000-0000-0000-0000-000000000007"}
     assert error.detail == "explained"
+
+
+def test_a_tiny_quorum_is_not_rounded_away_to_nobody() -> None:
+    rules = DecisionRules(quorum=0.0001)
+    assert not rules.quorum_holds(invited=5, present_of_invited=0)
+    assert rules.quorum_holds(invited=5, present_of_invited=1)
+
+
+def test_a_quorum_just_below_everyone_is_not_rounded_up_to_everyone() -> None:
+    rules = DecisionRules(quorum=0.9996)
+    assert rules.quorum_holds(invited=10_000, present_of_invited=9_996)

@@ -41,7 +41,9 @@ class PageArgs(Schema):
     """Cursor pagination: `after` is the `next` of the previous page."""
 
     after = fields.Integer(
-        load_default=None, validate=validate.Range(min=0), metadata={"description": "the `next` of the previous page"}
+        load_default=None,
+        validate=validate.Range(min=0, max=2**63 - 1),  # beyond that no database integer reaches
+        metadata={"description": "the `next` of the previous page"},
     )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE))
 

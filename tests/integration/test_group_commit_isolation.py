@@ -1,0 +1,53 @@
+"""One bad command never takes down the other commands committed in the same group."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from domain.proposal import Proposal
+from domain.rules import DecisionRules
+from service.application import CommandContext, Mufakat
+from service.storage import persistence_settings
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def ledger(request: pytest.FixtureRequest) -> Iterator[Mufakat]:
+    """A ledger on a fresh SQLite file or a fresh PostgreSQL database."""
+    url = request.getfixturevalue("sqlite_database_url" if request.param == "sqlite" else "postgres_database_url")
+    opened = Mufakat(env=persistence_settings(str(url)))
+    yield opened
+    opened.close()
+
+
+def test_a_contribution_that_cannot_be_stored_fails_alone_while_its_batch_mates_are_recorded(ledger: Mufakat) -> None:
+    token, _ = ledger.issue_token("admin", "Admin Uji", [])
+    context = CommandContext(token.principal())
+    process = ledger.open_process(context, "Musdes", "", "33.02.10.2001", "Sukamaju", "public", DecisionRules()).id
+    speaker = ledger.register_participant(context, process, "Warga", "resident", None, None, None).id
+    proposal = ledger.submit_proposal(context, process, "Sumur", "Sumur bor", speaker, None).id
+    starting_gun = threading.Barrier(13)
+    outcomes: dict[int, str] = {}
+
+    def speak(number: int) -> None:
+        # Number 6 sends a lone surrogate: valid in Python, impossible in the UTF-8 the store writes.
+        text = "rusak \ud800" if number == 6 else f"Pendapat warga ke-{number}"
+        starting_gun.wait()
+        try:
+            ledger.contribute(context, proposal, speaker, "information", text)
+            outcomes[number] = "recorded"
+        except UnicodeEncodeError:
+            outcomes[number] = "refused"
+
+    speakers = [threading.Thread(target=speak, args=(number,)) for number in range(13)]
+    for thread in speakers:
+        thread.start()
+    for thread in speakers:
+        thread.join(timeout=60)
+
+    assert outcomes == {number: ("refused" if number == 6 else "recorded") for number in range(13)}
+    stored = ledger.repository.get(proposal)
+    assert isinstance(stored, Proposal)
+    assert stored.contribution_count == 12
