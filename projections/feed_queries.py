@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from projections.sql import Database, from_json, timestamp
-from projections.suppression import suppress_counts
+from projections.suppression import protect_beside_total, protect_crosstab
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
@@ -140,15 +140,22 @@ def _attach_commitments(database: Database, items: list[dict[str, Any]]) -> None
 
 
 def _public(item: dict[str, Any], exact: bool) -> dict[str, Any]:
-    """Breakdowns by group and gender with small counts hidden; official tallies stay exact."""
+    """Breakdowns by group and gender with small counts hidden, also from subtraction against the
+    official tallies, which stay exact (attendance and the count of each stance and ballot)."""
     if exact or item["kind"] != "decision":
         return item
     if item.get("attendance"):
         attendance = item["attendance"]
-        attendance["by_group"] = suppress_counts(attendance["by_group"], exact)
-        attendance["by_gender"] = suppress_counts(attendance["by_gender"], exact)
+        present = int(attendance["present"])
+        attendance["by_group"] = protect_beside_total(attendance["by_group"], present, exact)
+        attendance["by_gender"] = protect_beside_total(attendance["by_gender"], present, exact)
     for check in item.get("consensus_checks", []):
-        check["stances"] = suppress_counts(check["stances"], exact)
+        check["stances"] = _protected_breakdowns(check["stances"], check.get("tally") or {})
     for vote in item.get("votes", []):
-        vote["ballots"] = suppress_counts(vote["ballots"], exact)
+        vote["ballots"] = _protected_breakdowns(vote["ballots"], vote.get("tally") or {})
     return item
+
+
+def _protected_breakdowns(breakdowns: dict[str, Any], tally: dict[str, Any]) -> dict[str, Any]:
+    totals = {choice: int(n) for choice, n in tally.items() if isinstance(n, int) and not isinstance(n, bool)}
+    return {name: protect_crosstab(table, totals, exact=False) for name, table in breakdowns.items()}

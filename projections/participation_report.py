@@ -6,7 +6,7 @@ import statistics
 from typing import Any
 
 from projections.sql import Database, parse_timestamp
-from projections.suppression import shown
+from projections.suppression import shown, total_gives_away_a_small_count
 
 _SECTIONS = {
     "registered": "registered",
@@ -33,8 +33,9 @@ def _section(rows: list[tuple[str, str, str, int]], value_name: str | None, exac
         by_gender[gender] = by_gender.get(gender, 0) + n
         by_value[value] = by_value.get(value, 0) + n
     breakdowns = [by_group, by_gender, *([by_value] if value_name else [])]
-    # A total beside exactly one hidden cell of a breakdown gives that cell away by subtraction.
-    gives_away = not exact and any(sum(1 for n in b.values() if 0 < n < 3) == 1 for b in breakdowns)
+    # A total beside a breakdown whose hidden cells it pins down (one hidden cell, or all 1s or all 2s)
+    # would give them away by subtraction: then the total is withheld.
+    gives_away = not exact and any(total_gives_away_a_small_count(b, total) for b in breakdowns)
     section: dict[str, Any] = {
         "total": None if gives_away and total >= 3 else shown(total, exact),
         "by_group": {key: shown(n, exact) for key, n in sorted(by_group.items())},

@@ -22,12 +22,87 @@ def shown(count: int, exact: bool) -> Count:
     return SUPPRESSED
 
 
-def suppress_counts(value: Any, exact: bool) -> Any:
-    """Every integer count inside nested dicts, as `shown` shows it."""
-    if isinstance(value, dict):
-        return {key: suppress_counts(item, exact) for key, item in value.items()}
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return shown(value, exact)
-    return value
+#: A count of 3 or more withheld only so that a hidden small count cannot be found by subtraction.
+WITHHELD = "≥3"
+_MAX_HIDDEN_SMALL = 14  # more groups than any breakdown has; bounds the enumeration below
+
+
+def _some_cell_is_revealed(small: int, big: int, residual: int) -> bool:
+    """Whether hidden cells (`small` of 1 or 2, `big` of 3 or more) summing to `residual` pin any cell down.
+
+    Enumerates every way the small cells can be 1 or 2 (breakdowns have a dozen groups at most).
+    """
+    small_values: list[set[int]] = [set() for _ in range(small)]
+    big_values: set[int] = set()
+    big_varies = False
+    for combination in range(2**small):
+        values = [1 + ((combination >> index) & 1) for index in range(small)]
+        rest = residual - sum(values)
+        fits = rest == 0 if big == 0 else rest >= 3 * big
+        if not fits:
+            continue
+        for index, value in enumerate(values):
+            small_values[index].add(value)
+        if big == 1:
+            big_values.add(rest)
+        elif big > 1 and rest > 3 * big:
+            big_varies = True
+    small_pinned = any(len(values) == 1 for values in small_values)
+    big_pinned = (big == 1 and len(big_values) == 1) or (big > 1 and not big_varies)
+    return small_pinned or big_pinned
+
+
+def protect_beside_total(counts: dict[str, int], total: int, exact: bool) -> dict[str, Count]:
+    """A breakdown published beside its exact total, hidden so that subtraction reveals no small count.
+
+    Counts of 1 or 2 show as "<3"; when the total and the cells still shown would give a hidden
+    one away, the smallest shown cells are withheld too ("≥3"). If even that cannot protect
+    them (a total of 1 or 2 names its group), the breakdown is left out.
+    """
+    if exact:
+        return dict(counts)
+    small = [key for key, n in counts.items() if 0 < n < THRESHOLD]
+    if not small:
+        return dict(counts)
+    if len(small) > _MAX_HIDDEN_SMALL:
+        return {}
+    withheld: list[str] = []
+    visible = sorted((n, key) for key, n in counts.items() if n >= THRESHOLD)
+    while True:
+        residual = total - sum(n for n, key in visible)
+        if not _some_cell_is_revealed(len(small), len(withheld), residual):
+            break
+        if not visible:
+            return {}
+        withheld.append(visible.pop(0)[1])
+    return {
+        key: SUPPRESSED if key in small else WITHHELD if key in withheld else n for key, n in counts.items()
+    }
+
+
+def protect_crosstab(table: dict[str, dict[str, int]], totals: dict[str, int], exact: bool) -> dict[str, Any]:
+    """Counts by group (or gender) and by choice, each choice's column protected beside its exact total.
+
+    A choice made by only one or two people in all keeps its total in the tally and loses its breakdown.
+    """
+    if exact:
+        return table
+    shown_table: dict[str, dict[str, Count]] = {row: {} for row in table}
+    columns = {column for cells in table.values() for column in cells}
+    for column in sorted(columns):
+        column_counts = {row: cells[column] for row, cells in table.items() if column in cells}
+        protected = protect_beside_total(column_counts, int(totals.get(column, sum(column_counts.values()))), exact)
+        if not protected:
+            continue  # too few chose this (1 or 2 in all): who they were is left out
+        for row, value in protected.items():
+            shown_table[row][column] = value
+    return shown_table
+
+
+def total_gives_away_a_small_count(counts: dict[str, int], total: int) -> bool:
+    """Whether publishing `total` beside the breakdown (small counts hidden) would reveal one by subtraction."""
+    small = [n for n in counts.values() if 0 < n < THRESHOLD]
+    if not small:
+        return False
+    residual = total - sum(n for n in counts.values() if n >= THRESHOLD)
+    return len(small) > _MAX_HIDDEN_SMALL or _some_cell_is_revealed(len(small), 0, residual)
