@@ -1,6 +1,7 @@
 """A person or organisation taking part in a process.
 
-Name and contact are personal data. The domain only ever holds them sealed
+Name, contact and organisation are personal data (an organisation such as
+"Keluarga penerima PKH" beside a group and gender can point at one household). The domain only ever holds them sealed
 (ciphertext made by the service with this participant's own key); forgetting
 the participant destroys that key, so the sealed text stays in the log, every
 hash over it still verifies, and nobody can read it again.
@@ -17,7 +18,7 @@ from domain.errors import ParticipantForgotten
 
 
 class Participant(Aggregate):
-    """A registered participant: a group and gender in the open, name and contact sealed."""
+    """A registered participant: a group and gender in the open; name, contact and organisation sealed."""
 
     @event("Registered")
     def __init__(
@@ -26,7 +27,7 @@ class Participant(Aggregate):
         process_id: UUID,
         group: str,
         gender: str | None,
-        organisation: str | None,
+        sealed_organisation: str | None,
         sealed_name: str,
         sealed_contact: str | None,
         actor: Actor,
@@ -34,7 +35,7 @@ class Participant(Aggregate):
         self.process_id = process_id
         self.group = group
         self.gender = gender
-        self.organisation = organisation
+        self.sealed_organisation = sealed_organisation
         self.sealed_name = sealed_name
         self.sealed_contact = sealed_contact
         self.forgotten = False
@@ -48,4 +49,3 @@ class Participant(Aggregate):
     @event("Forgotten")
     def _forgotten(self, actor: Actor) -> None:
         self.forgotten = True
-        self.organisation = None

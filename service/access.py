@@ -101,9 +101,11 @@ class Principal:
         """Admins write everywhere; facilitators to processes they hold or were given."""
         return self.role == "admin" or (self.role == "facilitator" and process_id in self.processes)
 
-    def may_see_personal_data(self) -> bool:
-        """Names and contacts are shown to those who run or review processes, never to the public."""
-        return self.role in ("admin", "facilitator", "auditor")
+    def may_see_personal_data(self, process_id: UUID) -> bool:
+        """Personal data of a process's participants is shown to admins and auditors, and to the
+        facilitators who hold or were given that process: never to the public, partners or other
+        facilitators."""
+        return self.role in ("admin", "auditor") or (self.role == "facilitator" and process_id in self.processes)
 
 
 ANONYMOUS = Principal(actor=Actor(id="anonymous", role="public", name="publik"))

@@ -182,10 +182,11 @@ class Mufakat(GroupCommitLedger):
         return [self._get(Participant, pid, "participant", copy=False) for pid in ids]
 
     def personal_data(self, participant: Participant) -> dict[str, str | None]:
-        """A participant's name and contact, opened with their key (placeholders once forgotten)."""
+        """A participant's name, contact and organisation, opened with their key (placeholders once forgotten)."""
         return {
             "name": self.vault.open(participant.id, participant.sealed_name),
             "contact": self.vault.open(participant.id, participant.sealed_contact),
+            "organisation": self.vault.open(participant.id, participant.sealed_organisation),
         }
 
     # --- tokens ----------------------------------------------------------------
@@ -316,7 +317,7 @@ class Mufakat(GroupCommitLedger):
                 process_id=process_id,
                 group=group,
                 gender=gender,
-                organisation=organisation,
+                sealed_organisation=self.vault.seal(participant_id, organisation),
                 sealed_name=self.vault.seal(participant_id, name) or "",
                 sealed_contact=self.vault.seal(participant_id, contact),
                 actor=context.actor,

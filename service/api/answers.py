@@ -53,7 +53,7 @@ def shown(body: dict[str, Any]) -> Answer:
 
 def show_participant(participant: Participant, caller: Principal) -> dict[str, Any]:
     """A participant as this caller may see them (personal data for those who run or review)."""
-    personal = ledger().personal_data(participant) if caller.may_see_personal_data() else None
+    personal = ledger().personal_data(participant) if caller.may_see_personal_data(participant.process_id) else None
     return participant_representation(participant, personal)
 
 

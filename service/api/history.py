@@ -83,14 +83,15 @@ class HistorySchema(Schema):
     items = fields.List(fields.Nested(StepSchema))
 
 
-def readable_history(proposal_id: UUID, caller: Principal) -> ReadModels:
-    """The read models, caught up with every acknowledged write, if the caller may read this proposal (else 404)."""
+def readable_history(proposal_id: UUID, caller: Principal) -> tuple[ReadModels, UUID]:
+    """The read models, caught up with every acknowledged write, and the proposal's process, if the caller
+    may read this proposal (else 404)."""
     models = fresh_read_models(ledger())
     process_id = process_of_proposal(models.database, str(proposal_id))
     process = process_entry(models.database, process_id) if process_id else None
     if process is None or not caller.may_read(UUID(process.process_id), process.is_public):
         raise NotFound("proposal", proposal_id)
-    return models
+    return models, UUID(process.process_id)
 
 
 @blp.route("/proposals/<uuid:proposal_id>/history")
@@ -102,9 +103,9 @@ class DecisionHistory(MethodView):
     def get(self, args: dict[str, Any], proposal_id: UUID) -> tuple[dict[str, Any], dict[str, str]]:
         """Every step oldest first; `as_of_version` or `as_of` replays the proposal to that moment."""
         caller = optional_principal()
-        models = readable_history(proposal_id, caller)
+        models, process_id = readable_history(proposal_id, caller)
         language = reader_language()
-        pseudonyms = None if caller.may_see_personal_data() else ProposalPseudonyms()
+        pseudonyms = None if caller.may_see_personal_data(process_id) else ProposalPseudonyms()
         if args["as_of_version"] is not None and args["as_of"] is not None:
             abort(422, messages={"query": {"as_of": ["give as_of_version or as_of, not both"]}})
         version = args["as_of_version"]

@@ -44,13 +44,12 @@ def process_representation(process: Process) -> dict[str, Any]:
 
 
 def participant_representation(participant: Participant, personal: dict[str, str | None] | None) -> dict[str, Any]:
-    """A participant; `personal` (name, contact) only for those who may see it."""
+    """A participant; `personal` (name, contact, organisation) only for those who may see it."""
     shown = {
         **_stamps(participant),
         "process_id": participant.process_id,
         "group": participant.group,
         "gender": participant.gender,
-        "organisation": participant.organisation,
         "forgotten": participant.forgotten,
     }
     if personal is not None:

@@ -232,7 +232,11 @@ class LedgerContract:
         process_id = facilitator.open_process()
         participant_id = facilitator.register(process_id, SECRET_NAME, contact=SECRET_CONTACT)
         participant = ledger.repository.get(participant_id)
-        assert ledger.personal_data(participant) == {"name": SECRET_NAME, "contact": SECRET_CONTACT}
+        assert ledger.personal_data(participant) == {
+            "name": SECRET_NAME,
+            "contact": SECRET_CONTACT,
+            "organisation": None,
+        }
 
         stored = b"\n".join(stored_event_bytes(ledger))
         assert SECRET_NAME.encode() not in stored
@@ -243,7 +247,11 @@ class LedgerContract:
         assert admin is not None
         ledger.forget_participant(CommandContext(admin), participant_id)
         forgotten = ledger.repository.get(participant_id)
-        assert ledger.personal_data(forgotten) == {"name": FORGOTTEN_PLACEHOLDER, "contact": FORGOTTEN_PLACEHOLDER}
+        assert ledger.personal_data(forgotten) == {
+            "name": FORGOTTEN_PLACEHOLDER,
+            "contact": FORGOTTEN_PLACEHOLDER,
+            "organisation": None,
+        }
 
     def test_a_proposal_with_more_than_a_hundred_events_reloads_from_its_snapshot(
         self, ledger: Mufakat, facilitator: Facilitator, open_ledger: Callable[[], Mufakat]

@@ -15,7 +15,7 @@ def register() -> Participant:
         process_id=uuid4(),
         group="disability",
         gender="undisclosed",
-        organisation="Kelompok Difabel Sukamaju",
+        sealed_organisation="sealed:b3JnYW5pc2FzaQ==",
         sealed_name="sealed:bmFtZQ==",
         sealed_contact="sealed:Y29udGFjdA==",
         actor=FACILITATOR,
@@ -23,17 +23,18 @@ def register() -> Participant:
     return participant
 
 
-def test_a_registered_participant_keeps_group_and_gender_in_the_open_and_name_only_sealed() -> None:
+def test_a_registered_participant_keeps_group_and_gender_in_the_open_and_personal_data_only_sealed() -> None:
     participant = register()
     (registered,) = participant.collect_events()
     assert isinstance(registered, Participant.Registered)
     assert registered.actor == FACILITATOR
     assert participant.group == "disability"
     assert participant.sealed_name == "sealed:bmFtZQ=="
+    assert participant.sealed_organisation == "sealed:b3JnYW5pc2FzaQ=="
     assert not participant.forgotten
 
 
-def test_forgetting_a_participant_drops_their_organisation_and_records_who_did_it() -> None:
+def test_forgetting_a_participant_records_who_did_it_and_keeps_them_as_their_group() -> None:
     participant = register()
     participant.collect_events()
     participant.forget(ADMIN)
@@ -41,7 +42,6 @@ def test_forgetting_a_participant_drops_their_organisation_and_records_who_did_i
     assert isinstance(forgotten, Participant.Forgotten)
     assert forgotten.actor == ADMIN
     assert participant.forgotten
-    assert participant.organisation is None
     assert participant.group == "disability"
 
 

@@ -91,7 +91,8 @@ class RegistrationSchema(Strict):
 
 
 class ParticipantSchema(Resource):
-    """A registered participant; name and contact only for admins, facilitators and auditors."""
+    """A registered participant; name, contact and organisation only for admins, auditors and the
+    facilitators who hold or were given its process."""
 
     process_id = ids()
     group = fields.String(metadata={"example": "women"})

@@ -24,12 +24,13 @@ from service.personal_data import FORGOTTEN_PLACEHOLDER
 
 
 class Person:
-    """A participant whose name and contact are unique to the test, so a byte search means something."""
+    """A participant whose name, contact and organisation are unique to the test, so a byte search means something."""
 
     def __init__(self) -> None:
         tag = uuid4().hex[:10]
         self.name = f"Siti Rahmawati {tag}"
         self.contact = f"siti.{tag}@desa-sukamaju.id"
+        self.organisation = f"Keluarga penerima PKH {tag}"
 
 
 def register(ledger: Mufakat, person: Person) -> UUID:
@@ -42,7 +43,9 @@ def register(ledger: Mufakat, person: Person) -> UUID:
         visibility="public",
         rules=DecisionRules(),
     ).id
-    return ledger.register_participant(ADMIN, process_id, person.name, "women", "female", None, person.contact).id
+    return ledger.register_participant(
+        ADMIN, process_id, person.name, "women", "female", person.organisation, person.contact
+    ).id
 
 
 def key_material(raw: RawLog, participant_id: UUID) -> str | None:
@@ -62,6 +65,7 @@ class ForgettingContract:
         assert ledger.personal_data(ledger.repository.get(participant_id))["name"] == person.name
         assert person.name.encode() not in everything
         assert person.contact.encode() not in everything
+        assert person.organisation.encode() not in everything
 
     def test_forgetting_leaves_neither_name_nor_key_in_the_database_or_the_export_and_verify_passes(
         self, ledger: Mufakat, raw: RawLog, service_key: object
@@ -75,15 +79,17 @@ class ForgettingContract:
         ledger.forget_participant(ADMIN, participant_id)
 
         everything = raw.all_bytes()
-        for secret in (person.name, person.contact, key):
+        for secret in (person.name, person.contact, person.organisation, key):
             assert secret.encode() not in everything
         exported = io.StringIO()
         write_export(ledger.recorder, exported)
         assert person.name not in exported.getvalue()
         assert person.contact not in exported.getvalue()
+        assert person.organisation not in exported.getvalue()
         assert ledger.personal_data(ledger.repository.get(participant_id)) == {
             "name": FORGOTTEN_PLACEHOLDER,
             "contact": FORGOTTEN_PLACEHOLDER,
+            "organisation": FORGOTTEN_PLACEHOLDER,
         }
         report = verify_store(ledger.recorder)
         assert (report.ok, report.checkpoints_checked) == (True, 1)
