@@ -21,6 +21,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import psycopg
+import pytest
 from psycopg import sql
 
 from domain.actor import Actor
@@ -28,7 +29,7 @@ from service.access import Principal
 from service.application import CommandContext, Mufakat
 from service.audit.canonical import GENESIS, event_hash, next_root
 from service.audit.checkpoints import CHECKPOINT_LOG_ID
-from service.audit.signing import load_or_create_signing_key
+from service.audit.signing import load_or_create_signing_key, load_signing_key, public_key_text
 from service.storage import persistence_settings
 
 ADMIN = CommandContext(Principal(actor=Actor(id="admin-test", role="admin", name="admin"), token_record_id=None))
@@ -217,3 +218,19 @@ def copied_postgres_template(template: SealedTemplate) -> Iterator[str]:
     finally:
         with psycopg.connect(base + "/postgres", autocommit=True) as connection:
             connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+class SealedLogContract:
+    """Tests on a copy of a sealed template log; each subclass names the database by its `template` fixture."""
+
+    @pytest.fixture
+    def template(self) -> SealedTemplate:
+        raise NotImplementedError
+
+    @pytest.fixture
+    def log(self, template: SealedTemplate) -> SealedLog:
+        return template.log
+
+    @pytest.fixture
+    def trusted(self, template: SealedTemplate) -> str:
+        return public_key_text(load_signing_key(template.key_file))

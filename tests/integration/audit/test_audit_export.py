@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from audit_support import SealedLog, SealedTemplate, copied_postgres_template, copy_sqlite_template
+from audit_support import SealedLog, SealedLogContract, SealedTemplate, copied_postgres_template, copy_sqlite_template
 
 from service.application import Mufakat
 from service.audit.export import verify_export, write_export
-from service.audit.signing import load_signing_key, public_key_text
 
 
 def export_lines(path: Path) -> list[dict[str, object]]:
@@ -23,20 +22,8 @@ def write_lines(path: Path, lines: list[dict[str, object]]) -> None:
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
 
 
-class ExportContract:
+class ExportContract(SealedLogContract):
     """The tests; each subclass names the database the export comes from."""
-
-    @pytest.fixture
-    def template(self) -> SealedTemplate:
-        raise NotImplementedError
-
-    @pytest.fixture
-    def log(self, template: SealedTemplate) -> SealedLog:
-        return template.log
-
-    @pytest.fixture
-    def trusted(self, template: SealedTemplate) -> str:
-        return public_key_text(load_signing_key(template.key_file))
 
     @pytest.fixture
     def exported(self, ledger: Mufakat, tmp_path: Path, trusted: str) -> Path:

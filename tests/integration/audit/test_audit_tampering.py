@@ -12,30 +12,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_support import RawLog, SealedLog, SealedTemplate, copied_postgres_template, copy_sqlite_template
+from audit_support import (
+    RawLog,
+    SealedLog,
+    SealedLogContract,
+    SealedTemplate,
+    copied_postgres_template,
+    copy_sqlite_template,
+)
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from service.application import Mufakat
 from service.audit.canonical import checkpoint_message
 from service.audit.checkpoints import list_checkpoints
-from service.audit.signing import load_signing_key, public_key_text, sign
+from service.audit.signing import public_key_text, sign
 from service.audit.verify import VerificationReport, verify_store
 
 
-class TamperingContract:
+class TamperingContract(SealedLogContract):
     """The tests; each subclass names the database."""
-
-    @pytest.fixture
-    def template(self) -> SealedTemplate:
-        raise NotImplementedError
-
-    @pytest.fixture
-    def log(self, template: SealedTemplate) -> SealedLog:
-        return template.log
-
-    @pytest.fixture
-    def trusted(self, template: SealedTemplate) -> str:
-        return public_key_text(load_signing_key(template.key_file))
 
     def verify(self, ledger: Mufakat, trusted: str, **kwargs: Any) -> VerificationReport:
         return verify_store(ledger.recorder, trusted_key=trusted, **kwargs)
