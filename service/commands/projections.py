@@ -11,15 +11,8 @@ import click
 
 from projections.runner import DEFAULT_PAGE_SIZE, ReadModels
 from service.application import Mufakat
+from service.commands import opened_ledger
 from service.observability import DATABASE_UNAVAILABLE_ERRORS
-from service.storage import UnsupportedDatabaseUrl
-
-
-def _ledger() -> Mufakat:
-    try:
-        return Mufakat()
-    except UnsupportedDatabaseUrl as error:
-        raise click.UsageError(str(error)) from None
 
 
 @click.group("projections")
@@ -31,8 +24,7 @@ def projections_group() -> None:
 @click.option("--page-size", default=DEFAULT_PAGE_SIZE, show_default=True, type=click.IntRange(min=1))
 def rebuild(page_size: int) -> None:
     """Drops every read model and replays the whole event log into it."""
-    ledger = _ledger()
-    try:
+    with opened_ledger() as ledger:
         models = ReadModels(ledger, page_size=page_size)
         started = time.perf_counter()
         applied = models.rebuild()
@@ -40,8 +32,6 @@ def rebuild(page_size: int) -> None:
         rate = applied / seconds if seconds > 0 else 0.0
         click.echo(f"rebuilt every read model from {applied} events in {seconds:.2f} s ({rate:,.0f} events/s)")
         click.echo(f"position {models.position()}")
-    finally:
-        ledger.close()
 
 
 @projections_group.command()
@@ -63,12 +53,9 @@ def run(page_size: int, max_sleep: float) -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    ledger = _ledger()
-    try:
+    with opened_ledger() as ledger:
         models = _follow_through_outages(ledger, page_size, max_sleep, stop)
         click.echo(f"stopped at position {models.position()}", err=True)
-    finally:
-        ledger.close()
 
 
 def _follow_through_outages(
