@@ -126,8 +126,8 @@ def _wrk(url: str, seconds: int, connections: int, script: Path, env: dict[str, 
 def _prepare_ledger(database_url: str) -> tuple[str, str, str]:
     """An admin token, a proposal and a registered participant in a fresh store."""
     from domain.rules import DecisionRules
-    from service.application import CommandContext, Mufakat
-    from service.storage import persistence_settings
+    from service.adapters.storage import persistence_settings
+    from service.app.application import CommandContext, Mufakat
 
     ledger = Mufakat(env=persistence_settings(database_url))
     token, secret = ledger.issue_token("admin", "Admin Bench", [])
@@ -230,7 +230,7 @@ def _command_round(
     """One round of the command endpoint on one store: its rate and its non-2xx answers."""
     port = _free_port()
     server = _gunicorn(
-        "service.web:create_app()",
+        "service.http.app_factory:create_app()",
         port,
         options.workers,
         options.threads,

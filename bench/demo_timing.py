@@ -30,9 +30,8 @@ POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 def run_demo(database_url: str, workdir: Path) -> tuple[float, int, float]:
     """Runs `mufakat demo` once: (seconds it reports, events it reports, wall seconds)."""
     executable = Path(sys.executable).with_name("mufakat")
-    command = (
-        [str(executable)] if executable.exists() else [sys.executable, "-c", "from service.cli import main; main()"]
-    )
+    run_in_python = [sys.executable, "-c", "from service.cli.main import main; main()"]
+    command = [str(executable)] if executable.exists() else run_in_python
     env = {**os.environ, "MUFAKAT_DATABASE_URL": database_url}
     started = time.perf_counter()
     finished = subprocess.run([*command, "demo"], cwd=workdir, env=env, capture_output=True, text=True, check=True)

@@ -38,9 +38,9 @@ from domain.rules import DecisionRules  # noqa: E402
 from projections.feed_queries import encode_cursor, feed_page  # noqa: E402
 from projections.history import steps  # noqa: E402
 from projections.runner import ReadModels  # noqa: E402
-from service.access import Principal  # noqa: E402
-from service.application import CommandContext, Mufakat  # noqa: E402
-from service.storage import persistence_settings  # noqa: E402
+from service.adapters.storage import persistence_settings  # noqa: E402
+from service.app.access import Principal  # noqa: E402
+from service.app.application import CommandContext, Mufakat  # noqa: E402
 
 ADMIN = Principal(actor=Actor(id="bench", role="admin", name="Bench"), token_record_id=UUID(int=1))
 CONTEXT = CommandContext(ADMIN)

@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
-from service.application import CommandContext, Mufakat
-from service.storage import persistence_settings
+from service.adapters.storage import persistence_settings
+from service.app.application import CommandContext, Mufakat
 
 
 def _proposal_with_events(ledger: Mufakat, context: CommandContext, process: UUID, speaker: UUID, events: int) -> UUID:

@@ -37,7 +37,8 @@ from eventsourcing.persistence import StoredEvent
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.application import Mufakat
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
 from service.audit.canonical import encode_event
 from service.audit.checkpoints import seal_checkpoint
 from service.audit.export import verify_export, write_export
@@ -45,7 +46,6 @@ from service.audit.records import log_snapshot
 from service.audit.rotation import rotate_signing_key
 from service.audit.signing import load_or_create_signing_key, load_signing_key, public_key_text
 from service.audit.verify import verify_store
-from service.storage import persistence_settings
 
 BATCH = 5_000
 ROUNDS = 3

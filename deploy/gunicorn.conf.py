@@ -1,8 +1,8 @@
 """gunicorn settings for Mufakat in production.
 
-Run as:  gunicorn -c deploy/gunicorn.conf.py "service.web:create_app()"
+Run as:  gunicorn -c deploy/gunicorn.conf.py "service.http.app_factory:create_app()"
 
-It starts from exactly the settings `mufakat serve` uses (service.gunicorn_settings:
+It starts from exactly the settings `mufakat serve` uses (service.cli.gunicorn_settings:
 gthread workers from the cores, timeouts, graceful shutdown, `preload_app = False`
 because each worker builds its own ledger after the fork, the tables created once
 before the workers start, multiprocess metrics released as workers exit, no
@@ -14,7 +14,7 @@ every setting.
 
 import os
 
-from service.gunicorn_settings import gunicorn_settings
+from service.cli.gunicorn_settings import gunicorn_settings
 
 _host, _, _port = os.environ.get("MUFAKAT_BIND", "127.0.0.1:8000").rpartition(":")
 _workers = int(os.environ["MUFAKAT_WORKERS"]) if os.environ.get("MUFAKAT_WORKERS") else None

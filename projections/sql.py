@@ -52,7 +52,7 @@ class Sql:
 class Database:
     """Transactions on the database that holds the event log, for the read models' tables.
 
-    Reached through the recorder's own datastore (as `service.storage.SideTables` does), so the
+    Reached through the recorder's own datastore (as `service.adapters.storage.SideTables` does), so the
     read models live beside the log and this package needs nothing of the service.
     """
 

@@ -1,19 +1,5 @@
-"""Mufakat's service: the application (use cases), the HTTP API, auth and the command line.
-
-`service.create_app` is imported on first use, so that importing a non-web
-module of the package (storage, the application) does not load Flask.
+"""Mufakat's service, in layers: `app` (use cases, access policy, receipts, idempotency), `adapters` (storage,
+personal-data vault, transcodings), `audit` (hash chain, checkpoints, verification), `http` (the Flask app, its
+blueprints and schemas) and `cli` (the command line). Dependencies point inward: http and cli use app; app uses
+adapters and the domain.
 """
-
-from __future__ import annotations
-
-from typing import Any
-
-__all__ = ["create_app"]
-
-
-def __getattr__(name: str) -> Any:
-    if name == "create_app":
-        from service.web import create_app
-
-        return create_app
-    raise AttributeError(name)

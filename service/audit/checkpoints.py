@@ -25,10 +25,10 @@ from eventsourcing.application import Application, EventSourcedLog
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import IntegrityError
 
+from service.adapters.storage import SideTables
 from service.audit.canonical import checkpoint_message, rotation_message, sealed_at_text
 from service.audit.chain import HASHES_TABLE
 from service.audit.signing import public_key_text, sign, signature_holds
-from service.storage import SideTables
 
 CHECKPOINT_LOG_ID = UUID("b7a0c6f2-3d5e-4f81-9c2a-6e4d8b1f0a53")
 CHECKPOINT_TOPIC = "service.audit.checkpoints:CheckpointSealed"

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import Application, EventSourcedLog
 from eventsourcing.persistence import IntegrityError
 
+from service.adapters.storage import SideTables
 from service.audit.canonical import rotation_message, sealed_at_text
 from service.audit.chain import HASHES_TABLE
 from service.audit.checkpoints import (
@@ -46,7 +47,6 @@ from service.audit.checkpoints import (
 )
 from service.audit.records import log_snapshot
 from service.audit.signing import load_signing_key, public_key_text, sign, sync_directory, write_key_draft
-from service.storage import SideTables
 
 _ATTEMPTS = 10
 

@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from domain.process import Process
-from service.application import Mufakat
-from service.cli import main
-from service.storage import persistence_settings
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
+from service.cli.main import main
 
 RunCli = Callable[..., Result]
 
@@ -130,9 +130,8 @@ def health_status(url: str) -> int | None:
 def test_serve_answers_health_on_the_default_sqlite_file_and_stops_cleanly(tmp_path: Path) -> None:
     port = free_port()
     executable = Path(sys.executable).with_name("mufakat")
-    command = (
-        [str(executable)] if executable.exists() else [sys.executable, "-c", "from service.cli import main; main()"]
-    )
+    run_in_python = [sys.executable, "-c", "from service.cli.main import main; main()"]
+    command = [str(executable)] if executable.exists() else run_in_python
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MUFAKAT_", "PROMETHEUS_"))}
     log = tmp_path / "serve.log"
     with log.open("wb") as output:

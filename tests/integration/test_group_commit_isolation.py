@@ -9,8 +9,8 @@ import pytest
 
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
-from service.application import CommandContext, Mufakat
-from service.storage import persistence_settings
+from service.adapters.storage import persistence_settings
+from service.app.application import CommandContext, Mufakat
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -16,13 +16,13 @@ import pytest
 from domain.errors import BlockingObjectionUnresolved, ProposalAlreadyDecided
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
-from service.access import Principal
-from service.application import CommandContext, Mufakat
-from service.demo import record_demo
-from service.errors import IdempotencyKeyReused, VersionMismatch
-from service.idempotency import IdempotencyKey
-from service.personal_data import FORGOTTEN_PLACEHOLDER
-from service.storage import persistence_settings
+from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
+from service.adapters.storage import persistence_settings
+from service.app.access import Principal
+from service.app.application import CommandContext, Mufakat
+from service.app.errors import IdempotencyKeyReused, VersionMismatch
+from service.app.idempotency import IdempotencyKey
+from service.cli.demo import record_demo
 
 SECRET_NAME = "Sri Wahyuningsih Pramesti"
 SECRET_CONTACT = "+62 812-9999-0417"

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from service.application import Mufakat
-from service.storage import persistence_settings
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
 
 pytestmark = pytest.mark.postgres
 

@@ -168,7 +168,8 @@ class GunicornServer:
             if self.process.poll() is not None:
                 pytest.fail(f"gunicorn on {self.port} exited:\n{self.log.read_text()[-3000:]}")
             try:
-                return requests.get(f"{self.base_url}/api/v1/ready", timeout=2).status_code == 200
+                # A worker opening its first connection on a busy machine may take seconds: wait, do not fail.
+                return requests.get(f"{self.base_url}/api/v1/ready", timeout=10).status_code == 200
             except requests.ConnectionError:
                 return False
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.observability import init_app
-from service.web import create_app
+from service.http.app_factory import create_app
+from service.http.observability import init_app
 
 PROCESSES = "/api/v1/processes"
 

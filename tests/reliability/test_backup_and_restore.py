@@ -15,10 +15,10 @@ import pytest
 from conftest import PG_BIN
 
 from domain.actor import Actor
-from service.access import Principal
-from service.application import Mufakat
-from service.personal_data import FORGOTTEN_PLACEHOLDER
-from service.storage import persistence_settings
+from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
+from service.adapters.storage import persistence_settings
+from service.app.access import Principal
+from service.app.application import Mufakat
 
 OPERATOR = Principal(actor=Actor(id="operator", role="admin", name="Operator Uji"))
 MUFAKAT = str(Path(sys.executable).parent / "mufakat")

@@ -12,9 +12,9 @@ from conftest import PrivatePostgres, wait_until
 from flask import Flask
 from reliability_harness import PROCESSES, build_app
 
-from service.application import Mufakat
-from service.storage import persistence_settings
-from service.web import ledger
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
+from service.http.current import current_mufakat
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -81,7 +81,7 @@ def test_a_killed_database_answers_503_within_seconds_and_after_its_return_every
     settings["POSTGRES_CONNECT_TIMEOUT"] = str(CONNECT_TIMEOUT_SECONDS)
     app = build_app(settings)
     with app.app_context():
-        _, token = ledger().issue_token("admin", "Operator Uji", [])
+        _, token = current_mufakat().issue_token("admin", "Operator Uji", [])
     client = app.test_client()
     facilitator = Facilitator(app, token)
     facilitator.start()

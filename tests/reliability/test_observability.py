@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 from reliability_harness import PROCESSES, build_app
 
-from service.storage import persistence_settings
-from service.web import ledger
+from service.adapters.storage import persistence_settings
+from service.http.current import current_mufakat
 
 PROCESS = {
     "title": "Musrenbang Desa Sukamaju 2027",
@@ -33,7 +33,7 @@ def app(tmp_path: Path) -> Flask:
 def admin_token(app: Flask) -> str:
     """A fresh admin bearer token."""
     with app.app_context():
-        _, secret = ledger().issue_token("admin", "Operator Uji", [])
+        _, secret = current_mufakat().issue_token("admin", "Operator Uji", [])
     return secret
 
 
@@ -129,8 +129,8 @@ def test_metrics_count_the_events_appended_and_each_projections_lag(app: Flask, 
     for _ in range(2):
         client.post(PROCESSES, json=PROCESS, headers={"Authorization": f"Bearer {admin_token}"})
     with app.app_context():
-        last = ledger().recorder.max_notification_id()
-        tables = ledger().side_tables
+        last = current_mufakat().recorder.max_notification_id()
+        tables = current_mufakat().side_tables
         tables.execute(
             "CREATE TABLE IF NOT EXISTS projection_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
         )

@@ -14,8 +14,8 @@ from conftest import PrivatePostgres, wait_until
 
 from domain.rules import DecisionRules
 from projections.runner import ReadModels
-from service.application import CommandContext, Mufakat
-from service.storage import persistence_settings
+from service.adapters.storage import persistence_settings
+from service.app.application import CommandContext, Mufakat
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -16,8 +16,8 @@ from conftest import GunicornServer, wait_until
 from prometheus_client.parser import text_string_to_metric_families
 from reliability_harness import PROCESSES
 
-from service.application import Mufakat
-from service.storage import persistence_settings
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

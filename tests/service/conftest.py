@@ -15,9 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from http_callers import Caller, Village, adopt_by_consensus, start_village
 
-from service.application import Mufakat
-from service.storage import persistence_settings
-from service.web import create_app, ledger
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
+from service.http.app_factory import create_app
+from service.http.current import current_mufakat
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -33,7 +34,7 @@ def app(database_url: str) -> Iterator[Flask]:
     """The web application on a fresh database of this test's own."""
     application = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": persistence_settings(database_url)})
     yield application
-    opened = application.extensions.get("mufakat_ledger")
+    opened = application.extensions.get("mufakat")
     if opened is not None:
         opened.close()
 
@@ -48,7 +49,7 @@ def client(app: Flask) -> FlaskClient:
 def the_ledger(app: Flask) -> Mufakat:
     """The application's own ledger (to count events, issue tokens the way the CLI does)."""
     with app.app_context():
-        return ledger()
+        return current_mufakat()
 
 
 @pytest.fixture

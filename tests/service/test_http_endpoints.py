@@ -7,7 +7,7 @@ from typing import Any
 
 from http_callers import Caller, Village, process_body
 
-from service.personal_data import FORGOTTEN_PLACEHOLDER
+from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 
 
 def test_opening_a_process_answers_201_with_the_process_its_location_and_etag(facilitator: Caller) -> None:

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from http_callers import Caller, Village, adopt_by_consensus, process_body, start_village
 from werkzeug.test import TestResponse
 
-from service.application import Mufakat
-from service.web import MAX_BODY_BYTES
+from service.app.application import Mufakat
+from service.http.app_factory import MAX_BODY_BYTES
 
 
 def assert_problem(response: TestResponse, status: int, code: str) -> dict[str, Any]:

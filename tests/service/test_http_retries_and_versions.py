@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 from http_callers import Caller, Village, process_body
 
-from service.application import Mufakat
+from service.app.application import Mufakat
 
 
 def _contribution(village: Village, text: str = "Setuju sekali.") -> dict[str, Any]:

@@ -15,8 +15,9 @@ from uuid import UUID
 import pytest
 from http_callers import Caller, process_body, start_village
 
-from service.storage import persistence_settings
-from service.web import create_app, ledger
+from service.adapters.storage import persistence_settings
+from service.http.app_factory import create_app
+from service.http.current import current_mufakat
 
 ROLES = [
     "admin",
@@ -46,7 +47,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     client = app.test_client()
     with app.app_context():
         # Requests push their own app context only when none is pushed: keep this one short.
-        the_ledger = ledger()
+        the_ledger = current_mufakat()
 
     def secret(role: str, processes: list[str] | None = None) -> str:
         return the_ledger.issue_token(role, f"Penguji {role}", [UUID(p) for p in processes or []])[1]

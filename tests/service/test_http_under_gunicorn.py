@@ -16,8 +16,8 @@ from uuid import UUID
 import pytest
 import requests
 
-from service.application import Mufakat
-from service.storage import persistence_settings
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
 
 WRITERS = 24
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -59,7 +59,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "service.web:create_app()",
+            "service.http.app_factory:create_app()",
         ],
         cwd=REPOSITORY,
         env={**os.environ, "MUFAKAT_DATABASE_URL": database_url},

@@ -24,7 +24,7 @@ from domain.deliberation import CHOICES, CONTRIBUTION_KINDS, METHODS, OBJECTION_
 from domain.errors import RuleBroken
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
-from service.transcodings import register_domain_transcodings
+from service.adapters.transcodings import register_domain_transcodings
 
 from .builders import DECIDED_AT, FACILITATOR
 

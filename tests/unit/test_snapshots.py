@@ -8,7 +8,7 @@ from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper, UUIDAsHex
 
 from domain.rules import DecisionRules
-from service.transcodings import register_domain_transcodings
+from service.adapters.transcodings import register_domain_transcodings
 
 from .builders import ADMIN, DECIDED_AT, FACILITATOR, open_process, passed_vote, schedule_meeting, submit_proposal
 

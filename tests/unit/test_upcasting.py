@@ -20,7 +20,7 @@ from eventsourcing.persistence import (
 
 from domain.actor import Actor
 from domain.proposal import Proposal
-from service.transcodings import register_domain_transcodings
+from service.adapters.transcodings import register_domain_transcodings
 
 SAMPLES = Path(__file__).parent / "samples"
 

@@ -25,12 +25,12 @@ import pytest
 from psycopg import sql
 
 from domain.actor import Actor
-from service.access import Principal
-from service.application import CommandContext, Mufakat
+from service.adapters.storage import persistence_settings
+from service.app.access import Principal
+from service.app.application import CommandContext, Mufakat
 from service.audit.canonical import GENESIS, event_hash, next_root
 from service.audit.checkpoints import CHECKPOINT_LOG_ID
 from service.audit.signing import load_or_create_signing_key, load_signing_key, public_key_text
-from service.storage import persistence_settings
 
 ADMIN = CommandContext(Principal(actor=Actor(id="admin-test", role="admin", name="admin"), token_record_id=None))
 
@@ -162,7 +162,7 @@ class SealedLog:
 
     def __init__(self, ledger: Mufakat, key: Any) -> None:
         from service.audit.checkpoints import seal_checkpoint
-        from service.demo import record_demo
+        from service.cli.demo import record_demo
 
         _, secret = ledger.issue_token("facilitator", "Fasilitator Desa", [])
         record_demo(ledger, secret)

@@ -14,9 +14,9 @@ import pytest
 from audit_support import RawLog, SealedTemplate, build_template
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from service.application import Mufakat
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
 from service.audit.signing import load_or_create_signing_key
-from service.storage import persistence_settings
 
 
 @pytest.fixture

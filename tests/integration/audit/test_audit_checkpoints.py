@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from service.application import Mufakat
+from service.app.application import Mufakat
 from service.audit.checkpoints import list_checkpoints, seal_checkpoint
 from service.audit.signing import load_or_create_signing_key, public_key_text
 

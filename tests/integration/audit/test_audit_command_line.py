@@ -11,7 +11,7 @@ from audit_support import RawLog, SealedTemplate, copy_sqlite_template
 from click.testing import CliRunner, Result
 
 from service.audit.signing import load_signing_key, public_key_pem
-from service.cli import main
+from service.cli.main import main
 
 
 class Cli:

@@ -14,7 +14,7 @@ import pytest
 from audit_support import ADMIN
 
 from domain.rules import DecisionRules
-from service.application import Mufakat
+from service.app.application import Mufakat
 from service.audit.verify import verify_store
 
 WORKERS = 2

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from audit_support import SealedLog, SealedLogContract, SealedTemplate, copied_postgres_template, copy_sqlite_template
 
-from service.application import Mufakat
+from service.app.application import Mufakat
 from service.audit.export import verify_export, write_export
 
 

@@ -16,11 +16,11 @@ import pytest
 from audit_support import ADMIN, RawLog
 
 from domain.rules import DecisionRules
-from service.application import Mufakat
+from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
+from service.app.application import Mufakat
 from service.audit.checkpoints import seal_checkpoint
 from service.audit.export import write_export
 from service.audit.verify import verify_store
-from service.personal_data import FORGOTTEN_PLACEHOLDER
 
 
 class Person:

@@ -16,9 +16,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.adapters.storage import persistence_settings
 from service.audit.signing import load_signing_key, public_key_text
-from service.storage import persistence_settings
-from service.web import create_app, ledger
+from service.http.app_factory import create_app
+from service.http.current import current_mufakat
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def app(database_url: str, sqlite_sealed_template: SealedTemplate) -> Iterator[F
         }
     )
     yield application
-    opened = application.extensions.get("mufakat_ledger")
+    opened = application.extensions.get("mufakat")
     if opened is not None:
         opened.close()
 
@@ -53,7 +54,7 @@ def client(app: Flask) -> FlaskClient:
 
 def bearer(app: Flask, role: str) -> dict[str, str]:
     with app.app_context():
-        _, secret = ledger().issue_token(role, f"Penguji {role}", [])
+        _, secret = current_mufakat().issue_token(role, f"Penguji {role}", [])
     return {"Authorization": f"Bearer {secret}"}
 
 

@@ -23,7 +23,7 @@ from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask.testing import FlaskClient
 
-from service.application import Mufakat
+from service.app.application import Mufakat
 from service.audit.canonical import checkpoint_message, rotation_message
 from service.audit.checkpoints import (
     CHECKPOINT_LOG_ID,
@@ -40,8 +40,8 @@ from service.audit.records import log_snapshot
 from service.audit.rotation import pending_key_file, rotate_signing_key, rotations
 from service.audit.signing import load_or_create_signing_key, load_signing_key, public_key_text, sign
 from service.audit.verify import VerificationReport, verify_store
-from service.cli import main
-from service.web import create_app
+from service.cli.main import main
+from service.http.app_factory import create_app
 
 
 class RotatedLog:
@@ -372,7 +372,7 @@ class KeyRotationContract:
             client: FlaskClient = app.test_client()
             served = client.get("/api/v1/audit/public-key").json
         finally:
-            opened = app.extensions.get("mufakat_ledger")
+            opened = app.extensions.get("mufakat")
             if opened is not None:
                 opened.close()
 

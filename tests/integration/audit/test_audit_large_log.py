@@ -16,7 +16,7 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from service.application import Mufakat
+from service.app.application import Mufakat
 from service.audit.verify import verify_store
 
 EVENTS = 100_000

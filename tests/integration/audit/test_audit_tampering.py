@@ -22,7 +22,7 @@ from audit_support import (
 )
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from service.application import Mufakat
+from service.app.application import Mufakat
 from service.audit.canonical import checkpoint_message
 from service.audit.checkpoints import list_checkpoints
 from service.audit.signing import public_key_text, sign

@@ -16,9 +16,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.application import Mufakat
-from service.storage import persistence_settings
-from service.web import create_app, ledger
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
+from service.http.app_factory import create_app
+from service.http.current import current_mufakat
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -34,7 +35,7 @@ def web(database_url: str) -> Iterator[Flask]:
     """The web application on the test's database."""
     application = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": persistence_settings(database_url)})
     yield application
-    opened = application.extensions.get("mufakat_ledger")
+    opened = application.extensions.get("mufakat")
     if opened is not None:
         opened.close()
 
@@ -43,7 +44,7 @@ def web(database_url: str) -> Iterator[Flask]:
 def the_ledger(web: Flask) -> Mufakat:
     """The web application's own ledger: stories recorded through it show in its answers."""
     with web.app_context():
-        return ledger()
+        return current_mufakat()
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from domain.actor import Actor
 from domain.rules import DecisionRules
-from service.access import Principal
-from service.application import CommandContext, Mufakat
+from service.app.access import Principal
+from service.app.application import CommandContext, Mufakat
 
 ADMIN = Principal(actor=Actor(id="test-admin", role="admin", name="Admin Uji"), token_record_id=UUID(int=1))
 CONTEXT = CommandContext(ADMIN)

@@ -19,7 +19,7 @@ from projection_stories import adopt_by_consensus, follow_up, open_village, reje
 
 from projections.runner import read_models
 from projections.sql import parse_timestamp
-from service.application import Mufakat
+from service.app.application import Mufakat
 from service.audit.canonical import checkpoint_message
 from service.audit.checkpoints import seal_checkpoint
 

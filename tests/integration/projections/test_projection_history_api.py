@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from projection_stories import CONTEXT, adopt_by_consensus, open_village
 
 from projections.sql import parse_timestamp
-from service.application import Mufakat
+from service.app.application import Mufakat
 
 
 class HistoryContract:

@@ -9,9 +9,9 @@ import pytest
 from projection_stories import adopt_by_consensus, follow_up, open_village, reject_by_vote
 
 from projections.runner import ReadModels, read_models
-from service.application import Mufakat
-from service.demo import record_demo
-from service.storage import persistence_settings
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
+from service.cli.demo import record_demo
 
 
 def _record_plenty(ledger: Mufakat) -> None:

@@ -8,8 +8,8 @@ import pytest
 from flask.testing import FlaskClient
 from projection_stories import CONTEXT, PEOPLE, adopt_by_consensus, follow_up, open_village, reject_by_vote
 
-from service.application import Mufakat
-from service.demo import PARTICIPANTS, record_demo
+from service.app.application import Mufakat
+from service.cli.demo import PARTICIPANTS, record_demo
 
 
 def _participation(client: FlaskClient, process_id: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:

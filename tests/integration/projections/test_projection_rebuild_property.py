@@ -17,9 +17,9 @@ from domain.errors import PartOfProposalNotFound, RuleBroken
 from domain.process import GROUPS
 from domain.rules import DecisionRules
 from projections.runner import ReadModels
-from service.application import Mufakat
-from service.errors import NotFound
-from service.storage import persistence_settings
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
+from service.app.errors import NotFound
 
 STEPS = (
     "register",

@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from projections.runner import ReadModels
-from service.application import Mufakat
-from service.demo import record_demo
-from service.storage import persistence_settings
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
+from service.cli.demo import record_demo
 
-_CLI = [sys.executable, "-c", "from service.cli import main; main()"]
+_CLI = [sys.executable, "-c", "from service.cli.main import main; main()"]
 
 
 def _until(condition: Callable[[], bool], timeout: float = 60.0) -> None:

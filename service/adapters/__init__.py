@@ -1,0 +1,1 @@
+"""Adapters: storage (SQLite and PostgreSQL settings, side tables), the personal-data vault, transcodings."""

@@ -1,0 +1,1 @@
+"""The `mufakat` command line (click): `service.cli.main` gathers the commands of this package's modules."""

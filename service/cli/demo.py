@@ -1,0 +1,398 @@
+"""A sample process, recorded through the use cases: Musrenbang Desa Sukamaju 2027.
+
+It shows every kind of step a facilitator records: a register of fourteen
+participants from every group the Permendesa asks to invite, two meetings with
+their attendance lists, and four proposals with four different endings:
+
+- the village road, adopted by consensus after a blocking objection about
+  wheelchair access was addressed by an amendment;
+- the waste bank, adopted by vote after a consensus check failed on a block
+  (its blocking objection overruled, as the rules allow);
+- the village gate, rejected by a vote that failed (a minor objection withdrawn);
+- the reservoir, deferred until a land survey is done;
+
+and follow-up commitments with progress reports on the two adopted ones.
+The people are invented; their names and contacts are sealed like any others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+from domain.rules import DecisionRules
+from service.app.access import Principal
+from service.app.application import CommandContext, Mufakat, Receipt
+
+PROCESS_TITLE = "Musrenbang Desa Sukamaju 2027"
+REGION_CODE = "33.02.10.2001"
+REGION_NAME = "Desa Sukamaju, Kabupaten Banyumas, Jawa Tengah"
+
+# (key, name, group, gender, organisation, contact)
+PARTICIPANTS: tuple[tuple[str, str, str, str | None, str | None, str | None], ...] = (
+    ("kades", "Hj. Nurhayati Rahmawati", "government", "female", "Pemerintah Desa Sukamaju", "+62 812-2701-4410"),
+    ("bpd", "Bambang Sugiarto", "government", "male", "BPD Sukamaju", "+62 813-2790-1187"),
+    ("warga_krajan", "Sutrisno Hadi Prayitno", "resident", "male", "RT 03/RW 01 Dusun Krajan", None),
+    ("warga_kidul", "Rahmat Hidayat", "resident", "male", "RT 02/RW 03 Dusun Kidul", "+62 857-1120-3345"),
+    ("pkk", "Siti Aminah", "women", "female", "TP PKK Desa Sukamaju", "+62 821-3300-7812"),
+    ("kwt", "Rina Kartika Sari", "women", "female", "Kelompok Wanita Tani Melati", None),
+    ("karang_taruna", "Dimas Prasetyo", "youth", "male", "Karang Taruna Tunas Harapan", "+62 878-6011-2290"),
+    ("pemudi", "Ayu Lestari", "youth", "female", "Karang Taruna Tunas Harapan", None),
+    ("lansia", "Karsono Wiryodiharjo", "elderly", "male", "Posyandu Lansia Sejahtera", None),
+    ("lansia_putri", "Suminah", "elderly", "female", None, None),
+    ("difabel", "Agus Setiawan", "disability", "male", "Forum Difabel Desa Sukamaju", "+62 852-2988-0431"),
+    ("rentan", "Joko Susilo", "vulnerable", "undisclosed", "Keluarga penerima PKH", None),
+    ("lsm", "Wahyu Nugroho", "ngo", "male", "Yayasan Lingkar Desa Lestari", "wahyu@lingkardesa.example"),
+    ("swasta", "Dewi Anggraini", "private", "female", "CV Sumber Tani Makmur", "+62 811-2605-7788"),
+)
+
+
+@dataclass
+class DemoRecord:
+    """What the demo recorded: the ids a reader needs to look at it, and how many events it wrote."""
+
+    process_id: UUID
+    proposals: dict[str, UUID] = field(default_factory=dict)
+    commitments: list[UUID] = field(default_factory=list)
+    meetings: list[UUID] = field(default_factory=list)
+    participants: dict[str, UUID] = field(default_factory=dict)
+    events: int = 0
+
+
+class _Facilitator:
+    """The demo's facilitator: one principal, refreshed once it holds the process it opened."""
+
+    def __init__(self, ledger: Mufakat, secret: str) -> None:
+        self.ledger = ledger
+        self.secret = secret
+        self.principal = self._authenticate()
+
+    def _authenticate(self) -> Principal:
+        principal = self.ledger.authenticate(self.secret)
+        if principal is None:
+            raise ValueError("the demo facilitator's token does not authenticate")
+        return principal
+
+    def refresh(self) -> None:
+        """Reads the token again, with the processes granted to it since."""
+        self.principal = self._authenticate()
+
+    @property
+    def context(self) -> CommandContext:
+        """The context of one command by the facilitator."""
+        return CommandContext(self.principal)
+
+
+def part_of(receipt: Receipt) -> UUID:
+    """The id of the part (objection, check, vote) a command created."""
+    if receipt.part_id is None:
+        raise ValueError(f"the command on {receipt.kind} {receipt.id} created no part")
+    return receipt.part_id
+
+
+def record_demo(mufakat: Mufakat, facilitator_secret: str) -> DemoRecord:
+    """Records Musrenbang Desa Sukamaju 2027 as the facilitator whose token is given."""
+    before = mufakat.recorder.max_notification_id() or 0
+    fasilitator = _Facilitator(mufakat, facilitator_secret)
+
+    def ctx() -> CommandContext:
+        return fasilitator.context
+
+    process_id = mufakat.open_process(
+        ctx(),
+        title=PROCESS_TITLE,
+        description=(
+            "Musyawarah perencanaan pembangunan desa untuk menyusun daftar prioritas RKP Desa 2027, "
+            "dengan mengundang semua unsur masyarakat sesuai Permendesa PDTT 16/2019."
+        ),
+        region_code=REGION_CODE,
+        region_name=REGION_NAME,
+        visibility="public",
+        rules=DecisionRules(legal_basis="Permendesa PDTT No. 16 Tahun 2019 tentang Musyawarah Desa"),
+    ).id
+    fasilitator.refresh()
+    record = DemoRecord(process_id=process_id)
+
+    p = record.participants
+    for key, name, group, gender, organisation, contact in PARTICIPANTS:
+        p[key] = mufakat.register_participant(ctx(), process_id, name, group, gender, organisation, contact).id
+    everyone = list(p.values())
+
+    # --- first meeting: the ideas are put on the table -------------------------------
+    sesi_1 = mufakat.schedule_meeting(
+        ctx(),
+        process_id,
+        title="Musrenbang Desa Sukamaju sesi 1: penyampaian usulan dusun",
+        scheduled_for=datetime(2026, 9, 8, 1, 30, tzinfo=UTC),
+        location="Balai Desa Sukamaju",
+        invited=everyone,
+    ).id
+    record.meetings.append(sesi_1)
+    late_to_1 = [p["swasta"], p["lansia_putri"]]
+    mufakat.open_meeting(ctx(), sesi_1, [pid for pid in everyone if pid not in late_to_1])
+    mufakat.record_attendance(ctx(), sesi_1, late_to_1)
+
+    jalan = mufakat.submit_proposal(
+        ctx(),
+        process_id,
+        title="Pembangunan jalan rabat beton Dusun Krajan (RT 01-04)",
+        body=(
+            "Jalan tanah sepanjang 450 m di Dusun Krajan dibangun rabat beton lebar 3 m "
+            "dengan tanggul setinggi 20 cm di kedua sisi. Perkiraan biaya Rp 185.000.000 dari Dana Desa."
+        ),
+        submitted_by=p["warga_krajan"],
+        meeting_id=sesi_1,
+    ).id
+    bank_sampah = mufakat.submit_proposal(
+        ctx(),
+        process_id,
+        title="Penyertaan modal BUMDes untuk unit bank sampah dan TPS3R",
+        body=(
+            "BUMDes Sukamaju Mandiri mendapat penyertaan modal Rp 120.000.000 untuk membangun bank sampah "
+            "dan tempat pengolahan sampah (TPS3R) di tanah kas desa dekat lapangan Dusun Kidul."
+        ),
+        submitted_by=p["pkk"],
+        meeting_id=sesi_1,
+    ).id
+    gapura = mufakat.submit_proposal(
+        ctx(),
+        process_id,
+        title="Pembangunan gapura batas desa",
+        body="Gapura permanen di batas desa sebelah utara. Perkiraan biaya Rp 95.000.000.",
+        submitted_by=p["bpd"],
+        meeting_id=sesi_1,
+    ).id
+    embung = mufakat.submit_proposal(
+        ctx(),
+        process_id,
+        title="Pembangunan embung desa untuk irigasi musim kemarau",
+        body="Embung berkapasitas 5.000 m3 di Dusun Kidul untuk mengairi sawah pada musim kemarau.",
+        submitted_by=p["kwt"],
+        meeting_id=sesi_1,
+    ).id
+    record.proposals.update(
+        {"adopted_by_consensus": jalan, "adopted_by_vote": bank_sampah, "rejected": gapura, "deferred": embung}
+    )
+
+    # The road: support, a question, and a blocking objection on wheelchair access.
+    mufakat.contribute(
+        ctx(), jalan, p["warga_kidul"], "support", "Saat hujan jalan ini tidak bisa dilewati motor pengangkut panen."
+    )
+    mufakat.contribute(
+        ctx(), jalan, p["lansia"], "question", "Apakah ada saluran air? Rumah di tepi jalan sering tergenang."
+    )
+    mufakat.contribute(
+        ctx(), jalan, p["kades"], "information", "Pagu indikatif Dana Desa 2027 untuk infrastruktur Rp 420 juta."
+    )
+    keberatan_akses = part_of(
+        mufakat.raise_objection(
+            ctx(),
+            jalan,
+            p["difabel"],
+            grounds=(
+                "Tanggul 20 cm tanpa landaian menutup akses kursi roda ke rumah warga dan ke musala. "
+                "Jalan desa harus bisa dilewati penyandang disabilitas."
+            ),
+            blocking=True,
+        )
+    )
+
+    # The waste bank: support and a concern about where it goes.
+    mufakat.contribute(
+        ctx(), bank_sampah, p["lsm"], "information", "Bank sampah di desa tetangga menghasilkan Rp 3 juta per bulan."
+    )
+    mufakat.contribute(
+        ctx(), bank_sampah, p["pemudi"], "support", "Karang Taruna siap menjadi pengelola dan mengajak pemuda."
+    )
+    mufakat.contribute(
+        ctx(), bank_sampah, p["warga_kidul"], "concern", "Lokasi TPS3R terlalu dekat dengan rumah warga RT 02."
+    )
+    keberatan_lokasi = part_of(
+        mufakat.raise_objection(
+            ctx(),
+            bank_sampah,
+            p["warga_kidul"],
+            grounds="TPS3R di lokasi itu akan menimbulkan bau dan lalat di permukiman RT 02.",
+            blocking=True,
+        )
+    )
+
+    # The gate and the reservoir: questions and concerns.
+    mufakat.contribute(
+        ctx(), gapura, p["rentan"], "concern", "Masih banyak rumah tidak layak huni; gapura belum mendesak."
+    )
+    mufakat.contribute(ctx(), gapura, p["bpd"], "support", "Gapura menjadi penanda desa dan kebanggaan warga.")
+    keberatan_biaya = part_of(
+        mufakat.raise_objection(
+            ctx(),
+            gapura,
+            p["pemudi"],
+            grounds="Biaya gapura lebih besar dari anggaran pelatihan pemuda.",
+            blocking=False,
+        )
+    )
+    mufakat.contribute(ctx(), embung, p["swasta"], "question", "Apakah status tanah calon lokasi embung sudah jelas?")
+    mufakat.contribute(
+        ctx(), embung, p["kades"], "information", "Sebagian lahan masih tanah milik warga dan belum dilepaskan."
+    )
+    mufakat.close_meeting(
+        ctx(),
+        sesi_1,
+        minutes=(
+            "Empat usulan disampaikan dari musyawarah dusun. Keberatan mendasar tentang akses kursi roda "
+            "pada usulan jalan rabat beton dicatat; pengusul diminta memperbaiki rancangan sebelum sesi 2."
+        ),
+    )
+
+    # --- between meetings: the road is amended, the objection addressed ----------------
+    mufakat.amend(
+        ctx(),
+        jalan,
+        body=(
+            "Jalan tanah sepanjang 450 m di Dusun Krajan dibangun rabat beton lebar 3 m dengan saluran "
+            "drainase di sisi timur, tanpa tanggul, dan landaian (ramp) landai 1:12 di setiap akses rumah, "
+            "musala dan posyandu. Perkiraan biaya Rp 198.000.000 dari Dana Desa."
+        ),
+        reason="Menanggapi keberatan Forum Difabel dan pertanyaan tentang genangan air.",
+        proposed_by=p["warga_krajan"],
+    )
+    mufakat.resolve_objection(
+        ctx(),
+        jalan,
+        keberatan_akses,
+        outcome="addressed",
+        note="Rancangan diubah: tanggul dihapus, landaian dan drainase ditambahkan. Forum Difabel menyetujui.",
+    )
+
+    # --- second meeting: decisions ----------------------------------------------------
+    sesi_2 = mufakat.schedule_meeting(
+        ctx(),
+        process_id,
+        title="Musrenbang Desa Sukamaju sesi 2: penetapan prioritas",
+        scheduled_for=datetime(2026, 9, 22, 1, 30, tzinfo=UTC),
+        location="Balai Desa Sukamaju",
+        invited=everyone,
+    ).id
+    record.meetings.append(sesi_2)
+    absent_from_2 = [p["lansia_putri"], p["swasta"]]
+    late_to_2 = [p["lsm"]]
+    mufakat.open_meeting(ctx(), sesi_2, [pid for pid in everyone if pid not in absent_from_2 + late_to_2])
+    mufakat.record_attendance(ctx(), sesi_2, late_to_2)
+    present_at_2 = [pid for pid in everyone if pid not in absent_from_2]
+
+    # The road: everyone agrees now; consensus.
+    cek_jalan = part_of(mufakat.open_consensus_check(ctx(), jalan, sesi_2))
+    for pid in present_at_2:
+        stance, reason = ("abstain", "Tidak tinggal di Dusun Krajan.") if pid == p["lsm"] else ("agree", None)
+        mufakat.take_stance(ctx(), jalan, cek_jalan, pid, stance, reason)
+    mufakat.close_consensus_check(ctx(), jalan, cek_jalan)
+    mufakat.decide(
+        ctx(),
+        jalan,
+        outcome="adopted",
+        method="consensus",
+        rationale="Mufakat tercapai setelah rancangan diubah agar ramah disabilitas; prioritas 1 RKP Desa 2027.",
+    )
+
+    # The waste bank: a block in the consensus check, so the vote fallback decides.
+    cek_sampah = part_of(mufakat.open_consensus_check(ctx(), bank_sampah, sesi_2))
+    for pid in present_at_2:
+        if pid == p["warga_kidul"]:
+            mufakat.take_stance(
+                ctx(), bank_sampah, cek_sampah, pid, "block", "Bau dan lalat akan mengganggu rumah warga RT 02."
+            )
+        elif pid in (p["lansia"], p["rentan"]):
+            mufakat.take_stance(ctx(), bank_sampah, cek_sampah, pid, "disagree", "Belum yakin pengelolaannya.")
+        else:
+            mufakat.take_stance(ctx(), bank_sampah, cek_sampah, pid, "agree", None)
+    mufakat.close_consensus_check(ctx(), bank_sampah, cek_sampah)
+    mufakat.resolve_objection(
+        ctx(),
+        bank_sampah,
+        keberatan_lokasi,
+        outcome="overruled",
+        note=(
+            "Dikesampingkan oleh fasilitator: tata tertib mengizinkan pemungutan suara bila mufakat tidak tercapai. "
+            "Syarat jarak 200 m dari permukiman dimasukkan ke tindak lanjut."
+        ),
+    )
+    pemungutan = part_of(mufakat.open_vote(ctx(), bank_sampah, sesi_2))
+    no_votes = (p["warga_kidul"], p["lansia"])
+    for pid in present_at_2:
+        choice = "no" if pid in no_votes else "abstain" if pid == p["rentan"] else "yes"
+        mufakat.cast_ballot(ctx(), bank_sampah, pemungutan, pid, choice)
+    mufakat.close_vote(ctx(), bank_sampah, pemungutan)
+    mufakat.decide(
+        ctx(),
+        bank_sampah,
+        outcome="adopted",
+        method="vote",
+        rationale=(
+            "Mufakat tidak tercapai; disepakati melalui pemungutan suara. Catatan perbedaan pendapat: warga RT 02 "
+            "meminta TPS3R dipindah minimal 200 m dari permukiman, menjadi syarat dalam tindak lanjut."
+        ),
+    )
+
+    # The gate: put to a vote, which fails.
+    mufakat.resolve_objection(
+        ctx(), gapura, keberatan_biaya, outcome="withdrawn", note="Dicabut: pelatihan pemuda sudah masuk usulan dusun."
+    )
+    pemungutan_gapura = part_of(mufakat.open_vote(ctx(), gapura, sesi_2))
+    yes_to_gate = (p["bpd"], p["karang_taruna"], p["warga_krajan"])
+    for pid in present_at_2:
+        mufakat.cast_ballot(ctx(), gapura, pemungutan_gapura, pid, "yes" if pid in yes_to_gate else "no")
+    mufakat.close_vote(ctx(), gapura, pemungutan_gapura)
+    mufakat.decide(
+        ctx(),
+        gapura,
+        outcome="rejected",
+        method="vote",
+        rationale="Suara terbanyak menolak: dana diprioritaskan untuk kebutuhan dasar dan rumah tidak layak huni.",
+    )
+
+    # The reservoir: deferred until the land is surveyed.
+    mufakat.contribute(ctx(), embung, p["kwt"], "support", "Kelompok tani sangat membutuhkan air pada musim kemarau.")
+    mufakat.decide(
+        ctx(),
+        embung,
+        outcome="deferred",
+        method="none",
+        rationale="Ditunda sampai status tanah jelas dan kajian teknis dari Dinas PUPR tersedia (Musrenbang 2028).",
+    )
+    mufakat.close_meeting(
+        ctx(),
+        sesi_2,
+        minutes=(
+            "Jalan rabat beton Dusun Krajan disepakati secara mufakat. Bank sampah disepakati melalui pemungutan "
+            "suara dengan catatan perbedaan pendapat. Gapura ditolak. Embung ditunda. Berita acara ditandatangani "
+            "Kepala Desa, Ketua BPD dan wakil masyarakat."
+        ),
+    )
+
+    # --- follow-up on the adopted decisions ----------------------------------------------
+    tl_jalan = mufakat.make_commitment(
+        ctx(),
+        jalan,
+        owner="Pemerintah Desa Sukamaju (Kaur Perencanaan) dan TPK",
+        description="Membangun jalan rabat beton 450 m dengan drainase dan landaian sesuai rancangan yang disepakati.",
+        due=date(2027, 8, 31),
+        indicators=["450 m jalan selesai", "drainase sisi timur berfungsi", "landaian di setiap akses"],
+    ).id
+    mufakat.report_progress(ctx(), tl_jalan, 25, "Pengukuran ulang dan RAB selesai; material dipesan.", None)
+    mufakat.report_progress(
+        ctx(), tl_jalan, 60, "270 m jalan dan drainase selesai dicor.", "https://sukamaju.example/foto/jalan-60"
+    )
+    tl_sampah = mufakat.make_commitment(
+        ctx(),
+        bank_sampah,
+        owner="BUMDes Sukamaju Mandiri",
+        description="Membentuk unit bank sampah dan membangun TPS3R minimal 200 m dari permukiman RT 02.",
+        due=date(2027, 6, 30),
+        indicators=["unit bank sampah berbadan hukum", "lokasi disepakati warga RT 02", "100 nasabah"],
+    ).id
+    mufakat.report_progress(ctx(), tl_sampah, 40, "Lokasi baru disepakati bersama warga RT 02; 38 nasabah.", None)
+    record.commitments.extend([tl_jalan, tl_sampah])
+
+    record.events = (mufakat.recorder.max_notification_id() or 0) - before
+    return record

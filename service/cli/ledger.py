@@ -1,0 +1,130 @@
+"""`mufakat serve`, `mufakat demo` and `mufakat token create`.
+
+Every command opens the ledger configured by `MUFAKAT_DATABASE_URL` (default
+`sqlite:///mufakat.db` in the working directory) and closes it when done.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from uuid import UUID
+
+import click
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from domain.actor import Actor
+from service.adapters.storage import UnsupportedDatabaseUrl, database_url_from_environment, persistence_settings
+from service.app.access import ROLES, Principal
+from service.app.errors import NotFound
+from service.cli.demo import record_demo
+from service.cli.gunicorn_settings import gunicorn_settings
+from service.cli.opened import opened_ledger
+
+_COMMAND_LINE = Principal(actor=Actor(id="command-line", role="admin", name="mufakat command line"))
+
+
+class MufakatServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn running Mufakat in-process; each worker builds the app (and later its ledger) itself.
+
+    The tables are created once in gunicorn's `on_starting` hook (service.cli.gunicorn_settings).
+    """
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.settings = settings
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Applies the settings of `service.cli.gunicorn_settings`."""
+        for key, value in self.settings.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        """The Flask application of one worker."""
+        from service.http.app_factory import create_app
+
+        return create_app()
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: 2 * cores + 1, at most 8).")
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Serve the HTTP API with gunicorn."""
+    url = database_url_from_environment()
+    try:
+        persistence_settings(url)
+    except UnsupportedDatabaseUrl as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"Mufakat serving {_safe_url(url)} on http://{host}:{port}/api/v1")
+    MufakatServer(gunicorn_settings(host, port, workers)).run()
+
+
+@click.command()
+def demo() -> None:
+    """Record a sample process (Musrenbang Desa Sukamaju 2027) into the store."""
+    with opened_ledger() as ledger:
+        _, secret = ledger.issue_token("facilitator", "Fasilitator Demo", [])
+        started = time.perf_counter()
+        record = record_demo(ledger, secret)
+        seconds = time.perf_counter() - started
+    click.echo("Recorded Musrenbang Desa Sukamaju 2027 (Bahasa Indonesia, invented people).")
+    summary = [("process", str(record.process_id))]
+    summary += [(f"proposal {outcome}", str(proposal_id)) for outcome, proposal_id in record.proposals.items()]
+    summary += [
+        ("participants", str(len(record.participants))),
+        ("meetings", str(len(record.meetings))),
+        ("commitments", str(len(record.commitments))),
+        ("events recorded", str(record.events)),
+        ("seconds", f"{seconds:.2f}"),
+    ]
+    for label, value in summary:
+        click.echo(f"{label + ':':<31} {value}")
+    click.echo(f"facilitator token (holds this process): {secret}")
+
+
+@click.group()
+def token() -> None:
+    """Issue bearer tokens."""
+
+
+@token.command("create")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="What the token may do.")
+@click.option("--name", required=True, help="Who holds it (shown as the actor of every step they record).")
+@click.option(
+    "--process",
+    "processes",
+    multiple=True,
+    type=click.UUID,
+    help="A process the token is given (a facilitator writes to it, a partner reads it). Repeatable.",
+)
+def create_token(role: str, name: str, processes: tuple[UUID, ...]) -> None:
+    """Create a token; it is printed once, as the last line."""
+    if not name.strip():
+        raise click.BadParameter("the name must not be empty", param_hint="--name")
+    with opened_ledger() as ledger:
+        for process_id in processes:
+            try:
+                ledger.readable_process(process_id, _COMMAND_LINE)
+            except NotFound:
+                raise click.BadParameter(f"no process {process_id}", param_hint="--process") from None
+        issued, secret = ledger.issue_token(role, name.strip(), list(processes))
+    given = ", ".join(str(p) for p in processes) or "none"
+    click.echo(f"Token for {issued.name!r}, role {issued.role}, processes: {given}.")
+    click.echo("It is shown only this once and stored only as a hash: keep it now.")
+    click.echo(secret)
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, fit for a log line."""
+    scheme, sep, rest = url.partition("://")
+    if "@" not in rest:
+        return url
+    credentials, _, location = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}{sep}{user}@{location}"
+
+
+COMMANDS = [serve, demo, token]

@@ -1,0 +1,51 @@
+"""Commitments (tindak lanjut): the follow-up of adopted proposals, and its progress."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from domain.commitment import Commitment
+from service.http.api.answers import Answer, shown, written
+from service.http.api.representations import commitment_representation
+from service.http.auth import command, principal, require_token
+from service.http.current import current_mufakat
+from service.http.schemas.commitments import CommitmentMakingSchema, CommitmentSchema, ProgressSchema
+
+blp = Blueprint("commitments", __name__, description="Follow-up of adopted decisions")
+blp.before_request(require_token)
+
+
+@blp.route("/proposals/<uuid:proposal_id>/commitments")
+class Commitments(MethodView):
+    """The commitments made on a proposal."""
+
+    @blp.arguments(CommitmentMakingSchema())
+    @blp.response(201, CommitmentSchema)
+    def post(self, commitment: dict[str, Any], proposal_id: UUID) -> Answer:
+        """Records who will do what by when, on an adopted proposal."""
+        return written(current_mufakat().make_commitment(command(), proposal_id, **commitment))
+
+
+@blp.route("/commitments/<uuid:commitment_id>")
+class OneCommitment(MethodView):
+    """One commitment."""
+
+    @blp.response(200, CommitmentSchema)
+    def get(self, commitment_id: UUID) -> Answer:
+        """The commitment and how far it got."""
+        return shown(commitment_representation(current_mufakat().readable(Commitment, commitment_id, principal())))
+
+
+@blp.route("/commitments/<uuid:commitment_id>/progress")
+class Progress(MethodView):
+    """Progress reports."""
+
+    @blp.arguments(ProgressSchema())
+    @blp.response(200, CommitmentSchema)
+    def post(self, progress: dict[str, Any], commitment_id: UUID) -> Answer:
+        """Records a progress report; 100 percent completes the commitment."""
+        return written(current_mufakat().report_progress(command(), commitment_id, **progress))

@@ -1,0 +1,73 @@
+"""Meetings (musyawarah): schedule, open with attendance, add latecomers, close with minutes."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from domain.meeting import Meeting
+from service.http.api.answers import Answer, shown, written
+from service.http.api.representations import meeting_representation
+from service.http.auth import command, principal, require_token
+from service.http.current import current_mufakat
+from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema, MeetingSchema
+
+blp = Blueprint("meetings", __name__, description="Meetings and their attendance")
+blp.before_request(require_token)
+
+
+@blp.route("/processes/<uuid:process_id>/meetings")
+class Meetings(MethodView):
+    """The meetings of a process."""
+
+    @blp.arguments(MeetingSchedulingSchema())
+    @blp.response(201, MeetingSchema)
+    def post(self, meeting: dict[str, Any], process_id: UUID) -> Answer:
+        """Schedules a meeting; those invited must be registered (default: all, when it opens)."""
+        return written(current_mufakat().schedule_meeting(command(), process_id, **meeting))
+
+
+@blp.route("/meetings/<uuid:meeting_id>")
+class OneMeeting(MethodView):
+    """One meeting."""
+
+    @blp.response(200, MeetingSchema)
+    def get(self, meeting_id: UUID) -> Answer:
+        """The meeting, who was invited and who attends."""
+        return shown(meeting_representation(current_mufakat().readable(Meeting, meeting_id, principal())))
+
+
+@blp.route("/meetings/<uuid:meeting_id>/open")
+class MeetingOpening(MethodView):
+    """Opening a meeting."""
+
+    @blp.arguments(AttendanceSchema())
+    @blp.response(200, MeetingSchema)
+    def post(self, attendance: dict[str, Any], meeting_id: UUID) -> Answer:
+        """Opens the meeting with its attendance list (daftar hadir)."""
+        return written(current_mufakat().open_meeting(command(), meeting_id, **attendance))
+
+
+@blp.route("/meetings/<uuid:meeting_id>/attendance")
+class MeetingAttendance(MethodView):
+    """Latecomers."""
+
+    @blp.arguments(AttendanceSchema())
+    @blp.response(200, MeetingSchema)
+    def post(self, attendance: dict[str, Any], meeting_id: UUID) -> Answer:
+        """Adds latecomers to the attendance list of an open meeting."""
+        return written(current_mufakat().record_attendance(command(), meeting_id, **attendance))
+
+
+@blp.route("/meetings/<uuid:meeting_id>/close")
+class MeetingClosing(MethodView):
+    """Closing a meeting."""
+
+    @blp.arguments(MeetingClosingSchema())
+    @blp.response(200, MeetingSchema)
+    def post(self, closing: dict[str, Any], meeting_id: UUID) -> Answer:
+        """Closes the meeting with its minutes (notulen)."""
+        return written(current_mufakat().close_meeting(command(), meeting_id, **closing))

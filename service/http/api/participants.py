@@ -1,0 +1,63 @@
+"""Participants: register, list, read, forget (UU 27/2022 PDP)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from domain.participant import Participant
+from service.http.api.answers import Answer, show_participant, shown, written
+from service.http.auth import command, principal, require_token
+from service.http.current import current_mufakat
+from service.http.schemas.common import PageArgs, page_of
+from service.http.schemas.processes import ParticipantSchema, RegistrationSchema
+
+blp = Blueprint("participants", __name__, description="Who takes part in a process")
+blp.before_request(require_token)
+
+
+@blp.route("/processes/<uuid:process_id>/participants")
+class Register(MethodView):
+    """The register of a process."""
+
+    @blp.arguments(PageArgs(), location="query")
+    @blp.response(200, page_of(ParticipantSchema))
+    def get(self, page: dict[str, Any], process_id: UUID) -> dict[str, Any]:
+        """Everyone registered, in order of registration (cursor pagination)."""
+        caller = principal()
+        process = current_mufakat().readable_process(process_id, caller)
+        after = page["after"] or 0
+        found = current_mufakat().participants_of(process, after, page["limit"])
+        following = after + len(found)
+        more = following < len(process.register)
+        return {"items": [show_participant(p, caller) for p in found], "next": str(following) if more else None}
+
+    @blp.arguments(RegistrationSchema())
+    @blp.response(201, ParticipantSchema)
+    def post(self, registration: dict[str, Any], process_id: UUID) -> Answer:
+        """Registers a participant; name and contact are stored only encrypted."""
+        return written(current_mufakat().register_participant(command(), process_id, **registration))
+
+
+@blp.route("/participants/<uuid:participant_id>")
+class OneParticipant(MethodView):
+    """One participant."""
+
+    @blp.response(200, ParticipantSchema)
+    def get(self, participant_id: UUID) -> Answer:
+        """The participant; name and contact only for admins, facilitators and auditors."""
+        caller = principal()
+        return shown(show_participant(current_mufakat().readable(Participant, participant_id, caller), caller))
+
+
+@blp.route("/participants/<uuid:participant_id>/forget")
+class Forgetting(MethodView):
+    """Erasing a participant's personal data."""
+
+    @blp.response(200, ParticipantSchema)
+    def post(self, participant_id: UUID) -> Answer:
+        """(admin) Erases name and contact for good; the record stays, counted as its group."""
+        return written(current_mufakat().forget_participant(command(), participant_id))

@@ -1,0 +1,95 @@
+"""The Flask application factory: API blueprints, problem details, one ledger per worker process.
+
+Nothing happens at import time. The blueprints of `service.http.api` are
+registered explicitly, in `API_BLUEPRINTS`.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Flask
+
+from service.http.api import (
+    audit,
+    commitments,
+    consensus,
+    feed,
+    health,
+    history,
+    meetings,
+    participants,
+    participation,
+    processes,
+    proposals,
+    readiness,
+    tokens,
+)
+from service.http.api.docs import SWAGGER_UI_ASSETS_URL, register_docs_assets
+from service.http.observability import init_app as init_observability
+from service.http.problems import ProblemApi, ProblemResponses, register_problem_handlers
+
+MAX_BODY_BYTES = 256 * 1024
+#: The API's blueprints, registered in this order (the order of the OpenAPI document's tags).
+API_BLUEPRINTS = [
+    module.blp
+    for module in (
+        audit,
+        commitments,
+        consensus,
+        feed,
+        health,
+        history,
+        meetings,
+        participants,
+        participation,
+        processes,
+        proposals,
+        readiness,
+        tokens,
+    )
+]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Builds the web application; Mufakat is opened lazily, once per worker process (`service.http.current`)."""
+    app = Flask(__name__)
+    app.config.update(
+        API_TITLE="Mufakat",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        JSON_SORT_KEYS=False,
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_ASSETS_URL,
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": "The record of how Indonesian communities reach decisions "
+                "(musyawarah untuk mufakat). Errors are application/problem+json with a stable `code`. "
+                "Every POST accepts `Idempotency-Key` and, on an existing resource, `If-Match`. Each worker "
+                "remembers an authenticated token for up to 5 seconds: a revoked token may work that long."
+            },
+            "security": [{"bearerAuth": []}],
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "description": "a token from POST /tokens"}
+                }
+            },
+        },
+        # Settings for the ledger itself (e.g. {"SQLITE_DBNAME": ...}); None: from the environment.
+        MUFAKAT_LEDGER_ENV=None,
+    )
+    app.config.update(config or {})
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
+    register_problem_handlers(app)
+    init_observability(app)
+    register_docs_assets(app)
+    for blueprint in API_BLUEPRINTS:
+        api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
+    app.extensions["mufakat_lock"] = threading.Lock()
+    return app
+

@@ -1,0 +1,58 @@
+"""Schemas of meetings (musyawarah)."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from service.http.schemas.common import NAME_LENGTH, TEXT_LENGTH, TITLE_LENGTH, Resource, Strict, UtcDateTime, ids
+
+_MAX_ATTENDEES = 5000
+
+
+class MeetingSchedulingSchema(Strict):
+    """A meeting to schedule."""
+
+    title = fields.String(required=True, validate=TITLE_LENGTH, metadata={"example": "Musyawarah Dusun Krajan"})
+    scheduled_for = UtcDateTime(required=True, metadata={"example": "2027-01-15T09:00:00+07:00"})
+    location = fields.String(
+        load_default=None, allow_none=True, validate=NAME_LENGTH, metadata={"example": "Balai Desa Sukamaju"}
+    )
+    invited = fields.List(
+        fields.UUID(),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=_MAX_ATTENDEES),
+        metadata={"description": "participant ids; default: everyone registered when the meeting opens"},
+    )
+
+
+class AttendanceSchema(Strict):
+    """Who attends (daftar hadir)."""
+
+    attendees = fields.List(fields.UUID(), required=True, validate=validate.Length(max=_MAX_ATTENDEES))
+
+
+class MeetingClosingSchema(Strict):
+    """The minutes (notulen) of a meeting being closed."""
+
+    minutes = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=TEXT_LENGTH,
+        metadata={"example": "Musyawarah menyepakati pembangunan posyandu di Dusun Krajan."},
+    )
+
+
+class MeetingSchema(Resource):
+    """A meeting of a process."""
+
+    process_id = ids()
+    title = fields.String(metadata={"example": "Musyawarah Dusun Krajan"})
+    scheduled_for = UtcDateTime()
+    location = fields.String(allow_none=True, metadata={"example": "Balai Desa Sukamaju"})
+    status = fields.String(metadata={"example": "open", "enum": ["scheduled", "open", "closed"]})
+    invited = fields.List(fields.UUID(), allow_none=True)
+    attendees = fields.List(fields.UUID())
+    minutes = fields.String(allow_none=True)
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()

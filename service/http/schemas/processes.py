@@ -1,0 +1,105 @@
+"""Schemas of processes and their participants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields, post_load, validate
+
+from domain.process import GENDERS, GROUPS, VISIBILITIES
+from domain.rules import DEFAULT_QUORUM, DEFAULT_VOTE_THRESHOLD, DecisionRules
+from service.http.schemas.common import NAME_LENGTH, NOTE_LENGTH, TITLE_LENGTH, Resource, Strict, UtcDateTime, ids
+
+
+class RulesSchema(Strict):
+    """How a process decides."""
+
+    quorum = fields.Float(
+        load_default=DEFAULT_QUORUM,
+        validate=validate.Range(min=0, max=1),
+        metadata={"example": 0.6667, "description": "share of those invited who must attend (default 2/3)"},
+    )
+    vote_fallback = fields.Boolean(load_default=True, metadata={"example": True})
+    vote_threshold = fields.Float(
+        load_default=DEFAULT_VOTE_THRESHOLD,
+        validate=validate.Range(min=0.5, max=1),
+        metadata={"example": 0.5, "description": "more than half of the yes and no ballots by default"},
+    )
+    legal_basis = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"example": "Permendesa PDTT No. 16 Tahun 2019 tentang Musyawarah Desa"},
+    )
+
+
+class ProcessOpeningSchema(Strict):
+    """A process to open."""
+
+    title = fields.String(required=True, validate=TITLE_LENGTH, metadata={"example": "Musrenbang Desa Sukamaju 2027"})
+    description = fields.String(
+        load_default="",
+        validate=NOTE_LENGTH,
+        metadata={"example": "Musyawarah perencanaan pembangunan desa untuk RKP Desa 2027"},
+    )
+    region_code = fields.String(
+        required=True,
+        validate=[validate.Length(min=2, max=20), validate.Regexp(r"^[0-9][0-9.]*$", error="a BPS region code")],
+        metadata={"example": "33.01.01.2001"},
+    )
+    region_name = fields.String(required=True, validate=NAME_LENGTH, metadata={"example": "Desa Sukamaju"})
+    visibility = fields.String(required=True, validate=validate.OneOf(VISIBILITIES), metadata={"example": "public"})
+    rules = fields.Nested(RulesSchema, load_default=None)
+
+    @post_load
+    def _with_rules(self, fields_: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """The rules as the domain's value, defaults where none were sent."""
+        return {**fields_, "rules": DecisionRules(**(fields_["rules"] or {}))}
+
+
+class ProcessSchema(Resource):
+    """A participatory process."""
+
+    title = fields.String(metadata={"example": "Musrenbang Desa Sukamaju 2027"})
+    description = fields.String()
+    region_code = fields.String(metadata={"example": "33.01.01.2001"})
+    region_name = fields.String(metadata={"example": "Desa Sukamaju"})
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
+    rules = fields.Nested(RulesSchema)
+    status = fields.String(metadata={"example": "open"})
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+    participant_count = fields.Integer(metadata={"example": 24})
+    meeting_ids = fields.List(fields.UUID())
+    proposal_ids = fields.List(fields.UUID())
+
+
+class RegistrationSchema(Strict):
+    """A participant to register (name and contact are stored only encrypted)."""
+
+    name = fields.String(required=True, validate=NAME_LENGTH, metadata={"example": "Ibu Siti Aminah"})
+    group = fields.String(required=True, validate=validate.OneOf(GROUPS), metadata={"example": "women"})
+    gender = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(GENDERS), metadata={"example": "female"}
+    )
+    organisation = fields.String(
+        load_default=None, allow_none=True, validate=NAME_LENGTH, metadata={"example": "PKK Desa Sukamaju"}
+    )
+    contact = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=200), metadata={"example": "0812-3456-7890"}
+    )
+
+
+class ParticipantSchema(Resource):
+    """A registered participant; name, contact and organisation only for admins, auditors and the
+    facilitators who hold or were given its process."""
+
+    process_id = ids()
+    group = fields.String(metadata={"example": "women"})
+    gender = fields.String(allow_none=True, metadata={"example": "female"})
+    organisation = fields.String(allow_none=True, metadata={"example": "PKK Desa Sukamaju"})
+    name = fields.String(allow_none=True, metadata={"example": "Ibu Siti Aminah"})
+    contact = fields.String(allow_none=True, metadata={"example": "0812-3456-7890"})
+    forgotten = fields.Boolean(metadata={"example": False})
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
