@@ -351,6 +351,9 @@ class MinutesPages(FPDF):
         self.multi_cell(0, _LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def _label(self, text: str) -> None:
+        # A label never ends a page alone: it moves on with the first lines it introduces.
+        if self.will_page_break(0.8 + _LINE * 3):
+            self.add_page()
         self.ln(0.8)
         self.set_font(FAMILY, "B", 9.5)
         self.set_x(self.l_margin + 4)
@@ -365,7 +368,7 @@ class MinutesPages(FPDF):
         self.set_font(FAMILY, "", 10)
         self.set_x(self.l_margin + 4)
         self.cell(6, _LINE, mark)
-        self.multi_cell(0, _LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, _LINE, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def _key_value(self, key: str, value: str) -> None:
         self.set_font(FAMILY, "", 10)
