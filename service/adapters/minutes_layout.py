@@ -9,17 +9,11 @@ number: the same document always gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-
-import segno
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
 
+from service.adapters.minutes_blocks import FAMILY, LINE, PageBlocks
 from service.adapters.minutes_document import (
     CheckRecord,
-    Count,
     MinutesDocument,
     ObjectionRecord,
     ProposalRecord,
@@ -28,25 +22,19 @@ from service.adapters.minutes_document import (
 )
 from service.adapters.minutes_words import WORDS, gender_word, group_word, opening_sentence, written_date
 
-FONTS = Path(__file__).parent / "fonts"
-FAMILY = "DejaVuSans"
 _ROMAN = ("I", "II", "III", "IV", "V")
-_LINE = 5.0  # mm, body text
 _QR_SIZE = 19.0  # mm
 _FOOTER_TOP = 297 - 31.0
-_HEADINGS = FontFace(family=FAMILY, emphasis="BOLD", fill_color=(235, 235, 235))
 
 
-class MinutesPages(FPDF):
+class MinutesPages(PageBlocks):
     """An A4 berita acara: the pages of one document in one language."""
 
     def __init__(self, document: MinutesDocument, language: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
+        super().__init__()
         self.document = document
         self.language = language
         self.words = WORDS[language]
-        self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         self.set_margins(left=22, top=18, right=22)
         self.set_auto_page_break(auto=True, margin=297 - _FOOTER_TOP + 4)
         self.alias_nb_pages("{pages}")
@@ -89,23 +77,6 @@ class MinutesPages(FPDF):
         self.cell(text_width, 4, self.words["page"].format(page=self.page_no(), pages="{pages}"))
         self.set_text_color(0)
         self._qr(footer.public_url, self.w - self.r_margin - _QR_SIZE, _FOOTER_TOP + 2, _QR_SIZE)
-
-    def _qr(self, url: str, x: float, y: float, size: float) -> None:
-        # Drawn as vector squares, one rectangle per run of dark modules: crisp at any zoom, no image codec.
-        qr = segno.make(url, error="m", micro=False)
-        rows = [list(row) for row in qr.matrix_iter(border=0)]
-        module = size / len(rows)
-        self.set_fill_color(0)
-        for row_index, row in enumerate(rows):
-            column = 0
-            while column < len(row):
-                if not row[column]:
-                    column += 1
-                    continue
-                start = column
-                while column < len(row) and row[column]:
-                    column += 1
-                self.rect(x + start * module, y + row_index * module, (column - start) * module, module, style="F")
 
     # --- the document ------------------------------------------------------------
 
@@ -181,6 +152,7 @@ class MinutesPages(FPDF):
         by_group = [(group_word(group, self.language), count) for group, count in attendance.by_group.items()]
         by_gender = [(gender_word(gender, self.language), count) for gender, count in attendance.by_gender.items()]
         self._side_by_side(
+            w["count"],
             (w["by_group"], w["group"], by_group),
             (w["by_gender"], w["gender"], by_gender),
         )
@@ -247,9 +219,7 @@ class MinutesPages(FPDF):
 
     def _check(self, check: CheckRecord) -> str:
         w = self.words
-        tally = ", ".join(
-            f"{w[key]} {_count(getattr(check, key))}" for key in ("agree", "abstain", "disagree", "block")
-        )
+        tally = ", ".join(f"{w[key]} {getattr(check, key)!s}" for key in ("agree", "abstain", "disagree", "block"))
         reasons = []
         if check.unresolved_blocking_objections:
             reasons.append(f"{check.unresolved_blocking_objections} {w['standing_objections']}")
@@ -260,7 +230,7 @@ class MinutesPages(FPDF):
 
     def _vote(self, vote: VoteRecord) -> str:
         w = self.words
-        tally = ", ".join(f"{w[key]} {_count(getattr(vote, key))}" for key in ("yes", "no", "abstain"))
+        tally = ", ".join(f"{w[key]} {getattr(vote, key)!s}" for key in ("yes", "no", "abstain"))
         because = "" if vote.quorum_met else f" ({w['quorum_failed']})"
         return f"{w.get(vote.result, vote.result)}{because}: {tally}"
 
@@ -280,7 +250,7 @@ class MinutesPages(FPDF):
         )
         self.set_font(FAMILY, "B", 10)
         self.set_x(self.l_margin + 4)
-        self.multi_cell(0, _LINE, f"{verdict}.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, LINE, f"{verdict}.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if decision.rationale:
             self._paragraph(f"{w['rationale']}: {decision.rationale}", indent=4)
 
@@ -293,15 +263,15 @@ class MinutesPages(FPDF):
             self.add_page()
         self.set_font(FAMILY, "", 10)
         place = f"{document.region_name}, {written_date(document.occurred_at, self.language)}"
-        self.cell(0, _LINE, place, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, LINE, place, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(2)
         self._signature_row([(w["secretary"], document.secretary), (w["chair"], document.chair)])
         if document.signatories:
             self.ln(2)
-            if self.will_page_break(_LINE + 32):
+            if self.will_page_break(LINE + 32):
                 self.add_page()
             self.set_font(FAMILY, "B", 10)
-            self.cell(0, _LINE, f"{w['signatories']}:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(0, LINE, f"{w['signatories']}:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             signatories = list(document.signatories)
             for start in range(0, len(signatories), 2):
                 self._signature_row([(person.role, person) for person in signatories[start : start + 2]])
@@ -317,7 +287,7 @@ class MinutesPages(FPDF):
             x = self.l_margin + index * column
             self.set_xy(x, top)
             self.set_font(FAMILY, "", 10)
-            self.multi_cell(column - 4, _LINE, heading, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            self.multi_cell(column - 4, LINE, heading, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
             self.set_font(FAMILY, "", 7)
             self.set_text_color(110)
             self.multi_cell(column - 4, 3.5, f"({w['signed_on_paper']})", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
@@ -325,98 +295,14 @@ class MinutesPages(FPDF):
             self.set_xy(x, self.get_y() + 12)
             if person.name:
                 self.set_font(FAMILY, "BU", 10)
-                self.multi_cell(column - 4, _LINE, person.name, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+                self.multi_cell(column - 4, LINE, person.name, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
             else:
                 self.set_font(FAMILY, "", 8)
-                self.multi_cell(column - 4, _LINE, w["name_withheld"], align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+                self.multi_cell(column - 4, LINE, w["name_withheld"], align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
             if person.role != heading:
                 self.set_font(FAMILY, "", 8.5)
                 self.multi_cell(column - 4, 4, person.role, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
         self.set_xy(self.l_margin, top + 34)
-
-    # --- building blocks ---------------------------------------------------------
-
-    def _heading(self, text: str) -> None:
-        if self.will_page_break(20):
-            self.add_page()
-        self.ln(2)
-        self.set_font(FAMILY, "B", 11)
-        self.multi_cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(1)
-
-    def _subheading(self, text: str) -> None:
-        if self.will_page_break(16):
-            self.add_page()
-        self.set_font(FAMILY, "B", 9.5)
-        self.multi_cell(0, _LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def _label(self, text: str) -> None:
-        # A label never ends a page alone: it moves on with the first lines it introduces.
-        if self.will_page_break(0.8 + _LINE * 3):
-            self.add_page()
-        self.ln(0.8)
-        self.set_font(FAMILY, "B", 9.5)
-        self.set_x(self.l_margin + 4)
-        self.multi_cell(0, _LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def _paragraph(self, text: str, indent: float = 0, size: float = 10) -> None:
-        self.set_font(FAMILY, "", size)
-        self.set_x(self.l_margin + indent)
-        self.multi_cell(0, _LINE if size >= 10 else 4.2, text, align="J", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def _item(self, mark: str, text: str) -> None:
-        self.set_font(FAMILY, "", 10)
-        self.set_x(self.l_margin + 4)
-        self.cell(6, _LINE, mark)
-        self.multi_cell(0, _LINE, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def _key_value(self, key: str, value: str) -> None:
-        self.set_font(FAMILY, "", 10)
-        top = self.get_y()
-        self.multi_cell(80, _LINE, key, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        below_key = self.get_y()
-        self.set_xy(self.l_margin + 80, top)
-        self.cell(4, _LINE, ":")
-        self.multi_cell(0, _LINE, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_y(max(below_key, self.get_y()))
-
-    def _side_by_side(self, *tables: tuple[str, str, list[tuple[str, Count]]]) -> None:
-        """Small count tables next to each other, each a title and (name, count) rows."""
-        rows = max(len(counts) for _, _, counts in tables)
-        if self.will_page_break(_LINE + (rows + 1) * 4.8 + 4):
-            self.add_page()
-        top, bottom, left = self.get_y(), self.get_y(), self.l_margin
-        column = (self.w - self.l_margin - self.r_margin) / len(tables)
-        for index, (title, heading, counts) in enumerate(tables):
-            self.set_left_margin(left + index * column)
-            self.set_xy(self.l_margin, top)
-            self.set_font(FAMILY, "B", 9.5)
-            self.multi_cell(column - 6, _LINE, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            self._table((heading, self.words["count"]), [(name, _count(n)) for name, n in counts], (column - 26, 20))
-            bottom = max(bottom, self.get_y())
-        self.set_left_margin(left)
-        self.set_xy(left, bottom)
-
-    def _table(self, headings: tuple[str, ...], rows: Sequence[tuple[str, ...]], widths: tuple[float, ...]) -> None:
-        self.set_font(FAMILY, "", 9)
-        self.set_draw_color(120)
-        with self.table(
-            col_widths=widths,
-            width=sum(widths),
-            align="LEFT",
-            line_height=4.8,
-            first_row_as_headings=True,
-            text_align="LEFT",
-            headings_style=_HEADINGS,
-        ) as table:
-            table.row(headings)
-            for row in rows:
-                table.row(row)
-        self.ln(2)
-
-
-def _count(count: Count) -> str:
-    return str(count)
 
 
 def number_label(index: int) -> str:
