@@ -31,7 +31,9 @@ def moment() -> datetime:
     return _FIRST_MOMENT + timedelta(seconds=next(_MOMENTS))
 
 
-def open_process(rules: DecisionRules | None = None, actor: Actor = FACILITATOR) -> Process:
+def open_process(
+    rules: DecisionRules | None = None, actor: Actor = FACILITATOR, occurred_at: datetime | None = None
+) -> Process:
     """A public Musrenbang process of Desa Sukamaju with the given (or default) rules."""
     return Process(
         id=uuid4(),
@@ -42,11 +44,13 @@ def open_process(rules: DecisionRules | None = None, actor: Actor = FACILITATOR)
         visibility="public",
         rules=rules or DecisionRules(),
         actor=actor,
-        occurred_at=moment(),
+        occurred_at=occurred_at or moment(),
     )
 
 
-def submit_proposal(meeting_id: UUID | None = None, actor: Actor = FACILITATOR) -> Proposal:
+def submit_proposal(
+    meeting_id: UUID | None = None, actor: Actor = FACILITATOR, occurred_at: datetime | None = None
+) -> Proposal:
     """A proposal to pave the road to the market, events already collected."""
     proposal = Proposal(
         id=uuid4(),
@@ -56,13 +60,15 @@ def submit_proposal(meeting_id: UUID | None = None, actor: Actor = FACILITATOR) 
         submitted_by=uuid4(),
         meeting_id=meeting_id,
         actor=actor,
-        occurred_at=moment(),
+        occurred_at=occurred_at or moment(),
     )
     proposal.collect_events()
     return proposal
 
 
-def schedule_meeting(invited: list[UUID] | None = None, actor: Actor = FACILITATOR) -> Meeting:
+def schedule_meeting(
+    invited: list[UUID] | None = None, actor: Actor = FACILITATOR, occurred_at: datetime | None = None
+) -> Meeting:
     """A scheduled musyawarah, events already collected."""
     meeting = Meeting(
         id=uuid4(),
@@ -72,7 +78,7 @@ def schedule_meeting(invited: list[UUID] | None = None, actor: Actor = FACILITAT
         location="Balai desa",
         invited=invited,
         actor=actor,
-        occurred_at=moment(),
+        occurred_at=occurred_at or moment(),
     )
     meeting.collect_events()
     return meeting
