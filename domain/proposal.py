@@ -585,7 +585,9 @@ class Proposal(Aggregate):
         ensure_not_before(occurred_at, meeting_opened_at, "its meeting opened", meeting_id=meeting_id)
         latest = self.latest_check()
         if latest is not None and not rules.vote_without_check:
-            ensure_not_before(occurred_at, latest.closed_at, "the consensus check it falls back on closed")
+            ensure_not_before(
+                occurred_at, latest.closed_at, "the consensus check it falls back on closed", check_id=latest.check_id
+            )
         self._vote_opened(
             vote_id=vote_id, meeting_id=meeting_id, text_version=self.text_version, occurred_at=occurred_at, actor=actor
         )
@@ -709,9 +711,13 @@ class Proposal(Aggregate):
             founding = self._founding_of_adoption(method, rules)
         self._ensure_after_submission(occurred_at)
         if founding is not None:
-            ensure_not_before(occurred_at, founding.closed_at, "the check or vote it stands on closed")
+            ensure_not_before(
+                occurred_at, founding.closed_at, "the check or vote it stands on closed", proposal_id=self.id
+            )
         if self.annulled_decisions:
-            ensure_not_before(occurred_at, self.annulled_decisions[-1].annulled_at, "the last annulment")
+            ensure_not_before(
+                occurred_at, self.annulled_decisions[-1].annulled_at, "the last annulment", proposal_id=self.id
+            )
         self._decided(
             outcome=outcome,
             method=method,
