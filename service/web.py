@@ -65,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if blueprint is not None:
             api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.extensions["mufakat_ledger_lock"] = threading.Lock()
+    importlib.import_module("service.http.web").register_web(app)  # the portal at / and the console (issue 14)
     return app
 
 
