@@ -14,6 +14,7 @@
   var QUEUE = "queue";
   var REFUSED = "refused";
   var RETRY_MS = 3000;
+  var CACHE = "mufakat-console-v1"; // the service worker's cache (sw.js)
   var dbPromise = null;
   var flushing = false;
   var offline = false;
@@ -153,7 +154,7 @@
       occurred_at: typed ? String(typed) : new Date().toISOString(),
       label: describe(form, submitter),
       formId: form.id,
-      attempts: 0
+      waited: offline
     };
     refusalNextTo(form.id, "");
     markTapped(form, submitter);
@@ -186,11 +187,26 @@
     return all(QUEUE).then(function (entries) { return entries[0] || null; }); // in order of recording
   }
 
+  function markWaiting() {
+    // Every step still queued now waits for the connection: it will be sent with the moment it happened.
+    return tx(QUEUE, "readwrite", function (store) {
+      var cursor = store.openCursor();
+      cursor.onsuccess = function () {
+        var found = cursor.result;
+        if (found) {
+          found.value.waited = true;
+          found.update(found.value);
+          found.continue();
+        }
+      };
+    });
+  }
+
   function remove(store, seq) { return tx(store, "readwrite", function (s) { s.delete(seq); }); }
 
   function send(entry) {
     var body = new URLSearchParams(entry.body);
-    if (entry.attempts > 0 || entry.typed) {
+    if (entry.waited || entry.typed) {
       // Sent later than it happened: the moment of the tap (or the one typed in) goes with it.
       body.set("occurred_at", entry.occurred_at);
     }
@@ -220,8 +236,13 @@
               recorded.push({ entry: entry, answer: answer });
               return remove(QUEUE, entry.seq).then(next);
             }
-            var refused = { label: entry.label, message: answer.message, code: answer.code, at: entry.occurred_at };
             refusalNextTo(entry.formId, answer.message);
+            if (!entry.waited && document.getElementById(entry.formId)) {
+              // Refused at once: the reason stands next to the control that was tapped.
+              return remove(QUEUE, entry.seq).then(next);
+            }
+            // Refused after waiting: the page may have changed since, so it is kept in a list until read.
+            var refused = { label: entry.label, message: answer.message, code: answer.code, at: entry.occurred_at };
             return tx(REFUSED, "readwrite", function (s) { s.add(refused); })
               .then(function () { return remove(QUEUE, entry.seq); })
               .then(showRefused)
@@ -229,8 +250,7 @@
           }, function () { return null; });
         }, function () {
           offline = true;
-          entry.attempts += 1;
-          return tx(QUEUE, "readwrite", function (s) { s.put(entry); }).then(function () { return null; });
+          return markWaiting().then(function () { return null; });
         });
       });
     }
@@ -306,7 +326,7 @@
     }
     var signOut = document.querySelector("form[action$='/console/keluar']");
     if (signOut && window.caches) {
-      signOut.addEventListener("submit", function () { caches.delete("mufakat-console-v1"); });
+      signOut.addEventListener("submit", function () { caches.delete(CACHE); });
     }
     quorum();
     status().then(showRefused).then(flush);
@@ -316,6 +336,10 @@
     }, RETRY_MS);
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register("/console/sw.js", { scope: "/console/" }).catch(function () {});
+      // The page opened before the worker took over is kept too, so that it opens again without a connection.
+      navigator.serviceWorker.ready.then(function () {
+        return window.caches && caches.open(CACHE).then(function (cache) { return cache.add(window.location.href); });
+      }).then(function () { document.documentElement.dataset.offlineReady = "true"; }, function () {});
     }
   }
 
