@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from domain.rules import DecisionRules
 from service.application import CommandContext
+from service.http.web import SESSION_KEY_FILE_SETTING, session_secret
 from service.http.web.console import quorum_needed
 from service.http.web.steps import Refused, moment
 from service.storage import persistence_settings
@@ -74,6 +75,29 @@ def test_every_page_forbids_inline_script_and_sniffing_and_has_none_of_its_own(c
         assert "frame-ancestors 'none'" in policy
         assert re.search(r"<script(?![^>]*\bsrc=)", answer.text) is None
         assert " style=" not in answer.text
+
+
+def test_the_session_key_is_made_once_in_a_private_file_that_every_worker_shares(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key_file = tmp_path / "web-session.key"
+    monkeypatch.setenv(SESSION_KEY_FILE_SETTING, str(key_file))
+    first, second = Flask("one"), Flask("two")
+    assert session_secret(first) == session_secret(second)
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert first.config["SECRET_KEY"] == key_file.read_text().strip()
+
+
+def test_console_pages_are_never_stored_by_an_http_cache(client: FlaskClient, site_app: Site) -> None:
+    _signed_in(client, site_app)
+    page = client.get("/console/")
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "Cookie" in page.headers["Vary"]
+
+
+def test_the_language_links_keep_the_page_and_its_filters(client: FlaskClient) -> None:
+    page = client.get("/?outcome=adopted&region=33")
+    assert 'href="/?outcome=adopted&amp;region=33&amp;lang=en"' in page.text
 
 
 def test_signing_in_gives_an_httponly_strict_cookie_that_holds_no_token(client: FlaskClient, site_app: Site) -> None:
@@ -224,7 +248,10 @@ def test_the_portal_names_nobody_and_shows_small_counts_only_as_less_than_three(
     ]
     assert "Musyawarah terbuka untuk umum" in pages[0]
     assert "Rapat tertutup" not in pages[0]
-    assert client.get(f"/proses/{hidden}").status_code == 404
+    missing = client.get(f"/proses/{hidden}")
+    assert missing.status_code == 404
+    assert "Halaman ini tidak ada, atau tidak terbuka untuk umum." in missing.text
+    assert client.get(f"/keputusan/{hidden}").status_code == 404
     for html in pages:
         for name, participant_id in village.people.items():
             assert name not in html

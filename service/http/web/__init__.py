@@ -55,6 +55,10 @@ def _page_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.blueprint == "console" and response.mimetype in ("text/html", "application/json"):
+        # Names of participants: never in a shared or browser HTTP cache (the service worker keeps its own copy).
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
     if request.blueprint in ("portal", "console"):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
     return response

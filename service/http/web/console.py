@@ -343,3 +343,9 @@ def service_worker() -> Response:
 def offline() -> str:
     """Shown by the service worker for a console page never visited while online."""
     return render_template("console/offline.html")
+
+
+@blp.errorhandler(404)
+def _not_found(error: Exception) -> tuple[str, int]:
+    """A page in the reader's language (the API keeps answering problem details)."""
+    return render_template("not_found.html"), 404

@@ -8,6 +8,7 @@ and the reason a refused step shows next to its control.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, Response, g, request
 from flask_babel import Babel, LazyString, get_locale, gettext
@@ -55,7 +56,15 @@ def init_babel(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(HERE / "translations"))
     Babel(app, locale_selector=select_language)
     app.after_request(_remember_language)
-    app.jinja_env.globals.update(words=words, current_language=current_language, LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(
+        words=words, current_language=current_language, language_url=language_url, LANGUAGES=LANGUAGES
+    )
+
+
+def language_url(language: str) -> str:
+    """This page in another language: the same path and query, with `lang` set."""
+    query = {key: value for key, value in request.args.items() if key != "lang"}
+    return f"{request.path}?{urlencode({**query, 'lang': language})}"
 
 
 WORDS: dict[str, LazyString] = {

@@ -243,3 +243,9 @@ def decision_page(proposal_id: UUID) -> str:
 
 def _is(item: dict[str, Any], proposal_id: UUID) -> bool:
     return str(item["proposal"]["id"]) == str(proposal_id)
+
+
+@blp.errorhandler(404)
+def _not_found(error: Exception) -> tuple[str, int]:
+    """A page in the reader's language (the API keeps answering problem details)."""
+    return render_template("not_found.html"), 404
