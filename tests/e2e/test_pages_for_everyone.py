@@ -20,6 +20,11 @@ def test_a_reader_switches_the_portal_and_the_console_to_english_and_it_stays_en
     village = start_village(site, "Musyawarah Desa Sumberejo (English)", decide=True)
     phone.goto(f"{site.url}/")
     expect(phone.get_by_role("heading", name="Bagaimana masyarakat kita memutuskan")).to_be_visible()
+    # By keyboard: the first Tab reaches "skip to content", which moves the focus to the page's content.
+    phone.keyboard.press("Tab")
+    expect(phone.get_by_role("link", name="Langsung ke isi")).to_be_focused()
+    phone.keyboard.press("Enter")
+    expect(phone.locator("main")).to_be_focused()
     phone.get_by_role("link", name="English", exact=True).click()
     expect(phone.get_by_role("heading", name="How our communities decided")).to_be_visible()
     expect(phone.locator("html")).to_have_attribute("lang", "en")
