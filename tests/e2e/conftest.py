@@ -64,7 +64,9 @@ def playwright_session() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright_session: Playwright) -> Iterator[Browser]:
     """Debian's Chromium, headless."""
-    launched = playwright_session.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+    launched = playwright_session.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=["--disable-gpu", "--disable-extensions", "--no-first-run"]
+    )
     yield launched
     launched.close()
 

@@ -293,3 +293,46 @@ def test_the_quorum_shown_is_the_smallest_number_present_that_holds_it() -> None
     rules = DecisionRules()
     assert rules.quorum_holds(9, quorum_needed(rules.quorum, 9))
     assert not rules.quorum_holds(9, quorum_needed(rules.quorum, 9) - 1)
+
+
+def test_a_vote_is_opened_cast_by_one_tap_per_attendee_closed_and_decides_as_the_portal_then_tells(
+    client: FlaskClient, site_app: Site
+) -> None:
+    village = start_village(site_app, "Musyawarah dengan pemungutan suara")
+    csrf = _signed_in(client, site_app)
+    proposal = str(village.proposal_id)
+    here = f"/console/usulan/{proposal}"
+    _step(client, "close_check", csrf, idempotency_key="v-1", proposal_id=proposal, check_id=str(village.check_id))
+    _step(client, "open_vote", csrf, idempotency_key="v-2", proposal_id=proposal, meeting_id=str(village.meeting_id))
+    page = client.get(here).text
+    vote_ids = set(re.findall(r'name="vote_id" value="([0-9a-f-]+)"', page))
+    assert len(vote_ids) == 1
+    vote_id = vote_ids.pop()
+    for number, (person, choice) in enumerate(zip(village.people.values(), ("yes", "yes", "no"), strict=True)):
+        assert f'id="ballot-{vote_id}-{person}"' in page
+        _step(
+            client,
+            "ballot",
+            csrf,
+            idempotency_key=f"b-{number}",
+            proposal_id=proposal,
+            vote_id=vote_id,
+            participant_id=str(person),
+            choice=choice,
+        )
+    _step(client, "close_vote", csrf, idempotency_key="v-3", proposal_id=proposal, vote_id=vote_id)
+    _step(
+        client,
+        "decide",
+        csrf,
+        idempotency_key="v-4",
+        proposal_id=proposal,
+        outcome="adopted",
+        method="vote",
+        rationale="Dua setuju, satu tidak setuju.",
+    )
+    assert event_types(site_app, proposal).count("BallotCast") == 3
+    story = client.get(f"/keputusan/{proposal}").text
+    assert "Pemungutan suara: usulan diterima" in story
+    assert "setuju 2, tidak setuju 1, abstain 0" in story
+    assert "Keputusan: disepakati melalui pemungutan suara" in story

@@ -337,8 +337,10 @@
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register("/console/sw.js", { scope: "/console/" }).catch(function () {});
       // The page opened before the worker took over is kept too, so that it opens again without a connection.
+      var controlled = Boolean(navigator.serviceWorker.controller);
       navigator.serviceWorker.ready.then(function () {
-        return window.caches && caches.open(CACHE).then(function (cache) { return cache.add(window.location.href); });
+        if (controlled || !window.caches) { return null; } // the worker kept this page as it passed
+        return caches.open(CACHE).then(function (cache) { return cache.add(window.location.href); });
       }).then(function () { document.documentElement.dataset.offlineReady = "true"; }, function () {});
     }
   }
