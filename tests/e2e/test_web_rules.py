@@ -336,3 +336,22 @@ def test_a_vote_is_opened_cast_by_one_tap_per_attendee_closed_and_decides_as_the
     assert "Pemungutan suara: usulan diterima" in story
     assert "setuju 2, tidak setuju 1, abstain 0" in story
     assert "Keputusan: disepakati melalui pemungutan suara" in story
+
+
+def test_a_facilitator_of_another_process_sees_no_name_of_this_one_in_the_console(
+    client: FlaskClient, site_app: Site
+) -> None:
+    village = start_village(site_app, "Musyawarah milik fasilitator lain", decide=True)
+    _, other_secret = site_app.ledger.issue_token("facilitator", "Fasilitator Desa Tetangga", [])
+    other = Site("", site_app.app, other_secret, "Fasilitator Desa Tetangga")
+    _signed_in(client, other)
+    assert "Musyawarah milik fasilitator lain" not in client.get("/console/").text
+    for path in (
+        f"/console/proses/{village.process_id}",
+        f"/console/rapat/{village.meeting_id}",
+        f"/console/usulan/{village.proposal_id}",
+    ):
+        answer = client.get(path)
+        assert answer.status_code == 404
+        for name in village.people:
+            assert name not in answer.text

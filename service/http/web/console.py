@@ -153,11 +153,27 @@ def _notice() -> dict[str, Any] | None:
     return session.pop(NOTICE, None)  # type: ignore[no-any-return]
 
 
+def _run_by(principal: Principal, process_id: UUID) -> Process:
+    """A process whose participants this signed-in token may see by name (its own); any other is not found.
+
+    The privacy model of DESIGN.md: names are for admins, auditors and the process's own facilitators.
+    A facilitator of another process reads a public process on the portal, like anyone else.
+    """
+    try:
+        process = ledger().readable_process(process_id, principal, copy=False)
+    except NotFound:
+        abort(404)
+    if not principal.may_see_personal_data(process.id):
+        abort(404)
+    return process
+
+
 @blp.route("/")
 def processes() -> str:
-    """The processes this token may read, and a form to open a new one."""
+    """The processes this token runs (or, for admins and auditors, every process), and a form to open one."""
     principal = _require()
-    found, _ = ledger().list_processes(principal, None, 200)
+    readable, _ = ledger().list_processes(principal, None, 500)
+    found = [process for process in readable if principal.may_see_personal_data(process.id)]
     return render_template("console/processes.html", processes=found, principal=principal, notice=_notice())
 
 
@@ -166,10 +182,7 @@ def process_page(process_id: UUID) -> str:
     """A process: participants (register fast), meetings, proposals."""
     principal = _require()
     mufakat = ledger()
-    try:
-        process = mufakat.readable_process(process_id, principal)
-    except NotFound:
-        abort(404)
+    process = _run_by(principal, process_id)
     meetings = [mufakat.readable(Meeting, mid, principal, copy=False) for mid in process.meeting_ids]
     proposals = [mufakat.readable(Proposal, pid, principal, copy=False) for pid in process.proposal_ids]
     return render_template(
@@ -197,7 +210,7 @@ def meeting_page(meeting_id: UUID) -> str:
         meeting = mufakat.readable(Meeting, meeting_id, principal)
     except NotFound:
         abort(404)
-    process = mufakat.readable_process(meeting.process_id, principal, copy=False)
+    process = _run_by(principal, meeting.process_id)
     people = _names(mufakat, process)
     invited_ids = [str(i) for i in meeting.invited] if meeting.invited is not None else list(people)
     invited = [people[i] for i in invited_ids if i in people and not people[i]["forgotten"]]
@@ -234,7 +247,7 @@ def proposal_page(proposal_id: UUID) -> str:
         proposal = mufakat.readable(Proposal, proposal_id, principal)
     except NotFound:
         abort(404)
-    process = mufakat.readable_process(proposal.process_id, principal, copy=False)
+    process = _run_by(principal, proposal.process_id)
     people = _names(mufakat, process)
     meetings = {str(mid): mufakat.readable(Meeting, mid, principal, copy=False) for mid in process.meeting_ids}
     open_meetings = [m for m in meetings.values() if m.status == "open"]
