@@ -58,7 +58,8 @@ def test_steps_taken_offline_wait_on_the_phone_and_are_recorded_exactly_once_whe
     assert event_types(site, village.proposal_id).count("StanceTaken") == 0
 
     context.set_offline(False)
-    expect(page.locator("#queue-status")).to_be_empty(timeout=15_000)
+    expect(status).to_have_attribute("data-waiting", "0", timeout=15_000)
+    expect(status).to_have_text("Tercatat.")
     refused = page.locator("#refused")
     expect(refused).to_be_visible()
     expect(refused).to_contain_text("Pengecekan mufakat ini sudah ditutup.")

@@ -66,11 +66,12 @@
 
   // --- what the page shows ---------------------------------------------------------------
 
-  function status() {
+  function status(confirmation) {
     var element = document.getElementById("queue-status");
     if (!element) { return Promise.resolve(); }
     return all(QUEUE).then(function (waiting) {
-      var text = "";
+      var text = waiting.length === 0 && confirmation ? confirmation : "";
+      element.classList.toggle("ok", Boolean(text));
       if (waiting.length === 1) {
         text = element.dataset.waitingOne;
       } else if (waiting.length > 1) {
@@ -163,7 +164,7 @@
       lookup.onsuccess = function () {
         if (lookup.result === undefined) { store.add(entry); }
       };
-    }).then(status).then(flush);
+    }).then(function () { return status(); }).then(flush);
   }
 
   function markTapped(form, submitter) {
@@ -256,7 +257,8 @@
     }
     return next().then(function () {
       flushing = false;
-      return status().then(function () { return afterRecorded(recorded); });
+      var said = recorded.length ? recorded[recorded.length - 1].answer.message : "";
+      return status(said).then(function () { return afterRecorded(recorded); });
     }, function () { flushing = false; });
   }
 
