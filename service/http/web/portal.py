@@ -21,18 +21,18 @@ from flask_babel import gettext
 from domain.deliberation import OUTCOMES
 from domain.process import GENDERS, GROUPS, Process
 from projections.directory import process_entry
-from projections.feed_queries import MAX_LIMIT, FeedFilter, feed_page
+from projections.feed_queries import FeedFilter, encode_cursor, feed_page
 from projections.history import process_of_proposal, steps
 from projections.participation_report import participation_report
 from projections.runner import fresh_read_models
-from projections.sql import Database
+from projections.sql import Database, timestamp
 from service.access import ANONYMOUS
 from service.errors import NotFound
 from service.web import ledger
 
 blp = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
 
-MAX_DECISIONS_SHOWN = 200
+MAX_DECISIONS_SHOWN = 50
 #: The participation sections the portal charts.
 CHARTED = ("attendance", "contributions", "objections")
 
@@ -87,21 +87,38 @@ def _day(text: str | None) -> date | None:
     return found if 1900 <= found.year <= 2200 else None
 
 
-def decisions(database: Database, where: FeedFilter, region: str = "") -> list[dict[str, Any]]:
-    """Decision items of the feed, newest first, narrowed to a region and everything under it."""
+def decisions(
+    database: Database, where: FeedFilter, region: str = "", proposal_id: str | None = None
+) -> list[dict[str, Any]]:
+    """The newest decision items of the feed (a region and everything under it), as the feed API serves them.
+
+    The newest positions are found through the feed's indexes; each item is then read by `feed_page`, so
+    that it carries exactly what the public feed shows (small counts suppressed, commitments attached).
+    """
+    clauses = ["kind = 'decision'"]
+    params: list[Any] = []
+    for column, value in (("process_id", where.process_id), ("outcome", where.outcome), ("proposal_id", proposal_id)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if region:
+        clauses.append("region_code LIKE ?")
+        params.append(f"{region}%")
+    if where.since is not None:
+        clauses.append("at >= ?")
+        params.append(timestamp(where.since))
+    if where.until is not None:
+        clauses.append("at <= ?")
+        params.append(timestamp(where.until))
+    rows = database.fetch_all(
+        f"SELECT seq FROM projection_feed_items WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT ?",
+        [*params, MAX_DECISIONS_SHOWN],
+    )
     found: list[dict[str, Any]] = []
-    cursor = None
-    for _ in range(20):  # at most 10,000 items read for one page
-        page = feed_page(database, cursor, MAX_LIMIT, where, exact=False)
-        found.extend(
-            item
-            for item in page.items
-            if item["kind"] == "decision" and item["process"]["region"]["code"].startswith(region)
-        )
-        if page.next is None:
-            break
-        cursor = page.next
-    return list(reversed(found))[:MAX_DECISIONS_SHOWN]
+    for (seq,) in rows:
+        page = feed_page(database, encode_cursor(int(seq) - 1), 1, exact=False)
+        found.extend(item for item in page.items if item["kind"] == "decision")
+    return found
 
 
 @blp.route("/")
@@ -228,9 +245,10 @@ def decision_page(proposal_id: UUID) -> str:
     entry = process_entry(models.database, process_id) if process_id else None
     if entry is None or not entry.is_public:
         abort(404)
-    item = next((d for d in decisions(models.database, FeedFilter(process_id=process_id)) if _is(d, proposal_id)), None)
-    if item is None:
+    found = decisions(models.database, FeedFilter(process_id=process_id), proposal_id=str(proposal_id))
+    if not found:
         abort(404)
+    item = found[0]
     return render_template(
         "portal/decision.html",
         item=item,
@@ -239,10 +257,6 @@ def decision_page(proposal_id: UUID) -> str:
         title=item["proposal"]["title"],
         no_title=gettext("(untitled)"),
     )
-
-
-def _is(item: dict[str, Any], proposal_id: UUID) -> bool:
-    return str(item["proposal"]["id"]) == str(proposal_id)
 
 
 @blp.errorhandler(404)
