@@ -78,5 +78,13 @@ def test_steps_taken_offline_wait_on_the_phone_and_are_recorded_exactly_once_whe
     assert set(check.stances.values()) == {"agree"}
     page.get_by_role("button", name="Sudah saya baca").click()
     expect(refused).to_be_hidden()
+
+    # Signing in again in another tab renews the session and its CSRF token: this tab's next step still goes through.
+    sign_in(context.new_page(), site)
+    page.get_by_label("Yang berbicara").select_option(label="Ibu Wartini Lestari (perempuan)")
+    page.get_by_label("Yang disampaikan").fill("Perlu dijaga agar air tidak tercemar.")
+    page.get_by_role("button", name="Kekhawatiran").click()
+    expect(page.get_by_text("2 masukan")).to_be_visible()
+    assert event_types(site, village.proposal_id).count("Contributed") == 2
     assert watch.errors == []
     assert watch.foreign_requests == []

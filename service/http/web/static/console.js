@@ -18,6 +18,7 @@
   var dbPromise = null;
   var flushing = false;
   var offline = false;
+  var signedOut = false;
 
   function newKey() {
     if (window.crypto && crypto.randomUUID) {
@@ -79,6 +80,8 @@
       }
       if (offline && waiting.length) {
         text = element.dataset.offline + " " + text;
+      } else if (signedOut && waiting.length) {
+        text = element.dataset.signedOut + " " + text;
       }
       element.textContent = text;
       element.dataset.waiting = String(waiting.length);
@@ -205,6 +208,16 @@
 
   function remove(store, seq) { return tx(store, "readwrite", function (s) { s.delete(seq); }); }
 
+  function renewCsrf() {
+    return fetch("/console/luring", { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var meta = new DOMParser().parseFromString(html, "text/html").querySelector('meta[name="mufakat-csrf"]');
+        var mine = document.querySelector('meta[name="mufakat-csrf"]');
+        if (meta && mine) { mine.content = meta.content; }
+      });
+  }
+
   function send(entry) {
     var body = new URLSearchParams(entry.body);
     if (entry.waited || entry.typed) {
@@ -229,13 +242,19 @@
         if (!entry) { return null; }
         return send(entry).then(function (response) {
           offline = false;
-          if (response.status >= 500 || response.status === 401) {
+          signedOut = response.status === 401;
+          if (response.status >= 500 || signedOut) {
             return null; // the server is in trouble or the session ended: keep the step, try again later
           }
           return response.json().then(function (answer) {
             if (answer.ok) {
               recorded.push({ entry: entry, answer: answer });
               return remove(QUEUE, entry.seq).then(next);
+            }
+            if (answer.code === "csrf" && !entry.csrfRenewed) {
+              // Signed in again meanwhile: the session has a new CSRF token; fetch it and send the step again.
+              entry.csrfRenewed = true;
+              return tx(QUEUE, "readwrite", function (s) { s.put(entry); }).then(renewCsrf).then(next);
             }
             refusalNextTo(entry.formId, answer.message);
             if (!entry.waited && document.getElementById(entry.formId)) {
@@ -276,6 +295,24 @@
     });
   }
 
+  // The control that had the focus, found again in the fresh page (a keyboard user stays where they were).
+  function focusKey(element) {
+    if (!element || element === document.body) { return null; }
+    var form = element.form || element.closest("form");
+    return { id: element.id, formId: form ? form.id : "", name: element.name || "", value: element.value || "" };
+  }
+
+  function focusAgain(key) {
+    if (!key) { return null; }
+    if (key.id) { return document.getElementById(key.id); }
+    var form = key.formId ? document.getElementById(key.formId) : null;
+    if (!form) { return null; }
+    var match = Array.prototype.find.call(form.elements, function (element) {
+      return element.name === key.name && element.value === key.value;
+    });
+    return match || form.querySelector("button, input, select, textarea");
+  }
+
   function refresh(formId) {
     return fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (response) { return response.ok ? response.text() : null; })
@@ -285,13 +322,13 @@
         var fresh = page.querySelector("main");
         var main = document.querySelector("main");
         if (!fresh || !main) { return; }
-        var focusedId = document.activeElement && document.activeElement.id;
+        var keep = focusKey(document.activeElement);
         main.innerHTML = fresh.innerHTML;
         var meta = page.querySelector('meta[name="mufakat-csrf"]');
         if (meta) { document.querySelector('meta[name="mufakat-csrf"]').content = meta.content; }
         quorum();
         var form = formId ? document.getElementById(formId) : null;
-        var focus = (form && form.querySelector("[data-focus-after]")) || (focusedId && document.getElementById(focusedId));
+        var focus = (form && form.querySelector("[data-focus-after]")) || focusAgain(keep);
         if (focus) { focus.focus(); }
         document.dispatchEvent(new CustomEvent("mufakat:refreshed"));
       }, function () { /* offline again: the page stays as it is */ });
