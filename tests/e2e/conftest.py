@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from e2e_support import Site, Watch
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from service.storage import persistence_settings
@@ -23,6 +23,8 @@ from service.web import create_app, ledger
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 360, "height": 760}
+#: Generous for a machine shared with other test runs; a passing step takes well under a second.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")

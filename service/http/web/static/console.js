@@ -376,10 +376,14 @@
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register("/console/sw.js", { scope: "/console/" }).catch(function () {});
       // The page opened before the worker took over is kept too, so that it opens again without a connection.
-      var controlled = Boolean(navigator.serviceWorker.controller);
       navigator.serviceWorker.ready.then(function () {
-        if (controlled || !window.caches) { return null; } // the worker kept this page as it passed
-        return caches.open(CACHE).then(function (cache) { return cache.add(window.location.href); });
+        if (!window.caches) { return null; }
+        return caches.open(CACHE).then(function (cache) {
+          // Usually the worker kept this page as it passed; the first page opened came before the worker.
+          return cache.match(window.location.href).then(function (hit) {
+            return hit || cache.add(window.location.href);
+          });
+        });
       }).then(function () { document.documentElement.dataset.offlineReady = "true"; }, function () {});
     }
   }
