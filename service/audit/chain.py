@@ -183,7 +183,8 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
             return known.get(originator_id) if version == first_version[originator_id] - 1 else None
 
         rows = chain_links(stored_events, notification_ids, previous_link, bytes(last["root"]) if last else GENESIS)
-        curs.executemany(self._insert_hash, rows)
         hashed_before = int(last["notification_id"]) if last else None
+        # The tree reads before any executemany: psycopg's pipelined executemany leaves no result to fetch.
         extend_tree(curs, self._tree_sql, [(row[0], row[3]) for row in rows], hashed_before)
+        curs.executemany(self._insert_hash, rows)
         return notification_ids

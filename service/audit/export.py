@@ -25,7 +25,7 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from service.audit.checkpoints import CHECKPOINT_LOG_ID, Checkpoint, checkpoint_from_state
 from service.audit.records import LogSnapshot, RawRecord, log_snapshot, originator_text, sqlite_statements
-from service.audit.verify import Failure, VerificationReport, Verifier
+from service.audit.verify import Failure, VerificationReport, Verifier, checkpoint_sizes
 
 EXPORT_FORMAT = "mufakat-audit-export"
 EXPORT_VERSION = 1
@@ -84,7 +84,11 @@ class _ExportBroken(Exception):
 
 
 def verify_export(
-    path: Path, trusted_key: str | None = None, kept_checkpoints: Sequence[Checkpoint] = ()
+    path: Path,
+    trusted_key: str | None = None,
+    kept_checkpoints: Sequence[Checkpoint] = (),
+    witness_keys: dict[str, str] | None = None,
+    witnesses_required: int = 0,
 ) -> VerificationReport:
     """Verifies an export file with no database: the same checks, the same report as `verify_store`."""
     kept = list(kept_checkpoints)
@@ -104,7 +108,15 @@ def verify_export(
             connection.execute(_LINK_PREVIOUS)
             key = trusted_key
             with _snapshot(connection) as snapshot:
-                verifier = Verifier(snapshot.root_at, key, kept if broken is None else (), snapshot.hash_between)
+                verifier = Verifier(
+                    snapshot.root_at,
+                    key,
+                    kept if broken is None else (),
+                    snapshot.hash_between,
+                    checkpoint_sizes(snapshot),
+                    witness_keys,
+                    witnesses_required,
+                )
                 report = verifier.run(snapshot.records())
             if trusted_key is None and header.get("public_key"):
                 report.notes.append("the export's header names a public key; pass the service's key to trust it")
