@@ -59,7 +59,8 @@ def verifier_key(name: str, public_key: str, algorithm: int = ED25519) -> str:
 def parse_verifier_key(text: str) -> tuple[str, str, int]:
     """(name, base64 public key, algorithm) of a vkey. Raises NoteError when it is not one."""
     try:
-        name, hex_id, encoded = text.strip().rsplit("+", 2)
+        # Key names never contain "+" (signed-note); the base64 part may.
+        name, hex_id, encoded = text.strip().split("+", 2)
         material = base64.b64decode(encoded, validate=True)
     except (ValueError, binascii.Error):
         raise NoteError("not a verifier key (name+keyid+base64)") from None

@@ -119,11 +119,13 @@ class Witness:
         draft.write_text(json.dumps(seen, indent=2) + "\n", encoding="utf-8")
         os.replace(draft, path)
 
-    def run(self, log_url: str, log_key: str, fetch: Fetch = http_fetch, post: bool = True) -> Cosigned:
+    def run(self, log_url: str, log_key: str, fetch: Fetch | None = None, post: bool = True) -> Cosigned:
         """Checks the log's newest checkpoint against what this witness saw, cosigns and posts it.
 
-        Raises SplitView (refuse: the log is inconsistent) or WitnessError (could not check).
+        `fetch` reads (and posts) JSON, `http_fetch` by default. Raises SplitView (refuse: the
+        log is inconsistent) or WitnessError (could not check).
         """
+        fetch = fetch or http_fetch
         base = api_base(log_url)
         latest = fetch(f"{base}/audit/checkpoints/latest", None)
         note = latest.get("note")

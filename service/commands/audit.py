@@ -38,10 +38,12 @@ def _given_key(given: str, hint: str = "--public-key") -> str:
     path = Path(given)
     text = path.read_text(encoding="utf-8").strip() if path.is_file() else given.strip()
     try:
-        if "+" in text and not text.startswith("-----BEGIN"):
-            return parse_verifier_key(text)[1]  # a signed-note vkey: name+keyid+base64(type ‖ key)
         return read_public_key(text)
-    except (ValueError, NoteError) as error:
+    except ValueError:
+        pass
+    try:
+        return parse_verifier_key(text)[1]  # a signed-note vkey: name+keyid+base64(type ‖ key)
+    except NoteError as error:
         raise click.BadParameter(f"not an Ed25519 public key: {error}", param_hint=hint) from None
 
 
