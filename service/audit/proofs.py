@@ -8,6 +8,8 @@ a size read first stays valid for everything read after it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -40,19 +42,33 @@ class StoredTree:
         self.tables = SideTables(recorder)
         schema = getattr(self.tables.datastore, "schema", None) if self.tables.is_postgres else None
         self.sql = TreeSql(self.tables.is_postgres, schema)
+        self._cursor: Any = None
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        # One read transaction for every query of a proof (re-entrant: the outermost one holds it).
+        if self._cursor is not None:
+            yield
+            return
+        with self.tables.datastore.transaction(commit=False) as cursor:
+            self._cursor = cursor
+            try:
+                yield
+            finally:
+                self._cursor = None
 
     def _one(self, statement: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
-        with self.tables.datastore.transaction(commit=False) as cursor:
-            cursor.execute(statement, params)
-            row = cursor.fetchone()
+        with self._reading():
+            self._cursor.execute(statement, params)
+            row = self._cursor.fetchone()
         if row is None:
             return None
         return tuple(row.values()) if isinstance(row, dict) else tuple(row)
 
     def nodes(self, keys: list[NodeKey] | tuple[NodeKey, ...] | Any) -> dict[NodeKey, bytes]:
-        """Stored node hashes by (level, index), in one read transaction."""
-        with self.tables.datastore.transaction(commit=False) as cursor:
-            return read_nodes(cursor, self.sql, list(keys))
+        """Stored node hashes by (level, index)."""
+        with self._reading():
+            return read_nodes(self._cursor, self.sql, list(keys))
 
     def size(self) -> int:
         """How many events the tree holds."""
@@ -80,6 +96,10 @@ class StoredTree:
 
     def head(self, tree_size: int | None = None) -> TreeHead | None:
         """The head at a size (default: the whole tree); None for an empty log."""
+        with self._reading():
+            return self._head(tree_size)
+
+    def _head(self, tree_size: int | None) -> TreeHead | None:
         size = self.size() if tree_size is None else tree_size
         if size == 0:
             return None
@@ -95,6 +115,10 @@ class StoredTree:
 
     def inclusion(self, position: int, tree_size: int) -> dict[str, Any]:
         """The inclusion proof of the event at `position` in the tree of `tree_size` (API.md, Proofs)."""
+        with self._reading():
+            return self._inclusion(position, tree_size)
+
+    def _inclusion(self, position: int, tree_size: int) -> dict[str, Any]:
         index = self.leaf_index(position)
         if index is None:
             raise ProofError(f"no event is recorded at position {position}")
@@ -113,6 +137,10 @@ class StoredTree:
 
     def consistency(self, first: int, second: int) -> dict[str, Any]:
         """The proof that the tree of `second` events extends the tree of `first` (API.md, Proofs)."""
+        with self._reading():
+            return self._consistency(first, second)
+
+    def _consistency(self, first: int, second: int) -> dict[str, Any]:
         self._check_size(second)
         if not 1 <= first <= second:
             raise ProofError(f"first must be from 1 to second ({second}), not {first}")

@@ -250,7 +250,8 @@ class Verifier:
                 if not record[5]:
                     raise _Failed(position, _REORDERED)
                 previous = record[8]
-                if previous is None and record[9] is not None:
+                # Every chain starts at version 1: a first event with a later version lost its predecessors.
+                if previous is None and (record[9] is not None or version != 1):
                     raise _Failed(position, _missing_predecessor(originator, version))
                 computed = sha256(
                     b"".join(
