@@ -1,0 +1,117 @@
+"""The worked example of docs/audit-format.md (section 10), run as written against a real service.
+
+The Python blocks of that section are executed as a partner would copy them,
+with nothing of Mufakat imported: a published decision is proved to be in the
+signed log, the log is proved to have only grown since a kept checkpoint, and
+a feed item whose binding to the log was altered fails.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.application import Mufakat
+from service.audit.checkpoints import seal_checkpoint
+from service.audit.signing import load_or_create_signing_key, public_key_text
+from service.storage import persistence_settings
+from service.web import create_app, ledger
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "projections"))
+from projection_stories import adopt_by_consensus, open_village
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "audit-format.md"
+
+
+def example_code() -> list[str]:
+    """The Python blocks of section 10, in order."""
+    section = DOC.read_text(encoding="utf-8").split("## 10. Worked example", 1)[1]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+
+
+@pytest.fixture
+def web(sqlite_database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    application = create_app(
+        {
+            "TESTING": True,
+            "MUFAKAT_LEDGER_ENV": persistence_settings(sqlite_database_url),
+            "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "signing.key"),
+        }
+    )
+    yield application
+    opened = application.extensions.get("mufakat_ledger")
+    if opened is not None:
+        opened.close()
+
+
+@pytest.fixture
+def the_ledger(web: Flask) -> Mufakat:
+    with web.app_context():
+        return ledger()
+
+
+@pytest.fixture
+def client(web: Flask) -> FlaskClient:
+    return web.test_client()
+
+
+def step_three() -> str:
+    """The statements of step 3 that check one item's proof (after the function definitions)."""
+    return "leaf = " + example_code()[1].split("\nleaf = ", 1)[1]
+
+
+def partner_namespace(pinned: str) -> dict[str, Any]:
+    """The doc's code, run with the pinned key filled in: its functions, as the partner has them."""
+    blocks = example_code()
+    namespace: dict[str, Any] = {}
+    exec(blocks[0].replace("…the 32-byte key, base64…", pinned).split("\norigin, size, root =")[0], namespace)
+    exec(blocks[1].split("\nleaf = ")[0], namespace)
+    exec(blocks[2], namespace)
+    return namespace
+
+
+def test_a_partner_proves_a_published_decision_with_the_docs_code_and_a_pinned_key(
+    web: Flask, the_ledger: Mufakat, client: FlaskClient, tmp_path: Path
+) -> None:
+    key = load_or_create_signing_key(tmp_path / "signing.key")
+    village = open_village(the_ledger)
+    kept = seal_checkpoint(the_ledger, key)  # last month's checkpoint, which Alice kept
+    adopt_by_consensus(village, dissent=False)
+    seal_checkpoint(the_ledger, key)
+    partner = partner_namespace(public_key_text(key))
+    [item] = [i for i in client.get("/api/v1/feed?limit=500").json["items"] if i["kind"] == "decision"]
+    latest = client.get("/api/v1/audit/checkpoints/latest").json
+
+    origin, size, root = partner["checkpoint"](latest["note"])
+    proof = client.get(f"/api/v1/audit/proofs/inclusion?position={item['log_position']}&tree_size={size}").json
+    namespace = {**partner, "item": item, "proof": proof, "size": size, "root": root}
+    exec(step_three(), namespace)
+    old_size, old_root = kept.tree_size, bytes.fromhex(kept.root_hash)
+    answer = client.get(f"/api/v1/audit/proofs/consistency?first={old_size}&second={size}").json
+    grew = partner["consistent"](old_size, size, old_root, root, [bytes.fromhex(h) for h in answer["proof"]])
+
+    assert origin and size > item["log_position"] - 1
+    assert grew is True
+    forged = {**item, "event_hash": "00" * 32}
+    with pytest.raises(AssertionError):
+        exec(step_three(), {**namespace, "item": forged})
+    assert partner["consistent"](old_size, size, bytes(32), root, [bytes.fromhex(h) for h in answer["proof"]]) is False
+
+
+def test_a_checkpoint_signed_by_another_key_fails_the_docs_check(
+    web: Flask, the_ledger: Mufakat, client: FlaskClient, tmp_path: Path
+) -> None:
+    open_village(the_ledger)
+    seal_checkpoint(the_ledger, load_or_create_signing_key(tmp_path / "signing.key"))
+    stranger = public_key_text(load_or_create_signing_key(tmp_path / "stranger.key"))
+    partner = partner_namespace(stranger)
+
+    with pytest.raises(ValueError, match="not signed by the pinned key"):
+        partner["checkpoint"](client.get("/api/v1/audit/checkpoints/latest").json["note"])
