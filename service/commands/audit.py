@@ -12,12 +12,15 @@ from __future__ import annotations
 import json
 import sys
 import time
+import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import click
 
 from service.audit.checkpoints import Checkpoint, SigningKeyRetired, seal_checkpoint
 from service.audit.export import read_checkpoints, verify_export, write_export
+from service.audit.item_check import verify_item
 from service.audit.note import COSIGNATURE, NoteError, parse_verifier_key
 from service.audit.rotation import rotate_signing_key
 from service.audit.signing import (
@@ -28,7 +31,7 @@ from service.audit.signing import (
     read_public_key,
 )
 from service.audit.verify import VerificationReport, verify_store
-from service.audit.witness_client import SplitView, Witness, WitnessError
+from service.audit.witness_client import SplitView, Witness, WitnessError, http_fetch
 from service.commands import opened_ledger
 
 UNTRUSTED_EXIT = 3
@@ -306,4 +309,57 @@ def witness(
         time.sleep(every_seconds)
 
 
-COMMANDS = [verify, export, checkpoint, rotate_key, witness]
+def _load_json(source: str) -> Any:
+    if source.startswith(("http://", "https://")):
+        try:
+            return http_fetch(source)
+        except WitnessError as error:
+            raise click.ClickException(str(error)) from None
+    try:
+        return json.loads(Path(source).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise click.BadParameter(f"{source} is not a JSON file or URL: {error}") from None
+
+
+@click.command("verify-item")
+@click.argument("source")
+@click.option("--public-key", "public_key", required=True, help="The log's public key you pinned (or a file).")
+@click.option("--log", "log_url", help="The log's URL (default: the scheme and host of SOURCE).")
+@click.option("--id", "item_id", help="Which item, when SOURCE is a feed page.")
+@click.option(
+    "--checkpoint",
+    "kept_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A checkpoint you kept: also prove the log only grew since.",
+)
+def verify_item_command(
+    source: str, public_key: str, log_url: str | None, item_id: str | None, kept_file: Path | None
+) -> None:
+    """Proves a feed item's event is in the log's newest signed checkpoint (SOURCE: a feed item or page, file or URL).
+
+    \b
+    Exit status: 0 proved; 1 not proved (the item or the log was altered, or
+    the checkpoint is not signed by the pinned key).
+    """
+    data = _load_json(source)
+    items: list[Any] = list(data["items"]) if isinstance(data, dict) and "items" in data else [data]
+    chosen = [item for item in items if isinstance(item, dict) and (item_id is None or item.get("id") == item_id)]
+    if len(chosen) != 1:
+        raise click.BadParameter("SOURCE holds several items (or none with that id): name one with --id")
+    if log_url is None:
+        parts = urllib.parse.urlsplit(source)
+        if not parts.scheme:
+            raise click.BadParameter("give --log when SOURCE is a file")
+        log_url = f"{parts.scheme}://{parts.netloc}"
+    kept = None
+    if kept_file is not None:
+        kept = json.loads(kept_file.read_text(encoding="utf-8"))
+        if isinstance(kept, dict) and "items" in kept:
+            kept = kept["items"][-1]
+    report = verify_item(chosen[0], log_url, _given_key(public_key), kept)
+    click.echo(json.dumps(report.as_dict(), indent=2))
+    if not report.ok:
+        sys.exit(1)
+
+
+COMMANDS = [verify, export, checkpoint, rotate_key, witness, verify_item_command]

@@ -8,7 +8,9 @@ a feed item whose binding to the log was altered fails.
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +22,7 @@ from flask.testing import FlaskClient
 
 from service.application import Mufakat
 from service.audit.checkpoints import seal_checkpoint
+from service.audit.item_check import verify_item
 from service.audit.signing import load_or_create_signing_key, public_key_text
 from service.storage import persistence_settings
 from service.web import create_app, ledger
@@ -115,3 +118,32 @@ def test_a_checkpoint_signed_by_another_key_fails_the_docs_check(
 
     with pytest.raises(ValueError, match="not signed by the pinned key"):
         partner["checkpoint"](client.get("/api/v1/audit/checkpoints/latest").json["note"])
+
+
+def test_verify_item_proves_a_feed_item_and_fails_one_whose_binding_was_altered_in_the_read_model(
+    web: Flask, the_ledger: Mufakat, client: FlaskClient, tmp_path: Path, sqlite_database_url: str
+) -> None:
+    key = load_or_create_signing_key(tmp_path / "signing.key")
+    village = open_village(the_ledger)
+    kept = client.get("/api/v1/audit/checkpoints").json if seal_checkpoint(the_ledger, key) else None
+    adopt_by_consensus(village, dissent=False)
+    seal_checkpoint(the_ledger, key)
+    [item] = [i for i in client.get("/api/v1/feed?limit=500").json["items"] if i["kind"] == "decision"]
+
+    def fetch(url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        return dict(client.get(url.removeprefix("http://log.test")).json or {})
+
+    proved = verify_item(item, "http://log.test", public_key_text(key), kept["items"][-1], fetch)  # type: ignore[index]
+    path = sqlite_database_url.removeprefix("sqlite:///")
+    seq = item["log_position"]
+    with sqlite3.connect(path) as connection:
+        row = connection.execute("SELECT body FROM projection_feed_items WHERE seq = ?", (seq,)).fetchone()
+        body = json.loads(row[0])
+        body["log_position"] = seq - 1  # the read model now points at another event of the log
+        connection.execute("UPDATE projection_feed_items SET body = ? WHERE seq = ?", (json.dumps(body), seq))
+    [altered] = [i for i in client.get("/api/v1/feed?limit=500").json["items"] if i["kind"] == "decision"]
+    refused = verify_item(altered, "http://log.test", public_key_text(key), None, fetch)
+
+    assert (proved.ok, proved.grew_from, proved.failure) == (True, kept["items"][-1]["tree_size"], None)  # type: ignore[index]
+    assert refused.ok is False
+    assert refused.failure is not None and "is not in the signed tree" in refused.failure
