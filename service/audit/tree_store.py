@@ -62,10 +62,7 @@ class TreeSql:
         self.position_of = f"SELECT notification_id FROM {prefix}{LEAVES_TABLE} WHERE leaf_index = {p}"
         self.size = f"SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM {prefix}{LEAVES_TABLE}"
         self.node = f"SELECT hash FROM {prefix}{NODES_TABLE} WHERE level = {p} AND idx = {p}"
-        self.nodes_pg = (
-            f"SELECT n.level, n.idx, n.hash FROM {prefix}{NODES_TABLE} n "
-            "JOIN unnest(%s::smallint[], %s::bigint[]) AS w(l, i) ON n.level = w.l AND n.idx = w.i"
-        )
+        self.nodes_pg = f"SELECT level, idx, hash FROM {prefix}{NODES_TABLE} WHERE "
         self.insert_node = f"INSERT INTO {prefix}{NODES_TABLE} (level, idx, hash) VALUES ({p}, {p}, {p})"
         self.insert_leaf = f"INSERT INTO {prefix}{LEAVES_TABLE} (notification_id, leaf_index) VALUES ({p}, {p})"
         self.missing_hashes = (
@@ -83,7 +80,10 @@ def read_nodes(cursor: Any, sql: TreeSql, keys: Sequence[NodeKey]) -> dict[NodeK
     if not keys:
         return {}
     if sql.postgres:
-        cursor.execute(sql.nodes_pg, ([level for level, _ in keys], [index for _, index in keys]))
+        # One primary-key probe per node (an OR of equalities); a join on unnested arrays can make
+        # the planner scan the whole table, which would grow with the log.
+        where = " OR ".join(["(level = %s AND idx = %s)"] * len(keys))
+        cursor.execute(sql.nodes_pg + where, [value for key in keys for value in key])
         return {(int(r[0]), int(r[1])): bytes(r[2]) for r in map(_row, cursor.fetchall())}
     found: dict[NodeKey, bytes] = {}
     for key in keys:
