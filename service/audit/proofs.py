@@ -43,6 +43,8 @@ class StoredTree:
         schema = getattr(self.tables.datastore, "schema", None) if self.tables.is_postgres else None
         self.sql = TreeSql(self.tables.is_postgres, schema)
         self._cursor: Any = None
+        self._known: dict[NodeKey, bytes] = {}
+        self._size: int | None = None
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -55,7 +57,8 @@ class StoredTree:
             try:
                 yield
             finally:
-                self._cursor = None
+                self._cursor, self._size = None, None
+                self._known.clear()
 
     def _one(self, statement: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
         with self._reading():
@@ -67,13 +70,22 @@ class StoredTree:
 
     def nodes(self, keys: list[NodeKey] | tuple[NodeKey, ...] | Any) -> dict[NodeKey, bytes]:
         """Stored node hashes by (level, index)."""
+        wanted = [key for key in keys if key not in self._known]
         with self._reading():
-            return read_nodes(self._cursor, self.sql, list(keys))
+            found = read_nodes(self._cursor, self.sql, wanted)
+            if self._cursor is not None:
+                self._known.update(found)  # nodes never change: kept for the rest of this proof
+        return {key: self._known.get(key) or found[key] for key in keys if key in self._known or key in found}
 
     def size(self) -> int:
-        """How many events the tree holds."""
+        """How many events the tree holds (read once per proof)."""
+        if self._size is not None:
+            return self._size
         row = self._one(self.sql.size)
-        return int(row[0]) if row else 0
+        size = int(row[0]) if row else 0
+        if self._cursor is not None:
+            self._size = size
+        return size
 
     def leaf_index(self, position: int) -> int | None:
         """The leaf index of the event at a position (None: no event there)."""
@@ -125,6 +137,7 @@ class StoredTree:
         self._check_size(tree_size)
         if index >= tree_size:
             raise ProofError(f"the event at position {position} (leaf {index}) is not in a tree of size {tree_size}")
+        self.nodes([(0, index), *merkle.perfect_subtrees(0, tree_size)])  # the leaf and the root: one query
         path = merkle.inclusion_path(self.nodes, index, tree_size)
         return {
             "position": position,
