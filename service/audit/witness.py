@@ -23,7 +23,7 @@ from eventsourcing.application import Application, EventSourcedLog
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import IntegrityError
 
-from service.audit.checkpoints import Checkpoint, list_checkpoints
+from service.audit.checkpoints import WITNESS_LOG_ID, Checkpoint, list_checkpoints
 from service.audit.note import (
     COSIGNATURE,
     NoteError,
@@ -35,7 +35,6 @@ from service.audit.note import (
 )
 from service.audit.records import log_snapshot
 
-WITNESS_LOG_ID = UUID("5c1d7e2a-9b4f-4a63-8e0d-3f6a2b9c7d14")
 COSIGNATURE_TOPIC = "service.audit.witness:CheckpointCosigned"
 _ATTEMPTS = 10
 

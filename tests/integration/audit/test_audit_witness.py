@@ -329,3 +329,16 @@ class TestFailClosed:
 
         assert "Trust anchors" in result.output and "untrusted" in result.output
         assert os.environ.get("MUFAKAT_LOG_ORIGIN") == ORIGIN
+
+
+def test_periodic_sealing_does_not_seal_over_a_cosignature_alone(
+    services: Callable[..., Service], witness: Witness
+) -> None:
+    service = services("honest", witness.verifier_key())
+    service.record(3)
+    service.seal()
+    witness.run("http://log.test", public_key_text(service.key), service.fetch)
+
+    again = seal_checkpoint(service.ledger, service.key, only_if_new=True)
+
+    assert again is None
