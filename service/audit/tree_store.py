@@ -63,6 +63,16 @@ class TreeSql:
         self.size = f"SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM {prefix}{LEAVES_TABLE}"
         self.node = f"SELECT hash FROM {prefix}{NODES_TABLE} WHERE level = {p} AND idx = {p}"
         self.nodes_pg = f"SELECT level, idx, hash FROM {prefix}{NODES_TABLE} WHERE "
+        # PostgreSQL, one round trip: the tree's size, its last leaf's position and its frontier
+        # (node (L, (size >> L) - 1) for every bit L set in size), by primary-key probes.
+        self.head_pg = (
+            f"WITH s AS (SELECT COALESCE(MAX(leaf_index) + 1, 0) AS n, COALESCE(MAX(notification_id), 0) AS p "
+            f"FROM {prefix}{LEAVES_TABLE} WHERE leaf_index = (SELECT MAX(leaf_index) FROM {prefix}{LEAVES_TABLE})) "
+            "SELECT s.n, s.p, b.level, nd.hash FROM s "
+            "LEFT JOIN generate_series(0, 62) AS b(level) ON (s.n >> b.level) & 1 = 1 "
+            f"LEFT JOIN {prefix}{NODES_TABLE} nd ON nd.level = b.level AND nd.idx = (s.n >> b.level) - 1"
+        )
+        self.prefix = prefix
         self.insert_node = f"INSERT INTO {prefix}{NODES_TABLE} (level, idx, hash) VALUES ({p}, {p}, {p})"
         self.insert_leaf = f"INSERT INTO {prefix}{LEAVES_TABLE} (notification_id, leaf_index) VALUES ({p}, {p})"
         self.missing_hashes = (
@@ -104,16 +114,35 @@ def extend_tree(cursor: Any, sql: TreeSql, batch: Sequence[tuple[int, bytes]], h
     """
     if not batch and hashed_before is None:
         return
-    cursor.execute(sql.last_leaf)
-    row = cursor.fetchone()
-    size, last_leaf_position = (0, 0) if row is None else (int(_row(row)[0]) + 1, int(_row(row)[1]))
+    frontier: dict[NodeKey, bytes] | None = None
+    if sql.postgres:
+        cursor.execute(sql.head_pg)
+        rows = [_row(row) for row in cursor.fetchall()]
+        size, last_leaf_position = int(rows[0][0]), int(rows[0][1])
+        frontier = {(int(level), (size >> int(level)) - 1): bytes(hash_) for _, _, level, hash_ in rows if hash_}
+    else:
+        cursor.execute(sql.last_leaf)
+        row = cursor.fetchone()
+        size, last_leaf_position = (0, 0) if row is None else (int(_row(row)[0]) + 1, int(_row(row)[1]))
     first_position = batch[0][0] if batch else (hashed_before or 0) + 1
     pending: list[tuple[int, bytes]] = []
     if hashed_before is not None and hashed_before > last_leaf_position:
         cursor.execute(sql.missing_hashes, (last_leaf_position, first_position))
         pending = [(int(r[0]), bytes(r[1])) for r in map(_row, cursor.fetchall())]
     pending.extend(batch)
-    frontier = read_nodes(cursor, sql, frontier_keys(size))
+    if frontier is None:
+        frontier = read_nodes(cursor, sql, frontier_keys(size))
     made = append_leaves(frontier, size, [leaf_hash(event) for _, event in pending])
+    leaves = [(position, size + offset) for offset, (position, _) in enumerate(pending)]
+    if sql.postgres and len(made) * 3 + len(leaves) * 2 < 30_000:
+        # One statement, one round trip, for both tables (a command's batch is a few events).
+        nodes_values = ", ".join(["(%s, %s, %s)"] * len(made))
+        leaves_values = ", ".join(["(%s, %s)"] * len(leaves))
+        cursor.execute(
+            f"WITH added AS (INSERT INTO {sql.prefix}{NODES_TABLE} (level, idx, hash) VALUES {nodes_values}) "
+            f"INSERT INTO {sql.prefix}{LEAVES_TABLE} (notification_id, leaf_index) VALUES {leaves_values}",
+            [value for node in made for value in node] + [value for leaf in leaves for value in leaf],
+        )
+        return
     cursor.executemany(sql.insert_node, made)
-    cursor.executemany(sql.insert_leaf, [(position, size + offset) for offset, (position, _) in enumerate(pending)])
+    cursor.executemany(sql.insert_leaf, leaves)
