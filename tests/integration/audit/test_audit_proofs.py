@@ -202,3 +202,33 @@ class TestProofsOnPostgreSQL(ProofContract):
     @pytest.fixture
     def stored(self, postgres_log: Any) -> Any:
         return postgres_log
+
+
+def test_a_database_older_than_the_tree_is_caught_up_by_its_next_insert_and_by_sealing(
+    sqlite_database_url: str, tmp_path: Path
+) -> None:
+    from service.audit.checkpoints import seal_checkpoint
+    from service.audit.signing import load_or_create_signing_key
+
+    ledger = Mufakat(env=persistence_settings(sqlite_database_url))
+    try:
+        for number in range(6):
+            ledger.issue_token("partner", f"Mitra {number}", [])
+        file = sqlite_database_url.removeprefix("sqlite:///")
+        with sqlite3.connect(file) as connection:  # as it was before the tree existed
+            connection.execute("DELETE FROM merkle_nodes")
+            connection.execute("DELETE FROM merkle_leaves")
+            hashes = [bytes(h) for (h,) in connection.execute("SELECT hash FROM event_hashes ORDER BY notification_id")]
+        tree = StoredTree(ledger.recorder)
+        assert tree.size() == 0
+
+        sealed = seal_checkpoint(ledger, load_or_create_signing_key(tmp_path / "signing.key"))
+        ledger.issue_token("partner", "Mitra baru", [])
+
+        assert sealed is not None and (sealed.tree_size, sealed.root_hash) == (6, mth(hashes).hex())
+        assert tree.size() == 8  # six, the checkpoint, the new token
+        with sqlite3.connect(file) as connection:
+            every = [bytes(h) for (h,) in connection.execute("SELECT hash FROM event_hashes ORDER BY notification_id")]
+        assert tree.root(8) == mth(every)
+    finally:
+        ledger.close()
