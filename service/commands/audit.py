@@ -253,8 +253,8 @@ def rotate_key() -> None:
 
 
 @click.command()
-@click.option("--log", "log_url", required=True, help="The log's URL, e.g. https://mufakat.desa.example.id")
-@click.option("--public-key", "public_key", required=True, help="The log's public key you pinned (or a file).")
+@click.option("--log", "log_url", help="The log's URL, e.g. https://mufakat.desa.example.id (required to witness)")
+@click.option("--public-key", "public_key", help="The log's public key you pinned, or a file (required to witness).")
 @click.option(
     "--state",
     "state",
@@ -266,7 +266,12 @@ def rotate_key() -> None:
 @click.option("--every", "every_seconds", type=click.FloatRange(min=1), default=None, help="Keep witnessing.")
 @click.option("--print-key", is_flag=True, help="Print this witness's vkey (for the log's MUFAKAT_WITNESSES) and stop.")
 def witness(
-    log_url: str, public_key: str, state: Path, name: str | None, every_seconds: float | None, print_key: bool
+    log_url: str | None,
+    public_key: str | None,
+    state: Path,
+    name: str | None,
+    every_seconds: float | None,
+    print_key: bool,
 ) -> None:
     """Witnesses a log: cosigns each new checkpoint that extends the last one, refuses a split view.
 
@@ -283,6 +288,8 @@ def witness(
     if print_key:
         click.echo(keeper.verifier_key())
         return
+    if not log_url or not public_key:
+        raise click.UsageError("witnessing needs --log and --public-key")
     log_key = _given_key(public_key)
     while True:
         try:

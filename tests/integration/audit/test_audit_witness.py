@@ -24,6 +24,7 @@ from service.audit.export import write_export
 from service.audit.merkle import verify_consistency, verify_inclusion
 from service.audit.signing import load_or_create_signing_key, public_key_text
 from service.audit.verify import verify_store
+from service.audit.witness import configured_witnesses
 from service.audit.witness_client import SplitView, Witness, WitnessError
 from service.cli import main
 from service.storage import persistence_settings
@@ -342,3 +343,15 @@ def test_periodic_sealing_does_not_seal_over_a_cosignature_alone(
     again = seal_checkpoint(service.ledger, service.key, only_if_new=True)
 
     assert again is None
+
+
+def test_a_new_witness_prints_the_vkey_the_log_operator_configures(tmp_path: Path) -> None:
+    state = tmp_path / "new-witness"
+
+    made = CliRunner().invoke(main, ["witness", "--state", str(state), "--name", "ugm.example.ac.id/w", "--print-key"])
+    again = CliRunner().invoke(main, ["witness", "--state", str(state), "--print-key"])
+
+    vkey = made.stdout.strip()
+    assert made.exit_code == 0 and again.stdout.strip() == vkey
+    assert vkey.startswith("ugm.example.ac.id/w+")
+    assert list(configured_witnesses(vkey)) == ["ugm.example.ac.id/w"]
