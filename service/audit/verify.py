@@ -213,7 +213,10 @@ class Verifier:
         hash_between = self.hash_between
         kept = self.kept
         compact = self.compact
-        append_leaf = compact.append
+        # The compact range, inlined (the hot loop): its stack is shared, its size synced when read.
+        stack = compact._stack
+        stack_append, stack_pop = stack.append, stack.pop
+        tree_size = compact.size
         wanted = self.wanted_sizes
         wanted.append(-1)  # a sentinel: never equal to a size
         want_at = 0
@@ -274,8 +277,15 @@ class Verifier:
                 root = sha256(root + computed).digest()
                 if root != record[7]:
                     raise _Failed(position, _ROOT_BROKEN)
-                append_leaf(sha256(b"\x00" + computed).digest())
-                if compact.size == next_wanted:
+                node = sha256(b"\x00" + computed).digest()
+                index = tree_size
+                while index & 1:
+                    node = sha256(b"\x01" + stack_pop() + node).digest()
+                    index >>= 1
+                stack_append(node)
+                tree_size += 1
+                if tree_size == next_wanted:
+                    compact.size = tree_size
                     tree_roots[next_wanted] = (compact.root(), position)
                     want_at += 1
                     next_wanted = wanted[want_at]
@@ -287,6 +297,7 @@ class Verifier:
                 elif originator == witness_log and topic == _COSIGNATURE_TOPIC:
                     self._check_cosignature(position, state)
                 if kept and kept[0].position <= position:
+                    compact.size = tree_size
                     while kept and kept[0].position <= position:
                         self._check_kept(kept.pop(0), position, root)
                 checked += 1
@@ -294,6 +305,7 @@ class Verifier:
         finally:
             self.checked = checked
             self.last_position = verified
+            compact.size = tree_size
         removed = hash_between(last + 1, None)
         if removed is not None:
             raise _Failed(removed, _REMOVED_WITH_HASH)
