@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -343,6 +344,33 @@ def _is_checkpoint_log(originator_id: Any) -> bool:
     # and a periodic sealer answer each other forever.
     text = originator_id.hex if isinstance(originator_id, UUID) else str(originator_id).replace("-", "")
     return text in (CHECKPOINT_LOG_ID.hex, WITNESS_LOG_ID.hex)
+
+
+def newest_checkpoints(app: Application[UUID]) -> Iterator[tuple[int, Checkpoint]]:
+    """(number, checkpoint) from the newest back, reading the checkpoint log backwards page by page."""
+    log = checkpoint_log(app)
+    below: int | None = None
+    while True:
+        page = list(log.get(lte=None if below is None else below - 1, desc=True, limit=100))
+        for logged in page:
+            if isinstance(logged, CheckpointSealed):
+                yield logged.originator_version, _as_checkpoint(logged)
+        if len(page) < 100:
+            return
+        below = page[-1].originator_version
+
+
+def _as_checkpoint(logged: CheckpointSealed) -> Checkpoint:
+    return Checkpoint(
+        position=logged.position,
+        root_hash=logged.root_hash,
+        sealed_at=sealed_at_text(logged.sealed_at),
+        signature=logged.signature,
+        public_key=logged.public_key,
+        event_position=None,
+        tree_size=logged.tree_size,
+        note=logged.note,
+    )
 
 
 def list_checkpoints(app: Application[UUID], after: int = 0, limit: int = 100) -> list[tuple[int, Checkpoint]]:

@@ -23,7 +23,7 @@ from eventsourcing.application import Application, EventSourcedLog
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import IntegrityError
 
-from service.audit.checkpoints import WITNESS_LOG_ID, Checkpoint, list_checkpoints
+from service.audit.checkpoints import WITNESS_LOG_ID, Checkpoint, newest_checkpoints
 from service.audit.note import (
     COSIGNATURE,
     NoteError,
@@ -134,14 +134,14 @@ def record_cosignature(app: Application[UUID], name: str, note: str, line: str, 
 
 
 def _checkpoints_of_size(app: Application[UUID], tree_size: int) -> list[Checkpoint]:
+    # Newest first; sizes only grow along the log, so the search stops below the size wanted.
     found: list[Checkpoint] = []
-    after = 0
-    while True:
-        page = list_checkpoints(app, after=after, limit=500)
-        found.extend(checkpoint for _, checkpoint in page if checkpoint.tree_size == tree_size)
-        if len(page) < 500:
-            return found
-        after = page[-1][0]
+    for _, checkpoint in newest_checkpoints(app):
+        if checkpoint.tree_size is not None and checkpoint.tree_size < tree_size:
+            break
+        if checkpoint.tree_size == tree_size:
+            found.append(checkpoint)
+    return found
 
 
 def _shown(witness: str, tree_size: int, root_hash: str, timestamp: int, line: str) -> Cosignature:
