@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -24,6 +25,7 @@ from service.application import Mufakat
 from service.audit.checkpoints import seal_checkpoint
 from service.audit.item_check import verify_item
 from service.audit.signing import load_or_create_signing_key, public_key_text
+from service.cli import main
 from service.storage import persistence_settings
 from service.web import create_app, ledger
 
@@ -147,3 +149,30 @@ def test_verify_item_proves_a_feed_item_and_fails_one_whose_binding_was_altered_
     assert (proved.ok, proved.grew_from, proved.failure) == (True, kept["items"][-1]["tree_size"], None)  # type: ignore[index]
     assert refused.ok is False
     assert refused.failure is not None and "is not in the signed tree" in refused.failure
+
+
+def test_the_verify_item_command_exits_zero_for_a_bound_item_and_one_for_an_altered_one(
+    web: Flask, the_ledger: Mufakat, client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = load_or_create_signing_key(tmp_path / "signing.key")
+    adopt_by_consensus(open_village(the_ledger), dissent=False)
+    seal_checkpoint(the_ledger, key)
+    page = client.get("/api/v1/feed?limit=500").json
+    monkeypatch.setattr(
+        "service.audit.item_check.http_fetch",
+        lambda url, body=None: dict(client.get(url.removeprefix("http://log.test")).json or {}),
+    )
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps(page), encoding="utf-8")
+    decision = next(item for item in page["items"] if item["kind"] == "decision")
+    altered = tmp_path / "altered.json"
+    altered.write_text(json.dumps({**decision, "event_hash": "11" * 32}), encoding="utf-8")
+    pinned = ["--log", "http://log.test", "--public-key", public_key_text(key)]
+
+    proved = CliRunner().invoke(main, ["verify-item", str(feed), "--id", decision["id"], *pinned])
+    refused = CliRunner().invoke(main, ["verify-item", str(altered), *pinned])
+
+    assert proved.exit_code == 0, proved.output
+    assert json.loads(proved.stdout)["ok"] is True
+    assert refused.exit_code == 1
+    assert "is not in the signed tree" in json.loads(refused.stdout)["failure"]
