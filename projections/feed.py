@@ -18,31 +18,27 @@ from typing import Any
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from projections import events as ev
+from domain.commitment import Commitment
+from domain.proposal import Proposal
 from projections.base import Projection
-from projections.decision_record import STEPS, decision_item, history_path, new_record
+from projections.decision_record import decision_item, history_path, new_record
 from projections.directory import Directory
-from projections.history import STEP_EVENTS, plain
-from projections.sql import Sql, from_json, id_text, keyed_table, timestamp, to_json
+from projections.registry import FEED, published_in
+from projections.registry.entry import RecordStep
+from projections.registry.service import CHECKPOINT_TOPIC
+from projections.sql import Sql, from_json, id_text, keyed_table, plain, timestamp, to_json
 
-CHECKPOINT_TOPIC = "service.audit.checkpoints:CheckpointSealed"
-_DECIDED = get_topic(ev.Decided)
+_DECIDED = get_topic(Proposal.Decided)  # type: ignore[attr-defined]
 KINDS = ("decision", "commitment", "progress", "checkpoint")
-
-# Every step of a proposal but its contributions: those change nothing a decision item shows.
-_PROPOSAL_EVENTS = tuple(event for event in STEP_EVENTS if event is not ev.Contributed)
+#: How the record of a public proposal follows each of its published steps, by stored topic.
+STEPS: dict[str, RecordStep] = {item.topic: item.follows for item in published_in(FEED) if item.follows is not None}
 
 
 class TransparencyFeed(Projection):
     """Feed items, plus the deliberation of public proposals that a decision item sums up."""
 
     name = "feed"
-    topics = (
-        *(get_topic(cls) for cls in _PROPOSAL_EVENTS),
-        get_topic(ev.CommitmentMade),
-        get_topic(ev.ProgressReported),
-        CHECKPOINT_TOPIC,
-    )
+    topics = tuple(item.topic for item in published_in(FEED))
     tables = ("projection_feed_items", "projection_feed_proposals", "projection_feed_commitments")
 
     def __init__(self, directory: Directory) -> None:
@@ -57,9 +53,9 @@ class TransparencyFeed(Projection):
         # Dispatch by stored topic: cheaper than a chain of isinstance for every event of a rebuild.
         self._events: dict[str, Callable[[int, Any], None]] = {
             CHECKPOINT_TOPIC: self._checkpoint,
-            get_topic(ev.CommitmentMade): self._commitment_made,
-            get_topic(ev.ProgressReported): self._progress_reported,
-            get_topic(ev.ProposalSubmitted): self._submitted,
+            get_topic(Commitment.Made): self._commitment_made,  # type: ignore[attr-defined]
+            get_topic(Commitment.ProgressReported): self._progress_reported,  # type: ignore[attr-defined]
+            get_topic(Proposal.Submitted): self._submitted,
         }
 
     def schema(self, is_postgres: bool) -> list[str]:

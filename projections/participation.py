@@ -14,7 +14,9 @@ from typing import Any
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from projections import events as ev
+from domain.meeting import Meeting
+from domain.process import Process
+from domain.proposal import Proposal
 from projections.base import Projection
 from projections.directory import Directory
 from projections.sql import Sql, id_text, keyed_table, timestamp
@@ -29,16 +31,16 @@ class Participation(Projection):
     topics = tuple(
         get_topic(cls)
         for cls in (
-            ev.ParticipantEnrolled,
-            ev.MeetingOpened,
-            ev.AttendanceRecorded,
-            ev.ProposalSubmitted,
-            ev.Contributed,
-            ev.Amended,
-            ev.ObjectionRaised,
-            ev.StanceTaken,
-            ev.BallotCast,
-            ev.Decided,
+            Process.ParticipantEnrolled,  # type: ignore[attr-defined]
+            Meeting.Opened,  # type: ignore[attr-defined]
+            Meeting.AttendanceRecorded,  # type: ignore[attr-defined]
+            Proposal.Submitted,
+            Proposal.Contributed,  # type: ignore[attr-defined]
+            Proposal.Amended,  # type: ignore[attr-defined]
+            Proposal.ObjectionRaised,  # type: ignore[attr-defined]
+            Proposal.StanceTaken,  # type: ignore[attr-defined]
+            Proposal.BallotCast,  # type: ignore[attr-defined]
+            Proposal.Decided,  # type: ignore[attr-defined]
         )
     )
     tables = (
@@ -59,16 +61,16 @@ class Participation(Projection):
         self._proposals: dict[str, list[Any]] = {}
         self._dirty_proposals: set[str] = set()
         self._on: dict[str, Callable[[Any], None]] = {
-            get_topic(ev.ParticipantEnrolled): self._enrolled,
-            get_topic(ev.MeetingOpened): self._attended,
-            get_topic(ev.AttendanceRecorded): self._attended,
-            get_topic(ev.ProposalSubmitted): self._submitted,
-            get_topic(ev.Contributed): self._contributed,
-            get_topic(ev.Amended): self._amended,
-            get_topic(ev.ObjectionRaised): self._objection_raised,
-            get_topic(ev.StanceTaken): self._stance_taken,
-            get_topic(ev.BallotCast): self._ballot_cast,
-            get_topic(ev.Decided): self._decided,
+            get_topic(Process.ParticipantEnrolled): self._enrolled,  # type: ignore[attr-defined]
+            get_topic(Meeting.Opened): self._attended,  # type: ignore[attr-defined]
+            get_topic(Meeting.AttendanceRecorded): self._attended,  # type: ignore[attr-defined]
+            get_topic(Proposal.Submitted): self._submitted,
+            get_topic(Proposal.Contributed): self._contributed,  # type: ignore[attr-defined]
+            get_topic(Proposal.Amended): self._amended,  # type: ignore[attr-defined]
+            get_topic(Proposal.ObjectionRaised): self._objection_raised,  # type: ignore[attr-defined]
+            get_topic(Proposal.StanceTaken): self._stance_taken,  # type: ignore[attr-defined]
+            get_topic(Proposal.BallotCast): self._ballot_cast,  # type: ignore[attr-defined]
+            get_topic(Proposal.Decided): self._decided,  # type: ignore[attr-defined]
         }
 
     def schema(self, is_postgres: bool) -> list[str]:

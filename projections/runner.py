@@ -27,9 +27,10 @@ from eventsourcing.persistence import Notification, OperationalError
 
 from projections.base import Projection
 from projections.directory import Directory
-from projections.feed import CHECKPOINT_TOPIC, TransparencyFeed
+from projections.feed import TransparencyFeed
 from projections.history import DecisionHistory
 from projections.participation import Participation
+from projections.registry.service import CHECKPOINT_TOPIC
 from projections.sql import Database
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,69 @@
+"""Who may do what is decided in one place: the `Principal` of service/app/access.py.
+
+The HTTP layer and the read models ask it named questions (`may_audit`, `sees_exact_counts(process)`, ...);
+none of them compares a role itself, nor names a role except as an example in the API document.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from service.app.access import ROLES
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKED = ("service/http", "projections", "service/app/queries.py")
+
+
+def _files() -> list[Path]:
+    found: list[Path] = []
+    for place in CHECKED:
+        path = ROOT / place
+        found.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    return found
+
+
+def _examples(tree: ast.AST) -> set[int]:
+    """The ids of the strings that are examples in OpenAPI metadata (`{"example": "facilitator"}`)."""
+    return {
+        id(value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Dict)
+        for key, value in zip(node.keys, node.values, strict=True)
+        if isinstance(key, ast.Constant) and key.value == "example"
+    }
+
+
+def _role_literals(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    examples = _examples(tree)
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and node.value in ROLES and id(node) not in examples
+    ]
+
+
+def _role_comparisons(path: Path) -> list[str]:
+    def reads_role(node: ast.expr) -> bool:
+        return isinstance(node, ast.Attribute) and node.attr == "role"
+
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Compare) and any(reads_role(side) for side in (node.left, *node.comparators))
+    ]
+
+
+def test_the_checks_read_the_code_they_guard() -> None:
+    names = {str(path.relative_to(ROOT)) for path in _files()}
+
+    assert {"service/http/api/audit.py", "service/http/api/feed.py", "service/app/queries.py"} <= names
+
+
+def test_no_role_is_named_outside_the_access_policy() -> None:
+    assert [literal for path in _files() for literal in _role_literals(path)] == []
+
+
+def test_no_role_is_compared_outside_the_access_policy() -> None:
+    assert [comparison for path in _files() for comparison in _role_comparisons(path)] == []
