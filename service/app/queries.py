@@ -27,7 +27,7 @@ from projections.runner import fresh_read_models
 from service.app.access import AccessToken, Principal
 from service.app.application import Mufakat
 from service.app.errors import Forbidden, NotFound
-from service.audit.checkpoints import list_checkpoints
+from service.audit.checkpoints import KeyRotation, list_checkpoints
 from service.audit.export import record_as_json
 from service.audit.records import RawRecord, log_snapshot
 from service.audit.rotation import rotations
@@ -191,27 +191,23 @@ def checkpoints(mufakat: Mufakat, after: int, limit: int) -> Page[dict[str, Any]
     return Page(items, items[-1]["number"] if items and full else None)
 
 
-def signing_keys(mufakat: Mufakat, key: Ed25519PrivateKey) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SigningKeys:
+    """The key checkpoints are signed with now, where it took over, and the keys it replaced (oldest first)."""
+
+    public_key: str
+    pem: str
+    signs_from_position: int | None
+    retired_keys: list[KeyRotation]
+    algorithm: str = "Ed25519"
+
+
+def signing_keys(mufakat: Mufakat, key: Ed25519PrivateKey) -> SigningKeys:
     """The public key checkpoints are signed with, and the keys it replaced with where each hand-over is."""
     current = public_key_text(key)
     handed_over = rotations(mufakat)
     to_current = [rotation.event_position for rotation in handed_over if rotation.new_public_key == current]
-    return {
-        "algorithm": "Ed25519",
-        "public_key": current,
-        "pem": public_key_pem(key),
-        "signs_from_position": to_current[-1] if to_current else None,
-        "retired_keys": [
-            {
-                "public_key": rotation.old_public_key,
-                "replaced_by": rotation.new_public_key,
-                "from_position": rotation.event_position,
-                "rotated_at": rotation.rotated_at,
-                "signature": rotation.signature,
-            }
-            for rotation in handed_over
-        ],
-    }
+    return SigningKeys(current, public_key_pem(key), to_current[-1] if to_current else None, handed_over)
 
 
 # --- tokens --------------------------------------------------------------------------------

@@ -89,6 +89,6 @@ class AuditPublicKey(MethodView):
     """The key checkpoints are signed with."""
 
     @blp.response(200, PublicKeySchema)
-    def get(self) -> dict[str, Any]:
+    def get(self) -> queries.SigningKeys:
         """The service's Ed25519 public key and the keys it replaced, with where each hand-over is (public)."""
         return queries.signing_keys(current_mufakat(), signing_key())

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import UnprocessableEntity
 
 from projections.feed_formats import feed_atom, feed_csv
-from projections.feed_queries import BadCursor, FeedFilter, FeedPage
+from projections.feed_queries import BadCursor, FeedPage
 from service.app import queries
 from service.http.api.languages import reader_language, worded_in
 from service.http.auth import optional_principal
@@ -22,15 +22,8 @@ blp = Blueprint("feed", __name__, description="The transparency feed of publishe
 
 
 def _page(args: dict[str, Any]) -> FeedPage:
-    where = FeedFilter(
-        region_code=args["region_code"],
-        process_id=None if args["process_id"] is None else str(args["process_id"]),
-        outcome=args["outcome"],
-        since=args["since"],
-        until=args["until"],
-    )
     try:
-        return queries.feed(current_mufakat(), optional_principal(), args["after"], args["limit"], where)
+        return queries.feed(current_mufakat(), optional_principal(), **args)
     except BadCursor as error:
         # 422 validation_failed naming the field, as webargs reports an invalid query argument.
         refusal = UnprocessableEntity()

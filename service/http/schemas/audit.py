@@ -78,10 +78,13 @@ class CheckpointPageSchema(Schema):
 class RetiredKeySchema(Schema):
     """A key that signed checkpoints until it handed signing over to `replaced_by`."""
 
-    public_key = fields.String(metadata={"description": "the retired key, base64"})
-    replaced_by = fields.String(metadata={"description": "the key it handed over to, base64"})
+    public_key = fields.String(attribute="old_public_key", metadata={"description": "the retired key, base64"})
+    replaced_by = fields.String(
+        attribute="new_public_key", metadata={"description": "the key it handed over to, base64"}
+    )
     from_position = fields.Integer(
-        metadata={"description": "the rotation event's position: replaced_by signs after it"}
+        attribute="event_position",
+        metadata={"description": "the rotation event's position: replaced_by signs after it"},
     )
     rotated_at = fields.String()
     signature = fields.String(metadata={"description": "the retired key's signature over the rotation message"})

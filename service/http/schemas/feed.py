@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC
+from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_load, validate
 
 from domain.deliberation import OUTCOMES
 from projections.feed import KINDS
-from projections.feed_queries import DEFAULT_LIMIT, MAX_LIMIT
+from projections.feed_queries import DEFAULT_LIMIT, MAX_LIMIT, FeedFilter
 
 
 class FeedArgs(Schema):
@@ -25,6 +26,19 @@ class FeedArgs(Schema):
     until = fields.AwareDateTime(
         load_default=None, default_timezone=UTC, metadata={"description": "items at or before"}
     )
+
+    @post_load
+    def _filter(self, args: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """The cursor, the page size, and the filter as the feed's own value."""
+        process_id = args["process_id"]
+        where = FeedFilter(
+            region_code=args["region_code"],
+            process_id=None if process_id is None else str(process_id),
+            outcome=args["outcome"],
+            since=args["since"],
+            until=args["until"],
+        )
+        return {"after": args["after"], "limit": args["limit"], "where": where}
 
 
 class FeedItemSchema(Schema):
