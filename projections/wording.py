@@ -130,26 +130,3 @@ def tally(counts: dict[str, Any] | None, keys: tuple[str, ...], language: str) -
 def verdict(outcome: object, method: object, language: str) -> str:
     """How a proposal was decided (`disepakati melalui mufakat`)."""
     return " ".join(part for part in (word(outcome, language, ""), word(method, language, "")) if part)
-
-
-def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
-    """The headline of a feed item (Atom entry title, CSV column)."""
-    kind = item.get("kind")
-    proposal = (item.get("proposal") or {}).get("title", "")
-    if kind == "decision":
-        decision = item.get("decision") or {}
-        return f"{proposal}: {verdict(decision.get('outcome', ''), decision.get('method', ''), language)}"
-    if kind == "commitment":
-        commitment = item.get("commitment") or {}
-        prefix = "Tindak lanjut dicatat" if language == "id" else "Follow-up committed"
-        return f"{prefix}: {commitment.get('description', '')} ({proposal})"
-    if kind == "progress":
-        progress = item.get("progress") or {}
-        prefix = "Laporan kemajuan" if language == "id" else "Progress report"
-        return f"{prefix} {progress.get('percent', 0)}%: {proposal}"
-    if kind == "checkpoint":
-        checkpoint = item.get("checkpoint") or {}
-        if language == "id":
-            return f"Titik periksa log audit disegel pada posisi {checkpoint.get('position')}"
-        return f"Audit log checkpoint sealed at position {checkpoint.get('position')}"
-    return str(kind)
