@@ -264,6 +264,7 @@ class Mufakat(GroupCommitLedger):
                 region_name=region_name,
                 visibility=visibility,
                 rules=rules,
+                occurred_at=self.clock(),
                 actor=context.actor,
             )
             listed = self.process_directory.trigger_event(
@@ -284,7 +285,7 @@ class Mufakat(GroupCommitLedger):
         def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
             process = self._writable_process(process_id, context)
             self._ensure_expected(process, context)
-            process.close(context.actor)
+            process.close(context.actor, occurred_at=self.clock())
             return Receipt("process", process_id, process.version), [process]
 
         return self._execute(context, change)
@@ -307,7 +308,7 @@ class Mufakat(GroupCommitLedger):
             nonlocal key_made
             process = self._writable_process(process_id, context)
             self._ensure_expected(process, context)
-            process.enrol_participant(participant_id, group, gender, context.actor)
+            process.enrol_participant(participant_id, group, gender, context.actor, occurred_at=self.clock())
             if not key_made:
                 self.vault.create_key(participant_id)
                 key_made = True
@@ -319,6 +320,7 @@ class Mufakat(GroupCommitLedger):
                 sealed_organisation=self.vault.seal(participant_id, organisation),
                 sealed_name=self.vault.seal(participant_id, name) or "",
                 sealed_contact=self.vault.seal(participant_id, contact),
+                occurred_at=self.clock(),
                 actor=context.actor,
             )
             return Receipt("participant", participant_id, participant.version, created=True), [process, participant]
@@ -334,8 +336,9 @@ class Mufakat(GroupCommitLedger):
             participant = self._get(Participant, participant_id, "participant")
             self._ensure_expected(participant, context)
             process = self._get(Process, participant.process_id, "process")
-            participant.forget(context.actor)
-            process.note_participant_forgotten(participant_id, context.actor)
+            forgotten_at = self.clock()
+            participant.forget(context.actor, occurred_at=forgotten_at)
+            process.note_participant_forgotten(participant_id, context.actor, occurred_at=forgotten_at)
             return Receipt("participant", participant_id, participant.version), [participant, process]
 
         receipt = self._execute(context, change)
@@ -363,7 +366,8 @@ class Mufakat(GroupCommitLedger):
             self._ensure_expected(process, context)
             if invited is not None:
                 process.ensure_all_registered(invited)
-            process.schedule_meeting(meeting_id, context.actor)
+            scheduled_at = self.clock()
+            process.schedule_meeting(meeting_id, context.actor, occurred_at=scheduled_at)
             meeting = Meeting(
                 id=meeting_id,
                 process_id=process_id,
@@ -371,6 +375,7 @@ class Mufakat(GroupCommitLedger):
                 scheduled_for=scheduled_for,
                 location=location,
                 invited=invited,
+                occurred_at=scheduled_at,
                 actor=context.actor,
             )
             return Receipt("meeting", meeting_id, meeting.version, created=True), [process, meeting]
@@ -396,7 +401,7 @@ class Mufakat(GroupCommitLedger):
 
         def step(meeting: Meeting, process: Process) -> None:
             process.ensure_all_registered(attendees)
-            meeting.open(attendees, process.active_participant_ids, context.actor)
+            meeting.open(attendees, process.active_participant_ids, context.actor, occurred_at=self.clock())
 
         return self._meeting_change(context, meeting_id, step)
 
@@ -405,13 +410,15 @@ class Mufakat(GroupCommitLedger):
 
         def step(meeting: Meeting, process: Process) -> None:
             process.ensure_all_registered(attendees)
-            meeting.record_attendance(attendees, context.actor)
+            meeting.record_attendance(attendees, context.actor, occurred_at=self.clock())
 
         return self._meeting_change(context, meeting_id, step)
 
     def close_meeting(self, context: CommandContext, meeting_id: UUID, minutes: str | None) -> Receipt:
         """Closes a meeting with its minutes."""
-        return self._meeting_change(context, meeting_id, lambda meeting, _: meeting.close(minutes, context.actor))
+        return self._meeting_change(
+            context, meeting_id, lambda meeting, _: meeting.close(minutes, context.actor, occurred_at=self.clock())
+        )
 
     # --- proposals ---------------------------------------------------------------
 
@@ -434,14 +441,16 @@ class Mufakat(GroupCommitLedger):
                 meeting = self._get(Meeting, meeting_id, "meeting", copy=False)
                 if meeting.process_id != process_id:
                     raise NotFound("meeting", meeting_id)
-            process.receive_proposal(proposal_id, submitted_by, context.actor)
-            proposal = Proposal(
+            submitted_at = self.clock()
+            process.receive_proposal(proposal_id, submitted_by, context.actor, occurred_at=submitted_at)
+            proposal = Proposal.submit(
                 id=proposal_id,
                 process_id=process_id,
                 title=title,
                 body=body,
                 submitted_by=submitted_by,
                 meeting_id=meeting_id,
+                occurred_at=submitted_at,
                 actor=context.actor,
             )
             return Receipt("proposal", proposal_id, proposal.version, created=True), [process, proposal]
@@ -477,7 +486,7 @@ class Mufakat(GroupCommitLedger):
 
         def step(proposal: Proposal, process: Process) -> None:
             process.ensure_may_act(participant_id)
-            proposal.contribute(participant_id, kind, text, context.actor)
+            proposal.contribute(participant_id, kind, text, context.actor, occurred_at=self.clock())
 
         return self._proposal_change(context, proposal_id, step)
 
@@ -486,7 +495,7 @@ class Mufakat(GroupCommitLedger):
 
         def step(proposal: Proposal, process: Process) -> None:
             process.ensure_may_act(proposed_by)
-            proposal.amend(body, reason, proposed_by, context.actor)
+            proposal.amend(body, reason, proposed_by, context.actor, occurred_at=self.clock())
 
         return self._proposal_change(context, proposal_id, step)
 
@@ -498,7 +507,9 @@ class Mufakat(GroupCommitLedger):
 
         def step(proposal: Proposal, process: Process) -> UUID:
             process.ensure_may_act(raised_by)
-            proposal.raise_objection(objection_id, raised_by, grounds, blocking, context.actor)
+            proposal.raise_objection(
+                objection_id, raised_by, grounds, blocking, context.actor, occurred_at=self.clock()
+            )
             return objection_id
 
         return self._proposal_change(context, proposal_id, step, created=True)
@@ -509,7 +520,9 @@ class Mufakat(GroupCommitLedger):
         """Ends an objection as addressed, withdrawn or overruled."""
 
         def step(proposal: Proposal, process: Process) -> UUID:
-            proposal.resolve_objection(objection_id, outcome, note, process.rules, context.actor)
+            proposal.resolve_objection(
+                objection_id, outcome, note, process.rules, context.actor, occurred_at=self.clock()
+            )
             return objection_id
 
         return self._proposal_change(context, proposal_id, step)
@@ -523,7 +536,14 @@ class Mufakat(GroupCommitLedger):
             proposal.ensure_undecided()
             meeting.ensure_open()
             proposal.open_consensus_check(
-                check_id, meeting_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
+                check_id,
+                meeting_id,
+                meeting.invited_count,
+                meeting.present_of_invited,
+                process.rules,
+                context.actor,
+                occurred_at=self.clock(),
+                meeting_opened_at=meeting.opened_at,
             )
             return check_id
 
@@ -548,7 +568,7 @@ class Mufakat(GroupCommitLedger):
             meeting.ensure_attending(participant_id)
             if check.status == "open":  # a closed check answers check_not_open, whatever the meeting
                 meeting.ensure_open()
-            proposal.take_stance(check_id, participant_id, stance, reason, context.actor)
+            proposal.take_stance(check_id, participant_id, stance, reason, context.actor, occurred_at=self.clock())
             return check_id
 
         return self._proposal_change(context, proposal_id, step)
@@ -559,7 +579,12 @@ class Mufakat(GroupCommitLedger):
         def step(proposal: Proposal, process: Process) -> UUID:
             meeting = self._get(Meeting, UUID(proposal.check(check_id).meeting_id), "meeting", copy=False)
             proposal.close_consensus_check(
-                check_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
+                check_id,
+                meeting.invited_count,
+                meeting.present_of_invited,
+                process.rules,
+                context.actor,
+                occurred_at=self.clock(),
             )
             return check_id
 
@@ -574,7 +599,14 @@ class Mufakat(GroupCommitLedger):
             proposal.ensure_undecided()
             meeting.ensure_open()
             proposal.open_vote(
-                vote_id, meeting_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
+                vote_id,
+                meeting_id,
+                meeting.invited_count,
+                meeting.present_of_invited,
+                process.rules,
+                context.actor,
+                occurred_at=self.clock(),
+                meeting_opened_at=meeting.opened_at,
             )
             return vote_id
 
@@ -593,7 +625,7 @@ class Mufakat(GroupCommitLedger):
             meeting.ensure_attending(participant_id)
             if vote.status == "open":  # a closed vote answers vote_not_open, whatever the meeting
                 meeting.ensure_open()
-            proposal.cast_ballot(vote_id, participant_id, choice, context.actor)
+            proposal.cast_ballot(vote_id, participant_id, choice, context.actor, occurred_at=self.clock())
             return vote_id
 
         return self._proposal_change(context, proposal_id, step)
@@ -604,7 +636,12 @@ class Mufakat(GroupCommitLedger):
         def step(proposal: Proposal, process: Process) -> UUID:
             meeting = self._get(Meeting, UUID(proposal.vote(vote_id).meeting_id), "meeting", copy=False)
             proposal.close_vote(
-                vote_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
+                vote_id,
+                meeting.invited_count,
+                meeting.present_of_invited,
+                process.rules,
+                context.actor,
+                occurred_at=self.clock(),
             )
             return vote_id
 
@@ -646,6 +683,7 @@ class Mufakat(GroupCommitLedger):
                 due=due,
                 indicators=indicators,
                 actor=context.actor,
+                occurred_at=self.clock(),
             )
             return Receipt("commitment", commitment_id, commitment.version, created=True), [commitment]
 
@@ -660,7 +698,7 @@ class Mufakat(GroupCommitLedger):
             commitment, process = self._in_writable_process(Commitment, commitment_id, context)
             process.ensure_open()
             self._ensure_expected(commitment, context)
-            commitment.report_progress(percent, note, evidence_url, context.actor)
+            commitment.report_progress(percent, note, evidence_url, context.actor, occurred_at=self.clock())
             return Receipt("commitment", commitment_id, commitment.version), [commitment]
 
         return self._execute(context, change)
