@@ -141,6 +141,22 @@ def decision_recorded(doc: dict[str, Any], event: Any, directory: Directory) -> 
     }
 
 
+def decision_annulled(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """A later musyawarah annulled the decision: it moves to the annulled ones, and the proposal is open again."""
+    annulled = doc.get("annulled_decisions") or []
+    annulled.append(
+        {
+            "decision": doc["decision"],
+            "reason": event.reason,
+            "legal_basis": event.legal_basis,
+            "meeting_id": None if event.meeting_id is None else id_text(event.meeting_id),
+            "annulled_at": timestamp(event.occurred_at),
+        }
+    )
+    doc["annulled_decisions"] = annulled
+    doc["decision"] = None
+
+
 # --- the decision item ----------------------------------------------------------------------
 
 
@@ -149,8 +165,10 @@ def decision_item(
 ) -> dict[str, Any]:
     """The feed item of a decision: the rules, counts by group and gender, objections, dissent."""
     decision = record["decision"]
+    # A proposal decided again after an annulment makes a second decision item, with an id of its own.
+    annulled = len(record.get("annulled_decisions") or [])
     return {
-        "id": f"decision-{proposal_id}",
+        "id": f"decision-{proposal_id}" if not annulled else f"decision-{proposal_id}-{annulled + 1}",
         "kind": "decision",
         "at": at,
         "process": process.summary(),
@@ -171,6 +189,23 @@ def decision_item(
             for objection in record["objections"]
         ],
         "dissent": _dissent(directory, record),
+        "history": history_path(proposal_id),
+    }
+
+
+def annulment_item(process: ProcessEntry, proposal_id: str, record: dict[str, Any], at: str) -> dict[str, Any]:
+    """The feed item of an annulment: which decision a later musyawarah annulled, why and on what basis."""
+    annulled = record["annulled_decisions"]
+    annulment = annulled[-1]
+    decision = annulment["decision"] or {}
+    return {
+        "id": f"annulment-{proposal_id}-{len(annulled)}",
+        "kind": "annulment",
+        "at": at,
+        "process": process.summary(),
+        "proposal": {"id": proposal_id, "title": record["title"]},
+        "decision": {key: decision.get(key) for key in ("outcome", "method", "decided_at")},
+        "annulment": {key: annulment[key] for key in ("reason", "legal_basis", "meeting_id", "annulled_at")},
         "history": history_path(proposal_id),
     }
 

@@ -13,6 +13,7 @@ from eventsourcing.utils import get_topic
 from feedgen.feed import FeedGenerator
 
 from domain.commitment import Commitment
+from domain.proposal import Proposal
 from projections.registry import entry
 from projections.registry.service import CHECKPOINT_TOPIC
 from projections.sql import parse_timestamp
@@ -46,9 +47,10 @@ CSV_COLUMNS = (
 )
 
 
-_MADE = entry(get_topic(Commitment.Made))  # type: ignore[attr-defined]
-_PROGRESS = entry(get_topic(Commitment.ProgressReported))  # type: ignore[attr-defined]
+_MADE = entry(get_topic(Commitment.Made))
+_PROGRESS = entry(get_topic(Commitment.ProgressReported))
 _SEALED = entry(CHECKPOINT_TOPIC)
+_ANNULLED = entry(get_topic(Proposal.DecisionAnnulled))
 
 
 def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
@@ -62,6 +64,8 @@ def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
         return f"{_MADE.sentence(item.get('commitment') or {}, '', language)} ({proposal})"
     if kind == "progress":
         return f"{_PROGRESS.sentence(item.get('progress') or {}, '', language)}: {proposal}"
+    if kind == "annulment":
+        return f"{proposal}: {_ANNULLED.sentence(item.get('annulment') or {}, '', language)}"
     if kind == "checkpoint":
         return _SEALED.sentence(item.get("checkpoint") or {}, "", language)
     return str(kind)

@@ -92,7 +92,11 @@ class Step:
 
     version: int
     type: str
+    #: When it happened in the room (`occurred_at`), the moment a reader orders the story by.
     at: str
+    occurred_at: str
+    #: When it was recorded (the event's own timestamp): what `as_of` selects by.
+    recorded_at: str
     actor: Recorder
     summary: str
     data: dict[str, Any]
@@ -143,12 +147,15 @@ def steps(
         participant = concerned.get(event.originator_version)
         data = event_fields(event)
         said = entry(get_topic(type(event)))
+        occurred = getattr(event, "occurred_at", None) or event.timestamp
         group = groups.get(participant, "other") if participant else None
         found.append(
             Step(
                 version=event.originator_version,
                 type=type(event).__name__,
-                at=timestamp(event.timestamp),
+                at=timestamp(occurred),
+                occurred_at=timestamp(occurred),
+                recorded_at=timestamp(event.timestamp),
                 actor=Recorder(getattr(actor, "name", "Mufakat"), getattr(actor, "role", "system")),
                 summary=said.sentence(data, who(group, language), language),
                 data=data,
@@ -159,7 +166,8 @@ def steps(
 
 
 def version_at(found: list[Step], moment: datetime) -> int | None:
-    """The last version recorded at or before `moment` (None: the proposal did not exist yet)."""
+    """The last version recorded at or before `moment` (None: the proposal did not exist yet): what the
+    record said then, whenever its steps happened in the room."""
     cutoff = timestamp(moment)
-    versions = [step.version for step in found if step.at <= cutoff]
+    versions = [step.version for step in found if step.recorded_at <= cutoff]
     return versions[-1] if versions else None

@@ -31,16 +31,17 @@ class Participation(Projection):
     topics = tuple(
         get_topic(cls)
         for cls in (
-            Process.ParticipantEnrolled,  # type: ignore[attr-defined]
-            Meeting.Opened,  # type: ignore[attr-defined]
-            Meeting.AttendanceRecorded,  # type: ignore[attr-defined]
+            Process.ParticipantEnrolled,
+            Meeting.Opened,
+            Meeting.AttendanceRecorded,
             Proposal.Submitted,
-            Proposal.Contributed,  # type: ignore[attr-defined]
-            Proposal.Amended,  # type: ignore[attr-defined]
-            Proposal.ObjectionRaised,  # type: ignore[attr-defined]
-            Proposal.StanceTaken,  # type: ignore[attr-defined]
-            Proposal.BallotCast,  # type: ignore[attr-defined]
-            Proposal.Decided,  # type: ignore[attr-defined]
+            Proposal.Contributed,
+            Proposal.Amended,
+            Proposal.ObjectionRaised,
+            Proposal.StanceTaken,
+            Proposal.BallotCast,
+            Proposal.Decided,
+            Proposal.DecisionAnnulled,
         )
     )
     tables = (
@@ -61,16 +62,17 @@ class Participation(Projection):
         self._proposals: dict[str, list[Any]] = {}
         self._dirty_proposals: set[str] = set()
         self._on: dict[str, Callable[[Any], None]] = {
-            get_topic(Process.ParticipantEnrolled): self._enrolled,  # type: ignore[attr-defined]
-            get_topic(Meeting.Opened): self._attended,  # type: ignore[attr-defined]
-            get_topic(Meeting.AttendanceRecorded): self._attended,  # type: ignore[attr-defined]
+            get_topic(Process.ParticipantEnrolled): self._enrolled,
+            get_topic(Meeting.Opened): self._attended,
+            get_topic(Meeting.AttendanceRecorded): self._attended,
             get_topic(Proposal.Submitted): self._submitted,
-            get_topic(Proposal.Contributed): self._contributed,  # type: ignore[attr-defined]
-            get_topic(Proposal.Amended): self._amended,  # type: ignore[attr-defined]
-            get_topic(Proposal.ObjectionRaised): self._objection_raised,  # type: ignore[attr-defined]
-            get_topic(Proposal.StanceTaken): self._stance_taken,  # type: ignore[attr-defined]
-            get_topic(Proposal.BallotCast): self._ballot_cast,  # type: ignore[attr-defined]
-            get_topic(Proposal.Decided): self._decided,  # type: ignore[attr-defined]
+            get_topic(Proposal.Contributed): self._contributed,
+            get_topic(Proposal.Amended): self._amended,
+            get_topic(Proposal.ObjectionRaised): self._objection_raised,
+            get_topic(Proposal.StanceTaken): self._stance_taken,
+            get_topic(Proposal.BallotCast): self._ballot_cast,
+            get_topic(Proposal.Decided): self._decided,
+            get_topic(Proposal.DecisionAnnulled): self._annulled,
         }
 
     def schema(self, is_postgres: bool) -> list[str]:
@@ -152,7 +154,7 @@ class Participation(Projection):
     def _submitted(self, event: Any) -> None:
         proposal_id = id_text(event.originator_id)
         process_id = id_text(event.process_id)
-        self._proposals[proposal_id] = [process_id, timestamp(event.timestamp), None, None, None]
+        self._proposals[proposal_id] = [process_id, timestamp(event.occurred_at), None, None, None]
         self._dirty_proposals.add(proposal_id)
         self._spoke(process_id, id_text(event.submitted_by))
 
@@ -188,7 +190,14 @@ class Participation(Projection):
         proposal_id = id_text(event.originator_id)
         proposal = self._proposal(proposal_id)
         if proposal is not None:
-            proposal[2:5] = [timestamp(event.timestamp), event.outcome, event.method]
+            proposal[2:5] = [timestamp(event.occurred_at), event.outcome, event.method]
+            self._dirty_proposals.add(proposal_id)
+
+    def _annulled(self, event: Any) -> None:
+        proposal_id = id_text(event.originator_id)
+        proposal = self._proposal(proposal_id)
+        if proposal is not None:
+            proposal[2:5] = [None, None, None]
             self._dirty_proposals.add(proposal_id)
 
     def _stance_taken(self, event: Any) -> None:

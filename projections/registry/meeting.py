@@ -8,25 +8,25 @@ from projections.registry.entry import Entry
 
 ENTRIES = (
     Entry(
-        Meeting.Scheduled,  # type: ignore[attr-defined]
+        Meeting.Scheduled,
         id=lambda d, who: f"Musyawarah \u201c{d.get('title', '')}\u201d dijadwalkan",
         en=lambda d, who: f"Meeting \u201c{d.get('title', '')}\u201d scheduled",
         names=("invited",),
     ),
     Entry(
-        Meeting.Opened,  # type: ignore[attr-defined]
+        Meeting.Opened,
         id=lambda d, who: f"Musyawarah dibuka, {len(d.get('attendees') or [])} peserta hadir",
         en=lambda d, who: f"Meeting opened with {len(d.get('attendees') or [])} present",
         names=("attendees", "invited"),
     ),
     Entry(
-        Meeting.AttendanceRecorded,  # type: ignore[attr-defined]
+        Meeting.AttendanceRecorded,
         id=lambda d, who: f"{len(d.get('attendees') or [])} peserta datang menyusul",
         en=lambda d, who: f"{len(d.get('attendees') or [])} latecomers recorded",
         names=("attendees",),
     ),
     Entry(
-        Meeting.Closed,  # type: ignore[attr-defined]
+        Meeting.Closed,
         id=lambda d, who: "Musyawarah ditutup",
         en=lambda d, who: "Meeting closed",
     ),

@@ -20,7 +20,7 @@ ENTRIES = (
         published=IN_HISTORY_AND_FEED,
     ),
     Entry(
-        Proposal.Contributed,  # type: ignore[attr-defined]
+        Proposal.Contributed,
         id=lambda d, who: f"{word(d.get('kind'), 'id', 'Masukan')} disampaikan oleh {who}",
         en=lambda d, who: f"{word(d.get('kind'), 'en', 'A contribution')} given by {who}",
         names=("participant_id",),
@@ -28,7 +28,7 @@ ENTRIES = (
         published=IN_HISTORY,
     ),
     Entry(
-        Proposal.Amended,  # type: ignore[attr-defined]
+        Proposal.Amended,
         id=lambda d, who: f"Teks usulan diubah atas usulan {who}",
         en=lambda d, who: f"Proposal text amended at the request of {who}",
         names=("proposed_by",),
@@ -36,7 +36,7 @@ ENTRIES = (
         follows=record.amended,
     ),
     Entry(
-        Proposal.ObjectionRaised,  # type: ignore[attr-defined]
+        Proposal.ObjectionRaised,
         id=lambda d, who: (
             f"Keberatan mendasar diajukan oleh {who}" if d.get("blocking") else f"Keberatan diajukan oleh {who}"
         ),
@@ -46,21 +46,21 @@ ENTRIES = (
         follows=record.objection_raised,
     ),
     Entry(
-        Proposal.ObjectionResolved,  # type: ignore[attr-defined]
+        Proposal.ObjectionResolved,
         id=lambda d, who: f"Keberatan {word(d.get('outcome'), 'id')}",
         en=lambda d, who: f"Objection {word(d.get('outcome'), 'en')}",
         published=IN_HISTORY_AND_FEED,
         follows=record.objection_resolved,
     ),
     Entry(
-        Proposal.ConsensusCheckOpened,  # type: ignore[attr-defined]
+        Proposal.ConsensusCheckOpened,
         id=lambda d, who: "Pengecekan mufakat dibuka",
         en=lambda d, who: "Consensus check opened",
         published=IN_HISTORY_AND_FEED,
         follows=record.check_opened,
     ),
     Entry(
-        Proposal.StanceTaken,  # type: ignore[attr-defined]
+        Proposal.StanceTaken,
         id=lambda d, who: f"{capital(who)} menyatakan sikap {word(d.get('stance'), 'id')}",
         en=lambda d, who: f"{capital(who)} took the stance: {word(d.get('stance'), 'en')}",
         names=("participant_id",),
@@ -68,7 +68,7 @@ ENTRIES = (
         follows=record.stance_taken,
     ),
     Entry(
-        Proposal.ConsensusCheckClosed,  # type: ignore[attr-defined]
+        Proposal.ConsensusCheckClosed,
         id=lambda d, who: (
             f"Pengecekan mufakat ditutup: {word(d.get('result'), 'id', '')}"
             + tally(d.get("tally"), _CHECK_COUNTS, "id")
@@ -80,14 +80,14 @@ ENTRIES = (
         follows=record.check_closed,
     ),
     Entry(
-        Proposal.VoteOpened,  # type: ignore[attr-defined]
+        Proposal.VoteOpened,
         id=lambda d, who: "Pemungutan suara dibuka",
         en=lambda d, who: "Vote opened",
         published=IN_HISTORY_AND_FEED,
         follows=record.vote_opened,
     ),
     Entry(
-        Proposal.BallotCast,  # type: ignore[attr-defined]
+        Proposal.BallotCast,
         id=lambda d, who: f"{capital(who)} memberikan suara",
         en=lambda d, who: f"{capital(who)} cast a ballot",
         names=("participant_id",),
@@ -95,7 +95,7 @@ ENTRIES = (
         follows=record.ballot_cast,
     ),
     Entry(
-        Proposal.VoteClosed,  # type: ignore[attr-defined]
+        Proposal.VoteClosed,
         id=lambda d, who: (
             f"Pemungutan suara ditutup: {word(d.get('result'), 'id', '')}" + tally(d.get("tally"), _VOTE_COUNTS, "id")
         ),
@@ -104,10 +104,29 @@ ENTRIES = (
         follows=record.vote_closed,
     ),
     Entry(
-        Proposal.Decided,  # type: ignore[attr-defined]
+        Proposal.Decided,
         id=lambda d, who: f"Usulan {verdict(d.get('outcome'), d.get('method'), 'id')}".rstrip(),
         en=lambda d, who: f"Proposal {verdict(d.get('outcome'), d.get('method'), 'en')}".rstrip(),
         published=IN_HISTORY_AND_FEED,
         follows=record.decision_recorded,
+    ),
+    Entry(
+        Proposal.Withdrawn,
+        id=lambda d, who: f"Usulan ditarik: {d.get('reason', '')}",
+        en=lambda d, who: f"Proposal withdrawn: {d.get('reason', '')}",
+        published=IN_HISTORY,
+    ),
+    Entry(
+        Proposal.DecisionAnnulled,
+        id=lambda d, who: f"Keputusan dibatalkan: {d.get('reason', '')}",
+        en=lambda d, who: f"Decision annulled: {d.get('reason', '')}",
+        published=IN_HISTORY_AND_FEED,
+        follows=record.decision_annulled,
+    ),
+    Entry(
+        Proposal.Corrected,
+        id=lambda d, who: f"Ralat {d.get('field', '')} pada langkah {d.get('version', '')}: {d.get('reason', '')}",
+        en=lambda d, who: f"Erratum of {d.get('field', '')} at step {d.get('version', '')}: {d.get('reason', '')}",
+        published=IN_HISTORY,
     ),
 )

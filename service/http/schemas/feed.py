@@ -67,6 +67,9 @@ class FeedItemSchema(Schema):
     commitments = fields.List(fields.Dict(), metadata={"description": "decisions: their follow-up as it stands"})
     commitment = fields.Dict(metadata={"description": "commitment and progress items: the commitment"})
     progress = fields.Dict(metadata={"description": "progress items: percent, note, evidence_url, at"})
+    annulment = fields.Dict(
+        metadata={"description": "annulment items: reason, legal_basis, meeting_id, annulled_at (in the room)"}
+    )
     checkpoint = fields.Dict(metadata={"description": "checkpoint items: position, root_hash, signature, sealed_at"})
     history = fields.String(metadata={"description": "the public history of the proposal"})
 

@@ -43,7 +43,13 @@ class StepSchema(Schema):
 
     version = fields.Integer(metadata={"example": 5})
     type = fields.String(metadata={"example": "ObjectionRaised"})
-    at = fields.String(metadata={"example": "2026-09-08T02:14:03.120000Z"})
+    at = fields.String(metadata={"example": "2026-09-05T02:14:03.120000Z", "description": "when it happened"})
+    occurred_at = fields.String(
+        metadata={"example": "2026-09-05T02:14:03.120000Z", "description": "when it happened in the room"}
+    )
+    recorded_at = fields.String(
+        metadata={"example": "2026-11-30T08:01:12.004000Z", "description": "when it was recorded (`as_of` reads by it)"}
+    )
     actor = fields.Nested(ActorSchema)
     summary = fields.String(metadata={"example": "Keberatan mendasar diajukan oleh peserta kelompok perempuan"})
     data = fields.Dict(
