@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -53,6 +54,20 @@ class CorrectionsContract:
         assert all(item["at"] == item["occurred_at"] for item in items)
         assert all(item["occurred_at"].startswith("2026-09-05T02:") for item in items)
         assert all(item["recorded_at"] >= recording_began for item in items)
+
+    def test_time_to_decision_counts_from_submission_to_decision_in_the_room(
+        self, the_ledger: Mufakat, client: FlaskClient, bearer: Callable[..., dict[str, str]]
+    ) -> None:
+        _typed_in_from_paper(the_ledger)
+        proposal_id = _rejected(the_ledger)
+        process_id = the_ledger.repository.get(proposal_id).process_id
+
+        report = client.get(f"/api/v1/processes/{process_id}/participation", headers=bearer("auditor")).get_json()
+
+        decided = report["time_to_decision"]["proposals"][0]
+        assert decided["submitted_at"].startswith("2026-09-05T02:")
+        assert decided["decided_at"].startswith("2026-09-05T02:")
+        assert decided["seconds"] >= 60  # a minute apart in the room, milliseconds apart when typed in
 
     def test_as_of_reads_the_record_by_when_it_was_recorded_not_when_it_happened(
         self, the_ledger: Mufakat, client: FlaskClient
