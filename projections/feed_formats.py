@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from eventsourcing.utils import get_topic
 from feedgen.feed import FeedGenerator
 
 from domain.commitment import Commitment
@@ -47,10 +46,10 @@ CSV_COLUMNS = (
 )
 
 
-_MADE = entry(get_topic(Commitment.Made))
-_PROGRESS = entry(get_topic(Commitment.ProgressReported))
+_MADE = entry(Commitment.Made)
+_PROGRESS = entry(Commitment.ProgressReported)
 _SEALED = entry(CHECKPOINT_TOPIC)
-_ANNULLED = entry(get_topic(Proposal.DecisionAnnulled))
+_ANNULLED = entry(Proposal.DecisionAnnulled)
 
 
 def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:

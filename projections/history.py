@@ -137,7 +137,7 @@ def steps(
     events: list[Any] = [app.mapper.to_domain_event(record) for record in stored]
     concerned: dict[int, str] = {}
     for event in events:
-        field = entry(get_topic(type(event))).concerns
+        field = entry(type(event)).concerns
         if field is not None:
             concerned[event.originator_version] = id_text(getattr(event, field))
     groups = _groups(database, set(concerned.values()))
@@ -146,7 +146,7 @@ def steps(
         actor = getattr(event, "actor", None)
         participant = concerned.get(event.originator_version)
         data = event_fields(event)
-        said = entry(get_topic(type(event)))
+        said = entry(type(event))
         occurred = getattr(event, "occurred_at", None) or event.timestamp
         group = groups.get(participant, "other") if participant else None
         found.append(

@@ -8,6 +8,10 @@ Adding an event to an aggregate touches the aggregate, its entry in the module n
 
 from __future__ import annotations
 
+from typing import Any
+
+from eventsourcing.utils import get_topic
+
 from projections.registry import commitment, meeting, process, proposal, service
 from projections.registry.entry import FEED, HISTORY, Entry
 
@@ -20,9 +24,10 @@ REGISTRY: dict[str, Entry] = {
 }
 
 
-def entry(topic: str) -> Entry:
-    """The entry of a stored topic (KeyError for an event nobody registered: a test keeps that from happening)."""
-    return REGISTRY[topic]
+def entry(event: type[Any] | str) -> Entry:
+    """The entry of an event class or of its topic (KeyError for an event nobody registered: a test keeps
+    that from happening)."""
+    return REGISTRY[event if isinstance(event, str) else get_topic(event)]
 
 
 def published_in(output: str) -> tuple[Entry, ...]:

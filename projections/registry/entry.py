@@ -48,11 +48,6 @@ class Entry:
         return self.event if isinstance(self.event, str) else get_topic(self.event)
 
     @property
-    def name(self) -> str:
-        """Its class name, as a history step's `type` shows it."""
-        return self.topic.rpartition(".")[2].rpartition(":")[2]
-
-    @property
     def concerns(self) -> str | None:
         """The field naming the participant its sentence speaks of, if any."""
         return self.names[0] if self.names else None
