@@ -82,6 +82,20 @@ class CorrectionsContract:
 
         assert before_it_was_typed_in.status_code == 404
 
+    def test_a_replay_goes_to_a_version_or_to_a_moment_never_to_both(
+        self, the_ledger: Mufakat, client: FlaskClient
+    ) -> None:
+        proposal_id = _rejected(the_ledger)
+
+        both = client.get(
+            f"/api/v1/proposals/{proposal_id}/history",
+            query_string={"as_of_version": 1, "as_of": datetime.now(UTC).isoformat()},
+        )
+
+        assert both.status_code == 422
+        assert both.get_json()["code"] == "validation_failed"
+        assert both.get_json()["errors"] == {"as_of": ["give as_of_version or as_of, not both"]}
+
     def test_an_annulled_decision_is_published_and_worded_in_the_history(
         self, the_ledger: Mufakat, client: FlaskClient
     ) -> None:
