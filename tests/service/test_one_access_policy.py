@@ -1,7 +1,8 @@
 """Who may do what is decided in one place: the `Principal` of service/app/access.py.
 
 The HTTP layer and the read models ask it named questions (`may_audit`, `sees_exact_counts(process)`, ...);
-none of them compares a role itself, nor names a role except as an example in the API document.
+none of them compares a role itself, nor names a role except as an example in the API document or as a
+word to translate for a page.
 """
 
 from __future__ import annotations
@@ -23,15 +24,27 @@ def _files() -> list[Path]:
     return found
 
 
+_TRANSLATIONS = {"_", "_l", "gettext", "lazy_gettext"}
+
+
+def _translated(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _TRANSLATIONS
+
+
 def _examples(tree: ast.AST) -> set[int]:
-    """The ids of the strings that are examples in OpenAPI metadata (`{"example": "facilitator"}`)."""
-    return {
-        id(value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Dict)
-        for key, value in zip(node.keys, node.values, strict=True)
-        if isinstance(key, ast.Constant) and key.value == "example"
-    }
+    """The ids of the strings that only name a role for people to read: examples in OpenAPI metadata
+    (`{"example": "facilitator"}`), and words to translate (`{"admin": _l("admin")}`)."""
+    shown: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value == "example":
+                    shown.add(id(value))
+                if _translated(value):
+                    shown.add(id(key))
+        if _translated(node) and isinstance(node, ast.Call):
+            shown.update(id(argument) for argument in node.args)
+    return shown
 
 
 def _role_literals(path: Path) -> list[str]:
