@@ -87,6 +87,8 @@ def init_app(app: Flask) -> None:
     for error_class in DATABASE_UNAVAILABLE_ERRORS:
         app.register_error_handler(error_class, _database_unavailable)
     app.add_url_rule("/metrics", "metrics", _metrics, methods=["GET"])
+    # Flask would print a multi-line traceback (with values of the failing line) to stderr.
+    app.log_exception = log_unhandled_error  # type: ignore[method-assign]
 
 
 # --- request ids and the request log ---------------------------------------------
@@ -128,6 +130,31 @@ def _finish_request(response: Response) -> Response:
         },
     )
     return response
+
+
+def log_unhandled_error(exc_info: Any) -> None:
+    """One JSON line for a request that failed with a 500: request id, route, error class and where it was raised.
+
+    Never the traceback nor the exception's message: both may quote the request's data.
+    """
+    error_type, _error, trace = exc_info if isinstance(exc_info, tuple) else sys.exc_info()
+    where = None
+    while trace is not None:
+        frame = trace.tb_frame
+        where = f"{os.path.basename(frame.f_code.co_filename)}:{trace.tb_lineno} in {frame.f_code.co_name}"
+        trace = trace.tb_next
+    logging.getLogger("mufakat.errors").error(
+        "unhandled_error",
+        extra={
+            "fields": {
+                "request_id": current_request_id(),
+                "method": request.method,
+                "route": request.url_rule.rule if request.url_rule is not None else _UNMATCHED_ROUTE,
+                "error": error_type.__name__ if error_type is not None else None,
+                "where": where,
+            }
+        },
+    )
 
 
 class JsonLogFormatter(logging.Formatter):

@@ -11,13 +11,16 @@ and never a token.
 
 from __future__ import annotations
 
+import json as stdlib_json
 from typing import Any
+from uuid import UUID
 
 from apispec import BasePlugin
 from flask import Flask, Response, g, has_request_context, json, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from werkzeug.routing import UUIDConverter, ValidationError
 
 from domain.errors import PartOfProposalNotFound, RuleBroken
 from service.app.errors import (
@@ -29,6 +32,8 @@ from service.app.errors import (
     Unauthenticated,
     VersionMismatch,
 )
+from service.app.process_directory import PROCESS_DIRECTORY_ID
+from service.audit.checkpoints import CHECKPOINT_LOG_ID
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 RETRY_AFTER_SECONDS = 1
@@ -269,24 +274,68 @@ class MalformedBody(Exception):
     """A JSON body that parses but can never be stored: nested past reason, or text that is not Unicode."""
 
 
+class NumberOutOfRange(Exception):
+    """A JSON body with an integer longer than any field accepts (and than Python reads: 4,300 digits)."""
+
+
+#: Digits an integer of a body may have: 2**63 has 19; no field of the API takes more.
+MAX_INTEGER_DIGITS = 20
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise NumberOutOfRange(f"a number of the body has more than {MAX_INTEGER_DIGITS} digits")
+    return int(digits)
+
+
 def _ensure_storable_json() -> None:
     """Refuses, for this request alone, a body that would fail later while its batch is being saved.
 
     A lone surrogate (`"\\ud800"`) is valid JSON but no UTF-8 can hold it, and a body
     nested a hundred thousand deep exhausts the recursion limit: both must be a 400
-    for their sender, never a 500 (nor a failed group commit for other writers).
+    for their sender, never a 500 (nor a failed group commit for other writers). An
+    integer of thousands of digits is a 422 before Python tries to convert it. Reading
+    the body here also enforces the size limit on a chunked body (413).
     """
+    data = request.get_data(cache=True)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(data) >= limit:
+        # A chunked body is cut at the limit; reading on past it raises 413 if anything is left.
+        request.stream.read(1)
     try:
-        body = request.get_json(silent=True)
+        body = stdlib_json.loads(data, parse_int=_bounded_int)
         json.dumps(body, ensure_ascii=False).encode("utf-8")
     except RecursionError:
         raise MalformedBody("the body is nested too deeply") from None
     except UnicodeEncodeError:
         raise MalformedBody("the body holds text that is not valid Unicode (a lone surrogate)") from None
+    except ValueError:  # not JSON at all (also bytes that are not UTF-8): the same answer webargs gives
+        raise MalformedBody("the body could not be read as JSON") from None
 
 
 def _malformed_body(error: MalformedBody) -> Response:
     return problem(400, "malformed_json", str(error))
+
+
+def _number_out_of_range(error: NumberOutOfRange) -> Response:
+    return problem(
+        422, "validation_failed", "some fields are missing or invalid; see `errors`", errors={"_schema": [str(error)]}
+    )
+
+
+#: Ids of the ledger's own logs (the process directory, the checkpoint log): never a resource of the API.
+LEDGER_LOG_IDS = frozenset({PROCESS_DIRECTORY_ID, CHECKPOINT_LOG_ID})
+
+
+class ResourceIdConverter(UUIDConverter):
+    """`<uuid:...>` in a route, except the ids of the ledger's own logs: those match no route (404)."""
+
+    def to_python(self, value: str) -> UUID:
+        """The id, unless it names one of the ledger's logs."""
+        resource_id: UUID = super().to_python(value)
+        if resource_id in LEDGER_LOG_IDS:
+            raise ValidationError()
+        return resource_id
 
 
 def register_problem_handlers(app: Flask) -> None:
@@ -301,4 +350,7 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(TokenNotReplayable, _token_not_replayable)
     app.register_error_handler(TooMuchContention, _too_much_contention)
     app.register_error_handler(MalformedBody, _malformed_body)
+    app.register_error_handler(NumberOutOfRange, _number_out_of_range)
+    # Before any blueprint is registered: routes bind their converter when they are added.
+    app.url_map.converters["uuid"] = ResourceIdConverter
     app.before_request(_require_json_body)

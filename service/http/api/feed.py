@@ -20,6 +20,7 @@ from projections.runner import fresh_read_models
 from service.http.api.history import reader_language, worded_in
 from service.http.auth import optional_principal
 from service.http.current import current_mufakat
+from service.http.schemas.common import REGION_CODE, REGION_CODE_LENGTH, UtcDateTime
 
 blp = Blueprint("feed", __name__, description="The transparency feed of published decisions")
 
@@ -31,11 +32,13 @@ class FeedArgs(Schema):
         load_default=None, metadata={"description": "the `next` (or an item's `cursor`) to read on from"}
     )
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
-    region_code = fields.String(load_default=None, metadata={"example": "33.02.10.2001"})
+    region_code = fields.String(
+        load_default=None, validate=[REGION_CODE_LENGTH, REGION_CODE], metadata={"example": "33.02.10.2001"}
+    )
     process_id = fields.UUID(load_default=None)
     outcome = fields.String(load_default=None, validate=validate.OneOf(OUTCOMES))
-    since = fields.AwareDateTime(load_default=None, default_timezone=UTC, metadata={"description": "items at or after"})
-    until = fields.AwareDateTime(
+    since = UtcDateTime(load_default=None, default_timezone=UTC, metadata={"description": "items at or after"})
+    until = UtcDateTime(
         load_default=None, default_timezone=UTC, metadata={"description": "items at or before"}
     )
 

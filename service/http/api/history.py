@@ -22,6 +22,7 @@ from service.http.api.pseudonyms import ProposalPseudonyms
 from service.http.api.representations import proposal_representation
 from service.http.auth import optional_principal
 from service.http.current import current_mufakat
+from service.http.schemas.common import UtcDateTime
 from service.http.schemas.proposals import ProposalSchema
 
 blp = Blueprint("history", __name__, description="Decision history and replay")
@@ -45,7 +46,7 @@ class HistoryArgs(Schema):
         validate=validate.Range(min=1, max=2**63 - 1),
         metadata={"description": "replay to this version"},
     )
-    as_of = fields.AwareDateTime(
+    as_of = UtcDateTime(
         load_default=None,
         default_timezone=UTC,
         metadata={"description": "replay to the last step at or before this RFC 3339 moment"},

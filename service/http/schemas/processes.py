@@ -8,7 +8,17 @@ from marshmallow import fields, post_load, validate
 
 from domain.process import GENDERS, GROUPS, VISIBILITIES
 from domain.rules import DEFAULT_QUORUM, DEFAULT_VOTE_THRESHOLD, DecisionRules
-from service.http.schemas.common import NAME_LENGTH, NOTE_LENGTH, TITLE_LENGTH, Resource, Strict, UtcDateTime, ids
+from service.http.schemas.common import (
+    NAME_LENGTH,
+    NOTE_LENGTH,
+    REGION_CODE,
+    REGION_CODE_LENGTH,
+    TITLE_LENGTH,
+    Resource,
+    Strict,
+    UtcDateTime,
+    ids,
+)
 
 
 class RulesSchema(Strict):
@@ -44,7 +54,7 @@ class ProcessOpeningSchema(Strict):
     )
     region_code = fields.String(
         required=True,
-        validate=[validate.Length(min=2, max=20), validate.Regexp(r"^[0-9][0-9.]*$", error="a BPS region code")],
+        validate=[REGION_CODE_LENGTH, REGION_CODE],
         metadata={"example": "33.01.01.2001"},
     )
     region_name = fields.String(required=True, validate=NAME_LENGTH, metadata={"example": "Desa Sukamaju"})
