@@ -17,6 +17,7 @@ after eventsourcing's ten retries of a whole connection timeout each.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import os
@@ -385,7 +386,41 @@ def mark_worker_dead(server: Any, worker: Any) -> None:
         multiprocess.mark_process_dead(worker.pid)
 
 
+LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1"})
+
+
+def metrics_token() -> str | None:
+    """The bearer token `/metrics` asks for (`MUFAKAT_METRICS_TOKEN`); None: only this host may scrape."""
+    token = current_app.config.get("MUFAKAT_METRICS_TOKEN") or os.environ.get("MUFAKAT_METRICS_TOKEN")
+    return str(token) if token else None
+
+
+def _metrics_refusal() -> Response | None:
+    """Why this scraper may not read `/metrics`, or None when it may.
+
+    The figures name routes, request rates and projection lag: not for the public. With a token
+    configured only its bearer reads them; without one only a client on this host does.
+    """
+    token = metrics_token()
+    if token is not None:
+        offered = request.headers.get("Authorization", "")
+        if hmac.compare_digest(offered.encode("utf-8"), f"Bearer {token}".encode()):
+            return None
+        return problem(
+            401,
+            "unauthorized",
+            "/metrics needs the bearer token of MUFAKAT_METRICS_TOKEN",
+            headers={"WWW-Authenticate": 'Bearer realm="mufakat-metrics"'},
+        )
+    if request.remote_addr in LOOPBACK_ADDRESSES:
+        return None
+    return problem(403, "forbidden", "/metrics answers only this host unless MUFAKAT_METRICS_TOKEN is set")
+
+
 def _metrics() -> Response:
+    refusal = _metrics_refusal()
+    if refusal is not None:
+        return refusal
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         processes = CollectorRegistry()
