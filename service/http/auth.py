@@ -140,7 +140,12 @@ def idempotency_key(caller: Principal) -> IdempotencyKey | None:
         )
     body = request.get_json(silent=True)
     return IdempotencyKey.for_request(
-        caller=caller.actor.id, key=key, method=request.method, path=request.path, body=body
+        caller=caller.actor.id,
+        key=key,
+        method=request.method,
+        path=request.path,
+        body=body,
+        secret=current_mufakat().vault.fingerprint_secret(),
     )
 
 

@@ -273,6 +273,8 @@ class DatabaseState:
     last_position: int = 0
     projection_positions: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    #: Forgotten participants' keys whose bytes a reader still keeps in the database files.
+    forgotten_keys_on_disk: int = 0
 
     def projection_lags(self) -> dict[str, int]:
         """How many notifications each projection still has to apply."""
@@ -315,8 +317,20 @@ def _read_database_state(app: Flask) -> DatabaseState:
             app.config.get("MUFAKAT_PROJECTION_POSITIONS") or projection_positions
         )
         return DatabaseState(
-            reachable=True, last_position=last_position, projection_positions=read_positions(mufakat)
+            reachable=True,
+            last_position=last_position,
+            projection_positions=read_positions(mufakat),
+            forgotten_keys_on_disk=_forgotten_keys_on_disk(mufakat),
         )
+
+
+def _forgotten_keys_on_disk(mufakat: Any) -> int:
+    """Forgotten keys still on disk after one more, short, purge attempt (any worker's probe may finish it)."""
+    vault = getattr(mufakat, "vault", None)
+    if vault is None or not vault.keys_possibly_on_disk():
+        return 0
+    vault.purge(wait_seconds=0.1)
+    return int(vault.keys_possibly_on_disk())
 
 
 def projection_positions(mufakat: Any) -> dict[str, int]:
