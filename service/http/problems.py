@@ -18,7 +18,7 @@ from uuid import UUID
 from apispec import BasePlugin
 from flask import Flask, Response, g, has_request_context, json, request
 from flask_smorest import Api
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 from werkzeug.routing import UUIDConverter, ValidationError
 
@@ -72,7 +72,10 @@ _HTTP_CODES = {
 
 
 class ProblemSchema(Schema):
-    """Problem details as every error of the API carries them."""
+    """Problem details as every error of the API carries them (RFC 9457 allows further members)."""
+
+    class Meta:
+        unknown = INCLUDE  # documented as additionalProperties: true
 
     type = fields.String(metadata={"example": "urn:mufakat:problem:unresolved_blocking_objection"})
     title = fields.String(metadata={"example": "A rule of the process was broken"})
@@ -85,6 +88,14 @@ class ProblemSchema(Schema):
         keys=fields.String(),
         metadata={"description": "validation_failed only: the messages of each invalid field"},
     )
+    ids = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "a broken rule (409): the ids it concerns", "example": {"objection_id": "3f1c…"}},
+    )
+    expected_version = fields.Integer(metadata={"description": "version_mismatch only: the version If-Match named"})
+    current_version = fields.Integer(metadata={"description": "version_mismatch only: the latest version"})
+    token_id = fields.String(metadata={"description": "token_not_replayable only: the token that was issued"})
 
 
 def problem(
@@ -190,14 +201,35 @@ _WRITE_HEADERS = [
 ]
 
 
+#: Operations anyone may call without a token (liveness, readiness, the audit proofs).
+PUBLIC_OPERATIONS = frozenset({"/health", "/ready", "/audit/checkpoints", "/audit/public-key"})
+#: Operations where a token is optional: without one they answer what the public may see.
+OPTIONAL_TOKEN_OPERATIONS = frozenset(
+    {"/feed", "/feed.atom", "/feed.csv", "/proposals/{proposal_id}/history", "/processes/{process_id}/participation"}
+)
+
+
+def _is_error_status(status: Any) -> bool:
+    return str(status) == "default" or (str(status).isdigit() and int(status) >= 400)
+
+
 class ProblemResponses(BasePlugin):
-    """Documents the problem details every protected endpoint may answer, and the write headers."""
+    """Documents the problem details every endpoint may answer, who may call it, and the write headers."""
 
     def operation_helper(
         self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
     ) -> None:
-        """Adds 401/403/404 to every protected operation; 409/412/503 and the headers to every POST."""
+        """Errors as problem+json; public operations without security; 401/403/404 and 409/412/503 where due."""
+        route = (path or "").removeprefix("/api/v1")
         for method, operation in (operations or {}).items():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content") if isinstance(response, dict) else None
+                if _is_error_status(status) and content and "application/json" in content:
+                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+            if route in PUBLIC_OPERATIONS:
+                operation["security"] = []
+            elif route in OPTIONAL_TOKEN_OPERATIONS:
+                operation["security"] = [{}, {"bearerAuth": []}]
             if not PROTECTED_TAGS.intersection(operation.get("tags", ())):
                 continue
             responses = operation.setdefault("responses", {})
@@ -212,6 +244,14 @@ class ProblemApi(Api):
     """flask-smorest's Api whose own HTTP errors (its 422 above all) are problem details too."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        """flask-smorest's shared error responses, served as what they are: application/problem+json."""
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MEDIA_TYPE
+        try:
+            super()._register_responses()  # type: ignore[misc]
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         """Every HTTPException, including webargs's validation errors, as problem details."""
