@@ -178,6 +178,7 @@ _EVERY_OPERATION = {
 _EVERY_WRITE = {
     "409": "a rule of the process was broken: `code` names it (e.g. `unresolved_blocking_objection`)",
     "412": "`If-Match` named a version that is no longer the latest (`version_mismatch`)",
+    "413": "the body is larger than 256 KiB, chunked or not (`payload_too_large`)",
     "503": "too many concurrent writes; retry after `Retry-After` seconds with the same Idempotency-Key",
 }
 _WRITE_HEADERS = [
