@@ -185,6 +185,20 @@ class Meeting(Aggregate):
             return self.sealed_minutes[-1] if self.sealed_minutes else None
         return next((s for s in self.sealed_minutes if s["sealed_version"] == sealed_version), None)
 
+    def ensure_minutes_may_be_sealed(self, replaces: int | None, occurred_at: datetime) -> None:
+        """A berita acara is sealed once the meeting closed; a correction replaces the latest sealed version."""
+        if self.status != "closed":
+            raise MeetingNotClosed(
+                f"this meeting is {self.status}: its berita acara is sealed after it closes", meeting_id=self.id
+            )
+        if replaces != self.latest_sealed_version:
+            raise MinutesNotLatest(
+                f"the latest sealed berita acara of this meeting is version {self.latest_sealed_version}, "
+                f"not {replaces}: a correction replaces the latest one",
+                meeting_id=self.id,
+            )
+        ensure_not_before(occurred_at, self.closed_at, "the meeting closed", meeting_id=self.id)
+
     def seal_minutes(
         self,
         *,
@@ -209,17 +223,7 @@ class Meeting(Aggregate):
 
         Returns the number of the new sealed version.
         """
-        if self.status != "closed":
-            raise MeetingNotClosed(
-                f"this meeting is {self.status}: its berita acara is sealed after it closes", meeting_id=self.id
-            )
-        if replaces != self.latest_sealed_version:
-            raise MinutesNotLatest(
-                f"the latest sealed berita acara of this meeting is version {self.latest_sealed_version}, "
-                f"not {replaces}: a correction replaces the latest one",
-                meeting_id=self.id,
-            )
-        ensure_not_before(occurred_at, self.closed_at, "the meeting closed", meeting_id=self.id)
+        self.ensure_minutes_may_be_sealed(replaces, occurred_at)
         for digest in (public_sha256, full_sha256):
             if len(digest) != 64 or digest.strip("0123456789abcdef"):
                 raise ValueNotAllowed("a sealed document's SHA-256 is 64 lowercase hexadecimal digits")
