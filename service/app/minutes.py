@@ -51,6 +51,7 @@ from service.adapters.minutes_seal import sign_minutes_pdf
 from service.adapters.minutes_words import group_word
 from service.adapters.personal_data import PersonalDataVault
 from service.adapters.sealed_documents import SealedDocuments
+from service.app.errors import Forbidden, NotFound
 
 #: Where the public pages are; printed in the footer and its QR code.
 DEFAULT_PUBLIC_URL = "http://localhost:8000"
@@ -407,3 +408,45 @@ def prepare_sealing(
         "full_sha256": hashlib.sha256(sealed["full"]).hexdigest(),
         "full_size": len(sealed["full"]),
     }
+
+
+@dataclass(frozen=True)
+class SealedPdf:
+    """One sealed berita acara as kept: its bytes, which version of which sealing, and its SHA-256."""
+
+    content: bytes
+    meeting_id: UUID
+    sealed_version: int
+    version: str
+    sha256: str
+    latest: bool
+
+
+def sealed_pdf(
+    documents: SealedDocuments,
+    meeting: Meeting,
+    version: str,
+    sealed_version: int | None,
+    may_see_personal_data: bool,
+) -> SealedPdf:
+    """The sealed bytes of a meeting's berita acara (the latest sealing unless one is named).
+
+    The full version, which names people, only for those who may see the process's personal data.
+    """
+    if version == "full" and not may_see_personal_data:
+        raise Forbidden("the full berita acara names people: only the process's facilitators, admins and auditors")
+    record = meeting.sealed(sealed_version)
+    if record is None:
+        raise NotFound("minutes", f"{meeting.id}/v{sealed_version or 'latest'}")
+    sha256 = record[f"{version}_sha256"]
+    content = documents.load(sha256)
+    if content is None:
+        raise NotFound("minutes", f"{meeting.id}/v{record['sealed_version']}")
+    return SealedPdf(
+        content=content,
+        meeting_id=meeting.id,
+        sealed_version=record["sealed_version"],
+        version=version,
+        sha256=sha256,
+        latest=record["sealed_version"] == meeting.latest_sealed_version,
+    )

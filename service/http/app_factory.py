@@ -19,6 +19,7 @@ from service.http.api import (
     health,
     history,
     meetings,
+    minutes,
     participants,
     participation,
     processes,
@@ -42,6 +43,7 @@ API_BLUEPRINTS = [
         health,
         history,
         meetings,
+        minutes,
         participants,
         participation,
         processes,
@@ -92,4 +94,3 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.extensions["mufakat_lock"] = threading.Lock()
     return app
-
