@@ -41,7 +41,7 @@ class SealedDemo:
     folder: Path
 
     def sealed(self, meeting_id: UUID) -> dict[str, object]:
-        meeting = self.ledger.repository.get(meeting_id)
+        meeting: object = self.ledger.repository.get(meeting_id)
         assert isinstance(meeting, Meeting)
         record = meeting.sealed()
         assert record is not None
