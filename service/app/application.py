@@ -42,7 +42,8 @@ from service.adapters.transcodings import register_domain_transcodings
 from service.app.access import AccessToken, Principal, token_digest, token_record_id
 from service.app.errors import Forbidden, NotFound, VersionMismatch
 from service.app.group_commit import GroupCommitLedger, TAggregate
-from service.app.minutes import MinutesRequest, Signer, Signers, prepare_sealing, public_url_from_environment
+from service.app.minutes import MinutesRequest, Signer, Signers, public_url_from_environment
+from service.app.minutes_sealing import prepare_sealing
 from service.app.moved_topics import register_moved_topics
 from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.receipts import CommandContext, Receipt

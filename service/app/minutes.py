@@ -5,12 +5,11 @@ as the public feed suppresses it (`projections.suppression`), objections are
 attributed to a group, and the chair, secretary and signatories appear by role
 only. The full version (for the process's facilitators, admins and auditors)
 adds the daftar hadir and every name. Both are rendered once, when the minutes
-are sealed, and signed with the service's key; the bytes are kept, never made again.
+are sealed (`service.app.minutes_sealing`); the bytes are kept, never made again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -18,9 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import Repository
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.utils import get_topic
@@ -46,12 +44,8 @@ from service.adapters.minutes_document import (
     Signatory,
     VoteRecord,
 )
-from service.adapters.minutes_pdf import render_minutes_pdf
-from service.adapters.minutes_seal import sign_minutes_pdf
 from service.adapters.minutes_words import group_word
 from service.adapters.personal_data import PersonalDataVault
-from service.adapters.sealed_documents import SealedDocuments
-from service.app.errors import Forbidden, NotFound
 
 #: Where the public pages are; printed in the footer and its QR code.
 DEFAULT_PUBLIC_URL = "http://localhost:8000"
@@ -152,11 +146,6 @@ def minutes_path(meeting_id: UUID, version: str = "public", sealed_version: int 
     query = [f"version={version}"] if version != "public" else []
     query += [f"sealed={sealed_version}"] if sealed_version is not None else []
     return f"/meetings/{meeting_id}/minutes.pdf" + ("?" + "&".join(query) if query else "")
-
-
-def render_sealed(document: MinutesDocument, language: str, key: Ed25519PrivateKey, signed_at: datetime) -> bytes:
-    """The document rendered and signed with the service's key: the bytes that are sealed."""
-    return sign_minutes_pdf(render_minutes_pdf(document, language), key, signed_at)
 
 
 def gather_minutes(
@@ -366,87 +355,3 @@ def _dissent(
 
 def _signatory(signer: Signer, full: bool) -> Signatory:
     return Signatory(role=signer.role, name=signer.name if full else None)
-
-
-def prepare_sealing(
-    ledger: Ledger,
-    documents: SealedDocuments,
-    process: Process,
-    meeting: Meeting,
-    request: MinutesRequest,
-    occurred_at: datetime,
-    key: Ed25519PrivateKey,
-    public_url: str,
-) -> dict[str, Any]:
-    """Renders both versions once, signs and keeps them, seals the names; returns what the event records.
-
-    The bytes are kept before the event is recorded (see `service.adapters.sealed_documents`).
-    """
-    replaces = meeting.latest_sealed_version
-    meeting.ensure_minutes_may_be_sealed(replaces, occurred_at)
-    gathered, log_position = gather_minutes(ledger, process, meeting, request, (replaces or 0) + 1, public_url)
-    sealed: dict[str, bytes] = {}
-    for version, document in gathered.items():
-        sealed[version] = render_sealed(document, request.language, key, occurred_at)
-        documents.store(sealed[version])
-    names_key_id = uuid4()
-    ledger.vault.create_key(names_key_id)
-    signers = request.signers
-    return {
-        "replaces": replaces,
-        "log_position": log_position,
-        "chair_role": signers.chair.role,
-        "secretary_role": signers.secretary.role,
-        "signatory_roles": [s.role for s in signers.signatories],
-        "names_key_id": names_key_id,
-        "sealed_names": ledger.vault.seal(names_key_id, signers.names_json()),
-        "agenda": list(request.agenda),
-        "notes": request.notes,
-        "language": request.language,
-        "public_sha256": hashlib.sha256(sealed["public"]).hexdigest(),
-        "public_size": len(sealed["public"]),
-        "full_sha256": hashlib.sha256(sealed["full"]).hexdigest(),
-        "full_size": len(sealed["full"]),
-    }
-
-
-@dataclass(frozen=True)
-class SealedPdf:
-    """One sealed berita acara as kept: its bytes, which version of which sealing, and its SHA-256."""
-
-    content: bytes
-    meeting_id: UUID
-    sealed_version: int
-    version: str
-    sha256: str
-    latest: bool
-
-
-def sealed_pdf(
-    documents: SealedDocuments,
-    meeting: Meeting,
-    version: str,
-    sealed_version: int | None,
-    may_see_personal_data: bool,
-) -> SealedPdf:
-    """The sealed bytes of a meeting's berita acara (the latest sealing unless one is named).
-
-    The full version, which names people, only for those who may see the process's personal data.
-    """
-    if version == "full" and not may_see_personal_data:
-        raise Forbidden("the full berita acara names people: only the process's facilitators, admins and auditors")
-    record = meeting.sealed(sealed_version)
-    if record is None:
-        raise NotFound("minutes", f"{meeting.id}/v{sealed_version or 'latest'}")
-    sha256 = record[f"{version}_sha256"]
-    content = documents.load(sha256)
-    if content is None:
-        raise NotFound("minutes", f"{meeting.id}/v{record['sealed_version']}")
-    return SealedPdf(
-        content=content,
-        meeting_id=meeting.id,
-        sealed_version=record["sealed_version"],
-        version=version,
-        sha256=sha256,
-        latest=record["sealed_version"] == meeting.latest_sealed_version,
-    )

@@ -10,7 +10,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from domain.meeting import Meeting
-from service.app.minutes import minutes_path, sealed_pdf
+from service.app.minutes import minutes_path
+from service.app.minutes_sealing import sealed_pdf
 from service.http.api.audit import signing_key
 from service.http.auth import command, optional_principal, require_token
 from service.http.current import current_mufakat
