@@ -277,6 +277,7 @@ class Meeting(Aggregate):
                 "sealed_version": sealed_version,
                 "replaces": replaces,
                 "log_position": log_position,
+                "names_key_id": names_key_id,
                 "language": language,
                 "public_sha256": public_sha256,
                 "public_size": public_size,

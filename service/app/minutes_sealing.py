@@ -19,7 +19,7 @@ from domain.process import Process
 from service.adapters.minutes_document import MinutesDocument
 from service.adapters.minutes_pdf import render_minutes_pdf
 from service.adapters.minutes_seal import sign_minutes_pdf
-from service.adapters.sealed_documents import SealedDocuments
+from service.adapters.sealed_documents import SealedDocumentForgotten, SealedDocuments
 from service.app.errors import Forbidden, NotFound
 from service.app.minutes import Ledger, MinutesRequest, gather_minutes
 
@@ -49,7 +49,7 @@ def prepare_sealing(
     sealed: dict[str, bytes] = {}
     for version, document in gathered.items():
         sealed[version] = render_sealed(document, request.language, key, occurred_at)
-        documents.store(sealed[version])
+        documents.store(sealed[version], personal=version == "full")
     names_key_id = uuid4()
     ledger.vault.create_key(names_key_id)
     signers = request.signers
@@ -100,7 +100,10 @@ def sealed_pdf(
     if record is None:
         raise NotFound("minutes", f"{meeting.id}/v{sealed_version or 'latest'}")
     sha256 = record[f"{version}_sha256"]
-    content = documents.load(sha256)
+    try:
+        content = documents.load(sha256)
+    except SealedDocumentForgotten:
+        content = None
     if content is None:
         raise NotFound("minutes", f"{meeting.id}/v{record['sealed_version']}")
     return SealedPdf(
@@ -111,3 +114,14 @@ def sealed_pdf(
         sha256=sha256,
         latest=record["sealed_version"] == meeting.latest_sealed_version,
     )
+
+
+def forget_minutes_names(ledger: Ledger, documents: SealedDocuments, meeting: Meeting) -> int:
+    """Erases every name a meeting's sealed minutes hold (the sealed names, the full versions); how many sealings.
+
+    The public versions stay, and every SHA-256 in the log still verifies.
+    """
+    for record in meeting.sealed_minutes:
+        ledger.vault.forget(record["names_key_id"])
+        documents.forget(record["full_sha256"])
+    return len(meeting.sealed_minutes)

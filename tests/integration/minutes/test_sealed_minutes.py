@@ -21,7 +21,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader
 
 from domain.meeting import Meeting
+from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
+from service.adapters.sealed_documents import SealedDocumentForgotten
 from service.app.application import CommandContext, Mufakat
+from service.app.minutes_sealing import forget_minutes_names
 from service.audit.signing import load_or_create_signing_key, public_key_text
 from service.cli.demo import DEMO_SIGNATORIES, PARTICIPANTS, record_demo
 from service.cli.main import main
@@ -205,3 +208,29 @@ def test_a_correction_replaces_the_latest_and_the_first_is_genuine_but_no_longer
     assert "Latest: NO, replaced by a correction (latest sealed version 2)." in output
     assert strict == 2
     assert latest_code == 0 and "sealed version 2" in latest
+
+
+def test_the_full_version_is_kept_encrypted_and_forgetting_its_names_leaves_the_public_version_and_the_proof(
+    demo: SealedDemo,
+) -> None:
+    meeting_id = demo.meetings[0]
+    sealed = demo.sealed(meeting_id)
+    full = demo.saved("berita-acara-lengkap.pdf", demo.pdf(meeting_id, "full"))
+    (stored,) = demo.ledger.side_tables.fetch_all(
+        "SELECT content FROM sealed_documents WHERE sha256 = ?", (sealed["full_sha256"],)
+    )
+    assert b"%PDF" not in bytes(stored[0])
+
+    meeting = demo.ledger.repository.get(meeting_id)
+    assert isinstance(meeting, Meeting)
+    assert forget_minutes_names(demo.ledger, demo.ledger.sealed_documents, meeting) == 2
+
+    with pytest.raises(SealedDocumentForgotten):
+        demo.ledger.sealed_documents.load(str(sealed["full_sha256"]))
+    assert demo.pdf(meeting_id, "public").startswith(b"%PDF")
+    names = demo.ledger.vault.open(UUID(str(sealed["names_key_id"])), "c2VhbGVk")
+    assert names == FORGOTTEN_PLACEHOLDER
+    # Whoever kept a copy of the full version can still prove it was sealed here
+    code, output = verify(demo, full)
+    assert code == 0
+    assert "(full version)" in output
