@@ -221,7 +221,7 @@ def test_the_full_version_is_kept_encrypted_and_forgetting_its_names_leaves_the_
     )
     assert b"%PDF" not in bytes(stored[0])
 
-    meeting = demo.ledger.repository.get(meeting_id)
+    meeting: object = demo.ledger.repository.get(meeting_id)
     assert isinstance(meeting, Meeting)
     assert forget_minutes_names(demo.ledger, demo.ledger.sealed_documents, meeting) == 2
 
