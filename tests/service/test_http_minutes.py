@@ -167,7 +167,12 @@ def test_an_admin_may_seal_and_a_correction_is_a_new_version_that_replaces_the_l
     facilitator: Caller, admin: Caller, anonymous: Caller
 ) -> None:
     village = closed_village(facilitator)
-    first = admin.created(minutes_of(village), sealing())
+    key = {"Idempotency-Key": "berita-acara-sesi-1"}
+    first_answer = admin.post(minutes_of(village), sealing(), headers=key)
+    retried = admin.post(minutes_of(village), sealing(), headers=key)
+    assert first_answer.status_code == retried.status_code == 201
+    first = first_answer.get_json()
+    assert retried.get_json() == first  # a retry seals nothing more
 
     corrected = facilitator.created(minutes_of(village), sealing(notes="Ralat: nama notulis diperbaiki."))
 
