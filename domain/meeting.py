@@ -18,8 +18,12 @@ from domain.errors import (
     ValueNotAllowed,
     ensure_aware,
     ensure_not_before,
+    ensure_one_of,
 )
 from domain.steps import Start, Step
+
+#: The languages a berita acara is written in: Bahasa Indonesia, or English on request.
+MINUTES_LANGUAGES = ("id", "en")
 
 
 class Meeting(Aggregate):
@@ -227,6 +231,7 @@ class Meeting(Aggregate):
         for digest in (public_sha256, full_sha256):
             if len(digest) != 64 or digest.strip("0123456789abcdef"):
                 raise ValueNotAllowed("a sealed document's SHA-256 is 64 lowercase hexadecimal digits")
+        ensure_one_of("language", language, MINUTES_LANGUAGES)
         if public_size <= 0 or full_size <= 0 or log_position < 0:
             raise ValueNotAllowed("a sealed document has bytes and covers a position of the log")
         sealed_version = len(self.sealed_minutes) + 1

@@ -161,3 +161,8 @@ def test_a_snapshot_of_version_2_reads_as_a_meeting_without_sealed_minutes() -> 
     Meeting.upcast_v2_v3(state)
     assert state["sealed_minutes"] == []
     assert state["closed_at"] is None
+
+
+def test_minutes_in_a_language_other_than_indonesian_or_english_are_refused() -> None:
+    meeting = closed_meeting()
+    assert_refused(meeting, "value_not_allowed", lambda: meeting.seal_minutes(**sealing(language="jv")))
