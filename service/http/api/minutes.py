@@ -74,7 +74,14 @@ class SealedMinutesPdf(MethodView):
     """The sealed berita acara, byte for byte."""
 
     @blp.arguments(MinutesQuerySchema(), location="query")
-    @blp.response(200, content_type="application/pdf")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "the sealed PDF, byte for byte; ETag is its SHA-256",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    )
     def get(self, query: dict[str, Any], meeting_id: UUID) -> Response:
         """Exactly the sealed bytes: the public version (no names), or `?version=full` for those who may see
         personal data; the latest sealing unless `?sealed=N`."""
