@@ -47,7 +47,7 @@ from service.adapters.minutes_document import (
 from service.adapters.minutes_words import group_word
 from service.adapters.personal_data import PersonalDataVault
 
-#: Where the public pages are; printed in the footer and its QR code.
+#: Where the public pages are: the footer and its QR code point to the portal's page of the process.
 DEFAULT_PUBLIC_URL = "http://localhost:8000"
 
 _WIB, _WITA, _WIT = (timezone(timedelta(hours=hours)) for hours in (7, 8, 9))
@@ -142,7 +142,7 @@ def public_url_from_environment() -> str:
 
 
 def minutes_path(meeting_id: UUID, version: str = "public", sealed_version: int | None = None) -> str:
-    """The path of a sealed berita acara's PDF."""
+    """The path of a sealed berita acara's PDF, below the API's `/api/v1`."""
     query = [f"version={version}"] if version != "public" else []
     query += [f"sealed={sealed_version}"] if sealed_version is not None else []
     return f"/meetings/{meeting_id}/minutes.pdf" + ("?" + "&".join(query) if query else "")
@@ -194,7 +194,7 @@ def gather_minutes(
             notes=request.notes,
             footer=MinutesFooter(
                 log_position=log_position,
-                public_url=public_url + minutes_path(meeting.id),
+                public_url=f"{public_url}/proses/{process.id}",  # the portal's page of the process's decisions
                 verification=_VERIFICATION[request.language],
             ),
         )
