@@ -51,7 +51,6 @@ from service.audit.signing import load_or_create_signing_key
 
 __all__ = ["CommandContext", "Mufakat", "ProcessListed", "Receipt"]
 
-
 class Mufakat(GroupCommitLedger):
     """The ledger of how communities decide."""
 
