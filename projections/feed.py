@@ -247,6 +247,8 @@ class TransparencyFeed(Projection):
             "signature": plain(getattr(event, "signature", None)),
             "public_key": plain(getattr(event, "public_key", None)),
             "sealed_at": _as_signed(sealed_at) if isinstance(sealed_at, datetime) else plain(sealed_at),
+            "tree_size": plain(getattr(event, "tree_size", None)),
+            "note": plain(getattr(event, "note", None)),
         }
         moment = getattr(event, "timestamp", None) or sealed_at
         item = {
@@ -267,6 +269,9 @@ class TransparencyFeed(Projection):
         outcome: str | None,
         proposal_id: str | None,
     ) -> None:
+        # Bound to the signed log: a partner proves the item's event is in a checkpoint (docs/audit-format.md).
+        row = self._cursor().fetch_one("SELECT hash FROM event_hashes WHERE notification_id = ?", (position,))
+        item.update(log_position=position, event_hash=None if row is None else bytes(row[0]).hex())
         self._items.append(
             (position, item["kind"], item["at"], process_id, region_code, outcome, proposal_id, to_json(item))
         )

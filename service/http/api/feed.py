@@ -68,6 +68,10 @@ class FeedItemSchema(Schema):
     progress = fields.Dict(metadata={"description": "progress items: percent, note, evidence_url, at"})
     checkpoint = fields.Dict(metadata={"description": "checkpoint items: position, root_hash, signature, sealed_at"})
     history = fields.String(metadata={"description": "the public history of the proposal"})
+    log_position = fields.Integer(metadata={"description": "the log position of the event this item publishes"})
+    event_hash = fields.String(
+        allow_none=True, metadata={"description": "that event's hash (hex): prove it with /audit/proofs/inclusion"}
+    )
 
 
 class FeedPageSchema(Schema):
