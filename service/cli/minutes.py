@@ -158,6 +158,10 @@ def _report(found: MinutesVerification) -> str:
             f" {sealed.covers_position}."
         )
         lines.append(
+            f"  Proof that the log holds this event: GET /api/v1/audit/proofs/inclusion?position={sealed.log_position}"
+            "&tree_size=N (N: the size of a checkpoint you hold)."
+        )
+        lines.append(
             "  Latest: yes."
             if sealed.latest
             else f"  Latest: NO, replaced by a correction (latest sealed version {sealed.latest_sealed_version})."
