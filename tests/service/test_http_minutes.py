@@ -108,6 +108,29 @@ def test_the_sealed_berita_acara_is_served_as_exactly_the_sealed_bytes_public_wi
     assert check is not None and check.made_by(load_or_create_signing_key(key_file).public_key())
 
 
+def test_the_feed_carries_the_sealed_minutes_with_their_hash_log_position_and_url(
+    facilitator: Caller, anonymous: Caller
+) -> None:
+    village = closed_village(facilitator)
+    sealed = facilitator.created(minutes_of(village), sealing())
+    hidden = closed_village(facilitator, visibility="restricted")
+    facilitator.created(minutes_of(hidden), sealing())
+
+    items = [item for item in anonymous.get("/feed", limit=500).get_json()["items"] if item["kind"] == "minutes"]
+
+    (item,) = items  # the restricted process's minutes never enter the feed
+    assert item["process"]["id"] == village.process_id
+    assert item["meeting"] == {"id": village.meeting_id}
+    assert item["minutes"]["sha256"] == sealed["public"]["sha256"]
+    assert item["minutes"]["covers_log_position"] == sealed["log_position"]
+    assert item["log_position"] > sealed["log_position"]
+    assert len(item["event_hash"]) == 64
+    downloaded = anonymous.client.get(item["minutes"]["url"])
+    assert hashlib.sha256(downloaded.data).hexdigest() == item["minutes"]["sha256"]
+    atom = anonymous.get("/feed.atom").get_data(as_text=True)
+    assert "Berita acara musyawarah disegel" in atom
+
+
 def test_the_full_version_names_everyone_and_is_only_for_facilitators_of_the_process_admins_and_auditors(
     facilitator: Caller,
     admin: Caller,
