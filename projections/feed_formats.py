@@ -20,6 +20,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 
 from domain.commitment import Commitment
+from domain.meeting import Meeting
 from domain.proposal import Proposal
 from projections.registry import entry
 from projections.registry.service import CHECKPOINT_TOPIC
@@ -74,6 +75,7 @@ _MADE = entry(Commitment.Made)
 _PROGRESS = entry(Commitment.ProgressReported)
 _SEALED = entry(CHECKPOINT_TOPIC)
 _ANNULLED = entry(Proposal.DecisionAnnulled)
+_MINUTES = entry(Meeting.MinutesSealed)
 
 
 def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
@@ -91,7 +93,10 @@ def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
         return f"{proposal}: {_ANNULLED.sentence(item.get('annulment') or {}, '', language)}"
     if kind == "checkpoint":
         return _SEALED.sentence(item.get("checkpoint") or {}, "", language)
+    if kind == "minutes":
+        return _MINUTES.sentence(item.get("minutes") or {}, "", language)
     return str(kind)
+
 
 def _cell(value: Any) -> str:
     if value is None:

@@ -19,6 +19,7 @@ from service.http.api import (
     health,
     history,
     meetings,
+    minutes,
     participants,
     participation,
     processes,
@@ -44,6 +45,7 @@ API_BLUEPRINTS = [
         health,
         history,
         meetings,
+        minutes,
         participants,
         participation,
         processes,
@@ -96,4 +98,3 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["mufakat_lock"] = threading.Lock()
     register_web(app)  # the public portal at / and the facilitators' console at /console
     return app
-

@@ -72,6 +72,12 @@ class FeedItemSchema(Schema):
         metadata={"description": "annulment items: reason, legal_basis, meeting_id, annulled_at (in the room)"}
     )
     checkpoint = fields.Dict(metadata={"description": "checkpoint items: position, root_hash, signature, sealed_at"})
+    meeting = fields.Dict(metadata={"description": "minutes items: the meeting's id"})
+    minutes = fields.Dict(
+        metadata={
+            "description": "minutes items: sha256, size and url of the sealed public PDF, sealed_version, replaces"
+        }
+    )
     history = fields.String(metadata={"description": "the public history of the proposal"})
     log_position = fields.Integer(metadata={"description": "the log position of the event this item publishes"})
     event_hash = fields.String(
