@@ -10,6 +10,7 @@ import pytest
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
 from service.adapters.storage import persistence_settings
+from service.adapters.writer_token import writer_token_for
 from service.app.application import CommandContext, Mufakat
 
 
@@ -51,3 +52,24 @@ def test_a_contribution_that_cannot_be_stored_fails_alone_while_its_batch_mates_
     stored = ledger.repository.get(proposal)
     assert isinstance(stored, Proposal)
     assert stored.contribution_count == 12
+
+
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_a_worker_holding_the_writer_token_keeps_the_other_workers_waiting_until_it_gives_it_back(
+    store: str, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("sqlite_database_url" if store == "sqlite" else "postgres_database_url")
+    settings = persistence_settings(str(url))
+    first, second = writer_token_for(settings), writer_token_for(settings)
+    taken = threading.Event()
+    assert first.acquire()
+    waiting = threading.Thread(target=lambda: second.acquire() and taken.set())
+    waiting.start()
+    try:
+        assert not taken.wait(0.3)
+        first.release()
+        assert taken.wait(10)
+    finally:
+        waiting.join(timeout=10)
+        first.close()
+        second.close()
