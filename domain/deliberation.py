@@ -1,7 +1,8 @@
-"""The parts of a proposal's deliberation: objections, consensus checks, votes, the decision.
+"""The parts of a proposal's deliberation: objections, consensus checks, votes, the decision, corrections.
 
 Plain dataclasses held inside the Proposal aggregate; their ids are text so
-that the aggregate's state stays JSON for snapshots.
+that the aggregate's state stays JSON for snapshots. Every field added after
+the first release has a default, so that snapshots stored before it still read.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Objection:
     blocking: bool
     state: str = "unresolved"
     note: str | None = None
+    raised_at: datetime | None = None
 
     @property
     def is_unresolved_blocking(self) -> bool:
@@ -35,16 +37,37 @@ class Objection:
         return self.blocking and self.state == "unresolved"
 
 
-@dataclass
-class ConsensusCheck:
+@dataclass(kw_only=True)
+class Round:
+    """What a consensus check and a vote share: held at one meeting on one text version, opened, closed.
+
+    `text_version` is the proposal's text the round was held on (None only for
+    rounds stored before it was recorded); `after_annulments` is how many
+    decisions of the proposal had been annulled when it opened, so that a
+    decision never stands on a round that founded an annulled one.
+    """
+
+    meeting_id: str
+    status: str = "open"
+    result: str | None = None
+    tally: dict[str, Any] | None = None
+    text_version: int | None = None
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    after_annulments: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        """Stances or ballots are still taken."""
+        return self.status == "open"
+
+
+@dataclass(kw_only=True)
+class ConsensusCheck(Round):
     """A consensus check (pengecekan mufakat) at one meeting, with each participant's latest stance."""
 
     check_id: str
-    meeting_id: str
-    status: str = "open"
     stances: dict[str, str] = field(default_factory=dict)
-    result: str | None = None
-    tally: dict[str, Any] | None = None
 
     def count_stances(self) -> dict[str, int]:
         """How many hold each stance now (a changed mind counts once, as its latest stance)."""
@@ -54,16 +77,12 @@ class ConsensusCheck:
         return counts
 
 
-@dataclass
-class Vote:
+@dataclass(kw_only=True)
+class Vote(Round):
     """A vote (pemungutan suara) at one meeting, one ballot per attending participant."""
 
     vote_id: str
-    meeting_id: str
-    status: str = "open"
     ballots: dict[str, str] = field(default_factory=dict)
-    result: str | None = None
-    tally: dict[str, Any] | None = None
 
     def count_ballots(self) -> dict[str, int]:
         """How many ballots were cast for each choice."""
@@ -75,10 +94,32 @@ class Vote:
 
 @dataclass
 class Decision:
-    """The decision on a proposal, with the rules it was made under."""
+    """The decision on a proposal, with the rules it was made under; `decided_at` is when, in the room."""
 
     outcome: str
     method: str
     rationale: str
     rules: dict[str, Any]
     decided_at: datetime
+
+
+@dataclass
+class Annulment:
+    """A decision annulled by a later musyawarah, with why, on what legal basis, and when."""
+
+    decision: Decision
+    reason: str
+    legal_basis: str | None
+    meeting_id: str | None
+    annulled_at: datetime
+
+
+@dataclass
+class Correction:
+    """An erratum: the corrected text of one free-text field of the step recorded at `version`."""
+
+    version: int
+    field: str
+    text: str
+    reason: str
+    corrected_at: datetime

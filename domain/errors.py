@@ -6,6 +6,7 @@ the HTTP layer maps every subclass of `RuleBroken` to 409 with its `code`.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 
@@ -96,6 +97,48 @@ class CommitmentAlreadyCompleted(RuleBroken):
     code = "commitment_already_completed"
 
 
+class OccurredOutOfOrder(RuleBroken):
+    """A step said to have happened before the step it depends on (a stance before its check opened, ...)."""
+
+    code = "occurred_out_of_order"
+
+
+class ConsensusNotAttempted(RuleBroken):
+    """A vote opened before a consensus check on the current text closed without consensus (musyawarah first)."""
+
+    code = "consensus_not_attempted"
+
+
+class TextChangedSinceCheck(RuleBroken):
+    """A decision founded on a check or vote held on an older text of the proposal."""
+
+    code = "text_changed_since_check"
+
+
+class CheckOrVoteOpen(RuleBroken):
+    """A decision while a consensus check or vote of the proposal is still open."""
+
+    code = "check_or_vote_open"
+
+
+class ProposalWithdrawn(RuleBroken):
+    """A step on a proposal that was withdrawn: nothing more is recorded on it."""
+
+    code = "proposal_withdrawn"
+
+
+class ProposalNotDecided(RuleBroken):
+    """An annulment of a decision that the proposal does not have."""
+
+    code = "proposal_not_decided"
+
+
+class NothingToCorrect(RuleBroken):
+    """An erratum of a step or field that holds no free text of this proposal."""
+
+    code = "nothing_to_correct"
+
+
 class PartOfProposalNotFound(Exception):
     """An objection, consensus check or vote id that the proposal does not have."""
 
@@ -121,3 +164,19 @@ def ensure_one_of(what: str, value: object, allowed: tuple[object, ...]) -> None
     """Refuses a value that is not one of `allowed`."""
     if value not in allowed:
         raise ValueNotAllowed(f"{what} must be one of {', '.join(map(str, allowed))}")
+
+
+def ensure_aware(occurred_at: datetime) -> None:
+    """Refuses a time without its offset: when it happened must say in which time zone."""
+    if not isinstance(occurred_at, datetime) or occurred_at.utcoffset() is None:
+        raise ValueNotAllowed("occurred_at must be a date and time with its time zone offset")
+
+
+def ensure_not_before(occurred_at: datetime, earlier: datetime | None, what: str, **ids: Any) -> None:
+    """Refuses a step said to have happened before `earlier`, the step it depends on (when that is known)."""
+    ensure_aware(occurred_at)
+    if earlier is not None and occurred_at < earlier:
+        raise OccurredOutOfOrder(
+            f"this step is said to have happened at {occurred_at.isoformat()}, before {what} ({earlier.isoformat()})",
+            **ids,
+        )

@@ -9,18 +9,31 @@ hash over it still verifies, and nobody can read it again.
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.errors import ParticipantForgotten
+from domain.errors import ParticipantForgotten, ensure_aware
+from domain.steps import Start, Step
 
 
 class Participant(Aggregate):
     """A registered participant: a group and gender in the open; name, contact and organisation sealed."""
 
-    @event("Registered")
+    class Registered(Start):
+        process_id: UUID
+        group: str
+        gender: str | None
+        sealed_organisation: str | None
+        sealed_name: str
+        sealed_contact: str | None
+
+    class Forgotten(Step):
+        pass
+
+    @event(Registered)
     def __init__(
         self,
         id: UUID,
@@ -30,6 +43,7 @@ class Participant(Aggregate):
         sealed_organisation: str | None,
         sealed_name: str,
         sealed_contact: str | None,
+        occurred_at: datetime,
         actor: Actor,
     ) -> None:
         self.process_id = process_id
@@ -40,12 +54,13 @@ class Participant(Aggregate):
         self.sealed_contact = sealed_contact
         self.forgotten = False
 
-    def forget(self, actor: Actor) -> None:
+    def forget(self, actor: Actor, *, occurred_at: datetime) -> None:
         """Records that this participant's personal data was erased (UU 27/2022 PDP)."""
         if self.forgotten:
             raise ParticipantForgotten("this participant was already forgotten", participant_id=self.id)
-        self._forgotten(actor=actor)
+        ensure_aware(occurred_at)
+        self._forgotten(occurred_at=occurred_at, actor=actor)
 
-    @event("Forgotten")
-    def _forgotten(self, actor: Actor) -> None:
+    @event(Forgotten)
+    def _forgotten(self, occurred_at: datetime, actor: Actor) -> None:
         self.forgotten = True

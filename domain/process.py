@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.errors import NotRegistered, ParticipantForgotten, ProcessClosed, ValueNotAllowed, ensure_one_of
+from domain.errors import (
+    NotRegistered,
+    ParticipantForgotten,
+    ProcessClosed,
+    ValueNotAllowed,
+    ensure_aware,
+    ensure_not_before,
+    ensure_one_of,
+)
 from domain.rules import DecisionRules
+from domain.steps import Start, Step
 
 VISIBILITIES = ("public", "restricted")
 GROUPS = (
@@ -31,9 +41,44 @@ GENDERS = ("female", "male", "undisclosed")
 
 
 class Process(Aggregate):
-    """One participatory process of one community, with its rules and its register of participants."""
+    """One participatory process of one community, with its rules and its register of participants.
 
-    @event("Opened")
+    Version 2 of the aggregate (its snapshots) keeps when the process opened.
+    """
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 2: the process opened when it was recorded."""
+        state["opened_at"] = state["_created_on"]
+
+    class Opened(Start):
+        title: str
+        description: str
+        region_code: str
+        region_name: str
+        visibility: str
+        rules: DecisionRules
+
+    class ParticipantEnrolled(Step):
+        participant_id: UUID
+        group: str
+        gender: str | None
+
+    class ParticipantForgotten(Step):
+        participant_id: UUID
+
+    class MeetingScheduled(Step):
+        meeting_id: UUID
+
+    class ProposalReceived(Step):
+        proposal_id: UUID
+
+    class Closed(Step):
+        pass
+
+    @event(Opened)
     def __init__(
         self,
         id: UUID,
@@ -43,6 +88,7 @@ class Process(Aggregate):
         region_name: str,
         visibility: str,
         rules: DecisionRules,
+        occurred_at: datetime,
         actor: Actor,
     ) -> None:
         self.title = title
@@ -53,6 +99,7 @@ class Process(Aggregate):
         self.rules = rules
         self.status = "open"
         self.opened_by = actor
+        self.opened_at = occurred_at
         # Keyed by participant id as text so that the state stays JSON for snapshots.
         self.register: dict[str, dict[str, Any]] = {}
         self.meeting_ids: list[UUID] = []
@@ -108,53 +155,64 @@ class Process(Aggregate):
         """Everyone ever registered, in order of registration."""
         return [UUID(key) for key in self.register]
 
-    def enrol_participant(self, participant_id: UUID, group: str, gender: str | None, actor: Actor) -> None:
+    def enrol_participant(
+        self, participant_id: UUID, group: str, gender: str | None, actor: Actor, *, occurred_at: datetime
+    ) -> None:
         """Adds a participant to the register (their personal data lives on the Participant)."""
         ensure_one_of("group", group, GROUPS)
         ensure_one_of("gender", gender, (*GENDERS, None))
         if str(participant_id) in self.register:
             raise ValueNotAllowed("this participant is already registered")
         self.ensure_open()
-        self._participant_enrolled(participant_id=participant_id, group=group, gender=gender, actor=actor)
+        ensure_aware(occurred_at)
+        self._participant_enrolled(
+            participant_id=participant_id, group=group, gender=gender, occurred_at=occurred_at, actor=actor
+        )
 
-    @event("ParticipantEnrolled")
-    def _participant_enrolled(self, participant_id: UUID, group: str, gender: str | None, actor: Actor) -> None:
+    @event(ParticipantEnrolled)
+    def _participant_enrolled(
+        self, participant_id: UUID, group: str, gender: str | None, occurred_at: datetime, actor: Actor
+    ) -> None:
         self.register[str(participant_id)] = {"group": group, "gender": gender, "forgotten": False}
 
-    def note_participant_forgotten(self, participant_id: UUID, actor: Actor) -> None:
+    def note_participant_forgotten(self, participant_id: UUID, actor: Actor, *, occurred_at: datetime) -> None:
         """Marks a participant whose personal data was erased; they stay counted as their group."""
         if str(participant_id) not in self.register:
             raise NotRegistered("this participant is not registered in this process", participant_id=participant_id)
-        self._participant_forgotten(participant_id=participant_id, actor=actor)
+        ensure_aware(occurred_at)
+        self._participant_forgotten(participant_id=participant_id, occurred_at=occurred_at, actor=actor)
 
-    @event("ParticipantForgotten")
-    def _participant_forgotten(self, participant_id: UUID, actor: Actor) -> None:
+    @event(ParticipantForgotten)
+    def _participant_forgotten(self, participant_id: UUID, occurred_at: datetime, actor: Actor) -> None:
         self.register[str(participant_id)]["forgotten"] = True
 
-    def schedule_meeting(self, meeting_id: UUID, actor: Actor) -> None:
+    def schedule_meeting(self, meeting_id: UUID, actor: Actor, *, occurred_at: datetime) -> None:
         """Records that a meeting of this process was scheduled."""
         self.ensure_open()
-        self._meeting_scheduled(meeting_id=meeting_id, actor=actor)
+        ensure_aware(occurred_at)
+        self._meeting_scheduled(meeting_id=meeting_id, occurred_at=occurred_at, actor=actor)
 
-    @event("MeetingScheduled")
-    def _meeting_scheduled(self, meeting_id: UUID, actor: Actor) -> None:
+    @event(MeetingScheduled)
+    def _meeting_scheduled(self, meeting_id: UUID, occurred_at: datetime, actor: Actor) -> None:
         self.meeting_ids.append(meeting_id)
 
-    def receive_proposal(self, proposal_id: UUID, submitted_by: UUID, actor: Actor) -> None:
+    def receive_proposal(self, proposal_id: UUID, submitted_by: UUID, actor: Actor, *, occurred_at: datetime) -> None:
         """Records that a registered participant submitted a proposal to this process."""
         self.ensure_open()
         self.ensure_may_act(submitted_by)
-        self._proposal_received(proposal_id=proposal_id, actor=actor)
+        ensure_aware(occurred_at)
+        self._proposal_received(proposal_id=proposal_id, occurred_at=occurred_at, actor=actor)
 
-    @event("ProposalReceived")
-    def _proposal_received(self, proposal_id: UUID, actor: Actor) -> None:
+    @event(ProposalReceived)
+    def _proposal_received(self, proposal_id: UUID, occurred_at: datetime, actor: Actor) -> None:
         self.proposal_ids.append(proposal_id)
 
-    def close(self, actor: Actor) -> None:
-        """Ends the process; nothing more is recorded in it."""
+    def close(self, actor: Actor, *, occurred_at: datetime) -> None:
+        """Ends the process; nothing more is recorded in it. It cannot close before it opened."""
         self.ensure_open()
-        self._closed(actor=actor)
+        ensure_not_before(occurred_at, self.opened_at, "the process opened", process_id=self.id)
+        self._closed(occurred_at=occurred_at, actor=actor)
 
-    @event("Closed")
-    def _closed(self, actor: Actor) -> None:
+    @event(Closed)
+    def _closed(self, occurred_at: datetime, actor: Actor) -> None:
         self.status = "closed"

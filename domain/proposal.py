@@ -1,12 +1,15 @@
-"""A proposal (usulan): its deliberation, consensus checks, vote fallback and decision.
+"""A proposal (usulan): its deliberation, consensus checks, vote fallback, decision and corrections.
 
 Checks sit in the public command methods; the private @event methods only
-change state, because their bodies run again on every replay.
+change state, because their bodies run again on every replay. Every step says
+when it happened in the room (`occurred_at`, given by the caller); a step can
+never have happened before the step it depends on.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -19,9 +22,12 @@ from domain.deliberation import (
     OBJECTION_OUTCOMES,
     OUTCOMES,
     STANCES,
+    Annulment,
     ConsensusCheck,
+    Correction,
     Decision,
     Objection,
+    Round,
     Vote,
 )
 from domain.errors import (
@@ -29,37 +35,180 @@ from domain.errors import (
     BallotAlreadyCast,
     BlockingObjectionUnresolved,
     CheckNotOpen,
+    CheckOrVoteOpen,
+    ConsensusNotAttempted,
     ConsensusNotReached,
+    NothingToCorrect,
     ObjectionAlreadyResolved,
     PartOfProposalNotFound,
     ProposalAlreadyDecided,
+    ProposalNotDecided,
+    ProposalWithdrawn,
     QuorumNotMet,
+    TextChangedSinceCheck,
     VoteFallbackNotAllowed,
     VoteNotOpen,
     VoteNotPassed,
+    ensure_aware,
+    ensure_not_before,
     ensure_one_of,
 )
 from domain.rules import DecisionRules
+from domain.steps import Start, Step, occurred_when_recorded
+
+R = TypeVar("R", bound=Round)
+
+#: The free-text fields of each step that an erratum may correct.
+CORRECTABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "Submitted": ("title", "body"),
+    "Amended": ("body", "reason"),
+    "Contributed": ("text",),
+    "ObjectionRaised": ("grounds",),
+    "ObjectionResolved": ("note",),
+    "StanceTaken": ("reason",),
+    "Decided": ("rationale",),
+    "Withdrawn": ("reason",),
+    "DecisionAnnulled": ("reason",),
+}
 
 
 class Proposal(Aggregate):
-    """The item a community decides, and every step of how it was decided."""
+    """The item a community decides, and every step of how it was decided.
 
-    class Submitted(Aggregate.Created):
-        """Version 2 added `meeting_id` (proposals may be submitted at a meeting)."""
+    Version 2 of the aggregate (its snapshots) added what the time of the room,
+    withdrawal, annulment and errata need; older snapshots read with them empty.
+    """
 
-        class_version = 2
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 2: steps happened when recorded, nothing withdrawn, annulled or corrected."""
+        state["submitted_at"] = state["_created_on"]
+        state["withdrawal"] = None
+        state["annulled_decisions"] = []
+        state["corrections"] = {}
+        state["free_text"] = {}
+        state["body_version"] = None
+
+    # --- events --------------------------------------------------------------
+
+    class Submitted(Start):
+        """Version 2 added `meeting_id` (proposals may be submitted at a meeting); version 3 `occurred_at`."""
+
+        class_version = 3
         process_id: UUID
         title: str
         body: str
         submitted_by: UUID
         meeting_id: UUID | None
-        actor: Actor
 
         @staticmethod
-        def upcast_v1_v2(state: dict[str, object]) -> None:
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Proposals stored before version 2 were not submitted at a meeting."""
             state["meeting_id"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Proposals stored before version 3 were submitted when they were recorded."""
+            occurred_when_recorded(state)
+
+    class Contributed(Step):
+        participant_id: UUID
+        kind: str
+        text: str
+
+    class Amended(Step):
+        body: str
+        reason: str
+        proposed_by: UUID
+
+    class ObjectionRaised(Step):
+        objection_id: UUID
+        raised_by: UUID
+        grounds: str
+        blocking: bool
+
+    class ObjectionResolved(Step):
+        objection_id: UUID
+        outcome: str
+        note: str
+
+    class ConsensusCheckOpened(Step):
+        """Version 2 added `occurred_at` and `text_version` (None when stored before: the text of that moment)."""
+
+        check_id: UUID
+        meeting_id: UUID
+        text_version: int | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Checks stored before version 2 were held on the text the proposal had when they opened."""
+            occurred_when_recorded(state)
+            state["text_version"] = None
+
+    class StanceTaken(Step):
+        check_id: UUID
+        participant_id: UUID
+        stance: str
+        reason: str | None
+
+    class ConsensusCheckClosed(Step):
+        check_id: UUID
+        result: str
+        tally: dict[str, object]
+
+    class VoteOpened(Step):
+        """Version 2 added `occurred_at` and `text_version` (None when stored before: the text of that moment)."""
+
+        vote_id: UUID
+        meeting_id: UUID
+        text_version: int | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Votes stored before version 2 were held on the text the proposal had when they opened."""
+            occurred_when_recorded(state)
+            state["text_version"] = None
+
+    class BallotCast(Step):
+        vote_id: UUID
+        participant_id: UUID
+        choice: str
+
+    class VoteClosed(Step):
+        vote_id: UUID
+        result: str
+        tally: dict[str, object]
+
+    class Decided(Step):
+        """Version 2 replaced `decided_at` by `occurred_at`, the time every step now carries."""
+
+        outcome: str
+        method: str
+        rationale: str
+        rules: dict[str, object]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """A decision stored before version 2 was decided at its `decided_at`."""
+            state["occurred_at"] = state.pop("decided_at")
+
+    class Withdrawn(Step):
+        reason: str
+
+    class DecisionAnnulled(Step):
+        reason: str
+        legal_basis: str | None
+        meeting_id: UUID | None
+
+    class Corrected(Step):
+        version: int
+        field: str
+        text: str
+        reason: str
+
+    # --- creation ------------------------------------------------------------
 
     @event(Submitted)
     def __init__(
@@ -70,6 +219,7 @@ class Proposal(Aggregate):
         body: str,
         submitted_by: UUID,
         meeting_id: UUID | None,
+        occurred_at: datetime,
         actor: Actor,
     ) -> None:
         self.process_id = process_id
@@ -77,24 +227,73 @@ class Proposal(Aggregate):
         self.body = body
         self.submitted_by = submitted_by
         self.meeting_id = meeting_id
+        self.submitted_at = occurred_at
         self.text_version = 1
         self.contribution_count = 0
         self.objections: dict[str, Objection] = {}
         self.checks: dict[str, ConsensusCheck] = {}
         self.votes: dict[str, Vote] = {}
         self.decision: Decision | None = None
+        self.withdrawal: dict[str, Any] | None = None
+        self.annulled_decisions: list[Annulment] = []
+        # Keyed by the version (as text) of the step whose free text was corrected, then by field.
+        self.corrections: dict[str, dict[str, Correction]] = {}
+        # The free-text fields of each step that has any, keyed by its version as text.
+        self.free_text: dict[str, list[str]] = {"1": list(CORRECTABLE_FIELDS["Submitted"])}
+        # The version of the step whose body is the current text (None: not known, stored before).
+        self.body_version: int | None = 1
+
+    @classmethod
+    def submit(
+        cls,
+        id: UUID,
+        process_id: UUID,
+        title: str,
+        body: str,
+        submitted_by: UUID,
+        meeting_id: UUID | None,
+        occurred_at: datetime,
+        actor: Actor,
+    ) -> Proposal:
+        """Submits a proposal to a process, optionally at a meeting, at the time it happened."""
+        ensure_aware(occurred_at)
+        return cls(
+            id=id,
+            process_id=process_id,
+            title=title,
+            body=body,
+            submitted_by=submitted_by,
+            meeting_id=meeting_id,
+            occurred_at=occurred_at,
+            actor=actor,
+        )
 
     # --- what the state says -------------------------------------------------
 
     @property
     def status(self) -> str:
-        """`open` while deliberation goes on, `decided` once the decision is recorded."""
+        """`open` while deliberation goes on, `decided` once decided, `withdrawn` once withdrawn."""
+        if self.withdrawal is not None:
+            return "withdrawn"
         return "decided" if self.decision is not None else "open"
 
     @property
     def unresolved_blocking_objections(self) -> list[Objection]:
         """Blocking objections that were neither addressed, withdrawn nor overruled."""
         return [o for o in self.objections.values() if o.is_unresolved_blocking]
+
+    @property
+    def open_rounds(self) -> list[Round]:
+        """Consensus checks and votes still open."""
+        return [r for r in (*self.checks.values(), *self.votes.values()) if r.is_open]
+
+    def latest_check(self) -> ConsensusCheck | None:
+        """The latest consensus check opened since the last annulment, if any."""
+        return _latest(list(self.checks.values()), len(self.annulled_decisions))
+
+    def latest_vote(self) -> Vote | None:
+        """The latest vote opened since the last annulment, if any."""
+        return _latest(list(self.votes.values()), len(self.annulled_decisions))
 
     def objection(self, objection_id: UUID) -> Objection:
         """One objection of this proposal."""
@@ -117,52 +316,89 @@ class Proposal(Aggregate):
         except KeyError:
             raise PartOfProposalNotFound("vote", vote_id) from None
 
+    def corrected(self, version: int, field: str) -> Correction | None:
+        """The latest erratum of this field of the step at `version`, if it was corrected."""
+        return self.corrections.get(str(version), {}).get(field)
+
+    def ensure_not_withdrawn(self) -> None:
+        """A withdrawn proposal takes no more steps of any kind."""
+        if self.withdrawal is not None:
+            raise ProposalWithdrawn("this proposal was withdrawn; nothing more is recorded on it", proposal_id=self.id)
+
     def ensure_undecided(self) -> None:
-        """After the decision, the proposal accepts no more deliberation."""
+        """Deliberation goes on only while the proposal is neither decided nor withdrawn."""
+        self.ensure_not_withdrawn()
         if self.decision is not None:
             raise ProposalAlreadyDecided(
                 f"this proposal was already decided ({self.decision.outcome})", proposal_id=self.id
             )
 
+    def _ensure_after_submission(self, occurred_at: datetime) -> None:
+        ensure_not_before(occurred_at, self.submitted_at, "the proposal was submitted", proposal_id=self.id)
+
     # --- deliberation --------------------------------------------------------
 
-    def contribute(self, participant_id: UUID, kind: str, text: str, actor: Actor) -> None:
+    def contribute(self, participant_id: UUID, kind: str, text: str, actor: Actor, *, occurred_at: datetime) -> None:
         """Records support, a concern, a question or information from a participant."""
         ensure_one_of("kind", kind, CONTRIBUTION_KINDS)
         self.ensure_undecided()
-        self._contributed(participant_id=participant_id, kind=kind, text=text, actor=actor)
+        self._ensure_after_submission(occurred_at)
+        self._contributed(participant_id=participant_id, kind=kind, text=text, occurred_at=occurred_at, actor=actor)
 
-    @event("Contributed")
-    def _contributed(self, participant_id: UUID, kind: str, text: str, actor: Actor) -> None:
+    @event(Contributed)
+    def _contributed(self, participant_id: UUID, kind: str, text: str, occurred_at: datetime, actor: Actor) -> None:
         self.contribution_count += 1
+        self._has_free_text("Contributed")
 
-    def amend(self, body: str, reason: str, proposed_by: UUID, actor: Actor) -> None:
+    def amend(self, body: str, reason: str, proposed_by: UUID, actor: Actor, *, occurred_at: datetime) -> None:
         """Replaces the text with a new version, keeping the reason; the old text stays in history."""
         self.ensure_undecided()
-        self._amended(body=body, reason=reason, proposed_by=proposed_by, actor=actor)
+        self._ensure_after_submission(occurred_at)
+        self._amended(body=body, reason=reason, proposed_by=proposed_by, occurred_at=occurred_at, actor=actor)
 
-    @event("Amended")
-    def _amended(self, body: str, reason: str, proposed_by: UUID, actor: Actor) -> None:
+    @event(Amended)
+    def _amended(self, body: str, reason: str, proposed_by: UUID, occurred_at: datetime, actor: Actor) -> None:
         self.body = body
         self.text_version += 1
+        self.body_version = self._has_free_text("Amended")
 
-    def raise_objection(self, objection_id: UUID, raised_by: UUID, grounds: str, blocking: bool, actor: Actor) -> None:
+    def raise_objection(
+        self, objection_id: UUID, raised_by: UUID, grounds: str, blocking: bool, actor: Actor, *, occurred_at: datetime
+    ) -> None:
         """Records an objection; a blocking one stands in the way of consensus until resolved."""
         self.ensure_undecided()
+        self._ensure_after_submission(occurred_at)
         self._objection_raised(
-            objection_id=objection_id, raised_by=raised_by, grounds=grounds, blocking=blocking, actor=actor
+            objection_id=objection_id,
+            raised_by=raised_by,
+            grounds=grounds,
+            blocking=blocking,
+            occurred_at=occurred_at,
+            actor=actor,
         )
 
-    @event("ObjectionRaised")
+    @event(ObjectionRaised)
     def _objection_raised(
-        self, objection_id: UUID, raised_by: UUID, grounds: str, blocking: bool, actor: Actor
+        self, objection_id: UUID, raised_by: UUID, grounds: str, blocking: bool, occurred_at: datetime, actor: Actor
     ) -> None:
         self.objections[str(objection_id)] = Objection(
-            objection_id=str(objection_id), raised_by=str(raised_by), grounds=grounds, blocking=blocking
+            objection_id=str(objection_id),
+            raised_by=str(raised_by),
+            grounds=grounds,
+            blocking=blocking,
+            raised_at=occurred_at,
         )
+        self._has_free_text("ObjectionRaised")
 
     def resolve_objection(
-        self, objection_id: UUID, outcome: str, note: str, rules: DecisionRules, actor: Actor
+        self,
+        objection_id: UUID,
+        outcome: str,
+        note: str,
+        rules: DecisionRules,
+        actor: Actor,
+        *,
+        occurred_at: datetime,
     ) -> None:
         """Ends an objection: addressed, withdrawn, or overruled where the rules allow a vote fallback."""
         ensure_one_of("outcome", outcome, OBJECTION_OUTCOMES)
@@ -175,13 +411,19 @@ class Proposal(Aggregate):
                 "the rules of this process allow no overruling: an objection must be addressed or withdrawn",
                 objection_id=objection_id,
             )
-        self._objection_resolved(objection_id=objection_id, outcome=outcome, note=note, actor=actor)
+        ensure_not_before(occurred_at, objection.raised_at, "the objection was raised", objection_id=objection_id)
+        self._objection_resolved(
+            objection_id=objection_id, outcome=outcome, note=note, occurred_at=occurred_at, actor=actor
+        )
 
-    @event("ObjectionResolved")
-    def _objection_resolved(self, objection_id: UUID, outcome: str, note: str, actor: Actor) -> None:
+    @event(ObjectionResolved)
+    def _objection_resolved(
+        self, objection_id: UUID, outcome: str, note: str, occurred_at: datetime, actor: Actor
+    ) -> None:
         objection = self.objections[str(objection_id)]
         objection.state = outcome
         objection.note = note
+        self._has_free_text("ObjectionResolved")
 
     # --- consensus -----------------------------------------------------------
 
@@ -193,59 +435,125 @@ class Proposal(Aggregate):
         present_of_invited: int,
         rules: DecisionRules,
         actor: Actor,
+        *,
+        occurred_at: datetime,
+        meeting_opened_at: datetime | None,
     ) -> None:
-        """Opens a consensus check at an open meeting whose quorum holds."""
+        """Opens a consensus check on the current text at an open meeting whose quorum holds.
+
+        `meeting_opened_at` is when that meeting opened (None when not known): a check cannot open before it.
+        """
         self.ensure_undecided()
         _ensure_quorum(rules, invited, present_of_invited, meeting_id)
-        self._check_opened(check_id=check_id, meeting_id=meeting_id, actor=actor)
+        self._ensure_after_submission(occurred_at)
+        ensure_not_before(occurred_at, meeting_opened_at, "its meeting opened", meeting_id=meeting_id)
+        self._check_opened(
+            check_id=check_id,
+            meeting_id=meeting_id,
+            text_version=self.text_version,
+            occurred_at=occurred_at,
+            actor=actor,
+        )
 
-    @event("ConsensusCheckOpened")
-    def _check_opened(self, check_id: UUID, meeting_id: UUID, actor: Actor) -> None:
-        self.checks[str(check_id)] = ConsensusCheck(check_id=str(check_id), meeting_id=str(meeting_id))
+    @event(ConsensusCheckOpened)
+    def _check_opened(
+        self, check_id: UUID, meeting_id: UUID, text_version: int | None, occurred_at: datetime, actor: Actor
+    ) -> None:
+        self.checks[str(check_id)] = ConsensusCheck(
+            check_id=str(check_id),
+            meeting_id=str(meeting_id),
+            text_version=self.text_version if text_version is None else text_version,
+            opened_at=occurred_at,
+            after_annulments=len(self.annulled_decisions),
+        )
 
-    def take_stance(self, check_id: UUID, participant_id: UUID, stance: str, reason: str | None, actor: Actor) -> None:
+    def take_stance(
+        self,
+        check_id: UUID,
+        participant_id: UUID,
+        stance: str,
+        reason: str | None,
+        actor: Actor,
+        *,
+        occurred_at: datetime,
+    ) -> None:
         """Records a participant's stance; a later stance supersedes theirs, both stay in history."""
         ensure_one_of("stance", stance, STANCES)
         self.ensure_undecided()
         check = self.check(check_id)
-        if check.status != "open":
+        if not check.is_open:
             raise CheckNotOpen("this consensus check is closed", check_id=check_id)
-        self._stance_taken(check_id=check_id, participant_id=participant_id, stance=stance, reason=reason, actor=actor)
+        ensure_not_before(occurred_at, check.opened_at, "its consensus check opened", check_id=check_id)
+        self._stance_taken(
+            check_id=check_id,
+            participant_id=participant_id,
+            stance=stance,
+            reason=reason,
+            occurred_at=occurred_at,
+            actor=actor,
+        )
 
-    @event("StanceTaken")
+    @event(StanceTaken)
     def _stance_taken(
-        self, check_id: UUID, participant_id: UUID, stance: str, reason: str | None, actor: Actor
+        self,
+        check_id: UUID,
+        participant_id: UUID,
+        stance: str,
+        reason: str | None,
+        occurred_at: datetime,
+        actor: Actor,
     ) -> None:
         self.checks[str(check_id)].stances[str(participant_id)] = stance
+        self._has_free_text("StanceTaken")
 
     def close_consensus_check(
-        self, check_id: UUID, invited: int, present_of_invited: int, rules: DecisionRules, actor: Actor
+        self,
+        check_id: UUID,
+        invited: int,
+        present_of_invited: int,
+        rules: DecisionRules,
+        actor: Actor,
+        *,
+        occurred_at: datetime,
     ) -> None:
-        """Closes a check: consensus is reached when nobody blocks, no blocking objection stands,
-        at least one agrees, and the quorum holds."""
+        """Closes a check: consensus is reached when the stances reach it under the process's rule
+        (unanimity or consent), no blocking objection stands and the quorum holds."""
         self.ensure_undecided()
         check = self.check(check_id)
-        if check.status != "open":
+        if not check.is_open:
             raise CheckNotOpen("this consensus check is already closed", check_id=check_id)
+        ensure_not_before(occurred_at, check.opened_at, "it opened", check_id=check_id)
         counts = check.count_stances()
         standing = len(self.unresolved_blocking_objections)
         quorum_met = rules.quorum_holds(invited, present_of_invited)
-        reached = counts["block"] == 0 and standing == 0 and counts["agree"] > 0 and quorum_met
+        reached = rules.consensus_reached(counts) and standing == 0 and quorum_met
         tally: dict[str, object] = {
             **counts,
             "invited": invited,
             "present": present_of_invited,
             "quorum_met": quorum_met,
             "unresolved_blocking_objections": standing,
+            "rule": rules.consensus,
+            # Disagreement that stays on record beside a consensus reached by consent.
+            "dissent": counts["disagree"] if reached else 0,
         }
-        self._check_closed(check_id=check_id, result="reached" if reached else "not_reached", tally=tally, actor=actor)
+        self._check_closed(
+            check_id=check_id,
+            result="reached" if reached else "not_reached",
+            tally=tally,
+            occurred_at=occurred_at,
+            actor=actor,
+        )
 
-    @event("ConsensusCheckClosed")
-    def _check_closed(self, check_id: UUID, result: str, tally: dict[str, object], actor: Actor) -> None:
+    @event(ConsensusCheckClosed)
+    def _check_closed(
+        self, check_id: UUID, result: str, tally: dict[str, object], occurred_at: datetime, actor: Actor
+    ) -> None:
         check = self.checks[str(check_id)]
         check.status = "closed"
         check.result = result
         check.tally = dict(tally)
+        check.closed_at = occurred_at
 
     # --- vote fallback -------------------------------------------------------
 
@@ -257,46 +565,97 @@ class Proposal(Aggregate):
         present_of_invited: int,
         rules: DecisionRules,
         actor: Actor,
+        *,
+        occurred_at: datetime,
+        meeting_opened_at: datetime | None,
     ) -> None:
-        """Opens a vote, only where the rules allow a vote fallback and the quorum holds."""
+        """Opens a vote on the current text, only where the rules allow a vote fallback, the quorum holds
+        and (musyawarah first) the latest consensus check on the current text closed without consensus,
+        unless the rules allow a vote without a check."""
         self.ensure_undecided()
         if not rules.vote_fallback:
             raise VoteFallbackNotAllowed(
                 "the rules of this process allow no vote: decisions are by consensus only",
                 proposal_id=self.id,
             )
+        if not rules.vote_without_check:
+            self._ensure_consensus_attempted()
         _ensure_quorum(rules, invited, present_of_invited, meeting_id)
-        self._vote_opened(vote_id=vote_id, meeting_id=meeting_id, actor=actor)
+        self._ensure_after_submission(occurred_at)
+        ensure_not_before(occurred_at, meeting_opened_at, "its meeting opened", meeting_id=meeting_id)
+        latest = self.latest_check()
+        if latest is not None and not rules.vote_without_check:
+            ensure_not_before(
+                occurred_at, latest.closed_at, "the consensus check it falls back on closed", check_id=latest.check_id
+            )
+        self._vote_opened(
+            vote_id=vote_id, meeting_id=meeting_id, text_version=self.text_version, occurred_at=occurred_at, actor=actor
+        )
 
-    @event("VoteOpened")
-    def _vote_opened(self, vote_id: UUID, meeting_id: UUID, actor: Actor) -> None:
-        self.votes[str(vote_id)] = Vote(vote_id=str(vote_id), meeting_id=str(meeting_id))
+    def _ensure_consensus_attempted(self) -> None:
+        latest = self.latest_check()
+        if latest is not None and latest.is_open:
+            raise CheckOrVoteOpen(
+                "a consensus check is still open: close it before falling back on a vote", check_id=latest.check_id
+            )
+        if latest is None or latest.text_version != self.text_version or latest.result != "not_reached":
+            raise ConsensusNotAttempted(
+                "musyawarah first: a vote needs a consensus check on the current text that closed without consensus",
+                proposal_id=self.id,
+            )
 
-    def cast_ballot(self, vote_id: UUID, participant_id: UUID, choice: str, actor: Actor) -> None:
+    @event(VoteOpened)
+    def _vote_opened(
+        self, vote_id: UUID, meeting_id: UUID, text_version: int | None, occurred_at: datetime, actor: Actor
+    ) -> None:
+        self.votes[str(vote_id)] = Vote(
+            vote_id=str(vote_id),
+            meeting_id=str(meeting_id),
+            text_version=self.text_version if text_version is None else text_version,
+            opened_at=occurred_at,
+            after_annulments=len(self.annulled_decisions),
+        )
+
+    def cast_ballot(
+        self, vote_id: UUID, participant_id: UUID, choice: str, actor: Actor, *, occurred_at: datetime
+    ) -> None:
         """Records one ballot per participant; a ballot cannot be changed."""
         ensure_one_of("choice", choice, CHOICES)
         self.ensure_undecided()
         vote = self.vote(vote_id)
-        if vote.status != "open":
+        if not vote.is_open:
             raise VoteNotOpen("this vote is closed", vote_id=vote_id)
         if str(participant_id) in vote.ballots:
             raise BallotAlreadyCast(
                 "this participant already cast a ballot in this vote", vote_id=vote_id, participant_id=participant_id
             )
-        self._ballot_cast(vote_id=vote_id, participant_id=participant_id, choice=choice, actor=actor)
+        ensure_not_before(occurred_at, vote.opened_at, "its vote opened", vote_id=vote_id)
+        self._ballot_cast(
+            vote_id=vote_id, participant_id=participant_id, choice=choice, occurred_at=occurred_at, actor=actor
+        )
 
-    @event("BallotCast")
-    def _ballot_cast(self, vote_id: UUID, participant_id: UUID, choice: str, actor: Actor) -> None:
+    @event(BallotCast)
+    def _ballot_cast(
+        self, vote_id: UUID, participant_id: UUID, choice: str, occurred_at: datetime, actor: Actor
+    ) -> None:
         self.votes[str(vote_id)].ballots[str(participant_id)] = choice
 
     def close_vote(
-        self, vote_id: UUID, invited: int, present_of_invited: int, rules: DecisionRules, actor: Actor
+        self,
+        vote_id: UUID,
+        invited: int,
+        present_of_invited: int,
+        rules: DecisionRules,
+        actor: Actor,
+        *,
+        occurred_at: datetime,
     ) -> None:
         """Closes a vote and tallies it against the threshold of the rules."""
         self.ensure_undecided()
         vote = self.vote(vote_id)
-        if vote.status != "open":
+        if not vote.is_open:
             raise VoteNotOpen("this vote is already closed", vote_id=vote_id)
+        ensure_not_before(occurred_at, vote.opened_at, "it opened", vote_id=vote_id)
         counts = vote.count_ballots()
         quorum_met = rules.quorum_holds(invited, present_of_invited)
         passed = quorum_met and rules.vote_passes(counts["yes"], counts["no"])
@@ -307,14 +666,19 @@ class Proposal(Aggregate):
             "quorum_met": quorum_met,
             "threshold": rules.vote_threshold,
         }
-        self._vote_closed(vote_id=vote_id, result="passed" if passed else "failed", tally=tally, actor=actor)
+        self._vote_closed(
+            vote_id=vote_id, result="passed" if passed else "failed", tally=tally, occurred_at=occurred_at, actor=actor
+        )
 
-    @event("VoteClosed")
-    def _vote_closed(self, vote_id: UUID, result: str, tally: dict[str, object], actor: Actor) -> None:
+    @event(VoteClosed)
+    def _vote_closed(
+        self, vote_id: UUID, result: str, tally: dict[str, object], occurred_at: datetime, actor: Actor
+    ) -> None:
         vote = self.votes[str(vote_id)]
         vote.status = "closed"
         vote.result = result
         vote.tally = dict(tally)
+        vote.closed_at = occurred_at
 
     # --- decision ------------------------------------------------------------
 
@@ -324,64 +688,174 @@ class Proposal(Aggregate):
         method: str,
         rationale: str,
         rules: DecisionRules,
-        decided_at: datetime,
+        occurred_at: datetime,
         actor: Actor,
     ) -> None:
-        """Records the decision. Adoption needs the latest closed check reached (and no blocking
-        objection standing) or, where the rules allow it, the latest closed vote passed."""
+        """Records the decision, decided in the room at `occurred_at`.
+
+        No decision while a check or vote is open. An adoption stands on the latest check (reached)
+        or, where the rules allow a vote, the latest vote (passed), held on the current text, and
+        never by consensus over a blocking objection. No decision before the check or vote it stands on closed.
+        """
         ensure_one_of("outcome", outcome, OUTCOMES)
         ensure_one_of("method", method, METHODS)
         self.ensure_undecided()
+        still_open = self.open_rounds
+        if still_open:
+            raise CheckOrVoteOpen(
+                "a consensus check or vote of this proposal is still open: close it before deciding",
+                proposal_id=self.id,
+            )
+        founding: Round | None = _latest_of(self.latest_check(), self.latest_vote())
         if outcome == "adopted":
-            self._ensure_adoption_is_founded(method, rules)
+            founding = self._founding_of_adoption(method, rules)
+        self._ensure_after_submission(occurred_at)
+        if founding is not None:
+            ensure_not_before(
+                occurred_at, founding.closed_at, "the check or vote it stands on closed", proposal_id=self.id
+            )
+        if self.annulled_decisions:
+            ensure_not_before(
+                occurred_at, self.annulled_decisions[-1].annulled_at, "the last annulment", proposal_id=self.id
+            )
         self._decided(
             outcome=outcome,
             method=method,
             rationale=rationale,
             rules=rules.as_dict(),
-            decided_at=decided_at,
+            occurred_at=occurred_at,
             actor=actor,
         )
 
-    def _ensure_adoption_is_founded(self, method: str, rules: DecisionRules) -> None:
+    def _founding_of_adoption(self, method: str, rules: DecisionRules) -> Round:
         if method == "consensus":
             if self.unresolved_blocking_objections:
                 raise BlockingObjectionUnresolved(
                     "a blocking objection is unresolved: it must be addressed, withdrawn or overruled first",
                     objection_id=self.unresolved_blocking_objections[0].objection_id,
                 )
-            latest = _latest_closed(list(self.checks.values()))
-            if latest is None or latest.result != "reached":
+            check = self.latest_check()
+            if check is None or check.result != "reached":
                 raise ConsensusNotReached(
-                    "no closed consensus check of this proposal reached consensus", proposal_id=self.id
+                    "the latest consensus check of this proposal did not reach consensus", proposal_id=self.id
                 )
-        elif method == "vote":
+            self._ensure_on_current_text(check)
+            return check
+        if method == "vote":
             if not rules.vote_fallback:
                 raise VoteFallbackNotAllowed(
                     "the rules of this process allow no vote: decisions are by consensus only",
                     proposal_id=self.id,
                 )
-            latest_vote = _latest_closed(list(self.votes.values()))
-            if latest_vote is None or latest_vote.result != "passed":
-                raise VoteNotPassed("no closed vote on this proposal passed", proposal_id=self.id)
-        else:
-            raise AdoptionNeedsConsensusOrVote(
-                "a proposal is adopted by consensus or by vote, never without either", proposal_id=self.id
+            vote = self.latest_vote()
+            if vote is None or vote.result != "passed":
+                raise VoteNotPassed("the latest vote on this proposal did not pass", proposal_id=self.id)
+            self._ensure_on_current_text(vote)
+            return vote
+        raise AdoptionNeedsConsensusOrVote(
+            "a proposal is adopted by consensus or by vote, never without either", proposal_id=self.id
+        )
+
+    def _ensure_on_current_text(self, founding: Round) -> None:
+        if founding.text_version != self.text_version:
+            raise TextChangedSinceCheck(
+                f"the text was amended since: that check or vote was held on text version "
+                f"{founding.text_version}, the current text is version {self.text_version}",
+                proposal_id=self.id,
             )
 
-    @event("Decided")
+    @event(Decided)
     def _decided(
         self,
         outcome: str,
         method: str,
         rationale: str,
         rules: dict[str, object],
-        decided_at: datetime,
+        occurred_at: datetime,
         actor: Actor,
     ) -> None:
         self.decision = Decision(
-            outcome=outcome, method=method, rationale=rationale, rules=dict(rules), decided_at=decided_at
+            outcome=outcome, method=method, rationale=rationale, rules=dict(rules), decided_at=occurred_at
         )
+        self._has_free_text("Decided")
+
+    # --- corrections ---------------------------------------------------------
+
+    def withdraw(self, reason: str, actor: Actor, *, occurred_at: datetime) -> None:
+        """Withdraws an undecided proposal; nothing more is recorded on it."""
+        self.ensure_undecided()
+        self._ensure_after_submission(occurred_at)
+        self._withdrawn(reason=reason, occurred_at=occurred_at, actor=actor)
+
+    @event(Withdrawn)
+    def _withdrawn(self, reason: str, occurred_at: datetime, actor: Actor) -> None:
+        self.withdrawal = {"reason": reason, "withdrawn_at": occurred_at}
+        self._has_free_text("Withdrawn")
+
+    def annul_decision(
+        self,
+        reason: str,
+        legal_basis: str | None,
+        meeting_id: UUID | None,
+        actor: Actor,
+        *,
+        occurred_at: datetime,
+    ) -> None:
+        """Annuls the decision by a later musyawarah: it stays on record among the annulled decisions,
+        and the proposal is open again for deliberation and a new decision, founded on new checks or votes."""
+        self.ensure_not_withdrawn()
+        if self.decision is None:
+            raise ProposalNotDecided("this proposal has no decision to annul", proposal_id=self.id)
+        ensure_not_before(occurred_at, self.decision.decided_at, "the decision it annuls", proposal_id=self.id)
+        self._decision_annulled(
+            reason=reason, legal_basis=legal_basis, meeting_id=meeting_id, occurred_at=occurred_at, actor=actor
+        )
+
+    @event(DecisionAnnulled)
+    def _decision_annulled(
+        self, reason: str, legal_basis: str | None, meeting_id: UUID | None, occurred_at: datetime, actor: Actor
+    ) -> None:
+        assert self.decision is not None
+        self.annulled_decisions.append(
+            Annulment(
+                decision=self.decision,
+                reason=reason,
+                legal_basis=legal_basis,
+                meeting_id=str(meeting_id) if meeting_id is not None else None,
+                annulled_at=occurred_at,
+            )
+        )
+        self.decision = None
+        self._has_free_text("DecisionAnnulled")
+
+    def correct(self, version: int, field: str, text: str, reason: str, actor: Actor, *, occurred_at: datetime) -> None:
+        """Records an erratum of the free text `field` of the step recorded at `version`.
+
+        The original stays in that step's event; readers show the corrected text marked as corrected.
+        """
+        self.ensure_not_withdrawn()
+        ensure_aware(occurred_at)
+        if field not in self.free_text.get(str(version), []):
+            raise NothingToCorrect(
+                f"the step recorded at version {version} of this proposal has no free text named {field!r}",
+                proposal_id=self.id,
+            )
+        self._corrected(version=version, field=field, text=text, reason=reason, occurred_at=occurred_at, actor=actor)
+
+    @event(Corrected)
+    def _corrected(self, version: int, field: str, text: str, reason: str, occurred_at: datetime, actor: Actor) -> None:
+        correction = Correction(version=version, field=field, text=text, reason=reason, corrected_at=occurred_at)
+        self.corrections.setdefault(str(version), {})[field] = correction
+        if version == 1 and field == "title":
+            self.title = text
+        if field == "body" and version == self.body_version:
+            self.body = text
+
+    def _has_free_text(self, step: str) -> int:
+        """Notes that the step being applied (the next version) holds correctable free text; returns its version."""
+        version = self.version + 1
+        self.free_text[str(version)] = list(CORRECTABLE_FIELDS[step])
+        return version
 
 
 def _ensure_quorum(rules: DecisionRules, invited: int, present_of_invited: int, meeting_id: UUID) -> None:
@@ -392,6 +866,14 @@ def _ensure_quorum(rules: DecisionRules, invited: int, present_of_invited: int, 
         )
 
 
-def _latest_closed(parts: list[ConsensusCheck] | list[Vote]) -> ConsensusCheck | Vote | None:
-    closed = [part for part in parts if part.status == "closed"]
-    return closed[-1] if closed else None
+def _latest(rounds: list[R], annulments: int) -> R | None:
+    current = [r for r in rounds if r.after_annulments == annulments]
+    return current[-1] if current else None
+
+
+def _latest_of(check: ConsensusCheck | None, vote: Vote | None) -> Round | None:
+    """The later of two rounds by when they closed (both are closed when a decision is made)."""
+    rounds: list[Round] = [r for r in (check, vote) if r is not None]
+    if not rounds:
+        return None
+    return max(rounds, key=lambda r: (r.closed_at is not None, r.closed_at or datetime.min))

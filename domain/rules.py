@@ -1,4 +1,4 @@
-"""The decision rules of a process: quorum, vote fallback and threshold.
+"""The decision rules of a process: what counts as consensus, quorum, vote fallback and threshold.
 
 Fractions, not floats, decide: 2/3 of 9 invited is exactly 6, and a vote of
 5 yes to 5 no is not "more than half".
@@ -13,6 +13,8 @@ from fractions import Fraction
 DEFAULT_QUORUM = 2 / 3
 #: More than half of the yes and no ballots.
 DEFAULT_VOTE_THRESHOLD = 0.5
+#: What "consensus reached" means: `unanimity` (mufakat bulat) or `consent` (dissent on record).
+CONSENSUS_RULES = ("unanimity", "consent")
 
 
 def as_fraction(share: float) -> Fraction:
@@ -35,8 +37,12 @@ class DecisionRules:
     vote_fallback: bool = True
     vote_threshold: float = DEFAULT_VOTE_THRESHOLD
     legal_basis: str | None = None
+    consensus: str = "unanimity"
+    vote_without_check: bool = False
 
     def __post_init__(self) -> None:
+        if self.consensus not in CONSENSUS_RULES:
+            raise ValueError("consensus must be unanimity or consent")
         if not 0 <= self.quorum <= 1:
             raise ValueError("quorum must be a share between 0 and 1")
         if not 0.5 <= self.vote_threshold <= 1:
@@ -57,6 +63,19 @@ class DecisionRules:
             return False
         return yes * 2 > cast and yes >= as_fraction(self.vote_threshold) * cast
 
+    def consensus_reached(self, counts: dict[str, int]) -> bool:
+        """Whether these stances reach consensus under this process's rule, blocking objections and quorum aside.
+
+        Unanimity (mufakat bulat): nobody blocks, nobody disagrees, at least one agrees; abstentions allowed.
+        Consent: nobody blocks and more agree than disagree; each disagree stays on record as dissent.
+        """
+        if counts.get("block", 0) > 0:
+            return False
+        agree, disagree = counts.get("agree", 0), counts.get("disagree", 0)
+        if self.consensus == "unanimity":
+            return disagree == 0 and agree > 0
+        return agree > disagree
+
     def as_dict(self) -> dict[str, object]:
         """The rules as plain values, for storage and output."""
         return {
@@ -64,15 +83,19 @@ class DecisionRules:
             "vote_fallback": self.vote_fallback,
             "vote_threshold": self.vote_threshold,
             "legal_basis": self.legal_basis,
+            "consensus": self.consensus,
+            "vote_without_check": self.vote_without_check,
         }
 
     @classmethod
     def from_dict(cls, fields: dict[str, object]) -> DecisionRules:
-        """The rules back from `as_dict`."""
+        """The rules back from `as_dict`; rules stored before a field existed read as its default."""
         legal_basis = fields.get("legal_basis")
         return cls(
             quorum=float(fields.get("quorum", DEFAULT_QUORUM)),  # type: ignore[arg-type]
             vote_fallback=bool(fields.get("vote_fallback", True)),
             vote_threshold=float(fields.get("vote_threshold", DEFAULT_VOTE_THRESHOLD)),  # type: ignore[arg-type]
             legal_basis=str(legal_basis) if legal_basis is not None else None,
+            consensus=str(fields.get("consensus", "unanimity")),
+            vote_without_check=bool(fields.get("vote_without_check", False)),
         )

@@ -131,7 +131,7 @@ def _decision_recorded(doc: dict[str, Any], event: Any, directory: Directory) ->
         "outcome": event.outcome,
         "method": event.method,
         "rationale": event.rationale,
-        "decided_at": timestamp(event.decided_at),
+        "decided_at": timestamp(event.occurred_at),
         "rules": plain(event.rules),
     }
 

@@ -9,7 +9,7 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.actor import Actor
-from domain.deliberation import ConsensusCheck, Decision, Objection, Vote
+from domain.deliberation import Annulment, ConsensusCheck, Correction, Decision, Objection, Vote
 from domain.rules import DecisionRules
 
 
@@ -53,5 +53,7 @@ def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
         (ConsensusCheck, "consensus_check"),
         (Vote, "vote"),
         (Decision, "decision"),
+        (Annulment, "annulment"),
+        (Correction, "correction"),
     ):
         transcoder.register(_fields_transcoding(cls, name))

@@ -279,6 +279,7 @@ class Mufakat(UnitOfWork):
             region_name=region_name,
             visibility=visibility,
             rules=rules,
+            occurred_at=self.clock(),
             actor=context.actor,
         )
         # The directory entry is numbered when it is committed, after the entries before it.
@@ -294,7 +295,7 @@ class Mufakat(UnitOfWork):
         """Closes a process: nothing more is recorded in it."""
         process = self._writable_process(process_id, context)
         self._ensure_expected(process, context)
-        process.close(context.actor)
+        process.close(context.actor, occurred_at=self.clock())
         self.stage(process)
         return Receipt("process", process_id, process.version)
 
@@ -338,7 +339,7 @@ class Mufakat(UnitOfWork):
     ) -> Receipt:
         process = self._writable_process(process_id, context)
         self._ensure_expected(process, context)
-        process.enrol_participant(participant_id, group, gender, context.actor)
+        process.enrol_participant(participant_id, group, gender, context.actor, occurred_at=self.clock())
         participant = Participant(
             id=participant_id,
             process_id=process_id,
@@ -347,6 +348,7 @@ class Mufakat(UnitOfWork):
             sealed_organisation=self.vault.seal(participant_id, organisation),
             sealed_name=self.vault.seal(participant_id, name) or "",
             sealed_contact=self.vault.seal(participant_id, contact),
+            occurred_at=self.clock(),
             actor=context.actor,
         )
         self.stage(process, participant)
@@ -367,8 +369,9 @@ class Mufakat(UnitOfWork):
         participant = self._get(Participant, participant_id, "participant")
         self._ensure_expected(participant, context)
         process = self._get(Process, participant.process_id, "process")
-        participant.forget(context.actor)
-        process.note_participant_forgotten(participant_id, context.actor)
+        forgotten_at = self.clock()
+        participant.forget(context.actor, occurred_at=forgotten_at)
+        process.note_participant_forgotten(participant_id, context.actor, occurred_at=forgotten_at)
         self.stage(participant, process)
         return Receipt("participant", participant_id, participant.version)
 
@@ -390,7 +393,8 @@ class Mufakat(UnitOfWork):
         if invited is not None:
             process.ensure_all_registered(invited)
         meeting_id = uuid4()
-        process.schedule_meeting(meeting_id, context.actor)
+        scheduled_at = self.clock()
+        process.schedule_meeting(meeting_id, context.actor, occurred_at=scheduled_at)
         meeting = Meeting(
             id=meeting_id,
             process_id=process_id,
@@ -398,6 +402,7 @@ class Mufakat(UnitOfWork):
             scheduled_for=scheduled_for,
             location=location,
             invited=invited,
+            occurred_at=scheduled_at,
             actor=context.actor,
         )
         self.stage(process, meeting)
@@ -408,7 +413,7 @@ class Mufakat(UnitOfWork):
         """Opens a meeting with its attendance list (daftar hadir)."""
         meeting, process = self._open_meeting(meeting_id, context)
         process.ensure_all_registered(attendees)
-        meeting.open(attendees, process.active_participant_ids, context.actor)
+        meeting.open(attendees, process.active_participant_ids, context.actor, occurred_at=self.clock())
         self.stage(meeting)
         return Receipt("meeting", meeting_id, meeting.version)
 
@@ -417,7 +422,7 @@ class Mufakat(UnitOfWork):
         """Adds latecomers to an open meeting's attendance list."""
         meeting, process = self._open_meeting(meeting_id, context)
         process.ensure_all_registered(attendees)
-        meeting.record_attendance(attendees, context.actor)
+        meeting.record_attendance(attendees, context.actor, occurred_at=self.clock())
         self.stage(meeting)
         return Receipt("meeting", meeting_id, meeting.version)
 
@@ -425,7 +430,7 @@ class Mufakat(UnitOfWork):
     def close_meeting(self, context: CommandContext, meeting_id: UUID, minutes: str | None) -> Receipt:
         """Closes a meeting with its minutes."""
         meeting, _ = self._open_meeting(meeting_id, context)
-        meeting.close(minutes, context.actor)
+        meeting.close(minutes, context.actor, occurred_at=self.clock())
         self.stage(meeting)
         return Receipt("meeting", meeting_id, meeting.version)
 
@@ -447,14 +452,16 @@ class Mufakat(UnitOfWork):
         if meeting_id is not None:
             self._meeting_of_process(meeting_id, process)
         proposal_id = uuid4()
-        process.receive_proposal(proposal_id, submitted_by, context.actor)
-        proposal = Proposal(
+        submitted_at = self.clock()
+        process.receive_proposal(proposal_id, submitted_by, context.actor, occurred_at=submitted_at)
+        proposal = Proposal.submit(
             id=proposal_id,
             process_id=process_id,
             title=title,
             body=body,
             submitted_by=submitted_by,
             meeting_id=meeting_id,
+            occurred_at=submitted_at,
             actor=context.actor,
         )
         self.stage(process, proposal)
@@ -467,7 +474,7 @@ class Mufakat(UnitOfWork):
         """Records a contribution (support, concern, question, information) to the deliberation."""
         proposal, process = self._open_proposal(proposal_id, context)
         process.ensure_may_act(participant_id)
-        proposal.contribute(participant_id, kind, text, context.actor)
+        proposal.contribute(participant_id, kind, text, context.actor, occurred_at=self.clock())
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
 
@@ -476,7 +483,7 @@ class Mufakat(UnitOfWork):
         """Records a new version of the proposal's text, with the reason for it."""
         proposal, process = self._open_proposal(proposal_id, context)
         process.ensure_may_act(proposed_by)
-        proposal.amend(body, reason, proposed_by, context.actor)
+        proposal.amend(body, reason, proposed_by, context.actor, occurred_at=self.clock())
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
 
@@ -488,7 +495,7 @@ class Mufakat(UnitOfWork):
         proposal, process = self._open_proposal(proposal_id, context)
         process.ensure_may_act(raised_by)
         objection_id = uuid4()
-        proposal.raise_objection(objection_id, raised_by, grounds, blocking, context.actor)
+        proposal.raise_objection(objection_id, raised_by, grounds, blocking, context.actor, occurred_at=self.clock())
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=objection_id, created=True)
 
@@ -498,7 +505,7 @@ class Mufakat(UnitOfWork):
     ) -> Receipt:
         """Ends an objection as addressed, withdrawn or overruled."""
         proposal, process = self._open_proposal(proposal_id, context)
-        proposal.resolve_objection(objection_id, outcome, note, process.rules, context.actor)
+        proposal.resolve_objection(objection_id, outcome, note, process.rules, context.actor, occurred_at=self.clock())
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=objection_id)
 
@@ -511,7 +518,14 @@ class Mufakat(UnitOfWork):
         meeting.ensure_open()
         check_id = uuid4()
         proposal.open_consensus_check(
-            check_id, meeting_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
+            check_id,
+            meeting_id,
+            meeting.invited_count,
+            meeting.present_of_invited,
+            process.rules,
+            context.actor,
+            occurred_at=self.clock(),
+            meeting_opened_at=meeting.opened_at,
         )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=check_id, created=True)
@@ -535,7 +549,7 @@ class Mufakat(UnitOfWork):
         meeting.ensure_attending(participant_id)
         if check.status == "open":  # a closed check answers check_not_open, whatever the meeting
             meeting.ensure_open()
-        proposal.take_stance(check_id, participant_id, stance, reason, context.actor)
+        proposal.take_stance(check_id, participant_id, stance, reason, context.actor, occurred_at=self.clock())
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=check_id)
 
@@ -545,7 +559,12 @@ class Mufakat(UnitOfWork):
         proposal, process = self._open_proposal(proposal_id, context)
         meeting = self._get(Meeting, UUID(proposal.check(check_id).meeting_id), "meeting", copy=False)
         proposal.close_consensus_check(
-            check_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
+            check_id,
+            meeting.invited_count,
+            meeting.present_of_invited,
+            process.rules,
+            context.actor,
+            occurred_at=self.clock(),
         )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=check_id)
@@ -559,7 +578,14 @@ class Mufakat(UnitOfWork):
         meeting.ensure_open()
         vote_id = uuid4()
         proposal.open_vote(
-            vote_id, meeting_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor
+            vote_id,
+            meeting_id,
+            meeting.invited_count,
+            meeting.present_of_invited,
+            process.rules,
+            context.actor,
+            occurred_at=self.clock(),
+            meeting_opened_at=meeting.opened_at,
         )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=vote_id, created=True)
@@ -577,7 +603,7 @@ class Mufakat(UnitOfWork):
         meeting.ensure_attending(participant_id)
         if vote.status == "open":  # a closed vote answers vote_not_open, whatever the meeting
             meeting.ensure_open()
-        proposal.cast_ballot(vote_id, participant_id, choice, context.actor)
+        proposal.cast_ballot(vote_id, participant_id, choice, context.actor, occurred_at=self.clock())
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=vote_id)
 
@@ -586,7 +612,14 @@ class Mufakat(UnitOfWork):
         """Closes a vote with its tally against the threshold."""
         proposal, process = self._open_proposal(proposal_id, context)
         meeting = self._get(Meeting, UUID(proposal.vote(vote_id).meeting_id), "meeting", copy=False)
-        proposal.close_vote(vote_id, meeting.invited_count, meeting.present_of_invited, process.rules, context.actor)
+        proposal.close_vote(
+            vote_id,
+            meeting.invited_count,
+            meeting.present_of_invited,
+            process.rules,
+            context.actor,
+            occurred_at=self.clock(),
+        )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=vote_id)
 
@@ -624,6 +657,7 @@ class Mufakat(UnitOfWork):
             due=due,
             indicators=indicators,
             actor=context.actor,
+            occurred_at=self.clock(),
         )
         self.stage(commitment)
         return Receipt("commitment", commitment.id, commitment.version, created=True)
@@ -636,6 +670,6 @@ class Mufakat(UnitOfWork):
         commitment, process = self._in_writable_process(Commitment, commitment_id, context)
         process.ensure_open()
         self._ensure_expected(commitment, context)
-        commitment.report_progress(percent, note, evidence_url, context.actor)
+        commitment.report_progress(percent, note, evidence_url, context.actor, occurred_at=self.clock())
         self.stage(commitment)
         return Receipt("commitment", commitment_id, commitment.version)

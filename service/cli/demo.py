@@ -334,12 +334,16 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str) -> DemoRecord:
         ),
     )
 
-    # The gate: put to a vote, which fails.
+    # The gate: musyawarah first (most disagree), then put to a vote, which fails.
     mufakat.resolve_objection(
         ctx(), gapura, keberatan_biaya, outcome="withdrawn", note="Dicabut: pelatihan pemuda sudah masuk usulan dusun."
     )
-    pemungutan_gapura = part_of(mufakat.open_vote(ctx(), gapura, sesi_2))
     yes_to_gate = (p["bpd"], p["karang_taruna"], p["warga_krajan"])
+    cek_gapura = part_of(mufakat.open_consensus_check(ctx(), gapura, sesi_2))
+    for pid in present_at_2:
+        mufakat.take_stance(ctx(), gapura, cek_gapura, pid, "agree" if pid in yes_to_gate else "disagree", None)
+    mufakat.close_consensus_check(ctx(), gapura, cek_gapura)
+    pemungutan_gapura = part_of(mufakat.open_vote(ctx(), gapura, sesi_2))
     for pid in present_at_2:
         mufakat.cast_ballot(ctx(), gapura, pemungutan_gapura, pid, "yes" if pid in yes_to_gate else "no")
     mufakat.close_vote(ctx(), gapura, pemungutan_gapura)

@@ -14,7 +14,7 @@ PACKAGES = ("domain", "service", "projections")
 FORBIDDEN = {
     "domain": ("service", "projections", "flask", "marshmallow", "flask_smorest", "psycopg", "sqlite3"),
     "projections": ("service.http", "service.cli", "flask", "marshmallow", "flask_smorest"),
-    "service.adapters": ("service.app", "service.http", "service.cli", "projections"),
+    "service.adapters": ("service.app", "service.http", "service.cli"),
     "service.audit": ("service.app", "service.http", "service.cli"),
     "service.app": ("service.http", "service.cli", "flask", "marshmallow", "flask_smorest"),
     "service.http": ("service.cli",),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
@@ -20,9 +21,19 @@ from domain.rules import DecisionRules
 FACILITATOR = Actor(id="acct-fasilitator", role="facilitator", name="Bu Sari (fasilitator)")
 ADMIN = Actor(id="acct-admin", role="admin", name="Admin Mufakat")
 DECIDED_AT = datetime(2027, 3, 14, 10, 30, tzinfo=UTC)
+_MOMENTS = itertools.count()
+_FIRST_MOMENT = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 
 
-def open_process(rules: DecisionRules | None = None, actor: Actor = FACILITATOR) -> Process:
+def moment() -> datetime:
+    """The next moment in the room: each a second after the last (from 1 March 2027, well before DECIDED_AT),
+    so that steps recorded one after another also happened one after another."""
+    return _FIRST_MOMENT + timedelta(seconds=next(_MOMENTS))
+
+
+def open_process(
+    rules: DecisionRules | None = None, actor: Actor = FACILITATOR, occurred_at: datetime | None = None
+) -> Process:
     """A public Musrenbang process of Desa Sukamaju with the given (or default) rules."""
     return Process(
         id=uuid4(),
@@ -33,10 +44,13 @@ def open_process(rules: DecisionRules | None = None, actor: Actor = FACILITATOR)
         visibility="public",
         rules=rules or DecisionRules(),
         actor=actor,
+        occurred_at=occurred_at or moment(),
     )
 
 
-def submit_proposal(meeting_id: UUID | None = None, actor: Actor = FACILITATOR) -> Proposal:
+def submit_proposal(
+    meeting_id: UUID | None = None, actor: Actor = FACILITATOR, occurred_at: datetime | None = None
+) -> Proposal:
     """A proposal to pave the road to the market, events already collected."""
     proposal = Proposal(
         id=uuid4(),
@@ -46,12 +60,15 @@ def submit_proposal(meeting_id: UUID | None = None, actor: Actor = FACILITATOR) 
         submitted_by=uuid4(),
         meeting_id=meeting_id,
         actor=actor,
+        occurred_at=occurred_at or moment(),
     )
     proposal.collect_events()
     return proposal
 
 
-def schedule_meeting(invited: list[UUID] | None = None, actor: Actor = FACILITATOR) -> Meeting:
+def schedule_meeting(
+    invited: list[UUID] | None = None, actor: Actor = FACILITATOR, occurred_at: datetime | None = None
+) -> Meeting:
     """A scheduled musyawarah, events already collected."""
     meeting = Meeting(
         id=uuid4(),
@@ -61,6 +78,7 @@ def schedule_meeting(invited: list[UUID] | None = None, actor: Actor = FACILITAT
         location="Balai desa",
         invited=invited,
         actor=actor,
+        occurred_at=occurred_at or moment(),
     )
     meeting.collect_events()
     return meeting
@@ -70,22 +88,39 @@ def reached_check(proposal: Proposal, rules: DecisionRules | None = None) -> UUI
     """Opens and closes a consensus check at which everyone present agrees (9 of 9 attend)."""
     rules = rules or DecisionRules()
     check_id = uuid4()
-    proposal.open_consensus_check(check_id, uuid4(), 9, 9, rules, FACILITATOR)
-    proposal.take_stance(check_id, uuid4(), "agree", None, FACILITATOR)
-    proposal.close_consensus_check(check_id, 9, 9, rules, FACILITATOR)
+    proposal.open_consensus_check(
+        check_id, uuid4(), 9, 9, rules, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+    )
+    proposal.take_stance(check_id, uuid4(), "agree", None, FACILITATOR, occurred_at=moment())
+    proposal.close_consensus_check(check_id, 9, 9, rules, FACILITATOR, occurred_at=moment())
     assert proposal.check(check_id).result == "reached"
     proposal.collect_events()
     return check_id
 
 
-def passed_vote(proposal: Proposal, rules: DecisionRules | None = None) -> UUID:
-    """Opens and closes a vote of 2 yes to 1 no (9 of 9 attend)."""
+def failed_check(proposal: Proposal, rules: DecisionRules | None = None) -> UUID:
+    """Opens and closes a consensus check at which one blocks (9 of 9 attend): musyawarah was tried and failed."""
     rules = rules or DecisionRules()
+    check_id = uuid4()
+    proposal.open_consensus_check(
+        check_id, uuid4(), 9, 9, rules, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+    )
+    proposal.take_stance(check_id, uuid4(), "block", "Belum sepakat", FACILITATOR, occurred_at=moment())
+    proposal.close_consensus_check(check_id, 9, 9, rules, FACILITATOR, occurred_at=moment())
+    assert proposal.check(check_id).result == "not_reached"
+    proposal.collect_events()
+    return check_id
+
+
+def passed_vote(proposal: Proposal, rules: DecisionRules | None = None) -> UUID:
+    """After a failed consensus check, opens and closes a vote of 2 yes to 1 no (9 of 9 attend)."""
+    rules = rules or DecisionRules()
+    failed_check(proposal, rules)
     vote_id = uuid4()
-    proposal.open_vote(vote_id, uuid4(), 9, 9, rules, FACILITATOR)
+    proposal.open_vote(vote_id, uuid4(), 9, 9, rules, FACILITATOR, occurred_at=moment(), meeting_opened_at=None)
     for choice in ("yes", "yes", "no"):
-        proposal.cast_ballot(vote_id, uuid4(), choice, FACILITATOR)
-    proposal.close_vote(vote_id, 9, 9, rules, FACILITATOR)
+        proposal.cast_ballot(vote_id, uuid4(), choice, FACILITATOR, occurred_at=moment())
+    proposal.close_vote(vote_id, 9, 9, rules, FACILITATOR, occurred_at=moment())
     assert proposal.vote(vote_id).result == "passed"
     proposal.collect_events()
     return vote_id

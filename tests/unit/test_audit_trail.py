@@ -12,7 +12,7 @@ from domain.commitment import Commitment
 from domain.meeting import Meeting
 from domain.proposal import Proposal
 
-from .builders import ADMIN, DECIDED_AT, FACILITATOR, open_process
+from .builders import ADMIN, DECIDED_AT, FACILITATOR, moment, open_process
 
 COFACILITATOR = Actor(id="acct-pak-budi", role="facilitator", name="Pak Budi (fasilitator)")
 
@@ -30,7 +30,7 @@ def test_every_event_of_a_musyawarah_records_the_actor_who_recorded_it() -> None
     process = open_process(actor=FACILITATOR)
     residents = [uuid4() for _ in range(9)]
     for resident in residents:
-        process.enrol_participant(resident, "resident", "undisclosed", FACILITATOR)
+        process.enrol_participant(resident, "resident", "undisclosed", FACILITATOR, occurred_at=moment())
     meeting = Meeting(
         id=uuid4(),
         process_id=process.id,
@@ -39,10 +39,11 @@ def test_every_event_of_a_musyawarah_records_the_actor_who_recorded_it() -> None
         location="Balai desa",
         invited=None,
         actor=FACILITATOR,
+        occurred_at=moment(),
     )
-    process.schedule_meeting(meeting.id, FACILITATOR)
+    process.schedule_meeting(meeting.id, FACILITATOR, occurred_at=moment())
     # A co-facilitator runs the meeting: six of nine attend.
-    meeting.open(residents[:6], process.active_participant_ids, COFACILITATOR)
+    meeting.open(residents[:6], process.active_participant_ids, COFACILITATOR, occurred_at=moment())
     proposal = Proposal(
         id=uuid4(),
         process_id=process.id,
@@ -51,24 +52,36 @@ def test_every_event_of_a_musyawarah_records_the_actor_who_recorded_it() -> None
         submitted_by=residents[0],
         meeting_id=meeting.id,
         actor=COFACILITATOR,
+        occurred_at=moment(),
     )
-    process.receive_proposal(proposal.id, residents[0], COFACILITATOR)
-    proposal.contribute(residents[1], "support", "Sangat perlu", COFACILITATOR)
+    process.receive_proposal(proposal.id, residents[0], COFACILITATOR, occurred_at=moment())
+    proposal.contribute(residents[1], "support", "Sangat perlu", COFACILITATOR, occurred_at=moment())
     objection_id = uuid4()
-    proposal.raise_objection(objection_id, residents[2], "Lokasi di tanah sengketa", True, COFACILITATOR)
-    proposal.amend("Sumur bor di tanah kas desa", "pindah lokasi", residents[0], COFACILITATOR)
-    proposal.resolve_objection(objection_id, "addressed", "Lokasi dipindah", process.rules, COFACILITATOR)
+    proposal.raise_objection(
+        objection_id, residents[2], "Lokasi di tanah sengketa", True, COFACILITATOR, occurred_at=moment()
+    )
+    proposal.amend("Sumur bor di tanah kas desa", "pindah lokasi", residents[0], COFACILITATOR, occurred_at=moment())
+    proposal.resolve_objection(
+        objection_id, "addressed", "Lokasi dipindah", process.rules, COFACILITATOR, occurred_at=moment()
+    )
     check_id = uuid4()
     proposal.open_consensus_check(
-        check_id, meeting.id, meeting.invited_count, meeting.present_of_invited, process.rules, COFACILITATOR
+        check_id,
+        meeting.id,
+        meeting.invited_count,
+        meeting.present_of_invited,
+        process.rules,
+        COFACILITATOR,
+        occurred_at=moment(),
+        meeting_opened_at=None,
     )
     for resident in residents[:6]:
-        proposal.take_stance(check_id, resident, "agree", None, COFACILITATOR)
+        proposal.take_stance(check_id, resident, "agree", None, COFACILITATOR, occurred_at=moment())
     proposal.close_consensus_check(
-        check_id, meeting.invited_count, meeting.present_of_invited, process.rules, COFACILITATOR
+        check_id, meeting.invited_count, meeting.present_of_invited, process.rules, COFACILITATOR, occurred_at=moment()
     )
     proposal.decide("adopted", "consensus", "Mufakat", process.rules, DECIDED_AT, COFACILITATOR)
-    meeting.close("Berita acara", COFACILITATOR)
+    meeting.close("Berita acara", COFACILITATOR, occurred_at=moment())
     commitment = Commitment.make(
         id=uuid4(),
         proposal_id=proposal.id,
@@ -79,9 +92,10 @@ def test_every_event_of_a_musyawarah_records_the_actor_who_recorded_it() -> None
         due=date(2027, 8, 1),
         indicators=["Air mengalir"],
         actor=FACILITATOR,
+        occurred_at=moment(),
     )
-    commitment.report_progress(100, "Selesai", None, FACILITATOR)
-    process.note_participant_forgotten(residents[8], ADMIN)
+    commitment.report_progress(100, "Selesai", None, FACILITATOR, occurred_at=moment())
+    process.note_participant_forgotten(residents[8], ADMIN, occurred_at=moment())
 
     recorded = {
         "process": process.collect_events(),
@@ -112,11 +126,14 @@ def test_a_changed_stance_is_rebuilt_as_the_latest_while_both_events_stay() -> N
         submitted_by=uuid4(),
         meeting_id=None,
         actor=FACILITATOR,
+        occurred_at=moment(),
     )
     check_id, resident = uuid4(), uuid4()
-    proposal.open_consensus_check(check_id, uuid4(), 3, 3, open_process().rules, FACILITATOR)
-    proposal.take_stance(check_id, resident, "block", "Pedagang belum diajak bicara", FACILITATOR)
-    proposal.take_stance(check_id, resident, "agree", "Sudah diajak bicara", FACILITATOR)
+    proposal.open_consensus_check(
+        check_id, uuid4(), 3, 3, open_process().rules, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+    )
+    proposal.take_stance(check_id, resident, "block", "Pedagang belum diajak bicara", FACILITATOR, occurred_at=moment())
+    proposal.take_stance(check_id, resident, "agree", "Sudah diajak bicara", FACILITATOR, occurred_at=moment())
     events = proposal.collect_events()
     stances = [e.stance for e in events if isinstance(e, Proposal.StanceTaken)]
     assert stances == ["block", "agree"]

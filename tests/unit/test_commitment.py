@@ -10,7 +10,7 @@ import pytest
 from domain.commitment import Commitment
 from domain.errors import RuleBroken
 
-from .builders import FACILITATOR, assert_refused
+from .builders import FACILITATOR, assert_refused, moment
 
 
 def make(decision_outcome: str | None = "adopted") -> Commitment:
@@ -24,6 +24,7 @@ def make(decision_outcome: str | None = "adopted") -> Commitment:
         due=date(2027, 9, 30),
         indicators=["300 m jalan diperkeras"],
         actor=FACILITATOR,
+        occurred_at=moment(),
     )
 
 
@@ -47,7 +48,9 @@ def test_no_commitment_on_a_proposal_that_was_not_adopted(outcome: str | None) -
 def test_progress_is_reported_with_who_reported_it() -> None:
     commitment = make()
     commitment.collect_events()
-    commitment.report_progress(40, "Material datang", "https://desa.example/foto.jpg", FACILITATOR)
+    commitment.report_progress(
+        40, "Material datang", "https://desa.example/foto.jpg", FACILITATOR, occurred_at=moment()
+    )
     (reported,) = commitment.collect_events()
     assert isinstance(reported, Commitment.ProgressReported)
     assert reported.actor == FACILITATOR
@@ -56,18 +59,18 @@ def test_progress_is_reported_with_who_reported_it() -> None:
 
 def test_a_hundred_percent_completes_the_commitment() -> None:
     commitment = make()
-    commitment.report_progress(40, "Material datang", None, FACILITATOR)
-    commitment.report_progress(100, "Selesai", None, FACILITATOR)
+    commitment.report_progress(40, "Material datang", None, FACILITATOR, occurred_at=moment())
+    commitment.report_progress(100, "Selesai", None, FACILITATOR, occurred_at=moment())
     assert commitment.completed
     assert commitment.reports == 2
 
 
 def test_a_completed_commitment_takes_no_more_reports() -> None:
     commitment = make()
-    commitment.report_progress(100, "Selesai", None, FACILITATOR)
+    commitment.report_progress(100, "Selesai", None, FACILITATOR, occurred_at=moment())
     error = assert_refused(
         commitment,
         "commitment_already_completed",
-        lambda: commitment.report_progress(100, "Lagi", None, FACILITATOR),
+        lambda: commitment.report_progress(100, "Lagi", None, FACILITATOR, occurred_at=moment()),
     )
     assert error.ids == {"commitment_id": str(commitment.id)}

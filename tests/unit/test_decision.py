@@ -10,7 +10,16 @@ from domain.deliberation import Decision
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
 
-from .builders import DECIDED_AT, FACILITATOR, assert_refused, passed_vote, reached_check, submit_proposal
+from .builders import (
+    DECIDED_AT,
+    FACILITATOR,
+    assert_refused,
+    failed_check,
+    moment,
+    passed_vote,
+    reached_check,
+    submit_proposal,
+)
 
 RULES = DecisionRules()
 CONSENSUS_ONLY = DecisionRules(vote_fallback=False)
@@ -27,7 +36,7 @@ def test_a_proposal_is_adopted_by_consensus_after_a_reached_check() -> None:
     (decided,) = proposal.collect_events()
     assert isinstance(decided, Proposal.Decided)
     assert decided.actor == FACILITATOR
-    assert decided.decided_at == DECIDED_AT
+    assert decided.occurred_at == DECIDED_AT
     assert proposal.status == "decided"
     assert proposal.decision == Decision(
         outcome="adopted",
@@ -55,20 +64,38 @@ def test_a_proposal_is_adopted_by_vote_after_a_passed_vote() -> None:
     assert (proposal.decision.outcome, proposal.decision.method) == ("adopted", "vote")
 
 
-def test_no_adoption_by_consensus_without_a_closed_check() -> None:
+def test_no_adoption_by_consensus_without_any_check() -> None:
     proposal = submit_proposal()
-    proposal.open_consensus_check(uuid4(), uuid4(), 9, 9, RULES, FACILITATOR)
     error = assert_refused(proposal, "consensus_not_reached", lambda: adopt(proposal, "consensus"))
     assert error.ids == {"proposal_id": str(proposal.id)}
+    assert proposal.decision is None
+
+
+def test_no_decision_of_any_kind_while_a_check_is_still_open() -> None:
+    proposal = submit_proposal()
+    proposal.open_consensus_check(
+        uuid4(), uuid4(), 9, 9, RULES, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+    )
+    for outcome, method in (("adopted", "consensus"), ("rejected", "none"), ("deferred", "none")):
+        error = assert_refused(
+            proposal,
+            "check_or_vote_open",
+            lambda outcome=outcome, method=method: proposal.decide(  # type: ignore[misc]
+                outcome, method, "alasan", RULES, DECIDED_AT, FACILITATOR
+            ),
+        )
+        assert error.ids == {"proposal_id": str(proposal.id)}
     assert proposal.decision is None
 
 
 def test_no_adoption_by_consensus_after_a_check_that_was_not_reached() -> None:
     proposal = submit_proposal()
     check_id = uuid4()
-    proposal.open_consensus_check(check_id, uuid4(), 9, 9, RULES, FACILITATOR)
-    proposal.take_stance(check_id, uuid4(), "block", "Tidak setuju lokasi", FACILITATOR)
-    proposal.close_consensus_check(check_id, 9, 9, RULES, FACILITATOR)
+    proposal.open_consensus_check(
+        check_id, uuid4(), 9, 9, RULES, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+    )
+    proposal.take_stance(check_id, uuid4(), "block", "Tidak setuju lokasi", FACILITATOR, occurred_at=moment())
+    proposal.close_consensus_check(check_id, 9, 9, RULES, FACILITATOR, occurred_at=moment())
     assert_refused(proposal, "consensus_not_reached", lambda: adopt(proposal, "consensus"))
 
 
@@ -76,9 +103,11 @@ def test_the_latest_closed_check_decides_whether_consensus_was_reached() -> None
     proposal = submit_proposal()
     reached_check(proposal)
     later = uuid4()
-    proposal.open_consensus_check(later, uuid4(), 9, 9, RULES, FACILITATOR)
-    proposal.take_stance(later, uuid4(), "block", None, FACILITATOR)
-    proposal.close_consensus_check(later, 9, 9, RULES, FACILITATOR)
+    proposal.open_consensus_check(
+        later, uuid4(), 9, 9, RULES, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+    )
+    proposal.take_stance(later, uuid4(), "block", None, FACILITATOR, occurred_at=moment())
+    proposal.close_consensus_check(later, 9, 9, RULES, FACILITATOR, occurred_at=moment())
     assert_refused(proposal, "consensus_not_reached", lambda: adopt(proposal, "consensus"))
 
 
@@ -87,7 +116,7 @@ def test_no_adoption_by_consensus_over_an_unresolved_blocking_objection() -> Non
     reached_check(proposal)
     objection_id = uuid4()
     # The objection comes after the check was reached: it still stands in the way.
-    proposal.raise_objection(objection_id, uuid4(), "Tanah belum dibebaskan", True, FACILITATOR)
+    proposal.raise_objection(objection_id, uuid4(), "Tanah belum dibebaskan", True, FACILITATOR, occurred_at=moment())
     error = assert_refused(proposal, "unresolved_blocking_objection", lambda: adopt(proposal, "consensus"))
     assert error.ids == {"objection_id": str(objection_id)}
 
@@ -96,8 +125,8 @@ def test_once_the_late_blocking_objection_is_withdrawn_the_reached_check_adopts(
     proposal = submit_proposal()
     reached_check(proposal)
     objection_id = uuid4()
-    proposal.raise_objection(objection_id, uuid4(), "Tanah belum dibebaskan", True, FACILITATOR)
-    proposal.resolve_objection(objection_id, "withdrawn", "Sudah jelas", RULES, FACILITATOR)
+    proposal.raise_objection(objection_id, uuid4(), "Tanah belum dibebaskan", True, FACILITATOR, occurred_at=moment())
+    proposal.resolve_objection(objection_id, "withdrawn", "Sudah jelas", RULES, FACILITATOR, occurred_at=moment())
     adopt(proposal, "consensus")
     assert proposal.decision is not None and proposal.decision.outcome == "adopted"
 
@@ -105,19 +134,21 @@ def test_once_the_late_blocking_objection_is_withdrawn_the_reached_check_adopts(
 def test_a_late_non_blocking_objection_does_not_prevent_adoption() -> None:
     proposal = submit_proposal()
     reached_check(proposal)
-    proposal.raise_objection(uuid4(), uuid4(), "Catatan saja", False, FACILITATOR)
+    proposal.raise_objection(uuid4(), uuid4(), "Catatan saja", False, FACILITATOR, occurred_at=moment())
     adopt(proposal, "consensus")
     assert proposal.status == "decided"
 
 
 def test_no_adoption_by_vote_without_a_passed_vote() -> None:
     proposal = submit_proposal()
-    vote_id = uuid4()
-    proposal.open_vote(vote_id, uuid4(), 9, 9, RULES, FACILITATOR)
-    for choice in ("yes", "no"):
-        proposal.cast_ballot(vote_id, uuid4(), choice, FACILITATOR)
+    failed_check(proposal)
     assert_refused(proposal, "vote_not_passed", lambda: adopt(proposal, "vote"))
-    proposal.close_vote(vote_id, 9, 9, RULES, FACILITATOR)
+    vote_id = uuid4()
+    proposal.open_vote(vote_id, uuid4(), 9, 9, RULES, FACILITATOR, occurred_at=moment(), meeting_opened_at=None)
+    for choice in ("yes", "no"):
+        proposal.cast_ballot(vote_id, uuid4(), choice, FACILITATOR, occurred_at=moment())
+    assert_refused(proposal, "check_or_vote_open", lambda: adopt(proposal, "vote"))
+    proposal.close_vote(vote_id, 9, 9, RULES, FACILITATOR, occurred_at=moment())
     assert proposal.vote(vote_id).result == "failed"
     assert_refused(proposal, "vote_not_passed", lambda: adopt(proposal, "vote"))
 
@@ -150,7 +181,7 @@ def test_adoption_by_a_method_the_domain_does_not_know_is_refused(method: str) -
 @pytest.mark.parametrize("outcome", ["rejected", "deferred"])
 def test_a_proposal_is_rejected_or_deferred_without_a_check_or_vote(outcome: str) -> None:
     proposal = submit_proposal()
-    proposal.raise_objection(uuid4(), uuid4(), "alasan", True, FACILITATOR)
+    proposal.raise_objection(uuid4(), uuid4(), "alasan", True, FACILITATOR, occurred_at=moment())
     proposal.decide(outcome, "none", "Belum ada anggaran", RULES, DECIDED_AT, FACILITATOR)
     assert proposal.decision is not None
     assert proposal.decision.outcome == outcome

@@ -6,7 +6,7 @@ from uuid import uuid4
 
 from domain.participant import Participant
 
-from .builders import ADMIN, FACILITATOR, assert_refused
+from .builders import ADMIN, FACILITATOR, assert_refused, moment
 
 
 def register() -> Participant:
@@ -19,6 +19,7 @@ def register() -> Participant:
         sealed_name="sealed:bmFtZQ==",
         sealed_contact="sealed:Y29udGFjdA==",
         actor=FACILITATOR,
+        occurred_at=moment(),
     )
     return participant
 
@@ -37,7 +38,7 @@ def test_a_registered_participant_keeps_group_and_gender_in_the_open_and_persona
 def test_forgetting_a_participant_records_who_did_it_and_keeps_them_as_their_group() -> None:
     participant = register()
     participant.collect_events()
-    participant.forget(ADMIN)
+    participant.forget(ADMIN, occurred_at=moment())
     (forgotten,) = participant.collect_events()
     assert isinstance(forgotten, Participant.Forgotten)
     assert forgotten.actor == ADMIN
@@ -47,5 +48,5 @@ def test_forgetting_a_participant_records_who_did_it_and_keeps_them_as_their_gro
 
 def test_a_participant_is_forgotten_only_once() -> None:
     participant = register()
-    participant.forget(ADMIN)
-    assert_refused(participant, "participant_forgotten", lambda: participant.forget(ADMIN))
+    participant.forget(ADMIN, occurred_at=moment())
+    assert_refused(participant, "participant_forgotten", lambda: participant.forget(ADMIN, occurred_at=moment()))

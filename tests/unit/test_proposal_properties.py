@@ -26,7 +26,7 @@ from domain.proposal import Proposal
 from domain.rules import DecisionRules
 from service.adapters.transcodings import register_domain_transcodings
 
-from .builders import DECIDED_AT, FACILITATOR
+from .builders import DECIDED_AT, FACILITATOR, moment
 
 PARTICIPANTS = [UUID(int=n) for n in range(1, 4)]
 MEETINGS = [UUID(int=n) for n in range(101, 103)]
@@ -37,6 +37,8 @@ rules_of_a_process = st.builds(
     quorum=st.sampled_from([0.0, 0.5, 2 / 3, 1.0]),
     vote_fallback=st.booleans(),
     vote_threshold=st.sampled_from([0.5, 2 / 3, 1.0]),
+    consensus=st.sampled_from(["unanimity", "consent"]),
+    vote_without_check=st.booleans(),
 )
 # (invited, present of invited); often everyone comes, so that checks and votes open at all.
 attendance = st.one_of(
@@ -123,21 +125,24 @@ class Deliberation(RuleBasedStateMachine):
             submitted_by=PARTICIPANTS[0],
             meeting_id=meeting,
             actor=FACILITATOR,
+            occurred_at=moment(),
         )
         self.record(self.proposal.collect_events())
 
     @rule(who=st.sampled_from(PARTICIPANTS), kind=st.sampled_from(CONTRIBUTION_KINDS), actor=st.sampled_from(ACTORS))
     def contribute(self, who: UUID, kind: str, actor: Actor) -> None:
-        self.attempt(lambda: self.proposal.contribute(who, kind, "teks", actor))
+        self.attempt(lambda: self.proposal.contribute(who, kind, "teks", actor, occurred_at=moment()))
 
     @rule(who=st.sampled_from(PARTICIPANTS), actor=st.sampled_from(ACTORS))
     def amend(self, who: UUID, actor: Actor) -> None:
-        self.attempt(lambda: self.proposal.amend(f"versi {self.next_id}", "alasan", who, actor))
+        self.attempt(lambda: self.proposal.amend(f"versi {self.next_id}", "alasan", who, actor, occurred_at=moment()))
 
     @rule(target=objections, who=st.sampled_from(PARTICIPANTS), blocking=st.booleans(), actor=st.sampled_from(ACTORS))
     def raise_objection(self, who: UUID, blocking: bool, actor: Actor) -> Any:
         objection_id = self.new_id()
-        if self.attempt(lambda: self.proposal.raise_objection(objection_id, who, "alasan", blocking, actor)):
+        if self.attempt(
+            lambda: self.proposal.raise_objection(objection_id, who, "alasan", blocking, actor, occurred_at=moment())
+        ):
             return objection_id
         return multiple()
 
@@ -148,64 +153,104 @@ class Deliberation(RuleBasedStateMachine):
 
     @rule(objection=objections, outcome=st.sampled_from(OBJECTION_OUTCOMES), actor=st.sampled_from(ACTORS))
     def resolve_objection(self, objection: UUID, outcome: str, actor: Actor) -> None:
-        self.attempt(lambda: self.proposal.resolve_objection(objection, outcome, "catatan", self.process_rules, actor))
+        self.attempt(
+            lambda: self.proposal.resolve_objection(
+                objection, outcome, "catatan", self.process_rules, actor, occurred_at=moment()
+            )
+        )
 
     @rule(target=checks, meeting=st.sampled_from(MEETINGS), present=attendance, actor=st.sampled_from(ACTORS))
     def open_check(self, meeting: UUID, present: tuple[int, int], actor: Actor) -> Any:
         check_id = self.new_id()
         if self.attempt(
-            lambda: self.proposal.open_consensus_check(check_id, meeting, *present, self.process_rules, actor)
+            lambda: self.proposal.open_consensus_check(
+                check_id, meeting, *present, self.process_rules, actor, occurred_at=moment(), meeting_opened_at=None
+            )
         ):
             return check_id
         return multiple()
 
     @rule(check=checks, who=st.sampled_from(PARTICIPANTS), stance=st.sampled_from(STANCES))
     def take_stance(self, check: UUID, who: UUID, stance: str) -> None:
-        self.attempt(lambda: self.proposal.take_stance(check, who, stance, None, FACILITATOR))
+        self.attempt(lambda: self.proposal.take_stance(check, who, stance, None, FACILITATOR, occurred_at=moment()))
 
     @rule(check=checks, present=attendance)
     def close_check(self, check: UUID, present: tuple[int, int]) -> None:
-        self.attempt(lambda: self.proposal.close_consensus_check(check, *present, self.process_rules, FACILITATOR))
+        self.attempt(
+            lambda: self.proposal.close_consensus_check(
+                check, *present, self.process_rules, FACILITATOR, occurred_at=moment()
+            )
+        )
 
     @rule(target=votes, meeting=st.sampled_from(MEETINGS), present=attendance)
     def open_vote(self, meeting: UUID, present: tuple[int, int]) -> Any:
         vote_id = self.new_id()
-        if self.attempt(lambda: self.proposal.open_vote(vote_id, meeting, *present, self.process_rules, FACILITATOR)):
+        if self.attempt(
+            lambda: self.proposal.open_vote(
+                vote_id,
+                meeting,
+                *present,
+                self.process_rules,
+                FACILITATOR,
+                occurred_at=moment(),
+                meeting_opened_at=None,
+            )
+        ):
             return vote_id
         return multiple()
 
     @rule(vote=votes, who=st.sampled_from(PARTICIPANTS), choice=st.sampled_from(CHOICES))
     def cast_ballot(self, vote: UUID, who: UUID, choice: str) -> None:
-        self.attempt(lambda: self.proposal.cast_ballot(vote, who, choice, FACILITATOR))
+        self.attempt(lambda: self.proposal.cast_ballot(vote, who, choice, FACILITATOR, occurred_at=moment()))
 
     @rule(vote=votes, present=attendance)
     def close_vote(self, vote: UUID, present: tuple[int, int]) -> None:
-        self.attempt(lambda: self.proposal.close_vote(vote, *present, self.process_rules, FACILITATOR))
+        self.attempt(
+            lambda: self.proposal.close_vote(vote, *present, self.process_rules, FACILITATOR, occurred_at=moment())
+        )
 
     @rule(meeting=st.sampled_from(MEETINGS), stances=st.lists(st.sampled_from(STANCES), min_size=1, max_size=3))
     def hold_a_whole_check(self, meeting: UUID, stances: list[str]) -> None:
         """Opens a check with everyone present, takes the stances in turn and closes it."""
         check_id = self.new_id()
         if not self.attempt(
-            lambda: self.proposal.open_consensus_check(check_id, meeting, 3, 3, self.process_rules, FACILITATOR)
+            lambda: self.proposal.open_consensus_check(
+                check_id, meeting, 3, 3, self.process_rules, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+            )
         ):
             return
         for who, stance in zip(PARTICIPANTS, stances, strict=False):
             self.attempt(
-                lambda who=who, stance=stance: self.proposal.take_stance(check_id, who, stance, None, FACILITATOR)
+                lambda who=who, stance=stance: self.proposal.take_stance(
+                    check_id, who, stance, None, FACILITATOR, occurred_at=moment()
+                )
             )
-        self.attempt(lambda: self.proposal.close_consensus_check(check_id, 3, 3, self.process_rules, FACILITATOR))
+        self.attempt(
+            lambda: self.proposal.close_consensus_check(
+                check_id, 3, 3, self.process_rules, FACILITATOR, occurred_at=moment()
+            )
+        )
         event(f"whole check: {self.proposal.checks.get(str(check_id)) and self.proposal.check(check_id).result}")
 
     @rule(meeting=st.sampled_from(MEETINGS), choices=st.lists(st.sampled_from(CHOICES), max_size=3))
     def hold_a_whole_vote(self, meeting: UUID, choices: list[str]) -> None:
         """Opens a vote with everyone present, casts the ballots in turn and closes it."""
         vote_id = self.new_id()
-        if not self.attempt(lambda: self.proposal.open_vote(vote_id, meeting, 3, 3, self.process_rules, FACILITATOR)):
+        if not self.attempt(
+            lambda: self.proposal.open_vote(
+                vote_id, meeting, 3, 3, self.process_rules, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+            )
+        ):
             return
         for who, choice in zip(PARTICIPANTS, choices, strict=False):
-            self.attempt(lambda who=who, choice=choice: self.proposal.cast_ballot(vote_id, who, choice, FACILITATOR))
-        self.attempt(lambda: self.proposal.close_vote(vote_id, 3, 3, self.process_rules, FACILITATOR))
+            self.attempt(
+                lambda who=who, choice=choice: self.proposal.cast_ballot(
+                    vote_id, who, choice, FACILITATOR, occurred_at=moment()
+                )
+            )
+        self.attempt(
+            lambda: self.proposal.close_vote(vote_id, 3, 3, self.process_rules, FACILITATOR, occurred_at=moment())
+        )
 
     @rule(outcome=decision_outcomes, method=decision_methods)
     def decide(self, outcome: str, method: str) -> None:
@@ -241,15 +286,28 @@ class Deliberation(RuleBasedStateMachine):
         decision = getattr(self, "proposal", None) and self.proposal.decision
         if not decision or decision.outcome != "adopted":
             return
+        assert not self.proposal.open_rounds
         if decision.method == "consensus":
             assert self.proposal.unresolved_blocking_objections == []
-            closed = [c for c in self.proposal.checks.values() if c.status == "closed"]
-            assert closed and closed[-1].result == "reached"
+            checks = list(self.proposal.checks.values())
+            assert checks and checks[-1].result == "reached"
+            assert checks[-1].text_version == self.proposal.text_version
         else:
             assert decision.method == "vote"
             assert self.process_rules.vote_fallback
-            closed_votes = [v for v in self.proposal.votes.values() if v.status == "closed"]
-            assert closed_votes and closed_votes[-1].result == "passed"
+            votes = list(self.proposal.votes.values())
+            assert votes and votes[-1].result == "passed"
+            assert votes[-1].text_version == self.proposal.text_version
+
+    @invariant()
+    def a_vote_opens_only_after_musyawarah_failed_on_its_text(self) -> None:
+        if getattr(self, "proposal", None) is None or self.process_rules.vote_without_check:
+            return
+        for vote in self.proposal.votes.values():
+            assert any(
+                check.result == "not_reached" and check.text_version == vote.text_version
+                for check in self.proposal.checks.values()
+            )
 
     @invariant()
     def one_ballot_per_participant_per_vote(self) -> None:
@@ -332,25 +390,41 @@ def make_noise(proposal: Proposal, rules: DecisionRules, steps: Noise) -> None:
         part_id = UUID(int=len(proposal.checks) + len(proposal.votes) + 500)
         try:
             if command == "contribute":
-                proposal.contribute(who, "question", "Berapa biayanya?", FACILITATOR)
+                proposal.contribute(who, "question", "Berapa biayanya?", FACILITATOR, occurred_at=moment())
             elif command == "amend":
-                proposal.amend("teks baru", "alasan", who, FACILITATOR)
+                proposal.amend("teks baru", "alasan", who, FACILITATOR, occurred_at=moment())
             elif command == "object":
-                proposal.raise_objection(UUID(int=len(proposal.objections) + 900), who, "catatan", False, FACILITATOR)
+                proposal.raise_objection(
+                    UUID(int=len(proposal.objections) + 900), who, "catatan", False, FACILITATOR, occurred_at=moment()
+                )
             elif command == "check":
-                proposal.open_consensus_check(part_id, MEETINGS[0], 3, 3, rules, FACILITATOR)
+                proposal.open_consensus_check(
+                    part_id, MEETINGS[0], 3, 3, rules, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+                )
             elif command == "stance" and open_checks and value in STANCES:
-                proposal.take_stance(open_checks[-1], who, value, None, FACILITATOR)
+                proposal.take_stance(open_checks[-1], who, value, None, FACILITATOR, occurred_at=moment())
             elif command == "close_check" and open_checks:
-                proposal.close_consensus_check(open_checks[-1], 3, 3, rules, FACILITATOR)
+                proposal.close_consensus_check(open_checks[-1], 3, 3, rules, FACILITATOR, occurred_at=moment())
             elif command == "vote":
-                proposal.open_vote(part_id, MEETINGS[0], 3, 3, rules, FACILITATOR)
+                proposal.open_vote(
+                    part_id, MEETINGS[0], 3, 3, rules, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+                )
             elif command == "ballot" and open_votes and value in CHOICES:
-                proposal.cast_ballot(open_votes[-1], who, value, FACILITATOR)
+                proposal.cast_ballot(open_votes[-1], who, value, FACILITATOR, occurred_at=moment())
             elif command == "close" and open_votes:
-                proposal.close_vote(open_votes[-1], 3, 3, rules, FACILITATOR)
+                proposal.close_vote(open_votes[-1], 3, 3, rules, FACILITATOR, occurred_at=moment())
         except RuleBroken:
             pass
+
+
+def close_what_is_open(proposal: Proposal, rules: DecisionRules) -> None:
+    """Closes every check and vote still open, as a facilitator does before deciding."""
+    for check in proposal.checks.values():
+        if check.is_open:
+            proposal.close_consensus_check(UUID(check.check_id), 3, 3, rules, FACILITATOR, occurred_at=moment())
+    for vote in proposal.votes.values():
+        if vote.is_open:
+            proposal.close_vote(UUID(vote.vote_id), 3, 3, rules, FACILITATOR, occurred_at=moment())
 
 
 @settings(max_examples=150, deadline=None, database=None)
@@ -366,18 +440,22 @@ def test_a_blocking_objection_raised_after_a_reached_check_prevents_adoption_by_
         submitted_by=PARTICIPANTS[0],
         meeting_id=None,
         actor=FACILITATOR,
+        occurred_at=moment(),
     )
     make_noise(proposal, rules, before)
     # Everyone present agrees: the check is reached.
     reached = UUID(int=2000)
-    proposal.open_consensus_check(reached, MEETINGS[1], 3, 3, rules, FACILITATOR)
-    proposal.take_stance(reached, PARTICIPANTS[0], "agree", None, FACILITATOR)
-    proposal.close_consensus_check(reached, 3, 3, rules, FACILITATOR)
+    proposal.open_consensus_check(
+        reached, MEETINGS[1], 3, 3, rules, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+    )
+    proposal.take_stance(reached, PARTICIPANTS[0], "agree", None, FACILITATOR, occurred_at=moment())
+    proposal.close_consensus_check(reached, 3, 3, rules, FACILITATOR, occurred_at=moment())
     assert proposal.check(reached).result == "reached"
     # Then somebody raises a blocking objection, and deliberation goes on around it.
     late = UUID(int=3000)
-    proposal.raise_objection(late, PARTICIPANTS[2], "Tanah belum dibebaskan", True, FACILITATOR)
+    proposal.raise_objection(late, PARTICIPANTS[2], "Tanah belum dibebaskan", True, FACILITATOR, occurred_at=moment())
     make_noise(proposal, rules, after)
+    close_what_is_open(proposal, rules)
     proposal.collect_events()
     version = proposal.version
 
@@ -389,13 +467,18 @@ def test_a_blocking_objection_raised_after_a_reached_check_prevents_adoption_by_
     assert proposal.decision is None
 
     # Once it is addressed, the latest closed check alone decides.
-    proposal.resolve_objection(late, "addressed", "Tanah kas desa", rules, FACILITATOR)
-    latest = [c for c in proposal.checks.values() if c.status == "closed"][-1]
+    proposal.resolve_objection(late, "addressed", "Tanah kas desa", rules, FACILITATOR, occurred_at=moment())
+    latest = list(proposal.checks.values())[-1]
     try:
         proposal.decide("adopted", "consensus", "Mufakat", rules, DECIDED_AT, FACILITATOR)
     except RuleBroken as broken:
-        assert broken.code == "consensus_not_reached"
-        assert latest.result == "not_reached"
+        if broken.code == "consensus_not_reached":
+            assert latest.result == "not_reached"
+        else:
+            assert broken.code == "text_changed_since_check"
+            assert latest.result == "reached"
+            assert latest.text_version != proposal.text_version
     else:
         assert latest.result == "reached"
+        assert latest.text_version == proposal.text_version
         assert proposal.decision is not None and proposal.decision.method == "consensus"

@@ -111,6 +111,13 @@ def test_every_broken_rule_has_its_stable_code() -> None:
         "proposal_not_adopted",
         "commitment_already_completed",
         "value_not_allowed",
+        "occurred_out_of_order",
+        "consensus_not_attempted",
+        "text_changed_since_check",
+        "check_or_vote_open",
+        "proposal_withdrawn",
+        "proposal_not_decided",
+        "nothing_to_correct",
     }
 
 

@@ -1,4 +1,8 @@
-"""Stored events keep their meaning: a version 1 `Proposal.Submitted` still reads, upcast to version 2."""
+"""Stored events keep their meaning: events and snapshots of older class versions still read, upcast.
+
+The samples were written by the release before `occurred_at` (commit e479df1) through the mapper the
+application uses; a step stored then happened, as far as the record knows, when it was recorded.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
@@ -19,10 +24,17 @@ from eventsourcing.persistence import (
 )
 
 from domain.actor import Actor
+from domain.commitment import Commitment
+from domain.meeting import Meeting
+from domain.participant import Participant
+from domain.process import Process
 from domain.proposal import Proposal
 from service.adapters.transcodings import register_domain_transcodings
 
+from .builders import moment
+
 SAMPLES = Path(__file__).parent / "samples"
+FACILITATOR = Actor(id="acct-fasilitator", role="facilitator", name="Bu Sari (fasilitator)")
 
 
 @pytest.fixture
@@ -35,8 +47,7 @@ def mapper() -> Mapper[UUID]:
     return Mapper(transcoder=transcoder)
 
 
-def stored_sample(name: str) -> StoredEvent:
-    sample: dict[str, Any] = json.loads((SAMPLES / name).read_text(encoding="utf-8"))
+def as_stored(sample: dict[str, Any]) -> StoredEvent:
     return StoredEvent(
         originator_id=UUID(sample["originator_id"]),
         originator_version=sample["originator_version"],
@@ -45,21 +56,42 @@ def stored_sample(name: str) -> StoredEvent:
     )
 
 
+def stored_sample(name: str) -> StoredEvent:
+    return as_stored(json.loads((SAMPLES / name).read_text(encoding="utf-8")))
+
+
+def stored_log(name: str) -> list[StoredEvent]:
+    return [as_stored(sample) for sample in json.loads((SAMPLES / name).read_text(encoding="utf-8"))["events"]]
+
+
+def replay(mapper: Mapper[UUID], stored: list[StoredEvent], originator_id: UUID) -> Aggregate:
+    aggregate = None
+    for event in (mapper.to_domain_event(s) for s in stored if s.originator_id == originator_id):
+        aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+    assert isinstance(aggregate, Aggregate)
+    return aggregate
+
+
+# --- Proposal.Submitted version 1 ----------------------------------------------------
+
+
 def test_the_sample_is_a_version_1_event_without_meeting_id() -> None:
     state = json.loads(stored_sample("proposal_submitted_v1.json").state)
     assert "meeting_id" not in state
     assert "class_version" not in state
-    assert Proposal.Submitted.class_version == 2
+    assert "occurred_at" not in state
+    assert Proposal.Submitted.class_version == 3
 
 
-def test_a_version_1_submission_is_read_as_submitted_at_no_meeting(mapper: Mapper[UUID]) -> None:
+def test_a_version_1_submission_is_read_as_submitted_at_no_meeting_when_it_was_recorded(mapper: Mapper[UUID]) -> None:
     submitted = mapper.to_domain_event(stored_sample("proposal_submitted_v1.json"))
     assert isinstance(submitted, Proposal.Submitted)
     assert submitted.meeting_id is None
     assert submitted.originator_id == UUID("0b5e7c1e-3f0a-4c52-9d11-7a6f2b9c4e01")
     assert submitted.process_id == UUID("5d3a0f6e-8b21-4f7c-a0d4-2c9e1b7f3a10")
     assert submitted.timestamp == datetime(2026, 5, 4, 2, 15, 30, 123456, tzinfo=UTC)
-    assert submitted.actor == Actor(id="acct-fasilitator", role="facilitator", name="Bu Sari (fasilitator)")
+    assert submitted.occurred_at == submitted.timestamp
+    assert submitted.actor == FACILITATOR
 
 
 def test_a_version_1_submission_rebuilds_an_open_proposal(mapper: Mapper[UUID]) -> None:
@@ -73,13 +105,14 @@ def test_a_version_1_submission_rebuilds_an_open_proposal(mapper: Mapper[UUID]) 
     assert proposal.submitted_by == UUID("9e2c4b71-0d5a-4e3f-b8c6-1f7a2d9e5b23")
     assert proposal.status == "open"
     assert proposal.text_version == 1
-    # An upcast proposal takes further steps like any other.
-    proposal.contribute(uuid4(), "support", "Setuju", submitted.actor)
+    assert proposal.submitted_at == datetime(2026, 5, 4, 2, 15, 30, 123456, tzinfo=UTC)
+    # An upcast proposal takes further steps like any other, in order after its submission.
+    proposal.contribute(uuid4(), "support", "Setuju", FACILITATOR, occurred_at=datetime(2026, 5, 5, tzinfo=UTC))
     assert proposal.version == 2
 
 
-def test_a_version_2_submission_is_stored_with_its_class_version_and_meeting(mapper: Mapper[UUID]) -> None:
-    meeting_id = uuid4()
+def test_a_submission_is_stored_with_its_class_version_meeting_and_time_of_the_room(mapper: Mapper[UUID]) -> None:
+    meeting_id, occurred_at = uuid4(), datetime(2026, 9, 5, 9, 30, tzinfo=UTC)
     proposal = Proposal(
         id=uuid4(),
         process_id=uuid4(),
@@ -87,10 +120,135 @@ def test_a_version_2_submission_is_stored_with_its_class_version_and_meeting(map
         body="Bangun posyandu",
         submitted_by=uuid4(),
         meeting_id=meeting_id,
-        actor=Actor(id="acct-fasilitator", role="facilitator", name="Bu Sari (fasilitator)"),
+        occurred_at=occurred_at,
+        actor=FACILITATOR,
     )
     stored = mapper.to_stored_event(proposal.collect_events()[0])
     state = json.loads(stored.state)
     assert stored.topic == "domain.proposal:Proposal.Submitted"
-    assert state["class_version"] == 2
-    assert mapper.to_domain_event(stored).meeting_id == meeting_id  # type: ignore[attr-defined]
+    assert state["class_version"] == 3
+    read = mapper.to_domain_event(stored)
+    assert read.meeting_id == meeting_id  # type: ignore[attr-defined]
+    assert read.occurred_at == occurred_at  # type: ignore[attr-defined]
+
+
+# --- a whole log of the release before occurred_at --------------------------------------
+
+LOG = "log_before_occurred_at.json"
+
+
+def test_the_stored_log_holds_every_kind_of_event_of_every_aggregate_without_occurred_at() -> None:
+    topics = set()
+    for stored in stored_log(LOG):
+        state = json.loads(stored.state)
+        assert "occurred_at" not in state
+        topics.add(stored.topic)
+    expected = {
+        f"domain.{module}:{aggregate.__name__}.{name}"
+        for module, aggregate, names in (
+            ("process", Process, ("Opened", "ParticipantEnrolled", "MeetingScheduled", "ProposalReceived", "Closed")),
+            ("meeting", Meeting, ("Scheduled", "Opened", "AttendanceRecorded", "Closed")),
+            ("participant", Participant, ("Registered", "Forgotten")),
+            (
+                "proposal",
+                Proposal,
+                (
+                    "Submitted",
+                    "Contributed",
+                    "Amended",
+                    "ObjectionRaised",
+                    "ObjectionResolved",
+                    "ConsensusCheckOpened",
+                    "StanceTaken",
+                    "ConsensusCheckClosed",
+                    "VoteOpened",
+                    "BallotCast",
+                    "VoteClosed",
+                    "Decided",
+                ),
+            ),
+            ("commitment", Commitment, ("Made", "ProgressReported")),
+        )
+        for name in names
+    }
+    assert topics == expected
+
+
+def test_every_stored_event_reads_as_having_happened_when_it_was_recorded(mapper: Mapper[UUID]) -> None:
+    for stored in stored_log(LOG):
+        event = mapper.to_domain_event(stored)
+        if stored.topic.endswith("Proposal.Decided"):
+            continue  # it kept when it was decided: the next test
+        assert event.occurred_at == event.timestamp, stored.topic  # type: ignore[attr-defined]
+        assert event.occurred_at.tzinfo is not None  # type: ignore[attr-defined]
+
+
+def test_a_stored_decision_keeps_the_time_it_was_decided_as_when_it_happened(mapper: Mapper[UUID]) -> None:
+    (stored,) = [s for s in stored_log(LOG) if s.topic.endswith("Proposal.Decided")]
+    assert json.loads(stored.state)["decided_at"]["_data_"] == "2026-09-05T11:30:00+00:00"
+    decided = mapper.to_domain_event(stored)
+    assert decided.occurred_at == datetime(2026, 9, 5, 11, 30, tzinfo=UTC)  # type: ignore[attr-defined]
+    assert not hasattr(decided, "decided_at")
+
+
+def test_a_stored_proposal_replays_with_the_times_and_text_versions_it_had(mapper: Mapper[UUID]) -> None:
+    proposal = replay(mapper, stored_log(LOG), UUID(int=3))
+    assert isinstance(proposal, Proposal)
+    assert proposal.status == "decided"
+    assert proposal.text_version == 2
+    assert proposal.decision is not None
+    assert proposal.decision.decided_at == datetime(2026, 9, 5, 11, 30, tzinfo=UTC)
+    # Checks and votes stored without a text version were held on the text of their moment.
+    assert [check.text_version for check in proposal.checks.values()] == [2, 2]
+    assert [vote.text_version for vote in proposal.votes.values()] == [2]
+    first_check = proposal.check(UUID(int=31))
+    assert first_check.opened_at is not None and first_check.closed_at is not None
+    assert first_check.opened_at <= first_check.closed_at
+    assert proposal.objection(UUID(int=21)).raised_at is not None
+
+
+def test_stored_process_meeting_and_commitment_replay_with_their_times(mapper: Mapper[UUID]) -> None:
+    stored = stored_log(LOG)
+    process = replay(mapper, stored, UUID(int=1))
+    meeting = replay(mapper, stored, UUID(int=2))
+    commitment = replay(mapper, stored, UUID(int=5))
+    assert isinstance(process, Process) and process.status == "closed"
+    assert process.opened_at == process.created_on
+    assert isinstance(meeting, Meeting) and meeting.status == "closed"
+    assert meeting.opened_at is not None and meeting.created_on <= meeting.opened_at
+    assert isinstance(commitment, Commitment) and commitment.percent == 40
+    assert commitment.made_at == commitment.created_on
+
+
+# --- snapshots of the release before occurred_at --------------------------------------
+
+
+def snapshots(mapper: Mapper[UUID]) -> dict[UUID, Aggregate]:
+    restored = {}
+    for stored in stored_log("snapshots_before_occurred_at.json"):
+        snapshot = mapper.to_domain_event(stored)
+        assert isinstance(snapshot, Snapshot)
+        restored[stored.originator_id] = snapshot.mutate(None)
+    return restored
+
+
+def test_an_old_proposal_snapshot_reads_as_nothing_withdrawn_annulled_or_corrected(mapper: Mapper[UUID]) -> None:
+    proposal = snapshots(mapper)[UUID(int=3)]
+    assert isinstance(proposal, Proposal)
+    assert proposal.status == "decided"
+    assert proposal.submitted_at == proposal.created_on
+    assert proposal.annulled_decisions == []
+    assert proposal.corrections == {}
+    # Its checks and votes were stored without what a round now keeps; they read with it unknown.
+    first_check = proposal.check(UUID(int=31))
+    assert (first_check.result, first_check.text_version, first_check.opened_at) == ("not_reached", None, None)
+    # The snapshot takes new steps like any proposal: its decision can be annulled by a later musyawarah.
+    proposal.annul_decision("Musdes khusus", "Perdes 1/2027", None, FACILITATOR, occurred_at=moment())
+    assert proposal.status == "open"
+
+
+def test_old_process_and_meeting_snapshots_read_with_their_times(mapper: Mapper[UUID]) -> None:
+    restored = snapshots(mapper)
+    process, meeting = restored[UUID(int=1)], restored[UUID(int=2)]
+    assert isinstance(process, Process) and process.opened_at == process.created_on
+    assert isinstance(meeting, Meeting) and meeting.opened_at is None and meeting.status == "closed"

@@ -9,14 +9,18 @@ import pytest
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
 
-from .builders import FACILITATOR, assert_refused, submit_proposal
+from .builders import FACILITATOR, assert_refused, failed_check, moment, submit_proposal
 
 RULES = DecisionRules()
 
 
 def open_vote(proposal: Proposal, rules: DecisionRules = RULES, invited: int = 9, present: int = 9) -> UUID:
+    """Opens a vote after a consensus check that failed (musyawarah first)."""
+    failed_check(proposal, rules)
     vote_id = uuid4()
-    proposal.open_vote(vote_id, uuid4(), invited, present, rules, FACILITATOR)
+    proposal.open_vote(
+        vote_id, uuid4(), invited, present, rules, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+    )
     return vote_id
 
 
@@ -24,15 +28,16 @@ def tally(choices: list[str], rules: DecisionRules = RULES, invited: int = 9, pr
     proposal = submit_proposal()
     vote_id = open_vote(proposal, rules)
     for choice in choices:
-        proposal.cast_ballot(vote_id, uuid4(), choice, FACILITATOR)
-    proposal.close_vote(vote_id, invited, present, rules, FACILITATOR)
+        proposal.cast_ballot(vote_id, uuid4(), choice, FACILITATOR, occurred_at=moment())
+    proposal.close_vote(vote_id, invited, present, rules, FACILITATOR, occurred_at=moment())
     return proposal.vote(vote_id).result
 
 
 def test_a_vote_opens_where_the_rules_allow_a_fallback_and_the_quorum_holds() -> None:
     proposal = submit_proposal()
+    failed_check(proposal)
     vote_id, meeting_id = uuid4(), uuid4()
-    proposal.open_vote(vote_id, meeting_id, 9, 6, RULES, FACILITATOR)
+    proposal.open_vote(vote_id, meeting_id, 9, 6, RULES, FACILITATOR, occurred_at=moment(), meeting_opened_at=None)
     (opened,) = proposal.collect_events()
     assert isinstance(opened, Proposal.VoteOpened)
     assert opened.meeting_id == meeting_id
@@ -45,14 +50,30 @@ def test_a_vote_does_not_open_where_the_rules_allow_consensus_only() -> None:
     assert_refused(
         proposal,
         "vote_fallback_not_allowed",
-        lambda: proposal.open_vote(uuid4(), uuid4(), 9, 9, DecisionRules(vote_fallback=False), FACILITATOR),
+        lambda: proposal.open_vote(
+            uuid4(),
+            uuid4(),
+            9,
+            9,
+            DecisionRules(vote_fallback=False),
+            FACILITATOR,
+            occurred_at=moment(),
+            meeting_opened_at=None,
+        ),
     )
     assert proposal.votes == {}
 
 
 def test_a_vote_does_not_open_without_quorum() -> None:
     proposal = submit_proposal()
-    assert_refused(proposal, "quorum_not_met", lambda: proposal.open_vote(uuid4(), uuid4(), 9, 5, RULES, FACILITATOR))
+    failed_check(proposal)
+    assert_refused(
+        proposal,
+        "quorum_not_met",
+        lambda: proposal.open_vote(
+            uuid4(), uuid4(), 9, 5, RULES, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+        ),
+    )
 
 
 def test_a_ballot_is_recorded_with_the_actor() -> None:
@@ -60,7 +81,7 @@ def test_a_ballot_is_recorded_with_the_actor() -> None:
     vote_id = open_vote(proposal)
     participant_id = uuid4()
     proposal.collect_events()
-    proposal.cast_ballot(vote_id, participant_id, "yes", FACILITATOR)
+    proposal.cast_ballot(vote_id, participant_id, "yes", FACILITATOR, occurred_at=moment())
     (cast,) = proposal.collect_events()
     assert isinstance(cast, Proposal.BallotCast)
     assert cast.participant_id == participant_id
@@ -72,9 +93,11 @@ def test_one_ballot_per_participant_and_it_cannot_be_changed() -> None:
     proposal = submit_proposal()
     vote_id = open_vote(proposal)
     participant_id = uuid4()
-    proposal.cast_ballot(vote_id, participant_id, "no", FACILITATOR)
+    proposal.cast_ballot(vote_id, participant_id, "no", FACILITATOR, occurred_at=moment())
     error = assert_refused(
-        proposal, "ballot_already_cast", lambda: proposal.cast_ballot(vote_id, participant_id, "yes", FACILITATOR)
+        proposal,
+        "ballot_already_cast",
+        lambda: proposal.cast_ballot(vote_id, participant_id, "yes", FACILITATOR, occurred_at=moment()),
     )
     assert error.ids == {"vote_id": str(vote_id), "participant_id": str(participant_id)}
     assert proposal.vote(vote_id).ballots == {str(participant_id): "no"}
@@ -83,24 +106,30 @@ def test_one_ballot_per_participant_and_it_cannot_be_changed() -> None:
 def test_a_closed_vote_takes_no_more_ballots() -> None:
     proposal = submit_proposal()
     vote_id = open_vote(proposal)
-    proposal.close_vote(vote_id, 9, 9, RULES, FACILITATOR)
-    assert_refused(proposal, "vote_not_open", lambda: proposal.cast_ballot(vote_id, uuid4(), "yes", FACILITATOR))
+    proposal.close_vote(vote_id, 9, 9, RULES, FACILITATOR, occurred_at=moment())
+    assert_refused(
+        proposal,
+        "vote_not_open",
+        lambda: proposal.cast_ballot(vote_id, uuid4(), "yes", FACILITATOR, occurred_at=moment()),
+    )
 
 
 def test_a_vote_is_closed_only_once() -> None:
     proposal = submit_proposal()
     vote_id = open_vote(proposal)
-    proposal.close_vote(vote_id, 9, 9, RULES, FACILITATOR)
-    assert_refused(proposal, "vote_not_open", lambda: proposal.close_vote(vote_id, 9, 9, RULES, FACILITATOR))
+    proposal.close_vote(vote_id, 9, 9, RULES, FACILITATOR, occurred_at=moment())
+    assert_refused(
+        proposal, "vote_not_open", lambda: proposal.close_vote(vote_id, 9, 9, RULES, FACILITATOR, occurred_at=moment())
+    )
 
 
 def test_a_closed_vote_keeps_its_tally_and_who_closed_it() -> None:
     proposal = submit_proposal()
     vote_id = open_vote(proposal)
     for choice in ("yes", "yes", "no", "abstain"):
-        proposal.cast_ballot(vote_id, uuid4(), choice, FACILITATOR)
+        proposal.cast_ballot(vote_id, uuid4(), choice, FACILITATOR, occurred_at=moment())
     proposal.collect_events()
-    proposal.close_vote(vote_id, 9, 7, RULES, FACILITATOR)
+    proposal.close_vote(vote_id, 9, 7, RULES, FACILITATOR, occurred_at=moment())
     (closed,) = proposal.collect_events()
     assert closed.actor == FACILITATOR
     vote = proposal.vote(vote_id)

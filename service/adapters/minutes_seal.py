@@ -1,0 +1,183 @@
+"""The service's PAdES signature on a berita acara, made with its Ed25519 key (ISO/TS 32002), deterministically.
+
+pyHanko signs with Ed25519 (SHA-512 digest, as RFC 8419 requires) into a
+PAdES baseline B-B signature. The certificate is self-signed and made from the
+key alone, so the same key always embeds the same certificate. Ed25519
+signatures are deterministic; what pyHanko would otherwise take from the clock
+or a random source (the signing time, the XMP modification date, the second
+half of the file /ID) is fixed here from `signed_at` and the signed bytes, so
+signing the same PDF with the same key at the same `signed_at` gives the same
+bytes. Trust does not come from a certificate authority: a reader checks the
+key against the ledger's published public key and the file's SHA-256 against
+the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from io import BytesIO
+from typing import Any
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata.model import DocumentMetadata
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner, PdfSigningSession
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+FIELD_NAME = "BeritaAcaraMufakat"
+_VALID_FROM = datetime(2020, 1, 1, tzinfo=UTC)
+_VALID_UNTIL = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def minutes_certificate(private_key: Ed25519PrivateKey) -> x509.Certificate:
+    """The self-signed certificate of the ledger's key: the same key always gives the same certificate."""
+    public_raw = _raw(private_key.public_key())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "Mufakat ledger " + public_raw.hex()[:16]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Mufakat"),
+        ]
+    )
+    usage = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=True,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private_key.public_key())
+        .serial_number(int.from_bytes(hashlib.sha256(public_raw).digest()[:16], "big") >> 1)
+        .not_valid_before(_VALID_FROM)
+        .not_valid_after(_VALID_UNTIL)
+        .add_extension(usage, critical=True)
+        .sign(private_key, None)
+    )
+
+
+def sign_minutes_pdf(pdf_bytes: bytes, private_key: Ed25519PrivateKey, signed_at: datetime) -> bytes:
+    """The PDF with the service's PAdES signature added as an incremental update, signed at `signed_at`."""
+    if signed_at.utcoffset() is None:
+        raise ValueError("signed_at must carry its UTC offset")
+    certificate = _asn1_certificate(minutes_certificate(private_key))
+    key_der = private_key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    signer = signers.SimpleSigner(
+        signing_cert=certificate,
+        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+        cert_registry=SimpleCertificateStore.from_certs([certificate]),
+    )
+    metadata = PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        subfilter=SigSeedSubFilter.PADES,
+        md_algorithm="sha512",
+        reason="Berita acara disegel oleh Mufakat",
+    )
+    writer = _SealingWriter(pdf_bytes, signed_at)
+    output = _SignerAt(metadata, signer=signer, signed_at=signed_at).sign_pdf(writer)
+    return bytes(output.getvalue())
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What a PDF's signature says: whether it is intact, covers the whole file, and which key made it."""
+
+    intact: bool
+    covers_whole_file: bool
+    public_key: Ed25519PublicKey | None
+    signed_at: datetime | None
+
+    def made_by(self, public_key: Ed25519PublicKey) -> bool:
+        """Whether the signature is sound, covers every byte, and was made with this key."""
+        return (
+            self.intact
+            and self.covers_whole_file
+            and self.public_key is not None
+            and _raw(self.public_key) == _raw(public_key)
+        )
+
+
+def check_minutes_signature(pdf_bytes: bytes) -> SignatureCheck | None:
+    """The last signature of a PDF, checked; None when the PDF carries no signature."""
+    reader = PdfFileReader(BytesIO(pdf_bytes), strict=False)
+    if not reader.embedded_signatures:
+        return None
+    embedded = reader.embedded_signatures[-1]
+    certificate = embedded.signer_cert
+    # The trust anchor is the embedded certificate itself: what makes it trustworthy is that its key is the
+    # ledger's published key, which `SignatureCheck.made_by` compares.
+    context = ValidationContext(
+        trust_roots=[certificate], allow_fetching=False, moment=embedded.self_reported_timestamp
+    )
+    status = validate_pdf_signature(embedded, context)
+    public = x509.load_der_x509_certificate(certificate.dump()).public_key()
+    return SignatureCheck(
+        intact=bool(status.intact and status.valid),
+        covers_whole_file=status.coverage is not None and status.coverage.name == "ENTIRE_FILE",
+        public_key=public if isinstance(public, Ed25519PublicKey) else None,
+        signed_at=embedded.self_reported_timestamp,
+    )
+
+
+class _SignerAt(PdfSigner):
+    """pyHanko's signer, told the signing time instead of reading the clock."""
+
+    def __init__(self, *args: Any, signed_at: datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._signed_at = signed_at
+
+    def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> PdfSigningSession:
+        session = super().init_signing_session(pdf_out, existing_fields_only)
+        session.system_time = self._signed_at
+        return session
+
+
+class _SealingWriter(IncrementalPdfFileWriter):
+    """An incremental update whose changed /ID half and modification date are fixed, not random or now."""
+
+    def __init__(self, pdf_bytes: bytes, sealed_at: datetime) -> None:
+        super().__init__(BytesIO(pdf_bytes))
+        permanent = self._document_id[0]
+        changed = hashlib.sha256(pdf_bytes + sealed_at.isoformat().encode()).digest()[:16]
+        self._document_id = generic.ArrayObject([permanent, generic.ByteStringObject(changed)])
+        self._meta = _MetadataModifiedAt(sealed_at=sealed_at)
+
+
+@dataclass
+class _MetadataModifiedAt(DocumentMetadata):
+    # pyHanko sets `last_modified = "now"` just before writing; the seal's own time stands in for it.
+    sealed_at: datetime | None = None
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "last_modified" and value == "now" and getattr(self, "sealed_at", None) is not None:
+            value = self.sealed_at
+        super().__setattr__(name, value)
+
+
+def _asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+
+def _raw(public_key: Ed25519PublicKey) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)

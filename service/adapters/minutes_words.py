@@ -1,0 +1,261 @@
+"""The words of a berita acara in Bahasa Indonesia (default) and English, and how dates are written.
+
+Words follow the glossary (docs: GLOSSARY.md) and projections/wording.py.
+Dates are written out by hand, not through the locale, so that the bytes of a
+PDF never depend on the machine that renders it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from projections.wording import group_name
+
+LANGUAGES = ("id", "en")
+
+_DAYS = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_MONTHS = {
+    "id": (
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+#: Indonesia's three time zones, by their offset from UTC.
+_ZONES = {timedelta(hours=7): "WIB", timedelta(hours=8): "WITA", timedelta(hours=9): "WIT"}
+
+GENDERS = {
+    "id": {"female": "perempuan", "male": "laki-laki", "undisclosed": "tidak disebutkan"},
+    "en": {"female": "female", "male": "male", "undisclosed": "undisclosed"},
+}
+
+WORDS: dict[str, dict[str, str]] = {
+    "id": {
+        "title": "BERITA ACARA MUSYAWARAH",
+        "region_code": "Kode wilayah",
+        "version_public": "Versi publik: tanpa nama; jumlah kecil disamarkan",
+        "version_full": "Versi lengkap: memuat data pribadi (UU 27/2022 PDP), tidak untuk diumumkan",
+        "agenda_intro": "dengan acara:",
+        "attendance": "KEHADIRAN",
+        "invited": "Jumlah yang diundang",
+        "present": "Jumlah yang hadir (dari yang diundang)",
+        "walk_ins": "Hadir tanpa undangan (tidak dihitung untuk kuorum)",
+        "people": "orang",
+        "quorum": "Kuorum",
+        "quorum_of_invited": "dari yang diundang, yaitu sedikitnya",
+        "met": "terpenuhi",
+        "not_met": "tidak terpenuhi",
+        "by_group": "Kehadiran menurut kelompok",
+        "by_gender": "Kehadiran menurut jenis kelamin",
+        "group": "Kelompok",
+        "gender": "Jenis kelamin",
+        "count": "Jumlah",
+        "attendance_list": "Daftar hadir",
+        "number": "No.",
+        "name": "Nama",
+        "signature": "Tanda tangan",
+        "deliberation": "PEMBAHASAN DAN KEPUTUSAN",
+        "no_proposals": "Tidak ada usulan yang diputuskan dalam musyawarah ini.",
+        "proposal": "Usulan",
+        "text_as_decided": "Teks usulan yang diputuskan (versi {version}):",
+        "objections": "Keberatan",
+        "objection": "Keberatan",
+        "blocking_objection": "Keberatan mendasar",
+        "raised_by": "diajukan oleh",
+        "participant_of_group": "peserta kelompok {group}",
+        "unresolved": "belum diselesaikan",
+        "addressed": "ditanggapi",
+        "withdrawn": "dicabut",
+        "overruled": "dikesampingkan",
+        "checks": "Pengecekan mufakat",
+        "consensus_rule": (
+            "Aturan: mufakat tercapai bila tidak ada peserta yang menolak (blok), tidak ada keberatan mendasar "
+            "yang belum diselesaikan, sedikitnya satu peserta setuju, dan kuorum terpenuhi."
+        ),
+        "agree": "setuju",
+        "abstain": "abstain",
+        "disagree": "tidak setuju",
+        "block": "menolak (blok)",
+        "reached": "mufakat tercapai",
+        "not_reached": "mufakat tidak tercapai",
+        "standing_objections": "keberatan mendasar belum diselesaikan",
+        "quorum_failed": "kuorum tidak terpenuhi",
+        "votes": "Pemungutan suara",
+        "yes": "setuju",
+        "no": "tidak setuju",
+        "threshold": "Ambang: lebih dari separuh suara setuju dan tidak setuju, dan sedikitnya {share} di antaranya.",
+        "passed": "usulan diterima",
+        "failed": "usulan tidak diterima",
+        "decision": "Keputusan",
+        "decision_adopted": "Usulan disepakati",
+        "decision_rejected": "Usulan ditolak",
+        "decision_deferred": "Usulan ditunda",
+        "method_consensus": "melalui mufakat",
+        "method_vote": "melalui pemungutan suara",
+        "method_none": "",
+        "undecided": "Belum diputuskan dalam musyawarah ini.",
+        "rationale": "Alasan/pertimbangan",
+        "dissent": "Catatan perbedaan pendapat",
+        "commitments": "Tindak lanjut",
+        "commitment": "Rencana tindak lanjut",
+        "owner": "Penanggung jawab",
+        "due": "Batas waktu",
+        "notes": "CATATAN",
+        "closing": "Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya.",
+        "chair": "Pimpinan Rapat",
+        "secretary": "Notulis",
+        "signatories": "Yang menandatangani",
+        "name_withheld": "(nama tidak dimuat dalam versi publik)",
+        "signed_on_paper": "ditandatangani pada salinan kertas",
+        "page": "Halaman {page} dari {pages}",
+        "footer_hash": "Posisi log: {position} · SHA-256 berkas ini dicatat dalam log keputusan Mufakat.",
+    },
+    "en": {
+        "title": "MINUTES OF THE MUSYAWARAH",
+        "region_code": "Region code",
+        "version_public": "Public version: no names; small counts hidden",
+        "version_full": "Full version: holds personal data (Law 27/2022 PDP), not for publication",
+        "agenda_intro": "with the agenda:",
+        "attendance": "ATTENDANCE",
+        "invited": "Invited",
+        "present": "Present (of those invited)",
+        "walk_ins": "Present without invitation (not counted towards quorum)",
+        "people": "people",
+        "quorum": "Quorum",
+        "quorum_of_invited": "of those invited, that is at least",
+        "met": "met",
+        "not_met": "not met",
+        "by_group": "Attendance by group",
+        "by_gender": "Attendance by gender",
+        "group": "Group",
+        "gender": "Gender",
+        "count": "Count",
+        "attendance_list": "Attendance list",
+        "number": "No.",
+        "name": "Name",
+        "signature": "Signature",
+        "deliberation": "DELIBERATION AND DECISIONS",
+        "no_proposals": "No proposal was decided at this musyawarah.",
+        "proposal": "Proposal",
+        "text_as_decided": "Text of the proposal as decided (version {version}):",
+        "objections": "Objections",
+        "objection": "Objection",
+        "blocking_objection": "Blocking objection",
+        "raised_by": "raised by",
+        "participant_of_group": "a participant from the {group} group",
+        "unresolved": "unresolved",
+        "addressed": "addressed",
+        "withdrawn": "withdrawn",
+        "overruled": "overruled",
+        "checks": "Consensus checks",
+        "consensus_rule": (
+            "Rule: consensus is reached when nobody blocks, no blocking objection stands, "
+            "at least one participant agrees, and the quorum is met."
+        ),
+        "agree": "agree",
+        "abstain": "abstain",
+        "disagree": "disagree",
+        "block": "block",
+        "reached": "consensus reached",
+        "not_reached": "consensus not reached",
+        "standing_objections": "blocking objection(s) unresolved",
+        "quorum_failed": "quorum not met",
+        "votes": "Votes",
+        "yes": "yes",
+        "no": "no",
+        "threshold": "Threshold: more than half of the yes and no ballots, and at least {share} of them.",
+        "passed": "passed",
+        "failed": "failed",
+        "decision": "Decision",
+        "decision_adopted": "Proposal adopted",
+        "decision_rejected": "Proposal rejected",
+        "decision_deferred": "Proposal deferred",
+        "method_consensus": "by consensus",
+        "method_vote": "by vote",
+        "method_none": "",
+        "undecided": "Not decided at this musyawarah.",
+        "rationale": "Rationale",
+        "dissent": "Dissent on record",
+        "commitments": "Follow-up",
+        "commitment": "Action",
+        "owner": "Owner",
+        "due": "Due",
+        "notes": "NOTES",
+        "closing": "These minutes were drawn up truthfully, to be used as appropriate.",
+        "chair": "Chair",
+        "secretary": "Secretary",
+        "signatories": "Signed by",
+        "name_withheld": "(name left out of the public version)",
+        "signed_on_paper": "signed on the paper copy",
+        "page": "Page {page} of {pages}",
+        "footer_hash": "Log position: {position} · the SHA-256 of this file is recorded in Mufakat's decision log.",
+    },
+}
+
+
+def zone_name(moment: datetime) -> str:
+    """WIB, WITA or WIT for Indonesia's offsets, else the offset itself ("UTC+05:30")."""
+    offset = moment.utcoffset() or timedelta(0)
+    if offset in _ZONES:
+        return _ZONES[offset]
+    sign = "+" if offset >= timedelta(0) else "-"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def written_date(day: date, language: str) -> str:
+    """A date written out: "3 Maret 2025" / "3 March 2025"."""
+    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
+
+
+def opening_sentence(moment: datetime, place: str | None, meeting: str, process: str, language: str) -> str:
+    """The sentence every berita acara opens with: day, date, time and place of the room."""
+    day = _DAYS[language][moment.weekday()]
+    when = written_date(moment, language)
+    if language == "en":
+        clock = f"{moment.hour:02d}:{moment.minute:02d} {zone_name(moment)}"
+        where = f", at {place}" if place else ""
+        agenda = WORDS["en"]["agenda_intro"]
+        return f"On {day}, {when}, at {clock}{where}, the {meeting} of the {process} was held {agenda}"
+    clock = f"{moment.hour:02d}.{moment.minute:02d} {zone_name(moment)}"
+    where = f", bertempat di {place}" if place else ""
+    return (
+        f"Pada hari ini, {day}, tanggal {when}, pukul {clock}{where}, telah diselenggarakan {meeting} "
+        f"dalam rangka {process} {WORDS['id']['agenda_intro']}"
+    )
+
+
+def group_word(group: str, language: str) -> str:
+    """A group as readers call it (glossary words)."""
+    return group_name(group, language)
+
+
+def gender_word(gender: str, language: str) -> str:
+    """A gender as readers call it."""
+    return GENDERS[language].get(gender, gender)
