@@ -385,9 +385,11 @@ class GroupCommitLedger(Application[UUID]):
             aggregate: Aggregate = copy_for_change(pending) if copy else pending
         else:
             try:
-                aggregate = self.repository.get(aggregate_id, version=version, deepcopy_from_cache=copy)
+                aggregate = self.repository.get(aggregate_id, version=version, deepcopy_from_cache=False)
             except AggregateNotFoundError:
                 raise AggregateMissing(kind, aggregate_id) from None
+            if copy and version is None:  # the cached one, shared: a copy to change
+                aggregate = copy_for_change(aggregate)
             if in_change and self._writer.held:
                 self._fresh.add(aggregate_id)
         if not isinstance(aggregate, cls):
