@@ -54,9 +54,13 @@ def copy_for_change(value: T) -> T:
     if kind in _IMMUTABLE:
         return value
     if kind is dict:
-        return cast(T, {key: copy_for_change(item) for key, item in cast(dict[Any, Any], value).items()})
+        items = cast(dict[Any, Any], value).items()
+        return cast(T, {key: item if type(item) in _IMMUTABLE else copy_for_change(item) for key, item in items})
     if kind is list:
-        return cast(T, [copy_for_change(item) for item in cast(list[Any], value)])
+        members = cast(list[Any], value)
+        if all(type(item) in _IMMUTABLE for item in members):
+            return cast(T, members.copy())
+        return cast(T, [copy_for_change(item) for item in members])
     params = getattr(kind, "__dataclass_params__", None)
     if params is not None and params.frozen and all(type(v) in _IMMUTABLE for v in vars(value).values()):
         return value
