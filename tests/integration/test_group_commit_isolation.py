@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from uuid import UUID
 
 import pytest
 
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
+from service.adapters.group_commit import copy_for_change
 from service.adapters.storage import persistence_settings
 from service.adapters.writer_token import writer_token_for
 from service.app.application import CommandContext, Mufakat
@@ -73,3 +75,29 @@ def test_a_worker_holding_the_writer_token_keeps_the_other_workers_waiting_until
         waiting.join(timeout=10)
         first.close()
         second.close()
+
+
+def test_a_change_alters_its_own_copy_of_a_proposal_never_the_one_readers_share(ledger: Mufakat) -> None:
+    token, _ = ledger.issue_token("admin", "Admin Uji", [])
+    context = CommandContext(token.principal())
+    process = ledger.open_process(context, "Musdes", "", "33.02.10.2001", "Sukamaju", "public", DecisionRules()).id
+    speaker = ledger.register_participant(context, process, "Warga", "resident", None, None, None).id
+    proposal_id = ledger.submit_proposal(context, process, "Sumur", "Sumur bor", speaker, None).id
+    ledger.raise_objection(context, proposal_id, speaker, "Lokasi rawan banjir", True)
+    shared = ledger.repository.get(proposal_id)
+    assert isinstance(shared, Proposal)
+    before = (shared.version, shared.contribution_count, [o.state for o in shared.objections.values()])
+
+    copy = copy_for_change(shared)
+    objection_id = next(iter(copy.objections))
+    copy.contribute(speaker, "support", "Setuju", token.principal().actor, occurred_at=ledger.clock())
+    copy.resolve_objection(
+        UUID(objection_id), "withdrawn", "Dicabut", DecisionRules(), token.principal().actor, occurred_at=ledger.clock()
+    )
+
+    assert (copy.version, copy.contribution_count, copy.objection(UUID(objection_id)).state) == (
+        before[0] + 2,
+        1,
+        "withdrawn",
+    )
+    assert (shared.version, shared.contribution_count, [o.state for o in shared.objections.values()]) == before
