@@ -107,6 +107,23 @@ class Principal:
         facilitators."""
         return self.role in ("admin", "auditor") or (self.role == "facilitator" and process_id in self.processes)
 
+    @property
+    def may_audit(self) -> bool:
+        """Auditors and admins read the raw log and its verification."""
+        return self.role in ("admin", "auditor")
+
+    @property
+    def may_issue_tokens(self) -> bool:
+        """Only admins issue tokens and read token records."""
+        return self.role == "admin"
+
+    def sees_exact_counts(self, process_id: UUID | None = None) -> bool:
+        """Whether small counts (1 or 2) show exactly rather than as "<3": for admins and auditors everywhere,
+        and for the facilitators of a process in that process's own figures (`None`: across processes)."""
+        return self.role in ("admin", "auditor") or (
+            process_id is not None and self.role == "facilitator" and process_id in self.processes
+        )
+
     def may_open_processes(self) -> bool:
         """Facilitators and admins open processes."""
         return self.role in ("admin", "facilitator")
@@ -114,10 +131,6 @@ class Principal:
     def holds_what_it_opens(self) -> bool:
         """A facilitator's token may write to the processes it opens from then on (admins write everywhere)."""
         return self.role == "facilitator" and self.token_record_id is not None
-
-    def may_issue_tokens(self) -> bool:
-        """Only admins issue tokens."""
-        return self.role == "admin"
 
     def may_forget_participants(self) -> bool:
         """Only admins erase a participant's personal data."""

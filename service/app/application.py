@@ -237,7 +237,7 @@ class Mufakat(UnitOfWork):
     def _issue_token(
         self, context: CommandContext, secret: str, role: str, name: str, processes: Sequence[UUID]
     ) -> Receipt:
-        if not context.principal.may_issue_tokens():
+        if not context.principal.may_issue_tokens:
             raise Forbidden("only admins issue tokens")
         token, _ = AccessToken.issue(role=role, name=name, processes=list(processes), secret=secret)
         self.stage(token)

@@ -8,7 +8,7 @@ from uuid import UUID
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.http.api.answers import Answer, written
+from service.http.api.answers import Answer, written_step
 from service.http.auth import command, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.proposals import AtMeetingSchema, BallotSchema, ProposalStepSchema, StanceSchema
@@ -25,7 +25,7 @@ class ConsensusChecks(MethodView):
     @blp.response(201, ProposalStepSchema)
     def post(self, at: dict[str, Any], proposal_id: UUID) -> Answer:
         """Opens a consensus check at an open meeting whose quorum holds."""
-        return written(current_mufakat().open_consensus_check(command(), proposal_id, **at), part="check_id")
+        return written_step(current_mufakat().open_consensus_check(command(), proposal_id, **at), "check_id")
 
 
 @blp.route("/proposals/<uuid:proposal_id>/consensus-checks/<uuid:check_id>/stances")
@@ -36,7 +36,7 @@ class Stances(MethodView):
     @blp.response(200, ProposalStepSchema)
     def post(self, stance: dict[str, Any], proposal_id: UUID, check_id: UUID) -> Answer:
         """Records the stance of a participant who attends the check's meeting (a later one supersedes)."""
-        return written(current_mufakat().take_stance(command(), proposal_id, check_id, **stance), part="check_id")
+        return written_step(current_mufakat().take_stance(command(), proposal_id, check_id, **stance), "check_id")
 
 
 @blp.route("/proposals/<uuid:proposal_id>/consensus-checks/<uuid:check_id>/close")
@@ -47,7 +47,7 @@ class ConsensusCheckClosing(MethodView):
     def post(self, proposal_id: UUID, check_id: UUID) -> Answer:
         """Closes the check: `result` is reached or not_reached, with its `tally`."""
         receipt = current_mufakat().close_consensus_check(command(), proposal_id, check_id)
-        return written(receipt, part="check_id", with_result=True)
+        return written_step(receipt, "check_id", with_result=True)
 
 
 @blp.route("/proposals/<uuid:proposal_id>/votes")
@@ -58,7 +58,7 @@ class Votes(MethodView):
     @blp.response(201, ProposalStepSchema)
     def post(self, at: dict[str, Any], proposal_id: UUID) -> Answer:
         """Opens a vote at an open meeting, where the rules allow a vote fallback."""
-        return written(current_mufakat().open_vote(command(), proposal_id, **at), part="vote_id")
+        return written_step(current_mufakat().open_vote(command(), proposal_id, **at), "vote_id")
 
 
 @blp.route("/proposals/<uuid:proposal_id>/votes/<uuid:vote_id>/ballots")
@@ -69,7 +69,7 @@ class Ballots(MethodView):
     @blp.response(200, ProposalStepSchema)
     def post(self, ballot: dict[str, Any], proposal_id: UUID, vote_id: UUID) -> Answer:
         """Records the one ballot of a participant who attends the vote's meeting."""
-        return written(current_mufakat().cast_ballot(command(), proposal_id, vote_id, **ballot), part="vote_id")
+        return written_step(current_mufakat().cast_ballot(command(), proposal_id, vote_id, **ballot), "vote_id")
 
 
 @blp.route("/proposals/<uuid:proposal_id>/votes/<uuid:vote_id>/close")
@@ -79,4 +79,4 @@ class VoteClosing(MethodView):
     @blp.response(200, ProposalStepSchema)
     def post(self, proposal_id: UUID, vote_id: UUID) -> Answer:
         """Closes the vote: `result` is passed or failed, with its `tally` against the threshold."""
-        return written(current_mufakat().close_vote(command(), proposal_id, vote_id), part="vote_id", with_result=True)
+        return written_step(current_mufakat().close_vote(command(), proposal_id, vote_id), "vote_id", with_result=True)

@@ -5,7 +5,19 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from domain.deliberation import CHOICES, CONTRIBUTION_KINDS, METHODS, OBJECTION_OUTCOMES, OUTCOMES, STANCES
-from service.http.schemas.common import NOTE_LENGTH, TEXT_LENGTH, TITLE_LENGTH, Resource, Strict, UtcDateTime, ids
+from service.http.schemas.common import (
+    NOTE_LENGTH,
+    TEXT_LENGTH,
+    TITLE_LENGTH,
+    Count,
+    Resource,
+    Strict,
+    UtcDateTime,
+    Values,
+    created_at,
+    ids,
+    updated_at,
+)
 from service.http.schemas.processes import RulesSchema
 
 _TEXT_EXAMPLE = "Pembangunan posyandu di Dusun Krajan dengan dana desa Rp 150.000.000."
@@ -141,7 +153,7 @@ class VoteStateSchema(Resource):
     status = fields.String(metadata={"example": "closed", "enum": ["open", "closed"]})
     result = fields.String(allow_none=True, metadata={"example": "passed", "enum": ["passed", "failed"]})
     tally = fields.Dict(allow_none=True, metadata={"example": {"yes": 14, "no": 5, "abstain": 1}})
-    ballots_cast = fields.Integer(metadata={"example": 20})
+    ballots_cast = Count(attribute="ballots", metadata={"example": 20})
 
 
 class DecisionSchema(Resource):
@@ -168,12 +180,12 @@ class ProposalSchema(Resource):
     meeting_id = ids(allow_none=True)
     status = fields.String(metadata={"example": "open", "enum": ["open", "decided"]})
     contribution_count = fields.Integer(metadata={"example": 5})
-    objections = fields.List(fields.Nested(ObjectionStateSchema))
-    consensus_checks = fields.List(fields.Nested(ConsensusCheckStateSchema))
-    votes = fields.List(fields.Nested(VoteStateSchema))
+    objections = Values(fields.Nested(ObjectionStateSchema))
+    consensus_checks = Values(fields.Nested(ConsensusCheckStateSchema), attribute="checks")
+    votes = Values(fields.Nested(VoteStateSchema))
     decision = fields.Nested(DecisionSchema, allow_none=True)
-    created_at = UtcDateTime()
-    updated_at = UtcDateTime()
+    created_at = created_at()
+    updated_at = updated_at()
 
 
 class ProposalStepSchema(ProposalSchema):
