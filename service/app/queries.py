@@ -16,17 +16,20 @@ from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.proposal import Proposal
 from projections.directory import process_entry
-from projections.feed_queries import FeedFilter, FeedPage, feed_page
+from projections.feed_queries import FeedFilter, FeedPage, encode_cursor, feed_page
 from projections.history import Step, process_of_proposal, steps, version_at
 from projections.participation_report import participation_report
 from projections.pseudonyms import ProposalPseudonyms
 from projections.runner import fresh_read_models
+from projections.sql import from_json, timestamp
 from service.app.access import AccessToken, Principal
 from service.app.application import Mufakat
 from service.app.errors import Forbidden, NotFound
+from service.app.minutes import minutes_path
 from service.audit.checkpoints import Checkpoint, KeyRotation, list_checkpoints, newest_checkpoints
 from service.audit.export import record_as_json
 from service.audit.records import RawRecord, log_snapshot
@@ -159,6 +162,86 @@ def participation(mufakat: Mufakat, caller: Principal, process_id: UUID) -> dict
     mufakat.readable_process(process_id, caller)
     models = fresh_read_models(mufakat)
     return participation_report(models.database, str(process_id), exact=caller.sees_exact_counts(process_id))
+
+
+# --- what the web pages show -------------------------------------------------------------
+
+
+def newest_decisions(
+    mufakat: Mufakat, where: FeedFilter, region_prefix: str = "", proposal_id: str | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """The newest decisions of the public feed, newest first, each exactly as the feed serves it to anyone.
+
+    `region_prefix` keeps a region and everything under it (the feed's own filter takes one exact code).
+    """
+    clauses = ["kind = 'decision'"]
+    params: list[Any] = []
+    for column, value in (("process_id", where.process_id), ("outcome", where.outcome), ("proposal_id", proposal_id)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if region_prefix:
+        clauses.append("region_code LIKE ?")
+        params.append(f"{region_prefix}%")
+    for column, comparison, moment in (("at", ">=", where.since), ("at", "<=", where.until)):
+        if moment is not None:
+            clauses.append(f"{column} {comparison} ?")
+            params.append(timestamp(moment))
+    database = fresh_read_models(mufakat).database
+    rows = database.fetch_all(
+        f"SELECT seq FROM projection_feed_items WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT ?",
+        [*params, limit],
+    )
+    found: list[dict[str, Any]] = []
+    for (seq,) in rows:
+        # Read through the feed itself, so that each carries what the feed shows (small counts hidden).
+        page = feed_page(database, encode_cursor(int(seq) - 1), 1, exact=False)
+        found.extend(item for item in page.items if item["kind"] == "decision")
+    return found
+
+
+def published_commitments(mufakat: Mufakat, caller: Principal, proposal_id: UUID) -> list[dict[str, Any]]:
+    """The commitments made on a proposal the caller may read, with their progress, as the feed publishes them
+    (only proposals of public processes are in the feed: none for the others)."""
+    mufakat.readable(Proposal, proposal_id, caller, copy=False)
+    rows = fresh_read_models(mufakat).database.fetch_all(
+        "SELECT doc FROM projection_feed_commitments WHERE proposal_id = ? ORDER BY made_seq", (str(proposal_id),)
+    )
+    return [from_json(row[0]) for row in rows]
+
+
+@dataclass(frozen=True)
+class SealedMinutes:
+    """A meeting and its latest sealed berita acara (None before it was sealed), with the public PDF's address."""
+
+    meeting: Meeting
+    sealed: dict[str, Any] | None
+
+    @property
+    def public_url(self) -> str | None:
+        """The address of the public version (no names) of the latest sealing, below the site root."""
+        if self.sealed is None:
+            return None
+        return "/api/v1" + minutes_path(self.meeting.id, "public", int(self.sealed["sealed_version"]))
+
+
+def meetings_with_minutes(mufakat: Mufakat, caller: Principal, meeting_ids: list[UUID]) -> list[SealedMinutes]:
+    """Meetings the caller may read, in the order given, each with its latest sealed berita acara."""
+    shown = []
+    for meeting_id in meeting_ids:
+        try:
+            meeting = mufakat.readable(Meeting, meeting_id, caller, copy=False)
+        except NotFound:
+            continue
+        shown.append(SealedMinutes(meeting, meeting.sealed()))
+    return shown
+
+
+def deciding_meetings(mufakat: Mufakat, caller: Principal, proposal_id: UUID) -> list[SealedMinutes]:
+    """The meetings where a proposal's consensus checks and votes were held, in that order, with their minutes."""
+    proposal = mufakat.readable(Proposal, proposal_id, caller, copy=False)
+    held = [*(c.meeting_id for c in proposal.checks.values()), *(v.meeting_id for v in proposal.votes.values())]
+    return meetings_with_minutes(mufakat, caller, [UUID(str(m)) for m in dict.fromkeys(held)])
 
 
 # --- audit ---------------------------------------------------------------------------------

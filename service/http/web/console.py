@@ -33,8 +33,7 @@ from wtforms import ValidationError as CsrfInvalid
 from domain.meeting import Meeting
 from domain.process import GENDERS, GROUPS, Process
 from domain.proposal import Proposal
-from projections.runner import fresh_read_models
-from projections.sql import from_json
+from service.app import queries
 from service.app.access import Principal
 from service.app.application import Mufakat
 from service.app.errors import NotFound
@@ -229,15 +228,6 @@ def meeting_page(meeting_id: UUID) -> str:
     )
 
 
-def _commitments(mufakat: Mufakat, proposal_id: UUID) -> list[dict[str, Any]]:
-    """The commitments of a proposal of a public process, from the feed's read model."""
-    models = fresh_read_models(mufakat)
-    rows = models.database.fetch_all(
-        "SELECT doc FROM projection_feed_commitments WHERE proposal_id = ? ORDER BY made_seq", (str(proposal_id),)
-    )
-    return [from_json(row[0]) for row in rows]
-
-
 @blp.route("/usulan/<uuid:proposal_id>")
 def proposal_page(proposal_id: UUID) -> str:
     """A proposal: every deliberation step one tap away."""
@@ -270,7 +260,7 @@ def proposal_page(proposal_id: UUID) -> str:
         open_meetings=open_meetings,
         checks=checks,
         votes=votes,
-        commitments=_commitments(mufakat, proposal_id) if process.is_public else [],
+        commitments=queries.published_commitments(mufakat, principal, proposal_id) if process.is_public else [],
         notice=_notice(),
     )
 

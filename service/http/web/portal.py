@@ -20,15 +20,13 @@ from flask_babel import gettext
 
 from domain.deliberation import OUTCOMES
 from domain.process import GENDERS, GROUPS, Process
-from projections.directory import process_entry
-from projections.feed_queries import FeedFilter, encode_cursor, feed_page
-from projections.history import process_of_proposal, steps
-from projections.participation_report import participation_report
-from projections.runner import fresh_read_models
-from projections.sql import Database, timestamp
+from projections.feed_queries import FeedFilter
+from projections.history import Step
+from service.app import queries
 from service.app.access import ANONYMOUS
 from service.app.errors import NotFound
 from service.http.current import current_mufakat
+from service.http.web.i18n import current_language
 
 blp = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
 
@@ -87,52 +85,22 @@ def _day(text: str | None) -> date | None:
     return found if 1900 <= found.year <= 2200 else None
 
 
-def decisions(
-    database: Database, where: FeedFilter, region: str = "", proposal_id: str | None = None
-) -> list[dict[str, Any]]:
-    """The newest decision items of the feed (a region and everything under it), as the feed API serves them.
-
-    The newest positions are found through the feed's indexes; each item is then read by `feed_page`, so
-    that it carries exactly what the public feed shows (small counts suppressed, commitments attached).
-    """
-    clauses = ["kind = 'decision'"]
-    params: list[Any] = []
-    for column, value in (("process_id", where.process_id), ("outcome", where.outcome), ("proposal_id", proposal_id)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if region:
-        clauses.append("region_code LIKE ?")
-        params.append(f"{region}%")
-    if where.since is not None:
-        clauses.append("at >= ?")
-        params.append(timestamp(where.since))
-    if where.until is not None:
-        clauses.append("at <= ?")
-        params.append(timestamp(where.until))
-    rows = database.fetch_all(
-        f"SELECT seq FROM projection_feed_items WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT ?",
-        [*params, MAX_DECISIONS_SHOWN],
-    )
-    found: list[dict[str, Any]] = []
-    for (seq,) in rows:
-        page = feed_page(database, encode_cursor(int(seq) - 1), 1, exact=False)
-        found.extend(item for item in page.items if item["kind"] == "decision")
-    return found
+def decisions(where: FeedFilter, region: str = "", proposal_id: str | None = None) -> list[dict[str, Any]]:
+    """The newest decisions of the public feed (a region and everything under it), as the feed API serves them."""
+    return queries.newest_decisions(current_mufakat(), where, region, proposal_id, MAX_DECISIONS_SHOWN)
 
 
 @blp.route("/")
 def index() -> str:
     """Public processes and their decisions, filtered by region, outcome and date."""
     filters = Filters.from_query()
-    models = fresh_read_models(current_mufakat())
     found, _ = current_mufakat().list_processes(ANONYMOUS, None, 500)
     public = [p for p in found if p.region_code.startswith(filters.region) and _opened_within(p, filters)]
     return render_template(
         "portal/index.html",
         filters=filters,
         processes=public,
-        decisions=decisions(models.database, filters.feed(), filters.region),
+        decisions=decisions(filters.feed(), filters.region),
         outcomes=OUTCOMES,
         feed_query=filters.query(),
     )
@@ -172,22 +140,22 @@ def process_page(process_id: UUID) -> str:
         process = mufakat.readable_process(process_id, ANONYMOUS)
     except NotFound:
         abort(404)
-    models = fresh_read_models(mufakat)
-    report = participation_report(models.database, str(process_id), exact=False)
+    report = queries.participation(mufakat, ANONYMOUS, process_id)
     return render_template(
         "portal/process.html",
         process=process,
-        decisions=decisions(models.database, FeedFilter(process_id=str(process_id))),
+        decisions=decisions(FeedFilter(process_id=str(process_id))),
+        meetings=queries.meetings_with_minutes(mufakat, ANONYMOUS, list(process.meeting_ids)),
         charts=[chart(report, section) for section in CHARTED],
         feed_query=urlencode({"process_id": str(process_id)}),
     )
 
 
-def _story(database: Database, proposal_id: str, item: dict[str, Any]) -> list[dict[str, Any]]:
+def _story(history: list[Step], item: dict[str, Any]) -> list[dict[str, Any]]:
     """The steps of a decision, oldest first, as the timeline shows them: what was said, never who said it."""
     story: list[dict[str, Any]] = []
     text = None
-    for found in steps(database, current_mufakat(), proposal_id):
+    for found in history:
         data = found.data
         entry: dict[str, Any] | None = None
         if found.type in ("Submitted", "ProposalSubmitted"):
@@ -239,24 +207,46 @@ def _tally(tally: Any) -> dict[str, Any]:
 
 @blp.route("/keputusan/<uuid:proposal_id>")
 def decision_page(proposal_id: UUID) -> str:
-    """How one decision was reached, step by step, on a timeline."""
-    models = fresh_read_models(current_mufakat())
-    process_id = process_of_proposal(models.database, str(proposal_id))
-    entry = process_entry(models.database, process_id) if process_id else None
-    if entry is None or not entry.is_public:
+    """How one decision was reached, step by step, on a timeline; its berita acara and its proof in the log."""
+    mufakat = current_mufakat()
+    try:
+        history = queries.decision_history(mufakat, ANONYMOUS, proposal_id, current_language())
+    except NotFound:
         abort(404)
-    found = decisions(models.database, FeedFilter(process_id=process_id), proposal_id=str(proposal_id))
+    found = decisions(FeedFilter(), proposal_id=str(proposal_id))
     if not found:
         abort(404)
     item = found[0]
+    process = mufakat.readable_process(UUID(item["process"]["id"]), ANONYMOUS)
     return render_template(
         "portal/decision.html",
         item=item,
-        story=_story(models.database, str(proposal_id), item),
-        process=entry,
+        story=_story(history.items, item),
+        process=process,
+        meetings=[m for m in queries.deciding_meetings(mufakat, ANONYMOUS, proposal_id) if m.sealed],
+        proof=proof(item, queries.latest_checkpoint(mufakat)),
         title=item["proposal"]["title"],
         no_title=gettext("(untitled)"),
     )
+
+
+def proof(item: dict[str, Any], checkpoint: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Where a decision stands in the signed log: its position and hash, and the address of the proof that the
+    latest checkpoint includes it (None in `url` while no checkpoint covers it yet; None when not in the log)."""
+    position = item.get("log_position")
+    if not isinstance(position, int):
+        return None
+    tree_size = checkpoint.get("tree_size") if checkpoint else None
+    # Positions start at 1 and a leaf never comes after its position: covered once the tree is that large.
+    covered = isinstance(tree_size, int) and position <= tree_size
+    url = f"/api/v1/audit/proofs/inclusion?{urlencode({'position': position, 'tree_size': tree_size})}"
+    return {
+        "position": position,
+        "event_hash": item.get("event_hash"),
+        "tree_size": tree_size if covered else None,
+        "url": url if covered else None,
+        "checkpoint_url": "/api/v1/audit/checkpoints/latest",
+    }
 
 
 @blp.errorhandler(404)
