@@ -19,6 +19,8 @@ from werkzeug.datastructures import MultiDict
 from domain.rules import DecisionRules
 from service.adapters.storage import persistence_settings
 from service.app.application import CommandContext
+from service.audit.checkpoints import seal_checkpoint
+from service.http.api.audit import signing_key
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
 from service.http.web.console import quorum_needed
@@ -30,7 +32,11 @@ from service.http.web.steps import Refused, moment
 def site_app(tmp_path: Path) -> Iterator[Site]:
     """The application on a fresh SQLite file, with a facilitator's token (no server: Flask's test client)."""
     app = create_app(
-        {"MUFAKAT_LEDGER_ENV": persistence_settings(f"sqlite:///{tmp_path / 'web.db'}"), "SECRET_KEY": "test-secret"}
+        {
+            "MUFAKAT_LEDGER_ENV": persistence_settings(f"sqlite:///{tmp_path / 'web.db'}"),
+            "SECRET_KEY": "test-secret",
+            "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "signing.key"),
+        }
     )
     with app.app_context():
         _, secret = current_mufakat().issue_token("facilitator", "Fasilitator Tersembunyi", [])
@@ -359,3 +365,78 @@ def test_a_facilitator_of_another_process_sees_no_name_of_this_one_in_the_consol
         assert answer.status_code == 404
         for name in village.people:
             assert name not in answer.text
+
+
+def test_a_closed_meetings_berita_acara_is_sealed_from_the_console_and_the_portal_links_it_and_the_proof(
+    client: FlaskClient, site_app: Site
+) -> None:
+    village = start_village(site_app, "Musyawarah berita acara", decide=True)
+    csrf = _signed_in(client, site_app)
+    meeting = str(village.meeting_id)
+    here = f"/console/rapat/{meeting}"
+    _step(client, "close_meeting", csrf, idempotency_key="m-1", meeting_id=meeting)
+    assert 'id="seal-minutes"' in client.get(here).text
+    sealing = {
+        "meeting_id": meeting,
+        "chair_name": "Bapak Kepala BPD Rahasia",
+        "chair_role": "Ketua BPD",
+        "secretary_name": "Ibu Notulis Rahasia",
+        "secretary_role": "Sekretaris Desa",
+        "agenda": "Pembukaan\nSumur bor untuk Dusun Krajan",
+        "signatories": "Ibu Wartini Lestari; Wakil kelompok perempuan\nPak Slamet Riyadi; Warga",
+        "next": here,
+        "form_id": "seal-minutes",
+    }
+    first = _step(client, "seal_minutes", csrf, idempotency_key="seal-1", **sealing)
+    again = _step(client, "seal_minutes", csrf, idempotency_key="seal-1", **sealing)
+    assert first.status_code == again.status_code == 303
+    assert event_types(site_app, meeting).count("MinutesSealed") == 1
+    console = client.get(here).text
+    assert "Disegel (versi 1)" in console
+    full = client.get(f"/console/rapat/{meeting}/berita-acara-1.pdf")
+    assert full.status_code == 200 and full.data.startswith(b"%PDF")
+    assert full.headers["Cache-Control"] == "private, no-store"
+
+    public_pdf = f"/api/v1/meetings/{meeting}/minutes.pdf?sealed=1"
+    reader = site_app.app.test_client()
+    assert public_pdf.replace("&", "&amp;") in reader.get(f"/proses/{village.process_id}").text
+    assert reader.get(public_pdf).data.startswith(b"%PDF")
+    before_checkpoint = reader.get(f"/keputusan/{village.proposal_id}").text
+    assert public_pdf in before_checkpoint
+    assert "Checkpoint berikutnya akan mencakup keputusan ini" in before_checkpoint
+    assert "Rahasia" not in before_checkpoint
+
+    with site_app.app.app_context():
+        seal_checkpoint(site_app.ledger, signing_key())
+    story = reader.get(f"/keputusan/{village.proposal_id}").text
+    proof = re.search(r'href="(/api/v1/audit/proofs/inclusion\?position=(\d+)&amp;tree_size=(\d+))"', story)
+    assert proof is not None
+    assert int(proof.group(2)) <= int(proof.group(3))
+    answer = reader.get(proof.group(1).replace("&amp;", "&"))
+    assert answer.status_code == 200
+    assert answer.json["position"] == int(proof.group(2))
+
+
+def test_a_berita_acara_cannot_be_sealed_while_the_meeting_is_open_and_the_console_says_why(
+    client: FlaskClient, site_app: Site
+) -> None:
+    village = start_village(site_app, "Musyawarah belum ditutup")
+    csrf = _signed_in(client, site_app)
+    meeting = str(village.meeting_id)
+    answer = client.post(
+        "/console/langkah/seal_minutes",
+        data={
+            "csrf_token": csrf,
+            "idempotency_key": "seal-early",
+            "meeting_id": meeting,
+            "chair_name": "Ketua",
+            "chair_role": "Ketua BPD",
+            "secretary_name": "Notulis",
+            "secretary_role": "Sekretaris",
+        },
+        headers={"Accept": "application/json"},
+    )
+    assert answer.json["ok"] is False
+    assert answer.json["code"] == "meeting_not_closed"
+    assert answer.json["message"] == "Berita acara disegel setelah rapat ditutup."
+    assert "MinutesSealed" not in event_types(site_app, meeting)

@@ -37,6 +37,8 @@ from service.app import queries
 from service.app.access import Principal
 from service.app.application import Mufakat
 from service.app.errors import NotFound
+from service.app.minutes import minutes_path
+from service.app.minutes_sealing import sealed_pdf
 from service.http.current import current_mufakat
 from service.http.web.i18n import refusal
 from service.http.web.site import HERE, session_secret
@@ -61,7 +63,7 @@ def new_key() -> str:
 
 @blp.context_processor
 def _console_globals() -> dict[str, Any]:
-    return {"csrf_token": generate_csrf, "GROUPS": GROUPS, "GENDERS": GENDERS}
+    return {"csrf_token": generate_csrf, "GROUPS": GROUPS, "GENDERS": GENDERS, "minutes_path": minutes_path}
 
 
 def signed_in() -> Principal | None:
@@ -263,6 +265,26 @@ def proposal_page(proposal_id: UUID) -> str:
         commitments=queries.published_commitments(mufakat, principal, proposal_id) if process.is_public else [],
         notice=_notice(),
     )
+
+
+@blp.route("/rapat/<uuid:meeting_id>/berita-acara-<int:sealed_version>.pdf")
+def full_minutes(meeting_id: UUID, sealed_version: int) -> Response:
+    """The full berita acara (with names) as sealed, byte for byte, for the facilitator signed in here."""
+    principal = _require()
+    mufakat = current_mufakat()
+    try:
+        meeting = mufakat.readable(Meeting, meeting_id, principal, copy=False)
+    except NotFound:
+        abort(404)
+    _run_by(principal, meeting.process_id)
+    try:
+        pdf = sealed_pdf(mufakat.sealed_documents, meeting, "full", sealed_version, True)
+    except NotFound:
+        abort(404)
+    answer = Response(pdf.content, mimetype="application/pdf")
+    answer.headers["Cache-Control"] = "private, no-store"
+    answer.headers["Content-Disposition"] = f'inline; filename="berita-acara-{meeting_id}-v{sealed_version}-full.pdf"'
+    return answer
 
 
 # --- steps -------------------------------------------------------------------------------

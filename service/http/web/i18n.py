@@ -144,6 +144,8 @@ REFUSALS: dict[str, LazyString] = {
     "not_registered": _l("This participant is not registered in the process."),
     "meeting_not_open": _l("The meeting is not open."),
     "meeting_already_opened": _l("The meeting was already opened."),
+    "meeting_not_closed": _l("The berita acara is sealed after the meeting closes."),
+    "minutes_not_latest": _l("Someone sealed this berita acara meanwhile; reload the page to see it."),
     "check_not_open": _l("This consensus check is already closed."),
     "vote_not_open": _l("This vote is already closed."),
     "already_resolved": _l("This objection was already resolved."),

@@ -25,8 +25,10 @@ from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat, Receipt
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
 from service.app.idempotency import IdempotencyKey
+from service.http.api.audit import signing_key
 from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
+from service.http.schemas.minutes import MinutesSealingSchema
 from service.http.schemas.processes import ProcessOpeningSchema, RegistrationSchema
 from service.http.schemas.proposals import (
     AmendmentSchema,
@@ -57,6 +59,22 @@ class Step:
     lists: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     moments: tuple[str, ...] = ()
+    #: Turns the flat form into the request body's shape, where the body nests (after the generic reading).
+    shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+
+
+def minutes_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The berita acara form as the API's body: chair and secretary as name and role, one signatory a line
+    ("name; role"), one agenda item a line."""
+    body: dict[str, Any] = {}
+    for who in ("chair", "secretary"):
+        body[who] = {"name": flat.pop(f"{who}_name", ""), "role": flat.pop(f"{who}_role", "")}
+    signatories = []
+    for line in flat.pop("signatories", []):
+        name, _, role = line.partition(";")
+        signatories.append({"name": name.strip(), "role": role.strip()})
+    body["signatories"] = signatories
+    return {**flat, **body}
 
 
 STEPS: dict[str, Step] = {
@@ -68,6 +86,9 @@ STEPS: dict[str, Step] = {
     "open_meeting": Step("open_meeting", AttendanceSchema, ("meeting_id",), lists=("attendees",)),
     "attendance": Step("record_attendance", AttendanceSchema, ("meeting_id",), lists=("attendees",)),
     "close_meeting": Step("close_meeting", MeetingClosingSchema, ("meeting_id",)),
+    "seal_minutes": Step(
+        "seal_minutes", MinutesSealingSchema, ("meeting_id",), lists=("agenda", "signatories"), shape=minutes_body
+    ),
     "submit": Step("submit_proposal", SubmissionSchema, ("process_id",)),
     "contribute": Step("contribute", ContributionSchema, ("proposal_id",)),
     "amend": Step("amend", AmendmentSchema, ("proposal_id",)),
@@ -129,7 +150,7 @@ def request_body(step: Step, form: MultiDict[str, str]) -> dict[str, Any]:
     for name in step.moments:
         if name in body:
             body[name] = moment(body[name], form, name).isoformat()
-    return body
+    return step.shape(body) if step.shape is not None else body
 
 
 def moment(typed: str, form: MultiDict[str, str], name: str) -> datetime:
@@ -210,6 +231,9 @@ def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict
         use_case = getattr(ledger, step.use_case)
         if when is not None and _accepts(use_case, "occurred_at"):
             loaded["occurred_at"] = when
+        if _accepts(use_case, "signing_key"):
+            # Sealed with the key the API seals with (the one checkpoints are signed with).
+            loaded["signing_key"] = signing_key()
         receipt = use_case(_context(ledger, principal, action, form, body, when), *targets, **loaded)
     except Refused as refused:
         return Outcome(code=refused.code, invalid_fields=refused.invalid_fields)

@@ -24,6 +24,8 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname === "/console/sw.js") { return; }
   if (url.pathname.indexOf("/console") !== 0 && url.pathname.indexOf("/web-static/") !== 0) { return; }
+  // A sealed berita acara (with names) is read from the server each time, never kept on the device.
+  if (/\.pdf$/.test(url.pathname)) { return; }
   event.respondWith(fetch(request).then(function (response) {
     if (response.ok && response.type === "basic" && !response.redirected) {
       var copy = response.clone();
