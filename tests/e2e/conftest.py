@@ -36,6 +36,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         {
             "MUFAKAT_LEDGER_ENV": persistence_settings(f"sqlite:///{folder / 'mufakat.db'}"),
             "SECRET_KEY": os.urandom(16).hex(),
+            "MUFAKAT_SECRET_KEY_FILE": str(folder / "signing.key"),
         }
     )
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
