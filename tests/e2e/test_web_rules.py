@@ -12,11 +12,12 @@ from uuid import UUID
 
 import pytest
 from e2e_support import Site, Village, event_types, start_village
-from flask import Flask
+from flask import Flask, render_template
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from domain.rules import DecisionRules
+from projections.history import Recorder, Step
 from service.adapters.storage import persistence_settings
 from service.app.application import CommandContext
 from service.audit.checkpoints import seal_checkpoint
@@ -24,6 +25,7 @@ from service.http.api.audit import signing_key
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
 from service.http.web.console import quorum_needed
+from service.http.web.portal import _story
 from service.http.web.site import SESSION_KEY_FILE_SETTING, session_secret
 from service.http.web.steps import Refused, moment
 
@@ -440,3 +442,35 @@ def test_a_berita_acara_cannot_be_sealed_while_the_meeting_is_open_and_the_conso
     assert answer.json["code"] == "meeting_not_closed"
     assert answer.json["message"] == "Berita acara disegel setelah rapat ditutup."
     assert "MinutesSealed" not in event_types(site_app, meeting)
+
+
+def test_the_portal_timeline_tells_a_withdrawal_an_annulment_and_a_correction_in_the_readers_words(
+    site_app: Site,
+) -> None:
+    recorder = Recorder("Fasilitator Tersembunyi", "facilitator")
+
+    def step(version: int, kind: str, data: dict[str, Any]) -> Step:
+        at = f"2027-02-0{version}T03:00:00+00:00"
+        return Step(version, kind, at, at, at, recorder, "", data)
+
+    history = [
+        step(1, "Submitted", {"title": "Sumur bor", "body": "Satu sumur bor."}),
+        step(2, "Corrected", {"version": 1, "field": "body", "text": "Dua sumur bor.", "reason": "Salah ketik."}),
+        step(3, "DecisionAnnulled", {"reason": "Anggaran dialihkan.", "legal_basis": "Perdes 3/2027"}),
+        step(4, "Withdrawn", {"reason": "Pengusul menarik usulan."}),
+    ]
+    story = _story(history, {"commitments": []})
+    assert [entry["kind"] for entry in story] == ["submitted", "correction", "annulment", "withdrawal"]
+    item = {"decision": {"outcome": "adopted", "method": "consensus", "decided_at": "2027-02-02T03:00:00+00:00"}}
+    item |= {"proposal": {"id": str(UUID(int=1)), "title": "Sumur bor"}, "attendance": None}
+    process = {"id": UUID(int=2), "title": "Musyawarah", "region_name": "Desa", "region_code": "35.07.12.2003"}
+    with site_app.app.test_request_context("/keputusan/x"):
+        page = render_template(
+            "portal/decision.html", item=item, story=story, process=process, meetings=[], proof=None, title="Sumur bor"
+        )
+    assert "Ralat atas teks yang tercatat (langkah 1)" in page
+    assert "Dua sumur bor." in page
+    assert "Keputusan dibatalkan oleh musyawarah berikutnya" in page
+    assert "Dasar hukum: Perdes 3/2027" in page
+    assert "Usulan ditarik" in page
+    assert "Tersembunyi" not in page

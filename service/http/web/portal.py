@@ -186,6 +186,13 @@ def _story(history: list[Step], item: dict[str, Any]) -> list[dict[str, Any]]:
                 "text": data.get("rationale"),
                 "rules": item.get("rules") or {},
             }
+        elif found.type == "Withdrawn":
+            entry = {"kind": "withdrawal", "text": data.get("reason")}
+        elif found.type == "DecisionAnnulled":
+            entry = {"kind": "annulment", "text": data.get("reason"), "legal_basis": data.get("legal_basis")}
+        elif found.type == "Corrected":
+            entry = {"kind": "correction", "field": data.get("field"), "text": data.get("text")}
+            entry.update(reason=data.get("reason"), step=data.get("version"))
         if entry is not None:
             entry["at"] = found.at
             story.append(entry)
