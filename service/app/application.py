@@ -22,6 +22,7 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError, EventSourcedLog
 from eventsourcing.domain import Aggregate, DomainEvent
 from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.utils import get_topic
 
 from domain.commitment import Commitment
 from domain.meeting import Meeting
@@ -45,6 +46,7 @@ from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.receipts import CommandContext, Receipt
 
 __all__ = ["CommandContext", "Mufakat", "ProcessListed", "Receipt"]
+
 
 class Mufakat(GroupCommitLedger):
     """The ledger of how communities decide."""
@@ -175,6 +177,55 @@ class Mufakat(GroupCommitLedger):
                         break
         return found, position
 
+    def proposals_of(
+        self, process: Process, after: int, limit: int, status: str | None
+    ) -> tuple[list[Proposal], int | None]:
+        """A page of a process's proposals in order of submission (of one status when asked), and the next cursor."""
+        return self._page_of(Proposal, process.proposal_ids, after, limit, status)
+
+    def meetings_of(
+        self, process: Process, after: int, limit: int, status: str | None
+    ) -> tuple[list[Meeting], int | None]:
+        """A page of a process's meetings in order of scheduling (of one status when asked), and the next cursor."""
+        return self._page_of(Meeting, process.meeting_ids, after, limit, status)
+
+    def _page_of(
+        self, cls: type[TAggregate], ids: list[UUID], after: int, limit: int, status: str | None
+    ) -> tuple[list[TAggregate], int | None]:
+        found: list[TAggregate] = []
+        position = after
+        while position < len(ids) and len(found) < limit:
+            aggregate = self._get(cls, ids[position], cls.__name__.lower(), copy=False)
+            position += 1
+            if status is None or getattr(aggregate, "status") == status:
+                found.append(aggregate)
+        return found, position if position < len(ids) else None
+
+    def commitments_of(
+        self, process: Process, after: int | None, limit: int, status: str | None
+    ) -> tuple[list[Commitment], int | None]:
+        """A page of a process's commitments in order of making (`open` or `completed` when asked),
+        and the next cursor (a position in the log)."""
+        found: list[Commitment] = []
+        position = after
+        topic = get_topic(Commitment.Made)
+        while len(found) < limit:
+            made = self.recorder.select_notifications(
+                start=position, limit=500, topics=[topic], inclusive_of_start=position is None
+            )
+            if not made:
+                return found, None
+            for notification in made:
+                position = notification.id
+                if UUID(str(getattr(self.mapper.to_domain_event(notification), "process_id"))) != process.id:
+                    continue
+                commitment = self._get(Commitment, UUID(str(notification.originator_id)), "commitment", copy=False)
+                if status is None or ("completed" if commitment.completed else "open") == status:
+                    found.append(commitment)
+                    if len(found) == limit:
+                        return found, position
+        return found, position
+
     def participants_of(self, process: Process, after: int = 0, limit: int | None = None) -> list[Participant]:
         """Everyone registered in a process, in order of registration (a page of them when asked)."""
         ids = process.participant_ids[after : None if limit is None else after + limit]
@@ -264,7 +315,7 @@ class Mufakat(GroupCommitLedger):
                 region_name=region_name,
                 visibility=visibility,
                 rules=rules,
-                occurred_at=self.clock(),
+                occurred_at=context.when(self.clock),
                 actor=context.actor,
             )
             listed = self.process_directory.trigger_event(
@@ -285,7 +336,7 @@ class Mufakat(GroupCommitLedger):
         def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
             process = self._writable_process(process_id, context)
             self._ensure_expected(process, context)
-            process.close(context.actor, occurred_at=self.clock())
+            process.close(context.actor, occurred_at=context.when(self.clock))
             return Receipt("process", process_id, process.version), [process]
 
         return self._execute(context, change)
@@ -308,7 +359,9 @@ class Mufakat(GroupCommitLedger):
             nonlocal key_made
             process = self._writable_process(process_id, context)
             self._ensure_expected(process, context)
-            process.enrol_participant(participant_id, group, gender, context.actor, occurred_at=self.clock())
+            process.enrol_participant(
+                participant_id, group, gender, context.actor, occurred_at=context.when(self.clock)
+            )
             if not key_made:
                 self.vault.create_key(participant_id)
                 key_made = True
@@ -320,7 +373,7 @@ class Mufakat(GroupCommitLedger):
                 sealed_organisation=self.vault.seal(participant_id, organisation),
                 sealed_name=self.vault.seal(participant_id, name) or "",
                 sealed_contact=self.vault.seal(participant_id, contact),
-                occurred_at=self.clock(),
+                occurred_at=context.when(self.clock),
                 actor=context.actor,
             )
             return Receipt("participant", participant_id, participant.version, created=True), [process, participant]
@@ -336,7 +389,7 @@ class Mufakat(GroupCommitLedger):
             participant = self._get(Participant, participant_id, "participant")
             self._ensure_expected(participant, context)
             process = self._get(Process, participant.process_id, "process")
-            forgotten_at = self.clock()
+            forgotten_at = context.when(self.clock)
             participant.forget(context.actor, occurred_at=forgotten_at)
             process.note_participant_forgotten(participant_id, context.actor, occurred_at=forgotten_at)
             return Receipt("participant", participant_id, participant.version), [participant, process]
@@ -366,7 +419,7 @@ class Mufakat(GroupCommitLedger):
             self._ensure_expected(process, context)
             if invited is not None:
                 process.ensure_all_registered(invited)
-            scheduled_at = self.clock()
+            scheduled_at = context.when(self.clock)
             process.schedule_meeting(meeting_id, context.actor, occurred_at=scheduled_at)
             meeting = Meeting(
                 id=meeting_id,
@@ -401,7 +454,7 @@ class Mufakat(GroupCommitLedger):
 
         def step(meeting: Meeting, process: Process) -> None:
             process.ensure_all_registered(attendees)
-            meeting.open(attendees, process.active_participant_ids, context.actor, occurred_at=self.clock())
+            meeting.open(attendees, process.active_participant_ids, context.actor, occurred_at=context.when(self.clock))
 
         return self._meeting_change(context, meeting_id, step)
 
@@ -410,14 +463,16 @@ class Mufakat(GroupCommitLedger):
 
         def step(meeting: Meeting, process: Process) -> None:
             process.ensure_all_registered(attendees)
-            meeting.record_attendance(attendees, context.actor, occurred_at=self.clock())
+            meeting.record_attendance(attendees, context.actor, occurred_at=context.when(self.clock))
 
         return self._meeting_change(context, meeting_id, step)
 
     def close_meeting(self, context: CommandContext, meeting_id: UUID, minutes: str | None) -> Receipt:
         """Closes a meeting with its minutes."""
         return self._meeting_change(
-            context, meeting_id, lambda meeting, _: meeting.close(minutes, context.actor, occurred_at=self.clock())
+            context,
+            meeting_id,
+            lambda meeting, _: meeting.close(minutes, context.actor, occurred_at=context.when(self.clock)),
         )
 
     # --- proposals ---------------------------------------------------------------
@@ -441,7 +496,7 @@ class Mufakat(GroupCommitLedger):
                 meeting = self._get(Meeting, meeting_id, "meeting", copy=False)
                 if meeting.process_id != process_id:
                     raise NotFound("meeting", meeting_id)
-            submitted_at = self.clock()
+            submitted_at = context.when(self.clock)
             process.receive_proposal(proposal_id, submitted_by, context.actor, occurred_at=submitted_at)
             proposal = Proposal.submit(
                 id=proposal_id,
@@ -486,7 +541,7 @@ class Mufakat(GroupCommitLedger):
 
         def step(proposal: Proposal, process: Process) -> None:
             process.ensure_may_act(participant_id)
-            proposal.contribute(participant_id, kind, text, context.actor, occurred_at=self.clock())
+            proposal.contribute(participant_id, kind, text, context.actor, occurred_at=context.when(self.clock))
 
         return self._proposal_change(context, proposal_id, step)
 
@@ -495,7 +550,7 @@ class Mufakat(GroupCommitLedger):
 
         def step(proposal: Proposal, process: Process) -> None:
             process.ensure_may_act(proposed_by)
-            proposal.amend(body, reason, proposed_by, context.actor, occurred_at=self.clock())
+            proposal.amend(body, reason, proposed_by, context.actor, occurred_at=context.when(self.clock))
 
         return self._proposal_change(context, proposal_id, step)
 
@@ -508,7 +563,7 @@ class Mufakat(GroupCommitLedger):
         def step(proposal: Proposal, process: Process) -> UUID:
             process.ensure_may_act(raised_by)
             proposal.raise_objection(
-                objection_id, raised_by, grounds, blocking, context.actor, occurred_at=self.clock()
+                objection_id, raised_by, grounds, blocking, context.actor, occurred_at=context.when(self.clock)
             )
             return objection_id
 
@@ -521,7 +576,7 @@ class Mufakat(GroupCommitLedger):
 
         def step(proposal: Proposal, process: Process) -> UUID:
             proposal.resolve_objection(
-                objection_id, outcome, note, process.rules, context.actor, occurred_at=self.clock()
+                objection_id, outcome, note, process.rules, context.actor, occurred_at=context.when(self.clock)
             )
             return objection_id
 
@@ -542,7 +597,7 @@ class Mufakat(GroupCommitLedger):
                 meeting.present_of_invited,
                 process.rules,
                 context.actor,
-                occurred_at=self.clock(),
+                occurred_at=context.when(self.clock),
                 meeting_opened_at=meeting.opened_at,
             )
             return check_id
@@ -568,7 +623,9 @@ class Mufakat(GroupCommitLedger):
             meeting.ensure_attending(participant_id)
             if check.status == "open":  # a closed check answers check_not_open, whatever the meeting
                 meeting.ensure_open()
-            proposal.take_stance(check_id, participant_id, stance, reason, context.actor, occurred_at=self.clock())
+            proposal.take_stance(
+                check_id, participant_id, stance, reason, context.actor, occurred_at=context.when(self.clock)
+            )
             return check_id
 
         return self._proposal_change(context, proposal_id, step)
@@ -584,7 +641,7 @@ class Mufakat(GroupCommitLedger):
                 meeting.present_of_invited,
                 process.rules,
                 context.actor,
-                occurred_at=self.clock(),
+                occurred_at=context.when(self.clock),
             )
             return check_id
 
@@ -605,7 +662,7 @@ class Mufakat(GroupCommitLedger):
                 meeting.present_of_invited,
                 process.rules,
                 context.actor,
-                occurred_at=self.clock(),
+                occurred_at=context.when(self.clock),
                 meeting_opened_at=meeting.opened_at,
             )
             return vote_id
@@ -625,7 +682,7 @@ class Mufakat(GroupCommitLedger):
             meeting.ensure_attending(participant_id)
             if vote.status == "open":  # a closed vote answers vote_not_open, whatever the meeting
                 meeting.ensure_open()
-            proposal.cast_ballot(vote_id, participant_id, choice, context.actor, occurred_at=self.clock())
+            proposal.cast_ballot(vote_id, participant_id, choice, context.actor, occurred_at=context.when(self.clock))
             return vote_id
 
         return self._proposal_change(context, proposal_id, step)
@@ -641,7 +698,7 @@ class Mufakat(GroupCommitLedger):
                 meeting.present_of_invited,
                 process.rules,
                 context.actor,
-                occurred_at=self.clock(),
+                occurred_at=context.when(self.clock),
             )
             return vote_id
 
@@ -651,7 +708,46 @@ class Mufakat(GroupCommitLedger):
         """Records the decision, keeping a copy of the rules it was made under."""
 
         def step(proposal: Proposal, process: Process) -> None:
-            proposal.decide(outcome, method, rationale, process.rules, self.clock(), context.actor)
+            proposal.decide(outcome, method, rationale, process.rules, context.when(self.clock), context.actor)
+
+        return self._proposal_change(context, proposal_id, step)
+
+    # --- corrections ---------------------------------------------------------------
+
+    def withdraw(self, context: CommandContext, proposal_id: UUID, reason: str) -> Receipt:
+        """Withdraws an undecided proposal; nothing more is recorded on it."""
+
+        def step(proposal: Proposal, process: Process) -> None:
+            proposal.withdraw(reason, context.actor, occurred_at=context.when(self.clock))
+
+        return self._proposal_change(context, proposal_id, step)
+
+    def annul_decision(
+        self,
+        context: CommandContext,
+        proposal_id: UUID,
+        reason: str,
+        legal_basis: str | None,
+        meeting_id: UUID | None,
+    ) -> Receipt:
+        """Annuls a proposal's decision by a later musyawarah; the proposal is open again."""
+
+        def step(proposal: Proposal, process: Process) -> None:
+            if meeting_id is not None:
+                self._meeting_of_process(meeting_id, process)
+            proposal.annul_decision(
+                reason, legal_basis, meeting_id, context.actor, occurred_at=context.when(self.clock)
+            )
+
+        return self._proposal_change(context, proposal_id, step)
+
+    def correct(
+        self, context: CommandContext, proposal_id: UUID, version: int, field: str, text: str, reason: str
+    ) -> Receipt:
+        """Records an erratum of a free-text field of the step recorded at `version`."""
+
+        def step(proposal: Proposal, process: Process) -> None:
+            proposal.correct(version, field, text, reason, context.actor, occurred_at=context.when(self.clock))
 
         return self._proposal_change(context, proposal_id, step)
 
@@ -683,7 +779,7 @@ class Mufakat(GroupCommitLedger):
                 due=due,
                 indicators=indicators,
                 actor=context.actor,
-                occurred_at=self.clock(),
+                occurred_at=context.when(self.clock),
             )
             return Receipt("commitment", commitment_id, commitment.version, created=True), [commitment]
 
@@ -698,7 +794,7 @@ class Mufakat(GroupCommitLedger):
             commitment, process = self._in_writable_process(Commitment, commitment_id, context)
             process.ensure_open()
             self._ensure_expected(commitment, context)
-            commitment.report_progress(percent, note, evidence_url, context.actor, occurred_at=self.clock())
+            commitment.report_progress(percent, note, evidence_url, context.actor, occurred_at=context.when(self.clock))
             return Receipt("commitment", commitment_id, commitment.version), [commitment]
 
         return self._execute(context, change)

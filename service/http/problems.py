@@ -29,6 +29,7 @@ from service.app.errors import (
     Unauthenticated,
     VersionMismatch,
 )
+from service.http.i18n import init_i18n, language, localized_problem
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 RETRY_AFTER_SECONDS = 1
@@ -99,7 +100,10 @@ def problem(
         "code": code,
         **extra,
     }
+    body = localized_problem(body)  # title, detail and field messages by Accept-Language; never the code
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    if has_request_context():
+        response.headers["Content-Language"] = language()
     if has_request_context():
         g.problem_code = code  # the request log names the code (never the detail, which may quote input)
     for name, value in (headers or {}).items():
@@ -291,6 +295,7 @@ def _malformed_body(error: MalformedBody) -> Response:
 
 def register_problem_handlers(app: Flask) -> None:
     """Maps every error of the application boundary and the domain to its problem details."""
+    init_i18n(app)
     app.register_error_handler(RuleBroken, _rule_broken)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(PartOfProposalNotFound, _not_found)

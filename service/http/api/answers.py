@@ -7,6 +7,7 @@ body as the first answer even after later writes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -18,7 +19,7 @@ from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import Proposal
 from service.app.access import Principal
-from service.app.application import Receipt
+from service.app.application import CommandContext, Receipt
 from service.http.api.representations import (
     commitment_representation,
     meeting_representation,
@@ -26,7 +27,7 @@ from service.http.api.representations import (
     process_representation,
     proposal_representation,
 )
-from service.http.auth import principal
+from service.http.auth import command, principal
 from service.http.current import current_mufakat
 
 Answer = tuple[dict[str, Any], dict[str, str]]
@@ -39,6 +40,12 @@ _COLLECTIONS = {
     "commitment": "commitments",
     "token": "tokens",
 }
+
+
+def step_command(body: dict[str, Any]) -> CommandContext:
+    """The context of a write that records a step: `command()` and when the step happened in the room,
+    taken out of the parsed body (its `occurred_at`; None: now)."""
+    return replace(command(), occurred_at=body.pop("occurred_at", None))
 
 
 def location(kind: str, resource_id: UUID) -> str:

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from domain.participant import Participant
-from service.http.api.answers import Answer, show_participant, shown, written
+from service.http.api.answers import Answer, show_participant, shown, step_command, written
 from service.http.auth import command, principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.common import PageArgs, page_of
@@ -39,7 +39,7 @@ class Register(MethodView):
     @blp.response(201, ParticipantSchema)
     def post(self, registration: dict[str, Any], process_id: UUID) -> Answer:
         """Registers a participant; name and contact are stored only encrypted."""
-        return written(current_mufakat().register_participant(command(), process_id, **registration))
+        return written(current_mufakat().register_participant(step_command(registration), process_id, **registration))
 
 
 @blp.route("/participants/<uuid:participant_id>")

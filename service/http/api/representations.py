@@ -11,10 +11,12 @@ from dataclasses import asdict
 from typing import Any
 
 from domain.commitment import Commitment
+from domain.deliberation import Decision
 from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import Proposal
+from domain.rules import DecisionRules
 
 
 def _stamps(aggregate: Process | Participant | Meeting | Proposal | Commitment) -> dict[str, Any]:
@@ -72,23 +74,34 @@ def meeting_representation(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _decision(decision: Decision) -> dict[str, Any]:
+    """A decision with its rules snapshot complete (rules stored before a rule existed read as its default)."""
+    return {**asdict(decision), "rules": DecisionRules.from_dict(decision.rules).as_dict()}
+
+
 def proposal_representation(proposal: Proposal) -> dict[str, Any]:
-    """A proposal: current text, objections, checks and votes with their tallies, the decision."""
+    """A proposal: current text (corrected text marked as such), objections, checks and votes with the
+    text version they were held on and their tallies, the decision, annulled decisions and errata."""
     return {
         **_stamps(proposal),
         "process_id": proposal.process_id,
         "title": proposal.title,
+        "title_corrected": proposal.corrected(1, "title") is not None,
         "body": proposal.body,
+        "body_corrected": proposal.body_version is not None
+        and proposal.corrected(proposal.body_version, "body") is not None,
         "text_version": proposal.text_version,
         "submitted_by": proposal.submitted_by,
         "meeting_id": proposal.meeting_id,
         "status": proposal.status,
+        "withdrawal": dict(proposal.withdrawal) if proposal.withdrawal is not None else None,
         "contribution_count": proposal.contribution_count,
         "objections": [asdict(objection) for objection in proposal.objections.values()],
         "consensus_checks": [
             {
                 "check_id": check.check_id,
                 "meeting_id": check.meeting_id,
+                "text_version": check.text_version,
                 "status": check.status,
                 "result": check.result,
                 "tally": check.tally,
@@ -100,6 +113,7 @@ def proposal_representation(proposal: Proposal) -> dict[str, Any]:
             {
                 "vote_id": vote.vote_id,
                 "meeting_id": vote.meeting_id,
+                "text_version": vote.text_version,
                 "status": vote.status,
                 "result": vote.result,
                 "tally": vote.tally,
@@ -107,7 +121,16 @@ def proposal_representation(proposal: Proposal) -> dict[str, Any]:
             }
             for vote in proposal.votes.values()
         ],
-        "decision": asdict(proposal.decision) if proposal.decision is not None else None,
+        "decision": _decision(proposal.decision) if proposal.decision is not None else None,
+        "annulled_decisions": [
+            {**asdict(annulment), "decision": _decision(annulment.decision)}
+            for annulment in proposal.annulled_decisions
+        ],
+        "corrections": [
+            asdict(correction)
+            for _, fields in sorted(proposal.corrections.items(), key=lambda item: int(item[0]))
+            for correction in fields.values()
+        ],
     }
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.http.schemas.common import NAME_LENGTH, TEXT_LENGTH, Resource, Strict, UtcDateTime, ids
+from service.http.schemas.common import NAME_LENGTH, TEXT_LENGTH, Resource, Step, UtcDateTime, ids
 
 
-class CommitmentMakingSchema(Strict):
+class CommitmentMakingSchema(Step):
     """The follow-up promised on an adopted proposal."""
 
     owner = fields.String(required=True, validate=NAME_LENGTH, metadata={"example": "Kaur Pembangunan Desa Sukamaju"})
@@ -23,7 +23,7 @@ class CommitmentMakingSchema(Strict):
     )
 
 
-class ProgressSchema(Strict):
+class ProgressSchema(Step):
     """A progress report."""
 
     percent = fields.Integer(required=True, validate=validate.Range(min=0, max=100), metadata={"example": 60})

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
+from flask import has_app_context
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 TITLE_LENGTH = validate.Length(min=1, max=200)
 NAME_LENGTH = validate.Length(min=1, max=200)
@@ -30,6 +31,42 @@ class UtcDateTime(fields.AwareDateTime):
         if isinstance(value, datetime):
             return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
         return str(value)
+
+
+#: How far ahead of the server's clock a step may say it happened (clocks of phones and laptops drift).
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _server_now() -> datetime:
+    if has_app_context():
+        from service.http.current import current_mufakat  # the ledger's clock, which tests may set
+
+        return current_mufakat().clock()
+    return datetime.now(UTC)
+
+
+def _not_in_the_future(value: datetime) -> None:
+    if value - _server_now() > CLOCK_SKEW:
+        raise ValidationError("Cannot be more than 5 minutes ahead of the server's clock.")
+
+
+class Step(Strict):
+    """A request that records a step: it may say when the step happened in the room."""
+
+    occurred_at = UtcDateTime(
+        load_default=None,
+        validate=_not_in_the_future,
+        metadata={
+            "example": "2026-09-05T09:30:00+07:00",
+            "description": "when it happened in the room, RFC 3339 with an offset (default: now); for a "
+            "musyawarah typed in afterwards from the paper minutes. Never more than 5 minutes ahead of the "
+            "server's clock, never before the step it depends on (409 `occurred_out_of_order`).",
+        },
+    )
+
+
+class WhenSchema(Step):
+    """A step with nothing to say but when it happened (closing a process, a check, a vote); the body is optional."""
 
 
 def ids(example: str = "3f1c2a9e-8b7d-4c61-9e2f-5a4b3c2d1e0f", **kwargs: Any) -> fields.UUID:
@@ -64,3 +101,31 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
         },
         name=f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
     )
+
+
+def listing_args(statuses: tuple[str, ...]) -> type[Schema]:
+    """The query of a list of a process's parts: a page, and optionally only those of one status."""
+    return type(
+        f"{statuses[0].capitalize()}ListingArgs",
+        (PageArgs,),
+        {
+            "status": fields.String(
+                load_default=None, validate=validate.OneOf(statuses), metadata={"description": "only this status"}
+            ),
+            "__doc__": "A page of a process's parts, optionally of one status.",
+        },
+    )
+
+
+class SummarySchema(Resource):
+    """One item of a list: enough to find it again without keeping ids on paper."""
+
+    title = fields.String(metadata={"example": "Posyandu Dusun Krajan"})
+    status = fields.String(metadata={"example": "decided"})
+    outcome = fields.String(
+        allow_none=True, metadata={"example": "adopted", "description": "proposals: the outcome once decided"}
+    )
+
+
+#: One page of a process's proposals, meetings or commitments.
+SummaryPageSchema = page_of(SummarySchema)

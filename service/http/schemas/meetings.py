@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.http.schemas.common import NAME_LENGTH, TEXT_LENGTH, TITLE_LENGTH, Resource, Strict, UtcDateTime, ids
+from service.http.schemas.common import NAME_LENGTH, TEXT_LENGTH, TITLE_LENGTH, Resource, Step, UtcDateTime, ids
 
 _MAX_ATTENDEES = 5000
 
 
-class MeetingSchedulingSchema(Strict):
+class MeetingSchedulingSchema(Step):
     """A meeting to schedule."""
 
     title = fields.String(required=True, validate=TITLE_LENGTH, metadata={"example": "Musyawarah Dusun Krajan"})
@@ -26,13 +26,13 @@ class MeetingSchedulingSchema(Strict):
     )
 
 
-class AttendanceSchema(Strict):
+class AttendanceSchema(Step):
     """Who attends (daftar hadir)."""
 
     attendees = fields.List(fields.UUID(), required=True, validate=validate.Length(max=_MAX_ATTENDEES))
 
 
-class MeetingClosingSchema(Strict):
+class MeetingClosingSchema(Step):
     """The minutes (notulen) of a meeting being closed."""
 
     minutes = fields.String(
