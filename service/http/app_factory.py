@@ -92,3 +92,4 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.extensions["mufakat_lock"] = threading.Lock()
     return app
+

@@ -286,7 +286,9 @@ def _read_database_state(app: Flask) -> DatabaseState:
         read_positions: Callable[[Any], dict[str, int]] = (
             app.config.get("MUFAKAT_PROJECTION_POSITIONS") or projection_positions
         )
-        return DatabaseState(reachable=True, last_position=last_position, projection_positions=read_positions(mufakat))
+        return DatabaseState(
+            reachable=True, last_position=last_position, projection_positions=read_positions(mufakat)
+        )
 
 
 def projection_positions(mufakat: Any) -> dict[str, int]:
