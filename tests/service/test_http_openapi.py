@@ -46,6 +46,12 @@ CONTRACT = [
     ("post", "/api/v1/proposals/{proposal_id}/commitments"),
     ("post", "/api/v1/commitments/{commitment_id}/progress"),
     ("post", "/api/v1/tokens"),
+    ("post", "/api/v1/proposals/{proposal_id}/withdraw"),
+    ("post", "/api/v1/proposals/{proposal_id}/decision/annul"),
+    ("post", "/api/v1/proposals/{proposal_id}/corrections"),
+    ("get", "/api/v1/processes/{process_id}/proposals"),
+    ("get", "/api/v1/processes/{process_id}/meetings"),
+    ("get", "/api/v1/processes/{process_id}/commitments"),
 ]
 
 
@@ -102,3 +108,13 @@ def test_every_write_documents_its_problems_and_its_retry_headers(document: dict
     )
     problem = writes[0]["responses"]["409"]["content"]["application/problem+json"]["schema"]["$ref"]
     assert problem.rsplit("/", 1)[1] in document["components"]["schemas"]
+
+
+def test_the_document_explains_the_rules_of_musyawarah_and_when_a_step_happened(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+
+    assert schemas["Rules"]["properties"]["consensus"]["enum"] == ["unanimity", "consent"]
+    assert "dissent" in schemas["Rules"]["properties"]["consensus"]["description"]
+    assert "musyawarah first" in schemas["Rules"]["properties"]["vote_without_check"]["description"]
+    assert "occurred_at" in schemas["Contribution"]["properties"]
+    assert "paper minutes" in schemas["Contribution"]["properties"]["occurred_at"]["description"]
