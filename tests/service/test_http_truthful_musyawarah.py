@@ -362,3 +362,13 @@ def test_the_compiled_catalogue_says_what_its_source_says() -> None:
     written = {m.id: m.string for m in po if m.id}
     assert written == {m.id: m.string for m in mo if m.id}
     assert all(written.values())
+
+
+def test_every_problem_title_has_its_bahasa_indonesia() -> None:
+    from service.http.problems import _TITLES
+
+    folder = Path(TRANSLATIONS) / "id" / "LC_MESSAGES"
+    with open(folder / "api.po", "rb") as source:
+        translated = {m.id for m in read_po(source) if m.id and m.string}
+
+    assert {*_TITLES.values(), "A rule of the process was broken"} - translated == set()

@@ -106,7 +106,7 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
 def listing_args(statuses: tuple[str, ...]) -> type[Schema]:
     """The query of a list of a process's parts: a page, and optionally only those of one status."""
     return type(
-        f"{statuses[0].capitalize()}ListingArgs",
+        "".join(status.capitalize() for status in statuses) + "ListingArgs",
         (PageArgs,),
         {
             "status": fields.String(
