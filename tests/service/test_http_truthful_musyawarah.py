@@ -278,6 +278,35 @@ def test_a_correction_of_text_that_step_does_not_have_is_refused(facilitator: Ca
     problem_of(refused, 409, "nothing_to_correct")
 
 
+def test_an_annulment_names_only_a_meeting_of_the_same_process(facilitator: Caller, village: Village) -> None:
+    adopt_by_consensus(facilitator, village)
+    elsewhere = start_village(facilitator)
+
+    refused = facilitator.post(
+        f"{village.proposal}/decision/annul", {"reason": "Tidak sah.", "meeting_id": elsewhere.meeting_id}
+    )
+
+    problem_of(refused, 404, "not_found")
+
+
+def test_a_correction_names_a_free_text_field(facilitator: Caller, village: Village) -> None:
+    refused = facilitator.post(
+        f"{village.proposal}/corrections", {"version": 1, "field": "submitted_by", "text": "X", "reason": "Salah."}
+    )
+
+    assert list(problem_of(refused, 422, "validation_failed")["errors"]) == ["field"]
+
+
+def test_a_decision_said_to_precede_the_close_of_its_check_is_out_of_order(
+    facilitator: Caller, village: Village
+) -> None:
+    stances(facilitator, village, "agree", "agree", "agree", "agree")
+
+    refused = decide(facilitator, village, occurred_at="2020-01-01T09:00:00+07:00")
+
+    problem_of(refused, 409, "occurred_out_of_order")
+
+
 # --- lists ---------------------------------------------------------------------------------------------------------
 
 
