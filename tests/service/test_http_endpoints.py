@@ -24,6 +24,8 @@ def test_opening_a_process_answers_201_with_the_process_its_location_and_etag(fa
         "vote_fallback": True,
         "vote_threshold": 0.5,
         "legal_basis": "Permendesa 16/2019",
+        "consensus": "unanimity",
+        "vote_without_check": False,
     }
     assert process["created_at"].endswith("Z")
     assert (process["participant_count"], process["meeting_ids"], process["proposal_ids"]) == (0, [], [])
