@@ -29,6 +29,7 @@ from service.http.api import (
 from service.http.api.docs import SWAGGER_UI_ASSETS_URL, register_docs_assets
 from service.http.observability import init_app as init_observability
 from service.http.problems import ProblemApi, ProblemResponses, register_problem_handlers
+from service.http.web import register_web
 
 MAX_BODY_BYTES = 256 * 1024
 #: The API's blueprints, registered in this order (the order of the OpenAPI document's tags).
@@ -91,5 +92,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.extensions["mufakat_lock"] = threading.Lock()
+    register_web(app)  # the public portal at / and the facilitators' console at /console
     return app
 

@@ -29,7 +29,7 @@ from service.app.errors import (
     Unauthenticated,
     VersionMismatch,
 )
-from service.http.i18n import init_i18n, language, localized_problem
+from service.http.i18n import language, localized_problem
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 RETRY_AFTER_SECONDS = 1
@@ -295,7 +295,6 @@ def _malformed_body(error: MalformedBody) -> Response:
 
 def register_problem_handlers(app: Flask) -> None:
     """Maps every error of the application boundary and the domain to its problem details."""
-    init_i18n(app)
     app.register_error_handler(RuleBroken, _rule_broken)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(PartOfProposalNotFound, _not_found)

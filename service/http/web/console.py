@@ -1,0 +1,364 @@
+"""The facilitator's console (`/console`): sign in with a token, then record a musyawarah one tap at a time.
+
+The session cookie (HttpOnly, SameSite=Strict, path /console) holds only the
+id of the token record, signed; the token is looked up on every request, so a
+revoked token ends the session. Every form carries a CSRF token and an
+idempotency key. Names of participants appear here and nowhere else on the web.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from uuid import UUID, uuid4
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms import ValidationError as CsrfInvalid
+
+from domain.meeting import Meeting
+from domain.process import GENDERS, GROUPS, Process
+from domain.proposal import Proposal
+from projections.runner import fresh_read_models
+from projections.sql import from_json
+from service.app.access import Principal
+from service.app.application import Mufakat
+from service.app.errors import NotFound
+from service.http.current import current_mufakat
+from service.http.web.i18n import refusal
+from service.http.web.site import HERE, session_secret
+from service.http.web.steps import STEPS, run_step
+
+blp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
+
+SESSION_TOKEN = "token_record_id"
+NOTICE = "notice"
+
+
+@blp.before_request
+def _signed_key() -> None:
+    session_secret(current_app)
+
+
+@blp.app_template_global()
+def new_key() -> str:
+    """A fresh idempotency key for one form."""
+    return uuid4().hex
+
+
+@blp.context_processor
+def _console_globals() -> dict[str, Any]:
+    return {"csrf_token": generate_csrf, "GROUPS": GROUPS, "GENDERS": GENDERS}
+
+
+def signed_in() -> Principal | None:
+    """The facilitator of this session, or None (never signed in, or the token was revoked)."""
+    if "console_principal" in g:
+        return g.console_principal  # type: ignore[no-any-return]
+    record = session.get(SESSION_TOKEN)
+    found = None
+    if record:
+        try:
+            found = current_mufakat().principal_of_token(UUID(record))
+        except ValueError:
+            found = None
+    g.console_principal = found
+    return found
+
+
+def _require() -> Principal:
+    principal = signed_in()
+    if principal is None:
+        abort(redirect(url_for("console.sign_in", next=request.full_path.rstrip("?"))))
+    return principal
+
+
+def _check_csrf() -> bool:
+    try:
+        validate_csrf(request.form.get("csrf_token") or request.headers.get("X-CSRFToken"))
+    except (CsrfInvalid, CSRFError):
+        return False
+    return True
+
+
+def _safe_next(target: str | None, fallback: str) -> str:
+    if target and target.startswith("/console") and not target.startswith("//"):
+        return target
+    return fallback
+
+
+# --- signing in and out ----------------------------------------------------------------
+
+
+@blp.route("/masuk", methods=["GET", "POST"])
+def sign_in() -> str | BaseResponse:
+    """The sign-in page: a token, once, for a session cookie."""
+    error = None
+    if request.method == "POST":
+        if not _check_csrf():
+            error = refusal("csrf")
+        else:
+            principal = current_mufakat().authenticate((request.form.get("token") or "").strip())
+            if principal is None or principal.token_record_id is None:
+                error = gettext("This token is unknown or revoked.")
+            else:
+                session.clear()
+                session[SESSION_TOKEN] = str(principal.token_record_id)
+                return redirect(_safe_next(request.args.get("next"), url_for("console.processes")))
+    answer = render_template("console/sign_in.html", error=error)
+    return Response(answer, status=401 if error else 200, mimetype="text/html")
+
+
+@blp.route("/keluar", methods=["POST"])
+def sign_out() -> BaseResponse:
+    """Ends the session."""
+    if _check_csrf():
+        session.clear()
+    return redirect(url_for("console.sign_in"))
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+def _names(mufakat: Mufakat, process: Process) -> dict[str, dict[str, Any]]:
+    """Everyone registered, by id as text: name, group, gender, erased or not."""
+    people: dict[str, dict[str, Any]] = {}
+    for participant in mufakat.participants_of(process):
+        data = mufakat.personal_data(participant)
+        people[str(participant.id)] = {
+            "id": str(participant.id),
+            "name": data["name"] or gettext("(erased)"),
+            "group": participant.group,
+            "gender": participant.gender,
+            "forgotten": bool(getattr(participant, "forgotten", False)),
+        }
+    return people
+
+
+def _notice() -> dict[str, Any] | None:
+    return session.pop(NOTICE, None)  # type: ignore[no-any-return]
+
+
+def _run_by(principal: Principal, process_id: UUID) -> Process:
+    """A process whose participants this signed-in token may see by name (its own); any other is not found.
+
+    The privacy model of DESIGN.md: names are for admins, auditors and the process's own facilitators.
+    A facilitator of another process reads a public process on the portal, like anyone else.
+    """
+    try:
+        process = current_mufakat().readable_process(process_id, principal, copy=False)
+    except NotFound:
+        abort(404)
+    if not principal.may_see_personal_data(process.id):
+        abort(404)
+    return process
+
+
+@blp.route("/")
+def processes() -> str:
+    """The processes this token runs (or, for admins and auditors, every process), and a form to open one."""
+    principal = _require()
+    readable, _ = current_mufakat().list_processes(principal, None, 500)
+    found = [process for process in readable if principal.may_see_personal_data(process.id)]
+    return render_template("console/processes.html", processes=found, principal=principal, notice=_notice())
+
+
+@blp.route("/proses/<uuid:process_id>")
+def process_page(process_id: UUID) -> str:
+    """A process: participants (register fast), meetings, proposals."""
+    principal = _require()
+    mufakat = current_mufakat()
+    process = _run_by(principal, process_id)
+    meetings = [mufakat.readable(Meeting, mid, principal, copy=False) for mid in process.meeting_ids]
+    proposals = [mufakat.readable(Proposal, pid, principal, copy=False) for pid in process.proposal_ids]
+    return render_template(
+        "console/process.html",
+        process=process,
+        people=_names(mufakat, process),
+        meetings=meetings,
+        proposals=proposals,
+        principal=principal,
+        notice=_notice(),
+    )
+
+
+def quorum_needed(quorum: float, invited: int) -> int:
+    """How many of those invited must be present for the quorum (at least one)."""
+    return max(1, math.ceil(round(quorum * invited, 9)))
+
+
+@blp.route("/rapat/<uuid:meeting_id>")
+def meeting_page(meeting_id: UUID) -> str:
+    """A meeting: the attendance checklist with the quorum, then latecomers and closing."""
+    principal = _require()
+    mufakat = current_mufakat()
+    try:
+        meeting = mufakat.readable(Meeting, meeting_id, principal)
+    except NotFound:
+        abort(404)
+    process = _run_by(principal, meeting.process_id)
+    people = _names(mufakat, process)
+    invited_ids = [str(i) for i in meeting.invited] if meeting.invited is not None else list(people)
+    invited = [people[i] for i in invited_ids if i in people and not people[i]["forgotten"]]
+    attending = {str(a) for a in meeting.attendees}
+    proposals = [mufakat.readable(Proposal, pid, principal, copy=False) for pid in process.proposal_ids]
+    return render_template(
+        "console/meeting.html",
+        meeting=meeting,
+        process=process,
+        people=people,
+        invited=invited,
+        attending=attending,
+        proposals=proposals,
+        quorum_needed=quorum_needed(process.rules.quorum, len(invited)),
+        notice=_notice(),
+    )
+
+
+def _commitments(mufakat: Mufakat, proposal_id: UUID) -> list[dict[str, Any]]:
+    """The commitments of a proposal of a public process, from the feed's read model."""
+    models = fresh_read_models(mufakat)
+    rows = models.database.fetch_all(
+        "SELECT doc FROM projection_feed_commitments WHERE proposal_id = ? ORDER BY made_seq", (str(proposal_id),)
+    )
+    return [from_json(row[0]) for row in rows]
+
+
+@blp.route("/usulan/<uuid:proposal_id>")
+def proposal_page(proposal_id: UUID) -> str:
+    """A proposal: every deliberation step one tap away."""
+    principal = _require()
+    mufakat = current_mufakat()
+    try:
+        proposal = mufakat.readable(Proposal, proposal_id, principal)
+    except NotFound:
+        abort(404)
+    process = _run_by(principal, proposal.process_id)
+    people = _names(mufakat, process)
+    meetings = {str(mid): mufakat.readable(Meeting, mid, principal, copy=False) for mid in process.meeting_ids}
+    open_meetings = [m for m in meetings.values() if m.status == "open"]
+    checks = [
+        {"check": check, "attendees": [people[str(a)] for a in meetings[check.meeting_id].attendees]}
+        for check in proposal.checks.values()
+        if check.meeting_id in meetings
+    ]
+    votes = [
+        {"vote": vote, "attendees": [people[str(a)] for a in meetings[vote.meeting_id].attendees]}
+        for vote in proposal.votes.values()
+        if vote.meeting_id in meetings
+    ]
+    return render_template(
+        "console/proposal.html",
+        proposal=proposal,
+        process=process,
+        people=people,
+        active=[p for p in people.values() if not p["forgotten"]],
+        open_meetings=open_meetings,
+        checks=checks,
+        votes=votes,
+        commitments=_commitments(mufakat, proposal_id) if process.is_public else [],
+        notice=_notice(),
+    )
+
+
+# --- steps -------------------------------------------------------------------------------
+
+_CREATED_PAGE = {
+    "open_process": "console.process_page",
+    "schedule_meeting": "console.meeting_page",
+    "submit": "console.proposal_page",
+}
+_CREATED_ARG = {
+    "console.process_page": "process_id",
+    "console.meeting_page": "meeting_id",
+    "console.proposal_page": "proposal_id",
+}
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@blp.route("/langkah/<action>", methods=["POST"])
+def step(action: str) -> BaseResponse:
+    """Records one step; the page again (or JSON for the offline queue) with what happened."""
+    if action not in STEPS:
+        abort(404)
+    form_id = request.form.get("form_id") or action
+    fallback = url_for("console.processes")
+    principal = signed_in()
+    if principal is None:
+        if _wants_json():
+            return _answer(False, "unauthorized", refusal("unauthorized"), 401)
+        return redirect(url_for("console.sign_in"))
+    if not _check_csrf():
+        return _refused_answer(form_id, "csrf", [], fallback, 400)
+    outcome = run_step(current_mufakat(), principal, action, request.form)
+    target = _safe_next(request.form.get("next"), fallback)
+    if outcome.receipt is None:
+        status = 422 if outcome.code in ("validation_failed", "occurred_at_invalid") else 409
+        return _refused_answer(form_id, outcome.code or "rule_broken", outcome.invalid_fields, target, status)
+    page = _CREATED_PAGE.get(action)
+    if page is not None:
+        target = url_for(page, **{_CREATED_ARG[page]: str(outcome.receipt.id)})  # type: ignore[arg-type]
+    message = gettext("Recorded earlier; not recorded twice.") if outcome.receipt.replayed else gettext("Recorded.")
+    if _wants_json():
+        return jsonify(
+            ok=True, replayed=outcome.receipt.replayed, message=message, location=target, id=str(outcome.receipt.id)
+        )
+    session[NOTICE] = {"form_id": form_id, "ok": True, "message": message}
+    return redirect(target, 303)
+
+
+def _answer(ok: bool, code: str, message: str, status: int, invalid: list[str] | None = None) -> BaseResponse:
+    answer = jsonify(ok=ok, code=code, message=message, fields=invalid or [])
+    answer.status_code = status
+    return answer
+
+
+def _refused_answer(form_id: str, code: str, invalid: list[str], target: str, status: int) -> BaseResponse:
+    message = refusal(code)
+    if _wants_json():
+        # The offline queue delivered the step and the ledger judged it: 200, and the body says "refused"
+        # (a 4xx would also be logged by the browser as a failed resource, on every refused tap).
+        return _answer(False, code, message, 200, invalid)
+    session[NOTICE] = {"form_id": form_id, "ok": False, "message": message, "code": code, "fields": invalid}
+    return redirect(target, 303)
+
+
+# --- offline ------------------------------------------------------------------------------
+
+
+@blp.route("/sw.js")
+def service_worker() -> Response:
+    """The service worker, served from /console/ so that it controls every console page."""
+    answer = Response((HERE / "static" / "sw.js").read_text(encoding="utf-8"), mimetype="text/javascript")
+    answer.headers["Cache-Control"] = "no-cache"
+    answer.headers["X-Content-Type-Options"] = "nosniff"
+    return answer
+
+
+@blp.route("/luring")
+def offline() -> str:
+    """Shown by the service worker for a console page never visited while online."""
+    return render_template("console/offline.html")
+
+
+@blp.errorhandler(404)
+def _not_found(error: Exception) -> tuple[str, int]:
+    """A page in the reader's language (the API keeps answering problem details)."""
+    return render_template("not_found.html"), 404

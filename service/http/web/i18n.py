@@ -1,0 +1,185 @@
+"""Languages of the pages: Bahasa Indonesia by default, English by `?lang=en`, a cookie or Accept-Language.
+
+Message ids are English; the Indonesian catalogue lives in `translations/id`.
+Also here: the words for the domain's values (groups, stances, outcomes ...)
+and the reason a refused step shows next to its control.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, Response, g, request
+from flask_babel import Babel, LazyString, get_locale, gettext
+from flask_babel import lazy_gettext as _l
+
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+LANGUAGE_COOKIE = "mufakat_lang"
+ONE_YEAR = 365 * 24 * 3600
+
+
+def select_language() -> str:
+    """`?lang=` first (and remembered in a cookie), then the cookie, then Accept-Language; else Indonesian."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        g.mufakat_new_language = asked
+        return asked
+    remembered = request.cookies.get(LANGUAGE_COOKIE)
+    if remembered in LANGUAGES:
+        return remembered
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+
+
+def _remember_language(response: Response) -> Response:
+    chosen = g.get("mufakat_new_language")
+    if chosen:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    if request.blueprint in ("portal", "console"):
+        response.headers["Content-Language"] = current_language()
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response
+
+
+def current_language() -> str:
+    """The language of the page being rendered."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def init_babel(app: Flask) -> None:
+    """Flask-Babel with our catalogue and language choice."""
+    from service.http.web.site import HERE
+
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(HERE / "translations"))
+    Babel(app, locale_selector=select_language)
+    app.after_request(_remember_language)
+    app.jinja_env.globals.update(
+        words=words, current_language=current_language, language_url=language_url, LANGUAGES=LANGUAGES
+    )
+
+
+def language_url(language: str) -> str:
+    """This page in another language: the same path and query, with `lang` set."""
+    query = {key: value for key, value in request.args.items() if key != "lang"}
+    return f"{request.path}?{urlencode({**query, 'lang': language})}"
+
+
+WORDS: dict[str, LazyString] = {
+    # groups
+    "resident": _l("residents"),
+    "women": _l("women"),
+    "youth": _l("youth"),
+    "elderly": _l("elderly"),
+    "disability": _l("persons with disabilities"),
+    "indigenous": _l("indigenous community"),
+    "vulnerable": _l("vulnerable households"),
+    "government": _l("village government"),
+    "ngo": _l("NGO"),
+    "private": _l("private sector"),
+    "academic": _l("academia"),
+    "donor": _l("donor"),
+    "other": _l("other"),
+    # genders
+    "female": _l("female"),
+    "male": _l("male"),
+    "undisclosed": _l("not stated"),
+    # contributions
+    "support": _l("support"),
+    "concern": _l("concern"),
+    "question": _l("question"),
+    "information": _l("information"),
+    # objections
+    "unresolved": _l("unresolved"),
+    "addressed": _l("addressed"),
+    "withdrawn": _l("withdrawn"),
+    "overruled": _l("overruled"),
+    # stances and ballots
+    "agree": _l("agree"),
+    "abstain": _l("abstain"),
+    "disagree": _l("disagree"),
+    "block": _l("block"),
+    "yes": _l("yes"),
+    "no": _l("no"),
+    # results and outcomes
+    "reached": _l("consensus reached"),
+    "not_reached": _l("consensus not reached"),
+    "passed": _l("passed"),
+    "failed": _l("not passed"),
+    "adopted": _l("adopted"),
+    "rejected": _l("rejected"),
+    "deferred": _l("deferred"),
+    "consensus": _l("by consensus"),
+    "vote": _l("by vote"),
+    "none": _l("without consensus or vote"),
+    # statuses
+    "open": _l("open"),
+    "closed": _l("closed"),
+    "scheduled": _l("scheduled"),
+    "decided": _l("decided"),
+    "public": _l("public"),
+    "restricted": _l("restricted"),
+    # roles
+    "admin": _l("admin"),
+    "facilitator": _l("facilitator"),
+    "auditor": _l("auditor"),
+    "partner": _l("partner"),
+}
+
+
+def words(value: Any) -> str:
+    """The word for a value of the domain in the page's language (the value itself when unknown)."""
+    found = WORDS.get(str(value))
+    return str(found) if found is not None else str(value)
+
+
+REFUSALS: dict[str, LazyString] = {
+    "unresolved_blocking_objection": _l(
+        "A blocking objection is still unresolved: it must be addressed, withdrawn or overruled first."
+    ),
+    "quorum_not_met": _l("Quorum is not met: too few of those invited are present."),
+    "not_attending": _l("This participant is not on the attendance list of the meeting."),
+    "not_registered": _l("This participant is not registered in the process."),
+    "meeting_not_open": _l("The meeting is not open."),
+    "meeting_already_opened": _l("The meeting was already opened."),
+    "check_not_open": _l("This consensus check is already closed."),
+    "vote_not_open": _l("This vote is already closed."),
+    "already_resolved": _l("This objection was already resolved."),
+    "process_closed": _l("The process is closed: nothing more can be recorded in it."),
+    "participant_forgotten": _l("This participant's data was erased; they can no longer act."),
+    "ballot_already_cast": _l("This participant has already voted."),
+    "adoption_needs_consensus_or_vote": _l("Adoption needs a consensus reached or a vote passed first."),
+    "proposal_not_adopted": _l("Commitments can only be made on an adopted proposal."),
+    "proposal_already_decided": _l("This proposal has already been decided."),
+    "commitment_already_completed": _l("This commitment is already complete."),
+    "consensus_not_reached": _l("Consensus was not reached."),
+    "vote_not_passed": _l("The vote did not pass."),
+    "vote_fallback_not_allowed": _l("The rules of this process do not allow a vote."),
+    "check_or_vote_open": _l("A consensus check or vote is still open: close it before deciding."),
+    "consensus_not_attempted": _l(
+        "Musyawarah first: a vote needs a consensus check on the current text that did not reach consensus."
+    ),
+    "text_changed_since_check": _l("The text changed after the last check or vote: hold a new one on this text."),
+    "occurred_out_of_order": _l("This cannot have happened before the step it depends on."),
+    "proposal_withdrawn": _l("This proposal was withdrawn: nothing more can be recorded on it."),
+    "proposal_not_decided": _l("This proposal has no decision to annul."),
+    "nothing_to_correct": _l("There is no such text at that version to correct."),
+    "value_not_allowed": _l("A value is not allowed here."),
+    "not_found": _l("Not found, or not visible to you."),
+    "forbidden": _l("Your token may not do this in this process."),
+    "version_mismatch": _l("Someone changed this meanwhile; reload the page and try again."),
+    "idempotency_key_reused": _l("This form was already sent with other values; reload the page."),
+    "too_much_contention": _l("Too many writes at once; try again."),
+    "validation_failed": _l("Some fields are missing or not valid."),
+    "occurred_at_invalid": _l("The time it happened is not valid."),
+    "unauthorized": _l("Please sign in again."),
+    "csrf": _l("The form expired; reload the page and try again."),
+}
+
+
+def refusal(code: str) -> str:
+    """Why a step was refused, in the page's language."""
+    found = REFUSALS.get(code)
+    return str(found) if found is not None else gettext("This step was refused (%(code)s).", code=code)

@@ -1,0 +1,265 @@
+"""The public portal (`/`, no sign-in): public processes, each decision's story, participation by group and gender.
+
+It reads what the public API serves anonymously: the process directory, the
+transparency feed (small counts already suppressed), the participation
+report without exact counts, and a proposal's history for the text of what
+was said. A page shows no participant id, name or contact, and no actor name:
+people are only counted, and nobody is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext
+
+from domain.deliberation import OUTCOMES
+from domain.process import GENDERS, GROUPS, Process
+from projections.directory import process_entry
+from projections.feed_queries import FeedFilter, encode_cursor, feed_page
+from projections.history import process_of_proposal, steps
+from projections.participation_report import participation_report
+from projections.runner import fresh_read_models
+from projections.sql import Database, timestamp
+from service.app.access import ANONYMOUS
+from service.app.errors import NotFound
+from service.http.current import current_mufakat
+
+blp = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
+
+MAX_DECISIONS_SHOWN = 50
+#: The participation sections the portal charts.
+CHARTED = ("attendance", "contributions", "objections")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a reader filters the portal by: region code (or its start), outcome, dates."""
+
+    region: str = ""
+    outcome: str = ""
+    since: date | None = None
+    until: date | None = None
+
+    @classmethod
+    def from_query(cls) -> Filters:
+        """The filters in the query string; anything unreadable is ignored, never an error page."""
+        region = "".join(ch for ch in request.args.get("region", "") if ch.isdigit() or ch == ".")[:20]
+        outcome = request.args.get("outcome", "")
+        return cls(
+            region=region,
+            outcome=outcome if outcome in OUTCOMES else "",
+            since=_day(request.args.get("since")),
+            until=_day(request.args.get("until")),
+        )
+
+    def feed(self, process_id: str | None = None) -> FeedFilter:
+        """The same filters as the feed API takes them (the region is narrowed afterwards by its start)."""
+        return FeedFilter(
+            process_id=process_id,
+            outcome=self.outcome or None,
+            since=datetime.combine(self.since, time.min, UTC) if self.since else None,
+            until=datetime.combine(self.until, time.max, UTC) if self.until else None,
+        )
+
+    def query(self) -> str:
+        """The filters as the feed's query string (for Atom and CSV links)."""
+        args = {"outcome": self.outcome}
+        if self.since:
+            args["since"] = f"{self.since.isoformat()}T00:00:00Z"
+        if self.until:
+            args["until"] = f"{self.until.isoformat()}T23:59:59Z"
+        if self.region and self.region.count(".") == 3:
+            args["region_code"] = self.region
+        return urlencode({k: v for k, v in args.items() if v})
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        found = date.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return found if 1900 <= found.year <= 2200 else None
+
+
+def decisions(
+    database: Database, where: FeedFilter, region: str = "", proposal_id: str | None = None
+) -> list[dict[str, Any]]:
+    """The newest decision items of the feed (a region and everything under it), as the feed API serves them.
+
+    The newest positions are found through the feed's indexes; each item is then read by `feed_page`, so
+    that it carries exactly what the public feed shows (small counts suppressed, commitments attached).
+    """
+    clauses = ["kind = 'decision'"]
+    params: list[Any] = []
+    for column, value in (("process_id", where.process_id), ("outcome", where.outcome), ("proposal_id", proposal_id)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if region:
+        clauses.append("region_code LIKE ?")
+        params.append(f"{region}%")
+    if where.since is not None:
+        clauses.append("at >= ?")
+        params.append(timestamp(where.since))
+    if where.until is not None:
+        clauses.append("at <= ?")
+        params.append(timestamp(where.until))
+    rows = database.fetch_all(
+        f"SELECT seq FROM projection_feed_items WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT ?",
+        [*params, MAX_DECISIONS_SHOWN],
+    )
+    found: list[dict[str, Any]] = []
+    for (seq,) in rows:
+        page = feed_page(database, encode_cursor(int(seq) - 1), 1, exact=False)
+        found.extend(item for item in page.items if item["kind"] == "decision")
+    return found
+
+
+@blp.route("/")
+def index() -> str:
+    """Public processes and their decisions, filtered by region, outcome and date."""
+    filters = Filters.from_query()
+    models = fresh_read_models(current_mufakat())
+    found, _ = current_mufakat().list_processes(ANONYMOUS, None, 500)
+    public = [p for p in found if p.region_code.startswith(filters.region) and _opened_within(p, filters)]
+    return render_template(
+        "portal/index.html",
+        filters=filters,
+        processes=public,
+        decisions=decisions(models.database, filters.feed(), filters.region),
+        outcomes=OUTCOMES,
+        feed_query=filters.query(),
+    )
+
+
+def _opened_within(process: Process, filters: Filters) -> bool:
+    opened = process.created_on.date()
+    return (filters.since is None or opened >= filters.since) and (filters.until is None or opened <= filters.until)
+
+
+def _bars(section: dict[str, Any], key: str, order: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The bars of one breakdown: a number, or None where a small count is hidden."""
+    counts = section.get(key) or {}
+    bars = []
+    for name in [*order, *sorted(set(counts) - set(order))]:
+        if name not in counts:
+            continue
+        value = counts[name]
+        bars.append({"name": name, "count": value if isinstance(value, int) else None, "shown": str(value)})
+    return bars
+
+
+def chart(report: dict[str, Any], section: str) -> dict[str, Any]:
+    """One chart: bars by group and by gender of a participation section, scaled to its largest bar."""
+    data = report.get(section) or {}
+    groups = _bars(data, "by_group", GROUPS)
+    genders = _bars(data, "by_gender", GENDERS)
+    largest = max([b["count"] or 0 for b in groups + genders] + [1])
+    return {"section": section, "total": data.get("total"), "groups": groups, "genders": genders, "largest": largest}
+
+
+@blp.route("/proses/<uuid:process_id>")
+def process_page(process_id: UUID) -> str:
+    """A public process: its decisions, participation by group and gender, links to the feed."""
+    mufakat = current_mufakat()
+    try:
+        process = mufakat.readable_process(process_id, ANONYMOUS)
+    except NotFound:
+        abort(404)
+    models = fresh_read_models(mufakat)
+    report = participation_report(models.database, str(process_id), exact=False)
+    return render_template(
+        "portal/process.html",
+        process=process,
+        decisions=decisions(models.database, FeedFilter(process_id=str(process_id))),
+        charts=[chart(report, section) for section in CHARTED],
+        feed_query=urlencode({"process_id": str(process_id)}),
+    )
+
+
+def _story(database: Database, proposal_id: str, item: dict[str, Any]) -> list[dict[str, Any]]:
+    """The steps of a decision, oldest first, as the timeline shows them: what was said, never who said it."""
+    story: list[dict[str, Any]] = []
+    text = None
+    for found in steps(database, current_mufakat(), proposal_id):
+        data = found.data
+        entry: dict[str, Any] | None = None
+        if found.kind in ("Submitted", "ProposalSubmitted"):
+            text = data.get("body")
+            entry = {"kind": "submitted", "title": data.get("title"), "text": text}
+        elif found.kind == "Contributed":
+            entry = {"kind": "contribution", "what": data.get("kind"), "text": data.get("text")}
+        elif found.kind == "Amended":
+            entry = {"kind": "amendment", "before": text, "text": data.get("body"), "reason": data.get("reason")}
+            text = data.get("body")
+        elif found.kind == "ObjectionRaised":
+            entry = {"kind": "objection", "blocking": data.get("blocking"), "text": data.get("grounds")}
+        elif found.kind == "ObjectionResolved":
+            entry = {"kind": "resolution", "outcome": data.get("outcome"), "text": data.get("note")}
+        elif found.kind == "ConsensusCheckOpened":
+            entry = {"kind": "check_opened"}
+        elif found.kind == "ConsensusCheckClosed":
+            entry = {"kind": "check_closed", "result": data.get("result"), "tally": _tally(data.get("tally"))}
+        elif found.kind == "VoteOpened":
+            entry = {"kind": "vote_opened"}
+        elif found.kind == "VoteClosed":
+            entry = {"kind": "vote_closed", "result": data.get("result"), "tally": _tally(data.get("tally"))}
+        elif found.kind == "Decided":
+            entry = {
+                "kind": "decision",
+                "outcome": data.get("outcome"),
+                "method": data.get("method"),
+                "text": data.get("rationale"),
+                "rules": item.get("rules") or {},
+            }
+        if entry is not None:
+            entry["at"] = found.at
+            story.append(entry)
+    for commitment in item.get("commitments", []):
+        story.append({"kind": "commitment", "at": commitment["made_at"], "commitment": commitment})
+        for report in commitment.get("progress", []):
+            story.append({"kind": "progress", "at": report["at"], "commitment": commitment, "report": report})
+    story.sort(key=lambda entry: str(entry["at"]))
+    return story
+
+
+def _tally(tally: Any) -> dict[str, Any]:
+    """The counts of a check or vote (the official tallies, public by the rules), without anything else."""
+    if not isinstance(tally, dict):
+        return {}
+    shown_keys = ("agree", "abstain", "disagree", "block", "yes", "no", "present", "invited")
+    return {key: tally[key] for key in shown_keys if key in tally}
+
+
+@blp.route("/keputusan/<uuid:proposal_id>")
+def decision_page(proposal_id: UUID) -> str:
+    """How one decision was reached, step by step, on a timeline."""
+    models = fresh_read_models(current_mufakat())
+    process_id = process_of_proposal(models.database, str(proposal_id))
+    entry = process_entry(models.database, process_id) if process_id else None
+    if entry is None or not entry.is_public:
+        abort(404)
+    found = decisions(models.database, FeedFilter(process_id=process_id), proposal_id=str(proposal_id))
+    if not found:
+        abort(404)
+    item = found[0]
+    return render_template(
+        "portal/decision.html",
+        item=item,
+        story=_story(models.database, str(proposal_id), item),
+        process=entry,
+        title=item["proposal"]["title"],
+        no_title=gettext("(untitled)"),
+    )
+
+
+@blp.errorhandler(404)
+def _not_found(error: Exception) -> tuple[str, int]:
+    """A page in the reader's language (the API keeps answering problem details)."""
+    return render_template("not_found.html"), 404

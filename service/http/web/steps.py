@@ -1,0 +1,208 @@
+"""The console's steps: a posted form becomes one call of a use case of the ledger, exactly as the API makes it.
+
+Each step names the API's own request schema (so a form is validated like a
+JSON body), the use case it calls and the ids it takes from the form. The
+form's idempotency key becomes the command's Idempotency-Key, so a double tap,
+or a step sent again after a lost connection, is recorded once. The moment a
+step happened ("terjadi pada") is passed on where the use case accepts it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from marshmallow import Schema, ValidationError
+from werkzeug.datastructures import MultiDict
+
+from domain.errors import RuleBroken
+from service.app.access import Principal
+from service.app.application import CommandContext, Mufakat, Receipt
+from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
+from service.app.idempotency import IdempotencyKey
+from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema
+from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
+from service.http.schemas.processes import ProcessOpeningSchema, RegistrationSchema
+from service.http.schemas.proposals import (
+    AmendmentSchema,
+    AtMeetingSchema,
+    BallotSchema,
+    ContributionSchema,
+    DecisionRequestSchema,
+    ObjectionSchema,
+    ResolutionSchema,
+    StanceSchema,
+    SubmissionSchema,
+)
+
+#: A typed-in time without an offset is the village's: Western Indonesia Time unless the browser says otherwise.
+VILLAGE_TIME = ZoneInfo("Asia/Jakarta")
+MAX_KEY_LENGTH = 200
+#: Fields of the form that are never part of the request body.
+_FORM_ONLY = ("csrf_token", "idempotency_key", "occurred_at", "tz_offset", "next", "form_id")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One kind of step: the request schema, the use case, the ids it is addressed to."""
+
+    use_case: str
+    schema: type[Schema] | None
+    targets: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    moments: tuple[str, ...] = ()
+
+
+STEPS: dict[str, Step] = {
+    "open_process": Step("open_process", ProcessOpeningSchema),
+    "register": Step("register_participant", RegistrationSchema, ("process_id",)),
+    "schedule_meeting": Step(
+        "schedule_meeting", MeetingSchedulingSchema, ("process_id",), lists=("invited",), moments=("scheduled_for",)
+    ),
+    "open_meeting": Step("open_meeting", AttendanceSchema, ("meeting_id",), lists=("attendees",)),
+    "attendance": Step("record_attendance", AttendanceSchema, ("meeting_id",), lists=("attendees",)),
+    "close_meeting": Step("close_meeting", MeetingClosingSchema, ("meeting_id",)),
+    "submit": Step("submit_proposal", SubmissionSchema, ("process_id",)),
+    "contribute": Step("contribute", ContributionSchema, ("proposal_id",)),
+    "amend": Step("amend", AmendmentSchema, ("proposal_id",)),
+    "object": Step("raise_objection", ObjectionSchema, ("proposal_id",), flags=("blocking",)),
+    "resolve": Step("resolve_objection", ResolutionSchema, ("proposal_id", "objection_id")),
+    "open_check": Step("open_consensus_check", AtMeetingSchema, ("proposal_id",)),
+    "stance": Step("take_stance", StanceSchema, ("proposal_id", "check_id")),
+    "close_check": Step("close_consensus_check", None, ("proposal_id", "check_id")),
+    "open_vote": Step("open_vote", AtMeetingSchema, ("proposal_id",)),
+    "ballot": Step("cast_ballot", BallotSchema, ("proposal_id", "vote_id")),
+    "close_vote": Step("close_vote", None, ("proposal_id", "vote_id")),
+    "decide": Step("decide", DecisionRequestSchema, ("proposal_id",)),
+    "commit": Step("make_commitment", CommitmentMakingSchema, ("proposal_id",), lists=("indicators",)),
+    "progress": Step("report_progress", ProgressSchema, ("commitment_id",)),
+}
+
+
+@dataclass
+class Outcome:
+    """What became of a step: recorded (with its receipt), or refused with a stable code."""
+
+    receipt: Receipt | None = None
+    code: str | None = None
+    invalid_fields: list[str] = field(default_factory=list)
+
+    @property
+    def recorded(self) -> bool:
+        """Whether the step is in the ledger (now, or already from the first time it was sent)."""
+        return self.receipt is not None
+
+
+class Refused(Exception):
+    """A step refused before it reached the ledger."""
+
+    def __init__(self, code: str, invalid_fields: list[str] | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.invalid_fields = invalid_fields or []
+
+
+def request_body(step: Step, form: MultiDict[str, str]) -> dict[str, Any]:
+    """The form as the JSON body the API would have received: empty optional fields left out."""
+    body: dict[str, Any] = {}
+    for name in form:
+        if name in _FORM_ONLY or name in step.targets:
+            continue
+        if name in step.lists:
+            # Checkboxes send one value each; a textarea sends one line per item.
+            lines = (line.strip() for value in form.getlist(name) for line in value.splitlines())
+            body[name] = [line for line in lines if line]
+        elif name in step.flags:
+            continue
+        elif form[name].strip():
+            body[name] = form[name]
+    if "attendees" in step.lists:
+        body.setdefault("attendees", [])
+    for name in step.flags:
+        body[name] = form.get(name) in ("on", "true", "1", "yes")
+    for name in step.moments:
+        if name in body:
+            body[name] = moment(body[name], form, name).isoformat()
+    return body
+
+
+def moment(typed: str, form: MultiDict[str, str], name: str) -> datetime:
+    """A moment typed into a form: ISO with an offset, or a local time (the browser's offset, else the village's)."""
+    try:
+        found = datetime.fromisoformat(typed.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise Refused("occurred_at_invalid" if name == "occurred_at" else "validation_failed", [name]) from None
+    if found.tzinfo is None:
+        offset = (form.get("tz_offset") or "").strip()
+        if offset.lstrip("-").isdigit() and abs(int(offset)) <= 14 * 60:
+            # JavaScript's getTimezoneOffset: minutes to add to local time to get UTC.
+            found = found.replace(tzinfo=UTC) + timedelta(minutes=int(offset))
+        else:
+            found = found.replace(tzinfo=VILLAGE_TIME)
+    if not 1900 <= found.year <= 2200:
+        raise Refused("occurred_at_invalid" if name == "occurred_at" else "validation_failed", [name])
+    return found.astimezone(UTC)
+
+
+def occurred_at(form: MultiDict[str, str]) -> datetime | None:
+    """When the step happened, from "terjadi pada" (None: now, as the ledger's clock says)."""
+    typed = (form.get("occurred_at") or "").strip()
+    return moment(typed, form, "occurred_at") if typed else None
+
+
+def _accepts(function: Callable[..., Any], name: str) -> bool:
+    return name in inspect.signature(function).parameters
+
+
+def _context(
+    principal: Principal, action: str, form: MultiDict[str, str], body: dict[str, Any], when: datetime | None
+) -> CommandContext:
+    key = (form.get("idempotency_key") or "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise Refused("validation_failed", ["idempotency_key"])
+    targets = {name: form.get(name) for name in STEPS[action].targets}
+    idempotency = IdempotencyKey.for_request(
+        caller=principal.actor.id, key=f"web:{key}", method="POST", path=f"/console/{action}", body=[targets, body]
+    )
+    context = CommandContext(principal=principal, idempotency=idempotency)
+    if when is not None and "occurred_at" in {f.name for f in fields(CommandContext)}:
+        context = replace(context, occurred_at=when)  # type: ignore[call-arg]
+    return context
+
+
+def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict[str, str]) -> Outcome:
+    """Records one step from a posted form; a broken rule or a bad field comes back as a refusal code."""
+    step = STEPS.get(action)
+    if step is None:
+        return Outcome(code="not_found")
+    try:
+        when = occurred_at(form)
+        body = request_body(step, form)
+        loaded: dict[str, Any] = {}
+        if step.schema is not None:
+            try:
+                loaded = step.schema().load(body)
+            except ValidationError as error:
+                messages = error.messages if isinstance(error.messages, dict) else {}
+                raise Refused("validation_failed", sorted(str(name) for name in messages)) from None
+        targets: list[UUID] = []
+        for name in step.targets:
+            try:
+                targets.append(UUID(form.get(name) or ""))
+            except ValueError:
+                raise Refused("not_found", [name]) from None
+        use_case = getattr(ledger, step.use_case)
+        if when is not None and _accepts(use_case, "occurred_at"):
+            loaded["occurred_at"] = when
+        receipt = use_case(_context(principal, action, form, body, when), *targets, **loaded)
+    except Refused as refused:
+        return Outcome(code=refused.code, invalid_fields=refused.invalid_fields)
+    except (RuleBroken, NotFound, Forbidden, VersionMismatch, IdempotencyKeyReused, TooMuchContention) as error:
+        return Outcome(code=str(getattr(error, "code", "rule_broken")))
+    return Outcome(receipt=receipt)
