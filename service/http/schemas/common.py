@@ -53,8 +53,8 @@ def _not_in_the_future(value: datetime) -> None:
 class Step(Strict):
     """A request that records a step: it may say when the step happened in the room."""
 
+    # No default: absent means now, and the loaded body then holds only the use case's own arguments.
     occurred_at = UtcDateTime(
-        load_default=None,
         validate=_not_in_the_future,
         metadata={
             "example": "2026-09-05T09:30:00+07:00",
