@@ -9,15 +9,10 @@ and gender; no name ever enters the record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from eventsourcing.utils import get_topic
-
-from projections import events as ev
 from projections.directory import Directory, ProcessEntry, breakdown
-from projections.history import plain
-from projections.sql import id_text, timestamp
+from projections.sql import id_text, plain, timestamp
 
 
 def history_path(proposal_id: str) -> str:
@@ -41,15 +36,17 @@ def new_record(event: Any, process_id: str) -> dict[str, Any]:
     }
 
 
-# --- following the deliberation, one function per kind of step ---------------------------
+# --- following the deliberation, one function per kind of step (the registry names which) ---
 
 
-def _amended(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+def amended(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """The text changed: the record keeps the newest and counts its versions."""
     doc["body"] = event.body
     doc["text_version"] += 1
 
 
-def _objection_raised(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+def objection_raised(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """An objection joins the record, its raiser shown only as group and gender."""
     group, gender = directory.participant(id_text(event.raised_by))
     doc["objections"].append(
         {
@@ -64,7 +61,8 @@ def _objection_raised(doc: dict[str, Any], event: Any, directory: Directory) -> 
     )
 
 
-def _objection_resolved(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+def objection_resolved(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """An objection ends: how, and the note."""
     objection_id = id_text(event.objection_id)
     for objection in doc["objections"]:
         if objection["objection_id"] == objection_id:
@@ -72,7 +70,8 @@ def _objection_resolved(doc: dict[str, Any], event: Any, directory: Directory) -
             objection["note"] = event.note
 
 
-def _check_opened(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+def check_opened(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """A consensus check opens."""
     doc["checks"].append(
         {
             "check_id": id_text(event.check_id),
@@ -84,14 +83,16 @@ def _check_opened(doc: dict[str, Any], event: Any, directory: Directory) -> None
     )
 
 
-def _stance_taken(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+def stance_taken(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """A participant's stance: the latest one counts."""
     check_id = id_text(event.check_id)
     for check in doc["checks"]:
         if check["check_id"] == check_id:
             check["stances"][id_text(event.participant_id)] = [event.stance, event.reason]
 
 
-def _check_closed(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+def check_closed(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """A consensus check closes with its result and tally."""
     check_id = id_text(event.check_id)
     for check in doc["checks"]:
         if check["check_id"] == check_id:
@@ -99,7 +100,8 @@ def _check_closed(doc: dict[str, Any], event: Any, directory: Directory) -> None
             check["tally"] = plain(event.tally)
 
 
-def _vote_opened(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+def vote_opened(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """A vote opens."""
     doc["votes"].append(
         {
             "vote_id": id_text(event.vote_id),
@@ -111,14 +113,16 @@ def _vote_opened(doc: dict[str, Any], event: Any, directory: Directory) -> None:
     )
 
 
-def _ballot_cast(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+def ballot_cast(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """A participant's ballot."""
     vote_id = id_text(event.vote_id)
     for vote in doc["votes"]:
         if vote["vote_id"] == vote_id:
             vote["ballots"][id_text(event.participant_id)] = event.choice
 
 
-def _vote_closed(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+def vote_closed(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """A vote closes with its result and tally."""
     vote_id = id_text(event.vote_id)
     for vote in doc["votes"]:
         if vote["vote_id"] == vote_id:
@@ -126,7 +130,8 @@ def _vote_closed(doc: dict[str, Any], event: Any, directory: Directory) -> None:
             vote["tally"] = plain(event.tally)
 
 
-def _decision_recorded(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+def decision_recorded(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """The decision and the rules it was made under."""
     doc["decision"] = {
         "outcome": event.outcome,
         "method": event.method,
@@ -136,19 +141,20 @@ def _decision_recorded(doc: dict[str, Any], event: Any, directory: Directory) ->
     }
 
 
-#: How each kind of step changes the record, by stored topic (cheaper than isinstance in a rebuild).
-STEPS: dict[str, Callable[[dict[str, Any], Any, Directory], None]] = {
-    get_topic(ev.Amended): _amended,
-    get_topic(ev.ObjectionRaised): _objection_raised,
-    get_topic(ev.ObjectionResolved): _objection_resolved,
-    get_topic(ev.ConsensusCheckOpened): _check_opened,
-    get_topic(ev.StanceTaken): _stance_taken,
-    get_topic(ev.ConsensusCheckClosed): _check_closed,
-    get_topic(ev.VoteOpened): _vote_opened,
-    get_topic(ev.BallotCast): _ballot_cast,
-    get_topic(ev.VoteClosed): _vote_closed,
-    get_topic(ev.Decided): _decision_recorded,
-}
+def decision_annulled(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """A later musyawarah annulled the decision: it moves to the annulled ones, and the proposal is open again."""
+    annulled = doc.get("annulled_decisions") or []
+    annulled.append(
+        {
+            "decision": doc["decision"],
+            "reason": event.reason,
+            "legal_basis": event.legal_basis,
+            "meeting_id": None if event.meeting_id is None else id_text(event.meeting_id),
+            "annulled_at": timestamp(event.occurred_at),
+        }
+    )
+    doc["annulled_decisions"] = annulled
+    doc["decision"] = None
 
 
 # --- the decision item ----------------------------------------------------------------------
@@ -159,8 +165,10 @@ def decision_item(
 ) -> dict[str, Any]:
     """The feed item of a decision: the rules, counts by group and gender, objections, dissent."""
     decision = record["decision"]
+    # A proposal decided again after an annulment makes a second decision item, with an id of its own.
+    annulled = len(record.get("annulled_decisions") or [])
     return {
-        "id": f"decision-{proposal_id}",
+        "id": f"decision-{proposal_id}" if not annulled else f"decision-{proposal_id}-{annulled + 1}",
         "kind": "decision",
         "at": at,
         "process": process.summary(),
@@ -181,6 +189,23 @@ def decision_item(
             for objection in record["objections"]
         ],
         "dissent": _dissent(directory, record),
+        "history": history_path(proposal_id),
+    }
+
+
+def annulment_item(process: ProcessEntry, proposal_id: str, record: dict[str, Any], at: str) -> dict[str, Any]:
+    """The feed item of an annulment: which decision a later musyawarah annulled, why and on what basis."""
+    annulled = record["annulled_decisions"]
+    annulment = annulled[-1]
+    decision = annulment["decision"] or {}
+    return {
+        "id": f"annulment-{proposal_id}-{len(annulled)}",
+        "kind": "annulment",
+        "at": at,
+        "process": process.summary(),
+        "proposal": {"id": proposal_id, "title": record["title"]},
+        "decision": {key: decision.get(key) for key in ("outcome", "method", "decided_at")},
+        "annulment": {key: annulment[key] for key in ("reason", "legal_basis", "meeting_id", "annulled_at")},
         "history": history_path(proposal_id),
     }
 

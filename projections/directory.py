@@ -13,7 +13,8 @@ from typing import Any
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from projections import events as ev
+from domain.meeting import Meeting
+from domain.process import Process
 from projections.base import Projection
 from projections.sql import Database, Sql, from_json, id_text, keyed_table, timestamp, to_json
 
@@ -65,13 +66,13 @@ class Directory(Projection):
     topics = tuple(
         get_topic(cls)
         for cls in (
-            ev.ProcessOpened,
-            ev.ParticipantEnrolled,
-            ev.ProcessClosed,
-            ev.MeetingScheduled,
-            ev.MeetingOpened,
-            ev.AttendanceRecorded,
-            ev.MeetingClosed,
+            Process.Opened,
+            Process.ParticipantEnrolled,
+            Process.Closed,
+            Meeting.Scheduled,
+            Meeting.Opened,
+            Meeting.AttendanceRecorded,
+            Meeting.Closed,
         )
     )
     tables = ("projection_processes", "projection_participants", "projection_meetings")
@@ -164,7 +165,7 @@ class Directory(Projection):
     def apply(self, notification: Notification, event: Any) -> None:
         """Keeps processes, participants and meetings up to date."""
         originator = id_text(event.originator_id)
-        if isinstance(event, ev.ProcessOpened):
+        if isinstance(event, Process.Opened):
             self._processes[originator] = ProcessEntry(
                 process_id=originator,
                 title=event.title,
@@ -175,17 +176,17 @@ class Directory(Projection):
                 opened_at=timestamp(event.timestamp),
             )
             self._dirty_processes.add(originator)
-        elif isinstance(event, ev.ProcessClosed):
+        elif isinstance(event, Process.Closed):
             entry = self.process(originator)
             if entry is not None:
                 entry.status = "closed"
                 self._dirty_processes.add(originator)
-        elif isinstance(event, ev.ParticipantEnrolled):
+        elif isinstance(event, Process.ParticipantEnrolled):
             participant_id = id_text(event.participant_id)
             gender = event.gender or UNSPECIFIED_GENDER
             self._participants[participant_id] = (event.group, gender)
             self._new_participants.append((participant_id, originator, event.group, gender))
-        elif isinstance(event, ev.MeetingScheduled):
+        elif isinstance(event, Meeting.Scheduled):
             invited = None if event.invited is None else [str(p) for p in event.invited]
             self._meetings[originator] = MeetingEntry(originator, id_text(event.process_id), invited)
             self._dirty_meetings.add(originator)
@@ -196,13 +197,13 @@ class Directory(Projection):
         meeting = self.meeting(meeting_id)
         if meeting is None:
             return
-        if isinstance(event, ev.MeetingOpened):
+        if isinstance(event, Meeting.Opened):
             meeting.status = "open"
             meeting.invited = [str(p) for p in event.invited]
             meeting.attendees = [str(p) for p in event.attendees]
-        elif isinstance(event, ev.AttendanceRecorded):
+        elif isinstance(event, Meeting.AttendanceRecorded):
             meeting.attendees.extend(str(p) for p in event.attendees)
-        elif isinstance(event, ev.MeetingClosed):
+        elif isinstance(event, Meeting.Closed):
             meeting.status = "closed"
         self._dirty_meetings.add(meeting_id)
 

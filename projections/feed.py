@@ -18,31 +18,28 @@ from typing import Any
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from projections import events as ev
+from domain.commitment import Commitment
+from domain.proposal import Proposal
 from projections.base import Projection
-from projections.decision_record import STEPS, decision_item, history_path, new_record
+from projections.decision_record import annulment_item, decision_item, history_path, new_record
 from projections.directory import Directory
-from projections.history import STEP_EVENTS, plain
-from projections.sql import Sql, from_json, id_text, keyed_table, timestamp, to_json
+from projections.registry import FEED, published_in
+from projections.registry.entry import RecordStep
+from projections.registry.service import CHECKPOINT_TOPIC
+from projections.sql import Sql, from_json, id_text, keyed_table, plain, timestamp, to_json
 
-CHECKPOINT_TOPIC = "service.audit.checkpoints:CheckpointSealed"
-_DECIDED = get_topic(ev.Decided)
-KINDS = ("decision", "commitment", "progress", "checkpoint")
-
-# Every step of a proposal but its contributions: those change nothing a decision item shows.
-_PROPOSAL_EVENTS = tuple(event for event in STEP_EVENTS if event is not ev.Contributed)
+_DECIDED = get_topic(Proposal.Decided)
+_ANNULLED = get_topic(Proposal.DecisionAnnulled)
+KINDS = ("decision", "commitment", "progress", "checkpoint", "annulment")
+#: How the record of a public proposal follows each of its published steps, by stored topic.
+STEPS: dict[str, RecordStep] = {item.topic: item.follows for item in published_in(FEED) if item.follows is not None}
 
 
 class TransparencyFeed(Projection):
     """Feed items, plus the deliberation of public proposals that a decision item sums up."""
 
     name = "feed"
-    topics = (
-        *(get_topic(cls) for cls in _PROPOSAL_EVENTS),
-        get_topic(ev.CommitmentMade),
-        get_topic(ev.ProgressReported),
-        CHECKPOINT_TOPIC,
-    )
+    topics = tuple(item.topic for item in published_in(FEED))
     tables = ("projection_feed_items", "projection_feed_proposals", "projection_feed_commitments")
 
     def __init__(self, directory: Directory) -> None:
@@ -57,9 +54,9 @@ class TransparencyFeed(Projection):
         # Dispatch by stored topic: cheaper than a chain of isinstance for every event of a rebuild.
         self._events: dict[str, Callable[[int, Any], None]] = {
             CHECKPOINT_TOPIC: self._checkpoint,
-            get_topic(ev.CommitmentMade): self._commitment_made,
-            get_topic(ev.ProgressReported): self._progress_reported,
-            get_topic(ev.ProposalSubmitted): self._submitted,
+            get_topic(Commitment.Made): self._commitment_made,
+            get_topic(Commitment.ProgressReported): self._progress_reported,
+            get_topic(Proposal.Submitted): self._submitted,
         }
 
     def schema(self, is_postgres: bool) -> list[str]:
@@ -146,6 +143,8 @@ class TransparencyFeed(Projection):
         self._dirty_proposals.add(proposal_id)
         if topic == _DECIDED:
             self._decided(notification.id, proposal_id, doc, event)
+        elif topic == _ANNULLED:
+            self._annulled(notification.id, proposal_id, doc, event)
 
     def _submitted(self, position: int, event: Any) -> None:
         process = self.directory.process(id_text(event.process_id))
@@ -160,6 +159,15 @@ class TransparencyFeed(Projection):
         if process is None:
             return
         item = decision_item(self.directory, process, proposal_id, record, self._at(event.timestamp))
+        self._add_item(
+            position, item, process.process_id, process.region_code, item["decision"]["outcome"], proposal_id
+        )
+
+    def _annulled(self, position: int, proposal_id: str, record: dict[str, Any], event: Any) -> None:
+        process = self.directory.process(record["process_id"])
+        if process is None:
+            return
+        item = annulment_item(process, proposal_id, record, self._at(event.timestamp))
         self._add_item(
             position, item, process.process_id, process.region_code, item["decision"]["outcome"], proposal_id
         )
@@ -247,6 +255,8 @@ class TransparencyFeed(Projection):
             "signature": plain(getattr(event, "signature", None)),
             "public_key": plain(getattr(event, "public_key", None)),
             "sealed_at": _as_signed(sealed_at) if isinstance(sealed_at, datetime) else plain(sealed_at),
+            "tree_size": plain(getattr(event, "tree_size", None)),
+            "note": plain(getattr(event, "note", None)),
         }
         moment = getattr(event, "timestamp", None) or sealed_at
         item = {
@@ -267,6 +277,9 @@ class TransparencyFeed(Projection):
         outcome: str | None,
         proposal_id: str | None,
     ) -> None:
+        # Bound to the signed log: a partner proves the item's event is in a checkpoint (docs/audit-format.md).
+        row = self._cursor().fetch_one("SELECT hash FROM event_hashes WHERE notification_id = ?", (position,))
+        item.update(log_position=position, event_hash=None if row is None else bytes(row[0]).hex())
         self._items.append(
             (position, item["kind"], item["at"], process_id, region_code, outcome, proposal_id, to_json(item))
         )

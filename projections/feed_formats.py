@@ -11,8 +11,12 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
+from domain.commitment import Commitment
+from domain.proposal import Proposal
+from projections.registry import entry
+from projections.registry.service import CHECKPOINT_TOPIC
 from projections.sql import parse_timestamp
-from projections.wording import DEFAULT_LANGUAGE, feed_title
+from projections.wording import DEFAULT_LANGUAGE, verdict
 
 CSV_COLUMNS = (
     "id",
@@ -41,6 +45,29 @@ CSV_COLUMNS = (
     "item_json",
 )
 
+
+_MADE = entry(Commitment.Made)
+_PROGRESS = entry(Commitment.ProgressReported)
+_SEALED = entry(CHECKPOINT_TOPIC)
+_ANNULLED = entry(Proposal.DecisionAnnulled)
+
+
+def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
+    """The headline of a feed item (Atom entry title, CSV column): the sentence of the event that made it."""
+    kind = item.get("kind")
+    proposal = (item.get("proposal") or {}).get("title", "")
+    if kind == "decision":
+        decision = item.get("decision") or {}
+        return f"{proposal}: {verdict(decision.get('outcome', ''), decision.get('method', ''), language)}"
+    if kind == "commitment":
+        return f"{_MADE.sentence(item.get('commitment') or {}, '', language)} ({proposal})"
+    if kind == "progress":
+        return f"{_PROGRESS.sentence(item.get('progress') or {}, '', language)}: {proposal}"
+    if kind == "annulment":
+        return f"{proposal}: {_ANNULLED.sentence(item.get('annulment') or {}, '', language)}"
+    if kind == "checkpoint":
+        return _SEALED.sentence(item.get("checkpoint") or {}, "", language)
+    return str(kind)
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)

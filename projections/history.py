@@ -12,10 +12,8 @@ fields name participants by id, never by name.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import Enum
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -23,56 +21,15 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from projections import events as ev
+from domain.proposal import Proposal
 from projections.base import Projection
 from projections.directory import Directory
-from projections.sql import Database, Sql, id_text, keyed_table, timestamp
-from projections.wording import DEFAULT_LANGUAGE, step_summary
+from projections.registry import entry
+from projections.sql import Database, Sql, id_text, keyed_table, plain, timestamp
+from projections.wording import DEFAULT_LANGUAGE, who
 
-STEP_EVENTS = (
-    ev.ProposalSubmitted,
-    ev.Contributed,
-    ev.Amended,
-    ev.ObjectionRaised,
-    ev.ObjectionResolved,
-    ev.ConsensusCheckOpened,
-    ev.StanceTaken,
-    ev.ConsensusCheckClosed,
-    ev.VoteOpened,
-    ev.BallotCast,
-    ev.VoteClosed,
-    ev.Decided,
-)
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor")
-_SUBMITTED = get_topic(ev.ProposalSubmitted)
-# The participant a step concerns, by topic: the summary names their group.
-_PARTICIPANT_FIELD = {
-    get_topic(ev.ProposalSubmitted): "submitted_by",
-    get_topic(ev.Contributed): "participant_id",
-    get_topic(ev.Amended): "proposed_by",
-    get_topic(ev.ObjectionRaised): "raised_by",
-    get_topic(ev.StanceTaken): "participant_id",
-    get_topic(ev.BallotCast): "participant_id",
-}
-
-
-def plain(value: Any) -> Any:
-    """An event field as JSON values: ids and times as text, value objects as their fields."""
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return timestamp(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [plain(item) for item in value]
-    return value
+_SUBMITTED = get_topic(Proposal.Submitted)
 
 
 def event_fields(event: Any) -> dict[str, Any]:
@@ -122,27 +79,29 @@ class DecisionHistory(Projection):
 
 
 @dataclass(frozen=True)
+class Recorder:
+    """Who recorded a step: the account's display name and role, never a token."""
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
 class Step:
-    """One step of a proposal's history."""
+    """One step of a proposal's history, worded in the reader's language."""
 
     version: int
-    kind: str
+    type: str
+    #: When it happened in the room (`occurred_at`), the moment a reader orders the story by.
     at: str
-    actor_name: str
-    actor_role: str
+    occurred_at: str
+    #: When it was recorded (the event's own timestamp): what `as_of` selects by.
+    recorded_at: str
+    actor: Recorder
+    summary: str
     data: dict[str, Any]
-    context: dict[str, Any]
-
-    def as_item(self, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
-        """The step as the history endpoint shows it, worded in `language`."""
-        return {
-            "version": self.version,
-            "type": self.kind,
-            "at": self.at,
-            "actor": {"name": self.actor_name, "role": self.actor_role},
-            "summary": step_summary(self.kind, self.data, self.context, language),
-            "data": self.data,
-        }
+    #: The fields of `data` that name a participant (the registry's word).
+    names: tuple[str, ...] = ()
 
 
 def process_of_proposal(database: Database, proposal_id: str) -> str | None:
@@ -166,13 +125,19 @@ def _groups(database: Database, participant_ids: set[str]) -> dict[str, str]:
     return found
 
 
-def steps(database: Database, app: Application[UUID], proposal_id: str, up_to_version: int | None = None) -> list[Step]:
-    """The steps of a proposal, oldest first (up to a version, when given)."""
+def steps(
+    database: Database,
+    app: Application[UUID],
+    proposal_id: str,
+    up_to_version: int | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> list[Step]:
+    """The steps of a proposal, oldest first (up to a version, when given), each worded in `language`."""
     stored = app.recorder.select_events(UUID(proposal_id), lte=up_to_version)
     events: list[Any] = [app.mapper.to_domain_event(record) for record in stored]
     concerned: dict[int, str] = {}
     for event in events:
-        field = _PARTICIPANT_FIELD.get(get_topic(type(event)))
+        field = entry(type(event)).concerns
         if field is not None:
             concerned[event.originator_version] = id_text(getattr(event, field))
     groups = _groups(database, set(concerned.values()))
@@ -180,22 +145,29 @@ def steps(database: Database, app: Application[UUID], proposal_id: str, up_to_ve
     for event in events:
         actor = getattr(event, "actor", None)
         participant = concerned.get(event.originator_version)
+        data = event_fields(event)
+        said = entry(type(event))
+        occurred = getattr(event, "occurred_at", None) or event.timestamp
+        group = groups.get(participant, "other") if participant else None
         found.append(
             Step(
                 version=event.originator_version,
-                kind=type(event).__name__,
-                at=timestamp(event.timestamp),
-                actor_name=getattr(actor, "name", "Mufakat"),
-                actor_role=getattr(actor, "role", "system"),
-                data=event_fields(event),
-                context={"group": groups.get(participant, "other")} if participant else {},
+                type=type(event).__name__,
+                at=timestamp(occurred),
+                occurred_at=timestamp(occurred),
+                recorded_at=timestamp(event.timestamp),
+                actor=Recorder(getattr(actor, "name", "Mufakat"), getattr(actor, "role", "system")),
+                summary=said.sentence(data, who(group, language), language),
+                data=data,
+                names=said.names,
             )
         )
     return found
 
 
 def version_at(found: list[Step], moment: datetime) -> int | None:
-    """The last version recorded at or before `moment` (None: the proposal did not exist yet)."""
+    """The last version recorded at or before `moment` (None: the proposal did not exist yet): what the
+    record said then, whenever its steps happened in the room."""
     cutoff = timestamp(moment)
-    versions = [step.version for step in found if step.at <= cutoff]
+    versions = [step.version for step in found if step.recorded_at <= cutoff]
     return versions[-1] if versions else None

@@ -14,7 +14,9 @@ from typing import Any
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from projections import events as ev
+from domain.meeting import Meeting
+from domain.process import Process
+from domain.proposal import Proposal
 from projections.base import Projection
 from projections.directory import Directory
 from projections.sql import Sql, id_text, keyed_table, timestamp
@@ -29,16 +31,17 @@ class Participation(Projection):
     topics = tuple(
         get_topic(cls)
         for cls in (
-            ev.ParticipantEnrolled,
-            ev.MeetingOpened,
-            ev.AttendanceRecorded,
-            ev.ProposalSubmitted,
-            ev.Contributed,
-            ev.Amended,
-            ev.ObjectionRaised,
-            ev.StanceTaken,
-            ev.BallotCast,
-            ev.Decided,
+            Process.ParticipantEnrolled,
+            Meeting.Opened,
+            Meeting.AttendanceRecorded,
+            Proposal.Submitted,
+            Proposal.Contributed,
+            Proposal.Amended,
+            Proposal.ObjectionRaised,
+            Proposal.StanceTaken,
+            Proposal.BallotCast,
+            Proposal.Decided,
+            Proposal.DecisionAnnulled,
         )
     )
     tables = (
@@ -59,16 +62,17 @@ class Participation(Projection):
         self._proposals: dict[str, list[Any]] = {}
         self._dirty_proposals: set[str] = set()
         self._on: dict[str, Callable[[Any], None]] = {
-            get_topic(ev.ParticipantEnrolled): self._enrolled,
-            get_topic(ev.MeetingOpened): self._attended,
-            get_topic(ev.AttendanceRecorded): self._attended,
-            get_topic(ev.ProposalSubmitted): self._submitted,
-            get_topic(ev.Contributed): self._contributed,
-            get_topic(ev.Amended): self._amended,
-            get_topic(ev.ObjectionRaised): self._objection_raised,
-            get_topic(ev.StanceTaken): self._stance_taken,
-            get_topic(ev.BallotCast): self._ballot_cast,
-            get_topic(ev.Decided): self._decided,
+            get_topic(Process.ParticipantEnrolled): self._enrolled,
+            get_topic(Meeting.Opened): self._attended,
+            get_topic(Meeting.AttendanceRecorded): self._attended,
+            get_topic(Proposal.Submitted): self._submitted,
+            get_topic(Proposal.Contributed): self._contributed,
+            get_topic(Proposal.Amended): self._amended,
+            get_topic(Proposal.ObjectionRaised): self._objection_raised,
+            get_topic(Proposal.StanceTaken): self._stance_taken,
+            get_topic(Proposal.BallotCast): self._ballot_cast,
+            get_topic(Proposal.Decided): self._decided,
+            get_topic(Proposal.DecisionAnnulled): self._annulled,
         }
 
     def schema(self, is_postgres: bool) -> list[str]:
@@ -150,7 +154,7 @@ class Participation(Projection):
     def _submitted(self, event: Any) -> None:
         proposal_id = id_text(event.originator_id)
         process_id = id_text(event.process_id)
-        self._proposals[proposal_id] = [process_id, timestamp(event.timestamp), None, None, None]
+        self._proposals[proposal_id] = [process_id, timestamp(event.occurred_at), None, None, None]
         self._dirty_proposals.add(proposal_id)
         self._spoke(process_id, id_text(event.submitted_by))
 
@@ -186,7 +190,14 @@ class Participation(Projection):
         proposal_id = id_text(event.originator_id)
         proposal = self._proposal(proposal_id)
         if proposal is not None:
-            proposal[2:5] = [timestamp(event.timestamp), event.outcome, event.method]
+            proposal[2:5] = [timestamp(event.occurred_at), event.outcome, event.method]
+            self._dirty_proposals.add(proposal_id)
+
+    def _annulled(self, event: Any) -> None:
+        proposal_id = id_text(event.originator_id)
+        proposal = self._proposal(proposal_id)
+        if proposal is not None:
+            proposal[2:5] = [None, None, None]
             self._dirty_proposals.add(proposal_id)
 
     def _stance_taken(self, event: Any) -> None:

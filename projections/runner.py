@@ -27,9 +27,10 @@ from eventsourcing.persistence import Notification, OperationalError
 
 from projections.base import Projection
 from projections.directory import Directory
-from projections.feed import CHECKPOINT_TOPIC, TransparencyFeed
+from projections.feed import TransparencyFeed
 from projections.history import DecisionHistory
 from projections.participation import Participation
+from projections.registry.service import CHECKPOINT_TOPIC
 from projections.sql import Database
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_PAGE_SIZE = 2000
 REBUILD_PAGE_SIZE = 5000
 #: The shape of the read models' tables; another number makes every worker replay into new tables.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SCHEMA_ROW = "schema-version"
 _LOCK_ATTEMPTS = 5
 

@@ -7,11 +7,13 @@ driver's own, because a rebuild writes tens of thousands of rows per second.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -135,3 +137,22 @@ def id_text(value: UUID) -> str:
 def keyed_table(statement: str, is_postgres: bool) -> str:
     """A CREATE TABLE stored in the order of its primary key on SQLite (WITHOUT ROWID): one b-tree per row, not two."""
     return statement if is_postgres else statement + " WITHOUT ROWID"
+
+
+def plain(value: Any) -> Any:
+    """An event field as JSON values: ids and times as text, value objects as their fields."""
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return timestamp(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(item) for item in value]
+    return value

@@ -6,7 +6,6 @@ never by name. Words follow the glossary (docs: GLOSSARY.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 LANGUAGES = ("id", "en")
@@ -104,111 +103,30 @@ def group_name(group: str, language: str) -> str:
     return GROUPS[language].get(group, group)
 
 
-def _participant(context: dict[str, Any], language: str) -> str:
-    group = group_name(str(context.get("group", "other")), language)
-    return f"peserta kelompok {group}" if language == "id" else f"a participant from the {group} group"
+def who(group: str | None, language: str) -> str:
+    """A participant as a sentence names them: by their group, never by name."""
+    name = group_name(group or "other", language)
+    return f"peserta kelompok {name}" if language == "id" else f"a participant from the {name} group"
 
 
-def _tally(tally: dict[str, Any] | None, keys: tuple[str, ...], language: str) -> str:
-    if not tally:
+def word(value: object, language: str, default: str | None = None) -> str:
+    """A value of an event (`block`, `adopted`, ...) in the reader's words."""
+    text = str(value)
+    return _WORDS[language].get(text, text if default is None else default)
+
+
+def capital(text: str) -> str:
+    """The sentence's first letter in capitals."""
+    return text[:1].upper() + text[1:]
+
+
+def tally(counts: dict[str, Any] | None, keys: tuple[str, ...], language: str) -> str:
+    """The counts of a closed check or vote, in brackets (nothing without counts)."""
+    if not counts:
         return ""
-    words = _WORDS[language]
-    return " (" + ", ".join(f"{words[key]} {tally.get(key, 0)}" for key in keys) + ")"
+    return " (" + ", ".join(f"{word(key, language)} {counts.get(key, 0)}" for key in keys) + ")"
 
 
-def _id(kind: str, data: dict[str, Any], context: dict[str, Any]) -> str:
-    who = _participant(context, "id")
-    w = _WORDS["id"]
-    sentences: dict[str, Callable[[], str]] = {
-        "Submitted": lambda: f"Usulan \u201c{data.get('title', '')}\u201d diajukan oleh {who}",
-        "Contributed": lambda: f"{w.get(str(data.get('kind')), 'Masukan')} disampaikan oleh {who}",
-        "Amended": lambda: f"Teks usulan diubah atas usulan {who}",
-        "ObjectionRaised": lambda: (
-            f"Keberatan mendasar diajukan oleh {who}" if data.get("blocking") else f"Keberatan diajukan oleh {who}"
-        ),
-        "ObjectionResolved": lambda: f"Keberatan {w.get(str(data.get('outcome')), str(data.get('outcome')))}",
-        "ConsensusCheckOpened": lambda: "Pengecekan mufakat dibuka",
-        "StanceTaken": lambda: (
-            f"{who[0].upper()}{who[1:]} menyatakan sikap {w.get(str(data.get('stance')), str(data.get('stance')))}"
-        ),
-        "ConsensusCheckClosed": lambda: (
-            f"Pengecekan mufakat ditutup: {w.get(str(data.get('result')), '')}"
-            + _tally(data.get("tally"), ("agree", "abstain", "disagree", "block"), "id")
-        ),
-        "VoteOpened": lambda: "Pemungutan suara dibuka",
-        "BallotCast": lambda: f"{who[0].upper()}{who[1:]} memberikan suara",
-        "VoteClosed": lambda: (
-            f"Pemungutan suara ditutup: {w.get(str(data.get('result')), '')}"
-            + _tally(data.get("tally"), ("yes", "no", "abstain"), "id")
-        ),
-        "Decided": lambda: " ".join(
-            part for part in ("Usulan", w.get(str(data.get("outcome")), ""), w.get(str(data.get("method")), "")) if part
-        ),
-    }
-    return sentences.get(kind, lambda: f"Langkah {kind} dicatat")()
-
-
-def _en(kind: str, data: dict[str, Any], context: dict[str, Any]) -> str:
-    who = _participant(context, "en")
-    w = _WORDS["en"]
-    sentences: dict[str, Callable[[], str]] = {
-        "Submitted": lambda: f"Proposal \u201c{data.get('title', '')}\u201d submitted by {who}",
-        "Contributed": lambda: f"{w.get(str(data.get('kind')), 'A contribution')} given by {who}",
-        "Amended": lambda: f"Proposal text amended at the request of {who}",
-        "ObjectionRaised": lambda: (
-            f"Blocking objection raised by {who}" if data.get("blocking") else f"Objection raised by {who}"
-        ),
-        "ObjectionResolved": lambda: f"Objection {w.get(str(data.get('outcome')), str(data.get('outcome')))}",
-        "ConsensusCheckOpened": lambda: "Consensus check opened",
-        "StanceTaken": lambda: (
-            f"{who[0].upper()}{who[1:]} took the stance: {w.get(str(data.get('stance')), str(data.get('stance')))}"
-        ),
-        "ConsensusCheckClosed": lambda: (
-            f"Consensus check closed: {w.get(str(data.get('result')), '')}"
-            + _tally(data.get("tally"), ("agree", "abstain", "disagree", "block"), "en")
-        ),
-        "VoteOpened": lambda: "Vote opened",
-        "BallotCast": lambda: f"{who[0].upper()}{who[1:]} cast a ballot",
-        "VoteClosed": lambda: (
-            f"Vote closed: {w.get(str(data.get('result')), '')}"
-            + _tally(data.get("tally"), ("yes", "no", "abstain"), "en")
-        ),
-        "Decided": lambda: " ".join(
-            part
-            for part in ("Proposal", w.get(str(data.get("outcome")), ""), w.get(str(data.get("method")), ""))
-            if part
-        ),
-    }
-    return sentences.get(kind, lambda: f"Step {kind} recorded")()
-
-
-def step_summary(kind: str, data: dict[str, Any], context: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
-    """One sentence saying what a step of a proposal's history did."""
-    return _en(kind, data, context) if language == "en" else _id(kind, data, context)
-
-
-def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
-    """The headline of a feed item (Atom entry title, CSV column)."""
-    kind = item.get("kind")
-    w = _WORDS[language]
-    proposal = (item.get("proposal") or {}).get("title", "")
-    if kind == "decision":
-        decision = item.get("decision") or {}
-        verdict = " ".join(
-            part for part in (w.get(decision.get("outcome", ""), ""), w.get(decision.get("method", ""), "")) if part
-        )
-        return f"{proposal}: {verdict}"
-    if kind == "commitment":
-        commitment = item.get("commitment") or {}
-        prefix = "Tindak lanjut dicatat" if language == "id" else "Follow-up committed"
-        return f"{prefix}: {commitment.get('description', '')} ({proposal})"
-    if kind == "progress":
-        progress = item.get("progress") or {}
-        prefix = "Laporan kemajuan" if language == "id" else "Progress report"
-        return f"{prefix} {progress.get('percent', 0)}%: {proposal}"
-    if kind == "checkpoint":
-        checkpoint = item.get("checkpoint") or {}
-        if language == "id":
-            return f"Titik periksa log audit disegel pada posisi {checkpoint.get('position')}"
-        return f"Audit log checkpoint sealed at position {checkpoint.get('position')}"
-    return str(kind)
+def verdict(outcome: object, method: object, language: str) -> str:
+    """How a proposal was decided (`disepakati melalui mufakat`)."""
+    return " ".join(part for part in (word(outcome, language, ""), word(method, language, "")) if part)

@@ -107,5 +107,22 @@ class Principal:
         facilitators."""
         return self.role in ("admin", "auditor") or (self.role == "facilitator" and process_id in self.processes)
 
+    @property
+    def may_audit(self) -> bool:
+        """Auditors and admins read the raw log and its verification."""
+        return self.role in ("admin", "auditor")
+
+    @property
+    def may_issue_tokens(self) -> bool:
+        """Only admins issue tokens and read token records."""
+        return self.role == "admin"
+
+    def sees_exact_counts(self, process_id: UUID | None = None) -> bool:
+        """Whether small counts (1 or 2) show exactly rather than as "<3": for admins and auditors everywhere,
+        and for the facilitators of a process in that process's own figures (`None`: across processes)."""
+        return self.role in ("admin", "auditor") or (
+            process_id is not None and self.role == "facilitator" and process_id in self.processes
+        )
+
 
 ANONYMOUS = Principal(actor=Actor(id="anonymous", role="public", name="publik"))

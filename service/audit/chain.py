@@ -28,8 +28,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
 from service.audit.canonical import GENESIS, event_hash, next_root, originator_bytes
-
-HASHES_TABLE = "event_hashes"
+from service.audit.tree_store import HASHES_TABLE, TreeSql, extend_tree, postgres_tree_ddl, sqlite_tree_ddl
 
 SQLITE_HASHES_DDL = (
     f"CREATE TABLE IF NOT EXISTS {HASHES_TABLE} ("
@@ -102,14 +101,14 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
     def construct_create_table_statements(self) -> list[str]:
         """The event table, and `event_hashes` beside it."""
-        return [*super().construct_create_table_statements(), SQLITE_HASHES_DDL]
+        return [*super().construct_create_table_statements(), SQLITE_HASHES_DDL, *sqlite_tree_ddl()]
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         # The insert comes first: it takes SQLite's write lock, so what is read next is the latest.
         notification_ids = list(super()._insert_events(c, stored_events, **kwargs) or [])
         if not notification_ids:
             return notification_ids
-        c.execute(f"SELECT root FROM {HASHES_TABLE} ORDER BY notification_id DESC LIMIT 1")
+        c.execute(f"SELECT root, notification_id FROM {HASHES_TABLE} ORDER BY notification_id DESC LIMIT 1")
         last = c.fetchone()
 
         def previous_link(originator_id: Any, version: int) -> tuple[int, bytes] | None:
@@ -125,7 +124,11 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
             f"INSERT INTO {HASHES_TABLE} {INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)",
             [(n, _sqlite_id(o), v, h, r, p) for n, o, v, h, r, p in rows],
         )
+        extend_tree(c, _SQLITE_TREE, [(row[0], row[3]) for row in rows], int(last[1]) if last else None)
         return notification_ids
+
+
+_SQLITE_TREE = TreeSql(postgres=False)
 
 
 def _sqlite_id(originator_id: Any) -> str:
@@ -139,8 +142,13 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self.sql_create_statements.append(postgres_hashes_ddl(self.datastore.schema))
+        for statement in postgres_tree_ddl(self.datastore.schema):
+            self.sql_create_statements.append(SQL(statement).format())  # type: ignore[arg-type]
+        self._tree_sql = TreeSql(postgres=True, schema=self.datastore.schema)
         table = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(HASHES_TABLE))
-        self._select_last_root = SQL("SELECT root FROM {} ORDER BY notification_id DESC LIMIT 1").format(table)
+        self._select_last_root = SQL(
+            "SELECT root, notification_id FROM {} ORDER BY notification_id DESC LIMIT 1"
+        ).format(table)
         self._select_previous = SQL(
             "SELECT originator_id, notification_id, hash FROM {} h JOIN unnest(%s::uuid[], %s::bigint[]) AS w(o, v) "
             "ON h.originator_id = w.o AND h.originator_version = w.v"
@@ -175,5 +183,8 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
             return known.get(originator_id) if version == first_version[originator_id] - 1 else None
 
         rows = chain_links(stored_events, notification_ids, previous_link, bytes(last["root"]) if last else GENESIS)
+        hashed_before = int(last["notification_id"]) if last else None
+        # The tree reads before any executemany: psycopg's pipelined executemany leaves no result to fetch.
+        extend_tree(curs, self._tree_sql, [(row[0], row[3]) for row in rows], hashed_before)
         curs.executemany(self._insert_hash, rows)
         return notification_ids

@@ -1,11 +1,18 @@
-"""Signed checkpoints: the service seals the global log at a position, and the seal is an event too.
+"""Signed checkpoints: the service seals the global log at a tree size, and the seal is an event too.
 
-A checkpoint names a position (the last notification id when it was sealed),
-the global root hash over every event up to it, the time, and an Ed25519
-signature over `canonical.checkpoint_message`. It is stored as a
-`CheckpointSealed` event in its own log (a fixed originator id), so it is
-chained and rooted like every other event and appears in the transparency
-feed; a partner who keeps one can later prove a history rewritten or cut short.
+A checkpoint is a C2SP tlog-checkpoint signed note (`service.audit.note`):
+the log's origin, the tree size (how many events), the base64 Merkle root
+over them (`service.audit.merkle`), signed with the service's Ed25519 key.
+It is stored as a `CheckpointSealed` event in its own log (a fixed
+originator id), with `position` (the last event it covers), `root_hash`
+(hex), `tree_size`, `note` and `signature` (the note's raw Ed25519
+signature, base64), so it is chained and in the tree like every other event
+and appears in the transparency feed; a partner who keeps one can later prove
+a history rewritten or cut short, and a witness can cosign it.
+
+Checkpoints recorded before the tree existed have no `note`: they signed
+`canonical.checkpoint_message` over the running root of section 4 of
+docs/audit-format.md, and the verifier still checks them that way.
 
 The same log records `SigningKeyRotated`: the retiring key's signature over
 `canonical.rotation_message`, handing signing over to a new key from that
@@ -14,7 +21,10 @@ event on. The verifier follows that chain of keys (docs/audit-format.md, 6.1).
 
 from __future__ import annotations
 
+import base64
 import json
+import os
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,22 +38,40 @@ from eventsourcing.persistence import IntegrityError
 from service.adapters.storage import SideTables
 from service.audit.canonical import checkpoint_message, rotation_message, sealed_at_text
 from service.audit.chain import HASHES_TABLE
-from service.audit.signing import public_key_text, sign, signature_holds
+from service.audit.note import (
+    CheckpointBody,
+    NoteError,
+    key_id,
+    note_signed_by,
+    parse_checkpoint_body,
+    sign_checkpoint_note,
+    split_note,
+)
+from service.audit.proofs import StoredTree
+from service.audit.signing import public_key_text, signature_holds
 
 CHECKPOINT_LOG_ID = UUID("b7a0c6f2-3d5e-4f81-9c2a-6e4d8b1f0a53")
+# Witnesses' cosignatures (service.audit.witness); named here so periodic sealing can skip them.
+WITNESS_LOG_ID = UUID("5c1d7e2a-9b4f-4a63-8e0d-3f6a2b9c7d14")
 CHECKPOINT_TOPIC = "service.audit.checkpoints:CheckpointSealed"
 ROTATION_TOPIC = "service.audit.checkpoints:SigningKeyRotated"
 _ATTEMPTS = 10
 
 
 class CheckpointSealed(DomainEvent):
-    """The service sealed the global log up to `position` with root `root_hash` (hex), signed."""
+    """The service signed the tree of the first `tree_size` events (up to `position`), root `root_hash` (hex).
+
+    `note` is the C2SP checkpoint signed note; `signature` its Ed25519 signature (base64).
+    Legacy checkpoints (no `tree_size`, no `note`) signed the running root at `position`.
+    """
 
     position: int
     root_hash: str
     signature: str
     public_key: str
     sealed_at: datetime
+    tree_size: int | None = None
+    note: str | None = None
 
 
 class SigningKeyRotated(DomainEvent):
@@ -129,7 +157,11 @@ def signing_key_after(logged: DomainEvent | None) -> str | None:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """A checkpoint as auditors see and keep it (all text, as served by `/audit/checkpoints`)."""
+    """A checkpoint as auditors see and keep it (all text, as served by `/audit/checkpoints`).
+
+    `position` is the last event the checkpoint covers, `tree_size` how many events that is;
+    `note` the C2SP signed note (None for a legacy checkpoint over the running root).
+    """
 
     position: int
     root_hash: str
@@ -137,18 +169,53 @@ class Checkpoint:
     signature: str
     public_key: str
     event_position: int | None = None
+    tree_size: int | None = None
+    note: str | None = None
 
     def message(self) -> bytes:
-        """The bytes the signature covers."""
+        """The bytes the signature covers: the note's body, or the legacy one-line message."""
+        if self.note is not None:
+            try:
+                return split_note(self.note)[0].encode("utf-8")
+            except NoteError:
+                return b""
         return checkpoint_message(self.position, self.root_hash, self.sealed_at)
 
+    @property
+    def origin(self) -> str | None:
+        """The log's origin line (None for a legacy checkpoint)."""
+        return None if self.note is None else self.note.split("\n", 1)[0]
+
+    def key_id(self, public_key: str | None = None) -> str | None:
+        """The signed-note key ID (8 hex digits) of the signing key under the origin's name."""
+        origin = self.origin
+        if origin is None:
+            return None
+        try:
+            return key_id(origin, public_key or self.public_key).hex()
+        except (NoteError, ValueError):
+            return None
+
     def signature_holds(self, public_key: str | None = None) -> bool:
-        """Whether the signature verifies under `public_key` (default: the key the checkpoint names)."""
-        return signature_holds(public_key or self.public_key, self.signature, self.message())
+        """Whether it is signed by `public_key` (default: the key it names) and says what its fields say."""
+        key = public_key or self.public_key
+        if self.note is None:
+            return signature_holds(key, self.signature, self.message())
+        signed = note_signed_by(self.note, key)
+        if signed is None or base64.b64encode(signed.signature).decode("ascii") != self.signature:
+            return False
+        try:
+            body = parse_checkpoint_body(split_note(self.note)[0])
+        except NoteError:
+            return False
+        return body.tree_size == self.tree_size and body.root.hex() == self.root_hash
 
     def as_dict(self) -> dict[str, Any]:
-        """The checkpoint as JSON-ready primitives."""
-        return asdict(self)
+        """The checkpoint as JSON-ready primitives (with `signed_at` and `key_id` for the API's names)."""
+        fields = asdict(self)
+        fields["signed_at"] = self.sealed_at
+        fields["key_id"] = self.key_id()
+        return fields
 
     @classmethod
     def from_dict(cls, fields: dict[str, Any]) -> Checkpoint:
@@ -160,6 +227,8 @@ class Checkpoint:
             signature=str(fields["signature"]),
             public_key=str(fields["public_key"]),
             event_position=fields.get("event_position"),
+            tree_size=None if fields.get("tree_size") is None else int(fields["tree_size"]),
+            note=None if fields.get("note") is None else str(fields["note"]),
         )
 
 
@@ -179,6 +248,8 @@ def checkpoint_from_state(state: bytes, event_position: int | None = None) -> Ch
             signature=str(fields["signature"]),
             public_key=str(fields["public_key"]),
             event_position=event_position,
+            tree_size=None if fields.get("tree_size") is None else _integer(fields["tree_size"]),
+            note=None if fields.get("note") is None else _text(fields["note"]),
         )
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
         raise ValueError(f"not a checkpoint: {type(error).__name__}") from None
@@ -196,8 +267,9 @@ def seal_checkpoint(
     only_if_new: bool = False,
     now: datetime | None = None,
     adopt_key: bool = False,
+    origin: str | None = None,
 ) -> Checkpoint | None:
-    """Seals the log as it stands: signs (last position, its root) and records that as an event.
+    """Seals the log as it stands: signs its tree head as a C2SP checkpoint and records that as an event.
 
     With `only_if_new` (for periodic sealing) nothing is sealed when no event
     but the last checkpoint came since. Returns None when nothing was sealed.
@@ -206,6 +278,7 @@ def seal_checkpoint(
     `adopt_key` (only after the previous key was lost: see docs/operations.md).
     """
     tables = SideTables(app.recorder)
+    tree = StoredTree(app.recorder)
     log = checkpoint_log(app)
     public_key = public_key_text(key)
     for _ in range(_ATTEMPTS):
@@ -219,36 +292,85 @@ def seal_checkpoint(
                 "key file here (after `mufakat rotate-key`), or run `mufakat rotate-key` again to finish a rotation"
             )
         version = 1 if last_logged is None else last_logged.originator_version + 1
-        last = tables.fetch_one(
-            f"SELECT notification_id, root, originator_id FROM {HASHES_TABLE} ORDER BY notification_id DESC LIMIT 1"
-        )
-        if last is None:
+        tree.catch_up()
+        head = tree.head()
+        if head is None:
             return None
-        position, root, last_originator = int(last[0]), bytes(last[1]).hex(), last[2]
-        if only_if_new and _is_checkpoint_log(last_originator):
+        last = tables.fetch_one(
+            f"SELECT originator_id FROM {HASHES_TABLE} WHERE notification_id = ?", (head.last_position,)
+        )
+        if only_if_new and last is not None and _is_checkpoint_log(last[0]):
             return None
         sealed_at = now or datetime.now(UTC)
         text = sealed_at_text(sealed_at)
-        signature = sign(key, checkpoint_message(position, root, text))
+        note = sign_checkpoint_note(CheckpointBody(origin or log_origin(app), head.tree_size, head.root), key)
+        signature = base64.b64encode(split_note(note)[1][0].signature).decode("ascii")
         sealed = EventSourcedLog(app.events, CHECKPOINT_LOG_ID, CheckpointSealed).trigger_event(
             next_originator_version=version,
-            position=position,
-            root_hash=root,
+            position=head.last_position,
+            root_hash=head.root.hex(),
             signature=signature,
             public_key=public_key,
             sealed_at=sealed_at,
+            tree_size=head.tree_size,
+            note=note,
         )
         try:
             app.save(sealed)
         except IntegrityError:
             continue  # another sealer was first: seal again on top of theirs
-        return Checkpoint(position, root, text, signature, public_key)
+        return Checkpoint(
+            head.last_position, head.root.hex(), text, signature, public_key, tree_size=head.tree_size, note=note
+        )
     return None
 
 
+def log_origin(app: Application[UUID]) -> str:
+    """The origin line naming this deployment's log: `MUFAKAT_LOG_ORIGIN`, else one derived from its first event.
+
+    The default, `mufakat.local/log/<16 hex digits of the first event's hash>`, differs between
+    deployments and never changes for one. Set `MUFAKAT_LOG_ORIGIN` (say `desa.example.id/mufakat`)
+    before the first checkpoint: witnesses pin the origin.
+    """
+    configured = os.environ.get("MUFAKAT_LOG_ORIGIN", "").strip()
+    if configured:
+        return configured
+    first = SideTables(app.recorder).fetch_one(f"SELECT hash FROM {HASHES_TABLE} ORDER BY notification_id LIMIT 1")
+    return "mufakat.local/log/" + (bytes(first[0]).hex()[:16] if first else "empty")
+
+
 def _is_checkpoint_log(originator_id: Any) -> bool:
+    # A checkpoint, a rotation or a cosignature is not news: sealing over it alone would make witnesses
+    # and a periodic sealer answer each other forever.
     text = originator_id.hex if isinstance(originator_id, UUID) else str(originator_id).replace("-", "")
-    return text == CHECKPOINT_LOG_ID.hex
+    return text in (CHECKPOINT_LOG_ID.hex, WITNESS_LOG_ID.hex)
+
+
+def newest_checkpoints(app: Application[UUID]) -> Iterator[tuple[int, Checkpoint]]:
+    """(number, checkpoint) from the newest back, reading the checkpoint log backwards page by page."""
+    log = checkpoint_log(app)
+    below: int | None = None
+    while True:
+        page = list(log.get(lte=None if below is None else below - 1, desc=True, limit=100))
+        for logged in page:
+            if isinstance(logged, CheckpointSealed):
+                yield logged.originator_version, _as_checkpoint(logged)
+        if len(page) < 100:
+            return
+        below = page[-1].originator_version
+
+
+def _as_checkpoint(logged: CheckpointSealed) -> Checkpoint:
+    return Checkpoint(
+        position=logged.position,
+        root_hash=logged.root_hash,
+        sealed_at=sealed_at_text(logged.sealed_at),
+        signature=logged.signature,
+        public_key=logged.public_key,
+        event_position=None,
+        tree_size=logged.tree_size,
+        note=logged.note,
+    )
 
 
 def list_checkpoints(app: Application[UUID], after: int = 0, limit: int = 100) -> list[tuple[int, Checkpoint]]:
@@ -269,6 +391,9 @@ def list_checkpoints(app: Application[UUID], after: int = 0, limit: int = 100) -
                     sealed_at=sealed_at_text(logged.sealed_at),
                     signature=logged.signature,
                     public_key=logged.public_key,
+                    event_position=None,
+                    tree_size=logged.tree_size,
+                    note=logged.note,
                 )
                 found.append((logged.originator_version, checkpoint))
         if len(page) < limit:

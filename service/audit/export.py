@@ -25,7 +25,7 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from service.audit.checkpoints import CHECKPOINT_LOG_ID, Checkpoint, checkpoint_from_state
 from service.audit.records import LogSnapshot, RawRecord, log_snapshot, originator_text, sqlite_statements
-from service.audit.verify import Failure, VerificationReport, Verifier
+from service.audit.verify import Failure, VerificationReport, Verifier, checkpoint_sizes
 
 EXPORT_FORMAT = "mufakat-audit-export"
 EXPORT_VERSION = 1
@@ -74,6 +74,17 @@ def write_export(recorder: ApplicationRecorder, out: IO[str], public_key: str | 
             except ValueError:
                 continue  # the verifier reports it at its position among the events
             out.write(json.dumps({"type": "checkpoint", **checkpoint.as_dict()}) + "\n")
+        for position, originator, version, hash_, root in snapshot.orphan_hashes():
+            # A hash row whose event was deleted: kept, so the export fails where the database does.
+            orphan = {
+                "type": "hash",
+                "position": position,
+                "originator_id": originator_text(originator),
+                "version": version,
+                "hash": bytes(hash_).hex(),
+                "root": bytes(root).hex(),
+            }
+            out.write(json.dumps(orphan) + "\n")
     return count
 
 
@@ -84,17 +95,21 @@ class _ExportBroken(Exception):
 
 
 def verify_export(
-    path: Path, trusted_key: str | None = None, kept_checkpoints: Sequence[Checkpoint] = ()
+    path: Path,
+    trusted_key: str | None = None,
+    kept_checkpoints: Sequence[Checkpoint] = (),
+    witness_keys: dict[str, str] | None = None,
+    witnesses_required: int = 0,
 ) -> VerificationReport:
     """Verifies an export file with no database: the same checks, the same report as `verify_store`."""
-    kept = list(kept_checkpoints)
+    lines: list[Checkpoint] = []
     with tempfile.TemporaryDirectory(prefix="mufakat-verify-") as directory:
         connection = sqlite3.connect(str(Path(directory) / "export.db"), isolation_level=None)
         try:
             broken: Failure | None = None
             header: dict[str, Any] = {}
             try:
-                header = _load(path, connection, kept)
+                header = _load(path, connection, lines)
             except _ExportBroken as error:
                 broken = error.failure
             try:
@@ -102,9 +117,20 @@ def verify_export(
             except _ExportBroken as error:
                 broken = error.failure if broken is None or error.failure.position < broken.position else broken
             connection.execute(_LINK_PREVIOUS)
+            # A checkpoint line whose event is in the file is checked as that event, at its position
+            # (as the database's verifier does); the others (their events cut off) as kept checkpoints.
+            kept = list(kept_checkpoints) + [line for line in lines if not _event_present(connection, line)]
             key = trusted_key
             with _snapshot(connection) as snapshot:
-                verifier = Verifier(snapshot.root_at, key, kept if broken is None else (), snapshot.hash_between)
+                verifier = Verifier(
+                    snapshot.root_at,
+                    key,
+                    kept if broken is None else (),
+                    snapshot.hash_between,
+                    checkpoint_sizes(snapshot),
+                    witness_keys,
+                    witnesses_required,
+                )
                 report = verifier.run(snapshot.records())
             if trusted_key is None and header.get("public_key"):
                 report.notes.append("the export's header names a public key; pass the service's key to trust it")
@@ -145,6 +171,7 @@ def _load(path: Path, connection: sqlite3.Connection, kept: list[Checkpoint]) ->
     header: dict[str, Any] = {}
     last_position = 0
     rows: list[tuple[tuple[Any, ...], tuple[Any, ...] | None]] = []
+    orphans: list[tuple[Any, ...] | None] = []
     connection.execute("BEGIN")
     with path.open("r", encoding="utf-8") as lines:
         for number, text in enumerate(lines, start=1):
@@ -156,6 +183,11 @@ def _load(path: Path, connection: sqlite3.Connection, kept: list[Checkpoint]) ->
                     continue
                 if kind == "checkpoint":
                     kept.append(Checkpoint.from_dict(line))
+                    continue
+                if kind == "hash":
+                    position = int(line["position"])
+                    _, link = _rows({**line, "topic": "", "state": ""}, position)
+                    orphans.append(link)
                     continue
                 if kind != "event":
                     raise ValueError("unknown line type")
@@ -169,8 +201,23 @@ def _load(path: Path, connection: sqlite3.Connection, kept: list[Checkpoint]) ->
             if len(rows) >= _IMPORT_BATCH:
                 _flush(connection, rows)
     _flush(connection, rows)
+    try:
+        connection.executemany(_INSERT_HASH, [link for link in orphans if link is not None])
+    except sqlite3.IntegrityError:
+        connection.execute("COMMIT")
+        raise _ExportBroken(0, "the export's hash lines repeat a position") from None
     connection.execute("COMMIT")
     return header
+
+
+def _event_present(connection: sqlite3.Connection, checkpoint: Checkpoint) -> bool:
+    if checkpoint.event_position is None:
+        return False
+    row = connection.execute(
+        "SELECT 1 FROM stored_events WHERE rowid = ? AND originator_id = ?",
+        (checkpoint.event_position, CHECKPOINT_LOG_ID.hex),
+    ).fetchone()
+    return row is not None
 
 
 def _index(connection: sqlite3.Connection) -> None:

@@ -75,6 +75,16 @@ class LogSnapshot:
                 for row in rows:
                     yield int(row[0]), bytes(row[1])
 
+    def orphan_hashes(self) -> Iterator[tuple[Any, ...]]:
+        """Hash rows whose event is gone: (position, originator_id, version, hash, root), oldest first."""
+        with self._cursor(streaming=True) as cursor:
+            cursor.execute(self._sql["orphans"], ())
+            while True:
+                rows = cursor.fetchmany(FETCH_ROWS)
+                if not rows:
+                    return
+                yield from rows
+
     def root_at(self, position: int) -> tuple[bytes, bytes] | None:
         """The stored (hash, root) at a notification position, if a hash row is there."""
         return self._one("root_at", (position,))
@@ -122,6 +132,9 @@ def sqlite_statements(events: str) -> dict[str, Any]:
         "ORDER BY notification_id LIMIT 1",
         "last": f"SELECT MAX(rowid) FROM {events}",
         "events_of": f"SELECT rowid, state FROM {events} WHERE originator_id = ? ORDER BY originator_version",
+        "orphans": f"SELECT h.notification_id, h.originator_id, h.originator_version, h.hash, h.root "
+        f"FROM {HASHES_TABLE} h LEFT JOIN {events} e ON e.rowid = h.notification_id "
+        "WHERE e.rowid IS NULL ORDER BY h.notification_id",
     }
 
 
@@ -152,6 +165,11 @@ def _postgres_statements(schema: str, events: str) -> dict[str, Any]:
         "events_of": SQL(
             "SELECT notification_id, state FROM {} WHERE originator_id = %s ORDER BY originator_version"
         ).format(table),
+        "orphans": SQL(
+            "SELECT h.notification_id, h.originator_id, h.originator_version, h.hash, h.root FROM {hashes} h "
+            "LEFT JOIN {events} e ON e.notification_id = h.notification_id WHERE e.notification_id IS NULL "
+            "ORDER BY h.notification_id"
+        ).format(hashes=hashes, events=table),
     }
 
 

@@ -6,6 +6,9 @@ joined by the database), and stops at the first record that fails, naming its
 position and why. What it catches, and where (docs/audit-format.md):
 
 - a changed byte of a topic or state, or a changed stored hash: at that event;
+- a checkpoint whose signed Merkle root (recomputed here from every event
+  hash, in memory: `merkle.CompactRange`) is not the log's: at that checkpoint;
+- with `--witness` keys: no checkpoint cosigned by enough of them;
 - a removed event: at the removed position if its hash row remains, else at
   the next event of the log (the global root breaks) or of its aggregate;
 - a reordered event: at the position it was moved to;
@@ -37,7 +40,10 @@ from service.audit.checkpoints import (
     checkpoint_from_state,
     rotation_from_state,
 )
+from service.audit.merkle import CompactRange
+from service.audit.note import NoteError, cosignature_time, key_id, parse_signature_line
 from service.audit.records import LogSnapshot, log_snapshot
+from service.audit.witness import COSIGNATURE_TOPIC, WITNESS_LOG_ID, cosignature_from_state
 
 
 @dataclass(frozen=True)
@@ -60,11 +66,28 @@ class VerificationReport:
     public_key: str | None = None
     notes: list[str] = field(default_factory=list)
     signing_keys: list[tuple[str, int]] = field(default_factory=list)
+    tree_size: int = 0
+    root_hash: str | None = None
+    witnessed_tree_size: int | None = None
+    untrusted: bool = False
+
+    def distrust(self) -> None:
+        """No trust anchor was given: whatever verified proves only that the log agrees with itself."""
+        self.untrusted = True
+        self.ok = False
+        self.notes.append(
+            "untrusted: no trust anchor was given (--public-key, --checkpoint, or the service's own key file "
+            "for a local database); the log was checked only against itself, which a forger can redo"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready primitives (the contract's `{ok, events_checked, first_failure}` and more)."""
         failure = self.first_failure
         return {
+            "trust": "untrusted" if self.untrusted else "anchored",
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash,
+            "witnessed_tree_size": self.witnessed_tree_size,
             "ok": self.ok,
             "events_checked": self.events_checked,
             "first_failure": None if failure is None else {"position": failure.position, "reason": failure.reason},
@@ -99,8 +122,19 @@ class Verifier:
         trusted_key: str | None = None,
         kept_checkpoints: Sequence[Checkpoint] = (),
         hash_between: Any = None,
+        checkpoint_sizes: Iterable[int] = (),
+        witness_keys: dict[str, str] | None = None,
+        witnesses_required: int = 0,
     ) -> None:
         self.root_at = root_at
+        self.compact = CompactRange()
+        self.wanted_sizes = sorted(set(checkpoint_sizes))
+        self.tree_roots: dict[int, tuple[bytes, int]] = {}
+        self.signed_roots: dict[int, str] = {}
+        self.witness_keys = dict(witness_keys or {})
+        self.witnesses_required = witnesses_required
+        self.witnessed: dict[int, set[str]] = {}
+        self.witnessed_size: int | None = None
         self.hash_between = hash_between or (lambda first, last: None)
         self.trusted_key = trusted_key
         self.kept = sorted(kept_checkpoints, key=lambda c: c.position)
@@ -137,6 +171,11 @@ class Verifier:
         return failure
 
     def _finish(self) -> None:
+        if self.witnesses_required and self.witnessed_size is None:
+            raise _Failed(
+                self.last_position,
+                f"no checkpoint of the log carries cosignatures of {self.witnesses_required} of the given witnesses",
+            )
         for checkpoint in self.kept_unconfirmed:
             if checkpoint.public_key not in {key for key, _ in self.signing_keys}:
                 raise _Failed(checkpoint.position, "a kept checkpoint is signed by a key the log's chain never used")
@@ -160,6 +199,9 @@ class Verifier:
             public_key=self.trusted_key,
             notes=self.notes,
             signing_keys=list(self.signing_keys),
+            tree_size=self.compact.size,
+            root_hash=self.compact.root().hex(),
+            witnessed_tree_size=self.witnessed_size,
         )
 
     def _run(self, records: Iterable[tuple[Any, ...]]) -> None:
@@ -170,6 +212,17 @@ class Verifier:
         checkpoint_log = CHECKPOINT_LOG_ID.bytes
         hash_between = self.hash_between
         kept = self.kept
+        compact = self.compact
+        # The compact range, inlined (the hot loop): its stack is shared, its size synced when read.
+        stack = compact._stack
+        stack_append, stack_pop = stack.append, stack.pop
+        tree_size = compact.size
+        wanted = self.wanted_sizes
+        wanted.append(-1)  # a sentinel: never equal to a size
+        want_at = 0
+        next_wanted = wanted[0]
+        tree_roots = self.tree_roots
+        witness_log = WITNESS_LOG_ID.bytes
         root = GENESIS
         checked = 0
         position = last = verified = 0
@@ -200,7 +253,8 @@ class Verifier:
                 if not record[5]:
                     raise _Failed(position, _REORDERED)
                 previous = record[8]
-                if previous is None and record[9] is not None:
+                # Every chain starts at version 1: a first event with a later version lost its predecessors.
+                if previous is None and (record[9] is not None or version != 1):
                     raise _Failed(position, _missing_predecessor(originator, version))
                 computed = sha256(
                     b"".join(
@@ -223,12 +277,27 @@ class Verifier:
                 root = sha256(root + computed).digest()
                 if root != record[7]:
                     raise _Failed(position, _ROOT_BROKEN)
+                node = sha256(b"\x00" + computed).digest()
+                index = tree_size
+                while index & 1:
+                    node = sha256(b"\x01" + stack_pop() + node).digest()
+                    index >>= 1
+                stack_append(node)
+                tree_size += 1
+                if tree_size == next_wanted:
+                    compact.size = tree_size
+                    tree_roots[next_wanted] = (compact.root(), position)
+                    want_at += 1
+                    next_wanted = wanted[want_at]
                 if originator == checkpoint_log:
                     if topic == _CHECKPOINT_TOPIC:
                         self._check_sealed(position, state, checked, verified)
                     elif topic == _ROTATION_TOPIC:
                         self._check_rotation(position, state, checked, verified)
+                elif originator == witness_log and topic == _COSIGNATURE_TOPIC:
+                    self._check_cosignature(position, state)
                 if kept and kept[0].position <= position:
+                    compact.size = tree_size
                     while kept and kept[0].position <= position:
                         self._check_kept(kept.pop(0), position, root)
                 checked += 1
@@ -236,6 +305,7 @@ class Verifier:
         finally:
             self.checked = checked
             self.last_position = verified
+            compact.size = tree_size
         removed = hash_between(last + 1, None)
         if removed is not None:
             raise _Failed(removed, _REMOVED_WITH_HASH)
@@ -291,20 +361,66 @@ class Verifier:
             raise _Failed(position, "the checkpoint's signature does not verify: it was forged or altered")
         if checkpoint.position >= position:
             raise _Failed(position, f"the checkpoint seals position {checkpoint.position}, not before itself")
-        stored = self.root_at(checkpoint.position)
-        if stored is None:
-            raise _Failed(position, f"the checkpoint seals position {checkpoint.position}, which is not in the log")
-        if stored[1].hex() != checkpoint.root_hash:
-            raise _Failed(
-                position,
-                f"the log up to position {checkpoint.position} no longer matches the root this checkpoint "
-                "signed: the history was rewritten",
-            )
+        if checkpoint.tree_size is not None:
+            self._check_tree_head(position, checkpoint)
+        else:
+            stored = self.root_at(checkpoint.position)
+            if stored is None:
+                raise _Failed(position, f"the checkpoint seals position {checkpoint.position}, which is not in the log")
+            if stored[1].hex() != checkpoint.root_hash:
+                raise _Failed(
+                    position,
+                    f"the log up to position {checkpoint.position} no longer matches the root this checkpoint "
+                    "signed: the history was rewritten",
+                )
         if self.anchored:
             self._vouched(checkpoint.position)
         else:
             self._not_vouched_yet(position, checked, verified)
         self.checkpoints_checked += 1
+
+    def _check_tree_head(self, position: int, checkpoint: Checkpoint) -> None:
+        size = checkpoint.tree_size or 0
+        computed = self.tree_roots.get(size)
+        if computed is None or computed[1] != checkpoint.position:
+            raise _Failed(
+                position,
+                f"the checkpoint signs a tree of {size} events ending at position {checkpoint.position}, "
+                "which this log does not have: an event was removed or inserted before it",
+            )
+        if computed[0].hex() != checkpoint.root_hash:
+            raise _Failed(
+                position,
+                f"the Merkle root of the first {size} events no longer matches the root this checkpoint "
+                "signed: the history was rewritten",
+            )
+        self.signed_roots[size] = checkpoint.root_hash
+
+    def _check_cosignature(self, position: int, state: bytes) -> None:
+        try:
+            cosignature, body = cosignature_from_state(state, position)
+        except ValueError:
+            raise _Failed(position, "the cosignature event cannot be decoded") from None
+        public_key = self.witness_keys.get(cosignature.witness)
+        if public_key is None:
+            return  # a witness the auditor did not name: nothing to check it against
+        if self.signed_roots.get(cosignature.tree_size) != cosignature.root_hash:
+            raise _Failed(position, "the cosignature is over a checkpoint this log did not sign before it")
+        try:
+            line = parse_signature_line(cosignature.cosignature)
+            same_key = line.key_id == key_id(cosignature.witness, public_key, 0x04)
+        except (NoteError, ValueError):
+            same_key = False
+        if not same_key:
+            return  # another key of that name (say, before the witness rotated): not the one the auditor trusts
+        if not body.startswith(f"{body.split(chr(10), 1)[0]}\n{cosignature.tree_size}\n"):
+            raise _Failed(position, "the cosignature's checkpoint body does not name its tree size")
+        if cosignature_time(body, line, public_key) is None:
+            raise _Failed(position, "the witness's cosignature does not verify: it was forged or altered")
+        names = self.witnessed.setdefault(cosignature.tree_size, set())
+        names.add(cosignature.witness)
+        if len(names) >= self.witnesses_required and self.witnesses_required:
+            self.witnessed_size = max(self.witnessed_size or 0, cosignature.tree_size)
 
     def _check_rotation(self, position: int, state: bytes, checked: int, verified: int) -> None:
         try:
@@ -337,6 +453,13 @@ class Verifier:
             raise _Failed(checkpoint.position, "a kept checkpoint's signature does not verify: forged or altered")
         if checkpoint.position != position:
             raise _Failed(checkpoint.position, "an event sealed by a kept checkpoint is missing from the log")
+        if checkpoint.tree_size is not None:
+            if checkpoint.tree_size != self.compact.size:
+                raise _Failed(
+                    position,
+                    f"a kept checkpoint signs {checkpoint.tree_size} events up to here, the log has another number",
+                )
+            root = self.compact.root()
         if root.hex() != checkpoint.root_hash:
             raise _Failed(
                 position,
@@ -352,6 +475,7 @@ class Verifier:
 
 _CHECKPOINT_TOPIC = CHECKPOINT_TOPIC.encode("utf-8")
 _ROTATION_TOPIC = ROTATION_TOPIC.encode("utf-8")
+_COSIGNATURE_TOPIC = COSIGNATURE_TOPIC.encode("utf-8")
 _REMOVED_WITH_HASH = "the event recorded at this position was removed (its hash remains)"
 _UNDECODABLE = "the stored record cannot be decoded (id, version, topic or state)"
 _UNHASHED = "no hash was recorded for this event: it was inserted or replaced outside the audited recorder"
@@ -364,21 +488,50 @@ def _missing_predecessor(originator: bytes, version: int) -> str:
     return f"version {version - 1} of aggregate {UUID(bytes=originator)} is missing: an event was removed"
 
 
+def checkpoint_sizes(snapshot: LogSnapshot) -> list[int]:
+    """The tree sizes the log's checkpoints sign (read first, so the verifier keeps only those roots)."""
+    sizes = set()
+    for _, state in snapshot.events_of(CHECKPOINT_LOG_ID):
+        try:
+            size = checkpoint_from_state(state).tree_size
+        except ValueError:
+            continue  # reported at its position by the verifier
+        if size is not None:
+            sizes.add(size)
+    return sorted(sizes)
+
+
 def verify_snapshot(
-    snapshot: LogSnapshot, trusted_key: str | None = None, kept_checkpoints: Sequence[Checkpoint] = ()
+    snapshot: LogSnapshot,
+    trusted_key: str | None = None,
+    kept_checkpoints: Sequence[Checkpoint] = (),
+    witness_keys: dict[str, str] | None = None,
+    witnesses_required: int = 0,
 ) -> VerificationReport:
     """Verifies a log snapshot (see the module docstring for what is caught where)."""
 
     def root_at(position: int) -> tuple[bytes, bytes] | None:
         return snapshot.root_at(position)
 
-    verifier = Verifier(root_at, trusted_key, kept_checkpoints, snapshot.hash_between)
+    verifier = Verifier(
+        root_at,
+        trusted_key,
+        kept_checkpoints,
+        snapshot.hash_between,
+        checkpoint_sizes(snapshot),
+        witness_keys,
+        witnesses_required,
+    )
     return verifier.run(snapshot.records())
 
 
 def verify_store(
-    recorder: ApplicationRecorder, trusted_key: str | None = None, kept_checkpoints: Sequence[Checkpoint] = ()
+    recorder: ApplicationRecorder,
+    trusted_key: str | None = None,
+    kept_checkpoints: Sequence[Checkpoint] = (),
+    witness_keys: dict[str, str] | None = None,
+    witnesses_required: int = 0,
 ) -> VerificationReport:
     """Verifies the stored log of an application, as of one consistent snapshot."""
     with log_snapshot(recorder) as snapshot:
-        return verify_snapshot(snapshot, trusted_key, kept_checkpoints)
+        return verify_snapshot(snapshot, trusted_key, kept_checkpoints, witness_keys, witnesses_required)

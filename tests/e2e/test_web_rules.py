@@ -21,8 +21,8 @@ from service.adapters.storage import persistence_settings
 from service.app.application import CommandContext
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
-from service.http.web.site import SESSION_KEY_FILE_SETTING, session_secret
 from service.http.web.console import quorum_needed
+from service.http.web.site import SESSION_KEY_FILE_SETTING, session_secret
 from service.http.web.steps import Refused, moment
 
 

@@ -1,6 +1,6 @@
-"""How every endpoint answers: the resource, its `ETag`, and `Location` when it was created.
+"""How every endpoint answers: the resource itself (its schema dumps it), its `ETag`, and `Location` when created.
 
-A write answers from its `Receipt`, rendering the resource at the version the
+A write answers from its `Receipt`, with the resource at the version the
 command left it, so a replayed request (same Idempotency-Key) gets the same
 body as the first answer even after later writes.
 """
@@ -18,19 +18,12 @@ from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import Proposal
-from service.app.access import Principal
+from service.app import queries
 from service.app.application import CommandContext, Receipt
-from service.http.api.representations import (
-    commitment_representation,
-    meeting_representation,
-    participant_representation,
-    process_representation,
-    proposal_representation,
-)
 from service.http.auth import command, principal
 from service.http.current import current_mufakat
 
-Answer = tuple[dict[str, Any], dict[str, str]]
+Answer = tuple[Any, dict[str, str]]
 
 _COLLECTIONS = {
     "process": "processes",
@@ -40,31 +33,6 @@ _COLLECTIONS = {
     "commitment": "commitments",
     "token": "tokens",
 }
-
-
-def step_command(body: dict[str, Any]) -> CommandContext:
-    """The context of a write that records a step: `command()` and when the step happened in the room,
-    taken out of the parsed body (its `occurred_at`; None: now)."""
-    return replace(command(), occurred_at=body.pop("occurred_at", None))
-
-
-def location(kind: str, resource_id: UUID) -> str:
-    """The URL of a resource."""
-    return f"/api/v1/{_COLLECTIONS[kind]}/{resource_id}"
-
-
-def shown(body: dict[str, Any]) -> Answer:
-    """A resource with its ETag."""
-    return body, {"ETag": f'"{body["version"]}"'}
-
-
-def show_participant(participant: Participant, caller: Principal) -> dict[str, Any]:
-    """A participant as this caller may see them (personal data for those who run or review)."""
-    may_see = caller.may_see_personal_data(participant.process_id)
-    personal = current_mufakat().personal_data(participant) if may_see else None
-    return participant_representation(participant, personal)
-
-
 _KINDS: dict[str, type[Aggregate]] = {
     "process": Process,
     "participant": Participant,
@@ -74,35 +42,66 @@ _KINDS: dict[str, type[Aggregate]] = {
 }
 
 
-def _represent(receipt: Receipt) -> dict[str, Any]:
-    """The resource as the command left it: the written aggregate itself, or read back at that version."""
+class Beside:
+    """A resource with a few more values beside it, read by its schema as one object."""
+
+    def __init__(self, resource: object, **more: object) -> None:
+        self._resource = resource
+        vars(self).update(more)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._resource, attribute)
+
+
+def step_command(body: dict[str, Any]) -> CommandContext:
+    """The context of a write that records a step: `command()` and when the step happened in the room,
+    taken out of the parsed body (its `occurred_at`; absent: now)."""
+    return replace(command(), occurred_at=body.pop("occurred_at", None))
+
+
+def location(kind: str, resource_id: UUID) -> str:
+    """The URL of a resource."""
+    return f"/api/v1/{_COLLECTIONS[kind]}/{resource_id}"
+
+
+def shown(resource: Any) -> Answer:
+    """A resource with its ETag."""
+    return resource, {"ETag": f'"{resource.version}"'}
+
+
+def _left(receipt: Receipt) -> Any:
+    """The aggregate as the command left it: the written aggregate itself, or read back at that version."""
     aggregate = receipt.aggregate
     if aggregate is None or aggregate.version != receipt.version:
         aggregate = current_mufakat().at_version(_KINDS[receipt.kind], receipt.id, receipt.version)
-    if isinstance(aggregate, Process):
-        return process_representation(aggregate)
-    if isinstance(aggregate, Participant):
-        return show_participant(aggregate, principal())
-    if isinstance(aggregate, Meeting):
-        return meeting_representation(aggregate)
-    if isinstance(aggregate, Proposal):
-        return proposal_representation(aggregate)
-    if isinstance(aggregate, Commitment):
-        return commitment_representation(aggregate)
-    raise ValueError(f"no representation of {receipt.kind}")
+    return aggregate
 
 
-def written(receipt: Receipt, part: str | None = None, with_result: bool = False) -> Answer:
-    """The answer to a write: the resource at the version it left, the created part's id, a close's result."""
-    body = _represent(receipt)
-    if part is not None and receipt.part_id is not None:
-        body[part] = receipt.part_id
-        if with_result:
-            collection = "consensus_checks" if part == "check_id" else "votes"
-            closed = next(item for item in body[collection] if item[part] == str(receipt.part_id))
-            body["result"] = closed["result"]
-            body["tally"] = closed["tally"]
-    body, headers = shown(body)
+def _answer(receipt: Receipt, resource: Any) -> Answer:
+    body, headers = shown(resource)
     if receipt.created:
         headers["Location"] = location(receipt.kind, receipt.id)
     return body, headers
+
+
+def written(receipt: Receipt) -> Answer:
+    """The answer to a write: the resource at the version it left."""
+    return _answer(receipt, _left(receipt))
+
+
+def written_participant(receipt: Receipt) -> Answer:
+    """The answer to a write on a participant: as the caller may see them."""
+    return _answer(receipt, queries.as_seen(current_mufakat(), _left(receipt), principal()))
+
+
+def written_step(receipt: Receipt, part: str, with_result: bool = False) -> Answer:
+    """The answer to a step of a proposal: the proposal, the id of the part the step made or touched
+    (`objection_id`, `check_id`, `vote_id`) and, for a close, the part's result and tally."""
+    proposal = _left(receipt)
+    if receipt.part_id is None:
+        return _answer(receipt, proposal)
+    more: dict[str, Any] = {part: receipt.part_id}
+    if with_result:
+        closed = (proposal.checks if part == "check_id" else proposal.votes)[str(receipt.part_id)]
+        more.update(result=closed.result, tally=closed.tally)
+    return _answer(receipt, Beside(proposal, **more))

@@ -10,7 +10,6 @@ from flask_smorest import Blueprint
 
 from domain.commitment import Commitment
 from service.http.api.answers import Answer, shown, step_command, written
-from service.http.api.representations import commitment_representation
 from service.http.auth import principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.commitments import CommitmentMakingSchema, CommitmentSchema, ProgressSchema
@@ -61,7 +60,7 @@ class OneCommitment(MethodView):
     @blp.response(200, CommitmentSchema)
     def get(self, commitment_id: UUID) -> Answer:
         """The commitment and how far it got."""
-        return shown(commitment_representation(current_mufakat().readable(Commitment, commitment_id, principal())))
+        return shown(current_mufakat().readable(Commitment, commitment_id, principal()))
 
 
 @blp.route("/commitments/<uuid:commitment_id>/progress")

@@ -10,7 +10,6 @@ from flask_smorest import Blueprint
 
 from domain.meeting import Meeting
 from service.http.api.answers import Answer, shown, step_command, written
-from service.http.api.representations import meeting_representation
 from service.http.auth import principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.common import SummaryPageSchema, listing_args
@@ -48,7 +47,7 @@ class OneMeeting(MethodView):
     @blp.response(200, MeetingSchema)
     def get(self, meeting_id: UUID) -> Answer:
         """The meeting, who was invited and who attends."""
-        return shown(meeting_representation(current_mufakat().readable(Meeting, meeting_id, principal())))
+        return shown(current_mufakat().readable(Meeting, meeting_id, principal()))
 
 
 @blp.route("/meetings/<uuid:meeting_id>/open")

@@ -8,8 +8,8 @@ from uuid import UUID
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from domain.participant import Participant
-from service.http.api.answers import Answer, show_participant, shown, step_command, written
+from service.app import queries
+from service.http.api.answers import Answer, shown, step_command, written_participant
 from service.http.auth import command, principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.common import PageArgs, page_of
@@ -25,21 +25,17 @@ class Register(MethodView):
 
     @blp.arguments(PageArgs(), location="query")
     @blp.response(200, page_of(ParticipantSchema))
-    def get(self, page: dict[str, Any], process_id: UUID) -> dict[str, Any]:
+    def get(self, page: dict[str, Any], process_id: UUID) -> queries.Page[Any]:
         """Everyone registered, in order of registration (cursor pagination)."""
-        caller = principal()
-        process = current_mufakat().readable_process(process_id, caller)
-        after = page["after"] or 0
-        found = current_mufakat().participants_of(process, after, page["limit"])
-        following = after + len(found)
-        more = following < len(process.register)
-        return {"items": [show_participant(p, caller) for p in found], "next": str(following) if more else None}
+        return queries.register(current_mufakat(), principal(), process_id, page["after"], page["limit"])
 
     @blp.arguments(RegistrationSchema())
     @blp.response(201, ParticipantSchema)
     def post(self, registration: dict[str, Any], process_id: UUID) -> Answer:
         """Registers a participant; name and contact are stored only encrypted."""
-        return written(current_mufakat().register_participant(step_command(registration), process_id, **registration))
+        return written_participant(
+            current_mufakat().register_participant(step_command(registration), process_id, **registration)
+        )
 
 
 @blp.route("/participants/<uuid:participant_id>")
@@ -49,8 +45,7 @@ class OneParticipant(MethodView):
     @blp.response(200, ParticipantSchema)
     def get(self, participant_id: UUID) -> Answer:
         """The participant; name and contact only for admins, facilitators and auditors."""
-        caller = principal()
-        return shown(show_participant(current_mufakat().readable(Participant, participant_id, caller), caller))
+        return shown(queries.participant(current_mufakat(), principal(), participant_id))
 
 
 @blp.route("/participants/<uuid:participant_id>/forget")
@@ -60,4 +55,4 @@ class Forgetting(MethodView):
     @blp.response(200, ParticipantSchema)
     def post(self, participant_id: UUID) -> Answer:
         """(admin) Erases name and contact for good; the record stays, counted as its group."""
-        return written(current_mufakat().forget_participant(command(), participant_id))
+        return written_participant(current_mufakat().forget_participant(command(), participant_id))

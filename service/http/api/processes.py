@@ -9,7 +9,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.http.api.answers import Answer, shown, step_command, written
-from service.http.api.representations import process_representation
 from service.http.auth import principal, refresh_principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.common import PageArgs, WhenSchema, page_of
@@ -28,7 +27,7 @@ class Processes(MethodView):
     def get(self, page: dict[str, Any]) -> dict[str, Any]:
         """Lists the processes the caller may read, in order of opening (cursor pagination)."""
         found, position = current_mufakat().list_processes(principal(), page["after"], page["limit"])
-        return {"items": [process_representation(p) for p in found], "next": str(position) if position else None}
+        return {"items": found, "next": str(position) if position else None}
 
     @blp.arguments(ProcessOpeningSchema())
     @blp.response(201, ProcessSchema)
@@ -46,7 +45,7 @@ class OneProcess(MethodView):
     @blp.response(200, ProcessSchema)
     def get(self, process_id: UUID) -> Answer:
         """The process as it stands now."""
-        return shown(process_representation(current_mufakat().readable_process(process_id, principal())))
+        return shown(current_mufakat().readable_process(process_id, principal()))
 
 
 @blp.route("/processes/<uuid:process_id>/close")

@@ -9,8 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from domain.proposal import Proposal
-from service.http.api.answers import Answer, shown, step_command, written
-from service.http.api.representations import proposal_representation
+from service.http.api.answers import Answer, shown, step_command, written, written_step
 from service.http.auth import principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.common import SummaryPageSchema, listing_args
@@ -69,7 +68,7 @@ class OneProposal(MethodView):
     @blp.response(200, ProposalSchema)
     def get(self, proposal_id: UUID) -> Answer:
         """The proposal as it stands: current text, objections, checks and votes with tallies, decision."""
-        return shown(proposal_representation(current_mufakat().readable(Proposal, proposal_id, principal())))
+        return shown(current_mufakat().readable(Proposal, proposal_id, principal()))
 
 
 @blp.route("/proposals/<uuid:proposal_id>/contributions")
@@ -102,8 +101,8 @@ class Objections(MethodView):
     @blp.response(201, ProposalStepSchema)
     def post(self, objection: dict[str, Any], proposal_id: UUID) -> Answer:
         """Raises an objection; a blocking one stands in the way of consensus until resolved."""
-        return written(
-            current_mufakat().raise_objection(step_command(objection), proposal_id, **objection), part="objection_id"
+        return written_step(
+            current_mufakat().raise_objection(step_command(objection), proposal_id, **objection), "objection_id"
         )
 
 
@@ -116,7 +115,7 @@ class ObjectionResolution(MethodView):
     def post(self, resolution: dict[str, Any], proposal_id: UUID, objection_id: UUID) -> Answer:
         """Ends an objection: addressed, withdrawn, or overruled (only where a vote fallback is allowed)."""
         receipt = current_mufakat().resolve_objection(step_command(resolution), proposal_id, objection_id, **resolution)
-        return written(receipt, part="objection_id")
+        return written_step(receipt, "objection_id")
 
 
 @blp.route("/proposals/<uuid:proposal_id>/decision")

@@ -7,20 +7,12 @@ from typing import Any
 from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 
 from service.http.observability import database_unavailable_response, probe_database
 from service.http.problems import ProblemSchema
+from service.http.schemas.readiness import ReadinessSchema
 
 blp = Blueprint("readiness", __name__, description="Readiness: the database answers; how far behind each projection is")
-
-
-class ReadinessSchema(Schema):
-    """A ready worker: the database answered; projections' lag in notifications."""
-
-    status = fields.String(metadata={"example": "ready"})
-    database = fields.String(metadata={"example": "ok"})
-    projections = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"example": {"feed": 0}})
 
 
 @blp.route("/ready")

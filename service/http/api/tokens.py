@@ -8,22 +8,16 @@ from uuid import UUID
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from service.app import queries
 from service.app.access import AccessToken
-from service.app.errors import Forbidden, TokenNotReplayable
-from service.http.api.answers import Answer, location
+from service.app.errors import TokenNotReplayable
+from service.http.api.answers import Answer, Beside, location
 from service.http.auth import command, principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.tokens import TokenRequestSchema, TokenSchema
 
 blp = Blueprint("tokens", __name__, description="Bearer tokens")
 blp.before_request(require_token)
-
-
-def _shown(token: AccessToken, secret: str | None = None) -> dict[str, Any]:
-    shown: dict[str, Any] = {"id": token.id, "role": token.role, "name": token.name, "processes": token.processes}
-    if secret is not None:
-        shown["token"] = secret
-    return shown
 
 
 @blp.route("/tokens")
@@ -42,7 +36,7 @@ class Tokens(MethodView):
         receipt, secret = current_mufakat().issue_token_as(command(), **issuing)
         if secret is None:
             raise TokenNotReplayable(receipt.id)
-        return _shown(current_mufakat().token(receipt.id), secret), {"Location": location("token", receipt.id)}
+        return Beside(current_mufakat().token(receipt.id), token=secret), {"Location": location("token", receipt.id)}
 
 
 @blp.route("/tokens/<uuid:token_id>")
@@ -50,8 +44,6 @@ class OneToken(MethodView):
     """One token record."""
 
     @blp.response(200, TokenSchema)
-    def get(self, token_id: UUID) -> dict[str, Any]:
+    def get(self, token_id: UUID) -> AccessToken:
         """(admin) The token's role, name and processes; never its secret."""
-        if principal().role != "admin":
-            raise Forbidden("only admins read tokens")
-        return _shown(current_mufakat().token(token_id))
+        return queries.token(current_mufakat(), principal(), token_id)

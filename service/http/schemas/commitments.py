@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.http.schemas.common import NAME_LENGTH, TEXT_LENGTH, Resource, Step, UtcDateTime, ids
+from service.http.schemas.common import (
+    NAME_LENGTH,
+    TEXT_LENGTH,
+    Resource,
+    Step,
+    created_at,
+    ids,
+    updated_at,
+)
 
 
 class CommitmentMakingSchema(Step):
@@ -48,5 +56,5 @@ class CommitmentSchema(Resource):
     percent = fields.Integer(metadata={"example": 60})
     reports = fields.Integer(metadata={"example": 2})
     completed = fields.Boolean(metadata={"example": False})
-    created_at = UtcDateTime()
-    updated_at = UtcDateTime()
+    created_at = created_at()
+    updated_at = updated_at()

@@ -33,6 +33,30 @@ class UtcDateTime(fields.AwareDateTime):
         return str(value)
 
 
+class Count(fields.Integer):
+    """How many items a collection of the resource holds (`attribute` names the collection)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> int | None:
+        return None if value is None else len(value)
+
+
+class Values(fields.List):
+    """The parts an aggregate keeps by id (a mapping), as a list in the order they were added."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[Any] | None:
+        return None if value is None else super()._serialize(list(value.values()), attr, obj, **kwargs)
+
+
+def created_at() -> UtcDateTime:
+    """When the resource was created (the aggregate's `created_on`)."""
+    return UtcDateTime(attribute="created_on")
+
+
+def updated_at() -> UtcDateTime:
+    """When the resource last changed (the aggregate's `modified_on`)."""
+    return UtcDateTime(attribute="modified_on")
+
+
 #: How far ahead of the server's clock a step may say it happened (clocks of phones and laptops drift).
 CLOCK_SKEW = timedelta(minutes=5)
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.http.schemas.common import NAME_LENGTH, TEXT_LENGTH, TITLE_LENGTH, Resource, Step, UtcDateTime, ids
+from service.http.schemas.common import (
+    NAME_LENGTH,
+    TEXT_LENGTH,
+    TITLE_LENGTH,
+    Resource,
+    Step,
+    UtcDateTime,
+    created_at,
+    ids,
+    updated_at,
+)
 
 _MAX_ATTENDEES = 5000
 
@@ -54,5 +64,5 @@ class MeetingSchema(Resource):
     invited = fields.List(fields.UUID(), allow_none=True)
     attendees = fields.List(fields.UUID())
     minutes = fields.String(allow_none=True)
-    created_at = UtcDateTime()
-    updated_at = UtcDateTime()
+    created_at = created_at()
+    updated_at = updated_at()

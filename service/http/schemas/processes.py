@@ -8,7 +8,18 @@ from marshmallow import fields, post_load, validate
 
 from domain.process import GENDERS, GROUPS, VISIBILITIES
 from domain.rules import CONSENSUS_RULES, DEFAULT_QUORUM, DEFAULT_VOTE_THRESHOLD, DecisionRules
-from service.http.schemas.common import NAME_LENGTH, NOTE_LENGTH, TITLE_LENGTH, Resource, Step, Strict, UtcDateTime, ids
+from service.http.schemas.common import (
+    NAME_LENGTH,
+    NOTE_LENGTH,
+    TITLE_LENGTH,
+    Count,
+    Resource,
+    Step,
+    Strict,
+    created_at,
+    ids,
+    updated_at,
+)
 
 
 class RulesSchema(Strict):
@@ -93,9 +104,9 @@ class ProcessSchema(Resource):
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
     rules = fields.Nested(RulesSchema)
     status = fields.String(metadata={"example": "open"})
-    created_at = UtcDateTime()
-    updated_at = UtcDateTime()
-    participant_count = fields.Integer(metadata={"example": 24})
+    created_at = created_at()
+    updated_at = updated_at()
+    participant_count = Count(attribute="register", metadata={"example": 24})
     meeting_ids = fields.List(fields.UUID())
     proposal_ids = fields.List(fields.UUID())
 
@@ -127,5 +138,5 @@ class ParticipantSchema(Resource):
     name = fields.String(allow_none=True, metadata={"example": "Ibu Siti Aminah"})
     contact = fields.String(allow_none=True, metadata={"example": "0812-3456-7890"})
     forgotten = fields.Boolean(metadata={"example": False})
-    created_at = UtcDateTime()
-    updated_at = UtcDateTime()
+    created_at = created_at()
+    updated_at = updated_at()

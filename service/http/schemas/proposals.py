@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from domain.deliberation import CHOICES, CONTRIBUTION_KINDS, METHODS, OBJECTION_OUTCOMES, OUTCOMES, STANCES
-from domain.proposal import CORRECTABLE_FIELDS
-from service.http.schemas.common import NOTE_LENGTH, TEXT_LENGTH, TITLE_LENGTH, Resource, Step, UtcDateTime, ids
+from domain.proposal import CORRECTABLE_FIELDS, Proposal
+from domain.rules import DecisionRules
+from service.http.schemas.common import (
+    NOTE_LENGTH,
+    TEXT_LENGTH,
+    TITLE_LENGTH,
+    Count,
+    Resource,
+    Step,
+    UtcDateTime,
+    Values,
+    created_at,
+    ids,
+    updated_at,
+)
 from service.http.schemas.processes import RulesSchema
+
+
+class RulesSnapshot(fields.Nested):
+    """The copy of the rules a decision keeps; a copy made before a rule existed reads as its default."""
+
+    def _serialize(self, nested_obj: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if isinstance(nested_obj, dict):
+            nested_obj = DecisionRules.from_dict(nested_obj)
+        return super()._serialize(nested_obj, attr, obj, **kwargs)
+
 
 _TEXT_EXAMPLE = "Pembangunan posyandu di Dusun Krajan dengan dana desa Rp 150.000.000."
 
@@ -196,7 +221,7 @@ class VoteStateSchema(Resource):
     status = fields.String(metadata={"example": "closed", "enum": ["open", "closed"]})
     result = fields.String(allow_none=True, metadata={"example": "passed", "enum": ["passed", "failed"]})
     tally = fields.Dict(allow_none=True, metadata={"example": {"yes": 14, "no": 5, "abstain": 1}})
-    ballots_cast = fields.Integer(metadata={"example": 20})
+    ballots_cast = Count(attribute="ballots", metadata={"example": 20})
 
 
 class DecisionSchema(Resource):
@@ -208,7 +233,7 @@ class DecisionSchema(Resource):
     outcome = fields.String(metadata={"example": "adopted"})
     method = fields.String(metadata={"example": "vote"})
     rationale = fields.String()
-    rules = fields.Nested(RulesSchema)
+    rules = RulesSnapshot(RulesSchema)
     decided_at = UtcDateTime(metadata={"description": "when it was decided in the room"})
 
 
@@ -239,6 +264,24 @@ class CorrectionSchema(Schema):
     corrected_at = UtcDateTime()
 
 
+class Errata(fields.List):
+    """Every erratum in force (the proposal keeps them by step version, then field), oldest step first."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[Any] | None:
+        if value is None:
+            return None
+        by_step = sorted(value.items(), key=lambda item: int(item[0]))
+        return super()._serialize([c for _, fields_ in by_step for c in fields_.values()], attr, obj, **kwargs)
+
+
+def _title_corrected(proposal: Proposal) -> bool:
+    return proposal.corrected(1, "title") is not None
+
+
+def _body_corrected(proposal: Proposal) -> bool:
+    return proposal.body_version is not None and proposal.corrected(proposal.body_version, "body") is not None
+
+
 class ProposalSchema(Resource):
     """A proposal as it stands now."""
 
@@ -248,21 +291,23 @@ class ProposalSchema(Resource):
     text_version = fields.Integer(metadata={"example": 2})
     submitted_by = ids()
     meeting_id = ids(allow_none=True)
-    title_corrected = fields.Boolean(metadata={"description": "the title shown is an erratum (dikoreksi)"})
-    body_corrected = fields.Boolean(metadata={"description": "the text shown is an erratum (dikoreksi)"})
+    title_corrected = fields.Function(
+        _title_corrected, metadata={"type": "boolean", "description": "the title shown is an erratum (dikoreksi)"}
+    )
+    body_corrected = fields.Function(
+        _body_corrected, metadata={"type": "boolean", "description": "the text shown is an erratum (dikoreksi)"}
+    )
     status = fields.String(metadata={"example": "open", "enum": ["open", "decided", "withdrawn"]})
     withdrawal = fields.Nested(WithdrawalStateSchema, allow_none=True)
     contribution_count = fields.Integer(metadata={"example": 5})
-    objections = fields.List(fields.Nested(ObjectionStateSchema))
-    consensus_checks = fields.List(fields.Nested(ConsensusCheckStateSchema))
-    votes = fields.List(fields.Nested(VoteStateSchema))
+    objections = Values(fields.Nested(ObjectionStateSchema))
+    consensus_checks = Values(fields.Nested(ConsensusCheckStateSchema), attribute="checks")
+    votes = Values(fields.Nested(VoteStateSchema))
     decision = fields.Nested(DecisionSchema, allow_none=True)
     annulled_decisions = fields.List(fields.Nested(AnnulledDecisionSchema))
-    corrections = fields.List(
-        fields.Nested(CorrectionSchema), metadata={"description": "every erratum in force, oldest step first"}
-    )
-    created_at = UtcDateTime()
-    updated_at = UtcDateTime()
+    corrections = Errata(fields.Nested(CorrectionSchema))
+    created_at = created_at()
+    updated_at = updated_at()
 
 
 class ProposalStepSchema(ProposalSchema):

@@ -190,27 +190,27 @@ def _story(database: Database, proposal_id: str, item: dict[str, Any]) -> list[d
     for found in steps(database, current_mufakat(), proposal_id):
         data = found.data
         entry: dict[str, Any] | None = None
-        if found.kind in ("Submitted", "ProposalSubmitted"):
+        if found.type in ("Submitted", "ProposalSubmitted"):
             text = data.get("body")
             entry = {"kind": "submitted", "title": data.get("title"), "text": text}
-        elif found.kind == "Contributed":
+        elif found.type == "Contributed":
             entry = {"kind": "contribution", "what": data.get("kind"), "text": data.get("text")}
-        elif found.kind == "Amended":
+        elif found.type == "Amended":
             entry = {"kind": "amendment", "before": text, "text": data.get("body"), "reason": data.get("reason")}
             text = data.get("body")
-        elif found.kind == "ObjectionRaised":
+        elif found.type == "ObjectionRaised":
             entry = {"kind": "objection", "blocking": data.get("blocking"), "text": data.get("grounds")}
-        elif found.kind == "ObjectionResolved":
+        elif found.type == "ObjectionResolved":
             entry = {"kind": "resolution", "outcome": data.get("outcome"), "text": data.get("note")}
-        elif found.kind == "ConsensusCheckOpened":
+        elif found.type == "ConsensusCheckOpened":
             entry = {"kind": "check_opened"}
-        elif found.kind == "ConsensusCheckClosed":
+        elif found.type == "ConsensusCheckClosed":
             entry = {"kind": "check_closed", "result": data.get("result"), "tally": _tally(data.get("tally"))}
-        elif found.kind == "VoteOpened":
+        elif found.type == "VoteOpened":
             entry = {"kind": "vote_opened"}
-        elif found.kind == "VoteClosed":
+        elif found.type == "VoteClosed":
             entry = {"kind": "vote_closed", "result": data.get("result"), "tally": _tally(data.get("tally"))}
-        elif found.kind == "Decided":
+        elif found.type == "Decided":
             entry = {
                 "kind": "decision",
                 "outcome": data.get("outcome"),

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from service.app.application import Mufakat
-from service.audit.checkpoints import list_checkpoints, seal_checkpoint
+from service.audit.checkpoints import list_checkpoints, newest_checkpoints, seal_checkpoint
 from service.audit.signing import load_or_create_signing_key, public_key_text
 
 
@@ -60,3 +60,21 @@ def test_workers_starting_together_agree_on_one_key(key_file: Path) -> None:
 
     assert len(set(keys)) == 1
     assert [p.name for p in key_file.parent.iterdir() if "signing" in p.name] == [key_file.name]
+
+
+def test_the_newest_checkpoints_come_newest_first_as_c2sp_notes_of_growing_trees(
+    ledger: Mufakat, service_key: Ed25519PrivateKey
+) -> None:
+    sizes = []
+    for number in range(3):
+        ledger.issue_token("partner", f"Mitra {number}", [])
+        sealed = seal_checkpoint(ledger, service_key)
+        assert sealed is not None
+        sizes.append(sealed.tree_size)
+
+    newest = [(number, checkpoint.tree_size) for number, checkpoint in newest_checkpoints(ledger)]
+
+    # Each tree holds the tokens so far and the checkpoints before it.
+    assert sizes == [1, 3, 5]
+    assert newest == [(3, 5), (2, 3), (1, 1)]
+    assert all(checkpoint.note and checkpoint.signature_holds() for _, checkpoint in newest_checkpoints(ledger))

@@ -15,6 +15,7 @@ from audit_support import ADMIN
 
 from domain.rules import DecisionRules
 from service.app.application import Mufakat
+from service.audit.proofs import StoredTree
 from service.audit.verify import verify_store
 
 WORKERS = 2
@@ -52,6 +53,9 @@ class ConcurrencyContract:
         # Each process is two events: the process and its entry in the directory.
         assert report.as_dict()["first_failure"] is None
         assert (report.ok, report.events_checked) == (True, 2 * WORKERS * THREADS * PROCESSES_EACH)
+        # The stored Merkle tree, extended by every writer under the write lock, is the one recomputed.
+        head = StoredTree(ledgers[1].recorder).head()
+        assert head is not None and (head.tree_size, head.root.hex()) == (report.tree_size, report.root_hash)
 
 
 class TestConcurrencyOnSQLite(ConcurrencyContract):

@@ -144,9 +144,15 @@ def test_checkpoints_are_public_and_verify_under_the_published_key(
     assert key["pem"].startswith("-----BEGIN PUBLIC KEY-----")
     [checkpoint] = checkpoints["items"]
     assert (checkpoint["number"], checkpoint["position"], checkpoints["next"]) == (1, log.sealed_position, None)
-    message = (
-        f"mufakat-checkpoint/1 position={checkpoint['position']} root={checkpoint['root_hash']} "
-        f"sealed_at={checkpoint['sealed_at']}"
-    ).encode("ascii")
-    public = Ed25519PublicKey.from_public_bytes(base64.b64decode(key["public_key"]))
-    public.verify(base64.b64decode(checkpoint["signature"]), message)  # raises if it does not hold
+    # The C2SP signed note, read by hand: body, empty line, "— <origin> base64(key id ‖ signature)".
+    body, signature_line = checkpoint["note"].split("\n\n")
+    origin, size, root = body.split("\n")
+    assert (int(size), base64.b64decode(root).hex()) == (checkpoint["tree_size"], checkpoint["root_hash"])
+    dash, name, blob = signature_line.rstrip("\n").split(" ")
+    raw_key = base64.b64decode(key["public_key"])
+    key_id = hashlib.sha256(name.encode() + b"\n\x01" + raw_key).digest()[:4]
+    assert (dash, name, base64.b64decode(blob)[:4].hex()) == ("\u2014", origin, key_id.hex())
+    assert checkpoint["key_id"] == key_id.hex()
+    public = Ed25519PublicKey.from_public_bytes(raw_key)
+    public.verify(base64.b64decode(blob)[4:], (body + "\n").encode())  # raises if it does not hold
+    assert base64.b64decode(checkpoint["signature"]) == base64.b64decode(blob)[4:]

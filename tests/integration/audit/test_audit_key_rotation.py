@@ -383,6 +383,10 @@ class KeyRotationContract:
             (rotated.keys[0], rotated.keys[1], rotated.rotations[0].event_position),
             (rotated.keys[1], rotated.keys[2], rotated.rotations[1].event_position),
         ]
+        # The hand-over signs the old key's last checkpoint's event, which comes before the rotation's own.
+        for served_key, rotation in zip(served["retired_keys"], rotated.rotations, strict=True):
+            assert served_key["signed_position"] == rotation.position
+            assert served_key["signed_position"] < served_key["from_position"]
 
 
 class TestKeyRotationOnSQLite(KeyRotationContract):

@@ -6,6 +6,7 @@ with database access would, then run the verifier over the raw records.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +24,10 @@ from audit_support import (
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from service.app.application import Mufakat
-from service.audit.canonical import checkpoint_message
 from service.audit.checkpoints import list_checkpoints
-from service.audit.signing import public_key_text, sign
+from service.audit.merkle import CompactRange, leaf_hash
+from service.audit.note import CheckpointBody, sign_checkpoint_note, split_note
+from service.audit.signing import public_key_text
 from service.audit.verify import VerificationReport, verify_store
 
 
@@ -150,14 +152,18 @@ class TamperingContract(SealedLogContract):
         # The forger rewrites event 40, recomputes everything and seals it again with a key of their own.
         raw.flip_state_byte(40)
         raw.rewrite_chain()
-        forged_root = raw._run("SELECT root FROM event_hashes WHERE notification_id = ?", (log.sealed_position,))
-        root_hex = bytes(forged_root[0][0]).hex()
+        hashes = raw._run("SELECT hash FROM event_hashes WHERE notification_id <= ?", (log.sealed_position,))
+        tree = CompactRange()
+        for (hash_,) in hashes:
+            tree.append(leaf_hash(bytes(hash_)))
         forger = Ed25519PrivateKey.generate()
-        message = checkpoint_message(log.sealed_position, root_hex, log.checkpoint.sealed_at)
+        note = sign_checkpoint_note(CheckpointBody("forged.example/log", tree.size, tree.root()), forger)
         raw.edit_checkpoint(
             log.checkpoint_event,
-            root_hash=root_hex,
-            signature=sign(forger, message),
+            root_hash=tree.root().hex(),
+            tree_size=tree.size,
+            note=note,
+            signature=base64.b64encode(split_note(note)[1][0].signature).decode("ascii"),
             public_key=public_key_text(forger),
         )
         raw.rewrite_chain()

@@ -20,7 +20,6 @@ from projection_stories import adopt_by_consensus, follow_up, open_village, reje
 from projections.runner import read_models
 from projections.sql import parse_timestamp
 from service.app.application import Mufakat
-from service.audit.canonical import checkpoint_message
 from service.audit.checkpoints import seal_checkpoint
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -242,10 +241,11 @@ class FeedContract:
         checkpoint = _all_items(client)[-1]["checkpoint"]
 
         public_key = Ed25519PublicKey.from_public_bytes(base64.b64decode(checkpoint["public_key"]))
-        message = checkpoint_message(checkpoint["position"], checkpoint["root_hash"], checkpoint["sealed_at"])
+        message = checkpoint["note"].split("\n\n")[0].encode() + b"\n"  # the C2SP checkpoint note's body
+        assert message.split(b"\n")[1] == str(checkpoint["tree_size"]).encode()
         public_key.verify(base64.b64decode(checkpoint["signature"]), message)  # raises when forged
         with pytest.raises(InvalidSignature):
-            public_key.verify(base64.b64decode(checkpoint["signature"]), message.replace(b"position=", b"position=9"))
+            public_key.verify(base64.b64decode(checkpoint["signature"]), message.replace(b"\n", b"\n9", 1))
 
 
 class TestFeedOnSQLite(FeedContract):

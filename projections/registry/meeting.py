@@ -1,0 +1,33 @@
+"""The events of a meeting (musyawarah): never published by themselves (decision items sum up attendance),
+each worded for the record; invitation and attendance lists name participants."""
+
+from __future__ import annotations
+
+from domain.meeting import Meeting
+from projections.registry.entry import Entry
+
+ENTRIES = (
+    Entry(
+        Meeting.Scheduled,
+        id=lambda d, who: f"Musyawarah \u201c{d.get('title', '')}\u201d dijadwalkan",
+        en=lambda d, who: f"Meeting \u201c{d.get('title', '')}\u201d scheduled",
+        names=("invited",),
+    ),
+    Entry(
+        Meeting.Opened,
+        id=lambda d, who: f"Musyawarah dibuka, {len(d.get('attendees') or [])} peserta hadir",
+        en=lambda d, who: f"Meeting opened with {len(d.get('attendees') or [])} present",
+        names=("attendees", "invited"),
+    ),
+    Entry(
+        Meeting.AttendanceRecorded,
+        id=lambda d, who: f"{len(d.get('attendees') or [])} peserta datang menyusul",
+        en=lambda d, who: f"{len(d.get('attendees') or [])} latecomers recorded",
+        names=("attendees",),
+    ),
+    Entry(
+        Meeting.Closed,
+        id=lambda d, who: "Musyawarah ditutup",
+        en=lambda d, who: "Meeting closed",
+    ),
+)

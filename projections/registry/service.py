@@ -1,0 +1,48 @@
+"""The service's own events, by topic (the read models import nothing of the service): tokens, idempotency
+records, the directory of processes and the audit log's checkpoints. Only a sealed checkpoint is published."""
+
+from __future__ import annotations
+
+from projections.registry.entry import IN_FEED, Entry
+
+#: Where a sealed checkpoint is stored (`service.audit.checkpoints.CheckpointSealed`).
+CHECKPOINT_TOPIC = "service.audit.checkpoints:CheckpointSealed"
+
+ENTRIES = (
+    Entry(
+        "service.app.access:AccessToken.Issued",
+        id=lambda d, who: "Token akses diterbitkan",
+        en=lambda d, who: "Access token issued",
+    ),
+    Entry(
+        "service.app.access:AccessToken.Granted",
+        id=lambda d, who: "Token akses diberi hak menulis pada satu proses lagi",
+        en=lambda d, who: "Access token granted one more process",
+    ),
+    Entry(
+        "service.app.idempotency:IdempotencyRecord.Recorded",
+        id=lambda d, who: "Jawaban sebuah permintaan disimpan untuk pengulangannya",
+        en=lambda d, who: "The answer to a request kept for its retries",
+    ),
+    Entry(
+        "service.app.process_directory:ProcessListed",
+        id=lambda d, who: "Proses dicatat dalam daftar proses",
+        en=lambda d, who: "Process listed in the directory of processes",
+    ),
+    Entry(
+        CHECKPOINT_TOPIC,
+        id=lambda d, who: f"Titik periksa log audit disegel pada posisi {d.get('position')}",
+        en=lambda d, who: f"Audit log checkpoint sealed at position {d.get('position')}",
+        published=IN_FEED,
+    ),
+    Entry(
+        "service.audit.checkpoints:SigningKeyRotated",
+        id=lambda d, who: "Kunci penanda tangan titik periksa diganti",
+        en=lambda d, who: "The key that signs checkpoints rotated",
+    ),
+    Entry(
+        "service.audit.witness:CheckpointCosigned",
+        id=lambda d, who: f"Saksi {d.get('witness')} menandatangani bersama titik periksa ukuran {d.get('tree_size')}",
+        en=lambda d, who: f"Witness {d.get('witness')} cosigned the checkpoint of size {d.get('tree_size')}",
+    ),
+)

@@ -1,0 +1,13 @@
+"""Schema of a worker's readiness."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class ReadinessSchema(Schema):
+    """A ready worker: the database answered; projections' lag in notifications."""
+
+    status = fields.String(metadata={"example": "ready"})
+    database = fields.String(metadata={"example": "ok"})
+    projections = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"example": {"feed": 0}})
