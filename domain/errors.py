@@ -139,6 +139,18 @@ class NothingToCorrect(RuleBroken):
     code = "nothing_to_correct"
 
 
+class MeetingNotClosed(RuleBroken):
+    """Minutes sealed before the meeting closed: a berita acara records a meeting that has ended."""
+
+    code = "meeting_not_closed"
+
+
+class MinutesNotLatest(RuleBroken):
+    """A correction of sealed minutes that does not replace the latest sealed version (another was sealed since)."""
+
+    code = "minutes_not_latest"
+
+
 class PartOfProposalNotFound(Exception):
     """An objection, consensus check or vote id that the proposal does not have."""
 

@@ -1,4 +1,4 @@
-"""A meeting (musyawarah): scheduled, opened with its attendance list, closed with minutes."""
+"""A meeting (musyawarah): scheduled, opened with its attendance list, closed, its berita acara sealed."""
 
 from __future__ import annotations
 
@@ -9,22 +9,42 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.errors import MeetingAlreadyOpened, MeetingNotOpen, NotAttending, ensure_aware, ensure_not_before
+from domain.errors import (
+    MeetingAlreadyOpened,
+    MeetingNotClosed,
+    MeetingNotOpen,
+    MinutesNotLatest,
+    NotAttending,
+    ValueNotAllowed,
+    ensure_aware,
+    ensure_not_before,
+    ensure_one_of,
+)
 from domain.steps import Start, Step
+
+#: The languages a berita acara is written in: Bahasa Indonesia, or English on request.
+MINUTES_LANGUAGES = ("id", "en")
 
 
 class Meeting(Aggregate):
     """One musyawarah of a process, and who was invited to it and attended it.
 
-    Version 2 of the aggregate (its snapshots) keeps when the meeting opened.
+    Version 2 of the aggregate (its snapshots) keeps when the meeting opened;
+    version 3 when it closed and the berita acara sealed for it.
     """
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         """Snapshots taken before version 2 do not know when the meeting opened."""
         state["opened_at"] = None
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 3 do not know when the meeting closed, and no minutes were sealed."""
+        state["closed_at"] = None
+        state["sealed_minutes"] = []
 
     class Scheduled(Start):
         process_id: UUID
@@ -42,6 +62,30 @@ class Meeting(Aggregate):
 
     class Closed(Step):
         minutes: str | None
+
+    class MinutesSealed(Step):
+        """A berita acara rendered once and sealed: the SHA-256 and size of each version, what it covers.
+
+        Names (chair, secretary, signatories) are personal data: they are only in
+        `sealed_names`, ciphertext made by the service under `names_key_id`; the
+        roles, agenda and notes are public, as the public version prints them.
+        """
+
+        sealed_version: int
+        replaces: int | None
+        log_position: int
+        chair_role: str
+        secretary_role: str
+        signatory_roles: list[str]
+        names_key_id: UUID
+        sealed_names: str
+        agenda: list[str]
+        notes: str | None
+        language: str
+        public_sha256: str
+        public_size: int
+        full_sha256: str
+        full_size: int
 
     @event(Scheduled)
     def __init__(
@@ -66,6 +110,9 @@ class Meeting(Aggregate):
         self.minutes: str | None = None
         # When it opened in the room: steps of its checks and votes cannot have happened before.
         self.opened_at: datetime | None = None
+        self.closed_at: datetime | None = None
+        #: Every berita acara sealed for this meeting, oldest first (a correction is a new one; both stay).
+        self.sealed_minutes: list[dict[str, Any]] = []
 
     def ensure_open(self) -> None:
         """Attendance, checks and votes happen only while the meeting is open."""
@@ -129,6 +176,121 @@ class Meeting(Aggregate):
     def _closed(self, minutes: str | None, occurred_at: datetime, actor: Actor) -> None:
         self.status = "closed"
         self.minutes = minutes
+        self.closed_at = occurred_at
+
+    @property
+    def latest_sealed_version(self) -> int | None:
+        """The number of the berita acara sealed last (1 for the first), None before any."""
+        return self.sealed_minutes[-1]["sealed_version"] if self.sealed_minutes else None
+
+    def sealed(self, sealed_version: int | None = None) -> dict[str, Any] | None:
+        """What the log says of one sealed berita acara (the latest when no version is named), or None."""
+        if sealed_version is None:
+            return self.sealed_minutes[-1] if self.sealed_minutes else None
+        return next((s for s in self.sealed_minutes if s["sealed_version"] == sealed_version), None)
+
+    def ensure_minutes_may_be_sealed(self, replaces: int | None, occurred_at: datetime) -> None:
+        """A berita acara is sealed once the meeting closed; a correction replaces the latest sealed version."""
+        if self.status != "closed":
+            raise MeetingNotClosed(
+                f"this meeting is {self.status}: its berita acara is sealed after it closes", meeting_id=self.id
+            )
+        if replaces != self.latest_sealed_version:
+            raise MinutesNotLatest(
+                f"the latest sealed berita acara of this meeting is version {self.latest_sealed_version}, "
+                f"not {replaces}: a correction replaces the latest one",
+                meeting_id=self.id,
+            )
+        ensure_not_before(occurred_at, self.closed_at, "the meeting closed", meeting_id=self.id)
+
+    def seal_minutes(
+        self,
+        *,
+        replaces: int | None,
+        log_position: int,
+        chair_role: str,
+        secretary_role: str,
+        signatory_roles: list[str],
+        names_key_id: UUID,
+        sealed_names: str,
+        agenda: list[str],
+        notes: str | None,
+        language: str,
+        public_sha256: str,
+        public_size: int,
+        full_sha256: str,
+        full_size: int,
+        actor: Actor,
+        occurred_at: datetime,
+    ) -> int:
+        """Seals a berita acara of the closed meeting; a correction names the latest sealed version it replaces.
+
+        Returns the number of the new sealed version.
+        """
+        self.ensure_minutes_may_be_sealed(replaces, occurred_at)
+        for digest in (public_sha256, full_sha256):
+            if len(digest) != 64 or digest.strip("0123456789abcdef"):
+                raise ValueNotAllowed("a sealed document's SHA-256 is 64 lowercase hexadecimal digits")
+        ensure_one_of("language", language, MINUTES_LANGUAGES)
+        if public_size <= 0 or full_size <= 0 or log_position < 0:
+            raise ValueNotAllowed("a sealed document has bytes and covers a position of the log")
+        sealed_version = len(self.sealed_minutes) + 1
+        self._minutes_sealed(
+            sealed_version=sealed_version,
+            replaces=replaces,
+            log_position=log_position,
+            chair_role=chair_role,
+            secretary_role=secretary_role,
+            signatory_roles=list(signatory_roles),
+            names_key_id=names_key_id,
+            sealed_names=sealed_names,
+            agenda=list(agenda),
+            notes=notes,
+            language=language,
+            public_sha256=public_sha256,
+            public_size=public_size,
+            full_sha256=full_sha256,
+            full_size=full_size,
+            occurred_at=occurred_at,
+            actor=actor,
+        )
+        return sealed_version
+
+    @event(MinutesSealed)
+    def _minutes_sealed(
+        self,
+        sealed_version: int,
+        replaces: int | None,
+        log_position: int,
+        chair_role: str,
+        secretary_role: str,
+        signatory_roles: list[str],
+        names_key_id: UUID,
+        sealed_names: str,
+        agenda: list[str],
+        notes: str | None,
+        language: str,
+        public_sha256: str,
+        public_size: int,
+        full_sha256: str,
+        full_size: int,
+        occurred_at: datetime,
+        actor: Actor,
+    ) -> None:
+        self.sealed_minutes.append(
+            {
+                "sealed_version": sealed_version,
+                "replaces": replaces,
+                "log_position": log_position,
+                "names_key_id": names_key_id,
+                "language": language,
+                "public_sha256": public_sha256,
+                "public_size": public_size,
+                "full_sha256": full_sha256,
+                "full_size": full_size,
+                "sealed_at": occurred_at,
+            }
+        )
 
 
 def _unique(participant_ids: list[UUID]) -> list[UUID]:

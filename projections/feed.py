@@ -1,7 +1,7 @@
 """The transparency feed: published decisions of public processes, and every later change to them.
 
-One item per decision, per commitment made on it, per progress report, and
-per sealed audit checkpoint, in log order. An item's sequence number is the
+One item per decision, per commitment made on it, per progress report, per
+sealed berita acara (minutes) and per sealed audit checkpoint, in log order. An item's sequence number is the
 notification id of the event that made it, so the cursor stays valid as the
 log grows and even across a rebuild. Items are built when their event is
 applied (an item says what was known then), modelled on Open Contracting
@@ -19,6 +19,7 @@ from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from domain.commitment import Commitment
+from domain.meeting import Meeting
 from domain.proposal import Proposal
 from projections.base import Projection
 from projections.decision_record import annulment_item, decision_item, history_path, new_record
@@ -30,7 +31,7 @@ from projections.sql import Sql, from_json, id_text, keyed_table, plain, timesta
 
 _DECIDED = get_topic(Proposal.Decided)
 _ANNULLED = get_topic(Proposal.DecisionAnnulled)
-KINDS = ("decision", "commitment", "progress", "checkpoint", "annulment")
+KINDS = ("decision", "commitment", "progress", "checkpoint", "annulment", "minutes")
 #: How the record of a public proposal follows each of its published steps, by stored topic.
 STEPS: dict[str, RecordStep] = {item.topic: item.follows for item in published_in(FEED) if item.follows is not None}
 
@@ -57,6 +58,7 @@ class TransparencyFeed(Projection):
             get_topic(Commitment.Made): self._commitment_made,
             get_topic(Commitment.ProgressReported): self._progress_reported,
             get_topic(Proposal.Submitted): self._submitted,
+            get_topic(Meeting.MinutesSealed): self._minutes_sealed,
         }
 
     def schema(self, is_postgres: bool) -> list[str]:
@@ -244,6 +246,37 @@ class TransparencyFeed(Projection):
     def _outcome(doc: dict[str, Any]) -> str | None:
         decision = doc.get("decision")
         return None if decision is None else str(decision["outcome"])
+
+    def _minutes_sealed(self, position: int, event: Any) -> None:
+        meeting_id = id_text(event.originator_id)
+        meeting = self.directory.meeting(meeting_id)
+        process = self.directory.process(meeting.process_id) if meeting else None
+        if process is None or not process.is_public:
+            return
+        number = event.sealed_version
+        # The public version's bytes are the item's subject; the full version's hash lets a reviewer holding it
+        # check it too. `covers_log_position` is the last event the document reflects.
+        minutes = {
+            "sealed_version": number,
+            "replaces": event.replaces,
+            "sha256": event.public_sha256,
+            "size": event.public_size,
+            "url": f"/api/v1/meetings/{meeting_id}/minutes.pdf?sealed={number}",
+            "full_sha256": event.full_sha256,
+            "full_size": event.full_size,
+            "language": event.language,
+            "covers_log_position": event.log_position,
+            "sealed_at": timestamp(event.occurred_at),
+        }
+        item = {
+            "id": f"minutes-{meeting_id}-v{number}",
+            "kind": "minutes",
+            "at": self._at(event.timestamp),
+            "process": process.summary(),
+            "meeting": {"id": meeting_id},
+            "minutes": minutes,
+        }
+        self._add_item(position, item, process.process_id, process.region_code, None, None)
 
     def _checkpoint(self, position: int, event: Any) -> None:
         sealed_at = getattr(event, "sealed_at", None) or getattr(event, "timestamp", None)

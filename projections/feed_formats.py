@@ -1,10 +1,18 @@
-"""The transparency feed as Atom (RFC 4287, via feedgen) and as CSV, for partners' own tools."""
+"""The transparency feed as Atom (RFC 4287, via feedgen) and as CSV, for partners' own tools.
+
+Both formats carry text that someone typed: a spreadsheet would run a cell that
+begins with `=`, `+`, `-`, `@`, tab or carriage return as a formula, so such a
+cell is neutralised as OWASP recommends (a leading `'`); XML 1.0 cannot hold
+most control characters at all, so text stored before they were refused at
+the boundary is shown with U+FFFD in their place instead of failing the feed.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +20,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 
 from domain.commitment import Commitment
+from domain.meeting import Meeting
 from domain.proposal import Proposal
 from projections.registry import entry
 from projections.registry.service import CHECKPOINT_TOPIC
@@ -46,10 +55,27 @@ CSV_COLUMNS = (
 )
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def neutralised_cell(text: str) -> str:
+    """The cell as a spreadsheet shows it without running it: a leading `'` before a formula trigger."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def xml_safe(text: str) -> str:
+    """The text with every character XML 1.0 cannot hold replaced by U+FFFD."""
+    return _NOT_IN_XML.sub("\ufffd", text)
+
+
+
 _MADE = entry(Commitment.Made)
 _PROGRESS = entry(Commitment.ProgressReported)
 _SEALED = entry(CHECKPOINT_TOPIC)
 _ANNULLED = entry(Proposal.DecisionAnnulled)
+_MINUTES = entry(Meeting.MinutesSealed)
 
 
 def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
@@ -67,10 +93,17 @@ def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
         return f"{proposal}: {_ANNULLED.sentence(item.get('annulment') or {}, '', language)}"
     if kind == "checkpoint":
         return _SEALED.sentence(item.get("checkpoint") or {}, "", language)
+    if kind == "minutes":
+        return _MINUTES.sentence(item.get("minutes") or {}, "", language)
     return str(kind)
 
+
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float):
+        return str(value)  # a number, never a formula: -1 stays -1
+    return neutralised_cell(str(value))
 
 
 def csv_row(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
@@ -157,11 +190,11 @@ def feed_atom(
     for item in items:
         entry = feed.add_entry(order="append")
         entry.id(f"urn:mufakat:feed:{item['id']}")
-        entry.title(feed_title(item, language))
+        entry.title(xml_safe(feed_title(item, language)))
         entry.updated(parse_timestamp(item["at"]) if item.get("at") else datetime(2000, 1, 1, tzinfo=UTC))
         entry.category(term=str(item["kind"]))
         if item.get("history"):
             entry.link(href=base_url.rstrip("/") + item["history"], rel="alternate")
-        entry.summary(_summary(item, language))
-        entry.content(json.dumps(item, sort_keys=True, ensure_ascii=False), type="text")
+        entry.summary(xml_safe(_summary(item, language)))
+        entry.content(xml_safe(json.dumps(item, sort_keys=True, ensure_ascii=False)), type="text")
     return bytes(feed.atom_str(pretty=True))

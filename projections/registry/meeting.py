@@ -1,10 +1,11 @@
-"""The events of a meeting (musyawarah): never published by themselves (decision items sum up attendance),
-each worded for the record; invitation and attendance lists name participants."""
+"""The events of a meeting (musyawarah), each worded for the record; invitation and attendance lists name
+participants. Only a sealed berita acara is published by itself (a feed item of kind `minutes`); decision
+items sum up attendance."""
 
 from __future__ import annotations
 
 from domain.meeting import Meeting
-from projections.registry.entry import Entry
+from projections.registry.entry import IN_FEED, Entry
 
 ENTRIES = (
     Entry(
@@ -29,5 +30,15 @@ ENTRIES = (
         Meeting.Closed,
         id=lambda d, who: "Musyawarah ditutup",
         en=lambda d, who: "Meeting closed",
+    ),
+    Entry(
+        Meeting.MinutesSealed,
+        id=lambda d, who: (
+            "Berita acara musyawarah disegel" + (f" (ralat atas versi {d['replaces']})" if d.get("replaces") else "")
+        ),
+        en=lambda d, who: (
+            "Minutes of the meeting sealed" + (f" (correcting version {d['replaces']})" if d.get("replaces") else "")
+        ),
+        published=IN_FEED,
     ),
 )

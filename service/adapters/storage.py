@@ -14,12 +14,14 @@ event's chained hash in the same transaction (docs/audit-format.md).
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import psycopg
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteFactory
@@ -132,21 +134,51 @@ class SideTables:
             cursor.execute(statement, params)
         self.purge_deleted()
 
-    def purge_deleted(self) -> bool:
-        """Moves the WAL into the database and truncates it, so old page images of deleted rows go.
+    def purge_deleted(self, table: str | None = None, wait_seconds: float = 0.5) -> bool:
+        """Makes sure rows deleted from `table` are gone from the database's files; False when a reader prevents it.
 
-        With `secure_delete` the database pages are zeroed already; the WAL may
-        still hold the pages as they were before the delete until this
-        checkpoint. Returns False when a reader kept the checkpoint from
-        completing (it is retried on the next delete). On PostgreSQL a deleted
-        row stays in its page until VACUUM reuses the space: there forgetting
-        rests on the key being gone from the table, as docs/audit-format.md says.
+        SQLite: with `secure_delete` the database pages are zeroed already; the
+        WAL may still hold the pages as they were before the delete until a
+        checkpoint that truncates it, which waits for every reader to finish
+        (at most `wait_seconds` here: the caller retries). PostgreSQL: a deleted
+        row stays in its page until the table is rewritten: `VACUUM FULL` of
+        `table` (waiting at most `wait_seconds` for its lock). The rewrite still
+        copies a deleted row that an open transaction anywhere on the server might
+        see (its snapshot holds back the horizon): PostgreSQL says so in
+        VACUUM VERBOSE's "dead row versions cannot be removed yet", read here.
         """
+        wait_ms = max(1, int(wait_seconds * 1000))
         if self.is_postgres:
-            return True
+            return table is None or self._vacuum_full(table, wait_ms)
         with self.datastore.get_connection(commit=True) as connection:
-            row = connection._sqlite_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            sqlite = connection._sqlite_conn
+            waited = sqlite.execute("PRAGMA busy_timeout").fetchone()[0]
+            sqlite.execute(f"PRAGMA busy_timeout = {wait_ms}")
+            try:
+                row = sqlite.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                sqlite.execute(f"PRAGMA busy_timeout = {int(waited)}")
         return bool(row is not None and row[0] == 0)
+
+    def _vacuum_full(self, table: str, wait_ms: int) -> bool:
+        kept_dead_rows: list[int] = []
+
+        def read_notice(diagnostic: Any) -> None:
+            found = re.search(r"(\d+) dead row versions cannot be removed yet", diagnostic.message_detail or "")
+            if found:
+                kept_dead_rows.append(int(found.group(1)))
+
+        with self.datastore.get_connection() as connection:  # autocommit: VACUUM runs outside a transaction
+            connection.add_notice_handler(read_notice)
+            try:
+                connection.execute(f"SET lock_timeout = {wait_ms}")
+                connection.execute(f"VACUUM (FULL, VERBOSE) {table}")
+            except psycopg.errors.LockNotAvailable:  # a transaction holds the table: try again later
+                return False
+            finally:
+                connection.remove_notice_handler(read_notice)
+                connection.execute("RESET lock_timeout")
+        return not any(kept_dead_rows)
 
     def fetch_all(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Runs one query and returns its rows as tuples."""

@@ -15,10 +15,11 @@ layer, the CLI and the tests import them from this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import AggregateNotFoundError, EventSourcedLog
 from eventsourcing.domain import Aggregate, DomainEvent
 from eventsourcing.persistence import JSONTranscoder
@@ -31,6 +32,7 @@ from domain.process import Process
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
 from service.adapters.personal_data import PersonalDataVault
+from service.adapters.sealed_documents import SealedDocuments
 from service.adapters.storage import (
     SideTables,
     database_url_from_environment,
@@ -41,9 +43,12 @@ from service.adapters.transcodings import register_domain_transcodings
 from service.app.access import AccessToken, Principal, token_digest, token_record_id
 from service.app.errors import Forbidden, NotFound, VersionMismatch
 from service.app.group_commit import GroupCommitLedger, TAggregate
+from service.app.minutes import MinutesRequest, Signer, Signers, public_url_from_environment
+from service.app.minutes_sealing import prepare_sealing
 from service.app.moved_topics import register_moved_topics
 from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.receipts import CommandContext, Receipt
+from service.audit.signing import load_or_create_signing_key
 
 __all__ = ["CommandContext", "Mufakat", "ProcessListed", "Receipt"]
 
@@ -63,6 +68,7 @@ class Mufakat(GroupCommitLedger):
             super().__init__(settings)
             self.side_tables = SideTables(self.recorder)
             self.vault = PersonalDataVault(self.side_tables)
+            self.sealed_documents = SealedDocuments(self.side_tables)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.process_directory = EventSourcedLog(self.events, PROCESS_DIRECTORY_ID, ProcessListed)
 
@@ -474,6 +480,57 @@ class Mufakat(GroupCommitLedger):
             meeting_id,
             lambda meeting, _: meeting.close(minutes, context.actor, occurred_at=context.when(self.clock)),
         )
+
+    def seal_minutes(
+        self,
+        context: CommandContext,
+        meeting_id: UUID,
+        chair: Mapping[str, str],
+        secretary: Mapping[str, str],
+        agenda: Sequence[str],
+        notes: str | None,
+        signatories: Sequence[Mapping[str, str]],
+        occurred_at: datetime,
+        language: str = "id",
+        signing_key: Ed25519PrivateKey | None = None,
+    ) -> Receipt:
+        """Seals the berita acara of a closed meeting: both versions rendered once, signed, kept, hashed in the log.
+
+        Rendering happens before the command joins a batch; a concurrent sealing makes this one answer
+        `minutes_not_latest` rather than be rendered again.
+        """
+        if context.idempotency is not None and (earlier := self._earlier_answer(context.idempotency)):
+            return earlier
+        meeting = self.readable(Meeting, meeting_id, context.principal)
+        process = self._writable_process(meeting.process_id, context)
+        self._ensure_expected(meeting, context)
+        request = MinutesRequest(
+            Signers(
+                Signer.from_mapping(chair), Signer.from_mapping(secretary), tuple(map(Signer.from_mapping, signatories))
+            ),
+            tuple(agenda),
+            notes,
+            language,
+        )
+        sealing = prepare_sealing(
+            self,
+            self.sealed_documents,
+            process,
+            meeting,
+            request,
+            occurred_at,
+            signing_key or load_or_create_signing_key(),
+            public_url_from_environment(),
+        )
+
+        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+            meeting = self.readable(Meeting, meeting_id, context.principal)
+            self._writable_process(meeting.process_id, context, copy=False)
+            self._ensure_expected(meeting, context)
+            meeting.seal_minutes(**sealing, actor=context.actor, occurred_at=occurred_at)
+            return Receipt("meeting", meeting_id, meeting.version, created=True), [meeting]
+
+        return self._execute(context, change)
 
     # --- proposals ---------------------------------------------------------------
 

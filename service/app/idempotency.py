@@ -9,6 +9,7 @@ record's version, then finds the record and answers from it.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -33,10 +34,18 @@ class IdempotencyKey:
         return uuid5(_IDEMPOTENCY_NAMESPACE, f"{self.caller}\n{self.key}")
 
     @classmethod
-    def for_request(cls, caller: str, key: str, method: str, path: str, body: Any) -> IdempotencyKey:
-        """The key of one request: the same key with another body or path has another fingerprint."""
+    def for_request(
+        cls, caller: str, key: str, method: str, path: str, body: Any, *, secret: bytes
+    ) -> IdempotencyKey:
+        """The key of one request: the same key with another body or path has another fingerprint.
+
+        The fingerprint is stored in the event log; it is an HMAC-SHA256 keyed with the
+        server's `secret` (never in the log), so nobody holding the log or an export can
+        test a guessed name or phone number against a registration's fingerprint.
+        """
         canonical = json.dumps([method, path, body], sort_keys=True, separators=(",", ":"), default=str)
-        return cls(caller=caller, key=key, fingerprint=hashlib.sha256(canonical.encode("utf-8")).hexdigest())
+        fingerprint = hmac.new(secret, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+        return cls(caller=caller, key=key, fingerprint=fingerprint)
 
 
 class IdempotencyRecord(Aggregate):

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from uuid import UUID
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from domain.rules import DecisionRules
 from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat, Receipt
@@ -55,6 +57,20 @@ PARTICIPANTS: tuple[tuple[str, str, str, str | None, str | None, str | None], ..
     ("rentan", "Joko Susilo", "vulnerable", "undisclosed", "Keluarga penerima PKH", None),
     ("lsm", "Wahyu Nugroho", "ngo", "male", "Yayasan Lingkar Desa Lestari", "wahyu@lingkardesa.example"),
     ("swasta", "Dewi Anggraini", "private", "female", "CV Sumber Tani Makmur", "+62 811-2605-7788"),
+)
+
+
+DEMO_AGENDA = (
+    "Pembukaan dan pembacaan tata tertib musyawarah",
+    "Pembahasan usulan prioritas RKP Desa 2027",
+    "Penetapan tindak lanjut dan penandatanganan berita acara",
+)
+# (role, name) of those who signed the paper copy of each berita acara
+DEMO_SIGNATORIES = (
+    ("Kepala Desa Sukamaju", "Hj. Nurhayati Rahmawati"),
+    ("Wakil masyarakat Dusun Krajan", "Sutrisno Hadi Prayitno"),
+    ("Wakil kelompok perempuan (TP PKK)", "Siti Aminah"),
+    ("Wakil penyandang disabilitas", "Agus Setiawan"),
 )
 
 
@@ -102,8 +118,11 @@ def part_of(receipt: Receipt) -> UUID:
     return receipt.part_id
 
 
-def record_demo(mufakat: Mufakat, facilitator_secret: str) -> DemoRecord:
-    """Records Musrenbang Desa Sukamaju 2027 as the facilitator whose token is given."""
+def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key: Ed25519PrivateKey | None = None) -> DemoRecord:
+    """Records Musrenbang Desa Sukamaju 2027 as the facilitator whose token is given.
+
+    With `minutes_key` (the service's signing key) both meetings' berita acara are sealed too.
+    """
     before = mufakat.recorder.max_notification_id() or 0
     fasilitator = _Facilitator(mufakat, facilitator_secret)
 
@@ -408,6 +427,21 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str) -> DemoRecord:
     ).id
     mufakat.report_progress(ctx(), tl_sampah, 40, "Lokasi baru disepakati bersama warga RT 02; 38 nasabah.", None)
     record.commitments.extend([tl_jalan, tl_sampah])
+
+    # --- the berita acara of both meetings, sealed (issue 13) ------------------------------
+    if minutes_key is not None:
+        for meeting_id in record.meetings:
+            mufakat.seal_minutes(
+                ctx(),
+                meeting_id,
+                chair={"name": "Bambang Sugiarto", "role": "Ketua BPD Sukamaju"},
+                secretary={"name": "Rina Kartika Sari", "role": "Notulis (Sekretaris BPD)"},
+                agenda=list(DEMO_AGENDA),
+                notes="Berita acara ini ditandatangani pada salinan kertas oleh pimpinan rapat dan para saksi.",
+                signatories=[{"name": name, "role": role} for role, name in DEMO_SIGNATORIES],
+                occurred_at=mufakat.clock(),
+                signing_key=minutes_key,
+            )
 
     record.musdes_process_id = record_backfilled_musdes(mufakat, fasilitator, record)
     record.events = (mufakat.recorder.max_notification_id() or 0) - before

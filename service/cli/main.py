@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from service.cli import audit, ledger, projections
+from service.cli import audit, ledger, minutes, projections
 
 
 @click.group()
@@ -12,5 +12,5 @@ def main() -> None:
     """Mufakat: the record of how communities decide."""
 
 
-for command in (*ledger.COMMANDS, *audit.COMMANDS, *projections.COMMANDS):
+for command in (*ledger.COMMANDS, *audit.COMMANDS, *projections.COMMANDS, *minutes.COMMANDS):
     main.add_command(command)

@@ -19,6 +19,7 @@ from service.http.api import (
     health,
     history,
     meetings,
+    minutes,
     participants,
     participation,
     processes,
@@ -27,6 +28,7 @@ from service.http.api import (
     tokens,
 )
 from service.http.api.docs import SWAGGER_UI_ASSETS_URL, register_docs_assets
+from service.http.headers import init_app as init_headers
 from service.http.observability import init_app as init_observability
 from service.http.problems import ProblemApi, ProblemResponses, register_problem_handlers
 from service.http.web import register_web
@@ -43,6 +45,7 @@ API_BLUEPRINTS = [
         health,
         history,
         meetings,
+        minutes,
         participants,
         participation,
         processes,
@@ -88,10 +91,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
     register_problem_handlers(app)
     init_observability(app)
+    init_headers(app)
     register_docs_assets(app)
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.extensions["mufakat_lock"] = threading.Lock()
     register_web(app)  # the public portal at / and the facilitators' console at /console
     return app
-

@@ -124,7 +124,7 @@ def expected_version() -> int | None:
     if header is None or header.strip() == "*":
         return None
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):  # "²" is a digit to str.isdigit
         raise _invalid_header("If-Match", 'If-Match must be a version, quoted ("7") or bare (7)')
     return int(value)
 
@@ -140,7 +140,12 @@ def idempotency_key(caller: Principal) -> IdempotencyKey | None:
         )
     body = request.get_json(silent=True)
     return IdempotencyKey.for_request(
-        caller=caller.actor.id, key=key, method=request.method, path=request.path, body=body
+        caller=caller.actor.id,
+        key=key,
+        method=request.method,
+        path=request.path,
+        body=body,
+        secret=current_mufakat().vault.fingerprint_secret(),
     )
 
 

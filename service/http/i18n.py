@@ -46,7 +46,7 @@ def _templates(lang: str) -> list[tuple[str, re.Pattern[str]]]:
     messages: dict[Any, Any] = getattr(catalogue(lang), "_catalog", {})
     compiled = []
     for template in sorted((m for m in messages if isinstance(m, str) and "{" in m), key=len, reverse=True):
-        pattern = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>.+?)", re.escape(template))
+        pattern = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>.*?)", re.escape(template))
         compiled.append((template, re.compile(pattern, re.S)))
     return compiled
 

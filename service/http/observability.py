@@ -17,6 +17,7 @@ after eventsourcing's ten retries of a whole connection timeout each.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import os
@@ -87,6 +88,8 @@ def init_app(app: Flask) -> None:
     for error_class in DATABASE_UNAVAILABLE_ERRORS:
         app.register_error_handler(error_class, _database_unavailable)
     app.add_url_rule("/metrics", "metrics", _metrics, methods=["GET"])
+    # Flask would print a multi-line traceback (with values of the failing line) to stderr.
+    app.log_exception = log_unhandled_error  # type: ignore[method-assign]
 
 
 # --- request ids and the request log ---------------------------------------------
@@ -128,6 +131,31 @@ def _finish_request(response: Response) -> Response:
         },
     )
     return response
+
+
+def log_unhandled_error(exc_info: Any) -> None:
+    """One JSON line for a request that failed with a 500: request id, route, error class and where it was raised.
+
+    Never the traceback nor the exception's message: both may quote the request's data.
+    """
+    error_type, _error, trace = exc_info if isinstance(exc_info, tuple) else sys.exc_info()
+    where = None
+    while trace is not None:
+        frame = trace.tb_frame
+        where = f"{os.path.basename(frame.f_code.co_filename)}:{trace.tb_lineno} in {frame.f_code.co_name}"
+        trace = trace.tb_next
+    logging.getLogger("mufakat.errors").error(
+        "unhandled_error",
+        extra={
+            "fields": {
+                "request_id": current_request_id(),
+                "method": request.method,
+                "route": request.url_rule.rule if request.url_rule is not None else _UNMATCHED_ROUTE,
+                "error": error_type.__name__ if error_type is not None else None,
+                "where": where,
+            }
+        },
+    )
 
 
 class JsonLogFormatter(logging.Formatter):
@@ -245,6 +273,8 @@ class DatabaseState:
     last_position: int = 0
     projection_positions: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    #: Forgotten participants' keys whose bytes a reader still keeps in the database files.
+    forgotten_keys_on_disk: int = 0
 
     def projection_lags(self) -> dict[str, int]:
         """How many notifications each projection still has to apply."""
@@ -287,8 +317,20 @@ def _read_database_state(app: Flask) -> DatabaseState:
             app.config.get("MUFAKAT_PROJECTION_POSITIONS") or projection_positions
         )
         return DatabaseState(
-            reachable=True, last_position=last_position, projection_positions=read_positions(mufakat)
+            reachable=True,
+            last_position=last_position,
+            projection_positions=read_positions(mufakat),
+            forgotten_keys_on_disk=_forgotten_keys_on_disk(mufakat),
         )
+
+
+def _forgotten_keys_on_disk(mufakat: Any) -> int:
+    """Forgotten keys still on disk after one more, short, purge attempt (any worker's probe may finish it)."""
+    vault = getattr(mufakat, "vault", None)
+    if vault is None or not vault.keys_possibly_on_disk():
+        return 0
+    vault.purge(wait_seconds=0.1)
+    return int(vault.keys_possibly_on_disk())
 
 
 def projection_positions(mufakat: Any) -> dict[str, int]:
@@ -358,7 +400,41 @@ def mark_worker_dead(server: Any, worker: Any) -> None:
         multiprocess.mark_process_dead(worker.pid)
 
 
+LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1"})
+
+
+def metrics_token() -> str | None:
+    """The bearer token `/metrics` asks for (`MUFAKAT_METRICS_TOKEN`); None: only this host may scrape."""
+    token = current_app.config.get("MUFAKAT_METRICS_TOKEN") or os.environ.get("MUFAKAT_METRICS_TOKEN")
+    return str(token) if token else None
+
+
+def _metrics_refusal() -> Response | None:
+    """Why this scraper may not read `/metrics`, or None when it may.
+
+    The figures name routes, request rates and projection lag: not for the public. With a token
+    configured only its bearer reads them; without one only a client on this host does.
+    """
+    token = metrics_token()
+    if token is not None:
+        offered = request.headers.get("Authorization", "")
+        if hmac.compare_digest(offered.encode("utf-8"), f"Bearer {token}".encode()):
+            return None
+        return problem(
+            401,
+            "unauthorized",
+            "/metrics needs the bearer token of MUFAKAT_METRICS_TOKEN",
+            headers={"WWW-Authenticate": 'Bearer realm="mufakat-metrics"'},
+        )
+    if request.remote_addr in LOOPBACK_ADDRESSES:
+        return None
+    return problem(403, "forbidden", "/metrics answers only this host unless MUFAKAT_METRICS_TOKEN is set")
+
+
 def _metrics() -> Response:
+    refusal = _metrics_refusal()
+    if refusal is not None:
+        return refusal
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         processes = CollectorRegistry()

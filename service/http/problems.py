@@ -11,13 +11,16 @@ and never a token.
 
 from __future__ import annotations
 
+import json as stdlib_json
 from typing import Any
+from uuid import UUID
 
 from apispec import BasePlugin
 from flask import Flask, Response, g, has_request_context, json, request
 from flask_smorest import Api
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from werkzeug.routing import UUIDConverter, ValidationError
 
 from domain.errors import PartOfProposalNotFound, RuleBroken
 from service.app.errors import (
@@ -29,6 +32,8 @@ from service.app.errors import (
     Unauthenticated,
     VersionMismatch,
 )
+from service.app.process_directory import PROCESS_DIRECTORY_ID
+from service.audit.checkpoints import CHECKPOINT_LOG_ID
 from service.http.i18n import language, localized_problem
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -68,7 +73,10 @@ _HTTP_CODES = {
 
 
 class ProblemSchema(Schema):
-    """Problem details as every error of the API carries them."""
+    """Problem details as every error of the API carries them (RFC 9457 allows further members)."""
+
+    class Meta:
+        unknown = INCLUDE  # documented as additionalProperties: true
 
     type = fields.String(metadata={"example": "urn:mufakat:problem:unresolved_blocking_objection"})
     title = fields.String(metadata={"example": "A rule of the process was broken"})
@@ -81,6 +89,14 @@ class ProblemSchema(Schema):
         keys=fields.String(),
         metadata={"description": "validation_failed only: the messages of each invalid field"},
     )
+    ids = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "a broken rule (409): the ids it concerns", "example": {"objection_id": "3f1c…"}},
+    )
+    expected_version = fields.Integer(metadata={"description": "version_mismatch only: the version If-Match named"})
+    current_version = fields.Integer(metadata={"description": "version_mismatch only: the latest version"})
+    token_id = fields.String(metadata={"description": "token_not_replayable only: the token that was issued"})
 
 
 def problem(
@@ -166,6 +182,7 @@ _EVERY_OPERATION = {
 _EVERY_WRITE = {
     "409": "a rule of the process was broken: `code` names it (e.g. `unresolved_blocking_objection`)",
     "412": "`If-Match` named a version that is no longer the latest (`version_mismatch`)",
+    "413": "the body is larger than 256 KiB, chunked or not (`payload_too_large`)",
     "503": "too many concurrent writes; retry after `Retry-After` seconds with the same Idempotency-Key",
 }
 _WRITE_HEADERS = [
@@ -189,14 +206,35 @@ _WRITE_HEADERS = [
 ]
 
 
+#: Operations anyone may call without a token (liveness, readiness, the audit proofs).
+PUBLIC_OPERATIONS = frozenset({"/health", "/ready", "/audit/checkpoints", "/audit/public-key"})
+#: Operations where a token is optional: without one they answer what the public may see.
+OPTIONAL_TOKEN_OPERATIONS = frozenset(
+    {"/feed", "/feed.atom", "/feed.csv", "/proposals/{proposal_id}/history", "/processes/{process_id}/participation"}
+)
+
+
+def _is_error_status(status: Any) -> bool:
+    return str(status) == "default" or (str(status).isdigit() and int(status) >= 400)
+
+
 class ProblemResponses(BasePlugin):
-    """Documents the problem details every protected endpoint may answer, and the write headers."""
+    """Documents the problem details every endpoint may answer, who may call it, and the write headers."""
 
     def operation_helper(
         self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
     ) -> None:
-        """Adds 401/403/404 to every protected operation; 409/412/503 and the headers to every POST."""
+        """Errors as problem+json; public operations without security; 401/403/404 and 409/412/503 where due."""
+        route = (path or "").removeprefix("/api/v1")
         for method, operation in (operations or {}).items():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content") if isinstance(response, dict) else None
+                if _is_error_status(status) and content and "application/json" in content:
+                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+            if route in PUBLIC_OPERATIONS:
+                operation["security"] = []
+            elif route in OPTIONAL_TOKEN_OPERATIONS:
+                operation["security"] = [{}, {"bearerAuth": []}]
             if not PROTECTED_TAGS.intersection(operation.get("tags", ())):
                 continue
             responses = operation.setdefault("responses", {})
@@ -211,6 +249,14 @@ class ProblemApi(Api):
     """flask-smorest's Api whose own HTTP errors (its 422 above all) are problem details too."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        """flask-smorest's shared error responses, served as what they are: application/problem+json."""
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MEDIA_TYPE
+        try:
+            super()._register_responses()  # type: ignore[misc]
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         """Every HTTPException, including webargs's validation errors, as problem details."""
@@ -273,24 +319,68 @@ class MalformedBody(Exception):
     """A JSON body that parses but can never be stored: nested past reason, or text that is not Unicode."""
 
 
+class NumberOutOfRange(Exception):
+    """A JSON body with an integer longer than any field accepts (and than Python reads: 4,300 digits)."""
+
+
+#: Digits an integer of a body may have: 2**63 has 19; no field of the API takes more.
+MAX_INTEGER_DIGITS = 20
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise NumberOutOfRange(f"a number of the body has more than {MAX_INTEGER_DIGITS} digits")
+    return int(digits)
+
+
 def _ensure_storable_json() -> None:
     """Refuses, for this request alone, a body that would fail later while its batch is being saved.
 
     A lone surrogate (`"\\ud800"`) is valid JSON but no UTF-8 can hold it, and a body
     nested a hundred thousand deep exhausts the recursion limit: both must be a 400
-    for their sender, never a 500 (nor a failed group commit for other writers).
+    for their sender, never a 500 (nor a failed group commit for other writers). An
+    integer of thousands of digits is a 422 before Python tries to convert it. Reading
+    the body here also enforces the size limit on a chunked body (413).
     """
+    data = request.get_data(cache=True)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(data) >= limit:
+        # A chunked body is cut at the limit; reading on past it raises 413 if anything is left.
+        request.stream.read(1)
     try:
-        body = request.get_json(silent=True)
+        body = stdlib_json.loads(data, parse_int=_bounded_int)
         json.dumps(body, ensure_ascii=False).encode("utf-8")
     except RecursionError:
         raise MalformedBody("the body is nested too deeply") from None
     except UnicodeEncodeError:
         raise MalformedBody("the body holds text that is not valid Unicode (a lone surrogate)") from None
+    except ValueError:  # not JSON at all (also bytes that are not UTF-8): the same answer webargs gives
+        raise MalformedBody("the body could not be read as JSON") from None
 
 
 def _malformed_body(error: MalformedBody) -> Response:
     return problem(400, "malformed_json", str(error))
+
+
+def _number_out_of_range(error: NumberOutOfRange) -> Response:
+    return problem(
+        422, "validation_failed", "some fields are missing or invalid; see `errors`", errors={"_schema": [str(error)]}
+    )
+
+
+#: Ids of the ledger's own logs (the process directory, the checkpoint log): never a resource of the API.
+LEDGER_LOG_IDS = frozenset({PROCESS_DIRECTORY_ID, CHECKPOINT_LOG_ID})
+
+
+class ResourceIdConverter(UUIDConverter):
+    """`<uuid:...>` in a route, except the ids of the ledger's own logs: those match no route (404)."""
+
+    def to_python(self, value: str) -> UUID:
+        """The id, unless it names one of the ledger's logs."""
+        resource_id: UUID = super().to_python(value)
+        if resource_id in LEDGER_LOG_IDS:
+            raise ValidationError()
+        return resource_id
 
 
 def register_problem_handlers(app: Flask) -> None:
@@ -305,4 +395,7 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(TokenNotReplayable, _token_not_replayable)
     app.register_error_handler(TooMuchContention, _too_much_contention)
     app.register_error_handler(MalformedBody, _malformed_body)
+    app.register_error_handler(NumberOutOfRange, _number_out_of_range)
+    # Before any blueprint is registered: routes bind their converter when they are added.
+    app.url_map.converters["uuid"] = ResourceIdConverter
     app.before_request(_require_json_body)

@@ -29,11 +29,13 @@ RunCli = Callable[..., Result]
 
 
 @pytest.fixture
-def run_cli(sqlite_database_url: str) -> RunCli:
+def run_cli(sqlite_database_url: str, tmp_path: Path) -> RunCli:
     runner = CliRunner()
+    # `mufakat demo` seals berita acara with the service's key: a key of this test's own, not one in the checkout.
+    env = {"MUFAKAT_DATABASE_URL": sqlite_database_url, "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "signing.key")}
 
     def run(*args: str) -> Result:
-        return runner.invoke(main, list(args), env={"MUFAKAT_DATABASE_URL": sqlite_database_url})
+        return runner.invoke(main, list(args), env=env)
 
     return run
 

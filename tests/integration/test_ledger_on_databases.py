@@ -214,14 +214,19 @@ class LedgerContract:
     ) -> None:
         proposal_id, people = facilitator.proposal_with_participants()
         body = {"participant_id": str(people[1]), "kind": "support", "text": "Setuju"}
-        key = IdempotencyKey.for_request("fasilitator", "kunci-1", "POST", f"/proposals/{proposal_id}", body)
+        secret = ledger.vault.fingerprint_secret()
+        key = IdempotencyKey.for_request(
+            "fasilitator", "kunci-1", "POST", f"/proposals/{proposal_id}", body, secret=secret
+        )
 
         first = ledger.contribute(facilitator.context(idempotency=key), proposal_id, people[1], "support", "Setuju")
         again = ledger.contribute(facilitator.context(idempotency=key), proposal_id, people[1], "support", "Setuju")
 
         assert (again.id, again.version, again.replayed) == (first.id, first.version, True)
         assert ledger.repository.get(proposal_id).contribution_count == 1
-        other = IdempotencyKey.for_request("fasilitator", "kunci-1", "POST", f"/proposals/{proposal_id}", {"x": 1})
+        other = IdempotencyKey.for_request(
+            "fasilitator", "kunci-1", "POST", f"/proposals/{proposal_id}", {"x": 1}, secret=secret
+        )
         with pytest.raises(IdempotencyKeyReused):
             ledger.contribute(facilitator.context(idempotency=other), proposal_id, people[1], "concern", "Lain")
         assert ledger.repository.get(proposal_id).contribution_count == 1

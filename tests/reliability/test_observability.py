@@ -142,7 +142,12 @@ def test_metrics_count_the_events_appended_and_each_projections_lag(app: Flask, 
     assert metric_value(client, "mufakat_database_up") == 1
     assert metric_value(client, "mufakat_events_appended_total") == last
     assert metric_value(client, "mufakat_projection_lag_events", {"projection": "feed"}) == 2
-    assert client.get("/api/v1/ready").get_json() == {"status": "ready", "database": "ok", "projections": {"feed": 2}}
+    assert client.get("/api/v1/ready").get_json() == {
+        "status": "ready",
+        "database": "ok",
+        "projections": {"feed": 2},
+        "forgotten_keys_on_disk": 0,
+    }
 
 
 def test_an_unreachable_database_answers_503_problem_details_quickly_never_500() -> None:

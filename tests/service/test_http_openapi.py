@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from http_callers import Caller, start_village
 
 
 @pytest.fixture
@@ -108,6 +109,149 @@ def test_every_write_documents_its_problems_and_its_retry_headers(document: dict
     )
     problem = writes[0]["responses"]["409"]["content"]["application/problem+json"]["schema"]["$ref"]
     assert problem.rsplit("/", 1)[1] in document["components"]["schemas"]
+
+
+def test_every_error_is_documented_as_problem_details(document: dict[str, Any]) -> None:
+    def content_types(response: dict[str, Any]) -> set[str]:
+        if "$ref" in response:
+            response = document["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+        return set(response.get("content", {}))
+
+    documented = {
+        (path, method, status): content_types(response)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if method in ("get", "post")
+        for status, response in operation["responses"].items()
+        if status == "default" or int(status) >= 400
+    }
+
+    assert documented
+    assert {where: types for where, types in documented.items() if types != {"application/problem+json"}} == {}
+
+
+def test_the_problem_schema_allows_what_problems_carry(document: dict[str, Any]) -> None:
+    problem = document["components"]["schemas"]["Problem"]
+
+    assert problem.get("additionalProperties", True) is not False
+    assert {"ids", "expected_version", "current_version"} <= set(problem["properties"])
+
+
+@pytest.mark.parametrize(
+    "path, security",
+    [
+        ("/api/v1/health", []),
+        ("/api/v1/ready", []),
+        ("/api/v1/audit/checkpoints", []),
+        ("/api/v1/audit/public-key", []),
+        ("/api/v1/feed", [{}, {"bearerAuth": []}]),
+        ("/api/v1/feed.csv", [{}, {"bearerAuth": []}]),
+        ("/api/v1/proposals/{proposal_id}/history", [{}, {"bearerAuth": []}]),
+    ],
+)
+def test_public_operations_need_no_token(document: dict[str, Any], path: str, security: list[Any]) -> None:
+    assert document["paths"][path]["get"]["security"] == security
+
+
+def test_a_protected_operation_keeps_the_global_bearer_requirement(document: dict[str, Any]) -> None:
+    assert "security" not in document["paths"]["/api/v1/processes"]["post"]
+    assert document["security"] == [{"bearerAuth": []}]
+
+
+# --- schemathesis: the document is what the service answers ---------------------------------------
+
+#: Examples per operation and generation mode: 42 operations x 2 modes x this stays under a minute.
+SCHEMATHESIS_EXAMPLES = 3
+
+
+def test_schemathesis_finds_no_server_error_and_no_answer_the_document_does_not_describe(
+    sqlite_database_url: str,
+) -> None:
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+    from schemathesis import GenerationMode
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.core.parameters import ParameterLocation
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        negative_data_rejection,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    from service.adapters.storage import persistence_settings
+    from service.http.app_factory import create_app
+    from service.http.current import current_mufakat
+
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+        negative_data_rejection,
+    ]
+    app = create_app({"MUFAKAT_LEDGER_ENV": persistence_settings(sqlite_database_url)})
+    with app.app_context():
+        _, secret = current_mufakat().issue_token("admin", "Admin Kabupaten", [])
+    village = start_village(Caller(app.test_client(), secret))
+    # Real ids where the path names them, so that writes reach the domain, not only a 404.
+    known_ids = {
+        "process_id": village.process_id,
+        "proposal_id": village.proposal_id,
+        "meeting_id": village.meeting_id,
+        "participant_id": village.participants[1],
+    }
+    # A body past the size limit (a list of thousands of ids) is refused as 413, before any schema is read.
+    rejections = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx"]
+    config = schemathesis.Config.from_dict({"checks": {"negative_data_rejection": {"expected-statuses": rejections}}})
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=config)
+    failures: dict[str, str] = {}
+    statuses: list[int] = []
+    operations = 0
+
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        parameters = operation.definition.raw.get("parameters", [])
+        in_path = {parameter["name"] for parameter in parameters if parameter.get("in") == "path"}
+        ids = {name: value for name, value in known_ids.items() if name in in_path} or None
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            if (
+                mode is GenerationMode.NEGATIVE
+                and not parameters
+                and (operation.body is None or not len(operation.body))
+            ):
+                continue  # nothing to make invalid
+
+            @given(case=operation.as_strategy(generation_mode=mode, path_parameters=ids))
+            @settings(
+                max_examples=SCHEMATHESIS_EXAMPLES,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
+            def call(case: Any) -> None:
+                headers_made_invalid = (
+                    case.meta is not None
+                    and ParameterLocation.HEADER in case.meta.components
+                    and case.meta.components[ParameterLocation.HEADER].mode is GenerationMode.NEGATIVE
+                )
+                token = {} if headers_made_invalid else {"Authorization": f"Bearer {secret}"}
+                response = case.call(headers=token)
+                statuses.append(response.status_code)
+                case.validate_response(response, checks=checks, headers=token)
+
+            try:
+                call()
+            except BaseException as error:  # one failing operation must not hide the others
+                failures[f"{operation.method.upper()} {operation.path} ({mode.value})"] = str(error)[:2000]
+    app.extensions["mufakat"].close()
+
+    assert operations >= 40
+    assert failures == {}, "\n\n".join(f"{where}: {what}" for where, what in failures.items())
+    assert {200, 201, 404, 422} <= set(statuses)  # it reached successes and refusals, not only one kind
 
 
 def test_the_document_explains_the_rules_of_musyawarah_and_when_a_step_happened(document: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ EVENTS = {
         "Closed",
     },
     Participant: {"Registered", "Forgotten"},
-    Meeting: {"Scheduled", "Opened", "AttendanceRecorded", "Closed"},
+    Meeting: {"Scheduled", "Opened", "AttendanceRecorded", "Closed", "MinutesSealed"},
     Proposal: {
         "Submitted",
         "Contributed",

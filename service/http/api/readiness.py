@@ -31,4 +31,9 @@ class Readiness(MethodView):
         state = probe_database(current_app._get_current_object())  # type: ignore[attr-defined]
         if not state.reachable:
             return database_unavailable_response("The database did not answer the readiness probe in time.")
-        return {"status": "ready", "database": "ok", "projections": state.projection_lags()}
+        return {
+            "status": "ready",
+            "database": "ok",
+            "projections": state.projection_lags(),
+            "forgotten_keys_on_disk": state.forgotten_keys_on_disk,
+        }

@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 from service.http.schemas.common import (
     NAME_LENGTH,
     TEXT_LENGTH,
+    BoundedDate,
     Resource,
     Step,
     created_at,
@@ -22,7 +23,7 @@ class CommitmentMakingSchema(Step):
     description = fields.String(
         required=True, validate=TEXT_LENGTH, metadata={"example": "Membangun posyandu 6 x 8 meter di tengah desa."}
     )
-    due = fields.Date(required=True, metadata={"example": "2027-09-30"})
+    due = BoundedDate(required=True, metadata={"example": "2027-09-30"})
     indicators = fields.List(
         fields.String(validate=validate.Length(min=1, max=500)),
         load_default=list,

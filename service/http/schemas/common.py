@@ -1,35 +1,114 @@
-"""What every schema shares: strictness, bounded texts, UTC timestamps, pages."""
+"""What every schema shares: strictness, clean and bounded texts, UTC timestamps, pages.
+
+Input is refused at the boundary when it could only fail later, for everyone:
+control characters (C0, DEL; a long text may keep tab and newline) break the
+Atom feed and spreadsheets, dates outside 1900-2200 overflow once turned to
+UTC, and a region code with a trailing newline slips past a `$`-anchored
+pattern. Timestamps are normalised to UTC as they are read.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import has_app_context
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 TITLE_LENGTH = validate.Length(min=1, max=200)
 NAME_LENGTH = validate.Length(min=1, max=200)
 TEXT_LENGTH = validate.Length(min=1, max=20_000)
 NOTE_LENGTH = validate.Length(max=20_000)
 MAX_PAGE = 500
+#: The years a date or timestamp may fall in: beyond them nothing real is recorded, and
+#: 9999-12-31T23:59:59-14:00 is already past what a datetime can hold in UTC.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+#: A BPS region code: digits in dot-separated parts ("33.01.01.2001"); `\Z`, unlike `$`, refuses a final newline.
+REGION_CODE = validate.Regexp(r"\A[0-9]+(\.[0-9]+)*\Z", error="a BPS region code, such as 33.01.01.2001")
+REGION_CODE_LENGTH = validate.Length(min=2, max=20)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_LONG_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are part of prose
+_LONG_TEXTS = (TEXT_LENGTH, NOTE_LENGTH)
+
+
+def control_character_error(text: str, long_text: bool = False) -> str | None:
+    """Why the text is refused (it holds a control character), or None when it is clean."""
+    pattern = _CONTROL_IN_LONG_TEXT if long_text else _CONTROL
+    found = pattern.search(text)
+    if found is None:
+        return None
+    allowed = " (tab and newline are allowed)" if long_text else ""
+    return f"control character U+{ord(found.group()):04X} at position {found.start()} is not allowed{allowed}"
+
+
+def no_control_characters(text: str) -> None:
+    """A validator: a one-line text (a title, a name, a code) holds no control character."""
+    error = control_character_error(text)
+    if error is not None:
+        raise ValidationError(error)
+
+
+def _is_long_text(field: fields.Field) -> bool:
+    return any(validator is limit for validator in field.validators for limit in _LONG_TEXTS)
 
 
 class Strict(Schema):
-    """A request body: unknown fields are refused, not ignored."""
+    """A request body: unknown fields are refused, not ignored; texts hold no control character."""
 
     class Meta:
         unknown = RAISE
 
+    @pre_load
+    def _refuse_control_characters(self, data: Any, **kwargs: Any) -> Any:
+        """Every text of the body, and every text in a list of texts, is checked before anything else."""
+        if not isinstance(data, dict):
+            return data
+        errors: dict[str, list[str]] = {}
+        for field in self.load_fields.values():
+            key = field.data_key or field.name or ""
+            value = data.get(key)
+            inner = field.inner if isinstance(field, fields.List) else field
+            texts = value if isinstance(value, list) else [value]
+            for text in texts:
+                if isinstance(text, str):
+                    error = control_character_error(text, long_text=_is_long_text(inner))
+                    if error is not None:
+                        errors[key] = [error]
+                        break
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+
+def bounded_utc(value: datetime) -> datetime:
+    """The moment in UTC, or a ValidationError when it lies outside the years Mufakat records."""
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValidationError(f"must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return moment
+
 
 class UtcDateTime(fields.AwareDateTime):
-    """An RFC 3339 timestamp: read with its offset, written in UTC with `Z`."""
+    """An RFC 3339 timestamp: read with its offset, bounded to 1900-2200, normalised to UTC, written with `Z`."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        return bounded_utc(super()._deserialize(value, attr, data, **kwargs))
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
             return None
         if isinstance(value, datetime):
-            return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError:  # stored before the bound existed: shown as it was given, never a 500
+                return value.isoformat()
+            return value.isoformat().replace("+00:00", "Z")
         return str(value)
 
 
@@ -91,6 +170,16 @@ class Step(Strict):
 
 class WhenSchema(Step):
     """A step with nothing to say but when it happened (closing a process, a check, a vote); the body is optional."""
+
+
+class BoundedDate(fields.Date):
+    """A calendar date (`2027-09-30`) between 1900 and 2200."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        day: date = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            raise ValidationError(f"must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+        return day
 
 
 def ids(example: str = "3f1c2a9e-8b7d-4c61-9e2f-5a4b3c2d1e0f", **kwargs: Any) -> fields.UUID:

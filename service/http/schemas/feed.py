@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, post_load, validate
 from domain.deliberation import OUTCOMES
 from projections.feed import KINDS
 from projections.feed_queries import DEFAULT_LIMIT, MAX_LIMIT, FeedFilter
+from service.http.schemas.common import REGION_CODE, REGION_CODE_LENGTH, UtcDateTime
 
 
 class FeedArgs(Schema):
@@ -19,13 +20,13 @@ class FeedArgs(Schema):
         load_default=None, metadata={"description": "the `next` (or an item's `cursor`) to read on from"}
     )
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
-    region_code = fields.String(load_default=None, metadata={"example": "33.02.10.2001"})
+    region_code = fields.String(
+        load_default=None, validate=[REGION_CODE_LENGTH, REGION_CODE], metadata={"example": "33.02.10.2001"}
+    )
     process_id = fields.UUID(load_default=None)
     outcome = fields.String(load_default=None, validate=validate.OneOf(OUTCOMES))
-    since = fields.AwareDateTime(load_default=None, default_timezone=UTC, metadata={"description": "items at or after"})
-    until = fields.AwareDateTime(
-        load_default=None, default_timezone=UTC, metadata={"description": "items at or before"}
-    )
+    since = UtcDateTime(load_default=None, default_timezone=UTC, metadata={"description": "items at or after"})
+    until = UtcDateTime(load_default=None, default_timezone=UTC, metadata={"description": "items at or before"})
 
     @post_load
     def _filter(self, args: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -71,6 +72,12 @@ class FeedItemSchema(Schema):
         metadata={"description": "annulment items: reason, legal_basis, meeting_id, annulled_at (in the room)"}
     )
     checkpoint = fields.Dict(metadata={"description": "checkpoint items: position, root_hash, signature, sealed_at"})
+    meeting = fields.Dict(metadata={"description": "minutes items: the meeting's id"})
+    minutes = fields.Dict(
+        metadata={
+            "description": "minutes items: sha256, size and url of the sealed public PDF, sealed_version, replaces"
+        }
+    )
     history = fields.String(metadata={"description": "the public history of the proposal"})
     log_position = fields.Integer(metadata={"description": "the log position of the event this item publishes"})
     event_hash = fields.String(

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from service.http.schemas.common import UtcDateTime
 from service.http.schemas.proposals import ProposalSchema
 
 
@@ -18,7 +19,7 @@ class HistoryArgs(Schema):
         validate=validate.Range(min=1, max=2**63 - 1),
         metadata={"description": "replay to this version"},
     )
-    as_of = fields.AwareDateTime(
+    as_of = UtcDateTime(
         load_default=None,
         default_timezone=UTC,
         metadata={"description": "replay to the last step at or before this RFC 3339 moment"},

@@ -11,6 +11,8 @@ from domain.rules import CONSENSUS_RULES, DEFAULT_QUORUM, DEFAULT_VOTE_THRESHOLD
 from service.http.schemas.common import (
     NAME_LENGTH,
     NOTE_LENGTH,
+    REGION_CODE,
+    REGION_CODE_LENGTH,
     TITLE_LENGTH,
     Count,
     Resource,
@@ -81,7 +83,7 @@ class ProcessOpeningSchema(Step):
     )
     region_code = fields.String(
         required=True,
-        validate=[validate.Length(min=2, max=20), validate.Regexp(r"^[0-9][0-9.]*$", error="a BPS region code")],
+        validate=[REGION_CODE_LENGTH, REGION_CODE],
         metadata={"example": "33.01.01.2001"},
     )
     region_name = fields.String(required=True, validate=NAME_LENGTH, metadata={"example": "Desa Sukamaju"})

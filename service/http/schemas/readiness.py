@@ -11,3 +11,10 @@ class ReadinessSchema(Schema):
     status = fields.String(metadata={"example": "ready"})
     database = fields.String(metadata={"example": "ok"})
     projections = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"example": {"feed": 0}})
+    forgotten_keys_on_disk = fields.Integer(
+        metadata={
+            "example": 0,
+            "description": "keys of forgotten participants whose bytes a reader (a backup, an export) still keeps "
+            "in the database files; retried until 0 (docs/operations.md, Forgetting)",
+        }
+    )

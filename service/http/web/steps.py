@@ -161,14 +161,24 @@ def _accepts(function: Callable[..., Any], name: str) -> bool:
 
 
 def _context(
-    principal: Principal, action: str, form: MultiDict[str, str], body: dict[str, Any], when: datetime | None
+    mufakat: Mufakat,
+    principal: Principal,
+    action: str,
+    form: MultiDict[str, str],
+    body: dict[str, Any],
+    when: datetime | None,
 ) -> CommandContext:
     key = (form.get("idempotency_key") or "").strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise Refused("validation_failed", ["idempotency_key"])
     targets = {name: form.get(name) for name in STEPS[action].targets}
     idempotency = IdempotencyKey.for_request(
-        caller=principal.actor.id, key=f"web:{key}", method="POST", path=f"/console/{action}", body=[targets, body]
+        caller=principal.actor.id,
+        key=f"web:{key}",
+        method="POST",
+        path=f"/console/{action}",
+        body=[targets, body],
+        secret=mufakat.vault.fingerprint_secret(),
     )
     context = CommandContext(principal=principal, idempotency=idempotency)
     if when is not None and "occurred_at" in {f.name for f in fields(CommandContext)}:
@@ -200,7 +210,7 @@ def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict
         use_case = getattr(ledger, step.use_case)
         if when is not None and _accepts(use_case, "occurred_at"):
             loaded["occurred_at"] = when
-        receipt = use_case(_context(principal, action, form, body, when), *targets, **loaded)
+        receipt = use_case(_context(ledger, principal, action, form, body, when), *targets, **loaded)
     except Refused as refused:
         return Outcome(code=refused.code, invalid_fields=refused.invalid_fields)
     except (RuleBroken, NotFound, Forbidden, VersionMismatch, IdempotencyKeyReused, TooMuchContention) as error:

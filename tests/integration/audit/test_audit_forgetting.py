@@ -3,15 +3,22 @@
 Names and contacts are sealed before any event is made, so the plaintext
 never reaches the database at all; forgetting deletes the participant's key,
 and on SQLite the deleted key is overwritten (`secure_delete`) and the WAL
-truncated, so not even the key's old bytes remain in the files.
+truncated, so not even the key's old bytes remain in the files. On PostgreSQL
+the key table is rewritten (`VACUUM FULL`). While a reader keeps the old bytes
+on disk the purge is retried and the count of such keys is reported.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from uuid import UUID, uuid4
 
+import psycopg
 import pytest
 from audit_support import ADMIN, RawLog
 
@@ -95,6 +102,44 @@ class ForgettingContract:
         assert (report.ok, report.checkpoints_checked) == (True, 1)
 
 
+    def test_a_reader_holding_the_files_delays_the_purge_which_is_retried_until_the_key_is_gone(
+        self, ledger: Mufakat, raw: RawLog, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        person = Person()
+        participant_id = register(ledger, person)
+        key = key_material(raw, participant_id)
+        assert key is not None
+        release = self.hold_a_reader(raw)
+
+        with caplog.at_level(logging.WARNING, logger="mufakat.erasure"):
+            gone_at_once = ledger.vault.forget(participant_id)
+
+        assert gone_at_once is False
+        assert ledger.vault.keys_possibly_on_disk() == 1
+        assert "forgotten_key_still_on_disk" in caplog.messages
+        release()
+        for _ in range(20):  # writes go on meanwhile, as they would in a village hall
+            register(ledger, Person())
+        deadline = time.monotonic() + 15
+        while ledger.vault.keys_possibly_on_disk() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        reported = ledger.vault.keys_possibly_on_disk()
+        assert (reported == 0) is (key.encode() not in self.file_bytes(raw))  # the report never says 0 too early
+        if self.only_our_readers_delay_the_purge:
+            assert reported == 0
+
+    #: SQLite: only readers of this file; PostgreSQL: any long transaction on the server holds the horizon back.
+    only_our_readers_delay_the_purge = True
+
+    def hold_a_reader(self, raw: RawLog) -> Callable[[], None]:
+        """Opens a read transaction on the key table (a backup, an export); returns how to end it."""
+        raise NotImplementedError
+
+    def file_bytes(self, raw: RawLog) -> bytes:
+        """Every byte of the database's files that could hold a deleted key."""
+        raise NotImplementedError
+
+
 class TestForgettingOnSQLite(ForgettingContract):
     """Forgetting on an SQLite file: the bytes of the file and its WAL are searched."""
 
@@ -107,6 +152,22 @@ class TestForgettingOnSQLite(ForgettingContract):
             cursor.execute("PRAGMA secure_delete")
             assert cursor.fetchone()[0] == 1
 
+    def hold_a_reader(self, raw: RawLog) -> Callable[[], None]:
+        """A connection inside a read transaction: SQLite keeps its snapshot's pages in the WAL."""
+        reader = sqlite3.connect(raw.path, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM participant_keys").fetchone()
+
+        def release() -> None:
+            reader.execute("COMMIT")
+            reader.close()
+
+        return release
+
+    def file_bytes(self, raw: RawLog) -> bytes:
+        """The database file and its WAL."""
+        return raw.all_bytes()
+
 
 @pytest.mark.postgres
 class TestForgettingOnPostgreSQL(ForgettingContract):
@@ -115,3 +176,42 @@ class TestForgettingOnPostgreSQL(ForgettingContract):
     @pytest.fixture
     def database_url(self, postgres_database_url: str) -> Iterator[str]:
         yield postgres_database_url
+
+    only_our_readers_delay_the_purge = False
+
+    def hold_a_reader(self, raw: RawLog) -> Callable[[], None]:
+        """A transaction that read the key table: it holds a lock that `VACUUM FULL` must wait for."""
+        reader = psycopg.connect(raw.database_url)
+        reader.execute("SELECT count(*) FROM participant_keys").fetchone()
+
+        def release() -> None:
+            reader.rollback()
+            reader.close()
+
+        return release
+
+    def file_bytes(self, raw: RawLog) -> bytes:
+        """The key table's own file on the server (flushed first), or its rows when the server is elsewhere."""
+        (path,) = raw._run("SELECT pg_relation_filepath('participant_keys')")[0]
+        (data_directory,) = raw._run("SELECT current_setting('data_directory')")[0]
+        raw._run("CHECKPOINT")
+        table_file = Path(data_directory) / path
+        try:
+            return table_file.read_bytes()
+        except OSError:
+            return raw.all_bytes()
+
+    def test_a_plain_delete_would_leave_the_key_in_the_table_file_and_the_purge_rewrites_it(
+        self, ledger: Mufakat, raw: RawLog
+    ) -> None:
+        participant_id = register(ledger, Person())
+        key = key_material(raw, participant_id)
+        assert key is not None
+
+        raw._run("DELETE FROM participant_keys WHERE participant_id = ?", (str(participant_id),))
+
+        if key.encode() not in self.file_bytes(raw):
+            pytest.skip("the server's data directory cannot be read from here")
+        purged = ledger.side_tables.purge_deleted("participant_keys")
+        # A transaction open anywhere on the server may keep the dead row: then the purge says so.
+        assert purged is (key.encode() not in self.file_bytes(raw))

@@ -144,7 +144,10 @@ def test_every_step_of_a_proposal_is_published_in_its_history() -> None:
     assert {entry.topic for entry in REGISTRY.values() if HISTORY in entry.published} == set(steps)
 
 
-def test_only_proposals_commitments_and_checkpoints_reach_the_feed() -> None:
+def test_only_proposals_commitments_sealed_minutes_and_checkpoints_reach_the_feed() -> None:
     published = {topic.partition(":")[0] for topic, entry in REGISTRY.items() if FEED in entry.published}
 
-    assert published == {"domain.proposal", "domain.commitment", "service.audit.checkpoints"}
+    assert published == {"domain.proposal", "domain.commitment", "domain.meeting", "service.audit.checkpoints"}
+    assert [t for t, e in REGISTRY.items() if FEED in e.published and t.startswith("domain.meeting")] == [
+        "domain.meeting:Meeting.MinutesSealed"
+    ]

@@ -1,0 +1,99 @@
+"""The sealed documents (berita acara PDFs), kept byte for byte beside the log, keyed by their SHA-256.
+
+The log records each document's SHA-256 (`Meeting.MinutesSealed`); this table
+keeps the bytes so that they are served exactly as sealed and never rendered
+again. It lives in the ledger's own database (`SideTables`), so a backup of the
+database is a backup of the documents.
+
+The bytes are stored before the event that names them is recorded: the key is
+the content's own hash, so storing them again (a retried command) changes
+nothing, and bytes whose event was never recorded are named by no event and
+served to nobody.
+
+A document that names people (the full version) is personal data: it is kept
+encrypted with a key of its own, in `sealed_document_keys`. Erasing that key
+(`forget`) makes the document unreadable everywhere, backups taken later
+included, while its SHA-256 in the log still proves what was sealed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from service.adapters.storage import SideTables
+
+_NONCE_BYTES = 12
+
+
+class SealedDocumentAltered(Exception):
+    """The bytes stored under a SHA-256 no longer have that SHA-256."""
+
+
+class SealedDocumentForgotten(Exception):
+    """The document named people and its key was erased: it can never be read again."""
+
+
+class SealedDocuments:
+    """Stores and returns sealed documents by the SHA-256 the log records for them."""
+
+    def __init__(self, tables: SideTables) -> None:
+        self.tables = tables
+        content_type = "BYTEA" if tables.is_postgres else "BLOB"
+        tables.execute(
+            "CREATE TABLE IF NOT EXISTS sealed_documents (sha256 TEXT PRIMARY KEY, media_type TEXT NOT NULL, "
+            f"encrypted INTEGER NOT NULL, content {content_type} NOT NULL)"
+        )
+        tables.execute(
+            "CREATE TABLE IF NOT EXISTS sealed_document_keys (sha256 TEXT PRIMARY KEY, key_material TEXT NOT NULL)"
+        )
+
+    def store(self, content: bytes, personal: bool = False, media_type: str = "application/pdf") -> str:
+        """Keeps the bytes (once, however often they are stored; encrypted when they name people); their SHA-256."""
+        digest = hashlib.sha256(content).hexdigest()
+        stored = content
+        with self.tables.transaction() as cursor:
+            cursor.execute("SELECT 1 FROM sealed_documents WHERE sha256 = ?", (digest,))
+            if cursor.fetchone() is not None:
+                return digest
+            if personal:
+                key = AESGCM.generate_key(bit_length=256)
+                nonce = os.urandom(_NONCE_BYTES)
+                stored = nonce + AESGCM(key).encrypt(nonce, content, bytes.fromhex(digest))
+                cursor.execute(
+                    "INSERT INTO sealed_document_keys (sha256, key_material) VALUES (?, ?) "
+                    "ON CONFLICT (sha256) DO NOTHING",
+                    (digest, base64.b64encode(key).decode("ascii")),
+                )
+            cursor.execute(
+                "INSERT INTO sealed_documents (sha256, media_type, encrypted, content) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (sha256) DO NOTHING",
+                (digest, media_type, 1 if personal else 0, stored),
+            )
+        return digest
+
+    def load(self, sha256: str) -> bytes | None:
+        """The bytes sealed under this SHA-256, checked against it; None when none are kept.
+
+        Raises `SealedDocumentForgotten` for a document whose key was erased.
+        """
+        row = self.tables.fetch_one("SELECT encrypted, content FROM sealed_documents WHERE sha256 = ?", (sha256,))
+        if row is None:
+            return None
+        content = bytes(row[1])
+        if row[0]:
+            found = self.tables.fetch_one("SELECT key_material FROM sealed_document_keys WHERE sha256 = ?", (sha256,))
+            if found is None:
+                raise SealedDocumentForgotten(f"the document sealed as {sha256} named people and was erased")
+            key = base64.b64decode(found[0])
+            content = AESGCM(key).decrypt(content[:_NONCE_BYTES], content[_NONCE_BYTES:], bytes.fromhex(sha256))
+        if hashlib.sha256(content).hexdigest() != sha256:
+            raise SealedDocumentAltered(f"the document stored under {sha256} was altered")
+        return content
+
+    def forget(self, sha256: str) -> None:
+        """Erases the key of a document that names people: nobody can read it again; its hash still verifies."""
+        self.tables.erase("DELETE FROM sealed_document_keys WHERE sha256 = ?", (sha256,))
