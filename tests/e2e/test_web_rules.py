@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -474,3 +474,83 @@ def test_the_portal_timeline_tells_a_withdrawal_an_annulment_and_a_correction_in
     assert "Dasar hukum: Perdes 3/2027" in page
     assert "Usulan ditarik" in page
     assert "Tersembunyi" not in page
+
+
+def _stored(site: Site, aggregate_id: UUID | str, kind: str) -> Any:
+    found = [e for e in site.ledger.recorder.select_events(UUID(str(aggregate_id))) if e.topic.endswith(kind)]
+    return site.ledger.mapper.to_domain_event(found[-1])
+
+
+def test_a_decision_is_annulled_the_proposal_withdrawn_and_a_text_corrected_from_the_proposal_page(
+    client: FlaskClient, site_app: Site
+) -> None:
+    village = start_village(site_app, "Musyawarah pembatalan", decide=True)
+    csrf = _signed_in(client, site_app)
+    proposal = str(village.proposal_id)
+    here = f"/console/usulan/{proposal}"
+    page = client.get(here).text
+    assert 'id="annul"' in page and 'id="withdraw"' not in page
+    assert '<option value="1:title">Langkah 1 · pengajuan · judul</option>' in page
+    # Typed in Western Indonesia Time (the browser's offset: UTC+7), a moment after the decision.
+    typed_in = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=7, minutes=2)
+    annulled = _step(
+        client,
+        "annul",
+        csrf,
+        idempotency_key="an-1",
+        proposal_id=proposal,
+        reason="Lahan ternyata tanah kas desa.",
+        legal_basis="Permendesa 16/2019",
+        meeting_id=str(village.meeting_id),
+        occurred_at=typed_in.strftime("%Y-%m-%dT%H:%M"),
+        tz_offset="-420",
+    )
+    assert annulled.status_code == 303
+    event = _stored(site_app, proposal, "DecisionAnnulled")
+    assert event.legal_basis == "Permendesa 16/2019"
+    assert event.occurred_at == (typed_in - timedelta(hours=7)).replace(second=0, microsecond=0, tzinfo=UTC)
+    page = client.get(here).text
+    assert 'id="withdraw"' in page and 'id="annul"' not in page
+    corrected = _step(
+        client,
+        "correct",
+        csrf,
+        idempotency_key="co-1",
+        proposal_id=proposal,
+        target="1:title",
+        text="Sumur bor untuk Dusun Krajan Lor",
+        reason="Salah ketik nama dusun.",
+        next=here,
+        form_id="correct",
+    )
+    assert corrected.status_code == 303
+    event = _stored(site_app, proposal, "Corrected")
+    assert (event.version, event.field, event.text) == (1, "title", "Sumur bor untuk Dusun Krajan Lor")
+    _step(client, "withdraw", csrf, idempotency_key="wd-1", proposal_id=proposal, reason="Digabung dengan usulan lain.")
+    page = client.get(here).text
+    # Withdrawn: nothing more is recorded on it, so no form is offered.
+    assert "Ditarik</strong> · Digabung dengan usulan lain." in page
+    assert 'id="correct"' not in page
+
+
+def test_a_step_said_to_happen_in_the_future_is_refused_and_nothing_is_recorded(
+    client: FlaskClient, site_app: Site
+) -> None:
+    village = start_village(site_app, "Musyawarah masa depan")
+    csrf = _signed_in(client, site_app)
+    answer = client.post(
+        "/console/langkah/contribute",
+        data={
+            "csrf_token": csrf,
+            "idempotency_key": "future-1",
+            "proposal_id": str(village.proposal_id),
+            "participant_id": str(next(iter(village.people.values()))),
+            "kind": "support",
+            "text": "Besok saya setuju.",
+            "occurred_at": "2199-01-01T10:00+07:00",
+        },
+        headers={"Accept": "application/json"},
+    )
+    assert answer.json["code"] == "occurred_at_invalid"
+    assert answer.json["message"] == "Waktu kejadian tidak sah."
+    assert "Contributed" not in event_types(site_app, village.proposal_id)

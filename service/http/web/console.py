@@ -32,7 +32,7 @@ from wtforms import ValidationError as CsrfInvalid
 
 from domain.meeting import Meeting
 from domain.process import GENDERS, GROUPS, Process
-from domain.proposal import Proposal
+from domain.proposal import CORRECTABLE_FIELDS, Proposal
 from service.app import queries
 from service.app.access import Principal
 from service.app.application import Mufakat
@@ -263,6 +263,8 @@ def proposal_page(proposal_id: UUID) -> str:
         checks=checks,
         votes=votes,
         commitments=queries.published_commitments(mufakat, principal, proposal_id) if process.is_public else [],
+        all_meetings=list(meetings.values()),
+        correctable=CORRECTABLE_FIELDS,
         notice=_notice(),
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -32,19 +32,23 @@ from service.http.schemas.minutes import MinutesSealingSchema
 from service.http.schemas.processes import ProcessOpeningSchema, RegistrationSchema
 from service.http.schemas.proposals import (
     AmendmentSchema,
+    AnnulmentRequestSchema,
     AtMeetingSchema,
     BallotSchema,
     ContributionSchema,
+    CorrectionRequestSchema,
     DecisionRequestSchema,
     ObjectionSchema,
     ResolutionSchema,
     StanceSchema,
     SubmissionSchema,
+    WithdrawalSchema,
 )
 
 #: A typed-in time without an offset is the village's: Western Indonesia Time unless the browser says otherwise.
 VILLAGE_TIME = ZoneInfo("Asia/Jakarta")
 MAX_KEY_LENGTH = 200
+CLOCK_SKEW = timedelta(minutes=5)
 #: Fields of the form that are never part of the request body.
 _FORM_ONLY = ("csrf_token", "idempotency_key", "occurred_at", "tz_offset", "next", "form_id")
 
@@ -77,6 +81,13 @@ def minutes_body(flat: dict[str, Any]) -> dict[str, Any]:
     return {**flat, **body}
 
 
+def correction_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The correction form as the API's body: its one choice "version:field" (a step and which of its texts)
+    becomes `version` and `field`."""
+    version, _, name = str(flat.pop("target", "")).partition(":")
+    return {**flat, "version": int(version) if version.isdigit() else version, "field": name}
+
+
 STEPS: dict[str, Step] = {
     "open_process": Step("open_process", ProcessOpeningSchema),
     "register": Step("register_participant", RegistrationSchema, ("process_id",)),
@@ -101,6 +112,9 @@ STEPS: dict[str, Step] = {
     "ballot": Step("cast_ballot", BallotSchema, ("proposal_id", "vote_id")),
     "close_vote": Step("close_vote", None, ("proposal_id", "vote_id")),
     "decide": Step("decide", DecisionRequestSchema, ("proposal_id",)),
+    "withdraw": Step("withdraw", WithdrawalSchema, ("proposal_id",)),
+    "annul": Step("annul_decision", AnnulmentRequestSchema, ("proposal_id",)),
+    "correct": Step("correct", CorrectionRequestSchema, ("proposal_id",), shape=correction_body),
     "commit": Step("make_commitment", CommitmentMakingSchema, ("proposal_id",), lists=("indicators",)),
     "progress": Step("report_progress", ProgressSchema, ("commitment_id",)),
 }
@@ -174,7 +188,13 @@ def moment(typed: str, form: MultiDict[str, str], name: str) -> datetime:
 def occurred_at(form: MultiDict[str, str]) -> datetime | None:
     """When the step happened, from "terjadi pada" (None: now, as the ledger's clock says)."""
     typed = (form.get("occurred_at") or "").strip()
-    return moment(typed, form, "occurred_at") if typed else None
+    if not typed:
+        return None
+    found = moment(typed, form, "occurred_at")
+    if found > datetime.now(UTC) + CLOCK_SKEW:
+        # As the API: a step typed in from paper happened before now (clocks may drift by minutes).
+        raise Refused("occurred_at_invalid", ["occurred_at"])
+    return found
 
 
 def _accepts(function: Callable[..., Any], name: str) -> bool:
@@ -201,10 +221,7 @@ def _context(
         body=[targets, body],
         secret=mufakat.vault.fingerprint_secret(),
     )
-    context = CommandContext(principal=principal, idempotency=idempotency)
-    if when is not None and "occurred_at" in {f.name for f in fields(CommandContext)}:
-        context = replace(context, occurred_at=when)  # type: ignore[call-arg]
-    return context
+    return CommandContext(principal=principal, idempotency=idempotency, occurred_at=when)
 
 
 def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict[str, str]) -> Outcome:
