@@ -8,12 +8,11 @@ answered exactly as the first one was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, DomainEvent
+from eventsourcing.domain import Aggregate
 
 from domain.actor import Actor
 from service.app.access import Principal
@@ -70,7 +69,3 @@ class CommandContext:
     def actor(self) -> Actor:
         """The actor every event of the command records."""
         return self.principal.actor
-
-
-#: A command's work on the state it reads: what to answer, and the aggregates and events to save.
-Change = Callable[[], tuple[Receipt, Sequence[Aggregate | DomainEvent]]]
