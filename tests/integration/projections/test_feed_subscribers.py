@@ -5,6 +5,7 @@ verifies with the key it pinned."""
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,13 @@ from projection_stories import Village, adopt_by_consensus, follow_up, open_vill
 
 from projections.sql import parse_timestamp
 from service.app.application import Mufakat
+from service.audit.item_check import verify_item
 from service.audit.rotation import rotate_signing_key
 from service.audit.signing import load_or_create_signing_key, public_key_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HISTORY = "{http://purl.org/syndication/history/1.0}"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "audit-format.md"
 TITLES = ("Posyandu", "Jalan tani", "Sumur bor", "Pasar desa", "Balai warga")
 
 
@@ -49,6 +52,20 @@ def _json_items(client: FlaskClient, **params: Any) -> list[dict[str, Any]]:
 def _decide(village: Village, titles: tuple[str, ...]) -> None:
     for title in titles:
         adopt_by_consensus(village, title=title, dissent=False)
+
+
+def _rotation_check(item: dict[str, Any], pinned: str) -> bytes:
+    """The doc's check of a key rotation item (docs/audit-format.md 10.1), run as written; the key it hands to."""
+    section = DOC.read_text(encoding="utf-8").split("### 10.1 ", 1)[1]
+    [code] = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    namespace = {
+        "item": item,
+        "PINNED": base64.b64decode(pinned),
+        "base64": base64,
+        "Ed25519PublicKey": Ed25519PublicKey,
+    }
+    exec(code, namespace)
+    return namespace["PINNED"]  # type: ignore[no-any-return]
 
 
 def _path(url: str) -> str:
@@ -175,23 +192,28 @@ class SubscriberContract:
         assert rotation["signed_position"] == old_checkpoint["log_position"] < item["log_position"]
         assert len(item["event_hash"]) == 64
 
-        # The partner's check (docs/audit-format.md 6.1): the pinned key signed exactly this hand-over ...
-        message = (
-            f"mufakat-key-rotation/1 old={rotation['old_public_key']} new={rotation['new_public_key']} "
-            f"position={rotation['signed_position']} rotated_at={rotation['rotated_at']}"
-        ).encode("ascii")
-        signature = base64.b64decode(rotation["signature"])
-        Ed25519PublicKey.from_public_bytes(base64.b64decode(pinned)).verify(signature, message)
+        # The partner's check, run as docs/audit-format.md 10.1 writes it: the pinned key signed this hand-over ...
+        handed_over = _rotation_check(item, pinned)
+        assert handed_over == base64.b64decode(rotation["new_public_key"])
         another = public_key_text(Ed25519PrivateKey.generate())
-        forged = message.replace(rotation["new_public_key"].encode(), another.encode())
+        forged = {**item, "key_rotation": {**rotation, "new_public_key": another}}
         with pytest.raises(InvalidSignature):
-            Ed25519PublicKey.from_public_bytes(base64.b64decode(pinned)).verify(signature, forged)
-        # ... so the checkpoints after the rotation's own position, signed by the new key, are trusted.
+            _rotation_check(forged, pinned)
+        with pytest.raises(AssertionError):
+            _rotation_check(item, another)  # a key the partner never pinned hands nothing over
+        # ... so the checkpoints after the rotation's own position, signed by the new key, are trusted,
+        # and the rotation itself is proved to be in the log they sign.
         checkpoint = new_checkpoint["checkpoint"]
         assert new_checkpoint["log_position"] > item["log_position"]
         body = checkpoint["note"].split("\n\n")[0].encode() + b"\n"
-        new_key = Ed25519PublicKey.from_public_bytes(base64.b64decode(rotation["new_public_key"]))
-        new_key.verify(base64.b64decode(checkpoint["signature"]), body)
+        Ed25519PublicKey.from_public_bytes(handed_over).verify(base64.b64decode(checkpoint["signature"]), body)
+
+        def fetch(url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+            return dict(client.get(url.removeprefix("http://log.test")).get_json() or {})
+
+        with_old_key = verify_item(item, "http://log.test", pinned, None, fetch)
+        with_new_key = verify_item(item, "http://log.test", rotation["new_public_key"], None, fetch)
+        assert (with_old_key.ok, with_new_key.ok) == (False, True)
 
     def test_a_key_rotation_reads_as_a_sentence_in_atom_and_csv(
         self, the_ledger: Mufakat, client: FlaskClient, tmp_path: Path
