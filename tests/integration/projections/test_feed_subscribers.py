@@ -163,6 +163,10 @@ class SubscriberContract:
         progress = next(item for item in _json_items(client) if item["kind"] == "progress")
         assert parse_timestamp(updated_later) == parse_timestamp(progress["at"])
 
+    def test_an_archive_cursor_the_feed_never_issued_is_refused(self, client: FlaskClient) -> None:
+        assert client.get("/api/v1/feed.atom?after=not-a-cursor").status_code == 422
+        assert client.get("/api/v1/feed.atom?after=not-a-cursor&outcome=adopted").status_code == 422
+
     def test_json_and_csv_keep_reading_oldest_first_from_their_cursor(
         self, the_ledger: Mufakat, client: FlaskClient
     ) -> None:
