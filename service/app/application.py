@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import AggregateNotFoundError, EventSourcedLog
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.utils import get_topic
 
 from domain.commitment import Commitment
 from domain.meeting import Meeting
@@ -205,6 +206,55 @@ class Mufakat(UnitOfWork):
                         break
         return found, position
 
+    def proposals_of(
+        self, process: Process, after: int, limit: int, status: str | None
+    ) -> tuple[list[Proposal], int | None]:
+        """A page of a process's proposals in order of submission (of one status when asked), and the next cursor."""
+        return self._page_of(Proposal, process.proposal_ids, after, limit, status)
+
+    def meetings_of(
+        self, process: Process, after: int, limit: int, status: str | None
+    ) -> tuple[list[Meeting], int | None]:
+        """A page of a process's meetings in order of scheduling (of one status when asked), and the next cursor."""
+        return self._page_of(Meeting, process.meeting_ids, after, limit, status)
+
+    def _page_of(
+        self, cls: type[TAggregate], ids: list[UUID], after: int, limit: int, status: str | None
+    ) -> tuple[list[TAggregate], int | None]:
+        found: list[TAggregate] = []
+        position = after
+        while position < len(ids) and len(found) < limit:
+            aggregate = self._get(cls, ids[position], cls.__name__.lower(), copy=False)
+            position += 1
+            if status is None or getattr(aggregate, "status") == status:
+                found.append(aggregate)
+        return found, position if position < len(ids) else None
+
+    def commitments_of(
+        self, process: Process, after: int | None, limit: int, status: str | None
+    ) -> tuple[list[Commitment], int | None]:
+        """A page of a process's commitments in order of making (`open` or `completed` when asked),
+        and the next cursor (a position in the log)."""
+        found: list[Commitment] = []
+        position = after
+        topic = get_topic(Commitment.Made)
+        while len(found) < limit:
+            made = self.recorder.select_notifications(
+                start=position, limit=500, topics=[topic], inclusive_of_start=position is None
+            )
+            if not made:
+                return found, None
+            for notification in made:
+                position = notification.id
+                if UUID(str(getattr(self.mapper.to_domain_event(notification), "process_id"))) != process.id:
+                    continue
+                commitment = self._get(Commitment, UUID(str(notification.originator_id)), "commitment", copy=False)
+                if status is None or ("completed" if commitment.completed else "open") == status:
+                    found.append(commitment)
+                    if len(found) == limit:
+                        return found, position
+        return found, position
+
     def participants_of(self, process: Process, after: int = 0, limit: int | None = None) -> list[Participant]:
         """Everyone registered in a process, in order of registration (a page of them when asked)."""
         ids = process.participant_ids[after : None if limit is None else after + limit]
@@ -349,7 +399,7 @@ class Mufakat(UnitOfWork):
             region_name=region_name,
             visibility=visibility,
             rules=rules,
-            occurred_at=self.clock(),
+            occurred_at=context.when(self.clock),
             actor=context.actor,
         )
         # The directory entry is numbered when it is committed, after the entries before it.
@@ -365,7 +415,7 @@ class Mufakat(UnitOfWork):
         """Closes a process: nothing more is recorded in it."""
         process = self._writable_process(process_id, context)
         self._ensure_expected(process, context)
-        process.close(context.actor, occurred_at=self.clock())
+        process.close(context.actor, occurred_at=context.when(self.clock))
         self.stage(process)
         return Receipt("process", process_id, process.version)
 
@@ -409,7 +459,7 @@ class Mufakat(UnitOfWork):
     ) -> Receipt:
         process = self._writable_process(process_id, context)
         self._ensure_expected(process, context)
-        process.enrol_participant(participant_id, group, gender, context.actor, occurred_at=self.clock())
+        process.enrol_participant(participant_id, group, gender, context.actor, occurred_at=context.when(self.clock))
         participant = Participant(
             id=participant_id,
             process_id=process_id,
@@ -418,7 +468,7 @@ class Mufakat(UnitOfWork):
             sealed_organisation=self.vault.seal(participant_id, organisation),
             sealed_name=self.vault.seal(participant_id, name) or "",
             sealed_contact=self.vault.seal(participant_id, contact),
-            occurred_at=self.clock(),
+            occurred_at=context.when(self.clock),
             actor=context.actor,
         )
         self.stage(process, participant)
@@ -439,7 +489,7 @@ class Mufakat(UnitOfWork):
         participant = self._get(Participant, participant_id, "participant")
         self._ensure_expected(participant, context)
         process = self._get(Process, participant.process_id, "process")
-        forgotten_at = self.clock()
+        forgotten_at = context.when(self.clock)
         participant.forget(context.actor, occurred_at=forgotten_at)
         process.note_participant_forgotten(participant_id, context.actor, occurred_at=forgotten_at)
         self.stage(participant, process)
@@ -463,7 +513,7 @@ class Mufakat(UnitOfWork):
         if invited is not None:
             process.ensure_all_registered(invited)
         meeting_id = uuid4()
-        scheduled_at = self.clock()
+        scheduled_at = context.when(self.clock)
         process.schedule_meeting(meeting_id, context.actor, occurred_at=scheduled_at)
         meeting = Meeting(
             id=meeting_id,
@@ -483,7 +533,7 @@ class Mufakat(UnitOfWork):
         """Opens a meeting with its attendance list (daftar hadir)."""
         meeting, process = self._open_meeting(meeting_id, context)
         process.ensure_all_registered(attendees)
-        meeting.open(attendees, process.active_participant_ids, context.actor, occurred_at=self.clock())
+        meeting.open(attendees, process.active_participant_ids, context.actor, occurred_at=context.when(self.clock))
         self.stage(meeting)
         return Receipt("meeting", meeting_id, meeting.version)
 
@@ -492,7 +542,7 @@ class Mufakat(UnitOfWork):
         """Adds latecomers to an open meeting's attendance list."""
         meeting, process = self._open_meeting(meeting_id, context)
         process.ensure_all_registered(attendees)
-        meeting.record_attendance(attendees, context.actor, occurred_at=self.clock())
+        meeting.record_attendance(attendees, context.actor, occurred_at=context.when(self.clock))
         self.stage(meeting)
         return Receipt("meeting", meeting_id, meeting.version)
 
@@ -500,7 +550,7 @@ class Mufakat(UnitOfWork):
     def close_meeting(self, context: CommandContext, meeting_id: UUID, minutes: str | None) -> Receipt:
         """Closes a meeting with its minutes."""
         meeting, _ = self._open_meeting(meeting_id, context)
-        meeting.close(minutes, context.actor, occurred_at=self.clock())
+        meeting.close(minutes, context.actor, occurred_at=context.when(self.clock))
         self.stage(meeting)
         return Receipt("meeting", meeting_id, meeting.version)
 
@@ -577,7 +627,7 @@ class Mufakat(UnitOfWork):
         if meeting_id is not None:
             self._meeting_of_process(meeting_id, process)
         proposal_id = uuid4()
-        submitted_at = self.clock()
+        submitted_at = context.when(self.clock)
         process.receive_proposal(proposal_id, submitted_by, context.actor, occurred_at=submitted_at)
         proposal = Proposal.submit(
             id=proposal_id,
@@ -599,7 +649,7 @@ class Mufakat(UnitOfWork):
         """Records a contribution (support, concern, question, information) to the deliberation."""
         proposal, process = self._open_proposal(proposal_id, context)
         process.ensure_may_act(participant_id)
-        proposal.contribute(participant_id, kind, text, context.actor, occurred_at=self.clock())
+        proposal.contribute(participant_id, kind, text, context.actor, occurred_at=context.when(self.clock))
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
 
@@ -608,7 +658,7 @@ class Mufakat(UnitOfWork):
         """Records a new version of the proposal's text, with the reason for it."""
         proposal, process = self._open_proposal(proposal_id, context)
         process.ensure_may_act(proposed_by)
-        proposal.amend(body, reason, proposed_by, context.actor, occurred_at=self.clock())
+        proposal.amend(body, reason, proposed_by, context.actor, occurred_at=context.when(self.clock))
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
 
@@ -620,7 +670,9 @@ class Mufakat(UnitOfWork):
         proposal, process = self._open_proposal(proposal_id, context)
         process.ensure_may_act(raised_by)
         objection_id = uuid4()
-        proposal.raise_objection(objection_id, raised_by, grounds, blocking, context.actor, occurred_at=self.clock())
+        proposal.raise_objection(
+            objection_id, raised_by, grounds, blocking, context.actor, occurred_at=context.when(self.clock)
+        )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=objection_id, created=True)
 
@@ -630,7 +682,9 @@ class Mufakat(UnitOfWork):
     ) -> Receipt:
         """Ends an objection as addressed, withdrawn or overruled."""
         proposal, process = self._open_proposal(proposal_id, context)
-        proposal.resolve_objection(objection_id, outcome, note, process.rules, context.actor, occurred_at=self.clock())
+        proposal.resolve_objection(
+            objection_id, outcome, note, process.rules, context.actor, occurred_at=context.when(self.clock)
+        )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=objection_id)
 
@@ -649,7 +703,7 @@ class Mufakat(UnitOfWork):
             meeting.present_of_invited,
             process.rules,
             context.actor,
-            occurred_at=self.clock(),
+            occurred_at=context.when(self.clock),
             meeting_opened_at=meeting.opened_at,
         )
         self.stage(proposal)
@@ -674,7 +728,9 @@ class Mufakat(UnitOfWork):
         meeting.ensure_attending(participant_id)
         if check.status == "open":  # a closed check answers check_not_open, whatever the meeting
             meeting.ensure_open()
-        proposal.take_stance(check_id, participant_id, stance, reason, context.actor, occurred_at=self.clock())
+        proposal.take_stance(
+            check_id, participant_id, stance, reason, context.actor, occurred_at=context.when(self.clock)
+        )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=check_id)
 
@@ -689,7 +745,7 @@ class Mufakat(UnitOfWork):
             meeting.present_of_invited,
             process.rules,
             context.actor,
-            occurred_at=self.clock(),
+            occurred_at=context.when(self.clock),
         )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=check_id)
@@ -709,7 +765,7 @@ class Mufakat(UnitOfWork):
             meeting.present_of_invited,
             process.rules,
             context.actor,
-            occurred_at=self.clock(),
+            occurred_at=context.when(self.clock),
             meeting_opened_at=meeting.opened_at,
         )
         self.stage(proposal)
@@ -728,7 +784,7 @@ class Mufakat(UnitOfWork):
         meeting.ensure_attending(participant_id)
         if vote.status == "open":  # a closed vote answers vote_not_open, whatever the meeting
             meeting.ensure_open()
-        proposal.cast_ballot(vote_id, participant_id, choice, context.actor, occurred_at=self.clock())
+        proposal.cast_ballot(vote_id, participant_id, choice, context.actor, occurred_at=context.when(self.clock))
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=vote_id)
 
@@ -743,7 +799,7 @@ class Mufakat(UnitOfWork):
             meeting.present_of_invited,
             process.rules,
             context.actor,
-            occurred_at=self.clock(),
+            occurred_at=context.when(self.clock),
         )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=vote_id)
@@ -752,7 +808,39 @@ class Mufakat(UnitOfWork):
     def decide(self, context: CommandContext, proposal_id: UUID, outcome: str, method: str, rationale: str) -> Receipt:
         """Records the decision, keeping a copy of the rules it was made under."""
         proposal, process = self._open_proposal(proposal_id, context)
-        proposal.decide(outcome, method, rationale, process.rules, self.clock(), context.actor)
+        proposal.decide(outcome, method, rationale, process.rules, context.when(self.clock), context.actor)
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version)
+
+    # --- corrections ---------------------------------------------------------------
+
+    @command
+    def withdraw(self, context: CommandContext, proposal_id: UUID, reason: str) -> Receipt:
+        """Withdraws an undecided proposal; nothing more is recorded on it."""
+        proposal, _ = self._open_proposal(proposal_id, context)
+        proposal.withdraw(reason, context.actor, occurred_at=context.when(self.clock))
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version)
+
+    @command
+    def annul_decision(
+        self, context: CommandContext, proposal_id: UUID, reason: str, legal_basis: str | None, meeting_id: UUID | None
+    ) -> Receipt:
+        """Annuls a proposal's decision by a later musyawarah; the proposal is open again."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        if meeting_id is not None:
+            self._meeting_of_process(meeting_id, process)
+        proposal.annul_decision(reason, legal_basis, meeting_id, context.actor, occurred_at=context.when(self.clock))
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version)
+
+    @command
+    def correct(
+        self, context: CommandContext, proposal_id: UUID, version: int, field: str, text: str, reason: str
+    ) -> Receipt:
+        """Records an erratum of a free-text field of the step recorded at `version`."""
+        proposal, _ = self._open_proposal(proposal_id, context)
+        proposal.correct(version, field, text, reason, context.actor, occurred_at=context.when(self.clock))
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
 
@@ -782,7 +870,7 @@ class Mufakat(UnitOfWork):
             due=due,
             indicators=indicators,
             actor=context.actor,
-            occurred_at=self.clock(),
+            occurred_at=context.when(self.clock),
         )
         self.stage(commitment)
         return Receipt("commitment", commitment.id, commitment.version, created=True)
@@ -795,6 +883,6 @@ class Mufakat(UnitOfWork):
         commitment, process = self._in_writable_process(Commitment, commitment_id, context)
         process.ensure_open()
         self._ensure_expected(commitment, context)
-        commitment.report_progress(percent, note, evidence_url, context.actor, occurred_at=self.clock())
+        commitment.report_progress(percent, note, evidence_url, context.actor, occurred_at=context.when(self.clock))
         self.stage(commitment)
         return Receipt("commitment", commitment_id, commitment.version)
