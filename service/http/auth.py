@@ -4,10 +4,14 @@
 only as hashes) on every request, never cached per worker: the worker's
 aggregate cache holds the token record and one indexed query brings it up to
 date (the library's fast-forward), so a revocation or an expiry counts on
-every worker from the moment it is committed (or reached). The cost was
-measured against the 5-second principal cache this replaced (see
-`tests/service/test_http_tokens_revocation.py` and the H12 report): tens of
-microseconds on SQLite, one round trip on PostgreSQL.
+every worker from the moment it is committed (or reached).
+
+The cost, measured against the 5-second per-worker principal cache this
+replaced (GET of one process through the Flask test client, 2 shared cores at
+load 7): +0.85 ms a request on SQLite (5.65 against 4.81 ms) and +1.6 ms on
+PostgreSQL (12.4 against 10.7 ms), one indexed query of the token's newer
+events. A cheaper "revocation counter" check would cost the same round trip,
+so there is no cache to keep safe.
 """
 
 from __future__ import annotations
