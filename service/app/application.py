@@ -137,9 +137,9 @@ class Mufakat(UnitOfWork):
     def _with_current_grants(self, principal: Principal) -> Principal:
         """The principal with the grants its token holds now.
 
-        The web layer caches principals for a few seconds per worker; a grant made
-        meanwhile (a facilitator opening a process on another worker) must not be
-        refused, so a refusal is checked once more against the stored token.
+        The principal was read when the request began; a grant made meanwhile (a
+        facilitator opening a process on another worker) must not be refused, so a
+        refusal is checked once more against the stored token.
         """
         if principal.token_record_id is None:
             return principal
