@@ -1,5 +1,6 @@
 """The service's own events, by topic (the read models import nothing of the service): tokens, idempotency
-records, the directory of processes and the audit log's checkpoints. Only a sealed checkpoint is published."""
+records, the directory of processes and the audit log's checkpoints. Only a sealed checkpoint and a key rotation are
+published."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from projections.registry.entry import IN_FEED, Entry
 
 #: Where a sealed checkpoint is stored (`service.audit.checkpoints.CheckpointSealed`).
 CHECKPOINT_TOPIC = "service.audit.checkpoints:CheckpointSealed"
+#: Where a hand-over of checkpoint signing to a new key is stored (`service.audit.checkpoints.SigningKeyRotated`).
+KEY_ROTATION_TOPIC = "service.audit.checkpoints:SigningKeyRotated"
 
 
 def _until(data: dict[str, Any], words: str) -> str:
@@ -49,9 +52,10 @@ ENTRIES = (
         published=IN_FEED,
     ),
     Entry(
-        "service.audit.checkpoints:SigningKeyRotated",
+        KEY_ROTATION_TOPIC,
         id=lambda d, who: "Kunci penanda tangan titik periksa diganti",
         en=lambda d, who: "The key that signs checkpoints rotated",
+        published=IN_FEED,
     ),
     Entry(
         "service.audit.witness:CheckpointCosigned",
