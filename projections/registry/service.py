@@ -4,6 +4,8 @@ published."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from projections.registry.entry import IN_FEED, Entry
 
 #: Where a sealed checkpoint is stored (`service.audit.checkpoints.CheckpointSealed`).
@@ -11,11 +13,22 @@ CHECKPOINT_TOPIC = "service.audit.checkpoints:CheckpointSealed"
 #: Where a hand-over of checkpoint signing to a new key is stored (`service.audit.checkpoints.SigningKeyRotated`).
 KEY_ROTATION_TOPIC = "service.audit.checkpoints:SigningKeyRotated"
 
+
+def _until(data: dict[str, Any], words: str) -> str:
+    """When a token expires, in a sentence's own words; nothing for a token that never does."""
+    return f"{words} {data['expires_at']}" if data.get("expires_at") else ""
+
+
 ENTRIES = (
     Entry(
         "service.app.access:AccessToken.Issued",
-        id=lambda d, who: "Token akses diterbitkan",
-        en=lambda d, who: "Access token issued",
+        id=lambda d, who: "Token akses diterbitkan" + _until(d, ", berlaku sampai"),
+        en=lambda d, who: "Access token issued" + _until(d, ", valid until"),
+    ),
+    Entry(
+        "service.app.access:AccessToken.Revoked",
+        id=lambda d, who: f"Token akses dicabut oleh {who}",
+        en=lambda d, who: f"Access token revoked by {who}",
     ),
     Entry(
         "service.app.access:AccessToken.Granted",
