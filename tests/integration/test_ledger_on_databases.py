@@ -304,7 +304,10 @@ class LedgerContract:
             "adopted_by_vote": ("adopted", "vote"),
             "rejected": ("rejected", "vote"),
             "deferred": ("deferred", "none"),
+            # the Musdes typed in afterwards: a decision annulled by a Musdes khusus, then decided again
+            "annulled_then_redecided": ("adopted", "consensus"),
         }
+        assert ledger.repository.get(record.proposals["withdrawn"]).status == "withdrawn"
         by_vote = ledger.repository.get(record.proposals["adopted_by_vote"])
         assert [c.result for c in by_vote.checks.values()] == ["not_reached"]
         assert [c.tally["block"] for c in by_vote.checks.values()] == [1]

@@ -210,10 +210,11 @@ def test_a_stale_if_match_is_412_and_names_the_current_version(village: Village,
 def test_endless_contention_is_503_with_retry_after(
     village: Village, facilitator: Caller, the_ledger: Mufakat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def always_overtaken(*aggregates: object, **kwargs: object) -> None:
+    def always_overtaken(*stored_events: object, **kwargs: object) -> None:
         raise IntegrityError("someone else wrote first")
 
-    monkeypatch.setattr(the_ledger, "save", always_overtaken)
+    # Every commit of the group commit fails as if another writer had always written first.
+    monkeypatch.setattr(the_ledger.recorder, "insert_events", always_overtaken)
     response = facilitator.post(
         f"{village.proposal}/contributions",
         {"participant_id": village.participants[0], "kind": "support", "text": "Setuju."},

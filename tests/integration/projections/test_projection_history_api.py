@@ -103,7 +103,8 @@ class HistoryContract:
         proposal_id = adopt_by_consensus(open_village(the_ledger))
         items = client.get(f"/api/v1/proposals/{proposal_id}/history").get_json()["items"]
         amended = next(item for item in items if item["type"] == "Amended")
-        moment = parse_timestamp(amended["at"]).isoformat()
+        # as_of selects by when the record said it (recorded_at), not by when it happened in the room (at)
+        moment = parse_timestamp(amended["recorded_at"]).isoformat()
 
         body = client.get(f"/api/v1/proposals/{proposal_id}/history", query_string={"as_of": moment}).get_json()
 

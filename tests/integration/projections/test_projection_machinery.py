@@ -48,7 +48,9 @@ class ProjectionMachineryContract:
 
         assert models.dump() == incremental
         kinds = [row[1] for row in incremental["projection_feed_items"]]
-        assert kinds.count("decision") == 4 + 2  # the demo's four, then the village's two
+        # the demo's six (the Musrenbang's four; the Musdes's decision, annulled, and its new one), the village's two
+        assert kinds.count("decision") == 6 + 2
+        assert kinds.count("annulment") == 1
         assert models.position() == the_ledger.recorder.max_notification_id()
 
     def test_a_page_delivered_twice_is_applied_once(self, the_ledger: Mufakat) -> None:
