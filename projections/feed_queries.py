@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from projections.sql import Database, from_json, timestamp
-from projections.suppression import protect_beside_total, protect_crosstab
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
@@ -104,8 +103,10 @@ def feed_page(
         if value is not None:
             clauses.append(f"{column} = ?")
             params.append(value)
+    # Outsiders read the rendering stored for them when the item was written (projections.feed).
+    column = "body" if exact else "public_body"
     rows = database.fetch_all(
-        f"SELECT seq, body FROM projection_feed_items WHERE {' AND '.join(clauses)} ORDER BY seq LIMIT ?",
+        f"SELECT seq, {column} FROM projection_feed_items WHERE {' AND '.join(clauses)} ORDER BY seq LIMIT ?",
         [*params, limit + 1],
     )
     more = len(rows) > limit
@@ -116,7 +117,6 @@ def feed_page(
         item["cursor"] = encode_cursor(int(seq))
         items.append(item)
     _attach_commitments(database, items)
-    items = [_public(item, exact) for item in items]
     return FeedPage(items, encode_cursor(int(rows[-1][0])) if more else None)
 
 
@@ -137,25 +137,3 @@ def _attach_commitments(database: Database, items: list[dict[str, Any]]) -> None
         commitment.pop("proposal_id", None)
         commitment.pop("made_seq", None)
         decisions[proposal_id]["commitments"].append(commitment)
-
-
-def _public(item: dict[str, Any], exact: bool) -> dict[str, Any]:
-    """Breakdowns by group and gender with small counts hidden, also from subtraction against the
-    official tallies, which stay exact (attendance and the count of each stance and ballot)."""
-    if exact or item["kind"] != "decision":
-        return item
-    if item.get("attendance"):
-        attendance = item["attendance"]
-        present = int(attendance["present"])
-        attendance["by_group"] = protect_beside_total(attendance["by_group"], present, exact)
-        attendance["by_gender"] = protect_beside_total(attendance["by_gender"], present, exact)
-    for check in item.get("consensus_checks", []):
-        check["stances"] = _protected_breakdowns(check["stances"], check.get("tally") or {})
-    for vote in item.get("votes", []):
-        vote["ballots"] = _protected_breakdowns(vote["ballots"], vote.get("tally") or {})
-    return item
-
-
-def _protected_breakdowns(breakdowns: dict[str, Any], tally: dict[str, Any]) -> dict[str, Any]:
-    totals = {choice: int(n) for choice, n in tally.items() if isinstance(n, int) and not isinstance(n, bool)}
-    return {name: protect_crosstab(table, totals, exact=False) for name, table in breakdowns.items()}

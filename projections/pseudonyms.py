@@ -18,7 +18,7 @@ import dataclasses
 from typing import Any, TypeVar
 from uuid import UUID
 
-from projections.history import Step
+from projections.history import Recorder, Step
 
 T = TypeVar("T")
 
@@ -62,3 +62,35 @@ class ProposalPseudonyms:
         for check in shown.checks.values():
             check.stances = {str(self.of(pid)): stance for pid, stance in check.stances.items()}
         return shown  # type: ignore[no-any-return]
+
+
+#: Steps that record one person's choice: outsiders see choices only as the tally of the step that closes them.
+INDIVIDUAL_CHOICES = frozenset({"StanceTaken", "BallotCast"})
+
+
+def outsider_steps(found: list[Step]) -> list[Step]:
+    """The history as outsiders (the public, partners, facilitators of other processes) read it.
+
+    No stance or ballot step (the closing step's tally says how many chose what), no field naming a
+    participant (no id, no pseudonym that would line steps up), and whoever recorded a step by role only.
+    The sentences were already worded naming a group only where at least 3 attendees share it.
+    """
+    shown = []
+    for step in found:
+        if step.type in INDIVIDUAL_CHOICES:
+            continue
+        data = {key: value for key, value in step.data.items() if key not in step.names}
+        actor = Recorder(step.actor.role, step.actor.role)
+        shown.append(dataclasses.replace(step, data=data, names=(), actor=actor))
+    return shown
+
+
+def outsider_proposal(proposal: T) -> T:
+    """A copy of the proposal as it stood, naming nobody: no submitter, no raiser, stances only as tallies."""
+    shown: Any = copy.deepcopy(proposal)
+    shown.submitted_by = None
+    for objection in shown.objections.values():
+        objection.raised_by = None
+    for check in shown.checks.values():
+        check.stances = {}
+    return shown  # type: ignore[no-any-return]
