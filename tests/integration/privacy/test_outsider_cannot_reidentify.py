@@ -65,7 +65,9 @@ def _public_reads(village: Village) -> list[str]:
     process = village.record.process_id
     paths = ["/api/v1/feed?limit=500", "/api/v1/feed.atom", "/api/v1/feed.csv"]
     paths.append(f"/api/v1/processes/{process}/participation")
+    paths += ["/", f"/proses/{process}"]
     for proposal in village.record.proposals.values():
+        paths.append(f"/keputusan/{proposal}")
         paths.append(f"/api/v1/proposals/{proposal}/history")
         paths.append(f"/api/v1/proposals/{proposal}/history?as_of=2100-01-01T00:00:00Z")
         for version in (5, 20, 40):
