@@ -239,7 +239,9 @@ class Proposal(Aggregate):
         # Keyed by the version (as text) of the step whose free text was corrected, then by field.
         self.corrections: dict[str, dict[str, Correction]] = {}
         # The free-text fields of each step that has any, keyed by its version as text.
-        self.free_text: dict[str, list[str]] = {"1": list(CORRECTABLE_FIELDS["Submitted"])}
+        # Which kind of step (a key of CORRECTABLE_FIELDS) holds correctable free text, by version: one short,
+        # immutable string per step, so that copying the state for each command stays cheap.
+        self.free_text: dict[str, str] = {"1": "Submitted"}
         # The version of the step whose body is the current text (None: not known, stored before).
         self.body_version: int | None = 1
 
@@ -835,7 +837,7 @@ class Proposal(Aggregate):
         """
         self.ensure_not_withdrawn()
         ensure_aware(occurred_at)
-        if field not in self.free_text.get(str(version), []):
+        if field not in CORRECTABLE_FIELDS.get(self.free_text.get(str(version), ""), ()):
             raise NothingToCorrect(
                 f"the step recorded at version {version} of this proposal has no free text named {field!r}",
                 proposal_id=self.id,
@@ -854,7 +856,7 @@ class Proposal(Aggregate):
     def _has_free_text(self, step: str) -> int:
         """Notes that the step being applied (the next version) holds correctable free text; returns its version."""
         version = self.version + 1
-        self.free_text[str(version)] = list(CORRECTABLE_FIELDS[step])
+        self.free_text[str(version)] = step
         return version
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -220,6 +220,21 @@ def _as_tuple(row: Any) -> tuple[Any, ...]:
     return tuple(row)
 
 
+def connect_postgres(settings: Mapping[str, str]) -> Any:
+    """A PostgreSQL connection of its own (autocommit) to the database the settings name."""
+    import psycopg
+
+    return psycopg.connect(
+        host=settings.get("POSTGRES_HOST", "127.0.0.1"),
+        port=int(settings.get("POSTGRES_PORT", "5432")),
+        dbname=settings.get("POSTGRES_DBNAME", "mufakat"),
+        user=settings.get("POSTGRES_USER", "postgres"),
+        password=settings.get("POSTGRES_PASSWORD") or None,
+        connect_timeout=int(settings.get("POSTGRES_CONNECT_TIMEOUT", "5")),
+        autocommit=True,
+    )
+
+
 #: An arbitrary, fixed key for PostgreSQL's advisory lock around creating Mufakat's tables.
 _SCHEMA_LOCK_KEY = 0x6D75666B  # "mufk"
 
@@ -235,17 +250,7 @@ def schema_creation_lock(settings: dict[str, str]) -> Iterator[None]:
     if not settings.get("PERSISTENCE_MODULE", "").startswith("eventsourcing.postgres"):
         yield
         return
-    import psycopg
-
-    with psycopg.connect(
-        host=settings.get("POSTGRES_HOST", "127.0.0.1"),
-        port=int(settings.get("POSTGRES_PORT", "5432")),
-        dbname=settings.get("POSTGRES_DBNAME", "mufakat"),
-        user=settings.get("POSTGRES_USER", "postgres"),
-        password=settings.get("POSTGRES_PASSWORD") or None,
-        connect_timeout=int(settings.get("POSTGRES_CONNECT_TIMEOUT", "5")),
-        autocommit=True,
-    ) as connection:
+    with connect_postgres(settings) as connection:
         connection.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK_KEY,))
         try:
             yield

@@ -44,9 +44,9 @@ class AccessToken(Aggregate):
         self.revoked = False
 
     @classmethod
-    def issue(cls, role: str, name: str, processes: list[UUID]) -> tuple[AccessToken, str]:
-        """A new token record and the secret to hand over once (it is not stored)."""
-        secret = new_token_secret()
+    def issue(cls, role: str, name: str, processes: list[UUID], secret: str | None = None) -> tuple[AccessToken, str]:
+        """A new token record and the secret to hand over once (it is not stored); a new secret unless given."""
+        secret = secret or new_token_secret()
         digest = token_digest(secret)
         token = cls(
             id=token_record_id(digest), account_id=uuid4(), digest=digest, role=role, name=name, processes=processes
@@ -123,6 +123,18 @@ class Principal:
         return self.role in ("admin", "auditor") or (
             process_id is not None and self.role == "facilitator" and process_id in self.processes
         )
+
+    def may_open_processes(self) -> bool:
+        """Facilitators and admins open processes."""
+        return self.role in ("admin", "facilitator")
+
+    def holds_what_it_opens(self) -> bool:
+        """A facilitator's token may write to the processes it opens from then on (admins write everywhere)."""
+        return self.role == "facilitator" and self.token_record_id is not None
+
+    def may_forget_participants(self) -> bool:
+        """Only admins erase a participant's personal data."""
+        return self.role == "admin"
 
 
 ANONYMOUS = Principal(actor=Actor(id="anonymous", role="public", name="publik"))

@@ -1,28 +1,30 @@
 """Mufakat, the application: every use case of the deliberation ledger.
 
-Use cases take and return ids and primitives. Each command loads what it
-needs, lets the domain decide, and saves every changed aggregate (and the
-idempotency record, when a key was sent) in one transaction. A concurrent
-writer makes the save fail on a version; without `If-Match` the command then
-runs again on the fresh state, so concurrent writers never lose each other's
-events.
+Use cases take and return ids and primitives. A command is a unit of work
+(`service.app.unit_of_work`): it gets the aggregates it needs, lets the domain
+decide, stages every aggregate it changed and returns its `Receipt`; the staged
+changes (and the idempotency record, when a key was sent) are saved in one
+transaction, in a group commit. On a concurrent write the whole command runs
+again on the fresh state, so concurrent writers never lose each other's events
+(a stale `If-Match` then fails in `_ensure_expected`). Side effects (a
+participant's key, destroying it) happen outside the unit of work.
 
-How commands are run and saved (one at a time per worker process, committed in
-groups, with a writer token on SQLite) is `service.app.group_commit`; what they are
-asked with and answer is `service.app.receipts`, re-exported here because the web
-layer, the CLI and the tests import them from this module.
+`CommandContext` and `Receipt` (`service.app.receipts`) are re-exported here
+because the web layer, the CLI and the tests import them from this module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import AggregateNotFoundError, EventSourcedLog
-from eventsourcing.domain import Aggregate, DomainEvent
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.utils import get_topic
 
 from domain.commitment import Commitment
 from domain.meeting import Meeting
@@ -39,19 +41,20 @@ from service.adapters.storage import (
     schema_creation_lock,
 )
 from service.adapters.transcodings import register_domain_transcodings
-from service.app.access import AccessToken, Principal, token_digest, token_record_id
+from service.app.access import AccessToken, Principal, new_token_secret, token_digest, token_record_id
 from service.app.errors import Forbidden, NotFound, VersionMismatch
-from service.app.group_commit import GroupCommitLedger, TAggregate
 from service.app.minutes import MinutesRequest, Signer, Signers, public_url_from_environment
 from service.app.minutes_sealing import prepare_sealing
 from service.app.moved_topics import register_moved_topics
 from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.receipts import CommandContext, Receipt
+from service.app.unit_of_work import TAggregate, UnitOfWork, command
 from service.audit.signing import load_or_create_signing_key
 
 __all__ = ["CommandContext", "Mufakat", "ProcessListed", "Receipt"]
 
-class Mufakat(GroupCommitLedger):
+
+class Mufakat(UnitOfWork):
     """The ledger of how communities decide."""
 
     name = "Mufakat"
@@ -75,14 +78,6 @@ class Mufakat(GroupCommitLedger):
         super().register_transcodings(transcoder)
         register_domain_transcodings(transcoder)
 
-    def _next_directory_version(self) -> int | None:
-        """After a directory entry still in a batch, the next one; None: after the stored last."""
-        for events in self._uncommitted_events():
-            listed = [e.originator_version for e in events if isinstance(e, ProcessListed)]
-            if listed:
-                return max(listed) + 1
-        return None
-
     @staticmethod
     def _ensure_expected(aggregate: Aggregate, context: CommandContext) -> None:
         if context.expected_version is not None and aggregate.version != context.expected_version:
@@ -96,6 +91,28 @@ class Mufakat(GroupCommitLedger):
         ):
             raise Forbidden("this token may not write to this process")
         return process
+
+    def _open_proposal(self, proposal_id: UUID, context: CommandContext) -> tuple[Proposal, Process]:
+        """A proposal to change (a copy) and its open process (shared, read only), at the version expected."""
+        proposal, process = self._in_writable_process(Proposal, proposal_id, context)
+        process.ensure_open()
+        self._ensure_expected(proposal, context)
+        return proposal, process
+
+    def _open_meeting(self, meeting_id: UUID, context: CommandContext) -> tuple[Meeting, Process]:
+        """A meeting to change and its open process, at the version expected."""
+        meeting = self.readable(Meeting, meeting_id, context.principal)
+        # A copy: opening reads the whole register, which a concurrent fast-forward may extend.
+        process = self._writable_process(meeting.process_id, context)
+        process.ensure_open()
+        self._ensure_expected(meeting, context)
+        return meeting, process
+
+    def _meeting_of_process(self, meeting_id: UUID, process: Process) -> Meeting:
+        meeting = self._get(Meeting, meeting_id, "meeting", copy=False)
+        if meeting.process_id != process.id:
+            raise NotFound("meeting", meeting_id)
+        return meeting
 
     def _in_writable_process(
         self, cls: type[TAggregate], aggregate_id: UUID, context: CommandContext, copy: bool = True
@@ -181,6 +198,55 @@ class Mufakat(GroupCommitLedger):
                         break
         return found, position
 
+    def proposals_of(
+        self, process: Process, after: int, limit: int, status: str | None
+    ) -> tuple[list[Proposal], int | None]:
+        """A page of a process's proposals in order of submission (of one status when asked), and the next cursor."""
+        return self._page_of(Proposal, process.proposal_ids, after, limit, status)
+
+    def meetings_of(
+        self, process: Process, after: int, limit: int, status: str | None
+    ) -> tuple[list[Meeting], int | None]:
+        """A page of a process's meetings in order of scheduling (of one status when asked), and the next cursor."""
+        return self._page_of(Meeting, process.meeting_ids, after, limit, status)
+
+    def _page_of(
+        self, cls: type[TAggregate], ids: list[UUID], after: int, limit: int, status: str | None
+    ) -> tuple[list[TAggregate], int | None]:
+        found: list[TAggregate] = []
+        position = after
+        while position < len(ids) and len(found) < limit:
+            aggregate = self._get(cls, ids[position], cls.__name__.lower(), copy=False)
+            position += 1
+            if status is None or getattr(aggregate, "status") == status:
+                found.append(aggregate)
+        return found, position if position < len(ids) else None
+
+    def commitments_of(
+        self, process: Process, after: int | None, limit: int, status: str | None
+    ) -> tuple[list[Commitment], int | None]:
+        """A page of a process's commitments in order of making (`open` or `completed` when asked),
+        and the next cursor (a position in the log)."""
+        found: list[Commitment] = []
+        position = after
+        topic = get_topic(Commitment.Made)
+        while len(found) < limit:
+            made = self.recorder.select_notifications(
+                start=position, limit=500, topics=[topic], inclusive_of_start=position is None
+            )
+            if not made:
+                return found, None
+            for notification in made:
+                position = notification.id
+                if UUID(str(getattr(self.mapper.to_domain_event(notification), "process_id"))) != process.id:
+                    continue
+                commitment = self._get(Commitment, UUID(str(notification.originator_id)), "commitment", copy=False)
+                if status is None or ("completed" if commitment.completed else "open") == status:
+                    found.append(commitment)
+                    if len(found) == limit:
+                        return found, position
+        return found, position
+
     def participants_of(self, process: Process, after: int = 0, limit: int | None = None) -> list[Participant]:
         """Everyone registered in a process, in order of registration (a page of them when asked)."""
         ids = process.participant_ids[after : None if limit is None else after + limit]
@@ -220,17 +286,19 @@ class Mufakat(GroupCommitLedger):
         Only the token's hash is stored, so a retried request (same Idempotency-Key)
         cannot show the secret again: its receipt comes back marked `replayed`.
         """
-        if context.principal.role != "admin":
+        secret = new_token_secret()
+        receipt = self._issue_token(context, secret, role, name, processes)
+        return receipt, None if receipt.replayed else secret
+
+    @command
+    def _issue_token(
+        self, context: CommandContext, secret: str, role: str, name: str, processes: Sequence[UUID]
+    ) -> Receipt:
+        if not context.principal.may_issue_tokens:
             raise Forbidden("only admins issue tokens")
-        issued: dict[str, str] = {}
-
-        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            token, secret = AccessToken.issue(role=role, name=name, processes=list(processes))
-            issued["secret"] = secret
-            return Receipt("token", token.id, token.version, created=True), [token]
-
-        receipt = self._execute(context, change)
-        return receipt, None if receipt.replayed else issued["secret"]
+        token, _ = AccessToken.issue(role=role, name=name, processes=list(processes), secret=secret)
+        self.stage(token)
+        return Receipt("token", token.id, token.version, created=True)
 
     def principal_of_token(self, token_record_id: UUID) -> Principal | None:
         """The principal a stored token stands for now, or None when it is unknown or revoked."""
@@ -246,6 +314,7 @@ class Mufakat(GroupCommitLedger):
 
     # --- processes and participants ---------------------------------------------
 
+    @command
     def open_process(
         self,
         context: CommandContext,
@@ -257,44 +326,35 @@ class Mufakat(GroupCommitLedger):
         rules: DecisionRules,
     ) -> Receipt:
         """Opens a process; a facilitator who opens it holds it from then on."""
-        if context.principal.role not in ("admin", "facilitator"):
+        if not context.principal.may_open_processes():
             raise Forbidden("only facilitators and admins open processes")
-        process_id = uuid4()
+        process = Process(
+            id=uuid4(),
+            title=title,
+            description=description,
+            region_code=region_code,
+            region_name=region_name,
+            visibility=visibility,
+            rules=rules,
+            occurred_at=context.when(self.clock),
+            actor=context.actor,
+        )
+        # The directory entry is numbered when it is committed, after the entries before it.
+        self.stage(process, self.process_directory.trigger_event(process_id=process.id, next_originator_version=0))
+        if context.principal.holds_what_it_opens():
+            token = self._get(AccessToken, context.principal.token_record_id, "token")  # type: ignore[arg-type]
+            token.grant(process.id)
+            self.stage(token)
+        return Receipt("process", process.id, process.version, created=True)
 
-        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            process = Process(
-                id=process_id,
-                title=title,
-                description=description,
-                region_code=region_code,
-                region_name=region_name,
-                visibility=visibility,
-                rules=rules,
-                occurred_at=self.clock(),
-                actor=context.actor,
-            )
-            listed = self.process_directory.trigger_event(
-                process_id=process_id, next_originator_version=self._next_directory_version()
-            )
-            changed: list[Aggregate | DomainEvent] = [process, listed]
-            if context.principal.role == "facilitator" and context.principal.token_record_id:
-                token = self._get(AccessToken, context.principal.token_record_id, "token")
-                token.grant(process_id)
-                changed.append(token)
-            return Receipt("process", process_id, process.version, created=True), changed
-
-        return self._execute(context, change)
-
+    @command
     def close_process(self, context: CommandContext, process_id: UUID) -> Receipt:
         """Closes a process: nothing more is recorded in it."""
-
-        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            process = self._writable_process(process_id, context)
-            self._ensure_expected(process, context)
-            process.close(context.actor, occurred_at=self.clock())
-            return Receipt("process", process_id, process.version), [process]
-
-        return self._execute(context, change)
+        process = self._writable_process(process_id, context)
+        self._ensure_expected(process, context)
+        process.close(context.actor, occurred_at=context.when(self.clock))
+        self.stage(process)
+        return Receipt("process", process_id, process.version)
 
     def register_participant(
         self,
@@ -306,55 +366,75 @@ class Mufakat(GroupCommitLedger):
         organisation: str | None,
         contact: str | None,
     ) -> Receipt:
-        """Registers a participant; their name and contact are sealed with a key of their own."""
+        """Registers a participant; their name and contact are sealed with a key of their own.
+
+        The key is made once, before the unit of work (which may run again), and
+        destroyed when no participant came of it (a refusal, a replayed request).
+        """
         participant_id = uuid4()
-        key_made = False
+        self.vault.create_key(participant_id)
+        try:
+            receipt = self._enrol(context, process_id, participant_id, name, group, gender, organisation, contact)
+        except BaseException:
+            self.vault.forget(participant_id)
+            raise
+        if receipt.id != participant_id:
+            self.vault.forget(participant_id)
+        return receipt
 
-        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            nonlocal key_made
-            process = self._writable_process(process_id, context)
-            self._ensure_expected(process, context)
-            process.enrol_participant(participant_id, group, gender, context.actor, occurred_at=self.clock())
-            if not key_made:
-                self.vault.create_key(participant_id)
-                key_made = True
-            participant = Participant(
-                id=participant_id,
-                process_id=process_id,
-                group=group,
-                gender=gender,
-                sealed_organisation=self.vault.seal(participant_id, organisation),
-                sealed_name=self.vault.seal(participant_id, name) or "",
-                sealed_contact=self.vault.seal(participant_id, contact),
-                occurred_at=self.clock(),
-                actor=context.actor,
-            )
-            return Receipt("participant", participant_id, participant.version, created=True), [process, participant]
-
-        return self._execute(context, change)
+    @command
+    def _enrol(
+        self,
+        context: CommandContext,
+        process_id: UUID,
+        participant_id: UUID,
+        name: str,
+        group: str,
+        gender: str | None,
+        organisation: str | None,
+        contact: str | None,
+    ) -> Receipt:
+        process = self._writable_process(process_id, context)
+        self._ensure_expected(process, context)
+        process.enrol_participant(participant_id, group, gender, context.actor, occurred_at=context.when(self.clock))
+        participant = Participant(
+            id=participant_id,
+            process_id=process_id,
+            group=group,
+            gender=gender,
+            sealed_organisation=self.vault.seal(participant_id, organisation),
+            sealed_name=self.vault.seal(participant_id, name) or "",
+            sealed_contact=self.vault.seal(participant_id, contact),
+            occurred_at=context.when(self.clock),
+            actor=context.actor,
+        )
+        self.stage(process, participant)
+        return Receipt("participant", participant_id, participant.version, created=True)
 
     def forget_participant(self, context: CommandContext, participant_id: UUID) -> Receipt:
         """Erases a participant's personal data: destroys their key, keeps their record as their group."""
-        if context.principal.role != "admin":
-            raise Forbidden("only admins forget participants")
-
-        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            participant = self._get(Participant, participant_id, "participant")
-            self._ensure_expected(participant, context)
-            process = self._get(Process, participant.process_id, "process")
-            forgotten_at = self.clock()
-            participant.forget(context.actor, occurred_at=forgotten_at)
-            process.note_participant_forgotten(participant_id, context.actor, occurred_at=forgotten_at)
-            return Receipt("participant", participant_id, participant.version), [participant, process]
-
-        receipt = self._execute(context, change)
+        receipt = self._record_forgetting(context, participant_id)
         # The key goes after the event is durable: a crash in between leaves a forgotten
         # participant whose key a retry (or `mufakat forget`) still destroys.
         self.vault.forget(participant_id)
         return receipt
 
+    @command
+    def _record_forgetting(self, context: CommandContext, participant_id: UUID) -> Receipt:
+        if not context.principal.may_forget_participants():
+            raise Forbidden("only admins forget participants")
+        participant = self._get(Participant, participant_id, "participant")
+        self._ensure_expected(participant, context)
+        process = self._get(Process, participant.process_id, "process")
+        forgotten_at = context.when(self.clock)
+        participant.forget(context.actor, occurred_at=forgotten_at)
+        process.note_participant_forgotten(participant_id, context.actor, occurred_at=forgotten_at)
+        self.stage(participant, process)
+        return Receipt("participant", participant_id, participant.version)
+
     # --- meetings ----------------------------------------------------------------
 
+    @command
     def schedule_meeting(
         self,
         context: CommandContext,
@@ -365,66 +445,51 @@ class Mufakat(GroupCommitLedger):
         invited: list[UUID] | None,
     ) -> Receipt:
         """Schedules a meeting; those invited must be registered in the process."""
+        process = self._writable_process(process_id, context)
+        self._ensure_expected(process, context)
+        if invited is not None:
+            process.ensure_all_registered(invited)
         meeting_id = uuid4()
+        scheduled_at = context.when(self.clock)
+        process.schedule_meeting(meeting_id, context.actor, occurred_at=scheduled_at)
+        meeting = Meeting(
+            id=meeting_id,
+            process_id=process_id,
+            title=title,
+            scheduled_for=scheduled_for,
+            location=location,
+            invited=invited,
+            occurred_at=scheduled_at,
+            actor=context.actor,
+        )
+        self.stage(process, meeting)
+        return Receipt("meeting", meeting_id, meeting.version, created=True)
 
-        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            process = self._writable_process(process_id, context)
-            self._ensure_expected(process, context)
-            if invited is not None:
-                process.ensure_all_registered(invited)
-            scheduled_at = self.clock()
-            process.schedule_meeting(meeting_id, context.actor, occurred_at=scheduled_at)
-            meeting = Meeting(
-                id=meeting_id,
-                process_id=process_id,
-                title=title,
-                scheduled_for=scheduled_for,
-                location=location,
-                invited=invited,
-                occurred_at=scheduled_at,
-                actor=context.actor,
-            )
-            return Receipt("meeting", meeting_id, meeting.version, created=True), [process, meeting]
-
-        return self._execute(context, change)
-
-    def _meeting_change(
-        self, context: CommandContext, meeting_id: UUID, step: Callable[[Meeting, Process], None]
-    ) -> Receipt:
-        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            meeting = self.readable(Meeting, meeting_id, context.principal)
-            # A copy: opening reads the whole register, which a concurrent fast-forward may extend.
-            process = self._writable_process(meeting.process_id, context)
-            process.ensure_open()
-            self._ensure_expected(meeting, context)
-            step(meeting, process)
-            return Receipt("meeting", meeting_id, meeting.version), [meeting]
-
-        return self._execute(context, change)
-
+    @command
     def open_meeting(self, context: CommandContext, meeting_id: UUID, attendees: list[UUID]) -> Receipt:
         """Opens a meeting with its attendance list (daftar hadir)."""
+        meeting, process = self._open_meeting(meeting_id, context)
+        process.ensure_all_registered(attendees)
+        meeting.open(attendees, process.active_participant_ids, context.actor, occurred_at=context.when(self.clock))
+        self.stage(meeting)
+        return Receipt("meeting", meeting_id, meeting.version)
 
-        def step(meeting: Meeting, process: Process) -> None:
-            process.ensure_all_registered(attendees)
-            meeting.open(attendees, process.active_participant_ids, context.actor, occurred_at=self.clock())
-
-        return self._meeting_change(context, meeting_id, step)
-
+    @command
     def record_attendance(self, context: CommandContext, meeting_id: UUID, attendees: list[UUID]) -> Receipt:
         """Adds latecomers to an open meeting's attendance list."""
+        meeting, process = self._open_meeting(meeting_id, context)
+        process.ensure_all_registered(attendees)
+        meeting.record_attendance(attendees, context.actor, occurred_at=context.when(self.clock))
+        self.stage(meeting)
+        return Receipt("meeting", meeting_id, meeting.version)
 
-        def step(meeting: Meeting, process: Process) -> None:
-            process.ensure_all_registered(attendees)
-            meeting.record_attendance(attendees, context.actor, occurred_at=self.clock())
-
-        return self._meeting_change(context, meeting_id, step)
-
+    @command
     def close_meeting(self, context: CommandContext, meeting_id: UUID, minutes: str | None) -> Receipt:
         """Closes a meeting with its minutes."""
-        return self._meeting_change(
-            context, meeting_id, lambda meeting, _: meeting.close(minutes, context.actor, occurred_at=self.clock())
-        )
+        meeting, _ = self._open_meeting(meeting_id, context)
+        meeting.close(minutes, context.actor, occurred_at=context.when(self.clock))
+        self.stage(meeting)
+        return Receipt("meeting", meeting_id, meeting.version)
 
     def seal_minutes(
         self,
@@ -468,17 +533,22 @@ class Mufakat(GroupCommitLedger):
             public_url_from_environment(),
         )
 
-        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            meeting = self.readable(Meeting, meeting_id, context.principal)
-            self._writable_process(meeting.process_id, context, copy=False)
-            self._ensure_expected(meeting, context)
-            meeting.seal_minutes(**sealing, actor=context.actor, occurred_at=occurred_at)
-            return Receipt("meeting", meeting_id, meeting.version, created=True), [meeting]
+        return self._record_sealing(context, meeting_id, sealing, occurred_at)
 
-        return self._execute(context, change)
+    @command
+    def _record_sealing(
+        self, context: CommandContext, meeting_id: UUID, sealing: dict[str, Any], occurred_at: datetime
+    ) -> Receipt:
+        meeting = self.readable(Meeting, meeting_id, context.principal)
+        self._writable_process(meeting.process_id, context, copy=False)
+        self._ensure_expected(meeting, context)
+        meeting.seal_minutes(**sealing, actor=context.actor, occurred_at=occurred_at)
+        self.stage(meeting)
+        return Receipt("meeting", meeting_id, meeting.version, created=True)
 
     # --- proposals ---------------------------------------------------------------
 
+    @command
     def submit_proposal(
         self,
         context: CommandContext,
@@ -489,123 +559,94 @@ class Mufakat(GroupCommitLedger):
         meeting_id: UUID | None,
     ) -> Receipt:
         """Submits a proposal by a registered participant, optionally at a meeting of the process."""
+        process = self._writable_process(process_id, context)
+        self._ensure_expected(process, context)
+        if meeting_id is not None:
+            self._meeting_of_process(meeting_id, process)
         proposal_id = uuid4()
+        submitted_at = context.when(self.clock)
+        process.receive_proposal(proposal_id, submitted_by, context.actor, occurred_at=submitted_at)
+        proposal = Proposal.submit(
+            id=proposal_id,
+            process_id=process_id,
+            title=title,
+            body=body,
+            submitted_by=submitted_by,
+            meeting_id=meeting_id,
+            occurred_at=submitted_at,
+            actor=context.actor,
+        )
+        self.stage(process, proposal)
+        return Receipt("proposal", proposal_id, proposal.version, created=True)
 
-        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            process = self._writable_process(process_id, context)
-            self._ensure_expected(process, context)
-            if meeting_id is not None:
-                meeting = self._get(Meeting, meeting_id, "meeting", copy=False)
-                if meeting.process_id != process_id:
-                    raise NotFound("meeting", meeting_id)
-            submitted_at = self.clock()
-            process.receive_proposal(proposal_id, submitted_by, context.actor, occurred_at=submitted_at)
-            proposal = Proposal.submit(
-                id=proposal_id,
-                process_id=process_id,
-                title=title,
-                body=body,
-                submitted_by=submitted_by,
-                meeting_id=meeting_id,
-                occurred_at=submitted_at,
-                actor=context.actor,
-            )
-            return Receipt("proposal", proposal_id, proposal.version, created=True), [process, proposal]
-
-        return self._execute(context, change)
-
-    def _proposal_change(
-        self,
-        context: CommandContext,
-        proposal_id: UUID,
-        step: Callable[[Proposal, Process], UUID | None],
-        created: bool = False,
-    ) -> Receipt:
-        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            proposal, process = self._in_writable_process(Proposal, proposal_id, context)
-            process.ensure_open()
-            self._ensure_expected(proposal, context)
-            part_id = step(proposal, process)
-            return Receipt("proposal", proposal_id, proposal.version, part_id=part_id, created=created), [proposal]
-
-        return self._execute(context, change)
-
-    def _meeting_of_process(self, meeting_id: UUID, process: Process) -> Meeting:
-        meeting = self._get(Meeting, meeting_id, "meeting", copy=False)
-        if meeting.process_id != process.id:
-            raise NotFound("meeting", meeting_id)
-        return meeting
-
+    @command
     def contribute(
         self, context: CommandContext, proposal_id: UUID, participant_id: UUID, kind: str, text: str
     ) -> Receipt:
         """Records a contribution (support, concern, question, information) to the deliberation."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        process.ensure_may_act(participant_id)
+        proposal.contribute(participant_id, kind, text, context.actor, occurred_at=context.when(self.clock))
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version)
 
-        def step(proposal: Proposal, process: Process) -> None:
-            process.ensure_may_act(participant_id)
-            proposal.contribute(participant_id, kind, text, context.actor, occurred_at=self.clock())
-
-        return self._proposal_change(context, proposal_id, step)
-
+    @command
     def amend(self, context: CommandContext, proposal_id: UUID, body: str, reason: str, proposed_by: UUID) -> Receipt:
         """Records a new version of the proposal's text, with the reason for it."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        process.ensure_may_act(proposed_by)
+        proposal.amend(body, reason, proposed_by, context.actor, occurred_at=context.when(self.clock))
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version)
 
-        def step(proposal: Proposal, process: Process) -> None:
-            process.ensure_may_act(proposed_by)
-            proposal.amend(body, reason, proposed_by, context.actor, occurred_at=self.clock())
-
-        return self._proposal_change(context, proposal_id, step)
-
+    @command
     def raise_objection(
         self, context: CommandContext, proposal_id: UUID, raised_by: UUID, grounds: str, blocking: bool
     ) -> Receipt:
         """Records an objection by a registered participant."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        process.ensure_may_act(raised_by)
         objection_id = uuid4()
+        proposal.raise_objection(
+            objection_id, raised_by, grounds, blocking, context.actor, occurred_at=context.when(self.clock)
+        )
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version, part_id=objection_id, created=True)
 
-        def step(proposal: Proposal, process: Process) -> UUID:
-            process.ensure_may_act(raised_by)
-            proposal.raise_objection(
-                objection_id, raised_by, grounds, blocking, context.actor, occurred_at=self.clock()
-            )
-            return objection_id
-
-        return self._proposal_change(context, proposal_id, step, created=True)
-
+    @command
     def resolve_objection(
         self, context: CommandContext, proposal_id: UUID, objection_id: UUID, outcome: str, note: str
     ) -> Receipt:
         """Ends an objection as addressed, withdrawn or overruled."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        proposal.resolve_objection(
+            objection_id, outcome, note, process.rules, context.actor, occurred_at=context.when(self.clock)
+        )
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version, part_id=objection_id)
 
-        def step(proposal: Proposal, process: Process) -> UUID:
-            proposal.resolve_objection(
-                objection_id, outcome, note, process.rules, context.actor, occurred_at=self.clock()
-            )
-            return objection_id
-
-        return self._proposal_change(context, proposal_id, step)
-
+    @command
     def open_consensus_check(self, context: CommandContext, proposal_id: UUID, meeting_id: UUID) -> Receipt:
         """Opens a consensus check at an open meeting of the process."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        meeting = self._meeting_of_process(meeting_id, process)
+        proposal.ensure_undecided()
+        meeting.ensure_open()
         check_id = uuid4()
+        proposal.open_consensus_check(
+            check_id,
+            meeting_id,
+            meeting.invited_count,
+            meeting.present_of_invited,
+            process.rules,
+            context.actor,
+            occurred_at=context.when(self.clock),
+            meeting_opened_at=meeting.opened_at,
+        )
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version, part_id=check_id, created=True)
 
-        def step(proposal: Proposal, process: Process) -> UUID:
-            meeting = self._meeting_of_process(meeting_id, process)
-            proposal.ensure_undecided()
-            meeting.ensure_open()
-            proposal.open_consensus_check(
-                check_id,
-                meeting_id,
-                meeting.invited_count,
-                meeting.present_of_invited,
-                process.rules,
-                context.actor,
-                occurred_at=self.clock(),
-                meeting_opened_at=meeting.opened_at,
-            )
-            return check_id
-
-        return self._proposal_change(context, proposal_id, step, created=True)
-
+    @command
     def take_stance(
         self,
         context: CommandContext,
@@ -616,104 +657,133 @@ class Mufakat(GroupCommitLedger):
         reason: str | None,
     ) -> Receipt:
         """Records the stance of a participant who attends the check's meeting."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        check = proposal.check(check_id)
+        proposal.ensure_undecided()
+        process.ensure_may_act(participant_id)
+        meeting = self._get(Meeting, UUID(check.meeting_id), "meeting", copy=False)
+        meeting.ensure_attending(participant_id)
+        if check.status == "open":  # a closed check answers check_not_open, whatever the meeting
+            meeting.ensure_open()
+        proposal.take_stance(
+            check_id, participant_id, stance, reason, context.actor, occurred_at=context.when(self.clock)
+        )
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version, part_id=check_id)
 
-        def step(proposal: Proposal, process: Process) -> UUID:
-            check = proposal.check(check_id)
-            proposal.ensure_undecided()
-            process.ensure_may_act(participant_id)
-            meeting = self._get(Meeting, UUID(check.meeting_id), "meeting", copy=False)
-            meeting.ensure_attending(participant_id)
-            if check.status == "open":  # a closed check answers check_not_open, whatever the meeting
-                meeting.ensure_open()
-            proposal.take_stance(check_id, participant_id, stance, reason, context.actor, occurred_at=self.clock())
-            return check_id
-
-        return self._proposal_change(context, proposal_id, step)
-
+    @command
     def close_consensus_check(self, context: CommandContext, proposal_id: UUID, check_id: UUID) -> Receipt:
         """Closes a consensus check with its result and tally."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        meeting = self._get(Meeting, UUID(proposal.check(check_id).meeting_id), "meeting", copy=False)
+        proposal.close_consensus_check(
+            check_id,
+            meeting.invited_count,
+            meeting.present_of_invited,
+            process.rules,
+            context.actor,
+            occurred_at=context.when(self.clock),
+        )
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version, part_id=check_id)
 
-        def step(proposal: Proposal, process: Process) -> UUID:
-            meeting = self._get(Meeting, UUID(proposal.check(check_id).meeting_id), "meeting", copy=False)
-            proposal.close_consensus_check(
-                check_id,
-                meeting.invited_count,
-                meeting.present_of_invited,
-                process.rules,
-                context.actor,
-                occurred_at=self.clock(),
-            )
-            return check_id
-
-        return self._proposal_change(context, proposal_id, step)
-
+    @command
     def open_vote(self, context: CommandContext, proposal_id: UUID, meeting_id: UUID) -> Receipt:
         """Opens a vote (fallback when consensus fails, where the rules allow it)."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        meeting = self._meeting_of_process(meeting_id, process)
+        proposal.ensure_undecided()
+        meeting.ensure_open()
         vote_id = uuid4()
+        proposal.open_vote(
+            vote_id,
+            meeting_id,
+            meeting.invited_count,
+            meeting.present_of_invited,
+            process.rules,
+            context.actor,
+            occurred_at=context.when(self.clock),
+            meeting_opened_at=meeting.opened_at,
+        )
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version, part_id=vote_id, created=True)
 
-        def step(proposal: Proposal, process: Process) -> UUID:
-            meeting = self._meeting_of_process(meeting_id, process)
-            proposal.ensure_undecided()
-            meeting.ensure_open()
-            proposal.open_vote(
-                vote_id,
-                meeting_id,
-                meeting.invited_count,
-                meeting.present_of_invited,
-                process.rules,
-                context.actor,
-                occurred_at=self.clock(),
-                meeting_opened_at=meeting.opened_at,
-            )
-            return vote_id
-
-        return self._proposal_change(context, proposal_id, step, created=True)
-
+    @command
     def cast_ballot(
         self, context: CommandContext, proposal_id: UUID, vote_id: UUID, participant_id: UUID, choice: str
     ) -> Receipt:
         """Records the one ballot of a participant who attends the vote's meeting."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        vote = proposal.vote(vote_id)
+        proposal.ensure_undecided()
+        process.ensure_may_act(participant_id)
+        meeting = self._get(Meeting, UUID(vote.meeting_id), "meeting", copy=False)
+        meeting.ensure_attending(participant_id)
+        if vote.status == "open":  # a closed vote answers vote_not_open, whatever the meeting
+            meeting.ensure_open()
+        proposal.cast_ballot(vote_id, participant_id, choice, context.actor, occurred_at=context.when(self.clock))
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version, part_id=vote_id)
 
-        def step(proposal: Proposal, process: Process) -> UUID:
-            vote = proposal.vote(vote_id)
-            proposal.ensure_undecided()
-            process.ensure_may_act(participant_id)
-            meeting = self._get(Meeting, UUID(vote.meeting_id), "meeting", copy=False)
-            meeting.ensure_attending(participant_id)
-            if vote.status == "open":  # a closed vote answers vote_not_open, whatever the meeting
-                meeting.ensure_open()
-            proposal.cast_ballot(vote_id, participant_id, choice, context.actor, occurred_at=self.clock())
-            return vote_id
-
-        return self._proposal_change(context, proposal_id, step)
-
+    @command
     def close_vote(self, context: CommandContext, proposal_id: UUID, vote_id: UUID) -> Receipt:
         """Closes a vote with its tally against the threshold."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        meeting = self._get(Meeting, UUID(proposal.vote(vote_id).meeting_id), "meeting", copy=False)
+        proposal.close_vote(
+            vote_id,
+            meeting.invited_count,
+            meeting.present_of_invited,
+            process.rules,
+            context.actor,
+            occurred_at=context.when(self.clock),
+        )
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version, part_id=vote_id)
 
-        def step(proposal: Proposal, process: Process) -> UUID:
-            meeting = self._get(Meeting, UUID(proposal.vote(vote_id).meeting_id), "meeting", copy=False)
-            proposal.close_vote(
-                vote_id,
-                meeting.invited_count,
-                meeting.present_of_invited,
-                process.rules,
-                context.actor,
-                occurred_at=self.clock(),
-            )
-            return vote_id
-
-        return self._proposal_change(context, proposal_id, step)
-
+    @command
     def decide(self, context: CommandContext, proposal_id: UUID, outcome: str, method: str, rationale: str) -> Receipt:
         """Records the decision, keeping a copy of the rules it was made under."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        proposal.decide(outcome, method, rationale, process.rules, context.when(self.clock), context.actor)
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version)
 
-        def step(proposal: Proposal, process: Process) -> None:
-            proposal.decide(outcome, method, rationale, process.rules, self.clock(), context.actor)
+    # --- corrections ---------------------------------------------------------------
 
-        return self._proposal_change(context, proposal_id, step)
+    @command
+    def withdraw(self, context: CommandContext, proposal_id: UUID, reason: str) -> Receipt:
+        """Withdraws an undecided proposal; nothing more is recorded on it."""
+        proposal, _ = self._open_proposal(proposal_id, context)
+        proposal.withdraw(reason, context.actor, occurred_at=context.when(self.clock))
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version)
+
+    @command
+    def annul_decision(
+        self, context: CommandContext, proposal_id: UUID, reason: str, legal_basis: str | None, meeting_id: UUID | None
+    ) -> Receipt:
+        """Annuls a proposal's decision by a later musyawarah; the proposal is open again."""
+        proposal, process = self._open_proposal(proposal_id, context)
+        if meeting_id is not None:
+            self._meeting_of_process(meeting_id, process)
+        proposal.annul_decision(reason, legal_basis, meeting_id, context.actor, occurred_at=context.when(self.clock))
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version)
+
+    @command
+    def correct(
+        self, context: CommandContext, proposal_id: UUID, version: int, field: str, text: str, reason: str
+    ) -> Receipt:
+        """Records an erratum of a free-text field of the step recorded at `version`."""
+        proposal, _ = self._open_proposal(proposal_id, context)
+        proposal.correct(version, field, text, reason, context.actor, occurred_at=context.when(self.clock))
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version)
 
     # --- commitments -------------------------------------------------------------
 
+    @command
     def make_commitment(
         self,
         context: CommandContext,
@@ -724,38 +794,32 @@ class Mufakat(GroupCommitLedger):
         indicators: list[str],
     ) -> Receipt:
         """Records the follow-up promised on an adopted proposal."""
-        commitment_id = uuid4()
+        proposal, process = self._in_writable_process(Proposal, proposal_id, context, copy=False)
+        process.ensure_open()
+        self._ensure_expected(proposal, context)
+        commitment = Commitment.make(
+            id=uuid4(),
+            proposal_id=proposal_id,
+            process_id=proposal.process_id,
+            decision_outcome=proposal.decision.outcome if proposal.decision else None,
+            owner=owner,
+            description=description,
+            due=due,
+            indicators=indicators,
+            actor=context.actor,
+            occurred_at=context.when(self.clock),
+        )
+        self.stage(commitment)
+        return Receipt("commitment", commitment.id, commitment.version, created=True)
 
-        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            proposal, process = self._in_writable_process(Proposal, proposal_id, context, copy=False)
-            process.ensure_open()
-            self._ensure_expected(proposal, context)
-            commitment = Commitment.make(
-                id=commitment_id,
-                proposal_id=proposal_id,
-                process_id=proposal.process_id,
-                decision_outcome=proposal.decision.outcome if proposal.decision else None,
-                owner=owner,
-                description=description,
-                due=due,
-                indicators=indicators,
-                actor=context.actor,
-                occurred_at=self.clock(),
-            )
-            return Receipt("commitment", commitment_id, commitment.version, created=True), [commitment]
-
-        return self._execute(context, change)
-
+    @command
     def report_progress(
         self, context: CommandContext, commitment_id: UUID, percent: int, note: str, evidence_url: str | None
     ) -> Receipt:
         """Records a progress report on a commitment (100 percent completes it)."""
-
-        def change() -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-            commitment, process = self._in_writable_process(Commitment, commitment_id, context)
-            process.ensure_open()
-            self._ensure_expected(commitment, context)
-            commitment.report_progress(percent, note, evidence_url, context.actor, occurred_at=self.clock())
-            return Receipt("commitment", commitment_id, commitment.version), [commitment]
-
-        return self._execute(context, change)
+        commitment, process = self._in_writable_process(Commitment, commitment_id, context)
+        process.ensure_open()
+        self._ensure_expected(commitment, context)
+        commitment.report_progress(percent, note, evidence_url, context.actor, occurred_at=context.when(self.clock))
+        self.stage(commitment)
+        return Receipt("commitment", commitment_id, commitment.version)

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -28,9 +29,9 @@ class IdempotencyKey:
     key: str
     fingerprint: str
 
-    @property
+    @cached_property
     def record_id(self) -> UUID:
-        """Where the record of this key is stored."""
+        """Where the record of this key is stored (computed once per request)."""
         return uuid5(_IDEMPOTENCY_NAMESPACE, f"{self.caller}\n{self.key}")
 
     @classmethod

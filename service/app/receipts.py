@@ -8,12 +8,13 @@ answered exactly as the first one was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, DomainEvent
+from eventsourcing.domain import Aggregate
 
 from domain.actor import Actor
 from service.app.access import Principal
@@ -60,17 +61,19 @@ class Receipt:
 
 @dataclass(frozen=True)
 class CommandContext:
-    """Who asks, which version they expect (`If-Match`) and their Idempotency-Key."""
+    """Who asks, which version they expect (`If-Match`), their Idempotency-Key, and when the step
+    happened in the room (`occurred_at`; None: now, by the ledger's clock)."""
 
     principal: Principal
     expected_version: int | None = None
     idempotency: IdempotencyKey | None = None
+    occurred_at: datetime | None = None
+
+    def when(self, clock: Callable[[], datetime]) -> datetime:
+        """When the step happened in the room: as the caller said, or now by `clock`."""
+        return self.occurred_at if self.occurred_at is not None else clock()
 
     @property
     def actor(self) -> Actor:
         """The actor every event of the command records."""
         return self.principal.actor
-
-
-#: A command's work on the state it reads: what to answer, and the aggregates and events to save.
-Change = Callable[[], tuple[Receipt, Sequence[Aggregate | DomainEvent]]]

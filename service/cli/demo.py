@@ -12,13 +12,21 @@ their attendance lists, and four proposals with four different endings:
 - the reservoir, deferred until a land survey is done;
 
 and follow-up commitments with progress reports on the two adopted ones.
+
+Then a second process shows what a truthful record of musyawarah needs: a Musdes
+held on 5 September 2026 and typed in afterwards from its paper minutes (every
+step carries `occurred_at`, when it happened in the room), under the `consent`
+rule (mufakat with a dissent on record), with a withdrawn proposal, a mistyped
+title corrected by an erratum, and a decision annulled by a Musdes khusus on
+19 September and decided again on the amended text.
+
 The people are invented; their names and contacts are sealed like any others.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -28,6 +36,8 @@ from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat, Receipt
 
 PROCESS_TITLE = "Musrenbang Desa Sukamaju 2027"
+MUSDES_TITLE = "Musyawarah Desa Sukamaju: Perubahan APBDes 2026"
+WIB = timezone(timedelta(hours=7), "WIB")
 REGION_CODE = "33.02.10.2001"
 REGION_NAME = "Desa Sukamaju, Kabupaten Banyumas, Jawa Tengah"
 
@@ -73,6 +83,7 @@ class DemoRecord:
     commitments: list[UUID] = field(default_factory=list)
     meetings: list[UUID] = field(default_factory=list)
     participants: dict[str, UUID] = field(default_factory=dict)
+    musdes_process_id: UUID | None = None
     events: int = 0
 
 
@@ -432,5 +443,131 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key: Ed25519P
                 signing_key=minutes_key,
             )
 
+    record.musdes_process_id = record_backfilled_musdes(mufakat, fasilitator, record)
     record.events = (mufakat.recorder.max_notification_id() or 0) - before
     return record
+
+
+def record_backfilled_musdes(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoRecord) -> UUID:
+    """A Musdes typed in from its paper minutes, under the consent rule: withdrawal, erratum, annulment."""
+
+    def on(day: int, hour: int, minute: int = 0) -> CommandContext:
+        """The facilitator's context for a step that happened in the room on that day of September 2026 (WIB)."""
+        return replace(fasilitator.context, occurred_at=datetime(2026, 9, day, hour, minute, tzinfo=WIB))
+
+    process_id = mufakat.open_process(
+        on(1, 8),
+        title=MUSDES_TITLE,
+        description="Diketik ulang dari notulen kertas; waktu setiap langkah sesuai kejadian di rapat.",
+        region_code=REGION_CODE,
+        region_name=REGION_NAME,
+        visibility="public",
+        rules=DecisionRules(
+            consensus="consent", legal_basis="Permendesa PDTT No. 16 Tahun 2019 tentang Musyawarah Desa"
+        ),
+    ).id
+    fasilitator.refresh()
+    keys = ("kades", "bpd", "warga_krajan", "warga_kidul", "pkk", "karang_taruna", "lansia", "difabel")
+    people: dict[str, UUID] = {}
+    for key, name, group, gender, organisation, contact in PARTICIPANTS:
+        if key in keys:
+            people[key] = mufakat.register_participant(
+                on(1, 9), process_id, name, group, gender, organisation, contact
+            ).id
+    everyone = list(people.values())
+    musdes = mufakat.schedule_meeting(
+        on(1, 10),
+        process_id,
+        "Musdes perubahan APBDes 2026",
+        datetime(2026, 9, 5, 2, 0, tzinfo=UTC),
+        "Balai Desa",
+        everyone,
+    ).id
+    record.meetings.append(musdes)
+    mufakat.open_meeting(on(5, 9), musdes, everyone)
+
+    # A mistyped title, as the typist copied it; corrected below by an erratum.
+    blt = mufakat.submit_proposal(
+        on(5, 9, 15),
+        process_id,
+        title="Penambahan BLT Dana Desa untuk 40 KMP",
+        body="BLT Dana Desa ditambah untuk 40 keluarga miskin baru, Rp 300.000 per bulan selama Oktober-Desember.",
+        submitted_by=people["pkk"],
+        meeting_id=musdes,
+    ).id
+    ambulans = mufakat.submit_proposal(
+        on(5, 9, 20),
+        process_id,
+        title="Pengadaan mobil siaga desa",
+        body="Membeli satu mobil siaga desa bekas untuk mengantar warga sakit ke puskesmas.",
+        submitted_by=people["karang_taruna"],
+        meeting_id=musdes,
+    ).id
+    mufakat.withdraw(
+        on(5, 9, 40), ambulans, reason="Ditarik pengusul: digabung dengan program ambulans desa dari kecamatan."
+    )
+
+    # Consent: seven agree, the elderly representative disagrees; mufakat with the dissent on record.
+    cek = part_of(mufakat.open_consensus_check(on(5, 10), blt, musdes))
+    for key, pid in people.items():
+        stance, reason = (
+            ("disagree", "Lebih baik untuk perbaikan rumah lansia.") if key == "lansia" else ("agree", None)
+        )
+        mufakat.take_stance(on(5, 10, 10), blt, cek, pid, stance, reason)
+    mufakat.close_consensus_check(on(5, 10, 20), blt, cek)
+    mufakat.decide(
+        on(5, 10, 25),
+        blt,
+        outcome="adopted",
+        method="consensus",
+        rationale="Mufakat tercapai dengan satu catatan perbedaan pendapat (wakil lansia).",
+    )
+    mufakat.close_meeting(on(5, 12), musdes, minutes="Penambahan BLT disepakati; usulan mobil siaga ditarik.")
+    mufakat.correct(
+        on(6, 8),
+        blt,
+        version=1,
+        field="title",
+        text="Penambahan BLT Dana Desa untuk 40 KPM",
+        reason="Salah ketik saat menyalin notulen: KPM (keluarga penerima manfaat), bukan KMP.",
+    )
+
+    # The Musdes khusus: the camat's evaluation finds the amount above the ceiling; annulled, amended, decided again.
+    khusus = mufakat.schedule_meeting(
+        on(15, 10),
+        process_id,
+        "Musdes khusus evaluasi BLT",
+        datetime(2026, 9, 19, 2, 0, tzinfo=UTC),
+        "Balai Desa",
+        everyone,
+    ).id
+    record.meetings.append(khusus)
+    mufakat.open_meeting(on(19, 9), khusus, everyone)
+    mufakat.annul_decision(
+        on(19, 9, 15),
+        blt,
+        reason="Hasil evaluasi camat: besaran BLT melebihi pagu yang diizinkan untuk tahun berjalan.",
+        legal_basis="Permendesa PDTT No. 7 Tahun 2023, Pasal 6",
+        meeting_id=khusus,
+    )
+    mufakat.amend(
+        on(19, 9, 30),
+        blt,
+        body="BLT Dana Desa ditambah untuk 40 keluarga penerima manfaat baru, Rp 300.000 per bulan, November-Desember.",
+        reason="Disesuaikan dengan pagu hasil evaluasi camat.",
+        proposed_by=people["pkk"],
+    )
+    cek_ulang = part_of(mufakat.open_consensus_check(on(19, 9, 45), blt, khusus))
+    for pid in everyone:
+        mufakat.take_stance(on(19, 9, 50), blt, cek_ulang, pid, "agree", None)
+    mufakat.close_consensus_check(on(19, 10), blt, cek_ulang)
+    mufakat.decide(
+        on(19, 10, 5),
+        blt,
+        outcome="adopted",
+        method="consensus",
+        rationale="Mufakat bulat atas teks yang disesuaikan dengan pagu; keputusan 5 September dibatalkan.",
+    )
+    mufakat.close_meeting(on(19, 11), khusus, minutes="Keputusan 5 September dibatalkan dan diputuskan ulang.")
+    record.proposals.update({"annulled_then_redecided": blt, "withdrawn": ambulans})
+    return process_id

@@ -34,6 +34,7 @@ from service.app.errors import (
 )
 from service.app.process_directory import PROCESS_DIRECTORY_ID
 from service.audit.checkpoints import CHECKPOINT_LOG_ID
+from service.http.i18n import language, localized_problem
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 RETRY_AFTER_SECONDS = 1
@@ -115,7 +116,10 @@ def problem(
         "code": code,
         **extra,
     }
+    body = localized_problem(body)  # title, detail and field messages by Accept-Language; never the code
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    if has_request_context():
+        response.headers["Content-Language"] = language()
     if has_request_context():
         g.problem_code = code  # the request log names the code (never the detail, which may quote input)
     for name, value in (headers or {}).items():

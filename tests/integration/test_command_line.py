@@ -17,8 +17,11 @@ from uuid import UUID
 import pytest
 from click.testing import CliRunner, Result
 
+from domain.actor import Actor
 from domain.process import Process
+from domain.proposal import Proposal
 from service.adapters.storage import persistence_settings
+from service.app.access import Principal
 from service.app.application import Mufakat
 from service.cli.main import main
 
@@ -42,6 +45,9 @@ def read_ledger(sqlite_database_url: str) -> Iterator[Mufakat]:
     ledger = Mufakat(env=persistence_settings(sqlite_database_url))
     yield ledger
     ledger.close()
+
+
+_READER = Principal(actor=Actor(id="test-auditor", role="auditor", name="Inspektorat"))
 
 
 def last_line(result: Result) -> str:
@@ -106,6 +112,26 @@ def test_demo_records_the_sample_process_and_prints_a_facilitator_token_that_hol
     assert process.title == "Musrenbang Desa Sukamaju 2027"
     assert facilitator.may_write(process_id)
     assert len(process.participant_ids) >= 12
+
+
+def test_the_demo_shows_a_musdes_typed_in_from_paper_with_dissent_a_withdrawal_an_erratum_and_an_annulment(
+    run_cli: RunCli, read_ledger: Mufakat
+) -> None:
+    result = run_cli("demo")
+
+    summary = {
+        label.strip(): value.strip()
+        for label, value in (line.split(":", 1) for line in result.output.splitlines()[1:-1])
+    }
+    blt = read_ledger.readable(Proposal, UUID(summary["proposal annulled_then_redecided"]), _READER)
+    withdrawn = read_ledger.readable(Proposal, UUID(summary["proposal withdrawn"]), _READER)
+    musdes = read_ledger.readable_process(blt.process_id, _READER)
+    assert (musdes.rules.consensus, withdrawn.status) == ("consent", "withdrawn")
+    assert blt.decision is not None and blt.decision.decided_at.date().isoformat() == "2026-09-19"
+    first = blt.annulled_decisions[0]
+    assert first.decision.decided_at.date().isoformat() == "2026-09-05"
+    assert next(iter(blt.checks.values())).tally == {**(next(iter(blt.checks.values())).tally or {}), "dissent": 1}
+    assert blt.title.endswith("40 KPM") and blt.corrected(1, "title") is not None
 
 
 def test_running_the_demo_twice_records_two_processes(run_cli: RunCli, read_ledger: Mufakat) -> None:

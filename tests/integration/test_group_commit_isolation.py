@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from uuid import UUID
 
 import pytest
 
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
+from service.adapters.group_commit import copy_for_change
 from service.adapters.storage import persistence_settings
+from service.adapters.writer_token import writer_token_for
 from service.app.application import CommandContext, Mufakat
 
 
@@ -51,3 +54,50 @@ def test_a_contribution_that_cannot_be_stored_fails_alone_while_its_batch_mates_
     stored = ledger.repository.get(proposal)
     assert isinstance(stored, Proposal)
     assert stored.contribution_count == 12
+
+
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_a_worker_holding_the_writer_token_keeps_the_other_workers_waiting_until_it_gives_it_back(
+    store: str, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("sqlite_database_url" if store == "sqlite" else "postgres_database_url")
+    settings = persistence_settings(str(url))
+    first, second = writer_token_for(settings), writer_token_for(settings)
+    taken = threading.Event()
+    assert first.acquire()
+    waiting = threading.Thread(target=lambda: second.acquire() and taken.set())
+    waiting.start()
+    try:
+        assert not taken.wait(0.3)
+        first.release()
+        assert taken.wait(10)
+    finally:
+        waiting.join(timeout=10)
+        first.close()
+        second.close()
+
+
+def test_a_change_alters_its_own_copy_of_a_proposal_never_the_one_readers_share(ledger: Mufakat) -> None:
+    token, _ = ledger.issue_token("admin", "Admin Uji", [])
+    context = CommandContext(token.principal())
+    process = ledger.open_process(context, "Musdes", "", "33.02.10.2001", "Sukamaju", "public", DecisionRules()).id
+    speaker = ledger.register_participant(context, process, "Warga", "resident", None, None, None).id
+    proposal_id = ledger.submit_proposal(context, process, "Sumur", "Sumur bor", speaker, None).id
+    ledger.raise_objection(context, proposal_id, speaker, "Lokasi rawan banjir", True)
+    shared = ledger.repository.get(proposal_id)
+    assert isinstance(shared, Proposal)
+    before = (shared.version, shared.contribution_count, [o.state for o in shared.objections.values()])
+
+    copy = copy_for_change(shared)
+    objection_id = next(iter(copy.objections))
+    copy.contribute(speaker, "support", "Setuju", token.principal().actor, occurred_at=ledger.clock())
+    copy.resolve_objection(
+        UUID(objection_id), "withdrawn", "Dicabut", DecisionRules(), token.principal().actor, occurred_at=ledger.clock()
+    )
+
+    assert (copy.version, copy.contribution_count, copy.objection(UUID(objection_id)).state) == (
+        before[0] + 2,
+        1,
+        "withdrawn",
+    )
+    assert (shared.version, shared.contribution_count, [o.state for o in shared.objections.values()]) == before

@@ -103,6 +103,14 @@ def start_village(facilitator: Caller, visibility: str = "public", **rules: Any)
     return Village(process["id"], participants, meeting["id"], proposal["id"])
 
 
+def musyawarah_fails(facilitator: Caller, village: Village) -> dict[str, Any]:
+    """A consensus check on the current text closes with nobody agreeing, so a vote may follow (musyawarah first)."""
+    check = facilitator.created(f"{village.proposal}/consensus-checks", {"meeting_id": village.meeting_id})
+    closed = facilitator.ok(f"{village.proposal}/consensus-checks/{check['check_id']}/close")
+    assert closed["result"] == "not_reached"
+    return closed
+
+
 def adopt_by_consensus(facilitator: Caller, village: Village) -> dict[str, Any]:
     """Everyone agrees at the open meeting and the proposal is adopted by consensus."""
     check = facilitator.created(f"{village.proposal}/consensus-checks", {"meeting_id": village.meeting_id})

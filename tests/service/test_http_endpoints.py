@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from http_callers import Caller, Village, process_body
+from http_callers import Caller, Village, musyawarah_fails, process_body
 
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 
@@ -24,6 +24,8 @@ def test_opening_a_process_answers_201_with_the_process_its_location_and_etag(fa
         "vote_fallback": True,
         "vote_threshold": 0.5,
         "legal_basis": "Permendesa 16/2019",
+        "consensus": "unanimity",
+        "vote_without_check": False,
     }
     assert process["created_at"].endswith("Z")
     assert (process["participant_count"], process["meeting_ids"], process["proposal_ids"]) == (0, [], [])
@@ -182,6 +184,7 @@ def test_a_reached_consensus_adopts_the_proposal(village: Village, facilitator: 
 
 
 def test_a_failed_vote_is_shown_with_its_tally(village: Village, facilitator: Caller) -> None:
+    musyawarah_fails(facilitator, village)
     vote = facilitator.created(f"{village.proposal}/votes", {"meeting_id": village.meeting_id})
     for participant in village.participants:
         facilitator.ok(

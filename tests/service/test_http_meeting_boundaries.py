@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from http_callers import Caller, Village
+from http_callers import Caller, Village, musyawarah_fails
 from test_http_problems import assert_problem
 
 
@@ -20,6 +20,7 @@ def test_no_stance_is_taken_once_the_meeting_of_the_check_has_closed(village: Vi
 
 
 def test_no_ballot_is_cast_once_the_meeting_of_the_vote_has_closed(village: Village, facilitator: Caller) -> None:
+    musyawarah_fails(facilitator, village)
     vote = facilitator.created(f"{village.proposal}/votes", {"meeting_id": village.meeting_id})
     facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Rapat ditutup."})
 

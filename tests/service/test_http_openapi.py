@@ -47,6 +47,12 @@ CONTRACT = [
     ("post", "/api/v1/proposals/{proposal_id}/commitments"),
     ("post", "/api/v1/commitments/{commitment_id}/progress"),
     ("post", "/api/v1/tokens"),
+    ("post", "/api/v1/proposals/{proposal_id}/withdraw"),
+    ("post", "/api/v1/proposals/{proposal_id}/decision/annul"),
+    ("post", "/api/v1/proposals/{proposal_id}/corrections"),
+    ("get", "/api/v1/processes/{process_id}/proposals"),
+    ("get", "/api/v1/processes/{process_id}/meetings"),
+    ("get", "/api/v1/processes/{process_id}/commitments"),
 ]
 
 
@@ -197,9 +203,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_the_document_does_not_
     }
     # A body past the size limit (a list of thousands of ids) is refused as 413, before any schema is read.
     rejections = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx"]
-    config = schemathesis.Config.from_dict(
-        {"checks": {"negative_data_rejection": {"expected-statuses": rejections}}}
-    )
+    config = schemathesis.Config.from_dict({"checks": {"negative_data_rejection": {"expected-statuses": rejections}}})
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=config)
     failures: dict[str, str] = {}
     statuses: list[int] = []
@@ -212,8 +216,10 @@ def test_schemathesis_finds_no_server_error_and_no_answer_the_document_does_not_
         in_path = {parameter["name"] for parameter in parameters if parameter.get("in") == "path"}
         ids = {name: value for name, value in known_ids.items() if name in in_path} or None
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            if mode is GenerationMode.NEGATIVE and not parameters and (
-                operation.body is None or not len(operation.body)
+            if (
+                mode is GenerationMode.NEGATIVE
+                and not parameters
+                and (operation.body is None or not len(operation.body))
             ):
                 continue  # nothing to make invalid
 
@@ -246,3 +252,13 @@ def test_schemathesis_finds_no_server_error_and_no_answer_the_document_does_not_
     assert operations >= 40
     assert failures == {}, "\n\n".join(f"{where}: {what}" for where, what in failures.items())
     assert {200, 201, 404, 422} <= set(statuses)  # it reached successes and refusals, not only one kind
+
+
+def test_the_document_explains_the_rules_of_musyawarah_and_when_a_step_happened(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+
+    assert schemas["Rules"]["properties"]["consensus"]["enum"] == ["unanimity", "consent"]
+    assert "dissent" in schemas["Rules"]["properties"]["consensus"]["description"]
+    assert "musyawarah first" in schemas["Rules"]["properties"]["vote_without_check"]["description"]
+    assert "occurred_at" in schemas["Contribution"]["properties"]
+    assert "paper minutes" in schemas["Contribution"]["properties"]["occurred_at"]["description"]

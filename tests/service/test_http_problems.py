@@ -9,7 +9,7 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError
 from flask.testing import FlaskClient
-from http_callers import Caller, Village, adopt_by_consensus, process_body, start_village
+from http_callers import Caller, Village, adopt_by_consensus, musyawarah_fails, process_body, start_village
 from werkzeug.test import TestResponse
 
 from service.app.application import Mufakat
@@ -280,6 +280,7 @@ def _check_closed(f: Caller, v: Village) -> TestResponse:
 
 
 def _vote_closed(f: Caller, v: Village) -> TestResponse:
+    musyawarah_fails(f, v)
     vote = f.created(f"{v.proposal}/votes", {"meeting_id": v.meeting_id})
     f.ok(f"{v.proposal}/votes/{vote['vote_id']}/close")
     return f.post(

@@ -7,6 +7,7 @@ body as the first answer even after later writes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -18,8 +19,8 @@ from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import Proposal
 from service.app import queries
-from service.app.application import Receipt
-from service.http.auth import principal
+from service.app.application import CommandContext, Receipt
+from service.http.auth import command, principal
 from service.http.current import current_mufakat
 
 Answer = tuple[Any, dict[str, str]]
@@ -50,6 +51,12 @@ class Beside:
 
     def __getattr__(self, attribute: str) -> Any:
         return getattr(self._resource, attribute)
+
+
+def step_command(body: dict[str, Any]) -> CommandContext:
+    """The context of a write that records a step: `command()` and when the step happened in the room,
+    taken out of the parsed body (its `occurred_at`; absent: now)."""
+    return replace(command(), occurred_at=body.pop("occurred_at", None))
 
 
 def location(kind: str, resource_id: UUID) -> str:

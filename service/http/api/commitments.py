@@ -9,10 +9,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from domain.commitment import Commitment
-from service.http.api.answers import Answer, shown, written
-from service.http.auth import command, principal, require_token
+from service.http.api.answers import Answer, shown, step_command, written
+from service.http.auth import principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.commitments import CommitmentMakingSchema, CommitmentSchema, ProgressSchema
+from service.http.schemas.common import SummaryPageSchema, listing_args
 
 blp = Blueprint("commitments", __name__, description="Follow-up of adopted decisions")
 blp.before_request(require_token)
@@ -26,7 +27,30 @@ class Commitments(MethodView):
     @blp.response(201, CommitmentSchema)
     def post(self, commitment: dict[str, Any], proposal_id: UUID) -> Answer:
         """Records who will do what by when, on an adopted proposal."""
-        return written(current_mufakat().make_commitment(command(), proposal_id, **commitment))
+        return written(current_mufakat().make_commitment(step_command(commitment), proposal_id, **commitment))
+
+
+@blp.route("/processes/<uuid:process_id>/commitments")
+class CommitmentsOfProcess(MethodView):
+    """The commitments of a process."""
+
+    @blp.arguments(listing_args(("open", "completed"))(), location="query")
+    @blp.response(200, SummaryPageSchema)
+    def get(self, listing: dict[str, Any], process_id: UUID) -> dict[str, Any]:
+        """Lists the commitments of a process in order of making; the title is what was promised."""
+        ledger = current_mufakat()
+        process = ledger.readable_process(process_id, principal(), copy=False)
+        found, position = ledger.commitments_of(process, listing["after"], listing["limit"], listing["status"])
+        items = [
+            {
+                "id": c.id,
+                "version": c.version,
+                "title": c.description,
+                "status": "completed" if c.completed else "open",
+            }
+            for c in found
+        ]
+        return {"items": items, "next": str(position) if position is not None else None}
 
 
 @blp.route("/commitments/<uuid:commitment_id>")
@@ -47,4 +71,4 @@ class Progress(MethodView):
     @blp.response(200, CommitmentSchema)
     def post(self, progress: dict[str, Any], commitment_id: UUID) -> Answer:
         """Records a progress report; 100 percent completes the commitment."""
-        return written(current_mufakat().report_progress(command(), commitment_id, **progress))
+        return written(current_mufakat().report_progress(step_command(progress), commitment_id, **progress))

@@ -9,9 +9,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from domain.meeting import Meeting
-from service.http.api.answers import Answer, shown, written
-from service.http.auth import command, principal, require_token
+from service.http.api.answers import Answer, shown, step_command, written
+from service.http.auth import principal, require_token
 from service.http.current import current_mufakat
+from service.http.schemas.common import SummaryPageSchema, listing_args
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema, MeetingSchema
 
 blp = Blueprint("meetings", __name__, description="Meetings and their attendance")
@@ -22,11 +23,21 @@ blp.before_request(require_token)
 class Meetings(MethodView):
     """The meetings of a process."""
 
+    @blp.arguments(listing_args(("scheduled", "open", "closed"))(), location="query")
+    @blp.response(200, SummaryPageSchema)
+    def get(self, listing: dict[str, Any], process_id: UUID) -> dict[str, Any]:
+        """Lists the meetings of a process in order of scheduling."""
+        ledger = current_mufakat()
+        process = ledger.readable_process(process_id, principal(), copy=False)
+        found, position = ledger.meetings_of(process, listing["after"] or 0, listing["limit"], listing["status"])
+        items = [{"id": m.id, "version": m.version, "title": m.title, "status": m.status} for m in found]
+        return {"items": items, "next": str(position) if position is not None else None}
+
     @blp.arguments(MeetingSchedulingSchema())
     @blp.response(201, MeetingSchema)
     def post(self, meeting: dict[str, Any], process_id: UUID) -> Answer:
         """Schedules a meeting; those invited must be registered (default: all, when it opens)."""
-        return written(current_mufakat().schedule_meeting(command(), process_id, **meeting))
+        return written(current_mufakat().schedule_meeting(step_command(meeting), process_id, **meeting))
 
 
 @blp.route("/meetings/<uuid:meeting_id>")
@@ -47,7 +58,7 @@ class MeetingOpening(MethodView):
     @blp.response(200, MeetingSchema)
     def post(self, attendance: dict[str, Any], meeting_id: UUID) -> Answer:
         """Opens the meeting with its attendance list (daftar hadir)."""
-        return written(current_mufakat().open_meeting(command(), meeting_id, **attendance))
+        return written(current_mufakat().open_meeting(step_command(attendance), meeting_id, **attendance))
 
 
 @blp.route("/meetings/<uuid:meeting_id>/attendance")
@@ -58,7 +69,7 @@ class MeetingAttendance(MethodView):
     @blp.response(200, MeetingSchema)
     def post(self, attendance: dict[str, Any], meeting_id: UUID) -> Answer:
         """Adds latecomers to the attendance list of an open meeting."""
-        return written(current_mufakat().record_attendance(command(), meeting_id, **attendance))
+        return written(current_mufakat().record_attendance(step_command(attendance), meeting_id, **attendance))
 
 
 @blp.route("/meetings/<uuid:meeting_id>/close")
@@ -69,4 +80,4 @@ class MeetingClosing(MethodView):
     @blp.response(200, MeetingSchema)
     def post(self, closing: dict[str, Any], meeting_id: UUID) -> Answer:
         """Closes the meeting with its minutes (notulen)."""
-        return written(current_mufakat().close_meeting(command(), meeting_id, **closing))
+        return written(current_mufakat().close_meeting(step_command(closing), meeting_id, **closing))

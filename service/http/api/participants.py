@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.app import queries
-from service.http.api.answers import Answer, shown, written_participant
+from service.http.api.answers import Answer, shown, step_command, written_participant
 from service.http.auth import command, principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.common import PageArgs, page_of
@@ -33,7 +33,9 @@ class Register(MethodView):
     @blp.response(201, ParticipantSchema)
     def post(self, registration: dict[str, Any], process_id: UUID) -> Answer:
         """Registers a participant; name and contact are stored only encrypted."""
-        return written_participant(current_mufakat().register_participant(command(), process_id, **registration))
+        return written_participant(
+            current_mufakat().register_participant(step_command(registration), process_id, **registration)
+        )
 
 
 @blp.route("/participants/<uuid:participant_id>")

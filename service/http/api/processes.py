@@ -8,10 +8,10 @@ from uuid import UUID
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.http.api.answers import Answer, shown, written
-from service.http.auth import command, principal, refresh_principal, require_token
+from service.http.api.answers import Answer, shown, step_command, written
+from service.http.auth import principal, refresh_principal, require_token
 from service.http.current import current_mufakat
-from service.http.schemas.common import PageArgs, page_of
+from service.http.schemas.common import PageArgs, WhenSchema, page_of
 from service.http.schemas.processes import ProcessOpeningSchema, ProcessSchema
 
 blp = Blueprint("processes", __name__, description="Participatory processes (Musrenbang, Musdes, ...)")
@@ -33,7 +33,7 @@ class Processes(MethodView):
     @blp.response(201, ProcessSchema)
     def post(self, process: dict[str, Any]) -> Answer:
         """Opens a process; a facilitator who opens it holds it from then on."""
-        receipt = current_mufakat().open_process(command(), **process)
+        receipt = current_mufakat().open_process(step_command(process), **process)
         refresh_principal()
         return written(receipt)
 
@@ -52,7 +52,8 @@ class OneProcess(MethodView):
 class ProcessClosing(MethodView):
     """Ending a process."""
 
+    @blp.arguments(WhenSchema(), required=False)
     @blp.response(200, ProcessSchema)
-    def post(self, process_id: UUID) -> Answer:
+    def post(self, when: dict[str, Any], process_id: UUID) -> Answer:
         """Closes the process: nothing more is recorded in it."""
-        return written(current_mufakat().close_process(command(), process_id))
+        return written(current_mufakat().close_process(step_command(when), process_id))

@@ -9,18 +9,22 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from domain.proposal import Proposal
-from service.http.api.answers import Answer, shown, written, written_step
-from service.http.auth import command, principal, require_token
+from service.http.api.answers import Answer, shown, step_command, written, written_step
+from service.http.auth import principal, require_token
 from service.http.current import current_mufakat
+from service.http.schemas.common import SummaryPageSchema, listing_args
 from service.http.schemas.proposals import (
     AmendmentSchema,
+    AnnulmentRequestSchema,
     ContributionSchema,
+    CorrectionRequestSchema,
     DecisionRequestSchema,
     ObjectionSchema,
     ProposalSchema,
     ProposalStepSchema,
     ResolutionSchema,
     SubmissionSchema,
+    WithdrawalSchema,
 )
 
 blp = Blueprint("proposals", __name__, description="Proposals and their deliberation")
@@ -31,11 +35,30 @@ blp.before_request(require_token)
 class Proposals(MethodView):
     """The proposals of a process."""
 
+    @blp.arguments(listing_args(("open", "decided", "withdrawn"))(), location="query")
+    @blp.response(200, SummaryPageSchema)
+    def get(self, listing: dict[str, Any], process_id: UUID) -> dict[str, Any]:
+        """Lists the proposals of a process in order of submission, with the outcome of those decided."""
+        ledger = current_mufakat()
+        process = ledger.readable_process(process_id, principal(), copy=False)
+        found, position = ledger.proposals_of(process, listing["after"] or 0, listing["limit"], listing["status"])
+        items = [
+            {
+                "id": p.id,
+                "version": p.version,
+                "title": p.title,
+                "status": p.status,
+                "outcome": p.decision.outcome if p.decision is not None else None,
+            }
+            for p in found
+        ]
+        return {"items": items, "next": str(position) if position is not None else None}
+
     @blp.arguments(SubmissionSchema())
     @blp.response(201, ProposalSchema)
     def post(self, submission: dict[str, Any], process_id: UUID) -> Answer:
         """Submits a proposal by a registered participant, optionally at a meeting of the process."""
-        return written(current_mufakat().submit_proposal(command(), process_id, **submission))
+        return written(current_mufakat().submit_proposal(step_command(submission), process_id, **submission))
 
 
 @blp.route("/proposals/<uuid:proposal_id>")
@@ -56,7 +79,7 @@ class Contributions(MethodView):
     @blp.response(200, ProposalStepSchema)
     def post(self, contribution: dict[str, Any], proposal_id: UUID) -> Answer:
         """Records support, a concern, a question or information from a registered participant."""
-        return written(current_mufakat().contribute(command(), proposal_id, **contribution))
+        return written(current_mufakat().contribute(step_command(contribution), proposal_id, **contribution))
 
 
 @blp.route("/proposals/<uuid:proposal_id>/amendments")
@@ -67,7 +90,7 @@ class Amendments(MethodView):
     @blp.response(200, ProposalStepSchema)
     def post(self, amendment: dict[str, Any], proposal_id: UUID) -> Answer:
         """Replaces the text with a new version and its reason; the old text stays in history."""
-        return written(current_mufakat().amend(command(), proposal_id, **amendment))
+        return written(current_mufakat().amend(step_command(amendment), proposal_id, **amendment))
 
 
 @blp.route("/proposals/<uuid:proposal_id>/objections")
@@ -78,7 +101,9 @@ class Objections(MethodView):
     @blp.response(201, ProposalStepSchema)
     def post(self, objection: dict[str, Any], proposal_id: UUID) -> Answer:
         """Raises an objection; a blocking one stands in the way of consensus until resolved."""
-        return written_step(current_mufakat().raise_objection(command(), proposal_id, **objection), "objection_id")
+        return written_step(
+            current_mufakat().raise_objection(step_command(objection), proposal_id, **objection), "objection_id"
+        )
 
 
 @blp.route("/proposals/<uuid:proposal_id>/objections/<uuid:objection_id>/resolve")
@@ -89,7 +114,7 @@ class ObjectionResolution(MethodView):
     @blp.response(200, ProposalStepSchema)
     def post(self, resolution: dict[str, Any], proposal_id: UUID, objection_id: UUID) -> Answer:
         """Ends an objection: addressed, withdrawn, or overruled (only where a vote fallback is allowed)."""
-        receipt = current_mufakat().resolve_objection(command(), proposal_id, objection_id, **resolution)
+        receipt = current_mufakat().resolve_objection(step_command(resolution), proposal_id, objection_id, **resolution)
         return written_step(receipt, "objection_id")
 
 
@@ -101,4 +126,41 @@ class Decision(MethodView):
     @blp.response(200, ProposalStepSchema)
     def post(self, decision: dict[str, Any], proposal_id: UUID) -> Answer:
         """Records the decision with a copy of the rules; adoption needs a reached check or a passed vote."""
-        return written(current_mufakat().decide(command(), proposal_id, **decision))
+        return written(current_mufakat().decide(step_command(decision), proposal_id, **decision))
+
+
+@blp.route("/proposals/<uuid:proposal_id>/withdraw")
+class Withdrawal(MethodView):
+    """Withdrawing a proposal."""
+
+    @blp.arguments(WithdrawalSchema())
+    @blp.response(200, ProposalStepSchema)
+    def post(self, withdrawal: dict[str, Any], proposal_id: UUID) -> Answer:
+        """Withdraws an undecided proposal with the reason; its status becomes `withdrawn` and nothing more
+        is recorded on it. The facilitator of the process (or an admin) may."""
+        return written(current_mufakat().withdraw(step_command(withdrawal), proposal_id, **withdrawal))
+
+
+@blp.route("/proposals/<uuid:proposal_id>/decision/annul")
+class DecisionAnnulment(MethodView):
+    """Annulling a decision."""
+
+    @blp.arguments(AnnulmentRequestSchema())
+    @blp.response(200, ProposalStepSchema)
+    def post(self, annulment: dict[str, Any], proposal_id: UUID) -> Answer:
+        """Annuls the decision by a later musyawarah (e.g. a Musdes khusus), with reason and legal basis: the
+        decision stays on record in `annulled_decisions`, the proposal is `open` again and may be deliberated
+        and decided anew; the feed publishes the annulment. The facilitator of the process or an admin may."""
+        return written(current_mufakat().annul_decision(step_command(annulment), proposal_id, **annulment))
+
+
+@blp.route("/proposals/<uuid:proposal_id>/corrections")
+class Corrections(MethodView):
+    """Errata of the free text."""
+
+    @blp.arguments(CorrectionRequestSchema())
+    @blp.response(200, ProposalStepSchema)
+    def post(self, correction: dict[str, Any], proposal_id: UUID) -> Answer:
+        """Corrects a free text (title, body, contribution, grounds, note, reason, rationale) of the step recorded
+        at `version`: readers see the corrected text marked as corrected, the original stays in history."""
+        return written(current_mufakat().correct(step_command(correction), proposal_id, **correction))

@@ -9,14 +9,14 @@ from service.http.schemas.common import (
     TEXT_LENGTH,
     BoundedDate,
     Resource,
-    Strict,
+    Step,
     created_at,
     ids,
     updated_at,
 )
 
 
-class CommitmentMakingSchema(Strict):
+class CommitmentMakingSchema(Step):
     """The follow-up promised on an adopted proposal."""
 
     owner = fields.String(required=True, validate=NAME_LENGTH, metadata={"example": "Kaur Pembangunan Desa Sukamaju"})
@@ -32,7 +32,7 @@ class CommitmentMakingSchema(Strict):
     )
 
 
-class ProgressSchema(Strict):
+class ProgressSchema(Step):
     """A progress report."""
 
     percent = fields.Integer(required=True, validate=validate.Range(min=0, max=100), metadata={"example": 60})

@@ -10,9 +10,10 @@ pattern. Timestamps are normalised to UTC as they are read.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from flask import has_app_context
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 TITLE_LENGTH = validate.Length(min=1, max=200)
@@ -135,6 +136,42 @@ def updated_at() -> UtcDateTime:
     return UtcDateTime(attribute="modified_on")
 
 
+#: How far ahead of the server's clock a step may say it happened (clocks of phones and laptops drift).
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _server_now() -> datetime:
+    if has_app_context():
+        from service.http.current import current_mufakat  # the ledger's clock, which tests may set
+
+        return current_mufakat().clock()
+    return datetime.now(UTC)
+
+
+def _not_in_the_future(value: datetime) -> None:
+    if value - _server_now() > CLOCK_SKEW:
+        raise ValidationError("Cannot be more than 5 minutes ahead of the server's clock.")
+
+
+class Step(Strict):
+    """A request that records a step: it may say when the step happened in the room."""
+
+    # No default: absent means now, and the loaded body then holds only the use case's own arguments.
+    occurred_at = UtcDateTime(
+        validate=_not_in_the_future,
+        metadata={
+            "example": "2026-09-05T09:30:00+07:00",
+            "description": "when it happened in the room, RFC 3339 with an offset (default: now); for a "
+            "musyawarah typed in afterwards from the paper minutes. Never more than 5 minutes ahead of the "
+            "server's clock, never before the step it depends on (409 `occurred_out_of_order`).",
+        },
+    )
+
+
+class WhenSchema(Step):
+    """A step with nothing to say but when it happened (closing a process, a check, a vote); the body is optional."""
+
+
 class BoundedDate(fields.Date):
     """A calendar date (`2027-09-30`) between 1900 and 2200."""
 
@@ -177,3 +214,31 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
         },
         name=f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
     )
+
+
+def listing_args(statuses: tuple[str, ...]) -> type[Schema]:
+    """The query of a list of a process's parts: a page, and optionally only those of one status."""
+    return type(
+        "".join(status.capitalize() for status in statuses) + "ListingArgs",
+        (PageArgs,),
+        {
+            "status": fields.String(
+                load_default=None, validate=validate.OneOf(statuses), metadata={"description": "only this status"}
+            ),
+            "__doc__": "A page of a process's parts, optionally of one status.",
+        },
+    )
+
+
+class SummarySchema(Resource):
+    """One item of a list: enough to find it again without keeping ids on paper."""
+
+    title = fields.String(metadata={"example": "Posyandu Dusun Krajan"})
+    status = fields.String(metadata={"example": "decided"})
+    outcome = fields.String(
+        allow_none=True, metadata={"example": "adopted", "description": "proposals: the outcome once decided"}
+    )
+
+
+#: One page of a process's proposals, meetings or commitments.
+SummaryPageSchema = page_of(SummarySchema)

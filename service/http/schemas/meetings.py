@@ -9,7 +9,7 @@ from service.http.schemas.common import (
     TEXT_LENGTH,
     TITLE_LENGTH,
     Resource,
-    Strict,
+    Step,
     UtcDateTime,
     created_at,
     ids,
@@ -19,7 +19,7 @@ from service.http.schemas.common import (
 _MAX_ATTENDEES = 5000
 
 
-class MeetingSchedulingSchema(Strict):
+class MeetingSchedulingSchema(Step):
     """A meeting to schedule."""
 
     title = fields.String(required=True, validate=TITLE_LENGTH, metadata={"example": "Musyawarah Dusun Krajan"})
@@ -36,13 +36,13 @@ class MeetingSchedulingSchema(Strict):
     )
 
 
-class AttendanceSchema(Strict):
+class AttendanceSchema(Step):
     """Who attends (daftar hadir)."""
 
     attendees = fields.List(fields.UUID(), required=True, validate=validate.Length(max=_MAX_ATTENDEES))
 
 
-class MeetingClosingSchema(Strict):
+class MeetingClosingSchema(Step):
     """The minutes (notulen) of a meeting being closed."""
 
     minutes = fields.String(

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import fields, post_load, validate
 
 from domain.process import GENDERS, GROUPS, VISIBILITIES
-from domain.rules import DEFAULT_QUORUM, DEFAULT_VOTE_THRESHOLD, DecisionRules
+from domain.rules import CONSENSUS_RULES, DEFAULT_QUORUM, DEFAULT_VOTE_THRESHOLD, DecisionRules
 from service.http.schemas.common import (
     NAME_LENGTH,
     NOTE_LENGTH,
@@ -16,6 +16,7 @@ from service.http.schemas.common import (
     TITLE_LENGTH,
     Count,
     Resource,
+    Step,
     Strict,
     created_at,
     ids,
@@ -31,7 +32,33 @@ class RulesSchema(Strict):
         validate=validate.Range(min=0, max=1),
         metadata={"example": 0.6667, "description": "share of those invited who must attend (default 2/3)"},
     )
-    vote_fallback = fields.Boolean(load_default=True, metadata={"example": True})
+    consensus = fields.String(
+        load_default="unanimity",
+        validate=validate.OneOf(CONSENSUS_RULES),
+        metadata={
+            "example": "unanimity",
+            "description": "what counts as mufakat when a consensus check closes. `unanimity` (mufakat bulat, the "
+            "default): nobody blocks, nobody disagrees, at least one agrees; abstaining is allowed. `consent`: "
+            "nobody blocks and more agree than disagree; each disagree stays on record as dissent (catatan "
+            "perbedaan pendapat). Under neither rule is mufakat reached with a block, with as many disagree as "
+            "agree, or while a blocking objection is unresolved.",
+        },
+    )
+    vote_fallback = fields.Boolean(
+        load_default=True,
+        metadata={
+            "example": True,
+            "description": "whether a vote may decide when musyawarah finds no consensus (default yes)",
+        },
+    )
+    vote_without_check = fields.Boolean(
+        load_default=False,
+        metadata={
+            "example": False,
+            "description": "musyawarah first: by default a vote may only be opened after the latest consensus "
+            "check on the current text closed without consensus; true lets a vote be opened without one",
+        },
+    )
     vote_threshold = fields.Float(
         load_default=DEFAULT_VOTE_THRESHOLD,
         validate=validate.Range(min=0.5, max=1),
@@ -45,7 +72,7 @@ class RulesSchema(Strict):
     )
 
 
-class ProcessOpeningSchema(Strict):
+class ProcessOpeningSchema(Step):
     """A process to open."""
 
     title = fields.String(required=True, validate=TITLE_LENGTH, metadata={"example": "Musrenbang Desa Sukamaju 2027"})
@@ -86,7 +113,7 @@ class ProcessSchema(Resource):
     proposal_ids = fields.List(fields.UUID())
 
 
-class RegistrationSchema(Strict):
+class RegistrationSchema(Step):
     """A participant to register (name and contact are stored only encrypted)."""
 
     name = fields.String(required=True, validate=NAME_LENGTH, metadata={"example": "Ibu Siti Aminah"})

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, validate
 
 from domain.deliberation import CHOICES, CONTRIBUTION_KINDS, METHODS, OBJECTION_OUTCOMES, OUTCOMES, STANCES
+from domain.proposal import CORRECTABLE_FIELDS, Proposal
+from domain.rules import DecisionRules
 from service.http.schemas.common import (
     NOTE_LENGTH,
     TEXT_LENGTH,
     TITLE_LENGTH,
     Count,
     Resource,
-    Strict,
+    Step,
     UtcDateTime,
     Values,
     created_at,
@@ -20,10 +24,20 @@ from service.http.schemas.common import (
 )
 from service.http.schemas.processes import RulesSchema
 
+
+class RulesSnapshot(fields.Nested):
+    """The copy of the rules a decision keeps; a copy made before a rule existed reads as its default."""
+
+    def _serialize(self, nested_obj: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if isinstance(nested_obj, dict):
+            nested_obj = DecisionRules.from_dict(nested_obj)
+        return super()._serialize(nested_obj, attr, obj, **kwargs)
+
+
 _TEXT_EXAMPLE = "Pembangunan posyandu di Dusun Krajan dengan dana desa Rp 150.000.000."
 
 
-class SubmissionSchema(Strict):
+class SubmissionSchema(Step):
     """A proposal to submit."""
 
     title = fields.String(required=True, validate=TITLE_LENGTH, metadata={"example": "Posyandu Dusun Krajan"})
@@ -32,7 +46,7 @@ class SubmissionSchema(Strict):
     meeting_id = ids(load_default=None, allow_none=True)
 
 
-class ContributionSchema(Strict):
+class ContributionSchema(Step):
     """Support, a concern, a question or information."""
 
     participant_id = ids(required=True)
@@ -42,7 +56,7 @@ class ContributionSchema(Strict):
     )
 
 
-class AmendmentSchema(Strict):
+class AmendmentSchema(Step):
     """A new text of the proposal, with the reason for it."""
 
     body = fields.String(
@@ -56,7 +70,7 @@ class AmendmentSchema(Strict):
     proposed_by = ids(required=True)
 
 
-class ObjectionSchema(Strict):
+class ObjectionSchema(Step):
     """An objection (keberatan)."""
 
     raised_by = ids(required=True)
@@ -66,7 +80,7 @@ class ObjectionSchema(Strict):
     blocking = fields.Boolean(required=True, metadata={"example": True})
 
 
-class ResolutionSchema(Strict):
+class ResolutionSchema(Step):
     """How an objection ended."""
 
     outcome = fields.String(
@@ -77,13 +91,13 @@ class ResolutionSchema(Strict):
     )
 
 
-class AtMeetingSchema(Strict):
+class AtMeetingSchema(Step):
     """The open meeting where a consensus check or a vote takes place."""
 
     meeting_id = ids(required=True)
 
 
-class StanceSchema(Strict):
+class StanceSchema(Step):
     """A participant's stance in a consensus check."""
 
     participant_id = ids(required=True)
@@ -93,14 +107,14 @@ class StanceSchema(Strict):
     )
 
 
-class BallotSchema(Strict):
+class BallotSchema(Step):
     """A participant's ballot in a vote."""
 
     participant_id = ids(required=True)
     choice = fields.String(required=True, validate=validate.OneOf(CHOICES), metadata={"example": "yes"})
 
 
-class DecisionRequestSchema(Strict):
+class DecisionRequestSchema(Step):
     """The decision on a proposal."""
 
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES), metadata={"example": "adopted"})
@@ -109,6 +123,52 @@ class DecisionRequestSchema(Strict):
         required=True,
         validate=TEXT_LENGTH,
         metadata={"example": "Mufakat tidak tercapai; pemungutan suara 14 setuju, 5 tidak setuju."},
+    )
+
+
+class WithdrawalSchema(Step):
+    """Why an undecided proposal is withdrawn."""
+
+    reason = fields.String(
+        required=True,
+        validate=TEXT_LENGTH,
+        metadata={"example": "Pengusul menarik usulan; digabung dengan usulan lain."},
+    )
+
+
+class AnnulmentRequestSchema(Step):
+    """Why a decision is annulled, on which legal basis, at which musyawarah."""
+
+    reason = fields.String(
+        required=True,
+        validate=TEXT_LENGTH,
+        metadata={"example": "Musdes khusus membatalkan keputusan: lahan ternyata tanah kas desa yang disewakan."},
+    )
+    legal_basis = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"example": "Permendesa PDTT No. 16 Tahun 2019, Pasal 24"},
+    )
+    meeting_id = ids(load_default=None, allow_none=True)
+
+
+class CorrectionRequestSchema(Step):
+    """An erratum of the free text recorded at one version of the proposal."""
+
+    version = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1),
+        metadata={"example": 1, "description": "the version of the step whose text is corrected (see its history)"},
+    )
+    field = fields.String(
+        required=True,
+        validate=validate.OneOf(sorted({name for names in CORRECTABLE_FIELDS.values() for name in names})),
+        metadata={"example": "title", "description": "which free text of that step: title, body, text, reason, ..."},
+    )
+    text = fields.String(required=True, validate=TEXT_LENGTH, metadata={"example": "Posyandu Dusun Krajan"})
+    reason = fields.String(
+        required=True, validate=TEXT_LENGTH, metadata={"example": "Salah ketik nama dusun saat menyalin notulen."}
     )
 
 
@@ -134,9 +194,16 @@ class ConsensusCheckStateSchema(Resource):
 
     check_id = ids()
     meeting_id = ids()
+    text_version = fields.Integer(metadata={"example": 2, "description": "the version of the text it was held on"})
     status = fields.String(metadata={"example": "closed", "enum": ["open", "closed"]})
-    result = fields.String(allow_none=True, metadata={"example": "not_reached", "enum": ["reached", "not_reached"]})
-    tally = fields.Dict(allow_none=True, metadata={"example": {"agree": 12, "abstain": 2, "disagree": 1, "block": 1}})
+    result = fields.String(allow_none=True, metadata={"example": "reached", "enum": ["reached", "not_reached"]})
+    tally = fields.Dict(
+        allow_none=True,
+        metadata={
+            "example": {"agree": 12, "abstain": 2, "disagree": 1, "block": 0, "rule": "consent", "dissent": 1},
+            "description": "the stances counted, the quorum, the `rule` that decided and the `dissent` on record",
+        },
+    )
     stances = fields.Dict(
         keys=fields.String(), values=fields.String(), metadata={"description": "latest stance of each participant id"}
     )
@@ -150,6 +217,7 @@ class VoteStateSchema(Resource):
 
     vote_id = ids()
     meeting_id = ids()
+    text_version = fields.Integer(metadata={"example": 2, "description": "the version of the text it was held on"})
     status = fields.String(metadata={"example": "closed", "enum": ["open", "closed"]})
     result = fields.String(allow_none=True, metadata={"example": "passed", "enum": ["passed", "failed"]})
     tally = fields.Dict(allow_none=True, metadata={"example": {"yes": 14, "no": 5, "abstain": 1}})
@@ -165,8 +233,53 @@ class DecisionSchema(Resource):
     outcome = fields.String(metadata={"example": "adopted"})
     method = fields.String(metadata={"example": "vote"})
     rationale = fields.String()
-    rules = fields.Nested(RulesSchema)
-    decided_at = UtcDateTime()
+    rules = RulesSnapshot(RulesSchema)
+    decided_at = UtcDateTime(metadata={"description": "when it was decided in the room"})
+
+
+class AnnulledDecisionSchema(Schema):
+    """A decision annulled by a later musyawarah: it stays on record."""
+
+    decision = fields.Nested(DecisionSchema)
+    reason = fields.String()
+    legal_basis = fields.String(allow_none=True)
+    meeting_id = ids(allow_none=True)
+    annulled_at = UtcDateTime(metadata={"description": "when it was annulled in the room"})
+
+
+class WithdrawalStateSchema(Schema):
+    """Why and when a proposal was withdrawn."""
+
+    reason = fields.String(metadata={"example": "Digabung dengan usulan Posyandu Terpadu."})
+    withdrawn_at = UtcDateTime(metadata={"description": "when it was withdrawn in the room"})
+
+
+class CorrectionSchema(Schema):
+    """An erratum: the corrected text of one free-text field of the step recorded at `version`."""
+
+    version = fields.Integer(metadata={"example": 1})
+    field = fields.String(metadata={"example": "title"})
+    text = fields.String(metadata={"example": "Posyandu Dusun Krajan"})
+    reason = fields.String(metadata={"example": "Salah ketik nama dusun saat menyalin notulen."})
+    corrected_at = UtcDateTime()
+
+
+class Errata(fields.List):
+    """Every erratum in force (the proposal keeps them by step version, then field), oldest step first."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[Any] | None:
+        if value is None:
+            return None
+        by_step = sorted(value.items(), key=lambda item: int(item[0]))
+        return super()._serialize([c for _, fields_ in by_step for c in fields_.values()], attr, obj, **kwargs)
+
+
+def _title_corrected(proposal: Proposal) -> bool:
+    return proposal.corrected(1, "title") is not None
+
+
+def _body_corrected(proposal: Proposal) -> bool:
+    return proposal.body_version is not None and proposal.corrected(proposal.body_version, "body") is not None
 
 
 class ProposalSchema(Resource):
@@ -178,12 +291,21 @@ class ProposalSchema(Resource):
     text_version = fields.Integer(metadata={"example": 2})
     submitted_by = ids()
     meeting_id = ids(allow_none=True)
-    status = fields.String(metadata={"example": "open", "enum": ["open", "decided"]})
+    title_corrected = fields.Function(
+        _title_corrected, metadata={"type": "boolean", "description": "the title shown is an erratum (dikoreksi)"}
+    )
+    body_corrected = fields.Function(
+        _body_corrected, metadata={"type": "boolean", "description": "the text shown is an erratum (dikoreksi)"}
+    )
+    status = fields.String(metadata={"example": "open", "enum": ["open", "decided", "withdrawn"]})
+    withdrawal = fields.Nested(WithdrawalStateSchema, allow_none=True)
     contribution_count = fields.Integer(metadata={"example": 5})
     objections = Values(fields.Nested(ObjectionStateSchema))
     consensus_checks = Values(fields.Nested(ConsensusCheckStateSchema), attribute="checks")
     votes = Values(fields.Nested(VoteStateSchema))
     decision = fields.Nested(DecisionSchema, allow_none=True)
+    annulled_decisions = fields.List(fields.Nested(AnnulledDecisionSchema))
+    corrections = Errata(fields.Nested(CorrectionSchema))
     created_at = created_at()
     updated_at = updated_at()
 

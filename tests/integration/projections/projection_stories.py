@@ -42,7 +42,11 @@ class Village:
 def open_village(
     ledger: Mufakat, visibility: str = "public", region_code: str = "33.02.10.2001", title: str = "Musdes Sukamaju"
 ) -> Village:
-    """A process with five registered participants and an open meeting that all of them attend."""
+    """A process with five registered participants and an open meeting that all of them attend.
+
+    The village decides by consent: a check is reached with more agree than disagree and no block,
+    each disagree staying on record as dissent.
+    """
     process_id = ledger.open_process(
         CONTEXT,
         title=title,
@@ -50,7 +54,7 @@ def open_village(
         region_code=region_code,
         region_name="Desa Sukamaju",
         visibility=visibility,
-        rules=DecisionRules(legal_basis="Permendesa PDTT 16/2019"),
+        rules=DecisionRules(consensus="consent", legal_basis="Permendesa PDTT 16/2019"),
     ).id
     village = Village(ledger, process_id)
     for name, group, gender, contact in PEOPLE:
@@ -87,10 +91,13 @@ def adopt_by_consensus(village: Village, title: str = "Posyandu Dusun Krajan", d
 
 
 def reject_by_vote(village: Village, title: str = "Gapura desa") -> UUID:
-    """A proposal put to a vote that failed, then rejected; returns its id."""
+    """A proposal on which musyawarah found no consensus, put to a vote that failed, then rejected; returns its id."""
     ledger, people = village.ledger, village.everyone
     assert village.meeting_id is not None
     proposal_id = ledger.submit_proposal(CONTEXT, village.process_id, title, "Gapura baru", people[1], None).id
+    check = ledger.open_consensus_check(CONTEXT, proposal_id, village.meeting_id).part_id
+    assert check is not None
+    ledger.close_consensus_check(CONTEXT, proposal_id, check)  # no one agreed: musyawarah failed
     vote = ledger.open_vote(CONTEXT, proposal_id, village.meeting_id).part_id
     assert vote is not None
     for index, participant in enumerate(people):

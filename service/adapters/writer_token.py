@@ -1,0 +1,130 @@
+"""The writer token: one worker process at a time runs and commits commands on a store.
+
+Without it, two workers writing to one hot proposal keep building batches on a
+version the other has just replaced, and much of their work fails and runs
+again (on PostgreSQL often enough to give up with 503). A worker takes the token
+before running a change and gives it back once nothing of it waits to be
+committed; the next holder reads the latest state first.
+
+- SQLite: an exclusive `flock` on a file beside the database (all workers share a host).
+- PostgreSQL: a session-level advisory lock on a connection of its own, so workers on
+  several hosts take turns too; if a worker dies its session ends and the lock goes with it.
+- An in-memory store has one writer anyway: no token.
+
+A writer without the token (the command line) still meets the optimistic check
+on every aggregate's version.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Mapping
+from typing import IO, Any
+
+from service.adapters.storage import connect_postgres
+
+#: How long a worker process keeps the token while it has commands queued.
+WRITER_SLICE_SECONDS = 0.02
+#: An arbitrary, fixed key for the writers' advisory lock on PostgreSQL ("mufw").
+POSTGRES_WRITER_LOCK_KEY = 0x6D756677
+
+
+class WriterToken:
+    """No token: for a store only this process writes to (in memory)."""
+
+    def __init__(self) -> None:
+        self.held = False
+        self.since = 0.0
+
+    def acquire(self) -> bool:
+        """Waits for the token (the GIL is released while waiting); True when it was not held already."""
+        if self.held or not self._lock():
+            return False
+        self.held = True
+        self.since = time.monotonic()
+        return True
+
+    def held_too_long(self) -> bool:
+        """Whether this process held the token for a whole time slice (others may be waiting)."""
+        return self.held and time.monotonic() - self.since > WRITER_SLICE_SECONDS
+
+    def release(self) -> None:
+        """Gives the token back."""
+        if self.held:
+            self._unlock()
+            self.held = False
+
+    def close(self) -> None:
+        """Gives the token back for good."""
+        self.release()
+
+    def _lock(self) -> bool:
+        return False
+
+    def _unlock(self) -> None:
+        """Nothing to give back."""
+
+
+class FileWriterToken(WriterToken):
+    """The token as an exclusive `flock` on a file beside an SQLite database."""
+
+    def __init__(self, sqlite_path: str) -> None:
+        super().__init__()
+        self._file: IO[bytes] | None = open(f"{sqlite_path}.writer-lock", "a+b")  # noqa: SIM115
+
+    def _lock(self) -> bool:
+        if self._file is None:
+            return False
+        fcntl.flock(self._file, fcntl.LOCK_EX)
+        return True
+
+    def _unlock(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Gives the token back for good and closes the lock file."""
+        super().close()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+class AdvisoryLockWriterToken(WriterToken):
+    """The token as a session-level advisory lock, on a PostgreSQL connection of its own."""
+
+    def __init__(self, connect: Any) -> None:
+        super().__init__()
+        self._connect = connect
+        self._connection: Any = None
+
+    def _lock(self) -> bool:
+        if self._connection is None or self._connection.closed:
+            self._connection = self._connect()
+        self._connection.execute("SELECT pg_advisory_lock(%s)", (POSTGRES_WRITER_LOCK_KEY,))
+        return True
+
+    def _unlock(self) -> None:
+        try:
+            self._connection.execute("SELECT pg_advisory_unlock(%s)", (POSTGRES_WRITER_LOCK_KEY,))
+        except Exception:  # a broken session has lost its locks already
+            self._connection.close()
+
+    def close(self) -> None:
+        """Gives the token back for good and closes its connection."""
+        super().close()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def writer_token_for(env: Mapping[str, str]) -> WriterToken:
+    """The writer token of the store the eventsourcing environment names."""
+    sqlite_path = env.get("SQLITE_DBNAME")
+    if sqlite_path:
+        in_memory = sqlite_path == ":memory:" or "mode=memory" in sqlite_path
+        return WriterToken() if in_memory else FileWriterToken(sqlite_path)
+    if env.get("PERSISTENCE_MODULE", "").startswith("eventsourcing.postgres"):
+        return AdvisoryLockWriterToken(lambda: connect_postgres(env))
+    return WriterToken()

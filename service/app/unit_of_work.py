@@ -1,0 +1,120 @@
+"""The unit of work: a use case gets its aggregates, lets the domain act, and stages what changed.
+
+    @command
+    def close_process(self, context, process_id):
+        process = self._writable_process(process_id, context)   # get
+        process.close(context.actor)                            # act
+        self.stage(process)                                     # save
+        return Receipt("process", process_id, process.version)
+
+`@command` runs the whole method in the group commit (`service.adapters.group_commit`)
+and answers only once the state it was judged on is committed: its receipt after
+the commit of what it staged, a refusal after the commit of the batches it read.
+When that commit failed on a concurrent write, the method runs again, whole, on
+the fresh state: so a use case holds no side effect (a key made, a number taken)
+that a second run would repeat; those happen before or after it.
+
+The Idempotency-Key is kept here: a key answered before gets that answer back;
+a new key's record (the receipt) is saved in the same transaction as the events.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Concatenate, ParamSpec, TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, DomainEvent
+
+from service.adapters.group_commit import AggregateMissing, GroupCommitLedger
+from service.app.errors import IdempotencyKeyReused, NotFound, TooMuchContention
+from service.app.idempotency import IdempotencyKey, IdempotencyRecord
+from service.app.receipts import CommandContext, Receipt
+
+TAggregate = TypeVar("TAggregate", bound=Aggregate)
+P = ParamSpec("P")
+L = TypeVar("L", bound="UnitOfWork")
+_ATTEMPTS = 20
+
+
+UseCase = Callable[Concatenate[L, CommandContext, P], Receipt]
+
+
+def command(use_case: UseCase[L, P]) -> UseCase[L, P]:
+    """Makes a use case method a unit of work, re-run whole from a fresh read after a write conflict."""
+
+    @functools.wraps(use_case)
+    def run(self: L, context: CommandContext, *args: P.args, **kwargs: P.kwargs) -> Receipt:
+        return self.run_command(context, functools.partial(use_case, self, context, *args, **kwargs))
+
+    return run
+
+
+class UnitOfWork(GroupCommitLedger):
+    """Runs use cases as units of work on the group commit."""
+
+    uncached = (IdempotencyRecord,)
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._staging = threading.local()
+
+    def stage(self, *changed: Aggregate | DomainEvent) -> None:
+        """Saves what the running use case changed (aggregates, log entries) with its answer."""
+        self._staging.changed.extend(changed)
+
+    def run_command(self, context: CommandContext, use_case: Callable[[], Receipt]) -> Receipt:
+        """Runs a use case in the group commit and answers once what it was judged on is committed."""
+        key = context.idempotency
+        for attempt in range(_ATTEMPTS):
+            joined = self.run_in_batch(lambda: self._judge(key, use_case), claim=key.record_id if key else None)
+            if self.settle(joined):
+                if joined.error is not None:
+                    raise joined.error
+                assert joined.value is not None
+                return joined.value
+            # Someone else wrote first, or a batch this was judged on failed: run again on the
+            # fresh state, after a short random pause that grows with each attempt, so that
+            # writers who collided do not collide again in lockstep.
+            time.sleep(random.uniform(0, 0.001 * 2 ** min(attempt, 6)))
+        raise TooMuchContention("too many concurrent writes to this resource; try again")
+
+    def _judge(
+        self, key: IdempotencyKey | None, use_case: Callable[[], Receipt]
+    ) -> tuple[Receipt, list[Aggregate | DomainEvent]]:
+        """The use case's receipt and what it staged (with the key's record), or the key's earlier answer."""
+        if key is not None:
+            earlier = self._earlier_answer(key)
+            if earlier is not None:
+                return earlier, []
+        changed: list[Aggregate | DomainEvent] = []
+        self._staging.changed = changed
+        receipt = use_case()
+        if key is not None:
+            changed.append(IdempotencyRecord(id=key.record_id, fingerprint=key.fingerprint, receipt=receipt.as_dict()))
+        written = next((a for a in changed if isinstance(a, Aggregate) and a.id == receipt.id), None)
+        return replace(receipt, aggregate=written), changed
+
+    def _earlier_answer(self, key: IdempotencyKey) -> Receipt | None:
+        """The receipt a command with this Idempotency-Key already got, marked as a replay; None for a new key."""
+        # Most keys are new: one indexed query says so, without looking for snapshots first.
+        if next(iter(self.events.get(key.record_id, limit=1)), None) is None:
+            return None
+        record = self._get(IdempotencyRecord, key.record_id, "idempotency record", copy=False)
+        if record.fingerprint != key.fingerprint:
+            raise IdempotencyKeyReused("this Idempotency-Key was already used for a different request")
+        return Receipt.from_dict(record.receipt)
+
+    def _get(
+        self, cls: type[TAggregate], aggregate_id: UUID, kind: str, version: int | None = None, copy: bool = True
+    ) -> TAggregate:
+        """An aggregate (in a use case: as the batches before it left it); `copy=False`: shared, read only."""
+        try:
+            return self.get_aggregate(cls, aggregate_id, kind, version, copy)
+        except AggregateMissing:
+            raise NotFound(kind, aggregate_id) from None
