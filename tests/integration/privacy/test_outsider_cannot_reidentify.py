@@ -122,16 +122,16 @@ def test_an_outsiders_history_has_no_stance_or_ballot_step_and_no_participant_fi
 
 def _attendance(village: Village) -> dict[str, list[tuple[str, str, str]]]:
     """The attacker's background knowledge: per meeting, who attended, with their group and gender."""
-    people = {}
-    for participant_id in village.record.participants.values():
-        participant = village.ledger.repository.get(participant_id)
-        assert isinstance(participant, Participant)
-        people[str(participant_id)] = (participant.group, participant.gender or "undisclosed")
     found = {}
     for meeting_id in village.record.meetings:
         meeting = village.ledger.repository.get(meeting_id)
         assert isinstance(meeting, Meeting)
-        found[str(meeting_id)] = [(str(pid), *people[str(pid)]) for pid in meeting.attendees]
+        people = []
+        for participant_id in meeting.attendees:
+            participant = village.ledger.repository.get(participant_id)
+            assert isinstance(participant, Participant)
+            people.append((str(participant_id), participant.group, participant.gender or "undisclosed"))
+        found[str(meeting_id)] = people
     return found
 
 
@@ -200,6 +200,11 @@ def _fits(order: list[str], fixed: dict[str, str], bounds: list[Bound], options:
     return search(0)
 
 
+def _unanimous(part: dict[str, Any], choices: tuple[str, ...], present: int) -> bool:
+    tally = part.get("tally") or {}
+    return any(tally.get(choice) == present for choice in choices)
+
+
 def test_no_lone_participants_stance_or_ballot_can_be_worked_out_from_what_outsiders_read(village: Village) -> None:
     """For each check and vote in the public feed: every attendee alone in their group (or their gender)
     could have made more than one choice, given the tallies, breakdowns and dissent published."""
@@ -221,7 +226,9 @@ def test_no_lone_participants_stance_or_ballot_can_be_worked_out_from_what_outsi
             for person in lone:
                 could = [c for c in options if _fits(order, {person[0]: c}, bounds, options)]
                 examined += 1
-                if len(could) < 2:
+                # A unanimous tally tells everyone's choice alike (the very point of a mufakat): it singles
+                # nobody out. Anything else that leaves one choice to a lone attendee re-identifies them.
+                if len(could) < 2 and not _unanimous(part, choices, len(people)):
                     pinned.append(
                         (item["proposal"]["title"], part.get("check_id") or part.get("vote_id"), person[1], could)
                     )
