@@ -1,7 +1,7 @@
 """The reads, as use cases: each takes the caller and answers what it may see.
 
-A participant's personal data, a proposal's history (with pseudonyms for those
-who may not see personal data), the transparency feed and participation
+A participant's personal data, a proposal's history (for outsiders: tallies only,
+nobody named), the transparency feed and participation
 figures (small counts hidden unless the caller sees exact counts), and the
 audit log (raw records and verification for auditors only). The access
 questions are the `Principal`'s; the read models are `projections`.
