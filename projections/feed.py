@@ -26,12 +26,12 @@ from projections.decision_record import annulment_item, decision_item, history_p
 from projections.directory import Directory
 from projections.registry import FEED, published_in
 from projections.registry.entry import RecordStep
-from projections.registry.service import CHECKPOINT_TOPIC
+from projections.registry.service import CHECKPOINT_TOPIC, KEY_ROTATION_TOPIC
 from projections.sql import Sql, from_json, id_text, keyed_table, plain, timestamp, to_json
 
 _DECIDED = get_topic(Proposal.Decided)
 _ANNULLED = get_topic(Proposal.DecisionAnnulled)
-KINDS = ("decision", "commitment", "progress", "checkpoint", "annulment", "minutes")
+KINDS = ("decision", "commitment", "progress", "checkpoint", "annulment", "minutes", "key_rotation")
 #: How the record of a public proposal follows each of its published steps, by stored topic.
 STEPS: dict[str, RecordStep] = {item.topic: item.follows for item in published_in(FEED) if item.follows is not None}
 
@@ -55,6 +55,7 @@ class TransparencyFeed(Projection):
         # Dispatch by stored topic: cheaper than a chain of isinstance for every event of a rebuild.
         self._events: dict[str, Callable[[int, Any], None]] = {
             CHECKPOINT_TOPIC: self._checkpoint,
+            KEY_ROTATION_TOPIC: self._key_rotation,
             get_topic(Commitment.Made): self._commitment_made,
             get_topic(Commitment.ProgressReported): self._progress_reported,
             get_topic(Proposal.Submitted): self._submitted,
@@ -298,6 +299,28 @@ class TransparencyFeed(Projection):
             "at": self._at(moment) if moment is not None else (self._last_at or ""),
             "process": None,
             "checkpoint": checkpoint,
+        }
+        self._add_item(position, item, None, None, None, None)
+
+    def _key_rotation(self, position: int, event: Any) -> None:
+        # The hand-over exactly as the old key signed it (docs/audit-format.md 6.1): a partner who pinned the old
+        # key checks `signature` over the rotation message built from these fields, then trusts `new_public_key`
+        # for every checkpoint after `log_position`.
+        rotated_at = getattr(event, "rotated_at", None)
+        rotation = {
+            "old_public_key": plain(getattr(event, "old_public_key", None)),
+            "new_public_key": plain(getattr(event, "new_public_key", None)),
+            "signed_position": plain(getattr(event, "position", None)),
+            "rotated_at": _as_signed(rotated_at) if isinstance(rotated_at, datetime) else plain(rotated_at),
+            "signature": plain(getattr(event, "signature", None)),
+        }
+        moment = getattr(event, "timestamp", None) or rotated_at
+        item = {
+            "id": f"key-rotation-{position}",
+            "kind": "key_rotation",
+            "at": self._at(moment) if moment is not None else (self._last_at or ""),
+            "process": None,
+            "key_rotation": rotation,
         }
         self._add_item(position, item, None, None, None, None)
 

@@ -13,17 +13,19 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from domain.commitment import Commitment
 from domain.meeting import Meeting
 from domain.proposal import Proposal
 from projections.registry import entry
-from projections.registry.service import CHECKPOINT_TOPIC
+from projections.registry.service import CHECKPOINT_TOPIC, KEY_ROTATION_TOPIC
 from projections.sql import parse_timestamp
 from projections.wording import DEFAULT_LANGUAGE, verdict
 
@@ -70,12 +72,12 @@ def xml_safe(text: str) -> str:
     return _NOT_IN_XML.sub("\ufffd", text)
 
 
-
 _MADE = entry(Commitment.Made)
 _PROGRESS = entry(Commitment.ProgressReported)
 _SEALED = entry(CHECKPOINT_TOPIC)
 _ANNULLED = entry(Proposal.DecisionAnnulled)
 _MINUTES = entry(Meeting.MinutesSealed)
+_ROTATED = entry(KEY_ROTATION_TOPIC)
 
 
 def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
@@ -95,6 +97,8 @@ def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
         return _SEALED.sentence(item.get("checkpoint") or {}, "", language)
     if kind == "minutes":
         return _MINUTES.sentence(item.get("minutes") or {}, "", language)
+    if kind == "key_rotation":
+        return _ROTATED.sentence(item.get("key_rotation") or {}, "", language)
     return str(kind)
 
 
@@ -169,29 +173,73 @@ def _summary(item: dict[str, Any], language: str) -> str:
     return "\n".join(part for part in parts if part)
 
 
+#: RFC 5005 (Feed Paging and Archiving): the namespace of `<fh:archive/>`.
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
+
+
+class _ArchiveMark(BaseExtension):  # type: ignore[misc]
+    """The feedgen extension that marks an archive document `<fh:archive/>` (RFC 5005 section 4)."""
+
+    def extend_ns(self) -> dict[str, str]:
+        """The `fh` prefix."""
+        return {"fh": HISTORY_NS}
+
+    def extend_atom(self, atom_feed: Any) -> Any:
+        """Adds the mark to the feed element."""
+        etree.SubElement(atom_feed, f"{{{HISTORY_NS}}}archive")
+        return atom_feed
+
+
+def entry_updated(item: dict[str, Any]) -> datetime:
+    """When an item's content last changed: its own time, or later when the follow-up it carries (a decision's
+    commitments and their progress) changed after it."""
+    moments = [str(item["at"])] if item.get("at") else []
+    for commitment in item.get("commitments") or []:
+        moments.append(str(commitment.get("made_at") or ""))
+        moments.extend(str(report.get("at") or "") for report in commitment.get("progress") or [])
+    moments = [moment for moment in moments if moment]
+    return max((parse_timestamp(moment) for moment in moments), default=_EPOCH)
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def feed_atom(
     items: Sequence[dict[str, Any]],
     self_url: str,
     base_url: str,
     next_url: str | None,
     language: str = DEFAULT_LANGUAGE,
+    *,
+    feed_id: str = "urn:mufakat:feed",
+    links: Mapping[str, str] | None = None,
+    is_archive: bool = False,
 ) -> bytes:
-    """The items as an Atom feed; each entry links to the public history and carries the item as JSON."""
+    """The items, in the order given, as an Atom feed; each entry links to the public history and carries the
+    item as JSON, `published` when it entered the record and `updated` when its content last changed.
+
+    `links` adds feed links by relation (RFC 5005: `current`, `prev-archive`, `next-archive`); `is_archive`
+    marks an archive document whose entries never change place.
+    """
     feed = FeedGenerator()
-    feed.id("urn:mufakat:feed")
+    feed.id(feed_id)
     feed.title("Umpan transparansi Mufakat" if language == "id" else "Mufakat transparency feed")
     feed.author({"name": "Mufakat"})
     feed.language(language)
     feed.link(href=self_url, rel="self")
     if next_url:
         feed.link(href=next_url, rel="next")
-    latest = max((parse_timestamp(item["at"]) for item in items if item.get("at")), default=None)
-    feed.updated(latest or datetime(2000, 1, 1, tzinfo=UTC))
+    for relation, href in (links or {}).items():
+        feed.link(href=href, rel=relation)
+    if is_archive:
+        feed.register_extension("history", _ArchiveMark, atom=True, rss=False)
+    feed.updated(max((entry_updated(item) for item in items), default=_EPOCH))
     for item in items:
         entry = feed.add_entry(order="append")
         entry.id(f"urn:mufakat:feed:{item['id']}")
         entry.title(xml_safe(feed_title(item, language)))
-        entry.updated(parse_timestamp(item["at"]) if item.get("at") else datetime(2000, 1, 1, tzinfo=UTC))
+        entry.published(parse_timestamp(item["at"]) if item.get("at") else _EPOCH)
+        entry.updated(entry_updated(item))
         entry.category(term=str(item["kind"]))
         if item.get("history"):
             entry.link(href=base_url.rstrip("/") + item["history"], rel="alternate")

@@ -1,18 +1,34 @@
 """The service's own events, by topic (the read models import nothing of the service): tokens, idempotency
-records, the directory of processes and the audit log's checkpoints. Only a sealed checkpoint is published."""
+records, the directory of processes and the audit log's checkpoints. Only a sealed checkpoint and a key rotation are
+published."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from projections.registry.entry import IN_FEED, Entry
 
 #: Where a sealed checkpoint is stored (`service.audit.checkpoints.CheckpointSealed`).
 CHECKPOINT_TOPIC = "service.audit.checkpoints:CheckpointSealed"
+#: Where a hand-over of checkpoint signing to a new key is stored (`service.audit.checkpoints.SigningKeyRotated`).
+KEY_ROTATION_TOPIC = "service.audit.checkpoints:SigningKeyRotated"
+
+
+def _until(data: dict[str, Any], words: str) -> str:
+    """When a token expires, in a sentence's own words; nothing for a token that never does."""
+    return f"{words} {data['expires_at']}" if data.get("expires_at") else ""
+
 
 ENTRIES = (
     Entry(
         "service.app.access:AccessToken.Issued",
-        id=lambda d, who: "Token akses diterbitkan",
-        en=lambda d, who: "Access token issued",
+        id=lambda d, who: "Token akses diterbitkan" + _until(d, ", berlaku sampai"),
+        en=lambda d, who: "Access token issued" + _until(d, ", valid until"),
+    ),
+    Entry(
+        "service.app.access:AccessToken.Revoked",
+        id=lambda d, who: f"Token akses dicabut oleh {who}",
+        en=lambda d, who: f"Access token revoked by {who}",
     ),
     Entry(
         "service.app.access:AccessToken.Granted",
@@ -36,9 +52,10 @@ ENTRIES = (
         published=IN_FEED,
     ),
     Entry(
-        "service.audit.checkpoints:SigningKeyRotated",
+        KEY_ROTATION_TOPIC,
         id=lambda d, who: "Kunci penanda tangan titik periksa diganti",
         en=lambda d, who: "The key that signs checkpoints rotated",
+        published=IN_FEED,
     ),
     Entry(
         "service.audit.witness:CheckpointCosigned",

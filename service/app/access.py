@@ -1,4 +1,4 @@
-"""Who may do what: bearer tokens (stored only as hashes), roles and grants to processes."""
+"""Who may do what: bearer tokens (stored only as hashes), roles, grants to processes, expiry and revocation."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -31,27 +33,108 @@ def new_token_secret() -> str:
     return "mfk_" + secrets.token_urlsafe(32)
 
 
-class AccessToken(Aggregate):
-    """An issued bearer token: its digest, role, display name and the processes it may write to."""
+class UnknownProcesses(ValueError):
+    """A token would be given processes that do not exist."""
 
-    @event("Issued")
-    def __init__(self, id: UUID, account_id: UUID, digest: str, role: str, name: str, processes: list[UUID]) -> None:
+    def __init__(self, process_ids: list[UUID]) -> None:
+        self.process_ids = list(process_ids)
+        super().__init__("no such process: " + ", ".join(str(p) for p in self.process_ids))
+
+
+class AccessToken(Aggregate):
+    """An issued bearer token: its digest, role, display name, the processes it may write to, when it
+    expires (None: never) and whether it was revoked.
+
+    `Issued` version 2 added `expires_at`; tokens issued before it never expire.
+    """
+
+    class Issued(Aggregate.Created):
+        """A token was issued (version 2: with its expiry)."""
+
+        class_version = 2
+        account_id: UUID
+        digest: str
+        role: str
+        name: str
+        processes: list[UUID]
+        expires_at: datetime | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Tokens issued before version 2 never expire."""
+            state["expires_at"] = None
+
+    class Granted(Aggregate.Event):
+        """The token may write to one more process."""
+
+        process_id: UUID
+
+    class Revoked(Aggregate.Event):
+        """The token was revoked: from then on it authenticates nobody."""
+
+        occurred_at: datetime
+        actor: Actor
+
+    @event(Issued)
+    def __init__(
+        self,
+        id: UUID,
+        account_id: UUID,
+        digest: str,
+        role: str,
+        name: str,
+        processes: list[UUID],
+        expires_at: datetime | None = None,
+    ) -> None:
         self.account_id = account_id
         self.digest = digest
         self.role = role
         self.name = name
         self.processes = list(processes)
+        self.expires_at = expires_at
         self.revoked = False
+        self.revoked_at: datetime | None = None
 
     @classmethod
-    def issue(cls, role: str, name: str, processes: list[UUID], secret: str | None = None) -> tuple[AccessToken, str]:
+    def issue(
+        cls,
+        role: str,
+        name: str,
+        processes: list[UUID],
+        secret: str | None = None,
+        expires_at: datetime | None = None,
+    ) -> tuple[AccessToken, str]:
         """A new token record and the secret to hand over once (it is not stored); a new secret unless given."""
+        if expires_at is not None and expires_at.tzinfo is None:
+            raise ValueError("expires_at must carry its time zone")
         secret = secret or new_token_secret()
         digest = token_digest(secret)
         token = cls(
-            id=token_record_id(digest), account_id=uuid4(), digest=digest, role=role, name=name, processes=processes
+            id=token_record_id(digest),
+            account_id=uuid4(),
+            digest=digest,
+            role=role,
+            name=name,
+            processes=processes,
+            expires_at=expires_at,
         )
         return token, secret
+
+    def is_valid_at(self, now: datetime) -> bool:
+        """Whether the token authenticates at this moment: not revoked and not yet expired."""
+        return not self.revoked and (self.expires_at is None or now < self.expires_at)
+
+    def revoke(self, actor: Actor, occurred_at: datetime) -> bool:
+        """Revokes the token; False (and nothing recorded) when it was already revoked."""
+        if self.revoked:
+            return False
+        self._revoked(occurred_at=occurred_at, actor=actor)
+        return True
+
+    @event(Revoked)
+    def _revoked(self, occurred_at: datetime, actor: Actor) -> None:
+        self.revoked = True
+        self.revoked_at = occurred_at
 
     def matches(self, secret: str) -> bool:
         """Constant-time comparison of a presented secret with the stored digest."""
@@ -62,7 +145,7 @@ class AccessToken(Aggregate):
         if process_id not in self.processes:
             self._granted(process_id=process_id)
 
-    @event("Granted")
+    @event(Granted)
     def _granted(self, process_id: UUID) -> None:
         self.processes.append(process_id)
 
@@ -138,3 +221,6 @@ class Principal:
 
 
 ANONYMOUS = Principal(actor=Actor(id="anonymous", role="public", name="publik"))
+
+#: The stored topic of a token's issue (the token list reads the log by it).
+ISSUED_TOPIC = "service.app.access:AccessToken.Issued"

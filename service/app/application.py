@@ -41,7 +41,15 @@ from service.adapters.storage import (
     schema_creation_lock,
 )
 from service.adapters.transcodings import register_domain_transcodings
-from service.app.access import AccessToken, Principal, new_token_secret, token_digest, token_record_id
+from service.app.access import (
+    ISSUED_TOPIC,
+    AccessToken,
+    Principal,
+    UnknownProcesses,
+    new_token_secret,
+    token_digest,
+    token_record_id,
+)
 from service.app.errors import Forbidden, NotFound, VersionMismatch
 from service.app.minutes import MinutesRequest, Signer, Signers, public_url_from_environment
 from service.app.minutes_sealing import prepare_sealing
@@ -129,9 +137,9 @@ class Mufakat(UnitOfWork):
     def _with_current_grants(self, principal: Principal) -> Principal:
         """The principal with the grants its token holds now.
 
-        The web layer caches principals for a few seconds per worker; a grant made
-        meanwhile (a facilitator opening a process on another worker) must not be
-        refused, so a refusal is checked once more against the stored token.
+        The principal was read when the request began; a grant made meanwhile (a
+        facilitator opening a process on another worker) must not be refused, so a
+        refusal is checked once more against the stored token.
         """
         if principal.token_record_id is None:
             return principal
@@ -263,50 +271,105 @@ class Mufakat(UnitOfWork):
     # --- tokens ----------------------------------------------------------------
 
     def authenticate(self, secret: str) -> Principal | None:
-        """The principal a bearer token stands for, or None for an unknown or revoked token."""
+        """The principal a bearer token stands for, or None for an unknown, revoked or expired token.
+
+        Read on every request: the cached token record is brought up to date by one indexed query
+        (the library's fast-forward), so a revocation on any worker counts from its commit on.
+        """
         try:
-            token: Aggregate = self.repository.get(token_record_id(token_digest(secret)))
+            token: Aggregate = self.repository.get(token_record_id(token_digest(secret)), deepcopy_from_cache=False)
         except AggregateNotFoundError:
             return None
-        if not isinstance(token, AccessToken) or token.revoked or not token.matches(secret):
+        if not isinstance(token, AccessToken) or not token.is_valid_at(self.clock()) or not token.matches(secret):
             return None
         return token.principal()
 
-    def issue_token(self, role: str, name: str, processes: Sequence[UUID]) -> tuple[AccessToken, str]:
+    def issue_token(
+        self, role: str, name: str, processes: Sequence[UUID], expires_at: datetime | None = None
+    ) -> tuple[AccessToken, str]:
         """Issues a token and returns it with the secret, which is shown once and never stored."""
-        token, secret = AccessToken.issue(role=role, name=name, processes=list(processes))
+        self._ensure_processes_exist(processes)
+        token, secret = AccessToken.issue(role=role, name=name, processes=list(processes), expires_at=expires_at)
         self.save(token)
         return token, secret
 
     def issue_token_as(
-        self, context: CommandContext, role: str, name: str, processes: Sequence[UUID]
+        self,
+        context: CommandContext,
+        role: str,
+        name: str,
+        processes: Sequence[UUID],
+        expires_at: datetime | None = None,
     ) -> tuple[Receipt, str | None]:
         """Issues a token on an admin's request; the secret is None when the request is a replay.
 
         Only the token's hash is stored, so a retried request (same Idempotency-Key)
         cannot show the secret again: its receipt comes back marked `replayed`.
+        Every process named must exist (`UnknownProcesses` otherwise).
         """
         secret = new_token_secret()
-        receipt = self._issue_token(context, secret, role, name, processes)
+        receipt = self._issue_token(context, secret, role, name, processes, expires_at)
         return receipt, None if receipt.replayed else secret
 
     @command
     def _issue_token(
-        self, context: CommandContext, secret: str, role: str, name: str, processes: Sequence[UUID]
+        self,
+        context: CommandContext,
+        secret: str,
+        role: str,
+        name: str,
+        processes: Sequence[UUID],
+        expires_at: datetime | None,
     ) -> Receipt:
         if not context.principal.may_issue_tokens:
             raise Forbidden("only admins issue tokens")
-        token, _ = AccessToken.issue(role=role, name=name, processes=list(processes), secret=secret)
+        self._ensure_processes_exist(processes)
+        token, _ = AccessToken.issue(
+            role=role, name=name, processes=list(processes), secret=secret, expires_at=expires_at
+        )
         self.stage(token)
         return Receipt("token", token.id, token.version, created=True)
 
+    def _ensure_processes_exist(self, processes: Sequence[UUID]) -> None:
+        """Refuses a grant of a process that does not exist (`UnknownProcesses` names every one)."""
+        unknown = []
+        for process_id in processes:
+            try:
+                self._get(Process, process_id, "process", copy=False)
+            except NotFound:
+                unknown.append(process_id)
+        if unknown:
+            raise UnknownProcesses(unknown)
+
+    @command
+    def revoke_token(self, context: CommandContext, token_id: UUID) -> Receipt:
+        """Revokes a token (admins only): from the commit on it authenticates nobody, on every worker.
+
+        Revoking a revoked token records nothing and answers its record as it is.
+        """
+        if not context.principal.may_issue_tokens:
+            raise Forbidden("only admins revoke tokens")
+        token = self._get(AccessToken, token_id, "token")
+        self._ensure_expected(token, context)
+        if token.revoke(context.actor, occurred_at=self.clock()):
+            self.stage(token)
+        return Receipt("token", token.id, token.version)
+
+    def list_tokens(self, after: int | None, limit: int) -> tuple[list[AccessToken], int | None]:
+        """The token records in order of issue (a page after a log position), and the cursor of the next page."""
+        issued = self.recorder.select_notifications(
+            start=after, limit=limit, topics=[ISSUED_TOPIC], inclusive_of_start=after is None
+        )
+        tokens = [self._get(AccessToken, n.originator_id, "token", copy=False) for n in issued]  # type: ignore[arg-type]
+        return tokens, (issued[-1].id if len(issued) == limit else None)
+
     def principal_of_token(self, token_record_id: UUID) -> Principal | None:
-        """The principal a stored token stands for now, or None when it is unknown or revoked."""
+        """The principal a stored token stands for now, or None when it is unknown, revoked or expired."""
         try:
             token = self._get(AccessToken, token_record_id, "token", copy=False)
         except NotFound:
             return None
-        return None if token.revoked else token.principal()
+        return token.principal() if token.is_valid_at(self.clock()) else None
 
     def token(self, token_record_id: UUID, version: int | None = None) -> AccessToken:
         """A stored token record (its digest, role, name and grants; never the secret)."""

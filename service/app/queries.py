@@ -239,3 +239,10 @@ def token(mufakat: Mufakat, caller: Principal, token_id: UUID) -> AccessToken:
     if not caller.may_issue_tokens:
         raise Forbidden("only admins read tokens")
     return mufakat.token(token_id)
+
+
+def tokens(mufakat: Mufakat, caller: Principal, after: int | None, limit: int) -> tuple[list[AccessToken], int | None]:
+    """A page of token records in order of issue, never their secrets (admins only), and the next cursor."""
+    if not caller.may_issue_tokens:
+        raise Forbidden("only admins read tokens")
+    return mufakat.list_tokens(after, limit)

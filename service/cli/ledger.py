@@ -1,4 +1,4 @@
-"""`mufakat serve`, `mufakat demo` and `mufakat token create`.
+"""`mufakat serve`, `mufakat demo` and `mufakat token create|list|revoke`.
 
 Every command opens the ledger configured by `MUFAKAT_DATABASE_URL` (default
 `sqlite:///mufakat.db` in the working directory) and closes it when done.
@@ -6,7 +6,9 @@ Every command opens the ledger configured by `MUFAKAT_DATABASE_URL` (default
 
 from __future__ import annotations
 
+import json
 import time
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +18,8 @@ from gunicorn.app.base import BaseApplication
 
 from domain.actor import Actor
 from service.adapters.storage import UnsupportedDatabaseUrl, database_url_from_environment, persistence_settings
-from service.app.access import ROLES, Principal
+from service.app.access import ROLES, AccessToken, Principal
+from service.app.application import CommandContext
 from service.app.errors import NotFound
 from service.audit.signing import load_or_create_signing_key
 from service.cli.demo import record_demo
@@ -88,7 +91,27 @@ def demo() -> None:
 
 @click.group()
 def token() -> None:
-    """Issue bearer tokens."""
+    """Issue, list and revoke bearer tokens."""
+
+
+class _Moment(click.ParamType):
+    """An RFC 3339 moment with its offset (`2027-06-30T17:00:00+07:00`), bounded to years 1900-2200."""
+
+    name = "moment"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        """The moment in UTC; a usage error without an offset or outside the bounds."""
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(f"{value!r} is not a moment such as 2027-06-30T17:00:00+07:00", param, ctx)
+        if moment.tzinfo is None:
+            self.fail(f"{value!r} needs its offset (e.g. +07:00 or Z)", param, ctx)
+        if not 1900 <= moment.year <= 2200:
+            self.fail(f"{value!r} is outside the years 1900-2200", param, ctx)
+        return moment.astimezone(UTC)
 
 
 @token.command("create")
@@ -101,7 +124,8 @@ def token() -> None:
     type=click.UUID,
     help="A process the token is given (a facilitator writes to it, a partner reads it). Repeatable.",
 )
-def create_token(role: str, name: str, processes: tuple[UUID, ...]) -> None:
+@click.option("--expires-at", type=_Moment(), help="When the token stops working (RFC 3339 with offset).")
+def create_token(role: str, name: str, processes: tuple[UUID, ...], expires_at: datetime | None) -> None:
     """Create a token; it is printed once, as the last line."""
     if not name.strip():
         raise click.BadParameter("the name must not be empty", param_hint="--name")
@@ -111,11 +135,51 @@ def create_token(role: str, name: str, processes: tuple[UUID, ...]) -> None:
                 ledger.readable_process(process_id, _COMMAND_LINE)
             except NotFound:
                 raise click.BadParameter(f"no process {process_id}", param_hint="--process") from None
-        issued, secret = ledger.issue_token(role, name.strip(), list(processes))
+        issued, secret = ledger.issue_token(role, name.strip(), list(processes), expires_at=expires_at)
     given = ", ".join(str(p) for p in processes) or "none"
-    click.echo(f"Token for {issued.name!r}, role {issued.role}, processes: {given}.")
+    until = f", expires {expires_at.isoformat()}" if expires_at else ""
+    click.echo(f"Token for {issued.name!r}, role {issued.role}, processes: {given}{until}.")
     click.echo("It is shown only this once and stored only as a hash: keep it now.")
     click.echo(secret)
+
+
+@token.command("list")
+def list_tokens() -> None:
+    """List the token records, one JSON object a line, in order of issue (never a secret)."""
+    with opened_ledger() as ledger:
+        after: int | None = None
+        while True:
+            page, after = ledger.list_tokens(after, 200)
+            for record in page:
+                click.echo(json.dumps(_token_record(record), ensure_ascii=False))
+            if after is None:
+                break
+
+
+@token.command("revoke")
+@click.argument("token_id", type=click.UUID)
+def revoke_token(token_id: UUID) -> None:
+    """Revoke a token by its record id: from then on it gets 401 on every worker."""
+    with opened_ledger() as ledger:
+        try:
+            ledger.revoke_token(CommandContext(principal=_COMMAND_LINE), token_id)
+        except NotFound:
+            raise click.BadParameter(f"no token {token_id}", param_hint="TOKEN_ID") from None
+        revoked = ledger.token(token_id)
+    click.echo(f"Revoked the token of {revoked.name!r} (role {revoked.role}), id {token_id}.")
+
+
+def _token_record(record: AccessToken) -> dict[str, Any]:
+    """What `token list` prints of a token: never its secret nor its digest."""
+    return {
+        "id": str(record.id),
+        "role": record.role,
+        "name": record.name,
+        "processes": [str(p) for p in record.processes],
+        "expires_at": record.expires_at.isoformat() if record.expires_at else None,
+        "revoked": record.revoked,
+        "revoked_at": record.revoked_at.isoformat() if record.revoked_at else None,
+    }
 
 
 def _safe_url(url: str) -> str:

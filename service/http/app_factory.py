@@ -73,8 +73,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "info": {
                 "description": "The record of how Indonesian communities reach decisions "
                 "(musyawarah untuk mufakat). Errors are application/problem+json with a stable `code`. "
-                "Every POST accepts `Idempotency-Key` and, on an existing resource, `If-Match`. Each worker "
-                "remembers an authenticated token for up to 5 seconds: a revoked token may work that long."
+                "Every POST accepts `Idempotency-Key` and, on an existing resource, `If-Match`. A token is "
+                "checked on every request: a revoked or expired token gets 401 at once, on every worker."
             },
             "security": [{"bearerAuth": []}],
             "components": {

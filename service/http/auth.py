@@ -1,68 +1,31 @@
-"""Who is asking, over HTTP: bearer tokens, the principal cache, and the context of a command.
+"""Who is asking, over HTTP: bearer tokens and the context of a command.
 
 `Authorization: Bearer <token>` is looked up by the ledger (tokens are stored
-only as hashes). Authenticated principals are cached in each worker process
-for `PRINCIPAL_CACHE_SECONDS`, which keeps a command from reading the token
-record on every request. The price is a revocation delay: a revoked token
-keeps working for at most that long on a worker that saw it recently. A grant
-is never delayed: the creator's entry is dropped after it opens a process,
-and the ledger checks a refusal once more against the stored token.
+only as hashes) on every request, never cached per worker: the worker's
+aggregate cache holds the token record and one indexed query brings it up to
+date (the library's fast-forward), so a revocation or an expiry counts on
+every worker from the moment it is committed (or reached).
+
+The cost, measured against the 5-second per-worker principal cache this
+replaced (GET of one process through the Flask test client, 2 shared cores at
+load 7): +0.85 ms a request on SQLite (5.65 against 4.81 ms) and +1.6 ms on
+PostgreSQL (12.4 against 10.7 ms), one indexed query of the token's newer
+events. A cheaper "revocation counter" check would cost the same round trip,
+so there is no cache to keep safe.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-
-from flask import current_app, g, request
+from flask import g, request
 from werkzeug.exceptions import HTTPException, UnprocessableEntity
 
-from service.app.access import ANONYMOUS, Principal, token_digest
+from service.app.access import ANONYMOUS, Principal
 from service.app.application import CommandContext
 from service.app.errors import Unauthenticated
 from service.app.idempotency import IdempotencyKey
 from service.http.current import current_mufakat
 
-PRINCIPAL_CACHE_SECONDS = 5.0
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
-_CACHE_LIMIT = 10_000
-
-
-class PrincipalCache:
-    """Authenticated principals by token digest, each for a few seconds (thread-safe)."""
-
-    def __init__(self, seconds: float = PRINCIPAL_CACHE_SECONDS) -> None:
-        self.seconds = seconds
-        self._entries: dict[str, tuple[float, Principal]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, digest: str) -> Principal | None:
-        """The cached principal of a token digest, if still fresh."""
-        entry = self._entries.get(digest)
-        if entry is None or entry[0] < time.monotonic():
-            return None
-        return entry[1]
-
-    def put(self, digest: str, principal: Principal) -> None:
-        """Remembers a principal for a few seconds."""
-        with self._lock:
-            if len(self._entries) >= _CACHE_LIMIT:
-                self._entries.clear()
-            self._entries[digest] = (time.monotonic() + self.seconds, principal)
-
-    def forget(self, principal: Principal) -> None:
-        """Drops every entry of this principal's token (its grants just changed)."""
-        with self._lock:
-            for digest in [d for d, (_, p) in self._entries.items() if p.token_record_id == principal.token_record_id]:
-                del self._entries[digest]
-
-
-def principal_cache() -> PrincipalCache:
-    """The principal cache of this worker process."""
-    cache = current_app.extensions.get("mufakat_principals")
-    if cache is None:
-        cache = current_app.extensions.setdefault("mufakat_principals", PrincipalCache())
-    return cache  # type: ignore[no-any-return]
 
 
 def _bearer_secret() -> str | None:
@@ -76,8 +39,8 @@ def _bearer_secret() -> str | None:
 def optional_principal() -> Principal:
     """The caller: the token's principal, or the anonymous public without a token.
 
-    A token that is present but unknown or revoked is refused (401), never
-    quietly treated as anonymous.
+    A token that is present but unknown, revoked or expired is refused (401),
+    never quietly treated as anonymous.
     """
     if "mufakat_principal" in g:
         return g.mufakat_principal  # type: ignore[no-any-return]
@@ -87,14 +50,9 @@ def optional_principal() -> Principal:
             raise Unauthenticated("the Authorization header must be `Bearer <token>`")
         g.mufakat_principal = ANONYMOUS
         return ANONYMOUS
-    digest = token_digest(secret)
-    cache = principal_cache()
-    found = cache.get(digest)
+    found = current_mufakat().authenticate(secret)
     if found is None:
-        found = current_mufakat().authenticate(secret)
-        if found is None:
-            raise Unauthenticated("the bearer token is unknown or revoked")
-        cache.put(digest, found)
+        raise Unauthenticated("the bearer token is unknown, revoked or expired")
     g.mufakat_principal = found
     return found
 
@@ -114,8 +72,9 @@ def require_token() -> None:
 
 
 def refresh_principal() -> None:
-    """Forgets the caller's cached principal, so its new grants show on its next request."""
-    principal_cache().forget(principal())
+    """Reads the caller's token again within this request (its grants just changed); later requests
+    always read it afresh."""
+    g.pop("mufakat_principal", None)
 
 
 def expected_version() -> int | None:

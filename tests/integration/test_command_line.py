@@ -1,7 +1,8 @@
-"""The `mufakat` command line: token create, demo, and serve as a real gunicorn process."""
+"""The `mufakat` command line: token create, list and revoke, demo, and serve as a real gunicorn process."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -93,6 +95,64 @@ def test_token_create_refuses_an_unknown_role_or_process_and_issues_nothing(
     assert result.exit_code == 2
     assert complaint in result.output
     assert "mfk_" not in result.output
+
+
+def test_token_create_with_an_expiry_makes_a_token_that_ends_then(run_cli: RunCli, read_ledger: Mufakat) -> None:
+    result = run_cli(
+        "token", "create", "--role", "auditor", "--name", "Inspektorat", "--expires-at", "2030-06-30T17:00:00+07:00"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "expires 2030-06-30T10:00:00+00:00" in result.output
+    secret = last_line(result)
+    assert read_ledger.authenticate(secret) is not None
+    read_ledger.clock = lambda: datetime(2030, 6, 30, 10, tzinfo=UTC)
+    assert read_ledger.authenticate(secret) is None
+
+
+@pytest.mark.parametrize("moment", ["2030-06-30T17:00:00", "besok", "9999-12-31T23:59:59+00:00"])
+def test_token_create_refuses_an_expiry_without_offset_or_out_of_bounds(run_cli: RunCli, moment: str) -> None:
+    result = run_cli("token", "create", "--role", "auditor", "--name", "X", "--expires-at", moment)
+
+    assert result.exit_code == 2
+    assert "--expires-at" in result.output
+    assert "mfk_" not in result.output
+
+
+def test_token_list_prints_each_token_without_its_secret(run_cli: RunCli) -> None:
+    secret = last_line(run_cli("token", "create", "--role", "auditor", "--name", "Inspektorat Kabupaten Banyumas"))
+    run_cli("token", "create", "--role", "partner", "--name", "Bappeda", "--expires-at", "2030-01-01T00:00:00Z")
+
+    result = run_cli("token", "list")
+
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.strip().splitlines()]
+    assert [(r["role"], r["name"], r["expires_at"], r["revoked"]) for r in records] == [
+        ("auditor", "Inspektorat Kabupaten Banyumas", None, False),
+        ("partner", "Bappeda", "2030-01-01T00:00:00+00:00", False),
+    ]
+    assert secret not in result.output and "digest" not in result.output
+
+
+def test_token_revoke_ends_a_token_at_once_and_says_whose_it_was(run_cli: RunCli, read_ledger: Mufakat) -> None:
+    secret = last_line(run_cli("token", "create", "--role", "auditor", "--name", "Inspektorat"))
+    principal = read_ledger.authenticate(secret)
+    assert principal is not None and principal.token_record_id is not None
+
+    result = run_cli("token", "revoke", str(principal.token_record_id))
+
+    assert result.exit_code == 0, result.output
+    assert "Revoked the token of 'Inspektorat'" in result.output
+    assert read_ledger.authenticate(secret) is None
+    listed = json.loads(run_cli("token", "list").output.strip())
+    assert listed["revoked"] is True and listed["revoked_at"] is not None
+
+
+def test_token_revoke_refuses_an_unknown_token(run_cli: RunCli) -> None:
+    result = run_cli("token", "revoke", "8f2c6f0e-3d0b-4c8e-9c55-0d5f1e0b8a11")
+
+    assert result.exit_code == 2
+    assert "no token" in result.output
 
 
 def test_demo_records_the_sample_process_and_prints_a_facilitator_token_that_holds_it(

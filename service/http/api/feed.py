@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlencode
+from uuid import NAMESPACE_URL, uuid5
 
 from flask import Response, request
 from flask.views import MethodView
@@ -11,8 +12,10 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import UnprocessableEntity
 
 from projections.feed_formats import feed_atom, feed_csv
-from projections.feed_queries import BadCursor, FeedPage
+from projections.feed_queries import ArchivedPage, BadCursor, FeedFilter, FeedPage, archived_page
+from projections.runner import fresh_read_models
 from service.app import queries
+from service.audit.checkpoints import log_origin
 from service.http.api.languages import reader_language, worded_in
 from service.http.auth import optional_principal
 from service.http.current import current_mufakat
@@ -21,22 +24,50 @@ from service.http.schemas.feed import FeedArgs, FeedPageSchema
 blp = Blueprint("feed", __name__, description="The transparency feed of published decisions")
 
 
+def _bad_cursor(error: BadCursor) -> UnprocessableEntity:
+    # 422 validation_failed naming the field, as webargs reports an invalid query argument.
+    refusal = UnprocessableEntity()
+    setattr(refusal, "data", {"messages": {"query": {"after": [str(error)]}}})
+    return refusal
+
+
 def _page(args: dict[str, Any]) -> FeedPage:
     try:
         return queries.feed(current_mufakat(), optional_principal(), **args)
     except BadCursor as error:
-        # 422 validation_failed naming the field, as webargs reports an invalid query argument.
-        refusal = UnprocessableEntity()
-        setattr(refusal, "data", {"messages": {"query": {"after": [str(error)]}}})
-        raise refusal from None
+        raise _bad_cursor(error) from None
+
+
+def _archived(args: dict[str, Any]) -> ArchivedPage:
+    mufakat = current_mufakat()
+    exact = optional_principal().sees_exact_counts()
+    try:
+        return archived_page(fresh_read_models(mufakat).database, exact=exact, **args)
+    except BadCursor as error:
+        raise _bad_cursor(error) from None
+
+
+def feed_id(origin: str, where: FeedFilter) -> str:
+    """The Atom feed's id: one per deployment (its log origin) and per filter, the same for every page and
+    page size, so two deployments or two filtered views never merge in a reader."""
+    chosen = {
+        name: value if isinstance(value, str) else value.isoformat()
+        for name, value in sorted(vars(where).items())
+        if value is not None
+    }
+    return f"urn:uuid:{uuid5(NAMESPACE_URL, f'mufakat-feed:{origin}?{urlencode(chosen)}')}"
 
 
 def _url_after(cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
+    return None if cursor is None else _url_from(cursor)
+
+
+def _url_from(cursor: str | None) -> str:
+    # This request's URL with its filters and page size, read from the cursor (None: the newest page).
     query = {key: value for key, value in request.args.items() if key != "after"}
-    query["after"] = cursor
-    return f"{request.base_url}?{urlencode(query)}"
+    if cursor is not None:
+        query["after"] = cursor
+    return f"{request.base_url}?{urlencode(query)}" if query else request.base_url
 
 
 @blp.route("/feed")
@@ -57,10 +88,27 @@ class AtomFeed(MethodView):
     @blp.arguments(FeedArgs, location="query")
     @blp.doc(responses={"200": {"description": "an Atom feed", "content": {"application/atom+xml": {}}}})
     def get(self, args: dict[str, Any]) -> Response:
-        """A page of the feed as Atom; the `next` link reads on."""
-        page = _page(args)
+        """The newest items, newest first (the subscription document of RFC 5005), linking by `prev-archive`
+        to archive pages that never change (`after=`, oldest first, `<fh:archive/>`) back to the first item."""
+        page = _archived(args)
         language = reader_language()
-        body = feed_atom(page.items, request.url, request.host_url, _url_after(page.next), language)
+        links = {"current": _url_from(None)}
+        if page.prev_archive is not None:
+            links["prev-archive"] = _url_from(page.prev_archive)
+        if page.next_archive is not None:
+            links["next-archive"] = _url_from(page.next_archive)
+        # The subscription document's `next` is the way on for readers of paged feeds: the newest archive.
+        next_url = links.get("prev-archive") if args["after"] is None else None
+        body = feed_atom(
+            page.items,
+            request.url,
+            request.host_url,
+            next_url,
+            language,
+            feed_id=feed_id(log_origin(current_mufakat()), args["where"]),
+            links=links,
+            is_archive=page.is_archive,
+        )
         return Response(body, mimetype="application/atom+xml", headers=worded_in(language))
 
 

@@ -78,6 +78,12 @@ class FeedItemSchema(Schema):
             "description": "minutes items: sha256, size and url of the sealed public PDF, sealed_version, replaces"
         }
     )
+    key_rotation = fields.Dict(
+        metadata={
+            "description": "key_rotation items: old_public_key, new_public_key, signed_position (the position the "
+            "old key's signature covers), rotated_at and signature (docs/audit-format.md 6.1)"
+        }
+    )
     history = fields.String(metadata={"description": "the public history of the proposal"})
     log_position = fields.Integer(metadata={"description": "the log position of the event this item publishes"})
     event_hash = fields.String(

@@ -178,14 +178,16 @@ class FeedContract:
         assert response.mimetype == "application/atom+xml"
         root = ElementTree.fromstring(response.data)
         assert root.tag == f"{ATOM}feed"
-        entries = root.findall(f"{ATOM}entry")
+        # The subscription document shows the newest first (issue 12 item 6); `published` is when the item entered
+        # the record, `updated` moves later when its commitments change (tests/.../test_feed_subscribers.py).
+        entries = root.findall(f"{ATOM}entry")[::-1]
         assert [e.findtext(f"{ATOM}id") for e in entries] == [f"urn:mufakat:feed:{i['id']}" for i in items]
         assert [e.find(f"{ATOM}category").get("term") for e in entries] == [i["kind"] for i in items]  # type: ignore[union-attr]
         first = entries[0]
         assert first.findtext(f"{ATOM}title") == "Posyandu Dusun Krajan: disepakati melalui mufakat"
         assert first.find(f"{ATOM}link").get("href", "").endswith(items[0]["history"])  # type: ignore[union-attr]
         assert json.loads(first.findtext(f"{ATOM}content") or "") == items[0]
-        assert parse_timestamp(first.findtext(f"{ATOM}updated") or "") == parse_timestamp(items[0]["at"])
+        assert parse_timestamp(first.findtext(f"{ATOM}published") or "") == parse_timestamp(items[0]["at"])
 
     def test_the_atom_feed_links_to_its_next_page(self, the_ledger: Mufakat, client: FlaskClient) -> None:
         village = open_village(the_ledger)
