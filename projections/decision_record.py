@@ -13,6 +13,7 @@ from typing import Any
 
 from projections.directory import Directory, ProcessEntry, breakdown
 from projections.sql import id_text, plain, timestamp
+from projections.suppression import protect_beside_total
 
 
 def history_path(proposal_id: str) -> str:
@@ -281,3 +282,48 @@ def _dissent(directory: Directory, doc: dict[str, Any]) -> list[dict[str, Any]]:
                 group = directory.participant(participant_id)[0]
                 dissent.append({"kind": "stance", "check_id": check["check_id"], "group": group, "text": reason})
     return dissent
+
+
+# --- what outsiders see of an item (computed once, when the item is written) -----------------
+
+
+def groups_of_three(attendance: dict[str, Any] | None) -> set[str]:
+    """The groups at least 3 attendees of the deciding meeting share: the only ones a speaker may be named by."""
+    if not attendance:
+        return set()
+    return {group for group, n in (attendance.get("by_group") or {}).items() if isinstance(n, int) and n >= 3}
+
+
+def outsider_item(item: dict[str, Any]) -> dict[str, Any]:
+    """The item as the public, partners and facilitators of other processes see it.
+
+    Stances and ballots only as tallies (a breakdown of choices by group or gender names the choice of
+    anyone alone in their group); an objector's or dissenter's group only where at least 3 attendees of
+    the deciding meeting share it; attendance by group and gender with small counts hidden beside
+    `present` (also against subtraction). Other kinds of item name nobody and are returned unchanged.
+    """
+    if item.get("kind") != "decision":
+        return item
+    shown = dict(item)
+    attendance = item.get("attendance")
+    named = groups_of_three(attendance)
+    if attendance:
+        present = int(attendance["present"])
+        shown["attendance"] = {
+            **attendance,
+            "by_group": protect_beside_total(attendance["by_group"], present, exact=False),
+            "by_gender": protect_beside_total(attendance["by_gender"], present, exact=False),
+        }
+    shown["consensus_checks"] = [
+        {key: value for key, value in check.items() if key != "stances"} for check in item.get("consensus_checks", [])
+    ]
+    shown["votes"] = [{key: value for key, value in vote.items() if key != "ballots"} for vote in item.get("votes", [])]
+    shown["objections"] = [
+        {**objection, "group": objection["group"] if objection.get("group") in named else None}
+        for objection in item.get("objections", [])
+    ]
+    shown["dissent"] = [
+        {**dissent, "group": dissent["group"] if dissent.get("group") in named else None}
+        for dissent in item.get("dissent", [])
+    ]
+    return shown

@@ -22,7 +22,7 @@ from domain.commitment import Commitment
 from domain.meeting import Meeting
 from domain.proposal import Proposal
 from projections.base import Projection
-from projections.decision_record import annulment_item, decision_item, history_path, new_record
+from projections.decision_record import annulment_item, decision_item, history_path, new_record, outsider_item
 from projections.directory import Directory
 from projections.registry import FEED, published_in
 from projections.registry.entry import RecordStep
@@ -68,7 +68,7 @@ class TransparencyFeed(Projection):
             # On SQLite an INTEGER PRIMARY KEY is the rowid itself: items are stored in feed order.
             f"CREATE TABLE IF NOT EXISTS projection_feed_items (seq {'BIGINT' if is_postgres else 'INTEGER'} "
             "PRIMARY KEY, kind TEXT NOT NULL, at TEXT NOT NULL, process_id TEXT, region_code TEXT, outcome TEXT, "
-            "proposal_id TEXT, body TEXT NOT NULL)",
+            "proposal_id TEXT, body TEXT NOT NULL, public_body TEXT NOT NULL)",
             "CREATE INDEX IF NOT EXISTS projection_feed_items_process ON projection_feed_items (process_id, seq)",
             "CREATE INDEX IF NOT EXISTS projection_feed_items_region ON projection_feed_items (region_code, seq)",
             "CREATE INDEX IF NOT EXISTS projection_feed_items_outcome ON projection_feed_items (outcome, seq)",
@@ -337,14 +337,15 @@ class TransparencyFeed(Projection):
         row = self._cursor().fetch_one("SELECT hash FROM event_hashes WHERE notification_id = ?", (position,))
         item.update(log_position=position, event_hash=None if row is None else bytes(row[0]).hex())
         self._items.append(
-            (position, item["kind"], item["at"], process_id, region_code, outcome, proposal_id, to_json(item))
+            (position, item["kind"], item["at"], process_id, region_code, outcome, proposal_id, *_renderings(item))
         )
 
     def flush(self, sql: Sql) -> None:
         """Writes the batch's items and the working state it changed."""
         sql.executemany(
-            "INSERT INTO projection_feed_items (seq, kind, at, process_id, region_code, outcome, proposal_id, body) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING",
+            "INSERT INTO projection_feed_items "
+            "(seq, kind, at, process_id, region_code, outcome, proposal_id, body, public_body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING",
             self._items,
         )
         sql.executemany(
@@ -365,6 +366,17 @@ class TransparencyFeed(Projection):
                 if doc is not None
             ],
         )
+
+
+def _renderings(item: dict[str, Any]) -> tuple[str, str]:
+    """The item as stored twice: exact (for those who run or review the process) and as outsiders see it.
+
+    What an outsider may see is decided once, here, so that a public page is served from stored text
+    without any suppression work per request.
+    """
+    exact = to_json(item)
+    public = outsider_item(item)
+    return exact, exact if public is item else to_json(public)
 
 
 def _as_signed(sealed_at: datetime) -> str:

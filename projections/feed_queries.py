@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from projections.sql import Database, from_json, timestamp
-from projections.suppression import protect_beside_total, protect_crosstab
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
@@ -90,12 +89,12 @@ def feed_page(
     clauses = ["seq > ?", *clauses]
     params = [decode_cursor(after) if after else 0, *params]
     rows = database.fetch_all(
-        f"SELECT seq, body FROM projection_feed_items WHERE {' AND '.join(clauses)} ORDER BY seq LIMIT ?",
+        f"SELECT seq, {_body(exact)} FROM projection_feed_items WHERE {' AND '.join(clauses)} ORDER BY seq LIMIT ?",
         [*params, limit + 1],
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    items = _items(database, rows, exact)
+    items = _items(database, rows)
     return FeedPage(items, encode_cursor(int(rows[-1][0])) if more else None)
 
 
@@ -125,14 +124,22 @@ def _filter_clauses(database: Database, where: FeedFilter) -> tuple[list[str], l
     return clauses, params
 
 
-def _items(database: Database, rows: list[Any], exact: bool) -> list[dict[str, Any]]:
+def _body(exact: bool) -> str:
+    """The column holding the rendering a reader gets: exact for insiders, the outsiders' one otherwise.
+
+    Both are computed once when the item is written (projections.feed), so a read does no rendering.
+    """
+    return "body" if exact else "public_body"
+
+
+def _items(database: Database, rows: list[Any]) -> list[dict[str, Any]]:
     items = []
     for seq, body in rows:
         item = from_json(body)
         item["cursor"] = encode_cursor(int(seq))
         items.append(item)
     _attach_commitments(database, items)
-    return [_public(item, exact) for item in items]
+    return items
 
 
 # --- Atom: a subscription document and archives (RFC 5005) -------------------------------------
@@ -205,23 +212,23 @@ def archived_page(
 
     if after is None:
         rows = database.fetch_all(
-            f"SELECT seq, body FROM projection_feed_items WHERE {condition} ORDER BY seq DESC LIMIT ?",
+            f"SELECT seq, {_body(exact)} FROM projection_feed_items WHERE {condition} ORDER BY seq DESC LIMIT ?",
             [*params, limit],
         )
         full_archives = total // limit
         newest = cursor_before((full_archives - 1) * limit) if full_archives else None
-        return ArchivedPage(_items(database, rows, exact), False, newest, None)
+        return ArchivedPage(_items(database, rows), False, newest, None)
 
     start_seq = decode_cursor(after)
     start = _count_up_to(database, condition, params, start_seq, total)
     rows = database.fetch_all(
-        f"SELECT seq, body FROM projection_feed_items WHERE {condition} AND seq > ? ORDER BY seq LIMIT ?",
+        f"SELECT seq, {_body(exact)} FROM projection_feed_items WHERE {condition} AND seq > ? ORDER BY seq LIMIT ?",
         [*params, start_seq, limit],
     )
     is_archive = len(rows) == limit
     previous = cursor_before(max(0, start - limit)) if start > 0 else None
     following = encode_cursor(int(rows[-1][0])) if is_archive and start + 2 * limit <= total else None
-    return ArchivedPage(_items(database, rows, exact), is_archive, previous, following)
+    return ArchivedPage(_items(database, rows), is_archive, previous, following)
 
 
 def _attach_commitments(database: Database, items: list[dict[str, Any]]) -> None:
@@ -241,28 +248,6 @@ def _attach_commitments(database: Database, items: list[dict[str, Any]]) -> None
         commitment.pop("proposal_id", None)
         commitment.pop("made_seq", None)
         decisions[proposal_id]["commitments"].append(commitment)
-
-
-def _public(item: dict[str, Any], exact: bool) -> dict[str, Any]:
-    """Breakdowns by group and gender with small counts hidden, also from subtraction against the
-    official tallies, which stay exact (attendance and the count of each stance and ballot)."""
-    if exact or item["kind"] != "decision":
-        return item
-    if item.get("attendance"):
-        attendance = item["attendance"]
-        present = int(attendance["present"])
-        attendance["by_group"] = protect_beside_total(attendance["by_group"], present, exact)
-        attendance["by_gender"] = protect_beside_total(attendance["by_gender"], present, exact)
-    for check in item.get("consensus_checks", []):
-        check["stances"] = _protected_breakdowns(check["stances"], check.get("tally") or {})
-    for vote in item.get("votes", []):
-        vote["ballots"] = _protected_breakdowns(vote["ballots"], vote.get("tally") or {})
-    return item
-
-
-def _protected_breakdowns(breakdowns: dict[str, Any], tally: dict[str, Any]) -> dict[str, Any]:
-    totals = {choice: int(n) for choice, n in tally.items() if isinstance(n, int) and not isinstance(n, bool)}
-    return {name: protect_crosstab(table, totals, exact=False) for name, table in breakdowns.items()}
 
 
 def _count_up_to(database: Database, condition: str, params: list[Any], seq: int, total: int) -> int:

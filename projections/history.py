@@ -25,8 +25,8 @@ from domain.proposal import Proposal
 from projections.base import Projection
 from projections.directory import Directory
 from projections.registry import entry
-from projections.sql import Database, Sql, id_text, keyed_table, plain, timestamp
-from projections.wording import DEFAULT_LANGUAGE, who
+from projections.sql import Database, Sql, from_json, id_text, keyed_table, plain, timestamp
+from projections.wording import DEFAULT_LANGUAGE, someone, who
 
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor")
 _SUBMITTED = get_topic(Proposal.Submitted)
@@ -131,8 +131,13 @@ def steps(
     proposal_id: str,
     up_to_version: int | None = None,
     language: str = DEFAULT_LANGUAGE,
+    named_groups: set[str] | None = None,
 ) -> list[Step]:
-    """The steps of a proposal, oldest first (up to a version, when given), each worded in `language`."""
+    """The steps of a proposal, oldest first (up to a version, when given), each worded in `language`.
+
+    With `named_groups` (outsiders), a sentence names a participant's group only if it is one of them,
+    and otherwise says "a participant".
+    """
     stored = app.recorder.select_events(UUID(proposal_id), lte=up_to_version)
     events: list[Any] = [app.mapper.to_domain_event(record) for record in stored]
     concerned: dict[int, str] = {}
@@ -149,6 +154,9 @@ def steps(
         said = entry(type(event))
         occurred = getattr(event, "occurred_at", None) or event.timestamp
         group = groups.get(participant, "other") if participant else None
+        speaker = who(group, language)
+        if named_groups is not None and group is not None and group not in named_groups:
+            speaker = someone(language)
         found.append(
             Step(
                 version=event.originator_version,
@@ -157,7 +165,7 @@ def steps(
                 occurred_at=timestamp(occurred),
                 recorded_at=timestamp(event.timestamp),
                 actor=Recorder(getattr(actor, "name", "Mufakat"), getattr(actor, "role", "system")),
-                summary=said.sentence(data, who(group, language), language),
+                summary=said.sentence(data, speaker, language),
                 data=data,
                 names=said.names,
             )
@@ -171,3 +179,20 @@ def version_at(found: list[Step], moment: datetime) -> int | None:
     cutoff = timestamp(moment)
     versions = [step.version for step in found if step.recorded_at <= cutoff]
     return versions[-1] if versions else None
+
+
+def groups_of_three_at_every_meeting(database: Database, process_id: str) -> set[str]:
+    """The groups that at least 3 attendees share at every meeting of the process that had attendees: a
+    speaker may be named by such a group to outsiders, whichever meeting they spoke at."""
+    rows = database.fetch_all("SELECT attendees FROM projection_meetings WHERE process_id = ?", (process_id,))
+    shared: set[str] | None = None
+    for (attendees,) in rows:
+        present = [str(pid) for pid in from_json(attendees) or []]
+        if not present:
+            continue
+        counts: dict[str, int] = {}
+        for group in _groups(database, set(present)).values():
+            counts[group] = counts.get(group, 0) + 1
+        large = {group for group, n in counts.items() if n >= 3}
+        shared = large if shared is None else shared & large
+    return shared or set()

@@ -109,6 +109,11 @@ def who(group: str | None, language: str) -> str:
     return f"peserta kelompok {name}" if language == "id" else f"a participant from the {name} group"
 
 
+def someone(language: str) -> str:
+    """A participant as a sentence names them to outsiders when their group is too small to name."""
+    return "seorang peserta" if language == "id" else "a participant"
+
+
 def word(value: object, language: str, default: str | None = None) -> str:
     """A value of an event (`block`, `adopted`, ...) in the reader's words."""
     text = str(value)

@@ -1,7 +1,7 @@
 """The reads, as use cases: each takes the caller and answers what it may see.
 
-A participant's personal data, a proposal's history (with pseudonyms for those
-who may not see personal data), the transparency feed and participation
+A participant's personal data, a proposal's history (for outsiders: tallies only,
+nobody named), the transparency feed and participation
 figures (small counts hidden unless the caller sees exact counts), and the
 audit log (raw records and verification for auditors only). The access
 questions are the `Principal`'s; the read models are `projections`.
@@ -21,9 +21,9 @@ from domain.participant import Participant
 from domain.proposal import Proposal
 from projections.directory import process_entry
 from projections.feed_queries import FeedFilter, FeedPage, encode_cursor, feed_page
-from projections.history import Step, process_of_proposal, steps, version_at
+from projections.history import Step, groups_of_three_at_every_meeting, process_of_proposal, steps, version_at
 from projections.participation_report import participation_report
-from projections.pseudonyms import ProposalPseudonyms
+from projections.pseudonyms import outsider_proposal, outsider_steps
 from projections.runner import fresh_read_models
 from projections.sql import from_json, timestamp
 from service.app.access import AccessToken, Principal
@@ -116,32 +116,34 @@ def decision_history(
 ) -> History:
     """How a proposal was decided, step by step; replayed to a version or a moment when one is given.
 
-    Readers who may not see personal data get every participant as a pseudonym numbered within the proposal.
+    Readers who may not see personal data (outsiders) get no stance or ballot step and nobody named.
     """
     models = fresh_read_models(mufakat)
     process_id = process_of_proposal(models.database, str(proposal_id))
     process = process_entry(models.database, process_id) if process_id else None
     if process is None or not caller.may_read(UUID(process.process_id), process.is_public):
         raise NotFound("proposal", proposal_id)
-    pseudonyms = None if caller.may_see_personal_data(UUID(process.process_id)) else ProposalPseudonyms()
+    outsider = not caller.may_see_personal_data(UUID(process.process_id))
+    named = groups_of_three_at_every_meeting(models.database, process.process_id) if outsider else None
     version = as_of_version
-    shown = steps(models.database, mufakat, str(proposal_id), version, language)
+    shown = steps(models.database, mufakat, str(proposal_id), version, language, named_groups=named)
     if as_of is not None:
         version = version_at(shown, as_of)
         if version is None:
             raise NotFound("proposal", proposal_id)
         shown = [step for step in shown if step.version <= version]
-    if pseudonyms is not None:
-        shown = pseudonyms.steps(shown)
+    if version is not None and (not shown or shown[-1].version != version):
+        raise NotFound("proposal version", f"{proposal_id}@{version}")
+    if outsider:
+        # Outsiders: choices only as tallies, nobody named (projections.pseudonyms).
+        shown = outsider_steps(shown)
     if version is None:
         return History(shown)
-    if not shown or shown[-1].version != version:
-        raise NotFound("proposal version", f"{proposal_id}@{version}")
     # Replayed from the events (snapshots make a long history cheap), as GET /proposals/{id} showed it then.
     proposal: Any = mufakat.repository.get(proposal_id, version=version)
     if not isinstance(proposal, Proposal):
         raise NotFound("proposal", proposal_id)
-    return Replay(shown, proposal if pseudonyms is None else pseudonyms.proposal(proposal))
+    return Replay(shown, outsider_proposal(proposal) if outsider else proposal)
 
 
 # --- public figures ------------------------------------------------------------------------

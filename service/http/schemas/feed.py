@@ -91,8 +91,16 @@ class FeedItemSchema(Schema):
     )
 
 
+class StoredItems(fields.List):
+    """Feed items as the read model stored them for this reader (already in the shape of `FeedItemSchema`,
+    which documents them): served as they are, with no serialization work per field and per request."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return value
+
+
 class FeedPageSchema(Schema):
     """Feed items oldest first and the cursor of the next page (null when nothing more is there yet)."""
 
-    items = fields.List(fields.Nested(FeedItemSchema))
+    items = StoredItems(fields.Nested(FeedItemSchema))
     next = fields.String(allow_none=True)

@@ -55,9 +55,9 @@ class StepSchema(Schema):
     summary = fields.String(metadata={"example": "Keberatan mendasar diajukan oleh peserta kelompok perempuan"})
     data = fields.Dict(
         metadata={
-            "description": "the step's fields; participants by id, never by name. For the public and partners "
-            "the ids are pseudonyms numbered within this proposal (…-000000000001, …-000000000002), so nobody "
-            "can follow one person across decisions"
+            "description": "the step's fields; participants by id, never by name. Outsiders (the public, "
+            "partners, facilitators of other processes) get no field naming a participant, no stance or ballot "
+            "step (the closing step's tally counts them) and whoever recorded a step by role only"
         }
     )
 

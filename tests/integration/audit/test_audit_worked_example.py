@@ -140,10 +140,12 @@ def test_verify_item_proves_a_feed_item_and_fails_one_whose_binding_was_altered_
     path = sqlite_database_url.removeprefix("sqlite:///")
     seq = item["log_position"]
     with sqlite3.connect(path) as connection:
-        row = connection.execute("SELECT body FROM projection_feed_items WHERE seq = ?", (seq,)).fetchone()
-        body = json.loads(row[0])
-        body["log_position"] = seq - 1  # the read model now points at another event of the log
-        connection.execute("UPDATE projection_feed_items SET body = ? WHERE seq = ?", (json.dumps(body), seq))
+        # The read model stores each item twice (exact and as outsiders read it): both now point at another event.
+        for column in ("body", "public_body"):
+            row = connection.execute(f"SELECT {column} FROM projection_feed_items WHERE seq = ?", (seq,)).fetchone()
+            body = json.loads(row[0])
+            body["log_position"] = seq - 1
+            connection.execute(f"UPDATE projection_feed_items SET {column} = ? WHERE seq = ?", (json.dumps(body), seq))
     [altered] = [i for i in client.get("/api/v1/feed?limit=500").json["items"] if i["kind"] == "decision"]
     refused = verify_item(altered, "http://log.test", public_key_text(key), None, fetch)
 

@@ -64,14 +64,15 @@ class FeedContract:
         assert decision["attendance"]["invited"] == 5
         assert decision["consensus_checks"][0]["tally"]["agree"] == 4
         assert decision["consensus_checks"][0]["tally"]["disagree"] == 1
+        # No group has 3 attendees at this meeting of 5: the public reads objections and dissent without groups.
         assert [(o["group"], o["blocking"], o["outcome"]) for o in decision["objections"]] == [
-            ("disability", True, "addressed"),
-            ("youth", False, "unresolved"),
+            (None, True, "addressed"),
+            (None, False, "unresolved"),
         ]
-        assert {"kind": "objection", "group": "youth", "text": "Biaya terlalu tinggi", "outcome": "unresolved"} in (
+        assert {"kind": "objection", "group": None, "text": "Biaya terlalu tinggi", "outcome": "unresolved"} in (
             decision["dissent"]
         )
-        assert any(d["kind"] == "stance" and d["group"] == "youth" for d in decision["dissent"])
+        assert any(d["kind"] == "stance" and d["group"] is None for d in decision["dissent"])
         assert decision["commitments"][0]["percent"] == 40
         assert decision["commitments"][0]["progress"][0]["note"] == "Kemajuan 40%"
         assert decision["history"] == f"/api/v1/proposals/{proposal_id}/history"

@@ -18,11 +18,11 @@ class HistoryContract:
     """The decision history's promises, on whichever database the subclass names."""
 
     def test_every_step_is_listed_oldest_first_with_who_recorded_it_and_a_sentence_in_indonesian(
-        self, the_ledger: Mufakat, client: FlaskClient
+        self, the_ledger: Mufakat, client: FlaskClient, bearer: Callable[..., dict[str, str]]
     ) -> None:
         proposal_id = adopt_by_consensus(open_village(the_ledger))
 
-        response = client.get(f"/api/v1/proposals/{proposal_id}/history")
+        response = client.get(f"/api/v1/proposals/{proposal_id}/history", headers=bearer("auditor"))
 
         assert response.status_code == 200
         items = response.get_json()["items"]
@@ -34,18 +34,63 @@ class HistoryContract:
         blocking = next(item for item in items if item["type"] == "ObjectionRaised")
         assert blocking["summary"] == "Keberatan mendasar diajukan oleh peserta kelompok penyandang disabilitas"
         assert blocking["data"]["blocking"] is True
+        assert [item["summary"] for item in items if item["type"] == "StanceTaken"][3] == (
+            "Peserta kelompok pemuda menyatakan sikap tidak setuju"
+        )
         assert response.headers["Content-Language"] == "id"
 
-    def test_an_english_reader_gets_english_sentences(self, the_ledger: Mufakat, client: FlaskClient) -> None:
+    def test_the_public_reads_the_same_story_with_choices_only_as_tallies_nobody_named_and_the_recorder_by_role(
+        self, the_ledger: Mufakat, client: FlaskClient
+    ) -> None:
         proposal_id = adopt_by_consensus(open_village(the_ledger))
 
-        items = client.get(
-            f"/api/v1/proposals/{proposal_id}/history", headers={"Accept-Language": "en-GB,en;q=0.9,id;q=0.5"}
-        ).get_json()["items"]
+        response = client.get(f"/api/v1/proposals/{proposal_id}/history")
 
-        assert items[-1]["summary"] == "Proposal adopted by consensus"
-        submitted = items[0]["summary"]
-        assert submitted.startswith("Proposal \u201cPosyandu Dusun Krajan\u201d submitted by a participant from the")
+        assert response.status_code == 200
+        items = response.get_json()["items"]
+        # Every step but the five stances, oldest first; the step that closes the check carries the tally.
+        assert [item["type"] for item in items] == [
+            "Submitted",
+            "Contributed",
+            "ObjectionRaised",
+            "Amended",
+            "ObjectionResolved",
+            "ObjectionRaised",
+            "ConsensusCheckOpened",
+            "ConsensusCheckClosed",
+            "Decided",
+        ]
+        assert [item["version"] for item in items] == [1, 2, 3, 4, 5, 6, 7, 13, 14]
+        closed = items[-2]
+        assert closed["summary"] == (
+            "Pengecekan mufakat ditutup: mufakat tercapai (setuju 4, abstain 0, tidak setuju 1, menolak (blok) 0)"
+        )
+        assert (closed["data"]["tally"]["agree"], closed["data"]["tally"]["disagree"]) == (4, 1)
+        assert items[-1]["summary"] == "Usulan disepakati melalui mufakat"
+        # Each group has one attendee here: the blocking objector is "a participant", not the disability group.
+        blocking = items[2]
+        assert blocking["summary"] == "Keberatan mendasar diajukan oleh seorang peserta"
+        assert blocking["data"]["blocking"] is True
+        assert "raised_by" not in blocking["data"]
+        # Whoever recorded a step appears by role only.
+        assert {(item["actor"]["name"], item["actor"]["role"]) for item in items} == {("admin", "admin")}
+        assert response.headers["Content-Language"] == "id"
+
+    def test_an_english_reader_gets_english_sentences(
+        self, the_ledger: Mufakat, client: FlaskClient, bearer: Callable[..., dict[str, str]]
+    ) -> None:
+        proposal_id = adopt_by_consensus(open_village(the_ledger))
+        english = {"Accept-Language": "en-GB,en;q=0.9,id;q=0.5"}
+        path = f"/api/v1/proposals/{proposal_id}/history"
+
+        public = client.get(path, headers=english).get_json()["items"]
+        auditor = client.get(path, headers={**english, **bearer("auditor")}).get_json()["items"]
+
+        assert public[-1]["summary"] == auditor[-1]["summary"] == "Proposal adopted by consensus"
+        assert public[0]["summary"] == "Proposal \u201cPosyandu Dusun Krajan\u201d submitted by a participant"
+        assert auditor[0]["summary"] == (
+            "Proposal \u201cPosyandu Dusun Krajan\u201d submitted by a participant from the women group"
+        )
 
     def test_as_of_version_shows_the_proposal_exactly_as_it_was_shown_then(
         self, the_ledger: Mufakat, client: FlaskClient, bearer: Callable[..., dict[str, str]]
@@ -70,7 +115,7 @@ class HistoryContract:
         assert body["state"]["objections"][0]["state"] == "unresolved"
         assert [item["version"] for item in body["items"]] == [1, 2]
 
-    def test_the_public_follows_each_participant_within_a_proposal_but_cannot_link_them_across_proposals(
+    def test_the_public_gets_no_participant_id_or_pseudonym_to_follow_anyone_by_while_the_auditor_sees_who(
         self, the_ledger: Mufakat, client: FlaskClient, bearer: Callable[..., dict[str, str]]
     ) -> None:
         village = open_village(the_ledger)
@@ -82,20 +127,33 @@ class HistoryContract:
 
         public_first = client.get(f"/api/v1/proposals/{first}/history?as_of_version=3").get_json()
         public_second = client.get(f"/api/v1/proposals/{second}/history").get_json()
-        auditor_first = client.get(f"/api/v1/proposals/{first}/history", headers=bearer("auditor")).get_json()
+        auditor_first = client.get(
+            f"/api/v1/proposals/{first}/history?as_of_version=3", headers=bearer("auditor")
+        ).get_json()
 
+        # No step and no replayed state names who submitted, objected or asked for the amendment ...
         submitted, objected, amended = (item["data"] for item in public_first["items"])
-        # Within one proposal the same person keeps one pseudonym, in order of first appearance ...
-        assert submitted["submitted_by"] == amended["proposed_by"] == "00000000-0000-0000-0000-000000000001"
-        assert objected["raised_by"] == "00000000-0000-0000-0000-000000000002"
-        assert public_first["state"]["submitted_by"] == submitted["submitted_by"]
-        assert public_first["state"]["objections"][0]["raised_by"] == objected["raised_by"]
-        # ... but the objector of the first proposal is not recognisable as the author of the second.
-        assert public_second["items"][0]["data"]["submitted_by"] == "00000000-0000-0000-0000-000000000001"
-        # No real participant id reaches the public at all; the auditor sees them.
+        assert "submitted_by" not in submitted and "raised_by" not in objected and "proposed_by" not in amended
+        assert (objected["grounds"], amended["body"]) == ("Terlalu dekat makam", "Teks 2")
+        assert public_first["state"]["submitted_by"] is None
+        assert public_first["state"]["objections"][0]["raised_by"] is None
+        assert [item["summary"] for item in public_first["items"]] == [
+            "Usulan \u201cSumur bor\u201d diajukan oleh seorang peserta",
+            "Keberatan mendasar diajukan oleh seorang peserta",
+            "Teks usulan diubah atas usulan seorang peserta",
+        ]
+        # ... so the objector of the first proposal is not recognisable as the author of the second.
+        assert "submitted_by" not in public_second["items"][0]["data"]
+        assert public_second["items"][0]["summary"] == "Usulan \u201cLampu jalan\u201d diajukan oleh seorang peserta"
         public_bytes = str(public_first) + str(public_second)
         assert all(str(person) not in public_bytes for person in people)
-        assert auditor_first["items"][1]["data"]["raised_by"] == str(people[2])
+        assert "00000000-0000-0000-0000-00000000000" not in public_bytes
+        # The auditor sees every participant, in the steps and in the state as it stood.
+        submitted, objected, amended = (item["data"] for item in auditor_first["items"])
+        assert submitted["submitted_by"] == amended["proposed_by"] == str(people[0])
+        assert objected["raised_by"] == str(people[2])
+        assert auditor_first["state"]["submitted_by"] == str(people[0])
+        assert auditor_first["state"]["objections"][0]["raised_by"] == str(people[2])
 
     def test_as_of_a_moment_replays_to_the_last_step_recorded_by_then(
         self, the_ledger: Mufakat, client: FlaskClient
@@ -103,7 +161,7 @@ class HistoryContract:
         proposal_id = adopt_by_consensus(open_village(the_ledger))
         items = client.get(f"/api/v1/proposals/{proposal_id}/history").get_json()["items"]
         amended = next(item for item in items if item["type"] == "Amended")
-        # as_of selects by when the record said it (recorded_at), not by when it happened in the room (at)
+        # `as_of` reads the record by when each step was recorded (`at` is when it happened in the room).
         moment = parse_timestamp(amended["recorded_at"]).isoformat()
 
         body = client.get(f"/api/v1/proposals/{proposal_id}/history", query_string={"as_of": moment}).get_json()
@@ -155,7 +213,11 @@ class HistoryContract:
 
         items = client.get(f"/api/v1/proposals/{proposal_id}/history").get_json()["items"]
         assert [item["type"] for item in items] == ["Submitted", "Contributed"]
-        assert items[1]["summary"] == "Kekhawatiran disampaikan oleh peserta kelompok lansia"
+        # The elderly group has one attendee: the public reads "a participant", the auditor the group.
+        assert items[1]["summary"] == "Kekhawatiran disampaikan oleh seorang peserta"
+        assert items[1]["data"]["text"] == "Air tanah dangkal"
+        reviewed = client.get(f"/api/v1/proposals/{proposal_id}/history", headers=bearer("auditor")).get_json()
+        assert reviewed["items"][1]["summary"] == "Kekhawatiran disampaikan oleh peserta kelompok lansia"
 
     def test_an_unknown_proposal_and_an_unknown_version_are_not_found(
         self, the_ledger: Mufakat, client: FlaskClient

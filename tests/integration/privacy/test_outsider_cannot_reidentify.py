@@ -1,0 +1,262 @@
+"""The attacker test: someone outside a public process reads everything public about it and tries to tie a
+stance, a ballot or a word to a person. They must fail for every participant.
+
+The story is the demo's Musrenbang (fourteen people, among them the only disability, the only vulnerable and
+two elderly participants; stances, ballots, objections, dissent). The attacker is the public, a partner with
+no grants and the facilitator of another process, and is granted the worst background knowledge: who
+attended each meeting and each attendee's group and gender (a village knows who was in the hall).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from domain.meeting import Meeting
+from domain.participant import Participant
+from projections.wording import group_name
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
+from service.cli.demo import PARTICIPANTS, DemoRecord, record_demo
+from service.http.app_factory import create_app
+from service.http.current import current_mufakat
+
+FACILITATOR_NAME = "Pendamping Rahasia Sukamaju"
+SUPPRESSED = "<3"
+WITHHELD = "≥3"
+
+
+@dataclass
+class Village:
+    """The recorded process, the ledger, and a client of the app serving it."""
+
+    ledger: Mufakat
+    client: FlaskClient
+    record: DemoRecord
+    outsiders: dict[str, dict[str, str]]
+
+
+@pytest.fixture
+def village(sqlite_database_url: str) -> Iterator[Village]:
+    """The demo process recorded by a facilitator whose name is a secret to outsiders."""
+    app: Flask = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": persistence_settings(sqlite_database_url)})
+    with app.app_context():
+        ledger = current_mufakat()
+    _, secret = ledger.issue_token("facilitator", FACILITATOR_NAME, [])
+    record = record_demo(ledger, secret)
+    _, partner = ledger.issue_token("partner", "Bappeda Kabupaten", [])
+    _, other = ledger.issue_token("facilitator", "Pendamping Desa Lain", [])
+    outsiders = {
+        "anonymous": {},
+        "partner": {"Authorization": f"Bearer {partner}"},
+        "facilitator of another process": {"Authorization": f"Bearer {other}"},
+    }
+    yield Village(ledger, app.test_client(), record, outsiders)
+    ledger.close()
+
+
+def _public_reads(village: Village) -> list[str]:
+    process = village.record.process_id
+    paths = ["/api/v1/feed?limit=500", "/api/v1/feed.atom", "/api/v1/feed.csv"]
+    paths.append(f"/api/v1/processes/{process}/participation")
+    paths += ["/", f"/proses/{process}"]
+    for proposal in village.record.proposals.values():
+        paths.append(f"/keputusan/{proposal}")
+        paths.append(f"/api/v1/proposals/{proposal}/history")
+        paths.append(f"/api/v1/proposals/{proposal}/history?as_of=2100-01-01T00:00:00Z")
+        for version in (5, 20, 40):
+            paths.append(f"/api/v1/proposals/{proposal}/history?as_of_version={version}")
+    return paths
+
+
+#: An organisation that is also an institution named in public text on purpose (a commitment's owner).
+INSTITUTIONS = {"Pemerintah Desa Sukamaju"}
+
+
+def _secrets(village: Village) -> dict[str, str]:
+    """Everything that names a person: ids, names, contacts, organisations, the facilitator's name."""
+    found = {FACILITATOR_NAME: "facilitator name"}
+    for key, participant_id in village.record.participants.items():
+        found[str(participant_id)] = f"id of {key}"
+    for key, name, _group, _gender, organisation, contact in PARTICIPANTS:
+        found[name] = f"name of {key}"
+        if contact:
+            found[contact] = f"contact of {key}"
+        if organisation and organisation not in INSTITUTIONS:
+            found[organisation] = f"organisation of {key}"
+    return found
+
+
+def test_no_outsider_answer_or_header_names_a_participant_or_the_facilitator(village: Village) -> None:
+    """Feed (JSON, Atom, CSV), participation and every history, read by each outsider: nobody is named."""
+    secrets = _secrets(village)
+    leaks = []
+    for who, headers in village.outsiders.items():
+        for path in _public_reads(village):
+            response = village.client.get(path, headers=headers)
+            assert response.status_code in (200, 404), (who, path, response.status_code)
+            text = response.get_data(as_text=True) + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+            leaks += [(who, path, label) for secret, label in secrets.items() if secret in text]
+    assert not leaks, "\n".join(map(str, sorted(set(leaks))))
+
+
+def test_an_outsiders_history_has_no_stance_or_ballot_step_and_no_participant_field(village: Village) -> None:
+    """Choices appear to outsiders only in the tally of the step that closes a check or a vote."""
+    closing = set()
+    for proposal in village.record.proposals.values():
+        body = village.client.get(f"/api/v1/proposals/{proposal}/history").get_json()
+        types = {step["type"] for step in body["items"]}
+        assert not types & {"StanceTaken", "BallotCast"}
+        closing |= types & {"ConsensusCheckClosed", "VoteClosed"}
+        fields = {key for step in body["items"] for key in step["data"]}
+        assert not fields & {"participant_id", "raised_by", "submitted_by", "proposed_by"}
+        assert {step["actor"]["name"] for step in body["items"]} <= {"facilitator", "system", "admin"}
+    assert closing == {"ConsensusCheckClosed", "VoteClosed"}
+
+
+def _attendance(village: Village) -> dict[str, list[tuple[str, str, str]]]:
+    """The attacker's background knowledge: per meeting, who attended, with their group and gender."""
+    found = {}
+    for meeting_id in village.record.meetings:
+        meeting = village.ledger.repository.get(meeting_id)
+        assert isinstance(meeting, Meeting)
+        people = []
+        for participant_id in meeting.attendees:
+            participant = village.ledger.repository.get(participant_id)
+            assert isinstance(participant, Participant)
+            people.append((str(participant_id), participant.group, participant.gender or "undisclosed"))
+        found[str(meeting_id)] = people
+    return found
+
+
+#: (who may be counted, the choice counted, at least, at most): one published number about one check or vote.
+Bound = tuple[frozenset[str], str, int, int]
+_MANY = 10**6
+
+
+def _range(shown: Any) -> tuple[int, int]:
+    if shown == SUPPRESSED:
+        return 1, 2
+    if shown == WITHHELD:
+        return 3, _MANY
+    return int(shown), int(shown)
+
+
+def _bounds(
+    part: dict[str, Any], dissent: list[dict[str, Any]], people: list[tuple[str, str, str]], choices: tuple[str, ...]
+) -> list[Bound]:
+    """What the item publishes about one check or vote, as bounds on how many of whom made which choice."""
+    everyone = frozenset(p[0] for p in people)
+    tally = part.get("tally") or {}
+    found: list[Bound] = [(everyone, c, tally[c], tally[c]) for c in choices if isinstance(tally.get(c), int)]
+    breakdowns = part.get("stances") or part.get("ballots") or {}
+    for index, name in ((1, "by_group"), (2, "by_gender")):
+        for row, cells in (breakdowns.get(name) or {}).items():
+            members = frozenset(p[0] for p in people if p[index] == row)
+            found += [(members, c, *_range(cells.get(c, 0))) for c in choices]
+    if "check_id" in part:
+        said = [d["group"] for d in dissent if d.get("kind") == "stance" and d.get("check_id") == part["check_id"]]
+        named = {g for g in said if g is not None}
+        for group in named:
+            members = frozenset(p[0] for p in people if p[1] == group)
+            found.append((members, "disagree", said.count(group), said.count(group)))
+        rest = frozenset(p[0] for p in people if p[1] not in named)
+        found.append((rest, "disagree", said.count(None), said.count(None)))
+    return found
+
+
+def _fits(order: list[str], fixed: dict[str, str], bounds: list[Bound], options: tuple[str, ...]) -> bool:
+    """Whether some assignment of a choice (or none) to everyone in `order`, extending `fixed`, keeps every
+    bound: a depth-first search that prunes as soon as a bound can no longer be kept."""
+    assignment = dict(fixed)
+    free = [pid for pid in order if pid not in fixed]
+
+    def possible() -> bool:
+        for members, choice, low, high in bounds:
+            chosen = sum(1 for pid in members if assignment.get(pid) == choice)
+            undecided = sum(1 for pid in members if pid not in assignment)
+            if chosen > high or chosen + undecided < low:
+                return False
+        return True
+
+    def search(index: int) -> bool:
+        if not possible():
+            return False
+        if index == len(free):
+            return True
+        for option in options:
+            assignment[free[index]] = option
+            if search(index + 1):
+                return True
+            del assignment[free[index]]
+        return False
+
+    return search(0)
+
+
+def _unanimous(part: dict[str, Any], choices: tuple[str, ...], present: int) -> bool:
+    tally = part.get("tally") or {}
+    return any(tally.get(choice) == present for choice in choices)
+
+
+def test_no_lone_participants_stance_or_ballot_can_be_worked_out_from_what_outsiders_read(village: Village) -> None:
+    """For each check and vote in the public feed: every attendee alone in their group (or their gender)
+    could have made more than one choice, given the tallies, breakdowns and dissent published."""
+    items = village.client.get("/api/v1/feed?limit=500").get_json()["items"]
+    attendance = _attendance(village)
+    pinned = []
+    examined = 0
+    for item in (i for i in items if i["kind"] == "decision"):
+        parts = [(c, ("agree", "abstain", "disagree", "block")) for c in item["consensus_checks"]]
+        parts += [(v, ("yes", "no", "abstain")) for v in item["votes"]]
+        for part, choices in parts:
+            people = attendance[part["meeting_id"]]
+            groups = [p[1] for p in people]
+            genders = [p[2] for p in people]
+            lone = [p for p in people if groups.count(p[1]) == 1 or genders.count(p[2]) == 1]
+            bounds = _bounds(part, item["dissent"], people, choices)
+            options = (*choices, "none")
+            order = [p[0] for p in people]
+            for person in lone:
+                could = [c for c in options if _fits(order, {person[0]: c}, bounds, options)]
+                examined += 1
+                # A unanimous tally tells everyone's choice alike (the very point of a mufakat): it singles
+                # nobody out. Anything else that leaves one choice to a lone attendee re-identifies them.
+                if len(could) < 2 and not _unanimous(part, choices, len(people)):
+                    pinned.append(
+                        (item["proposal"]["title"], part.get("check_id") or part.get("vote_id"), person[1], could)
+                    )
+    assert examined >= 10
+    assert not pinned, "\n".join(map(str, pinned))
+
+
+def test_an_outsider_sees_the_group_of_a_speaker_only_where_three_attendees_share_it(village: Village) -> None:
+    """Objections and dissent in the feed, and history sentences, name no group with fewer than 3 attendees."""
+    attendance = _attendance(village)
+    smallest: dict[str, int] = {}
+    for people in attendance.values():
+        groups = [p[1] for p in people]
+        for group in {p[1] for p in {pp for ppl in attendance.values() for pp in ppl}}:
+            smallest[group] = min(smallest.get(group, 99), groups.count(group))
+    small = {group for group, n in smallest.items() if n < 3}
+    assert {"disability", "vulnerable", "elderly"} <= small
+    items = village.client.get("/api/v1/feed?limit=500").get_json()["items"]
+    for item in (i for i in items if i["kind"] == "decision"):
+        deciding = attendance[item["attendance"]["meeting_id"]]
+        for said in item["objections"] + item["dissent"]:
+            if said["group"] is not None:
+                assert [p[1] for p in deciding].count(said["group"]) >= 3, said
+    words = {group_name(group, "id") for group in small} | {group_name(group, "en") for group in small}
+    for proposal in village.record.proposals.values():
+        for language in ("id", "en"):
+            body = village.client.get(
+                f"/api/v1/proposals/{proposal}/history", headers={"Accept-Language": language}
+            ).get_json()
+            summaries = json.dumps([step["summary"] for step in body["items"]])
+            assert [w for w in words if f"kelompok {w}" in summaries or f"the {w} group" in summaries] == []
