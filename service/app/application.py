@@ -688,13 +688,20 @@ class Mufakat(UnitOfWork):
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=objection_id)
 
-    @command
-    def open_consensus_check(self, context: CommandContext, proposal_id: UUID, meeting_id: UUID) -> Receipt:
-        """Opens a consensus check at an open meeting of the process."""
+    def _round_opening(
+        self, proposal_id: UUID, meeting_id: UUID, context: CommandContext
+    ) -> tuple[Proposal, Process, Meeting]:
+        """What opening a consensus check or a vote needs: the undecided proposal and an open meeting of its process."""
         proposal, process = self._open_proposal(proposal_id, context)
         meeting = self._meeting_of_process(meeting_id, process)
         proposal.ensure_undecided()
         meeting.ensure_open()
+        return proposal, process, meeting
+
+    @command
+    def open_consensus_check(self, context: CommandContext, proposal_id: UUID, meeting_id: UUID) -> Receipt:
+        """Opens a consensus check at an open meeting of the process."""
+        proposal, process, meeting = self._round_opening(proposal_id, meeting_id, context)
         check_id = uuid4()
         proposal.open_consensus_check(
             check_id,
@@ -753,10 +760,7 @@ class Mufakat(UnitOfWork):
     @command
     def open_vote(self, context: CommandContext, proposal_id: UUID, meeting_id: UUID) -> Receipt:
         """Opens a vote (fallback when consensus fails, where the rules allow it)."""
-        proposal, process = self._open_proposal(proposal_id, context)
-        meeting = self._meeting_of_process(meeting_id, process)
-        proposal.ensure_undecided()
-        meeting.ensure_open()
+        proposal, process, meeting = self._round_opening(proposal_id, meeting_id, context)
         vote_id = uuid4()
         proposal.open_vote(
             vote_id,
