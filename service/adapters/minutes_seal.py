@@ -14,11 +14,14 @@ the log.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -33,9 +36,11 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner, PdfSigningSession
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+T = TypeVar("T")
 
 FIELD_NAME = "BeritaAcaraMufakat"
 _VALID_FROM = datetime(2020, 1, 1, tzinfo=UTC)
@@ -95,7 +100,7 @@ def sign_minutes_pdf(pdf_bytes: bytes, private_key: Ed25519PrivateKey, signed_at
         reason="Berita acara disegel oleh Mufakat",
     )
     writer = _SealingWriter(pdf_bytes, signed_at)
-    output = _SignerAt(metadata, signer=signer, signed_at=signed_at).sign_pdf(writer)
+    output = _run_to_completion(_SignerAt(metadata, signer=signer, signed_at=signed_at).async_sign_pdf(writer))
     return bytes(output.getvalue())
 
 
@@ -130,7 +135,7 @@ def check_minutes_signature(pdf_bytes: bytes) -> SignatureCheck | None:
     context = ValidationContext(
         trust_roots=[certificate], allow_fetching=False, moment=embedded.self_reported_timestamp
     )
-    status = validate_pdf_signature(embedded, context)
+    status = _run_to_completion(async_validate_pdf_signature(embedded, context))
     public = x509.load_der_x509_certificate(certificate.dump()).public_key()
     return SignatureCheck(
         intact=bool(status.intact and status.valid),
@@ -181,3 +186,17 @@ def _asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
 
 def _raw(public_key: Ed25519PublicKey) -> bytes:
     return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def _run_to_completion(work: Coroutine[Any, Any, T]) -> T:
+    """pyHanko's work run to its end, also from a thread that already runs an event loop.
+
+    pyHanko's synchronous entry points call `asyncio.run`, which refuses to start inside a running loop (an async
+    server, or Playwright's synchronous API in the same process); there the coroutine runs on a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="minutes-seal") as executor:
+        return executor.submit(asyncio.run, work).result()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -105,3 +106,17 @@ def test_the_same_key_always_gives_the_same_certificate() -> None:
 
     assert first == second
     assert first.subject == first.issuer
+
+
+def test_sealing_and_checking_work_from_a_thread_that_already_runs_an_event_loop() -> None:
+    """pyHanko's own entry points call asyncio.run, which refuses inside a running loop (Playwright's sync API)."""
+
+    async def inside_a_running_loop() -> tuple[bytes, bool]:
+        sealed = sign_minutes_pdf(unsigned(), LEDGER_KEY, SEALED_AT)
+        check = check_minutes_signature(sealed)
+        return sealed, check is not None and check.made_by(LEDGER_KEY.public_key())
+
+    sealed, made_by_the_ledger = asyncio.run(inside_a_running_loop())
+
+    assert sealed == signed()
+    assert made_by_the_ledger
