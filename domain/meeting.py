@@ -134,6 +134,11 @@ class Meeting(Aggregate):
         return len(self.invited or [])
 
     @property
+    def attendee_count(self) -> int:
+        """How many attend, walk-ins included."""
+        return len(self.attendees)
+
+    @property
     def present_of_invited(self) -> int:
         """How many of those invited attend; walk-ins count as attending but not towards quorum."""
         invited = set(self.invited or [])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from projections.sql import Database, from_json, timestamp
+from projections.sql import Database, from_json, timestamp, to_json
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
@@ -80,22 +80,55 @@ def feed_page(
 
     With `exact` False, breakdowns by group and gender show counts of 1 or 2 as "<3".
     """
+    rows, following = _page_rows(database, after, limit, where, exact)
+    return FeedPage(_items(database, rows), following)
+
+
+def feed_page_json(
+    database: Database,
+    after: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    where: FeedFilter | None = None,
+    exact: bool = False,
+) -> str:
+    """The same page as `feed_page`, as the JSON text of `{items, next}`, made from the stored renderings
+    without decoding them: each item's stored JSON with its `cursor` (and a decision's `commitments`) added."""
+    rows, following = _page_rows(database, after, limit, where, exact)
+    commitments = _commitments_of(database, rows)
+    items = []
+    for seq, kind, proposal_id, body in rows:
+        added = f',"cursor":"{encode_cursor(int(seq))}"'
+        if kind == "decision":
+            added += ',"commitments":' + to_json(commitments.get(proposal_id or "", []))
+        items.append(body[:-1] + added + "}")
+    return '{"items":[' + ",".join(items) + '],"next":' + to_json(following) + "}"
+
+
+#: One stored item as a page reads it: its sequence number, kind, proposal and rendering (JSON text).
+_Row = tuple[int, str, str | None, str]
+_COLUMNS = "seq, kind, proposal_id"
+
+
+def _page_rows(
+    database: Database, after: str | None, limit: int, where: FeedFilter | None, exact: bool
+) -> tuple[list[_Row], str | None]:
+    """The stored items of a page and the cursor of the next page (None when this is the last for now)."""
     where = where or FeedFilter()
     limit = max(1, min(limit, MAX_LIMIT))
     filtered = _filter_clauses(database, where)
     if filtered is None:
-        return FeedPage([], None)
+        return [], None
     clauses, params = filtered
     clauses = ["seq > ?", *clauses]
     params = [decode_cursor(after) if after else 0, *params]
     rows = database.fetch_all(
-        f"SELECT seq, {_body(exact)} FROM projection_feed_items WHERE {' AND '.join(clauses)} ORDER BY seq LIMIT ?",
+        f"SELECT {_COLUMNS}, {_body(exact)} FROM projection_feed_items "
+        f"WHERE {' AND '.join(clauses)} ORDER BY seq LIMIT ?",
         [*params, limit + 1],
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    items = _items(database, rows)
-    return FeedPage(items, encode_cursor(int(rows[-1][0])) if more else None)
+    return rows, encode_cursor(int(rows[-1][0])) if more else None
 
 
 def _filter_clauses(database: Database, where: FeedFilter) -> tuple[list[str], list[Any]] | None:
@@ -132,14 +165,36 @@ def _body(exact: bool) -> str:
     return "body" if exact else "public_body"
 
 
-def _items(database: Database, rows: list[Any]) -> list[dict[str, Any]]:
+def _items(database: Database, rows: list[_Row]) -> list[dict[str, Any]]:
+    """The stored items decoded, each with its cursor; decisions with their commitments as they stand now."""
+    commitments = _commitments_of(database, rows)
     items = []
-    for seq, body in rows:
+    for seq, kind, proposal_id, body in rows:
         item = from_json(body)
         item["cursor"] = encode_cursor(int(seq))
+        if kind == "decision":
+            item["commitments"] = commitments.get(proposal_id or "", [])
         items.append(item)
-    _attach_commitments(database, items)
     return items
+
+
+def _commitments_of(database: Database, rows: list[_Row]) -> dict[str, list[dict[str, Any]]]:
+    """The commitments made under the decisions among the rows, by proposal, in the order they were made."""
+    decided = sorted({proposal_id for _, kind, proposal_id, _ in rows if kind == "decision" and proposal_id})
+    found: dict[str, list[dict[str, Any]]] = {}
+    if not decided:
+        return found
+    marks = ", ".join("?" for _ in decided)
+    for proposal_id, doc in database.fetch_all(
+        f"SELECT proposal_id, doc FROM projection_feed_commitments WHERE proposal_id IN ({marks}) "
+        "ORDER BY proposal_id, made_seq",
+        decided,
+    ):
+        commitment = from_json(doc)
+        commitment.pop("proposal_id", None)
+        commitment.pop("made_seq", None)
+        found.setdefault(proposal_id, []).append(commitment)
+    return found
 
 
 # --- Atom: a subscription document and archives (RFC 5005) -------------------------------------
@@ -212,7 +267,7 @@ def archived_page(
 
     if after is None:
         rows = database.fetch_all(
-            f"SELECT seq, {_body(exact)} FROM projection_feed_items WHERE {condition} ORDER BY seq DESC LIMIT ?",
+            f"SELECT {_COLUMNS}, {_body(exact)} FROM projection_feed_items WHERE {condition} ORDER BY seq DESC LIMIT ?",
             [*params, limit],
         )
         full_archives = total // limit
@@ -222,32 +277,14 @@ def archived_page(
     start_seq = decode_cursor(after)
     start = _count_up_to(database, condition, params, start_seq, total)
     rows = database.fetch_all(
-        f"SELECT seq, {_body(exact)} FROM projection_feed_items WHERE {condition} AND seq > ? ORDER BY seq LIMIT ?",
+        f"SELECT {_COLUMNS}, {_body(exact)} FROM projection_feed_items "
+        f"WHERE {condition} AND seq > ? ORDER BY seq LIMIT ?",
         [*params, start_seq, limit],
     )
     is_archive = len(rows) == limit
     previous = cursor_before(max(0, start - limit)) if start > 0 else None
     following = encode_cursor(int(rows[-1][0])) if is_archive and start + 2 * limit <= total else None
     return ArchivedPage(_items(database, rows), is_archive, previous, following)
-
-
-def _attach_commitments(database: Database, items: list[dict[str, Any]]) -> None:
-    decisions = {item["proposal"]["id"]: item for item in items if item["kind"] == "decision"}
-    for item in decisions.values():
-        item["commitments"] = []
-    if not decisions:
-        return
-    marks = ", ".join("?" for _ in decisions)
-    rows = database.fetch_all(
-        f"SELECT proposal_id, doc FROM projection_feed_commitments WHERE proposal_id IN ({marks}) "
-        "ORDER BY proposal_id, made_seq",
-        list(decisions),
-    )
-    for proposal_id, doc in rows:
-        commitment = from_json(doc)
-        commitment.pop("proposal_id", None)
-        commitment.pop("made_seq", None)
-        decisions[proposal_id]["commitments"].append(commitment)
 
 
 def _count_up_to(database: Database, condition: str, params: list[Any], seq: int, total: int) -> int:

@@ -42,6 +42,20 @@ def outsider_steps(found: list[Step]) -> list[Step]:
     return shown
 
 
+class WithoutWhoAttended:
+    """A meeting as outsiders read it: how many were invited and attend, not who (no participant ids)."""
+
+    WITHHELD = frozenset({"invited", "attendees"})
+
+    def __init__(self, meeting: object) -> None:
+        self._meeting = meeting
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute in self.WITHHELD:
+            raise AttributeError(attribute)
+        return getattr(self._meeting, attribute)
+
+
 def outsider_proposal(proposal: T) -> T:
     """A copy of the proposal as it stood, naming nobody: no submitter, no raiser, stances only as tallies."""
     shown: Any = copy.deepcopy(proposal)

@@ -20,10 +20,10 @@ from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.proposal import Proposal
 from projections.directory import process_entry
-from projections.feed_queries import FeedFilter, FeedPage, encode_cursor, feed_page
+from projections.feed_queries import FeedFilter, FeedPage, encode_cursor, feed_page, feed_page_json
 from projections.history import Step, groups_of_three_at_every_meeting, process_of_proposal, steps, version_at
 from projections.participation_report import participation_report
-from projections.pseudonyms import outsider_proposal, outsider_steps
+from projections.pseudonyms import WithoutWhoAttended, outsider_proposal, outsider_steps
 from projections.runner import fresh_read_models
 from projections.sql import from_json, timestamp
 from service.app.access import AccessToken, Principal
@@ -65,6 +65,19 @@ class Disclosed:
         return getattr(self.participant, attribute)
 
 
+#: Why outsiders may not read the register: a participant's id lines up with every step they took.
+_REGISTER_IS_PERSONAL = (
+    "the register of participants is shown only to the process's facilitators, admins and auditors;"
+    " the participation figures give everyone the counts by group and gender"
+)
+
+
+def _ensure_may_see_participants(caller: Principal, process_id: UUID) -> None:
+    """Individual participants (even without a name: an id, a group) only for those who may see personal data."""
+    if not caller.may_see_personal_data(process_id):
+        raise Forbidden(_REGISTER_IS_PERSONAL)
+
+
 def as_seen(mufakat: Mufakat, participant: Participant, caller: Principal) -> Participant | Disclosed:
     """A participant as the caller may see them: personal data only for those who run or review its process."""
     if not caller.may_see_personal_data(participant.process_id):
@@ -72,21 +85,41 @@ def as_seen(mufakat: Mufakat, participant: Participant, caller: Principal) -> Pa
     return Disclosed(participant, mufakat.personal_data(participant))
 
 
-def participant(mufakat: Mufakat, caller: Principal, participant_id: UUID) -> Participant | Disclosed:
-    """One participant of a process the caller may read."""
-    return as_seen(mufakat, mufakat.readable(Participant, participant_id, caller), caller)
+def participant(mufakat: Mufakat, caller: Principal, participant_id: UUID) -> Disclosed:
+    """One participant of a process the caller may read and whose participants the caller may see."""
+    found = mufakat.readable(Participant, participant_id, caller)
+    _ensure_may_see_participants(caller, found.process_id)
+    return Disclosed(found, mufakat.personal_data(found))
 
 
-def register(
-    mufakat: Mufakat, caller: Principal, process_id: UUID, after: int | None, limit: int
-) -> Page[Participant | Disclosed]:
-    """A page of a process's register, in order of registration."""
+def register(mufakat: Mufakat, caller: Principal, process_id: UUID, after: int | None, limit: int) -> Page[Disclosed]:
+    """A page of a process's register, in order of registration, for those who may see its participants."""
     process = mufakat.readable_process(process_id, caller)
+    _ensure_may_see_participants(caller, process_id)
     start = after or 0
     found = mufakat.participants_of(process, start, limit)
     following = start + len(found)
     more = following < len(process.register)
-    return Page([as_seen(mufakat, p, caller) for p in found], str(following) if more else None)
+    return Page([Disclosed(p, mufakat.personal_data(p)) for p in found], str(following) if more else None)
+
+
+# --- proposals and meetings ----------------------------------------------------------------
+
+
+def proposal(mufakat: Mufakat, caller: Principal, proposal_id: UUID) -> Proposal:
+    """A proposal as it stands; for outsiders nobody named: no submitter, no raiser, stances only as tallies."""
+    found = mufakat.readable(Proposal, proposal_id, caller, copy=False)
+    if caller.may_see_personal_data(found.process_id):
+        return found
+    return outsider_proposal(found)
+
+
+def meeting(mufakat: Mufakat, caller: Principal, meeting_id: UUID) -> Meeting | WithoutWhoAttended:
+    """A meeting; for outsiders how many were invited and attend, not who."""
+    found = mufakat.readable(Meeting, meeting_id, caller, copy=False)
+    if caller.may_see_personal_data(found.process_id):
+        return found
+    return WithoutWhoAttended(found)
 
 
 # --- decision history --------------------------------------------------------------------
@@ -156,6 +189,12 @@ def feed(mufakat: Mufakat, caller: Principal, after: str | None, limit: int, whe
     """
     models = fresh_read_models(mufakat)
     return feed_page(models.database, after, limit, where, exact=caller.sees_exact_counts())
+
+
+def feed_json(mufakat: Mufakat, caller: Principal, after: str | None, limit: int, where: FeedFilter) -> str:
+    """The same page as `feed`, as JSON text made from the stored renderings without decoding them."""
+    models = fresh_read_models(mufakat)
+    return feed_page_json(models.database, after, limit, where, exact=caller.sees_exact_counts())
 
 
 def participation(mufakat: Mufakat, caller: Principal, process_id: UUID) -> dict[str, Any]:

@@ -50,16 +50,27 @@ def test_those_who_run_this_process_or_review_all_see_the_personal_data(
 
 
 @pytest.mark.parametrize("reader", ["other_facilitator", "partner"])
-def test_other_facilitators_and_partners_see_only_group_and_gender_even_in_a_public_process(
+def test_other_facilitators_and_partners_may_not_read_the_register_even_of_a_public_process(
     registered: str, village: Village, client: FlaskClient, token_for: Callable[..., str], reader: str
 ) -> None:
     caller = Caller(client, token_for(reader.removeprefix("other_")))
 
     one = caller.get(f"/participants/{registered}")
-    listed = caller.get(f"/processes/{village.process_id}/participants").get_data(as_text=True)
+    listed = caller.get(f"/processes/{village.process_id}/participants")
 
-    assert one.status_code == 200
-    assert (one.get_json()["group"], one.get_json()["gender"]) == ("vulnerable", "female")
-    for personal in ("Sumarni", "0812-3456-7890", "PKH"):
-        assert personal not in one.get_data(as_text=True)
-        assert personal not in listed
+    assert (one.status_code, listed.status_code) == (403, 403)
+    assert one.get_json()["code"] == listed.get_json()["code"] == "forbidden"
+    for personal in ("Sumarni", "0812-3456-7890", "PKH", registered):
+        assert personal not in one.get_data(as_text=True) + listed.get_data(as_text=True)
+
+
+def test_the_refusal_to_show_the_register_says_why_in_bahasa_indonesia(
+    village: Village, client: FlaskClient, token_for: Callable[..., str]
+) -> None:
+    answer = client.get(
+        f"/api/v1/processes/{village.process_id}/participants",
+        headers={"Authorization": f"Bearer {token_for('partner')}", "Accept-Language": "id"},
+    )
+
+    assert answer.status_code == 403
+    assert answer.get_json()["detail"].startswith("daftar peserta hanya ditampilkan kepada fasilitator proses")

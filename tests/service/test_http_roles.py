@@ -86,6 +86,7 @@ ACTIONS: dict[str, tuple[str, str, Any]] = {
     "read_restricted_process": ("GET", "/processes/{restricted}", None),
     "read_restricted_proposal": ("GET", "/proposals/{restricted_proposal}", None),
     "read_restricted_participants": ("GET", "/processes/{restricted}/participants", None),
+    "read_public_participants": ("GET", "/processes/{public}/participants", None),
     "read_restricted_meeting": ("GET", "/meetings/{restricted_meeting}", None),
     "open_process": ("POST", "/processes", process_body()),
     "write_public_proposal": (
@@ -111,16 +112,20 @@ _READS_ALL = dict.fromkeys(
         "read_restricted_process",
         "read_restricted_proposal",
         "read_restricted_participants",
+        "read_public_participants",
         "read_restricted_meeting",
     ],
     OK,
 )
+#: Individual participants only for those who may see personal data: never partners or other facilitators.
+_NO_REGISTER = {"read_public_participants": FORBIDDEN}
 _READS_PUBLIC_ONLY = {
     **_READS_ALL,
     "read_restricted_process": NOT_FOUND,
     "read_restricted_proposal": NOT_FOUND,
     "read_restricted_participants": NOT_FOUND,
     "read_restricted_meeting": NOT_FOUND,
+    **_NO_REGISTER,
 }
 _NO_ADMIN = {"forget_participant": FORBIDDEN, "issue_token": FORBIDDEN}
 
@@ -152,6 +157,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     "given_facilitator": {
         **_READS_ALL,
+        **_NO_REGISTER,
         "open_process": CREATED,
         "write_public_proposal": FORBIDDEN,
         "write_restricted_proposal": OK,
@@ -176,6 +182,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     "given_partner": {
         **_READS_ALL,
+        **_NO_REGISTER,
+        "read_restricted_participants": FORBIDDEN,
         "open_process": FORBIDDEN,
         "write_public_proposal": FORBIDDEN,
         "write_restricted_proposal": FORBIDDEN,

@@ -3,6 +3,7 @@ corrections, lists of a process's parts, and problems in Bahasa Indonesia."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -401,3 +402,17 @@ def test_every_problem_title_has_its_bahasa_indonesia() -> None:
         translated = {m.id for m in read_po(source) if m.id and m.string}
 
     assert {*_TITLES.values(), "A rule of the process was broken"} - translated == set()
+
+
+def test_every_refusal_the_application_words_has_its_bahasa_indonesia() -> None:
+    """Each literal message of a refusal raised in service/ (forbidden, unauthenticated, contention) is in the
+    catalogue, so a facilitator reading in Indonesian never meets an English sentence."""
+    folder = Path(TRANSLATIONS) / "id" / "LC_MESSAGES"
+    with open(folder / "api.po", "rb") as source:
+        translated = {m.id for m in read_po(source) if m.id and m.string}
+    service = Path(TRANSLATIONS).parents[1]
+    refusal = re.compile(r'raise (?:Forbidden|Unauthenticated|TooMuchContention)\(\s*"([^"]+)"')
+    worded = [m.group(1) for path in service.rglob("*.py") for m in refusal.finditer(path.read_text())]
+
+    assert len(worded) >= 8
+    assert [message for message in worded if message not in translated] == []

@@ -76,9 +76,15 @@ class Feed(MethodView):
 
     @blp.arguments(FeedArgs, location="query")
     @blp.response(200, FeedPageSchema)
-    def get(self, args: dict[str, Any]) -> tuple[FeedPage, dict[str, str]]:
+    def get(self, args: dict[str, Any]) -> Response:
         """A page of the feed, oldest first; `next` reads on."""
-        return _page(args), worded_in(reader_language())
+        # The stored renderings are served as they are (FeedPageSchema describes them and would dump them
+        # unchanged): a page costs its rows, not decoding and re-encoding every item.
+        try:
+            text = queries.feed_json(current_mufakat(), optional_principal(), **args)
+        except BadCursor as error:
+            raise _bad_cursor(error) from None
+        return Response(text, mimetype="application/json", headers=worded_in(reader_language()))
 
 
 @blp.route("/feed.atom")

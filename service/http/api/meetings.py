@@ -8,7 +8,7 @@ from uuid import UUID
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from domain.meeting import Meeting
+from service.app import queries
 from service.http.api.answers import Answer, shown, step_command, written
 from service.http.auth import principal, require_token
 from service.http.current import current_mufakat
@@ -47,7 +47,7 @@ class OneMeeting(MethodView):
     @blp.response(200, MeetingSchema)
     def get(self, meeting_id: UUID) -> Answer:
         """The meeting, who was invited and who attends."""
-        return shown(current_mufakat().readable(Meeting, meeting_id, principal()))
+        return shown(queries.meeting(current_mufakat(), principal(), meeting_id))
 
 
 @blp.route("/meetings/<uuid:meeting_id>/open")

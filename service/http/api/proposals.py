@@ -8,7 +8,7 @@ from uuid import UUID
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from domain.proposal import Proposal
+from service.app import queries
 from service.http.api.answers import Answer, shown, step_command, written, written_step
 from service.http.auth import principal, require_token
 from service.http.current import current_mufakat
@@ -68,7 +68,7 @@ class OneProposal(MethodView):
     @blp.response(200, ProposalSchema)
     def get(self, proposal_id: UUID) -> Answer:
         """The proposal as it stands: current text, objections, checks and votes with tallies, decision."""
-        return shown(current_mufakat().readable(Proposal, proposal_id, principal()))
+        return shown(queries.proposal(current_mufakat(), principal(), proposal_id))
 
 
 @blp.route("/proposals/<uuid:proposal_id>/contributions")

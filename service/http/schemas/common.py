@@ -183,8 +183,9 @@ class BoundedDate(fields.Date):
 
 
 def ids(example: str = "3f1c2a9e-8b7d-4c61-9e2f-5a4b3c2d1e0f", **kwargs: Any) -> fields.UUID:
-    """A UUID field with an example."""
-    return fields.UUID(metadata={"example": example}, **kwargs)
+    """A UUID field with an example (and whatever else `metadata` says of it)."""
+    metadata = {"example": example, **kwargs.pop("metadata", {})}
+    return fields.UUID(metadata=metadata, **kwargs)
 
 
 class PageArgs(Schema):

@@ -61,8 +61,20 @@ class MeetingSchema(Resource):
     scheduled_for = UtcDateTime()
     location = fields.String(allow_none=True, metadata={"example": "Balai Desa Sukamaju"})
     status = fields.String(metadata={"example": "open", "enum": ["scheduled", "open", "closed"]})
-    invited = fields.List(fields.UUID(), allow_none=True)
-    attendees = fields.List(fields.UUID())
+    invited = fields.List(
+        fields.UUID(),
+        allow_none=True,
+        metadata={
+            "description": "participant ids (null: everyone registered when it opens); absent for readers who may"
+            " not see participants (the public, partners, facilitators of other processes)"
+        },
+    )
+    attendees = fields.List(
+        fields.UUID(),
+        metadata={"description": "participant ids; absent for readers who may not see participants"},
+    )
+    invited_count = fields.Integer(metadata={"example": 24, "description": "how many were invited (0 until it opens)"})
+    attendee_count = fields.Integer(metadata={"example": 20, "description": "how many attend (walk-ins included)"})
     minutes = fields.String(allow_none=True)
     created_at = created_at()
     updated_at = updated_at()

@@ -34,6 +34,11 @@ class RulesSnapshot(fields.Nested):
         return super()._serialize(nested_obj, attr, obj, **kwargs)
 
 
+#: Said of every field that names a participant.
+_WITHHELD_FROM_OUTSIDERS = (
+    "a participant id; null for readers who may not see participants (the public, partners, facilitators of other"
+    " processes)"
+)
 _TEXT_EXAMPLE = "Pembangunan posyandu di Dusun Krajan dengan dana desa Rp 150.000.000."
 
 
@@ -179,7 +184,7 @@ class ObjectionStateSchema(Resource):
         exclude = ("id", "version")
 
     objection_id = ids()
-    raised_by = ids()
+    raised_by = ids(allow_none=True, metadata={"description": _WITHHELD_FROM_OUTSIDERS})
     grounds = fields.String()
     blocking = fields.Boolean()
     state = fields.String(metadata={"example": "unresolved", "enum": ["unresolved", *OBJECTION_OUTCOMES]})
@@ -205,7 +210,12 @@ class ConsensusCheckStateSchema(Resource):
         },
     )
     stances = fields.Dict(
-        keys=fields.String(), values=fields.String(), metadata={"description": "latest stance of each participant id"}
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={
+            "description": "latest stance of each participant id; empty for readers who may not see participants"
+            " (they read the tally)"
+        },
     )
 
 
@@ -289,7 +299,7 @@ class ProposalSchema(Resource):
     title = fields.String(metadata={"example": "Posyandu Dusun Krajan"})
     body = fields.String(metadata={"example": _TEXT_EXAMPLE, "description": "the current text"})
     text_version = fields.Integer(metadata={"example": 2})
-    submitted_by = ids()
+    submitted_by = ids(allow_none=True, metadata={"description": _WITHHELD_FROM_OUTSIDERS})
     meeting_id = ids(allow_none=True)
     title_corrected = fields.Function(
         _title_corrected, metadata={"type": "boolean", "description": "the title shown is an erratum (dikoreksi)"}

@@ -12,17 +12,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import BytesIO
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
+from werkzeug.test import TestResponse
 
 from domain.meeting import Meeting
 from domain.participant import Participant
 from projections.wording import group_name
 from service.adapters.storage import persistence_settings
 from service.app.application import Mufakat
+from service.audit.signing import load_or_create_signing_key
 from service.cli.demo import PARTICIPANTS, DemoRecord, record_demo
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
@@ -42,19 +46,34 @@ class Village:
     outsiders: dict[str, dict[str, str]]
 
 
-@pytest.fixture
-def village(sqlite_database_url: str) -> Iterator[Village]:
-    """The demo process recorded by a facilitator whose name is a secret to outsiders."""
-    app: Flask = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": persistence_settings(sqlite_database_url)})
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def village(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Village]:
+    """The demo process, with both berita acara sealed, recorded by a facilitator whose name is a secret to
+    outsiders; on SQLite and on PostgreSQL (what an outsider reads must not depend on the store)."""
+    folder = tmp_path_factory.mktemp("attacked")
+    if request.param == "postgresql":
+        database_url = request.getfixturevalue("create_postgres_database")()
+    else:
+        database_url = f"sqlite:///{folder / 'mufakat.db'}"
+    key_file = folder / "signing.key"
+    app: Flask = create_app(
+        {
+            "TESTING": True,
+            "MUFAKAT_LEDGER_ENV": persistence_settings(database_url),
+            "MUFAKAT_SECRET_KEY_FILE": str(key_file),
+        }
+    )
     with app.app_context():
         ledger = current_mufakat()
     _, secret = ledger.issue_token("facilitator", FACILITATOR_NAME, [])
-    record = record_demo(ledger, secret)
+    record = record_demo(ledger, secret, minutes_key=load_or_create_signing_key(key_file))
     _, partner = ledger.issue_token("partner", "Bappeda Kabupaten", [])
+    _, given = ledger.issue_token("partner", "Inspektorat Kabupaten", [record.process_id])
     _, other = ledger.issue_token("facilitator", "Pendamping Desa Lain", [])
     outsiders = {
         "anonymous": {},
         "partner": {"Authorization": f"Bearer {partner}"},
+        "partner given the process": {"Authorization": f"Bearer {given}"},
         "facilitator of another process": {"Authorization": f"Bearer {other}"},
     }
     yield Village(ledger, app.test_client(), record, outsiders)
@@ -62,6 +81,7 @@ def village(sqlite_database_url: str) -> Iterator[Village]:
 
 
 def _public_reads(village: Village) -> list[str]:
+    """What anyone may read without a token."""
     process = village.record.process_id
     paths = ["/api/v1/feed?limit=500", "/api/v1/feed.atom", "/api/v1/feed.csv"]
     paths.append(f"/api/v1/processes/{process}/participation")
@@ -72,11 +92,25 @@ def _public_reads(village: Village) -> list[str]:
         paths.append(f"/api/v1/proposals/{proposal}/history?as_of=2100-01-01T00:00:00Z")
         for version in (5, 20, 40):
             paths.append(f"/api/v1/proposals/{proposal}/history?as_of_version={version}")
+    paths += [f"/api/v1/meetings/{meeting}/minutes.pdf" for meeting in village.record.meetings]
     return paths
 
 
-#: An organisation that is also an institution named in public text on purpose (a commitment's owner).
-INSTITUTIONS = {"Pemerintah Desa Sukamaju"}
+def _outsider_reads(village: Village) -> list[str]:
+    """Everything an outsider with a token may try: the public reads and every resource of the process."""
+    process = village.record.process_id
+    paths = _public_reads(village)
+    paths += ["/api/v1/processes", f"/api/v1/processes/{process}"]
+    paths += [f"/api/v1/processes/{process}/{part}" for part in ("proposals", "meetings", "participants")]
+    paths += [f"/api/v1/participants/{participant}" for participant in village.record.participants.values()]
+    paths += [f"/api/v1/proposals/{proposal}" for proposal in village.record.proposals.values()]
+    paths += [f"/api/v1/meetings/{meeting}" for meeting in village.record.meetings]
+    paths += [f"/api/v1/commitments/{commitment}" for commitment in village.record.commitments]
+    return paths
+
+
+#: Organisations that are institutions named in public text on purpose (a commitment's owner, a signatory's role).
+INSTITUTIONS = {"Pemerintah Desa Sukamaju", "BPD Sukamaju"}
 
 
 def _secrets(village: Village) -> dict[str, str]:
@@ -93,17 +127,49 @@ def _secrets(village: Village) -> dict[str, str]:
     return found
 
 
+def _readable_text(response: TestResponse) -> str:
+    """What a reader gets from an answer: its text (a PDF's extracted text too) and its headers."""
+    if response.mimetype == "application/pdf":
+        text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.get_data())).pages)
+    else:
+        text = response.get_data(as_text=True)
+    return text + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+
+
 def test_no_outsider_answer_or_header_names_a_participant_or_the_facilitator(village: Village) -> None:
-    """Feed (JSON, Atom, CSV), participation and every history, read by each outsider: nobody is named."""
+    """Every read an outsider can make (feed in JSON, Atom and CSV, participation, histories, pages, the public
+    berita acara, the process, its proposals, meetings, commitments, its register): nobody is named or given by id."""
     secrets = _secrets(village)
     leaks = []
     for who, headers in village.outsiders.items():
-        for path in _public_reads(village):
+        for path in _outsider_reads(village):
             response = village.client.get(path, headers=headers)
-            assert response.status_code in (200, 404), (who, path, response.status_code)
-            text = response.get_data(as_text=True) + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+            assert response.status_code in (200, 401, 403, 404), (who, path, response.status_code)
+            text = _readable_text(response)
             leaks += [(who, path, label) for secret, label in secrets.items() if secret in text]
     assert not leaks, "\n".join(map(str, sorted(set(leaks))))
+
+
+def test_outsiders_read_the_proposals_meetings_and_sealed_minutes_but_never_the_register(village: Village) -> None:
+    """What an outsider holding a token may read of the process (proposals, meetings, minutes) answers 200; the
+    register and each participant answer 403, whether or not the process was given to them."""
+    process = village.record.process_id
+    for who, headers in village.outsiders.items():
+        if not headers:
+            continue
+        for path in set(_outsider_reads(village)) - set(_public_reads(village)):
+            status = village.client.get(path, headers=headers).status_code
+            personal = "/participants" in path
+            assert status == (403 if personal else 200), (who, path, status)
+        meeting = village.client.get(f"/api/v1/meetings/{village.record.meetings[0]}", headers=headers).get_json()
+        assert "attendees" not in meeting and "invited" not in meeting
+        assert meeting["attendee_count"] > 0 and meeting["invited_count"] > 0
+    for proposal in village.record.proposals.values():
+        shown = village.client.get(f"/api/v1/proposals/{proposal}", headers=village.outsiders["partner"]).get_json()
+        assert shown["submitted_by"] is None
+        assert all(objection["raised_by"] is None for objection in shown["objections"])
+        assert all(check["stances"] == {} for check in shown["consensus_checks"])
+    assert village.client.get(f"/api/v1/processes/{process}/participants").status_code == 401
 
 
 def test_an_outsiders_history_has_no_stance_or_ballot_step_and_no_participant_field(village: Village) -> None:

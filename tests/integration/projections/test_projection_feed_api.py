@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from flask.testing import FlaskClient
 from projection_stories import adopt_by_consensus, follow_up, open_village, reject_by_vote
 
+from projections.feed_queries import feed_page
 from projections.runner import read_models
 from projections.sql import parse_timestamp
 from service.app.application import Mufakat
@@ -37,6 +38,33 @@ def _all_items(client: FlaskClient, **params: Any) -> list[dict[str, Any]]:
 
 class FeedContract:
     """The transparency feed's promises, on whichever database the subclass names."""
+
+    def test_the_served_json_page_is_the_decoded_page_the_other_formats_read_for_outsiders_and_insiders(
+        self, the_ledger: Mufakat, client: FlaskClient
+    ) -> None:
+        """GET /feed serves the stored renderings as text (no decoding): it must say exactly what the decoded
+        page says, cursors, commitments and the next page included, on every page, for both renderings."""
+        village = open_village(the_ledger)
+        adopted = adopt_by_consensus(village)
+        follow_up(the_ledger, adopted, (40, 100))
+        reject_by_vote(village)
+        follow_up(the_ledger, adopt_by_consensus(village, "Sumur bor"), (10,))
+        database = read_models(the_ledger).database
+        _, auditor = the_ledger.issue_token("auditor", "Inspektorat", [])
+
+        for exact, headers in ((False, {}), (True, {"Authorization": f"Bearer {auditor}"})):
+            after = None
+            pages = 0
+            while True:
+                served = client.get("/api/v1/feed", query_string={"limit": 2, "after": after or ""}, headers=headers)
+                decoded = feed_page(database, after, 2, exact=exact)
+                assert served.mimetype == "application/json"
+                assert served.get_json() == json.loads(json.dumps({"items": decoded.items, "next": decoded.next}))
+                pages += 1
+                if decoded.next is None:
+                    break
+                after = decoded.next
+            assert pages >= 3
 
     def test_a_decision_item_carries_the_rules_counts_objections_dissent_and_commitments(
         self, the_ledger: Mufakat, client: FlaskClient
