@@ -139,6 +139,12 @@ class NothingToCorrect(RuleBroken):
     code = "nothing_to_correct"
 
 
+class NothingToRedact(RuleBroken):
+    """A redaction of a step or field that holds no redactable statement, or one already redacted."""
+
+    code = "nothing_to_redact"
+
+
 class MeetingNotClosed(RuleBroken):
     """Minutes sealed before the meeting closed: a berita acara records a meeting that has ended."""
 

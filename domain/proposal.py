@@ -39,6 +39,7 @@ from domain.errors import (
     ConsensusNotAttempted,
     ConsensusNotReached,
     NothingToCorrect,
+    NothingToRedact,
     ObjectionAlreadyResolved,
     PartOfProposalNotFound,
     ProposalAlreadyDecided,
@@ -71,15 +72,27 @@ CORRECTABLE_FIELDS: dict[str, tuple[str, ...]] = {
     "DecisionAnnulled": ("reason",),
 }
 
+#: The statements an admin may redact (a name typed into them, say): what a participant said, the grounds of an
+#: objection, the rationale of a decision. Their words are stored sealed, each under a key of its own.
+REDACTABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "Contributed": ("text",),
+    "ObjectionRaised": ("grounds",),
+    "Decided": ("rationale",),
+}
+
+#: What a redacted statement reads as, everywhere.
+REDACTED_TEXT = "[teks disunting]"
+
 
 class Proposal(Aggregate):
     """The item a community decides, and every step of how it was decided.
 
     Version 2 of the aggregate (its snapshots) added what the time of the room,
     withdrawal, annulment and errata need; older snapshots read with them empty.
+    Version 3 keeps which statements were redacted.
     """
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -90,6 +103,11 @@ class Proposal(Aggregate):
         state["corrections"] = {}
         state["free_text"] = {}
         state["body_version"] = None
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 3: nothing was redacted."""
+        state["redactions"] = {}
 
     # --- events --------------------------------------------------------------
 
@@ -208,6 +226,13 @@ class Proposal(Aggregate):
         text: str
         reason: str
 
+    class Redacted(Step):
+        """A statement's words made unreadable for good (its key destroyed); why, but never the words."""
+
+        version: int
+        field: str
+        reason: str
+
     # --- creation ------------------------------------------------------------
 
     @event(Submitted)
@@ -244,6 +269,8 @@ class Proposal(Aggregate):
         self.free_text: dict[str, str] = {"1": "Submitted"}
         # The version of the step whose body is the current text (None: not known, stored before).
         self.body_version: int | None = 1
+        # The redacted fields of each step, keyed by its version as text.
+        self.redactions: dict[str, list[str]] = {}
 
     @classmethod
     def submit(
@@ -852,6 +879,56 @@ class Proposal(Aggregate):
             self.title = text
         if field == "body" and version == self.body_version:
             self.body = text
+
+    # --- redaction -----------------------------------------------------------
+
+    def redact(self, version: int, field: str, reason: str, actor: Actor, *, occurred_at: datetime) -> None:
+        """Redacts the words of a statement (a contribution, an objection's grounds, a decision's rationale)
+        recorded at `version`: from now on it reads as REDACTED_TEXT, and so does any erratum of it."""
+        ensure_aware(occurred_at)
+        if field not in REDACTABLE_FIELDS.get(self.free_text.get(str(version), ""), ()):
+            raise NothingToRedact(
+                f"the step recorded at version {version} of this proposal has no statement named {field!r}",
+                proposal_id=self.id,
+            )
+        if field in self.redactions.get(str(version), []):
+            raise NothingToRedact(f"{field} of the step at version {version} is already redacted", proposal_id=self.id)
+        self._redacted(version=version, field=field, reason=reason, occurred_at=occurred_at, actor=actor)
+
+    def is_redacted(self, version: int, field: str) -> bool:
+        """Whether that statement's words were redacted."""
+        return field in self.redactions.get(str(version), [])
+
+    @event(Redacted)
+    def _redacted(self, version: int, field: str, reason: str, occurred_at: datetime, actor: Actor) -> None:
+        self.redactions[str(version)] = [*self.redactions.get(str(version), []), field]
+        self._without_words(version, field)
+
+    def without_words_redacted_since(self, latest: Proposal) -> None:
+        """This proposal as it stood at an earlier version, with the words redacted since (by `latest`) taken
+        out too: a redaction reaches back to every version of the record."""
+        for version, fields in latest.redactions.items():
+            for field in fields:
+                if str(version) in self.free_text:
+                    self._without_words(int(version), field)
+
+    def _without_words(self, version: int, field: str) -> None:
+        erratum = self.corrections.get(str(version), {}).get(field)
+        if erratum is not None:
+            erratum.text = REDACTED_TEXT
+        # Which objection or decision the step made: the n-th step of its kind made the n-th of them.
+        kind = self.free_text[str(version)]
+        nth = sorted(int(v) for v, k in self.free_text.items() if k == kind).index(version)
+        if kind == "ObjectionRaised":
+            objections = list(self.objections.values())
+            if nth < len(objections):
+                objections[nth].grounds = REDACTED_TEXT
+        elif kind == "Decided":
+            decisions = [annulment.decision for annulment in self.annulled_decisions]
+            if self.decision is not None:
+                decisions.append(self.decision)
+            if nth < len(decisions):
+                decisions[nth].rationale = REDACTED_TEXT
 
     def _has_free_text(self, step: str) -> int:
         """Notes that the step being applied (the next version) holds correctable free text; returns its version."""

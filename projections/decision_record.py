@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.proposal import REDACTED_TEXT
 from projections.directory import Directory, ProcessEntry, breakdown
 from projections.sql import id_text, plain, timestamp
 from projections.suppression import protect_beside_total
@@ -58,6 +59,8 @@ def objection_raised(doc: dict[str, Any], event: Any, directory: Directory) -> N
             "grounds": event.grounds,
             "outcome": "unresolved",
             "note": None,
+            # The step that raised it: a redaction names the step (never shown in an item).
+            "version": event.originator_version,
         }
     )
 
@@ -139,7 +142,31 @@ def decision_recorded(doc: dict[str, Any], event: Any, directory: Directory) -> 
         "rationale": event.rationale,
         "decided_at": timestamp(event.occurred_at),
         "rules": plain(event.rules),
+        "version": event.originator_version,
     }
+
+
+def redacted_words(doc: dict[str, Any], event: Any) -> str | None:
+    """The words a redaction takes out of the record (None when the record never held them)."""
+    for statement, field in _statements(doc):
+        if statement.get("version") == event.version and field == event.field:
+            return str(statement[field])
+    return None
+
+
+def statement_redacted(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """A statement's words were redacted: the record keeps REDACTED_TEXT in their place."""
+    for statement, field in _statements(doc):
+        if statement.get("version") == event.version and field == event.field:
+            statement[field] = REDACTED_TEXT
+
+
+def _statements(doc: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    # The redactable statements the record keeps: objections' grounds, decisions' rationales (annulled too).
+    found = [(objection, "grounds") for objection in doc["objections"]]
+    decisions = [annulment["decision"] for annulment in doc.get("annulled_decisions") or []]
+    found += [(decision, "rationale") for decision in [*decisions, doc.get("decision")] if decision]
+    return found
 
 
 def decision_annulled(doc: dict[str, Any], event: Any, directory: Directory) -> None:

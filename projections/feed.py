@@ -20,9 +20,16 @@ from eventsourcing.utils import get_topic
 
 from domain.commitment import Commitment
 from domain.meeting import Meeting
-from domain.proposal import Proposal
+from domain.proposal import REDACTED_TEXT, Proposal
 from projections.base import Projection
-from projections.decision_record import annulment_item, decision_item, history_path, new_record, outsider_item
+from projections.decision_record import (
+    annulment_item,
+    decision_item,
+    history_path,
+    new_record,
+    outsider_item,
+    redacted_words,
+)
 from projections.directory import Directory
 from projections.registry import FEED, published_in
 from projections.registry.entry import RecordStep
@@ -31,6 +38,9 @@ from projections.sql import Sql, from_json, id_text, keyed_table, plain, timesta
 
 _DECIDED = get_topic(Proposal.Decided)
 _ANNULLED = get_topic(Proposal.DecisionAnnulled)
+_REDACTED = get_topic(Proposal.Redacted)
+#: The feed's tables that hold what was said (rewritten when words are redacted).
+READ_MODEL_TABLES_WITH_WORDS = ("projection_feed_items", "projection_feed_proposals")
 KINDS = ("decision", "commitment", "progress", "checkpoint", "annulment", "minutes", "key_rotation")
 #: How the record of a public proposal follows each of its published steps, by stored topic.
 STEPS: dict[str, RecordStep] = {item.topic: item.follows for item in published_in(FEED) if item.follows is not None}
@@ -142,8 +152,11 @@ class TransparencyFeed(Projection):
         doc = self._proposal(proposal_id)
         if doc is None:
             return
+        words = redacted_words(doc, event) if topic == _REDACTED else None
         step(doc, event, self.directory)
         self._dirty_proposals.add(proposal_id)
+        if words is not None:
+            self._scrub(proposal_id, words)
         if topic == _DECIDED:
             self._decided(notification.id, proposal_id, doc, event)
         elif topic == _ANNULLED:
@@ -340,6 +353,22 @@ class TransparencyFeed(Projection):
             (position, item["kind"], item["at"], process_id, region_code, outcome, proposal_id, *_renderings(item))
         )
 
+    def _scrub(self, proposal_id: str, words: str) -> None:
+        """Takes redacted words out of every item of the proposal already written, and of those in this batch:
+        each rendering's string values equal to them become REDACTED_TEXT (the items' keys are never touched)."""
+        sql = self._cursor()
+        for seq, body, public_body in sql.fetch_all(
+            "SELECT seq, body, public_body FROM projection_feed_items WHERE proposal_id = ?", (proposal_id,)
+        ):
+            sql.execute(
+                "UPDATE projection_feed_items SET body = ?, public_body = ? WHERE seq = ?",
+                (_without(body, words), _without(public_body, words), seq),
+            )
+        self._items = [
+            (*row[:7], _without(row[7], words), _without(row[8], words)) if row[6] == proposal_id else row
+            for row in self._items
+        ]
+
     def flush(self, sql: Sql) -> None:
         """Writes the batch's items and the working state it changed."""
         sql.executemany(
@@ -366,6 +395,19 @@ class TransparencyFeed(Projection):
                 if doc is not None
             ],
         )
+
+
+def _without(rendering: str, words: str) -> str:
+    """A stored rendering with every string value equal to `words` replaced by REDACTED_TEXT."""
+
+    def scrubbed(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: scrubbed(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [scrubbed(item) for item in value]
+        return REDACTED_TEXT if value == words else value
+
+    return to_json(scrubbed(from_json(rendering)))
 
 
 def _renderings(item: dict[str, Any]) -> tuple[str, str]:

@@ -21,7 +21,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from domain.proposal import Proposal
+from domain.proposal import REDACTED_TEXT, Proposal
 from projections.base import Projection
 from projections.directory import Directory
 from projections.registry import entry
@@ -138,8 +138,11 @@ def steps(
     With `named_groups` (outsiders), a sentence names a participant's group only if it is one of them,
     and otherwise says "a participant".
     """
-    stored = app.recorder.select_events(UUID(proposal_id), lte=up_to_version)
-    events: list[Any] = [app.mapper.to_domain_event(record) for record in stored]
+    stored = app.recorder.select_events(UUID(proposal_id))
+    every: list[Any] = [app.mapper.to_domain_event(record) for record in stored]
+    # A redaction reaches back: words redacted later read as redacted at every earlier version too.
+    _without_redacted_words(every)
+    events = [event for event in every if up_to_version is None or event.originator_version <= up_to_version]
     concerned: dict[int, str] = {}
     for event in events:
         field = entry(type(event)).concerns
@@ -171,6 +174,21 @@ def steps(
             )
         )
     return found
+
+
+def _without_redacted_words(events: list[Any]) -> None:
+    """REDACTED_TEXT in place of every redacted statement and of its errata (their keys may still be on their way
+    out, and statements stored before sealing existed hold their words in the clear)."""
+    redacted = {(event.version, event.field) for event in events if isinstance(event, Proposal.Redacted)}
+    if not redacted:
+        return
+    for event in events:
+        state = vars(event)
+        for version, field in redacted:
+            if event.originator_version == version and field in state:
+                state[field] = REDACTED_TEXT
+        if isinstance(event, Proposal.Corrected) and (event.version, event.field) in redacted:
+            state["text"] = REDACTED_TEXT
 
 
 def version_at(found: list[Step], moment: datetime) -> int | None:

@@ -124,6 +124,13 @@ ENTRIES = (
         follows=record.decision_annulled,
     ),
     Entry(
+        Proposal.Redacted,
+        id=lambda d, who: f"Kata-kata pada langkah {d.get('version', '')} disunting: {d.get('reason', '')}",
+        en=lambda d, who: f"The words at step {d.get('version', '')} were redacted: {d.get('reason', '')}",
+        published=IN_HISTORY_AND_FEED,
+        follows=record.statement_redacted,
+    ),
+    Entry(
         Proposal.Corrected,
         id=lambda d, who: f"Ralat {d.get('field', '')} pada langkah {d.get('version', '')}: {d.get('reason', '')}",
         en=lambda d, who: f"Erratum of {d.get('field', '')} at step {d.get('version', '')}: {d.get('reason', '')}",

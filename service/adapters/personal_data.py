@@ -1,5 +1,8 @@
 """Personal data of participants, sealed with a key of each participant's own (UU 27/2022 PDP).
 
+The same key table holds the key of each sealed statement (`service.adapters.sealed_statements`):
+redacting a statement destroys its key exactly as forgetting a participant does.
+
 Names and contacts enter the event log only as AES-GCM ciphertext. The keys
 live in the `participant_keys` table beside the log, never in it: forgetting a
 participant deletes their key, after which their sealed text is unreadable
@@ -30,6 +33,7 @@ import logging
 import os
 import secrets
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -105,13 +109,19 @@ class PersonalDataVault:
         True when the key's bytes are gone from the files too; False when a reader
         kept them there for now (then retried in the background until they are).
         """
+        return self.forget_keys([participant_id])
+
+    def forget_keys(self, owner_ids: Sequence[UUID]) -> bool:
+        """Destroys keys (of participants, or of statements being redacted), as `forget` does one."""
+        forgotten_at = datetime.now(UTC).isoformat()
         with self.tables.transaction() as cursor:
-            cursor.execute(f"DELETE FROM {KEYS_TABLE} WHERE participant_id = ?", (str(participant_id),))
-            cursor.execute(f"DELETE FROM {PENDING_TABLE} WHERE participant_id = ?", (str(participant_id),))
-            cursor.execute(
-                f"INSERT INTO {PENDING_TABLE} (participant_id, forgotten_at) VALUES (?, ?)",
-                (str(participant_id), datetime.now(UTC).isoformat()),
-            )
+            for owner_id in owner_ids:
+                cursor.execute(f"DELETE FROM {KEYS_TABLE} WHERE participant_id = ?", (str(owner_id),))
+                cursor.execute(f"DELETE FROM {PENDING_TABLE} WHERE participant_id = ?", (str(owner_id),))
+                cursor.execute(
+                    f"INSERT INTO {PENDING_TABLE} (participant_id, forgotten_at) VALUES (?, ?)",
+                    (str(owner_id), forgotten_at),
+                )
         if self.purge():
             return True
         self._retry_in_background()
@@ -179,6 +189,10 @@ class PersonalDataVault:
             assert row is not None
             self._fingerprint_secret = bytes.fromhex(str(row[0]))
         return self._fingerprint_secret
+
+    def key(self, owner_id: UUID) -> bytes | None:
+        """The key of a participant or a statement; None once destroyed."""
+        return self._key(owner_id)
 
     def _key(self, participant_id: UUID) -> bytes | None:
         row = self.tables.fetch_one(

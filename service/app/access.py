@@ -219,6 +219,10 @@ class Principal:
         """Only admins erase a participant's personal data."""
         return self.role == "admin"
 
+    def may_redact_statements(self) -> bool:
+        """Only admins redact what was said (a name typed into a statement), as they forget participants."""
+        return self.role == "admin"
+
 
 ANONYMOUS = Principal(actor=Actor(id="anonymous", role="public", name="publik"))
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID, uuid4
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import AggregateNotFoundError, EventSourcedLog
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.persistence import JSONTranscoder, Mapper
 from eventsourcing.utils import get_topic
 
 from domain.commitment import Commitment
@@ -32,8 +32,11 @@ from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
+from projections.feed import READ_MODEL_TABLES_WITH_WORDS
+from projections.runner import fresh_read_models
 from service.adapters.personal_data import PersonalDataVault
 from service.adapters.sealed_documents import SealedDocuments
+from service.adapters.sealed_statements import StatementKeys, StatementSealingMapper, statement_key_id
 from service.adapters.storage import (
     SideTables,
     database_url_from_environment,
@@ -78,8 +81,16 @@ class Mufakat(UnitOfWork):
             self.side_tables = SideTables(self.recorder)
             self.vault = PersonalDataVault(self.side_tables)
             self.sealed_documents = SealedDocuments(self.side_tables)
+            # Statements are sealed by the mapper and their keys stored by the recorder, with their events.
+            self.statement_keys = StatementKeys(self.vault)
+            cast(StatementSealingMapper, self.mapper).statement_keys = self.statement_keys
+            setattr(self.recorder, "statement_keys", self.statement_keys)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.process_directory = EventSourcedLog(self.events, PROCESS_DIRECTORY_ID, ProcessListed)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """eventsourcing's mapper, storing statements sealed (`service.adapters.sealed_statements`)."""
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=StatementSealingMapper)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """The library's transcodings plus the domain's value types."""
@@ -847,6 +858,47 @@ class Mufakat(UnitOfWork):
         proposal.correct(version, field, text, reason, context.actor, occurred_at=context.when(self.clock))
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
+
+    def redact(
+        self, context: CommandContext, proposal_id: UUID, version: int, field: str, reason: str
+    ) -> Receipt:
+        """(admin) Redacts a statement's words for good: records why, then destroys the key that seals them
+        (and those of its errata) and the snapshots that copied them. Every hash still verifies."""
+        receipt = self._record_redaction(context, proposal_id, version, field, reason)
+        # After the event is durable, as forgetting a participant: a retry destroys what a crash left.
+        keys = [statement_key_id(proposal_id, version, field)]
+        for event in self.events.get(proposal_id):
+            if isinstance(event, Proposal.Corrected) and (event.version, event.field) == (version, field):
+                keys.append(statement_key_id(proposal_id, event.originator_version, "text"))
+        self.statement_keys.destroy(keys)
+        self._forget_snapshots(proposal_id)
+        # The read models copied the words (a decision item's rationale, an objection's grounds): bring them up
+        # to date now, so that the rows they rewrite are purged from the files with the rest.
+        fresh_read_models(self)
+        for table in READ_MODEL_TABLES_WITH_WORDS:
+            self.side_tables.purge_deleted(table)
+        return receipt
+
+    @command
+    def _record_redaction(
+        self, context: CommandContext, proposal_id: UUID, version: int, field: str, reason: str
+    ) -> Receipt:
+        if not context.principal.may_redact_statements():
+            raise Forbidden("only admins redact statements")
+        proposal = self.readable(Proposal, proposal_id, context.principal)
+        self._ensure_expected(proposal, context)
+        proposal.redact(version, field, reason, context.actor, occurred_at=context.when(self.clock))
+        self.stage(proposal)
+        return Receipt("proposal", proposal_id, proposal.version)
+
+    def _forget_snapshots(self, aggregate_id: UUID) -> None:
+        """Deletes an aggregate's snapshots (they copy its state, words included); the events rebuild it."""
+        if self.snapshots is None:
+            return
+        table = str(getattr(self.snapshots.recorder, "events_table_name", "snapshots"))
+        key: Any = aggregate_id if self.side_tables.is_postgres else str(aggregate_id)
+        self.side_tables.erase(f"DELETE FROM {table} WHERE originator_id = ?", (key,))
+        self.side_tables.purge_deleted(table)
 
     # --- commitments -------------------------------------------------------------
 

@@ -176,6 +176,7 @@ def decision_history(
     proposal: Any = mufakat.repository.get(proposal_id, version=version)
     if not isinstance(proposal, Proposal):
         raise NotFound("proposal", proposal_id)
+    proposal.without_words_redacted_since(mufakat.readable(Proposal, proposal_id, caller, copy=False))
     return Replay(shown, outsider_proposal(proposal) if outsider else proposal)
 
 

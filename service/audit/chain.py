@@ -16,7 +16,8 @@ The storage module selects these recorders through eventsourcing's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -27,6 +28,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
+from service.adapters.sealed_statements import INSERT_KEY_SQL, StatementKeys
 from service.audit.canonical import GENESIS, event_hash, next_root, originator_bytes
 from service.audit.tree_store import HASHES_TABLE, TreeSql, extend_tree, postgres_tree_ddl, sqlite_tree_ddl
 
@@ -103,6 +105,11 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
         """The event table, and `event_hashes` beside it."""
         return [*super().construct_create_table_statements(), SQLITE_HASHES_DDL, *sqlite_tree_ddl()]
 
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Inserts events, their hashes and their statements' keys in one transaction."""
+        with _keys_discarded_on_failure(self, stored_events):
+            return super().insert_events(stored_events, **kwargs)
+
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         # The insert comes first: it takes SQLite's write lock, so what is read next is the latest.
         notification_ids = list(super()._insert_events(c, stored_events, **kwargs) or [])
@@ -125,10 +132,30 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
             [(n, _sqlite_id(o), v, h, r, p) for n, o, v, h, r, p in rows],
         )
         extend_tree(c, _SQLITE_TREE, [(row[0], row[3]) for row in rows], int(last[1]) if last else None)
+        c.executemany(INSERT_KEY_SQL, _statement_keys_of(self, stored_events))
         return notification_ids
 
 
 _SQLITE_TREE = TreeSql(postgres=False)
+
+
+@contextmanager
+def _keys_discarded_on_failure(recorder: Any, stored_events: Sequence[StoredEvent]) -> Iterator[None]:
+    """An insert that fails takes its events' unsaved keys with it (a retry seals them again)."""
+    try:
+        yield
+    except BaseException:
+        keys: StatementKeys | None = getattr(recorder, "statement_keys", None)
+        if keys is not None:
+            keys.discard(stored_events)
+        raise
+
+
+def _statement_keys_of(recorder: Any, stored_events: Sequence[StoredEvent]) -> list[tuple[str, str]]:
+    """The keys of the statements these events seal, stored in the same transaction as the events
+    (`service.adapters.sealed_statements`); none when the recorder serves no ledger that seals them."""
+    keys: StatementKeys | None = getattr(recorder, "statement_keys", None)
+    return keys.take(stored_events) if keys is not None else []
 
 
 def _sqlite_id(originator_id: Any) -> str:
@@ -159,7 +186,8 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
         """Inserts events and their hashes; the database-function path would bypass the chain."""
         if self.datastore.enable_db_functions:
             raise NotImplementedError("POSTGRES_ENABLE_DB_FUNCTIONS bypasses the audit hash chain")
-        return super().insert_events(stored_events, **kwargs)
+        with _keys_discarded_on_failure(self, stored_events):
+            return super().insert_events(stored_events, **kwargs)
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -187,4 +215,7 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
         # The tree reads before any executemany: psycopg's pipelined executemany leaves no result to fetch.
         extend_tree(curs, self._tree_sql, [(row[0], row[3]) for row in rows], hashed_before)
         curs.executemany(self._insert_hash, rows)
+        keys = _statement_keys_of(self, stored_events)
+        if keys:
+            curs.executemany(INSERT_KEY_SQL.replace("?", "%s"), keys)
         return notification_ids

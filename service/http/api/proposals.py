@@ -22,6 +22,7 @@ from service.http.schemas.proposals import (
     ObjectionSchema,
     ProposalSchema,
     ProposalStepSchema,
+    RedactionRequestSchema,
     ResolutionSchema,
     SubmissionSchema,
     WithdrawalSchema,
@@ -164,3 +165,17 @@ class Corrections(MethodView):
         """Corrects a free text (title, body, contribution, grounds, note, reason, rationale) of the step recorded
         at `version`: readers see the corrected text marked as corrected, the original stays in history."""
         return written(current_mufakat().correct(step_command(correction), proposal_id, **correction))
+
+
+@blp.route("/proposals/<uuid:proposal_id>/redactions")
+class Redactions(MethodView):
+    """Redaction of what was said."""
+
+    @blp.arguments(RedactionRequestSchema())
+    @blp.response(200, ProposalStepSchema)
+    def post(self, redaction: dict[str, Any], proposal_id: UUID) -> Answer:
+        """(admin) Redacts a contribution's text, an objection's grounds or a decision's rationale recorded at
+        `version` (a name typed into it, say): every reader sees "[teks disunting]" at once, the key that sealed
+        the words is destroyed (they can never be read again from the database, its files or a backup taken
+        later), and every hash of the log still verifies. The reason is recorded; the words are not."""
+        return written(current_mufakat().redact(step_command(redaction), proposal_id, **redaction))

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from domain.deliberation import CHOICES, CONTRIBUTION_KINDS, METHODS, OBJECTION_OUTCOMES, OUTCOMES, STANCES
-from domain.proposal import CORRECTABLE_FIELDS, Proposal
+from domain.proposal import CORRECTABLE_FIELDS, REDACTABLE_FIELDS, REDACTED_TEXT, Proposal
 from domain.rules import DecisionRules
 from service.http.schemas.common import (
     NOTE_LENGTH,
@@ -177,6 +177,26 @@ class CorrectionRequestSchema(Step):
     )
 
 
+class RedactionRequestSchema(Step):
+    """A statement whose words are to be made unreadable for good (a name typed into it, say)."""
+
+    version = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1),
+        metadata={"example": 3, "description": "the version of the step whose statement is redacted (see its history)"},
+    )
+    field = fields.String(
+        required=True,
+        validate=validate.OneOf(sorted({name for names in REDACTABLE_FIELDS.values() for name in names})),
+        metadata={"example": "text", "description": "text (a contribution), grounds (an objection), rationale"},
+    )
+    reason = fields.String(
+        required=True,
+        validate=TEXT_LENGTH,
+        metadata={"example": "Memuat nama warga yang tidak hadir.", "description": "why; never the words"},
+    )
+
+
 class ObjectionStateSchema(Resource):
     """An objection and how it stands."""
 
@@ -316,6 +336,15 @@ class ProposalSchema(Resource):
     decision = fields.Nested(DecisionSchema, allow_none=True)
     annulled_decisions = fields.List(fields.Nested(AnnulledDecisionSchema))
     corrections = Errata(fields.Nested(CorrectionSchema))
+    redactions = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={
+            "example": {"3": ["text"]},
+            "description": "the redacted statements: by the version of their step, the fields whose words read as"
+            f" {REDACTED_TEXT!r}",
+        },
+    )
     created_at = created_at()
     updated_at = updated_at()
 

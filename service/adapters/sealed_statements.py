@@ -1,0 +1,144 @@
+"""Statements stored sealed, each under a key of its own, so that redacting one destroys its words for good.
+
+What a participant said, the grounds of an objection, the rationale of a
+decision (and any erratum's text) can hold a name typed in the room. The
+mapper stores those fields as AES-GCM ciphertext; the key, made fresh for
+each statement, is written into the key table in the same transaction as the
+event (the chained recorders call `StatementKeys.take`), never into the log.
+Redaction deletes that key: the stored event keeps its bytes, so every hash,
+root and proof over the log still verifies, while its words can never be
+read again (they read as `REDACTED_TEXT`). Events stored before this existed
+hold their words in the clear: redacting them hides them in every view but
+cannot take them out of the log.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any
+from uuid import NAMESPACE_OID, UUID, uuid5
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from domain.proposal import REDACTED_TEXT, Proposal
+from service.adapters.personal_data import KEYS_TABLE, PersonalDataVault
+
+#: The fields stored sealed, by event class.
+SEALED_FIELDS: dict[type, tuple[str, ...]] = {
+    Proposal.Contributed: ("text",),
+    Proposal.ObjectionRaised: ("grounds",),
+    Proposal.Decided: ("rationale",),
+    Proposal.Corrected: ("text",),
+}
+#: Where a stored event names the key of each of its sealed fields (removed again when it is read).
+SEALED_STATE_KEY = "sealed_statements"
+_NONCE_BYTES = 12
+
+
+def statement_key_id(originator_id: UUID, version: int, field: str) -> UUID:
+    """The id of the key that seals one field of the event an aggregate recorded at `version`."""
+    return uuid5(NAMESPACE_OID, f"mufakat-statement:{originator_id}:{version}:{field}")
+
+
+class StatementKeys:
+    """Keys of sealed statements: made when an event is encoded, stored with the event, destroyed by redaction.
+
+    A key lives in memory from the moment its statement is sealed until the recorder writes it in the
+    transaction that stores the event (`take`); the vault's key table holds it from then on.
+    """
+
+    def __init__(self, vault: PersonalDataVault) -> None:
+        self.vault = vault
+        self._lock = threading.Lock()
+        self._unsaved: dict[tuple[str, int], dict[UUID, bytes]] = {}
+
+    def seal(self, originator_id: UUID, version: int, field: str, text: str) -> tuple[UUID, str]:
+        """A fresh key for this statement (kept until its event is stored) and the text sealed with it."""
+        key_id = statement_key_id(originator_id, version, field)
+        key = AESGCM.generate_key(bit_length=256)
+        with self._lock:
+            self._unsaved.setdefault((str(originator_id), version), {})[key_id] = key
+        nonce = os.urandom(_NONCE_BYTES)
+        sealed = AESGCM(key).encrypt(nonce, text.encode("utf-8"), key_id.bytes)
+        return key_id, base64.b64encode(nonce + sealed).decode("ascii")
+
+    def open(self, key_id: UUID, sealed: str) -> str:
+        """The words, or REDACTED_TEXT once the key was destroyed.
+
+        The stored key comes first: an unsaved one may belong to an event whose insert failed because another
+        writer stored that very step (with its own key) first.
+        """
+        key = self.vault.key(key_id) or self._unsaved_key(key_id)
+        if key is None:
+            return REDACTED_TEXT
+        raw = base64.b64decode(sealed)
+        return AESGCM(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], key_id.bytes).decode("utf-8")
+
+    def take(self, stored_events: Sequence[StoredEvent]) -> list[tuple[str, str]]:
+        """The rows (key id, key) to insert into the key table with these events, in the same transaction."""
+        rows = []
+        with self._lock:
+            for stored in stored_events:
+                keys = self._unsaved.pop((str(stored.originator_id), stored.originator_version), {})
+                rows += [(str(key_id), base64.b64encode(key).decode("ascii")) for key_id, key in keys.items()]
+        return rows
+
+    def discard(self, stored_events: Sequence[StoredEvent]) -> None:
+        """Forgets the unsaved keys of events whose insert failed (a retry seals them again with new keys)."""
+        with self._lock:
+            for stored in stored_events:
+                self._unsaved.pop((str(stored.originator_id), stored.originator_version), None)
+
+    def destroy(self, key_ids: Sequence[UUID]) -> bool:
+        """Destroys statements' keys (redaction); True when their bytes are gone from the files too."""
+        return self.vault.forget_keys(key_ids)
+
+    def _unsaved_key(self, key_id: UUID) -> bytes | None:
+        with self._lock:
+            for keys in self._unsaved.values():
+                if key_id in keys:
+                    return keys[key_id]
+        return None
+
+
+#: The SQL that stores a statement's key beside its event (the vault's key table, shared with participants).
+INSERT_KEY_SQL = f"INSERT INTO {KEYS_TABLE} (participant_id, key_material) VALUES (?, ?)"
+
+
+class StatementSealingMapper(Mapper[UUID]):
+    """eventsourcing's mapper, storing the fields of SEALED_FIELDS sealed and opening them when read."""
+
+    statement_keys: StatementKeys | None = None
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        fields = SEALED_FIELDS.get(type(domain_event))
+        if not fields or self.statement_keys is None:
+            return super().to_stored_event(domain_event)
+        state: dict[str, Any] = dict(vars(domain_event))
+        originator_id, version = state["originator_id"], state["originator_version"]
+        sealed: dict[str, str] = {}
+        for field in fields:
+            words = state.get(field)
+            if isinstance(words, str):
+                key_id, state[field] = self.statement_keys.seal(originator_id, version, field, words)
+                sealed[field] = str(key_id)
+        state[SEALED_STATE_KEY] = sealed
+        clone = object.__new__(type(domain_event))
+        object.__setattr__(clone, "__dict__", state)
+        return super().to_stored_event(clone)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        domain_event = super().to_domain_event(stored_event)
+        state = vars(domain_event)
+        sealed = state.pop(SEALED_STATE_KEY, None)
+        if sealed:
+            if self.statement_keys is None:
+                raise LookupError("sealed statements need the ledger's keys to be read")
+            for field, key_id in sealed.items():
+                state[field] = self.statement_keys.open(UUID(key_id), state[field])
+        return domain_event

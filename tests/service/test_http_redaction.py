@@ -1,0 +1,222 @@
+"""POST /proposals/{id}/redactions: an admin takes a name typed into a statement out of the record for good.
+
+Every reader sees "[teks disunting]" at once (history at every version, the proposal, the feed in both
+renderings), the words are gone from the database's files, and the log still verifies.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from http_callers import Caller, Village, start_village
+
+from domain.proposal import REDACTED_TEXT
+from service.app.application import Mufakat
+
+NAME = "Pak Darmo Sukirno"
+SAID = f"Yang menolak jalan ini adalah {NAME} dari RT 04."
+GROUNDS = f"Tanah yang dilewati milik {NAME}; belum ada persetujuannya."
+RATIONALE = f"Disepakati setelah {NAME} setuju menghibahkan tanahnya."
+
+
+def _say(facilitator: Caller, village: Village) -> int:
+    """A contribution naming someone; returns the version of its step."""
+    said = facilitator.ok(
+        f"{village.proposal}/contributions",
+        {"participant_id": village.participants[1], "kind": "concern", "text": SAID},
+    )
+    return int(said["version"])
+
+
+def _object(facilitator: Caller, village: Village) -> int:
+    raised = facilitator.created(
+        f"{village.proposal}/objections", {"raised_by": village.participants[2], "grounds": GROUNDS, "blocking": False}
+    )
+    return int(raised["version"])
+
+
+def _decide(facilitator: Caller, village: Village) -> int:
+    check = facilitator.created(f"{village.proposal}/consensus-checks", {"meeting_id": village.meeting_id})
+    for participant in village.participants:
+        facilitator.ok(
+            f"{village.proposal}/consensus-checks/{check['check_id']}/stances",
+            {"participant_id": participant, "stance": "agree"},
+        )
+    facilitator.ok(f"{village.proposal}/consensus-checks/{check['check_id']}/close")
+    decided = facilitator.ok(
+        f"{village.proposal}/decision", {"outcome": "adopted", "method": "consensus", "rationale": RATIONALE}
+    )
+    return int(decided["version"])
+
+
+def _redact(admin: Caller, village: Village, version: int, field: str, **headers: str) -> Any:
+    return admin.post(
+        f"{village.proposal}/redactions",
+        {"version": version, "field": field, "reason": "Memuat nama warga."},
+        headers=headers or None,
+    )
+
+
+def _everything_a_reader_gets(client: FlaskClient, village: Village, facilitator: Caller) -> str:
+    proposal = village.proposal
+    texts = [
+        client.get(f"/api/v1{proposal}/history").get_data(as_text=True),
+        client.get(f"/api/v1{proposal}/history?as_of_version=12").get_data(as_text=True),
+        facilitator.get(f"{proposal}/history").get_data(as_text=True),
+        facilitator.get(proposal).get_data(as_text=True),
+        client.get("/api/v1/feed?limit=500").get_data(as_text=True),
+        facilitator.get("/feed", limit=500).get_data(as_text=True),
+        client.get("/api/v1/feed.csv").get_data(as_text=True),
+        client.get("/api/v1/feed.atom").get_data(as_text=True),
+    ]
+    return "\n".join(texts)
+
+
+def _files_of(the_ledger: Mufakat, database_url: str) -> bytes:
+    """The SQLite database and its WAL as they lie on disk (PostgreSQL: nothing to read from here)."""
+    if not database_url.startswith("sqlite:///"):
+        return b""
+    path = Path(database_url.removeprefix("sqlite:///"))
+    return b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+
+
+def test_an_admin_redacts_a_contribution_an_objection_and_a_rationale_and_no_reader_sees_the_words_again(
+    client: FlaskClient, admin: Caller, facilitator: Caller, the_ledger: Mufakat, database_url: str
+) -> None:
+    village = start_village(facilitator)
+    said, raised = _say(facilitator, village), _object(facilitator, village)
+    decided = _decide(facilitator, village)
+    before = _everything_a_reader_gets(client, village, facilitator)
+    assert SAID in before and GROUNDS in before and RATIONALE in before
+    if database_url.startswith("sqlite"):  # the feed's rows hold the rationale and grounds: the check can fail
+        assert NAME.encode() in _files_of(the_ledger, database_url).replace(b"\x00", b"")
+
+    for version, field in ((said, "text"), (raised, "grounds"), (decided, "rationale")):
+        answer = _redact(admin, village, version, field)
+        assert answer.status_code == 200, answer.get_json()
+        assert answer.get_json()["redactions"][str(version)] == [field]
+
+    after = _everything_a_reader_gets(client, village, facilitator)
+    assert NAME not in after
+    assert REDACTED_TEXT in after
+    # Not in the log (sealed, keys destroyed), the read models' rows (rewritten) or any page left in the files.
+    assert NAME.encode() not in _files_of(the_ledger, database_url).replace(b"\x00", b"")
+    shown = facilitator.get(village.proposal).get_json()
+    assert shown["objections"][0]["grounds"] == REDACTED_TEXT
+    assert shown["decision"]["rationale"] == REDACTED_TEXT
+    steps = client.get(f"/api/v1{village.proposal}/history").get_json()["items"]
+    redactions = [step for step in steps if step["type"] == "Redacted"]
+    assert [step["data"]["field"] for step in redactions] == ["text", "grounds", "rationale"]
+    assert all("Memuat nama warga." in step["summary"] for step in redactions)
+
+
+def test_the_redacted_words_are_gone_from_the_files_and_every_hash_still_verifies(
+    client: FlaskClient, admin: Caller, facilitator: Caller, the_ledger: Mufakat, database_url: str, token_for: Any
+) -> None:
+    village = start_village(facilitator)
+    said = _say(facilitator, village)
+    # Sealed from the start: even before any redaction the words never lie in the log in the clear.
+    assert NAME.encode() not in _files_of(the_ledger, database_url).replace(b"\x00", b"")
+
+    assert _redact(admin, village, said, "text").status_code == 200
+
+    auditor = Caller(client, token_for("auditor"))
+    verified = auditor.get("/audit/verify").get_json()
+    assert verified["ok"] is True, verified
+    assert the_ledger.vault.keys_possibly_on_disk() == 0
+    # Read back from the stored event itself, with no cache: the words cannot be opened any more.
+    stored = [e for e in the_ledger.events.get(the_ledger_proposal_id(village)) if e.originator_version == said]
+    assert stored[0].text == REDACTED_TEXT  # type: ignore[attr-defined]
+
+
+def the_ledger_proposal_id(village: Village) -> Any:
+    from uuid import UUID
+
+    return UUID(village.proposal.rsplit("/", 1)[1])
+
+
+def test_an_erratum_of_a_redacted_statement_is_redacted_with_it(
+    client: FlaskClient, admin: Caller, facilitator: Caller
+) -> None:
+    village = start_village(facilitator)
+    said = _say(facilitator, village)
+    facilitator.ok(
+        f"{village.proposal}/corrections",
+        {"version": said, "field": "text", "text": f"{SAID} (ralat)", "reason": "Salah ketik."},
+    )
+
+    assert _redact(admin, village, said, "text").status_code == 200
+
+    assert NAME not in client.get(f"/api/v1{village.proposal}/history").get_data(as_text=True)
+    assert NAME not in facilitator.get(village.proposal).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("reader", ["facilitator", "auditor", "partner"])
+def test_only_an_admin_may_redact(
+    client: FlaskClient, facilitator: Caller, token_for: Any, reader: str, admin: Caller
+) -> None:
+    village = start_village(facilitator)
+    said = _say(facilitator, village)
+    who = facilitator if reader == "facilitator" else Caller(client, token_for(reader))
+
+    answer = _redact(who, village, said, "text")
+
+    assert answer.status_code == 403
+    assert answer.get_json()["code"] == "forbidden"
+    assert SAID in facilitator.get(f"{village.proposal}/history").get_data(as_text=True)
+
+
+def test_a_redaction_of_what_is_not_a_statement_or_was_redacted_already_is_refused_and_records_nothing(
+    client: FlaskClient, admin: Caller, facilitator: Caller
+) -> None:
+    village = start_village(facilitator)
+    said = _say(facilitator, village)
+    version = facilitator.get(village.proposal).get_json()["version"]
+
+    wrong_field = _redact(admin, village, said, "grounds")
+    the_title = _redact(admin, village, 1, "text")
+    no_such_step = _redact(admin, village, 999, "text")
+    unknown_field = _redact(admin, village, said, "title")
+
+    assert [a.status_code for a in (wrong_field, the_title, no_such_step)] == [409, 409, 409]
+    assert {a.get_json()["code"] for a in (wrong_field, the_title, no_such_step)} == {"nothing_to_redact"}
+    assert (unknown_field.status_code, unknown_field.get_json()["code"]) == (422, "validation_failed")
+    assert facilitator.get(village.proposal).get_json()["version"] == version
+
+    assert _redact(admin, village, said, "text").status_code == 200
+    twice = _redact(admin, village, said, "text")
+    assert (twice.status_code, twice.get_json()["code"]) == (409, "nothing_to_redact")
+
+
+def test_a_retried_redaction_is_recorded_once(client: FlaskClient, admin: Caller, facilitator: Caller) -> None:
+    village = start_village(facilitator)
+    said = _say(facilitator, village)
+
+    first = _redact(admin, village, said, "text", **{"Idempotency-Key": "sunting-1"})
+    again = _redact(admin, village, said, "text", **{"Idempotency-Key": "sunting-1"})
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert first.get_json() == again.get_json()
+    steps = facilitator.get(f"{village.proposal}/history").get_json()["items"]
+    assert [step["type"] for step in steps].count("Redacted") == 1
+
+
+def test_a_redaction_of_an_unknown_proposal_is_not_found(admin: Caller) -> None:
+    answer = admin.post(
+        "/proposals/3f1c2a9e-8b7d-4c61-9e2f-5a4b3c2d1e0f/redactions",
+        {"version": 2, "field": "text", "reason": "Memuat nama warga."},
+    )
+
+    assert (answer.status_code, answer.get_json()["code"]) == (404, "not_found")
+
+
+def test_a_refused_redaction_says_why_in_bahasa_indonesia(admin: Caller, facilitator: Caller) -> None:
+    village = start_village(facilitator)
+    said = _say(facilitator, village)
+
+    answer = _redact(admin, village, said, "grounds", **{"Accept-Language": "id"})
+
+    assert answer.get_json()["detail"].startswith(f"langkah yang tercatat pada versi {said} usulan ini")
