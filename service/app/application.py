@@ -55,7 +55,7 @@ from service.app.access import (
 )
 from service.app.errors import Forbidden, NotFound, VersionMismatch
 from service.app.minutes import MinutesRequest, Signer, Signers, public_url_from_environment
-from service.app.minutes_sealing import prepare_sealing
+from service.app.minutes_sealing import forget_minutes_names, prepare_sealing
 from service.app.moved_topics import register_moved_topics
 from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.receipts import CommandContext, Receipt
@@ -491,6 +491,14 @@ class Mufakat(UnitOfWork):
         # The key goes after the event is durable: a crash in between leaves a forgotten
         # participant whose key a retry (or `mufakat forget`) still destroys.
         self.vault.forget(participant_id)
+        # A full berita acara lists everyone present by name: those naming them go too (the public versions,
+        # without names, stay; a corrected version sealed now names them as forgotten).
+        participant = self._get(Participant, participant_id, "participant")
+        process = self._get(Process, participant.process_id, "process")
+        for meeting_id in process.meeting_ids:
+            meeting = self._get(Meeting, meeting_id, "meeting")
+            if meeting.sealed_minutes and participant_id in {*meeting.attendees, *(meeting.invited or [])}:
+                forget_minutes_names(self, self.sealed_documents, meeting)
         return receipt
 
     @command

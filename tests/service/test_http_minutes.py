@@ -234,3 +234,19 @@ def test_a_sealing_without_chair_or_said_to_happen_in_the_future_is_invalid(faci
         assert response.status_code == 422
         assert response.get_json()["code"] == "validation_failed"
         assert field in str(response.get_json())
+
+
+def test_forgetting_someone_present_erases_the_full_versions_naming_them_and_the_public_one_stays(
+    facilitator: Caller, admin: Caller, anonymous: Caller
+) -> None:
+    village = closed_village(facilitator)
+    sealed = facilitator.created(minutes_of(village), sealing())
+    path = f"/meetings/{village.meeting_id}/minutes.pdf"
+    assert facilitator.get(path, version="full").status_code == 200
+
+    admin.ok(f"/participants/{village.participants[0]}/forget")
+
+    assert facilitator.get(path, version="full").status_code == 404
+    public = anonymous.get(path)
+    assert public.status_code == 200
+    assert hashlib.sha256(public.data).hexdigest() == sealed["public"]["sha256"]
