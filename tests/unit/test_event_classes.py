@@ -42,6 +42,7 @@ EVENTS = {
         "Withdrawn",
         "DecisionAnnulled",
         "Corrected",
+        "Redacted",
     },
     Commitment: {"Made", "ProgressReported"},
 }

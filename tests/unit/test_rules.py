@@ -118,6 +118,7 @@ def test_every_broken_rule_has_its_stable_code() -> None:
         "proposal_withdrawn",
         "proposal_not_decided",
         "nothing_to_correct",
+        "nothing_to_redact",
         "meeting_not_closed",
         "minutes_not_latest",
     }

@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
@@ -116,7 +117,9 @@ def test_sealing_and_checking_work_from_a_thread_that_already_runs_an_event_loop
         check = check_minutes_signature(sealed)
         return sealed, check is not None and check.made_by(LEDGER_KEY.public_key())
 
-    sealed, made_by_the_ledger = asyncio.run(inside_a_running_loop())
+    # On a thread of its own: this test process may already run a loop on its main thread (Playwright's).
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        sealed, made_by_the_ledger = executor.submit(asyncio.run, inside_a_running_loop()).result()
 
     assert sealed == signed()
     assert made_by_the_ledger
