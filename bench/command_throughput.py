@@ -112,11 +112,36 @@ def _gunicorn(
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=5):
+                _wait_for_every_worker(server.pid, workers, deadline)
                 return server
         except OSError:
             time.sleep(0.1)
     server.terminate()
     raise RuntimeError(f"{app_spec} did not start")
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_for_every_worker(master: int, workers: int, deadline: float) -> None:
+    """Waits until every worker has loaded the app and sits idle in accept().
+
+    The first worker to boot answers the health check while the others still import the app; wrk's
+    keep-alive connections would then all land on that one worker and measure one core instead of two
+    (the heavier the app, the longer the others take). A worker that has used CPU and uses none for
+    half a second has loaded the app.
+    """
+    while time.monotonic() < deadline:
+        children = [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+        if len(children) >= workers:
+            before = {pid: _cpu_seconds(pid) for pid in children}
+            time.sleep(0.5)
+            if all(_cpu_seconds(pid) == used and used > 0 for pid, used in before.items()):
+                return
+        else:
+            time.sleep(0.1)
 
 
 def _wrk(url: str, seconds: int, connections: int, script: Path, env: dict[str, str]) -> tuple[float, int]:

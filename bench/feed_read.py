@@ -1,7 +1,7 @@
 """Requests per second of a public feed page of 50 items, beside a trivial Flask GET of 50 small items.
 
     .venv/bin/python bench/feed_read.py [--seconds 10] [--connections 8] [--workers 2] [--threads 4]
-        [--rounds 3] [--events 10000 1000000] [--profile]
+        [--rounds 3] [--events 10000 1000000] [--distinct-pages 4] [--profile]
 
 Both apps run under the same gunicorn settings as bench/command_throughput.py (gthread, 2 workers x 4
 threads) and are loaded by `wrk` with the same connections and duration. The store is the demo
@@ -9,8 +9,10 @@ process (Musrenbang Desa Sukamaju, recorded through the use cases), whose feed i
 directly into the feed table until the feed is as long as a log of `--events` events would make it
 (one item per 20 events, the demo's own ratio, rounded): the rows are generated, not replayed, so that
 a 1,000,000-event store takes seconds to make. Anonymous readers fetch the first page and pages deep
-in the feed (by cursor), in turn. `--profile` prints the top entries of a cProfile of 20 pages read
-in-process. Target: >= 0.25x the trivial GET, and the same at every size.
+in the feed (by cursor), in turn; a worker keeps the pages it served for as long as the log does not
+move on, so these are served as kept. `--distinct-pages 1000` cycles through more pages than a worker
+keeps, so that every read makes its page from the stored items. `--profile` prints the top entries of
+a cProfile of 20 pages read in-process. Target: >= 0.25x the trivial GET, and the same at every size.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ end
 ITEMS_PER_EVENT = 20
 
 
-def _prepare_store(database_url: str, events: int) -> list[str]:
+def _prepare_store(database_url: str, events: int, distinct_pages: int = 4) -> list[str]:
     """The demo recorded, its feed items copied to the length a log of `events` would make; page paths."""
     from projections.feed_queries import encode_cursor
     from projections.runner import fresh_read_models
@@ -109,6 +111,9 @@ def _prepare_store(database_url: str, events: int) -> list[str]:
     ledger.close()
     last = int(total[1])
     deep = [encode_cursor(last - 60), encode_cursor(last // 2), encode_cursor(last // 3)]
+    # More pages than a worker keeps (its kept pages hold about 16 MB: some 170 pages of 50): every read a miss.
+    step = max(1, (last - 60) // max(1, distinct_pages - 4))
+    deep += [encode_cursor(seq) for seq in range(1, last - 60, step)][: max(0, distinct_pages - 4)]
     return ["/api/v1/feed?limit=50"] + [f"/api/v1/feed?limit=50&after={cursor}" for cursor in deep]
 
 
@@ -139,6 +144,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--events", type=int, nargs="+", default=[10_000, 1_000_000])
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--distinct-pages",
+        type=int,
+        default=4,
+        help="how many different pages the readers cycle through (4: the first and three deep ones, the pages"
+        " readers poll, served as kept; 1000: more than a worker keeps, so every page is made for its read)",
+    )
     options = parser.parse_args()
     load_before = os.getloadavg()[0]
     if shutil.which("wrk") is None:
@@ -151,7 +163,7 @@ def main() -> None:
         stores = {}
         for events in options.events:
             url = "sqlite:///" + str(workdir / f"feed-{events}.db")
-            stores[events] = (url, _prepare_store(url, events))
+            stores[events] = (url, _prepare_store(url, events, options.distinct_pages))
             if options.profile:
                 print(f"--- profile of 20 pages at {events} events ---")
                 print(_profile(url, stores[events][1]))
@@ -208,7 +220,8 @@ def main() -> None:
         print(f"{f'feed page of 50 at {events} events:':<38}{rate:8.1f} req/s  (rounds: {_rates(rates)})")
         print(f"{'  ratio to the trivial GET:':<38}{rate / trivial_rate:8.3f}  (target >= 0.25)")
     print(
-        f"medians of {options.rounds} alternating rounds; non-2xx answers: {failures}; gunicorn: {options.workers} "
+        f"medians of {options.rounds} alternating rounds; {options.distinct_pages} distinct pages;"
+        f" non-2xx answers: {failures}; gunicorn: {options.workers} "
         f"workers, gthread x {options.threads} threads; wrk: 2 threads, {options.connections} connections, "
         f"{options.seconds} s; cores: {os.cpu_count()}; load average before: {load_before:.1f}; feed rows generated "
         f"directly (1 item per {ITEMS_PER_EVENT} events)"

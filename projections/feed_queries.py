@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from projections.sql import Database, from_json, timestamp, to_json
@@ -18,8 +22,9 @@ class BadCursor(ValueError):
     """A cursor this feed never handed out."""
 
 
+@lru_cache(maxsize=65_536)
 def encode_cursor(seq: int) -> str:
-    """The opaque cursor of a feed item."""
+    """The opaque cursor of a feed item (the same for ever: remembered for the items read most)."""
     return base64.urlsafe_b64encode(f"f{seq}".encode("ascii")).decode("ascii").rstrip("=")
 
 
@@ -99,9 +104,42 @@ def feed_page_json(
     for seq, kind, proposal_id, body in rows:
         added = f',"cursor":"{encode_cursor(int(seq))}"'
         if kind == "decision":
-            added += ',"commitments":' + to_json(commitments.get(proposal_id or "", []))
+            made = commitments.get(proposal_id or "")
+            added += ',"commitments":' + (to_json(made) if made else "[]")
         items.append(body[:-1] + added + "}")
     return '{"items":[' + ",".join(items) + '],"next":' + to_json(following) + "}"
+
+
+class RenderedPages:
+    """Feed pages as served (JSON text), by what was asked and the log position they were read at.
+
+    A page read at position P is the same for every reader asking the same until the log moves on, so
+    the pages most asked for (the first page that readers poll) are made once per change of the log. At
+    most `budget` characters are kept, the least recently served dropped first.
+    """
+
+    def __init__(self, budget: int = 16_000_000) -> None:
+        self.budget = budget
+        self._lock = threading.Lock()
+        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._size = 0
+
+    def served(self, key: Hashable, make: Callable[[], str]) -> str:
+        """The page kept under `key`, or made now and kept."""
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+                return page
+        page = make()
+        with self._lock:
+            if key not in self._pages and len(page) <= self.budget:
+                self._pages[key] = page
+                self._size += len(page)
+                while self._size > self.budget:
+                    _, dropped = self._pages.popitem(last=False)
+                    self._size -= len(dropped)
+        return page
 
 
 #: One stored item as a page reads it: its sequence number, kind, proposal and rendering (JSON text).

@@ -28,6 +28,7 @@ from eventsourcing.persistence import Notification, OperationalError
 from projections.base import Projection
 from projections.directory import Directory
 from projections.feed import TransparencyFeed
+from projections.feed_queries import RenderedPages
 from projections.history import DecisionHistory
 from projections.participation import Participation
 from projections.registry.service import CHECKPOINT_TOPIC
@@ -63,6 +64,8 @@ class ReadModels:
         self.topics = sorted(self._handlers)
         self._names = [projection.name for projection in self.projections]
         self._in_process = threading.Lock()
+        #: Public feed pages as served, each valid for the log position it was read at.
+        self.feed_pages = RenderedPages()
         self.ensure_tables()
 
     # --- tables ----------------------------------------------------------------------
@@ -142,6 +145,13 @@ class ReadModels:
                 events = [(n, self._decode(n)) for n in notifications]
                 applied += self._apply_page(events, end)
 
+    def fresh_position(self) -> int:
+        """Catches up with every write acknowledged so far; the log position the read models now reflect
+        (at least: a page read after this may reflect later writes too, never fewer)."""
+        target = self.app.recorder.max_notification_id() or 0
+        self.catch_up(up_to=target)
+        return target
+
     def _decode(self, notification: Notification) -> Any:
         try:
             return self.app.mapper.to_domain_event(notification)
@@ -208,6 +218,7 @@ class ReadModels:
         """Drops every read model and replays the whole log into it; returns how many events it applied."""
         with self._in_process:
             self.drop()
+            self.feed_pages = RenderedPages()  # made from the tables just dropped
         usual = self.page_size
         self.page_size = page_size or max(usual, REBUILD_PAGE_SIZE)
         collecting = gc.isenabled()

@@ -24,7 +24,7 @@ from projections.feed_queries import FeedFilter, FeedPage, encode_cursor, feed_p
 from projections.history import Step, groups_of_three_at_every_meeting, process_of_proposal, steps, version_at
 from projections.participation_report import participation_report
 from projections.pseudonyms import WithoutWhoAttended, outsider_proposal, outsider_steps
-from projections.runner import fresh_read_models
+from projections.runner import fresh_read_models, read_models
 from projections.sql import from_json, timestamp
 from service.app.access import AccessToken, Principal
 from service.app.application import Mufakat
@@ -193,9 +193,12 @@ def feed(mufakat: Mufakat, caller: Principal, after: str | None, limit: int, whe
 
 
 def feed_json(mufakat: Mufakat, caller: Principal, after: str | None, limit: int, where: FeedFilter) -> str:
-    """The same page as `feed`, as JSON text made from the stored renderings without decoding them."""
-    models = fresh_read_models(mufakat)
-    return feed_page_json(models.database, after, limit, where, exact=caller.sees_exact_counts())
+    """The same page as `feed`, as JSON text made from the stored renderings without decoding them; a page
+    asked again before the log moves on is served as it was made."""
+    models = read_models(mufakat)
+    exact = caller.sees_exact_counts()
+    key = (models.fresh_position(), exact, after, limit, where)
+    return models.feed_pages.served(key, lambda: feed_page_json(models.database, after, limit, where, exact=exact))
 
 
 def participation(mufakat: Mufakat, caller: Principal, process_id: UUID) -> dict[str, Any]:

@@ -68,7 +68,7 @@ def signing_key() -> Ed25519PrivateKey:
 class AuditEvents(MethodView):
     """The raw event log."""
 
-    @blp.arguments(PageQuerySchema, location="query")
+    @blp.arguments(PageQuerySchema(), location="query")
     @blp.response(200, AuditEventPageSchema)
     def get(self, page: dict[str, int]) -> queries.Page[dict[str, Any]]:
         """(auditor, admin) Stored events after a position, oldest first, each with its hash and root."""
@@ -89,7 +89,7 @@ class AuditVerification(MethodView):
 class AuditCheckpoints(MethodView):
     """The signed checkpoints."""
 
-    @blp.arguments(PageQuerySchema, location="query")
+    @blp.arguments(PageQuerySchema(), location="query")
     @blp.response(200, CheckpointPageSchema)
     def get(self, page: dict[str, int]) -> queries.Page[dict[str, Any]]:
         """Checkpoints in the order they were sealed (public: keep one to check the log later)."""
@@ -115,7 +115,7 @@ def _unprovable(error: ProofError) -> Response:
 class InclusionProof(MethodView):
     """Proof that one event is in a signed tree."""
 
-    @blp.arguments(InclusionQuerySchema, location="query")
+    @blp.arguments(InclusionQuerySchema(), location="query")
     @blp.response(200, InclusionProofSchema)
     def get(self, query: dict[str, int]) -> Any:
         """The RFC 9162 inclusion proof of the event at `position` in the tree of `tree_size` events (public)."""
@@ -129,7 +129,7 @@ class InclusionProof(MethodView):
 class ConsistencyProof(MethodView):
     """Proof that the log only grew between two tree sizes."""
 
-    @blp.arguments(ConsistencyQuerySchema, location="query")
+    @blp.arguments(ConsistencyQuerySchema(), location="query")
     @blp.response(200, ConsistencyProofSchema)
     def get(self, query: dict[str, int]) -> Any:
         """The RFC 9162 consistency proof from the tree of `first` events to that of `second` (public)."""

@@ -74,7 +74,7 @@ def _url_from(cursor: str | None) -> str:
 class Feed(MethodView):
     """Published decisions of public processes and every later change to them."""
 
-    @blp.arguments(FeedArgs, location="query")
+    @blp.arguments(FeedArgs(), location="query")
     @blp.response(200, FeedPageSchema)
     def get(self, args: dict[str, Any]) -> Response:
         """A page of the feed, oldest first; `next` reads on."""
@@ -91,7 +91,7 @@ class Feed(MethodView):
 class AtomFeed(MethodView):
     """The feed as Atom."""
 
-    @blp.arguments(FeedArgs, location="query")
+    @blp.arguments(FeedArgs(), location="query")
     @blp.doc(responses={"200": {"description": "an Atom feed", "content": {"application/atom+xml": {}}}})
     def get(self, args: dict[str, Any]) -> Response:
         """The newest items, newest first (the subscription document of RFC 5005), linking by `prev-archive`
@@ -122,7 +122,7 @@ class AtomFeed(MethodView):
 class CsvFeed(MethodView):
     """The feed as CSV."""
 
-    @blp.arguments(FeedArgs, location="query")
+    @blp.arguments(FeedArgs(), location="query")
     @blp.doc(responses={"200": {"description": "CSV with a header row", "content": {"text/csv": {}}}})
     def get(self, args: dict[str, Any]) -> Response:
         """A page of the feed as CSV; the `Link` header names the next page."""

@@ -21,7 +21,7 @@ blp = Blueprint("history", __name__, description="Decision history and replay")
 class DecisionHistory(MethodView):
     """How a proposal was decided, step by step."""
 
-    @blp.arguments(HistoryArgs, location="query")
+    @blp.arguments(HistoryArgs(), location="query")
     @blp.response(200, HistorySchema)
     def get(self, args: dict[str, Any], proposal_id: UUID) -> tuple[queries.History, dict[str, str]]:
         """Every step oldest first; `as_of_version` or `as_of` replays the proposal to that moment."""

@@ -39,6 +39,19 @@ def _all_items(client: FlaskClient, **params: Any) -> list[dict[str, Any]]:
 class FeedContract:
     """The transparency feed's promises, on whichever database the subclass names."""
 
+    def test_a_page_kept_for_readers_never_hides_a_later_write(self, the_ledger: Mufakat, client: FlaskClient) -> None:
+        """Pages are made once per position of the log: the next write makes the next read fresh."""
+        village = open_village(the_ledger)
+        adopted = adopt_by_consensus(village)
+        first = _feed(client)
+        assert _feed(client) == first
+        follow_up(the_ledger, adopted, (40,))
+
+        after = _feed(client)
+
+        assert [item["kind"] for item in after["items"]] == ["decision", "commitment", "progress"]
+        assert after["items"][0]["commitments"][0]["percent"] == 40
+
     def test_the_served_json_page_is_the_decoded_page_the_other_formats_read_for_outsiders_and_insiders(
         self, the_ledger: Mufakat, client: FlaskClient
     ) -> None:
