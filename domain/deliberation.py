@@ -30,6 +30,8 @@ class Objection:
     state: str = "unresolved"
     note: str | None = None
     raised_at: datetime | None = None
+    #: The version of the step that resolved it (None while unresolved, or resolved before this was kept).
+    note_version: int | None = None
 
     @property
     def is_unresolved_blocking(self) -> bool:

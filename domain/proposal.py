@@ -73,10 +73,13 @@ CORRECTABLE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 #: The statements an admin may redact (a name typed into them, say): what a participant said, the grounds of an
-#: objection, the rationale of a decision. Their words are stored sealed, each under a key of its own.
+#: objection and how it ended, the reason given with a stance, the rationale of a decision. Their words are
+#: stored sealed, each under a key of its own.
 REDACTABLE_FIELDS: dict[str, tuple[str, ...]] = {
     "Contributed": ("text",),
     "ObjectionRaised": ("grounds",),
+    "ObjectionResolved": ("note",),
+    "StanceTaken": ("reason",),
     "Decided": ("rationale",),
 }
 
@@ -452,7 +455,7 @@ class Proposal(Aggregate):
         objection = self.objections[str(objection_id)]
         objection.state = outcome
         objection.note = note
-        self._has_free_text("ObjectionResolved")
+        objection.note_version = self._has_free_text("ObjectionResolved")
 
     # --- consensus -----------------------------------------------------------
 
@@ -883,8 +886,9 @@ class Proposal(Aggregate):
     # --- redaction -----------------------------------------------------------
 
     def redact(self, version: int, field: str, reason: str, actor: Actor, *, occurred_at: datetime) -> None:
-        """Redacts the words of a statement (a contribution, an objection's grounds, a decision's rationale)
-        recorded at `version`: from now on it reads as REDACTED_TEXT, and so does any erratum of it."""
+        """Redacts the words of a statement (a contribution, an objection's grounds or resolution note, a stance's
+        reason, a decision's rationale) recorded at `version`: from now on it reads as REDACTED_TEXT, and so
+        does any erratum of it. (A stance's reason is not kept in the proposal's state: nothing to change here.)"""
         ensure_aware(occurred_at)
         if field not in REDACTABLE_FIELDS.get(self.free_text.get(str(version), ""), ()):
             raise NothingToRedact(
@@ -923,6 +927,10 @@ class Proposal(Aggregate):
             objections = list(self.objections.values())
             if nth < len(objections):
                 objections[nth].grounds = REDACTED_TEXT
+        elif kind == "ObjectionResolved":
+            for objection in self.objections.values():
+                if objection.note_version == version:
+                    objection.note = REDACTED_TEXT
         elif kind == "Decided":
             decisions = [annulment.decision for annulment in self.annulled_decisions]
             if self.decision is not None:

@@ -72,6 +72,7 @@ def objection_resolved(doc: dict[str, Any], event: Any, directory: Directory) ->
         if objection["objection_id"] == objection_id:
             objection["outcome"] = event.outcome
             objection["note"] = event.note
+            objection["note_version"] = event.originator_version
 
 
 def check_opened(doc: dict[str, Any], event: Any, directory: Directory) -> None:
@@ -92,7 +93,8 @@ def stance_taken(doc: dict[str, Any], event: Any, directory: Directory) -> None:
     check_id = id_text(event.check_id)
     for check in doc["checks"]:
         if check["check_id"] == check_id:
-            check["stances"][id_text(event.participant_id)] = [event.stance, event.reason]
+            # [stance, reason, the version of its step] (a redaction names the step; never shown in an item)
+            check["stances"][id_text(event.participant_id)] = [event.stance, event.reason, event.originator_version]
 
 
 def check_closed(doc: dict[str, Any], event: Any, directory: Directory) -> None:
@@ -147,26 +149,41 @@ def decision_recorded(doc: dict[str, Any], event: Any, directory: Directory) -> 
 
 
 def redacted_words(doc: dict[str, Any], event: Any) -> str | None:
-    """The words a redaction takes out of the record (None when the record never held them)."""
-    for statement, field in _statements(doc):
-        if statement.get("version") == event.version and field == event.field:
-            return str(statement[field])
-    return None
+    """The words a redaction takes out of the record (None when the record does not hold them)."""
+    found = _statement(doc, event.version, event.field)
+    if found is None:
+        return None
+    holder, key = found
+    words = holder[key]
+    return None if words is None else str(words)
 
 
 def statement_redacted(doc: dict[str, Any], event: Any, directory: Directory) -> None:
     """A statement's words were redacted: the record keeps REDACTED_TEXT in their place."""
-    for statement, field in _statements(doc):
-        if statement.get("version") == event.version and field == event.field:
-            statement[field] = REDACTED_TEXT
+    found = _statement(doc, event.version, event.field)
+    if found is not None:
+        holder, key = found
+        holder[key] = REDACTED_TEXT
 
 
-def _statements(doc: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
-    # The redactable statements the record keeps: objections' grounds, decisions' rationales (annulled too).
-    found = [(objection, "grounds") for objection in doc["objections"]]
-    decisions = [annulment["decision"] for annulment in doc.get("annulled_decisions") or []]
-    found += [(decision, "rationale") for decision in [*decisions, doc.get("decision")] if decision]
-    return found
+def _statement(doc: dict[str, Any], version: int, field: str) -> tuple[Any, Any] | None:
+    """Where the record keeps the statement made at `version` (its holder and key), if it does."""
+    if field in ("grounds", "note"):
+        marker = "version" if field == "grounds" else "note_version"
+        for objection in doc["objections"]:
+            if objection.get(marker) == version:
+                return objection, field
+    elif field == "rationale":
+        decisions = [annulment["decision"] for annulment in doc.get("annulled_decisions") or []]
+        for decision in [*decisions, doc.get("decision")]:
+            if decision and decision.get("version") == version:
+                return decision, field
+    elif field == "reason":
+        for check in doc["checks"]:
+            for stance in check["stances"].values():
+                if len(stance) > 2 and stance[2] == version:
+                    return stance, 1
+    return None
 
 
 def decision_annulled(doc: dict[str, Any], event: Any, directory: Directory) -> None:
@@ -304,7 +321,7 @@ def _dissent(directory: Directory, doc: dict[str, Any]) -> list[dict[str, Any]]:
         if not o["blocking"]
     ]
     for check in doc["checks"]:
-        for participant_id, (stance, reason) in sorted(check["stances"].items()):
+        for participant_id, (stance, reason, *_) in sorted(check["stances"].items()):
             if stance == "disagree":
                 group = directory.participant(participant_id)[0]
                 dissent.append({"kind": "stance", "check_id": check["check_id"], "group": group, "text": reason})

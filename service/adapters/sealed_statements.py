@@ -1,7 +1,8 @@
 """Statements stored sealed, each under a key of its own, so that redacting one destroys its words for good.
 
-What a participant said, the grounds of an objection, the rationale of a
-decision (and any erratum's text) can hold a name typed in the room. The
+What a participant said, the grounds of an objection and its resolution note,
+the reason given with a stance, the rationale of a decision (and any erratum's
+text) can hold a name typed in the room. The
 mapper stores those fields as AES-GCM ciphertext; the key, made fresh for
 each statement, is written into the key table in the same transaction as the
 event (the chained recorders call `StatementKeys.take`), never into the log.
@@ -32,6 +33,8 @@ from service.adapters.personal_data import KEYS_TABLE, PersonalDataVault
 SEALED_FIELDS: dict[type, tuple[str, ...]] = {
     Proposal.Contributed: ("text",),
     Proposal.ObjectionRaised: ("grounds",),
+    Proposal.ObjectionResolved: ("note",),
+    Proposal.StanceTaken: ("reason",),
     Proposal.Decided: ("rationale",),
     Proposal.Corrected: ("text",),
 }

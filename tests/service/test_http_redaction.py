@@ -220,3 +220,36 @@ def test_a_refused_redaction_says_why_in_bahasa_indonesia(admin: Caller, facilit
     answer = _redact(admin, village, said, "grounds", **{"Accept-Language": "id"})
 
     assert answer.get_json()["detail"].startswith(f"langkah yang tercatat pada versi {said} usulan ini")
+
+
+def test_a_stance_reason_and_a_resolution_note_quoted_in_the_feed_are_redacted_there_too(
+    client: FlaskClient, admin: Caller, facilitator: Caller, the_ledger: Mufakat, database_url: str
+) -> None:
+    """Dissent on record quotes a disagree stance's reason; an objection's item quotes how it ended."""
+    village = start_village(facilitator, consensus="consent")
+    raised = facilitator.created(
+        f"{village.proposal}/objections", {"raised_by": village.participants[2], "grounds": "Mahal.", "blocking": True}
+    )
+    resolved = facilitator.ok(
+        f"{village.proposal}/objections/{raised['objection_id']}/resolve",
+        {"outcome": "addressed", "note": f"Dibicarakan dengan {NAME}."},
+    )
+    check = facilitator.created(f"{village.proposal}/consensus-checks", {"meeting_id": village.meeting_id})
+    stance_versions = []
+    for number, participant in enumerate(village.participants):
+        body = {"participant_id": participant, "stance": "agree"}
+        if number == 0:
+            body = {**body, "stance": "disagree", "reason": f"Saya ikut {NAME}."}
+        stance_versions.append(facilitator.ok(f"{village.proposal}/consensus-checks/{check['check_id']}/stances", body))
+    facilitator.ok(f"{village.proposal}/consensus-checks/{check['check_id']}/close")
+    facilitator.ok(f"{village.proposal}/decision", {"outcome": "adopted", "method": "consensus", "rationale": "Ok."})
+    assert NAME in client.get("/api/v1/feed?limit=500").get_data(as_text=True)
+
+    assert _redact(admin, village, int(resolved["version"]), "note").status_code == 200
+    assert _redact(admin, village, int(stance_versions[0]["version"]), "reason").status_code == 200
+
+    assert NAME not in _everything_a_reader_gets(client, village, facilitator)
+    (item,) = [i for i in client.get("/api/v1/feed?limit=500").get_json()["items"] if i["kind"] == "decision"]
+    assert item["objections"][0]["note"] == REDACTED_TEXT
+    assert [d["text"] for d in item["dissent"] if d["kind"] == "stance"] == [REDACTED_TEXT]
+    assert NAME.encode() not in _files_of(the_ledger, database_url).replace(b"\x00", b"")

@@ -57,6 +57,19 @@ def test_redacted_grounds_and_rationale_read_as_redacted_in_the_proposal() -> No
     assert proposal.redactions == {"3": ["grounds"], "8": ["rationale"]}
 
 
+def test_a_resolution_note_and_a_stance_reason_can_be_redacted() -> None:
+    proposal = deliberated()
+    proposal.annul_decision("Keliru", None, None, FACILITATOR, occurred_at=LATER)  # 9
+    proposal.contribute(uuid4(), "support", "Lanjut", FACILITATOR, occurred_at=LATER)  # 10
+    version = proposal.version
+    proposal.redact(4, "note", "Memuat nama warga", ADMIN, occurred_at=LATER)
+    assert next(iter(proposal.objections.values())).note == REDACTED_TEXT
+    stances = [int(v) for v, kind in proposal.free_text.items() if kind == "StanceTaken"]
+    proposal.redact(stances[0], "reason", "Memuat nama warga", ADMIN, occurred_at=LATER)
+    assert proposal.redactions == {"4": ["note"], str(stances[0]): ["reason"]}
+    assert proposal.version == version + 2
+
+
 def test_the_rationale_of_an_annulled_decision_is_redacted_where_it_stays_on_record() -> None:
     proposal = deliberated()
     proposal.annul_decision("Keliru", None, None, FACILITATOR, occurred_at=LATER)
@@ -83,10 +96,10 @@ def test_an_erratum_of_a_redacted_statement_reads_as_redacted_too() -> None:
 
 @pytest.mark.parametrize(
     ("version", "field"),
-    [(1, "title"), (1, "body"), (4, "note"), (2, "grounds"), (5, "text"), (99, "text"), (0, "text")],
-    ids=["the-title", "the-text-decided", "a-note", "another-steps-field", "a-check", "no-such-step", "version-0"],
+    [(1, "title"), (1, "body"), (4, "grounds"), (2, "grounds"), (5, "text"), (99, "text"), (0, "text")],
+    ids=["the-title", "the-text-decided", "a-resolution", "another-step", "a-check", "no-such-step", "version-0"],
 )
-def test_only_a_contribution_an_objections_grounds_or_a_rationale_can_be_redacted(version: int, field: str) -> None:
+def test_only_what_was_said_can_be_redacted_and_only_where_it_was_said(version: int, field: str) -> None:
     proposal = deliberated()
     error = assert_refused(
         proposal,

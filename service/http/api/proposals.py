@@ -174,8 +174,9 @@ class Redactions(MethodView):
     @blp.arguments(RedactionRequestSchema())
     @blp.response(200, ProposalStepSchema)
     def post(self, redaction: dict[str, Any], proposal_id: UUID) -> Answer:
-        """(admin) Redacts a contribution's text, an objection's grounds or a decision's rationale recorded at
-        `version` (a name typed into it, say): every reader sees "[teks disunting]" at once, the key that sealed
-        the words is destroyed (they can never be read again from the database, its files or a backup taken
-        later), and every hash of the log still verifies. The reason is recorded; the words are not."""
+        """(admin) Redacts a contribution's text, an objection's grounds or resolution note, a stance's reason or a
+        decision's rationale recorded at `version` (a name typed into it, say): every reader sees
+        "[teks disunting]" at once, the key that sealed the words is destroyed (they can never be read again from
+        the database, its files or a backup taken later), and every hash of the log still verifies. The reason is
+        recorded; the words are not."""
         return written(current_mufakat().redact(step_command(redaction), proposal_id, **redaction))

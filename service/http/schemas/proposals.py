@@ -188,7 +188,11 @@ class RedactionRequestSchema(Step):
     field = fields.String(
         required=True,
         validate=validate.OneOf(sorted({name for names in REDACTABLE_FIELDS.values() for name in names})),
-        metadata={"example": "text", "description": "text (a contribution), grounds (an objection), rationale"},
+        metadata={
+            "example": "text",
+            "description": "text (a contribution), grounds or note (an objection raised, resolved), reason (a"
+            " stance), rationale (a decision)",
+        },
     )
     reason = fields.String(
         required=True,
