@@ -10,7 +10,7 @@ commitment and progress reports. Then times, in the same run:
   (a) a plain scan: `select_notifications` page by page and `mapper.to_domain_event` on each;
   (b) a full rebuild of every read model (`ReadModels.rebuild()`: drop, replay, write in batches).
 
-Prints events/s of both and their ratio (the design's target is >= 0.5). Then
+Prints events/s of both and their ratio (the design's target is >= 0.7). Then
 builds a small store (`--small` events) and times a feed page (100 items from
 the middle) and a proposal's history on both stores: the ratio large/small
 should stay near 1 (indexes and cursors, no scans).
@@ -53,20 +53,27 @@ def _proposal_with_deliberation(ledger: Mufakat, process_id: UUID, people: list[
     proposal_id = ledger.submit_proposal(CONTEXT, process_id, "Usulan", "Teks usulan", people[0], meeting_id).id
     proposal: Any = ledger.repository.get(proposal_id)
     actor = ADMIN.actor
+
+    def now() -> datetime:
+        return datetime.now(UTC)
+
     for index, person in enumerate(people):
-        proposal.contribute(person, ("support", "concern", "question", "information")[index % 4], "Masukan", actor)
+        kind = ("support", "concern", "question", "information")[index % 4]
+        proposal.contribute(person, kind, "Masukan", actor, occurred_at=now())
     blocking = uuid4()
-    proposal.raise_objection(blocking, people[1], "Keberatan mendasar", True, actor)
-    proposal.raise_objection(uuid4(), people[2], "Keberatan", False, actor)
-    proposal.amend("Teks baru", "Menanggapi keberatan", people[0], actor)
-    rules = DecisionRules()
-    proposal.resolve_objection(blocking, "addressed", "Ditanggapi", rules, actor)
+    proposal.raise_objection(blocking, people[1], "Keberatan mendasar", True, actor, occurred_at=now())
+    proposal.raise_objection(uuid4(), people[2], "Keberatan", False, actor, occurred_at=now())
+    proposal.amend("Teks baru", "Menanggapi keberatan", people[0], actor, occurred_at=now())
+    rules = DecisionRules(consensus="consent")  # one disagree stands on record as dissent
+    proposal.resolve_objection(blocking, "addressed", "Ditanggapi", rules, actor, occurred_at=now())
     check = uuid4()
-    proposal.open_consensus_check(check, meeting_id, len(people), len(people), rules, actor)
+    proposal.open_consensus_check(
+        check, meeting_id, len(people), len(people), rules, actor, occurred_at=now(), meeting_opened_at=None
+    )
     for index, person in enumerate(people):
-        proposal.take_stance(check, person, "disagree" if index == 3 else "agree", "Alasan", actor)
-    proposal.close_consensus_check(check, len(people), len(people), rules, actor)
-    proposal.decide("adopted", "consensus", "Mufakat", rules, datetime.now(UTC), actor)
+        proposal.take_stance(check, person, "disagree" if index == 3 else "agree", "Alasan", actor, occurred_at=now())
+    proposal.close_consensus_check(check, len(people), len(people), rules, actor, occurred_at=now())
+    proposal.decide("adopted", "consensus", "Mufakat", rules, now(), actor)
     # One transaction for the whole deliberation: the log is what matters here, not the build's speed.
     ledger.save(proposal)
     commitment = ledger.make_commitment(CONTEXT, proposal_id, "Kades", "Kerja", date(2027, 6, 30), ["selesai"]).id
@@ -87,7 +94,7 @@ def build_log(ledger: Mufakat, events: int) -> UUID:
             f"33.02.{number % 90:02d}.2001",
             "Desa",
             "public",
-            DecisionRules(),
+            DecisionRules(consensus="consent"),
         ).id
         people = [
             ledger.register_participant(CONTEXT, process_id, "Nama", GROUPS[i % len(GROUPS)], "female", None, None).id
@@ -194,7 +201,7 @@ def main() -> None:
                     f"[{label}] (a) select_notifications + decode: {scan_rate:,.0f} events/s "
                     f"({scanned} in {scan_seconds:.3f} s); (b) rebuild of every read model: "
                     f"{rebuild_rate:,.0f} events/s ({total} in {rebuild_seconds:.3f} s); "
-                    f"ratio {rebuild_rate / scan_rate:.2f} (target >= 0.5)"
+                    f"ratio {rebuild_rate / scan_rate:.2f} (target >= 0.7)"
                 )
             assert models.position() == total
 

@@ -24,32 +24,31 @@ def shown(count: int, exact: bool) -> Count:
 
 #: A count of 3 or more withheld only so that a hidden small count cannot be found by subtraction.
 WITHHELD = "≥3"
-_MAX_HIDDEN_SMALL = 14  # more groups than any breakdown has; bounds the enumeration below
+_MAX_HIDDEN_SMALL = 14  # more groups than any breakdown has: beyond it a breakdown is left out
 
 
 def _some_cell_is_revealed(small: int, big: int, residual: int) -> bool:
     """Whether hidden cells (`small` of 1 or 2, `big` of 3 or more) summing to `residual` pin any cell down.
 
-    Enumerates every way the small cells can be 1 or 2 (breakdowns have a dozen groups at most).
+    Which cells are 2 does not matter, only how many: with k of the small cells at 2 the big cells share
+    `residual - small - k`. So a small cell is pinned when every feasible k makes it the same (all 1, or
+    all 2), the one big cell when only one k is feasible, and several big cells when none can exceed 3
+    each. (The same as enumerating every combination of 1s and 2s, which a test keeps as its reference.)
     """
-    small_values: list[set[int]] = [set() for _ in range(small)]
-    big_values: set[int] = set()
-    big_varies = False
-    for combination in range(2**small):
-        values = [1 + ((combination >> index) & 1) for index in range(small)]
-        rest = residual - sum(values)
-        fits = rest == 0 if big == 0 else rest >= 3 * big
-        if not fits:
-            continue
-        for index, value in enumerate(values):
-            small_values[index].add(value)
-        if big == 1:
-            big_values.add(rest)
-        elif big > 1 and rest > 3 * big:
-            big_varies = True
-    small_pinned = any(len(values) == 1 for values in small_values)
-    big_pinned = (big == 1 and len(big_values) == 1) or (big > 1 and not big_varies)
-    return small_pinned or big_pinned
+    feasible = [k for k in range(small + 1) if _big_cells_fit(residual - small - k, big)]
+    can_be_one = any(k < small for k in feasible)
+    can_be_two = any(k > 0 for k in feasible)
+    small_pinned = small > 0 and can_be_one != can_be_two
+    if big == 1:
+        return small_pinned or len(feasible) == 1
+    if big > 1:
+        return small_pinned or not any(residual - small - k > 3 * big for k in feasible)
+    return small_pinned
+
+
+def _big_cells_fit(rest: int, big: int) -> bool:
+    """Whether `big` cells of 3 or more can hold `rest` people (none: `rest` must be 0)."""
+    return rest == 0 if big == 0 else rest >= THRESHOLD * big
 
 
 def protect_beside_total(counts: dict[str, int], total: int, exact: bool) -> dict[str, Count]:

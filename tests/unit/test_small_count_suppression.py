@@ -9,6 +9,7 @@ import pytest
 from projections.suppression import (
     SUPPRESSED,
     WITHHELD,
+    _some_cell_is_revealed,
     protect_beside_total,
     protect_crosstab,
     total_gives_away_a_small_count,
@@ -90,3 +91,31 @@ def test_a_total_that_pins_down_hidden_counts_is_recognised(
     counts: dict[str, int], total: int, gives_away: bool
 ) -> None:
     assert total_gives_away_a_small_count(counts, total) is gives_away
+
+
+def _revealed_by_enumeration(small: int, big: int, residual: int) -> bool:
+    """The definition: try every way the small cells can be 1 or 2; is any cell the same in every way that fits?"""
+    small_values: list[set[int]] = [set() for _ in range(small)]
+    big_values: set[int] = set()
+    big_varies = False
+    for combination in range(2**small):
+        values = [1 + ((combination >> index) & 1) for index in range(small)]
+        rest = residual - sum(values)
+        if not (rest == 0 if big == 0 else rest >= 3 * big):
+            continue
+        for index, value in enumerate(values):
+            small_values[index].add(value)
+        if big == 1:
+            big_values.add(rest)
+        elif big > 1 and rest > 3 * big:
+            big_varies = True
+    small_pinned = any(len(values) == 1 for values in small_values)
+    return small_pinned or (big == 1 and len(big_values) == 1) or (big > 1 and not big_varies)
+
+
+def test_the_counting_shortcut_says_exactly_what_enumerating_every_combination_says() -> None:
+    for small in range(0, 11):
+        for big in range(0, 5):
+            for residual in range(0, 2 * small + 3 * big + 12):
+                expected = _revealed_by_enumeration(small, big, residual)
+                assert _some_cell_is_revealed(small, big, residual) == expected, (small, big, residual)
