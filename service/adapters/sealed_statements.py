@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 from uuid import NAMESPACE_OID, UUID, uuid5
@@ -55,10 +56,15 @@ class StatementKeys:
     transaction that stores the event (`take`); the vault's key table holds it from then on.
     """
 
+    #: Keys kept in memory once read (the most recently read first to stay): replaying a proposal opens
+    #: every statement it holds, and a key changes only by being destroyed.
+    KEPT_KEYS = 50_000
+
     def __init__(self, vault: PersonalDataVault) -> None:
         self.vault = vault
         self._lock = threading.Lock()
         self._unsaved: dict[tuple[str, int], dict[UUID, bytes]] = {}
+        self._kept: OrderedDict[UUID, bytes] = OrderedDict()
 
     def seal(self, originator_id: UUID, version: int, field: str, text: str) -> tuple[UUID, str]:
         """A fresh key for this statement (kept until its event is stored) and the text sealed with it."""
@@ -76,7 +82,7 @@ class StatementKeys:
         The stored key comes first: an unsaved one may belong to an event whose insert failed because another
         writer stored that very step (with its own key) first.
         """
-        key = self.vault.key(key_id) or self._unsaved_key(key_id)
+        key = self._stored_key(key_id) or self._unsaved_key(key_id)
         if key is None:
             return REDACTED_TEXT
         raw = base64.b64decode(sealed)
@@ -98,8 +104,30 @@ class StatementKeys:
                 self._unsaved.pop((str(stored.originator_id), stored.originator_version), None)
 
     def destroy(self, key_ids: Sequence[UUID]) -> bool:
-        """Destroys statements' keys (redaction); True when their bytes are gone from the files too."""
+        """Destroys statements' keys (redaction); True when their bytes are gone from the files too.
+
+        Other processes may keep a destroyed key in memory until it ages out or they restart; every view
+        they serve takes the redacted words out by the redaction's own event (histories, the proposal, the
+        feed), and nothing they write holds the words.
+        """
+        with self._lock:
+            for key_id in key_ids:
+                self._kept.pop(key_id, None)
         return self.vault.forget_keys(key_ids)
+
+    def _stored_key(self, key_id: UUID) -> bytes | None:
+        with self._lock:
+            key = self._kept.get(key_id)
+            if key is not None:
+                self._kept.move_to_end(key_id)
+                return key
+        key = self.vault.key(key_id)
+        if key is not None:
+            with self._lock:
+                self._kept[key_id] = key
+                if len(self._kept) > self.KEPT_KEYS:
+                    self._kept.popitem(last=False)
+        return key
 
     def _unsaved_key(self, key_id: UUID) -> bytes | None:
         with self._lock:

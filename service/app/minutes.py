@@ -28,7 +28,7 @@ from domain.deliberation import ConsensusCheck, Vote
 from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.process import Process
-from domain.proposal import Proposal
+from domain.proposal import REDACTED_TEXT, Proposal
 from domain.rules import as_fraction
 from projections.suppression import protect_beside_total, shown
 from service.adapters.minutes_document import (
@@ -348,8 +348,12 @@ def _dissent(
         if stance != "disagree" or not reason:
             continue
         correction = proposal.corrected(version, "reason")
+        if proposal.is_redacted(version, "reason"):
+            reason = REDACTED_TEXT
+        elif correction is not None:
+            reason = correction.text
         group = group_word(process.group_of(UUID(participant_id)) or "unknown", language)
-        dissent.append(f"{group}: {correction.text if correction else reason}")
+        dissent.append(f"{group}: {reason}")
     return tuple(dissent)
 
 

@@ -250,3 +250,27 @@ def test_forgetting_someone_present_erases_the_full_versions_naming_them_and_the
     public = anonymous.get(path)
     assert public.status_code == 200
     assert hashlib.sha256(public.data).hexdigest() == sealed["public"]["sha256"]
+
+
+def test_a_berita_acara_sealed_after_a_redaction_prints_the_dissent_without_the_redacted_words(
+    facilitator: Caller, admin: Caller, anonymous: Caller
+) -> None:
+    village = start_village(facilitator, consensus="consent")
+    check = facilitator.created(f"{village.proposal}/consensus-checks", {"meeting_id": village.meeting_id})
+    said = ""
+    for number, participant in enumerate(village.participants):
+        body: dict[str, Any] = {"participant_id": participant, "stance": "agree"}
+        if number == 0:
+            body = {**body, "stance": "disagree", "reason": "Tanah Pak Karto Rahasia belum dibebaskan."}
+        step = facilitator.ok(f"{village.proposal}/consensus-checks/{check['check_id']}/stances", body)
+        said = said or str(step["version"])
+    facilitator.ok(f"{village.proposal}/consensus-checks/{check['check_id']}/close")
+    facilitator.ok(f"{village.proposal}/decision", {"outcome": "adopted", "method": "consensus", "rationale": "Ok."})
+    facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Disepakati."})
+    admin.ok(f"{village.proposal}/redactions", {"version": int(said), "field": "reason", "reason": "Nama warga."})
+
+    facilitator.created(minutes_of(village), sealing())
+
+    text = text_of(anonymous.get(f"/meetings/{village.meeting_id}/minutes.pdf").data)
+    assert "Karto" not in text
+    assert "[teks disunting]" in text
