@@ -235,6 +235,43 @@ def _commitments_of(database: Database, rows: list[_Row]) -> dict[str, list[dict
     return found
 
 
+# --- what the web pages show ---------------------------------------------------------------
+
+
+def newest_decision_items(
+    database: Database, where: FeedFilter, region_prefix: str = "", proposal_id: str | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """The newest decision items, newest first, each exactly as the feed serves it to anyone (small counts
+    hidden). `region_prefix` keeps a region and everything under it (the feed's own filter takes one code)."""
+    clauses = ["kind = 'decision'"]
+    params: list[Any] = []
+    for column, value in (("process_id", where.process_id), ("outcome", where.outcome), ("proposal_id", proposal_id)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if region_prefix:
+        clauses.append("region_code LIKE ?")
+        params.append(f"{region_prefix}%")
+    for comparison, moment in ((">=", where.since), ("<=", where.until)):
+        if moment is not None:
+            clauses.append(f"at {comparison} ?")
+            params.append(timestamp(moment))
+    rows = database.fetch_all(
+        f"SELECT {_COLUMNS}, {_body(False)} FROM projection_feed_items "
+        f"WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT ?",
+        [*params, limit],
+    )
+    return _items(database, rows)
+
+
+def commitments_of_proposal(database: Database, proposal_id: str) -> list[dict[str, Any]]:
+    """The commitments made on a published proposal, with their progress, in the order they were made."""
+    rows = database.fetch_all(
+        "SELECT doc FROM projection_feed_commitments WHERE proposal_id = ? ORDER BY made_seq", (proposal_id,)
+    )
+    return [from_json(row[0]) for row in rows]
+
+
 # --- Atom: a subscription document and archives (RFC 5005) -------------------------------------
 
 

@@ -20,12 +20,18 @@ from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.proposal import Proposal
 from projections.directory import process_entry
-from projections.feed_queries import FeedFilter, FeedPage, encode_cursor, feed_page, feed_page_json
+from projections.feed_queries import (
+    FeedFilter,
+    FeedPage,
+    commitments_of_proposal,
+    feed_page,
+    feed_page_json,
+    newest_decision_items,
+)
 from projections.history import Step, groups_of_three_at_every_meeting, process_of_proposal, steps, version_at
 from projections.participation_report import participation_report
 from projections.pseudonyms import WithoutWhoAttended, outsider_proposal, outsider_steps
 from projections.runner import fresh_read_models, read_models
-from projections.sql import from_json, timestamp
 from service.app.access import AccessToken, Principal
 from service.app.application import Mufakat
 from service.app.errors import Forbidden, NotFound
@@ -219,40 +225,14 @@ def newest_decisions(
 
     `region_prefix` keeps a region and everything under it (the feed's own filter takes one exact code).
     """
-    clauses = ["kind = 'decision'"]
-    params: list[Any] = []
-    for column, value in (("process_id", where.process_id), ("outcome", where.outcome), ("proposal_id", proposal_id)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if region_prefix:
-        clauses.append("region_code LIKE ?")
-        params.append(f"{region_prefix}%")
-    for column, comparison, moment in (("at", ">=", where.since), ("at", "<=", where.until)):
-        if moment is not None:
-            clauses.append(f"{column} {comparison} ?")
-            params.append(timestamp(moment))
-    database = fresh_read_models(mufakat).database
-    rows = database.fetch_all(
-        f"SELECT seq FROM projection_feed_items WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT ?",
-        [*params, limit],
-    )
-    found: list[dict[str, Any]] = []
-    for (seq,) in rows:
-        # Read through the feed itself, so that each carries what the feed shows (small counts hidden).
-        page = feed_page(database, encode_cursor(int(seq) - 1), 1, exact=False)
-        found.extend(item for item in page.items if item["kind"] == "decision")
-    return found
+    return newest_decision_items(fresh_read_models(mufakat).database, where, region_prefix, proposal_id, limit)
 
 
 def published_commitments(mufakat: Mufakat, caller: Principal, proposal_id: UUID) -> list[dict[str, Any]]:
     """The commitments made on a proposal the caller may read, with their progress, as the feed publishes them
     (only proposals of public processes are in the feed: none for the others)."""
     mufakat.readable(Proposal, proposal_id, caller, copy=False)
-    rows = fresh_read_models(mufakat).database.fetch_all(
-        "SELECT doc FROM projection_feed_commitments WHERE proposal_id = ? ORDER BY made_seq", (str(proposal_id),)
-    )
-    return [from_json(row[0]) for row in rows]
+    return commitments_of_proposal(fresh_read_models(mufakat).database, str(proposal_id))
 
 
 @dataclass(frozen=True)
