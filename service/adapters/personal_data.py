@@ -152,6 +152,16 @@ class PersonalDataVault:
     def close(self) -> None:
         """Stops the background retries of this process (the next process to open the vault resumes them)."""
         self._closed.set()
+        with self._retrying:
+            retrying = self._retry_thread
+        if retrying is not None and retrying is not threading.current_thread():
+            retrying.join(timeout=5)
+
+    @property
+    def retrying(self) -> bool:
+        """Whether this process is retrying to purge forgotten keys from the files."""
+        thread = self._retry_thread
+        return thread is not None and thread.is_alive()
 
     def _retry_in_background(self) -> None:
         with self._retrying:

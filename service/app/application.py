@@ -88,6 +88,12 @@ class Mufakat(UnitOfWork):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.process_directory = EventSourcedLog(self.events, PROCESS_DIRECTORY_ID, ProcessListed)
 
+    def close(self) -> None:
+        """Stops this process's erasure retries (the next process to open the ledger resumes them), then closes
+        the database connections."""
+        self.vault.close()
+        super().close()
+
     def construct_mapper(self) -> Mapper[UUID]:
         """eventsourcing's mapper, storing statements sealed (`service.adapters.sealed_statements`)."""
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=StatementSealingMapper)

@@ -128,6 +128,25 @@ class ForgettingContract:
         if self.only_our_readers_delay_the_purge:
             assert reported == 0
 
+    def test_closing_the_ledger_stops_its_retries_and_the_next_opening_resumes_them(
+        self, ledger: Mufakat, raw: RawLog, open_ledger: Callable[[], Mufakat]
+    ) -> None:
+        participant_id = register(ledger, Person())
+        release = self.hold_a_reader(raw)
+        assert ledger.vault.forget(participant_id) is False
+        assert ledger.vault.retrying
+
+        ledger.close()
+
+        assert not ledger.vault.retrying
+        release()
+        reopened = open_ledger()
+        deadline = time.monotonic() + 15
+        while reopened.vault.keys_possibly_on_disk() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if self.only_our_readers_delay_the_purge:
+            assert reopened.vault.keys_possibly_on_disk() == 0
+
     #: SQLite: only readers of this file; PostgreSQL: any long transaction on the server holds the horizon back.
     only_our_readers_delay_the_purge = True
 
