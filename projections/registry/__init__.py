@@ -2,7 +2,7 @@
 
 Each entry says how the event is worded (Bahasa Indonesia and English), where it is published (a proposal's
 history, the transparency feed) and which of its fields name a participant. The read models, the history's
-sentences and the pseudonyms of public histories all read it here; a test fails when an event has no entry.
+sentences and what outsiders see of histories all read it here; a test fails when an event has no entry.
 Adding an event to an aggregate touches the aggregate, its entry in the module named after it, and its tests.
 """
 

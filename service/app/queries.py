@@ -29,8 +29,8 @@ from projections.feed_queries import (
     newest_decision_items,
 )
 from projections.history import Step, groups_of_three_at_every_meeting, process_of_proposal, steps, version_at
+from projections.outsider_views import WithoutWhoAttended, outsider_proposal, outsider_steps
 from projections.participation_report import participation_report
-from projections.pseudonyms import WithoutWhoAttended, outsider_proposal, outsider_steps
 from projections.runner import fresh_read_models, read_models
 from service.app.access import AccessToken, Principal
 from service.app.application import Mufakat
@@ -174,7 +174,7 @@ def decision_history(
     if version is not None and (not shown or shown[-1].version != version):
         raise NotFound("proposal version", f"{proposal_id}@{version}")
     if outsider:
-        # Outsiders: choices only as tallies, nobody named (projections.pseudonyms).
+        # Outsiders: choices only as tallies, nobody named (projections.outsider_views).
         shown = outsider_steps(shown)
     if version is None:
         return History(shown)

@@ -1,4 +1,4 @@
-"""Decision histories as outsiders read them: choices only as tallies, nobody named.
+"""Proposals, meetings and decision histories as outsiders read them: choices only as tallies, nobody named.
 
 A history with every stance and ballot, even under a pseudonym numbered within
 the proposal, lets a reader line the steps up with everything else that is
