@@ -54,11 +54,15 @@ def copy_for_change(value: T) -> T:
     if kind in _IMMUTABLE:
         return value
     if kind is dict:
-        items = cast(dict[Any, Any], value).items()
+        mapping = cast(dict[Any, Any], value)
+        # Maps that grow with every step (a proposal's steps by version) hold only text: copied at C speed.
+        if _IMMUTABLE.issuperset(map(type, mapping.values())):
+            return cast(T, mapping.copy())
+        items = mapping.items()
         return cast(T, {key: item if type(item) in _IMMUTABLE else copy_for_change(item) for key, item in items})
     if kind is list:
         members = cast(list[Any], value)
-        if all(type(item) in _IMMUTABLE for item in members):
+        if _IMMUTABLE.issuperset(map(type, members)):
             return cast(T, members.copy())
         return cast(T, [copy_for_change(item) for item in members])
     params = getattr(kind, "__dataclass_params__", None)
