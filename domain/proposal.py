@@ -872,6 +872,11 @@ class Proposal(Aggregate):
                 f"the step recorded at version {version} of this proposal has no free text named {field!r}",
                 proposal_id=self.id,
             )
+        if self.is_redacted(version, field):
+            raise NothingToCorrect(
+                f"{field} of the step at version {version} was redacted: an erratum would publish it again",
+                proposal_id=self.id,
+            )
         self._corrected(version=version, field=field, text=text, reason=reason, occurred_at=occurred_at, actor=actor)
 
     @event(Corrected)

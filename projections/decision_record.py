@@ -9,6 +9,7 @@ and gender; no name ever enters the record.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from domain.proposal import REDACTED_TEXT
@@ -148,14 +149,57 @@ def decision_recorded(doc: dict[str, Any], event: Any, directory: Directory) -> 
     }
 
 
-def redacted_words(doc: dict[str, Any], event: Any) -> str | None:
-    """The words a redaction takes out of the record (None when the record does not hold them)."""
+@dataclass(frozen=True)
+class RedactedStatement:
+    """Where a redacted statement stands in the items that quote it, and its words (to find them there)."""
+
+    field: str
+    words: str
+    objection_id: str | None = None
+    #: For grounds: the objection's place among the non-blocking ones (the order of dissent on record).
+    dissent_index: int | None = None
+    check_id: str | None = None
+
+
+def redacted_words(doc: dict[str, Any], event: Any) -> RedactedStatement | None:
+    """The statement a redaction takes out of the record, and where items quote it (None: no item does)."""
     found = _statement(doc, event.version, event.field)
-    if found is None:
+    if found is None or found[0][found[1]] is None:
         return None
     holder, key = found
-    words = holder[key]
-    return None if words is None else str(words)
+    words = str(holder[key])
+    if event.field in ("grounds", "note"):
+        standing = [o["objection_id"] for o in doc["objections"] if not o["blocking"]]
+        index = standing.index(holder["objection_id"]) if holder["objection_id"] in standing else None
+        in_dissent = index if event.field == "grounds" else None
+        return RedactedStatement(event.field, words, holder["objection_id"], in_dissent)
+    if event.field == "reason":
+        check_id = next(c["check_id"] for c in doc["checks"] if any(s is holder for s in c["stances"].values()))
+        return RedactedStatement(event.field, words, check_id=check_id)
+    return RedactedStatement(event.field, words)
+
+
+def item_without(item: dict[str, Any], statement: RedactedStatement) -> dict[str, Any]:
+    """The item (exact or as outsiders see it) with the statement's words replaced where it quotes them, and
+    nowhere else (the same words elsewhere, another objection's or the title, stay)."""
+    if statement.field == "rationale":
+        decision = item.get("decision") or {}
+        if decision.get("rationale") == statement.words:
+            decision["rationale"] = REDACTED_TEXT
+        return item
+    for objection in item.get("objections") or []:
+        if objection.get("objection_id") == statement.objection_id and objection.get(statement.field) is not None:
+            objection[statement.field] = REDACTED_TEXT
+    dissent = item.get("dissent") or []
+    if statement.field == "grounds" and statement.dissent_index is not None:
+        said = [entry for entry in dissent if entry.get("kind") == "objection"]
+        if statement.dissent_index < len(said) and said[statement.dissent_index].get("text") == statement.words:
+            said[statement.dissent_index]["text"] = REDACTED_TEXT
+    if statement.field == "reason":
+        for entry in dissent:
+            if entry.get("check_id") == statement.check_id and entry.get("text") == statement.words:
+                entry["text"] = REDACTED_TEXT
+    return item
 
 
 def statement_redacted(doc: dict[str, Any], event: Any, directory: Directory) -> None:

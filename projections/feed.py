@@ -20,12 +20,14 @@ from eventsourcing.utils import get_topic
 
 from domain.commitment import Commitment
 from domain.meeting import Meeting
-from domain.proposal import REDACTED_TEXT, Proposal
+from domain.proposal import Proposal
 from projections.base import Projection
 from projections.decision_record import (
+    RedactedStatement,
     annulment_item,
     decision_item,
     history_path,
+    item_without,
     new_record,
     outsider_item,
     redacted_words,
@@ -152,11 +154,11 @@ class TransparencyFeed(Projection):
         doc = self._proposal(proposal_id)
         if doc is None:
             return
-        words = redacted_words(doc, event) if topic == _REDACTED else None
+        redacted = redacted_words(doc, event) if topic == _REDACTED else None
         step(doc, event, self.directory)
         self._dirty_proposals.add(proposal_id)
-        if words is not None:
-            self._scrub(proposal_id, words)
+        if redacted is not None:
+            self._scrub(proposal_id, redacted)
         if topic == _DECIDED:
             self._decided(notification.id, proposal_id, doc, event)
         elif topic == _ANNULLED:
@@ -353,19 +355,19 @@ class TransparencyFeed(Projection):
             (position, item["kind"], item["at"], process_id, region_code, outcome, proposal_id, *_renderings(item))
         )
 
-    def _scrub(self, proposal_id: str, words: str) -> None:
-        """Takes redacted words out of every item of the proposal already written, and of those in this batch:
-        each rendering's string values equal to them become REDACTED_TEXT (the items' keys are never touched)."""
+    def _scrub(self, proposal_id: str, statement: RedactedStatement) -> None:
+        """Takes a redacted statement's words out of every item of the proposal already written, and of those in
+        this batch, both renderings, where each quotes it (`decision_record.item_without`)."""
         sql = self._cursor()
         for seq, body, public_body in sql.fetch_all(
             "SELECT seq, body, public_body FROM projection_feed_items WHERE proposal_id = ?", (proposal_id,)
         ):
             sql.execute(
                 "UPDATE projection_feed_items SET body = ?, public_body = ? WHERE seq = ?",
-                (_without(body, words), _without(public_body, words), seq),
+                (_without(body, statement), _without(public_body, statement), seq),
             )
         self._items = [
-            (*row[:7], _without(row[7], words), _without(row[8], words)) if row[6] == proposal_id else row
+            (*row[:7], _without(row[7], statement), _without(row[8], statement)) if row[6] == proposal_id else row
             for row in self._items
         ]
 
@@ -397,17 +399,9 @@ class TransparencyFeed(Projection):
         )
 
 
-def _without(rendering: str, words: str) -> str:
-    """A stored rendering with every string value equal to `words` replaced by REDACTED_TEXT."""
-
-    def scrubbed(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {key: scrubbed(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [scrubbed(item) for item in value]
-        return REDACTED_TEXT if value == words else value
-
-    return to_json(scrubbed(from_json(rendering)))
+def _without(rendering: str, statement: RedactedStatement) -> str:
+    """A stored rendering with a redacted statement's words taken out where it quotes them."""
+    return to_json(item_without(from_json(rendering), statement))
 
 
 def _renderings(item: dict[str, Any]) -> tuple[str, str]:

@@ -111,34 +111,44 @@ def feed_page_json(
 
 
 class RenderedPages:
-    """Feed pages as served (JSON text), by what was asked and the log position they were read at.
+    """Feed pages as served (JSON text), by what was asked, for the newest log position read so far.
 
     A page read at position P is the same for every reader asking the same until the log moves on, so
-    the pages most asked for (the first page that readers poll) are made once per change of the log. At
-    most `budget` characters are kept, the least recently served dropped first.
+    the pages most asked for (the first page that readers poll) are made once per change of the log; when
+    the log moves on, every kept page goes. At most `budget` characters are kept, counting what each page
+    was asked with (`KEY_COST`) as well, the least recently served dropped first.
     """
+
+    #: What a kept page's key and bookkeeping cost, in characters of the budget (a filter, a cursor, a dict slot).
+    KEY_COST = 1_024
 
     def __init__(self, budget: int = 16_000_000) -> None:
         self.budget = budget
         self._lock = threading.Lock()
         self._pages: OrderedDict[Hashable, str] = OrderedDict()
         self._size = 0
+        self._position = -1
 
-    def served(self, key: Hashable, make: Callable[[], str]) -> str:
-        """The page kept under `key`, or made now and kept."""
+    def served(self, position: int, asked: Hashable, make: Callable[[], str]) -> str:
+        """The page asked for at this log position: kept, or made now (and kept unless the log moved on)."""
         with self._lock:
-            page = self._pages.get(key)
+            if position > self._position:
+                self._pages.clear()
+                self._size = 0
+                self._position = position
+            page = self._pages.get(asked) if position == self._position else None
             if page is not None:
-                self._pages.move_to_end(key)
+                self._pages.move_to_end(asked)
                 return page
         page = make()
+        cost = len(page) + self.KEY_COST
         with self._lock:
-            if key not in self._pages and len(page) <= self.budget:
-                self._pages[key] = page
-                self._size += len(page)
+            if position == self._position and asked not in self._pages and cost <= self.budget:
+                self._pages[asked] = page
+                self._size += cost
                 while self._size > self.budget:
                     _, dropped = self._pages.popitem(last=False)
-                    self._size -= len(dropped)
+                    self._size -= len(dropped) + self.KEY_COST
         return page
 
 

@@ -268,6 +268,9 @@ class GroupCommitLedger(Application[UUID]):
             self._after_commit(batch, list(notification_ids or []))
         except BaseException as failure:  # handed to every change of the batch, which re-raises it
             batch.failure = failure
+            unsaved = getattr(self.recorder, "statement_keys", None)
+            if unsaved is not None:  # the statements' keys of a batch never stored (its changes seal anew)
+                unsaved.discard(batch.stored)
             with self._command_lock:
                 self._fresh.clear()
         finally:

@@ -94,6 +94,12 @@ class SealedDocuments:
             raise SealedDocumentAltered(f"the document stored under {sha256} was altered")
         return content
 
+    def erase(self, sha256: str) -> None:
+        """Erases a document's bytes (and its key): it can never be served again; its hash still verifies."""
+        self.tables.erase("DELETE FROM sealed_document_keys WHERE sha256 = ?", (sha256,))
+        self.tables.erase("DELETE FROM sealed_documents WHERE sha256 = ?", (sha256,))
+        self.tables.purge_deleted("sealed_documents")
+
     def forget(self, sha256: str) -> None:
         """Erases the key of a document that names people: nobody can read it again; its hash still verifies."""
         self.tables.erase("DELETE FROM sealed_document_keys WHERE sha256 = ?", (sha256,))

@@ -79,10 +79,10 @@ class StatementKeys:
     def open(self, key_id: UUID, sealed: str) -> str:
         """The words, or REDACTED_TEXT once the key was destroyed.
 
-        The stored key comes first: an unsaved one may belong to an event whose insert failed because another
-        writer stored that very step (with its own key) first.
+        Only stored keys open words: what is decoded was read from the store, and an unsaved key (of an
+        attempt that was never stored) would belong to another ciphertext of the same step.
         """
-        key = self._stored_key(key_id) or self._unsaved_key(key_id)
+        key = self._stored_key(key_id)
         if key is None:
             return REDACTED_TEXT
         raw = base64.b64decode(sealed)
@@ -128,14 +128,6 @@ class StatementKeys:
                 if len(self._kept) > self.KEPT_KEYS:
                     self._kept.popitem(last=False)
         return key
-
-    def _unsaved_key(self, key_id: UUID) -> bytes | None:
-        with self._lock:
-            for keys in self._unsaved.values():
-                if key_id in keys:
-                    return keys[key_id]
-        return None
-
 
 #: The SQL that stores a statement's key beside its event (the vault's key table, shared with participants).
 INSERT_KEY_SQL = f"INSERT INTO {KEYS_TABLE} (participant_id, key_material) VALUES (?, ?)"

@@ -27,6 +27,7 @@ from eventsourcing.persistence import JSONTranscoder, Mapper
 from eventsourcing.utils import get_topic
 
 from domain.commitment import Commitment
+from domain.errors import NothingToRedact
 from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.process import Process
@@ -54,12 +55,13 @@ from service.app.access import (
     token_record_id,
 )
 from service.app.errors import Forbidden, NotFound, VersionMismatch
-from service.app.minutes import MinutesRequest, Signer, Signers, public_url_from_environment
+from service.app.minutes import MinutesRequest, Signer, Signers, dealt_with, public_url_from_environment
 from service.app.minutes_sealing import forget_minutes_names, prepare_sealing
 from service.app.moved_topics import register_moved_topics
 from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.receipts import CommandContext, Receipt
 from service.app.unit_of_work import TAggregate, UnitOfWork, command
+from service.audit.chain import log_position_of
 from service.audit.signing import load_or_create_signing_key
 
 __all__ = ["CommandContext", "Mufakat", "ProcessListed", "Receipt"]
@@ -876,22 +878,67 @@ class Mufakat(UnitOfWork):
     def redact(
         self, context: CommandContext, proposal_id: UUID, version: int, field: str, reason: str
     ) -> Receipt:
-        """(admin) Redacts a statement's words for good: records why, then destroys the key that seals them
-        (and those of its errata) and the snapshots that copied them. Every hash still verifies."""
-        receipt = self._record_redaction(context, proposal_id, version, field, reason)
-        # After the event is durable, as forgetting a participant: a retry destroys what a crash left.
+        """(admin) Redacts a statement's words for good: records why, then takes the words out of everything
+        that holds them (`_take_words_out`). Every hash still verifies.
+
+        Asked again for a statement already redacted, it answers `nothing_to_redact` after taking the words
+        out once more: a redaction interrupted after its event was stored is finished by asking again.
+        """
+        if not context.principal.may_redact_statements():
+            raise Forbidden("only admins redact statements")
+        proposal = self.readable(Proposal, proposal_id, context.principal)
+        if not proposal.is_redacted(version, field):
+            self._ensure_something_was_said(proposal_id, version, field)
+        try:
+            receipt = self._record_redaction(context, proposal_id, version, field, reason)
+        except NothingToRedact:
+            if self.readable(Proposal, proposal_id, context.principal, copy=False).is_redacted(version, field):
+                self._take_words_out(proposal_id, version, field)
+            raise
+        self._take_words_out(proposal_id, version, field)
+        return receipt
+
+    def _ensure_something_was_said(self, proposal_id: UUID, version: int, field: str) -> None:
+        """A statement left empty (a stance given without a reason) has no words to redact."""
+        for event in self.events.get(proposal_id, gt=version - 1, lte=version):
+            if not getattr(event, field, None):
+                raise NothingToRedact(
+                    f"the step recorded at version {version} of this proposal has no statement named {field!r}",
+                    proposal_id=proposal_id,
+                )
+
+    def _take_words_out(self, proposal_id: UUID, version: int, field: str) -> None:
+        """Destroys the keys of a redacted statement and of its errata, the proposal's snapshots, the berita
+        acara sealed before the redaction that printed it, and the read models' copies; then purges the files."""
         keys = [statement_key_id(proposal_id, version, field)]
+        redacted_at: int | None = None
         for event in self.events.get(proposal_id):
             if isinstance(event, Proposal.Corrected) and (event.version, event.field) == (version, field):
                 keys.append(statement_key_id(proposal_id, event.originator_version, "text"))
+            if isinstance(event, Proposal.Redacted) and (event.version, event.field) == (version, field):
+                redacted_at = log_position_of(self.side_tables, proposal_id, event.originator_version)
         self.statement_keys.destroy(keys)
         self._forget_snapshots(proposal_id)
+        self._erase_minutes_sealed_before(proposal_id, redacted_at)
         # The read models copied the words (a decision item's rationale, an objection's grounds): bring them up
         # to date now, so that the rows they rewrite are purged from the files with the rest.
         fresh_read_models(self)
         for table in READ_MODEL_TABLES_WITH_WORDS:
             self.side_tables.purge_deleted(table)
-        return receipt
+
+    def _erase_minutes_sealed_before(self, proposal_id: UUID, redacted_at: int | None) -> None:
+        """A berita acara sealed before a redaction may print the words (its bytes are what was signed): erased,
+        both versions; its hash stays in the log, and a version sealed now prints the words redacted."""
+        proposal = self._get(Proposal, proposal_id, "proposal")
+        process = self._get(Process, proposal.process_id, "process")
+        for meeting_id in process.meeting_ids:
+            meeting = self._get(Meeting, meeting_id, "meeting")
+            if not meeting.sealed_minutes or not dealt_with(proposal, meeting):
+                continue
+            for record in meeting.sealed_minutes:
+                if redacted_at is None or int(record["log_position"]) < redacted_at:
+                    self.sealed_documents.erase(record["public_sha256"])
+                    self.sealed_documents.erase(record["full_sha256"])
 
     @command
     def _record_redaction(
@@ -910,8 +957,12 @@ class Mufakat(UnitOfWork):
         if self.snapshots is None:
             return
         table = str(getattr(self.snapshots.recorder, "events_table_name", "snapshots"))
-        key: Any = aggregate_id if self.side_tables.is_postgres else str(aggregate_id)
+        # The id as each store keeps it: PostgreSQL a uuid, SQLite its 32 hex digits.
+        key: Any = aggregate_id if self.side_tables.is_postgres else aggregate_id.hex
         self.side_tables.erase(f"DELETE FROM {table} WHERE originator_id = ?", (key,))
+        left = self.side_tables.fetch_one(f"SELECT count(*) FROM {table} WHERE originator_id = ?", (key,))
+        if left is None or int(left[0]) != 0:
+            raise RuntimeError("the snapshots of a redacted aggregate were not deleted")
         self.side_tables.purge_deleted(table)
 
     # --- commitments -------------------------------------------------------------

@@ -159,7 +159,7 @@ def gather_minutes(
     """The public and the full version of the meeting's berita acara, and the log position they cover."""
     zone = region_time_zone(process.region_code)
     participants = {pid: _participant(ledger, pid) for pid in process.participant_ids}
-    proposals = [p for p in (_proposal(ledger, pid) for pid in process.proposal_ids) if _dealt_with(p, meeting)]
+    proposals = [p for p in (_proposal(ledger, pid) for pid in process.proposal_ids) if dealt_with(p, meeting)]
     # Read after the aggregates: whatever the document shows lies at or before this position.
     log_position = ledger.recorder.max_notification_id() or 0
     commitments = _commitments(ledger, process.id, log_position)
@@ -213,7 +213,7 @@ def _proposal(ledger: Ledger, proposal_id: UUID) -> Proposal:
     return proposal
 
 
-def _dealt_with(proposal: Proposal, meeting: Meeting) -> bool:
+def dealt_with(proposal: Proposal, meeting: Meeting) -> bool:
     """Submitted at the meeting, or checked or voted on there."""
     here = str(meeting.id)
     rounds: list[ConsensusCheck | Vote] = [*proposal.checks.values(), *proposal.votes.values()]

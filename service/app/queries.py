@@ -203,8 +203,11 @@ def feed_json(mufakat: Mufakat, caller: Principal, after: str | None, limit: int
     asked again before the log moves on is served as it was made."""
     models = read_models(mufakat)
     exact = caller.sees_exact_counts()
-    key = (models.fresh_position(), exact, after, limit, where)
-    return models.feed_pages.served(key, lambda: feed_page_json(models.database, after, limit, where, exact=exact))
+    position = models.fresh_position()
+    asked = (exact, after, limit, where)
+    return models.feed_pages.served(
+        position, asked, lambda: feed_page_json(models.database, after, limit, where, exact=exact)
+    )
 
 
 def participation(mufakat: Mufakat, caller: Principal, process_id: UUID) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
 from service.adapters.sealed_statements import INSERT_KEY_SQL, StatementKeys
+from service.adapters.storage import SideTables
 from service.audit.canonical import GENESIS, event_hash, next_root, originator_bytes
 from service.audit.tree_store import HASHES_TABLE, TreeSql, extend_tree, postgres_tree_ddl, sqlite_tree_ddl
 
@@ -137,6 +138,16 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
 
 _SQLITE_TREE = TreeSql(postgres=False)
+
+
+def log_position_of(tables: SideTables, originator_id: UUID, version: int) -> int | None:
+    """The position in the log of the event an aggregate recorded at `version` (None: not stored)."""
+    key: Any = originator_id if tables.is_postgres else _sqlite_id(originator_id)
+    row = tables.fetch_one(
+        f"SELECT notification_id FROM {HASHES_TABLE} WHERE originator_id = ? AND originator_version = ?",
+        (key, version),
+    )
+    return None if row is None else int(row[0])
 
 
 @contextmanager

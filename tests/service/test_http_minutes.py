@@ -274,3 +274,27 @@ def test_a_berita_acara_sealed_after_a_redaction_prints_the_dissent_without_the_
     text = text_of(anonymous.get(f"/meetings/{village.meeting_id}/minutes.pdf").data)
     assert "Karto" not in text
     assert "[teks disunting]" in text
+
+
+def test_a_redaction_erases_the_berita_acara_sealed_before_it_and_a_new_sealing_prints_the_words_redacted(
+    facilitator: Caller, admin: Caller, anonymous: Caller
+) -> None:
+    village = start_village(facilitator)
+    raised = facilitator.created(
+        f"{village.proposal}/objections",
+        {"raised_by": village.participants[1], "grounds": "Tanah Pak Karto Rahasia.", "blocking": False},
+    )
+    adopt_by_consensus(facilitator, village)
+    facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Disepakati."})
+    first = facilitator.created(minutes_of(village), sealing())
+    path = f"/meetings/{village.meeting_id}/minutes.pdf"
+    assert "Karto" in text_of(anonymous.get(path).data)
+
+    admin.ok(f"{village.proposal}/redactions", {"version": raised["version"], "field": "grounds", "reason": "Nama."})
+
+    assert anonymous.get(path).status_code == 404
+    assert facilitator.get(path, version="full").status_code == 404
+    corrected = facilitator.created(minutes_of(village), sealing(notes="Disegel ulang setelah penyuntingan."))
+    text = text_of(anonymous.get(path).data)
+    assert "Karto" not in text and "[teks disunting]" in text
+    assert corrected["replaces"] == first["sealed_version"]

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from http_callers import Caller, Village, start_village
 
 from domain.proposal import REDACTED_TEXT
+from service.adapters.sealed_statements import statement_key_id
 from service.app.application import Mufakat
 
 NAME = "Pak Darmo Sukirno"
@@ -253,3 +254,64 @@ def test_a_stance_reason_and_a_resolution_note_quoted_in_the_feed_are_redacted_t
     assert item["objections"][0]["note"] == REDACTED_TEXT
     assert [d["text"] for d in item["dissent"] if d["kind"] == "stance"] == [REDACTED_TEXT]
     assert NAME.encode() not in _files_of(the_ledger, database_url).replace(b"\x00", b"")
+
+
+def test_a_long_proposals_snapshot_does_not_keep_the_redacted_words(
+    client: FlaskClient, admin: Caller, facilitator: Caller, the_ledger: Mufakat, database_url: str
+) -> None:
+    """Every 100 steps the proposal's state is snapshotted, words included: a redaction deletes its snapshots."""
+    village = start_village(facilitator)
+    raised = _object(facilitator, village)
+    for number in range(100):
+        facilitator.ok(
+            f"{village.proposal}/contributions",
+            {"participant_id": village.participants[1], "kind": "information", "text": f"Catatan {number}"},
+        )
+    proposal_id = the_ledger_proposal_id(village)
+    assert the_ledger.snapshots is not None and list(the_ledger.snapshots.get(proposal_id))
+
+    assert _redact(admin, village, raised, "grounds").status_code == 200
+
+    assert list(the_ledger.snapshots.get(proposal_id)) == []
+    assert NAME.encode() not in _files_of(the_ledger, database_url).replace(b"\x00", b"")
+    assert NAME not in facilitator.get(village.proposal).get_data(as_text=True)
+
+
+def test_a_redaction_interrupted_after_its_event_is_finished_by_asking_again(
+    admin: Caller, facilitator: Caller, the_ledger: Mufakat, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    village = start_village(facilitator)
+    said = _say(facilitator, village)
+
+    def interrupted(keys: Any) -> bool:
+        raise RuntimeError("the process stopped here")
+
+    monkeypatch.setattr(the_ledger.statement_keys, "destroy", interrupted)
+    with pytest.raises(RuntimeError):
+        _redact(admin, village, said, "text")
+    monkeypatch.undo()
+    assert the_ledger.vault.key(statement_key_id(the_ledger_proposal_id(village), said, "text")) is not None
+
+    again = _redact(admin, village, said, "text")
+
+    assert (again.status_code, again.get_json()["code"]) == (409, "nothing_to_redact")
+    assert the_ledger.vault.key(statement_key_id(the_ledger_proposal_id(village), said, "text")) is None
+    assert NAME.encode() not in _files_of(the_ledger, database_url).replace(b"\x00", b"")
+
+
+def test_a_stance_given_without_a_reason_and_a_version_that_is_not_a_whole_number_have_nothing_to_redact(
+    admin: Caller, facilitator: Caller
+) -> None:
+    village = start_village(facilitator)
+    check = facilitator.created(f"{village.proposal}/consensus-checks", {"meeting_id": village.meeting_id})
+    stance = facilitator.ok(
+        f"{village.proposal}/consensus-checks/{check['check_id']}/stances",
+        {"participant_id": village.participants[0], "stance": "agree"},
+    )
+
+    silent = _redact(admin, village, int(stance["version"]), "reason")
+    fractional = admin.post(f"{village.proposal}/redactions", {"version": 1.5, "field": "text", "reason": "Nama."})
+    textual = admin.post(f"{village.proposal}/redactions", {"version": "2", "field": "text", "reason": "Nama."})
+
+    assert (silent.status_code, silent.get_json()["code"]) == (409, "nothing_to_redact")
+    assert [fractional.status_code, textual.status_code] == [422, 422]

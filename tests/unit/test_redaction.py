@@ -138,3 +138,13 @@ def test_a_redaction_rebuilds_from_the_events_alone_and_reaches_back_into_an_ear
 
     assert vars(rebuilt) == vars(proposal)
     assert next(iter(earlier.objections.values())).grounds == REDACTED_TEXT
+
+
+def test_a_redacted_statement_takes_no_erratum_which_would_publish_it_again() -> None:
+    proposal = deliberated()
+    proposal.redact(3, "grounds", "Memuat nama warga", ADMIN, occurred_at=LATER)
+    assert_refused(
+        proposal,
+        "nothing_to_correct",
+        lambda: proposal.correct(3, "grounds", "Tanah Pak Darmo", "Ralat", FACILITATOR, occurred_at=LATER),
+    )

@@ -182,6 +182,7 @@ class RedactionRequestSchema(Step):
 
     version = fields.Integer(
         required=True,
+        strict=True,
         validate=validate.Range(min=1),
         metadata={"example": 3, "description": "the version of the step whose statement is redacted (see its history)"},
     )
@@ -197,7 +198,10 @@ class RedactionRequestSchema(Step):
     reason = fields.String(
         required=True,
         validate=TEXT_LENGTH,
-        metadata={"example": "Memuat nama warga yang tidak hadir.", "description": "why; never the words"},
+        metadata={
+            "example": "Memuat nama warga yang tidak hadir.",
+            "description": "why, published with the redaction: never quote the words",
+        },
     )
 
 
