@@ -15,7 +15,7 @@ times in the same process:
 - export verify: `verify_export` of an export of the same log (no database).
 
 It prints events per second for each and the ratios of verify to both
-baselines (the design's target: at least 0.3). Usage:
+baselines (DESIGN.md: verification at least 0.8x of reading the same rows and hashing them). Usage:
 
     .venv/bin/python bench/verify_speed.py [--events 100000] [--database-url postgresql://...]
 """
@@ -168,7 +168,7 @@ def main() -> None:
     print(f"sha256, same bytes, memory   {rate['memory']:>12,.0f} events/s")
     print(f"sha256, same rows read+hash  {rate['read']:>12,.0f} events/s")
     print(f"ratio verify / sha256 memory     {rate['verify'] / rate['memory']:.2f}")
-    print(f"ratio verify / sha256 read+hash  {rate['verify'] / rate['read']:.2f}   (target >= 0.30)")
+    print(f"ratio verify / sha256 read+hash  {rate['verify'] / rate['read']:.2f}   (target >= 0.80)")
 
 
 if __name__ == "__main__":
