@@ -111,8 +111,8 @@ def musyawarah_fails(facilitator: Caller, village: Village) -> dict[str, Any]:
     return closed
 
 
-def adopt_by_consensus(facilitator: Caller, village: Village) -> dict[str, Any]:
-    """Everyone agrees at the open meeting and the proposal is adopted by consensus."""
+def adopt_by_consensus(facilitator: Caller, village: Village, rationale: str = "Mufakat.") -> dict[str, Any]:
+    """Everyone agrees at the open meeting and the proposal is adopted by consensus, for this rationale."""
     check = facilitator.created(f"{village.proposal}/consensus-checks", {"meeting_id": village.meeting_id})
     for participant in village.participants:
         facilitator.ok(
@@ -121,5 +121,5 @@ def adopt_by_consensus(facilitator: Caller, village: Village) -> dict[str, Any]:
         )
     facilitator.ok(f"{village.proposal}/consensus-checks/{check['check_id']}/close")
     return facilitator.ok(
-        f"{village.proposal}/decision", {"outcome": "adopted", "method": "consensus", "rationale": "Mufakat."}
+        f"{village.proposal}/decision", {"outcome": "adopted", "method": "consensus", "rationale": rationale}
     )

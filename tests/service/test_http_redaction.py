@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from flask.testing import FlaskClient
-from http_callers import Caller, Village, start_village
+from http_callers import Caller, Village, adopt_by_consensus, start_village
 
 from domain.proposal import REDACTED_TEXT
 from service.adapters.sealed_statements import statement_key_id
@@ -40,17 +41,8 @@ def _object(facilitator: Caller, village: Village) -> int:
 
 
 def _decide(facilitator: Caller, village: Village) -> int:
-    check = facilitator.created(f"{village.proposal}/consensus-checks", {"meeting_id": village.meeting_id})
-    for participant in village.participants:
-        facilitator.ok(
-            f"{village.proposal}/consensus-checks/{check['check_id']}/stances",
-            {"participant_id": participant, "stance": "agree"},
-        )
-    facilitator.ok(f"{village.proposal}/consensus-checks/{check['check_id']}/close")
-    decided = facilitator.ok(
-        f"{village.proposal}/decision", {"outcome": "adopted", "method": "consensus", "rationale": RATIONALE}
-    )
-    return int(decided["version"])
+    """Everyone agrees and the proposal is adopted for a rationale naming someone; returns its step's version."""
+    return int(adopt_by_consensus(facilitator, village, rationale=RATIONALE)["version"])
 
 
 def _redact(admin: Caller, village: Village, version: int, field: str, **headers: str) -> Any:
@@ -133,10 +125,8 @@ def test_the_redacted_words_are_gone_from_the_files_and_every_hash_still_verifie
     assert stored[0].text == REDACTED_TEXT  # type: ignore[attr-defined]
 
 
-def the_ledger_proposal_id(village: Village) -> Any:
-    from uuid import UUID
-
-    return UUID(village.proposal.rsplit("/", 1)[1])
+def the_ledger_proposal_id(village: Village) -> UUID:
+    return UUID(village.proposal_id)
 
 
 def test_an_erratum_of_a_redacted_statement_is_redacted_with_it(

@@ -6,6 +6,7 @@ import copy
 import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -49,9 +50,13 @@ def open_process(
 
 
 def submit_proposal(
-    meeting_id: UUID | None = None, actor: Actor = FACILITATOR, occurred_at: datetime | None = None
+    meeting_id: UUID | None = None,
+    actor: Actor = FACILITATOR,
+    occurred_at: datetime | None = None,
+    collected: bool = True,
 ) -> Proposal:
-    """A proposal to pave the road to the market, events already collected."""
+    """A proposal to pave the road to the market, its events already collected (unless `collected` is False:
+    then they stay pending, for a test that replays the whole proposal from them)."""
     proposal = Proposal(
         id=uuid4(),
         process_id=uuid4(),
@@ -62,8 +67,18 @@ def submit_proposal(
         actor=actor,
         occurred_at=occurred_at or moment(),
     )
-    proposal.collect_events()
+    if collected:
+        proposal.collect_events()
     return proposal
+
+
+def replayed(events: list[Any]) -> Proposal:
+    """The proposal rebuilt from its events alone, as the repository rebuilds it."""
+    rebuilt = None
+    for event in events:
+        rebuilt = event.mutate(rebuilt)
+    assert isinstance(rebuilt, Proposal)
+    return rebuilt
 
 
 def schedule_meeting(

@@ -16,6 +16,7 @@ from .builders import (
     assert_refused,
     moment,
     reached_check,
+    replayed,
     submit_proposal,
 )
 
@@ -30,13 +31,6 @@ def adopted() -> Proposal:
     proposal.collect_events()
     return proposal
 
-
-def replayed(events: list[object]) -> Proposal:
-    rebuilt = None
-    for event in events:
-        rebuilt = event.mutate(rebuilt)  # type: ignore[attr-defined]
-    assert isinstance(rebuilt, Proposal)
-    return rebuilt
 
 
 # --- withdrawal ----------------------------------------------------------------------

@@ -9,7 +9,16 @@ import pytest
 from domain.proposal import REDACTED_TEXT, Proposal
 from domain.rules import DecisionRules
 
-from .builders import ADMIN, DECIDED_AT, FACILITATOR, assert_refused, moment, reached_check, submit_proposal
+from .builders import (
+    ADMIN,
+    DECIDED_AT,
+    FACILITATOR,
+    assert_refused,
+    moment,
+    reached_check,
+    replayed,
+    submit_proposal,
+)
 
 RULES = DecisionRules()
 LATER = DECIDED_AT.replace(month=4)
@@ -27,13 +36,6 @@ def deliberated() -> Proposal:
     proposal.collect_events()
     return proposal
 
-
-def replayed(events: list[object]) -> Proposal:
-    rebuilt = None
-    for event in events:
-        rebuilt = event.mutate(rebuilt)  # type: ignore[attr-defined]
-    assert isinstance(rebuilt, Proposal)
-    return rebuilt
 
 
 def test_a_redaction_records_the_step_the_field_and_why_but_never_the_words() -> None:
@@ -116,16 +118,7 @@ def test_a_statement_is_redacted_once() -> None:
 
 
 def test_a_redaction_rebuilds_from_the_events_alone_and_reaches_back_into_an_earlier_version() -> None:
-    proposal = Proposal(
-        id=uuid4(),
-        process_id=uuid4(),
-        title="Jalan ke pasar",
-        body="Pengerasan jalan",
-        submitted_by=uuid4(),
-        meeting_id=None,
-        occurred_at=moment(),
-        actor=FACILITATOR,
-    )
+    proposal = submit_proposal(collected=False)
     proposal.contribute(uuid4(), "concern", "Pak Darmo menolak", FACILITATOR, occurred_at=moment())
     proposal.raise_objection(uuid4(), uuid4(), "Tanah Pak Darmo", False, FACILITATOR, occurred_at=moment())
     events = list(proposal.collect_events())
