@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from flask import Flask
@@ -19,6 +20,7 @@ from http_callers import NAMES, Caller, Village, adopt_by_consensus, start_villa
 from pypdf import PdfReader
 
 from service.adapters.minutes_seal import check_minutes_signature
+from service.adapters.sealed_statements import statement_key_id
 from service.adapters.storage import persistence_settings
 from service.audit.signing import load_or_create_signing_key
 from service.http.app_factory import create_app
@@ -253,21 +255,29 @@ def test_forgetting_someone_present_erases_the_full_versions_naming_them_and_the
 
 
 def test_a_berita_acara_sealed_after_a_redaction_prints_the_dissent_without_the_redacted_words(
-    facilitator: Caller, admin: Caller, anonymous: Caller
+    facilitator: Caller, admin: Caller, anonymous: Caller, the_ledger: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Even sealed by a worker that still holds the destroyed key in memory: the redaction itself takes the words
+    out, not only the missing key."""
     village = start_village(facilitator, consensus="consent")
     check = facilitator.created(f"{village.proposal}/consensus-checks", {"meeting_id": village.meeting_id})
-    said = ""
+    said = 0
     for number, participant in enumerate(village.participants):
         body: dict[str, Any] = {"participant_id": participant, "stance": "agree"}
         if number == 0:
             body = {**body, "stance": "disagree", "reason": "Tanah Pak Karto Rahasia belum dibebaskan."}
         step = facilitator.ok(f"{village.proposal}/consensus-checks/{check['check_id']}/stances", body)
-        said = said or str(step["version"])
+        said = said or int(step["version"])
     facilitator.ok(f"{village.proposal}/consensus-checks/{check['check_id']}/close")
     facilitator.ok(f"{village.proposal}/decision", {"outcome": "adopted", "method": "consensus", "rationale": "Ok."})
     facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Disepakati."})
-    admin.ok(f"{village.proposal}/redactions", {"version": int(said), "field": "reason", "reason": "Nama warga."})
+    key_id = statement_key_id(UUID(village.proposal_id), said, "reason")
+    held = the_ledger.vault.key(key_id)
+    admin.ok(f"{village.proposal}/redactions", {"version": said, "field": "reason", "reason": "Nama."})
+    opening = the_ledger.statement_keys._stored_key
+    monkeypatch.setattr(
+        the_ledger.statement_keys, "_stored_key", lambda wanted: held if wanted == key_id else opening(wanted)
+    )
 
     facilitator.created(minutes_of(village), sealing())
 
