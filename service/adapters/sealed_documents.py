@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -94,11 +95,16 @@ class SealedDocuments:
             raise SealedDocumentAltered(f"the document stored under {sha256} was altered")
         return content
 
-    def erase(self, sha256: str) -> None:
-        """Erases a document's bytes (and its key): it can never be served again; its hash still verifies."""
-        self.tables.erase("DELETE FROM sealed_document_keys WHERE sha256 = ?", (sha256,))
-        self.tables.erase("DELETE FROM sealed_documents WHERE sha256 = ?", (sha256,))
-        self.tables.purge_deleted("sealed_documents")
+    #: The tables `erase` deletes from: the caller purges them from the files (`SideTables.purge_deleted_from`).
+    TABLES = ("sealed_documents", "sealed_document_keys")
+
+    def erase(self, sha256s: Sequence[str]) -> None:
+        """Deletes documents' bytes (and keys) in one transaction: none can be served again; their hashes still
+        verify. Their pages leave the files with the caller's purge of `TABLES`."""
+        with self.tables.transaction() as cursor:
+            for sha256 in sha256s:
+                cursor.execute("DELETE FROM sealed_document_keys WHERE sha256 = ?", (sha256,))
+                cursor.execute("DELETE FROM sealed_documents WHERE sha256 = ?", (sha256,))
 
     def forget(self, sha256: str) -> None:
         """Erases the key of a document that names people: nobody can read it again; its hash still verifies."""

@@ -160,6 +160,12 @@ class SideTables:
                 sqlite.execute(f"PRAGMA busy_timeout = {int(waited)}")
         return bool(row is not None and row[0] == 0)
 
+    def purge_deleted_from(self, tables: Sequence[str], wait_seconds: float = 0.5) -> bool:
+        """`purge_deleted` for several tables at once: on SQLite one checkpoint serves them all."""
+        if not self.is_postgres:
+            return self.purge_deleted(wait_seconds=wait_seconds)
+        return all([self.purge_deleted(table, wait_seconds) for table in tables])
+
     def _vacuum_full(self, table: str, wait_ms: int) -> bool:
         kept_dead_rows: list[int] = []
 

@@ -15,7 +15,7 @@ because the web layer, the CLI and the tests import them from this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, cast
 from uuid import UUID, uuid4
@@ -502,12 +502,17 @@ class Mufakat(UnitOfWork):
         # A full berita acara lists everyone present by name: those naming them go too (the public versions,
         # without names, stay; a corrected version sealed now names them as forgotten).
         participant = self._get(Participant, participant_id, "participant")
-        process = self._get(Process, participant.process_id, "process")
-        for meeting_id in process.meeting_ids:
-            meeting = self._get(Meeting, meeting_id, "meeting")
-            if meeting.sealed_minutes and participant_id in {*meeting.attendees, *(meeting.invited or [])}:
+        for meeting in self._meetings_with_sealed_minutes(participant.process_id):
+            if participant_id in {*meeting.attendees, *(meeting.invited or [])}:
                 forget_minutes_names(self, self.sealed_documents, meeting)
         return receipt
+
+    def _meetings_with_sealed_minutes(self, process_id: UUID) -> Iterator[Meeting]:
+        """The meetings of a process whose berita acara was sealed at least once."""
+        for meeting_id in self._get(Process, process_id, "process").meeting_ids:
+            meeting = self._get(Meeting, meeting_id, "meeting")
+            if meeting.sealed_minutes:
+                yield meeting
 
     @command
     def _record_forgetting(self, context: CommandContext, participant_id: UUID) -> Receipt:
@@ -918,52 +923,54 @@ class Mufakat(UnitOfWork):
             if isinstance(event, Proposal.Redacted) and (event.version, event.field) == (version, field):
                 redacted_at = log_position_of(self.side_tables, proposal_id, event.originator_version)
         self.statement_keys.destroy(keys)
-        self._forget_snapshots(proposal_id)
+        snapshots = self._delete_snapshots(proposal_id)
         self._erase_minutes_sealed_before(proposal_id, redacted_at)
         # The read models copied the words (a decision item's rationale, an objection's grounds): bring them up
-        # to date now, so that the rows they rewrite are purged from the files with the rest.
+        # to date now, so that the rows they rewrite leave the files with the rest, in one purge.
         fresh_read_models(self)
-        for table in READ_MODEL_TABLES_WITH_WORDS:
-            self.side_tables.purge_deleted(table)
+        self.side_tables.purge_deleted_from([*snapshots, *SealedDocuments.TABLES, *READ_MODEL_TABLES_WITH_WORDS])
 
     def _erase_minutes_sealed_before(self, proposal_id: UUID, redacted_at: int | None) -> None:
         """A berita acara sealed before a redaction may print the words (its bytes are what was signed): erased,
         both versions; its hash stays in the log, and a version sealed now prints the words redacted."""
         proposal = self._get(Proposal, proposal_id, "proposal")
-        process = self._get(Process, proposal.process_id, "process")
-        for meeting_id in process.meeting_ids:
-            meeting = self._get(Meeting, meeting_id, "meeting")
-            if not meeting.sealed_minutes or not dealt_with(proposal, meeting):
-                continue
-            for record in meeting.sealed_minutes:
-                if redacted_at is None or int(record["log_position"]) < redacted_at:
-                    self.sealed_documents.erase(record["public_sha256"])
-                    self.sealed_documents.erase(record["full_sha256"])
+        self.sealed_documents.erase(
+            [
+                sha256
+                for meeting in self._meetings_with_sealed_minutes(proposal.process_id)
+                if dealt_with(proposal, meeting)
+                for record in meeting.sealed_minutes
+                if redacted_at is None or int(record["log_position"]) < redacted_at
+                for sha256 in (record["public_sha256"], record["full_sha256"])
+            ]
+        )
 
     @command
     def _record_redaction(
         self, context: CommandContext, proposal_id: UUID, version: int, field: str, reason: str
     ) -> Receipt:
-        if not context.principal.may_redact_statements():
-            raise Forbidden("only admins redact statements")
+        # Who may redact was asked by `redact`, before anything was read.
         proposal = self.readable(Proposal, proposal_id, context.principal)
         self._ensure_expected(proposal, context)
         proposal.redact(version, field, reason, context.actor, occurred_at=context.when(self.clock))
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
 
-    def _forget_snapshots(self, aggregate_id: UUID) -> None:
-        """Deletes an aggregate's snapshots (they copy its state, words included); the events rebuild it."""
+    def _delete_snapshots(self, aggregate_id: UUID) -> list[str]:
+        """Deletes an aggregate's snapshots (they copy its state, words included; the events rebuild it);
+        the table to purge them from the files (none without snapshots)."""
         if self.snapshots is None:
-            return
+            return []
         table = str(getattr(self.snapshots.recorder, "events_table_name", "snapshots"))
         # The id as each store keeps it: PostgreSQL a uuid, SQLite its 32 hex digits.
         key: Any = aggregate_id if self.side_tables.is_postgres else aggregate_id.hex
-        self.side_tables.erase(f"DELETE FROM {table} WHERE originator_id = ?", (key,))
-        left = self.side_tables.fetch_one(f"SELECT count(*) FROM {table} WHERE originator_id = ?", (key,))
+        with self.side_tables.transaction() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE originator_id = ?", (key,))
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE originator_id = ?", (key,))
+            left = cursor.fetchone()
         if left is None or int(left[0]) != 0:
             raise RuntimeError("the snapshots of a redacted aggregate were not deleted")
-        self.side_tables.purge_deleted(table)
+        return [table]
 
     # --- commitments -------------------------------------------------------------
 

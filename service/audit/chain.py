@@ -138,6 +138,7 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
 
 _SQLITE_TREE = TreeSql(postgres=False)
+_INSERT_KEY_POSTGRES = INSERT_KEY_SQL.replace("?", "%s")
 
 
 def log_position_of(tables: SideTables, originator_id: UUID, version: int) -> int | None:
@@ -228,5 +229,5 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
         curs.executemany(self._insert_hash, rows)
         keys = _statement_keys_of(self, stored_events)
         if keys:
-            curs.executemany(INSERT_KEY_SQL.replace("?", "%s"), keys)
+            curs.executemany(_INSERT_KEY_POSTGRES, keys)
         return notification_ids
