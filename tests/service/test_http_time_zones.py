@@ -111,7 +111,7 @@ def signed_in(client: FlaskClient, token: str) -> str:
 # --- the API ------------------------------------------------------------------------------
 
 
-def test_a_process_keeps_the_time_zone_it_was_given_and_answers_in_utc(facilitator: Caller) -> None:
+def test_a_process_keeps_the_time_zone_it_was_given_and_answers_in_utc(facilitator: Caller, partner: Caller) -> None:
     process = wita_process(facilitator)
 
     assert process["time_zone"] == "Asia/Makassar"
@@ -119,6 +119,8 @@ def test_a_process_keeps_the_time_zone_it_was_given_and_answers_in_utc(facilitat
     # JSON keeps RFC 3339 UTC.
     assert process["created_at"].endswith("Z")
     assert facilitator.get(f"/processes/{process['id']}").get_json()["time_zone"] == "Asia/Makassar"
+    listed = partner.get("/processes").get_json()["items"]
+    assert [(p["time_zone"], p["time_zone_abbreviation"]) for p in listed] == [("Asia/Makassar", "WITA")]
 
 
 @pytest.mark.parametrize(
