@@ -62,6 +62,12 @@ def wita_process(facilitator: Caller, **changes: Any) -> dict[str, Any]:
     )
 
 
+def makassar_process(facilitator: Caller) -> dict[str, Any]:
+    """A public Musrenbang in Makassar (Sulawesi Selatan): WITA by its province, no zone given."""
+    body = {**process_body(), "region_code": "73.71.01.1001", "occurred_at": "2026-11-30T00:00:00Z"}
+    return facilitator.created("/processes", body)
+
+
 def decided_in_the_room(facilitator: Caller, process_id: str) -> dict[str, str]:
     """Participants, a meeting at 09.00 WITA opened at 09.05, a proposal adopted by consensus at 09.30 WITA."""
     at = {"occurred_at": "2026-11-30T00:10:00Z"}
@@ -156,9 +162,7 @@ def test_an_iana_name_is_taken_as_it_is_and_an_unknown_zone_is_refused_by_name(f
 def test_the_portal_shows_every_time_in_the_zone_of_the_process_with_its_name(
     facilitator: Caller, client: FlaskClient
 ) -> None:
-    # Makassar (Sulawesi Selatan): WITA by its province, no zone given.
-    body = {**process_body(), "region_code": "73.71.01.1001", "occurred_at": "2026-11-30T00:00:00Z"}
-    process = facilitator.created("/processes", body)
+    process = makassar_process(facilitator)
     story = decided_in_the_room(facilitator, process["id"])
 
     decision_page = client.get(f"/keputusan/{story['proposal']}").text
@@ -220,7 +224,7 @@ def test_the_berita_acara_shows_the_hour_the_room_met_in_the_zone_of_the_process
 def test_the_console_shows_times_in_the_zone_of_the_process_and_names_it_beside_every_typed_time(
     facilitator: Caller, client: FlaskClient
 ) -> None:
-    process = wita_process(facilitator)
+    process = makassar_process(facilitator)
     story = decided_in_the_room(facilitator, process["id"])
     signed_in(client, str(facilitator.secret))
 
@@ -238,7 +242,7 @@ def test_the_console_shows_times_in_the_zone_of_the_process_and_names_it_beside_
 def test_the_console_reads_a_typed_time_in_the_zone_of_the_process_not_the_phones(
     facilitator: Caller, client: FlaskClient, app: Flask
 ) -> None:
-    process = wita_process(facilitator)
+    process = makassar_process(facilitator)
     csrf = signed_in(client, str(facilitator.secret))
 
     # A phone set to WIB (getTimezoneOffset -420) schedules a meeting at 10.00 as typed, which happened at 08.15.
