@@ -84,9 +84,3 @@ def local_time_text(moment: datetime, zone: str) -> str:
     """A moment as people of the process read it: date, hours.minutes and the zone (`2027-03-01 14.30 WITA`)."""
     local = in_zone(moment, zone)
     return f"{local:%Y-%m-%d %H.%M} {zone_abbreviation(zone, moment)}"
-
-
-def local_clock_text(moment: datetime, zone: str) -> str:
-    """The hour alone with its zone (`14.30 WITA`), for a line that already names the date."""
-    local = in_zone(moment, zone)
-    return f"{local:%H.%M} {zone_abbreviation(zone, moment)}"

@@ -29,7 +29,7 @@ from domain.errors import RuleBroken, ValueNotAllowed
 from domain.meeting import Meeting
 from domain.process import Process
 from domain.proposal import Proposal
-from domain.time_zones import named_time_zone, zone_of_region
+from domain.time_zones import WIB, named_time_zone, zone_of_region
 from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat, Receipt
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
@@ -59,7 +59,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 #: Fields of the form that are never part of the request body (`tz_offset`, the phone's zone, sent by older
 #: pages and queued steps, is ignored: a typed time is the process's).
 _FORM_ONLY = ("csrf_token", "idempotency_key", "occurred_at", "tz_offset", "next", "form_id")
-#: Where the process of a step is found: the aggregate a target id names, read for its `process_id`.
+#: Where the process of a step is found: the aggregate a target id names (of this kind), read for its `process_id`.
 _HOLDERS_OF_PROCESS = {"meeting_id": Meeting, "proposal_id": Proposal, "commitment_id": Commitment}
 
 
@@ -203,12 +203,16 @@ def process_zone(ledger: Mufakat, step: Step, form: MultiDict[str, str]) -> str:
             raise Refused("validation_failed", ["time_zone"]) from None
     name = step.targets[0] if step.targets else ""
     try:
-        target = UUID(form.get(name) or "")
-        holder = ledger.repository.get(target) if name in _HOLDERS_OF_PROCESS else None
-        process: Aggregate = ledger.repository.get(getattr(holder, "process_id", target))
+        process_id = UUID(form.get(name) or "")
+        if name in _HOLDERS_OF_PROCESS:
+            holder: Aggregate = ledger.repository.get(process_id)
+            if not isinstance(holder, _HOLDERS_OF_PROCESS[name]):
+                return WIB
+            process_id = holder.process_id
+        process: Aggregate = ledger.repository.get(process_id)
     except (ValueError, AggregateNotFoundError):
-        return zone_of_region("")
-    return process.time_zone if isinstance(process, Process) else zone_of_region("")
+        return WIB
+    return process.time_zone if isinstance(process, Process) else WIB
 
 
 def _typed_times(step: Step, form: MultiDict[str, str]) -> bool:
@@ -261,7 +265,7 @@ def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict
     if step is None:
         return Outcome(code="not_found")
     try:
-        zone = process_zone(ledger, step, form) if _typed_times(step, form) else zone_of_region("")
+        zone = process_zone(ledger, step, form) if _typed_times(step, form) else WIB
         when = occurred_at(form, zone)
         body = request_body(step, form, zone)
         loaded: dict[str, Any] = {}

@@ -7,9 +7,7 @@ that takes a typed time says which zone it is read in (`zone_abbreviation`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 from flask import Flask
 
@@ -38,12 +36,8 @@ def iso_time(value: datetime | str | None) -> str:
     return _moment(value).astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def zone_of_item(item: Mapping[str, Any]) -> str:
-    """The zone of a feed item's process (what the portal's lists of decisions show their times in)."""
-    return item_time_zone(item)
-
-
 def init_times(app: Flask) -> None:
     """The filters and functions the templates format times with."""
     app.jinja_env.filters.update(local_time=local_time, iso_time=iso_time)
-    app.jinja_env.globals.update(zone_abbreviation=zone_abbreviation, zone_of_item=zone_of_item)
+    # A list of decisions from many processes shows each at its own process's zone.
+    app.jinja_env.globals.update(zone_abbreviation=zone_abbreviation, zone_of_item=item_time_zone)
