@@ -20,7 +20,7 @@ from domain.errors import (
 )
 from domain.rules import DecisionRules
 from domain.steps import Start, Step
-from domain.time_zones import zone_of_region
+from domain.time_zones import zone_abbreviation, zone_of_region
 
 VISIBILITIES = ("public", "restricted")
 GROUPS = (
@@ -122,6 +122,11 @@ class Process(Aggregate):
         self.register: dict[str, dict[str, Any]] = {}
         self.meeting_ids: list[UUID] = []
         self.proposal_ids: list[UUID] = []
+
+    @property
+    def time_zone_abbreviation(self) -> str:
+        """What people read after a time of this process: WIB, WITA or WIT."""
+        return zone_abbreviation(self.time_zone)
 
     @property
     def is_public(self) -> bool:

@@ -77,6 +77,6 @@ def test_a_time_reads_in_the_zone_with_its_name() -> None:
 def test_a_process_keeps_the_zone_it_was_opened_with() -> None:
     process = open_process()
 
-    assert process.time_zone == "Asia/Jakarta"
+    assert (process.time_zone, process.time_zone_abbreviation) == ("Asia/Jakarta", "WIB")
     opened = process.collect_events()[0]
     assert opened.time_zone == "Asia/Jakarta"  # type: ignore[attr-defined]

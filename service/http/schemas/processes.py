@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, post_load, validate
 from domain.errors import ValueNotAllowed
 from domain.process import GENDERS, GROUPS, VISIBILITIES
 from domain.rules import CONSENSUS_RULES, DEFAULT_QUORUM, DEFAULT_VOTE_THRESHOLD, DecisionRules
-from domain.time_zones import named_time_zone, zone_abbreviation
+from domain.time_zones import named_time_zone
 from service.http.schemas.common import (
     NAME_LENGTH,
     NOTE_LENGTH,
@@ -125,9 +125,8 @@ class ProcessSchema(Resource):
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
     rules = fields.Nested(RulesSchema)
     time_zone = fields.String(metadata={"example": "Asia/Makassar", "description": "IANA name of its zone"})
-    time_zone_abbreviation = fields.Function(
-        lambda process: zone_abbreviation(process.time_zone),
-        metadata={"example": "WITA", "description": "what its pages print after a time: WIB, WITA or WIT"},
+    time_zone_abbreviation = fields.String(
+        metadata={"example": "WITA", "description": "what its pages print after a time: WIB, WITA or WIT"}
     )
     status = fields.String(metadata={"example": "open"})
     created_at = created_at()
