@@ -20,6 +20,7 @@ from domain.errors import (
 )
 from domain.rules import DecisionRules
 from domain.steps import Start, Step
+from domain.time_zones import zone_abbreviation, zone_of_region
 
 VISIBILITIES = ("public", "restricted")
 GROUPS = (
@@ -43,23 +44,38 @@ GENDERS = ("female", "male", "undisclosed")
 class Process(Aggregate):
     """One participatory process of one community, with its rules and its register of participants.
 
-    Version 2 of the aggregate (its snapshots) keeps when the process opened.
+    Version 2 of the aggregate (its snapshots) keeps when the process opened;
+    version 3 its time zone.
     """
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         """Snapshots taken before version 2: the process opened when it was recorded."""
         state["opened_at"] = state["_created_on"]
 
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 3: the time zone of the region's province."""
+        state["time_zone"] = zone_of_region(state["region_code"])
+
     class Opened(Start):
+        """Version 3 added `time_zone` (the IANA zone its times are read and shown in)."""
+
+        class_version = 3
         title: str
         description: str
         region_code: str
         region_name: str
         visibility: str
         rules: DecisionRules
+        time_zone: str
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Processes opened before version 3 keep the time zone of their region's province."""
+            state["time_zone"] = zone_of_region(state["region_code"])
 
     class ParticipantEnrolled(Step):
         participant_id: UUID
@@ -88,6 +104,7 @@ class Process(Aggregate):
         region_name: str,
         visibility: str,
         rules: DecisionRules,
+        time_zone: str,
         occurred_at: datetime,
         actor: Actor,
     ) -> None:
@@ -97,6 +114,7 @@ class Process(Aggregate):
         self.region_name = region_name
         self.visibility = visibility
         self.rules = rules
+        self.time_zone = time_zone
         self.status = "open"
         self.opened_by = actor
         self.opened_at = occurred_at
@@ -104,6 +122,11 @@ class Process(Aggregate):
         self.register: dict[str, dict[str, Any]] = {}
         self.meeting_ids: list[UUID] = []
         self.proposal_ids: list[UUID] = []
+
+    @property
+    def time_zone_abbreviation(self) -> str:
+        """What people read after a time of this process: WIB, WITA or WIT."""
+        return zone_abbreviation(self.time_zone)
 
     @property
     def is_public(self) -> bool:

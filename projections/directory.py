@@ -15,6 +15,7 @@ from eventsourcing.utils import get_topic
 
 from domain.meeting import Meeting
 from domain.process import Process
+from domain.time_zones import zone_of_region
 from projections.base import Projection
 from projections.sql import Database, Sql, from_json, id_text, keyed_table, timestamp, to_json
 
@@ -33,6 +34,11 @@ class ProcessEntry:
     rules: dict[str, Any]
     opened_at: str
     status: str = "open"
+    #: The IANA zone its times are shown in (feed items carry it, so that Atom and CSV texts name it).
+    time_zone: str = ""
+
+    def __post_init__(self) -> None:
+        self.time_zone = self.time_zone or zone_of_region(self.region_code)
 
     @property
     def is_public(self) -> bool:
@@ -45,6 +51,7 @@ class ProcessEntry:
             "id": self.process_id,
             "title": self.title,
             "region": {"code": self.region_code, "name": self.region_name},
+            "time_zone": self.time_zone,
         }
 
 
@@ -92,7 +99,7 @@ class Directory(Projection):
             keyed_table(
                 "CREATE TABLE IF NOT EXISTS projection_processes (process_id TEXT PRIMARY KEY, title TEXT NOT NULL, "
                 "region_code TEXT NOT NULL, region_name TEXT NOT NULL, visibility TEXT NOT NULL, rules TEXT NOT NULL, "
-                "opened_at TEXT NOT NULL, status TEXT NOT NULL)",
+                "opened_at TEXT NOT NULL, status TEXT NOT NULL, time_zone TEXT NOT NULL)",
                 is_postgres,
             ),
             keyed_table(
@@ -123,14 +130,14 @@ class Directory(Projection):
         """The process, as of the event being applied."""
         if process_id not in self._processes:
             row = self._cursor().fetch_one(
-                "SELECT title, region_code, region_name, visibility, rules, opened_at, status "
+                "SELECT title, region_code, region_name, visibility, rules, opened_at, status, time_zone "
                 "FROM projection_processes WHERE process_id = ?",
                 (process_id,),
             )
             self._processes[process_id] = (
                 None
                 if row is None
-                else ProcessEntry(process_id, row[0], row[1], row[2], row[3], from_json(row[4]), row[5], row[6])
+                else ProcessEntry(process_id, row[0], row[1], row[2], row[3], from_json(row[4]), row[5], row[6], row[7])
             )
         return self._processes[process_id]
 
@@ -174,6 +181,7 @@ class Directory(Projection):
                 visibility=event.visibility,
                 rules=event.rules.as_dict(),
                 opened_at=timestamp(event.timestamp),
+                time_zone=event.time_zone,
             )
             self._dirty_processes.add(originator)
         elif isinstance(event, Process.Closed):
@@ -211,7 +219,7 @@ class Directory(Projection):
         """Upserts what changed in this batch."""
         sql.executemany(
             "INSERT INTO projection_processes (process_id, title, region_code, region_name, visibility, rules, "
-            "opened_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (process_id) DO UPDATE SET "
+            "opened_at, status, time_zone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (process_id) DO UPDATE SET "
             "status = excluded.status",
             [
                 (
@@ -223,6 +231,7 @@ class Directory(Projection):
                     to_json(e.rules),
                     e.opened_at,
                     e.status,
+                    e.time_zone,
                 )
                 for e in (self._processes[pid] for pid in sorted(self._dirty_processes))
                 if e is not None
@@ -265,10 +274,10 @@ def breakdown(directory: Directory, participant_ids: list[str]) -> dict[str, dic
 def process_entry(database: Database, process_id: str) -> ProcessEntry | None:
     """A process as the read models know it (None if they do not)."""
     row = database.fetch_one(
-        "SELECT title, region_code, region_name, visibility, rules, opened_at, status "
+        "SELECT title, region_code, region_name, visibility, rules, opened_at, status, time_zone "
         "FROM projection_processes WHERE process_id = ?",
         (process_id,),
     )
     if row is None:
         return None
-    return ProcessEntry(process_id, row[0], row[1], row[2], row[3], from_json(row[4]), row[5], row[6])
+    return ProcessEntry(process_id, row[0], row[1], row[2], row[3], from_json(row[4]), row[5], row[6], row[7])

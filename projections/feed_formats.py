@@ -24,6 +24,7 @@ from lxml import etree
 from domain.commitment import Commitment
 from domain.meeting import Meeting
 from domain.proposal import Proposal
+from domain.time_zones import local_time_text, zone_of_region
 from projections.registry import entry
 from projections.registry.service import CHECKPOINT_TOPIC, KEY_ROTATION_TOPIC
 from projections.sql import parse_timestamp
@@ -54,7 +55,14 @@ CSV_COLUMNS = (
     "history",
     "title",
     "item_json",
+    # Added after the columns above, so that a tool reading columns by position still finds them.
+    "time_zone",
+    "at_local",
+    "decided_at_local",
 )
+
+#: The words before the local times of an Atom summary: the item's time, and when a decision was made in the room.
+_TIME_WORDS = {"id": ("Waktu", "Diputuskan"), "en": ("Time", "Decided")}
 
 
 #: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
@@ -102,6 +110,20 @@ def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
     return str(kind)
 
 
+def item_time_zone(item: Mapping[str, Any]) -> str:
+    """The IANA zone an item's times are read in: its process's, else that of its region's province (WIB for
+    items of no process, such as checkpoints)."""
+    process = item.get("process") or {}
+    return str(process.get("time_zone") or zone_of_region(str((process.get("region") or {}).get("code") or "")))
+
+
+def local_text(timestamp: Any, zone: str) -> str | None:
+    """An RFC 3339 UTC timestamp of an item as people of the process read it (`2027-03-01 14.30 WITA`)."""
+    if not timestamp:
+        return None
+    return local_time_text(parse_timestamp(str(timestamp)), zone)
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -120,6 +142,7 @@ def csv_row(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str,
     attendance = item.get("attendance") or {}
     commitment = item.get("commitment") or {}
     percent = (item.get("progress") or {}).get("percent", commitment.get("percent"))
+    zone = item_time_zone(item)
     values: dict[str, Any] = {
         "id": item.get("id"),
         "cursor": item.get("cursor"),
@@ -145,6 +168,9 @@ def csv_row(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str,
         "history": item.get("history"),
         "title": feed_title(item, language),
         "item_json": json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+        "time_zone": zone,
+        "at_local": local_text(item.get("at"), zone),
+        "decided_at_local": local_text(decision.get("decided_at"), zone),
     }
     return {column: _cell(values[column]) for column in CSV_COLUMNS}
 
@@ -164,6 +190,12 @@ def _summary(item: dict[str, Any], language: str) -> str:
     process = item.get("process") or {}
     region = process.get("region") or {}
     parts = [feed_title(item, language)]
+    zone = item_time_zone(item)
+    at_words, decided_words = _TIME_WORDS.get(language, _TIME_WORDS["en"])
+    if item.get("at"):
+        parts.append(f"{at_words}: {local_text(item['at'], zone)}")
+    if item.get("kind") == "decision" and decision.get("decided_at"):
+        parts.append(f"{decided_words}: {local_text(decision['decided_at'], zone)}")
     if process:
         parts.append(f"{process.get('title')} \u2014 {region.get('name')} ({region.get('code')})")
     if item.get("kind") == "decision" and decision.get("rationale"):

@@ -33,6 +33,7 @@ from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
+from domain.time_zones import named_time_zone, zone_of_region
 from projections.feed import READ_MODEL_TABLES_WITH_WORDS
 from projections.runner import fresh_read_models
 from service.adapters.personal_data import PersonalDataVault
@@ -406,8 +407,10 @@ class Mufakat(UnitOfWork):
         region_name: str,
         visibility: str,
         rules: DecisionRules,
+        time_zone: str | None = None,
     ) -> Receipt:
-        """Opens a process; a facilitator who opens it holds it from then on."""
+        """Opens a process; a facilitator who opens it holds it from then on. Its times are read and shown in
+        `time_zone` (WIB, WITA, WIT or an IANA name; default: the zone of the region's province)."""
         if not context.principal.may_open_processes():
             raise Forbidden("only facilitators and admins open processes")
         process = Process(
@@ -418,6 +421,7 @@ class Mufakat(UnitOfWork):
             region_name=region_name,
             visibility=visibility,
             rules=rules,
+            time_zone=named_time_zone(time_zone) if time_zone else zone_of_region(region_code),
             occurred_at=context.when(self.clock),
             actor=context.actor,
         )

@@ -15,9 +15,10 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from eventsourcing.application import Repository
 from eventsourcing.persistence import ApplicationRecorder, Mapper
@@ -49,11 +50,6 @@ from service.adapters.personal_data import PersonalDataVault
 
 #: Where the public pages are: the footer and its QR code point to the portal's page of the process.
 DEFAULT_PUBLIC_URL = "http://localhost:8000"
-
-_WIB, _WITA, _WIT = (timezone(timedelta(hours=hours)) for hours in (7, 8, 9))
-#: Provinces (first two digits of the Kemendagri region code) east of WIB.
-_WITA_PROVINCES = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
-_WIT_PROVINCES = {"81", "82", "91", "92", "93", "94", "95", "96", "97"}
 
 _VERIFICATION = {
     "id": (
@@ -126,16 +122,6 @@ class MinutesRequest:
     language: str = "id"
 
 
-def region_time_zone(region_code: str) -> timezone:
-    """WIB, WITA or WIT for a Kemendagri region code, by its province."""
-    province = region_code[:2]
-    if province in _WIT_PROVINCES:
-        return _WIT
-    if province in _WITA_PROVINCES:
-        return _WITA
-    return _WIB
-
-
 def public_url_from_environment() -> str:
     """The public address of the service, `MUFAKAT_PUBLIC_URL` (default: a local one)."""
     return (os.environ.get("MUFAKAT_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
@@ -157,7 +143,7 @@ def gather_minutes(
     public_url: str,
 ) -> tuple[dict[str, MinutesDocument], int]:
     """The public and the full version of the meeting's berita acara, and the log position they cover."""
-    zone = region_time_zone(process.region_code)
+    zone = ZoneInfo(process.time_zone)
     participants = {pid: _participant(ledger, pid) for pid in process.participant_ids}
     proposals = [p for p in (_proposal(ledger, pid) for pid in process.proposal_ids) if dealt_with(p, meeting)]
     # Read after the aggregates: whatever the document shows lies at or before this position.

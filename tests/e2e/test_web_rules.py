@@ -15,7 +15,6 @@ import pytest
 from e2e_support import Site, Village, event_types, start_village
 from flask import Flask, render_template
 from flask.testing import FlaskClient
-from werkzeug.datastructures import MultiDict
 
 from domain.rules import DecisionRules
 from projections.history import Recorder, Step
@@ -287,15 +286,16 @@ def test_the_portal_filters_decisions_by_outcome_region_and_date(client: FlaskCl
     assert "Sumur bor untuk Dusun Krajan" not in client.get("/?until=2000-01-01").text
 
 
-def test_a_time_typed_without_an_offset_is_read_in_the_browsers_zone_or_else_in_western_indonesia() -> None:
-    assert moment("2027-01-15T09:00", MultiDict({"tz_offset": "-420"}), "x") == datetime(2027, 1, 15, 2, 0, tzinfo=UTC)
-    assert moment("2027-01-15T09:00", MultiDict({"tz_offset": "0"}), "x") == datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
-    assert moment("2027-01-15T09:00", MultiDict(), "x") == datetime(2027, 1, 15, 2, 0, tzinfo=UTC)
-    assert moment("2027-01-15T09:00:00Z", MultiDict(), "x") == datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
+def test_a_time_typed_without_an_offset_is_read_in_the_zone_of_the_process_and_one_with_an_offset_as_typed() -> None:
+    # The zone of the process decides, never the phone's (the form no longer says which zone the phone is in).
+    assert moment("2027-01-15T09:00", "Asia/Jakarta", "x") == datetime(2027, 1, 15, 2, 0, tzinfo=UTC)
+    assert moment("2027-01-15T09:00", "Asia/Makassar", "x") == datetime(2027, 1, 15, 1, 0, tzinfo=UTC)
+    assert moment("2027-01-15T09:00", "Asia/Jayapura", "x") == datetime(2027, 1, 15, 0, 0, tzinfo=UTC)
+    assert moment("2027-01-15T09:00:00Z", "Asia/Makassar", "x") == datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
     with pytest.raises(Refused):
-        moment("9999-12-31T23:59", MultiDict(), "occurred_at")
+        moment("9999-12-31T23:59", "Asia/Jakarta", "occurred_at")
     with pytest.raises(Refused):
-        moment("kemarin sore", MultiDict(), "occurred_at")
+        moment("kemarin sore", "Asia/Jakarta", "occurred_at")
 
 
 def test_the_quorum_shown_is_the_smallest_number_present_that_holds_it() -> None:
@@ -467,7 +467,13 @@ def test_the_portal_timeline_tells_a_withdrawal_an_annulment_and_a_correction_in
     assert [entry["kind"] for entry in story] == ["submitted", "correction", "annulment", "withdrawal"]
     item = {"decision": {"outcome": "adopted", "method": "consensus", "decided_at": "2027-02-02T03:00:00+00:00"}}
     item |= {"proposal": {"id": str(UUID(int=1)), "title": "Sumur bor"}, "attendance": None}
-    process = {"id": UUID(int=2), "title": "Musyawarah", "region_name": "Desa", "region_code": "35.07.12.2003"}
+    process = {
+        "id": UUID(int=2),
+        "title": "Musyawarah",
+        "region_name": "Desa",
+        "region_code": "35.07.12.2003",
+        "time_zone": "Asia/Jakarta",
+    }
     with site_app.app.test_request_context("/keputusan/x"):
         page = render_template(
             "portal/decision.html", item=item, story=story, process=process, meetings=[], proof=None, title="Sumur bor"
@@ -478,6 +484,8 @@ def test_the_portal_timeline_tells_a_withdrawal_an_annulment_and_a_correction_in
     assert "Dasar hukum: Perdes 3/2027" in page
     assert "Usulan ditarik" in page
     assert "Tersembunyi" not in page
+    # Each step at its time in the process's zone (03:00 UTC is 10.00 WIB).
+    assert '<time datetime="2027-02-03T03:00:00Z">2027-02-03 10.00 WIB</time>' in page
 
 
 def _stored(site: Site, aggregate_id: UUID | str, kind: str) -> Any:
@@ -495,7 +503,8 @@ def test_a_decision_is_annulled_the_proposal_withdrawn_and_a_text_corrected_from
     page = client.get(here).text
     assert 'id="annul"' in page and 'id="withdraw"' not in page
     assert '<option value="1:title">Langkah 1 · pengajuan · judul</option>' in page
-    # Typed in Western Indonesia Time (the browser's offset: UTC+7), a moment after the decision.
+    # Typed in Western Indonesia Time (the zone of this process in Jawa Timur), a moment after the decision; the
+    # phone's own offset, sent by pages before time zones, is ignored.
     typed_in = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=7, minutes=2)
     annulled = _step(
         client,

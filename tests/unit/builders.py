@@ -44,6 +44,7 @@ def open_process(
         region_name="Sukamaju",
         visibility="public",
         rules=rules or DecisionRules(),
+        time_zone="Asia/Jakarta",
         actor=actor,
         occurred_at=occurred_at or moment(),
     )

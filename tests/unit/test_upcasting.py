@@ -31,7 +31,7 @@ from domain.process import Process
 from domain.proposal import Proposal
 from service.adapters.transcodings import register_domain_transcodings
 
-from .builders import moment
+from .builders import moment, open_process
 
 SAMPLES = Path(__file__).parent / "samples"
 FACILITATOR = Actor(id="acct-fasilitator", role="facilitator", name="Bu Sari (fasilitator)")
@@ -214,6 +214,7 @@ def test_stored_process_meeting_and_commitment_replay_with_their_times(mapper: M
     commitment = replay(mapper, stored, UUID(int=5))
     assert isinstance(process, Process) and process.status == "closed"
     assert process.opened_at == process.created_on
+    assert process.time_zone == "Asia/Jakarta"  # region 33, Jawa Tengah
     assert isinstance(meeting, Meeting) and meeting.status == "closed"
     assert meeting.opened_at is not None and meeting.created_on <= meeting.opened_at
     assert isinstance(commitment, Commitment) and commitment.percent == 40
@@ -251,4 +252,49 @@ def test_old_process_and_meeting_snapshots_read_with_their_times(mapper: Mapper[
     restored = snapshots(mapper)
     process, meeting = restored[UUID(int=1)], restored[UUID(int=2)]
     assert isinstance(process, Process) and process.opened_at == process.created_on
+    assert process.time_zone == "Asia/Jakarta"
     assert isinstance(meeting, Meeting) and meeting.opened_at is None and meeting.status == "closed"
+
+
+# --- a process stored before it had a time zone ---------------------------------------
+
+BEFORE_TIME_ZONES = "process_before_time_zone.json"
+
+
+def test_the_sample_process_was_stored_without_a_time_zone() -> None:
+    stored = stored_log(BEFORE_TIME_ZONES)
+    assert [s.topic for s in stored] == [
+        "domain.process:Process.Opened",
+        "domain.process:Process.Closed",
+        "eventsourcing.domain:Snapshot",
+    ]
+    assert all("time_zone" not in s.state.decode() for s in stored)
+
+
+def test_a_process_opened_before_time_zones_reads_in_the_zone_of_its_province(mapper: Mapper[UUID]) -> None:
+    stored = stored_log(BEFORE_TIME_ZONES)
+    process = replay(mapper, stored[:2], UUID(int=101))
+
+    assert isinstance(process, Process) and process.region_code.startswith("73.")  # Sulawesi Selatan
+    assert process.time_zone == "Asia/Makassar"
+    assert process.opened_at == datetime(2026, 12, 1, 1, 30, tzinfo=UTC)
+    assert process.status == "closed"
+
+
+def test_a_process_snapshot_taken_before_time_zones_reads_in_the_zone_of_its_province(mapper: Mapper[UUID]) -> None:
+    snapshot = mapper.to_domain_event(stored_log(BEFORE_TIME_ZONES)[2])
+    assert isinstance(snapshot, Snapshot)
+    process = snapshot.mutate(None)
+
+    assert isinstance(process, Process) and process.time_zone == "Asia/Makassar"
+    assert process.version == 2 and process.status == "closed"
+
+
+def test_a_process_is_stored_with_its_time_zone_and_class_version(mapper: Mapper[UUID]) -> None:
+    process = open_process()
+    stored = mapper.to_stored_event(process.collect_events()[0])
+
+    state = json.loads(stored.state)
+    assert state["time_zone"] == "Asia/Jakarta" and state["class_version"] == 3
+    again = mapper.to_domain_event(stored)
+    assert again.time_zone == "Asia/Jakarta"  # type: ignore[attr-defined]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import fields, post_load, validate
+from marshmallow import ValidationError, fields, post_load, validate
 
+from domain.errors import ValueNotAllowed
 from domain.process import GENDERS, GROUPS, VISIBILITIES
 from domain.rules import CONSENSUS_RULES, DEFAULT_QUORUM, DEFAULT_VOTE_THRESHOLD, DecisionRules
+from domain.time_zones import named_time_zone
 from service.http.schemas.common import (
     NAME_LENGTH,
     NOTE_LENGTH,
@@ -72,6 +74,14 @@ class RulesSchema(Strict):
     )
 
 
+def _known_time_zone(name: str) -> None:
+    """WIB, WITA, WIT or a time zone of the IANA database."""
+    try:
+        named_time_zone(name)
+    except ValueNotAllowed:
+        raise ValidationError("WIB, WITA, WIT or an IANA time zone name such as Asia/Makassar") from None
+
+
 class ProcessOpeningSchema(Step):
     """A process to open."""
 
@@ -89,6 +99,15 @@ class ProcessOpeningSchema(Step):
     region_name = fields.String(required=True, validate=NAME_LENGTH, metadata={"example": "Desa Sukamaju"})
     visibility = fields.String(required=True, validate=validate.OneOf(VISIBILITIES), metadata={"example": "public"})
     rules = fields.Nested(RulesSchema, load_default=None)
+    time_zone = fields.String(
+        load_default=None,
+        validate=[validate.Length(min=2, max=64), _known_time_zone],
+        metadata={
+            "example": "WITA",
+            "description": "the zone the process's times are read and shown in: WIB, WITA, WIT or an IANA name "
+            "(Asia/Jakarta, Asia/Makassar, Asia/Jayapura); default: the zone of the region code's province",
+        },
+    )
 
     @post_load
     def _with_rules(self, fields_: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -105,6 +124,10 @@ class ProcessSchema(Resource):
     region_name = fields.String(metadata={"example": "Desa Sukamaju"})
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
     rules = fields.Nested(RulesSchema)
+    time_zone = fields.String(metadata={"example": "Asia/Makassar", "description": "IANA name of its zone"})
+    time_zone_abbreviation = fields.String(
+        metadata={"example": "WITA", "description": "what its pages print after a time: WIB, WITA or WIT"}
+    )
     status = fields.String(metadata={"example": "open"})
     created_at = created_at()
     updated_at = updated_at()

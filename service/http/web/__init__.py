@@ -12,6 +12,7 @@ from flask import Flask
 
 from service.http.web.i18n import init_babel
 from service.http.web.site import page_headers
+from service.http.web.times import init_times
 
 
 def register_web(app: Flask) -> None:
@@ -30,6 +31,7 @@ def register_web(app: Flask) -> None:
             app.config[name] = value
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session: steps queue offline for hours
     init_babel(app)
+    init_times(app)
     app.register_blueprint(portal)
     app.register_blueprint(console)
     app.after_request(page_headers)

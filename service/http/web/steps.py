@@ -4,7 +4,9 @@ Each step names the API's own request schema (so a form is validated like a
 JSON body), the use case it calls and the ids it takes from the form. The
 form's idempotency key becomes the command's Idempotency-Key, so a double tap,
 or a step sent again after a lost connection, is recorded once. The moment a
-step happened ("terjadi pada") is passed on where the use case accepts it.
+step happened ("terjadi pada") is passed on where the use case accepts it; a
+time typed without an offset (a datetime-local field) is read in the
+process's own zone, the one its label names ("waktu WITA"), never the phone's.
 """
 
 from __future__ import annotations
@@ -17,10 +19,17 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
-from domain.errors import RuleBroken
+from domain.commitment import Commitment
+from domain.errors import RuleBroken, ValueNotAllowed
+from domain.meeting import Meeting
+from domain.process import Process
+from domain.proposal import Proposal
+from domain.time_zones import WIB, named_time_zone, zone_of_region
 from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat, Receipt
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
@@ -45,12 +54,13 @@ from service.http.schemas.proposals import (
     WithdrawalSchema,
 )
 
-#: A typed-in time without an offset is the village's: Western Indonesia Time unless the browser says otherwise.
-VILLAGE_TIME = ZoneInfo("Asia/Jakarta")
 MAX_KEY_LENGTH = 200
 CLOCK_SKEW = timedelta(minutes=5)
-#: Fields of the form that are never part of the request body.
+#: Fields of the form that are never part of the request body (`tz_offset`, the phone's zone, sent by older
+#: pages and queued steps, is ignored: a typed time is the process's).
 _FORM_ONLY = ("csrf_token", "idempotency_key", "occurred_at", "tz_offset", "next", "form_id")
+#: Where the process of a step is found: the aggregate a target id names (of this kind), read for its `process_id`.
+_HOLDERS_OF_PROCESS = {"meeting_id": Meeting, "proposal_id": Proposal, "commitment_id": Commitment}
 
 
 @dataclass(frozen=True)
@@ -143,8 +153,9 @@ class Refused(Exception):
         self.invalid_fields = invalid_fields or []
 
 
-def request_body(step: Step, form: MultiDict[str, str]) -> dict[str, Any]:
-    """The form as the JSON body the API would have received: empty optional fields left out."""
+def request_body(step: Step, form: MultiDict[str, str], zone: str) -> dict[str, Any]:
+    """The form as the JSON body the API would have received: empty optional fields left out, typed times read
+    in `zone`."""
     body: dict[str, Any] = {}
     for name in form:
         if name in _FORM_ONLY or name in step.targets:
@@ -163,34 +174,58 @@ def request_body(step: Step, form: MultiDict[str, str]) -> dict[str, Any]:
         body[name] = form.get(name) in ("on", "true", "1", "yes")
     for name in step.moments:
         if name in body:
-            body[name] = moment(body[name], form, name).isoformat()
+            body[name] = moment(body[name], zone, name).isoformat()
     return step.shape(body) if step.shape is not None else body
 
 
-def moment(typed: str, form: MultiDict[str, str], name: str) -> datetime:
-    """A moment typed into a form: ISO with an offset, or a local time (the browser's offset, else the village's)."""
+def moment(typed: str, zone: str, name: str) -> datetime:
+    """A moment typed into a form: ISO with an offset, or a local time of the process's zone (an IANA name)."""
     try:
         found = datetime.fromisoformat(typed.strip().replace("Z", "+00:00"))
     except ValueError:
         raise Refused("occurred_at_invalid" if name == "occurred_at" else "validation_failed", [name]) from None
     if found.tzinfo is None:
-        offset = (form.get("tz_offset") or "").strip()
-        if offset.lstrip("-").isdigit() and abs(int(offset)) <= 14 * 60:
-            # JavaScript's getTimezoneOffset: minutes to add to local time to get UTC.
-            found = found.replace(tzinfo=UTC) + timedelta(minutes=int(offset))
-        else:
-            found = found.replace(tzinfo=VILLAGE_TIME)
+        found = found.replace(tzinfo=ZoneInfo(zone))
     if not 1900 <= found.year <= 2200:
         raise Refused("occurred_at_invalid" if name == "occurred_at" else "validation_failed", [name])
     return found.astimezone(UTC)
 
 
-def occurred_at(form: MultiDict[str, str]) -> datetime | None:
-    """When the step happened, from "terjadi pada" (None: now, as the ledger's clock says)."""
+def process_zone(ledger: Mufakat, step: Step, form: MultiDict[str, str]) -> str:
+    """The zone the step's typed times are read in: its process's (for a process being opened, the zone chosen
+    in the form, else that of its region's province). An id that names nothing falls back to WIB: the use case
+    answers not found before any time is recorded."""
+    if step.use_case == "open_process":
+        chosen = (form.get("time_zone") or "").strip()
+        try:
+            return named_time_zone(chosen) if chosen else zone_of_region((form.get("region_code") or "").strip())
+        except ValueNotAllowed:
+            raise Refused("validation_failed", ["time_zone"]) from None
+    name = step.targets[0] if step.targets else ""
+    try:
+        process_id = UUID(form.get(name) or "")
+        if name in _HOLDERS_OF_PROCESS:
+            holder: Aggregate = ledger.repository.get(process_id)
+            if not isinstance(holder, _HOLDERS_OF_PROCESS[name]):
+                return WIB
+            process_id = holder.process_id
+        process: Aggregate = ledger.repository.get(process_id)
+    except (ValueError, AggregateNotFoundError):
+        return WIB
+    return process.time_zone if isinstance(process, Process) else WIB
+
+
+def _typed_times(step: Step, form: MultiDict[str, str]) -> bool:
+    return any((form.get(name) or "").strip() for name in ("occurred_at", *step.moments))
+
+
+def occurred_at(form: MultiDict[str, str], zone: str) -> datetime | None:
+    """When the step happened, from "terjadi pada" read in the process's zone (None: now, as the ledger's clock
+    says)."""
     typed = (form.get("occurred_at") or "").strip()
     if not typed:
         return None
-    found = moment(typed, form, "occurred_at")
+    found = moment(typed, zone, "occurred_at")
     if found > datetime.now(UTC) + CLOCK_SKEW:
         # As the API: a step typed in from paper happened before now (clocks may drift by minutes).
         raise Refused("occurred_at_invalid", ["occurred_at"])
@@ -230,8 +265,9 @@ def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict
     if step is None:
         return Outcome(code="not_found")
     try:
-        when = occurred_at(form)
-        body = request_body(step, form)
+        zone = process_zone(ledger, step, form) if _typed_times(step, form) else WIB
+        when = occurred_at(form, zone)
+        body = request_body(step, form, zone)
         loaded: dict[str, Any] = {}
         if step.schema is not None:
             try:

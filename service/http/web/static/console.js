@@ -148,7 +148,6 @@
     form.dataset.lastRequest = asked;
     var key = form.elements.idempotency_key.value;
     data.set("idempotency_key", key);
-    data.set("tz_offset", String(new Date().getTimezoneOffset()));
     var typed = data.get("occurred_at");
     var entry = {
       key: key,
