@@ -47,6 +47,8 @@ class _RegisterParts:
     def __init__(self) -> None:
         self.by_participant: dict[UUID, NameParts] = {}
         self.whole = NameParts()
+        #: How many were registered and how many of them forgotten when `whole` was made.
+        self.state: tuple[int, int] | None = None
 
 
 class StatementNames:
@@ -73,21 +75,24 @@ class StatementNames:
 
     def parts_of(self, process: Process) -> NameParts:
         """The name parts of everyone registered in the process and not forgotten, as it stands."""
-        active = process.active_participant_ids
+        register = process.register
+        # Participants are only ever added and forgotten: how many of each says which register this is,
+        # without building the list of ids on every write.
+        state = (len(register), sum(1 for entry in register.values() if entry["forgotten"]))
         with self._lock:
             kept = self._registers.pop(process.id, None) or _RegisterParts()
             self._registers[process.id] = kept
             while len(self._registers) > PROCESSES_KEPT:
                 self._registers.popitem(last=False)
-            wanted = set(active)
-            changed = wanted.symmetric_difference(kept.by_participant)
-            if changed:
-                for gone in set(kept.by_participant) - wanted:
+            if kept.state != state:
+                active = set(process.active_participant_ids)
+                for gone in set(kept.by_participant) - active:
                     del kept.by_participant[gone]
-                for new in wanted - set(kept.by_participant):
+                for new in active - set(kept.by_participant):
                     name = self._name_of(new)
                     kept.by_participant[new] = NameParts.of_name(name) if name else NameParts()
                 kept.whole = NameParts.of_names(kept.by_participant.values())
+                kept.state = state
             return kept.whole
 
     def forget_process(self, process_id: UUID) -> None:
