@@ -48,7 +48,7 @@ class _RegisterParts:
         self.by_participant: dict[UUID, NameParts] = {}
         self.whole = NameParts()
         #: How many were registered and how many of them forgotten when `whole` was made.
-        self.state: tuple[int, int] | None = None
+        self.state: tuple[int, int, str | None] | None = None
 
 
 class StatementNames:
@@ -76,9 +76,11 @@ class StatementNames:
     def parts_of(self, process: Process) -> NameParts:
         """The name parts of everyone registered in the process and not forgotten, as it stands."""
         register = process.register
-        # Participants are only ever added and forgotten: how many of each says which register this is,
-        # without building the list of ids on every write.
-        state = (len(register), sum(1 for entry in register.values() if entry["forgotten"]))
+        # Participants are only ever added (in order) and forgotten: how many of each, and who came last,
+        # say which register this is without building the list of ids on every write (the last one tells
+        # apart a register whose newest entry was in a batch that failed and another that replaced it).
+        last = next(reversed(register), None)
+        state = (len(register), sum(1 for entry in register.values() if entry["forgotten"]), last)
         with self._lock:
             kept = self._registers.pop(process.id, None) or _RegisterParts()
             self._registers[process.id] = kept

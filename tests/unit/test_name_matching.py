@@ -3,9 +3,15 @@ accent, without honorifics; common words only after an honorific; short parts ne
 
 from __future__ import annotations
 
+from uuid import UUID, uuid4
+
 import pytest
 
+from domain.process import Process
 from service.app.name_matching import NameParts, names_someone, words_of
+from service.app.statement_names import StatementNames, StatementNamesAParticipant
+
+from .builders import FACILITATOR, moment, open_process
 
 
 def named(text: str, *register: str) -> bool:
@@ -64,3 +70,56 @@ def test_one_and_two_letter_parts_are_never_matched() -> None:
 
 def test_an_empty_register_names_nobody() -> None:
     assert not names_someone("Pak Made menolak.", NameParts())
+
+
+# --- the register a worker keeps (`service.app.statement_names`) ----------------------------------------------
+
+
+class Register:
+    """The names behind a process's register, counting how often one is opened (a key read and a decryption)."""
+
+    def __init__(self) -> None:
+        self.names: dict[UUID, str] = {}
+        self.opened: list[UUID] = []
+
+    def enrol(self, process: Process, name: str) -> UUID:
+        participant_id = uuid4()
+        self.names[participant_id] = name
+        process.enrol_participant(participant_id, "resident", None, FACILITATOR, occurred_at=moment())
+        return participant_id
+
+    def name_of(self, participant_id: UUID) -> str | None:
+        self.opened.append(participant_id)
+        return self.names.get(participant_id)
+
+
+def test_a_worker_opens_each_name_once_and_follows_the_register_as_it_grows_and_forgets() -> None:
+    process, register = open_process(), Register()
+    siti = register.enrol(process, "Ibu Siti Aminah")
+    register.enrol(process, "Pak Budi Santoso")
+    checker = StatementNames(register.name_of)
+
+    for _ in range(3):
+        with pytest.raises(StatementNamesAParticipant) as refused:
+            checker.ensure_unnamed(process, False, text="Bu Siti setuju.", reason="Jalan rusak.")
+        assert refused.value.fields == ["text"] and "Siti" not in str(refused.value)
+    assert len(register.opened) == 2  # once each, however many statements follow
+
+    made = register.enrol(process, "Made Wirawan")
+    with pytest.raises(StatementNamesAParticipant):
+        checker.ensure_unnamed(process, False, note="Pak Made menolak.")
+    assert register.opened[2:] == [made]  # only the newcomer was opened
+
+    process.note_participant_forgotten(siti, FACILITATOR, occurred_at=moment())
+    checker.ensure_unnamed(process, False, text="Bu Siti setuju.")  # forgotten: no longer known, nor matched
+    assert len(register.opened) == 3
+
+
+def test_names_said_to_be_public_are_not_looked_for() -> None:
+    process, register = open_process(), Register()
+    register.enrol(process, "Pak Budi Santoso")
+    checker = StatementNames(register.name_of)
+
+    checker.ensure_unnamed(process, True, rationale="Kepala Desa Budi Santoso menetapkan.")
+
+    assert register.opened == []
