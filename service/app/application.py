@@ -36,7 +36,7 @@ from domain.rules import DecisionRules
 from domain.time_zones import named_time_zone, zone_of_region
 from projections.feed import READ_MODEL_TABLES_WITH_WORDS
 from projections.runner import fresh_read_models
-from service.adapters.personal_data import PersonalDataVault
+from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER, PersonalDataVault
 from service.adapters.sealed_documents import SealedDocuments
 from service.adapters.sealed_statements import StatementKeys, StatementSealingMapper, statement_key_id
 from service.adapters.storage import (
@@ -61,6 +61,7 @@ from service.app.minutes_sealing import forget_minutes_names, prepare_sealing
 from service.app.moved_topics import register_moved_topics
 from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.receipts import CommandContext, Receipt
+from service.app.statement_names import StatementNames
 from service.app.unit_of_work import TAggregate, UnitOfWork, command
 from service.audit.chain import log_position_of
 from service.audit.signing import load_or_create_signing_key
@@ -90,6 +91,7 @@ class Mufakat(UnitOfWork):
             setattr(self.recorder, "statement_keys", self.statement_keys)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.process_directory = EventSourcedLog(self.events, PROCESS_DIRECTORY_ID, ProcessListed)
+        self.statement_names = StatementNames(self._registered_name)
 
     def close(self) -> None:
         """Stops this process's erasure retries (the next process to open the ledger resumes them), then closes
@@ -279,6 +281,12 @@ class Mufakat(UnitOfWork):
         """Everyone registered in a process, in order of registration (a page of them when asked)."""
         ids = process.participant_ids[after : None if limit is None else after + limit]
         return [self._get(Participant, pid, "participant", copy=False) for pid in ids]
+
+    def _registered_name(self, participant_id: UUID) -> str | None:
+        """A participant's name as the register holds it (None once forgotten)."""
+        participant = self._get(Participant, participant_id, "participant", copy=False)
+        name = self.vault.open(participant_id, participant.sealed_name)
+        return None if name == FORGOTTEN_PLACEHOLDER else name
 
     def personal_data(self, participant: Participant) -> dict[str, str | None]:
         """A participant's name, contact and organisation, opened with their key (placeholders once forgotten)."""
@@ -503,9 +511,10 @@ class Mufakat(UnitOfWork):
         # The key goes after the event is durable: a crash in between leaves a forgotten
         # participant whose key a retry (or `mufakat forget`) still destroys.
         self.vault.forget(participant_id)
+        participant = self._get(Participant, participant_id, "participant")
+        self.statement_names.forget_process(participant.process_id)
         # A full berita acara lists everyone present by name: those naming them go too (the public versions,
         # without names, stay; a corrected version sealed now names them as forgotten).
-        participant = self._get(Participant, participant_id, "participant")
         for meeting in self._meetings_with_sealed_minutes(participant.process_id):
             if participant_id in {*meeting.attendees, *(meeting.invited or [])}:
                 forget_minutes_names(self, self.sealed_documents, meeting)
@@ -585,7 +594,8 @@ class Mufakat(UnitOfWork):
     @command
     def close_meeting(self, context: CommandContext, meeting_id: UUID, minutes: str | None) -> Receipt:
         """Closes a meeting with its minutes."""
-        meeting, _ = self._open_meeting(meeting_id, context)
+        meeting, process = self._open_meeting(meeting_id, context)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, minutes=minutes)
         meeting.close(minutes, context.actor, occurred_at=context.when(self.clock))
         self.stage(meeting)
         return Receipt("meeting", meeting_id, meeting.version)
@@ -613,6 +623,9 @@ class Mufakat(UnitOfWork):
         meeting = self.readable(Meeting, meeting_id, context.principal)
         process = self._writable_process(meeting.process_id, context)
         self._ensure_expected(meeting, context)
+        self.statement_names.ensure_unnamed(
+            process, context.names_are_public, agenda="\n".join(agenda), notes=notes
+        )
         request = MinutesRequest(
             Signers(
                 Signer.from_mapping(chair), Signer.from_mapping(secretary), tuple(map(Signer.from_mapping, signatories))
@@ -662,6 +675,7 @@ class Mufakat(UnitOfWork):
         self._ensure_expected(process, context)
         if meeting_id is not None:
             self._meeting_of_process(meeting_id, process)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, title=title, body=body)
         proposal_id = uuid4()
         submitted_at = context.when(self.clock)
         process.receive_proposal(proposal_id, submitted_by, context.actor, occurred_at=submitted_at)
@@ -685,6 +699,7 @@ class Mufakat(UnitOfWork):
         """Records a contribution (support, concern, question, information) to the deliberation."""
         proposal, process = self._open_proposal(proposal_id, context)
         process.ensure_may_act(participant_id)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, text=text)
         proposal.contribute(participant_id, kind, text, context.actor, occurred_at=context.when(self.clock))
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
@@ -694,6 +709,7 @@ class Mufakat(UnitOfWork):
         """Records a new version of the proposal's text, with the reason for it."""
         proposal, process = self._open_proposal(proposal_id, context)
         process.ensure_may_act(proposed_by)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, body=body, reason=reason)
         proposal.amend(body, reason, proposed_by, context.actor, occurred_at=context.when(self.clock))
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
@@ -705,6 +721,7 @@ class Mufakat(UnitOfWork):
         """Records an objection by a registered participant."""
         proposal, process = self._open_proposal(proposal_id, context)
         process.ensure_may_act(raised_by)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, grounds=grounds)
         objection_id = uuid4()
         proposal.raise_objection(
             objection_id, raised_by, grounds, blocking, context.actor, occurred_at=context.when(self.clock)
@@ -718,6 +735,7 @@ class Mufakat(UnitOfWork):
     ) -> Receipt:
         """Ends an objection as addressed, withdrawn or overruled."""
         proposal, process = self._open_proposal(proposal_id, context)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, note=note)
         proposal.resolve_objection(
             objection_id, outcome, note, process.rules, context.actor, occurred_at=context.when(self.clock)
         )
@@ -771,6 +789,7 @@ class Mufakat(UnitOfWork):
         meeting.ensure_attending(participant_id)
         if check.status == "open":  # a closed check answers check_not_open, whatever the meeting
             meeting.ensure_open()
+        self.statement_names.ensure_unnamed(process, context.names_are_public, reason=reason)
         proposal.take_stance(
             check_id, participant_id, stance, reason, context.actor, occurred_at=context.when(self.clock)
         )
@@ -848,6 +867,7 @@ class Mufakat(UnitOfWork):
     def decide(self, context: CommandContext, proposal_id: UUID, outcome: str, method: str, rationale: str) -> Receipt:
         """Records the decision, keeping a copy of the rules it was made under."""
         proposal, process = self._open_proposal(proposal_id, context)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, rationale=rationale)
         proposal.decide(outcome, method, rationale, process.rules, context.when(self.clock), context.actor)
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
@@ -857,7 +877,8 @@ class Mufakat(UnitOfWork):
     @command
     def withdraw(self, context: CommandContext, proposal_id: UUID, reason: str) -> Receipt:
         """Withdraws an undecided proposal; nothing more is recorded on it."""
-        proposal, _ = self._open_proposal(proposal_id, context)
+        proposal, process = self._open_proposal(proposal_id, context)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, reason=reason)
         proposal.withdraw(reason, context.actor, occurred_at=context.when(self.clock))
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
@@ -870,6 +891,7 @@ class Mufakat(UnitOfWork):
         proposal, process = self._open_proposal(proposal_id, context)
         if meeting_id is not None:
             self._meeting_of_process(meeting_id, process)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, reason=reason)
         proposal.annul_decision(reason, legal_basis, meeting_id, context.actor, occurred_at=context.when(self.clock))
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
@@ -879,7 +901,8 @@ class Mufakat(UnitOfWork):
         self, context: CommandContext, proposal_id: UUID, version: int, field: str, text: str, reason: str
     ) -> Receipt:
         """Records an erratum of a free-text field of the step recorded at `version`."""
-        proposal, _ = self._open_proposal(proposal_id, context)
+        proposal, process = self._open_proposal(proposal_id, context)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, text=text, reason=reason)
         proposal.correct(version, field, text, reason, context.actor, occurred_at=context.when(self.clock))
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
@@ -992,6 +1015,7 @@ class Mufakat(UnitOfWork):
         proposal, process = self._in_writable_process(Proposal, proposal_id, context, copy=False)
         process.ensure_open()
         self._ensure_expected(proposal, context)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, description=description)
         commitment = Commitment.make(
             id=uuid4(),
             proposal_id=proposal_id,
@@ -1015,6 +1039,7 @@ class Mufakat(UnitOfWork):
         commitment, process = self._in_writable_process(Commitment, commitment_id, context)
         process.ensure_open()
         self._ensure_expected(commitment, context)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, note=note)
         commitment.report_progress(percent, note, evidence_url, context.actor, occurred_at=context.when(self.clock))
         self.stage(commitment)
         return Receipt("commitment", commitment_id, commitment.version)

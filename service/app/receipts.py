@@ -61,13 +61,15 @@ class Receipt:
 
 @dataclass(frozen=True)
 class CommandContext:
-    """Who asks, which version they expect (`If-Match`), their Idempotency-Key, and when the step
-    happened in the room (`occurred_at`; None: now, by the ledger's clock)."""
+    """Who asks, which version they expect (`If-Match`), their Idempotency-Key, when the step
+    happened in the room (`occurred_at`; None: now, by the ledger's clock), and whether the caller
+    says the names in its statements are public (`names_are_public`: a village head in office)."""
 
     principal: Principal
     expected_version: int | None = None
     idempotency: IdempotencyKey | None = None
     occurred_at: datetime | None = None
+    names_are_public: bool = False
 
     def when(self, clock: Callable[[], datetime]) -> datetime:
         """When the step happened in the room: as the caller said, or now by `clock`."""

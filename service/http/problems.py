@@ -33,6 +33,7 @@ from service.app.errors import (
     VersionMismatch,
 )
 from service.app.process_directory import PROCESS_DIRECTORY_ID
+from service.app.statement_names import StatementNamesAParticipant
 from service.audit.checkpoints import CHECKPOINT_LOG_ID
 from service.http.i18n import language, localized_problem
 
@@ -53,7 +54,13 @@ _TITLES = {
     "payload_too_large": "The body is too large",
     "method_not_allowed": "This method is not allowed here",
     "internal_error": "Internal error",
+    "statement_names_a_participant": "A statement names a participant",
 }
+#: What `errors` says of each field whose statement names a registered participant (never whom it names).
+NAMES_A_PARTICIPANT = (
+    "names a registered participant of this process; rephrase it, or send names_are_public: true "
+    "if the name may be published (an official acting in office)"
+)
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -87,7 +94,10 @@ class ProblemSchema(Schema):
     code = fields.String(metadata={"example": "unresolved_blocking_objection"})
     errors = fields.Dict(
         keys=fields.String(),
-        metadata={"description": "validation_failed only: the messages of each invalid field"},
+        metadata={
+            "description": "validation_failed and statement_names_a_participant only: the messages of each "
+            "field refused"
+        },
     )
     ids = fields.Dict(
         keys=fields.String(),
@@ -358,6 +368,15 @@ def _ensure_storable_json() -> None:
         raise MalformedBody("the body could not be read as JSON") from None
 
 
+def _statement_names_a_participant(error: StatementNamesAParticipant) -> Response:
+    return problem(
+        422,
+        error.code,
+        "a statement that outsiders may read names a registered participant; see `errors`",
+        errors={field: [NAMES_A_PARTICIPANT] for field in error.fields},
+    )
+
+
 def _malformed_body(error: MalformedBody) -> Response:
     return problem(400, "malformed_json", str(error))
 
@@ -395,6 +414,7 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(TokenNotReplayable, _token_not_replayable)
     app.register_error_handler(TooMuchContention, _too_much_contention)
     app.register_error_handler(MalformedBody, _malformed_body)
+    app.register_error_handler(StatementNamesAParticipant, _statement_names_a_participant)
     app.register_error_handler(NumberOutOfRange, _number_out_of_range)
     # Before any blueprint is registered: routes bind their converter when they are added.
     app.url_map.converters["uuid"] = ResourceIdConverter

@@ -54,9 +54,12 @@ class Beside:
 
 
 def step_command(body: dict[str, Any]) -> CommandContext:
-    """The context of a write that records a step: `command()` and when the step happened in the room,
-    taken out of the parsed body (its `occurred_at`; absent: now)."""
-    return replace(command(), occurred_at=body.pop("occurred_at", None))
+    """The context of a write that records a step: `command()`, when the step happened in the room and
+    whether the names in its statements are public, taken out of the parsed body (its `occurred_at`,
+    absent: now; its `names_are_public`, absent: no)."""
+    return replace(
+        command(), occurred_at=body.pop("occurred_at", None), names_are_public=body.pop("names_are_public", False)
+    )
 
 
 def location(kind: str, resource_id: UUID) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -65,7 +66,8 @@ class MinutesSealing(MethodView):
     def post(self, minutes: dict[str, Any], meeting_id: UUID) -> tuple[dict[str, Any], dict[str, str]]:
         """Seals the berita acara: renders its public and full versions once and records their SHA-256."""
         ledger = current_mufakat()
-        receipt = ledger.seal_minutes(command(), meeting_id, **minutes, signing_key=signing_key())
+        context = replace(command(), names_are_public=minutes.pop("names_are_public"))
+        receipt = ledger.seal_minutes(context, meeting_id, **minutes, signing_key=signing_key())
         return sealed_answer(ledger.at_version(Meeting, meeting_id, receipt.version))
 
 

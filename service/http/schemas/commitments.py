@@ -9,14 +9,14 @@ from service.http.schemas.common import (
     TEXT_LENGTH,
     BoundedDate,
     Resource,
-    Step,
+    StatementStep,
     created_at,
     ids,
     updated_at,
 )
 
 
-class CommitmentMakingSchema(Step):
+class CommitmentMakingSchema(StatementStep):
     """The follow-up promised on an adopted proposal."""
 
     owner = fields.String(required=True, validate=NAME_LENGTH, metadata={"example": "Kaur Pembangunan Desa Sukamaju"})
@@ -32,7 +32,7 @@ class CommitmentMakingSchema(Step):
     )
 
 
-class ProgressSchema(Step):
+class ProgressSchema(StatementStep):
     """A progress report."""
 
     percent = fields.Integer(required=True, validate=validate.Range(min=0, max=100), metadata={"example": 60})

@@ -168,6 +168,18 @@ class Step(Strict):
     )
 
 
+class StatementStep(Step):
+    """A step that records a statement outsiders may read: it may say that the names in it are public."""
+
+    names_are_public = fields.Boolean(
+        metadata={
+            "description": "true when a name in the statement may be published (a village head acting in "
+            "office); absent or false, a statement naming a registered participant of the process is refused "
+            "with 422 `statement_names_a_participant`, naming the field"
+        }
+    )
+
+
 class WhenSchema(Step):
     """A step with nothing to say but when it happened (closing a process, a check, a vote); the body is optional."""
 

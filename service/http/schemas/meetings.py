@@ -9,6 +9,7 @@ from service.http.schemas.common import (
     TEXT_LENGTH,
     TITLE_LENGTH,
     Resource,
+    StatementStep,
     Step,
     UtcDateTime,
     created_at,
@@ -42,7 +43,7 @@ class AttendanceSchema(Step):
     attendees = fields.List(fields.UUID(), required=True, validate=validate.Length(max=_MAX_ATTENDEES))
 
 
-class MeetingClosingSchema(Step):
+class MeetingClosingSchema(StatementStep):
     """The minutes (notulen) of a meeting being closed."""
 
     minutes = fields.String(

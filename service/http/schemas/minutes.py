@@ -41,6 +41,14 @@ class MinutesSealingSchema(Strict):
         metadata={"description": "the facilitator confirms they signed the paper copy"},
     )
     language = fields.String(load_default="id", validate=validate.OneOf(["id", "en"]))
+    names_are_public = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "true when a name in the agenda or notes may be published (an official in office); "
+            "otherwise agenda and notes naming a registered participant are refused with 422 "
+            "`statement_names_a_participant`"
+        },
+    )
     occurred_at = fields.AwareDateTime(
         load_default=None, metadata={"description": "when it was sealed (RFC 3339 with an offset); default: now"}
     )

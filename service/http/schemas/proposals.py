@@ -15,6 +15,7 @@ from service.http.schemas.common import (
     TITLE_LENGTH,
     Count,
     Resource,
+    StatementStep,
     Step,
     UtcDateTime,
     Values,
@@ -42,7 +43,7 @@ _WITHHELD_FROM_OUTSIDERS = (
 _TEXT_EXAMPLE = "Pembangunan posyandu di Dusun Krajan dengan dana desa Rp 150.000.000."
 
 
-class SubmissionSchema(Step):
+class SubmissionSchema(StatementStep):
     """A proposal to submit."""
 
     title = fields.String(required=True, validate=TITLE_LENGTH, metadata={"example": "Posyandu Dusun Krajan"})
@@ -51,7 +52,7 @@ class SubmissionSchema(Step):
     meeting_id = ids(load_default=None, allow_none=True)
 
 
-class ContributionSchema(Step):
+class ContributionSchema(StatementStep):
     """Support, a concern, a question or information."""
 
     participant_id = ids(required=True)
@@ -61,7 +62,7 @@ class ContributionSchema(Step):
     )
 
 
-class AmendmentSchema(Step):
+class AmendmentSchema(StatementStep):
     """A new text of the proposal, with the reason for it."""
 
     body = fields.String(
@@ -75,7 +76,7 @@ class AmendmentSchema(Step):
     proposed_by = ids(required=True)
 
 
-class ObjectionSchema(Step):
+class ObjectionSchema(StatementStep):
     """An objection (keberatan)."""
 
     raised_by = ids(required=True)
@@ -85,7 +86,7 @@ class ObjectionSchema(Step):
     blocking = fields.Boolean(required=True, metadata={"example": True})
 
 
-class ResolutionSchema(Step):
+class ResolutionSchema(StatementStep):
     """How an objection ended."""
 
     outcome = fields.String(
@@ -102,7 +103,7 @@ class AtMeetingSchema(Step):
     meeting_id = ids(required=True)
 
 
-class StanceSchema(Step):
+class StanceSchema(StatementStep):
     """A participant's stance in a consensus check."""
 
     participant_id = ids(required=True)
@@ -119,7 +120,7 @@ class BallotSchema(Step):
     choice = fields.String(required=True, validate=validate.OneOf(CHOICES), metadata={"example": "yes"})
 
 
-class DecisionRequestSchema(Step):
+class DecisionRequestSchema(StatementStep):
     """The decision on a proposal."""
 
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES), metadata={"example": "adopted"})
@@ -131,7 +132,7 @@ class DecisionRequestSchema(Step):
     )
 
 
-class WithdrawalSchema(Step):
+class WithdrawalSchema(StatementStep):
     """Why an undecided proposal is withdrawn."""
 
     reason = fields.String(
@@ -141,7 +142,7 @@ class WithdrawalSchema(Step):
     )
 
 
-class AnnulmentRequestSchema(Step):
+class AnnulmentRequestSchema(StatementStep):
     """Why a decision is annulled, on which legal basis, at which musyawarah."""
 
     reason = fields.String(
@@ -158,7 +159,7 @@ class AnnulmentRequestSchema(Step):
     meeting_id = ids(load_default=None, allow_none=True)
 
 
-class CorrectionRequestSchema(Step):
+class CorrectionRequestSchema(StatementStep):
     """An erratum of the free text recorded at one version of the proposal."""
 
     version = fields.Integer(

@@ -39,14 +39,16 @@ from service.app.application import Mufakat
 from service.app.errors import NotFound
 from service.app.minutes import minutes_path
 from service.app.minutes_sealing import sealed_pdf
+from service.app.statement_names import StatementNamesAParticipant
 from service.http.current import current_mufakat
-from service.http.web.i18n import refusal
+from service.http.web.i18n import refusal, words
 from service.http.web.site import HERE, session_secret
-from service.http.web.steps import STEPS, run_step
+from service.http.web.steps import NAMES_ARE_PUBLIC, STATEMENT_STEPS, STEPS, run_step
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 
 SESSION_TOKEN = "token_record_id"
+NAMING_CODE = StatementNamesAParticipant.code
 NOTICE = "notice"
 
 
@@ -63,7 +65,15 @@ def new_key() -> str:
 
 @blp.context_processor
 def _console_globals() -> dict[str, Any]:
-    return {"csrf_token": generate_csrf, "GROUPS": GROUPS, "GENDERS": GENDERS, "minutes_path": minutes_path}
+    return {
+        "csrf_token": generate_csrf,
+        "GROUPS": GROUPS,
+        "GENDERS": GENDERS,
+        "minutes_path": minutes_path,
+        "STATEMENT_STEPS": STATEMENT_STEPS,
+        "NAMES_ARE_PUBLIC": NAMES_ARE_PUBLIC,
+        "NAMING_CODE": NAMING_CODE,
+    }
 
 
 def signed_in() -> Principal | None:
@@ -324,7 +334,7 @@ def step(action: str) -> BaseResponse:
     outcome = run_step(current_mufakat(), principal, action, request.form)
     target = _safe_next(request.form.get("next"), fallback)
     if outcome.receipt is None:
-        status = 422 if outcome.code in ("validation_failed", "occurred_at_invalid") else 409
+        status = 422 if outcome.code in ("validation_failed", "occurred_at_invalid", NAMING_CODE) else 409
         return _refused_answer(form_id, outcome.code or "rule_broken", outcome.invalid_fields, target, status)
     page = _CREATED_PAGE.get(action)
     if page is not None:
@@ -346,6 +356,9 @@ def _answer(ok: bool, code: str, message: str, status: int, invalid: list[str] |
 
 def _refused_answer(form_id: str, code: str, invalid: list[str], target: str, status: int) -> BaseResponse:
     message = refusal(code)
+    if code == NAMING_CODE and invalid:
+        # Which of the form's texts names someone (never whom: the facilitator reads it in the text).
+        message = f"{message} ({', '.join(words(name) for name in invalid)})"
     if _wants_json():
         # The offline queue delivered the step and the ledger judged it: 200, and the body says "refused"
         # (a 4xx would also be logged by the browser as a failed resource, on every refused tap).

@@ -138,6 +138,10 @@ WORDS: dict[str, LazyString] = {
     "note": _l("note"),
     "reason": _l("reason"),
     "rationale": _l("rationale"),
+    "minutes": _l("minutes"),
+    "notes": _l("notes"),
+    "agenda": _l("agenda"),
+    "description": _l("description"),
     # roles
     "admin": _l("admin"),
     "facilitator": _l("facilitator"),
@@ -193,6 +197,10 @@ REFUSALS: dict[str, LazyString] = {
     "too_much_contention": _l("Too many writes at once; try again."),
     "validation_failed": _l("Some fields are missing or not valid."),
     "occurred_at_invalid": _l("The time it happened is not valid."),
+    "statement_names_a_participant": _l(
+        "This text names a registered participant, and outsiders would read it. Leave the name out, or tick "
+        "the box if the name may be shown in public (an official acting in office)."
+    ),
     "unauthorized": _l("Please sign in again."),
     "csrf": _l("The form expired; reload the page and try again."),
 }

@@ -34,6 +34,7 @@ from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat, Receipt
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
 from service.app.idempotency import IdempotencyKey
+from service.app.statement_names import StatementNamesAParticipant
 from service.http.api.audit import signing_key
 from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
@@ -61,6 +62,8 @@ CLOCK_SKEW = timedelta(minutes=5)
 _FORM_ONLY = ("csrf_token", "idempotency_key", "occurred_at", "tz_offset", "next", "form_id")
 #: Where the process of a step is found: the aggregate a target id names (of this kind), read for its `process_id`.
 _HOLDERS_OF_PROCESS = {"meeting_id": Meeting, "proposal_id": Proposal, "commitment_id": Commitment}
+#: The checkbox of a step whose statement may name someone in public ("nama ini boleh tampil di publik").
+NAMES_ARE_PUBLIC = "names_are_public"
 
 
 @dataclass(frozen=True)
@@ -106,28 +109,41 @@ STEPS: dict[str, Step] = {
     ),
     "open_meeting": Step("open_meeting", AttendanceSchema, ("meeting_id",), lists=("attendees",)),
     "attendance": Step("record_attendance", AttendanceSchema, ("meeting_id",), lists=("attendees",)),
-    "close_meeting": Step("close_meeting", MeetingClosingSchema, ("meeting_id",)),
+    "close_meeting": Step("close_meeting", MeetingClosingSchema, ("meeting_id",), flags=(NAMES_ARE_PUBLIC,)),
     "seal_minutes": Step(
-        "seal_minutes", MinutesSealingSchema, ("meeting_id",), lists=("agenda", "signatories"), shape=minutes_body
+        "seal_minutes",
+        MinutesSealingSchema,
+        ("meeting_id",),
+        lists=("agenda", "signatories"),
+        flags=(NAMES_ARE_PUBLIC,),
+        shape=minutes_body,
     ),
-    "submit": Step("submit_proposal", SubmissionSchema, ("process_id",)),
-    "contribute": Step("contribute", ContributionSchema, ("proposal_id",)),
-    "amend": Step("amend", AmendmentSchema, ("proposal_id",)),
-    "object": Step("raise_objection", ObjectionSchema, ("proposal_id",), flags=("blocking",)),
-    "resolve": Step("resolve_objection", ResolutionSchema, ("proposal_id", "objection_id")),
+    "submit": Step("submit_proposal", SubmissionSchema, ("process_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "contribute": Step("contribute", ContributionSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "amend": Step("amend", AmendmentSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "object": Step("raise_objection", ObjectionSchema, ("proposal_id",), flags=("blocking", NAMES_ARE_PUBLIC)),
+    "resolve": Step(
+        "resolve_objection", ResolutionSchema, ("proposal_id", "objection_id"), flags=(NAMES_ARE_PUBLIC,)
+    ),
     "open_check": Step("open_consensus_check", AtMeetingSchema, ("proposal_id",)),
-    "stance": Step("take_stance", StanceSchema, ("proposal_id", "check_id")),
+    "stance": Step("take_stance", StanceSchema, ("proposal_id", "check_id"), flags=(NAMES_ARE_PUBLIC,)),
     "close_check": Step("close_consensus_check", None, ("proposal_id", "check_id")),
     "open_vote": Step("open_vote", AtMeetingSchema, ("proposal_id",)),
     "ballot": Step("cast_ballot", BallotSchema, ("proposal_id", "vote_id")),
     "close_vote": Step("close_vote", None, ("proposal_id", "vote_id")),
-    "decide": Step("decide", DecisionRequestSchema, ("proposal_id",)),
-    "withdraw": Step("withdraw", WithdrawalSchema, ("proposal_id",)),
-    "annul": Step("annul_decision", AnnulmentRequestSchema, ("proposal_id",)),
-    "correct": Step("correct", CorrectionRequestSchema, ("proposal_id",), shape=correction_body),
-    "commit": Step("make_commitment", CommitmentMakingSchema, ("proposal_id",), lists=("indicators",)),
-    "progress": Step("report_progress", ProgressSchema, ("commitment_id",)),
+    "decide": Step("decide", DecisionRequestSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "withdraw": Step("withdraw", WithdrawalSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "annul": Step("annul_decision", AnnulmentRequestSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "correct": Step(
+        "correct", CorrectionRequestSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,), shape=correction_body
+    ),
+    "commit": Step(
+        "make_commitment", CommitmentMakingSchema, ("proposal_id",), lists=("indicators",), flags=(NAMES_ARE_PUBLIC,)
+    ),
+    "progress": Step("report_progress", ProgressSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,)),
 }
+#: The steps whose statements outsiders may read: their forms offer the NAMES_ARE_PUBLIC checkbox.
+STATEMENT_STEPS = frozenset(action for action, step in STEPS.items() if NAMES_ARE_PUBLIC in step.flags)
 
 
 @dataclass
@@ -256,7 +272,12 @@ def _context(
         body=[targets, body],
         secret=mufakat.vault.fingerprint_secret(),
     )
-    return CommandContext(principal=principal, idempotency=idempotency, occurred_at=when)
+    return CommandContext(
+        principal=principal,
+        idempotency=idempotency,
+        occurred_at=when,
+        names_are_public=bool(body.get(NAMES_ARE_PUBLIC)),
+    )
 
 
 def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict[str, str]) -> Outcome:
@@ -275,6 +296,7 @@ def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict
             except ValidationError as error:
                 messages = error.messages if isinstance(error.messages, dict) else {}
                 raise Refused("validation_failed", sorted(str(name) for name in messages)) from None
+            loaded.pop(NAMES_ARE_PUBLIC, None)  # said by the context, not an argument of the use case
         targets: list[UUID] = []
         for name in step.targets:
             try:
@@ -290,6 +312,8 @@ def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict
         receipt = use_case(_context(ledger, principal, action, form, body, when), *targets, **loaded)
     except Refused as refused:
         return Outcome(code=refused.code, invalid_fields=refused.invalid_fields)
+    except StatementNamesAParticipant as naming:
+        return Outcome(code=naming.code, invalid_fields=naming.fields)
     except (RuleBroken, NotFound, Forbidden, VersionMismatch, IdempotencyKeyReused, TooMuchContention) as error:
         return Outcome(code=str(getattr(error, "code", "rule_broken")))
     return Outcome(receipt=receipt)

@@ -13,6 +13,7 @@
   var DB_NAME = "mufakat-console";
   var QUEUE = "queue";
   var REFUSED = "refused";
+  var NAMING = "statement_names_a_participant";
   var RETRY_MS = 3000;
   var CACHE = "mufakat-console-v1"; // the service worker's cache (sw.js)
   var dbPromise = null;
@@ -109,6 +110,25 @@
   function refusalNextTo(formId, message) {
     var slot = document.getElementById(formId + "-refusal");
     if (slot) { slot.textContent = message; }
+  }
+
+  // A text refused for naming a participant comes back into its form, its fields marked, with the box that
+  // says the name may be shown in public: the facilitator leaves the name out, or ticks the box, and sends again.
+  function offerNamesArePublic(entry, fields) {
+    var form = document.getElementById(entry.formId);
+    if (!form) { return; }
+    new URLSearchParams(entry.body).forEach(function (value, name) {
+      var field = form.elements[name];
+      var typed = field && (field.tagName === "TEXTAREA" || field.tagName === "SELECT" ||
+        (field.tagName === "INPUT" && ["text", "number", "date", "url"].indexOf(field.type) >= 0));
+      if (typed) { field.value = value; }
+    });
+    fields.forEach(function (name) {
+      var field = form.elements[name];
+      if (field && field.setAttribute) { field.setAttribute("aria-invalid", "true"); }
+    });
+    var offer = document.getElementById(entry.formId + "-names-public");
+    if (offer) { offer.hidden = false; }
   }
 
   function describe(form, submitter) {
@@ -256,6 +276,7 @@
               return tx(QUEUE, "readwrite", function (s) { s.put(entry); }).then(renewCsrf).then(next);
             }
             refusalNextTo(entry.formId, answer.message);
+            if (answer.code === NAMING && !entry.waited) { offerNamesArePublic(entry, answer.fields || []); }
             if (!entry.waited && document.getElementById(entry.formId)) {
               // Refused at once: the reason stands next to the control that was tapped.
               return remove(QUEUE, entry.seq).then(next);
