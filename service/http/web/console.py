@@ -16,7 +16,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -41,19 +40,13 @@ from service.app.minutes import minutes_path
 from service.app.minutes_sealing import sealed_pdf
 from service.http.current import current_mufakat
 from service.http.web.i18n import refusal
-from service.http.web.site import HERE, session_secret
+from service.http.web.site import HERE
 from service.http.web.steps import STEPS, run_step
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 
 SESSION_TOKEN = "token_record_id"
 NOTICE = "notice"
-
-
-@blp.before_request
-def _signed_key() -> None:
-    session_secret(current_app)
-
 
 @blp.app_template_global()
 def new_key() -> str:
