@@ -35,6 +35,7 @@ from domain.proposal import Proposal
 from domain.rules import DecisionRules
 from projections.feed import READ_MODEL_TABLES_WITH_WORDS
 from projections.runner import fresh_read_models
+from service.adapters.console_sessions import ConsoleSessions
 from service.adapters.personal_data import PersonalDataVault
 from service.adapters.sealed_documents import SealedDocuments
 from service.adapters.sealed_statements import StatementKeys, StatementSealingMapper, statement_key_id
@@ -83,6 +84,7 @@ class Mufakat(UnitOfWork):
             self.side_tables = SideTables(self.recorder)
             self.vault = PersonalDataVault(self.side_tables)
             self.sealed_documents = SealedDocuments(self.side_tables)
+            self.console_sessions = ConsoleSessions(self.side_tables)
             # Statements are sealed by the mapper and their keys stored by the recorder, with their events.
             self.statement_keys = StatementKeys(self.vault)
             cast(StatementSealingMapper, self.mapper).statement_keys = self.statement_keys
