@@ -143,7 +143,11 @@ def test_a_session_id_is_random_and_kept_only_as_a_hash(
 
 
 def test_revoking_the_token_ends_its_console_sessions(
-    app: Flask, client: FlaskClient, caller: Callable[[str | None], Any], token_for: Callable[..., str]
+    app: Flask,
+    client: FlaskClient,
+    the_ledger: Mufakat,
+    caller: Callable[[str | None], Any],
+    token_for: Callable[..., str],
 ) -> None:
     admin = caller(token_for("admin", ADMIN_NAME))
     facilitator = admin.created("/tokens", {"role": "facilitator", "name": "Fasilitator Pindah Tugas"})
@@ -151,3 +155,5 @@ def test_revoking_the_token_ends_its_console_sessions(
     assert client.get("/console/").status_code == 200
     admin.ok(f"/tokens/{facilitator['id']}/revoke")
     assert client.get("/console/").status_code == 302
+    # The session's row is gone with it, not only refused.
+    assert the_ledger.side_tables.fetch_all("SELECT token_record_id FROM console_sessions") == []

@@ -74,6 +74,8 @@ def signed_in() -> Principal | None:
         token_record_id = mufakat.console_sessions.token_of(session_id)
         if token_record_id is not None:
             found = mufakat.principal_of_token(token_record_id)
+            if found is None:  # the token was revoked or expired: its session is of no further use
+                mufakat.console_sessions.end(session_id)
     g.console_principal = found
     return found
 
