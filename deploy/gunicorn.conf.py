@@ -3,9 +3,10 @@
 Run as:  gunicorn -c deploy/gunicorn.conf.py "service.http.app_factory:create_app()"
 
 It starts from exactly the settings `mufakat serve` uses (service.cli.gunicorn_settings:
-gthread workers from the cores, timeouts, graceful shutdown, `preload_app = False`
-because each worker builds its own ledger after the fork, the tables created once
-before the workers start, multiprocess metrics released as workers exit, no
+gthread workers from the cores, whose own refusals of a request too long or unreadable are
+problem+json like every other answer, request lines up to 8,190 bytes, timeouts,
+graceful shutdown, `preload_app = False` because each worker builds its own ledger
+after the fork, the tables created once before the workers start, multiprocess metrics released as workers exit, no
 access line with a client address or query string) and adds what a deployment
 sets from its environment: the bind address, the worker count, connection pools
 sized from the threads, and worker recycling. deploy/.env.example documents
@@ -20,7 +21,7 @@ _host, _, _port = os.environ.get("MUFAKAT_BIND", "127.0.0.1:8000").rpartition(":
 _workers = int(os.environ["MUFAKAT_WORKERS"]) if os.environ.get("MUFAKAT_WORKERS") else None
 
 # Every setting of `mufakat serve` (bind, workers, worker_class, threads, timeout,
-# graceful_timeout, keepalive, preload_app, accesslog, errorlog and the hooks
+# graceful_timeout, keepalive, limit_request_line, preload_app, accesslog, errorlog and the hooks
 # on_starting, worker_exit, child_exit) becomes a setting of this file.
 for _name, _value in gunicorn_settings(_host.strip("[]") or "127.0.0.1", int(_port), _workers).items():
     globals()[_name] = _value

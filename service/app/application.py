@@ -36,6 +36,7 @@ from domain.rules import DecisionRules
 from domain.time_zones import named_time_zone, zone_of_region
 from projections.feed import READ_MODEL_TABLES_WITH_WORDS
 from projections.runner import fresh_read_models
+from service.adapters.console_sessions import ConsoleSessions
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER, PersonalDataVault
 from service.adapters.sealed_documents import SealedDocuments
 from service.adapters.sealed_statements import StatementKeys, StatementSealingMapper, statement_key_id
@@ -85,6 +86,7 @@ class Mufakat(UnitOfWork):
             self.side_tables = SideTables(self.recorder)
             self.vault = PersonalDataVault(self.side_tables)
             self.sealed_documents = SealedDocuments(self.side_tables)
+            self.console_sessions = ConsoleSessions(self.side_tables)
             # Statements are sealed by the mapper and their keys stored by the recorder, with their events.
             self.statement_keys = StatementKeys(self.vault)
             cast(StatementSealingMapper, self.mapper).statement_keys = self.statement_keys

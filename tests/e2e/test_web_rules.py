@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from threading import Barrier
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +27,7 @@ from service.http.app_factory import create_app
 from service.http.current import current_mufakat
 from service.http.web.console import quorum_needed
 from service.http.web.portal import _story
-from service.http.web.site import SESSION_KEY_FILE_SETTING, session_secret
+from service.http.web.site import SESSION_KEY_FILE_SETTING, SessionKeyUnusable, load_or_create_session_key
 from service.http.web.steps import Refused, moment
 
 
@@ -91,10 +92,62 @@ def test_the_session_key_is_made_once_in_a_private_file_that_every_worker_shares
 ) -> None:
     key_file = tmp_path / "web-session.key"
     monkeypatch.setenv(SESSION_KEY_FILE_SETTING, str(key_file))
-    first, second = Flask("one"), Flask("two")
-    assert session_secret(first) == session_secret(second)
+    ledger = {"MUFAKAT_LEDGER_ENV": persistence_settings(f"sqlite:///{tmp_path / 'web.db'}")}
+    first, second = create_app(ledger), create_app(ledger)
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text().strip()
     assert key_file.stat().st_mode & 0o777 == 0o600
-    assert first.config["SECRET_KEY"] == key_file.read_text().strip()
+
+
+def test_workers_creating_the_session_key_at_once_agree_on_one_whole_key(tmp_path: Path) -> None:
+    key_file = tmp_path / "web-session.key"
+    starting_gun = Barrier(8)
+
+    def worker_starts(_: int) -> str:
+        starting_gun.wait()
+        return load_or_create_session_key(key_file)
+
+    with ThreadPoolExecutor(max_workers=8) as workers:
+        keys = set(workers.map(worker_starts, range(8)))
+    assert keys == {key_file.read_text().strip()}
+    assert len(keys.pop()) == 64
+    assert [path.name for path in tmp_path.iterdir()] == ["web-session.key"]  # no draft left behind
+
+
+def test_the_session_key_is_made_beside_the_ledger_never_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clone, data = tmp_path / "clone", tmp_path / "data"
+    clone.mkdir()
+    data.mkdir()
+    monkeypatch.chdir(clone)
+    monkeypatch.delenv(SESSION_KEY_FILE_SETTING, raising=False)
+    monkeypatch.setenv("MUFAKAT_DATABASE_URL", f"sqlite:///{data / 'mufakat.db'}")
+    app = create_app()
+    assert list(clone.iterdir()) == []
+    assert app.config["SECRET_KEY"] == (data / "mufakat-web-session.key").read_text().strip()
+
+
+def test_on_postgresql_the_session_key_is_made_beside_the_signing_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(SESSION_KEY_FILE_SETTING, raising=False)
+    keys = tmp_path / "var-lib-mufakat"
+    keys.mkdir()
+    ledger = persistence_settings("postgresql://mufakat@127.0.0.1:5432/mufakat")  # not opened: the app is lazy
+    create_app({"MUFAKAT_LEDGER_ENV": ledger, "MUFAKAT_SECRET_KEY_FILE": str(keys / "signing.key")})
+    assert [path.name for path in keys.iterdir()] == ["mufakat-web-session.key"]
+    assert [path.name for path in tmp_path.iterdir()] == ["var-lib-mufakat"]
+
+
+def test_a_session_key_file_without_a_usable_key_stops_the_server_with_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key_file = tmp_path / "web-session.key"
+    key_file.write_text("\n")  # what a worker left behind when it lost the race of the old code
+    monkeypatch.setenv(SESSION_KEY_FILE_SETTING, str(key_file))
+    with pytest.raises(SessionKeyUnusable, match=r"MUFAKAT_WEB_SESSION_KEY_FILE.*delete it"):
+        create_app({"MUFAKAT_LEDGER_ENV": persistence_settings(f"sqlite:///{tmp_path / 'web.db'}")})
 
 
 def test_console_pages_are_never_stored_by_an_http_cache(client: FlaskClient, site_app: Site) -> None:

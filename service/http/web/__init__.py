@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask
 
 from service.http.web.i18n import init_babel
-from service.http.web.site import page_headers
+from service.http.web.site import load_session_key, page_headers
 from service.http.web.times import init_times
 
 
@@ -29,6 +29,7 @@ def register_web(app: Flask) -> None:
     ):
         if app.config.get(name) in (None, "session"):
             app.config[name] = value
+    load_session_key(app)  # before any request: a worker's first request must find it
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session: steps queue offline for hours
     init_babel(app)
     init_times(app)

@@ -1,8 +1,11 @@
 """The facilitator's console (`/console`): sign in with a token, then record a musyawarah one tap at a time.
 
-The session cookie (HttpOnly, SameSite=Strict, path /console) holds only the
-id of the token record, signed; the token is looked up on every request, so a
-revoked token ends the session. Every form carries a CSRF token and an
+The session cookie (HttpOnly, SameSite=Strict, path /console) holds a random
+session id that the server handed out at sign-in and keeps, hashed, in the
+ledger's database (`service.adapters.console_sessions`): the key that signs
+the cookie is not enough to make one. Signing out ends the session on the
+server. The token is looked up on every request, so a revoked token ends its
+sessions. Every form carries a CSRF token and an
 idempotency key. Names of participants appear here and nowhere else on the web.
 """
 
@@ -16,7 +19,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -42,19 +44,14 @@ from service.app.minutes_sealing import sealed_pdf
 from service.app.statement_names import StatementNamesAParticipant
 from service.http.current import current_mufakat
 from service.http.web.i18n import refusal, words
-from service.http.web.site import HERE, session_secret
+from service.http.web.site import HERE
 from service.http.web.steps import NAMES_ARE_PUBLIC, STATEMENT_STEPS, STEPS, run_step
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 
-SESSION_TOKEN = "token_record_id"
+SESSION_ID = "session_id"
 NAMING_CODE = StatementNamesAParticipant.code
 NOTICE = "notice"
-
-
-@blp.before_request
-def _signed_key() -> None:
-    session_secret(current_app)
 
 
 @blp.app_template_global()
@@ -80,13 +77,15 @@ def signed_in() -> Principal | None:
     """The facilitator of this session, or None (never signed in, or the token was revoked)."""
     if "console_principal" in g:
         return g.console_principal  # type: ignore[no-any-return]
-    record = session.get(SESSION_TOKEN)
+    session_id = session.get(SESSION_ID)
     found = None
-    if record:
-        try:
-            found = current_mufakat().principal_of_token(UUID(record))
-        except ValueError:
-            found = None
+    if isinstance(session_id, str) and session_id:
+        mufakat = current_mufakat()
+        token_record_id = mufakat.console_sessions.token_of(session_id)
+        if token_record_id is not None:
+            found = mufakat.principal_of_token(token_record_id)
+            if found is None:  # the token was revoked or expired: its session is of no further use
+                mufakat.console_sessions.end(session_id)
     g.console_principal = found
     return found
 
@@ -123,12 +122,13 @@ def sign_in() -> str | BaseResponse:
         if not _check_csrf():
             error = refusal("csrf")
         else:
-            principal = current_mufakat().authenticate((request.form.get("token") or "").strip())
+            mufakat = current_mufakat()
+            principal = mufakat.authenticate((request.form.get("token") or "").strip())
             if principal is None or principal.token_record_id is None:
                 error = gettext("This token is unknown or revoked.")
             else:
-                session.clear()
-                session[SESSION_TOKEN] = str(principal.token_record_id)
+                _end_session()  # a session id that came in before signing in never becomes the new one
+                session[SESSION_ID] = mufakat.console_sessions.open(principal.token_record_id, mufakat.clock())
                 return redirect(_safe_next(request.args.get("next"), url_for("console.processes")))
     answer = render_template("console/sign_in.html", error=error)
     return Response(answer, status=401 if error else 200, mimetype="text/html")
@@ -136,10 +136,17 @@ def sign_in() -> str | BaseResponse:
 
 @blp.route("/keluar", methods=["POST"])
 def sign_out() -> BaseResponse:
-    """Ends the session."""
+    """Ends the session, on the server too: a copy of the cookie opens nothing afterwards."""
     if _check_csrf():
-        session.clear()
+        _end_session()
     return redirect(url_for("console.sign_in"))
+
+
+def _end_session() -> None:
+    session_id = session.get(SESSION_ID)
+    if isinstance(session_id, str) and session_id:
+        current_mufakat().console_sessions.end(session_id)
+    session.clear()
 
 
 # --- pages -------------------------------------------------------------------------------

@@ -1,12 +1,22 @@
-"""What the portal and the console share: their folder, security headers and the key that signs sessions."""
+"""What the portal and the console share: their folder, security headers and the key that signs their cookies.
+
+The key only keeps a cookie from being altered: what signs a facilitator in is
+the random session id inside it, which the server handed out and keeps
+(`service.adapters.console_sessions`). The key is read once, when the app is
+created, so that no request ever sees the app without it.
+"""
 
 from __future__ import annotations
 
 import os
-import time
+import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, Response, request
+
+from service.adapters.storage import database_url_from_environment, persistence_settings
 
 HERE = Path(__file__).resolve().parent
 
@@ -17,7 +27,10 @@ CONTENT_SECURITY_POLICY = (
     "worker-src 'self'; manifest-src 'self'"
 )
 SESSION_KEY_FILE_SETTING = "MUFAKAT_WEB_SESSION_KEY_FILE"
-DEFAULT_SESSION_KEY_FILE = "mufakat-web-session.key"
+#: The file's name in the data folder (beside the SQLite ledger, or beside the service's signing key).
+SESSION_KEY_FILE_NAME = "mufakat-web-session.key"
+#: A key read from a file must be at least this long (a new one is 64 hex digits, 256 bits).
+MIN_SESSION_KEY_CHARACTERS = 32
 
 
 def page_headers(response: Response) -> Response:
@@ -35,28 +48,67 @@ def page_headers(response: Response) -> Response:
     return response
 
 
-def session_secret(app: Flask) -> str:
-    """The key that signs console sessions: SECRET_KEY when set, else a file every worker shares.
+class SessionKeyUnusable(RuntimeError):
+    """The console's session key file exists but holds no usable key: the server refuses to start."""
 
-    The file is created once (mode 0600, never overwritten), so sessions survive a
-    restart and are valid on every gunicorn worker.
+
+def session_key_file(config: Mapping[str, Any]) -> Path:
+    """Where the console's session key lives: `MUFAKAT_WEB_SESSION_KEY_FILE`, else in a data folder, never in
+    the working directory for want of one.
+
+    The data folder is the SQLite ledger's folder; on PostgreSQL (or a ledger in memory) the folder of the
+    service's signing key when `MUFAKAT_SECRET_KEY_FILE` names one (every process of a deployment shares it),
+    else this user's state folder (`$XDG_STATE_HOME/mufakat`, by default `~/.local/state/mufakat`).
     """
-    configured = app.config.get("SECRET_KEY")
-    if configured:
-        return str(configured)
-    path = Path(os.environ.get(SESSION_KEY_FILE_SETTING, DEFAULT_SESSION_KEY_FILE))
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        secret = ""
-        for _ in range(100):  # another worker may be writing it this very moment
-            secret = path.read_text(encoding="ascii").strip()
-            if secret:
-                break
-            time.sleep(0.01)
-    else:
-        secret = os.urandom(32).hex()
+    named = os.environ.get(SESSION_KEY_FILE_SETTING)
+    if named:
+        return Path(named)
+    ledger = persistence_settings(database_url_from_environment())
+    ledger.update(config.get("MUFAKAT_LEDGER_ENV") or {})
+    sqlite_file = ledger.get("SQLITE_DBNAME", "")
+    on_sqlite = not ledger.get("PERSISTENCE_MODULE", "").startswith("eventsourcing.postgres")
+    if on_sqlite and sqlite_file and sqlite_file != ":memory:" and "mode=memory" not in sqlite_file:
+        return Path(sqlite_file).absolute().parent / SESSION_KEY_FILE_NAME
+    signing_key_file = config.get("MUFAKAT_SECRET_KEY_FILE") or os.environ.get("MUFAKAT_SECRET_KEY_FILE")
+    if signing_key_file:
+        return Path(signing_key_file).absolute().parent / SESSION_KEY_FILE_NAME
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "mufakat"
+    state.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return state / SESSION_KEY_FILE_NAME
+
+
+def load_session_key(app: Flask) -> None:
+    """Sets the key that signs the console's cookies, once, at app creation: `SECRET_KEY` when configured,
+    else the key file, made on first use (mode 0600) so that every worker and restart shares it."""
+    if app.config.get("SECRET_KEY"):
+        return
+    app.config["SECRET_KEY"] = load_or_create_session_key(session_key_file(app.config))
+
+
+def load_or_create_session_key(path: Path) -> str:
+    """The key in `path`, written there first if missing; workers that create it at once agree on one key.
+
+    The key is written whole and synced under a private name, then linked into place: `link` never
+    replaces an existing file, so the first creator wins and everyone else reads its key; nobody ever
+    reads a half-written file.
+    """
+    if not path.exists():
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(secret + "\n")
-    app.config["SECRET_KEY"] = secret
-    return secret
+            handle.write(secrets.token_hex(32) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another worker made it first: its key is the one
+        finally:
+            draft.unlink(missing_ok=True)
+    key = path.read_text(encoding="utf-8", errors="replace").strip()
+    if len(key) < MIN_SESSION_KEY_CHARACTERS:
+        raise SessionKeyUnusable(
+            f"{path} ({SESSION_KEY_FILE_SETTING}) holds no usable key (fewer than {MIN_SESSION_KEY_CHARACTERS} "
+            "characters): delete it and start again to have a new one made"
+        )
+    return key
