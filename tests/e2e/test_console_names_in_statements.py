@@ -107,8 +107,11 @@ def test_on_a_phone_the_refused_text_comes_back_with_the_box_and_is_recorded_onc
     expect(phone.locator("#contribute-refusal")).to_have_text(REFUSAL)
     expect(phone.get_by_label("Yang disampaikan")).to_have_value(NAMING)
     expect(phone.get_by_label("Yang disampaikan")).to_have_attribute("aria-invalid", "true")
-    box = phone.get_by_label("Nama ini boleh tampil di publik (pejabat yang bertindak dalam jabatannya)")
+    # Every statement form has its box, hidden until that form is refused: only the contribution's shows.
+    box = phone.locator("#contribute-names-public-box")
     expect(box).to_be_visible()
+    expect(box).to_have_accessible_name("Nama ini boleh tampil di publik (pejabat yang bertindak dalam jabatannya)")
+    expect(phone.locator("#object-names-public-box")).to_be_hidden()
     assert "Contributed" not in event_types(site, village.proposal_id)
 
     box.check()
