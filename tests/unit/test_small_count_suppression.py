@@ -10,6 +10,8 @@ from projections.suppression import (
     SUPPRESSED,
     WITHHELD,
     _some_cell_is_revealed,
+    groups_that_may_be_named,
+    groups_that_may_be_named_at_every,
     protect_beside_total,
     protect_crosstab,
     total_gives_away_a_small_count,
@@ -119,3 +121,17 @@ def test_the_counting_shortcut_says_exactly_what_enumerating_every_combination_s
             for residual in range(0, 2 * small + 3 * big + 12):
                 expected = _revealed_by_enumeration(small, big, residual)
                 assert _some_cell_is_revealed(small, big, residual) == expected, (small, big, residual)
+
+
+def test_a_speakers_group_may_be_named_only_where_three_attendees_share_it() -> None:
+    attendees = {"resident": 5, "women": 3, "youth": 2, "disability": 1, "elderly": SUPPRESSED, "ngo": WITHHELD}
+
+    assert groups_that_may_be_named(attendees) == {"resident", "women"}
+
+
+def test_a_speaker_of_any_meeting_may_be_named_only_by_a_group_large_at_every_meeting_that_had_attendees() -> None:
+    first = ["resident"] * 4 + ["women"] * 3 + ["youth"] * 3
+    second = ["resident"] * 3 + ["women"] * 2 + ["youth"] * 5
+
+    assert groups_that_may_be_named_at_every([first, second, []]) == {"resident", "youth"}
+    assert groups_that_may_be_named_at_every([]) == set()

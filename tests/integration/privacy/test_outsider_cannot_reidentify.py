@@ -326,3 +326,34 @@ def test_an_outsider_sees_the_group_of_a_speaker_only_where_three_attendees_shar
             ).get_json()
             summaries = json.dumps([step["summary"] for step in body["items"]])
             assert [w for w in words if f"kelompok {w}" in summaries or f"the {w} group" in summaries] == []
+
+
+def _speaker_wordings(group: str) -> list[str]:
+    """How a berita acara would name someone by their group: "peserta kelompok X" beside an objection, "X:" before a
+    dissenting reason, in either language."""
+    names = (group_name(group, "id"), group_name(group, "en"))
+    return [f"peserta kelompok {names[0]}", f"from the {names[1]} group", *(f"{name}:" for name in names)]
+
+
+def test_the_public_berita_acara_names_the_group_of_a_speaker_only_where_three_attendees_of_its_meeting_share_it(
+    village: Village,
+) -> None:
+    """The sealed public PDF of each meeting words objections and dissent as the feed does: the group of one
+    or two attendees ("penyandang disabilitas", "rentan", "lansia") is never printed beside what they said."""
+    attendance = _attendance(village)
+    every_group = {p[1] for people in attendance.values() for p in people}
+    named_small = []
+    sealed = [m for m in attendance if village.client.get(f"/api/v1/meetings/{m}/minutes.pdf").status_code == 200]
+    assert len(sealed) == 2  # both meetings of the Musrenbang (the backfilled Musdes is not sealed)
+    for meeting_id in sealed:
+        groups = [p[1] for p in attendance[meeting_id]]
+        small = {group for group in every_group if groups.count(group) < 3}
+        assert {"disability", "vulnerable"} <= small
+        for who, headers in village.outsiders.items():
+            response = village.client.get(f"/api/v1/meetings/{meeting_id}/minutes.pdf", headers=headers)
+            assert response.status_code == 200, (who, response.status_code)
+            text = " ".join(_readable_text(response).split())  # a line break may fall inside a group's name
+            named_small += [(meeting_id, who, w) for g in small for w in _speaker_wordings(g) if w in text]
+            # Still a record of what was said: the objections and the reasons stand, by "seorang peserta".
+            assert "Keberatan mendasar diajukan oleh" in text
+    assert not named_small, "\n".join(map(str, sorted(set(named_small))))
