@@ -78,6 +78,38 @@ class ParticipationContract:
         public = _participation(client, village.process_id)["attendance"]
         assert (public["counted"], public["total"], public["people"]) == ("attendances", 9, 5)
 
+    def test_the_portal_charts_people_who_attended_not_attendances_and_heads_the_group_and_gender_tables(
+        self, the_ledger: Mufakat, client: FlaskClient
+    ) -> None:
+        # Eight people attend both meetings, among them four residents: 16 attendances, 8 people.
+        village = open_village(the_ledger)
+        assert village.meeting_id is not None
+        process_id = village.process_id
+        residents = [
+            the_ledger.register_participant(CONTEXT, process_id, f"Warga {n}", "resident", "male", None, None).id
+            for n in range(3)
+        ]
+        the_ledger.record_attendance(CONTEXT, village.meeting_id, residents)
+        second = the_ledger.schedule_meeting(
+            CONTEXT, village.process_id, "Musdes 2", datetime(2026, 9, 15, 2, 0, tzinfo=UTC), "Balai", village.everyone
+        ).id
+        the_ledger.open_meeting(CONTEXT, second, [*village.everyone, *residents])
+
+        page = client.get(f"/proses/{village.process_id}").get_data(as_text=True)
+
+        attendance = page[page.index("Orang yang hadir dalam rapat") : page.index("chart-contributions")]
+        assert "jumlah 8 orang" in attendance
+        assert "Kehadiran di semua rapat (satu orang dihitung di setiap rapat yang ia hadiri): 16" in attendance
+        # Five men (four residents and a youth), not their ten attendances.
+        assert '<tr><th scope="row">laki-laki</th><td>5</td></tr>' in attendance
+        assert "<td>10</td>" not in attendance
+        # "perempuan" is a group and a gender: each table says which it is.
+        tables = attendance[attendance.index("<details>") :]
+        by_group, by_gender = tables.split("<caption>Menurut jenis kelamin</caption>")
+        assert "<caption>Menurut kelompok</caption>" in by_group and '"row">perempuan<' in by_group
+        assert '"row">perempuan<' in by_gender and "Jenis kelamin" in by_gender
+        assert "Menurut kelompok: " in attendance and "Menurut jenis kelamin: " in attendance  # what a reader hears
+
     def test_a_restricted_process_has_no_metrics_for_the_public(self, the_ledger: Mufakat, client: FlaskClient) -> None:
         village = open_village(the_ledger, visibility="restricted")
 
