@@ -122,11 +122,3 @@ def protect_crosstab(table: dict[str, dict[str, int]], totals: dict[str, int], e
             shown_table[row][column] = value
     return shown_table
 
-
-def total_gives_away_a_small_count(counts: dict[str, int], total: int) -> bool:
-    """Whether publishing `total` beside the breakdown (small counts hidden) would reveal one by subtraction."""
-    small = [n for n in counts.values() if 0 < n < THRESHOLD]
-    if not small:
-        return False
-    residual = total - sum(n for n in counts.values() if n >= THRESHOLD)
-    return len(small) > _MAX_HIDDEN_SMALL or _some_cell_is_revealed(len(small), 0, residual)

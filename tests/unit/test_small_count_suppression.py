@@ -14,7 +14,6 @@ from projections.suppression import (
     groups_that_may_be_named_at_every,
     protect_beside_total,
     protect_crosstab,
-    total_gives_away_a_small_count,
 )
 
 
@@ -77,22 +76,6 @@ def test_a_stance_taken_by_a_single_person_keeps_its_tally_but_not_their_group()
     assert shown["ngo"] == {}
     assert shown["youth"] == {"agree": SUPPRESSED}
     assert shown["resident"] == {"agree": 5}
-
-
-@pytest.mark.parametrize(
-    ("counts", "total", "gives_away"),
-    [
-        ({"disability": 1, "resident": 1, "youth": 1}, 3, True),  # three hidden cells summing to 3
-        ({"a": 2, "b": 2}, 4, True),
-        ({"a": 1, "b": 2}, 3, False),
-        ({"a": 1, "b": 5}, 6, True),
-        ({"a": 4, "b": 5}, 9, False),
-    ],
-)
-def test_a_total_that_pins_down_hidden_counts_is_recognised(
-    counts: dict[str, int], total: int, gives_away: bool
-) -> None:
-    assert total_gives_away_a_small_count(counts, total) is gives_away
 
 
 def _revealed_by_enumeration(small: int, big: int, residual: int) -> bool:
