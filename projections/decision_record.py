@@ -15,7 +15,7 @@ from typing import Any
 from domain.proposal import REDACTED_TEXT
 from projections.directory import Directory, ProcessEntry, breakdown
 from projections.sql import id_text, plain, timestamp
-from projections.suppression import protect_beside_total
+from projections.suppression import groups_that_may_be_named, protect_beside_total
 
 
 def history_path(proposal_id: str) -> str:
@@ -379,7 +379,7 @@ def groups_of_three(attendance: dict[str, Any] | None) -> set[str]:
     """The groups at least 3 attendees of the deciding meeting share: the only ones a speaker may be named by."""
     if not attendance:
         return set()
-    return {group for group, n in (attendance.get("by_group") or {}).items() if isinstance(n, int) and n >= 3}
+    return groups_that_may_be_named(attendance.get("by_group") or {})
 
 
 def outsider_item(item: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from projections.base import Projection
 from projections.directory import Directory
 from projections.registry import entry
 from projections.sql import Database, Sql, from_json, id_text, keyed_table, plain, timestamp
+from projections.suppression import groups_that_may_be_named_at_every
 from projections.wording import DEFAULT_LANGUAGE, someone, who
 
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor")
@@ -203,14 +204,7 @@ def groups_of_three_at_every_meeting(database: Database, process_id: str) -> set
     """The groups that at least 3 attendees share at every meeting of the process that had attendees: a
     speaker may be named by such a group to outsiders, whichever meeting they spoke at."""
     rows = database.fetch_all("SELECT attendees FROM projection_meetings WHERE process_id = ?", (process_id,))
-    shared: set[str] | None = None
-    for (attendees,) in rows:
-        present = [str(pid) for pid in from_json(attendees) or []]
-        if not present:
-            continue
-        counts: dict[str, int] = {}
-        for group in _groups(database, set(present)).values():
-            counts[group] = counts.get(group, 0) + 1
-        large = {group for group, n in counts.items() if n >= 3}
-        shared = large if shared is None else shared & large
-    return shared or set()
+    meetings = [[str(pid) for pid in from_json(attendees) or []] for (attendees,) in rows]
+    everyone = {pid for present in meetings for pid in present}
+    groups = _groups(database, everyone)
+    return groups_that_may_be_named_at_every([groups[pid] for pid in present if pid in groups] for present in meetings)

@@ -57,11 +57,18 @@ class WithoutWhoAttended:
 
 
 def outsider_proposal(proposal: T) -> T:
-    """A copy of the proposal as it stood, naming nobody: no submitter, no raiser, stances only as tallies."""
+    """A copy of the proposal as it stood, naming nobody: no submitter, no raiser, stances only as tallies.
+
+    While a vote is open not even how many ballots are in (None): a count that moves with each tap tells a
+    reader who watches the hall when each person voted, and the tally at the close is all they may learn.
+    """
     shown: Any = copy.deepcopy(proposal)
     shown.submitted_by = None
     for objection in shown.objections.values():
         objection.raised_by = None
     for check in shown.checks.values():
         check.stances = {}
+    for vote in shown.votes.values():
+        if vote.is_open:
+            vote.ballots = None
     return shown  # type: ignore[no-any-return]

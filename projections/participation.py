@@ -1,9 +1,12 @@
 """Participation metrics: who took part in a process, by group and by gender.
 
 Counters per (process, measure, group, gender, value) are kept as deltas, so a
-batch adds to them with one upsert per counter it touched. A changed stance
-moves one count from the old stance to the new one: stances count each
-participant's latest stance per check, as the check itself does.
+batch adds to them with one upsert per counter it touched. Stances and ballots
+are counted when their check or vote closes, each participant's latest stance
+as the check itself counts it: a count that moved with each tap of an open
+round would tell a reader watching the hall each person's choice. Beside the
+counters, who was counted once per measure (`people`): attendance adds up
+meetings, people count each participant once.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ class Participation(Projection):
             Proposal.Amended,
             Proposal.ObjectionRaised,
             Proposal.StanceTaken,
+            Proposal.ConsensusCheckClosed,
             Proposal.BallotCast,
+            Proposal.VoteClosed,
             Proposal.Decided,
             Proposal.DecisionAnnulled,
         )
@@ -47,6 +52,8 @@ class Participation(Projection):
     tables = (
         "projection_participation_counts",
         "projection_participation_stances",
+        "projection_participation_ballots",
+        "projection_participation_people",
         "projection_participation_speakers",
         "projection_participation_proposals",
     )
@@ -55,9 +62,14 @@ class Participation(Projection):
         self.directory = directory
         self._sql: Sql | None = None
         self._deltas: dict[tuple[str, str, str, str, str], int] = {}
-        self._stances: dict[tuple[str, str], tuple[str, str | None]] = {}
+        # Latest stance (ballot) of each participant by check (vote), as (process id, choice).
+        self._stances: dict[str, dict[str, tuple[str, str]]] = {}
         self._dirty_stances: set[tuple[str, str]] = set()
         self._checks_loaded: set[str] = set()
+        self._ballots: dict[str, dict[str, tuple[str, str]]] = {}
+        self._dirty_ballots: set[tuple[str, str]] = set()
+        self._votes_loaded: set[str] = set()
+        self._people: set[tuple[str, str, str, str, str]] = set()
         self._speakers: dict[tuple[str, str], tuple[str, str]] = {}
         self._proposals: dict[str, list[Any]] = {}
         self._dirty_proposals: set[str] = set()
@@ -70,13 +82,16 @@ class Participation(Projection):
             get_topic(Proposal.Amended): self._amended,
             get_topic(Proposal.ObjectionRaised): self._objection_raised,
             get_topic(Proposal.StanceTaken): self._stance_taken,
+            get_topic(Proposal.ConsensusCheckClosed): self._check_closed,
             get_topic(Proposal.BallotCast): self._ballot_cast,
+            get_topic(Proposal.VoteClosed): self._vote_closed,
             get_topic(Proposal.Decided): self._decided,
             get_topic(Proposal.DecisionAnnulled): self._annulled,
         }
 
     def schema(self, is_postgres: bool) -> list[str]:
-        """Counters by process; latest stances; who spoke; when each proposal was submitted and decided."""
+        """Counters by process; latest stances and ballots; who was counted; who spoke; when each proposal was
+        submitted and decided."""
         return [
             keyed_table(
                 "CREATE TABLE IF NOT EXISTS projection_participation_counts (process_id TEXT NOT NULL, "
@@ -88,6 +103,18 @@ class Participation(Projection):
                 "CREATE TABLE IF NOT EXISTS projection_participation_stances (check_id TEXT NOT NULL, "
                 "participant_id TEXT NOT NULL, process_id TEXT NOT NULL, stance TEXT NOT NULL, "
                 "PRIMARY KEY (check_id, participant_id))",
+                is_postgres,
+            ),
+            keyed_table(
+                "CREATE TABLE IF NOT EXISTS projection_participation_ballots (vote_id TEXT NOT NULL, "
+                "participant_id TEXT NOT NULL, process_id TEXT NOT NULL, choice TEXT NOT NULL, "
+                "PRIMARY KEY (vote_id, participant_id))",
+                is_postgres,
+            ),
+            keyed_table(
+                "CREATE TABLE IF NOT EXISTS projection_participation_people (process_id TEXT NOT NULL, "
+                "measure TEXT NOT NULL, participant_id TEXT NOT NULL, grp TEXT NOT NULL, gender TEXT NOT NULL, "
+                "PRIMARY KEY (process_id, measure, participant_id))",
                 is_postgres,
             ),
             keyed_table(
@@ -112,6 +139,10 @@ class Participation(Projection):
         self._stances.clear()
         self._dirty_stances.clear()
         self._checks_loaded.clear()
+        self._ballots.clear()
+        self._dirty_ballots.clear()
+        self._votes_loaded.clear()
+        self._people.clear()
         self._speakers.clear()
         self._proposals.clear()
         self._dirty_proposals.clear()
@@ -125,6 +156,7 @@ class Participation(Projection):
         group, gender = self.directory.participant(participant_id)
         key = (process_id, measure, group, gender, value)
         self._deltas[key] = self._deltas.get(key, 0) + n
+        self._people.add((process_id, measure, participant_id, group, gender))
 
     def _proposal(self, proposal_id: str) -> list[Any] | None:
         if proposal_id not in self._proposals:
@@ -184,7 +216,21 @@ class Participation(Projection):
     def _ballot_cast(self, event: Any) -> None:
         process_id = self._process_of(event)
         if process_id is not None:
-            self._count(process_id, "ballot", id_text(event.participant_id), event.choice)
+            vote_id, participant_id = id_text(event.vote_id), id_text(event.participant_id)
+            self._ballots.setdefault(vote_id, {})[participant_id] = (process_id, event.choice)
+            self._dirty_ballots.add((vote_id, participant_id))
+
+    def _vote_closed(self, event: Any) -> None:
+        vote_id = id_text(event.vote_id)
+        if vote_id not in self._votes_loaded:
+            self._votes_loaded.add(vote_id)
+            for participant_id, process_id, choice in self._cursor().fetch_all(
+                "SELECT participant_id, process_id, choice FROM projection_participation_ballots WHERE vote_id = ?",
+                (vote_id,),
+            ):
+                self._ballots.setdefault(vote_id, {}).setdefault(str(participant_id), (str(process_id), str(choice)))
+        for participant_id, (process_id, choice) in sorted(self._ballots.get(vote_id, {}).items()):
+            self._count(process_id, "ballot", participant_id, choice)
 
     def _decided(self, event: Any) -> None:
         proposal_id = id_text(event.originator_id)
@@ -204,21 +250,22 @@ class Participation(Projection):
         process_id = self._process_of(event)
         if process_id is None:
             return
+        check_id, participant_id = id_text(event.check_id), id_text(event.participant_id)
+        self._stances.setdefault(check_id, {})[participant_id] = (process_id, event.stance)
+        self._dirty_stances.add((check_id, participant_id))
+
+    def _check_closed(self, event: Any) -> None:
         check_id = id_text(event.check_id)
-        key = (check_id, id_text(event.participant_id))
         if check_id not in self._checks_loaded:
-            # One query for the whole check, not one per stance: a check gathers many stances per batch.
+            # One query for the whole check, not one per stance: a check gathers many stances.
             self._checks_loaded.add(check_id)
-            for participant_id, stance in self._cursor().fetch_all(
-                "SELECT participant_id, stance FROM projection_participation_stances WHERE check_id = ?", (check_id,)
+            for participant_id, process_id, stance in self._cursor().fetch_all(
+                "SELECT participant_id, process_id, stance FROM projection_participation_stances WHERE check_id = ?",
+                (check_id,),
             ):
-                self._stances.setdefault((check_id, str(participant_id)), (process_id, str(stance)))
-        earlier = self._stances.get(key, (process_id, None))[1]
-        if earlier is not None:
-            self._count(process_id, "stance", key[1], earlier, -1)
-        self._count(process_id, "stance", key[1], event.stance)
-        self._stances[key] = (process_id, event.stance)
-        self._dirty_stances.add(key)
+                self._stances.setdefault(check_id, {}).setdefault(str(participant_id), (str(process_id), str(stance)))
+        for participant_id, (process_id, stance) in sorted(self._stances.get(check_id, {}).items()):
+            self._count(process_id, "stance", participant_id, stance)
 
     def _spoke(self, process_id: str, participant_id: str) -> None:
         self._speakers[(process_id, participant_id)] = self.directory.participant(participant_id)
@@ -234,7 +281,17 @@ class Participation(Projection):
         sql.executemany(
             "INSERT INTO projection_participation_stances (check_id, participant_id, process_id, stance) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (check_id, participant_id) DO UPDATE SET stance = excluded.stance",
-            [(*key, *self._stances[key]) for key in sorted(self._dirty_stances)],
+            [(check, pid, *self._stances[check][pid]) for check, pid in sorted(self._dirty_stances)],
+        )
+        sql.executemany(
+            "INSERT INTO projection_participation_ballots (vote_id, participant_id, process_id, choice) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (vote_id, participant_id) DO UPDATE SET choice = excluded.choice",
+            [(vote, pid, *self._ballots[vote][pid]) for vote, pid in sorted(self._dirty_ballots)],
+        )
+        sql.executemany(
+            "INSERT INTO projection_participation_people (process_id, measure, participant_id, grp, gender) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (process_id, measure, participant_id) DO NOTHING",
+            sorted(self._people),
         )
         sql.executemany(
             "INSERT INTO projection_participation_speakers (process_id, participant_id, grp, gender) "

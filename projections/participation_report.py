@@ -6,7 +6,7 @@ import statistics
 from typing import Any
 
 from projections.sql import Database, parse_timestamp
-from projections.suppression import shown, total_gives_away_a_small_count
+from projections.suppression import protect_beside_total, shown
 
 _SECTIONS = {
     "registered": "registered",
@@ -18,9 +18,23 @@ _SECTIONS = {
     "ballot": "ballots",
 }
 _VALUE_NAMES = {"contribution": "by_kind", "objection": "by_kind", "stance": "by_stance", "ballot": "by_choice"}
+#: What `total`, `by_group` and `by_gender` of each section count: a person attends many meetings, takes a stance
+#: at each closed check. `people`, `people_by_group` and `people_by_gender` count each participant once.
+COUNTED = {
+    "registered": "people",
+    "attendance": "attendances",
+    "contribution": "contributions",
+    "amendment": "amendments",
+    "objection": "objections",
+    "stance": "stances",
+    "ballot": "ballots",
+}
+
+Rows = list[tuple[str, str, str, int]]
 
 
-def _section(rows: list[tuple[str, str, str, int]], value_name: str | None, exact: bool) -> dict[str, Any]:
+def _sums(rows: Rows) -> tuple[int, dict[str, int], dict[str, int], dict[str, int]]:
+    """The total, and the counts by group, by gender and by value (zeros left out)."""
     by_group: dict[str, int] = {}
     by_gender: dict[str, int] = {}
     by_value: dict[str, int] = {}
@@ -32,17 +46,32 @@ def _section(rows: list[tuple[str, str, str, int]], value_name: str | None, exac
         by_group[group] = by_group.get(group, 0) + n
         by_gender[gender] = by_gender.get(gender, 0) + n
         by_value[value] = by_value.get(value, 0) + n
-    breakdowns = [by_group, by_gender, *([by_value] if value_name else [])]
-    # A total beside a breakdown whose hidden cells it pins down (one hidden cell, or all 1s or all 2s)
-    # would give them away by subtraction: then the total is withheld.
-    gives_away = not exact and any(total_gives_away_a_small_count(b, total) for b in breakdowns)
+    return total, by_group, by_gender, by_value
+
+
+def _beside(counts: dict[str, int], total: int, exact: bool) -> dict[str, Any]:
+    """A breakdown published beside its total: small counts hidden, and with them (secondary suppression) the
+    next smallest until no hidden count has a single value the total and the cells shown leave possible."""
+    return protect_beside_total(dict(sorted(counts.items())), total, exact)
+
+
+def _section(measure: str, rows: Rows, people_rows: Rows, exact: bool) -> dict[str, Any]:
+    total, by_group, by_gender, by_value = _sums(rows)
+    people, people_by_group, people_by_gender, _ = _sums(people_rows)
+    # Every breakdown sums to its total, which is published exactly: so each is protected beside it (a
+    # breakdown shown whole would give the total away even if it were withheld).
     section: dict[str, Any] = {
-        "total": None if gives_away and total >= 3 else shown(total, exact),
-        "by_group": {key: shown(n, exact) for key, n in sorted(by_group.items())},
-        "by_gender": {key: shown(n, exact) for key, n in sorted(by_gender.items())},
+        "counted": COUNTED[measure],
+        "total": shown(total, exact),
+        "by_group": _beside(by_group, total, exact),
+        "by_gender": _beside(by_gender, total, exact),
+        "people": shown(people, exact),
+        "people_by_group": _beside(people_by_group, people, exact),
+        "people_by_gender": _beside(people_by_gender, people, exact),
     }
+    value_name = _VALUE_NAMES.get(measure)
     if value_name:
-        section[value_name] = {key: shown(n, exact) for key, n in sorted(by_value.items())}
+        section[value_name] = _beside(by_value, total, exact)
     return section
 
 
@@ -96,20 +125,29 @@ def _time_to_decision(database: Database, process_id: str) -> dict[str, Any]:
 
 
 def participation_report(database: Database, process_id: str, exact: bool) -> dict[str, Any]:
-    """Attendance, contributions, objections, stances and ballots by group and gender; time to decision.
+    """Attendance, contributions, objections, stances and ballots by group and gender, counted as they
+    happened and as people; time to decision. Stances and ballots count only closed checks and votes.
 
-    With `exact` False (the public, partners) counts of 1 or 2 show as "<3".
+    With `exact` False (the public, partners) counts of 1 or 2 show as "<3", and the cells beside them that
+    would give them away by subtraction from the total as "≥3".
     """
     rows = database.fetch_all(
         "SELECT measure, grp, gender, value, n FROM projection_participation_counts WHERE process_id = ?",
         (process_id,),
     )
-    by_measure: dict[str, list[tuple[str, str, str, int]]] = {}
+    by_measure: dict[str, Rows] = {}
     for measure, group, gender, value, n in rows:
         by_measure.setdefault(str(measure), []).append((str(group), str(gender), str(value), int(n)))
+    people_by_measure: dict[str, Rows] = {}
+    for measure, group, gender, n in database.fetch_all(
+        "SELECT measure, grp, gender, COUNT(*) FROM projection_participation_people WHERE process_id = ? "
+        "GROUP BY measure, grp, gender",
+        (process_id,),
+    ):
+        people_by_measure.setdefault(str(measure), []).append((str(group), str(gender), "", int(n)))
     report: dict[str, Any] = {"process_id": process_id, "exact": exact}
     for measure, section in _SECTIONS.items():
-        report[section] = _section(by_measure.get(measure, []), _VALUE_NAMES.get(measure), exact)
+        report[section] = _section(measure, by_measure.get(measure, []), people_by_measure.get(measure, []), exact)
     report["speakers"] = _speakers(database, process_id, exact)
     report["time_to_decision"] = _time_to_decision(database, process_id)
     return report

@@ -7,6 +7,7 @@ see exact counts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 THRESHOLD = 3
@@ -20,6 +21,30 @@ def shown(count: int, exact: bool) -> Count:
     if exact or count == 0 or count >= THRESHOLD:
         return count
     return SUPPRESSED
+
+
+def groups_that_may_be_named(attendees_by_group: Mapping[str, object]) -> set[str]:
+    """The groups at least 3 attendees of a meeting share: the only ones an outsider may read a speaker's group as.
+
+    The one rule every public rendering (feed, Atom, CSV, portal, history, berita acara) words a speaker by:
+    the group of one or two attendees names them. A count already shown as "<3" or "≥3" names no group.
+    """
+    return {group for group, n in attendees_by_group.items() if isinstance(n, int) and n >= THRESHOLD}
+
+
+def groups_that_may_be_named_at_every(meetings: Iterable[Iterable[str]]) -> set[str]:
+    """The groups that may be named at every one of these meetings (each given as its attendees' groups): a
+    speaker whose meeting the reader cannot tell may be named only by a group that is large at each."""
+    shared: set[str] | None = None
+    for groups in meetings:
+        counts: dict[str, int] = {}
+        for group in groups:
+            counts[group] = counts.get(group, 0) + 1
+        if not counts:
+            continue
+        large = groups_that_may_be_named(counts)
+        shared = large if shared is None else shared & large
+    return shared or set()
 
 
 #: A count of 3 or more withheld only so that a hidden small count cannot be found by subtraction.
@@ -97,11 +122,3 @@ def protect_crosstab(table: dict[str, dict[str, int]], totals: dict[str, int], e
             shown_table[row][column] = value
     return shown_table
 
-
-def total_gives_away_a_small_count(counts: dict[str, int], total: int) -> bool:
-    """Whether publishing `total` beside the breakdown (small counts hidden) would reveal one by subtraction."""
-    small = [n for n in counts.values() if 0 < n < THRESHOLD]
-    if not small:
-        return False
-    residual = total - sum(n for n in counts.values() if n >= THRESHOLD)
-    return len(small) > _MAX_HIDDEN_SMALL or _some_cell_is_revealed(len(small), 0, residual)

@@ -51,12 +51,15 @@ class Attendance:
 
 @dataclass(frozen=True)
 class ObjectionRecord:
-    """An objection raised on a proposal and how it ended (`outcome` "unresolved" while it stands)."""
+    """An objection raised on a proposal and how it ended (`outcome` "unresolved" while it stands).
+
+    `raised_by_group` is None where the group may not be named (fewer than 3 attendees share it).
+    """
 
     grounds: str
     blocking: bool
     outcome: str
-    raised_by_group: str
+    raised_by_group: str | None
     raised_by: str | None = None
     note: str | None = None
 

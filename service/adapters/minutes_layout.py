@@ -20,7 +20,14 @@ from service.adapters.minutes_document import (
     Signatory,
     VoteRecord,
 )
-from service.adapters.minutes_words import WORDS, gender_word, group_word, opening_sentence, written_date
+from service.adapters.minutes_words import (
+    WORDS,
+    gender_word,
+    group_word,
+    opening_sentence,
+    speaker_words,
+    written_date,
+)
 
 _ROMAN = ("I", "II", "III", "IV", "V")
 _QR_SIZE = 19.0  # mm
@@ -210,9 +217,7 @@ class MinutesPages(PageBlocks):
     def _objection(self, objection: ObjectionRecord) -> str:
         w = self.words
         kind = w["blocking_objection"] if objection.blocking else w["objection"]
-        who = objection.raised_by or w["participant_of_group"].format(
-            group=group_word(objection.raised_by_group, self.language)
-        )
+        who = objection.raised_by or speaker_words(objection.raised_by_group, self.language)
         ended = w.get(objection.outcome, objection.outcome)
         text = f"{kind} {w['raised_by']} {who}: \u201c{objection.grounds}\u201d \u2014 {ended}"
         return f"{text} ({objection.note})" if objection.note else text

@@ -89,6 +89,7 @@ WORDS: dict[str, dict[str, str]] = {
         "blocking_objection": "Keberatan mendasar",
         "raised_by": "diajukan oleh",
         "participant_of_group": "peserta kelompok {group}",
+        "a_participant": "seorang peserta",
         "unresolved": "belum diselesaikan",
         "addressed": "ditanggapi",
         "withdrawn": "dicabut",
@@ -169,6 +170,7 @@ WORDS: dict[str, dict[str, str]] = {
         "blocking_objection": "Blocking objection",
         "raised_by": "raised by",
         "participant_of_group": "a participant from the {group} group",
+        "a_participant": "a participant",
         "unresolved": "unresolved",
         "addressed": "addressed",
         "withdrawn": "withdrawn",
@@ -254,6 +256,14 @@ def opening_sentence(moment: datetime, place: str | None, meeting: str, process:
 def group_word(group: str, language: str) -> str:
     """A group as readers call it (glossary words)."""
     return group_name(group, language)
+
+
+def speaker_words(group: str | None, language: str) -> str:
+    """Whoever spoke, as the public berita acara names them: by group, or "seorang peserta" when the group is
+    withheld (None: fewer than 3 attendees share it, `projections.suppression.groups_that_may_be_named`)."""
+    if group is None:
+        return WORDS[language]["a_participant"]
+    return WORDS[language]["participant_of_group"].format(group=group_word(group, language))
 
 
 def gender_word(gender: str, language: str) -> str:

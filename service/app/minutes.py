@@ -31,7 +31,8 @@ from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import REDACTED_TEXT, Proposal
 from domain.rules import as_fraction
-from projections.suppression import protect_beside_total, shown
+from projections.suppression import groups_that_may_be_named, protect_beside_total, shown
+from projections.wording import capital, someone
 from service.adapters.minutes_document import (
     Attendance,
     Attendee,
@@ -171,7 +172,7 @@ def gather_minutes(
             agenda=request.agenda,
             attendance=_attendance(process, meeting, full, name),
             proposals=tuple(
-                _proposal_record(ledger, process, meeting, p, commitments.get(p.id, []), name, request.language)
+                _proposal_record(ledger, process, meeting, p, commitments.get(p.id, []), name, request.language, full)
                 for p in proposals
             ),
             chair=_signatory(request.signers.chair, full),
@@ -258,8 +259,11 @@ def _proposal_record(
     commitments: Sequence[Commitment.Made],
     name: Any,
     language: str,
+    full: bool,
 ) -> ProposalRecord:
     here = str(meeting.id)
+    # The full version names everyone; the public one a speaker's group only where 3 attendees share it.
+    named = None if full else _groups_named_at(process, meeting)
     checks = [c for c in proposal.checks.values() if c.meeting_id == here and c.tally]
     votes = [v for v in proposal.votes.values() if v.meeting_id == here and v.tally]
     decision = proposal.decision
@@ -274,7 +278,7 @@ def _proposal_record(
                 grounds=o.grounds,
                 blocking=o.blocking,
                 outcome=o.state,
-                raised_by_group=process.group_of(UUID(o.raised_by)) or "unknown",
+                raised_by_group=_group_if_named(process.group_of(UUID(o.raised_by)) or "unknown", named),
                 raised_by=name(o.raised_by),
                 note=o.note,
             )
@@ -284,7 +288,7 @@ def _proposal_record(
         checks=tuple(_check_record(c) for c in checks),
         votes=tuple(_vote_record(v) for v in votes),
         decision=DecisionRecord(decision.outcome, decision.method, decision.rationale) if decision else None,
-        dissent=_dissent(ledger, process, proposal, checks, language),
+        dissent=_dissent(ledger, process, proposal, checks, language, named),
         commitments=tuple(CommitmentRecord(c.description, c.owner, c.due) for c in commitments) if decision else (),
     )
 
@@ -320,10 +324,30 @@ def _vote_record(vote: Vote) -> VoteRecord:
     )
 
 
+def _groups_named_at(process: Process, meeting: Meeting) -> set[str]:
+    """The groups a speaker at this meeting may be named by in the public version (the feed's rule)."""
+    by_group: dict[str, int] = {}
+    for participant_id in meeting.attendees:
+        group = process.group_of(participant_id) or "unknown"
+        by_group[group] = by_group.get(group, 0) + 1
+    return groups_that_may_be_named(by_group)
+
+
+def _group_if_named(group: str, named: set[str] | None) -> str | None:
+    """The speaker's group, or None where the public may not read it (`named` None: the full version)."""
+    return group if named is None or group in named else None
+
+
 def _dissent(
-    ledger: Ledger, process: Process, proposal: Proposal, checks: list[ConsensusCheck], language: str
+    ledger: Ledger,
+    process: Process,
+    proposal: Proposal,
+    checks: list[ConsensusCheck],
+    language: str,
+    named: set[str] | None,
 ) -> tuple[str, ...]:
-    """The reasons of those who disagreed at the meeting's checks, by group, never by name (latest stance)."""
+    """The reasons of those who disagreed at the meeting's checks, by group where it may be named, never by name
+    (latest stance)."""
     wanted = {c.check_id for c in checks}
     latest: dict[tuple[str, str], tuple[str, str | None, int]] = {}
     for step in ledger.repository.event_store.get(proposal.id):
@@ -338,8 +362,9 @@ def _dissent(
             reason = REDACTED_TEXT
         elif correction is not None:
             reason = correction.text
-        group = group_word(process.group_of(UUID(participant_id)) or "unknown", language)
-        dissent.append(f"{group}: {reason}")
+        group = _group_if_named(process.group_of(UUID(participant_id)) or "unknown", named)
+        who = capital(someone(language)) if group is None else group_word(group, language)
+        dissent.append(f"{who}: {reason}")
     return tuple(dissent)
 
 

@@ -10,9 +10,10 @@ from projections.suppression import (
     SUPPRESSED,
     WITHHELD,
     _some_cell_is_revealed,
+    groups_that_may_be_named,
+    groups_that_may_be_named_at_every,
     protect_beside_total,
     protect_crosstab,
-    total_gives_away_a_small_count,
 )
 
 
@@ -77,22 +78,6 @@ def test_a_stance_taken_by_a_single_person_keeps_its_tally_but_not_their_group()
     assert shown["resident"] == {"agree": 5}
 
 
-@pytest.mark.parametrize(
-    ("counts", "total", "gives_away"),
-    [
-        ({"disability": 1, "resident": 1, "youth": 1}, 3, True),  # three hidden cells summing to 3
-        ({"a": 2, "b": 2}, 4, True),
-        ({"a": 1, "b": 2}, 3, False),
-        ({"a": 1, "b": 5}, 6, True),
-        ({"a": 4, "b": 5}, 9, False),
-    ],
-)
-def test_a_total_that_pins_down_hidden_counts_is_recognised(
-    counts: dict[str, int], total: int, gives_away: bool
-) -> None:
-    assert total_gives_away_a_small_count(counts, total) is gives_away
-
-
 def _revealed_by_enumeration(small: int, big: int, residual: int) -> bool:
     """The definition: try every way the small cells can be 1 or 2; is any cell the same in every way that fits?"""
     small_values: list[set[int]] = [set() for _ in range(small)]
@@ -119,3 +104,17 @@ def test_the_counting_shortcut_says_exactly_what_enumerating_every_combination_s
             for residual in range(0, 2 * small + 3 * big + 12):
                 expected = _revealed_by_enumeration(small, big, residual)
                 assert _some_cell_is_revealed(small, big, residual) == expected, (small, big, residual)
+
+
+def test_a_speakers_group_may_be_named_only_where_three_attendees_share_it() -> None:
+    attendees = {"resident": 5, "women": 3, "youth": 2, "disability": 1, "elderly": SUPPRESSED, "ngo": WITHHELD}
+
+    assert groups_that_may_be_named(attendees) == {"resident", "women"}
+
+
+def test_a_speaker_of_any_meeting_may_be_named_only_by_a_group_large_at_every_meeting_that_had_attendees() -> None:
+    first = ["resident"] * 4 + ["women"] * 3 + ["youth"] * 3
+    second = ["resident"] * 3 + ["women"] * 2 + ["youth"] * 5
+
+    assert groups_that_may_be_named_at_every([first, second, []]) == {"resident", "youth"}
+    assert groups_that_may_be_named_at_every([]) == set()

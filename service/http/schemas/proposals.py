@@ -260,7 +260,11 @@ class VoteStateSchema(Resource):
     status = fields.String(metadata={"example": "closed", "enum": ["open", "closed"]})
     result = fields.String(allow_none=True, metadata={"example": "passed", "enum": ["passed", "failed"]})
     tally = fields.Dict(allow_none=True, metadata={"example": {"yes": 14, "no": 5, "abstain": 1}})
-    ballots_cast = Count(attribute="ballots", metadata={"example": 20})
+    ballots_cast = Count(
+        attribute="ballots",
+        allow_none=True,
+        metadata={"example": 20, "description": "null to outsiders while the vote is open: they read only its tally"},
+    )
 
 
 class DecisionSchema(Resource):

@@ -33,6 +33,8 @@ blp = Blueprint("portal", __name__, template_folder="templates", static_folder="
 MAX_DECISIONS_SHOWN = 50
 #: The participation sections the portal charts.
 CHARTED = ("attendance", "contributions", "objections")
+#: The sections charted as people counted once (the others count what was said: contributions, objections).
+CHARTED_AS_PEOPLE = frozenset({"attendance"})
 
 
 @dataclass(frozen=True)
@@ -124,12 +126,26 @@ def _bars(section: dict[str, Any], key: str, order: tuple[str, ...]) -> list[dic
 
 
 def chart(report: dict[str, Any], section: str) -> dict[str, Any]:
-    """One chart: bars by group and by gender of a participation section, scaled to its largest bar."""
+    """One chart: bars by group and by gender of a participation section, scaled to its largest bar.
+
+    Attendance is charted as people, each counted once however many meetings they came to (a village of 4
+    residents does not read "warga 8"); its attendances across meetings are given beside, labelled as such.
+    """
     data = report.get(section) or {}
-    groups = _bars(data, "by_group", GROUPS)
-    genders = _bars(data, "by_gender", GENDERS)
+    as_people = section in CHARTED_AS_PEOPLE
+    prefix = "people_" if as_people else ""
+    groups = _bars(data, f"{prefix}by_group", GROUPS)
+    genders = _bars(data, f"{prefix}by_gender", GENDERS)
     largest = max([b["count"] or 0 for b in groups + genders] + [1])
-    return {"section": section, "total": data.get("total"), "groups": groups, "genders": genders, "largest": largest}
+    return {
+        "section": section,
+        "people": as_people,
+        "total": data.get("people" if as_people else "total"),
+        "attendances": data.get("total") if as_people else None,
+        "groups": groups,
+        "genders": genders,
+        "largest": largest,
+    }
 
 
 @blp.route("/proses/<uuid:process_id>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -49,13 +50,65 @@ class ParticipationContract:
         for headers in ({}, bearer("partner"), bearer("facilitator")):
             report = _participation(client, village.process_id, headers)
             assert report["exact"] is False
-            assert report["stances"]["by_stance"] == {"agree": 4, "disagree": "<3"}
-            assert report["objections"]["by_group"] == {"disability": "<3", "youth": "<3"}
+            # 4 agree beside 1 disagree and the total 5 would give the 1 away by subtraction: the 4 is withheld
+            # too (secondary suppression), and the total, shown, leaves 4 + 1 as possible as 3 + 2.
+            assert report["stances"]["total"] == 5
+            assert report["stances"]["by_stance"] == {"agree": "≥3", "disagree": "<3"}
+            # Two objections, one each from a group of one: "<3" twice beside a total of "<3" could only be
+            # 1 and 1, so who objected by group is left out.
             assert report["objections"]["total"] == "<3"
-            # 5 stances beside one hidden cell would give it away by subtraction: the total is withheld.
-            assert report["stances"]["total"] is None
+            assert report["objections"]["by_group"] == {}
             assert report["speakers"]["share_of_women"] is None
             assert report["speakers"]["women"] == "<3"
+
+    def test_attendance_adds_up_meetings_and_says_so_while_people_count_each_participant_once(
+        self, the_ledger: Mufakat, client: FlaskClient, bearer: Any
+    ) -> None:
+        village = open_village(the_ledger)  # five people of five groups at the first meeting
+        second = the_ledger.schedule_meeting(
+            CONTEXT, village.process_id, "Musdes 2", datetime(2026, 9, 15, 2, 0, tzinfo=UTC), "Balai", village.everyone
+        ).id
+        the_ledger.open_meeting(CONTEXT, second, village.everyone[:4])
+
+        exact = _participation(client, village.process_id, bearer("auditor"))["attendance"]
+        assert (exact["counted"], exact["total"], exact["people"]) == ("attendances", 9, 5)
+        assert exact["by_group"] == {"disability": 1, "elderly": 2, "resident": 2, "women": 2, "youth": 2}
+        assert exact["people_by_group"] == {"disability": 1, "elderly": 1, "resident": 1, "women": 1, "youth": 1}
+        assert exact["people_by_gender"] == {"female": 2, "male": 2, "undisclosed": 1}
+        public = _participation(client, village.process_id)["attendance"]
+        assert (public["counted"], public["total"], public["people"]) == ("attendances", 9, 5)
+
+    def test_the_portal_charts_people_who_attended_not_attendances_and_heads_the_group_and_gender_tables(
+        self, the_ledger: Mufakat, client: FlaskClient
+    ) -> None:
+        # Eight people attend both meetings, among them four residents: 16 attendances, 8 people.
+        village = open_village(the_ledger)
+        assert village.meeting_id is not None
+        process_id = village.process_id
+        residents = [
+            the_ledger.register_participant(CONTEXT, process_id, f"Warga {n}", "resident", "male", None, None).id
+            for n in range(3)
+        ]
+        the_ledger.record_attendance(CONTEXT, village.meeting_id, residents)
+        second = the_ledger.schedule_meeting(
+            CONTEXT, village.process_id, "Musdes 2", datetime(2026, 9, 15, 2, 0, tzinfo=UTC), "Balai", village.everyone
+        ).id
+        the_ledger.open_meeting(CONTEXT, second, [*village.everyone, *residents])
+
+        page = client.get(f"/proses/{village.process_id}").get_data(as_text=True)
+
+        attendance = page[page.index("Orang yang hadir dalam rapat") : page.index("chart-contributions")]
+        assert "jumlah 8 orang" in attendance
+        assert "Kehadiran di semua rapat (satu orang dihitung di setiap rapat yang ia hadiri): 16" in attendance
+        # Five men (four residents and a youth), not their ten attendances.
+        assert '<tr><th scope="row">laki-laki</th><td>5</td></tr>' in attendance
+        assert "<td>10</td>" not in attendance
+        # "perempuan" is a group and a gender: each table says which it is.
+        tables = attendance[attendance.index("<details>") :]
+        by_group, by_gender = tables.split("<caption>Menurut jenis kelamin</caption>")
+        assert "<caption>Menurut kelompok</caption>" in by_group and '"row">perempuan<' in by_group
+        assert '"row">perempuan<' in by_gender and "Jenis kelamin" in by_gender
+        assert "Menurut kelompok: " in attendance and "Menurut jenis kelamin: " in attendance  # what a reader hears
 
     def test_a_restricted_process_has_no_metrics_for_the_public(self, the_ledger: Mufakat, client: FlaskClient) -> None:
         village = open_village(the_ledger, visibility="restricted")
