@@ -62,6 +62,7 @@ from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.receipts import CommandContext, Receipt
 from service.app.unit_of_work import TAggregate, UnitOfWork, command
 from service.audit.chain import log_position_of
+from service.audit.minutes_certificates import sealing_identity
 from service.audit.signing import load_or_create_signing_key
 
 __all__ = ["CommandContext", "Mufakat", "ProcessListed", "Receipt"]
@@ -624,7 +625,7 @@ class Mufakat(UnitOfWork):
             meeting,
             request,
             occurred_at,
-            signing_key or load_or_create_signing_key(),
+            lambda: sealing_identity(self, signing_key or load_or_create_signing_key(), self.clock()),
             public_url_from_environment(),
         )
 
