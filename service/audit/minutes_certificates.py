@@ -16,6 +16,8 @@ event. A key rotation binds a new certificate, signed by the new key.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +26,7 @@ from uuid import UUID, uuid5
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, event
@@ -31,7 +34,17 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from service.adapters.minutes_seal import SealingIdentity, certificate_sha256
-from service.audit.signing import load_or_create_pdf_signing_key, pdf_key_file, public_key_text, sign, signature_holds
+from service.audit.signing import (
+    load_or_create_pdf_signing_key,
+    load_pdf_signing_key,
+    load_signing_key,
+    pdf_key_file,
+    public_key_text,
+    sign,
+    signature_holds,
+    sync_directory,
+    write_key_draft,
+)
 
 _NAMESPACE = UUID("5f0c8d52-0d5e-4b7a-9c61-2b6f1d3e8a40")
 _PAGE = 500
@@ -126,6 +139,27 @@ def sealing_identity(
     identity = SealingIdentity.pdf_key(pdf_key, ledger_key.public_key())
     bind_certificate(app, identity.certificate, ledger_key, now)
     return identity
+
+
+def rotate_pdf_signing_key(app: Application[UUID], key_file: Path, retired: Path, now: datetime) -> str:
+    """After the ledger's key rotated: a new P-256 key in place (the old one kept as `retired`, mode 0600), its
+    certificate bound in the log by the new ledger key; returns that certificate's SHA-256.
+
+    Berita acara signed before stay valid: the old certificate's binding, signed by the old key, stays in the
+    log, and the verifier trusts every key of the rotation chain. Interrupted before the binding, the next
+    sealing binds the certificate itself.
+    """
+    path = pdf_key_file(key_file)
+    if path.exists():
+        with contextlib.suppress(FileExistsError):  # a resumed run linked it already
+            os.link(path, retired)
+        os.chmod(retired, 0o600)
+    draft = write_key_draft(path, ec.generate_private_key(ec.SECP256R1()))
+    os.replace(draft, path)
+    sync_directory(path.parent)
+    identity = SealingIdentity.pdf_key(load_pdf_signing_key(path), load_signing_key(key_file).public_key())
+    bind_certificate(app, identity.certificate, load_signing_key(key_file), now)
+    return certificate_sha256(identity.certificate)
 
 
 def certificate_bindings(app: Application[UUID]) -> list[CertificateBinding]:
