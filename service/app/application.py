@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, cast
 from uuid import UUID, uuid4
 
@@ -599,8 +600,12 @@ class Mufakat(UnitOfWork):
         occurred_at: datetime,
         language: str = "id",
         signing_key: Ed25519PrivateKey | None = None,
+        key_file: Path | None = None,
     ) -> Receipt:
         """Seals the berita acara of a closed meeting: both versions rendered once, signed, kept, hashed in the log.
+
+        The PDF is signed with the key beside `key_file` (the ledger's key file; `MUFAKAT_SECRET_KEY_FILE` unless
+        given), under a certificate bound to the ledger's key in the log.
 
         Rendering happens before the command joins a batch; a concurrent sealing makes this one answer
         `minutes_not_latest` rather than be rendered again.
@@ -625,7 +630,7 @@ class Mufakat(UnitOfWork):
             meeting,
             request,
             occurred_at,
-            lambda: sealing_identity(self, signing_key or load_or_create_signing_key(), self.clock()),
+            lambda: sealing_identity(self, signing_key or load_or_create_signing_key(key_file), self.clock(), key_file),
             public_url_from_environment(),
         )
 
