@@ -146,7 +146,7 @@ def test_the_public_version_of_the_decisions_meeting_reads_as_its_minutes_and_na
     assert "Usulan disepakati melalui pemungutan suara." in text
     assert "BUMDes Sukamaju Mandiri" in text  # a commitment's owner is an institution, not a person
     assert "<3" in text  # small counts by group are suppressed
-    assert f"Posisi log: {demo.sealed(demo.meetings[1])['log_position']}" in text
+    assert f"Dibuat dari log Mufakat sampai posisi {demo.sealed(demo.meetings[1])['log_position']}." in text
     assert "Kepala Desa Sukamaju" in text  # signatories by role
     assert not [name for name in NAMES if name in text]
 
@@ -157,6 +157,26 @@ def test_the_full_version_adds_the_daftar_hadir_and_the_signatories_names(demo: 
     assert "Bambang Sugiarto" in text
     assert all(name in text for _, name in DEMO_SIGNATORIES)
     assert "Keberatan mendasar diajukan oleh Agus Setiawan" in text
+
+
+def test_the_footer_names_the_log_the_minutes_were_made_from_and_sends_the_reader_to_the_sealing_event(
+    demo: SealedDemo,
+) -> None:
+    # The sealing event that records this file's hash comes after the log the minutes were made from; the file
+    # cannot print its position, so the footer says what it is and verify-minutes names the event.
+    meeting = demo.meetings[0]
+    covers = demo.sealed(meeting)["log_position"]
+    text = text_of(demo.pdf(meeting, "public"))
+    code, output = verify(demo, demo.saved("berita-acara-kaki.pdf", demo.pdf(meeting, "public")))
+    sealing_position = int(re.findall(r"event at log position (\d+)", output)[0])
+
+    assert code == 0, output
+    assert "Posisi log" not in text
+    assert f"Dibuat dari log Mufakat sampai posisi {covers}. SHA-256 berkas ini dicatat pada peristiwa" in text
+    assert "mufakat verify-minutes berkas.pdf menyebut rapat, versi dan posisi peristiwa penyegelan" in text
+    assert "pembaca PDF menyebut penerbitnya tidak dikenal" in text
+    assert f"covering the log up to {covers}." in output
+    assert sealing_position > covers
 
 
 def test_the_first_meeting_records_no_decision_taken_at_the_second(demo: SealedDemo) -> None:
