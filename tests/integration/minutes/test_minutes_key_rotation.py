@@ -21,7 +21,7 @@ from service.adapters.minutes_pdf import render_minutes_pdf
 from service.adapters.minutes_seal import SealingIdentity, check_minutes_signature, sign_minutes_pdf
 from service.app.application import CommandContext, Mufakat
 from service.audit.minutes_certificates import bind_certificate, certificate_bindings
-from service.audit.signing import load_or_create_signing_key, load_signing_key, pdf_key_file, public_key_text
+from service.audit.signing import load_signing_key, pdf_key_file, public_key_text
 from service.cli.demo import record_demo
 from service.cli.main import main
 
@@ -35,7 +35,7 @@ class SealedLedger:
         self.folder = folder
         self.env = {"MUFAKAT_DATABASE_URL": database_url, "MUFAKAT_SECRET_KEY_FILE": str(key_file)}
         _, self.secret = ledger.issue_token("facilitator", "Fasilitator Demo", [])
-        self.meetings = record_demo(ledger, self.secret, minutes_key=load_or_create_signing_key(key_file)).meetings
+        self.meetings = record_demo(ledger, self.secret, minutes_key_file=key_file).meetings
 
     def mufakat(self, *arguments: str) -> Result:
         return CliRunner().invoke(main, list(arguments), env=self.env)

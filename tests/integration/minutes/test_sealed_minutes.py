@@ -78,7 +78,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SealedDemo]:
         patch.setenv("MUFAKAT_SECRET_KEY_FILE", str(key_file))
         ledger = Mufakat()
         _, secret = ledger.issue_token("facilitator", "Fasilitator Demo", [])
-        record = record_demo(ledger, secret, minutes_key=load_or_create_signing_key(key_file))
+        record = record_demo(ledger, secret, minutes_key_file=key_file)
         yield SealedDemo(ledger, secret, database_url, key_file, record.meetings, folder)
         ledger.close()
 
