@@ -31,6 +31,7 @@ from service.adapters.minutes_seal import (
     pdf_certificate,
     sign_minutes_pdf,
 )
+from service.audit.signing import load_or_create_pdf_signing_key, load_pdf_signing_key, pdf_key_file
 
 ROOT = Path(__file__).resolve().parents[3]
 LEDGER_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
@@ -219,3 +220,19 @@ def test_sealing_and_checking_work_from_a_thread_that_already_runs_an_event_loop
 
     assert sealed == signed()
     assert made_by_the_ledger
+
+
+def test_the_pdf_key_is_made_once_beside_the_ledgers_key_file_readable_by_its_owner_only(tmp_path: Path) -> None:
+    key_file = tmp_path / "keys" / "signing.key"
+    key_file.parent.mkdir()
+
+    # Eight workers start at once: they agree on one key, and nobody reads a half-written file.
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        made = list(executor.map(lambda _: load_or_create_pdf_signing_key(pdf_key_file(key_file)), range(8)))
+
+    path = pdf_key_file(key_file)
+    assert path == tmp_path / "keys" / "signing.key.berita-acara"
+    assert path.stat().st_mode & 0o777 == 0o600
+    kept = load_pdf_signing_key(path).private_numbers().private_value
+    assert {key.private_numbers().private_value for key in made} == {kept}
+    assert sorted(p.name for p in path.parent.iterdir()) == ["signing.key.berita-acara"]  # no draft left behind
