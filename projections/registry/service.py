@@ -58,6 +58,11 @@ ENTRIES = (
         published=IN_FEED,
     ),
     Entry(
+        "service.audit.minutes_certificates:MinutesCertificate.Bound",
+        id=lambda d, who: "Sertifikat penanda tangan berita acara diikat ke kunci log",
+        en=lambda d, who: "The certificate that signs berita acara bound to the log's key",
+    ),
+    Entry(
         "service.audit.witness:CheckpointCosigned",
         id=lambda d, who: f"Saksi {d.get('witness')} menandatangani bersama titik periksa ukuran {d.get('tree_size')}",
         en=lambda d, who: f"Witness {d.get('witness')} cosigned the checkpoint of size {d.get('tree_size')}",

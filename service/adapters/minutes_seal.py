@@ -1,15 +1,23 @@
-"""The service's PAdES signature on a berita acara, made with its Ed25519 key (ISO/TS 32002), deterministically.
+"""The service's PAdES signature on a berita acara (ISO/TS 32002), made deterministically.
 
-pyHanko signs with Ed25519 (SHA-512 digest, as RFC 8419 requires) into a
-PAdES baseline B-B signature. The certificate is self-signed and made from the
-key alone, so the same key always embeds the same certificate. Ed25519
-signatures are deterministic; what pyHanko would otherwise take from the clock
-or a random source (the signing time, the XMP modification date, the second
-half of the file /ID) is fixed here from `signed_at` and the signed bytes, so
-signing the same PDF with the same key at the same `signed_at` gives the same
-bytes. Trust does not come from a certificate authority: a reader checks the
-key against the ledger's published public key and the file's SHA-256 against
-the log.
+A berita acara is signed with the service's ECDSA P-256 key and its
+certificate (`pdf_certificate`): ordinary PDF readers and poppler's `pdfsig`
+validate ECDSA, which they do not for Ed25519. The certificate is self-signed,
+so a reader calls its issuer unknown or untrusted; what makes it the ledger's
+is a logged event that binds its SHA-256 to the ledger's Ed25519 key
+(`service.audit.minutes_certificates`), which `mufakat verify-minutes` checks.
+
+Berita acara sealed before (until 2026-12) carry an Ed25519 signature under a
+certificate made from the ledger's own key (`minutes_certificate`); they are
+still read and checked here, and `SealingIdentity.ledger_key` can still make
+one, so that the old path stays tested.
+
+Signing is deterministic: ECDSA signatures use RFC 6979 nonces (Ed25519's are
+deterministic by design), and what pyHanko would otherwise take from the
+clock or a random source (the signing time, the XMP modification date, the
+second half of the file /ID) is fixed from `signed_at` and the signed bytes,
+so signing the same PDF with the same key at the same `signed_at` gives the
+same bytes.
 """
 
 from __future__ import annotations
@@ -26,7 +34,8 @@ from typing import Any, TypeVar
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import generic
@@ -45,27 +54,62 @@ T = TypeVar("T")
 FIELD_NAME = "BeritaAcaraMufakat"
 _VALID_FROM = datetime(2020, 1, 1, tzinfo=UTC)
 _VALID_UNTIL = datetime(2100, 1, 1, tzinfo=UTC)
+_SIGNING_USAGE = x509.KeyUsage(
+    digital_signature=True,
+    content_commitment=True,
+    key_encipherment=False,
+    data_encipherment=False,
+    key_agreement=False,
+    key_cert_sign=False,
+    crl_sign=False,
+    encipher_only=False,
+    decipher_only=False,
+)
+
+
+def pdf_certificate(pdf_key: ec.EllipticCurvePrivateKey, ledger_key: Ed25519PublicKey) -> x509.Certificate:
+    """The self-signed certificate of the PDF signing key, naming the ledger key it is bound to.
+
+    The same two keys always give the same certificate (RFC 6979 signature), so its SHA-256 names it.
+    """
+    ledger_raw = _raw(ledger_key)
+    pdf_public = pdf_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "Mufakat berita acara " + ledger_raw.hex()[:16]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Mufakat"),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "ledger key " + ledger_raw.hex()),
+        ]
+    )
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(pdf_key.public_key())
+        .serial_number(int.from_bytes(hashlib.sha256(pdf_public + ledger_raw).digest()[:16], "big") >> 1)
+        .not_valid_before(_VALID_FROM)
+        .not_valid_after(_VALID_UNTIL)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_SIGNING_USAGE, critical=True)
+        .sign(pdf_key, hashes.SHA256(), ecdsa_deterministic=True)
+    )
+
+
+def certificate_sha256(certificate: x509.Certificate) -> str:
+    """The SHA-256 of the certificate's DER bytes, in hex: what the binding event records."""
+    return hashlib.sha256(certificate.public_bytes(serialization.Encoding.DER)).hexdigest()
 
 
 def minutes_certificate(private_key: Ed25519PrivateKey) -> x509.Certificate:
-    """The self-signed certificate of the ledger's key: the same key always gives the same certificate."""
+    """The self-signed certificate of the ledger's Ed25519 key, as berita acara sealed before 2026-12 carry it."""
     public_raw = _raw(private_key.public_key())
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, "Mufakat ledger " + public_raw.hex()[:16]),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Mufakat"),
         ]
-    )
-    usage = x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=True,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=False,
-        crl_sign=False,
-        encipher_only=False,
-        decipher_only=False,
     )
     return (
         x509.CertificateBuilder()
@@ -75,20 +119,43 @@ def minutes_certificate(private_key: Ed25519PrivateKey) -> x509.Certificate:
         .serial_number(int.from_bytes(hashlib.sha256(public_raw).digest()[:16], "big") >> 1)
         .not_valid_before(_VALID_FROM)
         .not_valid_after(_VALID_UNTIL)
-        .add_extension(usage, critical=True)
+        .add_extension(_SIGNING_USAGE, critical=True)
         .sign(private_key, None)
     )
 
 
-def sign_minutes_pdf(pdf_bytes: bytes, private_key: Ed25519PrivateKey, signed_at: datetime) -> bytes:
+@dataclass(frozen=True)
+class SealingIdentity:
+    """The key that signs a berita acara and the certificate embedded with its signature."""
+
+    key: ec.EllipticCurvePrivateKey | Ed25519PrivateKey
+    certificate: x509.Certificate
+
+    @classmethod
+    def pdf_key(cls, pdf_key: ec.EllipticCurvePrivateKey, ledger_key: Ed25519PublicKey) -> SealingIdentity:
+        """How the service seals: its P-256 key, under the certificate that names the ledger's key."""
+        return cls(pdf_key, pdf_certificate(pdf_key, ledger_key))
+
+    @classmethod
+    def ledger_key(cls, ledger_key: Ed25519PrivateKey) -> SealingIdentity:
+        """How berita acara were sealed before 2026-12: with the ledger's Ed25519 key itself."""
+        return cls(ledger_key, minutes_certificate(ledger_key))
+
+    @property
+    def digest(self) -> str:
+        """The message digest of the signature: SHA-512 for Ed25519 (RFC 8419), SHA-256 for P-256."""
+        return "sha512" if isinstance(self.key, Ed25519PrivateKey) else "sha256"
+
+
+def sign_minutes_pdf(pdf_bytes: bytes, identity: SealingIdentity, signed_at: datetime) -> bytes:
     """The PDF with the service's PAdES signature added as an incremental update, signed at `signed_at`."""
     if signed_at.utcoffset() is None:
         raise ValueError("signed_at must carry its UTC offset")
-    certificate = _asn1_certificate(minutes_certificate(private_key))
-    key_der = private_key.private_bytes(
+    certificate = _asn1_certificate(identity.certificate)
+    key_der = identity.key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    signer = signers.SimpleSigner(
+    signer = _DeterministicSigner(
         signing_cert=certificate,
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
         cert_registry=SimpleCertificateStore.from_certs([certificate]),
@@ -96,7 +163,7 @@ def sign_minutes_pdf(pdf_bytes: bytes, private_key: Ed25519PrivateKey, signed_at
     metadata = PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=SigSeedSubFilter.PADES,
-        md_algorithm="sha512",
+        md_algorithm=identity.digest,
         reason="Berita acara disegel oleh Mufakat",
     )
     writer = _SealingWriter(pdf_bytes, signed_at)
@@ -106,21 +173,36 @@ def sign_minutes_pdf(pdf_bytes: bytes, private_key: Ed25519PrivateKey, signed_at
 
 @dataclass(frozen=True)
 class SignatureCheck:
-    """What a PDF's signature says: whether it is intact, covers the whole file, and which key made it."""
+    """What a PDF's signature says: whether it is intact, what it covers, and which key and certificate made it.
+
+    `signed_length` is how many leading bytes of the file the signature covers: the file as it was sealed,
+    when more was appended after it (an incremental update).
+    """
 
     intact: bool
     covers_whole_file: bool
     public_key: Ed25519PublicKey | None
     signed_at: datetime | None
+    certificate_sha256: str = ""
+    signed_length: int | None = None
+
+    @property
+    def modified_after_signing(self) -> bool:
+        """The signed part is intact, but bytes were added after it (e.g. an incremental update)."""
+        return self.intact and not self.covers_whole_file and self.signed_length is not None
 
     def made_by(self, public_key: Ed25519PublicKey) -> bool:
-        """Whether the signature is sound, covers every byte, and was made with this key."""
+        """Whether the signature is sound, covers every byte, and was made with this Ed25519 key (the old seal)."""
         return (
             self.intact
             and self.covers_whole_file
             and self.public_key is not None
             and _raw(self.public_key) == _raw(public_key)
         )
+
+    def made_under(self, certificate_sha256s: set[str]) -> bool:
+        """Whether the signature is sound, covers every byte, and was made under one of these certificates."""
+        return self.intact and self.covers_whole_file and self.certificate_sha256 in certificate_sha256s
 
 
 def check_minutes_signature(pdf_bytes: bytes) -> SignatureCheck | None:
@@ -136,13 +218,28 @@ def check_minutes_signature(pdf_bytes: bytes) -> SignatureCheck | None:
         trust_roots=[certificate], allow_fetching=False, moment=embedded.self_reported_timestamp
     )
     status = _run_to_completion(async_validate_pdf_signature(embedded, context))
-    public = x509.load_der_x509_certificate(certificate.dump()).public_key()
+    der = certificate.dump()
+    public = x509.load_der_x509_certificate(der).public_key()
+    byte_range = [int(number) for number in embedded.sig_object["/ByteRange"]]
     return SignatureCheck(
         intact=bool(status.intact and status.valid),
         covers_whole_file=status.coverage is not None and status.coverage.name == "ENTIRE_FILE",
         public_key=public if isinstance(public, Ed25519PublicKey) else None,
         signed_at=embedded.self_reported_timestamp,
+        certificate_sha256=hashlib.sha256(der).hexdigest(),
+        signed_length=byte_range[-2] + byte_range[-1] if len(byte_range) == 4 else None,
     )
+
+
+class _DeterministicSigner(signers.SimpleSigner):
+    """pyHanko's signer, with RFC 6979 ECDSA nonces instead of random ones: the same input, the same bytes."""
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+        if isinstance(key, ec.EllipticCurvePrivateKey):
+            digest = {"sha256": hashes.SHA256(), "sha384": hashes.SHA384(), "sha512": hashes.SHA512()}[digest_algorithm]
+            return key.sign(data, ec.ECDSA(digest, deterministic_signing=True))
+        return super().sign_raw(data, digest_algorithm)
 
 
 class _SignerAt(PdfSigner):

@@ -135,7 +135,10 @@ WORDS: dict[str, dict[str, str]] = {
         "name_withheld": "(nama tidak dimuat dalam versi publik)",
         "signed_on_paper": "ditandatangani pada salinan kertas",
         "page": "Halaman {page} dari {pages}",
-        "footer_hash": "Posisi log: {position} · SHA-256 berkas ini dicatat dalam log keputusan Mufakat.",
+        "footer_hash": (
+            "Dibuat dari log Mufakat sampai posisi {position}. SHA-256 berkas ini dicatat pada peristiwa "
+            "penyegelan sesudah posisi itu (posisinya tidak dapat dimuat di berkas yang di-hash-nya)."
+        ),
     },
     "en": {
         "title": "MINUTES OF THE MUSYAWARAH",
@@ -216,7 +219,10 @@ WORDS: dict[str, dict[str, str]] = {
         "name_withheld": "(name left out of the public version)",
         "signed_on_paper": "signed on the paper copy",
         "page": "Page {page} of {pages}",
-        "footer_hash": "Log position: {position} · the SHA-256 of this file is recorded in Mufakat's decision log.",
+        "footer_hash": (
+            "Made from Mufakat's log up to position {position}. This file's SHA-256 is recorded by the sealing "
+            "event after that position (whose position cannot be printed in the file it hashes)."
+        ),
     },
 }
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, cast
 from uuid import UUID, uuid4
 
@@ -65,6 +66,7 @@ from service.app.receipts import CommandContext, Receipt
 from service.app.statement_names import StatementNames
 from service.app.unit_of_work import TAggregate, UnitOfWork, command
 from service.audit.chain import log_position_of
+from service.audit.minutes_certificates import sealing_identity
 from service.audit.signing import load_or_create_signing_key
 
 __all__ = ["CommandContext", "Mufakat", "ProcessListed", "Receipt"]
@@ -614,8 +616,12 @@ class Mufakat(UnitOfWork):
         occurred_at: datetime,
         language: str = "id",
         signing_key: Ed25519PrivateKey | None = None,
+        key_file: Path | None = None,
     ) -> Receipt:
         """Seals the berita acara of a closed meeting: both versions rendered once, signed, kept, hashed in the log.
+
+        The PDF is signed with the key beside `key_file` (the ledger's key file; `MUFAKAT_SECRET_KEY_FILE` unless
+        given), under a certificate bound to the ledger's key in the log.
 
         Rendering happens before the command joins a batch; a concurrent sealing makes this one answer
         `minutes_not_latest` rather than be rendered again.
@@ -643,7 +649,7 @@ class Mufakat(UnitOfWork):
             meeting,
             request,
             occurred_at,
-            signing_key or load_or_create_signing_key(),
+            lambda: sealing_identity(self, signing_key or load_or_create_signing_key(key_file), self.clock(), key_file),
             public_url_from_environment(),
         )
 

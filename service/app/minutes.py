@@ -54,12 +54,14 @@ DEFAULT_PUBLIC_URL = "http://localhost:8000"
 
 _VERIFICATION = {
     "id": (
-        "Periksa keaslian: hitung SHA-256 berkas ini (sha256sum) dan bandingkan dengan butir umpan berjenis "
-        "minutes, atau jalankan: mufakat verify-minutes berkas.pdf"
+        "Periksa: mufakat verify-minutes berkas.pdf menyebut rapat, versi dan posisi peristiwa penyegelan; atau "
+        "bandingkan SHA-256 berkas ini (sha256sum) dengan butir umpan berjenis minutes. Tanda tangan PDF-nya sah; "
+        "sertifikatnya diterbitkan Mufakat sendiri, jadi pembaca PDF menyebut penerbitnya tidak dikenal."
     ),
     "en": (
-        "To verify: compute this file's SHA-256 (sha256sum) and compare it with the feed item of kind minutes, "
-        "or run: mufakat verify-minutes file.pdf"
+        "To verify: mufakat verify-minutes file.pdf names the meeting, the version and the sealing event's position;"
+        " or compare this file's SHA-256 (sha256sum) with the feed item of kind minutes. Its PDF signature is valid;"
+        " Mufakat issues its certificate itself, so PDF readers call the issuer unknown."
     ),
 }
 

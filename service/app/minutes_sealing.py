@@ -1,4 +1,7 @@
-"""Sealing a berita acara and serving it: rendered once, signed with the service's key, kept by SHA-256.
+"""Sealing a berita acara and serving it: rendered once, signed with the service's PDF key, kept by SHA-256.
+
+The PDF key's certificate is bound to the ledger's key in the log before it signs
+(`service.audit.minutes_certificates`).
 
 The bytes are kept before the event that names them is recorded (see
 `service.adapters.sealed_documents`); they are served exactly as kept.
@@ -7,26 +10,25 @@ The bytes are kept before the event that names them is recorded (see
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from domain.meeting import Meeting
 from domain.process import Process
 from service.adapters.minutes_document import MinutesDocument
 from service.adapters.minutes_pdf import render_minutes_pdf
-from service.adapters.minutes_seal import sign_minutes_pdf
+from service.adapters.minutes_seal import SealingIdentity, sign_minutes_pdf
 from service.adapters.sealed_documents import SealedDocumentForgotten, SealedDocuments
 from service.app.errors import Forbidden, NotFound
 from service.app.minutes import Ledger, MinutesRequest, gather_minutes
 
 
-def render_sealed(document: MinutesDocument, language: str, key: Ed25519PrivateKey, signed_at: datetime) -> bytes:
-    """The document rendered and signed with the service's key: the bytes that are sealed."""
-    return sign_minutes_pdf(render_minutes_pdf(document, language), key, signed_at)
+def render_sealed(document: MinutesDocument, language: str, identity: SealingIdentity, signed_at: datetime) -> bytes:
+    """The document rendered and signed with the service's PDF key: the bytes that are sealed."""
+    return sign_minutes_pdf(render_minutes_pdf(document, language), identity, signed_at)
 
 
 def prepare_sealing(
@@ -36,10 +38,12 @@ def prepare_sealing(
     meeting: Meeting,
     request: MinutesRequest,
     occurred_at: datetime,
-    key: Ed25519PrivateKey,
+    identity: Callable[[], SealingIdentity],
     public_url: str,
 ) -> dict[str, Any]:
     """Renders both versions once, signs and keeps them, seals the names; returns what the event records.
+
+    `identity` is asked for the signing key only once the sealing is allowed (its first use records an event).
 
     The bytes are kept before the event is recorded (see `service.adapters.sealed_documents`).
     """
@@ -47,8 +51,9 @@ def prepare_sealing(
     meeting.ensure_minutes_may_be_sealed(replaces, occurred_at)
     gathered, log_position = gather_minutes(ledger, process, meeting, request, (replaces or 0) + 1, public_url)
     sealed: dict[str, bytes] = {}
+    signer = identity()
     for version, document in gathered.items():
-        sealed[version] = render_sealed(document, request.language, key, occurred_at)
+        sealed[version] = render_sealed(document, request.language, signer, occurred_at)
         documents.store(sealed[version], personal=version == "full")
     names_key_id = uuid4()
     ledger.vault.create_key(names_key_id)

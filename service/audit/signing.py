@@ -2,21 +2,30 @@
 
 `MUFAKAT_SECRET_KEY_FILE` names it (default `mufakat-signing.key` in the
 working directory). Public keys travel as the base64 of their 32 raw bytes.
+
+Beside it lives the key that signs berita acara PDFs (ECDSA P-256, which PDF
+readers validate; they do not know Ed25519): `<key file>.berita-acara`, made
+the same way. The log stays signed by the Ed25519 key alone; the PDF key's
+certificate is bound to it by a logged event (`service.audit.minutes_certificates`).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import os
 import secrets
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 DEFAULT_KEY_FILE = "mufakat-signing.key"
+#: The suffix that names the berita acara's PDF signing key beside the log's key file.
+PDF_KEY_SUFFIX = ".berita-acara"
 
 
 def key_file_from_environment() -> Path:
@@ -43,7 +52,35 @@ def load_or_create_signing_key(path: Path | None = None) -> Ed25519PrivateKey:
     return key
 
 
-def write_key_draft(path: Path, key: Ed25519PrivateKey) -> Path:
+def pdf_key_file(key_file: Path | None = None) -> Path:
+    """Where the key that signs berita acara PDFs lives: beside the log's key file, named after it."""
+    key_file = key_file or key_file_from_environment()
+    return key_file.with_name(key_file.name + PDF_KEY_SUFFIX)
+
+
+def load_or_create_pdf_signing_key(path: Path) -> ec.EllipticCurvePrivateKey:
+    """The ECDSA P-256 key that signs berita acara PDFs, made in `path` first (mode 0600, never overwritten)."""
+    if path.exists():
+        return load_pdf_signing_key(path)
+    draft = write_key_draft(path, ec.generate_private_key(ec.SECP256R1()))
+    try:
+        with contextlib.suppress(FileExistsError):  # another worker made it meanwhile: both use that one
+            os.link(draft, path)
+        sync_directory(path.parent)
+    finally:
+        draft.unlink(missing_ok=True)
+    return load_pdf_signing_key(path)
+
+
+def load_pdf_signing_key(path: Path) -> ec.EllipticCurvePrivateKey:
+    """The ECDSA P-256 private key stored in a PEM file."""
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+        raise ValueError(f"{path} does not hold an ECDSA P-256 private key")
+    return key
+
+
+def write_key_draft(path: Path, key: Ed25519PrivateKey | ec.EllipticCurvePrivateKey) -> Path:
     """Writes a key whole (mode 0600, synced) under a private name beside `path`; returns that name."""
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")

@@ -13,6 +13,7 @@ import json
 import sys
 import time
 import urllib.parse
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,14 @@ import click
 from service.audit.checkpoints import Checkpoint, SigningKeyRetired, seal_checkpoint
 from service.audit.export import read_checkpoints, verify_export, write_export
 from service.audit.item_check import verify_item
+from service.audit.minutes_certificates import rotate_pdf_signing_key
 from service.audit.note import COSIGNATURE, NoteError, parse_verifier_key
-from service.audit.rotation import rotate_signing_key
+from service.audit.rotation import retired_key_file, rotate_signing_key
 from service.audit.signing import (
     key_file_from_environment,
     load_or_create_signing_key,
     load_signing_key,
+    pdf_key_file,
     public_key_text,
     read_public_key,
 )
@@ -227,7 +230,10 @@ def rotate_key() -> None:
     by it, keeps the old key file as `<keyfile>.retired-<time>` (mode 0600),
     puts the new key in place and seals a first checkpoint with it. Run it
     again after an interruption: it finishes a rotation it had recorded.
-    Then copy the key file to every other host and restart them.
+    The key that signs berita acara PDFs is replaced too, and its new
+    certificate bound in the log by the new key. Then copy the key files
+    (`<keyfile>` and `<keyfile>.berita-acara`) to every other host and
+    restart them.
     """
     key_file = key_file_from_environment()
     if not key_file.exists():
@@ -237,6 +243,8 @@ def rotate_key() -> None:
             outcome = rotate_signing_key(ledger, key_file)
         except SigningKeyRetired as retired:
             raise click.ClickException(f"not rotated: {retired}") from None
+        retired_pdf_key = retired_key_file(pdf_key_file(key_file), outcome.rotation.rotated_at)
+        certificate = rotate_pdf_signing_key(ledger, key_file, retired_pdf_key, datetime.now(UTC))
     click.echo(
         json.dumps(
             {
@@ -246,6 +254,7 @@ def rotate_key() -> None:
                 "last_checkpoint": None if outcome.last_checkpoint is None else outcome.last_checkpoint.as_dict(),
                 "rotation": outcome.rotation.as_dict(),
                 "first_checkpoint": None if outcome.first_checkpoint is None else outcome.first_checkpoint.as_dict(),
+                "minutes_certificate_sha256": certificate,
             },
             indent=2,
         )

@@ -27,13 +27,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from uuid import UUID
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.rules import DecisionRules
 from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat, Receipt
+from service.audit.signing import load_or_create_signing_key
 
 PROCESS_TITLE = "Musrenbang Desa Sukamaju 2027"
 MUSDES_TITLE = "Musyawarah Desa Sukamaju: Perubahan APBDes 2026"
@@ -118,10 +118,11 @@ def part_of(receipt: Receipt) -> UUID:
     return receipt.part_id
 
 
-def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key: Ed25519PrivateKey | None = None) -> DemoRecord:
+def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Path | None = None) -> DemoRecord:
     """Records Musrenbang Desa Sukamaju 2027 as the facilitator whose token is given.
 
-    With `minutes_key` (the service's signing key) both meetings' berita acara are sealed too.
+    With `minutes_key_file` (the service's signing key file, made there if missing) both meetings' berita acara
+    are sealed too, signed with the PDF key beside it.
     """
     before = mufakat.recorder.max_notification_id() or 0
     fasilitator = _Facilitator(mufakat, facilitator_secret)
@@ -429,7 +430,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key: Ed25519P
     record.commitments.extend([tl_jalan, tl_sampah])
 
     # --- the berita acara of both meetings, sealed (issue 13) ------------------------------
-    if minutes_key is not None:
+    if minutes_key_file is not None:
         for meeting_id in record.meetings:
             mufakat.seal_minutes(
                 ctx(),
@@ -440,7 +441,8 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key: Ed25519P
                 notes="Berita acara ini ditandatangani pada salinan kertas oleh pimpinan rapat dan para saksi.",
                 signatories=[{"name": name, "role": role} for role, name in DEMO_SIGNATORIES],
                 occurred_at=mufakat.clock(),
-                signing_key=minutes_key,
+                signing_key=load_or_create_signing_key(minutes_key_file),
+                key_file=minutes_key_file,
             )
 
     record.musdes_process_id = record_backfilled_musdes(mufakat, fasilitator, record)

@@ -21,7 +21,7 @@ from service.adapters.storage import UnsupportedDatabaseUrl, database_url_from_e
 from service.app.access import ROLES, AccessToken, Principal
 from service.app.application import CommandContext
 from service.app.errors import NotFound
-from service.audit.signing import load_or_create_signing_key
+from service.audit.signing import key_file_from_environment
 from service.cli.demo import record_demo
 from service.cli.gunicorn_settings import gunicorn_settings
 from service.cli.opened import opened_ledger
@@ -72,7 +72,7 @@ def demo() -> None:
     with opened_ledger() as ledger:
         _, secret = ledger.issue_token("facilitator", "Fasilitator Demo", [])
         started = time.perf_counter()
-        record = record_demo(ledger, secret, minutes_key=load_or_create_signing_key())
+        record = record_demo(ledger, secret, minutes_key_file=key_file_from_environment())
         seconds = time.perf_counter() - started
     click.echo("Recorded Musrenbang Desa Sukamaju 2027 (Bahasa Indonesia, invented people).")
     summary = [("process", str(record.process_id))]

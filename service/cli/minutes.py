@@ -2,9 +2,14 @@
 
 The proof is the file's SHA-256 among the `Meeting.MinutesSealed` events of
 the log (which the audit chain protects); the PAdES signature inside the PDF is
-checked too, against the service's key (or any key of its rotation chain, or
-`--public-key`). Exit 0: sealed here and signed by the ledger's key; 1: not a
-berita acara of this ledger, or its signature does not hold; 2 with
+checked too: made under a certificate that a `MinutesCertificate.Bound` event
+binds to the service's key (or any key of its rotation chain, or
+`--public-key`), or, for berita acara sealed before 2026-12, made by that
+Ed25519 key itself. A file with bytes added after its signature (an
+incremental update, e.g. an appended page) is "modified after sealing", and
+the report names the sealing its signed part matches. Exit 0: sealed here and
+signed by the ledger's key; 1: not a berita acara of this ledger, its
+signature does not hold, or no ledger is configured here; 2 with
 `--require-latest`: genuine, but replaced by a later correction.
 """
 
@@ -13,6 +18,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
+import os
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,8 +30,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.utils import get_topic
 
 from domain.meeting import Meeting
-from service.adapters.minutes_seal import check_minutes_signature
+from service.adapters.minutes_seal import SignatureCheck, check_minutes_signature
+from service.adapters.storage import UnsupportedDatabaseUrl, database_url_from_environment, persistence_settings
 from service.app.application import Mufakat
+from service.audit.minutes_certificates import certificate_bindings
 from service.audit.rotation import rotations
 from service.audit.signing import key_file_from_environment, load_signing_key, public_key_text, read_public_key
 from service.cli.opened import opened_ledger
@@ -58,6 +67,8 @@ class MinutesVerification:
     sha256: str
     sealed: SealedMatch | None
     signature: str
+    #: For a file modified after sealing: the sealing its signed part (the file as sealed) matches.
+    signed_part: SealedMatch | None = None
 
     @property
     def holds(self) -> bool:
@@ -69,6 +80,8 @@ class MinutesVerification:
         found = asdict(self)
         if self.sealed is not None:
             found["sealed"]["latest"] = self.sealed.latest
+        if self.signed_part is not None:
+            found["signed_part"]["latest"] = self.signed_part.latest
         found["holds"] = self.holds
         return found
 
@@ -123,9 +136,20 @@ def trusted_keys(ledger: Mufakat, given: str | None) -> list[Ed25519PublicKey]:
     return [Ed25519PublicKey.from_public_bytes(base64.b64decode(text)) for text in sorted(texts)]
 
 
+def trusted_certificates(ledger: Mufakat, keys: list[Ed25519PublicKey]) -> set[str]:
+    """The SHA-256 of every certificate the log binds to one of these keys with a signature that holds."""
+    texts = {public_key_text(key) for key in keys}
+    return {
+        binding.certificate_sha256
+        for binding in certificate_bindings(ledger)
+        if binding.ledger_public_key in texts and binding.holds()
+    }
+
+
 def verify_minutes_file(ledger: Mufakat, pdf: bytes, name: str, public_key: str | None) -> MinutesVerification:
     """Whether these bytes are a berita acara sealed in this ledger, and whether the ledger's key signed them."""
     sha256 = hashlib.sha256(pdf).hexdigest()
+    signed_part: SealedMatch | None = None
     try:
         check = check_minutes_signature(pdf)
     except Exception:  # a damaged file is an answer ("unreadable"), not a traceback
@@ -135,15 +159,44 @@ def verify_minutes_file(ledger: Mufakat, pdf: bytes, name: str, public_key: str 
         keys = trusted_keys(ledger, public_key)
         if check is None:
             signature = "missing"
+        elif check.modified_after_signing:
+            signature = "modified after sealing"
+            signed_part = _signed_part(ledger, pdf, check)
         elif not check.intact or not check.covers_whole_file:
             signature = "broken"
         elif not keys:
             signature = "no trusted key"
-        elif any(check.made_by(key) for key in keys):
+        elif any(check.made_by(key) for key in keys) or check.made_under(trusted_certificates(ledger, keys)):
             signature = "valid"
         else:
             signature = "other key"
-    return MinutesVerification(file=name, sha256=sha256, sealed=sealed_matches(ledger, sha256), signature=signature)
+    return MinutesVerification(
+        file=name, sha256=sha256, sealed=sealed_matches(ledger, sha256), signature=signature, signed_part=signed_part
+    )
+
+
+def _signed_part(ledger: Mufakat, pdf: bytes, check: SignatureCheck) -> SealedMatch | None:
+    """The sealing whose bytes are the part of the file the signature covers (the file before it was modified)."""
+    if check.signed_length is None or not 0 < check.signed_length < len(pdf):
+        return None
+    return sealed_matches(ledger, hashlib.sha256(pdf[: check.signed_length]).hexdigest())
+
+
+def missing_ledger() -> str | None:
+    """Why no ledger can be read here (an SQLite file that does not exist), or None when one is configured."""
+    try:
+        settings = persistence_settings(database_url_from_environment())
+    except UnsupportedDatabaseUrl:
+        return None  # `opened_ledger` explains the URL
+    path = settings.get("SQLITE_DBNAME")
+    if path is None or os.path.exists(path):
+        return None
+    if not os.environ.get("MUFAKAT_DATABASE_URL"):
+        return (
+            "no ledger configured: MUFAKAT_DATABASE_URL is not set and there is no mufakat.db in this folder; "
+            "run this where the ledger is, or set MUFAKAT_DATABASE_URL to it"
+        )
+    return f"no ledger at {path}: MUFAKAT_DATABASE_URL names an SQLite file that does not exist"
 
 
 def _report(found: MinutesVerification) -> str:
@@ -167,6 +220,18 @@ def _report(found: MinutesVerification) -> str:
             else f"  Latest: NO, replaced by a correction (latest sealed version {sealed.latest_sealed_version})."
         )
     lines.append(f"  Signature: {found.signature}.")
+    if found.signature == "modified after sealing":
+        part = found.signed_part
+        lines.append(
+            "  Bytes were added to this file after it was signed (an incremental update, e.g. a page or an"
+            " annotation); the signed part is "
+            + (
+                f"the berita acara sealed for meeting {part.meeting_id}, sealed version {part.sealed_version}"
+                f" ({part.version} version): that file, not this one, is the record."
+                if part is not None
+                else "no berita acara sealed in this ledger."
+            )
+        )
     lines.append("  Verdict: " + ("GENUINE." if found.holds else "NOT VERIFIED."))
     return "\n".join(lines)
 
@@ -178,6 +243,14 @@ def _report(found: MinutesVerification) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def verify_minutes(pdf_file: Path, public_key: str | None, require_latest: bool, as_json: bool) -> None:
     """Says whether FILE.pdf is a berita acara sealed in this ledger, which meeting and version, and if latest."""
+    missing = missing_ledger()
+    if missing is not None:
+        raise click.ClickException(missing)  # reading would create an empty ledger, which proves nothing
+    # pyHanko logs what it finds odd in a damaged or modified file, with Python's exception text: the verdict
+    # says it in words instead.
+    for library in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(library).addHandler(logging.NullHandler())
+        logging.getLogger(library).propagate = False
     with opened_ledger() as ledger:
         found = verify_minutes_file(ledger, pdf_file.read_bytes(), str(pdf_file), public_key)
     click.echo(json.dumps(found.as_dict(), indent=2) if as_json else _report(found))

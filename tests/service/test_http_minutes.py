@@ -22,7 +22,8 @@ from pypdf import PdfReader
 from service.adapters.minutes_seal import check_minutes_signature
 from service.adapters.sealed_statements import statement_key_id
 from service.adapters.storage import persistence_settings
-from service.audit.signing import load_or_create_signing_key
+from service.audit.minutes_certificates import certificate_bindings
+from service.audit.signing import DEFAULT_KEY_FILE, load_or_create_signing_key, pdf_key_file, public_key_text
 from service.http.app_factory import create_app
 
 CHAIR = {"name": "Bambang Sugiarto", "role": "Ketua BPD Sukamaju"}
@@ -84,7 +85,7 @@ def minutes_of(village: Village) -> str:
 
 
 def test_the_sealed_berita_acara_is_served_as_exactly_the_sealed_bytes_public_without_names(
-    facilitator: Caller, anonymous: Caller, key_file: Path
+    facilitator: Caller, anonymous: Caller, key_file: Path, app: Flask
 ) -> None:
     village = closed_village(facilitator)
 
@@ -105,9 +106,15 @@ def test_the_sealed_berita_acara_is_served_as_exactly_the_sealed_bytes_public_wi
     assert "Posyandu Dusun Krajan" in text
     assert "Ketua BPD Sukamaju" in text
     assert not [name for name in PEOPLE if name in text]
-    # Signed with the service's key
+    # Signed with the service's PDF key (beside its key file, not in the working directory), under the certificate
+    # the log binds to the ledger's key
     check = check_minutes_signature(response.data)
-    assert check is not None and check.made_by(load_or_create_signing_key(key_file).public_key())
+    assert check is not None and check.covers_whole_file and check.intact
+    ledger_key = public_key_text(load_or_create_signing_key(key_file))
+    bindings = certificate_bindings(app.extensions["mufakat"])
+    assert [b.ledger_public_key for b in bindings if b.certificate_sha256 == check.certificate_sha256] == [ledger_key]
+    assert pdf_key_file(key_file).exists()
+    assert not Path(pdf_key_file(Path(DEFAULT_KEY_FILE)).name).exists()
 
 
 def test_the_feed_carries_the_sealed_minutes_with_their_hash_log_position_and_url(

@@ -42,14 +42,19 @@ from service.http.schemas.audit import (
 blp = Blueprint("audit", __name__, description="Audit: raw log, verification, checkpoints")
 
 
+def signing_key_file() -> Path:
+    """Where the service's signing key lives: `MUFAKAT_SECRET_KEY_FILE` in config or environment."""
+    configured = current_app.config.get("MUFAKAT_SECRET_KEY_FILE")
+    return Path(configured) if configured else key_file_from_environment()
+
+
 def signing_key() -> Ed25519PrivateKey:
     """The service's signing key (made on first use): `MUFAKAT_SECRET_KEY_FILE` in config or environment.
 
     Read again when the file changes (`mufakat rotate-key`, or a rotated key copied in), so a
     running host serves the new public key without a restart.
     """
-    configured = current_app.config.get("MUFAKAT_SECRET_KEY_FILE")
-    path = Path(configured) if configured else key_file_from_environment()
+    path = signing_key_file()
     try:
         status = path.stat()
         version: tuple[str, int, int] | None = (str(path), status.st_ino, status.st_mtime_ns)

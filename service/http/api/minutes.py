@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from domain.meeting import Meeting
 from service.app.minutes import minutes_path
 from service.app.minutes_sealing import sealed_pdf
-from service.http.api.audit import signing_key
+from service.http.api.audit import signing_key, signing_key_file
 from service.http.auth import command, optional_principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.minutes import MinutesQuerySchema, MinutesSealingSchema, SealedMinutesSchema
@@ -67,7 +67,9 @@ class MinutesSealing(MethodView):
         """Seals the berita acara: renders its public and full versions once and records their SHA-256."""
         ledger = current_mufakat()
         context = replace(command(), names_are_public=minutes.pop("names_are_public"))
-        receipt = ledger.seal_minutes(context, meeting_id, **minutes, signing_key=signing_key())
+        receipt = ledger.seal_minutes(
+            context, meeting_id, **minutes, signing_key=signing_key(), key_file=signing_key_file()
+        )
         return sealed_answer(ledger.at_version(Meeting, meeting_id, receipt.version))
 
 

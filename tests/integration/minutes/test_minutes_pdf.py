@@ -68,7 +68,8 @@ def test_the_full_version_reads_as_the_berita_acara_of_the_meeting() -> None:
     assert "31 Agustus 2027" in text and "BUMDes Sukamaju Mandiri 30 Juni 2027" in text
     # Signatures and the footer
     assert "Pimpinan Rapat" in text and "Notulis" in text
-    assert "Posisi log: 412" in text
+    assert "Dibuat dari log Mufakat sampai posisi 412." in text
+    assert "dicatat pada peristiwa penyegelan sesudah posisi itu" in text
     assert "https://mufakat.example/processes/3f1c/meetings/5b0e" in text
     assert [f"Halaman {page} dari {pages}" in text for page in range(1, pages + 1)] == [True] * pages
 
@@ -118,7 +119,7 @@ def test_the_english_version_says_the_same_in_english() -> None:
     assert "Proposal adopted by consensus." in text
     assert "Proposal rejected by vote." in text
     assert "31 August 2027" in text
-    assert "Log position: 412" in text
+    assert "Made from Mufakat's log up to position 412." in text
 
 
 def test_an_unknown_language_is_refused() -> None:

@@ -27,7 +27,6 @@ from domain.participant import Participant
 from projections.wording import group_name
 from service.adapters.storage import persistence_settings
 from service.app.application import Mufakat
-from service.audit.signing import load_or_create_signing_key
 from service.cli.demo import PARTICIPANTS, DemoRecord, record_demo
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
@@ -67,7 +66,7 @@ def village(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     with app.app_context():
         ledger = current_mufakat()
     _, secret = ledger.issue_token("facilitator", FACILITATOR_NAME, [])
-    record = record_demo(ledger, secret, minutes_key=load_or_create_signing_key(key_file))
+    record = record_demo(ledger, secret, minutes_key_file=key_file)
     _, partner = ledger.issue_token("partner", "Bappeda Kabupaten", [])
     _, given = ledger.issue_token("partner", "Inspektorat Kabupaten", [record.process_id])
     _, other = ledger.issue_token("facilitator", "Pendamping Desa Lain", [])
