@@ -44,6 +44,16 @@ class FailureSchema(Schema):
 class VerificationSchema(Schema):
     """The verifier's report."""
 
+    trust = fields.String(
+        metadata={
+            "description": "the trust the report speaks with: `operator_key` over HTTP (the service's own key "
+            "file, its word about itself); `anchored` only from a verifier given a pin out of band"
+        }
+    )
+    trust_anchors = fields.List(fields.String(), metadata={"description": "what the trusted key came from"})
+    tree_size = fields.Integer()
+    root_hash = fields.String(allow_none=True)
+    witnessed_tree_size = fields.Integer(allow_none=True)
     ok = fields.Boolean()
     events_checked = fields.Integer()
     first_failure = fields.Nested(FailureSchema, allow_none=True)
