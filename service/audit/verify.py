@@ -42,6 +42,7 @@ from service.audit.checkpoints import (
 )
 from service.audit.merkle import CompactRange
 from service.audit.note import NoteError, cosignature_time, key_id, parse_signature_line
+from service.audit.public_form import differing_fields, event_hash_v2, has_public_form, private_digest
 from service.audit.records import LogSnapshot, log_snapshot
 from service.audit.witness import COSIGNATURE_TOPIC, WITNESS_LOG_ID, cosignature_from_state
 
@@ -140,6 +141,17 @@ class VerificationReport:
             "notes": list(self.notes),
             "signing_keys": [{"public_key": key, "from_position": start} for key, start in self.signing_keys],
         }
+
+
+def _check_public_form(position: int, form: bytes, originator: UUID, version: int, topic: str, state: bytes) -> None:
+    """A version-2 event's public form must say what its stored state says (a writer cannot publish another)."""
+    if not has_public_form(topic):
+        raise _Failed(position, "the event has a public form, but events of its kind publish none")
+    differing = differing_fields(form, originator, version, topic, state)
+    if differing:
+        raise _Failed(
+            position, f"the event's public form does not say what its stored state says: {', '.join(differing)}"
+        )
 
 
 class _Failed(Exception):
@@ -299,24 +311,32 @@ class Verifier:
                 # Every chain starts at version 1: a first event with a later version lost its predecessors.
                 if previous is None and (record[9] is not None or version != 1):
                     raise _Failed(position, _missing_predecessor(originator, version))
-                computed = sha256(
-                    b"".join(
-                        (
-                            previous or GENESIS,
-                            FORMAT_VERSION,
-                            originator,
-                            pack_version(version),
-                            pack_length(len(topic)),
-                            topic,
-                            pack_length(len(state)),
-                            state,
+                form = record[10]
+                if form is None:
+                    computed = sha256(
+                        b"".join(
+                            (
+                                previous or GENESIS,
+                                FORMAT_VERSION,
+                                originator,
+                                pack_version(version),
+                                pack_length(len(topic)),
+                                topic,
+                                pack_length(len(state)),
+                                state,
+                            )
                         )
-                    )
-                ).digest()
+                    ).digest()
+                else:
+                    form, salt = bytes(form), bytes(record[11])
+                    digest = private_digest(salt, originator, version, record[3], state)
+                    computed = event_hash_v2(previous or GENESIS, form, digest)
                 if computed != stored_hash:
                     if previous is None and version > 1:
                         raise _Failed(position, _missing_predecessor(originator, version))
                     raise _Failed(position, _CHANGED)
+                if form is not None:
+                    _check_public_form(position, form, UUID(bytes=originator), version, record[3], state)
                 root = sha256(root + computed).digest()
                 if root != record[7]:
                     raise _Failed(position, _ROOT_BROKEN)
