@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from audit_support import RawLog
@@ -35,7 +36,7 @@ from service.http.app_factory import create_app
 from service.http.current import current_mufakat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "projections"))
-from projection_stories import adopt_by_consensus, open_village, reject_by_vote
+from projection_stories import CONTEXT, adopt_by_consensus, open_village, reject_by_vote
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "audit-format.md"
 
@@ -177,6 +178,26 @@ class ItemFieldsContract:
 
         assert report.ok is False
         assert report.failure is not None and report.failure.startswith("consensus_checks[0].tally:")
+
+    def test_a_redacted_rationale_loses_its_salt_and_keeps_its_commitment(self, site: Site) -> None:
+        item = self.adopted(site)
+        before = site.client.get(f"/api/v1/audit/public-forms?position={item['log_position']}").json
+        [decided] = [e for e in before["public_forms"] if e["log_position"] == item["log_position"]]
+        version = json.loads(base64.b64decode(decided["public_form"]))["version"]
+
+        site.ledger.redact(CONTEXT, UUID(item["proposal"]["id"]), version, "rationale", "Menyebut nama warga")
+        [redacted] = [i for i in site.decision_items() if i["id"] == item["id"]]
+        after = site.client.get(f"/api/v1/audit/public-forms?position={item['log_position']}").json
+        report = site.verify_item(redacted)
+
+        [still] = [e for e in after["public_forms"] if e["log_position"] == item["log_position"]]
+        assert decided["statement_salts"]["rationale"] is not None
+        assert still["statement_salts"] == {"rationale": None}
+        assert still["public_form"] == decided["public_form"]  # the commitment stays: something was said there
+        assert "Mufakat tercapai" not in json.dumps(redacted)
+        assert report.ok is True, report.failure
+        assert "decision.rationale" not in report.fields_checked and "decision.outcome" in report.fields_checked
+        assert any("redacted" in note for note in report.notes)
 
     def test_public_forms_are_served_only_for_published_items(self, site: Site) -> None:
         item = self.adopted(site)
