@@ -17,6 +17,7 @@ from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from projections.runner import fresh_read_models
 from service.app import queries
 from service.audit.item_forms import NotPublished, published_public_forms
 from service.audit.proofs import ProofError, StoredTree
@@ -151,6 +152,7 @@ class PublishedPublicForms(MethodView):
     def get(self, query: dict[str, int]) -> Any:
         """The public forms behind the feed item citing `position` (public; 404 unless the feed published it)."""
         mufakat = current_mufakat()
+        fresh_read_models(mufakat)  # what the feed published, caught up with every acknowledged write
         try:
             return published_public_forms(mufakat.side_tables, query["position"], mufakat.vault.key)
         except NotPublished:

@@ -211,6 +211,17 @@ class ItemFieldsContract:
         assert site.client.get(f"/api/v1/audit/public-forms?position={item['log_position'] - 1}").status_code == 404
         assert site.client.get("/api/v1/audit/public-forms?position=x").json["code"] == "validation_failed"
 
+    def test_public_forms_are_served_as_soon_as_the_decision_is_recorded(self, site: Site) -> None:
+        adopt_by_consensus(open_village(site.ledger), dissent=False)
+        # No one has read the feed yet: the public forms still answer for the decision it publishes.
+        logged = site.client.get("/api/v1/audit/events?limit=1000", headers=self.auditor(site)).json["items"]
+        [decided] = [e["position"] for e in logged if e["topic"].endswith("Proposal.Decided")]
+
+        answer = site.client.get(f"/api/v1/audit/public-forms?position={decided}")
+
+        assert answer.status_code == 200
+        assert answer.json["public_forms"][-1]["log_position"] == decided
+
     @staticmethod
     def auditor(site: Site) -> dict[str, str]:
         with site.app.app_context():
