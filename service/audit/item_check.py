@@ -145,6 +145,10 @@ def _included(base: str, position: int, event_hash: bytes, size: int, root: byte
         raise ValueError(f"the public form served for position {position} is not in the signed tree of {size} events")
 
 
+def _differs(name: str, said: Any, committed: Any) -> str:
+    return f"{name}: the item says {said!r}, the event it cites says {committed!r}"
+
+
 def _same_instant(first: Any, second: Any) -> bool:
     try:
         return bool(datetime.fromisoformat(str(first)) == datetime.fromisoformat(str(second)))
@@ -163,9 +167,6 @@ def compare_decision(
     shown = decided["fields"]
     decision = item.get("decision") or {}
 
-    def differs(name: str, said: Any, committed: Any) -> str:
-        return f"{name}: the item says {said!r}, the event it cites says {committed!r}"
-
     checks: list[tuple[str, Any, Any, bool]] = [
         ("proposal.id", (item.get("proposal") or {}).get("id"), decided["aggregate_id"], True),
         ("decision.outcome", decision.get("outcome"), shown["outcome"], True),
@@ -177,7 +178,7 @@ def compare_decision(
         checks.append(("recorded_at", item["recorded_at"], decided["recorded_at"], False))
     for name, said, committed, exact in checks:
         if (said != committed) if exact else not _same_instant(said, committed):
-            return differs(name, said, committed)
+            return _differs(name, said, committed)
         report.fields_checked.append(name)
     salt = salts[item["log_position"]].get("rationale")
     commitment = (decided.get("statements") or {}).get("rationale")
@@ -205,11 +206,33 @@ def compare_decision(
                 continue
             for part in ("result", "tally"):
                 if summary.get(part) != closing["fields"][part]:
-                    return differs(f"{name}.{part}", summary.get(part), closing["fields"][part])
+                    return _differs(f"{name}.{part}", summary.get(part), closing["fields"][part])
                 report.fields_checked.append(f"{name}.{part}")
             opening = rounds.get((summary.get(key), opened))
             if opening is not None and "text_version" in summary:
                 if summary["text_version"] != opening["fields"]["text_version"]:
-                    return differs(f"{name}.text_version", summary["text_version"], opening["fields"]["text_version"])
+                    return _differs(f"{name}.text_version", summary["text_version"], opening["fields"]["text_version"])
                 report.fields_checked.append(f"{name}.text_version")
+    return _text_version_unbound(item, decided, forms, report)
+
+
+def _text_version_unbound(
+    item: dict[str, Any],
+    decided: dict[str, Any],
+    forms: dict[int, dict[str, Any]],
+    report: ItemReport,
+) -> str | None:
+    """A decision by consensus or vote stands on its latest round, held on the current text: the item's
+    `proposal.text_version` is the text version that round was opened on."""
+    opening = {"consensus": "Proposal.ConsensusCheckOpened", "vote": "Proposal.VoteOpened"}.get(
+        decided["fields"]["method"]
+    )
+    said = (item.get("proposal") or {}).get("text_version")
+    rounds = [form for form in forms.values() if opening and form["topic"].endswith(opening)]
+    if opening is None or said is None or not rounds:
+        return None
+    latest = max(rounds, key=lambda form: int(form["version"]))
+    if said != latest["fields"]["text_version"]:
+        return _differs("proposal.text_version", said, latest["fields"]["text_version"])
+    report.fields_checked.append("proposal.text_version")
     return None

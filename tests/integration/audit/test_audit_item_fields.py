@@ -107,6 +107,16 @@ class ItemFieldsContract:
         for name in ("decision.outcome", "decision.method", "rules", "decision.rationale", "proposal.id"):
             assert name in report.fields_checked
         assert {"consensus_checks[0].tally", "consensus_checks[0].result"} <= set(report.fields_checked)
+        assert "proposal.text_version" in report.fields_checked
+
+    def test_an_item_claiming_another_text_version_fails_against_the_round_it_stands_on(self, site: Site) -> None:
+        item = self.adopted(site)
+        proposal = {**item["proposal"], "text_version": item["proposal"]["text_version"] - 1}
+
+        report = site.verify_item({**item, "proposal": proposal})
+
+        assert report.ok is False
+        assert report.failure is not None and report.failure.startswith("proposal.text_version:")
 
     def test_a_decision_changed_in_the_log_and_rebuilt_into_the_feed_fails_naming_the_field(
         self, site: Site, database_url: str
