@@ -5,12 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import typing
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import resolve_topic
 
 from projections.registry import entry
+from service.adapters.sealed_statements import StatementKeys
+from service.audit.canonical import GENESIS, event_hash
+from service.audit.chain import chain_links
 from service.audit.public_form import (
     PUBLIC_FIELDS,
     differing_fields,
@@ -115,3 +120,33 @@ def test_a_state_changed_after_the_public_form_was_written_is_named_by_its_field
     assert differing_fields(form, aggregate, 13, DECIDED, decided_state()) == []
     assert differing_fields(form, aggregate, 13, DECIDED, decided_state("rejected")) == ["fields.outcome"]
     assert differing_fields(form, aggregate, 14, DECIDED, decided_state()) == ["version"]
+
+
+def test_a_decision_whose_statement_cannot_be_opened_keeps_the_plain_hash_rather_than_failing_the_write() -> None:
+    # Two attempts at one step racing in one process: the key in memory is not the one the words were sealed with.
+    stored = StoredEvent(originator_id=uuid4(), originator_version=13, topic=DECIDED, state=decided_state())
+    keys = StatementKeys(vault=None)  # type: ignore[arg-type]
+    keys.seal(stored.originator_id, 13, "rationale", "Kata lain")
+    forms: list[Any] = []
+
+    [link] = chain_links([stored], [29], lambda originator, version: None, GENESIS, forms, keys)
+
+    assert forms == []
+    assert link[3] == event_hash(GENESIS, stored.originator_id.bytes, 13, DECIDED, stored.state)
+
+
+def test_a_decision_sealed_as_the_ledger_seals_it_gets_its_public_form_and_the_version_two_hash() -> None:
+    originator = uuid4()
+    keys = StatementKeys(vault=None)  # type: ignore[arg-type]
+    key_id, sealed = keys.seal(originator, 13, "rationale", "Mufakat tercapai")
+    state = json.loads(decided_state())
+    state.update(rationale=sealed, sealed_statements={"rationale": str(key_id)})
+    stored = StoredEvent(originator, 13, DECIDED, json.dumps(state).encode("utf-8"))
+    forms: list[Any] = []
+
+    [link] = chain_links([stored], [29], lambda originator, version: None, GENESIS, forms, keys)
+
+    [(position, form, salt, digest)] = forms
+    assert position == 29 and json.loads(form)["fields"]["outcome"] == "adopted"
+    assert digest == private_digest(salt, originator.bytes, 13, DECIDED, stored.state)
+    assert link[3] == event_hash_v2(GENESIS, form, digest)
