@@ -85,8 +85,12 @@ class StatementKeys:
         key = self._stored_key(key_id)
         if key is None:
             return REDACTED_TEXT
-        raw = base64.b64decode(sealed)
-        return AESGCM(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], key_id.bytes).decode("utf-8")
+        return words_sealed_with(key, key_id, sealed)
+
+    def unsaved_key(self, originator_id: UUID, version: int, key_id: UUID) -> bytes | None:
+        """The key of a statement sealed for an event not stored yet (its recorder commits to the words)."""
+        with self._lock:
+            return self._unsaved.get((str(originator_id), version), {}).get(key_id)
 
     def take(self, stored_events: Sequence[StoredEvent]) -> list[tuple[str, str]]:
         """The rows (key id, key) to insert into the key table with these events, in the same transaction."""
@@ -128,6 +132,12 @@ class StatementKeys:
                 if len(self._kept) > self.KEPT_KEYS:
                     self._kept.popitem(last=False)
         return key
+
+def words_sealed_with(key: bytes, key_id: UUID, sealed: str) -> str:
+    """The words of a sealed statement, opened with its key (raises when key and text do not belong together)."""
+    raw = base64.b64decode(sealed)
+    return AESGCM(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], key_id.bytes).decode("utf-8")
+
 
 #: The SQL that stores a statement's key beside its event (the vault's key table, shared with participants).
 INSERT_KEY_SQL = f"INSERT INTO {KEYS_TABLE} (participant_id, key_material) VALUES (?, ?)"

@@ -16,11 +16,13 @@ The storage module selects these recorders through eventsourcing's
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
+from cryptography.exceptions import InvalidTag
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
@@ -28,9 +30,19 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
-from service.adapters.sealed_statements import INSERT_KEY_SQL, StatementKeys
+from service.adapters.sealed_statements import INSERT_KEY_SQL, StatementKeys, words_sealed_with
 from service.adapters.storage import SideTables
 from service.audit.canonical import GENESIS, event_hash, next_root, originator_bytes
+from service.audit.public_form import (
+    PRIVATE_SALT_BYTES,
+    PUBLIC_FORMS_TABLE,
+    StatementOpener,
+    event_hash_v2,
+    has_public_form,
+    private_digest,
+    public_form,
+    statement_salt,
+)
 from service.audit.tree_store import HASHES_TABLE, TreeSql, extend_tree, postgres_tree_ddl, sqlite_tree_ddl
 
 SQLITE_HASHES_DDL = (
@@ -59,7 +71,25 @@ def postgres_hashes_ddl(schema: str) -> Composed:
     ).format(schema=Identifier(schema), table=Identifier(HASHES_TABLE))
 
 
+SQLITE_PUBLIC_FORMS_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {PUBLIC_FORMS_TABLE} ("
+    "notification_id INTEGER PRIMARY KEY, public_form BLOB NOT NULL, salt BLOB NOT NULL, private_digest BLOB NOT NULL)"
+)
+
+
+def postgres_public_forms_ddl(schema: str) -> Composed:
+    """The `event_public_forms` table on PostgreSQL: the public form and private salt of each version-2 event."""
+    return SQL(
+        "CREATE TABLE IF NOT EXISTS {schema}.{table} ("
+        "notification_id bigint PRIMARY KEY, public_form bytea NOT NULL, salt bytea NOT NULL, "
+        "private_digest bytea NOT NULL)"
+    ).format(schema=Identifier(schema), table=Identifier(PUBLIC_FORMS_TABLE))
+
+
 Link = tuple[int, Any, int, bytes, bytes, int | None]
+#: A row of `event_public_forms`: (notification id, public form, private salt, private digest). The digest is
+#: kept as written, so that what outsiders are served does not depend on the stored state staying intact.
+PublicFormRow = tuple[int, bytes, bytes, bytes]
 INSERT_COLUMNS = "(notification_id, originator_id, originator_version, hash, root, previous_position)"
 
 
@@ -68,11 +98,15 @@ def chain_links(
     notification_ids: Sequence[int],
     previous_link: Any,
     last_root: bytes,
+    public_forms: list[PublicFormRow] | None = None,
+    statement_keys: StatementKeys | None = None,
 ) -> list[Link]:
     """The `event_hashes` rows of a batch: (notification id, originator, version, hash, root, previous position).
 
     `previous_link(originator_id, version)` answers (notification id, hash) of
     the stored event before, or None; events earlier in the same batch are chained here.
+    An event with a public form (`service.audit.public_form`) is hashed with it (version 2) when
+    `public_forms` is given; its row (notification id, public form, private salt) is appended there.
     """
     rows: list[Link] = []
     latest: dict[Any, tuple[int, int, bytes]] = {}
@@ -86,17 +120,49 @@ def chain_links(
             previous = (known[1], known[2])
         else:
             previous = previous_link(key, stored.originator_version - 1)
-        hash_ = event_hash(
-            previous[1] if previous else GENESIS,
-            originator_bytes(key),
-            stored.originator_version,
-            stored.topic,
-            bytes(stored.state),
-        )
+        hash_ = _hash_of(stored, previous[1] if previous else GENESIS, notification_id, public_forms, statement_keys)
         root = next_root(root, hash_)
         latest[key] = (stored.originator_version, notification_id, hash_)
         rows.append((notification_id, key, stored.originator_version, hash_, root, previous[0] if previous else None))
     return rows
+
+
+def _hash_of(
+    stored: StoredEvent,
+    previous: bytes,
+    notification_id: int,
+    public_forms: list[PublicFormRow] | None,
+    statement_keys: StatementKeys | None,
+) -> bytes:
+    originator = originator_bytes(stored.originator_id)
+    state = bytes(stored.state)
+    if public_forms is None or not has_public_form(stored.topic):
+        return event_hash(previous, originator, stored.originator_version, stored.topic, state)
+    aggregate = UUID(bytes=originator)
+    opener = _opener(statement_keys, aggregate, stored.originator_version)
+    try:
+        form = public_form(aggregate, stored.originator_version, stored.topic, state, opener)
+    except (ValueError, InvalidTag):
+        # A statement whose key is not the one it was sealed with (two attempts at one step racing in one
+        # process) cannot be committed to: the event keeps the plain hash, and its item reads as unbound,
+        # rather than the write failing.
+        return event_hash(previous, originator, stored.originator_version, stored.topic, state)
+    salt = os.urandom(PRIVATE_SALT_BYTES)
+    digest = private_digest(salt, originator, stored.originator_version, stored.topic, state)
+    public_forms.append((notification_id, form, salt, digest))
+    return event_hash_v2(previous, form, digest)
+
+
+def _opener(keys: StatementKeys | None, originator_id: UUID, version: int) -> StatementOpener | None:
+    """Opens the statements of an event being inserted, with the keys they were just sealed with."""
+    if keys is None:
+        return None
+
+    def open_statement(field: str, key_id: UUID, sealed: str) -> tuple[bytes, str] | None:
+        key = keys.unsaved_key(originator_id, version, key_id)
+        return None if key is None else (statement_salt(key), words_sealed_with(key, key_id, sealed))
+
+    return open_statement
 
 
 class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
@@ -104,7 +170,12 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
     def construct_create_table_statements(self) -> list[str]:
         """The event table, and `event_hashes` beside it."""
-        return [*super().construct_create_table_statements(), SQLITE_HASHES_DDL, *sqlite_tree_ddl()]
+        return [
+            *super().construct_create_table_statements(),
+            SQLITE_HASHES_DDL,
+            SQLITE_PUBLIC_FORMS_DDL,
+            *sqlite_tree_ddl(),
+        ]
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Inserts events, their hashes and their statements' keys in one transaction."""
@@ -127,11 +198,15 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
             row = c.fetchone()
             return (row[0], bytes(row[1])) if row else None
 
-        rows = chain_links(stored_events, notification_ids, previous_link, bytes(last[0]) if last else GENESIS)
+        forms: list[PublicFormRow] = []
+        last_root = bytes(last[0]) if last else GENESIS
+        rows = chain_links(stored_events, notification_ids, previous_link, last_root, forms, _keys_of(self))
         c.executemany(
             f"INSERT INTO {HASHES_TABLE} {INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)",
             [(n, _sqlite_id(o), v, h, r, p) for n, o, v, h, r, p in rows],
         )
+        if forms:
+            c.executemany(f"INSERT INTO {PUBLIC_FORMS_TABLE} VALUES (?, ?, ?, ?)", forms)
         extend_tree(c, _SQLITE_TREE, [(row[0], row[3]) for row in rows], int(last[1]) if last else None)
         c.executemany(INSERT_KEY_SQL, _statement_keys_of(self, stored_events))
         return notification_ids
@@ -163,6 +238,10 @@ def _keys_discarded_on_failure(recorder: Any, stored_events: Sequence[StoredEven
         raise
 
 
+def _keys_of(recorder: Any) -> StatementKeys | None:
+    return getattr(recorder, "statement_keys", None)
+
+
 def _statement_keys_of(recorder: Any, stored_events: Sequence[StoredEvent]) -> list[tuple[str, str]]:
     """The keys of the statements these events seal, stored in the same transaction as the events
     (`service.adapters.sealed_statements`); none when the recorder serves no ledger that seals them."""
@@ -181,6 +260,7 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self.sql_create_statements.append(postgres_hashes_ddl(self.datastore.schema))
+        self.sql_create_statements.append(postgres_public_forms_ddl(self.datastore.schema))
         for statement in postgres_tree_ddl(self.datastore.schema):
             self.sql_create_statements.append(SQL(statement).format())  # type: ignore[arg-type]
         self._tree_sql = TreeSql(postgres=True, schema=self.datastore.schema)
@@ -193,6 +273,9 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
             "ON h.originator_id = w.o AND h.originator_version = w.v"
         ).format(table)
         self._insert_hash = SQL("INSERT INTO {} " + INSERT_COLUMNS + " VALUES (%s, %s, %s, %s, %s, %s)").format(table)
+        self._insert_public_form = SQL("INSERT INTO {}.{} VALUES (%s, %s, %s, %s)").format(
+            Identifier(self.datastore.schema), Identifier(PUBLIC_FORMS_TABLE)
+        )
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Inserts events and their hashes; the database-function path would bypass the chain."""
@@ -222,11 +305,15 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
             # Only the first event of each aggregate in the batch looks outside the batch.
             return known.get(originator_id) if version == first_version[originator_id] - 1 else None
 
-        rows = chain_links(stored_events, notification_ids, previous_link, bytes(last["root"]) if last else GENESIS)
+        forms: list[PublicFormRow] = []
+        last_root = bytes(last["root"]) if last else GENESIS
+        rows = chain_links(stored_events, notification_ids, previous_link, last_root, forms, _keys_of(self))
         hashed_before = int(last["notification_id"]) if last else None
         # The tree reads before any executemany: psycopg's pipelined executemany leaves no result to fetch.
         extend_tree(curs, self._tree_sql, [(row[0], row[3]) for row in rows], hashed_before)
         curs.executemany(self._insert_hash, rows)
+        if forms:
+            curs.executemany(self._insert_public_form, forms)
         keys = _statement_keys_of(self, stored_events)
         if keys:
             curs.executemany(_INSERT_KEY_POSTGRES, keys)

@@ -24,6 +24,7 @@ from typing import IO, Any
 from eventsourcing.persistence import ApplicationRecorder
 
 from service.audit.checkpoints import CHECKPOINT_LOG_ID, Checkpoint, checkpoint_from_state
+from service.audit.public_form import PUBLIC_FORMS_TABLE
 from service.audit.records import LogSnapshot, RawRecord, log_snapshot, originator_text, sqlite_statements
 from service.audit.verify import Failure, VerificationReport, Verifier, checkpoint_sizes
 
@@ -48,6 +49,10 @@ def record_as_json(record: RawRecord) -> dict[str, Any]:
         "hash": bytes(record.hash).hex() if record.hash is not None else None,
         "root": bytes(record.root).hex() if record.root is not None else None,
     }
+    if record.public_form is not None:
+        # Hash version 2 (docs/audit-format.md, 3a): the public form as hashed, and the private digest's salt.
+        line["public_form"] = base64.b64encode(bytes(record.public_form)).decode("ascii")
+        line["salt"] = bytes(record.private_salt).hex()
     return line
 
 
@@ -168,10 +173,15 @@ def _load(path: Path, connection: sqlite3.Connection, kept: list[Checkpoint]) ->
         "CREATE TABLE event_hashes (notification_id INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
         "originator_version INTEGER NOT NULL, hash BLOB NOT NULL, root BLOB NOT NULL, previous_position INTEGER)"
     )
+    connection.execute(
+        f"CREATE TABLE {PUBLIC_FORMS_TABLE} "
+        "(notification_id INTEGER PRIMARY KEY, public_form BLOB, salt BLOB, private_digest BLOB)"
+    )
     header: dict[str, Any] = {}
     last_position = 0
     rows: list[tuple[tuple[Any, ...], tuple[Any, ...] | None]] = []
     orphans: list[tuple[Any, ...] | None] = []
+    forms: list[tuple[int, bytes, bytes]] = []
     connection.execute("BEGIN")
     with path.open("r", encoding="utf-8") as lines:
         for number, text in enumerate(lines, start=1):
@@ -193,14 +203,20 @@ def _load(path: Path, connection: sqlite3.Connection, kept: list[Checkpoint]) ->
                     raise ValueError("unknown line type")
                 position = int(line["position"])
                 event, link = _rows(line, position)
+                if line.get("public_form") is not None:
+                    forms.append(
+                        (position, base64.b64decode(line["public_form"], validate=True), bytes.fromhex(line["salt"]))
+                    )
             except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
                 _flush(connection, rows)
+                connection.executemany(_INSERT_FORM, forms)
                 raise _ExportBroken(last_position + 1, f"line {number} of the export cannot be decoded") from None
             rows.append((event, link))
             last_position = position
             if len(rows) >= _IMPORT_BATCH:
                 _flush(connection, rows)
     _flush(connection, rows)
+    connection.executemany(_INSERT_FORM, forms)
     try:
         connection.executemany(_INSERT_HASH, [link for link in orphans if link is not None])
     except sqlite3.IntegrityError:
@@ -274,6 +290,7 @@ _INSERT_EVENT = (
 _INSERT_HASH = (
     "INSERT INTO event_hashes (notification_id, originator_id, originator_version, hash, root) VALUES (?, ?, ?, ?, ?)"
 )
+_INSERT_FORM = f"INSERT OR REPLACE INTO {PUBLIC_FORMS_TABLE} (notification_id, public_form, salt) VALUES (?, ?, ?)"
 _UNIQUE_EVENTS = "CREATE UNIQUE INDEX event_hashes_event ON event_hashes (originator_id, originator_version)"
 # The pointer to the event before in the aggregate is derived here, by the unique index: it is not
 # evidence (a forger could set it too), only the way to find that event's hash by primary key.

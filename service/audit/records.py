@@ -19,6 +19,7 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from service.audit.chain import HASHES_TABLE
+from service.audit.public_form import PUBLIC_FORMS_TABLE
 
 FETCH_ROWS = 2000
 
@@ -36,6 +37,8 @@ class RawRecord(NamedTuple):
     root: Any
     previous_hash: Any  # the hash of the event before in the aggregate, if the row pointed to is that event
     previous_position: Any
+    public_form: Any = None  # hash version 2 (service.audit.public_form): what outsiders may read of it
+    private_salt: Any = None  # ... and the salt of its private digest
 
 
 def originator_text(raw: Any) -> str:
@@ -114,10 +117,11 @@ def sqlite_statements(events: str) -> dict[str, Any]:
         "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
         "h.originator_id = e.originator_id AND h.originator_version = e.originator_version, h.hash, h.root, "
         "CASE WHEN p.originator_id = e.originator_id AND p.originator_version = e.originator_version - 1 "
-        "THEN p.hash END, h.previous_position "
+        "THEN p.hash END, h.previous_position, f.public_form, f.salt "
         f"FROM {events} e "
         f"LEFT JOIN {HASHES_TABLE} h ON h.notification_id = e.rowid "
         f"LEFT JOIN {HASHES_TABLE} p ON p.notification_id = h.previous_position "
+        f"LEFT JOIN {PUBLIC_FORMS_TABLE} f ON f.notification_id = e.rowid "
         "WHERE e.rowid > ? ORDER BY e.rowid"
     )
     return {
@@ -145,12 +149,13 @@ def _postgres_statements(schema: str, events: str) -> dict[str, Any]:
         "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
         "h.originator_id = e.originator_id AND h.originator_version = e.originator_version, h.hash, h.root, "
         "CASE WHEN p.originator_id = e.originator_id AND p.originator_version = e.originator_version - 1 "
-        "THEN p.hash END, h.previous_position "
+        "THEN p.hash END, h.previous_position, f.public_form, f.salt "
         "FROM {events} e "
         "LEFT JOIN {hashes} h ON h.notification_id = e.notification_id "
         "LEFT JOIN {hashes} p ON p.notification_id = h.previous_position "
+        "LEFT JOIN {forms} f ON f.notification_id = e.notification_id "
         "WHERE e.notification_id > %s ORDER BY e.notification_id"
-    ).format(events=table, hashes=hashes)
+    ).format(events=table, hashes=hashes, forms=SQL("{}.{}").format(Identifier(schema), Identifier(PUBLIC_FORMS_TABLE)))
     return {
         "records": select,
         "records_limited": select + SQL(" LIMIT %s"),

@@ -42,8 +42,18 @@ from service.audit.checkpoints import (
 )
 from service.audit.merkle import CompactRange
 from service.audit.note import NoteError, cosignature_time, key_id, parse_signature_line
+from service.audit.public_form import differing_fields, event_hash_v2, has_public_form, private_digest
 from service.audit.records import LogSnapshot, log_snapshot
 from service.audit.witness import COSIGNATURE_TOPIC, WITNESS_LOG_ID, cosignature_from_state
+
+UNTRUSTED = "untrusted"
+ANCHORED = "anchored"
+OPERATOR_KEY = "operator_key"
+PUBLIC_KEY_ANCHOR = "public_key"
+CHECKPOINT_ANCHOR = "checkpoint"
+WITNESS_ANCHOR = "witness"
+KEY_FILE_ANCHOR = "key_file"
+OUT_OF_BAND_ANCHORS = frozenset({PUBLIC_KEY_ANCHOR, CHECKPOINT_ANCHOR, WITNESS_ANCHOR})
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,21 @@ class VerificationReport:
     root_hash: str | None = None
     witnessed_tree_size: int | None = None
     untrusted: bool = False
+    trust_anchors: list[str] = field(default_factory=list)
+
+    @property
+    def trust(self) -> str:
+        """The trust this report speaks with (docs/audit-format.md, section 8).
+
+        `anchored`: a pin given out of band (a public key, a kept checkpoint, witnesses' cosignatures);
+        `operator_key`: only the key file beside the database, the operator's word, which a forger
+        who rewrites the log replaces with their own; `untrusted`: no key at all.
+        """
+        if self.untrusted:
+            return UNTRUSTED
+        if any(anchor in OUT_OF_BAND_ANCHORS for anchor in self.trust_anchors):
+            return ANCHORED
+        return OPERATOR_KEY
 
     def distrust(self) -> None:
         """No trust anchor was given: whatever verified proves only that the log agrees with itself."""
@@ -80,11 +105,30 @@ class VerificationReport:
             "for a local database); the log was checked only against itself, which a forger can redo"
         )
 
+    def speak_with(self, anchors: Iterable[str]) -> None:
+        """Names what the trusted key came from; a report resting on the operator's key file says so."""
+        self.trust_anchors = list(anchors)
+        if self.witnessed_tree_size is not None and WITNESS_ANCHOR not in self.trust_anchors:
+            self.trust_anchors.append(WITNESS_ANCHOR)
+        only_witnessed = set(self.trust_anchors) & OUT_OF_BAND_ANCHORS == {WITNESS_ANCHOR}
+        if only_witnessed and self.witnessed_tree_size is not None and self.witnessed_tree_size < self.tree_size:
+            self.notes.append(
+                f"anchored by the witnesses up to tree size {self.witnessed_tree_size}; the events after it "
+                "rest on the operator's key until witnesses cosign a checkpoint over them"
+            )
+        if self.trust == OPERATOR_KEY:
+            self.notes.append(
+                "operator_key: the only anchor is the signing key file beside the database, the operator's "
+                "word; whoever rewrites the log can re-sign it and put their own key file there. Pin the "
+                "public key out of band (--public-key, --checkpoint, --witness) to detect that"
+            )
+
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready primitives (the contract's `{ok, events_checked, first_failure}` and more)."""
         failure = self.first_failure
         return {
-            "trust": "untrusted" if self.untrusted else "anchored",
+            "trust": self.trust,
+            "trust_anchors": list(self.trust_anchors),
             "tree_size": self.tree_size,
             "root_hash": self.root_hash,
             "witnessed_tree_size": self.witnessed_tree_size,
@@ -97,6 +141,17 @@ class VerificationReport:
             "notes": list(self.notes),
             "signing_keys": [{"public_key": key, "from_position": start} for key, start in self.signing_keys],
         }
+
+
+def _check_public_form(position: int, form: bytes, originator: UUID, version: int, topic: str, state: bytes) -> None:
+    """A version-2 event's public form must say what its stored state says (a writer cannot publish another)."""
+    if not has_public_form(topic):
+        raise _Failed(position, "the event has a public form, but events of its kind publish none")
+    differing = differing_fields(form, originator, version, topic, state)
+    if differing:
+        raise _Failed(
+            position, f"the event's public form does not say what its stored state says: {', '.join(differing)}"
+        )
 
 
 class _Failed(Exception):
@@ -256,24 +311,32 @@ class Verifier:
                 # Every chain starts at version 1: a first event with a later version lost its predecessors.
                 if previous is None and (record[9] is not None or version != 1):
                     raise _Failed(position, _missing_predecessor(originator, version))
-                computed = sha256(
-                    b"".join(
-                        (
-                            previous or GENESIS,
-                            FORMAT_VERSION,
-                            originator,
-                            pack_version(version),
-                            pack_length(len(topic)),
-                            topic,
-                            pack_length(len(state)),
-                            state,
+                form = record[10]
+                if form is None:
+                    computed = sha256(
+                        b"".join(
+                            (
+                                previous or GENESIS,
+                                FORMAT_VERSION,
+                                originator,
+                                pack_version(version),
+                                pack_length(len(topic)),
+                                topic,
+                                pack_length(len(state)),
+                                state,
+                            )
                         )
-                    )
-                ).digest()
+                    ).digest()
+                else:
+                    form, salt = bytes(form), bytes(record[11])
+                    digest = private_digest(salt, originator, version, record[3], state)
+                    computed = event_hash_v2(previous or GENESIS, form, digest)
                 if computed != stored_hash:
                     if previous is None and version > 1:
                         raise _Failed(position, _missing_predecessor(originator, version))
                     raise _Failed(position, _CHANGED)
+                if form is not None:
+                    _check_public_form(position, form, UUID(bytes=originator), version, record[3], state)
                 root = sha256(root + computed).digest()
                 if root != record[7]:
                     raise _Failed(position, _ROOT_BROKEN)

@@ -33,7 +33,14 @@ from service.audit.signing import (
     public_key_text,
     read_public_key,
 )
-from service.audit.verify import VerificationReport, verify_store
+from service.audit.verify import (
+    CHECKPOINT_ANCHOR,
+    KEY_FILE_ANCHOR,
+    OPERATOR_KEY,
+    PUBLIC_KEY_ANCHOR,
+    VerificationReport,
+    verify_store,
+)
 from service.audit.witness_client import SplitView, Witness, WitnessError, http_fetch
 from service.cli.opened import opened_ledger
 
@@ -53,13 +60,14 @@ def _given_key(given: str, hint: str = "--public-key") -> str:
         raise click.BadParameter(f"not an Ed25519 public key: {error}", param_hint=hint) from None
 
 
-def _trusted_key(given: str | None, local_database: bool) -> str | None:
+def _trusted_key(given: str | None, local_database: bool) -> tuple[str | None, list[str]]:
+    """The key to trust and where it came from: a pin given out of band, or only the operator's key file."""
     if given:
-        return _given_key(given)
+        return _given_key(given), [PUBLIC_KEY_ANCHOR]
     key_file = key_file_from_environment()
     if local_database and key_file.exists():
-        return public_key_text(load_signing_key(key_file))
-    return None
+        return public_key_text(load_signing_key(key_file)), [KEY_FILE_ANCHOR]
+    return None, []
 
 
 def _witness_keys(given: tuple[str, ...]) -> dict[str, str]:
@@ -90,14 +98,17 @@ own. So give at least one of
                      /api/v1/audit/checkpoints serves it): the log must still
                      contain exactly what it signed, and its key is trusted;
   (for the local database only, not --from-export) the service's own key
-  file (MUFAKAT_SECRET_KEY_FILE), when it exists here.
+  file (MUFAKAT_SECRET_KEY_FILE), when it exists here: only the operator's
+  word, since a forger replaces it with their own; the report says
+  "trust": "operator_key", not "anchored".
 --witness VKEY (repeatable) additionally requires a checkpoint cosigned by
---witnesses-required of them (default: all given).
+--witnesses-required of them (default: all given); witnesses are a pin too.
 
 \b
-Exit status: 0 verified against a trust anchor; 1 a failure was found (the
-report names the first failing position); 3 nothing failed but no trust
-anchor was given: "untrusted", never "ok": true."""
+Exit status: 0 verified against a trust anchor ("trust": "anchored" for a
+pin given out of band, "operator_key" for the key file alone); 1 a failure
+was found (the report names the first failing position); 3 nothing failed
+but no trust anchor was given: "untrusted", never "ok": true."""
 
 
 @click.command(help=VERIFY_HELP)
@@ -135,9 +146,11 @@ def verify(
             kept.extend(read_checkpoints(path))
         except (ValueError, KeyError, TypeError) as error:
             raise click.BadParameter(f"{path} is not a checkpoint: {error}", param_hint="--checkpoint") from None
-    trusted = _trusted_key(public_key, local_database=export_file is None)
-    if trusted is None and kept:
-        trusted = kept[0].public_key  # the key of a checkpoint the auditor kept is the one they trust
+    trusted, anchors = _trusted_key(public_key, local_database=export_file is None)
+    if kept:
+        anchors = [anchor for anchor in anchors if anchor != KEY_FILE_ANCHOR] + [CHECKPOINT_ANCHOR]
+        if public_key is None:
+            trusted = kept[0].public_key  # the key of a checkpoint the auditor kept is the one they trust
     witness_keys = _witness_keys(witnesses)
     required = 0 if not witness_keys else min(witnesses_required or len(witness_keys), len(witness_keys))
     if witnesses_required and witnesses_required > len(witness_keys):
@@ -151,6 +164,8 @@ def verify(
     found_failure = report.first_failure is not None
     if trusted is None:
         report.distrust()
+    else:
+        report.speak_with(anchors)
     click.echo(json.dumps(report.as_dict(), indent=2))
     if found_failure:
         sys.exit(1)
@@ -159,6 +174,12 @@ def verify(
         sys.exit(UNTRUSTED_EXIT)
     if not report.ok:
         sys.exit(1)
+    if report.trust == OPERATOR_KEY:
+        click.echo(
+            "operator_key: verified only against the key file beside the database (the operator's word); "
+            "pin the public key with --public-key or --checkpoint to rule out a re-signed forgery",
+            err=True,
+        )
 
 
 @click.command()

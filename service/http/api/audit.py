@@ -17,7 +17,9 @@ from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from projections.runner import fresh_read_models
 from service.app import queries
+from service.audit.item_forms import NotPublished, published_public_forms
 from service.audit.proofs import ProofError, StoredTree
 from service.audit.signing import key_file_from_environment, load_or_create_signing_key
 from service.audit.witness import CosignatureRefused, UnknownWitness, configured_witnesses, record_cosignature
@@ -35,6 +37,8 @@ from service.http.schemas.audit import (
     InclusionProofSchema,
     InclusionQuerySchema,
     PageQuerySchema,
+    PublicFormsQuerySchema,
+    PublicFormsSchema,
     PublicKeySchema,
     VerificationSchema,
 )
@@ -142,6 +146,22 @@ class ConsistencyProof(MethodView):
             return StoredTree(current_mufakat().recorder).consistency(query["first"], query["second"])
         except ProofError as error:
             return _unprovable(error)
+
+
+@blp.route("/audit/public-forms")
+class PublishedPublicForms(MethodView):
+    """What a published item's events say, in the form the log commits to."""
+
+    @blp.arguments(PublicFormsQuerySchema(), location="query")
+    @blp.response(200, PublicFormsSchema)
+    def get(self, query: dict[str, int]) -> Any:
+        """The public forms behind the feed item citing `position` (public; 404 unless the feed published it)."""
+        mufakat = current_mufakat()
+        fresh_read_models(mufakat)  # what the feed published, caught up with every acknowledged write
+        try:
+            return published_public_forms(mufakat.side_tables, query["position"], mufakat.vault.key)
+        except NotPublished:
+            return problem(404, "not_found", "no published item with public forms cites this log position")
 
 
 @blp.route("/audit/witnesses/<path:name>/cosignatures")

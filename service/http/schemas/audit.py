@@ -25,6 +25,10 @@ class AuditEventSchema(Schema):
     hash = fields.String(allow_none=True)
     root = fields.String(allow_none=True)
     recorded_at = fields.Integer(metadata={"description": "only when the hash row names another position"})
+    public_form = fields.String(
+        metadata={"description": "hash version 2 only: the public form as hashed, base64 (audit format, 3a)"}
+    )
+    salt = fields.String(metadata={"description": "hash version 2 only: the private digest's salt, hex"})
 
 
 class AuditEventPageSchema(Schema):
@@ -44,6 +48,16 @@ class FailureSchema(Schema):
 class VerificationSchema(Schema):
     """The verifier's report."""
 
+    trust = fields.String(
+        metadata={
+            "description": "the trust the report speaks with: `operator_key` over HTTP (the service's own key "
+            "file, its word about itself); `anchored` only from a verifier given a pin out of band"
+        }
+    )
+    trust_anchors = fields.List(fields.String(), metadata={"description": "what the trusted key came from"})
+    tree_size = fields.Integer()
+    root_hash = fields.String(allow_none=True)
+    witnessed_tree_size = fields.Integer(allow_none=True)
     ok = fields.Boolean()
     events_checked = fields.Integer()
     first_failure = fields.Nested(FailureSchema, allow_none=True)
@@ -167,3 +181,32 @@ class CosignatureInSchema(Schema):
 
     checkpoint = fields.String(required=True, metadata={"description": "the checkpoint note (or its body)"})
     cosignature = fields.String(required=True, metadata={"description": "`— <witness name> <base64>`"})
+
+
+class PublicFormsQuerySchema(Schema):
+    """Which published item: the `log_position` it cites."""
+
+    position = fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1))
+
+
+class PublicFormSchema(Schema):
+    """One event's public form and what an outsider needs to recompute its event hash (audit format, 3a)."""
+
+    log_position = fields.Integer()
+    public_form = fields.String(metadata={"description": "the canonical JSON as hashed, base64"})
+    private_digest = fields.String(metadata={"description": "SHA-256(salt ‖ encoding(event)), hex"})
+    previous_hash = fields.String(metadata={"description": "the hash of the aggregate's event before, hex"})
+    event_hash = fields.String(metadata={"description": "informative: recompute it, never trust it"})
+    statement_salts = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(allow_none=True),
+        metadata={"description": "each statement's commitment salt, hex; null once its words were redacted"},
+    )
+
+
+class PublicFormsSchema(Schema):
+    """The public forms behind a published feed item: its cited event and the rounds it was founded on."""
+
+    position = fields.Integer()
+    kind = fields.String()
+    public_forms = fields.List(fields.Nested(PublicFormSchema))

@@ -30,6 +30,7 @@ from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat
 from service.audit.canonical import GENESIS, event_hash, next_root
 from service.audit.checkpoints import CHECKPOINT_LOG_ID
+from service.audit.public_form import event_hash_v2, private_digest
 from service.audit.signing import load_or_create_signing_key, load_signing_key, public_key_text
 
 ADMIN = CommandContext(Principal(actor=Actor(id="admin-test", role="admin", name="admin"), token_record_id=None))
@@ -136,10 +137,18 @@ class RawLog:
         latest: dict[Any, tuple[int, bytes]] = {}
         root = GENESIS
         links = []
+        # Events hashed with their public form (version 2) are rehashed so, with their stored form and salt.
+        forms = {int(row[0]): (bytes(row[1]), bytes(row[2])) for row in self._run("SELECT * FROM event_public_forms")}
         for position, originator, version, topic, state in rows:
             uuid = originator if isinstance(originator, UUID) else UUID(hex=originator)
             previous = latest.get(originator)
-            hash_ = event_hash(previous[1] if previous else GENESIS, uuid.bytes, version, topic, bytes(state))
+            before = previous[1] if previous else GENESIS
+            if position in forms:
+                form, salt = forms[position]
+                digest = private_digest(salt, uuid.bytes, version, topic, bytes(state))
+                hash_ = event_hash_v2(before, form, digest)
+            else:
+                hash_ = event_hash(before, uuid.bytes, version, topic, bytes(state))
             latest[originator] = (position, hash_)
             root = next_root(root, hash_)
             links.append((position, originator, version, hash_, root, previous[0] if previous else None))

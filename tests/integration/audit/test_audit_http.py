@@ -71,7 +71,12 @@ def independent_hash(previous: bytes, item: dict[str, Any]) -> bytes:
         + struct.pack(">I", len(state))
         + state
     )
-    return hashlib.sha256(previous + encoding).digest()
+    if "public_form" not in item:
+        return hashlib.sha256(previous + encoding).digest()
+    # Hash version 2 (section 3a): the public form and a salted digest of the whole encoding.
+    private_digest = hashlib.sha256(bytes.fromhex(item["salt"]) + encoding).digest()
+    public_digest = hashlib.sha256(base64.b64decode(item["public_form"])).digest()
+    return hashlib.sha256(previous + b"mufakat-event-v2" + public_digest + private_digest).digest()
 
 
 def test_an_auditor_verifies_the_log_over_http(app: Flask, client: FlaskClient, log: SealedLog) -> None:
@@ -119,6 +124,7 @@ def test_the_raw_log_comes_page_by_page_and_an_independent_program_recomputes_it
         after = page["next"]
 
     assert [item["position"] for item in items] == list(range(1, log.last_position + 2))
+    assert any("public_form" in item for item in items), "the sealed log holds decisions, hashed with version 2"
     latest: dict[str, bytes] = {}
     root = bytes(32)
     for item in items:

@@ -56,7 +56,7 @@ def _decide(village: Village, titles: tuple[str, ...]) -> None:
 
 def _rotation_check(item: dict[str, Any], pinned: str) -> bytes:
     """The doc's check of a key rotation item (docs/audit-format.md 10.1), run as written; the key it hands to."""
-    section = DOC.read_text(encoding="utf-8").split("### 10.1 ", 1)[1]
+    section = DOC.read_text(encoding="utf-8").split("### 10.1 ", 1)[1].split("\n### ", 1)[0]
     [code] = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
     namespace = {
         "item": item,
