@@ -580,9 +580,18 @@ class Mufakat(UnitOfWork):
 
     @command
     def close_meeting(self, context: CommandContext, meeting_id: UUID, minutes: str | None) -> Receipt:
-        """Closes a meeting with its minutes."""
-        meeting, _ = self._open_meeting(meeting_id, context)
-        meeting.close(minutes, context.actor, occurred_at=context.when(self.clock))
+        """Closes a meeting with its minutes, not before the latest step of a check or vote held at it."""
+        meeting, process = self._open_meeting(meeting_id, context)
+        steps_at_it = (
+            self._get(Proposal, proposal_id, "proposal", copy=False).latest_step_at_meeting(meeting_id)
+            for proposal_id in process.proposal_ids
+        )
+        meeting.close(
+            minutes,
+            context.actor,
+            occurred_at=context.when(self.clock),
+            last_step_at=max((at for at in steps_at_it if at is not None), default=None),
+        )
         self.stage(meeting)
         return Receipt("meeting", meeting_id, meeting.version)
 
@@ -656,10 +665,10 @@ class Mufakat(UnitOfWork):
         """Submits a proposal by a registered participant, optionally at a meeting of the process."""
         process = self._writable_process(process_id, context)
         self._ensure_expected(process, context)
-        if meeting_id is not None:
-            self._meeting_of_process(meeting_id, process)
         proposal_id = uuid4()
         submitted_at = context.when(self.clock)
+        if meeting_id is not None:
+            self._meeting_of_process(meeting_id, process).ensure_during(submitted_at, "a submission")
         process.receive_proposal(proposal_id, submitted_by, context.actor, occurred_at=submitted_at)
         proposal = Proposal.submit(
             id=proposal_id,
@@ -785,6 +794,7 @@ class Mufakat(UnitOfWork):
             process.rules,
             context.actor,
             occurred_at=context.when(self.clock),
+            meeting_closed_at=meeting.closed_at,
         )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=check_id)
@@ -836,6 +846,7 @@ class Mufakat(UnitOfWork):
             process.rules,
             context.actor,
             occurred_at=context.when(self.clock),
+            meeting_closed_at=meeting.closed_at,
         )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=vote_id)
@@ -864,9 +875,10 @@ class Mufakat(UnitOfWork):
     ) -> Receipt:
         """Annuls a proposal's decision by a later musyawarah; the proposal is open again."""
         proposal, process = self._open_proposal(proposal_id, context)
+        annulled_at = context.when(self.clock)
         if meeting_id is not None:
-            self._meeting_of_process(meeting_id, process)
-        proposal.annul_decision(reason, legal_basis, meeting_id, context.actor, occurred_at=context.when(self.clock))
+            self._meeting_of_process(meeting_id, process).ensure_during(annulled_at, "an annulment")
+        proposal.annul_decision(reason, legal_basis, meeting_id, context.actor, occurred_at=annulled_at)
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
 
