@@ -758,7 +758,7 @@ class Proposal(Aggregate):
         """Records the decision, decided in the room at `occurred_at`.
 
         No decision while a check or vote is open. A decision by consensus or vote stands on the latest check
-        or vote, closed on the current text with a result that supports it (see `_founding_of`); an adoption
+        or vote, closed on the current text with a result that supports it (see `_ensure_founded`); an adoption
         is never without either, nor by consensus over a blocking objection. No decision before the latest
         check or vote closed.
         """
@@ -771,7 +771,7 @@ class Proposal(Aggregate):
                 "a consensus check or vote of this proposal is still open: close it before deciding",
                 proposal_id=self.id,
             )
-        self._founding_of(outcome, method, rules)
+        self._ensure_founded(outcome, method, rules)
         self._ensure_after_submission(occurred_at)
         latest = _latest_of(self.latest_check(), self.latest_vote())
         if latest is not None:
@@ -791,8 +791,8 @@ class Proposal(Aggregate):
             actor=actor,
         )
 
-    def _founding_of(self, outcome: str, method: str, rules: DecisionRules) -> Round | None:
-        """The closed check or vote on the current text that a decision by `method` stands on.
+    def _ensure_founded(self, outcome: str, method: str, rules: DecisionRules) -> None:
+        """Refuses a decision that the closed check or vote on the current text it names by `method` does not bear.
 
         A decision says how the room decided, and the record must bear it out:
         - `consensus`: the latest check, held on the current text. An adoption needs it reached (and no blocking
@@ -802,19 +802,18 @@ class Proposal(Aggregate):
           its result, since postponing answers no question a check asks.
         - `vote`: the latest vote, held on the current text: passed for an adoption; for a rejection not passed,
           with its quorum held (a vote without quorum decided nothing); held, for a deferral.
-        - `none`: stands on no round (None), and is never an adoption.
+        - `none`: stands on no round, and is never an adoption.
         """
         if method == "consensus":
-            return self._founding_check(outcome, rules)
-        if method == "vote":
-            return self._founding_vote(outcome, rules)
-        if outcome == "adopted":
+            self._ensure_founding_check(outcome, rules)
+        elif method == "vote":
+            self._ensure_founding_vote(outcome, rules)
+        elif outcome == "adopted":
             raise AdoptionNeedsConsensusOrVote(
                 "a proposal is adopted by consensus or by vote, never without either", proposal_id=self.id
             )
-        return None
 
-    def _founding_check(self, outcome: str, rules: DecisionRules) -> ConsensusCheck:
+    def _ensure_founding_check(self, outcome: str, rules: DecisionRules) -> None:
         if outcome == "adopted" and self.unresolved_blocking_objections:
             raise BlockingObjectionUnresolved(
                 "a blocking objection is unresolved: it must be addressed, withdrawn or overruled first",
@@ -841,9 +840,8 @@ class Proposal(Aggregate):
                     "the stances of the latest consensus check are no consensus to reject this proposal",
                     check_id=check.check_id,
                 )
-        return check
 
-    def _founding_vote(self, outcome: str, rules: DecisionRules) -> Vote:
+    def _ensure_founding_vote(self, outcome: str, rules: DecisionRules) -> None:
         if not rules.vote_fallback:
             raise VoteFallbackNotAllowed(
                 "the rules of this process allow no vote: decisions are by consensus only",
@@ -864,7 +862,6 @@ class Proposal(Aggregate):
                 raise VotePassed(
                     "the latest vote on this proposal passed: it is not rejected by vote", vote_id=vote.vote_id
                 )
-        return vote
 
     def _ensure_on_current_text(self, founding: Round) -> None:
         if founding.text_version != self.text_version:
