@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from uuid import UUID, uuid4
 
+from eventsourcing.domain import Snapshot
+
 from domain.meeting import Meeting
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
@@ -168,3 +170,17 @@ def test_nothing_happened_at_a_meeting_that_has_not_opened() -> None:
     meeting = schedule_meeting(occurred_at=at(-60))
 
     assert_refused(meeting, "meeting_not_open", lambda: meeting.ensure_during(at(0), "a submission"))
+
+
+def test_a_meeting_snapshotted_before_it_kept_its_latest_attendance_reads_without_it() -> None:
+    meeting = open_musdes()
+    meeting.record_attendance([uuid4()], FACILITATOR, occurred_at=at(50))
+    snapshot = Snapshot.take(meeting)
+    # As a version 3 snapshot stored it: no latest attendance kept.
+    snapshot.state["class_version"] = 3
+    del snapshot.state["last_attended_at"]
+
+    restored = snapshot.mutate(None)
+
+    assert isinstance(restored, Meeting)
+    assert (restored.last_attended_at, Snapshot.take(meeting).state["last_attended_at"]) == (None, at(50))
