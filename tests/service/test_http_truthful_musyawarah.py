@@ -637,3 +637,24 @@ def test_every_refusal_code_has_its_words_in_the_console() -> None:
         return {code for sub in cls.__subclasses__() for code in {sub.code, *codes(sub)}}
 
     assert sorted(codes(RuleBroken) - set(REFUSALS)) == []
+
+
+def test_an_annulment_names_a_meeting_only_within_its_open_period(
+    facilitator: Caller, admin: Caller, village: Village
+) -> None:
+    adopt_by_consensus(facilitator, village)
+    khusus = facilitator.created(
+        f"/processes/{village.process_id}/meetings",
+        {"title": "Musdes khusus", "scheduled_for": "2027-02-01T09:00:00+07:00", "location": "Balai Desa"},
+    )
+    annul = f"{village.proposal}/decision/annul"
+
+    not_yet_held = admin.post(annul, {"reason": "Cacat prosedur.", "meeting_id": khusus["id"]})
+    facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Selesai."})
+    after_it_closed = admin.post(annul, {"reason": "Cacat prosedur.", "meeting_id": village.meeting_id})
+    facilitator.ok(f"/meetings/{khusus['id']}/open", {"attendees": village.participants})
+    annulled = admin.ok(annul, {"reason": "Cacat prosedur.", "meeting_id": khusus["id"]})
+
+    problem_of(not_yet_held, 409, "meeting_not_open")
+    problem_of(after_it_closed, 409, "occurred_out_of_order")
+    assert annulled["annulled_decisions"][0]["meeting_id"] == khusus["id"]
