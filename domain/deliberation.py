@@ -46,7 +46,9 @@ class Round:
     `text_version` is the proposal's text the round was held on (None only for
     rounds stored before it was recorded); `after_annulments` is how many
     decisions of the proposal had been annulled when it opened, so that a
-    decision never stands on a round that founded an annulled one.
+    decision never stands on a round that founded an annulled one; `last_step_at` is when its latest stance
+    or ballot happened in the room (None before any, or for rounds snapshotted before it was kept): a round
+    cannot close before it.
     """
 
     meeting_id: str
@@ -57,6 +59,12 @@ class Round:
     opened_at: datetime | None = None
     closed_at: datetime | None = None
     after_annulments: int = 0
+    last_step_at: datetime | None = None
+
+    def note_step(self, occurred_at: datetime) -> None:
+        """Keeps when the latest stance or ballot of this round happened."""
+        if self.last_step_at is None or occurred_at > self.last_step_at:
+            self.last_step_at = occurred_at
 
     @property
     def is_open(self) -> bool:

@@ -157,6 +157,31 @@ class MinutesNotLatest(RuleBroken):
     code = "minutes_not_latest"
 
 
+class NoCheckOnThisText(RuleBroken):
+    """A decision by consensus when no consensus check has been held on the proposal since its last annulment."""
+
+    code = "no_check_on_this_text"
+
+
+class NoVoteOnThisText(RuleBroken):
+    """A decision by vote when no vote has been held on the proposal since its last annulment."""
+
+    code = "no_vote_on_this_text"
+
+
+class NoConsensusToReject(RuleBroken):
+    """A rejection by consensus that the stances of the check it stands on do not carry: the room was not agreed
+    against the text (someone agreed, or, under consent, as many agreed as stood against it)."""
+
+    code = "no_consensus_to_reject"
+
+
+class VotePassed(RuleBroken):
+    """A rejection by vote while the vote it stands on passed: the vote carried the proposal."""
+
+    code = "vote_passed"
+
+
 class PartOfProposalNotFound(Exception):
     """An objection, consensus check or vote id that the proposal does not have."""
 
@@ -188,6 +213,16 @@ def ensure_aware(occurred_at: datetime) -> None:
     """Refuses a time without its offset: when it happened must say in which time zone."""
     if not isinstance(occurred_at, datetime) or occurred_at.utcoffset() is None:
         raise ValueNotAllowed("occurred_at must be a date and time with its time zone offset")
+
+
+def ensure_not_after(occurred_at: datetime, later: datetime | None, what: str, **ids: Any) -> None:
+    """Refuses a step said to have happened after `later`, the end of what it belongs to (when that is known)."""
+    ensure_aware(occurred_at)
+    if later is not None and occurred_at > later:
+        raise OccurredOutOfOrder(
+            f"this step is said to have happened at {occurred_at.isoformat()}, after {what} ({later.isoformat()})",
+            **ids,
+        )
 
 
 def ensure_not_before(occurred_at: datetime, earlier: datetime | None, what: str, **ids: Any) -> None:

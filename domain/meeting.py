@@ -17,6 +17,7 @@ from domain.errors import (
     NotAttending,
     ValueNotAllowed,
     ensure_aware,
+    ensure_not_after,
     ensure_not_before,
     ensure_one_of,
 )
@@ -30,10 +31,11 @@ class Meeting(Aggregate):
     """One musyawarah of a process, and who was invited to it and attended it.
 
     Version 2 of the aggregate (its snapshots) keeps when the meeting opened;
-    version 3 when it closed and the berita acara sealed for it.
+    version 3 when it closed and the berita acara sealed for it; version 4 when
+    its latest attendance was recorded.
     """
 
-    class_version = 3
+    class_version = 4
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -45,6 +47,11 @@ class Meeting(Aggregate):
         """Snapshots taken before version 3 do not know when the meeting closed, and no minutes were sealed."""
         state["closed_at"] = None
         state["sealed_minutes"] = []
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 4 do not know when the latest attendance was recorded."""
+        state["last_attended_at"] = None
 
     class Scheduled(Start):
         process_id: UUID
@@ -111,6 +118,8 @@ class Meeting(Aggregate):
         # When it opened in the room: steps of its checks and votes cannot have happened before.
         self.opened_at: datetime | None = None
         self.closed_at: datetime | None = None
+        # When the latest latecomers arrived: the meeting cannot close before.
+        self.last_attended_at: datetime | None = None
         #: Every berita acara sealed for this meeting, oldest first (a correction is a new one; both stay).
         self.sealed_minutes: list[dict[str, Any]] = []
 
@@ -127,6 +136,14 @@ class Meeting(Aggregate):
                 participant_id=participant_id,
                 meeting_id=self.id,
             )
+
+    def ensure_during(self, occurred_at: datetime, what: str) -> None:
+        """A step that names this meeting happened while it was open: not before it opened, not after it closed."""
+        ensure_aware(occurred_at)
+        if self.status == "scheduled":
+            raise MeetingNotOpen(f"this meeting has not opened: {what} cannot have happened at it", meeting_id=self.id)
+        ensure_not_before(occurred_at, self.opened_at, "the meeting opened", meeting_id=self.id)
+        ensure_not_after(occurred_at, self.closed_at, "the meeting closed", meeting_id=self.id)
 
     @property
     def invited_count(self) -> int:
@@ -170,11 +187,28 @@ class Meeting(Aggregate):
     @event(AttendanceRecorded)
     def _attendance_recorded(self, attendees: list[UUID], occurred_at: datetime, actor: Actor) -> None:
         self.attendees.extend(attendees)
+        if self.last_attended_at is None or occurred_at > self.last_attended_at:
+            self.last_attended_at = occurred_at
 
-    def close(self, minutes: str | None, actor: Actor, *, occurred_at: datetime) -> None:
-        """Closes the meeting, keeping its minutes (notulen); it cannot close before it opened."""
+    def close(
+        self,
+        minutes: str | None,
+        actor: Actor,
+        *,
+        occurred_at: datetime,
+        last_step_at: datetime | None = None,
+    ) -> None:
+        """Closes the meeting, keeping its minutes (notulen).
+
+        It cannot close before it opened, before its latest attendance, nor before `last_step_at`, the latest
+        step of the checks and votes held at it (which live in their proposals: the use case finds it).
+        """
         self.ensure_open()
         ensure_not_before(occurred_at, self.opened_at, "the meeting opened", meeting_id=self.id)
+        ensure_not_before(occurred_at, self.last_attended_at, "its latest attendance", meeting_id=self.id)
+        ensure_not_before(
+            occurred_at, last_step_at, "the latest step of a check or vote held at it", meeting_id=self.id
+        )
         self._closed(minutes=minutes, occurred_at=occurred_at, actor=actor)
 
     @event(Closed)

@@ -38,8 +38,11 @@ from domain.errors import (
     CheckOrVoteOpen,
     ConsensusNotAttempted,
     ConsensusNotReached,
+    NoCheckOnThisText,
+    NoConsensusToReject,
     NothingToCorrect,
     NothingToRedact,
+    NoVoteOnThisText,
     ObjectionAlreadyResolved,
     PartOfProposalNotFound,
     ProposalAlreadyDecided,
@@ -50,7 +53,9 @@ from domain.errors import (
     VoteFallbackNotAllowed,
     VoteNotOpen,
     VoteNotPassed,
+    VotePassed,
     ensure_aware,
+    ensure_not_after,
     ensure_not_before,
     ensure_one_of,
 )
@@ -327,6 +332,15 @@ class Proposal(Aggregate):
         """The latest vote opened since the last annulment, if any."""
         return _latest(list(self.votes.values()), len(self.annulled_decisions))
 
+    def latest_step_at_meeting(self, meeting_id: UUID) -> datetime | None:
+        """When the latest step of this proposal held at that meeting happened (its submission there, the opening,
+        stances or ballots and close of its checks and votes there), None when none was."""
+        times = [self.submitted_at] if self.meeting_id == meeting_id else []
+        for held in (*self.checks.values(), *self.votes.values()):
+            if held.meeting_id == str(meeting_id):
+                times += [t for t in (held.opened_at, held.last_step_at, held.closed_at) if t is not None]
+        return max(times, default=None)
+
     def objection(self, objection_id: UUID) -> Objection:
         """One objection of this proposal."""
         try:
@@ -535,7 +549,9 @@ class Proposal(Aggregate):
         occurred_at: datetime,
         actor: Actor,
     ) -> None:
-        self.checks[str(check_id)].stances[str(participant_id)] = stance
+        check = self.checks[str(check_id)]
+        check.stances[str(participant_id)] = stance
+        check.note_step(occurred_at)
         self._has_free_text("StanceTaken")
 
     def close_consensus_check(
@@ -547,14 +563,21 @@ class Proposal(Aggregate):
         actor: Actor,
         *,
         occurred_at: datetime,
+        meeting_closed_at: datetime | None = None,
     ) -> None:
         """Closes a check: consensus is reached when the stances reach it under the process's rule
-        (unanimity or consent), no blocking objection stands and the quorum holds."""
+        (unanimity or consent), no blocking objection stands and the quorum holds.
+
+        It closes within the time of its meeting: not before it opened nor before its latest stance, and not
+        after its meeting closed (`meeting_closed_at`, None while the meeting is open).
+        """
         self.ensure_undecided()
         check = self.check(check_id)
         if not check.is_open:
             raise CheckNotOpen("this consensus check is already closed", check_id=check_id)
         ensure_not_before(occurred_at, check.opened_at, "it opened", check_id=check_id)
+        ensure_not_before(occurred_at, check.last_step_at, "its latest stance", check_id=check_id)
+        ensure_not_after(occurred_at, meeting_closed_at, "its meeting closed", check_id=check_id)
         counts = check.count_stances()
         standing = len(self.unresolved_blocking_objections)
         quorum_met = rules.quorum_holds(invited, present_of_invited)
@@ -670,7 +693,9 @@ class Proposal(Aggregate):
     def _ballot_cast(
         self, vote_id: UUID, participant_id: UUID, choice: str, occurred_at: datetime, actor: Actor
     ) -> None:
-        self.votes[str(vote_id)].ballots[str(participant_id)] = choice
+        vote = self.votes[str(vote_id)]
+        vote.ballots[str(participant_id)] = choice
+        vote.note_step(occurred_at)
 
     def close_vote(
         self,
@@ -681,13 +706,20 @@ class Proposal(Aggregate):
         actor: Actor,
         *,
         occurred_at: datetime,
+        meeting_closed_at: datetime | None = None,
     ) -> None:
-        """Closes a vote and tallies it against the threshold of the rules."""
+        """Closes a vote and tallies it against the threshold of the rules.
+
+        It closes within the time of its meeting: not before it opened nor before its latest ballot, and not
+        after its meeting closed (`meeting_closed_at`, None while the meeting is open).
+        """
         self.ensure_undecided()
         vote = self.vote(vote_id)
         if not vote.is_open:
             raise VoteNotOpen("this vote is already closed", vote_id=vote_id)
         ensure_not_before(occurred_at, vote.opened_at, "it opened", vote_id=vote_id)
+        ensure_not_before(occurred_at, vote.last_step_at, "its latest ballot", vote_id=vote_id)
+        ensure_not_after(occurred_at, meeting_closed_at, "its meeting closed", vote_id=vote_id)
         counts = vote.count_ballots()
         quorum_met = rules.quorum_holds(invited, present_of_invited)
         passed = quorum_met and rules.vote_passes(counts["yes"], counts["no"])
@@ -725,9 +757,10 @@ class Proposal(Aggregate):
     ) -> None:
         """Records the decision, decided in the room at `occurred_at`.
 
-        No decision while a check or vote is open. An adoption stands on the latest check (reached)
-        or, where the rules allow a vote, the latest vote (passed), held on the current text, and
-        never by consensus over a blocking objection. No decision before the check or vote it stands on closed.
+        No decision while a check or vote is open. A decision by consensus or vote stands on the latest check
+        or vote, closed on the current text with a result that supports it (see `_ensure_founded`); an adoption
+        is never without either, nor by consensus over a blocking objection. No decision before the latest
+        check or vote closed.
         """
         ensure_one_of("outcome", outcome, OUTCOMES)
         ensure_one_of("method", method, METHODS)
@@ -738,13 +771,12 @@ class Proposal(Aggregate):
                 "a consensus check or vote of this proposal is still open: close it before deciding",
                 proposal_id=self.id,
             )
-        founding: Round | None = _latest_of(self.latest_check(), self.latest_vote())
-        if outcome == "adopted":
-            founding = self._founding_of_adoption(method, rules)
+        self._ensure_founded(outcome, method, rules)
         self._ensure_after_submission(occurred_at)
-        if founding is not None:
+        latest = _latest_of(self.latest_check(), self.latest_vote())
+        if latest is not None:
             ensure_not_before(
-                occurred_at, founding.closed_at, "the check or vote it stands on closed", proposal_id=self.id
+                occurred_at, latest.closed_at, "the check or vote it stands on closed", proposal_id=self.id
             )
         if self.annulled_decisions:
             ensure_not_before(
@@ -759,34 +791,77 @@ class Proposal(Aggregate):
             actor=actor,
         )
 
-    def _founding_of_adoption(self, method: str, rules: DecisionRules) -> Round:
+    def _ensure_founded(self, outcome: str, method: str, rules: DecisionRules) -> None:
+        """Refuses a decision that the closed check or vote on the current text it names by `method` does not bear.
+
+        A decision says how the room decided, and the record must bear it out:
+        - `consensus`: the latest check, held on the current text. An adoption needs it reached (and no blocking
+          objection standing). A rejection needs a mufakat to reject, itself a check: its quorum held and its
+          stances meet the process's rule read against the text (`DecisionRules.consensus_against`); a check that
+          merely failed to reach consensus is no consensus to reject. A deferral needs the check held, whatever
+          its result, since postponing answers no question a check asks.
+        - `vote`: the latest vote, held on the current text: passed for an adoption; for a rejection not passed,
+          with its quorum held (a vote without quorum decided nothing); held, for a deferral.
+        - `none`: stands on no round, and is never an adoption.
+        """
         if method == "consensus":
-            if self.unresolved_blocking_objections:
-                raise BlockingObjectionUnresolved(
-                    "a blocking objection is unresolved: it must be addressed, withdrawn or overruled first",
-                    objection_id=self.unresolved_blocking_objections[0].objection_id,
+            self._ensure_founding_check(outcome, rules)
+        elif method == "vote":
+            self._ensure_founding_vote(outcome, rules)
+        elif outcome == "adopted":
+            raise AdoptionNeedsConsensusOrVote(
+                "a proposal is adopted by consensus or by vote, never without either", proposal_id=self.id
+            )
+
+    def _ensure_founding_check(self, outcome: str, rules: DecisionRules) -> None:
+        if outcome == "adopted" and self.unresolved_blocking_objections:
+            raise BlockingObjectionUnresolved(
+                "a blocking objection is unresolved: it must be addressed, withdrawn or overruled first",
+                objection_id=self.unresolved_blocking_objections[0].objection_id,
+            )
+        check = self.latest_check()
+        if check is None:
+            raise NoCheckOnThisText(
+                "no consensus check has been held on this text: a decision by consensus stands on one",
+                proposal_id=self.id,
+            )
+        if outcome == "adopted" and check.result != "reached":
+            raise ConsensusNotReached(
+                "the latest consensus check of this proposal did not reach consensus", proposal_id=self.id
+            )
+        self._ensure_on_current_text(check)
+        if outcome == "rejected":
+            if not (check.tally or {}).get("quorum_met", False):
+                raise QuorumNotMet(
+                    "the latest consensus check was held without quorum: it decided nothing", check_id=check.check_id
                 )
-            check = self.latest_check()
-            if check is None or check.result != "reached":
-                raise ConsensusNotReached(
-                    "the latest consensus check of this proposal did not reach consensus", proposal_id=self.id
+            if not rules.consensus_against(check.count_stances()):
+                raise NoConsensusToReject(
+                    "the stances of the latest consensus check are no consensus to reject this proposal",
+                    check_id=check.check_id,
                 )
-            self._ensure_on_current_text(check)
-            return check
-        if method == "vote":
-            if not rules.vote_fallback:
-                raise VoteFallbackNotAllowed(
-                    "the rules of this process allow no vote: decisions are by consensus only",
-                    proposal_id=self.id,
+
+    def _ensure_founding_vote(self, outcome: str, rules: DecisionRules) -> None:
+        if not rules.vote_fallback:
+            raise VoteFallbackNotAllowed(
+                "the rules of this process allow no vote: decisions are by consensus only",
+                proposal_id=self.id,
+            )
+        vote = self.latest_vote()
+        if vote is None:
+            raise NoVoteOnThisText(
+                "no vote has been held on this text: a decision by vote stands on one", proposal_id=self.id
+            )
+        if outcome == "adopted" and vote.result != "passed":
+            raise VoteNotPassed("the latest vote on this proposal did not pass", proposal_id=self.id)
+        self._ensure_on_current_text(vote)
+        if outcome == "rejected":
+            if not (vote.tally or {}).get("quorum_met", False):
+                raise QuorumNotMet("the latest vote was held without quorum: it decided nothing", vote_id=vote.vote_id)
+            if vote.result == "passed":
+                raise VotePassed(
+                    "the latest vote on this proposal passed: it is not rejected by vote", vote_id=vote.vote_id
                 )
-            vote = self.latest_vote()
-            if vote is None or vote.result != "passed":
-                raise VoteNotPassed("the latest vote on this proposal did not pass", proposal_id=self.id)
-            self._ensure_on_current_text(vote)
-            return vote
-        raise AdoptionNeedsConsensusOrVote(
-            "a proposal is adopted by consensus or by vote, never without either", proposal_id=self.id
-        )
 
     def _ensure_on_current_text(self, founding: Round) -> None:
         if founding.text_version != self.text_version:

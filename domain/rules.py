@@ -76,6 +76,19 @@ class DecisionRules:
             return disagree == 0 and agree > 0
         return agree > disagree
 
+    def consensus_against(self, counts: dict[str, int]) -> bool:
+        """Whether these stances reach consensus *against* the text: the same rule, read the other way round.
+
+        A rejection by consensus (ditolak melalui mufakat) is itself a mufakat, so it needs the room agreed to
+        reject, not merely a check that failed. Unanimity: nobody agrees and at least one disagrees or blocks;
+        consent: more disagree or block than agree. Abstentions count for neither side.
+        """
+        agree = counts.get("agree", 0)
+        against = counts.get("disagree", 0) + counts.get("block", 0)
+        if self.consensus == "unanimity":
+            return agree == 0 and against > 0
+        return against > agree
+
     def as_dict(self) -> dict[str, object]:
         """The rules as plain values, for storage and output."""
         return {

@@ -68,7 +68,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "deferred": "ditunda",
         "consensus": "melalui mufakat",
         "vote": "melalui pemungutan suara",
-        "none": "",
+        "none": "diputuskan tanpa mufakat atau pemungutan suara",
     },
     "en": {
         "support": "Support",
@@ -93,7 +93,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "deferred": "deferred",
         "consensus": "by consensus",
         "vote": "by vote",
-        "none": "",
+        "none": "decided without consensus or vote",
     },
 }
 
@@ -133,5 +133,7 @@ def tally(counts: dict[str, Any] | None, keys: tuple[str, ...], language: str) -
 
 
 def verdict(outcome: object, method: object, language: str) -> str:
-    """How a proposal was decided (`disepakati melalui mufakat`)."""
-    return " ".join(part for part in (word(outcome, language, ""), word(method, language, "")) if part)
+    """How a proposal was decided (`disepakati melalui mufakat`; `ditolak, diputuskan tanpa mufakat atau
+    pemungutan suara`): a decision without either says so, never reads as if the room had agreed."""
+    separator = ", " if method == "none" else " "
+    return separator.join(part for part in (word(outcome, language, ""), word(method, language, "")) if part)

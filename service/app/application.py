@@ -597,10 +597,19 @@ class Mufakat(UnitOfWork):
 
     @command
     def close_meeting(self, context: CommandContext, meeting_id: UUID, minutes: str | None) -> Receipt:
-        """Closes a meeting with its minutes."""
+        """Closes a meeting with its minutes, not before the latest step of a check or vote held at it."""
         meeting, process = self._open_meeting(meeting_id, context)
         self.statement_names.ensure_unnamed(process, context.names_are_public, minutes=minutes)
-        meeting.close(minutes, context.actor, occurred_at=context.when(self.clock))
+        steps_at_it = (
+            self._get(Proposal, proposal_id, "proposal", copy=False).latest_step_at_meeting(meeting_id)
+            for proposal_id in process.proposal_ids
+        )
+        meeting.close(
+            minutes,
+            context.actor,
+            occurred_at=context.when(self.clock),
+            last_step_at=max((at for at in steps_at_it if at is not None), default=None),
+        )
         self.stage(meeting)
         return Receipt("meeting", meeting_id, meeting.version)
 
@@ -681,11 +690,11 @@ class Mufakat(UnitOfWork):
         """Submits a proposal by a registered participant, optionally at a meeting of the process."""
         process = self._writable_process(process_id, context)
         self._ensure_expected(process, context)
-        if meeting_id is not None:
-            self._meeting_of_process(meeting_id, process)
         self.statement_names.ensure_unnamed(process, context.names_are_public, title=title, body=body)
         proposal_id = uuid4()
         submitted_at = context.when(self.clock)
+        if meeting_id is not None:
+            self._meeting_of_process(meeting_id, process).ensure_during(submitted_at, "a submission")
         process.receive_proposal(proposal_id, submitted_by, context.actor, occurred_at=submitted_at)
         proposal = Proposal.submit(
             id=proposal_id,
@@ -816,6 +825,7 @@ class Mufakat(UnitOfWork):
             process.rules,
             context.actor,
             occurred_at=context.when(self.clock),
+            meeting_closed_at=meeting.closed_at,
         )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=check_id)
@@ -867,6 +877,7 @@ class Mufakat(UnitOfWork):
             process.rules,
             context.actor,
             occurred_at=context.when(self.clock),
+            meeting_closed_at=meeting.closed_at,
         )
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version, part_id=vote_id)
@@ -897,10 +908,11 @@ class Mufakat(UnitOfWork):
     ) -> Receipt:
         """Annuls a proposal's decision by a later musyawarah; the proposal is open again."""
         proposal, process = self._open_proposal(proposal_id, context)
+        annulled_at = context.when(self.clock)
         if meeting_id is not None:
-            self._meeting_of_process(meeting_id, process)
+            self._meeting_of_process(meeting_id, process).ensure_during(annulled_at, "an annulment")
         self.statement_names.ensure_unnamed(process, context.names_are_public, reason=reason)
-        proposal.annul_decision(reason, legal_basis, meeting_id, context.actor, occurred_at=context.when(self.clock))
+        proposal.annul_decision(reason, legal_basis, meeting_id, context.actor, occurred_at=annulled_at)
         self.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
 

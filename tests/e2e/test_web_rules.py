@@ -230,7 +230,8 @@ def test_a_double_tap_sends_one_key_twice_and_the_step_is_recorded_once(client: 
 def test_a_refused_step_shows_its_reason_in_indonesian_next_to_its_control(client: FlaskClient, site_app: Site) -> None:
     village = start_village(site_app, "Musyawarah yang menolak")
     csrf = _signed_in(client, site_app)
-    # The check is closed first (nobody took a stance): the decision is then refused for want of a passed vote.
+    # The check is closed first (nobody took a stance): adopting by vote is then refused, and the reason says what
+    # happened, that no vote was held on this text (not that a vote failed).
     closing = {"proposal_id": str(village.proposal_id), "check_id": str(village.check_id)}
     _step(client, "close_check", csrf, idempotency_key="close-1", **closing)
     answer = _step(
@@ -248,7 +249,7 @@ def test_a_refused_step_shows_its_reason_in_indonesian_next_to_its_control(clien
     page = client.get(answer.headers["Location"])
     refusal = re.search(r'id="decide-refusal">([^<]*)<', page.text)
     assert refusal is not None
-    assert refusal.group(1) == "Pemungutan suara tidak menerima usulan."
+    assert refusal.group(1) == "Belum ada pemungutan suara atas teks ini: adakan dulu."
     assert "Decided" not in event_types(site_app, village.proposal_id)
 
 

@@ -253,12 +253,41 @@ def _blocking_objection(f: Caller, v: Village) -> TestResponse:
     return f.post(f"{v.proposal}/decision", {"outcome": "adopted", "method": "consensus", "rationale": "Mufakat."})
 
 
-def _no_consensus(f: Caller, v: Village) -> TestResponse:
+def _no_check_held(f: Caller, v: Village) -> TestResponse:
     return f.post(f"{v.proposal}/decision", {"outcome": "adopted", "method": "consensus", "rationale": "Mufakat."})
 
 
-def _no_vote_passed(f: Caller, v: Village) -> TestResponse:
+def _no_consensus(f: Caller, v: Village) -> TestResponse:
+    musyawarah_fails(f, v)
+    return f.post(f"{v.proposal}/decision", {"outcome": "adopted", "method": "consensus", "rationale": "Mufakat."})
+
+
+def _no_consensus_to_reject(f: Caller, v: Village) -> TestResponse:
+    musyawarah_fails(f, v)  # nobody took a stance: the check failed, nobody stood against the text either
+    return f.post(f"{v.proposal}/decision", {"outcome": "rejected", "method": "consensus", "rationale": "Tolak."})
+
+
+def _no_vote_held(f: Caller, v: Village) -> TestResponse:
+    musyawarah_fails(f, v)
     return f.post(f"{v.proposal}/decision", {"outcome": "adopted", "method": "vote", "rationale": "Suara."})
+
+
+def _vote_closed_with(f: Caller, v: Village, choice: str) -> None:
+    musyawarah_fails(f, v)
+    vote = f.created(f"{v.proposal}/votes", {"meeting_id": v.meeting_id})
+    for participant in v.participants:
+        f.ok(f"{v.proposal}/votes/{vote['vote_id']}/ballots", {"participant_id": participant, "choice": choice})
+    f.ok(f"{v.proposal}/votes/{vote['vote_id']}/close")
+
+
+def _no_vote_passed(f: Caller, v: Village) -> TestResponse:
+    _vote_closed_with(f, v, "no")
+    return f.post(f"{v.proposal}/decision", {"outcome": "adopted", "method": "vote", "rationale": "Suara."})
+
+
+def _vote_passed(f: Caller, v: Village) -> TestResponse:
+    _vote_closed_with(f, v, "yes")
+    return f.post(f"{v.proposal}/decision", {"outcome": "rejected", "method": "vote", "rationale": "Tolak."})
 
 
 def _no_fallback(f: Caller, v: Village) -> TestResponse:
@@ -319,7 +348,11 @@ RULES: dict[str, Step] = {
     "not_attending": _not_attending,
     "unresolved_blocking_objection": _blocking_objection,
     "consensus_not_reached": _no_consensus,
+    "no_check_on_this_text": _no_check_held,
+    "no_consensus_to_reject": _no_consensus_to_reject,
     "vote_not_passed": _no_vote_passed,
+    "no_vote_on_this_text": _no_vote_held,
+    "vote_passed": _vote_passed,
     "vote_fallback_not_allowed": _no_fallback,
     "quorum_not_met": _no_quorum,
     "check_not_open": _check_closed,

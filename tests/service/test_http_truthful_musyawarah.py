@@ -416,3 +416,245 @@ def test_every_refusal_the_application_words_has_its_bahasa_indonesia() -> None:
 
     assert len(worded) >= 8
     assert [message for message in worded if message not in translated] == []
+
+
+# --- issue 17: a decision is what the record bears out, and every step lies within its time -------------------
+
+
+def reject(facilitator: Caller, village: Village, method: str, **extra: Any) -> TestResponse:
+    """Asks to reject the village's proposal by `method`."""
+    return facilitator.post(
+        f"{village.proposal}/decision", {"outcome": "rejected", "method": method, "rationale": "x", **extra}
+    )
+
+
+def test_a_rejection_by_mufakat_with_no_check_after_the_meeting_closed_is_refused_and_says_no_check_was_held(
+    facilitator: Caller, client: Any, village: Village
+) -> None:
+    # The outsider's request of issue 17: the meeting closed, no check was ever held, "rejected by consensus".
+    facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Selesai."})
+
+    english = reject(facilitator, village, "consensus")
+    indonesian = facilitator.post(
+        f"{village.proposal}/decision",
+        {"outcome": "rejected", "method": "consensus", "rationale": "x"},
+        headers={"Accept-Language": "id"},
+    )
+
+    assert problem_of(english, 409, "no_check_on_this_text")["detail"].startswith(
+        "no consensus check has been held on this text"
+    )
+    assert problem_of(indonesian, 409, "no_check_on_this_text")["detail"].startswith(
+        "belum ada pemeriksaan mufakat atas teks ini"
+    )
+    assert facilitator.get(village.proposal).get_json()["decision"] is None
+    assert "melalui mufakat" not in client.get(f"/keputusan/{village.proposal_id}").get_data(as_text=True)
+
+
+def test_an_adoption_or_rejection_by_vote_with_no_vote_says_no_vote_was_held(
+    facilitator: Caller, village: Village
+) -> None:
+    musyawarah_fails(facilitator, village)
+
+    problem_of(decide(facilitator, village, "vote"), 409, "no_vote_on_this_text")
+    problem_of(reject(facilitator, village, "vote"), 409, "no_vote_on_this_text")
+
+
+def test_a_check_that_merely_failed_is_no_mufakat_to_reject_but_a_room_agreed_against_is(
+    facilitator: Caller, village: Village
+) -> None:
+    stances(facilitator, village, "agree", "agree", "agree", "disagree")
+    refused = reject(facilitator, village, "consensus")
+    stances(facilitator, village, "disagree", "disagree", "block", "abstain")
+    rejected = reject(facilitator, village, "consensus")
+
+    problem_of(refused, 409, "no_consensus_to_reject")
+    assert rejected.status_code == 200, rejected.get_json()
+    assert (rejected.get_json()["decision"]["outcome"], rejected.get_json()["decision"]["method"]) == (
+        "rejected",
+        "consensus",
+    )
+
+
+def test_a_vote_that_passed_does_not_reject_by_vote(facilitator: Caller, village: Village) -> None:
+    musyawarah_fails(facilitator, village)
+    vote = facilitator.created(f"{village.proposal}/votes", {"meeting_id": village.meeting_id})
+    for participant in village.participants:
+        facilitator.ok(
+            f"{village.proposal}/votes/{vote['vote_id']}/ballots", {"participant_id": participant, "choice": "yes"}
+        )
+    facilitator.ok(f"{village.proposal}/votes/{vote['vote_id']}/close")
+
+    problem_of(reject(facilitator, village, "vote"), 409, "vote_passed")
+
+
+def test_a_decision_without_consensus_or_vote_is_worded_as_such_in_history_feed_and_portal(
+    facilitator: Caller, client: Any, village: Village
+) -> None:
+    reject(facilitator, village, "none")
+
+    history = client.get(f"/api/v1{village.proposal}/history").get_json()["items"]
+    english = client.get(f"/api/v1{village.proposal}/history", headers={"Accept-Language": "en"}).get_json()["items"]
+    feed = client.get("/api/v1/feed.atom").get_data(as_text=True)
+    portal = client.get(f"/keputusan/{village.proposal_id}").get_data(as_text=True)
+
+    assert history[-1]["summary"] == "Usulan ditolak, diputuskan tanpa mufakat atau pemungutan suara"
+    assert english[-1]["summary"] == "Proposal rejected, decided without consensus or vote"
+    assert "ditolak, diputuskan tanpa mufakat atau pemungutan suara" in feed
+    assert "diputuskan tanpa mufakat atau pemungutan suara" in portal
+
+
+def test_closing_a_check_dated_before_a_stance_typed_in_earlier_is_out_of_order(facilitator: Caller) -> None:
+    # Typed in from paper: the check opened at 09:30, a stance at 09:45, the close said to be at 09:40.
+    held = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
+
+    def at(minutes: int) -> str:
+        return (held + timedelta(minutes=minutes)).isoformat()
+
+    village = _village_held_at(facilitator, held)
+    check = facilitator.created(
+        f"{village.proposal}/consensus-checks", {"meeting_id": village.meeting_id, "occurred_at": at(30)}
+    )
+    path = f"{village.proposal}/consensus-checks/{check['check_id']}"
+    facilitator.ok(
+        f"{path}/stances", {"participant_id": village.participants[0], "stance": "agree", "occurred_at": at(45)}
+    )
+
+    refused = facilitator.post(f"{path}/close", {"occurred_at": at(40)}, headers={"Accept-Language": "id"})
+    closed = facilitator.ok(f"{path}/close", {"occurred_at": at(46)})
+
+    assert "sikap terakhir di dalamnya" in problem_of(refused, 409, "occurred_out_of_order")["detail"]
+    assert closed["consensus_checks"][0]["status"] == "closed"
+
+
+def test_a_meeting_cannot_close_before_a_stance_taken_at_it(facilitator: Caller) -> None:
+    held = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
+    village = _village_held_at(facilitator, held)
+    check = facilitator.created(
+        f"{village.proposal}/consensus-checks",
+        {"meeting_id": village.meeting_id, "occurred_at": (held + timedelta(minutes=30)).isoformat()},
+    )
+    facilitator.ok(
+        f"{village.proposal}/consensus-checks/{check['check_id']}/stances",
+        {
+            "participant_id": village.participants[0],
+            "stance": "agree",
+            "occurred_at": (held + timedelta(minutes=45)).isoformat(),
+        },
+    )
+
+    refused = facilitator.post(
+        f"/meetings/{village.meeting_id}/close",
+        {"minutes": "Selesai.", "occurred_at": (held + timedelta(minutes=40)).isoformat()},
+    )
+
+    problem_of(refused, 409, "occurred_out_of_order")
+
+
+def test_a_check_cannot_close_after_its_meeting_closed(facilitator: Caller) -> None:
+    held = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
+    village = _village_held_at(facilitator, held)
+    check = facilitator.created(
+        f"{village.proposal}/consensus-checks",
+        {"meeting_id": village.meeting_id, "occurred_at": (held + timedelta(minutes=30)).isoformat()},
+    )
+    facilitator.ok(
+        f"/meetings/{village.meeting_id}/close",
+        {"minutes": "Selesai.", "occurred_at": (held + timedelta(minutes=120)).isoformat()},
+    )
+
+    refused = facilitator.post(
+        f"{village.proposal}/consensus-checks/{check['check_id']}/close",
+        {"occurred_at": (held + timedelta(minutes=180)).isoformat()},
+    )
+
+    problem_of(refused, 409, "occurred_out_of_order")
+    facilitator.ok(
+        f"{village.proposal}/consensus-checks/{check['check_id']}/close",
+        {"occurred_at": (held + timedelta(minutes=100)).isoformat()},
+    )
+
+
+def test_a_proposal_submitted_at_a_meeting_is_not_dated_after_it_closed(facilitator: Caller) -> None:
+    held = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
+    village = _village_held_at(facilitator, held)
+    facilitator.ok(
+        f"/meetings/{village.meeting_id}/close",
+        {"minutes": "Selesai.", "occurred_at": (held + timedelta(minutes=120)).isoformat()},
+    )
+
+    refused = facilitator.post(
+        f"/processes/{village.process_id}/proposals",
+        {
+            "title": "Sumur",
+            "body": "Sumur bor.",
+            "submitted_by": village.participants[0],
+            "meeting_id": village.meeting_id,
+        },
+    )
+
+    problem_of(refused, 409, "occurred_out_of_order")
+
+
+def _village_held_at(facilitator: Caller, held: datetime) -> Village:
+    """A village whose process, people and meeting were typed in from paper: the meeting opened at `held`."""
+    process = facilitator.created("/processes", {**_process(), "occurred_at": (held - timedelta(days=7)).isoformat()})
+    people = [
+        facilitator.created(
+            f"/processes/{process['id']}/participants",
+            {"name": f"Warga {n}", "group": "resident", "occurred_at": (held - timedelta(days=6)).isoformat()},
+        )["id"]
+        for n in range(3)
+    ]
+    meeting = facilitator.created(
+        f"/processes/{process['id']}/meetings",
+        {
+            "title": "Musdes",
+            "scheduled_for": held.isoformat(),
+            "occurred_at": (held - timedelta(days=5)).isoformat(),
+        },
+    )
+    facilitator.ok(f"/meetings/{meeting['id']}/open", {"attendees": people, "occurred_at": held.isoformat()})
+    proposal = facilitator.created(
+        f"/processes/{process['id']}/proposals",
+        {
+            "title": "Sumur bor",
+            "body": "Sumur bor di RT 02.",
+            "submitted_by": people[0],
+            "meeting_id": meeting["id"],
+            "occurred_at": (held + timedelta(minutes=10)).isoformat(),
+        },
+    )
+    return Village(process["id"], people, meeting["id"], proposal["id"])
+
+
+def test_every_refusal_code_has_its_words_in_the_console() -> None:
+    """A guard derived from the code: each code of a broken rule has its sentence in the console's refusal table."""
+    from domain.errors import RuleBroken
+    from service.http.web.i18n import REFUSALS
+
+    def codes(cls: type[RuleBroken]) -> set[str]:
+        return {code for sub in cls.__subclasses__() for code in {sub.code, *codes(sub)}}
+
+    assert sorted(codes(RuleBroken) - set(REFUSALS)) == []
+
+
+def test_an_annulment_names_a_meeting_only_within_its_open_period(
+    facilitator: Caller, admin: Caller, village: Village
+) -> None:
+    adopt_by_consensus(facilitator, village)
+    khusus = facilitator.created(
+        f"/processes/{village.process_id}/meetings",
+        {"title": "Musdes khusus", "scheduled_for": "2027-02-01T09:00:00+07:00", "location": "Balai Desa"},
+    )
+    annul = f"{village.proposal}/decision/annul"
+
+    not_yet_held = admin.post(annul, {"reason": "Cacat prosedur.", "meeting_id": khusus["id"]})
+    facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Selesai."})
+    after_it_closed = admin.post(annul, {"reason": "Cacat prosedur.", "meeting_id": village.meeting_id})
+    facilitator.ok(f"/meetings/{khusus['id']}/open", {"attendees": village.participants})
+    annulled = admin.ok(annul, {"reason": "Cacat prosedur.", "meeting_id": khusus["id"]})
+
+    problem_of(not_yet_held, 409, "meeting_not_open")
+    problem_of(after_it_closed, 409, "occurred_out_of_order")
+    assert annulled["annulled_decisions"][0]["meeting_id"] == khusus["id"]

@@ -32,7 +32,6 @@ def adopted() -> Proposal:
     return proposal
 
 
-
 # --- withdrawal ----------------------------------------------------------------------
 
 
@@ -113,10 +112,10 @@ def test_only_a_decided_proposal_has_a_decision_to_annul() -> None:
 def test_after_an_annulment_deliberation_goes_on_and_a_new_decision_needs_a_new_check() -> None:
     proposal = adopted()
     proposal.annul_decision("Cacat prosedur", None, None, FACILITATOR, occurred_at=LATER)
-    # The check that founded the annulled decision founds no other.
+    # The check that founded the annulled decision founds no other: since the annulment, none was held.
     assert_refused(
         proposal,
-        "consensus_not_reached",
+        "no_check_on_this_text",
         lambda: proposal.decide("adopted", "consensus", "Lagi", RULES, LATER, FACILITATOR),
     )
     proposal.contribute(uuid4(), "concern", "Perlu dibahas ulang", FACILITATOR, occurred_at=LATER)

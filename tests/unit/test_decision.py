@@ -1,4 +1,5 @@
-"""The decision: adoption only on a reached check or a passed vote; rejection and deferral freely."""
+"""The decision: adoption only on a reached check or a passed vote; a rejection or deferral by consensus or vote
+only on a check or vote held on the current text whose result bears it out; without either (`none`) freely."""
 
 from __future__ import annotations
 
@@ -66,7 +67,8 @@ def test_a_proposal_is_adopted_by_vote_after_a_passed_vote() -> None:
 
 def test_no_adoption_by_consensus_without_any_check() -> None:
     proposal = submit_proposal()
-    error = assert_refused(proposal, "consensus_not_reached", lambda: adopt(proposal, "consensus"))
+    # Not "consensus not reached": no check was held at all, and the refusal says so.
+    error = assert_refused(proposal, "no_check_on_this_text", lambda: adopt(proposal, "consensus"))
     assert error.ids == {"proposal_id": str(proposal.id)}
     assert proposal.decision is None
 
@@ -142,7 +144,7 @@ def test_a_late_non_blocking_objection_does_not_prevent_adoption() -> None:
 def test_no_adoption_by_vote_without_a_passed_vote() -> None:
     proposal = submit_proposal()
     failed_check(proposal)
-    assert_refused(proposal, "vote_not_passed", lambda: adopt(proposal, "vote"))
+    assert_refused(proposal, "no_vote_on_this_text", lambda: adopt(proposal, "vote"))
     vote_id = uuid4()
     proposal.open_vote(vote_id, uuid4(), 9, 9, RULES, FACILITATOR, occurred_at=moment(), meeting_opened_at=None)
     for choice in ("yes", "no"):

@@ -20,7 +20,15 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
 
 from domain.actor import Actor
-from domain.deliberation import CHOICES, CONTRIBUTION_KINDS, METHODS, OBJECTION_OUTCOMES, OUTCOMES, STANCES
+from domain.deliberation import (
+    CHOICES,
+    CONTRIBUTION_KINDS,
+    METHODS,
+    OBJECTION_OUTCOMES,
+    OUTCOMES,
+    STANCES,
+    ConsensusCheck,
+)
 from domain.errors import RuleBroken
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
@@ -264,6 +272,14 @@ class Deliberation(RuleBasedStateMachine):
     def adopt_by_vote(self) -> None:
         self.try_to_decide("adopted", "vote")
 
+    @rule()
+    def reject_by_consensus(self) -> None:
+        self.try_to_decide("rejected", "consensus")
+
+    @rule()
+    def reject_by_vote(self) -> None:
+        self.try_to_decide("rejected", "vote")
+
     def try_to_decide(self, outcome: str, method: str) -> None:
         # Standing blocking objections and the latest closed check, as they were just before.
         standing = list(self.proposal.unresolved_blocking_objections)
@@ -298,6 +314,27 @@ class Deliberation(RuleBasedStateMachine):
             votes = list(self.proposal.votes.values())
             assert votes and votes[-1].result == "passed"
             assert votes[-1].text_version == self.proposal.text_version
+
+    @invariant()
+    def every_decision_by_consensus_or_vote_rests_on_a_round_on_its_text_that_bears_it_out(self) -> None:
+        decision = getattr(self, "proposal", None) and self.proposal.decision
+        if not decision or decision.method == "none":
+            assert not decision or decision.outcome != "adopted"
+            return
+        held = self.proposal.checks if decision.method == "consensus" else self.proposal.votes
+        rounds = list(held.values())
+        assert rounds, f"{decision.outcome} by {decision.method} with no {decision.method} held"
+        latest = rounds[-1]
+        assert (latest.status, latest.text_version) == ("closed", self.proposal.text_version)
+        if decision.outcome == "rejected":
+            assert latest.tally is not None and latest.tally["quorum_met"]
+            if decision.method == "consensus":
+                assert isinstance(latest, ConsensusCheck)
+                assert self.process_rules.consensus_against(latest.count_stances())
+            else:
+                assert latest.result == "failed"
+        if decision.outcome != "adopted":
+            event(f"decided: {decision.outcome} by {decision.method}, founded")
 
     @invariant()
     def a_vote_opens_only_after_musyawarah_failed_on_its_text(self) -> None:

@@ -121,6 +121,10 @@ def test_every_broken_rule_has_its_stable_code() -> None:
         "nothing_to_redact",
         "meeting_not_closed",
         "minutes_not_latest",
+        "no_check_on_this_text",
+        "no_vote_on_this_text",
+        "no_consensus_to_reject",
+        "vote_passed",
     }
 
 

@@ -126,7 +126,9 @@ class Decision(MethodView):
     @blp.arguments(DecisionRequestSchema())
     @blp.response(200, ProposalStepSchema)
     def post(self, decision: dict[str, Any], proposal_id: UUID) -> Answer:
-        """Records the decision with a copy of the rules; adoption needs a reached check or a passed vote."""
+        """Records the decision with a copy of the rules; by consensus or vote it stands on a check or vote held
+        on the current text whose result bears it out (adoption: reached or passed; rejection: a consensus to
+        reject, or a vote that did not pass); `none` is never an adoption."""
         return written(current_mufakat().decide(step_command(decision), proposal_id, **decision))
 
 

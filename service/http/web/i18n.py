@@ -113,7 +113,7 @@ WORDS: dict[str, LazyString] = {
     "deferred": _l("deferred"),
     "consensus": _l("by consensus"),
     "vote": _l("by vote"),
-    "none": _l("without consensus or vote"),
+    "none": _l("decided without consensus or vote"),
     # statuses
     "open": _l("open"),
     "closed": _l("closed"),
@@ -178,7 +178,11 @@ REFUSALS: dict[str, LazyString] = {
     "proposal_already_decided": _l("This proposal has already been decided."),
     "commitment_already_completed": _l("This commitment is already complete."),
     "consensus_not_reached": _l("Consensus was not reached."),
+    "no_check_on_this_text": _l("No consensus check has been held on this text: hold one first."),
+    "no_consensus_to_reject": _l("The latest consensus check shows no consensus to reject this proposal."),
     "vote_not_passed": _l("The vote did not pass."),
+    "no_vote_on_this_text": _l("No vote has been held on this text: hold one first."),
+    "vote_passed": _l("The vote passed: the proposal is not rejected by vote."),
     "vote_fallback_not_allowed": _l("The rules of this process do not allow a vote."),
     "check_or_vote_open": _l("A consensus check or vote is still open: close it before deciding."),
     "consensus_not_attempted": _l(
@@ -189,6 +193,7 @@ REFUSALS: dict[str, LazyString] = {
     "proposal_withdrawn": _l("This proposal was withdrawn: nothing more can be recorded on it."),
     "proposal_not_decided": _l("This proposal has no decision to annul."),
     "nothing_to_correct": _l("There is no such text at that version to correct."),
+    "nothing_to_redact": _l("There is no such statement at that version to redact, or it is already redacted."),
     "value_not_allowed": _l("A value is not allowed here."),
     "not_found": _l("Not found, or not visible to you."),
     "forbidden": _l("Your token may not do this in this process."),

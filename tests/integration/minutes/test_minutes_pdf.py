@@ -63,7 +63,7 @@ def test_the_full_version_reads_as_the_berita_acara_of_the_meeting() -> None:
     assert "Usulan disepakati melalui mufakat." in text
     assert "Usulan disepakati melalui pemungutan suara." in text
     assert "Usulan ditolak melalui pemungutan suara." in text
-    assert "Usulan ditunda." in text
+    assert "Usulan ditunda (diputuskan tanpa mufakat atau pemungutan suara)." in text
     assert "Warga RT 02 meminta TPS3R dipindah minimal 200 m dari permukiman." in text
     assert "31 Agustus 2027" in text and "BUMDes Sukamaju Mandiri 30 Juni 2027" in text
     # Signatures and the footer
