@@ -18,13 +18,14 @@ import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import psycopg
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, OperationalError
 from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteFactory
+from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteCursor, SQLiteFactory, SQLiteTransaction
 
 DEFAULT_DATABASE_URL = "sqlite:///mufakat.db"
 SQLITE_RECORDER_TOPIC = "service.audit.chain:HashChainedSQLiteRecorder"
@@ -76,18 +77,60 @@ def persistence_settings(database_url: str) -> dict[str, str]:
     )
 
 
+class _ImmediateTransaction(SQLiteTransaction):
+    """eventsourcing's SQLite transaction, begun `IMMEDIATE` when it will write.
+
+    A plain `BEGIN` reads first and asks for the write lock at its first write:
+    when another process committed in between, SQLite refuses at once with
+    "database is locked" (its snapshot is stale), without waiting the lock
+    timeout. `BEGIN IMMEDIATE` takes the write lock first, waiting for it.
+    """
+
+    def __enter__(self) -> SQLiteCursor:
+        if not self.commit:
+            return super().__enter__()
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:  # the lock timeout passed: as eventsourcing reports it
+            cursor.sqlite_cursor.close()
+            raise OperationalError(error) from error
+        return cursor
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        super().__exit__(exc_type, exc_val, exc_tb)
+
+
+class DurableSQLiteConnection(SQLiteConnection):
+    """An SQLite connection whose writing transactions wait for the write lock (`_ImmediateTransaction`)."""
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[SQLiteCursor]:
+        """A cursor in one transaction, committed when `commit` (then begun IMMEDIATE)."""
+        with _ImmediateTransaction(self, commit=commit) as curs, curs:
+            yield curs
+
+
 class DurableSQLiteConnectionPool(SQLiteConnectionPool):
     """SQLite connections that fsync every commit (`synchronous=FULL`) and overwrite what they delete.
 
     `secure_delete` zeroes deleted content (a forgotten participant's key) in
-    the database pages instead of leaving it in free space.
+    the database pages instead of leaving it in free space. A writing transaction
+    waits up to `MUFAKAT_SQLITE_LOCK_TIMEOUT` for the write lock (`_ImmediateTransaction`).
     """
 
     def _create_connection(self) -> SQLiteConnection:
         connection = super()._create_connection()
         connection._sqlite_conn.execute("PRAGMA synchronous=FULL")
         connection._sqlite_conn.execute("PRAGMA secure_delete=ON")
-        return connection
+        if connection._max_age_timer is not None:  # the connection lives on in its new wrapper
+            connection._max_age_timer.cancel()
+        return DurableSQLiteConnection(sqlite_conn=connection._sqlite_conn, max_age=self.max_age)
 
 
 class DurableSQLiteFactory(SQLiteFactory):
