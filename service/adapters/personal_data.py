@@ -148,23 +148,30 @@ class PersonalDataVault:
 
     def forget_keys(self, owner_ids: Sequence[UUID]) -> bool:
         """Destroys keys (of participants, or of statements being redacted), as `forget` does one."""
-        if self.key_file is not None:  # gone from every file once this returns, readers of the ledger or not
-            self.key_file.delete([str(owner_id) for owner_id in owner_ids])
-            erasure_log.info("forgotten_keys_purged", extra={"fields": {"keys": len(owner_ids)}})
-            return True
         forgotten_at = datetime.now(UTC).isoformat()
-        with self.tables.transaction() as cursor:
-            for owner_id in owner_ids:
-                cursor.execute(f"DELETE FROM {KEYS_TABLE} WHERE participant_id = ?", (str(owner_id),))
-                cursor.execute(f"DELETE FROM {PENDING_TABLE} WHERE participant_id = ?", (str(owner_id),))
-                cursor.execute(
-                    f"INSERT INTO {PENDING_TABLE} (participant_id, forgotten_at) VALUES (?, ?)",
-                    (str(owner_id), forgotten_at),
-                )
+        if self.key_file is not None:  # gone from every file once this returns True, readers of the ledger or not
+            if self.key_file.delete([str(owner_id) for owner_id in owner_ids]):
+                erasure_log.info("forgotten_keys_purged", extra={"fields": {"keys": len(owner_ids)}})
+                return True
+            self._note_pending([str(owner_id) for owner_id in owner_ids], forgotten_at)
+        else:
+            with self.tables.transaction() as cursor:
+                for owner_id in owner_ids:
+                    cursor.execute(f"DELETE FROM {KEYS_TABLE} WHERE participant_id = ?", (str(owner_id),))
+            self._note_pending([str(owner_id) for owner_id in owner_ids], forgotten_at)
         if self.purge():
             return True
         self._retry_in_background()
         return False
+
+    def _note_pending(self, marks: Sequence[str], noted_at: str) -> None:
+        """Records (ids only) what may still have bytes in the files until a purge succeeds."""
+        with self.tables.transaction() as cursor:
+            for mark in marks:
+                cursor.execute(f"DELETE FROM {PENDING_TABLE} WHERE participant_id = ?", (mark,))
+                cursor.execute(
+                    f"INSERT INTO {PENDING_TABLE} (participant_id, forgotten_at) VALUES (?, ?)", (mark, noted_at)
+                )
 
     def keys_possibly_on_disk(self) -> int:
         """How many forgotten keys may still have bytes in the database's files (0 once every purge succeeded)."""
@@ -186,14 +193,7 @@ class PersonalDataVault:
 
         Their keys are gone already (the key file): what a reader keeps is the plaintext the read models held.
         """
-        noted_at = datetime.now(UTC).isoformat()
-        with self.tables.transaction() as cursor:
-            for key_id in key_ids:
-                cursor.execute(
-                    f"INSERT INTO {PENDING_TABLE} (participant_id, forgotten_at) VALUES (?, ?) "
-                    "ON CONFLICT (participant_id) DO NOTHING",
-                    (f"{WORDS_MARK_PREFIX}{key_id}", noted_at),
-                )
+        self._note_pending([f"{WORDS_MARK_PREFIX}{key_id}" for key_id in key_ids], datetime.now(UTC).isoformat())
         erasure_log.warning(
             "redacted_words_still_on_disk",
             extra={"fields": {"statements": len(key_ids), "reason": "a reader holds the database files; retrying"}},
@@ -201,20 +201,41 @@ class PersonalDataVault:
         self._retry_in_background()
 
     def purge(self, wait_seconds: float = 0.5) -> bool:
-        """One attempt to remove forgotten keys' bytes from the files; True when none may remain."""
-        pending = self.tables.fetch_all(f"SELECT participant_id FROM {PENDING_TABLE}")
+        """One attempt to remove forgotten keys' (and redacted words') bytes from the files; True when none remain.
+
+        On SQLite a forgotten key waits for the key file's checkpoint; moved keys and redacted words wait
+        for the ledger's. On PostgreSQL every forgotten key waits for the key table's rewrite.
+        """
+        pending = [str(mark) for (mark,) in self.tables.fetch_all(f"SELECT participant_id FROM {PENDING_TABLE}")]
         if not pending:
             return True
-        if not self.tables.purge_deleted(KEYS_TABLE, wait_seconds=wait_seconds):
+        in_key_file = [
+            mark
+            for mark in pending
+            if self.key_file is not None and mark != MOVED_KEYS_MARK and not mark.startswith(WORDS_MARK_PREFIX)
+        ]
+        in_ledger = [mark for mark in pending if mark not in in_key_file]
+        purged: list[str] = []
+        if in_key_file and self.key_file is not None and self.key_file.purge(wait_seconds):
+            purged += in_key_file
+        if in_ledger and self.tables.purge_deleted(KEYS_TABLE, wait_seconds=wait_seconds):
+            purged += in_ledger
+        if purged:
+            with self.tables.transaction() as cursor:
+                for mark in purged:
+                    cursor.execute(f"DELETE FROM {PENDING_TABLE} WHERE participant_id = ?", (mark,))
+            erasure_log.info("forgotten_keys_purged", extra={"fields": {"keys": len(purged)}})
+        if len(purged) < len(pending):
             erasure_log.warning(
                 "forgotten_key_still_on_disk",
-                extra={"fields": {"keys": len(pending), "reason": "a reader holds the database files; retrying"}},
+                extra={
+                    "fields": {
+                        "keys": len(pending) - len(purged),
+                        "reason": "a reader holds the database files; retrying",
+                    }
+                },
             )
             return False
-        with self.tables.transaction() as cursor:
-            for (participant_id,) in pending:
-                cursor.execute(f"DELETE FROM {PENDING_TABLE} WHERE participant_id = ?", (participant_id,))
-        erasure_log.info("forgotten_keys_purged", extra={"fields": {"keys": len(pending)}})
         return True
 
     def close(self) -> None:

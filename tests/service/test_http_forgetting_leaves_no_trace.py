@@ -20,9 +20,9 @@ _IDEMPOTENCY_NAMESPACE = UUID("0b8f0c4e-2d67-4f0a-8d3a-9c41e5b6d7f2")
 
 
 def _files_beside(ledger_path: Path) -> bytes:
-    """Every file of an SQLite ledger as it lies on disk: the ledger, its WAL, its key file and that file's journal."""
+    """Every file of an SQLite ledger as it lies on disk: the ledger and its key file, each with its WAL."""
     keys = ledger_path.with_name(f"{ledger_path.stem}.keys{ledger_path.suffix}")
-    files = (ledger_path, Path(f"{ledger_path}-wal"), keys, Path(f"{keys}-journal"))
+    files = (ledger_path, Path(f"{ledger_path}-wal"), keys, Path(f"{keys}-wal"), Path(f"{keys}-journal"))
     return b"".join(path.read_bytes() for path in files if path.exists())
 
 

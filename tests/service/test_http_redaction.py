@@ -353,8 +353,8 @@ def _plain_files(database_url: str) -> bytes:
 
 
 def _every_file_of(database_url: str) -> bytes:
-    """The SQLite ledger, its WAL, its key file and that file's journal, as they lie on disk."""
+    """The SQLite ledger and its key file, each with its WAL, as they lie on disk."""
     ledger = Path(database_url.removeprefix("sqlite:///"))
     keys = ledger.with_name(f"{ledger.stem}.keys{ledger.suffix}")
-    files = (ledger, Path(f"{ledger}-wal"), keys, Path(f"{keys}-journal"))
+    files = (ledger, Path(f"{ledger}-wal"), keys, Path(f"{keys}-wal"), Path(f"{keys}-journal"))
     return b"".join(path.read_bytes() for path in files if path.exists())

@@ -147,11 +147,11 @@ class RawLog:
         self._run_many("INSERT INTO event_hashes VALUES (?, ?, ?, ?, ?, ?)", links)
 
     def all_bytes(self) -> bytes:
-        """Every byte of the database as stored: the SQLite file with its WAL and its key file with its journal,
+        """Every byte of the database as stored: the SQLite file and its key file, each with its WAL,
         or every PostgreSQL row as text."""
         if not self.is_postgres:
             keys = self.path.with_name(f"{self.path.stem}.keys{self.path.suffix}")
-            files = (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"), keys, Path(f"{keys}-journal"))
+            files = (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"), keys, Path(f"{keys}-wal"))
             return b"".join(p.read_bytes() for p in files if p.exists())
         tables = self._run("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         dumped = [str(self._run(f'SELECT t::text FROM "{name}" t')) for (name,) in tables]
