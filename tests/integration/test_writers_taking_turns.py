@@ -13,12 +13,15 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from service.adapters.storage import SideTables, persistence_settings
 from service.adapters.writer_token import writer_token_for
 from service.app.application import Mufakat
+from service.http.app_factory import create_app
+from service.http.current import current_mufakat
 
 _MUFAKAT = str(Path(sys.executable).with_name("mufakat"))
 
@@ -119,3 +122,52 @@ def test_a_write_that_read_first_waits_for_another_process_writing_instead_of_fa
         "other process",
         "this process",
     ]
+
+
+def test_a_server_write_that_waits_longer_than_the_lock_timeout_answers_503_and_records_nothing(
+    sqlite_database_url: str,
+) -> None:
+    settings = {**persistence_settings(sqlite_database_url), "SQLITE_LOCK_TIMEOUT": "1"}
+    app = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": settings})
+    with app.app_context():
+        ledger = current_mufakat()
+        _, secret = ledger.issue_token("admin", "Admin Kabupaten", [])
+    recorded_before = ledger.recorder.max_notification_id()
+    other_writer = writer_token_for(settings)  # a `mufakat demo` holding the store
+    assert other_writer.acquire()
+    answers: list[Any] = []
+
+    def open_a_process() -> None:
+        answers.append(
+            app.test_client().post(
+                "/api/v1/processes",
+                json={
+                    "title": "Musrenbang Desa Sukamaju 2027",
+                    "description": "Musyawarah perencanaan pembangunan desa",
+                    "region_code": "33.01.01.2001",
+                    "region_name": "Desa Sukamaju",
+                    "visibility": "public",
+                },
+                headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "musrenbang-1"},
+            )
+        )
+
+    request = threading.Thread(target=open_a_process)
+    try:
+        request.start()
+        request.join(timeout=10)  # the lock timeout is 1 s: the answer comes long before
+        answered_in_time = bool(answers)
+    finally:
+        other_writer.close()
+        request.join(timeout=60)
+        ledger.close()
+
+    assert answered_in_time, "the request still waited for the writer token after 10 s"
+    (answer,) = answers
+    assert (answer.status_code, answer.get_json()["code"]) == (503, "database_unavailable")
+    assert answer.mimetype == "application/problem+json" and answer.headers["Retry-After"]
+    reopened = Mufakat(env=persistence_settings(sqlite_database_url))
+    try:
+        assert reopened.recorder.max_notification_id() == recorded_before
+    finally:
+        reopened.close()
