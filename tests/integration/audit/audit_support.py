@@ -25,6 +25,7 @@ import pytest
 from psycopg import sql
 
 from domain.actor import Actor
+from service.adapters.key_file import key_file_path
 from service.adapters.storage import persistence_settings
 from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat
@@ -197,10 +198,11 @@ def build_template(database_url: str, key_file: Path) -> SealedTemplate:
 
 
 def copy_sqlite_template(template: SealedTemplate, directory: Path) -> str:
-    """A copy of the template's file in the test's own directory."""
+    """A copy of the template's file and of its key file in the test's own directory."""
     source = Path(template.database_url.removeprefix("sqlite:///"))
     target = directory / "mufakat.db"
     shutil.copyfile(source, target)
+    shutil.copyfile(key_file_path(str(source)), key_file_path(str(target)))
     return "sqlite:///" + str(target)
 
 
