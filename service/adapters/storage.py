@@ -3,8 +3,11 @@
 SQLite is the embedded default (a file in WAL mode with `synchronous=FULL`,
 so an acknowledged write survives a power cut). PostgreSQL goes through
 eventsourcing's own persistence module. Both also hold Mufakat's side tables
-(participant keys, read models), reached through `SideTables` in the same
-database so that a backup of the database is a backup of everything.
+(read models, server secrets; on PostgreSQL the keys too), reached through
+`SideTables` in the same database. An SQLite ledger keeps its keys in a file of
+their own beside it (`service.adapters.key_file`: `mufakat.keys.db`), where a
+deleted key leaves the disk at once whoever reads the ledger; a backup of an
+SQLite ledger is the ledger file and then its key file.
 
 Both use the audit recorders of `service.audit.chain` (chosen here with
 eventsourcing's `APPLICATION_RECORDER_TOPIC`): every insert also writes the
