@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -134,6 +135,8 @@ class GroupCommitLedger(Application[UUID]):
         # After a time slice with the writer token, new changes wait until it was handed over.
         self._handover = threading.Condition(self._command_lock)
         self._yielding = False
+        # Commands (of the command line) that keep the writer token until they end (`writing_alone`).
+        self._writing_alone = 0
         self._local = threading.local()
         self._joinable: _Batch | None = None
         self._committing: _Batch | None = None
@@ -146,6 +149,25 @@ class GroupCommitLedger(Application[UUID]):
         """Closes the database connections and gives up the writer token."""
         self._writer.close()
         super().close()
+
+    @contextmanager
+    def writing_alone(self) -> Iterator[None]:
+        """Keeps the writer token across everything done inside (a whole command of the command line).
+
+        No other process writes in between, so a command of many steps (`mufakat demo`) is not
+        interleaved with another writer's nor failed by one. The wait for the token comes before
+        anything is written: after the store's lock timeout it raises `WriterTokenBusy`, leaving nothing.
+        """
+        with self._command_lock:
+            if self._writer.acquire() and self.recorder.max_notification_id() != self._last_written:
+                self._fresh.clear()  # others wrote while this process did not hold the token
+            self._writing_alone += 1
+        try:
+            yield
+        finally:
+            with self._command_lock:
+                self._writing_alone -= 1
+                self._release_writer_if_idle()
 
     # --- running and settling ----------------------------------------------------
 
@@ -277,7 +299,7 @@ class GroupCommitLedger(Application[UUID]):
             batch.previous = None
             batch.done.set()
             with self._command_lock:
-                if self._writer.held_too_long():
+                if self._writer.held_too_long() and not self._writing_alone:
                     # Let the batches in flight drain, then hand the token to the other workers.
                     self._yielding = True
                 self._release_writer_if_idle()
@@ -342,6 +364,8 @@ class GroupCommitLedger(Application[UUID]):
 
     def _release_writer_if_idle(self) -> None:
         """Lets other worker processes write once nothing of this one waits to be committed (lock held)."""
+        if self._writing_alone:
+            return
         joinable = self._joinable is not None and self._joinable.has_leader
         committing = self._committing is not None and not self._committing.done.is_set()
         if not joinable and not committing:

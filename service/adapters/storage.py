@@ -3,8 +3,11 @@
 SQLite is the embedded default (a file in WAL mode with `synchronous=FULL`,
 so an acknowledged write survives a power cut). PostgreSQL goes through
 eventsourcing's own persistence module. Both also hold Mufakat's side tables
-(participant keys, read models), reached through `SideTables` in the same
-database so that a backup of the database is a backup of everything.
+(read models, server secrets; on PostgreSQL the keys too), reached through
+`SideTables` in the same database. An SQLite ledger keeps its keys in a file of
+their own beside it (`service.adapters.key_file`: `mufakat.keys.db`), where a
+deleted key leaves the disk at once whoever reads the ledger; a backup of an
+SQLite ledger is the ledger file and then its key file.
 
 Both use the audit recorders of `service.audit.chain` (chosen here with
 eventsourcing's `APPLICATION_RECORDER_TOPIC`): every insert also writes the
@@ -18,13 +21,14 @@ import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import psycopg
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, OperationalError
 from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteFactory
+from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteCursor, SQLiteFactory, SQLiteTransaction
 
 DEFAULT_DATABASE_URL = "sqlite:///mufakat.db"
 SQLITE_RECORDER_TOPIC = "service.audit.chain:HashChainedSQLiteRecorder"
@@ -76,18 +80,60 @@ def persistence_settings(database_url: str) -> dict[str, str]:
     )
 
 
+class _ImmediateTransaction(SQLiteTransaction):
+    """eventsourcing's SQLite transaction, begun `IMMEDIATE` when it will write.
+
+    A plain `BEGIN` reads first and asks for the write lock at its first write:
+    when another process committed in between, SQLite refuses at once with
+    "database is locked" (its snapshot is stale), without waiting the lock
+    timeout. `BEGIN IMMEDIATE` takes the write lock first, waiting for it.
+    """
+
+    def __enter__(self) -> SQLiteCursor:
+        if not self.commit:
+            return super().__enter__()
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:  # the lock timeout passed: as eventsourcing reports it
+            cursor.sqlite_cursor.close()
+            raise OperationalError(error) from error
+        return cursor
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        super().__exit__(exc_type, exc_val, exc_tb)
+
+
+class DurableSQLiteConnection(SQLiteConnection):
+    """An SQLite connection whose writing transactions wait for the write lock (`_ImmediateTransaction`)."""
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[SQLiteCursor]:
+        """A cursor in one transaction, committed when `commit` (then begun IMMEDIATE)."""
+        with _ImmediateTransaction(self, commit=commit) as curs, curs:
+            yield curs
+
+
 class DurableSQLiteConnectionPool(SQLiteConnectionPool):
     """SQLite connections that fsync every commit (`synchronous=FULL`) and overwrite what they delete.
 
     `secure_delete` zeroes deleted content (a forgotten participant's key) in
-    the database pages instead of leaving it in free space.
+    the database pages instead of leaving it in free space. A writing transaction
+    waits up to `MUFAKAT_SQLITE_LOCK_TIMEOUT` for the write lock (`_ImmediateTransaction`).
     """
 
     def _create_connection(self) -> SQLiteConnection:
         connection = super()._create_connection()
         connection._sqlite_conn.execute("PRAGMA synchronous=FULL")
         connection._sqlite_conn.execute("PRAGMA secure_delete=ON")
-        return connection
+        if connection._max_age_timer is not None:  # the connection lives on in its new wrapper
+            connection._max_age_timer.cancel()
+        return DurableSQLiteConnection(sqlite_conn=connection._sqlite_conn, max_age=self.max_age)
 
 
 class DurableSQLiteFactory(SQLiteFactory):

@@ -11,8 +11,10 @@ committed; the next holder reads the latest state first.
   several hosts take turns too; if a worker dies its session ends and the lock goes with it.
 - An in-memory store has one writer anyway: no token.
 
-A writer without the token (the command line) still meets the optimistic check
-on every aggregate's version.
+Every writer takes it, the command line too (`GroupCommitLedger.writing_alone`
+holds it across a whole command such as `mufakat demo`). A writer waits for it at
+most the store's lock timeout (`MUFAKAT_SQLITE_LOCK_TIMEOUT` on SQLite), then gives
+up with `WriterTokenBusy` before it wrote anything.
 """
 
 from __future__ import annotations
@@ -22,12 +24,23 @@ import time
 from collections.abc import Mapping
 from typing import IO, Any
 
+from eventsourcing.persistence import OperationalError
+
 from service.adapters.storage import connect_postgres
 
 #: How long a worker process keeps the token while it has commands queued.
 WRITER_SLICE_SECONDS = 0.02
 #: An arbitrary, fixed key for the writers' advisory lock on PostgreSQL ("mufw").
 POSTGRES_WRITER_LOCK_KEY = 0x6D756677
+#: How long a writer waits for the token when the environment names no lock timeout (seconds).
+DEFAULT_WAIT_SECONDS = 30.0
+#: Pauses between two tries of a busy `flock`, doubling (a waiting writer polls: `flock` cannot time out).
+_FIRST_POLL_SECONDS = 0.0005
+_LONGEST_POLL_SECONDS = 0.005
+
+
+class WriterTokenBusy(OperationalError):
+    """Another writer kept the token longer than this one may wait: nothing was written (retry later)."""
 
 
 class WriterToken:
@@ -69,15 +82,28 @@ class WriterToken:
 class FileWriterToken(WriterToken):
     """The token as an exclusive `flock` on a file beside an SQLite database."""
 
-    def __init__(self, sqlite_path: str) -> None:
+    def __init__(self, sqlite_path: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> None:
         super().__init__()
+        self.wait_seconds = wait_seconds
         self._file: IO[bytes] | None = open(f"{sqlite_path}.writer-lock", "a+b")  # noqa: SIM115
 
     def _lock(self) -> bool:
         if self._file is None:
             return False
-        fcntl.flock(self._file, fcntl.LOCK_EX)
-        return True
+        deadline = time.monotonic() + self.wait_seconds
+        pause = _FIRST_POLL_SECONDS
+        while True:
+            try:
+                fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WriterTokenBusy(
+                        f"another writer held the SQLite file longer than {self.wait_seconds:g} s"
+                        " (MUFAKAT_SQLITE_LOCK_TIMEOUT)"
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, _LONGEST_POLL_SECONDS)
 
     def _unlock(self) -> None:
         if self._file is not None:
@@ -124,7 +150,8 @@ def writer_token_for(env: Mapping[str, str]) -> WriterToken:
     sqlite_path = env.get("SQLITE_DBNAME")
     if sqlite_path:
         in_memory = sqlite_path == ":memory:" or "mode=memory" in sqlite_path
-        return WriterToken() if in_memory else FileWriterToken(sqlite_path)
+        wait_seconds = float(env.get("SQLITE_LOCK_TIMEOUT") or DEFAULT_WAIT_SECONDS)
+        return WriterToken() if in_memory else FileWriterToken(sqlite_path, wait_seconds)
     if env.get("PERSISTENCE_MODULE", "").startswith("eventsourcing.postgres"):
         return AdvisoryLockWriterToken(lambda: connect_postgres(env))
     return WriterToken()

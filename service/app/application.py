@@ -975,7 +975,10 @@ class Mufakat(UnitOfWork):
         # The read models copied the words (a decision item's rationale, an objection's grounds): bring them up
         # to date now, so that the rows they rewrite leave the files with the rest, in one purge.
         fresh_read_models(self)
-        self.side_tables.purge_deleted_from([*snapshots, *SealedDocuments.TABLES, *READ_MODEL_TABLES_WITH_WORDS])
+        with_words = [*snapshots, *SealedDocuments.TABLES, *READ_MODEL_TABLES_WITH_WORDS]
+        purged = self.side_tables.purge_deleted_from(with_words)
+        if not purged and not self.side_tables.is_postgres:  # a reader keeps the read models' old pages: retried
+            self.vault.note_words_on_disk(keys)
 
     def _erase_minutes_sealed_before(self, proposal_id: UUID, redacted_at: int | None) -> None:
         """A berita acara sealed before a redaction may print the words (its bytes are what was signed): erased,

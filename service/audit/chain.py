@@ -208,7 +208,10 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
         if forms:
             c.executemany(f"INSERT INTO {PUBLIC_FORMS_TABLE} VALUES (?, ?, ?, ?)", forms)
         extend_tree(c, _SQLITE_TREE, [(row[0], row[3]) for row in rows], int(last[1]) if last else None)
-        c.executemany(INSERT_KEY_SQL, _statement_keys_of(self, stored_events))
+        # Into the ledger's key file (committed now, before these events) or its key table (this transaction).
+        keys: StatementKeys | None = getattr(self, "statement_keys", None)
+        if keys is not None:
+            keys.vault.store_keys(keys.take(stored_events), c)
         return notification_ids
 
 

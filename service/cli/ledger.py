@@ -18,6 +18,7 @@ from gunicorn.app.base import BaseApplication
 
 from domain.actor import Actor
 from service.adapters.storage import UnsupportedDatabaseUrl, database_url_from_environment, persistence_settings
+from service.adapters.writer_token import WriterTokenBusy
 from service.app.access import ROLES, AccessToken, Principal
 from service.app.application import CommandContext
 from service.app.errors import NotFound
@@ -68,12 +69,21 @@ def serve(host: str, port: int, workers: int | None) -> None:
 
 @click.command()
 def demo() -> None:
-    """Record a sample process (Musrenbang Desa Sukamaju 2027) into the store."""
+    """Record a sample process (Musrenbang Desa Sukamaju 2027) into the store.
+
+    The demo is one unit: it holds the writer token from its first write to its last, so a
+    demo (or server) writing at the same time waits for it instead of interleaving or failing
+    half-way; one that waits longer than the lock timeout stops before writing anything.
+    """
     with opened_ledger() as ledger:
-        _, secret = ledger.issue_token("facilitator", "Fasilitator Demo", [])
-        started = time.perf_counter()
-        record = record_demo(ledger, secret, minutes_key_file=key_file_from_environment())
-        seconds = time.perf_counter() - started
+        try:
+            with ledger.writing_alone():
+                _, secret = ledger.issue_token("facilitator", "Fasilitator Demo", [])
+                started = time.perf_counter()
+                record = record_demo(ledger, secret, minutes_key_file=key_file_from_environment())
+                seconds = time.perf_counter() - started
+        except WriterTokenBusy as busy:
+            raise click.ClickException(f"{busy}; nothing of the demo was recorded") from None
     click.echo("Recorded Musrenbang Desa Sukamaju 2027 (Bahasa Indonesia, invented people).")
     summary = [("process", str(record.process_id))]
     summary += [(f"proposal {outcome}", str(proposal_id)) for outcome, proposal_id in record.proposals.items()]

@@ -275,6 +275,8 @@ class DatabaseState:
     error: str | None = None
     #: Forgotten participants' keys whose bytes a reader still keeps in the database files.
     forgotten_keys_on_disk: int = 0
+    #: Redacted statements whose words (copied by read models) a reader still keeps in the SQLite files.
+    redacted_words_on_disk: int = 0
 
     def projection_lags(self) -> dict[str, int]:
         """How many notifications each projection still has to apply."""
@@ -321,16 +323,23 @@ def _read_database_state(app: Flask) -> DatabaseState:
             last_position=last_position,
             projection_positions=read_positions(mufakat),
             forgotten_keys_on_disk=_forgotten_keys_on_disk(mufakat),
+            redacted_words_on_disk=_redacted_words_on_disk(mufakat),
         )
 
 
 def _forgotten_keys_on_disk(mufakat: Any) -> int:
     """Forgotten keys still on disk after one more, short, purge attempt (any worker's probe may finish it)."""
     vault = getattr(mufakat, "vault", None)
-    if vault is None or not vault.keys_possibly_on_disk():
+    if vault is None or not (vault.keys_possibly_on_disk() or vault.words_possibly_on_disk()):
         return 0
     vault.purge(wait_seconds=0.1)
     return int(vault.keys_possibly_on_disk())
+
+
+def _redacted_words_on_disk(mufakat: Any) -> int:
+    """Redacted statements whose words may still lie in the files (the purge above tried once more)."""
+    vault = getattr(mufakat, "vault", None)
+    return 0 if vault is None else int(vault.words_possibly_on_disk())
 
 
 def projection_positions(mufakat: Any) -> dict[str, int]:

@@ -118,8 +118,13 @@ def test_an_online_sqlite_backup_verifies_and_opens_every_name_again(tmp_path: P
     key_file = tmp_path / "signing.key"
     assert mufakat(f"sqlite:///{original}", key_file, "demo").returncode == 0
 
-    # What `sqlite3 mufakat.db ".backup backup.db"` does, while the service may keep writing.
+    # What `sqlite3 mufakat.db ".backup backup.db"` then `sqlite3 mufakat.keys.db ".backup backup.keys.db"` do,
+    # while the service may keep writing: the ledger first, then its key file (a key is stored before its event,
+    # so a key file copied after the ledger holds every key the copied ledger needs).
     with sqlite3.connect(original) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    keys, keys_copy = tmp_path / "mufakat.keys.db", tmp_path / "backup.keys.db"
+    with sqlite3.connect(keys) as source, sqlite3.connect(keys_copy) as target:
         source.backup(target)
 
     verified = mufakat(f"sqlite:///{copy}", key_file, "verify")
@@ -128,3 +133,20 @@ def test_an_online_sqlite_backup_verifies_and_opens_every_name_again(tmp_path: P
     names = names_and_contacts(f"sqlite:///{copy}")
     assert names == names_and_contacts(f"sqlite:///{original}")
     assert all(person["name"] not in (None, FORGOTTEN_PLACEHOLDER) for person in names.values())
+
+
+def test_an_sqlite_backup_without_its_key_file_verifies_but_its_names_are_lost(tmp_path: Path) -> None:
+    original = tmp_path / "mufakat.db"
+    copy = tmp_path / "backup.db"
+    key_file = tmp_path / "signing.key"
+    assert mufakat(f"sqlite:///{original}", key_file, "demo").returncode == 0
+
+    with sqlite3.connect(original) as source, sqlite3.connect(copy) as target:
+        source.backup(target)  # and `mufakat.keys.db` forgotten
+
+    verified = mufakat(f"sqlite:///{copy}", key_file, "verify")
+    assert verified.returncode == 0
+    assert json.loads(verified.stdout)["ok"] is True
+    names = names_and_contacts(f"sqlite:///{copy}")
+    assert names
+    assert {person["name"] for person in names.values()} == {FORGOTTEN_PLACEHOLDER}

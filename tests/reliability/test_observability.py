@@ -147,6 +147,7 @@ def test_metrics_count_the_events_appended_and_each_projections_lag(app: Flask, 
         "database": "ok",
         "projections": {"feed": 2},
         "forgotten_keys_on_disk": 0,
+        "redacted_words_on_disk": 0,
     }
 
 

@@ -6,6 +6,9 @@ renderings), the words are gone from the database's files, and the log still ver
 
 from __future__ import annotations
 
+import base64
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -305,3 +308,53 @@ def test_a_stance_given_without_a_reason_and_a_version_that_is_not_a_whole_numbe
 
     assert (silent.status_code, silent.get_json()["code"]) == (409, "nothing_to_redact")
     assert [fractional.status_code, textual.status_code] == [422, 422]
+
+
+# SQLite only: a reader's snapshot pins the ledger's WAL there.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_redacted_statements_keys_are_gone_from_every_file_when_the_answer_comes_though_a_reader_holds_the_ledger(
+    admin: Caller, facilitator: Caller, anonymous: Caller, the_ledger: Mufakat, database_url: str
+) -> None:
+    village = start_village(facilitator)
+    said, raised = _say(facilitator, village), _object(facilitator, village)
+    decided = _decide(facilitator, village)
+    statements = ((said, "text"), (raised, "grounds"), (decided, "rationale"))
+    keys = [
+        base64.b64encode(the_ledger.vault.key(statement_key_id(UUID(village.proposal_id), version, field)) or b"")
+        for version, field in statements
+    ]
+    assert all(key and key in _every_file_of(database_url) for key in keys)
+    # A backup, an export or a projection worker reading the ledger: its snapshot keeps the WAL's pages.
+    reader = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM stored_events").fetchone()
+    try:
+        for version, field in statements:
+            assert _redact(admin, village, version, field).status_code == 200
+
+        # Before the reader lets go: no key is in any file, so the words in the log can never be opened again.
+        assert [key for key in keys if key in _every_file_of(database_url)] == []
+        ready = anonymous.get("/ready").get_json()
+        assert ready["forgotten_keys_on_disk"] == 0
+        # The read models' copies of the words are what the reader keeps for now: said so, and retried.
+        assert ready["redacted_words_on_disk"] == (3 if NAME.encode() in _plain_files(database_url) else 0)
+    finally:
+        reader.execute("COMMIT")
+        reader.close()
+    deadline = time.monotonic() + 15
+    while anonymous.get("/ready").get_json()["redacted_words_on_disk"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert anonymous.get("/ready").get_json()["redacted_words_on_disk"] == 0
+    assert NAME.encode() not in _plain_files(database_url)
+
+
+def _plain_files(database_url: str) -> bytes:
+    return _every_file_of(database_url).replace(b"\x00", b"")
+
+
+def _every_file_of(database_url: str) -> bytes:
+    """The SQLite ledger and its key file, each with its WAL, as they lie on disk."""
+    ledger = Path(database_url.removeprefix("sqlite:///"))
+    keys = ledger.with_name(f"{ledger.stem}.keys{ledger.suffix}")
+    files = (ledger, Path(f"{ledger}-wal"), keys, Path(f"{keys}-wal"), Path(f"{keys}-journal"))
+    return b"".join(path.read_bytes() for path in files if path.exists())

@@ -36,4 +36,5 @@ class Readiness(MethodView):
             "database": "ok",
             "projections": state.projection_lags(),
             "forgotten_keys_on_disk": state.forgotten_keys_on_disk,
+            "redacted_words_on_disk": state.redacted_words_on_disk,
         }

@@ -25,6 +25,7 @@ import pytest
 from psycopg import sql
 
 from domain.actor import Actor
+from service.adapters.key_file import key_file_path
 from service.adapters.storage import persistence_settings
 from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat
@@ -156,11 +157,12 @@ class RawLog:
         self._run_many("INSERT INTO event_hashes VALUES (?, ?, ?, ?, ?, ?)", links)
 
     def all_bytes(self) -> bytes:
-        """Every byte of the database as stored: the SQLite file with its WAL, or every PostgreSQL row as text."""
+        """Every byte of the database as stored: the SQLite file and its key file, each with its WAL,
+        or every PostgreSQL row as text."""
         if not self.is_postgres:
-            return b"".join(
-                p.read_bytes() for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")) if p.exists()
-            )
+            keys = self.path.with_name(f"{self.path.stem}.keys{self.path.suffix}")
+            files = (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"), keys, Path(f"{keys}-wal"))
+            return b"".join(p.read_bytes() for p in files if p.exists())
         tables = self._run("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         dumped = [str(self._run(f'SELECT t::text FROM "{name}" t')) for (name,) in tables]
         return "\n".join(dumped).encode("utf-8")
@@ -205,10 +207,11 @@ def build_template(database_url: str, key_file: Path) -> SealedTemplate:
 
 
 def copy_sqlite_template(template: SealedTemplate, directory: Path) -> str:
-    """A copy of the template's file in the test's own directory."""
+    """A copy of the template's file and of its key file in the test's own directory."""
     source = Path(template.database_url.removeprefix("sqlite:///"))
     target = directory / "mufakat.db"
     shutil.copyfile(source, target)
+    shutil.copyfile(key_file_path(str(source)), key_file_path(str(target)))
     return "sqlite:///" + str(target)
 
 

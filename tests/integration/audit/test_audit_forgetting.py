@@ -15,6 +15,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -23,6 +24,7 @@ import pytest
 from audit_support import ADMIN, RawLog
 
 from domain.rules import DecisionRules
+from service.adapters.key_file import key_file_path
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 from service.app.application import Mufakat
 from service.audit.checkpoints import seal_checkpoint
@@ -56,7 +58,13 @@ def register(ledger: Mufakat, person: Person) -> UUID:
 
 
 def key_material(raw: RawLog, participant_id: UUID) -> str | None:
-    rows = raw._run("SELECT key_material FROM participant_keys WHERE participant_id = ?", (str(participant_id),))
+    """The key as stored: in the key file beside an SQLite ledger, in the key table on PostgreSQL."""
+    query = "SELECT key_material FROM participant_keys WHERE participant_id = ?"
+    if raw.is_postgres:
+        rows = raw._run(query, (str(participant_id),))
+    else:
+        with closing(sqlite3.connect(key_file_path(str(raw.path)))) as keys:
+            rows = keys.execute(query, (str(participant_id),)).fetchall()
     return rows[0][0] if rows else None
 
 
@@ -101,6 +109,73 @@ class ForgettingContract:
         report = verify_store(ledger.recorder)
         assert (report.ok, report.checkpoints_checked) == (True, 1)
 
+
+
+class TestForgettingOnSQLite(ForgettingContract):
+    """Forgetting on an SQLite file: the bytes of the file and its WAL are searched."""
+
+    @pytest.fixture
+    def database_url(self, sqlite_database_url: str) -> str:
+        return sqlite_database_url
+
+    def test_the_database_connections_overwrite_what_they_delete(self, ledger: Mufakat) -> None:
+        with ledger.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+            cursor.execute("PRAGMA secure_delete")
+            assert cursor.fetchone()[0] == 1
+
+    def test_a_reader_holding_the_ledger_keeps_no_forgotten_key_on_disk(self, ledger: Mufakat, raw: RawLog) -> None:
+        participant_id = register(ledger, Person())
+        key = key_material(raw, participant_id)
+        assert key is not None and key.encode() in raw.all_bytes()
+        # A backup, an export, a projection worker: a read transaction on the ledger pins its WAL.
+        reader = sqlite3.connect(raw.path, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM stored_events").fetchone()
+        try:
+            assert ledger.vault.forget(participant_id) is True
+            assert key.encode() not in raw.all_bytes()  # the ledger and the key file, each with its WAL
+            assert ledger.vault.keys_possibly_on_disk() == 0
+        finally:
+            reader.execute("COMMIT")
+            reader.close()
+
+    def test_a_long_reader_of_the_key_file_itself_delays_the_purge_which_is_reported_and_retried(
+        self, ledger: Mufakat, raw: RawLog
+    ) -> None:
+        """Only Mufakat reads the key file, a statement at a time; an operator's long `.backup` of it would wait."""
+        participant_id = register(ledger, Person())
+        key = key_material(raw, participant_id)
+        assert key is not None
+        key_file = key_file_path(str(raw.path))
+        assert key_file.stat().st_mode & 0o077 == 0  # the keys are nobody else's to read
+        reader = sqlite3.connect(key_file, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM participant_keys").fetchone()
+
+        try:
+            assert ledger.vault.forget(participant_id) is False
+            assert ledger.personal_data(ledger.repository.get(participant_id))["name"] == FORGOTTEN_PLACEHOLDER
+            assert ledger.vault.keys_possibly_on_disk() == 1
+        finally:
+            reader.execute("COMMIT")
+            reader.close()
+        deadline = time.monotonic() + 15
+        while ledger.vault.keys_possibly_on_disk() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert ledger.vault.keys_possibly_on_disk() == 0
+        assert key.encode() not in raw.all_bytes()
+
+
+@pytest.mark.postgres
+class TestForgettingOnPostgreSQL(ForgettingContract):
+    """Forgetting on PostgreSQL: every row of every table is searched as text."""
+
+    @pytest.fixture
+    def database_url(self, postgres_database_url: str) -> Iterator[str]:
+        yield postgres_database_url
+
+    #: Any long transaction on the server holds the horizon back, not only this test's reader.
+    only_our_readers_delay_the_purge = False
 
     def test_a_reader_holding_the_files_delays_the_purge_which_is_retried_until_the_key_is_gone(
         self, ledger: Mufakat, raw: RawLog, caplog: pytest.LogCaptureFixture
@@ -147,56 +222,6 @@ class ForgettingContract:
         if self.only_our_readers_delay_the_purge:
             assert reopened.vault.keys_possibly_on_disk() == 0
 
-    #: SQLite: only readers of this file; PostgreSQL: any long transaction on the server holds the horizon back.
-    only_our_readers_delay_the_purge = True
-
-    def hold_a_reader(self, raw: RawLog) -> Callable[[], None]:
-        """Opens a read transaction on the key table (a backup, an export); returns how to end it."""
-        raise NotImplementedError
-
-    def file_bytes(self, raw: RawLog) -> bytes:
-        """Every byte of the database's files that could hold a deleted key."""
-        raise NotImplementedError
-
-
-class TestForgettingOnSQLite(ForgettingContract):
-    """Forgetting on an SQLite file: the bytes of the file and its WAL are searched."""
-
-    @pytest.fixture
-    def database_url(self, sqlite_database_url: str) -> str:
-        return sqlite_database_url
-
-    def test_the_database_connections_overwrite_what_they_delete(self, ledger: Mufakat) -> None:
-        with ledger.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
-            cursor.execute("PRAGMA secure_delete")
-            assert cursor.fetchone()[0] == 1
-
-    def hold_a_reader(self, raw: RawLog) -> Callable[[], None]:
-        """A connection inside a read transaction: SQLite keeps its snapshot's pages in the WAL."""
-        reader = sqlite3.connect(raw.path, isolation_level=None)
-        reader.execute("BEGIN")
-        reader.execute("SELECT count(*) FROM participant_keys").fetchone()
-
-        def release() -> None:
-            reader.execute("COMMIT")
-            reader.close()
-
-        return release
-
-    def file_bytes(self, raw: RawLog) -> bytes:
-        """The database file and its WAL."""
-        return raw.all_bytes()
-
-
-@pytest.mark.postgres
-class TestForgettingOnPostgreSQL(ForgettingContract):
-    """Forgetting on PostgreSQL: every row of every table is searched as text."""
-
-    @pytest.fixture
-    def database_url(self, postgres_database_url: str) -> Iterator[str]:
-        yield postgres_database_url
-
-    only_our_readers_delay_the_purge = False
 
     def hold_a_reader(self, raw: RawLog) -> Callable[[], None]:
         """A transaction that read the key table: it holds a lock that `VACUUM FULL` must wait for."""
