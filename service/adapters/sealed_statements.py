@@ -54,6 +54,11 @@ class StatementKeys:
 
     A key lives in memory from the moment its statement is sealed until the recorder writes it in the
     transaction that stores the event (`take`); the vault's key table holds it from then on.
+
+    Two attempts at one step (two requests on one proposal, in one process) seal the same key id with
+    keys of their own; only one of them is stored. Each unsaved key is therefore kept with the words it
+    sealed, and the stored event takes the key whose ciphertext it carries, so the attempt that lost can
+    neither replace nor discard the key of the one that was stored.
     """
 
     #: Keys kept in memory once read (the most recently read first to stay): replaying a proposal opens
@@ -63,18 +68,20 @@ class StatementKeys:
     def __init__(self, vault: PersonalDataVault) -> None:
         self.vault = vault
         self._lock = threading.Lock()
-        self._unsaved: dict[tuple[str, int], dict[UUID, bytes]] = {}
+        #: (aggregate, version) -> the keys sealed for an event not stored yet: (key id, sealed words, key).
+        self._unsaved: dict[tuple[str, int], list[tuple[UUID, str, bytes]]] = {}
         self._kept: OrderedDict[UUID, bytes] = OrderedDict()
 
     def seal(self, originator_id: UUID, version: int, field: str, text: str) -> tuple[UUID, str]:
         """A fresh key for this statement (kept until its event is stored) and the text sealed with it."""
         key_id = statement_key_id(originator_id, version, field)
         key = AESGCM.generate_key(bit_length=256)
-        with self._lock:
-            self._unsaved.setdefault((str(originator_id), version), {})[key_id] = key
         nonce = os.urandom(_NONCE_BYTES)
-        sealed = AESGCM(key).encrypt(nonce, text.encode("utf-8"), key_id.bytes)
-        return key_id, base64.b64encode(nonce + sealed).decode("ascii")
+        sealed = base64.b64encode(nonce + AESGCM(key).encrypt(nonce, text.encode("utf-8"), key_id.bytes))
+        words = sealed.decode("ascii")
+        with self._lock:
+            self._unsaved.setdefault((str(originator_id), version), []).append((key_id, words, key))
+        return key_id, words
 
     def open(self, key_id: UUID, sealed: str) -> str:
         """The words, or REDACTED_TEXT once the key was destroyed.
@@ -87,25 +94,42 @@ class StatementKeys:
             return REDACTED_TEXT
         return words_sealed_with(key, key_id, sealed)
 
-    def unsaved_key(self, originator_id: UUID, version: int, key_id: UUID) -> bytes | None:
-        """The key of a statement sealed for an event not stored yet (its recorder commits to the words)."""
+    def unsaved_key(self, originator_id: UUID, version: int, key_id: UUID, sealed: str) -> bytes | None:
+        """The key that sealed these words for an event not stored yet (its recorder commits to the words)."""
         with self._lock:
-            return self._unsaved.get((str(originator_id), version), {}).get(key_id)
+            for unsaved_id, words, key in self._unsaved.get((str(originator_id), version), ()):
+                if unsaved_id == key_id and words == sealed:
+                    return key
+        return None
 
     def take(self, stored_events: Sequence[StoredEvent]) -> list[tuple[str, str]]:
-        """The rows (key id, key) to insert into the key table with these events, in the same transaction."""
+        """The rows (key id, key) to insert into the key table with these events, in the same transaction.
+
+        Only the keys whose words these very events carry: another attempt at the same step sealed its
+        words with keys of its own, and they are dropped with it (that step is stored now; it cannot be).
+        """
         rows = []
         with self._lock:
             for stored in stored_events:
-                keys = self._unsaved.pop((str(stored.originator_id), stored.originator_version), {})
-                rows += [(str(key_id), base64.b64encode(key).decode("ascii")) for key_id, key in keys.items()]
+                unsaved = self._unsaved.pop((str(stored.originator_id), stored.originator_version), [])
+                rows += [
+                    (str(key_id), base64.b64encode(key).decode("ascii"))
+                    for key_id, _, key in _sealed_in(stored, unsaved)
+                ]
         return rows
 
     def discard(self, stored_events: Sequence[StoredEvent]) -> None:
-        """Forgets the unsaved keys of events whose insert failed (a retry seals them again with new keys)."""
+        """Forgets the unsaved keys of events whose insert failed (a retry seals them again with new keys),
+        and only theirs: another attempt at the same step may still be stored with its own."""
         with self._lock:
             for stored in stored_events:
-                self._unsaved.pop((str(stored.originator_id), stored.originator_version), None)
+                slot = (str(stored.originator_id), stored.originator_version)
+                failed = _sealed_in(stored, self._unsaved.get(slot, []))
+                rest = [entry for entry in self._unsaved.get(slot, []) if entry not in failed]
+                if rest:
+                    self._unsaved[slot] = rest
+                else:
+                    self._unsaved.pop(slot, None)
 
     def destroy(self, key_ids: Sequence[UUID]) -> bool:
         """Destroys statements' keys (redaction); True when their bytes are gone from the files too.
@@ -132,6 +156,19 @@ class StatementKeys:
                 if len(self._kept) > self.KEPT_KEYS:
                     self._kept.popitem(last=False)
         return key
+
+
+def _sealed_in(stored: StoredEvent, unsaved: list[tuple[UUID, str, bytes]]) -> list[tuple[UUID, str, bytes]]:
+    """The unsaved keys whose sealed words this stored event carries.
+
+    Base64 words are written into the event's JSON as they are, and each carries a random nonce, so
+    finding them in the state names the one attempt the event was encoded from.
+    """
+    if not unsaved:
+        return []
+    state = bytes(stored.state)
+    return [entry for entry in unsaved if entry[1].encode("ascii") in state]
+
 
 def words_sealed_with(key: bytes, key_id: UUID, sealed: str) -> str:
     """The words of a sealed statement, opened with its key (raises when key and text do not belong together)."""

@@ -143,9 +143,8 @@ def _hash_of(
     try:
         form = public_form(aggregate, stored.originator_version, stored.topic, state, opener)
     except (ValueError, InvalidTag):
-        # A statement whose key is not the one it was sealed with (two attempts at one step racing in one
-        # process) cannot be committed to: the event keeps the plain hash, and its item reads as unbound,
-        # rather than the write failing.
+        # A statement whose key is not in memory (words sealed elsewhere) cannot be committed to: the event
+        # keeps the plain hash, and its item reads as unbound, rather than the write failing.
         return event_hash(previous, originator, stored.originator_version, stored.topic, state)
     salt = os.urandom(PRIVATE_SALT_BYTES)
     digest = private_digest(salt, originator, stored.originator_version, stored.topic, state)
@@ -159,7 +158,7 @@ def _opener(keys: StatementKeys | None, originator_id: UUID, version: int) -> St
         return None
 
     def open_statement(field: str, key_id: UUID, sealed: str) -> tuple[bytes, str] | None:
-        key = keys.unsaved_key(originator_id, version, key_id)
+        key = keys.unsaved_key(originator_id, version, key_id, sealed)
         return None if key is None else (statement_salt(key), words_sealed_with(key, key_id, sealed))
 
     return open_statement
