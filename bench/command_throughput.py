@@ -159,7 +159,7 @@ def _wrk(url: str, seconds: int, connections: int, script: Path, env: dict[str, 
 
 #: How many proposals the spread series shares its contributions among.
 SPREAD = 20
-#: What each store's ratio to the baseline must reach (DESIGN.md "Targets").
+#: What each store's ratio to the baseline must reach (docs/architecture.md, "Targets").
 TARGETS = {"SQLite": 0.40, "PostgreSQL": 0.30}
 #: How far the baseline's rounds may differ (max / min - 1) before the run is refused.
 BASELINE_SPREAD = 0.20

@@ -15,7 +15,8 @@ times in the same process:
 - export verify: `verify_export` of an export of the same log (no database).
 
 It prints events per second for each and the ratios of verify to both
-baselines (DESIGN.md: verification at least 0.8x of reading the same rows and hashing them). Usage:
+baselines (docs/architecture.md, "Targets": verification at least 0.8x of reading the same rows and
+hashing them). Usage:
 
     .venv/bin/python bench/verify_speed.py [--events 100000] [--database-url postgresql://...]
 """

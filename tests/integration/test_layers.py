@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("domain", "service", "projections")
 
-#: What each layer may not import (DESIGN.md "Layout"): dependencies point inward, toward the domain.
+#: What each layer may not import (docs/architecture.md, "Layers and folders"): dependencies point inward.
 FORBIDDEN = {
     "domain": ("service", "projections", "flask", "marshmallow", "flask_smorest", "psycopg", "sqlite3"),
     "projections": ("service.http", "service.cli", "flask", "marshmallow", "flask_smorest"),

@@ -174,7 +174,7 @@ def _notice() -> dict[str, Any] | None:
 def _run_by(principal: Principal, process_id: UUID) -> Process:
     """A process whose participants this signed-in token may see by name (its own); any other is not found.
 
-    The privacy model of DESIGN.md: names are for admins, auditors and the process's own facilitators.
+    The privacy model (docs/architecture.md): names are for admins, auditors and the process's own facilitators.
     A facilitator of another process reads a public process on the portal, like anyone else.
     """
     try:
