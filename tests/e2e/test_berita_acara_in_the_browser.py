@@ -4,11 +4,14 @@ by anyone on the portal next to the decision, with the proof that the decision i
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from e2e_support import AXE, Site, Watch, event_types, screenshot, sign_in, start_village
 from playwright.sync_api import BrowserContext, Page, expect
 from test_pages_for_everyone import AXE_RUN
+
+from service.audit.signing import DEFAULT_KEY_FILE, pdf_key_file
 
 
 def _serious_violations(page: Page) -> list[dict[str, Any]]:
@@ -39,6 +42,11 @@ def test_a_facilitator_seals_the_berita_acara_on_a_phone_and_a_reader_finds_it_a
     expect(page.get_by_text("Disegel (versi 1) pada")).to_be_visible()
     expect(page.get_by_role("link", name="Versi lengkap (dengan nama), PDF")).to_be_visible()
     assert event_types(site, village.meeting_id).count("MinutesSealed") == 1
+    # The console signs the PDF with the certificate key beside the configured key file, as the API does,
+    # never with one made in the working directory.
+    configured = Path(site.app.config["MUFAKAT_SECRET_KEY_FILE"])
+    assert pdf_key_file(configured).exists()
+    assert not Path(pdf_key_file(Path(DEFAULT_KEY_FILE)).name).exists()
 
     reader = new_context(bypass_csp=True).new_page()
     reader.goto(f"{site.url}/keputusan/{village.proposal_id}")

@@ -35,7 +35,7 @@ from service.app.application import CommandContext, Mufakat, Receipt
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
 from service.app.idempotency import IdempotencyKey
 from service.app.statement_names import StatementNamesAParticipant
-from service.http.api.audit import signing_key
+from service.http.api.audit import signing_key, signing_key_file
 from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
 from service.http.schemas.minutes import MinutesSealingSchema
@@ -307,8 +307,11 @@ def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict
         if when is not None and _accepts(use_case, "occurred_at"):
             loaded["occurred_at"] = when
         if _accepts(use_case, "signing_key"):
-            # Sealed with the key the API seals with (the one checkpoints are signed with).
+            # Sealed with the key the API seals with (the one checkpoints are signed with), and the PDF's
+            # certificate key beside that key's file, never beside the working directory's default.
             loaded["signing_key"] = signing_key()
+            if _accepts(use_case, "key_file"):
+                loaded["key_file"] = signing_key_file()
         receipt = use_case(_context(ledger, principal, action, form, body, when), *targets, **loaded)
     except Refused as refused:
         return Outcome(code=refused.code, invalid_fields=refused.invalid_fields)
