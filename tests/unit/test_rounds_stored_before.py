@@ -182,3 +182,11 @@ def test_the_stored_open_rounds_close_and_found_a_decision_as_they_did(proposal:
     proposal.decide("adopted", "vote", "Suara terbanyak", RULES, at(43), FACILITATOR)
     assert proposal.status == "decided"
     assert proposal.latest_step_at_meeting(MEETING) == at(42)
+
+
+def test_a_snapshot_taken_now_stores_the_rounds_as_the_sample_stored_them() -> None:
+    stored_then = json.loads(stored_sample()[-1].state)
+    stored_now = json.loads(the_mapper().to_stored_event(Snapshot.take(from_the_events())).state)
+    # Only when the snapshot was taken differs: its state, rounds and all, is stored as it was.
+    assert stored_now["timestamp"] != stored_then["timestamp"]
+    assert {**stored_now, "timestamp": None} == {**stored_then, "timestamp": None}
