@@ -101,7 +101,7 @@ class Round:
         raise NotImplementedError
 
     def _ensure_bears_rejection(self, rules: DecisionRules) -> None:
-        """Refuses a rejection by this round's method that its count does not bear (its quorum held)."""
+        """Refuses a rejection by this round's method that its count does not bear (asked once its quorum held)."""
         raise NotImplementedError
 
     # --- what every round does ---------------------------------------------------
