@@ -144,6 +144,18 @@ def test_a_round_keeps_to_its_time_its_marks_after_it_opened_its_close_after_its
 
 
 @KINDS
+def test_a_round_nobody_marked_cannot_close_before_it_opened(kind: Kind) -> None:
+    held = kind.held()
+    error = refused(
+        "occurred_out_of_order",
+        held,
+        lambda: held.closing(6, 6, RULES, blocking_objections=0, occurred_at=minutes(-1), meeting_closed_at=None),
+    )
+    assert error.detail.endswith(f"before it opened ({OPENED_AT.isoformat()})")
+    assert error.ids == {kind.id_name: held.round_id}
+
+
+@KINDS
 def test_a_round_on_an_older_text_founds_no_decision_and_an_unrecorded_one_no_adoption(kind: Kind) -> None:
     held = marked(kind, kind.carrying)
     held.close(
