@@ -9,7 +9,7 @@ never have happened before the step it depends on.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -27,42 +27,28 @@ from domain.deliberation import (
     Correction,
     Decision,
     Objection,
-    Round,
     Vote,
 )
 from domain.errors import (
     AdoptionNeedsConsensusOrVote,
-    BallotAlreadyCast,
     BlockingObjectionUnresolved,
-    CheckNotOpen,
     CheckOrVoteOpen,
     ConsensusNotAttempted,
-    ConsensusNotReached,
-    NoCheckOnThisText,
-    NoConsensusToReject,
     NothingToCorrect,
     NothingToRedact,
-    NoVoteOnThisText,
     ObjectionAlreadyResolved,
     PartOfProposalNotFound,
     ProposalAlreadyDecided,
     ProposalNotDecided,
     ProposalWithdrawn,
-    QuorumNotMet,
-    TextChangedSinceCheck,
     VoteFallbackNotAllowed,
-    VoteNotOpen,
-    VoteNotPassed,
-    VotePassed,
     ensure_aware,
-    ensure_not_after,
     ensure_not_before,
     ensure_one_of,
 )
+from domain.round import Round, ensure_quorum, last_closed, latest_since
 from domain.rules import DecisionRules
 from domain.steps import Start, Step, occurred_when_recorded
-
-R = TypeVar("R", bound=Round)
 
 #: The free-text fields of each step that an erratum may correct.
 CORRECTABLE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -326,11 +312,11 @@ class Proposal(Aggregate):
 
     def latest_check(self) -> ConsensusCheck | None:
         """The latest consensus check opened since the last annulment, if any."""
-        return _latest(list(self.checks.values()), len(self.annulled_decisions))
+        return latest_since(list(self.checks.values()), len(self.annulled_decisions))
 
     def latest_vote(self) -> Vote | None:
         """The latest vote opened since the last annulment, if any."""
-        return _latest(list(self.votes.values()), len(self.annulled_decisions))
+        return latest_since(list(self.votes.values()), len(self.annulled_decisions))
 
     def latest_step_at_meeting(self, meeting_id: UUID) -> datetime | None:
         """When the latest step of this proposal held at that meeting happened (its submission there, the opening,
@@ -338,7 +324,7 @@ class Proposal(Aggregate):
         times = [self.submitted_at] if self.meeting_id == meeting_id else []
         for held in (*self.checks.values(), *self.votes.values()):
             if held.meeting_id == str(meeting_id):
-                times += [t for t in (held.opened_at, held.last_step_at, held.closed_at) if t is not None]
+                times += held.times
         return max(times, default=None)
 
     def objection(self, objection_id: UUID) -> Objection:
@@ -471,7 +457,7 @@ class Proposal(Aggregate):
         objection.note = note
         objection.note_version = self._has_free_text("ObjectionResolved")
 
-    # --- consensus -----------------------------------------------------------
+    # --- rounds: consensus checks and votes ---------------------------------------
 
     def open_consensus_check(
         self,
@@ -490,9 +476,7 @@ class Proposal(Aggregate):
         `meeting_opened_at` is when that meeting opened (None when not known): a check cannot open before it.
         """
         self.ensure_undecided()
-        _ensure_quorum(rules, invited, present_of_invited, meeting_id)
-        self._ensure_after_submission(occurred_at)
-        ensure_not_before(occurred_at, meeting_opened_at, "its meeting opened", meeting_id=meeting_id)
+        self._ensure_round_may_open(meeting_id, invited, present_of_invited, rules, occurred_at, meeting_opened_at)
         self._check_opened(
             check_id=check_id,
             meeting_id=meeting_id,
@@ -506,11 +490,7 @@ class Proposal(Aggregate):
         self, check_id: UUID, meeting_id: UUID, text_version: int | None, occurred_at: datetime, actor: Actor
     ) -> None:
         self.checks[str(check_id)] = ConsensusCheck(
-            check_id=str(check_id),
-            meeting_id=str(meeting_id),
-            text_version=self.text_version if text_version is None else text_version,
-            opened_at=occurred_at,
-            after_annulments=len(self.annulled_decisions),
+            check_id=str(check_id), **self._round_held(meeting_id, text_version, occurred_at)
         )
 
     def take_stance(
@@ -526,10 +506,7 @@ class Proposal(Aggregate):
         """Records a participant's stance; a later stance supersedes theirs, both stay in history."""
         ensure_one_of("stance", stance, STANCES)
         self.ensure_undecided()
-        check = self.check(check_id)
-        if not check.is_open:
-            raise CheckNotOpen("this consensus check is closed", check_id=check_id)
-        ensure_not_before(occurred_at, check.opened_at, "its consensus check opened", check_id=check_id)
+        self.check(check_id).ensure_takes_mark(participant_id, occurred_at)
         self._stance_taken(
             check_id=check_id,
             participant_id=participant_id,
@@ -549,9 +526,7 @@ class Proposal(Aggregate):
         occurred_at: datetime,
         actor: Actor,
     ) -> None:
-        check = self.checks[str(check_id)]
-        check.stances[str(participant_id)] = stance
-        check.note_step(occurred_at)
+        self.checks[str(check_id)].take_mark(participant_id, stance, occurred_at)
         self._has_free_text("StanceTaken")
 
     def close_consensus_check(
@@ -572,45 +547,21 @@ class Proposal(Aggregate):
         after its meeting closed (`meeting_closed_at`, None while the meeting is open).
         """
         self.ensure_undecided()
-        check = self.check(check_id)
-        if not check.is_open:
-            raise CheckNotOpen("this consensus check is already closed", check_id=check_id)
-        ensure_not_before(occurred_at, check.opened_at, "it opened", check_id=check_id)
-        ensure_not_before(occurred_at, check.last_step_at, "its latest stance", check_id=check_id)
-        ensure_not_after(occurred_at, meeting_closed_at, "its meeting closed", check_id=check_id)
-        counts = check.count_stances()
-        standing = len(self.unresolved_blocking_objections)
-        quorum_met = rules.quorum_holds(invited, present_of_invited)
-        reached = rules.consensus_reached(counts) and standing == 0 and quorum_met
-        tally: dict[str, object] = {
-            **counts,
-            "invited": invited,
-            "present": present_of_invited,
-            "quorum_met": quorum_met,
-            "unresolved_blocking_objections": standing,
-            "rule": rules.consensus,
-            # Disagreement that stays on record beside a consensus reached by consent.
-            "dissent": counts["disagree"] if reached else 0,
-        }
-        self._check_closed(
-            check_id=check_id,
-            result="reached" if reached else "not_reached",
-            tally=tally,
+        result, tally = self.check(check_id).closing(
+            invited,
+            present_of_invited,
+            rules,
+            blocking_objections=len(self.unresolved_blocking_objections),
             occurred_at=occurred_at,
-            actor=actor,
+            meeting_closed_at=meeting_closed_at,
         )
+        self._check_closed(check_id=check_id, result=result, tally=tally, occurred_at=occurred_at, actor=actor)
 
     @event(ConsensusCheckClosed)
     def _check_closed(
         self, check_id: UUID, result: str, tally: dict[str, object], occurred_at: datetime, actor: Actor
     ) -> None:
-        check = self.checks[str(check_id)]
-        check.status = "closed"
-        check.result = result
-        check.tally = dict(tally)
-        check.closed_at = occurred_at
-
-    # --- vote fallback -------------------------------------------------------
+        self.checks[str(check_id)].close(result, tally, occurred_at)
 
     def open_vote(
         self,
@@ -628,16 +579,10 @@ class Proposal(Aggregate):
         and (musyawarah first) the latest consensus check on the current text closed without consensus,
         unless the rules allow a vote without a check."""
         self.ensure_undecided()
-        if not rules.vote_fallback:
-            raise VoteFallbackNotAllowed(
-                "the rules of this process allow no vote: decisions are by consensus only",
-                proposal_id=self.id,
-            )
+        self._ensure_vote_allowed(rules)
         if not rules.vote_without_check:
             self._ensure_consensus_attempted()
-        _ensure_quorum(rules, invited, present_of_invited, meeting_id)
-        self._ensure_after_submission(occurred_at)
-        ensure_not_before(occurred_at, meeting_opened_at, "its meeting opened", meeting_id=meeting_id)
+        self._ensure_round_may_open(meeting_id, invited, present_of_invited, rules, occurred_at, meeting_opened_at)
         latest = self.latest_check()
         if latest is not None and not rules.vote_without_check:
             ensure_not_before(
@@ -647,13 +592,20 @@ class Proposal(Aggregate):
             vote_id=vote_id, meeting_id=meeting_id, text_version=self.text_version, occurred_at=occurred_at, actor=actor
         )
 
+    def _ensure_vote_allowed(self, rules: DecisionRules) -> None:
+        if not rules.vote_fallback:
+            raise VoteFallbackNotAllowed(
+                "the rules of this process allow no vote: decisions are by consensus only",
+                proposal_id=self.id,
+            )
+
     def _ensure_consensus_attempted(self) -> None:
         latest = self.latest_check()
         if latest is not None and latest.is_open:
             raise CheckOrVoteOpen(
                 "a consensus check is still open: close it before falling back on a vote", check_id=latest.check_id
             )
-        if latest is None or latest.text_version != self.text_version or latest.result != "not_reached":
+        if latest is None or latest.text_version != self.text_version or latest.result != latest.kind.not_carried:
             raise ConsensusNotAttempted(
                 "musyawarah first: a vote needs a consensus check on the current text that closed without consensus",
                 proposal_id=self.id,
@@ -663,13 +615,7 @@ class Proposal(Aggregate):
     def _vote_opened(
         self, vote_id: UUID, meeting_id: UUID, text_version: int | None, occurred_at: datetime, actor: Actor
     ) -> None:
-        self.votes[str(vote_id)] = Vote(
-            vote_id=str(vote_id),
-            meeting_id=str(meeting_id),
-            text_version=self.text_version if text_version is None else text_version,
-            opened_at=occurred_at,
-            after_annulments=len(self.annulled_decisions),
-        )
+        self.votes[str(vote_id)] = Vote(vote_id=str(vote_id), **self._round_held(meeting_id, text_version, occurred_at))
 
     def cast_ballot(
         self, vote_id: UUID, participant_id: UUID, choice: str, actor: Actor, *, occurred_at: datetime
@@ -677,14 +623,7 @@ class Proposal(Aggregate):
         """Records one ballot per participant; a ballot cannot be changed."""
         ensure_one_of("choice", choice, CHOICES)
         self.ensure_undecided()
-        vote = self.vote(vote_id)
-        if not vote.is_open:
-            raise VoteNotOpen("this vote is closed", vote_id=vote_id)
-        if str(participant_id) in vote.ballots:
-            raise BallotAlreadyCast(
-                "this participant already cast a ballot in this vote", vote_id=vote_id, participant_id=participant_id
-            )
-        ensure_not_before(occurred_at, vote.opened_at, "its vote opened", vote_id=vote_id)
+        self.vote(vote_id).ensure_takes_mark(participant_id, occurred_at)
         self._ballot_cast(
             vote_id=vote_id, participant_id=participant_id, choice=choice, occurred_at=occurred_at, actor=actor
         )
@@ -693,9 +632,7 @@ class Proposal(Aggregate):
     def _ballot_cast(
         self, vote_id: UUID, participant_id: UUID, choice: str, occurred_at: datetime, actor: Actor
     ) -> None:
-        vote = self.votes[str(vote_id)]
-        vote.ballots[str(participant_id)] = choice
-        vote.note_step(occurred_at)
+        self.votes[str(vote_id)].take_mark(participant_id, choice, occurred_at)
 
     def close_vote(
         self,
@@ -714,35 +651,46 @@ class Proposal(Aggregate):
         after its meeting closed (`meeting_closed_at`, None while the meeting is open).
         """
         self.ensure_undecided()
-        vote = self.vote(vote_id)
-        if not vote.is_open:
-            raise VoteNotOpen("this vote is already closed", vote_id=vote_id)
-        ensure_not_before(occurred_at, vote.opened_at, "it opened", vote_id=vote_id)
-        ensure_not_before(occurred_at, vote.last_step_at, "its latest ballot", vote_id=vote_id)
-        ensure_not_after(occurred_at, meeting_closed_at, "its meeting closed", vote_id=vote_id)
-        counts = vote.count_ballots()
-        quorum_met = rules.quorum_holds(invited, present_of_invited)
-        passed = quorum_met and rules.vote_passes(counts["yes"], counts["no"])
-        tally: dict[str, object] = {
-            **counts,
-            "invited": invited,
-            "present": present_of_invited,
-            "quorum_met": quorum_met,
-            "threshold": rules.vote_threshold,
-        }
-        self._vote_closed(
-            vote_id=vote_id, result="passed" if passed else "failed", tally=tally, occurred_at=occurred_at, actor=actor
+        result, tally = self.vote(vote_id).closing(
+            invited,
+            present_of_invited,
+            rules,
+            blocking_objections=len(self.unresolved_blocking_objections),
+            occurred_at=occurred_at,
+            meeting_closed_at=meeting_closed_at,
         )
+        self._vote_closed(vote_id=vote_id, result=result, tally=tally, occurred_at=occurred_at, actor=actor)
 
     @event(VoteClosed)
     def _vote_closed(
         self, vote_id: UUID, result: str, tally: dict[str, object], occurred_at: datetime, actor: Actor
     ) -> None:
-        vote = self.votes[str(vote_id)]
-        vote.status = "closed"
-        vote.result = result
-        vote.tally = dict(tally)
-        vote.closed_at = occurred_at
+        self.votes[str(vote_id)].close(result, tally, occurred_at)
+
+    def _ensure_round_may_open(
+        self,
+        meeting_id: UUID,
+        invited: int,
+        present_of_invited: int,
+        rules: DecisionRules,
+        occurred_at: datetime,
+        meeting_opened_at: datetime | None,
+    ) -> None:
+        """A check or vote opens at a meeting whose quorum holds, after the proposal was submitted and the meeting
+        opened."""
+        ensure_quorum(rules, invited, present_of_invited, meeting_id)
+        self._ensure_after_submission(occurred_at)
+        ensure_not_before(occurred_at, meeting_opened_at, "its meeting opened", meeting_id=meeting_id)
+
+    def _round_held(self, meeting_id: UUID, text_version: int | None, occurred_at: datetime) -> dict[str, Any]:
+        """What a check or vote opening now holds: its meeting, its text (that of this moment when the event was
+        stored before it said), when it opened, and how many decisions had been annulled by then."""
+        return {
+            "meeting_id": str(meeting_id),
+            "text_version": self.text_version if text_version is None else text_version,
+            "opened_at": occurred_at,
+            "after_annulments": len(self.annulled_decisions),
+        }
 
     # --- decision ------------------------------------------------------------
 
@@ -773,7 +721,7 @@ class Proposal(Aggregate):
             )
         self._ensure_founded(outcome, method, rules)
         self._ensure_after_submission(occurred_at)
-        latest = _latest_of(self.latest_check(), self.latest_vote())
+        latest = last_closed(self.latest_check(), self.latest_vote())
         if latest is not None:
             ensure_not_before(
                 occurred_at, latest.closed_at, "the check or vote it stands on closed", proposal_id=self.id
@@ -804,72 +752,29 @@ class Proposal(Aggregate):
           with its quorum held (a vote without quorum decided nothing); held, for a deferral.
         - `none`: stands on no round, and is never an adoption.
         """
+        founding: Round | None
         if method == "consensus":
-            self._ensure_founding_check(outcome, rules)
+            if outcome == "adopted" and self.unresolved_blocking_objections:
+                raise BlockingObjectionUnresolved(
+                    "a blocking objection is unresolved: it must be addressed, withdrawn or overruled first",
+                    objection_id=self.unresolved_blocking_objections[0].objection_id,
+                )
+            kind, founding = ConsensusCheck.kind, self.latest_check()
         elif method == "vote":
-            self._ensure_founding_vote(outcome, rules)
-        elif outcome == "adopted":
-            raise AdoptionNeedsConsensusOrVote(
-                "a proposal is adopted by consensus or by vote, never without either", proposal_id=self.id
-            )
-
-    def _ensure_founding_check(self, outcome: str, rules: DecisionRules) -> None:
-        if outcome == "adopted" and self.unresolved_blocking_objections:
-            raise BlockingObjectionUnresolved(
-                "a blocking objection is unresolved: it must be addressed, withdrawn or overruled first",
-                objection_id=self.unresolved_blocking_objections[0].objection_id,
-            )
-        check = self.latest_check()
-        if check is None:
-            raise NoCheckOnThisText(
-                "no consensus check has been held on this text: a decision by consensus stands on one",
+            self._ensure_vote_allowed(rules)
+            kind, founding = Vote.kind, self.latest_vote()
+        else:
+            if outcome == "adopted":
+                raise AdoptionNeedsConsensusOrVote(
+                    "a proposal is adopted by consensus or by vote, never without either", proposal_id=self.id
+                )
+            return
+        if founding is None:
+            raise kind.none_held(
+                f"no {kind.name} has been held on this text: a decision by {kind.method} stands on one",
                 proposal_id=self.id,
             )
-        if outcome == "adopted" and check.result != "reached":
-            raise ConsensusNotReached(
-                "the latest consensus check of this proposal did not reach consensus", proposal_id=self.id
-            )
-        self._ensure_on_current_text(check)
-        if outcome == "rejected":
-            if not (check.tally or {}).get("quorum_met", False):
-                raise QuorumNotMet(
-                    "the latest consensus check was held without quorum: it decided nothing", check_id=check.check_id
-                )
-            if not rules.consensus_against(check.count_stances()):
-                raise NoConsensusToReject(
-                    "the stances of the latest consensus check are no consensus to reject this proposal",
-                    check_id=check.check_id,
-                )
-
-    def _ensure_founding_vote(self, outcome: str, rules: DecisionRules) -> None:
-        if not rules.vote_fallback:
-            raise VoteFallbackNotAllowed(
-                "the rules of this process allow no vote: decisions are by consensus only",
-                proposal_id=self.id,
-            )
-        vote = self.latest_vote()
-        if vote is None:
-            raise NoVoteOnThisText(
-                "no vote has been held on this text: a decision by vote stands on one", proposal_id=self.id
-            )
-        if outcome == "adopted" and vote.result != "passed":
-            raise VoteNotPassed("the latest vote on this proposal did not pass", proposal_id=self.id)
-        self._ensure_on_current_text(vote)
-        if outcome == "rejected":
-            if not (vote.tally or {}).get("quorum_met", False):
-                raise QuorumNotMet("the latest vote was held without quorum: it decided nothing", vote_id=vote.vote_id)
-            if vote.result == "passed":
-                raise VotePassed(
-                    "the latest vote on this proposal passed: it is not rejected by vote", vote_id=vote.vote_id
-                )
-
-    def _ensure_on_current_text(self, founding: Round) -> None:
-        if founding.text_version != self.text_version:
-            raise TextChangedSinceCheck(
-                f"the text was amended since: that check or vote was held on text version "
-                f"{founding.text_version}, the current text is version {self.text_version}",
-                proposal_id=self.id,
-            )
+        founding.ensure_bears(outcome, rules, self.text_version, self.id)
 
     @event(Decided)
     def _decided(
@@ -1023,24 +928,3 @@ class Proposal(Aggregate):
         version = self.version + 1
         self.free_text[str(version)] = step
         return version
-
-
-def _ensure_quorum(rules: DecisionRules, invited: int, present_of_invited: int, meeting_id: UUID) -> None:
-    if not rules.quorum_holds(invited, present_of_invited):
-        raise QuorumNotMet(
-            f"only {present_of_invited} of {invited} invited attend; the quorum is {rules.quorum:.0%}",
-            meeting_id=meeting_id,
-        )
-
-
-def _latest(rounds: list[R], annulments: int) -> R | None:
-    current = [r for r in rounds if r.after_annulments == annulments]
-    return current[-1] if current else None
-
-
-def _latest_of(check: ConsensusCheck | None, vote: Vote | None) -> Round | None:
-    """The later of two rounds by when they closed (both are closed when a decision is made)."""
-    rounds: list[Round] = [r for r in (check, vote) if r is not None]
-    if not rounds:
-        return None
-    return max(rounds, key=lambda r: (r.closed_at is not None, r.closed_at or datetime.min))
