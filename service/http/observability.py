@@ -314,7 +314,7 @@ def _read_database_state(app: Flask) -> DatabaseState:
         guard_against_outages(mufakat)
         last_position = mufakat.recorder.max_notification_id() or 0
         read_positions: Callable[[Any], dict[str, int]] = (
-            app.config.get("MUFAKAT_PROJECTION_POSITIONS") or projection_positions
+            app.config.get("MUFAKAT_PROJECTION_POSITIONS") or tracked_positions
         )
         return DatabaseState(
             reachable=True,
@@ -338,11 +338,6 @@ def _redacted_words_on_disk(mufakat: Any) -> int:
     """Redacted statements whose words may still lie in the files (the purge above tried once more)."""
     vault = getattr(mufakat, "vault", None)
     return 0 if vault is None else int(vault.words_possibly_on_disk())
-
-
-def projection_positions(mufakat: Any) -> dict[str, int]:
-    """Each projection's tracked position, when its table exists (`projections.runner.tracked_positions`)."""
-    return tracked_positions(mufakat)
 
 
 # --- /metrics ------------------------------------------------------------------------
