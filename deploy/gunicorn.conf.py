@@ -10,38 +10,41 @@ after the fork, the tables created once before the workers start, multiprocess m
 access line with a client address or query string) and adds what a deployment
 sets from its environment: the bind address, the worker count, connection pools
 sized from the threads, and worker recycling. deploy/.env.example documents
-every setting.
+every setting; all are read through service.settings, like the app's own.
 """
 
 import os
 
 from service.cli.gunicorn_settings import gunicorn_settings
+from service.settings import Settings
 
-_host, _, _port = os.environ.get("MUFAKAT_BIND", "127.0.0.1:8000").rpartition(":")
-_workers = int(os.environ["MUFAKAT_WORKERS"]) if os.environ.get("MUFAKAT_WORKERS") else None
+_settings = Settings.from_environment()
+_host, _, _port = _settings.bind.rpartition(":")
+_workers = _settings.workers
 
 # Every setting of `mufakat serve` (bind, workers, worker_class, threads, timeout,
 # graceful_timeout, keepalive, limit_request_line, preload_app, accesslog, errorlog and the hooks
 # on_starting, worker_exit, child_exit) becomes a setting of this file.
-for _name, _value in gunicorn_settings(_host.strip("[]") or "127.0.0.1", int(_port), _workers).items():
+for _name, _value in gunicorn_settings(_host.strip("[]") or "127.0.0.1", int(_port), _workers, _settings).items():
     globals()[_name] = _value
 
 # Never before the fork: database pools and their threads do not survive it.
 preload_app = False
 # On SIGTERM workers stop accepting, finish what they hold, then exit within this time.
-graceful_timeout = int(os.environ.get("MUFAKAT_GRACEFUL_TIMEOUT", "30"))
+graceful_timeout = _settings.graceful_timeout
 # Replace workers now and then (with jitter, so not all at once) to bound any slow leak.
-max_requests = int(os.environ.get("MUFAKAT_MAX_REQUESTS", "10000"))
+max_requests = _settings.max_requests
 max_requests_jitter = max_requests // 10
 # Behind nginx on the same host (or a load balancer), trust its X-Forwarded-* headers.
-forwarded_allow_ips = os.environ.get("MUFAKAT_FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = _settings.forwarded_allow_ips
 # When gunicorn's own access line is asked for (MUFAKAT_GUNICORN_ACCESS_LOG), it also
 # carries the request id, to find the app's JSON line and nginx's line of the same request.
 access_log_format = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
-loglevel = os.environ.get("MUFAKAT_LOG_LEVEL", "info").lower()
+loglevel = _settings.log_level.lower()
 
 # Each thread of a worker may hold one connection; a little overflow absorbs the readiness
-# probe and bursts. Explicit MUFAKAT_POSTGRES_* settings win. Size the total against
+# probe and bursts. Explicit MUFAKAT_POSTGRES_* settings win. Written to the environment, since each
+# worker's app reads its settings from there. Size the total against
 # PostgreSQL's max_connections (docs/operations.md, "Sizing connections").
 os.environ.setdefault("MUFAKAT_POSTGRES_POOL_SIZE", str(globals()["threads"]))
 os.environ.setdefault("MUFAKAT_POSTGRES_MAX_OVERFLOW", "2")

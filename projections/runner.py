@@ -271,3 +271,21 @@ def fresh_read_models(app: Application[Any]) -> ReadModels:
     models = read_models(app)
     models.catch_up()
     return models
+
+
+def tracked_positions(app: Application[Any]) -> dict[str, int]:
+    """Each projection's tracked position, read without creating anything: none before a projection first ran.
+
+    The probe of `/api/v1/ready` and `/metrics` asks this; the schema version's row is no projection.
+    """
+    database = Database(app.recorder)
+    if database.is_postgres:
+        exists = database.fetch_one("SELECT to_regclass(?) IS NOT NULL", ("projection_tracking",))
+    else:
+        exists = database.fetch_one(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?", ("projection_tracking",)
+        )
+    if not exists or not exists[0]:
+        return {}
+    rows = database.fetch_all("SELECT name, position FROM projection_tracking")
+    return {str(name): int(position) for name, position in rows if name != _SCHEMA_ROW}

@@ -16,7 +16,6 @@ event's chained hash in the same transaction (docs/audit-format.md).
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -24,13 +23,16 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import ApplicationRecorder, OperationalError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteCursor, SQLiteFactory, SQLiteTransaction
 
-DEFAULT_DATABASE_URL = "sqlite:///mufakat.db"
+from service.settings import Settings
+
+DEFAULT_DATABASE_URL = Settings().database_url
 SQLITE_RECORDER_TOPIC = "service.audit.chain:HashChainedSQLiteRecorder"
 POSTGRES_RECORDER_TOPIC = "service.audit.chain:HashChainedPostgresRecorder"
 
@@ -39,13 +41,15 @@ class UnsupportedDatabaseUrl(ValueError):
     """`MUFAKAT_DATABASE_URL` names a database Mufakat cannot use."""
 
 
-def database_url_from_environment() -> str:
-    """The configured database URL, or the embedded default in the working directory."""
-    return os.environ.get("MUFAKAT_DATABASE_URL") or DEFAULT_DATABASE_URL
+def ledger_environment(settings: Settings) -> dict[str, str]:
+    """The eventsourcing environment of the ledger `settings` configure (its URL, timeouts and pool)."""
+    return persistence_settings(settings.database_url, settings)
 
 
-def persistence_settings(database_url: str) -> dict[str, str]:
-    """The eventsourcing environment that stores the ledger where `database_url` says."""
+def persistence_settings(database_url: str, settings: Settings | None = None) -> dict[str, str]:
+    """The eventsourcing environment that stores the ledger where `database_url` says (timeouts and pool from
+    `settings`, by default their defaults)."""
+    settings = settings or Settings()
     parts = urlsplit(database_url)
     if parts.scheme == "sqlite":
         # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy spells them.
@@ -55,7 +59,7 @@ def persistence_settings(database_url: str) -> dict[str, str]:
         return {
             "PERSISTENCE_MODULE": f"{__name__}:DurableSQLiteFactory",
             "SQLITE_DBNAME": path,
-            "SQLITE_LOCK_TIMEOUT": os.environ.get("MUFAKAT_SQLITE_LOCK_TIMEOUT", "30"),
+            "SQLITE_LOCK_TIMEOUT": str(settings.sqlite_lock_timeout),
             # Every insert also writes its chained hash (service.audit.chain, docs/audit-format.md).
             "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,
         }
@@ -67,9 +71,9 @@ def persistence_settings(database_url: str) -> dict[str, str]:
             "POSTGRES_PORT": str(parts.port or 5432),
             "POSTGRES_USER": unquote(parts.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
-            "POSTGRES_CONNECT_TIMEOUT": os.environ.get("MUFAKAT_POSTGRES_CONNECT_TIMEOUT", "5"),
-            "POSTGRES_POOL_SIZE": os.environ.get("MUFAKAT_POSTGRES_POOL_SIZE", "5"),
-            "POSTGRES_MAX_OVERFLOW": os.environ.get("MUFAKAT_POSTGRES_MAX_OVERFLOW", "5"),
+            "POSTGRES_CONNECT_TIMEOUT": str(settings.postgres_connect_timeout),
+            "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(settings.postgres_max_overflow),
             "POSTGRES_LOCK_TIMEOUT": "5",
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
             "POSTGRES_PRE_PING": "y",
@@ -231,6 +235,17 @@ class SideTables:
                 connection.remove_notice_handler(read_notice)
                 connection.execute("RESET lock_timeout")
         return not any(kept_dead_rows)
+
+    def delete_snapshots(self, table: str, aggregate_id: UUID) -> None:
+        """Deletes an aggregate's snapshots from eventsourcing's snapshot `table`, and checks that none is left."""
+        # The id as each store keeps it: PostgreSQL a uuid, SQLite its 32 hex digits.
+        key: Any = aggregate_id if self.is_postgres else aggregate_id.hex
+        with self.transaction() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE originator_id = ?", (key,))
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE originator_id = ?", (key,))
+            left = cursor.fetchone()
+        if left is None or int(left[0]) != 0:
+            raise RuntimeError("the snapshots of a redacted aggregate were not deleted")
 
     def fetch_all(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Runs one query and returns its rows as tuples."""

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import AggregateNotFoundError, EventSourcedLog
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Mapper
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import Environment, get_topic
 
 from domain.commitment import Commitment
 from domain.errors import NothingToRedact
@@ -41,12 +41,7 @@ from service.adapters.console_sessions import ConsoleSessions
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER, PersonalDataVault
 from service.adapters.sealed_documents import SealedDocuments
 from service.adapters.sealed_statements import StatementKeys, StatementSealingMapper, statement_key_id
-from service.adapters.storage import (
-    SideTables,
-    database_url_from_environment,
-    persistence_settings,
-    schema_creation_lock,
-)
+from service.adapters.storage import SideTables, ledger_environment, schema_creation_lock
 from service.adapters.transcodings import register_domain_transcodings
 from service.app.access import (
     ISSUED_TOPIC,
@@ -58,7 +53,7 @@ from service.app.access import (
     token_record_id,
 )
 from service.app.errors import Forbidden, NotFound, VersionMismatch
-from service.app.minutes import MinutesRequest, Signer, Signers, dealt_with, public_url_from_environment
+from service.app.minutes import MinutesRequest, Signer, Signers, dealt_with
 from service.app.minutes_sealing import forget_minutes_names, prepare_sealing
 from service.app.moved_topics import register_moved_topics
 from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
@@ -68,6 +63,7 @@ from service.app.unit_of_work import TAggregate, UnitOfWork, command
 from service.audit.chain import log_position_of
 from service.audit.minutes_certificates import sealing_identity
 from service.audit.signing import load_or_create_signing_key
+from service.settings import Settings
 
 __all__ = ["CommandContext", "Mufakat", "ProcessListed", "Receipt"]
 
@@ -79,12 +75,20 @@ class Mufakat(UnitOfWork):
     env = {"AGGREGATE_CACHE_MAXSIZE": "2000", "DEEPCOPY_FROM_AGGREGATE_CACHE": "y"}
     snapshotting_intervals = {Proposal: 100, Process: 100, Meeting: 100}
 
-    def __init__(self, env: dict[str, str] | None = None, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        """Opens the ledger `settings` configure (by default those of the environment); `env` overrides entries
+        of its eventsourcing environment (tests: `{"SQLITE_DBNAME": ...}`)."""
         register_moved_topics()
-        settings = persistence_settings(database_url_from_environment())
-        settings.update(env or {})
-        with schema_creation_lock(settings):
-            super().__init__(settings)
+        self.settings = settings or Settings.from_environment()
+        ledger_env = ledger_environment(self.settings)
+        ledger_env.update(env or {})
+        with schema_creation_lock(ledger_env):
+            super().__init__(ledger_env)
             self.side_tables = SideTables(self.recorder)
             self.vault = PersonalDataVault(self.side_tables)
             self.sealed_documents = SealedDocuments(self.side_tables)
@@ -96,6 +100,14 @@ class Mufakat(UnitOfWork):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.process_directory = EventSourcedLog(self.events, PROCESS_DIRECTORY_ID, ProcessListed)
         self.statement_names = StatementNames(self._registered_name)
+
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        """The class's defaults and the environment built from `Settings`; never the process environment, which
+        eventsourcing would otherwise read whole."""
+        defaults = dict(type(self).env)
+        if type(self).is_snapshotting_enabled or type(self).snapshotting_intervals:
+            defaults["IS_SNAPSHOTTING_ENABLED"] = "y"
+        return Environment(name, {**defaults, **(env or {})})
 
     def close(self) -> None:
         """Stops this process's erasure retries (the next process to open the ledger resumes them), then closes
@@ -643,6 +655,7 @@ class Mufakat(UnitOfWork):
         self.statement_names.ensure_unnamed(
             process, context.names_are_public, agenda="\n".join(agenda), notes=notes
         )
+        ledger_key_file = key_file or self.settings.secret_key_file
         request = MinutesRequest(
             Signers(
                 Signer.from_mapping(chair), Signer.from_mapping(secretary), tuple(map(Signer.from_mapping, signatories))
@@ -658,8 +671,10 @@ class Mufakat(UnitOfWork):
             meeting,
             request,
             occurred_at,
-            lambda: sealing_identity(self, signing_key or load_or_create_signing_key(key_file), self.clock(), key_file),
-            public_url_from_environment(),
+            lambda: sealing_identity(
+                self, signing_key or load_or_create_signing_key(ledger_key_file), self.clock(), ledger_key_file
+            ),
+            self.settings.public_url.rstrip("/"),
         )
 
         return self._record_sealing(context, meeting_id, sealing, occurred_at)
@@ -1012,14 +1027,7 @@ class Mufakat(UnitOfWork):
         if self.snapshots is None:
             return []
         table = str(getattr(self.snapshots.recorder, "events_table_name", "snapshots"))
-        # The id as each store keeps it: PostgreSQL a uuid, SQLite its 32 hex digits.
-        key: Any = aggregate_id if self.side_tables.is_postgres else aggregate_id.hex
-        with self.side_tables.transaction() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE originator_id = ?", (key,))
-            cursor.execute(f"SELECT count(*) FROM {table} WHERE originator_id = ?", (key,))
-            left = cursor.fetchone()
-        if left is None or int(left[0]) != 0:
-            raise RuntimeError("the snapshots of a redacted aggregate were not deleted")
+        self.side_tables.delete_snapshots(table, aggregate_id)
         return [table]
 
     # --- commitments -------------------------------------------------------------

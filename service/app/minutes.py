@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,9 +47,6 @@ from service.adapters.minutes_document import (
 )
 from service.adapters.minutes_words import group_word
 from service.adapters.personal_data import PersonalDataVault
-
-#: Where the public pages are: the footer and its QR code point to the portal's page of the process.
-DEFAULT_PUBLIC_URL = "http://localhost:8000"
 
 _VERIFICATION = {
     "id": (
@@ -123,11 +119,6 @@ class MinutesRequest:
     agenda: tuple[str, ...]
     notes: str | None
     language: str = "id"
-
-
-def public_url_from_environment() -> str:
-    """The public address of the service, `MUFAKAT_PUBLIC_URL` (default: a local one)."""
-    return (os.environ.get("MUFAKAT_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
 
 
 def minutes_path(meeting_id: UUID, version: str = "public", sealed_version: int | None = None) -> str:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -49,6 +48,7 @@ from service.audit.note import (
 )
 from service.audit.proofs import StoredTree
 from service.audit.signing import public_key_text, signature_holds
+from service.settings import Settings
 
 CHECKPOINT_LOG_ID = UUID("b7a0c6f2-3d5e-4f81-9c2a-6e4d8b1f0a53")
 # Witnesses' cosignatures (service.audit.witness); named here so periodic sealing can skip them.
@@ -330,9 +330,11 @@ def log_origin(app: Application[UUID]) -> str:
 
     The default, `mufakat.local/log/<16 hex digits of the first event's hash>`, differs between
     deployments and never changes for one. Set `MUFAKAT_LOG_ORIGIN` (say `desa.example.id/mufakat`)
-    before the first checkpoint: witnesses pin the origin.
+    before the first checkpoint: witnesses pin the origin. It is read from the `Settings` the ledger was opened
+    with (`app.settings`; an application without them has the derived origin).
     """
-    configured = os.environ.get("MUFAKAT_LOG_ORIGIN", "").strip()
+    settings = getattr(app, "settings", None)
+    configured = (settings.log_origin or "").strip() if isinstance(settings, Settings) else ""
     if configured:
         return configured
     first = SideTables(app.recorder).fetch_one(f"SELECT hash FROM {HASHES_TABLE} ORDER BY notification_id LIMIT 1")

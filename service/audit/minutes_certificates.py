@@ -131,7 +131,7 @@ def bind_certificate(
 
 
 def sealing_identity(
-    app: Application[UUID], ledger_key: Ed25519PrivateKey, now: datetime, key_file: Path | None = None
+    app: Application[UUID], ledger_key: Ed25519PrivateKey, now: datetime, key_file: Path
 ) -> SealingIdentity:
     """The P-256 key (beside the ledger's key file, made there on first use) and its certificate, bound in the
     log to the ledger's key before anything is signed with it."""

@@ -23,19 +23,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-DEFAULT_KEY_FILE = "mufakat-signing.key"
+from service.settings import Settings
+
+DEFAULT_KEY_FILE = str(Settings().secret_key_file)
 #: The suffix that names the berita acara's PDF signing key beside the log's key file.
 PDF_KEY_SUFFIX = ".berita-acara"
 
 
-def key_file_from_environment() -> Path:
-    """Where the signing key lives: `MUFAKAT_SECRET_KEY_FILE`, or the default in the working directory."""
-    return Path(os.environ.get("MUFAKAT_SECRET_KEY_FILE") or DEFAULT_KEY_FILE)
-
-
-def load_or_create_signing_key(path: Path | None = None) -> Ed25519PrivateKey:
+def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
     """The signing key in `path`, made there first (mode 0600, never overwritten) if missing."""
-    path = path or key_file_from_environment()
     if path.exists():
         return load_signing_key(path)
     key = Ed25519PrivateKey.generate()
@@ -52,9 +48,8 @@ def load_or_create_signing_key(path: Path | None = None) -> Ed25519PrivateKey:
     return key
 
 
-def pdf_key_file(key_file: Path | None = None) -> Path:
+def pdf_key_file(key_file: Path) -> Path:
     """Where the key that signs berita acara PDFs lives: beside the log's key file, named after it."""
-    key_file = key_file or key_file_from_environment()
     return key_file.with_name(key_file.name + PDF_KEY_SUFFIX)
 
 

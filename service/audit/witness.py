@@ -14,7 +14,6 @@ checkpoint. `mufakat verify --witness VKEY` then requires cosignatures.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from typing import Any
 from uuid import UUID
@@ -75,9 +74,9 @@ class Cosignature:
         return asdict(self)
 
 
-def configured_witnesses(text: str | None = None) -> dict[str, str]:
-    """The witnesses the service accepts: name → base64 public key, from `MUFAKAT_WITNESSES` vkeys."""
-    raw = os.environ.get("MUFAKAT_WITNESSES", "") if text is None else text
+def configured_witnesses(text: str) -> dict[str, str]:
+    """The witnesses the service accepts: name → base64 public key, from the vkeys of `MUFAKAT_WITNESSES`."""
+    raw = text
     known: dict[str, str] = {}
     for item in raw.replace(",", " ").split():
         name, public_key, algorithm = parse_verifier_key(item)

@@ -26,7 +26,6 @@ from service.audit.minutes_certificates import rotate_pdf_signing_key
 from service.audit.note import COSIGNATURE, NoteError, parse_verifier_key
 from service.audit.rotation import retired_key_file, rotate_signing_key
 from service.audit.signing import (
-    key_file_from_environment,
     load_or_create_signing_key,
     load_signing_key,
     pdf_key_file,
@@ -42,7 +41,7 @@ from service.audit.verify import (
     verify_store,
 )
 from service.audit.witness_client import SplitView, Witness, WitnessError, http_fetch
-from service.cli.opened import opened_ledger
+from service.cli.opened import command_settings, opened_ledger
 
 UNTRUSTED_EXIT = 3
 
@@ -64,7 +63,7 @@ def _trusted_key(given: str | None, local_database: bool) -> tuple[str | None, l
     """The key to trust and where it came from: a pin given out of band, or only the operator's key file."""
     if given:
         return _given_key(given), [PUBLIC_KEY_ANCHOR]
-    key_file = key_file_from_environment()
+    key_file = command_settings().secret_key_file
     if local_database and key_file.exists():
         return public_key_text(load_signing_key(key_file)), [KEY_FILE_ANCHOR]
     return None, []
@@ -191,7 +190,7 @@ def verify(
 )
 def export(output: Path | None) -> None:
     """Writes the whole log, then its checkpoints, as JSON Lines (streaming)."""
-    key_file = key_file_from_environment()
+    key_file = command_settings().secret_key_file
     public_key = public_key_text(load_signing_key(key_file)) if key_file.exists() else None
     with opened_ledger() as ledger:
         if output is None:
@@ -217,7 +216,7 @@ def export(output: Path | None) -> None:
 )
 def checkpoint(every_seconds: float | None, adopt_key: bool) -> None:
     """Seals the log now: signs its last position and root with the service key and records that."""
-    key_file = key_file_from_environment()
+    key_file = command_settings().secret_key_file
     key = load_or_create_signing_key(key_file)
     with opened_ledger() as ledger:
         while True:
@@ -256,7 +255,7 @@ def rotate_key() -> None:
     (`<keyfile>` and `<keyfile>.berita-acara`) to every other host and
     restart them.
     """
-    key_file = key_file_from_environment()
+    key_file = command_settings().secret_key_file
     if not key_file.exists():
         raise click.ClickException(f"no signing key at {key_file}: there is nothing to rotate")
     with opened_ledger() as ledger:

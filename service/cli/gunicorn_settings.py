@@ -20,6 +20,7 @@ import json
 import os
 import ssl
 from datetime import datetime
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 
@@ -28,6 +29,8 @@ from gunicorn.http import errors as http_errors
 from gunicorn.http.wsgi import Response as GunicornResponse
 from gunicorn.http.wsgi import default_environ
 from gunicorn.workers.gthread import ThreadWorker
+
+from service.settings import Settings
 
 #: Method, path without query string, protocol, status, response bytes, milliseconds taken.
 ACCESS_LOG_FORMAT = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
@@ -43,43 +46,43 @@ def default_workers(cores: int | None = None) -> int:
     return min(2 * count + 1, MAX_DEFAULT_WORKERS)
 
 
-def gunicorn_settings(host: str, port: int, workers: int | None = None) -> dict[str, Any]:
-    """The settings of one gunicorn server; `MUFAKAT_THREADS` and `MUFAKAT_TIMEOUT` tune it."""
+def gunicorn_settings(host: str, port: int, workers: int | None, settings: Settings) -> dict[str, Any]:
+    """The settings of one gunicorn server; `MUFAKAT_THREADS` and `MUFAKAT_TIMEOUT` of `settings` tune it."""
     return {
         "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
         "workers": workers if workers is not None else default_workers(),
         # Threads let a worker keep serving while another request waits on a commit's fsync.
         "worker_class": f"{__name__}.ProblemThreadWorker",
-        "threads": int(os.environ.get("MUFAKAT_THREADS", "4")),
+        "threads": settings.threads,
         # A request still running after this is killed with its worker; an uncommitted command
         # is then simply not recorded, and the client's retry (same Idempotency-Key) records it once.
-        "timeout": int(os.environ.get("MUFAKAT_TIMEOUT", "30")),
+        "timeout": settings.timeout,
         # On SIGTERM a worker stops accepting and finishes the requests it holds.
         "graceful_timeout": 30,
         "keepalive": 5,
         # gunicorn's maximum: a long feed query still reaches the app; a longer line is a 414 problem.
         "limit_request_line": MAX_REQUEST_LINE_BYTES,
         "preload_app": False,
-        "accesslog": os.environ.get("MUFAKAT_GUNICORN_ACCESS_LOG") or None,
+        "accesslog": settings.gunicorn_access_log,
         "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
-        "on_starting": prepare_before_workers,
+        "on_starting": partial(prepare_before_workers, settings=settings),
         "worker_exit": close_ledger_of_worker,
-        "child_exit": release_metrics_of_worker,
+        "child_exit": partial(release_metrics_of_worker, settings=settings),
         "proc_name": "mufakat",
     }
 
 
-def prepare_before_workers(server: Any) -> None:
+def prepare_before_workers(server: Any, *, settings: Settings) -> None:
     """Empties the metrics folder and creates the ledger's tables once, before any worker starts."""
     from service.app.application import Mufakat
     from service.http.observability import DATABASE_UNAVAILABLE_ERRORS, clear_multiprocess_metrics
 
-    clear_multiprocess_metrics()
+    clear_multiprocess_metrics(settings)
     # Workers starting together would otherwise race to create the tables. The ledger is
     # closed again at once, so nothing of it crosses the fork.
     try:
-        Mufakat().close()
+        Mufakat(settings=settings).close()
     except DATABASE_UNAVAILABLE_ERRORS as error:
         # Serve anyway: requests answer 503 until the database is back, /api/v1/ready says so.
         server.log.warning("database unavailable at start (%s); the tables are created later", type(error).__name__)
@@ -94,11 +97,11 @@ def close_ledger_of_worker(server: Any, worker: Any) -> None:
         ledger.close()
 
 
-def release_metrics_of_worker(server: Any, worker: Any) -> None:
+def release_metrics_of_worker(server: Any, worker: Any, *, settings: Settings) -> None:
     """Releases the multiprocess metrics of a worker that is gone."""
     from service.http.observability import mark_worker_dead
 
-    mark_worker_dead(server, worker)
+    mark_worker_dead(settings, worker)
 
 
 #: gunicorn's refusals of a request it could not read: status, stable code, title (most specific class first).

@@ -17,15 +17,15 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from domain.actor import Actor
-from service.adapters.storage import UnsupportedDatabaseUrl, database_url_from_environment, persistence_settings
+from service.adapters.storage import UnsupportedDatabaseUrl, ledger_environment
 from service.adapters.writer_token import WriterTokenBusy
 from service.app.access import ROLES, AccessToken, Principal
 from service.app.application import CommandContext
 from service.app.errors import NotFound
-from service.audit.signing import key_file_from_environment
 from service.cli.demo import record_demo
 from service.cli.gunicorn_settings import gunicorn_settings
-from service.cli.opened import opened_ledger
+from service.cli.opened import command_settings, opened_ledger
+from service.settings import Settings
 
 _COMMAND_LINE = Principal(actor=Actor(id="command-line", role="admin", name="mufakat command line"))
 
@@ -36,20 +36,21 @@ class MufakatServer(BaseApplication):  # type: ignore[misc]
     The tables are created once in gunicorn's `on_starting` hook (service.cli.gunicorn_settings).
     """
 
-    def __init__(self, settings: dict[str, Any]) -> None:
-        self.settings = settings
+    def __init__(self, server_settings: dict[str, Any], settings: Settings) -> None:
+        self.server_settings = server_settings
+        self.mufakat_settings = settings
         super().__init__()
 
     def load_config(self) -> None:
         """Applies the settings of `service.cli.gunicorn_settings`."""
-        for key, value in self.settings.items():
+        for key, value in self.server_settings.items():
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        """The Flask application of one worker."""
+        """The Flask application of one worker, with the settings `mufakat serve` read."""
         from service.http.app_factory import create_app
 
-        return create_app()
+        return create_app(settings=self.mufakat_settings)
 
 
 @click.command()
@@ -58,13 +59,13 @@ class MufakatServer(BaseApplication):  # type: ignore[misc]
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: 2 * cores + 1, at most 8).")
 def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the HTTP API with gunicorn."""
-    url = database_url_from_environment()
+    settings = command_settings()
     try:
-        persistence_settings(url)
+        ledger_environment(settings)
     except UnsupportedDatabaseUrl as error:
         raise click.UsageError(str(error)) from None
-    click.echo(f"Mufakat serving {_safe_url(url)} on http://{host}:{port}/api/v1")
-    MufakatServer(gunicorn_settings(host, port, workers)).run()
+    click.echo(f"Mufakat serving {_safe_url(settings.database_url)} on http://{host}:{port}/api/v1")
+    MufakatServer(gunicorn_settings(host, port, workers, settings), settings).run()
 
 
 @click.command()
@@ -80,7 +81,7 @@ def demo() -> None:
             with ledger.writing_alone():
                 _, secret = ledger.issue_token("facilitator", "Fasilitator Demo", [])
                 started = time.perf_counter()
-                record = record_demo(ledger, secret, minutes_key_file=key_file_from_environment())
+                record = record_demo(ledger, secret, minutes_key_file=ledger.settings.secret_key_file)
                 seconds = time.perf_counter() - started
         except WriterTokenBusy as busy:
             raise click.ClickException(f"{busy}; nothing of the demo was recorded") from None

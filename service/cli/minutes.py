@@ -31,12 +31,12 @@ from eventsourcing.utils import get_topic
 
 from domain.meeting import Meeting
 from service.adapters.minutes_seal import SignatureCheck, check_minutes_signature
-from service.adapters.storage import UnsupportedDatabaseUrl, database_url_from_environment, persistence_settings
+from service.adapters.storage import UnsupportedDatabaseUrl, ledger_environment
 from service.app.application import Mufakat
 from service.audit.minutes_certificates import certificate_bindings
 from service.audit.rotation import rotations
-from service.audit.signing import key_file_from_environment, load_signing_key, public_key_text, read_public_key
-from service.cli.opened import opened_ledger
+from service.audit.signing import load_signing_key, public_key_text, read_public_key
+from service.cli.opened import command_settings, opened_ledger
 
 _PAGE = 500
 
@@ -127,7 +127,7 @@ def trusted_keys(ledger: Mufakat, given: str | None) -> list[Ed25519PublicKey]:
         except ValueError as error:
             raise click.BadParameter(f"not an Ed25519 public key: {error}", param_hint="--public-key") from None
     else:
-        key_file = key_file_from_environment()
+        key_file = ledger.settings.secret_key_file
         if key_file.exists():
             texts.add(public_key_text(load_signing_key(key_file)))
         for rotation in rotations(ledger):
@@ -184,14 +184,15 @@ def _signed_part(ledger: Mufakat, pdf: bytes, check: SignatureCheck) -> SealedMa
 
 def missing_ledger() -> str | None:
     """Why no ledger can be read here (an SQLite file that does not exist), or None when one is configured."""
+    settings = command_settings()
     try:
-        settings = persistence_settings(database_url_from_environment())
+        ledger_env = ledger_environment(settings)
     except UnsupportedDatabaseUrl:
         return None  # `opened_ledger` explains the URL
-    path = settings.get("SQLITE_DBNAME")
+    path = ledger_env.get("SQLITE_DBNAME")
     if path is None or os.path.exists(path):
         return None
-    if not os.environ.get("MUFAKAT_DATABASE_URL"):
+    if not settings.is_given("MUFAKAT_DATABASE_URL"):
         return (
             "no ledger configured: MUFAKAT_DATABASE_URL is not set and there is no mufakat.db in this folder; "
             "run this where the ledger is, or set MUFAKAT_DATABASE_URL to it"

@@ -28,10 +28,12 @@ from service.http.api import (
     tokens,
 )
 from service.http.api.docs import SWAGGER_UI_ASSETS_URL, register_docs_assets
+from service.http.current import SETTINGS_EXTENSION
 from service.http.headers import init_app as init_headers
 from service.http.observability import init_app as init_observability
 from service.http.problems import ProblemApi, ProblemResponses, register_problem_handlers
 from service.http.web import register_web
+from service.settings import Settings
 
 MAX_BODY_BYTES = 256 * 1024
 #: The API's blueprints, registered in this order (the order of the OpenAPI document's tags).
@@ -56,8 +58,12 @@ API_BLUEPRINTS = [
 ]
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Builds the web application; Mufakat is opened lazily, once per worker process (`service.http.current`)."""
+def create_app(config: dict[str, Any] | None = None, settings: Settings | None = None) -> Flask:
+    """Builds the web application; Mufakat is opened lazily, once per worker process (`service.http.current`).
+
+    `settings` default to the environment's (read here, once); a key of `config` named like a setting's
+    environment variable (`MUFAKAT_SECRET_KEY_FILE`, ...) overrides it.
+    """
     app = Flask(__name__)
     app.config.update(
         API_TITLE="Mufakat",
@@ -87,6 +93,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MUFAKAT_LEDGER_ENV=None,
     )
     app.config.update(config or {})
+    app.extensions[SETTINGS_EXTENSION] = (settings or Settings.from_environment()).overridden_by(app.config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
     register_problem_handlers(app)

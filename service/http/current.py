@@ -1,10 +1,19 @@
-"""The Mufakat of this worker process, as the web layer reaches it (like Flask's `current_app`)."""
+"""The Mufakat of this worker process and its settings, as the web layer reaches them (like Flask's `current_app`)."""
 
 from __future__ import annotations
 
 from flask import current_app
 
 from service.app.application import Mufakat
+from service.settings import Settings
+
+#: Where `create_app` keeps the settings it was built with.
+SETTINGS_EXTENSION = "mufakat_settings"
+
+
+def current_settings() -> Settings:
+    """The settings the app was created with (the environment, overridden by its config)."""
+    return current_app.extensions[SETTINGS_EXTENSION]  # type: ignore[no-any-return]
 
 
 def current_mufakat() -> Mufakat:
@@ -15,5 +24,7 @@ def current_mufakat() -> Mufakat:
         return existing  # type: ignore[no-any-return]
     with app.extensions["mufakat_lock"]:
         if "mufakat" not in app.extensions:
-            app.extensions["mufakat"] = Mufakat(env=app.config["MUFAKAT_LEDGER_ENV"])
+            app.extensions["mufakat"] = Mufakat(
+                env=app.config["MUFAKAT_LEDGER_ENV"], settings=app.extensions[SETTINGS_EXTENSION]
+            )
         return app.extensions["mufakat"]  # type: ignore[no-any-return]

@@ -41,8 +41,10 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from service.http.current import current_mufakat
+from projections.runner import tracked_positions
+from service.http.current import SETTINGS_EXTENSION, current_mufakat, current_settings
 from service.http.problems import problem
+from service.settings import Settings
 
 # Errors that mean "the database did not answer", whatever layer raised them. psycopg_pool's
 # PoolTimeout is a psycopg.OperationalError; eventsourcing wraps psycopg's errors in its own.
@@ -55,10 +57,6 @@ DATABASE_UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
     psycopg_pool.PoolTimeout,
 )
 RETRY_AFTER_SECONDS = 5
-PROJECTION_TRACKING_TABLE = "projection_tracking"
-# Rows of that table that are not projections: the read models' schema version (projections.runner),
-# whose "position" is a version number, not a place in the log.
-NOT_PROJECTIONS = frozenset({"schema-version"})
 REQUEST_ID_HEADER = "X-Request-Id"
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _UNMATCHED_ROUTE = "unmatched"
@@ -81,7 +79,7 @@ def init_app(app: Flask) -> None:
     if "mufakat_observability" in app.extensions:
         return
     app.extensions["mufakat_observability"] = True
-    configure_json_logging(app.config.get("MUFAKAT_LOG_LEVEL") or os.environ.get("MUFAKAT_LOG_LEVEL", "INFO"))
+    configure_json_logging(app.extensions[SETTINGS_EXTENSION].log_level)
     app.before_request(_start_request)
     app.after_request(_finish_request)
     app.teardown_request(_guard_ledger_of_request)
@@ -294,16 +292,16 @@ def _probe_executor() -> ThreadPoolExecutor:
     return _probe_pool[1]
 
 
-def probe_timeout_seconds() -> float:
+def probe_timeout_seconds(app: Flask) -> float:
     """How long readiness and metrics wait for the database (`MUFAKAT_PROBE_TIMEOUT`, default 2 s)."""
-    return float(os.environ.get("MUFAKAT_PROBE_TIMEOUT", "2"))
+    return float(app.extensions[SETTINGS_EXTENSION].probe_timeout)
 
 
 def probe_database(app: Flask, timeout: float | None = None) -> DatabaseState:
     """Asks the ledger's database for its last position and the projections' positions, within `timeout`."""
     future = _probe_executor().submit(_read_database_state, app)
     try:
-        return future.result(timeout=probe_timeout_seconds() if timeout is None else timeout)
+        return future.result(timeout=probe_timeout_seconds(app) if timeout is None else timeout)
     except FutureTimeout:
         return DatabaseState(reachable=False, error="timeout")
     except Exception as error:  # any failure to answer means "not ready"; the class names it
@@ -316,7 +314,7 @@ def _read_database_state(app: Flask) -> DatabaseState:
         guard_against_outages(mufakat)
         last_position = mufakat.recorder.max_notification_id() or 0
         read_positions: Callable[[Any], dict[str, int]] = (
-            app.config.get("MUFAKAT_PROJECTION_POSITIONS") or projection_positions
+            app.config.get("MUFAKAT_PROJECTION_POSITIONS") or tracked_positions
         )
         return DatabaseState(
             reachable=True,
@@ -340,21 +338,6 @@ def _redacted_words_on_disk(mufakat: Any) -> int:
     """Redacted statements whose words may still lie in the files (the purge above tried once more)."""
     vault = getattr(mufakat, "vault", None)
     return 0 if vault is None else int(vault.words_possibly_on_disk())
-
-
-def projection_positions(mufakat: Any) -> dict[str, int]:
-    """Each projection's tracked position (`projection_tracking`: name, position) when the table exists."""
-    tables = mufakat.side_tables
-    if tables.is_postgres:
-        exists = tables.fetch_one("SELECT to_regclass(?) IS NOT NULL", (PROJECTION_TRACKING_TABLE,))
-    else:
-        exists = tables.fetch_one(
-            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?", (PROJECTION_TRACKING_TABLE,)
-        )
-    if not exists or not exists[0]:
-        return {}
-    rows = tables.fetch_all(f"SELECT name, position FROM {PROJECTION_TRACKING_TABLE}")
-    return {str(name): int(position) for name, position in rows if name not in NOT_PROJECTIONS}
 
 
 # --- /metrics ------------------------------------------------------------------------
@@ -387,13 +370,13 @@ class _LedgerCollector(Collector):
         yield lag
 
 
-def clear_multiprocess_metrics() -> None:
+def clear_multiprocess_metrics(settings: Settings) -> None:
     """Empties `PROMETHEUS_MULTIPROC_DIR` before workers start (gunicorn's `on_starting` hook).
 
     Files left by an earlier run would otherwise be summed into this one's counters.
     """
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if not folder:
+    folder = settings.prometheus_multiproc_dir
+    if folder is None:
         return
     os.makedirs(folder, exist_ok=True)
     for name in os.listdir(folder):
@@ -401,12 +384,12 @@ def clear_multiprocess_metrics() -> None:
             os.remove(os.path.join(folder, name))
 
 
-def mark_worker_dead(server: Any, worker: Any) -> None:
+def mark_worker_dead(settings: Settings, worker: Any) -> None:
     """Lets a stopped worker's live gauges go (gunicorn's `child_exit` hook); its counters stay summed."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if settings.prometheus_multiproc_dir is not None:
         from prometheus_client import multiprocess
 
-        multiprocess.mark_process_dead(worker.pid)
+        multiprocess.mark_process_dead(worker.pid, str(settings.prometheus_multiproc_dir))
 
 
 LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1"})
@@ -414,7 +397,7 @@ LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1"})
 
 def metrics_token() -> str | None:
     """The bearer token `/metrics` asks for (`MUFAKAT_METRICS_TOKEN`); None: only this host may scrape."""
-    token = current_app.config.get("MUFAKAT_METRICS_TOKEN") or os.environ.get("MUFAKAT_METRICS_TOKEN")
+    token = current_settings().metrics_token
     return str(token) if token else None
 
 
@@ -445,9 +428,10 @@ def _metrics() -> Response:
     if refusal is not None:
         return refusal
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    folder = current_settings().prometheus_multiproc_dir
+    if folder is not None:
         processes = CollectorRegistry()
-        MultiProcessCollector(processes)
+        MultiProcessCollector(processes, str(folder))
         body = generate_latest(processes)
     else:
         body = generate_latest(REGISTRY)

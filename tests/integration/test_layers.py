@@ -1,8 +1,10 @@
-"""The layers of the code point one way, and no module of ours imports itself back through others."""
+"""The layers of the code point one way, no module of ours imports itself back through others, only the settings
+module reads the environment and only the adapters speak SQL."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,99 @@ def test_each_layer_imports_only_what_lies_inward_of_it(layer: str) -> None:
     }
 
     assert sorted(offending) == []
+
+
+#: The one module that reads the process environment (DESIGN.md: one `Settings`, built once, passed down).
+SETTINGS_MODULE = "service.settings"
+#: Where SQL may be written: the adapters, the audit log's recorders and stores (the hash chain, the Merkle tree,
+#: the export: adapters of docs/audit-format.md to the database), and the projections, which own their tables.
+SQL_SPEAKERS = ("service.adapters", "service.audit", "projections")
+SQL_STATEMENT = re.compile(r"\bSELECT\b[\s\S]*\bFROM\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|\bDELETE FROM\b|\bVACUUM\b")
+
+
+def _reads_of_the_environment(path: Path) -> list[str]:
+    """Each `os.environ`, `os.getenv`, `os.environb` or `from os import environ|getenv` of a file, by line."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "os"
+            and node.attr in ("environ", "environb", "getenv", "getenvb")
+        ):
+            found.append(f"line {node.lineno}: os.{node.attr}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+            found += [
+                f"line {node.lineno}: from os import {alias.name}"
+                for alias in node.names
+                if alias.name in ("environ", "environb", "getenv", "getenvb")
+            ]
+    return found
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    return {
+        id(body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and (body := node.body)
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+    }
+
+
+def _sql_of(path: Path) -> list[str]:
+    """Each string of a file (f-strings too, docstrings not) that holds an SQL statement, by line."""
+    tree = ast.parse(path.read_text())
+    # Docstrings are prose; the pieces of an f-string are read with it, whole.
+    skipped = _docstrings(tree) | {
+        id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values
+    }
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skipped:
+            text = node.value
+        elif isinstance(node, ast.JoinedStr):
+            text = "{}".join(part.value for part in node.values if isinstance(part, ast.Constant))
+        else:
+            continue
+        if SQL_STATEMENT.search(text):
+            found.append(f"line {node.lineno}: {text[:60]!r}")
+    return found
+
+
+def test_only_the_settings_module_reads_the_environment() -> None:
+    offending = {
+        f"{module} {read}"
+        for module, path in MODULES.items()
+        if module != SETTINGS_MODULE
+        for read in _reads_of_the_environment(path)
+    }
+
+    assert sorted(offending) == []
+
+
+def test_sql_is_written_only_in_the_adapters_the_audit_stores_and_the_projections() -> None:
+    offending = {
+        f"{module} {statement}"
+        for module, path in MODULES.items()
+        if not any(module == layer or module.startswith(f"{layer}.") for layer in SQL_SPEAKERS)
+        for statement in _sql_of(path)
+    }
+
+    assert sorted(offending) == []
+
+
+def test_the_guards_see_what_they_forbid(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import os\n"
+        "from os import getenv\n"
+        "def f(cursor, table):\n"
+        '    """SELECT the words FROM a docstring are prose."""\n'
+        '    cursor.execute(f"DELETE FROM {table} WHERE id = ?")\n'
+        "    return os.environ.get('X'), getenv('Y'), 'SELECT name, position FROM projection_tracking'\n"
+    )
+
+    assert _reads_of_the_environment(sample) == ["line 2: from os import getenv", "line 6: os.environ"]
+    assert [finding.split(":")[0] for finding in _sql_of(sample)] == ["line 5", "line 6"]

@@ -11,6 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from http_callers import Caller, Village
 
+from service.http.app_factory import create_app
+
 
 def test_an_authenticated_answer_is_never_stored_by_a_cache(village: Village, facilitator: Caller) -> None:
     answer = facilitator.get(f"/processes/{village.process_id}/participants")
@@ -72,13 +74,19 @@ def test_metrics_refuse_another_host_without_a_token_setting(client: FlaskClient
     assert answer.get_json()["code"] == "forbidden"
 
 
+_TOKEN = {"MUFAKAT_METRICS_TOKEN": "scrape-secret"}
+
+
 @pytest.mark.parametrize("offered, status", [(None, 401), ("Bearer wrong", 401), ("Bearer scrape-secret", 200)])
-def test_metrics_behind_a_token_need_exactly_that_token(
-    app: Flask, client: FlaskClient, offered: str | None, status: int
-) -> None:
-    app.config["MUFAKAT_METRICS_TOKEN"] = "scrape-secret"
+def test_metrics_behind_a_token_need_exactly_that_token(app: Flask, offered: str | None, status: int) -> None:
+    # The token is a setting: given when the app is created (or in the environment it is created in).
+    guarded = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": app.config["MUFAKAT_LEDGER_ENV"]} | _TOKEN)
     headers = {"Authorization": offered} if offered else {}
 
-    answer = client.get("/metrics", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    try:
+        answer = guarded.test_client().get("/metrics", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    finally:
+        if "mufakat" in guarded.extensions:
+            guarded.extensions["mufakat"].close()
 
     assert answer.status_code == status

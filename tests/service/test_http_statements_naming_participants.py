@@ -213,7 +213,7 @@ def test_the_refusal_speaks_bahasa_indonesia_and_keeps_its_code(facilitator: Cal
 def test_the_notes_of_a_berita_acara_naming_a_participant_are_refused_before_anything_is_sealed(
     facilitator: Caller, village: Village, anonymous: Caller, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("MUFAKAT_SECRET_KEY_FILE", str(tmp_path / "signing.key"))
+    monkeypatch.chdir(tmp_path)  # the app's settings were read before this test: any key made lands here
     adopt_by_consensus(facilitator, village)
     facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Posyandu disepakati."})
     sealing = {

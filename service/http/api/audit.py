@@ -21,10 +21,10 @@ from projections.runner import fresh_read_models
 from service.app import queries
 from service.audit.item_forms import NotPublished, published_public_forms
 from service.audit.proofs import ProofError, StoredTree
-from service.audit.signing import key_file_from_environment, load_or_create_signing_key
+from service.audit.signing import load_or_create_signing_key
 from service.audit.witness import CosignatureRefused, UnknownWitness, configured_witnesses, record_cosignature
 from service.http.auth import principal
-from service.http.current import current_mufakat
+from service.http.current import current_mufakat, current_settings
 from service.http.problems import problem
 from service.http.schemas.audit import (
     AuditEventPageSchema,
@@ -47,9 +47,8 @@ blp = Blueprint("audit", __name__, description="Audit: raw log, verification, ch
 
 
 def signing_key_file() -> Path:
-    """Where the service's signing key lives: `MUFAKAT_SECRET_KEY_FILE` in config or environment."""
-    configured = current_app.config.get("MUFAKAT_SECRET_KEY_FILE")
-    return Path(configured) if configured else key_file_from_environment()
+    """Where the service's signing key lives: `MUFAKAT_SECRET_KEY_FILE` of the app's settings."""
+    return current_settings().secret_key_file
 
 
 def signing_key() -> Ed25519PrivateKey:
@@ -173,7 +172,7 @@ class WitnessCosignatures(MethodView):
     def post(self, body: dict[str, str], name: str) -> Any:
         """A witness's cosignature of a checkpoint of this log: verified, then recorded as an event (no token)."""
         try:
-            known = configured_witnesses(current_app.config.get("MUFAKAT_WITNESSES"))
+            known = configured_witnesses(current_settings().witnesses)
             return record_cosignature(current_mufakat(), name, body["checkpoint"], body["cosignature"], known).as_dict()
         except UnknownWitness:
             return problem(404, "not_found", f"no witness named {name} is configured here (MUFAKAT_WITNESSES)")

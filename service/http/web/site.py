@@ -12,11 +12,12 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, Response, request
 
-from service.adapters.storage import database_url_from_environment, persistence_settings
+from service.adapters.storage import ledger_environment
+from service.http.current import SETTINGS_EXTENSION
+from service.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 
@@ -52,27 +53,26 @@ class SessionKeyUnusable(RuntimeError):
     """The console's session key file exists but holds no usable key: the server refuses to start."""
 
 
-def session_key_file(config: Mapping[str, Any]) -> Path:
+def session_key_file(settings: Settings, ledger_env: Mapping[str, str] | None = None) -> Path:
     """Where the console's session key lives: `MUFAKAT_WEB_SESSION_KEY_FILE`, else in a data folder, never in
     the working directory for want of one.
 
     The data folder is the SQLite ledger's folder; on PostgreSQL (or a ledger in memory) the folder of the
     service's signing key when `MUFAKAT_SECRET_KEY_FILE` names one (every process of a deployment shares it),
     else this user's state folder (`$XDG_STATE_HOME/mufakat`, by default `~/.local/state/mufakat`).
+    `ledger_env` overrides the ledger's eventsourcing environment, as the app's `MUFAKAT_LEDGER_ENV` does.
     """
-    named = os.environ.get(SESSION_KEY_FILE_SETTING)
-    if named:
-        return Path(named)
-    ledger = persistence_settings(database_url_from_environment())
-    ledger.update(config.get("MUFAKAT_LEDGER_ENV") or {})
+    if settings.web_session_key_file is not None:
+        return settings.web_session_key_file
+    ledger = ledger_environment(settings)
+    ledger.update(ledger_env or {})
     sqlite_file = ledger.get("SQLITE_DBNAME", "")
     on_sqlite = not ledger.get("PERSISTENCE_MODULE", "").startswith("eventsourcing.postgres")
     if on_sqlite and sqlite_file and sqlite_file != ":memory:" and "mode=memory" not in sqlite_file:
         return Path(sqlite_file).absolute().parent / SESSION_KEY_FILE_NAME
-    signing_key_file = config.get("MUFAKAT_SECRET_KEY_FILE") or os.environ.get("MUFAKAT_SECRET_KEY_FILE")
-    if signing_key_file:
-        return Path(signing_key_file).absolute().parent / SESSION_KEY_FILE_NAME
-    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "mufakat"
+    if settings.is_given("MUFAKAT_SECRET_KEY_FILE"):
+        return settings.secret_key_file.absolute().parent / SESSION_KEY_FILE_NAME
+    state = (settings.state_home or Path.home() / ".local" / "state") / "mufakat"
     state.mkdir(mode=0o700, parents=True, exist_ok=True)
     return state / SESSION_KEY_FILE_NAME
 
@@ -82,7 +82,8 @@ def load_session_key(app: Flask) -> None:
     else the key file, made on first use (mode 0600) so that every worker and restart shares it."""
     if app.config.get("SECRET_KEY"):
         return
-    app.config["SECRET_KEY"] = load_or_create_session_key(session_key_file(app.config))
+    settings = app.extensions[SETTINGS_EXTENSION]
+    app.config["SECRET_KEY"] = load_or_create_session_key(session_key_file(settings, app.config["MUFAKAT_LEDGER_ENV"]))
 
 
 def load_or_create_session_key(path: Path) -> str:

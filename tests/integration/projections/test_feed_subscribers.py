@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 from projection_stories import Village, adopt_by_consensus, follow_up, open_village
@@ -21,6 +22,7 @@ from service.app.application import Mufakat
 from service.audit.item_check import verify_item
 from service.audit.rotation import rotate_signing_key
 from service.audit.signing import load_or_create_signing_key, public_key_text
+from service.http.app_factory import create_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HISTORY = "{http://purl.org/syndication/history/1.0}"
@@ -126,7 +128,7 @@ class SubscriberContract:
         assert _path(_links(_atom(client, newest_archive))["prev-archive"]) == archive_url
 
     def test_the_feed_id_is_one_per_deployment_and_filter_and_the_same_on_every_page(
-        self, the_ledger: Mufakat, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+        self, the_ledger: Mufakat, web: Flask, client: FlaskClient
     ) -> None:
         village = open_village(the_ledger)
         _decide(village, TITLES[:3])
@@ -134,8 +136,15 @@ class SubscriberContract:
         archive = _atom(client, _path(_links(current)["prev-archive"]))
         adopted = _atom(client, "/api/v1/feed.atom?outcome=adopted")
         of_process = _atom(client, f"/api/v1/feed.atom?process_id={village.process_id}")
-        monkeypatch.setenv("MUFAKAT_LOG_ORIGIN", "desa-lain.example.id/mufakat")
-        elsewhere = _atom(client, "/api/v1/feed.atom?limit=2")
+        # Another deployment of the same records, under its own log origin.
+        other_origin = {"MUFAKAT_LOG_ORIGIN": "desa-lain.example.id/mufakat"}
+        other_deployment = create_app(
+            {"TESTING": True, "MUFAKAT_LEDGER_ENV": web.config["MUFAKAT_LEDGER_ENV"]} | other_origin
+        )
+        try:
+            elsewhere = _atom(other_deployment.test_client(), "/api/v1/feed.atom?limit=2")
+        finally:
+            other_deployment.extensions["mufakat"].close()
 
         ids = [root.findtext(f"{ATOM}id") for root in (current, archive, adopted, of_process, elsewhere)]
         assert ids[0] == ids[1]

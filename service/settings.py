@@ -1,0 +1,174 @@
+"""Every setting of Mufakat, read once from the environment: the one module that reads `os.environ`.
+
+`Settings.from_environment()` is called where a process starts (the app
+factory, the command line, gunicorn's config); everything else receives the
+`Settings` it built. A field's metadata names its environment variable, the
+default README's configuration table shows, and what it does in one line; a
+test holds the table and this class to each other.
+
+This module imports only the standard library, so every layer may read it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import Field, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+class SettingInvalid(ValueError):
+    """An environment variable holds a value its setting cannot take (the message names the variable only)."""
+
+
+def _whole_number(name: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise SettingInvalid(f"{name} must be a whole number") from None
+
+
+def _number(name: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise SettingInvalid(f"{name} must be a number of seconds") from None
+
+
+def _text(name: str, text: str) -> str:
+    return text
+
+
+def _path(name: str, text: str) -> Path:
+    return Path(text)
+
+
+def _setting(environment_name: str, default: Any, about: str, parse: Callable[[str, str], Any], shown: str = "") -> Any:
+    """A field read from `environment_name`; `shown` is README's words for a default that is no value."""
+    return field(
+        default=default,
+        metadata={"environment_name": environment_name, "about": about, "parse": parse, "shown": shown},
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The configuration of one process of Mufakat (README, "Configuration"); defaults when nothing is set."""
+
+    database_url: str = _setting(
+        "MUFAKAT_DATABASE_URL", "sqlite:///mufakat.db", "where the ledger lives (SQLite file or PostgreSQL)", _text
+    )
+    secret_key_file: Path = _setting(
+        "MUFAKAT_SECRET_KEY_FILE", Path("mufakat-signing.key"), "the service's Ed25519 signing key (PEM)", _path
+    )
+    sqlite_lock_timeout: int = _setting(
+        "MUFAKAT_SQLITE_LOCK_TIMEOUT", 30, "seconds a write waits for another writer's SQLite lock", _whole_number
+    )
+    postgres_connect_timeout: int = _setting(
+        "MUFAKAT_POSTGRES_CONNECT_TIMEOUT", 5, "seconds to wait for a PostgreSQL connection", _whole_number
+    )
+    postgres_pool_size: int = _setting(
+        "MUFAKAT_POSTGRES_POOL_SIZE", 5, "PostgreSQL connections each worker keeps open", _whole_number
+    )
+    postgres_max_overflow: int = _setting(
+        "MUFAKAT_POSTGRES_MAX_OVERFLOW", 5, "extra PostgreSQL connections a worker may open", _whole_number
+    )
+    log_origin: str | None = _setting(
+        "MUFAKAT_LOG_ORIGIN", None, "the origin line of the log's checkpoints", _text, "derived from the first event"
+    )
+    witnesses: str = _setting("MUFAKAT_WITNESSES", "", "witness vkeys whose cosignatures count", _text, "none")
+    public_url: str = _setting("MUFAKAT_PUBLIC_URL", "http://localhost:8000", "where the public portal answers", _text)
+    web_session_key_file: Path | None = _setting(
+        "MUFAKAT_WEB_SESSION_KEY_FILE",
+        None,
+        "the key that signs the console's cookies",
+        _path,
+        "`mufakat-web-session.key` beside the SQLite ledger; on PostgreSQL beside `MUFAKAT_SECRET_KEY_FILE` "
+        "when set, else in `~/.local/state/mufakat/`",
+    )
+    state_home: Path | None = _setting(
+        "XDG_STATE_HOME", None, "this user's state folder (the console's key on PostgreSQL)", _path, "`~/.local/state`"
+    )
+    threads: int = _setting("MUFAKAT_THREADS", 4, "threads per gunicorn worker", _whole_number)
+    timeout: int = _setting("MUFAKAT_TIMEOUT", 30, "seconds before gunicorn replaces a stuck worker", _whole_number)
+    gunicorn_access_log: str | None = _setting(
+        "MUFAKAT_GUNICORN_ACCESS_LOG", None, "a file for gunicorn's access line", _text, "off"
+    )
+    log_level: str = _setting("MUFAKAT_LOG_LEVEL", "INFO", "level of the application's JSON log", _text)
+    probe_timeout: float = _setting(
+        "MUFAKAT_PROBE_TIMEOUT", 2.0, "seconds /api/v1/ready waits for the database", _number
+    )
+    metrics_token: str | None = _setting(
+        "MUFAKAT_METRICS_TOKEN", None, "the bearer token that reads /metrics", _text, "unset"
+    )
+    prometheus_multiproc_dir: Path | None = _setting(
+        "PROMETHEUS_MULTIPROC_DIR", None, "a folder where /metrics adds up all workers", _path, "unset"
+    )
+    bind: str = _setting("MUFAKAT_BIND", "127.0.0.1:8000", "where deploy/gunicorn.conf.py listens", _text)
+    workers: int | None = _setting(
+        "MUFAKAT_WORKERS",
+        None,
+        "gunicorn workers of deploy/gunicorn.conf.py",
+        _whole_number,
+        "2 x cores + 1, at most 8",
+    )
+    graceful_timeout: int = _setting(
+        "MUFAKAT_GRACEFUL_TIMEOUT", 30, "seconds a stopping worker finishes its requests in", _whole_number
+    )
+    max_requests: int = _setting(
+        "MUFAKAT_MAX_REQUESTS", 10000, "requests after which a worker is replaced", _whole_number
+    )
+    forwarded_allow_ips: str = _setting(
+        "MUFAKAT_FORWARDED_ALLOW_IPS", "127.0.0.1", "the reverse proxies whose X-Forwarded-* are believed", _text
+    )
+    #: The environment variables that were set (not left to their default).
+    given: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    @classmethod
+    def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
+        """The settings `environment` (by default this process's) gives; an empty variable counts as unset.
+
+        Raises `SettingInvalid` naming the variable whose value does not parse.
+        """
+        source = os.environ if environment is None else environment
+        values: dict[str, Any] = {}
+        for setting in settings_fields():
+            name = setting.metadata["environment_name"]
+            text = source.get(name, "")
+            if text:
+                values[setting.name] = setting.metadata["parse"](name, text)
+        given = frozenset(_environment_names(values))
+        return cls(**values, given=given)
+
+    def overridden_by(self, config: Mapping[str, Any]) -> Settings:
+        """These settings with those a Flask config names by their environment variable (tests, embedders)."""
+        values = {
+            setting.name: setting.metadata["parse"](setting.metadata["environment_name"], str(value))
+            for setting in settings_fields()
+            if (value := config.get(setting.metadata["environment_name"])) not in (None, "")
+        }
+        if not values:
+            return self
+        return replace(self, **values, given=self.given | _environment_names(values))
+
+    def is_given(self, environment_name: str) -> bool:
+        """Whether `environment_name` was set, rather than left to its default."""
+        return environment_name in self.given
+
+
+def settings_fields() -> Iterator[Field[Any]]:
+    """The fields of `Settings` that are settings (each read from one environment variable)."""
+    return (setting for setting in fields(Settings) if "environment_name" in setting.metadata)
+
+
+def _environment_names(values: Mapping[str, Any]) -> set[str]:
+    return {setting.metadata["environment_name"] for setting in settings_fields() if setting.name in values}
+
+
+def shown_default(setting: Field[Any]) -> str:
+    """The default as README's configuration table shows it: the value in backticks, or words for none."""
+    if setting.metadata["shown"]:
+        return str(setting.metadata["shown"])
+    value = setting.default
+    return f"`{value:g}`" if isinstance(value, float) else f"`{value}`"
