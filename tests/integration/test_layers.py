@@ -84,7 +84,7 @@ def test_each_layer_imports_only_what_lies_inward_of_it(layer: str) -> None:
     assert sorted(offending) == []
 
 
-#: The one module that reads the process environment (DESIGN.md: one `Settings`, built once, passed down).
+#: The one module that reads the process environment (docs/architecture.md: one `Settings`, built once, passed down).
 SETTINGS_MODULE = "service.settings"
 #: Where SQL may be written: the adapters, the audit log's recorders and stores (the hash chain, the Merkle tree,
 #: the export: adapters of docs/audit-format.md to the database), and the projections, which own their tables.
