@@ -5,6 +5,7 @@
 #   .venv/bin/pip install mutmut        # 3.x; not part of the package's test extra
 #   bench/mutation.sh                   # every mutant (about 30-60 min on one core)
 #   SAMPLE=4 bench/mutation.sh          # every 4th mutant, in mutmut's own order (a fair, repeatable sample)
+#   NAMES=survivors.txt bench/mutation.sh   # only these mutants (say, the survivors of an earlier run)
 #
 # It works in a scratch copy outside the source tree (WORKDIR, default a fresh temporary folder), so
 # mutmut's `mutants/` folder and its setup.cfg never land in the repository. It prints the kill rate of
@@ -35,7 +36,10 @@ CFG
 
 cd "$workdir"
 echo "mutating domain/proposal.py and domain/rules.py in $workdir (one worker, every ${sample}th mutant)" >&2
-if [ "$sample" = "1" ]; then
+if [ -n "${NAMES:-}" ]; then
+  names="$(cd "$here" && realpath "$NAMES")"
+  xargs -a "$names" "$venv/bin/mutmut" run --max-children 1 >mutmut-run.log 2>&1 || true
+elif [ "$sample" = "1" ]; then
   "$venv/bin/mutmut" run --max-children 1 >mutmut-run.log 2>&1 || true
 else
   # `mutmut run` with no names creates the mutants and runs them all; with names it runs only those.
