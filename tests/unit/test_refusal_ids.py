@@ -446,6 +446,36 @@ def rejection_that_the_stances_do_not_carry() -> Refusal:
     )
 
 
+def rejection_by_a_vote_without_quorum() -> Refusal:
+    p = submit_proposal()
+    vote_id = _open_vote(p)
+    p.cast_ballot(vote_id, uuid4(), "no", FACILITATOR, occurred_at=moment())
+    p.close_vote(vote_id, 9, 2, DecisionRules(), FACILITATOR, occurred_at=moment())
+    p.collect_events()
+    return Refusal(
+        p,
+        lambda: p.decide("rejected", "vote", "x", DecisionRules(), moment(), FACILITATOR),
+        "quorum_not_met",
+        {"vote_id": vote_id},
+    )
+
+
+def check_closed_before_its_latest_stance() -> Refusal:
+    p = submit_proposal()
+    check_id = _open_check(p)
+    stance_at = moment() + timedelta(minutes=5)
+    p.take_stance(check_id, uuid4(), "agree", None, FACILITATOR, occurred_at=stance_at)
+    p.collect_events()
+    return Refusal(
+        p,
+        lambda: p.close_consensus_check(
+            check_id, 9, 9, DecisionRules(), FACILITATOR, occurred_at=stance_at - timedelta(seconds=1)
+        ),
+        "occurred_out_of_order",
+        {"check_id": check_id},
+    )
+
+
 def decision_by_vote_without_fallback() -> Refusal:
     p = submit_proposal()
     return Refusal(
@@ -589,6 +619,8 @@ REFUSALS = [
     decision_on_an_amended_text,
     rejection_without_quorum,
     rejection_that_the_stances_do_not_carry,
+    rejection_by_a_vote_without_quorum,
+    check_closed_before_its_latest_stance,
     decision_by_vote_without_fallback,
     decision_by_vote_without_a_vote,
     rejection_by_a_passed_vote,

@@ -124,3 +124,10 @@ def test_a_tiny_quorum_is_not_rounded_away_to_nobody() -> None:
 def test_a_quorum_just_below_everyone_is_not_rounded_up_to_everyone() -> None:
     rules = DecisionRules(quorum=0.9996)
     assert rules.quorum_holds(invited=10_000, present_of_invited=9_996)
+
+
+def test_a_stance_nobody_took_counts_as_none_taken() -> None:
+    """Stances are counted from what was said: a stance missing from the counts was taken by nobody."""
+    assert not DecisionRules().consensus_reached({"abstain": 3})
+    assert DecisionRules(consensus="consent").consensus_reached({"agree": 1})
+    assert not DecisionRules(consensus="consent").consensus_reached({"disagree": 1})

@@ -14,7 +14,7 @@ from domain.errors import PartOfProposalNotFound, ValueNotAllowed
 from domain.proposal import REDACTED_TEXT, Proposal
 from domain.rules import DecisionRules
 
-from .builders import FACILITATOR, assert_refused, moment, passed_vote, replayed, submit_proposal
+from .builders import FACILITATOR, assert_refused, moment, passed_vote, reached_check, replayed, submit_proposal
 
 
 @pytest.mark.parametrize("part", ["objection", "check", "vote"])
@@ -39,17 +39,18 @@ def _steps_with_a_value_out_of_vocabulary(proposal: Proposal) -> dict[str, Calla
         "stance": lambda: proposal.take_stance(check_id, uuid4(), "maybe", None, FACILITATOR, occurred_at=moment()),
         "choice": lambda: proposal.cast_ballot(vote_id, uuid4(), "perhaps", FACILITATOR, occurred_at=moment()),
         "method": lambda: proposal.decide("deferred", "lottery", "x", DecisionRules(), moment(), FACILITATOR),
+        "decision outcome": lambda: proposal.decide("postponed", "none", "x", DecisionRules(), moment(), FACILITATOR),
     }
 
 
-@pytest.mark.parametrize("field", ["kind", "outcome", "stance", "choice", "method"])
-def test_a_value_out_of_the_vocabulary_is_refused_naming_its_field(field: str) -> None:
+@pytest.mark.parametrize("step", ["kind", "outcome", "stance", "choice", "method", "decision outcome"])
+def test_a_value_out_of_the_vocabulary_is_refused_naming_its_field(step: str) -> None:
     proposal = submit_proposal()
 
-    refused = assert_refused(proposal, "value_not_allowed", _steps_with_a_value_out_of_vocabulary(proposal)[field])
+    refused = assert_refused(proposal, "value_not_allowed", _steps_with_a_value_out_of_vocabulary(proposal)[step])
 
     assert isinstance(refused, ValueNotAllowed)
-    assert refused.detail.startswith(f"{field} must be one of ")
+    assert refused.detail.startswith(f"{step.split()[-1]} must be one of ")
 
 
 def test_a_step_never_corrected_has_no_erratum() -> None:
@@ -97,3 +98,17 @@ def test_an_erratum_redacted_later_reads_redacted_in_the_proposal_as_it_stood_be
 
     erratum = earlier.corrected(2, "text")
     assert erratum is not None and erratum.text == REDACTED_TEXT
+
+
+def test_a_decision_on_an_amended_text_says_which_text_its_round_was_held_on() -> None:
+    proposal = submit_proposal()
+    reached_check(proposal)
+    proposal.amend("Teks baru", "Usul warga", uuid4(), FACILITATOR, occurred_at=moment())
+
+    refused = assert_refused(
+        proposal,
+        "text_changed_since_check",
+        lambda: proposal.decide("adopted", "consensus", "x", DecisionRules(), moment(), FACILITATOR),
+    )
+
+    assert refused.detail.endswith("held on text version 1, the current text is version 2")
