@@ -152,20 +152,23 @@ def post_routes() -> dict[str, str]:
     return routes
 
 
-ROUTES = post_routes()
+@pytest.fixture(scope="module")
+def routes() -> dict[str, str]:
+    """The API's POST routes (an application built once for this module, with no ledger opened)."""
+    return post_routes()
 
 
-def test_the_walk_finds_every_step_the_api_offers() -> None:
-    assert {"proposals.Contributions", "consensus.Ballots", "minutes.MinutesSealing", "tokens.Tokens"} <= set(ROUTES)
+def test_the_walk_finds_every_step_the_api_offers(routes: dict[str, str]) -> None:
+    assert {"proposals.Contributions", "consensus.Ballots", "minutes.MinutesSealing", "tokens.Tokens"} <= set(routes)
 
 
-def test_every_step_the_api_offers_has_its_console_form_or_a_reason_it_has_none() -> None:
+def test_every_step_the_api_offers_has_its_console_form_or_a_reason_it_has_none(routes: dict[str, str]) -> None:
     console = {step.use_case for step in STEPS.values()}
 
     def has_a_form(source: str) -> bool:
         return any(called in console for called in re.findall(r"\.(\w+)\(", source))
 
-    without = [endpoint for endpoint, source in ROUTES.items() if not has_a_form(source)]
+    without = [endpoint for endpoint, source in routes.items() if not has_a_form(source)]
 
     assert sorted(set(without) - set(API_ONLY)) == []
     assert sorted(set(API_ONLY) - set(without)) == [], "an API-only step that has a form now, or no longer exists"
