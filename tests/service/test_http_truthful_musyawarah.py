@@ -628,17 +628,6 @@ def _village_held_at(facilitator: Caller, held: datetime) -> Village:
     return Village(process["id"], people, meeting["id"], proposal["id"])
 
 
-def test_every_refusal_code_has_its_words_in_the_console() -> None:
-    """A guard derived from the code: each code of a broken rule has its sentence in the console's refusal table."""
-    from domain.errors import RuleBroken
-    from service.http.web.i18n import REFUSALS
-
-    def codes(cls: type[RuleBroken]) -> set[str]:
-        return {code for sub in cls.__subclasses__() for code in {sub.code, *codes(sub)}}
-
-    assert sorted(codes(RuleBroken) - set(REFUSALS)) == []
-
-
 def test_an_annulment_names_a_meeting_only_within_its_open_period(
     facilitator: Caller, admin: Caller, village: Village
 ) -> None:

@@ -31,7 +31,7 @@ from domain.process import Process
 from domain.proposal import Proposal
 from service.adapters.transcodings import register_domain_transcodings
 
-from .builders import moment, open_process
+from .builders import moment, open_process, schedule_meeting, submit_proposal
 
 SAMPLES = Path(__file__).parent / "samples"
 FACILITATOR = Actor(id="acct-fasilitator", role="facilitator", name="Bu Sari (fasilitator)")
@@ -298,3 +298,111 @@ def test_a_process_is_stored_with_its_time_zone_and_class_version(mapper: Mapper
     assert state["time_zone"] == "Asia/Jakarta" and state["class_version"] == 3
     again = mapper.to_domain_event(stored)
     assert again.time_zone == "Asia/Jakarta"  # type: ignore[attr-defined]
+
+
+# --- every upcaster of a snapshot gives the state a new aggregate has ----------------------------------------
+
+
+def fresh(aggregate: type[Aggregate]) -> Aggregate:
+    """A new aggregate of that kind, built today."""
+    made: dict[type[Aggregate], Aggregate] = {
+        Process: open_process(),
+        Meeting: schedule_meeting(),
+        Proposal: submit_proposal(),
+    }
+    return made[aggregate]
+
+
+@pytest.mark.parametrize("originator", [1, 2, 3], ids=["process", "meeting", "proposal"])
+def test_an_old_snapshot_reads_with_exactly_the_attributes_a_new_aggregate_has(
+    mapper: Mapper[UUID], originator: int
+) -> None:
+    """A key mistyped by an upcaster leaves an attribute missing and a stray one beside it: both show here."""
+    restored = snapshots(mapper)[UUID(int=originator)]
+    new = fresh(type(restored))
+
+    assert sorted(vars(restored)) == sorted(vars(new))
+
+
+def test_an_old_proposal_snapshot_reads_as_submitted_when_recorded_with_nothing_withdrawn_corrected_or_redacted(
+    mapper: Mapper[UUID],
+) -> None:
+    proposal = snapshots(mapper)[UUID(int=3)]
+    assert isinstance(proposal, Proposal)
+
+    assert proposal.submitted_at == proposal.created_on
+    assert (proposal.withdrawal, proposal.body_version) == (None, None)
+    assert (proposal.annulled_decisions, proposal.corrections, proposal.free_text, proposal.redactions) == (
+        [],
+        {},
+        {},
+        {},
+    )
+
+
+def test_each_upcaster_of_a_proposal_snapshot_sets_exactly_its_keys() -> None:
+    created_on = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+    version_1: dict[str, Any] = {"_created_on": created_on}
+
+    Proposal.upcast_v1_v2(version_1)
+    version_2 = dict(version_1)
+    Proposal.upcast_v2_v3(version_2)
+
+    assert version_1 == {
+        "_created_on": created_on,
+        "submitted_at": created_on,
+        "withdrawal": None,
+        "annulled_decisions": [],
+        "corrections": {},
+        "free_text": {},
+        "body_version": None,
+    }
+    assert version_2 == {**version_1, "redactions": {}}
+
+
+@pytest.mark.parametrize(
+    ("upcast", "stored", "upcast_state"),
+    [
+        (Proposal.Submitted.upcast_v1_v2, {}, {"meeting_id": None}),
+        (Proposal.Submitted.upcast_v2_v3, {"timestamp": "t"}, {"timestamp": "t", "occurred_at": "t"}),
+        (
+            Proposal.ConsensusCheckOpened.upcast_v1_v2,
+            {"timestamp": "t"},
+            {"timestamp": "t", "occurred_at": "t", "text_version": None},
+        ),
+        (
+            Proposal.VoteOpened.upcast_v1_v2,
+            {"timestamp": "t"},
+            {"timestamp": "t", "occurred_at": "t", "text_version": None},
+        ),
+        (Proposal.Decided.upcast_v1_v2, {"decided_at": "d", "timestamp": "t"}, {"occurred_at": "d", "timestamp": "t"}),
+    ],
+    ids=["submitted-1-2", "submitted-2-3", "check-opened-1-2", "vote-opened-1-2", "decided-1-2"],
+)
+def test_each_upcaster_of_a_proposal_event_sets_exactly_its_keys(
+    upcast: Any, stored: dict[str, Any], upcast_state: dict[str, Any]
+) -> None:
+    state = dict(stored)
+    upcast(state)
+    assert state == upcast_state
+
+
+def test_every_upcaster_of_a_proposal_and_its_events_has_its_test() -> None:
+    """Walked from the class: an upcaster added to the proposal or one of its events must be added above."""
+    found = {
+        getattr(owner, name).__qualname__
+        for owner in (Proposal, *(v for v in vars(Proposal).values() if isinstance(v, type)))
+        for name in dir(owner)
+        if name.startswith("upcast_v")
+    }
+    found = {name for name in found if name.startswith("Proposal.")}
+    tested = {
+        "Proposal.upcast_v1_v2",
+        "Proposal.upcast_v2_v3",
+        "Proposal.Submitted.upcast_v1_v2",
+        "Proposal.Submitted.upcast_v2_v3",
+        "Proposal.ConsensusCheckOpened.upcast_v1_v2",
+        "Proposal.VoteOpened.upcast_v1_v2",
+        "Proposal.Decided.upcast_v1_v2",
+    }
+    assert found == tested

@@ -142,6 +142,16 @@ STEPS: dict[str, Step] = {
     ),
     "progress": Step("report_progress", ProgressSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,)),
 }
+#: The API's POST routes (by endpoint) that have no console form, each with why. Every other step the API offers
+#: has its form above (tests/integration/test_guards_derived_from_the_code.py walks the routes to check).
+API_ONLY: dict[str, str] = {
+    "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
+    "participants.Forgetting": "forgetting a participant (UU 27/2022 PDP) is an admin's act, not a step in the room",
+    "proposals.Redactions": "only admins redact statements; the console is the facilitators' tool",
+    "tokens.Tokens": "tokens are an admin's affair: the console is signed into with one, it never issues one",
+    "tokens.RevokeToken": "tokens are an admin's affair: the console is signed into with one, it never revokes one",
+    "processes.ProcessClosing": "closing a process ends it for good: an API call that no form offers yet",
+}
 #: The steps whose statements outsiders may read: their forms offer the NAMES_ARE_PUBLIC checkbox.
 STATEMENT_STEPS = frozenset(action for action, step in STEPS.items() if NAMES_ARE_PUBLIC in step.flags)
 

@@ -1,0 +1,569 @@
+"""Every event records exactly what was given to the public step that made it: who did it (`actor`), when it
+happened in the room (`occurred_at`), and the words, versions and ids of the step.
+
+One case per event class, each taken through the aggregate's public method (never a builder's shortcut), with
+an actor and a moment of its own so that a field filled from anywhere else shows. Each case names every field
+of its event, so a field stored as None, swapped or dropped fails here; the events are found by walking
+`domain` (see test_event_classes), and an event without a case fails `test_every_event_of_the_domain_has_its_case`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from eventsourcing.domain import Aggregate, DomainEvent
+
+from domain.actor import Actor
+from domain.commitment import Commitment
+from domain.meeting import Meeting
+from domain.participant import Participant
+from domain.process import Process
+from domain.proposal import Proposal
+from domain.rules import DecisionRules
+
+from .builders import FACILITATOR, failed_check, moment, open_process, schedule_meeting, submit_proposal
+from .test_event_classes import AGGREGATES, declared_events
+
+#: Who records every step of these cases: nobody else's name may end up in their events.
+RECORDER = Actor(id="acct-pencatat", role="facilitator", name="Pak Darto (pencatat)")
+#: The fields every stored event has whatever the step (the library's envelope).
+ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+#: The zone of the cases' moments (central Indonesia), so that a time re-made in UTC or read off the clock shows.
+_WITA = timezone(timedelta(hours=8), "WITA")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event a public step made, and every field it must hold."""
+
+    event: DomainEvent
+    fields: dict[str, Any]
+
+
+def last_event(aggregate: Aggregate) -> DomainEvent:
+    """The one event the step just made (earlier steps' events were collected already)."""
+    pending = aggregate.collect_events()
+    assert len(pending) == 1, [type(e).__name__ for e in pending]
+    return pending[0]
+
+
+def when() -> datetime:
+    """A moment of the room after every earlier step, in WITA and off the whole second."""
+    return moment().astimezone(_WITA) + timedelta(milliseconds=250)
+
+
+# --- Process --------------------------------------------------------------------------------------------------
+
+
+def process_opened() -> Recorded:
+    rules = DecisionRules(quorum=0.75, consensus="consent", legal_basis="Perdes 3/2026")
+    process_id, at = uuid4(), when()
+    process = Process(
+        id=process_id,
+        title="Musdes Sukamaju",
+        description="Perencanaan 2027",
+        region_code="63.01.02.2003",
+        region_name="Sukamaju",
+        visibility="restricted",
+        rules=rules,
+        time_zone="Asia/Makassar",
+        occurred_at=at,
+        actor=RECORDER,
+    )
+    fields = {
+        "title": "Musdes Sukamaju",
+        "description": "Perencanaan 2027",
+        "region_code": "63.01.02.2003",
+        "region_name": "Sukamaju",
+        "visibility": "restricted",
+        "rules": rules,
+        "time_zone": "Asia/Makassar",
+    }
+    return Recorded(last_event(process), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def participant_enrolled() -> Recorded:
+    process, participant_id, at = open_process(), uuid4(), when()
+    process.collect_events()
+    process.enrol_participant(participant_id, "women", "female", RECORDER, occurred_at=at)
+    fields = {"participant_id": participant_id, "group": "women", "gender": "female"}
+    return Recorded(last_event(process), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def participant_forgotten_in_the_process() -> Recorded:
+    process, participant_id = open_process(), uuid4()
+    process.enrol_participant(participant_id, "youth", None, FACILITATOR, occurred_at=moment())
+    process.collect_events()
+    at = when()
+    process.note_participant_forgotten(participant_id, RECORDER, occurred_at=at)
+    return Recorded(last_event(process), {"participant_id": participant_id, "occurred_at": at, "actor": RECORDER})
+
+
+def meeting_scheduled_in_the_process() -> Recorded:
+    process, meeting_id, at = open_process(), uuid4(), when()
+    process.collect_events()
+    process.schedule_meeting(meeting_id, RECORDER, occurred_at=at)
+    return Recorded(last_event(process), {"meeting_id": meeting_id, "occurred_at": at, "actor": RECORDER})
+
+
+def proposal_received() -> Recorded:
+    process, participant_id, proposal_id = open_process(), uuid4(), uuid4()
+    process.enrol_participant(participant_id, "resident", "male", FACILITATOR, occurred_at=moment())
+    process.collect_events()
+    at = when()
+    process.receive_proposal(proposal_id, participant_id, RECORDER, occurred_at=at)
+    return Recorded(last_event(process), {"proposal_id": proposal_id, "occurred_at": at, "actor": RECORDER})
+
+
+def process_closed() -> Recorded:
+    process = open_process()
+    process.collect_events()
+    at = when()
+    process.close(RECORDER, occurred_at=at)
+    return Recorded(last_event(process), {"occurred_at": at, "actor": RECORDER})
+
+
+# --- Participant ----------------------------------------------------------------------------------------------
+
+
+def participant_registered() -> Recorded:
+    process_id, at = uuid4(), when()
+    participant = Participant(
+        id=uuid4(),
+        process_id=process_id,
+        group="disability",
+        gender="undisclosed",
+        sealed_organisation="sealed:org",
+        sealed_name="sealed:name",
+        sealed_contact="sealed:contact",
+        occurred_at=at,
+        actor=RECORDER,
+    )
+    fields = {
+        "process_id": process_id,
+        "group": "disability",
+        "gender": "undisclosed",
+        "sealed_organisation": "sealed:org",
+        "sealed_name": "sealed:name",
+        "sealed_contact": "sealed:contact",
+    }
+    return Recorded(last_event(participant), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def participant_forgotten() -> Recorded:
+    participant = Participant(
+        id=uuid4(),
+        process_id=uuid4(),
+        group="resident",
+        gender=None,
+        sealed_organisation=None,
+        sealed_name="sealed:name",
+        sealed_contact=None,
+        occurred_at=moment(),
+        actor=FACILITATOR,
+    )
+    participant.collect_events()
+    at = when()
+    participant.forget(RECORDER, occurred_at=at)
+    return Recorded(last_event(participant), {"occurred_at": at, "actor": RECORDER})
+
+
+# --- Meeting --------------------------------------------------------------------------------------------------
+
+
+def meeting_scheduled() -> Recorded:
+    process_id, invited, at = uuid4(), [uuid4(), uuid4()], when()
+    scheduled_for = datetime(2027, 4, 2, 9, 0, tzinfo=_WITA)
+    meeting = Meeting(
+        id=uuid4(),
+        process_id=process_id,
+        title="Musdes II",
+        scheduled_for=scheduled_for,
+        location="Balai Dusun 3",
+        invited=invited,
+        occurred_at=at,
+        actor=RECORDER,
+    )
+    fields = {
+        "process_id": process_id,
+        "title": "Musdes II",
+        "scheduled_for": scheduled_for,
+        "location": "Balai Dusun 3",
+        "invited": invited,
+    }
+    return Recorded(last_event(meeting), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def meeting_opened() -> Recorded:
+    registered = [uuid4(), uuid4(), uuid4()]
+    meeting, at = schedule_meeting(), when()
+    meeting.open(registered[:2], registered, RECORDER, occurred_at=at)
+    fields = {"attendees": registered[:2], "invited": registered}
+    return Recorded(last_event(meeting), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def _open_meeting() -> tuple[Meeting, list[UUID]]:
+    registered = [uuid4(), uuid4(), uuid4()]
+    meeting = schedule_meeting()
+    meeting.open(registered[:1], registered, FACILITATOR, occurred_at=moment())
+    meeting.collect_events()
+    return meeting, registered
+
+
+def attendance_recorded() -> Recorded:
+    meeting, registered = _open_meeting()
+    at = when()
+    meeting.record_attendance([registered[0], registered[2]], RECORDER, occurred_at=at)
+    return Recorded(last_event(meeting), {"attendees": [registered[2]], "occurred_at": at, "actor": RECORDER})
+
+
+def meeting_closed() -> Recorded:
+    meeting, _ = _open_meeting()
+    at = when()
+    meeting.close("Musyawarah selesai pukul 12.00.", RECORDER, occurred_at=at)
+    return Recorded(
+        last_event(meeting), {"minutes": "Musyawarah selesai pukul 12.00.", "occurred_at": at, "actor": RECORDER}
+    )
+
+
+def minutes_sealed() -> Recorded:
+    meeting, _ = _open_meeting()
+    meeting.close(None, FACILITATOR, occurred_at=moment())
+    meeting.collect_events()
+    key_id, at = uuid4(), when()
+    fields: dict[str, Any] = {
+        "replaces": None,
+        "log_position": 41,
+        "chair_role": "Kepala Desa",
+        "secretary_role": "Sekretaris Desa",
+        "signatory_roles": ["Ketua BPD", "Perwakilan PKK"],
+        "names_key_id": key_id,
+        "sealed_names": "sealed:names",
+        "agenda": ["Pembukaan", "Usulan jalan"],
+        "notes": "Catatan rapat",
+        "language": "id",
+        "public_sha256": "a" * 64,
+        "public_size": 2048,
+        "full_sha256": "b" * 64,
+        "full_size": 4096,
+    }
+    assert meeting.seal_minutes(**fields, actor=RECORDER, occurred_at=at) == 1
+    return Recorded(last_event(meeting), {**fields, "sealed_version": 1, "occurred_at": at, "actor": RECORDER})
+
+
+# --- Proposal -------------------------------------------------------------------------------------------------
+
+
+def proposal_submitted() -> Recorded:
+    process_id, submitted_by, meeting_id, at = uuid4(), uuid4(), uuid4(), when()
+    proposal = Proposal.submit(
+        id=uuid4(),
+        process_id=process_id,
+        title="Sumur bor dusun 3",
+        body="Sumur bor untuk 40 rumah tangga",
+        submitted_by=submitted_by,
+        meeting_id=meeting_id,
+        occurred_at=at,
+        actor=RECORDER,
+    )
+    fields = {
+        "process_id": process_id,
+        "title": "Sumur bor dusun 3",
+        "body": "Sumur bor untuk 40 rumah tangga",
+        "submitted_by": submitted_by,
+        "meeting_id": meeting_id,
+    }
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def contributed() -> Recorded:
+    proposal, participant_id, at = submit_proposal(), uuid4(), when()
+    proposal.contribute(participant_id, "concern", "Jalannya licin saat hujan", RECORDER, occurred_at=at)
+    fields = {"participant_id": participant_id, "kind": "concern", "text": "Jalannya licin saat hujan"}
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def amended() -> Recorded:
+    proposal, proposed_by, at = submit_proposal(), uuid4(), when()
+    proposal.amend("Pengerasan jalan dan drainase", "Usul warga", proposed_by, RECORDER, occurred_at=at)
+    fields = {"body": "Pengerasan jalan dan drainase", "reason": "Usul warga", "proposed_by": proposed_by}
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def objection_raised() -> Recorded:
+    proposal, objection_id, raised_by, at = submit_proposal(), uuid4(), uuid4(), when()
+    proposal.raise_objection(objection_id, raised_by, "Tanah belum dibebaskan", True, RECORDER, occurred_at=at)
+    fields = {
+        "objection_id": objection_id,
+        "raised_by": raised_by,
+        "grounds": "Tanah belum dibebaskan",
+        "blocking": True,
+    }
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def objection_resolved() -> Recorded:
+    proposal, objection_id = submit_proposal(), uuid4()
+    proposal.raise_objection(objection_id, uuid4(), "Biaya", True, FACILITATOR, occurred_at=moment())
+    proposal.collect_events()
+    at = when()
+    proposal.resolve_objection(objection_id, "overruled", "Diputus rapat", DecisionRules(), RECORDER, occurred_at=at)
+    fields = {"objection_id": objection_id, "outcome": "overruled", "note": "Diputus rapat"}
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def consensus_check_opened() -> Recorded:
+    proposal = submit_proposal()
+    proposal.amend("Teks kedua", "Perbaikan", uuid4(), FACILITATOR, occurred_at=moment())
+    proposal.collect_events()
+    check_id, meeting_id, at = uuid4(), uuid4(), when()
+    proposal.open_consensus_check(
+        check_id, meeting_id, 9, 6, DecisionRules(), RECORDER, occurred_at=at, meeting_opened_at=None
+    )
+    fields = {"check_id": check_id, "meeting_id": meeting_id, "text_version": 2}
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def _open_check(proposal: Proposal, rules: DecisionRules) -> UUID:
+    check_id = uuid4()
+    proposal.open_consensus_check(
+        check_id, uuid4(), 9, 9, rules, FACILITATOR, occurred_at=moment(), meeting_opened_at=None
+    )
+    proposal.collect_events()
+    return check_id
+
+
+def stance_taken() -> Recorded:
+    proposal = submit_proposal()
+    check_id, participant_id = _open_check(proposal, DecisionRules()), uuid4()
+    at = when()
+    proposal.take_stance(check_id, participant_id, "disagree", "Belum ada kajian", RECORDER, occurred_at=at)
+    fields = {
+        "check_id": check_id,
+        "participant_id": participant_id,
+        "stance": "disagree",
+        "reason": "Belum ada kajian",
+    }
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def consensus_check_closed() -> Recorded:
+    rules = DecisionRules(consensus="consent")
+    proposal = submit_proposal()
+    check_id = _open_check(proposal, rules)
+    for stance in ("agree", "agree", "disagree", "abstain"):
+        proposal.take_stance(check_id, uuid4(), stance, None, FACILITATOR, occurred_at=moment())
+    proposal.collect_events()
+    at = when()
+    proposal.close_consensus_check(check_id, 9, 7, rules, RECORDER, occurred_at=at)
+    tally = {
+        "agree": 2,
+        "abstain": 1,
+        "disagree": 1,
+        "block": 0,
+        "invited": 9,
+        "present": 7,
+        "quorum_met": True,
+        "unresolved_blocking_objections": 0,
+        "rule": "consent",
+        "dissent": 1,
+    }
+    fields = {"check_id": check_id, "result": "reached", "tally": tally}
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def _open_vote(proposal: Proposal, rules: DecisionRules) -> UUID:
+    failed_check(proposal, rules)
+    vote_id = uuid4()
+    proposal.open_vote(vote_id, uuid4(), 9, 9, rules, FACILITATOR, occurred_at=moment(), meeting_opened_at=None)
+    proposal.collect_events()
+    return vote_id
+
+
+def vote_opened() -> Recorded:
+    rules = DecisionRules()
+    proposal = submit_proposal()
+    failed_check(proposal, rules)
+    vote_id, meeting_id, at = uuid4(), uuid4(), when()
+    proposal.open_vote(vote_id, meeting_id, 9, 6, rules, RECORDER, occurred_at=at, meeting_opened_at=None)
+    fields = {"vote_id": vote_id, "meeting_id": meeting_id, "text_version": 1}
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def ballot_cast() -> Recorded:
+    proposal = submit_proposal()
+    vote_id, participant_id = _open_vote(proposal, DecisionRules()), uuid4()
+    at = when()
+    proposal.cast_ballot(vote_id, participant_id, "no", RECORDER, occurred_at=at)
+    fields = {"vote_id": vote_id, "participant_id": participant_id, "choice": "no"}
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def vote_closed() -> Recorded:
+    rules = DecisionRules(vote_threshold=0.6)
+    proposal = submit_proposal()
+    vote_id = _open_vote(proposal, rules)
+    for choice in ("yes", "yes", "yes", "no", "abstain"):
+        proposal.cast_ballot(vote_id, uuid4(), choice, FACILITATOR, occurred_at=moment())
+    proposal.collect_events()
+    at = when()
+    proposal.close_vote(vote_id, 9, 8, rules, RECORDER, occurred_at=at)
+    tally = {"yes": 3, "no": 1, "abstain": 1, "invited": 9, "present": 8, "quorum_met": True, "threshold": 0.6}
+    fields = {"vote_id": vote_id, "result": "passed", "tally": tally}
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def decided() -> Recorded:
+    rules = DecisionRules(legal_basis="Perdes 3/2026")
+    proposal = submit_proposal()
+    failed_check(proposal, rules)
+    at = when()
+    proposal.decide("deferred", "consensus", "Menunggu kajian teknis", rules, at, RECORDER)
+    fields = {
+        "outcome": "deferred",
+        "method": "consensus",
+        "rationale": "Menunggu kajian teknis",
+        "rules": rules.as_dict(),
+    }
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def withdrawn() -> Recorded:
+    proposal, at = submit_proposal(), when()
+    proposal.withdraw("Digabung dengan usulan lain", RECORDER, occurred_at=at)
+    return Recorded(
+        last_event(proposal), {"reason": "Digabung dengan usulan lain", "occurred_at": at, "actor": RECORDER}
+    )
+
+
+def decision_annulled() -> Recorded:
+    rules = DecisionRules()
+    proposal = submit_proposal()
+    failed_check(proposal, rules)
+    proposal.decide("deferred", "consensus", "Ditunda", rules, moment(), FACILITATOR)
+    proposal.collect_events()
+    meeting_id, at = uuid4(), when()
+    proposal.annul_decision("Cacat prosedur", "Permendesa 16/2019", meeting_id, RECORDER, occurred_at=at)
+    fields = {"reason": "Cacat prosedur", "legal_basis": "Permendesa 16/2019", "meeting_id": meeting_id}
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def corrected() -> Recorded:
+    proposal = submit_proposal()
+    proposal.contribute(uuid4(), "support", "Setuju sekali", FACILITATOR, occurred_at=moment())
+    proposal.collect_events()
+    at = when()
+    proposal.correct(2, "text", "Setuju, dengan catatan", "Salah ketik", RECORDER, occurred_at=at)
+    fields = {"version": 2, "field": "text", "text": "Setuju, dengan catatan", "reason": "Salah ketik"}
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def redacted() -> Recorded:
+    proposal = submit_proposal()
+    proposal.contribute(uuid4(), "support", "Kata Pak Rudi setuju", FACILITATOR, occurred_at=moment())
+    proposal.collect_events()
+    at = when()
+    proposal.redact(2, "text", "Menyebut nama", RECORDER, occurred_at=at)
+    fields = {"version": 2, "field": "text", "reason": "Menyebut nama"}
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+# --- Commitment -----------------------------------------------------------------------------------------------
+
+
+def commitment_made() -> Recorded:
+    proposal_id, process_id, at = uuid4(), uuid4(), when()
+    commitment = Commitment.make(
+        uuid4(),
+        proposal_id,
+        process_id,
+        "adopted",
+        "Kaur Pembangunan",
+        "Pengerasan 400 m",
+        date(2027, 9, 30),
+        ["400 m jalan"],
+        RECORDER,
+        occurred_at=at,
+    )
+    fields = {
+        "proposal_id": proposal_id,
+        "process_id": process_id,
+        "owner": "Kaur Pembangunan",
+        "description": "Pengerasan 400 m",
+        "due": date(2027, 9, 30),
+        "indicators": ["400 m jalan"],
+    }
+    return Recorded(last_event(commitment), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def progress_reported() -> Recorded:
+    commitment = Commitment.make(
+        uuid4(), uuid4(), uuid4(), "adopted", "Kaur", "Jalan", date(2027, 9, 30), [], FACILITATOR, occurred_at=moment()
+    )
+    commitment.collect_events()
+    at = when()
+    commitment.report_progress(40, "Tahap satu selesai", "https://desa.example/foto", RECORDER, occurred_at=at)
+    fields = {"percent": 40, "note": "Tahap satu selesai", "evidence_url": "https://desa.example/foto"}
+    return Recorded(last_event(commitment), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+CASES: dict[type[DomainEvent], Callable[[], Recorded]] = {
+    Process.Opened: process_opened,
+    Process.ParticipantEnrolled: participant_enrolled,
+    Process.ParticipantForgotten: participant_forgotten_in_the_process,
+    Process.MeetingScheduled: meeting_scheduled_in_the_process,
+    Process.ProposalReceived: proposal_received,
+    Process.Closed: process_closed,
+    Participant.Registered: participant_registered,
+    Participant.Forgotten: participant_forgotten,
+    Meeting.Scheduled: meeting_scheduled,
+    Meeting.Opened: meeting_opened,
+    Meeting.AttendanceRecorded: attendance_recorded,
+    Meeting.Closed: meeting_closed,
+    Meeting.MinutesSealed: minutes_sealed,
+    Proposal.Submitted: proposal_submitted,
+    Proposal.Contributed: contributed,
+    Proposal.Amended: amended,
+    Proposal.ObjectionRaised: objection_raised,
+    Proposal.ObjectionResolved: objection_resolved,
+    Proposal.ConsensusCheckOpened: consensus_check_opened,
+    Proposal.StanceTaken: stance_taken,
+    Proposal.ConsensusCheckClosed: consensus_check_closed,
+    Proposal.VoteOpened: vote_opened,
+    Proposal.BallotCast: ballot_cast,
+    Proposal.VoteClosed: vote_closed,
+    Proposal.Decided: decided,
+    Proposal.Withdrawn: withdrawn,
+    Proposal.DecisionAnnulled: decision_annulled,
+    Proposal.Corrected: corrected,
+    Proposal.Redacted: redacted,
+    Commitment.Made: commitment_made,
+    Commitment.ProgressReported: progress_reported,
+}
+
+
+def test_every_event_of_the_domain_has_its_case() -> None:
+    events = {getattr(aggregate, name) for aggregate in AGGREGATES for name in declared_events(aggregate)}
+
+    assert sorted(e.__qualname__ for e in events - set(CASES)) == []
+    assert sorted(e.__qualname__ for e in set(CASES) - events) == []
+
+
+@pytest.mark.parametrize("event_class", list(CASES), ids=lambda e: e.__qualname__)
+def test_an_event_records_who_did_the_step_when_and_exactly_what_was_given(event_class: type[DomainEvent]) -> None:
+    recorded = CASES[event_class]()
+    event = recorded.event
+    stored = {field.name for field in dataclasses.fields(event)} - ENVELOPE
+
+    assert type(event) is event_class
+    assert event.actor == RECORDER  # type: ignore[attr-defined]
+    assert event.occurred_at == recorded.fields["occurred_at"]  # type: ignore[attr-defined]
+    assert event.occurred_at.utcoffset() == timedelta(hours=8)  # type: ignore[attr-defined]
+    assert set(recorded.fields) == stored, "the case names every field its event stores"
+    assert {name: getattr(event, name) for name in stored} == recorded.fields
