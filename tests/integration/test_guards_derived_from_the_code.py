@@ -28,6 +28,7 @@ import pytest
 import domain
 import service
 import service.app
+from domain.deliberation import ConsensusCheck, Vote
 from domain.errors import RuleBroken
 from service.http.app_factory import create_app
 from service.http.i18n import translate
@@ -71,13 +72,34 @@ def refusal_codes() -> set[str]:
     return codes - {RuleBroken.code}
 
 
-def _sample(node: ast.expr) -> str | None:
-    """A sentence as it is built at run time, each interpolated part standing as `7`; None when not literal."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(part.value if isinstance(part, ast.Constant) else "7" for part in node.values)
+#: The kinds of round (`domain.round.RoundKind`): a sentence built from `self.kind.<word>` reads once per kind.
+ROUND_KINDS = (ConsensusCheck.kind, Vote.kind)
+
+
+def _round_word(part: ast.expr) -> str | None:
+    """The attribute of a round's kind an interpolated part reads (`{self.kind.name}` -> "name"), else None."""
+    value = part.value if isinstance(part, ast.FormattedValue) else None
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Attribute) and value.value.attr == "kind":
+        return value.attr
     return None
+
+
+def _samples(node: ast.expr) -> list[str]:
+    """A sentence as it is built at run time: a round's words once for each kind of round, any other interpolated
+    part standing as `7`; none when the sentence is not literal."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if not isinstance(node, ast.JoinedStr):
+        return []
+    if not any(_round_word(part) for part in node.values):
+        return ["".join(part.value if isinstance(part, ast.Constant) else "7" for part in node.values)]
+    return [
+        "".join(
+            str(part.value) if isinstance(part, ast.Constant) else str(getattr(kind, _round_word(part) or "", "7"))
+            for part in node.values
+        )
+        for kind in ROUND_KINDS
+    ]
 
 
 def raised_sentences() -> list[tuple[str, str]]:
@@ -98,8 +120,7 @@ def raised_sentences() -> list[tuple[str, str]]:
                 argument = node.args[index] if len(node.args) > index else (keyword[0] if keyword else None)
             else:
                 continue
-            sentence = _sample(argument) if argument is not None else None
-            if sentence is not None:
+            for sentence in _samples(argument) if argument is not None else []:
                 found.append((f"{path.relative_to(ROOT)}:{node.lineno}", sentence))
     return found
 
@@ -114,6 +135,10 @@ def test_the_walks_find_the_refusals_of_the_domain_and_of_the_application() -> N
     assert {"not_found", "forbidden", "version_mismatch", "statement_names_a_participant"} <= codes
     assert len(SENTENCES) >= 60
     assert any(where.startswith("domain/proposal.py") for where, _ in SENTENCES)
+    # A sentence built from a round's words is checked once for each kind of round.
+    assert {"its consensus check opened", "its vote opened", "its latest stance", "its latest ballot"} <= {
+        sentence for _, sentence in SENTENCES
+    }
 
 
 def test_every_refusal_code_is_its_own() -> None:
@@ -135,7 +160,7 @@ def test_a_broken_rule_is_titled_in_bahasa_indonesia() -> None:
     assert translate("A rule of the process was broken", "id") == "Aturan proses dilanggar"
 
 
-@pytest.mark.parametrize(("where", "sentence"), SENTENCES, ids=[where for where, _ in SENTENCES])
+@pytest.mark.parametrize(("where", "sentence"), SENTENCES, ids=[f"{where} {sentence}" for where, sentence in SENTENCES])
 def test_every_sentence_a_rule_is_broken_with_has_its_bahasa_indonesia(where: str, sentence: str) -> None:
     assert translate(sentence, "id") != sentence, f"{where}: add it (or its template) to api.po"
 
