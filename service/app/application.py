@@ -559,6 +559,8 @@ class Mufakat(UnitOfWork):
         """Schedules a meeting; those invited must be registered in the process."""
         process = self._writable_process(process_id, context)
         self._ensure_expected(process, context)
+        # A meeting's title and place are on the portal and in the public berita acara ("di rumah Pak Made").
+        self.statement_names.ensure_unnamed(process, context.names_are_public, title=title, location=location)
         if invited is not None:
             process.ensure_all_registered(invited)
         meeting_id = uuid4()
@@ -1038,7 +1040,14 @@ class Mufakat(UnitOfWork):
         proposal, process = self._in_writable_process(Proposal, proposal_id, context, copy=False)
         process.ensure_open()
         self._ensure_expected(proposal, context)
-        self.statement_names.ensure_unnamed(process, context.names_are_public, description=description)
+        # Who owns it and how it is measured are published with the decision, like its description.
+        self.statement_names.ensure_unnamed(
+            process,
+            context.names_are_public,
+            owner=owner,
+            description=description,
+            indicators="\n".join(indicators),
+        )
         commitment = Commitment.make(
             id=uuid4(),
             proposal_id=proposal_id,
