@@ -941,6 +941,10 @@ class Mufakat(UnitOfWork):
         if not context.principal.may_redact_statements():
             raise Forbidden("only admins redact statements")
         proposal = self.readable(Proposal, proposal_id, context.principal)
+        # The reason stays in the log in plain words, on the public history, and is itself never redactable:
+        # a redaction is most often about a name, and its reason is held to the rule it enforces.
+        process = self.readable_process(proposal.process_id, context.principal, copy=False)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, reason=reason)
         if not proposal.is_redacted(version, field):
             self._ensure_something_was_said(proposal_id, version, field)
         try:
