@@ -642,8 +642,16 @@ class Mufakat(UnitOfWork):
         meeting = self.readable(Meeting, meeting_id, context.principal)
         process = self._writable_process(meeting.process_id, context)
         self._ensure_expected(meeting, context)
+        # The public version prints each signer's role under "(nama tidak dimuat dalam versi publik)": a name
+        # typed into a role is printed all the same.
         self.statement_names.ensure_unnamed(
-            process, context.names_are_public, agenda="\n".join(agenda), notes=notes
+            process,
+            context.names_are_public,
+            agenda="\n".join(agenda),
+            notes=notes,
+            chair=chair.get("role"),
+            secretary=secretary.get("role"),
+            signatories="\n".join(signatory.get("role") or "" for signatory in signatories),
         )
         request = MinutesRequest(
             Signers(
