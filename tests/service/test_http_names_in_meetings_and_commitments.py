@@ -7,9 +7,11 @@ The village's register (`http_callers.NAMES`): Ibu Siti Aminah, Pak Budi Santoso
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from http_callers import Caller, Village, adopt_by_consensus
 
 REGISTERED_PARTS = ("Budi", "Santoso", "Siti", "Aminah", "Dewi", "Lestari", "Agus", "Salim")
@@ -85,3 +87,37 @@ def test_a_commitment_whose_names_are_said_to_be_public_is_made(facilitator: Cal
         f"{village.proposal}/commitments", commitment(owner="Kepala Desa Pak Budi Santoso", names_are_public=True)
     )
     assert made["owner"] == "Kepala Desa Pak Budi Santoso"
+
+
+def console_csrf(client: FlaskClient, token: str) -> str:
+    """Signs the console in with a token; the CSRF token of its forms."""
+    page = client.get("/console/masuk").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf is not None
+    assert client.post("/console/masuk", data={"csrf_token": csrf.group(1), "token": token}).status_code == 302
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/console/").text)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_console_refuses_a_meeting_placed_at_someones_house_naming_the_field_in_bahasa_indonesia(
+    facilitator: Caller, client: FlaskClient, village: Village
+) -> None:
+    form = {
+        "csrf_token": console_csrf(client, str(facilitator.secret)),
+        "idempotency_key": "rapat-di-rumah",
+        "process_id": village.process_id,
+        "title": "Musyawarah Dusun",
+        "scheduled_for": "2027-02-01T09:00",
+        "location": "Rumah Bu Dewi",
+    }
+
+    answer = client.post("/console/langkah/schedule_meeting", data=form, headers={"Accept": "application/json"})
+
+    refused = answer.get_json()
+    assert (refused["ok"], refused["code"], refused["fields"]) == (False, "statement_names_a_participant", ["location"])
+    assert "(tempat)" in refused["message"] and "dewi" not in refused["message"].casefold()
+    # Ticked "nama ini boleh tampil di publik", the same form schedules the meeting.
+    form.update(idempotency_key="rapat-di-rumah-kades", names_are_public="on")
+    scheduled = client.post("/console/langkah/schedule_meeting", data=form, headers={"Accept": "application/json"})
+    assert scheduled.get_json()["ok"] is True
