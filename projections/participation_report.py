@@ -6,7 +6,7 @@ import statistics
 from typing import Any
 
 from projections.sql import Database, parse_timestamp
-from projections.suppression import protect_beside_total, shown
+from projections.suppression import THRESHOLD, protect_beside_total, shown
 
 _SECTIONS = {
     "registered": "registered",
@@ -49,9 +49,17 @@ def _sums(rows: Rows) -> tuple[int, dict[str, int], dict[str, int], dict[str, in
     return total, by_group, by_gender, by_value
 
 
-def _beside(counts: dict[str, int], total: int, exact: bool) -> dict[str, Any]:
+def _beside(
+    counts: dict[str, int], total: int, exact: bool, people: dict[str, int] | None = None
+) -> dict[str, Any]:
     """A breakdown published beside its total: small counts hidden, and with them (secondary suppression) the
-    next smallest until no hidden count has a single value the total and the cells shown leave possible."""
+    next smallest until no hidden count has a single value the total and the cells shown leave possible.
+
+    With `people` (how many people each cell's steps are of), a breakdown with a cell of the steps of one or
+    two people is left out, however many steps that cell counts: the number of meetings or rounds held, which
+    is public, divides it back (3 stances of the one elderly attendee at 3 checks)."""
+    if not exact and any(0 < n < THRESHOLD and counts.get(key, 0) >= THRESHOLD for key, n in (people or {}).items()):
+        return {}
     return protect_beside_total(dict(sorted(counts.items())), total, exact)
 
 
@@ -63,8 +71,8 @@ def _section(measure: str, rows: Rows, people_rows: Rows, exact: bool) -> dict[s
     section: dict[str, Any] = {
         "counted": COUNTED[measure],
         "total": shown(total, exact),
-        "by_group": _beside(by_group, total, exact),
-        "by_gender": _beside(by_gender, total, exact),
+        "by_group": _beside(by_group, total, exact, people_by_group),
+        "by_gender": _beside(by_gender, total, exact, people_by_gender),
         "people": shown(people, exact),
         "people_by_group": _beside(people_by_group, people, exact),
         "people_by_gender": _beside(people_by_gender, people, exact),

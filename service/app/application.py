@@ -571,6 +571,8 @@ class Mufakat(UnitOfWork):
         """Schedules a meeting; those invited must be registered in the process."""
         process = self._writable_process(process_id, context)
         self._ensure_expected(process, context)
+        # A meeting's title and place are on the portal and in the public berita acara ("di rumah Pak Made").
+        self.statement_names.ensure_unnamed(process, context.names_are_public, title=title, location=location)
         if invited is not None:
             process.ensure_all_registered(invited)
         meeting_id = uuid4()
@@ -652,8 +654,16 @@ class Mufakat(UnitOfWork):
         meeting = self.readable(Meeting, meeting_id, context.principal)
         process = self._writable_process(meeting.process_id, context)
         self._ensure_expected(meeting, context)
+        # The public version prints each signer's role under "(nama tidak dimuat dalam versi publik)": a name
+        # typed into a role is printed all the same.
         self.statement_names.ensure_unnamed(
-            process, context.names_are_public, agenda="\n".join(agenda), notes=notes
+            process,
+            context.names_are_public,
+            agenda="\n".join(agenda),
+            notes=notes,
+            chair=chair.get("role"),
+            secretary=secretary.get("role"),
+            signatories="\n".join(signatory.get("role") or "" for signatory in signatories),
         )
         ledger_key_file = key_file or self.settings.secret_key_file
         request = MinutesRequest(
@@ -954,6 +964,10 @@ class Mufakat(UnitOfWork):
         if not context.principal.may_redact_statements():
             raise Forbidden("only admins redact statements")
         proposal = self.readable(Proposal, proposal_id, context.principal)
+        # The reason stays in the log in plain words, on the public history, and is itself never redactable:
+        # a redaction is most often about a name, and its reason is held to the rule it enforces.
+        process = self.readable_process(proposal.process_id, context.principal, copy=False)
+        self.statement_names.ensure_unnamed(process, context.names_are_public, reason=reason)
         if not proposal.is_redacted(version, field):
             self._ensure_something_was_said(proposal_id, version, field)
         try:
@@ -1046,7 +1060,14 @@ class Mufakat(UnitOfWork):
         proposal, process = self._in_writable_process(Proposal, proposal_id, context, copy=False)
         process.ensure_open()
         self._ensure_expected(proposal, context)
-        self.statement_names.ensure_unnamed(process, context.names_are_public, description=description)
+        # Who owns it and how it is measured are published with the decision, like its description.
+        self.statement_names.ensure_unnamed(
+            process,
+            context.names_are_public,
+            owner=owner,
+            description=description,
+            indicators="\n".join(indicators),
+        )
         commitment = Commitment.make(
             id=uuid4(),
             proposal_id=proposal_id,

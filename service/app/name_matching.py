@@ -11,6 +11,10 @@ Pure functions, no I/O. How a name is matched:
 - A part that is also a common word of a statement (`COMMON_WORDS`: `desa`, `jalan`, `sari`, `budi`,
   `lestari`, ...) names the person only right after an honorific: `Pak Budi menolak` names Budi Santoso,
   `budi daya ikan` does not. So a participant registered as `Desa` refuses no statement about the village.
+- A whole name made only of common words (`Dewi Lestari`) is matched as two of its parts in a row, in its
+  order: `Dewi Lestari menolak` names her, `lestari` alone or `Dewi Sri` does not.
+- Invisible characters (zero-width space, soft hyphen, joiners: Unicode format characters) are dropped
+  before words are found: `Ma\u200bde` reads as `Made` on every page, so it is matched as `Made`.
 - Parts of one or two letters are never matched (`I Made`, `Ni Luh`: `made` and `luh` are).
 
 What it cannot see: nicknames and shortened names (`Bu Las` for Lastri), misspellings, a name
@@ -23,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 #: Words that stand before a name in Indonesian (and a few regional ones); stripped from registered
 #: names, and the context that lets a common word name someone.
@@ -85,33 +90,43 @@ SHORTEST_PART = 3
 def words_of(text: str) -> list[str]:
     """The words of a text as they are compared: letters only, lower case, accents removed."""
     folded = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    # Format characters (zero-width space, soft hyphen, joiners) show nothing: a name with one inside reads whole.
+    plain = "".join(c for c in folded if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     return _WORDS.findall(_JOINED_MARKS.sub("", plain))
 
 
 @dataclass(frozen=True)
 class NameParts:
-    """The parts of registered names that a statement must not contain: `anywhere`, and `after_honorific`
-    (parts that are also common words)."""
+    """The parts of registered names that a statement must not contain: `anywhere`, `after_honorific`
+    (parts that are also common words), and `in_a_row` (two common-word parts of one name, in its order)."""
 
     anywhere: frozenset[str] = frozenset()
     after_honorific: frozenset[str] = frozenset()
+    in_a_row: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def of_name(cls, name: str) -> NameParts:
         """The parts of one registered name."""
-        parts = {w for w in words_of(name) if len(w) >= SHORTEST_PART and w not in HONORIFICS}
-        return cls(frozenset(parts - COMMON_WORDS), frozenset(parts & COMMON_WORDS))
+        ordered = [w for w in words_of(name) if len(w) >= SHORTEST_PART and w not in HONORIFICS]
+        parts = set(ordered)
+        common_pairs = {
+            (first, second)
+            for first, second in pairwise(ordered)
+            if first in COMMON_WORDS and second in COMMON_WORDS
+        }
+        return cls(frozenset(parts - COMMON_WORDS), frozenset(parts & COMMON_WORDS), frozenset(common_pairs))
 
     @classmethod
     def of_names(cls, parts: Iterable[NameParts]) -> NameParts:
         """The parts of a whole register."""
         anywhere: set[str] = set()
         after_honorific: set[str] = set()
+        in_a_row: set[tuple[str, str]] = set()
         for one in parts:
             anywhere |= one.anywhere
             after_honorific |= one.after_honorific
-        return cls(frozenset(anywhere), frozenset(after_honorific))
+            in_a_row |= one.in_a_row
+        return cls(frozenset(anywhere), frozenset(after_honorific), frozenset(in_a_row))
 
     def __bool__(self) -> bool:
         return bool(self.anywhere or self.after_honorific)
@@ -123,6 +138,8 @@ def names_someone(text: str, parts: NameParts) -> bool:
         return False
     said = words_of(text)
     if not parts.anywhere.isdisjoint(said):
+        return True
+    if parts.in_a_row and any(pair in parts.in_a_row for pair in pairwise(said)):
         return True
     if parts.after_honorific:
         return any(

@@ -114,10 +114,12 @@ class LogSnapshot:
 def sqlite_statements(events: str) -> dict[str, Any]:
     """The verifier's queries on SQLite (`stored_events` or a copy shaped like it)."""
     select = (
-        "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
+        # SQLite keeps any type in any column: bytes are read as bytes even where someone wrote them as text
+        # (text that is not UTF-8 would otherwise stop the read itself, with no position to report).
+        "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, CAST(e.state AS BLOB), "
         "h.originator_id = e.originator_id AND h.originator_version = e.originator_version, h.hash, h.root, "
         "CASE WHEN p.originator_id = e.originator_id AND p.originator_version = e.originator_version - 1 "
-        "THEN p.hash END, h.previous_position, f.public_form, f.salt "
+        "THEN p.hash END, h.previous_position, CAST(f.public_form AS BLOB), CAST(f.salt AS BLOB) "
         f"FROM {events} e "
         f"LEFT JOIN {HASHES_TABLE} h ON h.notification_id = e.rowid "
         f"LEFT JOIN {HASHES_TABLE} p ON p.notification_id = h.previous_position "

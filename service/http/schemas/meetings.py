@@ -20,8 +20,8 @@ from service.http.schemas.common import (
 _MAX_ATTENDEES = 5000
 
 
-class MeetingSchedulingSchema(Step):
-    """A meeting to schedule."""
+class MeetingSchedulingSchema(StatementStep):
+    """A meeting to schedule (its title and location are public, like a statement)."""
 
     title = fields.String(required=True, validate=TITLE_LENGTH, metadata={"example": "Musyawarah Dusun Krajan"})
     scheduled_for = UtcDateTime(required=True, metadata={"example": "2027-01-15T09:00:00+07:00"})

@@ -178,8 +178,9 @@ class CorrectionRequestSchema(StatementStep):
     )
 
 
-class RedactionRequestSchema(Step):
-    """A statement whose words are to be made unreadable for good (a name typed into it, say)."""
+class RedactionRequestSchema(StatementStep):
+    """A statement whose words are to be made unreadable for good (a name typed into it, say); its reason is
+    public and stays."""
 
     version = fields.Integer(
         required=True,

@@ -142,6 +142,12 @@ WORDS: dict[str, LazyString] = {
     "notes": _l("notes"),
     "agenda": _l("agenda"),
     "description": _l("description"),
+    "owner": _l("owner"),
+    "indicators": _l("indicators"),
+    "location": _l("location"),
+    "chair": _l("chair"),
+    "secretary": _l("secretary"),
+    "signatories": _l("signatories"),
     # roles
     "admin": _l("admin"),
     "facilitator": _l("facilitator"),

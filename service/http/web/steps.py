@@ -105,7 +105,12 @@ STEPS: dict[str, Step] = {
     "open_process": Step("open_process", ProcessOpeningSchema),
     "register": Step("register_participant", RegistrationSchema, ("process_id",)),
     "schedule_meeting": Step(
-        "schedule_meeting", MeetingSchedulingSchema, ("process_id",), lists=("invited",), moments=("scheduled_for",)
+        "schedule_meeting",
+        MeetingSchedulingSchema,
+        ("process_id",),
+        lists=("invited",),
+        flags=(NAMES_ARE_PUBLIC,),
+        moments=("scheduled_for",),
     ),
     "open_meeting": Step("open_meeting", AttendanceSchema, ("meeting_id",), lists=("attendees",)),
     "attendance": Step("record_attendance", AttendanceSchema, ("meeting_id",), lists=("attendees",)),
