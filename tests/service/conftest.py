@@ -20,13 +20,36 @@ from service.app.application import Mufakat
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
 
+STORES_OF_EVERY_TEST = ["sqlite"]
+STORES_OF_STORAGE_SENSITIVE_TESTS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Which stores an HTTP test runs on: both when marked `both_stores`, SQLite alone otherwise.
+
+    Storage-sensitive tests (durability, concurrency and idempotency races, forgetting and redaction on disk,
+    proofs, read models, SQL that differs by dialect) carry `pytest.mark.both_stores`; a test whose body only
+    exercises validation, wording, access rules or pages gives the same answer on either store. A test that
+    parametrises `database_url` itself keeps its own choice.
+    """
+    if "database_url" not in metafunc.fixturenames:
+        return
+    if any("database_url" in str(marker.args[0]) for marker in metafunc.definition.iter_markers("parametrize")):
+        return
+    both = metafunc.definition.get_closest_marker("both_stores") is not None
+    stores = STORES_OF_STORAGE_SENSITIVE_TESTS if both else STORES_OF_EVERY_TEST
+    metafunc.parametrize("database_url", stores, indirect=True)
+
+
+@pytest.fixture
 def database_url(request: pytest.FixtureRequest) -> str:
-    """Every HTTP test runs twice: on a fresh SQLite file and on a fresh PostgreSQL database."""
+    """A fresh ledger of this test's own: an SQLite file or, for `both_stores` tests, also a PostgreSQL database.
+
+    Its tables exist already (copied from a template made once per run) and hold no row.
+    """
     if request.param == "sqlite":
-        return str(request.getfixturevalue("sqlite_database_url"))
-    return str(request.getfixturevalue("postgres_database_url"))
+        return str(request.getfixturevalue("sqlite_ledger_url"))
+    return str(request.getfixturevalue("postgres_ledger_url"))
 
 
 @pytest.fixture
