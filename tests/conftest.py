@@ -14,9 +14,10 @@ row, so a test sees exactly what a ledger opened on a new database sees, without
 paying for creating a dozen tables each time. Template databases are dropped
 with the run's other databases.
 
-Hypothesis: the profile `ci` (chosen when `CI=true`) tries fewer examples than
-`full` (the default otherwise); `HYPOTHESIS_PROFILE=full` picks one by hand.
-Tests that name their own `max_examples` scale it with `hypothesis_examples`.
+Hypothesis: the profile `ci` (chosen when `CI=true`) tries a quarter of the
+examples of `full` (the default otherwise); `HYPOTHESIS_PROFILE=full` picks one
+by hand. Tests that name their own `max_examples` scale it with
+`hypothesis_budget.examples`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from uuid import uuid4
 
 import psycopg
 import pytest
+from hypothesis_budget import load_chosen_profile
 from psycopg import sql
 
 from service.adapters.key_file import key_file_path
@@ -41,6 +43,10 @@ from service.app.application import Mufakat
 POSTGRES_HOST = "127.0.0.1"
 POSTGRES_PORT = 5432
 POSTGRES_USER = "postgres"
+
+BROWSER_TESTS = Path(__file__).parent / "e2e"
+
+load_chosen_profile()  # `ci` when CI=true, `full` otherwise; HYPOTHESIS_PROFILE names one by hand
 
 
 def _in_ci() -> bool:
@@ -112,6 +118,12 @@ class BackgroundDrops:
                 _drop_postgres_database(name)
             except psycopg.Error as error:
                 self._failures.append(f"{name}: {error}")
+            finally:
+                self._names.task_done()
+
+    def wait(self) -> None:
+        """Waits until every database handed over so far is dropped."""
+        self._names.join()
 
     def finish(self) -> list[str]:
         """Waits until every database handed over is dropped; the ones that could not be, with why."""
@@ -199,3 +211,20 @@ def sqlite_ledger_url(sqlite_ledger_template: Path, tmp_path: Path) -> str:
     # copy, not copyfile: the key file keeps its owner-only mode (0600).
     shutil.copy(key_file_path(str(sqlite_ledger_template)), key_file_path(str(ledger)))
     return "sqlite:///" + str(ledger)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Groups for `pytest -n 2 --dist loadgroup`: tests run two at a time, except within a group, whose tests run
+    one after the other on one worker.
+
+    `postgresql`: every test on the PostgreSQL server at 5432 (`postgres` mark). A `VACUUM FULL` keeps a deleted
+    row while any transaction anywhere on the server could still see it, so a test that proves forgetting or
+    redaction left no byte on disk must not share the server with another test's open transaction.
+    `browser`: the browser tests share one Chromium and one served site per worker; one worker starts them once.
+    """
+    for item in items:
+        if item.get_closest_marker("postgres") is not None:
+            item.add_marker(pytest.mark.xdist_group("postgresql"))
+        elif item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.xdist_group("browser"))
