@@ -7,6 +7,7 @@ who does what: `facilitator.post(...)`, `partner.get(...)`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -53,9 +54,16 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    """The web application on a fresh database of this test's own."""
-    application = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": persistence_settings(database_url)})
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The web application on a fresh database of this test's own, signing with a key in the test's own folder
+    (never `mufakat-signing.key` in the working directory, the repository)."""
+    application = create_app(
+        {
+            "TESTING": True,
+            "MUFAKAT_LEDGER_ENV": persistence_settings(database_url),
+            "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "mufakat-signing.key"),
+        }
+    )
     yield application
     opened = application.extensions.get("mufakat")
     if opened is not None:
