@@ -44,8 +44,6 @@ POSTGRES_HOST = "127.0.0.1"
 POSTGRES_PORT = 5432
 POSTGRES_USER = "postgres"
 
-BROWSER_TESTS = Path(__file__).parent / "e2e"
-
 load_chosen_profile()  # `ci` when CI=true, `full` otherwise; HYPOTHESIS_PROFILE names one by hand
 
 
@@ -212,19 +210,3 @@ def sqlite_ledger_url(sqlite_ledger_template: Path, tmp_path: Path) -> str:
     shutil.copy(key_file_path(str(sqlite_ledger_template)), key_file_path(str(ledger)))
     return "sqlite:///" + str(ledger)
 
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Groups for `pytest -n 2 --dist loadgroup`: tests run two at a time, except within a group, whose tests run
-    one after the other on one worker.
-
-    `postgresql`: every test on the PostgreSQL server at 5432 (`postgres` mark). A `VACUUM FULL` keeps a deleted
-    row while any transaction anywhere on the server could still see it, so a test that proves forgetting or
-    redaction left no byte on disk must not share the server with another test's open transaction.
-    `browser`: the browser tests share one Chromium and one served site per worker; one worker starts them once.
-    """
-    for item in items:
-        if item.get_closest_marker("postgres") is not None:
-            item.add_marker(pytest.mark.xdist_group("postgresql"))
-        elif item.path.is_relative_to(BROWSER_TESTS):
-            item.add_marker(pytest.mark.xdist_group("browser"))

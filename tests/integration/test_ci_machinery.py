@@ -94,11 +94,7 @@ def _exists(name: str) -> bool:
 
 
 @pytest.mark.postgres
-def test_a_database_handed_over_is_dropped_in_the_background(
-    background_drops: object, request: pytest.FixtureRequest
-) -> None:
-    # Like every test on the shared server, it runs in the xdist group that keeps them one at a time.
-    assert [mark.args for mark in request.node.iter_markers("xdist_group")] == [("postgresql",)]
+def test_a_database_handed_over_is_dropped_in_the_background(background_drops: object) -> None:
     name = f"mufakat_test_{os.getpid()}_{uuid4().hex[:12]}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -108,8 +104,7 @@ def test_a_database_handed_over_is_dropped_in_the_background(
     assert not _exists(name)
 
 
-def test_ci_uses_the_light_hypothesis_profile_and_a_profile_named_by_hand_wins(request: pytest.FixtureRequest) -> None:
-    assert request.node.get_closest_marker("xdist_group") is None  # no PostgreSQL, no browser: any worker
+def test_ci_uses_the_light_hypothesis_profile_and_a_profile_named_by_hand_wins() -> None:
     assert chosen_profile({"CI": "true"}) == "ci"
     assert chosen_profile({}) == "full"
     assert chosen_profile({"CI": "true", "HYPOTHESIS_PROFILE": "full"}) == "full"
