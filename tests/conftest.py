@@ -4,22 +4,47 @@ PostgreSQL tests use the server on 127.0.0.1:5432 (user `postgres`, trust
 authentication). Each gets a freshly created database with a unique name,
 dropped afterwards; nothing is ever written to a shared database. When
 `CI=true` a missing server fails the run: CI must never pass by skipping them.
+
+Two kinds of fresh database: an empty one (`postgres_database_url`,
+`sqlite_database_url`), for tests about what opening a new database does, and one
+whose ledger tables exist already (`postgres_ledger_url`, `sqlite_ledger_url`),
+copied from a template made once per run (PostgreSQL: `CREATE DATABASE ...
+TEMPLATE`; SQLite: a copy of a prepared file and its key file). The copy holds no
+row, so a test sees exactly what a ledger opened on a new database sees, without
+paying for creating a dozen tables each time. Template databases are dropped
+with the run's other databases.
+
+Hypothesis: the profile `ci` (chosen when `CI=true`) tries a quarter of the
+examples of `full` (the default otherwise); `HYPOTHESIS_PROFILE=full` picks one
+by hand. Tests that name their own `max_examples` scale it with
+`hypothesis_budget.examples`.
 """
 
 from __future__ import annotations
 
 import os
+import queue
+import shutil
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from uuid import uuid4
 
 import psycopg
 import pytest
+from hypothesis_budget import load_chosen_profile
 from psycopg import sql
+
+from service.adapters.key_file import key_file_path
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
 
 POSTGRES_HOST = "127.0.0.1"
 POSTGRES_PORT = 5432
 POSTGRES_USER = "postgres"
+
+load_chosen_profile()  # `ci` when CI=true, `full` otherwise; HYPOTHESIS_PROFILE names one by hand
 
 
 def _in_ci() -> bool:
@@ -64,23 +89,124 @@ def create_postgres_database(postgres_server: None) -> Iterator[Callable[[], str
         return f"postgresql://{POSTGRES_USER}@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
 
     yield create
-    with _maintenance_connection() as connection:
-        for name in created:
-            # FORCE: a pool the test forgot to close must not keep the database alive.
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    for name in created:
+        _drop_postgres_database(name)
+
+
+class BackgroundDrops:
+    """Drops the databases of finished tests on a thread of its own, while the next tests run.
+
+    A `DROP DATABASE` takes about a second on a busy disk; the tests that follow need none of it.
+    `finish` waits until every database handed over is gone (the end of the run).
+    """
+
+    def __init__(self) -> None:
+        self._names: queue.Queue[str | None] = queue.Queue()
+        self._failures: list[str] = []
+        self._thread = threading.Thread(target=self._drop_each, name="drop-test-databases", daemon=True)
+        self._thread.start()
+
+    def drop(self, name: str) -> None:
+        """Hands the database over to be dropped soon."""
+        self._names.put(name)
+
+    def _drop_each(self) -> None:
+        while (name := self._names.get()) is not None:
+            try:
+                _drop_postgres_database(name)
+            except psycopg.Error as error:
+                self._failures.append(f"{name}: {error}")
+            finally:
+                self._names.task_done()
+
+    def wait(self) -> None:
+        """Waits until every database handed over so far is dropped."""
+        self._names.join()
+
+    def finish(self) -> list[str]:
+        """Waits until every database handed over is dropped; the ones that could not be, with why."""
+        self._names.put(None)
+        self._thread.join()
+        return self._failures
+
+
+@pytest.fixture(scope="session")
+def background_drops(postgres_server: None) -> Iterator[BackgroundDrops]:
+    """Drops finished tests' databases in the background; at the end of the run, waits until all are gone."""
+    drops = BackgroundDrops()
+    yield drops
+    failures = drops.finish()
+    assert not failures, f"test databases left behind: {failures}"
 
 
 @pytest.fixture
-def postgres_database_url(create_postgres_database: Callable[[], str]) -> Iterator[str]:
+def postgres_database_url(
+    create_postgres_database: Callable[[], str], background_drops: BackgroundDrops
+) -> Iterator[str]:
     """A fresh, empty PostgreSQL database of this test's own, dropped afterwards."""
     url = create_postgres_database()
     yield url
-    name = url.rsplit("/", 1)[1]
-    with _maintenance_connection() as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    background_drops.drop(url.rsplit("/", 1)[1])
 
 
 @pytest.fixture
 def sqlite_database_url(tmp_path: Path) -> str:
     """A fresh SQLite file in this test's own temporary directory."""
     return "sqlite:///" + str(tmp_path / "mufakat.db")
+
+
+def _create_ledger_tables(database_url: str) -> None:
+    """Opens a ledger on the database (which creates its tables) and closes it again, leaving no row."""
+    Mufakat(env=persistence_settings(database_url)).close()
+
+
+def _drop_postgres_database(name: str) -> None:
+    with _maintenance_connection() as connection:
+        # FORCE: a pool the test forgot to close must not keep the database alive.
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def postgres_ledger_template(create_postgres_database: Callable[[], str]) -> str:
+    """The name of a PostgreSQL database holding the ledger's empty tables, made once per run (dropped with the
+    run's other databases) for `CREATE DATABASE ... TEMPLATE`."""
+    url = create_postgres_database()
+    _create_ledger_tables(url)
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def postgres_ledger_url(postgres_ledger_template: str, background_drops: BackgroundDrops) -> Iterator[str]:
+    """A fresh PostgreSQL database of this test's own with the ledger's tables and no row, dropped afterwards."""
+    name = f"mufakat_test_{os.getpid()}_{uuid4().hex[:12]}"
+    with _maintenance_connection() as connection:
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(postgres_ledger_template)
+            )
+        )
+    yield f"postgresql://{POSTGRES_USER}@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
+    background_drops.drop(name)
+
+
+@pytest.fixture(scope="session")
+def sqlite_ledger_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite ledger file (and its key file) holding the ledger's empty tables, made once per run."""
+    ledger = tmp_path_factory.mktemp("ledger-template") / "mufakat.db"
+    _create_ledger_tables("sqlite:///" + str(ledger))
+    for path in (ledger, key_file_path(str(ledger))):
+        with sqlite3.connect(path) as connection:  # the file alone holds everything: nothing left in a WAL
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.close()
+    return ledger
+
+
+@pytest.fixture
+def sqlite_ledger_url(sqlite_ledger_template: Path, tmp_path: Path) -> str:
+    """A fresh SQLite ledger of this test's own with the ledger's tables and no row: a copy of the template."""
+    ledger = tmp_path / "mufakat.db"
+    shutil.copyfile(sqlite_ledger_template, ledger)
+    # copy, not copyfile: the key file keeps its owner-only mode (0600).
+    shutil.copy(key_file_path(str(sqlite_ledger_template)), key_file_path(str(ledger)))
+    return "sqlite:///" + str(ledger)
+

@@ -7,6 +7,7 @@ who does what: `facilitator.post(...)`, `partner.get(...)`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -20,19 +21,49 @@ from service.app.application import Mufakat
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
 
+STORES_OF_EVERY_TEST = ["sqlite"]
+STORES_OF_STORAGE_SENSITIVE_TESTS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest) -> str:
-    """Every HTTP test runs twice: on a fresh SQLite file and on a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        return str(request.getfixturevalue("sqlite_database_url"))
-    return str(request.getfixturevalue("postgres_database_url"))
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Which stores an HTTP test runs on: both when marked `both_stores`, SQLite alone otherwise.
+
+    Storage-sensitive tests (durability, concurrency and idempotency races, forgetting and redaction on disk,
+    proofs, read models, SQL that differs by dialect) carry `pytest.mark.both_stores`; a test whose body only
+    exercises validation, wording, access rules or pages gives the same answer on either store. A test that
+    parametrises `database_url` itself keeps its own choice.
+    """
+    if "database_url" not in metafunc.fixturenames:
+        return
+    if any("database_url" in str(marker.args[0]) for marker in metafunc.definition.iter_markers("parametrize")):
+        return
+    both = metafunc.definition.get_closest_marker("both_stores") is not None
+    stores = STORES_OF_STORAGE_SENSITIVE_TESTS if both else STORES_OF_EVERY_TEST
+    metafunc.parametrize("database_url", stores, indirect=True)
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    """The web application on a fresh database of this test's own."""
-    application = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": persistence_settings(database_url)})
+def database_url(request: pytest.FixtureRequest) -> str:
+    """A fresh ledger of this test's own: an SQLite file or, for `both_stores` tests, also a PostgreSQL database.
+
+    Its tables exist already (copied from a template made once per run) and hold no row.
+    """
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_ledger_url"))
+    return str(request.getfixturevalue("postgres_ledger_url"))
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The web application on a fresh database of this test's own, signing with a key in the test's own folder
+    (never `mufakat-signing.key` in the working directory, the repository)."""
+    application = create_app(
+        {
+            "TESTING": True,
+            "MUFAKAT_LEDGER_ENV": persistence_settings(database_url),
+            "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "mufakat-signing.key"),
+        }
+    )
     yield application
     opened = application.extensions.get("mufakat")
     if opened is not None:

@@ -15,12 +15,16 @@ from base64 import b64decode
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
 from service.app.access import ISSUED_TOPIC
 from service.app.application import Mufakat
+
+# Storage-sensitive: sessions are rows of a side table, found by a hash and deleted on revocation.
+pytestmark = pytest.mark.both_stores
 
 COOKIE = "mufakat_console"
 ADMIN_NAME = "Admin Kabupaten Rahasia"

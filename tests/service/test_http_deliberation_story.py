@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from http_callers import Caller, process_body
+
+# Storage-sensitive: the whole story reads every read model (history, feed, report) kept in SQL.
+pytestmark = pytest.mark.both_stores
 
 
 def test_a_village_deliberates_falls_back_to_a_vote_and_follows_up_over_http(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from http_callers import Caller, Village, musyawarah_fails, process_body
 
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
@@ -42,6 +43,7 @@ def test_a_process_is_read_with_what_it_holds(village: Village, facilitator: Cal
     assert process["proposal_ids"] == [village.proposal_id]
 
 
+@pytest.mark.both_stores  # storage-sensitive: a cursor over the stored directory
 def test_processes_are_listed_page_by_page_with_a_cursor(admin: Caller) -> None:
     opened = [admin.created("/processes", process_body())["id"] for _ in range(5)]
 
@@ -74,6 +76,7 @@ def test_participants_are_listed_page_by_page_with_their_personal_data_for_the_f
     assert rest["next"] is None
 
 
+@pytest.mark.both_stores  # storage-sensitive: counts from a read model in SQL
 def test_a_partner_may_not_read_the_register_or_a_participant_and_reads_the_counts_instead(
     village: Village, partner: Caller
 ) -> None:
@@ -85,6 +88,7 @@ def test_a_partner_may_not_read_the_register_or_a_participant_and_reads_the_coun
     assert village.participants[0] not in listed.get_data(as_text=True) + one.get_data(as_text=True)
 
 
+@pytest.mark.both_stores  # storage-sensitive: forgetting erases a stored key
 def test_forgetting_a_participant_erases_their_name_but_keeps_their_record(
     village: Village, admin: Caller, auditor: Caller
 ) -> None:

@@ -16,6 +16,9 @@ from http_callers import Caller, Village
 
 from service.app.application import Mufakat
 
+# Storage-sensitive: forgetting must leave no key in the database's files.
+pytestmark = pytest.mark.both_stores
+
 _IDEMPOTENCY_NAMESPACE = UUID("0b8f0c4e-2d67-4f0a-8d3a-9c41e5b6d7f2")
 
 

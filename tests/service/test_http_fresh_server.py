@@ -21,6 +21,9 @@ import requests
 from service.adapters.storage import persistence_settings
 from service.app.application import Mufakat
 
+# Storage-sensitive: gunicorn workers open one database together.
+pytestmark = pytest.mark.both_stores
+
 WORKERS = 3
 
 

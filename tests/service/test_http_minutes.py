@@ -26,6 +26,9 @@ from service.audit.minutes_certificates import certificate_bindings
 from service.audit.signing import DEFAULT_KEY_FILE, load_or_create_signing_key, pdf_key_file, public_key_text
 from service.http.app_factory import create_app
 
+# Storage-sensitive: sealed documents and their keys are stored, served byte for byte and erased.
+pytestmark = pytest.mark.both_stores
+
 CHAIR = {"name": "Bambang Sugiarto", "role": "Ketua BPD Sukamaju"}
 SECRETARY = {"name": "Slamet Riyadi", "role": "Sekretaris Desa Sukamaju"}
 SIGNATORY = {"name": "Hj. Nurhayati Rahmawati", "role": "Kepala Desa Sukamaju"}

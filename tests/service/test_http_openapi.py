@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,7 +166,7 @@ SCHEMATHESIS_EXAMPLES = 3
 
 
 def test_schemathesis_finds_no_server_error_and_no_answer_the_document_does_not_describe(
-    sqlite_database_url: str,
+    sqlite_database_url: str, tmp_path: Path
 ) -> None:
     import schemathesis
     from hypothesis import HealthCheck, Phase, given, settings
@@ -190,7 +191,12 @@ def test_schemathesis_finds_no_server_error_and_no_answer_the_document_does_not_
         response_schema_conformance,
         negative_data_rejection,
     ]
-    app = create_app({"MUFAKAT_LEDGER_ENV": persistence_settings(sqlite_database_url)})
+    app = create_app(
+        {
+            "MUFAKAT_LEDGER_ENV": persistence_settings(sqlite_database_url),
+            "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "signing.key"),  # never one in the working directory
+        }
+    )
     with app.app_context():
         _, secret = current_mufakat().issue_token("admin", "Admin Kabupaten", [])
     village = start_village(Caller(app.test_client(), secret))

@@ -21,6 +21,9 @@ from domain.proposal import REDACTED_TEXT
 from service.adapters.sealed_statements import statement_key_id
 from service.app.application import Mufakat
 
+# Storage-sensitive: redacted words must be gone from the database's files and read models.
+pytestmark = pytest.mark.both_stores
+
 NAME = "Pak Darmo Sukirno"
 SAID = f"Yang menolak jalan ini adalah {NAME} dari RT 04."
 GROUNDS = f"Tanah yang dilewati milik {NAME}; belum ada persetujuannya."

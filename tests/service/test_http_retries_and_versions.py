@@ -12,6 +12,9 @@ from http_callers import Caller, Village, process_body
 
 from service.app.application import Mufakat
 
+# Storage-sensitive: idempotency records and concurrent writers race in the store.
+pytestmark = pytest.mark.both_stores
+
 
 def _contribution(village: Village, text: str = "Setuju sekali.") -> dict[str, Any]:
     return {"participant_id": village.participants[1], "kind": "support", "text": text}

@@ -189,6 +189,7 @@ def test_the_name_is_matched_as_a_whole_word_in_any_case_and_accent_without_its_
     assert said("Warga Desa Sukamaju menyetujui lokasi.") == 200
 
 
+@pytest.mark.both_stores  # storage-sensitive: forgetting erases a stored key
 def test_a_forgotten_participant_is_no_longer_matched(facilitator: Caller, admin: Caller, village: Village) -> None:
     body = {"participant_id": village.participants[1], "kind": "information", "text": "Ibu Siti Aminah pindah."}
     refused_for_naming(facilitator.post(f"{village.proposal}/contributions", body), "text")
@@ -240,6 +241,7 @@ def two_workers(database_url: str) -> Iterator[tuple[Flask, Flask]]:
             opened.close()
 
 
+@pytest.mark.both_stores  # storage-sensitive: two workers on one database
 def test_a_participant_registered_on_one_worker_is_matched_at_once_on_the_other(
     two_workers: tuple[Flask, Flask],
 ) -> None:

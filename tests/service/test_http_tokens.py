@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import pytest
 from http_callers import Caller, process_body
 
 from service.app.application import Mufakat
@@ -47,6 +48,7 @@ def test_an_admin_lists_every_token_with_role_name_and_state_but_never_a_secret(
     assert issued["token"] not in body and "digest" not in body and "token" not in partner
 
 
+@pytest.mark.both_stores  # storage-sensitive: a cursor over stored records
 def test_the_token_list_is_paged_by_a_cursor(admin: Caller) -> None:
     for number in range(3):
         admin.created("/tokens", {"role": "auditor", "name": f"Inspektorat {number}"})
@@ -68,6 +70,7 @@ def test_only_an_admin_lists_tokens(facilitator: Caller, auditor: Caller, anonym
 # --- revocation ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.both_stores  # storage-sensitive: a revocation read back from the store at once
 def test_a_revoked_token_gets_401_from_the_answer_on(admin: Caller, caller: Callable[[str | None], Caller]) -> None:
     issued = admin.created("/tokens", {"role": "facilitator", "name": "Pendamping Desa"})
     holder = caller(issued["token"])
@@ -108,6 +111,7 @@ def test_only_an_admin_revokes_and_an_unknown_token_is_not_found(
     assert admin.get(f"/tokens/{issued['id']}").get_json()["revoked"] is False
 
 
+@pytest.mark.both_stores  # storage-sensitive: the audit log as stored
 def test_a_revocation_is_in_the_audit_log_with_who_revoked_and_when(admin: Caller, auditor: Caller) -> None:
     issued = admin.created("/tokens", {"role": "partner", "name": "Bappeda"})
     admin.ok(f"/tokens/{issued['id']}/revoke")
@@ -144,6 +148,7 @@ def test_a_token_works_until_its_expiry_and_gets_401_after_it(
     assert "expired" in expired.get_json()["detail"]
 
 
+@pytest.mark.both_stores  # storage-sensitive: the audit log as stored
 def test_the_expiry_is_answered_in_utc_and_recorded_in_the_issue_event(admin: Caller, auditor: Caller) -> None:
     issued = admin.created("/tokens", {"role": "partner", "name": "Bappeda", "expires_at": "2030-06-30T17:00:00+07:00"})
 

@@ -13,6 +13,9 @@ from service.adapters.storage import persistence_settings
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
 
+# Storage-sensitive: two workers on one database see a revocation at once.
+pytestmark = pytest.mark.both_stores
+
 
 @pytest.fixture
 def two_workers(database_url: str) -> Iterator[tuple[Flask, Flask]]:

@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from domain.deliberation import STANCES
 from domain.proposal import Proposal
@@ -96,7 +97,7 @@ def test_the_new_rules_survive_their_plain_form_and_old_rules_read_as_the_defaul
     assert DecisionRules.from_dict(stored_before) == DecisionRules(quorum=0.75)
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=examples(300), deadline=None, database=None)
 @given(
     stances=st.lists(st.sampled_from(STANCES), max_size=12),
     consensus=st.sampled_from(["unanimity", "consent"]),

@@ -18,6 +18,7 @@ from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscode
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
+from hypothesis_budget import examples
 
 from domain.actor import Actor
 from domain.deliberation import (
@@ -396,7 +397,7 @@ class Deliberation(RuleBasedStateMachine):
 
 
 Deliberation.TestCase.settings = settings(
-    max_examples=200,
+    max_examples=examples(200),
     stateful_step_count=30,
     deadline=None,
     database=None,
@@ -464,7 +465,7 @@ def close_what_is_open(proposal: Proposal, rules: DecisionRules) -> None:
             proposal.close_vote(UUID(vote.vote_id), 3, 3, rules, FACILITATOR, occurred_at=moment())
 
 
-@settings(max_examples=150, deadline=None, database=None)
+@settings(max_examples=examples(150), deadline=None, database=None)
 @given(rules=rules_of_a_process, before=noise, after=noise)
 def test_a_blocking_objection_raised_after_a_reached_check_prevents_adoption_by_consensus_until_resolved(
     rules: DecisionRules, before: Noise, after: Noise

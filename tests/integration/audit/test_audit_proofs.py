@@ -20,6 +20,7 @@ import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 from test_audit_large_log import synthetic_events
 
 from service.adapters.storage import persistence_settings
@@ -127,7 +128,7 @@ class ProofContract:
         assert tree.head() is not None and tree.head().root == mth(hashes)  # type: ignore[union-attr]
         assert tree.head().last_position == positions[-1]  # type: ignore[union-attr]
 
-    @settings(max_examples=120, deadline=None, suppress_health_check=SHARED_LOG)
+    @settings(max_examples=examples(120), deadline=None, suppress_health_check=SHARED_LOG)
     @given(data=st.data(), tree_size=st.integers(min_value=1, max_value=LOG_SIZE))
     def test_an_inclusion_proof_is_the_rfc_audit_path_to_the_root_of_that_size(
         self, stored: Any, data: st.DataObject, tree_size: int
@@ -142,7 +143,7 @@ class ProofContract:
         assert proof["root_hash"] == mth(hashes[:tree_size]).hex()
         assert proof["audit_path"] == [node.hex() for node in path(index, hashes[:tree_size])]
 
-    @settings(max_examples=120, deadline=None, suppress_health_check=SHARED_LOG)
+    @settings(max_examples=examples(120), deadline=None, suppress_health_check=SHARED_LOG)
     @given(data=st.data(), second=st.integers(min_value=1, max_value=LOG_SIZE))
     def test_a_consistency_proof_is_the_rfc_proof_between_the_two_roots(
         self, stored: Any, data: st.DataObject, second: int

@@ -35,7 +35,13 @@ def web(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
         database_url = request.getfixturevalue("create_postgres_database")()
     else:
         database_url = f"sqlite:///{tmp_path / 'mufakat.db'}"
-    application = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": persistence_settings(database_url)})
+    application = create_app(
+        {
+            "TESTING": True,
+            "MUFAKAT_LEDGER_ENV": persistence_settings(database_url),
+            "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "signing.key"),  # never one in the working directory
+        }
+    )
     yield application
     opened = application.extensions.get("mufakat")
     if opened is not None:

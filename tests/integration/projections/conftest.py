@@ -31,9 +31,15 @@ def database_url(sqlite_database_url: str) -> str:
 
 
 @pytest.fixture
-def web(database_url: str) -> Iterator[Flask]:
-    """The web application on the test's database."""
-    application = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": persistence_settings(database_url)})
+def web(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The web application on the test's database, signing with a key in the test's own folder."""
+    application = create_app(
+        {
+            "TESTING": True,
+            "MUFAKAT_LEDGER_ENV": persistence_settings(database_url),
+            "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "mufakat-signing.key"),
+        }
+    )
     yield application
     opened = application.extensions.get("mufakat")
     if opened is not None:

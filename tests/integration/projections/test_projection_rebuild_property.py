@@ -11,6 +11,7 @@ from uuid import UUID
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 from projection_stories import CONTEXT
 
 from domain.errors import PartOfProposalNotFound, RuleBroken
@@ -182,7 +183,7 @@ numbers = st.integers(min_value=0, max_value=60)
 logs = st.lists(st.tuples(st.sampled_from(STEPS), numbers, numbers, numbers), min_size=5, max_size=45)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=logs)
 def test_a_rebuild_gives_the_same_rows_as_catching_up_at_random_moments_in_random_pages(
     steps: list[tuple[str, int, int, int]],
