@@ -91,7 +91,7 @@ class Mufakat(UnitOfWork):
             super().__init__(ledger_env)
             self.side_tables = SideTables(self.recorder)
             self.vault = PersonalDataVault(self.side_tables)
-            self.sealed_documents = SealedDocuments(self.side_tables)
+            self.sealed_documents = SealedDocuments(self.side_tables, self.vault)
             self.console_sessions = ConsoleSessions(self.side_tables)
             # Statements are sealed by the mapper and their keys stored by the recorder, with their events.
             self.statement_keys = StatementKeys(self.vault)

@@ -12,8 +12,9 @@ from uuid import UUID, uuid5
 
 import pytest
 from flask import Flask
-from http_callers import Caller, Village
+from http_callers import Caller, Village, adopt_by_consensus
 
+from service.adapters.sealed_documents import document_key_id
 from service.app.application import Mufakat
 
 # Storage-sensitive: forgetting must leave no key in the database's files.
@@ -81,3 +82,39 @@ def test_every_worker_of_one_database_keys_fingerprints_alike(the_ledger: Mufaka
         assert len(the_ledger.vault.fingerprint_secret()) == 32
     finally:
         other_worker.close()
+
+
+# SQLite only, as above: the full berita acara's key is kept in the key file beside the ledger.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_full_berita_acaras_key_is_gone_from_every_file_when_the_answer_comes_though_a_reader_holds_the_ledger(
+    app: Flask, village: Village, facilitator: Caller, admin: Caller, the_ledger: Mufakat
+) -> None:
+    adopt_by_consensus(facilitator, village)
+    facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Posyandu disepakati."})
+    sealed = facilitator.created(
+        f"/meetings/{village.meeting_id}/minutes",
+        {"chair": {"name": "Bambang Sugiarto", "role": "Ketua BPD"}, "secretary": {"name": "Slamet", "role": "Sekdes"}},
+    )
+    full_sha256 = sealed["full"]["sha256"]
+    key = base64.b64encode(the_ledger.vault.key(document_key_id(full_sha256)) or b"").decode("ascii")
+    ledger_path = Path(app.config["MUFAKAT_LEDGER_ENV"]["SQLITE_DBNAME"])
+    # Kept in the vault's key file (deleted from every file at once), not in the ledger's own tables.
+    assert key and key.encode() in _files_beside(ledger_path)
+    assert key.encode() not in ledger_path.read_bytes() + _wal_of(ledger_path)
+    reader = sqlite3.connect(ledger_path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM stored_events").fetchone()
+    try:
+        forgotten = admin.post(f"/participants/{village.participants[0]}/forget")
+
+        assert forgotten.status_code == 200, forgotten.get_json()
+        assert key.encode() not in _files_beside(ledger_path)  # before the reader lets go
+        assert facilitator.get(f"/meetings/{village.meeting_id}/minutes.pdf", version="full").status_code == 404
+    finally:
+        reader.execute("COMMIT")
+        reader.close()
+
+
+def _wal_of(ledger_path: Path) -> bytes:
+    wal = ledger_path.with_name(ledger_path.name + "-wal")
+    return wal.read_bytes() if wal.exists() else b""
