@@ -152,10 +152,10 @@ class Participation(Projection):
             raise RuntimeError("participation is written only inside a batch")
         return self._sql
 
-    def _count(self, process_id: str, measure: str, participant_id: str, value: str = "", n: int = 1) -> None:
+    def _count(self, process_id: str, measure: str, participant_id: str, value: str = "") -> None:
         group, gender = self.directory.participant(participant_id)
         key = (process_id, measure, group, gender, value)
-        self._deltas[key] = self._deltas.get(key, 0) + n
+        self._deltas[key] = self._deltas.get(key, 0) + 1
         self._people.add((process_id, measure, participant_id, group, gender))
 
     def _proposal(self, proposal_id: str) -> list[Any] | None:

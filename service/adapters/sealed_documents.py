@@ -52,7 +52,7 @@ class SealedDocumentForgotten(Exception):
 class SealedDocuments:
     """Stores and returns sealed documents by the SHA-256 the log records for them."""
 
-    def __init__(self, tables: SideTables, vault: PersonalDataVault | None = None) -> None:
+    def __init__(self, tables: SideTables, vault: PersonalDataVault) -> None:
         self.tables = tables
         self.vault = vault
         content_type = "BYTEA" if tables.is_postgres else "BLOB"
@@ -77,14 +77,8 @@ class SealedDocuments:
                 nonce = os.urandom(_NONCE_BYTES)
                 stored = nonce + AESGCM(key).encrypt(nonce, content, bytes.fromhex(digest))
                 key_text = base64.b64encode(key).decode("ascii")
-                if self.vault is not None:  # the key file first (SQLite), or the key table in this transaction
-                    self.vault.store_keys([(str(document_key_id(digest)), key_text)], cursor)
-                else:
-                    cursor.execute(
-                        "INSERT INTO sealed_document_keys (sha256, key_material) VALUES (?, ?) "
-                        "ON CONFLICT (sha256) DO NOTHING",
-                        (digest, key_text),
-                    )
+                # Into the key file first (SQLite), or the key table in this very transaction (PostgreSQL).
+                self.vault.store_keys([(str(document_key_id(digest)), key_text)], cursor)
             cursor.execute(
                 "INSERT INTO sealed_documents (sha256, media_type, encrypted, content) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (sha256) DO NOTHING",
@@ -121,20 +115,18 @@ class SealedDocuments:
             for sha256 in sha256s:
                 cursor.execute("DELETE FROM sealed_document_keys WHERE sha256 = ?", (sha256,))
                 cursor.execute("DELETE FROM sealed_documents WHERE sha256 = ?", (sha256,))
-        if self.vault is not None and sha256s:
+        if sha256s:
             self.vault.forget_keys([document_key_id(sha256) for sha256 in sha256s])
 
     def forget(self, sha256: str) -> None:
         """Erases the key of a document that names people: nobody can read it again; its hash still verifies."""
-        if self.vault is not None:
-            self.vault.forget_keys([document_key_id(sha256)])
+        self.vault.forget_keys([document_key_id(sha256)])
         self.tables.erase("DELETE FROM sealed_document_keys WHERE sha256 = ?", (sha256,))
 
     def _key(self, sha256: str) -> bytes | None:
         """The document's key: in the vault, or for a document sealed before, in `sealed_document_keys`."""
-        if self.vault is not None:
-            key = self.vault.key(document_key_id(sha256))
-            if key is not None:
-                return key
+        key = self.vault.key(document_key_id(sha256))
+        if key is not None:
+            return key
         found = self.tables.fetch_one("SELECT key_material FROM sealed_document_keys WHERE sha256 = ?", (sha256,))
         return None if found is None else base64.b64decode(found[0])

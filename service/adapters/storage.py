@@ -20,7 +20,6 @@ import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
@@ -32,7 +31,6 @@ from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteC
 
 from service.settings import Settings
 
-DEFAULT_DATABASE_URL = Settings().database_url
 SQLITE_RECORDER_TOPIC = "service.audit.chain:HashChainedSQLiteRecorder"
 POSTGRES_RECORDER_TOPIC = "service.audit.chain:HashChainedPostgresRecorder"
 
@@ -103,14 +101,6 @@ class _ImmediateTransaction(SQLiteTransaction):
             cursor.sqlite_cursor.close()
             raise OperationalError(error) from error
         return cursor
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_val: BaseException | None,
-        exc_tb: TracebackType | None,
-    ) -> None:
-        super().__exit__(exc_type, exc_val, exc_tb)
 
 
 class DurableSQLiteConnection(SQLiteConnection):

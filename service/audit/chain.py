@@ -208,7 +208,7 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
             c.executemany(f"INSERT INTO {PUBLIC_FORMS_TABLE} VALUES (?, ?, ?, ?)", forms)
         extend_tree(c, _SQLITE_TREE, [(row[0], row[3]) for row in rows], int(last[1]) if last else None)
         # Into the ledger's key file (committed now, before these events) or its key table (this transaction).
-        keys: StatementKeys | None = getattr(self, "statement_keys", None)
+        keys = _keys_of(self)
         if keys is not None:
             keys.vault.store_keys(keys.take(stored_events), c)
         return notification_ids
@@ -234,20 +234,21 @@ def _keys_discarded_on_failure(recorder: Any, stored_events: Sequence[StoredEven
     try:
         yield
     except BaseException:
-        keys: StatementKeys | None = getattr(recorder, "statement_keys", None)
+        keys = _keys_of(recorder)
         if keys is not None:
             keys.discard(stored_events)
         raise
 
 
 def _keys_of(recorder: Any) -> StatementKeys | None:
+    """The statement keys of the ledger a recorder serves (none for a recorder that seals no statements)."""
     return getattr(recorder, "statement_keys", None)
 
 
 def _statement_keys_of(recorder: Any, stored_events: Sequence[StoredEvent]) -> list[tuple[str, str]]:
     """The keys of the statements these events seal, stored in the same transaction as the events
     (`service.adapters.sealed_statements`); none when the recorder serves no ledger that seals them."""
-    keys: StatementKeys | None = getattr(recorder, "statement_keys", None)
+    keys = _keys_of(recorder)
     return keys.take(stored_events) if keys is not None else []
 
 

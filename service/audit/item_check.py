@@ -10,13 +10,12 @@ proof). It never trusts a root or key the server sends: only the pinned key.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from service.audit.merkle import verify_consistency, verify_inclusion
+from service.audit.merkle import leaf_hash, verify_consistency, verify_inclusion
 from service.audit.note import NoteError, note_signed_by, parse_checkpoint_body, split_note
 from service.audit.public_form import BOUND_KINDS, event_hash_v2, statement_commitment
 from service.audit.witness_client import Fetch, WitnessError, api_base, http_fetch
@@ -71,12 +70,7 @@ def verify_item(
     try:
         size, root = signed_head(fetch(f"{base}/audit/checkpoints/latest", None).get("note"), public_key)
         report.tree_size, report.root_hash = size, root.hex()
-        proof = fetch(f"{base}/audit/proofs/inclusion?position={position}&tree_size={size}", None)
-        leaf = hashlib.sha256(b"\x00" + bytes.fromhex(event_hash)).digest()
-        path = [bytes.fromhex(node) for node in proof.get("audit_path", [])]
-        if proof.get("leaf_hash") != leaf.hex() or not verify_inclusion(
-            leaf, int(proof.get("leaf_index", -1)), size, path, root
-        ):
+        if not _in_signed_tree(base, position, bytes.fromhex(event_hash), size, root, fetch):
             report.failure = (
                 f"the event at position {position} with hash {event_hash} is not in the signed tree of {size} "
                 "events: the item (or the log) was altered"
@@ -126,8 +120,8 @@ def _fields_unbound(
                     f"the public form served for position {at} does not hash to the item's event_hash: "
                     "what the log commits to at that position is not what is served"
                 )
-        else:
-            _included(base, at, computed, size, root, fetch)
+        elif not _in_signed_tree(base, at, computed, size, root, fetch):
+            raise ValueError(f"the public form served for position {at} is not in the signed tree of {size} events")
         forms[at] = json.loads(form_bytes)
         salts[at] = dict(entry.get("statement_salts") or {})
     if item["log_position"] not in forms:
@@ -135,14 +129,14 @@ def _fields_unbound(
     return compare_decision(item, forms, salts, report)
 
 
-def _included(base: str, position: int, event_hash: bytes, size: int, root: bytes, fetch: Fetch) -> None:
+def _in_signed_tree(base: str, position: int, event_hash: bytes, size: int, root: bytes, fetch: Fetch) -> bool:
+    """Whether the log's inclusion proof puts this event hash at `position` of the signed tree of `size`."""
     proof = fetch(f"{base}/audit/proofs/inclusion?position={position}&tree_size={size}", None)
-    leaf = hashlib.sha256(b"\x00" + event_hash).digest()
+    leaf = leaf_hash(event_hash)
     path = [bytes.fromhex(node) for node in proof.get("audit_path", [])]
-    if proof.get("leaf_hash") != leaf.hex() or not verify_inclusion(
+    return proof.get("leaf_hash") == leaf.hex() and verify_inclusion(
         leaf, int(proof.get("leaf_index", -1)), size, path, root
-    ):
-        raise ValueError(f"the public form served for position {position} is not in the signed tree of {size} events")
+    )
 
 
 def _differs(name: str, said: Any, committed: Any) -> str:

@@ -89,10 +89,18 @@ def _plain(value: Any) -> Any:
 
 def public_fields(originator_id: UUID, version: int, topic: str, state: bytes) -> dict[str, Any]:
     """Everything of the public form but the statements, read from the stored state. Raises ValueError."""
-    fields, _ = PUBLIC_FIELDS[topic]
+    return _public_fields(originator_id, version, topic, _decoded(state))
+
+
+def _decoded(state: bytes) -> dict[str, Any]:
     decoded = json.loads(state)
     if not isinstance(decoded, dict):
         raise ValueError("the state is not a JSON object")
+    return decoded
+
+
+def _public_fields(originator_id: UUID, version: int, topic: str, decoded: dict[str, Any]) -> dict[str, Any]:
+    fields, _ = PUBLIC_FIELDS[topic]
     return {
         "form": PUBLIC_FORM_FORMAT,
         "topic": topic,
@@ -112,8 +120,8 @@ def public_form(
     A statement stored sealed is committed to with the salt its key gives; one stored in the clear (no
     key: a recorder that seals nothing) is committed to with a salt that is never published.
     """
-    form = public_fields(originator_id, version, topic, state)
-    decoded = json.loads(state)
+    decoded = _decoded(state)  # parsed once: this runs on the write path of every event a decision is made of
+    form = _public_fields(originator_id, version, topic, decoded)
     sealed = decoded.get(_SEALED_STATE_KEY) or {}
     statements: dict[str, str | None] = {}
     for name in PUBLIC_FIELDS[topic][1]:

@@ -23,9 +23,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from service.settings import Settings
-
-DEFAULT_KEY_FILE = str(Settings().secret_key_file)
 #: The suffix that names the berita acara's PDF signing key beside the log's key file.
 PDF_KEY_SUFFIX = ".berita-acara"
 

@@ -11,7 +11,8 @@ from e2e_support import AXE, Site, Watch, event_types, screenshot, sign_in, star
 from playwright.sync_api import BrowserContext, Page, expect
 from test_pages_for_everyone import AXE_RUN
 
-from service.audit.signing import DEFAULT_KEY_FILE, pdf_key_file
+from service.audit.signing import pdf_key_file
+from service.settings import Settings
 
 
 def _serious_violations(page: Page) -> list[dict[str, Any]]:
@@ -46,7 +47,7 @@ def test_a_facilitator_seals_the_berita_acara_on_a_phone_and_a_reader_finds_it_a
     # never with one made in the working directory.
     configured = Path(site.app.config["MUFAKAT_SECRET_KEY_FILE"])
     assert pdf_key_file(configured).exists()
-    assert not Path(pdf_key_file(Path(DEFAULT_KEY_FILE)).name).exists()
+    assert not Path(pdf_key_file(Path(Settings().secret_key_file)).name).exists()
 
     reader = new_context(bypass_csp=True).new_page()
     reader.goto(f"{site.url}/keputusan/{village.proposal_id}")

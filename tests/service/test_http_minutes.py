@@ -23,8 +23,9 @@ from service.adapters.minutes_seal import check_minutes_signature
 from service.adapters.sealed_statements import statement_key_id
 from service.adapters.storage import persistence_settings
 from service.audit.minutes_certificates import certificate_bindings
-from service.audit.signing import DEFAULT_KEY_FILE, load_or_create_signing_key, pdf_key_file, public_key_text
+from service.audit.signing import load_or_create_signing_key, pdf_key_file, public_key_text
 from service.http.app_factory import create_app
+from service.settings import Settings
 
 # Storage-sensitive: sealed documents and their keys are stored, served byte for byte and erased.
 pytestmark = pytest.mark.both_stores
@@ -117,7 +118,7 @@ def test_the_sealed_berita_acara_is_served_as_exactly_the_sealed_bytes_public_wi
     bindings = certificate_bindings(app.extensions["mufakat"])
     assert [b.ledger_public_key for b in bindings if b.certificate_sha256 == check.certificate_sha256] == [ledger_key]
     assert pdf_key_file(key_file).exists()
-    assert not Path(pdf_key_file(Path(DEFAULT_KEY_FILE)).name).exists()
+    assert not Path(pdf_key_file(Path(Settings().secret_key_file)).name).exists()
 
 
 def test_the_feed_carries_the_sealed_minutes_with_their_hash_log_position_and_url(
