@@ -167,7 +167,7 @@ def test_every_sentence_a_rule_is_broken_with_has_its_bahasa_indonesia(where: st
 
 def post_routes() -> dict[str, str]:
     """Every POST route of the API, by endpoint, with the source of the view that answers it."""
-    app = create_app({"TESTING": True})
+    app = create_app({"TESTING": True, "SECRET_KEY": "guard-walk"})  # no session key made in the working directory
     routes = {}
     for rule in app.url_map.iter_rules():
         if "POST" in (rule.methods or set()) and rule.rule.startswith("/api/"):

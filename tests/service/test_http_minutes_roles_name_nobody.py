@@ -7,7 +7,6 @@ The village's register (`http_callers.NAMES`): Ibu Siti Aminah, Pak Budi Santoso
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +14,9 @@ from http_callers import Caller, Village, adopt_by_consensus
 
 
 @pytest.fixture
-def closed_meeting(facilitator: Caller, village: Village, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Village:
-    """The village's meeting, its proposal adopted and the meeting closed: ready for its berita acara."""
-    monkeypatch.setenv("MUFAKAT_SECRET_KEY_FILE", str(tmp_path / "signing.key"))
+def closed_meeting(facilitator: Caller, village: Village) -> Village:
+    """The village's meeting, its proposal adopted and the meeting closed: ready for its berita acara (signed with
+    the key the `app` fixture keeps in the test's own folder)."""
     adopt_by_consensus(facilitator, village)
     facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Posyandu disepakati."})
     return village

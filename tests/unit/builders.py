@@ -33,7 +33,10 @@ def moment() -> datetime:
 
 
 def open_process(
-    rules: DecisionRules | None = None, actor: Actor = FACILITATOR, occurred_at: datetime | None = None
+    rules: DecisionRules | None = None,
+    actor: Actor = FACILITATOR,
+    occurred_at: datetime | None = None,
+    time_zone: str = "Asia/Jakarta",
 ) -> Process:
     """A public Musrenbang process of Desa Sukamaju with the given (or default) rules."""
     return Process(
@@ -44,7 +47,7 @@ def open_process(
         region_name="Sukamaju",
         visibility="public",
         rules=rules or DecisionRules(),
-        time_zone="Asia/Jakarta",
+        time_zone=time_zone,
         actor=actor,
         occurred_at=occurred_at or moment(),
     )

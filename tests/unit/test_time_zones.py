@@ -75,8 +75,9 @@ def test_a_time_reads_in_the_zone_with_its_name() -> None:
 
 
 def test_a_process_keeps_the_zone_it_was_opened_with() -> None:
-    process = open_process()
+    # A zone other than the region's (Jawa Tengah: WIB), so a process that ignored it would fail.
+    process = open_process(time_zone="Asia/Jayapura")
 
-    assert (process.time_zone, process.time_zone_abbreviation) == ("Asia/Jakarta", "WIB")
+    assert (process.time_zone, process.time_zone_abbreviation) == ("Asia/Jayapura", "WIT")
     opened = process.collect_events()[0]
-    assert opened.time_zone == "Asia/Jakarta"  # type: ignore[attr-defined]
+    assert opened.time_zone == "Asia/Jayapura"  # type: ignore[attr-defined]

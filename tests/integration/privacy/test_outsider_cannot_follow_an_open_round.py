@@ -124,6 +124,12 @@ def test_no_outsider_answer_moves_with_a_stance_or_a_ballot_while_the_check_or_v
     check = ledger.open_consensus_check(CONTEXT, proposal_id, village.meeting_id).part_id
     assert check is not None
     before = _snapshot(client, outsiders, paths)
+    # The reads reach what they watch (a public process), so an answer that never moves is the answer itself, not
+    # a refusal: a token holder reads the process, its proposal and its history; anyone the feed, the history and
+    # the portal's pages.
+    reached = [(who, path) for who in outsiders if who != "anonymous" for path in paths[3:8] + paths[10:12]]
+    reached += [("anonymous", path) for path in paths[0:3] + paths[11:14]]  # no decision page yet: 404
+    assert [key for key in reached if not before[key].startswith("200 ")] == []
     taps = [(p, "agree") for p in people[:3]] + [(people[3], "disagree"), (people[4], "agree"), (people[4], "block")]
     for participant, stance in taps:
         ledger.take_stance(CONTEXT, proposal_id, check, participant, stance, None)
