@@ -49,6 +49,11 @@ def zone_of_region(region_code: str) -> str:
     return PROVINCE_ZONES.get(region_code[:2], WIB)
 
 
+def process_time_zone(given: str | None, region_code: str) -> str:
+    """The zone of a process: the one it was given (`named_time_zone`), else its region's province's."""
+    return named_time_zone(given) if given else zone_of_region(region_code)
+
+
 @lru_cache(maxsize=1)
 def _known_zones() -> frozenset[str]:
     return frozenset(available_timezones())

@@ -34,7 +34,7 @@ from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
-from domain.time_zones import named_time_zone, zone_of_region
+from domain.time_zones import process_time_zone
 from projections.feed import READ_MODEL_TABLES_WITH_WORDS
 from projections.runner import fresh_read_models
 from service.adapters.console_sessions import ConsoleSessions
@@ -445,7 +445,7 @@ class Mufakat(UnitOfWork):
             region_name=region_name,
             visibility=visibility,
             rules=rules,
-            time_zone=named_time_zone(time_zone) if time_zone else zone_of_region(region_code),
+            time_zone=process_time_zone(time_zone, region_code),
             occurred_at=context.when(self.clock),
             actor=context.actor,
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -319,11 +320,7 @@ def _vote_record(vote: Vote) -> VoteRecord:
 
 def _groups_named_at(process: Process, meeting: Meeting) -> set[str]:
     """The groups a speaker at this meeting may be named by in the public version (the feed's rule)."""
-    by_group: dict[str, int] = {}
-    for participant_id in meeting.attendees:
-        group = process.group_of(participant_id) or "unknown"
-        by_group[group] = by_group.get(group, 0) + 1
-    return groups_that_may_be_named(by_group)
+    return groups_that_may_be_named(Counter(process.group_of(p) or "unknown" for p in meeting.attendees))
 
 
 def _group_if_named(group: str, named: set[str] | None) -> str | None:

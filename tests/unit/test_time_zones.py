@@ -10,6 +10,7 @@ from domain.errors import ValueNotAllowed
 from domain.time_zones import (
     local_time_text,
     named_time_zone,
+    process_time_zone,
     zone_abbreviation,
     zone_of_region,
 )
@@ -81,3 +82,9 @@ def test_a_process_keeps_the_zone_it_was_opened_with() -> None:
     assert (process.time_zone, process.time_zone_abbreviation) == ("Asia/Jayapura", "WIT")
     opened = process.collect_events()[0]
     assert opened.time_zone == "Asia/Jayapura"  # type: ignore[attr-defined]
+
+
+def test_a_process_takes_the_zone_it_is_given_else_its_provinces() -> None:
+    assert process_time_zone("wit", "33.02.10.2001") == "Asia/Jayapura"
+    assert process_time_zone(None, "73.71.01.1001") == "Asia/Makassar"
+    assert process_time_zone("", "94.71.01.1001") == "Asia/Jayapura"

@@ -29,7 +29,7 @@ from domain.errors import RuleBroken, ValueNotAllowed
 from domain.meeting import Meeting
 from domain.process import Process
 from domain.proposal import Proposal
-from domain.time_zones import WIB, named_time_zone, zone_of_region
+from domain.time_zones import WIB, process_time_zone
 from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat, Receipt
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
@@ -229,7 +229,7 @@ def process_zone(ledger: Mufakat, step: Step, form: MultiDict[str, str]) -> str:
     if step.use_case == "open_process":
         chosen = (form.get("time_zone") or "").strip()
         try:
-            return named_time_zone(chosen) if chosen else zone_of_region((form.get("region_code") or "").strip())
+            return process_time_zone(chosen, (form.get("region_code") or "").strip())
         except ValueNotAllowed:
             raise Refused("validation_failed", ["time_zone"]) from None
     name = step.targets[0] if step.targets else ""
