@@ -127,9 +127,7 @@ STEPS: dict[str, Step] = {
     "contribute": Step("contribute", ContributionSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
     "amend": Step("amend", AmendmentSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
     "object": Step("raise_objection", ObjectionSchema, ("proposal_id",), flags=("blocking", NAMES_ARE_PUBLIC)),
-    "resolve": Step(
-        "resolve_objection", ResolutionSchema, ("proposal_id", "objection_id"), flags=(NAMES_ARE_PUBLIC,)
-    ),
+    "resolve": Step("resolve_objection", ResolutionSchema, ("proposal_id", "objection_id"), flags=(NAMES_ARE_PUBLIC,)),
     "open_check": Step("open_consensus_check", AtMeetingSchema, ("proposal_id",)),
     "stance": Step("take_stance", StanceSchema, ("proposal_id", "check_id"), flags=(NAMES_ARE_PUBLIC,)),
     "close_check": Step("close_consensus_check", None, ("proposal_id", "check_id")),
