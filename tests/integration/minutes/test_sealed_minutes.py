@@ -348,7 +348,7 @@ def test_a_berita_acara_sealed_with_the_ed25519_key_before_2026_12_still_verifie
     # The Musdes, sealed as the service sealed until 2026-12: signed with the ledger's Ed25519 key itself.
     musdes = demo.meetings[2]
     monkeypatch.setattr(
-        "service.app.application.sealing_identity", lambda app, key, now, key_file=None: SealingIdentity.ledger_key(key)
+        "service.app.sealing.sealing_identity", lambda app, key, now, key_file=None: SealingIdentity.ledger_key(key)
     )
     facilitator = demo.ledger.tokens.authenticate(demo.secret)
     assert facilitator is not None
