@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
+from typing import Any, Protocol
 
 from eventsourcing.persistence import Notification
 
@@ -41,3 +41,15 @@ class Projection(ABC):
     @abstractmethod
     def flush(self, sql: Sql) -> None:
         """Writes what the batch changed."""
+
+
+class Store(Protocol):
+    """What the read models read of a ledger: its recorder and its mapper (an eventsourcing `Application` has both)."""
+
+    @property
+    def recorder(self) -> Any:
+        """The application recorder (notifications, in log order)."""
+
+    @property
+    def mapper(self) -> Any:
+        """The mapper from stored events to domain events."""

@@ -17,12 +17,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from domain.proposal import REDACTED_TEXT, Proposal
-from projections.base import Projection
+from projections.base import Projection, Store
 from projections.directory import Directory
 from projections.registry import entry
 from projections.sql import Database, Sql, from_json, id_text, keyed_table, plain, timestamp
@@ -128,7 +127,7 @@ def _groups(database: Database, participant_ids: set[str]) -> dict[str, str]:
 
 def steps(
     database: Database,
-    app: Application[UUID],
+    app: Store,
     proposal_id: str,
     up_to_version: int | None = None,
     language: str = DEFAULT_LANGUAGE,

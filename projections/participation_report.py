@@ -49,9 +49,7 @@ def _sums(rows: Rows) -> tuple[int, dict[str, int], dict[str, int], dict[str, in
     return total, by_group, by_gender, by_value
 
 
-def _beside(
-    counts: dict[str, int], total: int, exact: bool, people: dict[str, int] | None = None
-) -> dict[str, Any]:
+def _beside(counts: dict[str, int], total: int, exact: bool, people: dict[str, int] | None = None) -> dict[str, Any]:
     """A breakdown published beside its total: small counts hidden, and with them (secondary suppression) the
     next smallest until no hidden count has a single value the total and the cells shown leave possible.
 

@@ -22,10 +22,9 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from eventsourcing.application import Application
 from eventsourcing.persistence import Notification, OperationalError
 
-from projections.base import Projection
+from projections.base import Projection, Store
 from projections.directory import Directory
 from projections.feed import TransparencyFeed
 from projections.feed_queries import RenderedPages
@@ -47,7 +46,7 @@ _LOCK_ATTEMPTS = 5
 class ReadModels:
     """Every read model of one ledger, and the machinery that keeps them caught up."""
 
-    def __init__(self, app: Application[Any], page_size: int = DEFAULT_PAGE_SIZE) -> None:
+    def __init__(self, app: Store, page_size: int = DEFAULT_PAGE_SIZE) -> None:
         self.app = app
         self.page_size = page_size
         self.database = Database(app.recorder)
@@ -252,28 +251,29 @@ class ReadModels:
         return rows
 
 
-_READ_MODELS: weakref.WeakKeyDictionary[Application[Any], ReadModels] = weakref.WeakKeyDictionary()
+#: Keyed by the recorder: the ledger and the application built on it share their read models.
+_READ_MODELS: weakref.WeakKeyDictionary[Any, ReadModels] = weakref.WeakKeyDictionary()
 _READ_MODELS_LOCK = threading.Lock()
 
 
-def read_models(app: Application[Any]) -> ReadModels:
+def read_models(app: Store) -> ReadModels:
     """The read models of this ledger, with their tables made, shared by every caller in this process."""
     with _READ_MODELS_LOCK:
-        models = _READ_MODELS.get(app)
+        models = _READ_MODELS.get(app.recorder)
         if models is None:
             models = ReadModels(app)
-            _READ_MODELS[app] = models
+            _READ_MODELS[app.recorder] = models
         return models
 
 
-def fresh_read_models(app: Application[Any]) -> ReadModels:
+def fresh_read_models(app: Store) -> ReadModels:
     """The read models caught up with every write acknowledged so far (read-your-writes)."""
     models = read_models(app)
     models.catch_up()
     return models
 
 
-def tracked_positions(app: Application[Any]) -> dict[str, int]:
+def tracked_positions(app: Store) -> dict[str, int]:
     """Each projection's tracked position, read without creating anything: none before a projection first ran.
 
     The probe of `/api/v1/ready` and `/metrics` asks this; the schema version's row is no projection.

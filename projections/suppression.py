@@ -99,9 +99,7 @@ def protect_beside_total(counts: dict[str, int], total: int, exact: bool) -> dic
         if not visible:
             return {}
         withheld.append(visible.pop(0)[1])
-    return {
-        key: SUPPRESSED if key in small else WITHHELD if key in withheld else n for key, n in counts.items()
-    }
+    return {key: SUPPRESSED if key in small else WITHHELD if key in withheld else n for key, n in counts.items()}
 
 
 def protect_crosstab(table: dict[str, dict[str, int]], totals: dict[str, int], exact: bool) -> dict[str, Any]:
@@ -121,4 +119,3 @@ def protect_crosstab(table: dict[str, dict[str, int]], totals: dict[str, int], e
         for row, value in protected.items():
             shown_table[row][column] = value
     return shown_table
-

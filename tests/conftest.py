@@ -209,4 +209,3 @@ def sqlite_ledger_url(sqlite_ledger_template: Path, tmp_path: Path) -> str:
     # copy, not copyfile: the key file keeps its owner-only mode (0600).
     shutil.copy(key_file_path(str(sqlite_ledger_template)), key_file_path(str(ledger)))
     return "sqlite:///" + str(ledger)
-

@@ -23,7 +23,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -127,7 +127,7 @@ class GroupCommitLedger(Application[UUID]):
     """An event-sourced application whose changes run one at a time and are committed in groups."""
 
     #: Aggregates written once and read rarely (idempotency records): kept out of the cache.
-    uncached: ClassVar[tuple[type[Aggregate], ...]] = ()
+    uncached: tuple[type[Aggregate], ...] = ()
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)

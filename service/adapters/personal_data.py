@@ -32,6 +32,7 @@ The vault also keeps the server's secret for idempotency fingerprints
 in exports) is an HMAC of the request, so it confirms no guess of a name or phone
 number to anyone without the database's side tables.
 """
+
 from __future__ import annotations
 
 import base64
@@ -284,9 +285,7 @@ class PersonalDataVault:
         with self._retrying:
             if self._retry_thread is not None and self._retry_thread.is_alive():
                 return
-            self._retry_thread = threading.Thread(
-                target=self._retry_until_purged, name="mufakat-erasure", daemon=True
-            )
+            self._retry_thread = threading.Thread(target=self._retry_until_purged, name="mufakat-erasure", daemon=True)
             self._retry_thread.start()
 
     def _retry_until_purged(self) -> None:
@@ -310,9 +309,7 @@ class PersonalDataVault:
                         f"INSERT INTO {SECRETS_TABLE} (name, secret) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                         (FINGERPRINT_SECRET, secrets.token_hex(32)),
                     )
-                row = self.tables.fetch_one(
-                    f"SELECT secret FROM {SECRETS_TABLE} WHERE name = ?", (FINGERPRINT_SECRET,)
-                )
+                row = self.tables.fetch_one(f"SELECT secret FROM {SECRETS_TABLE} WHERE name = ?", (FINGERPRINT_SECRET,))
             assert row is not None
             self._fingerprint_secret = bytes.fromhex(str(row[0]))
         return self._fingerprint_secret

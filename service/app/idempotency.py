@@ -35,9 +35,7 @@ class IdempotencyKey:
         return uuid5(_IDEMPOTENCY_NAMESPACE, f"{self.caller}\n{self.key}")
 
     @classmethod
-    def for_request(
-        cls, caller: str, key: str, method: str, path: str, body: Any, *, secret: bytes
-    ) -> IdempotencyKey:
+    def for_request(cls, caller: str, key: str, method: str, path: str, body: Any, *, secret: bytes) -> IdempotencyKey:
         """The key of one request: the same key with another body or path has another fingerprint.
 
         The fingerprint is stored in the event log; it is an HMAC-SHA256 keyed with the

@@ -110,9 +110,7 @@ class NameParts:
         ordered = [w for w in words_of(name) if len(w) >= SHORTEST_PART and w not in HONORIFICS]
         parts = set(ordered)
         common_pairs = {
-            (first, second)
-            for first, second in pairwise(ordered)
-            if first in COMMON_WORDS and second in COMMON_WORDS
+            (first, second) for first, second in pairwise(ordered) if first in COMMON_WORDS and second in COMMON_WORDS
         }
         return cls(frozenset(parts - COMMON_WORDS), frozenset(parts & COMMON_WORDS), frozenset(common_pairs))
 
@@ -142,7 +140,5 @@ def names_someone(text: str, parts: NameParts) -> bool:
     if parts.in_a_row and any(pair in parts.in_a_row for pair in pairwise(said)):
         return True
     if parts.after_honorific:
-        return any(
-            word in parts.after_honorific and said[i - 1] in HONORIFICS for i, word in enumerate(said) if i > 0
-        )
+        return any(word in parts.after_honorific and said[i - 1] in HONORIFICS for i, word in enumerate(said) if i > 0)
     return False

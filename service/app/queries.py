@@ -15,9 +15,13 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
+from domain.commitment import Commitment
 from domain.meeting import Meeting
 from domain.participant import Participant
+from domain.process import Process
 from domain.proposal import Proposal
 from projections.directory import process_entry
 from projections.feed_queries import (
@@ -32,7 +36,8 @@ from projections.history import Step, groups_of_three_at_every_meeting, process_
 from projections.outsider_views import WithoutWhoAttended, outsider_proposal, outsider_steps
 from projections.participation_report import participation_report
 from projections.runner import fresh_read_models, read_models
-from service.app.access import AccessToken, Principal
+from service.app import readable as access
+from service.app.access import ISSUED_TOPIC, AccessToken, Principal
 from service.app.application import Mufakat
 from service.app.errors import Forbidden, NotFound
 from service.app.minutes import minutes_path
@@ -45,6 +50,7 @@ from service.audit.verify import KEY_FILE_ANCHOR, verify_store
 from service.audit.witness import Cosignature, cosignatures_by_checkpoint
 
 T = TypeVar("T")
+TAggregate = TypeVar("TAggregate", bound=Aggregate)
 
 
 @dataclass(frozen=True)
@@ -88,25 +94,25 @@ def as_seen(mufakat: Mufakat, participant: Participant, caller: Principal) -> Pa
     """A participant as the caller may see them: personal data only for those who run or review its process."""
     if not caller.may_see_personal_data(participant.process_id):
         return participant
-    return Disclosed(participant, mufakat.personal_data(participant))
+    return Disclosed(participant, personal_data(mufakat, participant))
 
 
 def participant(mufakat: Mufakat, caller: Principal, participant_id: UUID) -> Disclosed:
     """One participant of a process the caller may read and whose participants the caller may see."""
-    found = mufakat.readable(Participant, participant_id, caller)
+    found = readable(mufakat, Participant, participant_id, caller)
     _ensure_may_see_participants(caller, found.process_id)
-    return Disclosed(found, mufakat.personal_data(found))
+    return Disclosed(found, personal_data(mufakat, found))
 
 
 def register(mufakat: Mufakat, caller: Principal, process_id: UUID, after: int | None, limit: int) -> Page[Disclosed]:
     """A page of a process's register, in order of registration, for those who may see its participants."""
-    process = mufakat.readable_process(process_id, caller)
+    process = readable_process(mufakat, process_id, caller)
     _ensure_may_see_participants(caller, process_id)
     start = after or 0
-    found = mufakat.participants_of(process, start, limit)
+    found = participants_of(mufakat, process, start, limit)
     following = start + len(found)
     more = following < len(process.register)
-    return Page([Disclosed(p, mufakat.personal_data(p)) for p in found], str(following) if more else None)
+    return Page([Disclosed(p, personal_data(mufakat, p)) for p in found], str(following) if more else None)
 
 
 # --- proposals and meetings ----------------------------------------------------------------
@@ -114,7 +120,7 @@ def register(mufakat: Mufakat, caller: Principal, process_id: UUID, after: int |
 
 def proposal(mufakat: Mufakat, caller: Principal, proposal_id: UUID) -> Proposal:
     """A proposal as it stands; for outsiders nobody named: no submitter, no raiser, stances only as tallies."""
-    found = mufakat.readable(Proposal, proposal_id, caller, copy=False)
+    found = readable(mufakat, Proposal, proposal_id, caller, copy=False)
     if caller.may_see_personal_data(found.process_id):
         return found
     return outsider_proposal(found)
@@ -122,7 +128,7 @@ def proposal(mufakat: Mufakat, caller: Principal, proposal_id: UUID) -> Proposal
 
 def meeting(mufakat: Mufakat, caller: Principal, meeting_id: UUID) -> Meeting | WithoutWhoAttended:
     """A meeting; for outsiders how many were invited and attend, not who."""
-    found = mufakat.readable(Meeting, meeting_id, caller, copy=False)
+    found = readable(mufakat, Meeting, meeting_id, caller, copy=False)
     if caller.may_see_personal_data(found.process_id):
         return found
     return WithoutWhoAttended(found)
@@ -182,7 +188,7 @@ def decision_history(
     proposal: Any = mufakat.repository.get(proposal_id, version=version)
     if not isinstance(proposal, Proposal):
         raise NotFound("proposal", proposal_id)
-    proposal.without_words_redacted_since(mufakat.readable(Proposal, proposal_id, caller, copy=False))
+    proposal.without_words_redacted_since(readable(mufakat, Proposal, proposal_id, caller, copy=False))
     return Replay(shown, outsider_proposal(proposal) if outsider else proposal)
 
 
@@ -213,7 +219,7 @@ def feed_json(mufakat: Mufakat, caller: Principal, after: str | None, limit: int
 def participation(mufakat: Mufakat, caller: Principal, process_id: UUID) -> dict[str, Any]:
     """Who attended, spoke, objected, took stances and voted in a process the caller may read, by group and
     gender; small counts show as "<3" unless the caller sees exact counts of this process."""
-    mufakat.readable_process(process_id, caller)
+    readable_process(mufakat, process_id, caller)
     models = fresh_read_models(mufakat)
     return participation_report(models.database, str(process_id), exact=caller.sees_exact_counts(process_id))
 
@@ -234,7 +240,7 @@ def newest_decisions(
 def published_commitments(mufakat: Mufakat, caller: Principal, proposal_id: UUID) -> list[dict[str, Any]]:
     """The commitments made on a proposal the caller may read, with their progress, as the feed publishes them
     (only proposals of public processes are in the feed: none for the others)."""
-    mufakat.readable(Proposal, proposal_id, caller, copy=False)
+    readable(mufakat, Proposal, proposal_id, caller, copy=False)
     return commitments_of_proposal(fresh_read_models(mufakat).database, str(proposal_id))
 
 
@@ -258,7 +264,7 @@ def meetings_with_minutes(mufakat: Mufakat, caller: Principal, meeting_ids: list
     shown = []
     for meeting_id in meeting_ids:
         try:
-            meeting = mufakat.readable(Meeting, meeting_id, caller, copy=False)
+            meeting = readable(mufakat, Meeting, meeting_id, caller, copy=False)
         except NotFound:
             continue
         shown.append(SealedMinutes(meeting, meeting.sealed()))
@@ -267,7 +273,7 @@ def meetings_with_minutes(mufakat: Mufakat, caller: Principal, meeting_ids: list
 
 def deciding_meetings(mufakat: Mufakat, caller: Principal, proposal_id: UUID) -> list[SealedMinutes]:
     """The meetings where a proposal's consensus checks and votes were held, in that order, with their minutes."""
-    proposal = mufakat.readable(Proposal, proposal_id, caller, copy=False)
+    proposal = readable(mufakat, Proposal, proposal_id, caller, copy=False)
     held = [*(c.meeting_id for c in proposal.checks.values()), *(v.meeting_id for v in proposal.votes.values())]
     return meetings_with_minutes(mufakat, caller, [UUID(str(m)) for m in dict.fromkeys(held)])
 
@@ -300,8 +306,8 @@ def verification(mufakat: Mufakat, caller: Principal, trusted_key: Ed25519Privat
 
 def checkpoints(mufakat: Mufakat, after: int, limit: int) -> Page[dict[str, Any]]:
     """Signed checkpoints in the order they were sealed, each with its witnesses' cosignatures (public)."""
-    found = list_checkpoints(mufakat, after, limit)
-    cosigned = cosignatures_by_checkpoint(mufakat)
+    found = list_checkpoints(mufakat.ledger, after, limit)
+    cosigned = cosignatures_by_checkpoint(mufakat.ledger)
     items = [_checkpoint_shown(number, checkpoint, cosigned) for number, checkpoint in found]
     full = len(items) == limit
     return Page(items, items[-1]["number"] if items and full else None)
@@ -310,10 +316,10 @@ def checkpoints(mufakat: Mufakat, after: int, limit: int) -> Page[dict[str, Any]
 def latest_checkpoint(mufakat: Mufakat) -> dict[str, Any] | None:
     """The newest C2SP checkpoint with its cosignatures (what a witness fetches); None before the first."""
     # Read backwards: a handful of events, however long the log.
-    found = next((found for found in newest_checkpoints(mufakat) if found[1].note is not None), None)
+    found = next((found for found in newest_checkpoints(mufakat.ledger) if found[1].note is not None), None)
     if found is None:
         return None
-    return _checkpoint_shown(found[0], found[1], cosignatures_by_checkpoint(mufakat))
+    return _checkpoint_shown(found[0], found[1], cosignatures_by_checkpoint(mufakat.ledger))
 
 
 def _checkpoint_shown(
@@ -338,7 +344,7 @@ class SigningKeys:
 def signing_keys(mufakat: Mufakat, key: Ed25519PrivateKey) -> SigningKeys:
     """The public key checkpoints are signed with, and the keys it replaced with where each hand-over is."""
     current = public_key_text(key)
-    handed_over = rotations(mufakat)
+    handed_over = rotations(mufakat.ledger)
     to_current = [rotation.event_position for rotation in handed_over if rotation.new_public_key == current]
     return SigningKeys(current, public_key_pem(key), to_current[-1] if to_current else None, handed_over)
 
@@ -350,11 +356,151 @@ def token(mufakat: Mufakat, caller: Principal, token_id: UUID) -> AccessToken:
     """A token record: its role, name and processes, never its secret (admins only)."""
     if not caller.may_issue_tokens:
         raise Forbidden("only admins read tokens")
-    return mufakat.token(token_id)
+    return token_record(mufakat, token_id)
 
 
 def tokens(mufakat: Mufakat, caller: Principal, after: int | None, limit: int) -> tuple[list[AccessToken], int | None]:
     """A page of token records in order of issue, never their secrets (admins only), and the next cursor."""
     if not caller.may_issue_tokens:
         raise Forbidden("only admins read tokens")
-    return mufakat.list_tokens(after, limit)
+    return list_tokens(mufakat, after, limit)
+
+
+# --- the aggregates, as the caller may read them ----------------------------------------------
+
+
+def readable_process(
+    mufakat: Mufakat, process_id: UUID, principal: Principal, version: int | None = None, copy: bool = True
+) -> Process:
+    """The process, if the caller may read it; a restricted process is not found to others.
+
+    `copy=False` shares the cached aggregate: for reading only, never for a change.
+    """
+    return access.readable_process(mufakat.uow, process_id, principal, version, copy)
+
+
+def readable(
+    mufakat: Mufakat,
+    cls: type[TAggregate],
+    aggregate_id: UUID,
+    principal: Principal,
+    version: int | None = None,
+    copy: bool = True,
+) -> TAggregate:
+    """A meeting, proposal, participant or commitment, if the caller may read its process."""
+    return access.readable(mufakat.uow, cls, aggregate_id, principal, version, copy)
+
+
+def at_version(mufakat: Mufakat, cls: type[TAggregate], aggregate_id: UUID, version: int) -> TAggregate:
+    """An aggregate as a command left it: the cached latest when it is still that version."""
+    latest = mufakat.uow.get(cls, aggregate_id, cls.__name__.lower())
+    if latest.version == version:
+        return latest
+    return mufakat.uow.get(cls, aggregate_id, cls.__name__.lower(), version)
+
+
+def list_processes(
+    mufakat: Mufakat, principal: Principal, after: int | None, limit: int
+) -> tuple[list[Process], int | None]:
+    """The processes the caller may read, in order of opening, and the cursor of the next page."""
+    found: list[Process] = []
+    position = after
+    while len(found) < limit:
+        entries = list(mufakat.process_directory.get(gt=position, limit=limit))
+        if not entries:
+            return found, None
+        for entry in entries:
+            position = entry.originator_version
+            process = mufakat.uow.get(Process, entry.process_id, "process", copy=False)
+            if principal.may_read(process.id, process.is_public):
+                found.append(process)
+                if len(found) == limit:
+                    break
+    return found, position
+
+
+def proposals_of(
+    mufakat: Mufakat, process: Process, after: int, limit: int, status: str | None
+) -> tuple[list[Proposal], int | None]:
+    """A page of a process's proposals in order of submission (of one status when asked), and the next cursor."""
+    return _page_of(mufakat, Proposal, process.proposal_ids, after, limit, status)
+
+
+def meetings_of(
+    mufakat: Mufakat, process: Process, after: int, limit: int, status: str | None
+) -> tuple[list[Meeting], int | None]:
+    """A page of a process's meetings in order of scheduling (of one status when asked), and the next cursor."""
+    return _page_of(mufakat, Meeting, process.meeting_ids, after, limit, status)
+
+
+def _page_of(
+    mufakat: Mufakat, cls: type[TAggregate], ids: list[UUID], after: int, limit: int, status: str | None
+) -> tuple[list[TAggregate], int | None]:
+    found: list[TAggregate] = []
+    position = after
+    while position < len(ids) and len(found) < limit:
+        aggregate = mufakat.uow.get(cls, ids[position], cls.__name__.lower(), copy=False)
+        position += 1
+        if status is None or getattr(aggregate, "status") == status:
+            found.append(aggregate)
+    return found, position if position < len(ids) else None
+
+
+def commitments_of(
+    mufakat: Mufakat, process: Process, after: int | None, limit: int, status: str | None
+) -> tuple[list[Commitment], int | None]:
+    """A page of a process's commitments in order of making (`open` or `completed` when asked),
+    and the next cursor (a position in the log)."""
+    found: list[Commitment] = []
+    position = after
+    topic = get_topic(Commitment.Made)
+    while len(found) < limit:
+        made = mufakat.recorder.select_notifications(
+            start=position, limit=500, topics=[topic], inclusive_of_start=position is None
+        )
+        if not made:
+            return found, None
+        for notification in made:
+            position = notification.id
+            if UUID(str(getattr(mufakat.mapper.to_domain_event(notification), "process_id"))) != process.id:
+                continue
+            commitment = mufakat.uow.get(Commitment, UUID(str(notification.originator_id)), "commitment", copy=False)
+            if status is None or ("completed" if commitment.completed else "open") == status:
+                found.append(commitment)
+                if len(found) == limit:
+                    return found, position
+    return found, position
+
+
+def participants_of(mufakat: Mufakat, process: Process, after: int = 0, limit: int | None = None) -> list[Participant]:
+    """Everyone registered in a process, in order of registration (a page of them when asked)."""
+    ids = process.participant_ids[after : None if limit is None else after + limit]
+    return [mufakat.uow.get(Participant, pid, "participant", copy=False) for pid in ids]
+
+
+def personal_data(mufakat: Mufakat, participant: Participant) -> dict[str, str | None]:
+    """A participant's name, contact and organisation, opened with their key (placeholders once forgotten)."""
+    return {
+        "name": mufakat.vault.open(participant.id, participant.sealed_name),
+        "contact": mufakat.vault.open(participant.id, participant.sealed_contact),
+        "organisation": mufakat.vault.open(participant.id, participant.sealed_organisation),
+    }
+
+
+def principal_of_token(mufakat: Mufakat, token_record_id: UUID) -> Principal | None:
+    """The principal a stored token stands for now, or None when it is unknown, revoked or expired."""
+    return access.principal_of_token(mufakat.uow, token_record_id)
+
+
+def token_record(mufakat: Mufakat, token_record_id: UUID, version: int | None = None) -> AccessToken:
+    """A stored token record (its digest, role, name and grants; never the secret)."""
+    return mufakat.uow.get(AccessToken, token_record_id, "token", version)
+
+
+def list_tokens(mufakat: Mufakat, after: int | None, limit: int) -> tuple[list[AccessToken], int | None]:
+    """The token records in order of issue (a page after a log position), and the cursor of the next page."""
+    issued = mufakat.recorder.select_notifications(
+        start=after, limit=limit, topics=[ISSUED_TOPIC], inclusive_of_start=after is None
+    )
+    tokens = [mufakat.uow.get(AccessToken, n.originator_id, "token", copy=False) for n in issued]  # type: ignore[arg-type]
+    return tokens, (issued[-1].id if len(issued) == limit else None)

@@ -1,11 +1,15 @@
 """The unit of work: a use case gets its aggregates, lets the domain act, and stages what changed.
 
     @command
-    def close_process(self, context, process_id):
-        process = self._writable_process(process_id, context)   # get
-        process.close(context.actor)                            # act
-        self.stage(process)                                     # save
+    def close(self, context, process_id):
+        process = writable_process(self.uow, process_id, context)  # get
+        process.close(context.actor)                                # act
+        self.uow.stage(process)                                     # stage
         return Receipt("process", process_id, process.version)
+
+A use-case object holds its unit of work as `self.uow`; the unit of work receives
+the ledger (`Ledger`, the narrow part of `service.adapters.ledger` it uses), so the
+same use cases run on PostgreSQL, SQLite or eventsourcing's in-memory store.
 
 `@command` runs the whole method in the group commit (`service.adapters.group_commit`)
 and answers only once the state it was judged on is committed: its receipt after
@@ -26,22 +30,49 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Concatenate, ParamSpec, TypeVar
+from datetime import UTC, datetime
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, DomainEvent
 
-from service.adapters.group_commit import AggregateMissing, GroupCommitLedger
+from service.adapters.group_commit import AggregateMissing, Joined, Work
 from service.app.errors import IdempotencyKeyReused, NotFound, TooMuchContention
 from service.app.idempotency import IdempotencyKey, IdempotencyRecord
 from service.app.receipts import CommandContext, Receipt
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
 P = ParamSpec("P")
-L = TypeVar("L", bound="UnitOfWork")
+T = TypeVar("T")
 _ATTEMPTS = 20
 
 
+class Ledger(Protocol):
+    """What the unit of work needs of the ledger: the group commit and the aggregates it reads."""
+
+    @property
+    def events(self) -> Any:
+        """The event store (its `get`: the events of one aggregate)."""
+
+    def run_in_batch(self, work: Work[T], claim: UUID | None = None) -> Joined[T]:
+        """Runs the work on the state the batches before it left, joining the open batch."""
+
+    def settle(self, joined: Joined[Any]) -> bool:
+        """Waits until what the work was judged on is committed: False when it must run again."""
+
+    def get_aggregate(
+        self, cls: type[TAggregate], aggregate_id: UUID, kind: str, version: int | None = None, copy: bool = True
+    ) -> TAggregate:
+        """An aggregate (inside a change: as the batches not yet committed left it)."""
+
+
+class HoldsUnitOfWork(Protocol):
+    """A use-case object: it holds its unit of work."""
+
+    uow: UnitOfWork
+
+
+L = TypeVar("L", bound=HoldsUnitOfWork)
 UseCase = Callable[Concatenate[L, CommandContext, P], Receipt]
 
 
@@ -50,18 +81,18 @@ def command(use_case: UseCase[L, P]) -> UseCase[L, P]:
 
     @functools.wraps(use_case)
     def run(self: L, context: CommandContext, *args: P.args, **kwargs: P.kwargs) -> Receipt:
-        return self.run_command(context, functools.partial(use_case, self, context, *args, **kwargs))
+        return self.uow.run_command(context, functools.partial(use_case, self, context, *args, **kwargs))
 
     return run
 
 
-class UnitOfWork(GroupCommitLedger):
-    """Runs use cases as units of work on the group commit."""
+class UnitOfWork:
+    """Runs use cases as units of work on the ledger's group commit."""
 
-    uncached = (IdempotencyRecord,)
-
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        super().__init__(env)
+    def __init__(self, ledger: Ledger, clock: Callable[[], datetime] | None = None) -> None:
+        self.ledger = ledger
+        #: The time a step is recorded at when the request gives none.
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._staging = threading.local()
 
     def stage(self, *changed: Aggregate | DomainEvent) -> None:
@@ -72,8 +103,8 @@ class UnitOfWork(GroupCommitLedger):
         """Runs a use case in the group commit and answers once what it was judged on is committed."""
         key = context.idempotency
         for attempt in range(_ATTEMPTS):
-            joined = self.run_in_batch(lambda: self._judge(key, use_case), claim=key.record_id if key else None)
-            if self.settle(joined):
+            joined = self.ledger.run_in_batch(lambda: self._judge(key, use_case), claim=key.record_id if key else None)
+            if self.ledger.settle(joined):
                 if joined.error is not None:
                     raise joined.error
                 assert joined.value is not None
@@ -89,7 +120,7 @@ class UnitOfWork(GroupCommitLedger):
     ) -> tuple[Receipt, list[Aggregate | DomainEvent]]:
         """The use case's receipt and what it staged (with the key's record), or the key's earlier answer."""
         if key is not None:
-            earlier = self._earlier_answer(key)
+            earlier = self.earlier_answer(key)
             if earlier is not None:
                 return earlier, []
         changed: list[Aggregate | DomainEvent] = []
@@ -100,21 +131,21 @@ class UnitOfWork(GroupCommitLedger):
         written = next((a for a in changed if isinstance(a, Aggregate) and a.id == receipt.id), None)
         return replace(receipt, aggregate=written), changed
 
-    def _earlier_answer(self, key: IdempotencyKey) -> Receipt | None:
+    def earlier_answer(self, key: IdempotencyKey) -> Receipt | None:
         """The receipt a command with this Idempotency-Key already got, marked as a replay; None for a new key."""
         # Most keys are new: one indexed query says so, without looking for snapshots first.
-        if next(iter(self.events.get(key.record_id, limit=1)), None) is None:
+        if next(iter(self.ledger.events.get(key.record_id, limit=1)), None) is None:
             return None
-        record = self._get(IdempotencyRecord, key.record_id, "idempotency record", copy=False)
+        record = self.get(IdempotencyRecord, key.record_id, "idempotency record", copy=False)
         if record.fingerprint != key.fingerprint:
             raise IdempotencyKeyReused("this Idempotency-Key was already used for a different request")
         return Receipt.from_dict(record.receipt)
 
-    def _get(
+    def get(
         self, cls: type[TAggregate], aggregate_id: UUID, kind: str, version: int | None = None, copy: bool = True
     ) -> TAggregate:
         """An aggregate (in a use case: as the batches before it left it); `copy=False`: shared, read only."""
         try:
-            return self.get_aggregate(cls, aggregate_id, kind, version, copy)
+            return self.ledger.get_aggregate(cls, aggregate_id, kind, version, copy)
         except AggregateMissing:
             raise NotFound(kind, aggregate_id) from None

@@ -221,13 +221,15 @@ def checkpoint(every_seconds: float | None, adopt_key: bool) -> None:
     with opened_ledger() as ledger:
         while True:
             try:
-                sealed = seal_checkpoint(ledger, key, only_if_new=every_seconds is not None, adopt_key=adopt_key)
+                sealed = seal_checkpoint(ledger.ledger, key, only_if_new=every_seconds is not None, adopt_key=adopt_key)
             except SigningKeyRetired as retired:
                 # The key file may have been rotated (here, or copied from the host that rotated):
                 # read it again rather than sign with a key the log no longer accepts.
                 key = load_or_create_signing_key(key_file)
                 try:
-                    sealed = seal_checkpoint(ledger, key, only_if_new=every_seconds is not None, adopt_key=adopt_key)
+                    sealed = seal_checkpoint(
+                        ledger.ledger, key, only_if_new=every_seconds is not None, adopt_key=adopt_key
+                    )
                 except SigningKeyRetired:
                     click.echo(f"not sealed: {retired}", err=True)
                     if every_seconds is None:
@@ -260,11 +262,11 @@ def rotate_key() -> None:
         raise click.ClickException(f"no signing key at {key_file}: there is nothing to rotate")
     with opened_ledger() as ledger:
         try:
-            outcome = rotate_signing_key(ledger, key_file)
+            outcome = rotate_signing_key(ledger.ledger, key_file)
         except SigningKeyRetired as retired:
             raise click.ClickException(f"not rotated: {retired}") from None
         retired_pdf_key = retired_key_file(pdf_key_file(key_file), outcome.rotation.rotated_at)
-        certificate = rotate_pdf_signing_key(ledger, key_file, retired_pdf_key, datetime.now(UTC))
+        certificate = rotate_pdf_signing_key(ledger.ledger, key_file, retired_pdf_key, datetime.now(UTC))
     click.echo(
         json.dumps(
             {

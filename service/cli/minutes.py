@@ -130,7 +130,7 @@ def trusted_keys(ledger: Mufakat, given: str | None) -> list[Ed25519PublicKey]:
         key_file = ledger.settings.secret_key_file
         if key_file.exists():
             texts.add(public_key_text(load_signing_key(key_file)))
-        for rotation in rotations(ledger):
+        for rotation in rotations(ledger.ledger):
             if rotation.signature_holds():
                 texts |= {rotation.old_public_key, rotation.new_public_key}
     return [Ed25519PublicKey.from_public_bytes(base64.b64decode(text)) for text in sorted(texts)]
@@ -141,7 +141,7 @@ def trusted_certificates(ledger: Mufakat, keys: list[Ed25519PublicKey]) -> set[s
     texts = {public_key_text(key) for key in keys}
     return {
         binding.certificate_sha256
-        for binding in certificate_bindings(ledger)
+        for binding in certificate_bindings(ledger.ledger)
         if binding.ledger_public_key in texts and binding.holds()
     }
 

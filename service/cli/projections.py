@@ -58,9 +58,7 @@ def run(page_size: int, max_sleep: float) -> None:
         click.echo(f"stopped at position {models.position()}", err=True)
 
 
-def _follow_through_outages(
-    ledger: Mufakat, page_size: int, max_sleep: float, stop: threading.Event
-) -> ReadModels:
+def _follow_through_outages(ledger: Mufakat, page_size: int, max_sleep: float, stop: threading.Event) -> ReadModels:
     """Follows the log; while the database is unreachable, waits and tries again instead of dying.
 
     Every page commits whole with its tracking position, so resuming after an outage

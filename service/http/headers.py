@@ -31,8 +31,7 @@ def content_security_policy(page: bytes) -> str:
         for script in _INLINE_SCRIPT.findall(page)
     )
     return (
-        "default-src 'none'; "
-        f"script-src 'self' {hashes}".rstrip()
+        f"default-src 'none'; script-src 'self' {hashes}".rstrip()
         + "; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; "
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )

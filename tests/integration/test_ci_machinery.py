@@ -69,9 +69,7 @@ def test_a_copied_sqlite_ledger_holds_the_tables_of_a_new_ledger_and_no_row(
 
 def _postgres_tables(url: str) -> dict[str, int]:
     with psycopg.connect(url) as connection:
-        names = [
-            row[0] for row in connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        ]
+        names = [row[0] for row in connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
         return {
             name: connection.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name))).fetchone()[0]
             for name in names

@@ -41,9 +41,7 @@ def test_every_file_and_test_a_design_page_names_is_in_the_repository(page: str)
     assert len(named) >= 10
 
     missing = [path for path, _ in named if not (ROOT / path.rstrip(".")).exists()]
-    not_defined = [
-        f"{path}::{test}" for path, test in named if test and test not in _tests_defined_in(ROOT / path)
-    ]
+    not_defined = [f"{path}::{test}" for path, test in named if test and test not in _tests_defined_in(ROOT / path)]
 
     assert missing == []
     assert not_defined == []

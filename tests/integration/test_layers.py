@@ -22,6 +22,18 @@ FORBIDDEN = {
     "service.http": ("service.cli",),
 }
 
+#: The use cases by aggregate receive their unit of work and their ports; only the composition root
+#: (`service.app.application`) wires adapters to them (docs/architecture.md, "Layers and folders").
+USE_CASE_MODULES = (
+    "service.app.processes",
+    "service.app.participants",
+    "service.app.meetings",
+    "service.app.proposals",
+    "service.app.commitments",
+    "service.app.readable",
+    "service.app.ports",
+)
+
 
 def _module_files() -> dict[str, Path]:
     modules = {}
@@ -82,6 +94,20 @@ def test_each_layer_imports_only_what_lies_inward_of_it(layer: str) -> None:
     }
 
     assert sorted(offending) == []
+
+
+@pytest.mark.parametrize("module", USE_CASE_MODULES)
+def test_use_cases_receive_their_ports_and_never_import_an_adapter(module: str) -> None:
+    offending = sorted(imported for imported in _imports_of(MODULES[module]) if imported.startswith("service.adapters"))
+
+    assert offending == []
+
+
+def test_the_use_case_guard_sees_an_adapter_imported(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("from service.adapters.ledger import EventLedger\n")
+
+    assert "service.adapters.ledger" in _imports_of(sample)
 
 
 #: The one module that reads the process environment (docs/architecture.md: one `Settings`, built once, passed down).

@@ -34,7 +34,11 @@ def _start_demo(database_url: str, key_file: Path, lock_timeout: str = "30") -> 
         "MUFAKAT_SQLITE_LOCK_TIMEOUT": lock_timeout,
     }
     return subprocess.Popen(
-        [_MUFAKAT, "demo"], env=environment, cwd=key_file.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [_MUFAKAT, "demo"],
+        env=environment,
+        cwd=key_file.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
 
@@ -134,7 +138,7 @@ def test_a_server_write_that_waits_longer_than_the_lock_timeout_answers_503_and_
     app = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": settings})
     with app.app_context():
         ledger = current_mufakat()
-        _, secret = ledger.issue_token("admin", "Admin Kabupaten", [])
+        _, secret = ledger.tokens.issue("admin", "Admin Kabupaten", [])
     recorded_before = ledger.recorder.max_notification_id()
     other_writer = writer_token_for(settings)  # a `mufakat demo` holding the store
     assert other_writer.acquire()

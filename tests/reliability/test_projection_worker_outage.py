@@ -23,10 +23,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 def _open_processes(url: str, how_many: int, first_number: int) -> None:
     ledger = Mufakat(env=persistence_settings(url))
     try:
-        token, _ = ledger.issue_token("admin", "Admin Kabupaten", [])
+        token, _ = ledger.tokens.issue("admin", "Admin Kabupaten", [])
         context = CommandContext(token.principal())
         for number in range(first_number, first_number + how_many):
-            ledger.open_process(
+            ledger.processes.open(
                 context, f"Musrenbang Desa {number}", "", "33.02.10.2001", "Sukamaju", "public", DecisionRules()
             )
     finally:
@@ -67,9 +67,7 @@ def test_the_projection_worker_survives_an_outage_and_catches_up_after_it(
 
         # The database goes away under the worker, long enough for several of its polls to fail.
         private_postgres.kill()
-        wait_until(
-            lambda: "database unavailable" in (tmp_path / "worker.log").read_text(), 60, "the worker to notice"
-        )
+        wait_until(lambda: "database unavailable" in (tmp_path / "worker.log").read_text(), 60, "the worker to notice")
         time.sleep(1)
         assert worker.poll() is None, "the worker died during the outage instead of waiting"
 

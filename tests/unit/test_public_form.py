@@ -105,8 +105,10 @@ def test_the_version_two_hash_is_the_documented_formula() -> None:
     digest = private_digest(salt, aggregate.bytes, 13, DECIDED, state)
 
     encoding = (
-        b"\x01" + aggregate.bytes + (13).to_bytes(8, "big") + len(DECIDED).to_bytes(4, "big") + DECIDED.encode()
-    ) + len(state).to_bytes(4, "big") + state
+        (b"\x01" + aggregate.bytes + (13).to_bytes(8, "big") + len(DECIDED).to_bytes(4, "big") + DECIDED.encode())
+        + len(state).to_bytes(4, "big")
+        + state
+    )
     assert digest == hashlib.sha256(salt + encoding).digest()
     expected = hashlib.sha256(previous + b"mufakat-event-v2" + hashlib.sha256(form).digest() + digest).digest()
     assert event_hash_v2(previous, form, digest) == expected

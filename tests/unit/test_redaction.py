@@ -37,7 +37,6 @@ def deliberated() -> Proposal:
     return proposal
 
 
-
 def test_a_redaction_records_the_step_the_field_and_why_but_never_the_words() -> None:
     proposal = deliberated()
     proposal.redact(2, "text", "Memuat nama warga", ADMIN, occurred_at=LATER)

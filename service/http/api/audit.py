@@ -173,7 +173,9 @@ class WitnessCosignatures(MethodView):
         """A witness's cosignature of a checkpoint of this log: verified, then recorded as an event (no token)."""
         try:
             known = configured_witnesses(current_settings().witnesses)
-            return record_cosignature(current_mufakat(), name, body["checkpoint"], body["cosignature"], known).as_dict()
+            return record_cosignature(
+                current_mufakat().ledger, name, body["checkpoint"], body["cosignature"], known
+            ).as_dict()
         except UnknownWitness:
             return problem(404, "not_found", f"no witness named {name} is configured here (MUFAKAT_WITNESSES)")
         except CosignatureRefused as error:

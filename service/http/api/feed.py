@@ -111,7 +111,7 @@ class AtomFeed(MethodView):
             request.host_url,
             next_url,
             language,
-            feed_id=feed_id(log_origin(current_mufakat()), args["where"]),
+            feed_id=feed_id(log_origin(current_mufakat().ledger), args["where"]),
             links=links,
             is_archive=page.is_archive,
         )

@@ -11,6 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from domain.meeting import Meeting
+from service.app import queries
 from service.app.minutes import minutes_path
 from service.app.minutes_sealing import sealed_pdf
 from service.http.api.audit import signing_key, signing_key_file
@@ -67,10 +68,10 @@ class MinutesSealing(MethodView):
         """Seals the berita acara: renders its public and full versions once and records their SHA-256."""
         ledger = current_mufakat()
         context = replace(command(), names_are_public=minutes.pop("names_are_public"))
-        receipt = ledger.seal_minutes(
+        receipt = ledger.sealing.seal(
             context, meeting_id, **minutes, signing_key=signing_key(), key_file=signing_key_file()
         )
-        return sealed_answer(ledger.at_version(Meeting, meeting_id, receipt.version))
+        return sealed_answer(queries.at_version(ledger, Meeting, meeting_id, receipt.version))
 
 
 @blp.route("/meetings/<uuid:meeting_id>/minutes.pdf")
@@ -90,7 +91,7 @@ class SealedMinutesPdf(MethodView):
         """Exactly the sealed bytes: the public version (no names), or `?version=full` for those who may see
         personal data; the latest sealing unless `?sealed=N`."""
         caller = optional_principal()
-        meeting = current_mufakat().readable(Meeting, meeting_id, caller, copy=False)
+        meeting = queries.readable(current_mufakat(), Meeting, meeting_id, caller, copy=False)
         pdf = sealed_pdf(
             current_mufakat().sealed_documents,
             meeting,

@@ -7,8 +7,8 @@ from marshmallow import Schema, fields
 _SECTION = (
     "`counted` says what `total`, `by_group` and `by_gender` count (attendances add up meetings, stances every"
     " closed check); `people`, `people_by_group` and `people_by_gender` count each participant once. Stances and"
-    " ballots are counted when their check or vote closes. For outsiders a count of 1 or 2 reads \"<3\" and a"
-    " count beside it that would give it away by subtraction from the total \"≥3\"; a breakdown that cannot be"
+    ' ballots are counted when their check or vote closes. For outsiders a count of 1 or 2 reads "<3" and a'
+    ' count beside it that would give it away by subtraction from the total "≥3"; a breakdown that cannot be'
     " protected (1 or 2 in all) is empty."
 )
 

@@ -26,6 +26,7 @@ from audit_support import ADMIN, RawLog
 from domain.rules import DecisionRules
 from service.adapters.key_file import key_file_path
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
+from service.app import queries
 from service.app.application import Mufakat
 from service.audit.checkpoints import seal_checkpoint
 from service.audit.export import write_export
@@ -43,7 +44,7 @@ class Person:
 
 
 def register(ledger: Mufakat, person: Person) -> UUID:
-    process_id = ledger.open_process(
+    process_id = ledger.processes.open(
         ADMIN,
         title="Musyawarah Desa Sukamaju",
         description="Musdes penetapan prioritas",
@@ -52,7 +53,7 @@ def register(ledger: Mufakat, person: Person) -> UUID:
         visibility="public",
         rules=DecisionRules(),
     ).id
-    return ledger.register_participant(
+    return ledger.participants.register(
         ADMIN, process_id, person.name, "women", "female", person.organisation, person.contact
     ).id
 
@@ -77,7 +78,7 @@ class ForgettingContract:
 
         everything = raw.all_bytes()
 
-        assert ledger.personal_data(ledger.repository.get(participant_id))["name"] == person.name
+        assert queries.personal_data(ledger, ledger.repository.get(participant_id))["name"] == person.name
         assert person.name.encode() not in everything
         assert person.contact.encode() not in everything
         assert person.organisation.encode() not in everything
@@ -91,7 +92,7 @@ class ForgettingContract:
         key = key_material(raw, participant_id)
         assert key is not None and key.encode() in raw.all_bytes()
 
-        ledger.forget_participant(ADMIN, participant_id)
+        ledger.forgetting.forget(ADMIN, participant_id)
 
         everything = raw.all_bytes()
         for secret in (person.name, person.contact, person.organisation, key):
@@ -101,14 +102,13 @@ class ForgettingContract:
         assert person.name not in exported.getvalue()
         assert person.contact not in exported.getvalue()
         assert person.organisation not in exported.getvalue()
-        assert ledger.personal_data(ledger.repository.get(participant_id)) == {
+        assert queries.personal_data(ledger, ledger.repository.get(participant_id)) == {
             "name": FORGOTTEN_PLACEHOLDER,
             "contact": FORGOTTEN_PLACEHOLDER,
             "organisation": FORGOTTEN_PLACEHOLDER,
         }
         report = verify_store(ledger.recorder)
         assert (report.ok, report.checkpoints_checked) == (True, 1)
-
 
 
 class TestForgettingOnSQLite(ForgettingContract):
@@ -154,7 +154,7 @@ class TestForgettingOnSQLite(ForgettingContract):
 
         try:
             assert ledger.vault.forget(participant_id) is False
-            assert ledger.personal_data(ledger.repository.get(participant_id))["name"] == FORGOTTEN_PLACEHOLDER
+            assert queries.personal_data(ledger, ledger.repository.get(participant_id))["name"] == FORGOTTEN_PLACEHOLDER
             assert ledger.vault.keys_possibly_on_disk() == 1
         finally:
             reader.execute("COMMIT")
@@ -221,7 +221,6 @@ class TestForgettingOnPostgreSQL(ForgettingContract):
             time.sleep(0.2)
         if self.only_our_readers_delay_the_purge:
             assert reopened.vault.keys_possibly_on_disk() == 0
-
 
     def hold_a_reader(self, raw: RawLog) -> Callable[[], None]:
         """A transaction that read the key table: it holds a lock that `VACUUM FULL` must wait for."""

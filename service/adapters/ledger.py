@@ -1,0 +1,85 @@
+"""The ledger: Mufakat's event store, as eventsourcing's `Application` configured for it.
+
+Group commit (`service.adapters.group_commit`), statements sealed by the mapper,
+the domain's transcodings, the environment built from `Settings`, snapshotting,
+and the stores beside the events (side tables, the personal-data vault, sealed
+documents, console sessions, statement keys). It holds no use case: those are in
+`service.app`, which receives the ledger through its unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import cast
+from uuid import UUID
+
+from eventsourcing.persistence import JSONTranscoder, Mapper
+from eventsourcing.utils import Environment
+
+from domain.meeting import Meeting
+from domain.process import Process
+from domain.proposal import Proposal
+from service.adapters.console_sessions import ConsoleSessions
+from service.adapters.group_commit import GroupCommitLedger
+from service.adapters.personal_data import PersonalDataVault
+from service.adapters.sealed_documents import SealedDocuments
+from service.adapters.sealed_statements import StatementKeys, StatementSealingMapper
+from service.adapters.storage import SideTables, ledger_environment, schema_creation_lock
+from service.adapters.transcodings import register_domain_transcodings
+from service.settings import Settings
+
+
+class EventLedger(GroupCommitLedger):
+    """The events of every process, and the stores kept beside them."""
+
+    name = "Mufakat"
+    env = {"AGGREGATE_CACHE_MAXSIZE": "2000", "DEEPCOPY_FROM_AGGREGATE_CACHE": "y"}
+    snapshotting_intervals = {Proposal: 100, Process: 100, Meeting: 100}
+
+    def __init__(self, settings: Settings, env: dict[str, str] | None = None) -> None:
+        """Opens the store `settings` configure; `env` overrides entries of its eventsourcing environment."""
+        self.settings = settings
+        ledger_env = ledger_environment(settings)
+        ledger_env.update(env or {})
+        with schema_creation_lock(ledger_env):
+            super().__init__(ledger_env)
+            self.side_tables = SideTables(self.recorder)
+            self.vault = PersonalDataVault(self.side_tables)
+            self.sealed_documents = SealedDocuments(self.side_tables, self.vault)
+            self.console_sessions = ConsoleSessions(self.side_tables)
+            # Statements are sealed by the mapper and their keys stored by the recorder, with their events.
+            self.statement_keys = StatementKeys(self.vault)
+            cast(StatementSealingMapper, self.mapper).statement_keys = self.statement_keys
+            setattr(self.recorder, "statement_keys", self.statement_keys)
+
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        """The class's defaults and the environment built from `Settings`; never the process environment, which
+        eventsourcing would otherwise read whole."""
+        defaults = dict(type(self).env)
+        if type(self).is_snapshotting_enabled or type(self).snapshotting_intervals:
+            defaults["IS_SNAPSHOTTING_ENABLED"] = "y"
+        return Environment(name, {**defaults, **(env or {})})
+
+    def close(self) -> None:
+        """Stops this process's erasure retries (the next process to open the ledger resumes them), then closes
+        the database connections."""
+        self.vault.close()
+        super().close()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """eventsourcing's mapper, storing statements sealed (`service.adapters.sealed_statements`)."""
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=StatementSealingMapper)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """The library's transcodings plus the domain's value types."""
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder)
+
+    def delete_snapshots(self, aggregate_id: UUID) -> list[str]:
+        """Deletes an aggregate's snapshots (they copy its state, words included; the events rebuild it);
+        the table to purge them from the files (none without snapshots)."""
+        if self.snapshots is None:
+            return []
+        table = str(getattr(self.snapshots.recorder, "events_table_name", "snapshots"))
+        self.side_tables.delete_snapshots(table, aggregate_id)
+        return [table]
