@@ -20,6 +20,7 @@ from typing import Any
 from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
+from markupsafe import Markup
 
 from domain.commitment import Commitment
 from domain.meeting import Meeting
@@ -205,6 +206,8 @@ def _summary(item: dict[str, Any], language: str) -> str:
     return "\n".join(part for part in parts if part)
 
 
+#: The Atom namespace (RFC 4287).
+ATOM_NS = "http://www.w3.org/2005/Atom"
 #: RFC 5005 (Feed Paging and Archiving): the namespace of `<fh:archive/>`.
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 
@@ -247,8 +250,9 @@ def feed_atom(
     links: Mapping[str, str] | None = None,
     is_archive: bool = False,
 ) -> bytes:
-    """The items, in the order given, as an Atom feed; each entry links to the public history and carries the
-    item as JSON, `published` when it entered the record and `updated` when its content last changed.
+    """The items, in the order given, as an Atom feed; each entry links to its portal page (text/html) and to its
+    public history (application/json), summarises the item in HTML for people (`content`), and carries
+    `published` when it entered the record and `updated` when its content last changed.
 
     `links` adds feed links by relation (RFC 5005: `current`, `prev-archive`, `next-archive`); `is_archive`
     marks an archive document whose entries never change place.
@@ -266,6 +270,8 @@ def feed_atom(
     if is_archive:
         feed.register_extension("history", _ArchiveMark, atom=True, rss=False)
     feed.updated(max((entry_updated(item) for item in items), default=_EPOCH))
+    root = base_url.rstrip("/")
+    entry_links: list[list[dict[str, str]]] = []
     for item in items:
         entry = feed.add_entry(order="append")
         entry.id(f"urn:mufakat:feed:{item['id']}")
@@ -273,8 +279,73 @@ def feed_atom(
         entry.published(parse_timestamp(item["at"]) if item.get("at") else _EPOCH)
         entry.updated(entry_updated(item))
         entry.category(term=str(item["kind"]))
-        if item.get("history"):
-            entry.link(href=base_url.rstrip("/") + item["history"], rel="alternate")
+        page = portal_path(item)
         entry.summary(xml_safe(_summary(item, language)))
-        entry.content(xml_safe(json.dumps(item, sort_keys=True, ensure_ascii=False)), type="text")
-    return bytes(feed.atom_str(pretty=True))
+        entry.content(xml_safe(entry_html(item, language, root + page if page else None)), type="html")
+        links = []
+        if page:
+            links.append({"href": root + page, "rel": "alternate", "type": "text/html"})
+        if item.get("history"):
+            # The machine-readable record, beside the page people open.
+            links.append({"href": root + item["history"], "rel": "alternate", "type": "application/json"})
+        entry_links.append(links)
+    return _with_entry_links(bytes(feed.atom_str(pretty=True)), entry_links)
+
+
+def _with_entry_links(atom: bytes, entry_links: Sequence[Sequence[Mapping[str, str]]]) -> bytes:
+    # feedgen 1.0.0 drops an entry link's `rel` and `type` (it reads them from the element it just made), so the
+    # links are written here, after each entry's `content`, in the entries' order.
+    document = etree.fromstring(atom)
+    for element, links in zip(document.iterfind(f"{{{ATOM_NS}}}entry"), entry_links, strict=True):
+        anchor = element.find(f"{{{ATOM_NS}}}content")
+        place = list(element).index(anchor) + 1 if anchor is not None else len(element)
+        for offset, link in enumerate(links):
+            made = etree.Element(f"{{{ATOM_NS}}}link", {key: link[key] for key in ("href", "rel", "type")})
+            made.tail = anchor.tail if anchor is not None else None
+            element.insert(place + offset, made)
+    return bytes(etree.tostring(document, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def portal_path(item: Mapping[str, Any]) -> str | None:
+    """The public portal's page of an item: its decision's page, else its process's (None for log-wide items)."""
+    proposal = (item.get("proposal") or {}).get("id")
+    if proposal:
+        return f"/keputusan/{proposal}"
+    process = (item.get("process") or {}).get("id")
+    return f"/proses/{process}" if process else None
+
+
+#: The words of an Atom entry's HTML, by language.
+_ENTRY_WORDS = {
+    "id": {"where": "Proses", "why": "Alasan", "note": "Catatan", "open": "Buka halaman keputusan di portal"},
+    "en": {"where": "Process", "why": "Rationale", "note": "Note", "open": "Open the decision's page on the portal"},
+}
+
+
+def entry_html(item: dict[str, Any], language: str = DEFAULT_LANGUAGE, page_url: str | None = None) -> str:
+    """An item as a short HTML summary people read in a feed reader: what happened, when (local time), where,
+    why, and a link to its portal page. It carries only what the item publishes (no participant is in an item)."""
+    words = _ENTRY_WORDS.get(language, _ENTRY_WORDS["en"])
+    decision = item.get("decision") or {}
+    process = item.get("process") or {}
+    region = process.get("region") or {}
+    zone = item_time_zone(item)
+    at_words, decided_words = _TIME_WORDS.get(language, _TIME_WORDS["en"])
+    parts = [Markup("<p><strong>{}</strong></p>").format(feed_title(item, language))]
+    times = []
+    if item.get("at"):
+        times.append(f"{at_words}: {local_text(item['at'], zone)}")
+    if item.get("kind") == "decision" and decision.get("decided_at"):
+        times.append(f"{decided_words}: {local_text(decision['decided_at'], zone)}")
+    if times:
+        parts.append(Markup("<p>{}</p>").format(" · ".join(times)))
+    if process:
+        where = f"{process.get('title')} — {region.get('name')} ({region.get('code')})"
+        parts.append(Markup("<p>{}: {}</p>").format(words["where"], where))
+    if item.get("kind") == "decision" and decision.get("rationale"):
+        parts.append(Markup("<p>{}: {}</p>").format(words["why"], decision["rationale"]))
+    if item.get("kind") == "progress" and (item.get("progress") or {}).get("note"):
+        parts.append(Markup("<p>{}: {}</p>").format(words["note"], item["progress"]["note"]))
+    if page_url:
+        parts.append(Markup('<p><a href="{}">{}</a></p>').format(page_url, words["open"]))
+    return str(Markup("\n").join(parts))

@@ -28,6 +28,7 @@ from service.http.api import (
     tokens,
 )
 from service.http.api.docs import SWAGGER_UI_ASSETS_URL, register_docs_assets
+from service.http import checkpointing
 from service.http.current import SETTINGS_EXTENSION
 from service.http.headers import init_app as init_headers
 from service.http.observability import init_app as init_observability
@@ -104,4 +105,5 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.extensions["mufakat_lock"] = threading.Lock()
     register_web(app)  # the public portal at / and the facilitators' console at /console
+    checkpointing.init_app(app)  # each worker seals checkpoints by itself (MUFAKAT_CHECKPOINT_*)
     return app

@@ -254,19 +254,23 @@ def decision_page(proposal_id: UUID) -> str:
 
 
 def proof(item: dict[str, Any], checkpoint: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Where a decision stands in the signed log: its position and hash, and the address of the proof that the
-    latest checkpoint includes it (None in `url` while no checkpoint covers it yet; None when not in the log)."""
+    """Where a decision stands in the signed log: its position and hash, when the checkpoint that includes it was
+    signed and which witnesses cosigned it, and the address of its inclusion proof (None in `url` while no
+    checkpoint covers it yet; None when not in the log)."""
     position = item.get("log_position")
     if not isinstance(position, int):
         return None
     tree_size = checkpoint.get("tree_size") if checkpoint else None
     # Positions start at 1 and a leaf never comes after its position: covered once the tree is that large.
-    covered = isinstance(tree_size, int) and position <= tree_size
+    covered = checkpoint is not None and isinstance(tree_size, int) and position <= tree_size
     url = f"/api/v1/audit/proofs/inclusion?{urlencode({'position': position, 'tree_size': tree_size})}"
+    cosigned = (checkpoint.get("cosignatures") or []) if covered and checkpoint else []
     return {
         "position": position,
         "event_hash": item.get("event_hash"),
         "tree_size": tree_size if covered else None,
+        "signed_at": checkpoint.get("signed_at") if covered and checkpoint else None,
+        "witnesses": sorted({str(cosignature["witness"]) for cosignature in cosigned}),
         "url": url if covered else None,
         "checkpoint_url": "/api/v1/audit/checkpoints/latest",
     }
