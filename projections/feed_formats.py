@@ -282,13 +282,13 @@ def feed_atom(
         page = portal_path(item)
         entry.summary(xml_safe(_summary(item, language)))
         entry.content(xml_safe(entry_html(item, language, root + page if page else None)), type="html")
-        links = []
+        alternates = []
         if page:
-            links.append({"href": root + page, "rel": "alternate", "type": "text/html"})
+            alternates.append({"href": root + page, "rel": "alternate", "type": "text/html"})
         if item.get("history"):
             # The machine-readable record, beside the page people open.
-            links.append({"href": root + item["history"], "rel": "alternate", "type": "application/json"})
-        entry_links.append(links)
+            alternates.append({"href": root + item["history"], "rel": "alternate", "type": "application/json"})
+        entry_links.append(alternates)
     return _with_entry_links(bytes(feed.atom_str(pretty=True)), entry_links)
 
 

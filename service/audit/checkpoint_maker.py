@@ -28,7 +28,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
@@ -87,9 +86,9 @@ class CheckpointMaker:
         covered = newest[1].position if newest else 0
         if self.schedule.after_decision_seconds > 0 and self._decision_after(covered):
             return "decision"
-        if self.schedule.every_seconds > 0:
-            if newest is None or now - _sealed_at(newest[1]) >= timedelta(seconds=self.schedule.every_seconds):
-                return "period"
+        period = timedelta(seconds=self.schedule.every_seconds)
+        if self.schedule.every_seconds > 0 and (newest is None or now - _sealed_at(newest[1]) >= period):
+            return "period"
         return None
 
     def _decision_after(self, position: int) -> bool:
@@ -132,7 +131,7 @@ class CheckpointMaker:
         while not self._stop.is_set():
             try:
                 self.tick()
-            except Exception:  # noqa: BLE001 - a failed look (database away) must not end the thread; the next may work
+            except Exception:  # a failed look (the database away) must not end the thread: the next may work
                 _log.exception("checkpoint look failed")
             self._stop.wait(self.schedule.look_seconds)
 

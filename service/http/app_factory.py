@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 
+from service.http import checkpointing
 from service.http.api import (
     audit,
     commitments,
@@ -28,7 +29,6 @@ from service.http.api import (
     tokens,
 )
 from service.http.api.docs import SWAGGER_UI_ASSETS_URL, register_docs_assets
-from service.http import checkpointing
 from service.http.current import SETTINGS_EXTENSION
 from service.http.headers import init_app as init_headers
 from service.http.observability import init_app as init_observability

@@ -25,12 +25,16 @@ from projections.history import Step
 from service.app import queries
 from service.app.access import ANONYMOUS
 from service.app.errors import NotFound
+from service.app.places import PlaceQuery, by_region, matching
 from service.http.current import current_mufakat
+from service.http.web.decision_cards import decision_cards
 from service.http.web.i18n import current_language
 
 blp = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
 
 MAX_DECISIONS_SHOWN = 50
+#: How many of the newest feed items a search reads through for the places it found.
+SEARCHED_ITEMS_READ = 500
 #: The participation sections the portal charts.
 CHARTED = ("attendance", "contributions", "objections")
 #: The sections charted as people counted once (the others count what was said: contributions, objections).
@@ -94,17 +98,53 @@ def decisions(where: FeedFilter, region: str = "", proposal_id: str | None = Non
 
 @blp.route("/")
 def index() -> str:
-    """Public processes and their decisions, filtered by region, outcome and date."""
+    """Public processes grouped by place and their decisions, found by village, kecamatan or kabupaten name or
+    region code (`q`), filtered by region, outcome and date."""
     filters = Filters.from_query()
+    query = PlaceQuery.parse(request.args.get("q", ""))
     found, _ = current_mufakat().list_processes(ANONYMOUS, None, 500)
     public = [p for p in found if p.region_code.startswith(filters.region) and _opened_within(p, filters)]
+    shown = matching(query, public)
+    # Decisions and annulments together, so that an annulled and re-made decision is one card; more are read
+    # when a search narrows them, so that the cards of older decisions of the village found are not cut off.
+    items = queries.newest_decisions(
+        current_mufakat(),
+        filters.feed(),
+        filters.region,
+        limit=SEARCHED_ITEMS_READ if not query.is_empty else MAX_DECISIONS_SHOWN * 2,
+        kinds=("decision", "annulment"),
+    )
+    items = [i for i in items if query.matches(i["process"]["region"]["code"], i["process"]["region"]["name"])]
     return render_template(
         "portal/index.html",
         filters=filters,
-        processes=public,
-        decisions=decisions(filters.feed(), filters.region),
+        query=query,
+        regions=by_region(shown),
+        cards=decision_cards(items, MAX_DECISIONS_SHOWN),
         outcomes=OUTCOMES,
         feed_query=filters.query(),
+    )
+
+
+@blp.route("/langganan")
+def subscribe() -> str:
+    """How to follow the decisions in plain words: the Atom address for a feed reader, the CSV for a spreadsheet,
+    of everything or of one process (`process_id`)."""
+    process = None
+    chosen = request.args.get("process_id", "")
+    if chosen:
+        try:
+            process = current_mufakat().readable_process(UUID(chosen), ANONYMOUS)
+        except (ValueError, NotFound):
+            abort(404)
+    feed_query = urlencode({"process_id": str(process.id)}) if process is not None else ""
+    suffix = f"?{feed_query}" if feed_query else ""
+    return render_template(
+        "portal/subscribe.html",
+        process=process,
+        atom_url=f"{request.host_url.rstrip('/')}/api/v1/feed.atom{suffix}",
+        csv_url=f"/api/v1/feed.csv{suffix}",
+        json_url=f"/api/v1/feed{suffix}",
     )
 
 
