@@ -66,14 +66,16 @@ class PlaceQuery:
     @property
     def is_empty(self) -> bool:
         """Whether nothing was asked."""
-        return not self.words and not self.code_digits
+        return not self.text
 
     def matches(self, region_code: str, region_name: str) -> bool:
-        """Whether a place with this code and name is what was asked for."""
+        """Whether a place with this code and name is what was asked for (text with no word in it matches none)."""
         if self.is_empty:
             return True
         if self.code_digits:
             return region_code.replace(".", "").startswith(self.code_digits)
+        if not self.words:
+            return False
         named = words_of(region_name)
         return all(any(word == found or found.startswith(word) for found in named) for word in self.words)
 
