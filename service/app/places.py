@@ -43,7 +43,7 @@ P = TypeVar("P", bound=Placed)
 def words_of(text: str) -> list[str]:
     """The words of a text as a search compares them: lower case, without accents, split at anything not a letter
     or digit."""
-    plain = unicodedata.normalize("NFKD", text[:MAX_QUERY_CHARACTERS * 4]).encode("ascii", "ignore").decode("ascii")
+    plain = unicodedata.normalize("NFKD", text[: MAX_QUERY_CHARACTERS * 4]).encode("ascii", "ignore").decode("ascii")
     return [word for word in re.split(r"[^0-9a-z]+", plain.casefold()) if word]
 
 

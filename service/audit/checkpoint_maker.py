@@ -93,9 +93,7 @@ class CheckpointMaker:
 
     def _decision_after(self, position: int) -> bool:
         # Reads forward from the newest checkpoint only: a handful of rows, however long the log.
-        found = self.app.recorder.select_notifications(
-            position, 1, topics=DECISION_TOPICS, inclusive_of_start=False
-        )
+        found = self.app.recorder.select_notifications(position, 1, topics=DECISION_TOPICS, inclusive_of_start=False)
         return bool(found)
 
     def tick(self) -> Checkpoint | None:

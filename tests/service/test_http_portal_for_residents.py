@@ -20,10 +20,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from http_callers import NAMES, Caller, Village, adopt_by_consensus, start_village
 
-from service.audit.signing import load_or_create_signing_key, public_key_text
-from service.audit.checkpoints import seal_checkpoint
-from service.audit.witness_client import Witness, WitnessError
 from service.app.application import Mufakat
+from service.audit.checkpoints import seal_checkpoint
+from service.audit.signing import load_or_create_signing_key, public_key_text
+from service.audit.witness_client import Witness, WitnessError
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PLACES = {
@@ -82,7 +82,9 @@ def test_processes_are_listed_under_their_place(client: FlaskClient, facilitator
     assert "Tempat yang cocok dengan “Banyumas”: 2." in text
 
 
-def test_a_search_that_finds_nothing_says_so_and_suggests_what_to_type(client: FlaskClient, facilitator: Caller) -> None:
+def test_a_search_that_finds_nothing_says_so_and_suggests_what_to_type(
+    client: FlaskClient, facilitator: Caller
+) -> None:
     open_places(facilitator)
 
     page = client.get("/", query_string={"q": "Wonosari"})
@@ -130,7 +132,9 @@ def test_an_annulled_and_remade_decision_is_one_card_that_tells_its_story(
     client: FlaskClient, facilitator: Caller, admin: Caller, village: Village
 ) -> None:
     adopt_by_consensus(facilitator, village, rationale="Mufakat pertama.")
-    admin.ok(f"{village.proposal}/decision/annul", {"reason": "Lahan bukan milik desa.", "legal_basis": "Perdes 2/2027"})
+    admin.ok(
+        f"{village.proposal}/decision/annul", {"reason": "Lahan bukan milik desa.", "legal_basis": "Perdes 2/2027"}
+    )
 
     annulled_page = client.get("/").get_data(as_text=True)
     adopt_by_consensus(facilitator, village, rationale="Mufakat kedua, lahan pengganti.")
@@ -160,7 +164,7 @@ def test_the_langganan_page_explains_the_feeds_in_plain_words_with_their_address
     assert f'value="http://localhost/api/v1/feed.atom?process_id={village.process_id}"' in process_text
     assert "Musrenbang Desa Sukamaju 2027" in process_text
     assert 'href="/langganan"' in client.get("/").get_data(as_text=True)
-    assert f'/langganan?process_id={village.process_id}' in client.get(f"/proses/{village.process_id}").get_data(
+    assert f"/langganan?process_id={village.process_id}" in client.get(f"/proses/{village.process_id}").get_data(
         as_text=True
     )
 
