@@ -8,20 +8,26 @@ at the same moment seal one checkpoint between them, never two of one tree.
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from http_callers import Caller, Village, adopt_by_consensus, start_village
 
 from service.adapters.storage import persistence_settings
 from service.app.application import Mufakat
-from service.audit.checkpoint_maker import CheckpointMaker, CheckpointSchedule
+from service.audit.checkpoint_maker import DECISION_TOPICS, CheckpointMaker, CheckpointSchedule
 from service.audit.checkpoints import list_checkpoints
 from service.http import checkpointing
 from service.http.app_factory import create_app
@@ -188,3 +194,100 @@ def test_the_schedule_looks_as_often_as_its_shortest_setting_and_is_off_when_bot
     assert CheckpointSchedule(3600, 0).look_seconds == 3600
     assert CheckpointSchedule(0, 0).is_on is False
     assert CheckpointSchedule(0, 0.01).look_seconds == 0.2
+
+
+@pytest.fixture
+def gunicorn_two_workers(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """`gunicorn -w 2` as deployed, sealing by itself (0.3 s after a decision, and every second when something
+    new was recorded); its base URL and a facilitator's token."""
+    setup = Mufakat(env=persistence_settings(database_url))
+    _, secret = setup.issue_token("facilitator", "Pendamping Desa Sukamaju", [])
+    setup.close()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    environment = {
+        **os.environ,
+        "MUFAKAT_DATABASE_URL": database_url,
+        "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "mufakat-signing.key"),
+        "MUFAKAT_WEB_SESSION_KEY_FILE": str(tmp_path / "web-session.key"),
+        "MUFAKAT_CHECKPOINT_AFTER_DECISION": "0.3",
+        "MUFAKAT_CHECKPOINT_EVERY": "1",
+    }
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    command = [gunicorn, "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+    server = subprocess.Popen([*command, "service.http.app_factory:create_app()"], cwd=tmp_path, env=environment)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{base}/api/v1/health", timeout=5).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.05)
+        yield base, secret
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_two_gunicorn_workers_seal_each_decision_once_and_never_two_checkpoints_of_one_tree(
+    gunicorn_two_workers: tuple[str, str], database_url: str
+) -> None:
+    base, secret = gunicorn_two_workers
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {secret}"
+
+    def post(path: str, body: dict[str, object] | None = None) -> dict[str, object]:
+        answer = session.post(f"{base}/api/v1{path}", json=body, timeout=30)
+        assert answer.status_code in (200, 201), answer.text
+        return answer.json()  # type: ignore[no-any-return]
+
+    # Both workers serve (and so look at the log) before anything is decided.
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda _: requests.get(f"{base}/", timeout=30).status_code, range(16)))
+    body = {
+        "title": "Musrenbang",
+        "region_code": "33.02.10.2001",
+        "region_name": "Desa Sukamaju",
+        "visibility": "public",
+    }
+    process = str(post("/processes", body)["id"])
+    people = [str(post(f"/processes/{process}/participants", {"name": n, "group": "resident"})["id"]) for n in "ABC"]
+    meeting = str(
+        post(f"/processes/{process}/meetings", {"title": "Musdes", "scheduled_for": "2027-01-15T09:00:00+07:00"})["id"]
+    )
+    post(f"/meetings/{meeting}/open", {"attendees": people})
+    decided = []
+    for number in range(3):
+        proposal = str(
+            post(
+                f"/processes/{process}/proposals",
+                {"title": f"Usulan {number}", "body": "Isi.", "submitted_by": people[0]},
+            )["id"]
+        )
+        check = str(post(f"/proposals/{proposal}/consensus-checks", {"meeting_id": meeting})["check_id"])
+        for person in people:
+            post(
+                f"/proposals/{proposal}/consensus-checks/{check}/stances", {"participant_id": person, "stance": "agree"}
+            )
+        post(f"/proposals/{proposal}/consensus-checks/{check}/close")
+        post(f"/proposals/{proposal}/decision", {"outcome": "adopted", "method": "consensus", "rationale": "Setuju."})
+        decided.append(session.get(f"{base}/api/v1/audit/events", timeout=30).status_code)
+        time.sleep(0.8)
+    time.sleep(2.5)  # long enough for either worker to have sealed the last decision
+
+    ledger = Mufakat(env=persistence_settings(database_url))
+    try:
+        checkpoints = [checkpoint for _, checkpoint in list_checkpoints(ledger)]
+        last_decision = ledger.recorder.select_notifications(None, 1000, topics=DECISION_TOPICS)[-1].id
+    finally:
+        ledger.close()
+    sizes_sealed = [checkpoint.tree_size or 0 for checkpoint in checkpoints]
+    assert checkpoints, "no checkpoint was sealed"
+    assert sizes_sealed == sorted(set(sizes_sealed))  # growing, never two of one tree
+    assert all(checkpoint.signature_holds() for checkpoint in checkpoints)
+    assert checkpoints[-1].position >= last_decision  # the last decision is covered, with no command run
+    # One per decision at most, plus the periodic ones of the steps recorded between them (the steps took < 1 s).
+    assert len(checkpoints) <= 3 + 3 * 2
