@@ -15,12 +15,12 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from html import escape
 from typing import Any
 
-from feedgen.ext.base import BaseExtension
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
-from markupsafe import Markup
 
 from domain.commitment import Commitment
 from domain.meeting import Meeting
@@ -206,8 +206,6 @@ def _summary(item: dict[str, Any], language: str) -> str:
     return "\n".join(part for part in parts if part)
 
 
-#: The Atom namespace (RFC 4287).
-ATOM_NS = "http://www.w3.org/2005/Atom"
 #: RFC 5005 (Feed Paging and Archiving): the namespace of `<fh:archive/>`.
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 
@@ -271,7 +269,6 @@ def feed_atom(
         feed.register_extension("history", _ArchiveMark, atom=True, rss=False)
     feed.updated(max((entry_updated(item) for item in items), default=_EPOCH))
     root = base_url.rstrip("/")
-    entry_links: list[list[dict[str, str]]] = []
     for item in items:
         entry = feed.add_entry(order="append")
         entry.id(f"urn:mufakat:feed:{item['id']}")
@@ -282,28 +279,28 @@ def feed_atom(
         page = portal_path(item)
         entry.summary(xml_safe(_summary(item, language)))
         entry.content(xml_safe(entry_html(item, language, root + page if page else None)), type="html")
-        alternates = []
+        entry.register_extension("alternates", _EntryLinks, atom=True, rss=False)
         if page:
-            alternates.append({"href": root + page, "rel": "alternate", "type": "text/html"})
+            entry.alternates.links.append({"href": root + page, "rel": "alternate", "type": "text/html"})
         if item.get("history"):
             # The machine-readable record, beside the page people open.
-            alternates.append({"href": root + item["history"], "rel": "alternate", "type": "application/json"})
-        entry_links.append(alternates)
-    return _with_entry_links(bytes(feed.atom_str(pretty=True)), entry_links)
+            link = {"href": root + item["history"], "rel": "alternate", "type": "application/json"}
+            entry.alternates.links.append(link)
+    return bytes(feed.atom_str(pretty=True))
 
 
-def _with_entry_links(atom: bytes, entry_links: Sequence[Sequence[Mapping[str, str]]]) -> bytes:
-    # feedgen 1.0.0 drops an entry link's `rel` and `type` (it reads them from the element it just made), so the
-    # links are written here, after each entry's `content`, in the entries' order.
-    document = etree.fromstring(atom)
-    for element, links in zip(document.iterfind(f"{{{ATOM_NS}}}entry"), entry_links, strict=True):
-        anchor = element.find(f"{{{ATOM_NS}}}content")
-        place = list(element).index(anchor) + 1 if anchor is not None else len(element)
-        for offset, link in enumerate(links):
-            made = etree.Element(f"{{{ATOM_NS}}}link", {key: link[key] for key in ("href", "rel", "type")})
-            made.tail = anchor.tail if anchor is not None else None
-            element.insert(place + offset, made)
-    return bytes(etree.tostring(document, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+class _EntryLinks(BaseEntryExtension):  # type: ignore[misc]
+    """The feedgen entry extension that writes an entry's links with their `rel` and `type` (feedgen 1.0.0's own
+    `link` drops both: it reads them from the element it has just made)."""
+
+    def __init__(self) -> None:
+        self.links: list[dict[str, str]] = []
+
+    def extend_atom(self, entry: Any) -> Any:
+        """Adds the links to the entry element."""
+        for link in self.links:
+            etree.SubElement(entry, "link", link)  # as feedgen makes its elements: in the default (Atom) namespace
+        return entry
 
 
 def portal_path(item: Mapping[str, Any]) -> str | None:
@@ -324,28 +321,29 @@ _ENTRY_WORDS = {
 
 def entry_html(item: dict[str, Any], language: str = DEFAULT_LANGUAGE, page_url: str | None = None) -> str:
     """An item as a short HTML summary people read in a feed reader: what happened, when (local time), where,
-    why, and a link to its portal page. It carries only what the item publishes (no participant is in an item)."""
+    why, and a link to its portal page. It carries only what the item publishes (no participant is in an item);
+    every text is escaped."""
     words = _ENTRY_WORDS.get(language, _ENTRY_WORDS["en"])
     decision = item.get("decision") or {}
     process = item.get("process") or {}
     region = process.get("region") or {}
     zone = item_time_zone(item)
     at_words, decided_words = _TIME_WORDS.get(language, _TIME_WORDS["en"])
-    parts = [Markup("<p><strong>{}</strong></p>").format(feed_title(item, language))]
+    parts = [f"<p><strong>{escape(feed_title(item, language))}</strong></p>"]
     times = []
     if item.get("at"):
         times.append(f"{at_words}: {local_text(item['at'], zone)}")
     if item.get("kind") == "decision" and decision.get("decided_at"):
         times.append(f"{decided_words}: {local_text(decision['decided_at'], zone)}")
     if times:
-        parts.append(Markup("<p>{}</p>").format(" · ".join(times)))
+        parts.append(f"<p>{escape(' · '.join(times))}</p>")
     if process:
-        where = f"{process.get('title')} — {region.get('name')} ({region.get('code')})"
-        parts.append(Markup("<p>{}: {}</p>").format(words["where"], where))
+        where = f"{process.get('title')} \u2014 {region.get('name')} ({region.get('code')})"
+        parts.append(f"<p>{words['where']}: {escape(where)}</p>")
     if item.get("kind") == "decision" and decision.get("rationale"):
-        parts.append(Markup("<p>{}: {}</p>").format(words["why"], decision["rationale"]))
+        parts.append(f"<p>{words['why']}: {escape(str(decision['rationale']))}</p>")
     if item.get("kind") == "progress" and (item.get("progress") or {}).get("note"):
-        parts.append(Markup("<p>{}: {}</p>").format(words["note"], item["progress"]["note"]))
+        parts.append(f"<p>{words['note']}: {escape(str(item['progress']['note']))}</p>")
     if page_url:
-        parts.append(Markup('<p><a href="{}">{}</a></p>').format(page_url, words["open"]))
-    return str(Markup("\n").join(parts))
+        parts.append(f'<p><a href="{escape(page_url)}">{words["open"]}</a></p>')
+    return "\n".join(parts)
