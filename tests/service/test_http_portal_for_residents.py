@@ -286,3 +286,26 @@ def test_a_witness_is_named_once_it_has_cosigned_the_checkpoint(
 
     assert "Saksi independen" not in before
     assert "Saksi independen juga menandatanganinya: inspektorat.example.id/witness." in after
+
+
+def test_the_page_of_an_annulled_decision_says_it_was_annulled_and_tells_the_whole_story_once_remade(
+    client: FlaskClient, facilitator: Caller, admin: Caller, village: Village
+) -> None:
+    adopt_by_consensus(facilitator, village, rationale="Mufakat pertama.")
+    admin.ok(f"{village.proposal}/decision/annul", {"reason": "Lahan bukan milik desa."})
+
+    annulled = client.get(f"/keputusan/{village.proposal_id}").get_data(as_text=True)
+    adopt_by_consensus(facilitator, village, rationale="Mufakat kedua, lahan pengganti.")
+    remade = client.get(f"/keputusan/{village.proposal_id}").get_data(as_text=True)
+
+    assert "Keputusan ini dibatalkan oleh musyawarah berikutnya; keputusan baru masih ditunggu." in annulled
+    assert "<del>disepakati</del>" in annulled
+    assert "keputusan baru masih ditunggu" not in remade
+    timeline = remade.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+    # One story: the first decision, its annulment and the second decision, in order, on one page.
+    first, annulment, second = (
+        timeline.index("Mufakat pertama."),
+        timeline.index("Lahan bukan milik desa."),
+        timeline.index("Mufakat kedua, lahan pengganti."),
+    )
+    assert first < annulment < second

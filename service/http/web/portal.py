@@ -276,14 +276,17 @@ def decision_page(proposal_id: UUID) -> str:
         history = queries.decision_history(mufakat, ANONYMOUS, proposal_id, current_language())
     except NotFound:
         abort(404)
-    found = decisions(FeedFilter(), proposal_id=str(proposal_id))
-    if not found:
+    found = queries.newest_decisions(mufakat, FeedFilter(), "", str(proposal_id), 2, ("decision", "annulment"))
+    # The decision in force, or (while the latest stands annulled) the annulled one, marked so.
+    annulled = bool(found) and found[0]["kind"] == "annulment"
+    item = next((i for i in found if i["kind"] == "decision"), None)
+    if item is None:
         abort(404)
-    item = found[0]
     process = mufakat.readable_process(UUID(item["process"]["id"]), ANONYMOUS)
     return render_template(
         "portal/decision.html",
         item=item,
+        annulled=annulled,
         story=_story(history.items, item),
         process=process,
         meetings=[m for m in queries.deciding_meetings(mufakat, ANONYMOUS, proposal_id) if m.sealed],
