@@ -128,6 +128,7 @@ def test_a_restricted_process_is_not_found_by_its_village_name(client: FlaskClie
     assert titles_found(client, "Sukamaju") == []
 
 
+@pytest.mark.both_stores  # the feed's read model is asked for two kinds of item in SQL
 def test_an_annulled_and_remade_decision_is_one_card_that_tells_its_story(
     client: FlaskClient, facilitator: Caller, admin: Caller, village: Village
 ) -> None:
@@ -288,6 +289,7 @@ def test_a_witness_is_named_once_it_has_cosigned_the_checkpoint(
     assert "Saksi independen juga menandatanganinya: inspektorat.example.id/witness." in after
 
 
+@pytest.mark.both_stores  # the feed's read model is asked for two kinds of item in SQL
 def test_the_page_of_an_annulled_decision_says_it_was_annulled_and_tells_the_whole_story_once_remade(
     client: FlaskClient, facilitator: Caller, admin: Caller, village: Village
 ) -> None:
