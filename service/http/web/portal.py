@@ -28,6 +28,7 @@ from service.app.errors import NotFound
 from service.app.places import PlaceQuery, by_region, matching
 from service.http.current import current_mufakat
 from service.http.web.decision_cards import decision_cards
+from service.http.web.decision_proof import proof
 from service.http.web.i18n import current_language
 
 blp = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
@@ -294,29 +295,6 @@ def decision_page(proposal_id: UUID) -> str:
         title=item["proposal"]["title"],
         no_title=gettext("(untitled)"),
     )
-
-
-def proof(item: dict[str, Any], checkpoint: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Where a decision stands in the signed log: its position and hash, when the checkpoint that includes it was
-    signed and which witnesses cosigned it, and the address of its inclusion proof (None in `url` while no
-    checkpoint covers it yet; None when not in the log)."""
-    position = item.get("log_position")
-    if not isinstance(position, int):
-        return None
-    tree_size = checkpoint.get("tree_size") if checkpoint else None
-    # Positions start at 1 and a leaf never comes after its position: covered once the tree is that large.
-    covered = checkpoint is not None and isinstance(tree_size, int) and position <= tree_size
-    url = f"/api/v1/audit/proofs/inclusion?{urlencode({'position': position, 'tree_size': tree_size})}"
-    cosigned = (checkpoint.get("cosignatures") or []) if covered and checkpoint else []
-    return {
-        "position": position,
-        "event_hash": item.get("event_hash"),
-        "tree_size": tree_size if covered else None,
-        "signed_at": checkpoint.get("signed_at") if covered and checkpoint else None,
-        "witnesses": sorted({str(cosignature["witness"]) for cosignature in cosigned}),
-        "url": url if covered else None,
-        "checkpoint_url": "/api/v1/audit/checkpoints/latest",
-    }
 
 
 @blp.errorhandler(404)
