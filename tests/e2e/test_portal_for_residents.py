@@ -35,9 +35,9 @@ def _serious_violations(page: Page) -> list[dict[str, Any]]:
 
 def _open_process(site: Site, title: str, code: str, name: str) -> None:
     mufakat = site.ledger
-    principal = mufakat.authenticate(site.facilitator_token)
+    principal = mufakat.tokens.authenticate(site.facilitator_token)
     assert principal is not None
-    mufakat.open_process(CommandContext(principal=principal), title, "", code, name, "public", DecisionRules())
+    mufakat.processes.open(CommandContext(principal=principal), title, "", code, name, "public", DecisionRules())
 
 
 def test_a_villager_finds_the_village_by_its_kecamatan_and_then_by_its_code(
@@ -122,7 +122,7 @@ def self_sealing_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site
     thread.start()
     with app.app_context():
         name = "Fasilitator Uji Bukti"
-        _, secret = current_mufakat().issue_token("facilitator", name, [])
+        _, secret = current_mufakat().tokens.issue("facilitator", name, [])
     yield Site(f"http://127.0.0.1:{server.server_port}", app, secret, name)
     server.shutdown()
     thread.join(timeout=5)

@@ -157,7 +157,7 @@ def test_the_proof_appears_on_the_portal_after_a_decision_with_no_command_run(se
     with self_sealing_app.app_context():
         from service.http.current import current_mufakat
 
-        _, secret = current_mufakat().issue_token("facilitator", "Pendamping Desa Sukamaju", [])
+        _, secret = current_mufakat().tokens.issue("facilitator", "Pendamping Desa Sukamaju", [])
     facilitator = Caller(client, secret)
     village = start_village(facilitator)
     adopt_by_consensus(facilitator, village)

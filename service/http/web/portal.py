@@ -103,7 +103,7 @@ def index() -> str:
     region code (`q`), filtered by region, outcome and date."""
     filters = Filters.from_query()
     query = PlaceQuery.parse(request.args.get("q", ""))
-    found, _ = current_mufakat().list_processes(ANONYMOUS, None, 500)
+    found, _ = queries.list_processes(current_mufakat(), ANONYMOUS, None, 500)
     public = [p for p in found if p.region_code.startswith(filters.region) and _opened_within(p, filters)]
     shown = matching(query, public)
     # Decisions and annulments together, so that an annulled and re-made decision is one card; more are read
@@ -135,7 +135,7 @@ def subscribe() -> str:
     chosen = request.args.get("process_id", "")
     if chosen:
         try:
-            process = current_mufakat().readable_process(UUID(chosen), ANONYMOUS)
+            process = queries.readable_process(current_mufakat(), UUID(chosen), ANONYMOUS)
         except (ValueError, NotFound):
             abort(404)
     feed_query = urlencode({"process_id": str(process.id)}) if process is not None else ""
@@ -194,7 +194,7 @@ def process_page(process_id: UUID) -> str:
     """A public process: its decisions, participation by group and gender, links to the feed."""
     mufakat = current_mufakat()
     try:
-        process = mufakat.readable_process(process_id, ANONYMOUS)
+        process = queries.readable_process(mufakat, process_id, ANONYMOUS)
     except NotFound:
         abort(404)
     report = queries.participation(mufakat, ANONYMOUS, process_id)
@@ -283,7 +283,7 @@ def decision_page(proposal_id: UUID) -> str:
     item = next((i for i in found if i["kind"] == "decision"), None)
     if item is None:
         abort(404)
-    process = mufakat.readable_process(UUID(item["process"]["id"]), ANONYMOUS)
+    process = queries.readable_process(mufakat, UUID(item["process"]["id"]), ANONYMOUS)
     return render_template(
         "portal/decision.html",
         item=item,
