@@ -15,9 +15,10 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from html import escape
 from typing import Any
 
-from feedgen.ext.base import BaseExtension
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -247,8 +248,9 @@ def feed_atom(
     links: Mapping[str, str] | None = None,
     is_archive: bool = False,
 ) -> bytes:
-    """The items, in the order given, as an Atom feed; each entry links to the public history and carries the
-    item as JSON, `published` when it entered the record and `updated` when its content last changed.
+    """The items, in the order given, as an Atom feed; each entry links to its portal page (text/html) and to its
+    public history (application/json), summarises the item in HTML for people (`content`), and carries
+    `published` when it entered the record and `updated` when its content last changed.
 
     `links` adds feed links by relation (RFC 5005: `current`, `prev-archive`, `next-archive`); `is_archive`
     marks an archive document whose entries never change place.
@@ -266,6 +268,7 @@ def feed_atom(
     if is_archive:
         feed.register_extension("history", _ArchiveMark, atom=True, rss=False)
     feed.updated(max((entry_updated(item) for item in items), default=_EPOCH))
+    root = base_url.rstrip("/")
     for item in items:
         entry = feed.add_entry(order="append")
         entry.id(f"urn:mufakat:feed:{item['id']}")
@@ -273,8 +276,74 @@ def feed_atom(
         entry.published(parse_timestamp(item["at"]) if item.get("at") else _EPOCH)
         entry.updated(entry_updated(item))
         entry.category(term=str(item["kind"]))
-        if item.get("history"):
-            entry.link(href=base_url.rstrip("/") + item["history"], rel="alternate")
+        page = portal_path(item)
         entry.summary(xml_safe(_summary(item, language)))
-        entry.content(xml_safe(json.dumps(item, sort_keys=True, ensure_ascii=False)), type="text")
+        entry.content(xml_safe(entry_html(item, language, root + page if page else None)), type="html")
+        entry.register_extension("alternates", _EntryLinks, atom=True, rss=False)
+        if page:
+            entry.alternates.links.append({"href": root + page, "rel": "alternate", "type": "text/html"})
+        if item.get("history"):
+            # The machine-readable record, beside the page people open.
+            link = {"href": root + item["history"], "rel": "alternate", "type": "application/json"}
+            entry.alternates.links.append(link)
     return bytes(feed.atom_str(pretty=True))
+
+
+class _EntryLinks(BaseEntryExtension):  # type: ignore[misc]
+    """The feedgen entry extension that writes an entry's links with their `rel` and `type` (feedgen 1.0.0's own
+    `link` drops both: it reads them from the element it has just made)."""
+
+    def __init__(self) -> None:
+        self.links: list[dict[str, str]] = []
+
+    def extend_atom(self, entry: Any) -> Any:
+        """Adds the links to the entry element."""
+        for link in self.links:
+            etree.SubElement(entry, "link", link)  # as feedgen makes its elements: in the default (Atom) namespace
+        return entry
+
+
+def portal_path(item: Mapping[str, Any]) -> str | None:
+    """The public portal's page of an item: its decision's page, else its process's (None for log-wide items)."""
+    proposal = (item.get("proposal") or {}).get("id")
+    if proposal:
+        return f"/keputusan/{proposal}"
+    process = (item.get("process") or {}).get("id")
+    return f"/proses/{process}" if process else None
+
+
+#: The words of an Atom entry's HTML, by language.
+_ENTRY_WORDS = {
+    "id": {"where": "Proses", "why": "Alasan", "note": "Catatan", "open": "Buka halaman keputusan di portal"},
+    "en": {"where": "Process", "why": "Rationale", "note": "Note", "open": "Open the decision's page on the portal"},
+}
+
+
+def entry_html(item: dict[str, Any], language: str = DEFAULT_LANGUAGE, page_url: str | None = None) -> str:
+    """An item as a short HTML summary people read in a feed reader: what happened, when (local time), where,
+    why, and a link to its portal page. It carries only what the item publishes (no participant is in an item);
+    every text is escaped."""
+    words = _ENTRY_WORDS.get(language, _ENTRY_WORDS["en"])
+    decision = item.get("decision") or {}
+    process = item.get("process") or {}
+    region = process.get("region") or {}
+    zone = item_time_zone(item)
+    at_words, decided_words = _TIME_WORDS.get(language, _TIME_WORDS["en"])
+    parts = [f"<p><strong>{escape(feed_title(item, language))}</strong></p>"]
+    times = []
+    if item.get("at"):
+        times.append(f"{at_words}: {local_text(item['at'], zone)}")
+    if item.get("kind") == "decision" and decision.get("decided_at"):
+        times.append(f"{decided_words}: {local_text(decision['decided_at'], zone)}")
+    if times:
+        parts.append(f"<p>{escape(' · '.join(times))}</p>")
+    if process:
+        where = f"{process.get('title')} \u2014 {region.get('name')} ({region.get('code')})"
+        parts.append(f"<p>{words['where']}: {escape(where)}</p>")
+    if item.get("kind") == "decision" and decision.get("rationale"):
+        parts.append(f"<p>{words['why']}: {escape(str(decision['rationale']))}</p>")
+    if item.get("kind") == "progress" and (item.get("progress") or {}).get("note"):
+        parts.append(f"<p>{words['note']}: {escape(str(item['progress']['note']))}</p>")
+    if page_url:
+        parts.append(f'<p><a href="{escape(page_url)}">{words["open"]}</a></p>')
+    return "\n".join(parts)

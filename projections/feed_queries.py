@@ -249,12 +249,18 @@ def _commitments_of(database: Database, rows: list[_Row]) -> dict[str, list[dict
 
 
 def newest_decision_items(
-    database: Database, where: FeedFilter, region_prefix: str = "", proposal_id: str | None = None, limit: int = 50
+    database: Database,
+    where: FeedFilter,
+    region_prefix: str = "",
+    proposal_id: str | None = None,
+    limit: int = 50,
+    kinds: tuple[str, ...] = ("decision",),
 ) -> list[dict[str, Any]]:
-    """The newest decision items, newest first, each exactly as the feed serves it to anyone (small counts
-    hidden). `region_prefix` keeps a region and everything under it (the feed's own filter takes one code)."""
-    clauses = ["kind = 'decision'"]
-    params: list[Any] = []
+    """The newest decision items (or items of `kinds`, such as annulments too), newest first, each exactly as the
+    feed serves it to anyone (small counts hidden). `region_prefix` keeps a region and everything under it (the
+    feed's own filter takes one code)."""
+    clauses = [f"kind IN ({', '.join('?' for _ in kinds)})"]
+    params: list[Any] = list(kinds)
     for column, value in (("process_id", where.process_id), ("outcome", where.outcome), ("proposal_id", proposal_id)):
         if value is not None:
             clauses.append(f"{column} = ?")

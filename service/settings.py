@@ -122,6 +122,18 @@ class Settings:
     forwarded_allow_ips: str = _setting(
         "MUFAKAT_FORWARDED_ALLOW_IPS", "127.0.0.1", "the reverse proxies whose X-Forwarded-* are believed", _text
     )
+    checkpoint_every: float = _setting(
+        "MUFAKAT_CHECKPOINT_EVERY",
+        3600.0,
+        "seconds at most between two checkpoints the service seals by itself (`0`: none periodically)",
+        _number,
+    )
+    checkpoint_after_decision: float = _setting(
+        "MUFAKAT_CHECKPOINT_AFTER_DECISION",
+        10.0,
+        "seconds within which the service seals a checkpoint after a decision (`0`: not for decisions)",
+        _number,
+    )
     #: The environment variables that were set (not left to their default).
     given: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 

@@ -47,6 +47,13 @@ POSTGRES_USER = "postgres"
 load_chosen_profile()  # `ci` when CI=true, `full` otherwise; HYPOTHESIS_PROFILE names one by hand
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The service seals checkpoints by itself in each worker; the tests' apps and servers do not unless a test
+    asks in its app's config (counting checkpoints stays each test's business, and no thread runs for nothing)."""
+    for name in ("MUFAKAT_CHECKPOINT_EVERY", "MUFAKAT_CHECKPOINT_AFTER_DECISION"):
+        os.environ.setdefault(name, "0")
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 

@@ -228,13 +228,19 @@ def participation(mufakat: Mufakat, caller: Principal, process_id: UUID) -> dict
 
 
 def newest_decisions(
-    mufakat: Mufakat, where: FeedFilter, region_prefix: str = "", proposal_id: str | None = None, limit: int = 50
+    mufakat: Mufakat,
+    where: FeedFilter,
+    region_prefix: str = "",
+    proposal_id: str | None = None,
+    limit: int = 50,
+    kinds: tuple[str, ...] = ("decision",),
 ) -> list[dict[str, Any]]:
-    """The newest decisions of the public feed, newest first, each exactly as the feed serves it to anyone.
+    """The newest decisions of the public feed (or its items of `kinds`), newest first, each exactly as the feed
+    serves it to anyone.
 
     `region_prefix` keeps a region and everything under it (the feed's own filter takes one exact code).
     """
-    return newest_decision_items(fresh_read_models(mufakat).database, where, region_prefix, proposal_id, limit)
+    return newest_decision_items(fresh_read_models(mufakat).database, where, region_prefix, proposal_id, limit, kinds)
 
 
 def published_commitments(mufakat: Mufakat, caller: Principal, proposal_id: UUID) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 
+from service.http import checkpointing
 from service.http.api import (
     audit,
     commitments,
@@ -104,4 +105,5 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
         api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
     app.extensions["mufakat_lock"] = threading.Lock()
     register_web(app)  # the public portal at / and the facilitators' console at /console
+    checkpointing.init_app(app)  # each worker seals checkpoints by itself (MUFAKAT_CHECKPOINT_*)
     return app

@@ -145,8 +145,9 @@ def test_a_facilitator_records_a_whole_musyawarah_on_a_phone_and_the_portal_tell
     decision_html = page.content()
     page.get_by_role("link", name="Musyawarah Desa Karanganyar 2027").click()
     expect(page.locator("svg[role=img]").first).to_be_visible()
-    expect(page.get_by_role("link", name="Umpan Atom")).to_have_attribute(
-        "href", re.compile(r"^/api/v1/feed\.atom\?process_id=")
+    # People are sent to the Langganan page, which explains the Atom and CSV feeds of this process.
+    expect(page.get_by_role("link", name="Ikuti proses ini: cara berlangganan")).to_have_attribute(
+        "href", re.compile(r"^/langganan\?process_id=")
     )
     screenshot(page, "portal-process")
     for html in (decision_html, page.content()):

@@ -30,6 +30,7 @@ from service.http.web.console import quorum_needed
 from service.http.web.portal import _story
 from service.http.web.site import SESSION_KEY_FILE_SETTING, SessionKeyUnusable, load_or_create_session_key
 from service.http.web.steps import Refused, moment
+from service.app import queries
 
 
 @pytest.fixture
@@ -468,7 +469,7 @@ def test_a_closed_meetings_berita_acara_is_sealed_from_the_console_and_the_porta
     assert reader.get(public_pdf).data.startswith(b"%PDF")
     before_checkpoint = reader.get(f"/keputusan/{village.proposal_id}").text
     assert public_pdf in before_checkpoint
-    assert "Checkpoint berikutnya akan mencakup keputusan ini" in before_checkpoint
+    assert "Keputusan ini akan masuk tanda tangan buku besar berikutnya" in before_checkpoint
     assert "Rahasia" not in before_checkpoint
 
     with site_app.app.app_context():

@@ -25,12 +25,17 @@ from projections.history import Step
 from service.app import queries
 from service.app.access import ANONYMOUS
 from service.app.errors import NotFound
+from service.app.places import PlaceQuery, by_region, matching
 from service.http.current import current_mufakat
+from service.http.web.decision_cards import decision_cards
+from service.http.web.decision_proof import proof
 from service.http.web.i18n import current_language
 
 blp = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
 
 MAX_DECISIONS_SHOWN = 50
+#: How many of the newest feed items a search reads through for the places it found.
+SEARCHED_ITEMS_READ = 500
 #: The participation sections the portal charts.
 CHARTED = ("attendance", "contributions", "objections")
 #: The sections charted as people counted once (the others count what was said: contributions, objections).
@@ -94,17 +99,53 @@ def decisions(where: FeedFilter, region: str = "", proposal_id: str | None = Non
 
 @blp.route("/")
 def index() -> str:
-    """Public processes and their decisions, filtered by region, outcome and date."""
+    """Public processes grouped by place and their decisions, found by village, kecamatan or kabupaten name or
+    region code (`q`), filtered by region, outcome and date."""
     filters = Filters.from_query()
+    query = PlaceQuery.parse(request.args.get("q", ""))
     found, _ = queries.list_processes(current_mufakat(), ANONYMOUS, None, 500)
     public = [p for p in found if p.region_code.startswith(filters.region) and _opened_within(p, filters)]
+    shown = matching(query, public)
+    # Decisions and annulments together, so that an annulled and re-made decision is one card; more are read
+    # when a search narrows them, so that the cards of older decisions of the village found are not cut off.
+    items = queries.newest_decisions(
+        current_mufakat(),
+        filters.feed(),
+        filters.region,
+        limit=SEARCHED_ITEMS_READ if not query.is_empty else MAX_DECISIONS_SHOWN * 2,
+        kinds=("decision", "annulment"),
+    )
+    items = [i for i in items if query.matches(i["process"]["region"]["code"], i["process"]["region"]["name"])]
     return render_template(
         "portal/index.html",
         filters=filters,
-        processes=public,
-        decisions=decisions(filters.feed(), filters.region),
+        query=query,
+        regions=by_region(shown),
+        cards=decision_cards(items, MAX_DECISIONS_SHOWN),
         outcomes=OUTCOMES,
         feed_query=filters.query(),
+    )
+
+
+@blp.route("/langganan")
+def subscribe() -> str:
+    """How to follow the decisions in plain words: the Atom address for a feed reader, the CSV for a spreadsheet,
+    of everything or of one process (`process_id`)."""
+    process = None
+    chosen = request.args.get("process_id", "")
+    if chosen:
+        try:
+            process = queries.readable_process(current_mufakat(), UUID(chosen), ANONYMOUS)
+        except (ValueError, NotFound):
+            abort(404)
+    feed_query = urlencode({"process_id": str(process.id)}) if process is not None else ""
+    suffix = f"?{feed_query}" if feed_query else ""
+    return render_template(
+        "portal/subscribe.html",
+        process=process,
+        atom_url=f"{request.host_url.rstrip('/')}/api/v1/feed.atom{suffix}",
+        csv_url=f"/api/v1/feed.csv{suffix}",
+        json_url=f"/api/v1/feed{suffix}",
     )
 
 
@@ -236,14 +277,17 @@ def decision_page(proposal_id: UUID) -> str:
         history = queries.decision_history(mufakat, ANONYMOUS, proposal_id, current_language())
     except NotFound:
         abort(404)
-    found = decisions(FeedFilter(), proposal_id=str(proposal_id))
-    if not found:
+    found = queries.newest_decisions(mufakat, FeedFilter(), "", str(proposal_id), 2, ("decision", "annulment"))
+    # The decision in force, or (while the latest stands annulled) the annulled one, marked so.
+    annulled = bool(found) and found[0]["kind"] == "annulment"
+    item = next((i for i in found if i["kind"] == "decision"), None)
+    if item is None:
         abort(404)
-    item = found[0]
     process = queries.readable_process(mufakat, UUID(item["process"]["id"]), ANONYMOUS)
     return render_template(
         "portal/decision.html",
         item=item,
+        annulled=annulled,
         story=_story(history.items, item),
         process=process,
         meetings=[m for m in queries.deciding_meetings(mufakat, ANONYMOUS, proposal_id) if m.sealed],
@@ -251,25 +295,6 @@ def decision_page(proposal_id: UUID) -> str:
         title=item["proposal"]["title"],
         no_title=gettext("(untitled)"),
     )
-
-
-def proof(item: dict[str, Any], checkpoint: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Where a decision stands in the signed log: its position and hash, and the address of the proof that the
-    latest checkpoint includes it (None in `url` while no checkpoint covers it yet; None when not in the log)."""
-    position = item.get("log_position")
-    if not isinstance(position, int):
-        return None
-    tree_size = checkpoint.get("tree_size") if checkpoint else None
-    # Positions start at 1 and a leaf never comes after its position: covered once the tree is that large.
-    covered = isinstance(tree_size, int) and position <= tree_size
-    url = f"/api/v1/audit/proofs/inclusion?{urlencode({'position': position, 'tree_size': tree_size})}"
-    return {
-        "position": position,
-        "event_hash": item.get("event_hash"),
-        "tree_size": tree_size if covered else None,
-        "url": url if covered else None,
-        "checkpoint_url": "/api/v1/audit/checkpoints/latest",
-    }
 
 
 @blp.errorhandler(404)

@@ -226,8 +226,12 @@ class FeedContract:
         assert [e.find(f"{ATOM}category").get("term") for e in entries] == [i["kind"] for i in items]  # type: ignore[union-attr]
         first = entries[0]
         assert first.findtext(f"{ATOM}title") == "Posyandu Dusun Krajan: disepakati melalui mufakat"
-        assert first.find(f"{ATOM}link").get("href", "").endswith(items[0]["history"])  # type: ignore[union-attr]
-        assert json.loads(first.findtext(f"{ATOM}content") or "") == items[0]
+        # People open the portal's page; machines read the JSON history, the second alternate.
+        links = [(link.get("type"), link.get("href", "")) for link in first.findall(f"{ATOM}link")]
+        assert links[0][0] == "text/html" and links[0][1].endswith(f"/keputusan/{items[0]['proposal']['id']}")
+        assert links[1][0] == "application/json" and links[1][1].endswith(items[0]["history"])
+        assert first.find(f"{ATOM}content").get("type") == "html"  # type: ignore[union-attr]
+        assert "disepakati melalui mufakat" in (first.findtext(f"{ATOM}content") or "")
         assert parse_timestamp(first.findtext(f"{ATOM}published") or "") == parse_timestamp(items[0]["at"])
 
     def test_the_atom_feed_links_to_its_next_page(self, the_ledger: Mufakat, client: FlaskClient) -> None:
