@@ -41,6 +41,7 @@ from service.adapters.console_sessions import ConsoleSessions
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER, PersonalDataVault
 from service.adapters.sealed_documents import SealedDocuments
 from service.adapters.sealed_statements import StatementKeys, StatementSealingMapper, statement_key_id
+from service.adapters.sign_in_links import SignInLinks
 from service.adapters.storage import SideTables, ledger_environment, schema_creation_lock
 from service.adapters.transcodings import register_domain_transcodings
 from service.app.access import (
@@ -93,6 +94,7 @@ class Mufakat(UnitOfWork):
             self.vault = PersonalDataVault(self.side_tables)
             self.sealed_documents = SealedDocuments(self.side_tables, self.vault)
             self.console_sessions = ConsoleSessions(self.side_tables)
+            self.sign_in_links = SignInLinks(self.side_tables)
             # Statements are sealed by the mapper and their keys stored by the recorder, with their events.
             self.statement_keys = StatementKeys(self.vault)
             cast(StatementSealingMapper, self.mapper).statement_keys = self.statement_keys
