@@ -78,7 +78,7 @@ def test_an_admin_hands_a_new_village_a_sign_in_link_that_a_phone_uses_once(
     phone.get_by_label("Persetujuan: tanpa blok, lebih banyak setuju daripada tidak setuju").check()
     phone.get_by_label("Kuorum: siapa yang harus hadir").select_option(label="tiga perempat dari yang diundang")
     phone.get_by_label("Hanya mufakat yang memutuskan").check()
-    phone.get_by_label("Dasar hukum (boleh dikosongkan)").fill("Permendesa PDTT No. 16 Tahun 2019")
+    phone.get_by_label("Dasar hukum (tidak wajib)").fill("Permendesa PDTT No. 16 Tahun 2019")
     screenshot(phone, "console-open-process-with-rules")
     phone.get_by_role("button", name="Buka proses").click()
     expect(phone.get_by_role("heading", name="Musdes Wonosari 2027")).to_be_visible()
@@ -95,7 +95,8 @@ def test_an_admin_hands_a_new_village_a_sign_in_link_that_a_phone_uses_once(
     expect(phone.locator("main")).not_to_contain_text("Tutup proses ini untuk selamanya")
     assert site.ledger.repository.get(process_id).status == "closed"
 
-    # The link opened again, on another browser, signs nobody in.
+    assert watch.errors == []
+    # The link opened again, on another browser, signs nobody in (its page answers 401, which the browser notes).
     other = new_context(bypass_csp=True).new_page()
     other.goto(link)
     other.get_by_role("button", name="Masuk").click()
@@ -104,10 +105,8 @@ def test_an_admin_hands_a_new_village_a_sign_in_link_that_a_phone_uses_once(
     screenshot(other, "console-sign-in-link-used")
     # The token's record says the link was made and used, once.
     holder = next(t for t in site.ledger.list_tokens(None, 500)[0] if t.name == "Fasilitator Desa Wonosari")
-    assert event_types(site, holder.id) == ["Issued", "SignInLinkIssued", "Granted", "SignInLinkUsed"] or event_types(
-        site, holder.id
-    ) == ["Issued", "SignInLinkIssued", "SignInLinkUsed", "Granted"]
-    assert watch.errors == []
+    assert event_types(site, holder.id) == ["Issued", "SignInLinkIssued", "SignInLinkUsed", "Granted"]
+    assert [error for error in watch.errors if "status of 401" not in error] == []
     assert watch.foreign_requests == []
 
 
