@@ -123,7 +123,9 @@ def test_a_facilitator_for_a_new_village_signs_in_on_a_phone_by_a_link_that_work
     assert the_ledger.console_sessions.token_of("x") is None
 
 
-def test_an_expired_link_signs_nobody_in(app: Flask, the_ledger: Mufakat, admin_browser: tuple[FlaskClient, str]) -> None:
+def test_an_expired_link_signs_nobody_in(
+    app: Flask, the_ledger: Mufakat, admin_browser: tuple[FlaskClient, str]
+) -> None:
     browser, csrf = admin_browser
     token_id, _ = issue_on_the_token_page(browser, csrf, role="facilitator", name=FACILITATOR)
     address, _ = make_link(browser, csrf, token_id)
@@ -187,9 +189,7 @@ def test_two_workers_racing_with_one_link_sign_in_once(
     second = Mufakat(env=app.config["MUFAKAT_LEDGER_ENV"], settings=the_ledger.settings)
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
-            results = list(
-                pool.map(lambda n: sign_in_by_link(the_ledger if n % 2 else second, link_secret), range(8))
-            )
+            results = list(pool.map(lambda n: sign_in_by_link(the_ledger if n % 2 else second, link_secret), range(8)))
     finally:
         second.close()
 
@@ -243,7 +243,9 @@ def test_only_an_admin_makes_links_and_sees_the_token_page(
 
     assert client.get("/console/admin/token").status_code == 404
     assert client.post(f"/console/admin/token/{own}/tautan", data={"csrf_token": csrf}).status_code == 404
-    assert client.post("/console/admin/token", data={"csrf_token": csrf, "role": "admin", "name": "x"}).status_code == 404
+    assert (
+        client.post("/console/admin/token", data={"csrf_token": csrf, "role": "admin", "name": "x"}).status_code == 404
+    )
     assert [type(e).__name__ for e in the_ledger.events.get(own)] == ["Issued"]
 
 

@@ -103,7 +103,9 @@ def test_a_process_opened_from_the_console_keeps_the_rules_chosen(as_facilitator
     )
 
 
-def test_a_process_opened_without_choosing_keeps_the_default_rules(as_facilitator: Console, the_ledger: Mufakat) -> None:
+def test_a_process_opened_without_choosing_keeps_the_default_rules(
+    as_facilitator: Console, the_ledger: Mufakat
+) -> None:
     answer = as_facilitator.step("open_process", **RULES, rules_consensus="unanimity", rules_vote_fallback="true")
 
     assert the_ledger.repository.get(UUID(answer["id"])).rules == DecisionRules()
@@ -229,7 +231,11 @@ def test_the_admin_issues_a_token_with_role_and_processes_lists_it_and_revokes_i
     assert secret is not None
     token_id = token_record_id(token_digest(secret.group(1)))
     token = the_ledger.token(token_id)
-    assert (token.role, token.name, token.processes) == ("partner", "Bappeda Kabupaten Baru", [UUID(village.process_id)])
+    assert (token.role, token.name, token.processes) == (
+        "partner",
+        "Bappeda Kabupaten Baru",
+        [UUID(village.process_id)],
+    )
     assert token.expires_at is not None and token.expires_at.isoformat() == "2098-12-31T17:00:00+00:00"  # WIB
     # The list shows it (never its secret), with the process's title.
     listed = as_admin.page("/console/admin/token")
@@ -335,8 +341,12 @@ def test_the_admin_redacts_a_statement_from_the_console(
     target = re.search(r'name="target" value="(\d+:text)"', page)
     assert target is not None
 
-    answer = as_admin.step("redact", proposal_id=village.proposal_id, target=target.group(1), reason="Alamat rumah warga.")
-    again = as_admin.step("redact", proposal_id=village.proposal_id, target=target.group(1), reason="Alamat rumah warga.")
+    answer = as_admin.step(
+        "redact", proposal_id=village.proposal_id, target=target.group(1), reason="Alamat rumah warga."
+    )
+    again = as_admin.step(
+        "redact", proposal_id=village.proposal_id, target=target.group(1), reason="Alamat rumah warga."
+    )
     nothing = as_admin.step("redact", proposal_id=village.proposal_id, target="1:text", reason="Tidak ada teks.")
 
     assert answer["ok"] is True
@@ -352,10 +362,15 @@ def test_a_redaction_without_a_reason_is_refused_and_takes_nothing_out(
     as_admin: Console, as_facilitator: Console, village: Village
 ) -> None:
     as_facilitator.step(
-        "contribute", proposal_id=village.proposal_id, participant_id=village.participants[2], kind="support",
+        "contribute",
+        proposal_id=village.proposal_id,
+        participant_id=village.participants[2],
+        kind="support",
         text="Setuju sekali.",
     )
-    target = re.search(r'name="target" value="(\d+:text)"', as_admin.page(f"/console/admin/usulan/{village.proposal_id}"))
+    target = re.search(
+        r'name="target" value="(\d+:text)"', as_admin.page(f"/console/admin/usulan/{village.proposal_id}")
+    )
     assert target is not None
 
     answer = as_admin.step("redact", proposal_id=village.proposal_id, target=target.group(1), reason="")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from flask import Response, abort, redirect, render_template, request, session, url_for
@@ -58,7 +59,12 @@ def _admin() -> Principal:
 
 def _no_referrer(answer: str | BaseResponse, status: int = 200) -> Response:
     """A page whose address or content holds a secret: never cached, and no Referer leaves it."""
-    response = answer if isinstance(answer, Response) else Response(answer, status=status, mimetype="text/html")
+    if isinstance(answer, Response):
+        response = answer
+    elif isinstance(answer, str):
+        response = Response(answer, status=status, mimetype="text/html")
+    else:
+        response = Response(answer.get_data(), status=answer.status_code, headers=dict(answer.headers))
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -156,7 +162,7 @@ def make_sign_in_link(token_id: UUID) -> Response:
 def sign_in_address(mufakat: Mufakat, link: IssuedLink) -> str:
     """The link's full address: under `MUFAKAT_PUBLIC_URL` when it is set, else where the admin reached us."""
     settings = current_settings()
-    path = url_for("console.sign_in_by_link_page", **{LINK_SECRET: link.secret})
+    path = f"{url_for('console.sign_in_by_link_page')}?{urlencode({LINK_SECRET: link.secret})}"
     if settings.is_given("MUFAKAT_PUBLIC_URL"):
         return settings.public_url.rstrip("/") + path
     return request.host_url.rstrip("/") + path
@@ -270,4 +276,3 @@ def statements_of(mufakat: Mufakat, proposal: Proposal) -> list[dict[str, Any]]:
             if redacted or words:
                 found.append({"version": version, "kind": kind, "field": name, "words": words, "redacted": redacted})
     return found
-

@@ -233,7 +233,7 @@ def request_body(step: Step, form: MultiDict[str, str], zone: str) -> dict[str, 
 
 def invalid_fields(messages: dict[Any, Any]) -> list[str]:
     """The form's names of the fields a schema refused: a nested body's field by its form name (`rules_quorum`)."""
-    names = []
+    names: list[str] = []
     for name, said in messages.items():
         if isinstance(said, dict) and all(isinstance(inner, str) for inner in said):
             names.extend(f"{name}_{inner}" for inner in said)
