@@ -274,3 +274,18 @@ def test_the_links_lifetime_is_a_setting_of_whole_seconds_above_zero() -> None:
     assert Settings.from_environment({"MUFAKAT_SIGN_IN_LINK_SECONDS": "120"}).sign_in_link_seconds == 120
     with pytest.raises(SettingInvalid, match="MUFAKAT_SIGN_IN_LINK_SECONDS"):
         Settings.from_environment({"MUFAKAT_SIGN_IN_LINK_SECONDS": "0"})
+
+
+def test_rows_of_links_expired_a_day_ago_are_dropped_when_a_new_link_is_kept(the_ledger: Mufakat) -> None:
+    links = the_ledger.sign_in_links
+    now = the_ledger.clock()
+    holder = UUID(int=1)
+    links.keep("alt", UUID(int=2), holder, now - timedelta(days=1, seconds=1), now - timedelta(days=2))
+    links.keep("baru-saja", UUID(int=3), holder, now - timedelta(hours=23), now - timedelta(days=1))
+
+    links.keep("sekarang", UUID(int=4), holder, now + timedelta(minutes=10), now)
+
+    kept = sorted(str(row[0]) for row in the_ledger.side_tables.fetch_all("SELECT link_id FROM sign_in_links"))
+    assert kept == [str(UUID(int=3)), str(UUID(int=4))]
+    assert links.claim("sekarang", now) is not None
+    assert links.claim("baru-saja", now) is None  # expired, though its row is kept a while
