@@ -19,6 +19,7 @@ from service.adapters.sign_in_links import new_link_secret
 from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat, Receipt
 from service.app.errors import Forbidden
+from service.app import queries
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,12 @@ def issue_sign_in_link(mufakat: Mufakat, context: CommandContext, token_record_i
     def note_the_link() -> Receipt:
         if not context.principal.may_issue_tokens:
             raise Forbidden("only admins make sign-in links")
-        token = mufakat.token(token_record_id)
+        token = queries.token_record(mufakat, token_record_id)
         token.note_sign_in_link(link_id, expires_at, context.actor, occurred_at=now)
-        mufakat.stage(token)
+        mufakat.uow.stage(token)
         return Receipt("token", token.id, token.version)
 
-    mufakat.run_command(context, note_the_link)
+    mufakat.uow.run_command(context, note_the_link)
     mufakat.sign_in_links.keep(secret, link_id, token_record_id, expires_at, now)
     return IssuedLink(link_id=link_id, token_record_id=token_record_id, secret=secret, expires_at=expires_at)
 
@@ -68,15 +69,15 @@ def sign_in_by_link(mufakat: Mufakat, secret: str) -> Principal | None:
     claimed = mufakat.sign_in_links.claim(secret, now)
     if claimed is None:
         return None
-    principal = mufakat.principal_of_token(claimed.token_record_id)
+    principal = queries.principal_of_token(mufakat, claimed.token_record_id)
     if principal is None:
         return None
 
     def note_the_use() -> Receipt:
-        token = mufakat.token(claimed.token_record_id)
+        token = queries.token_record(mufakat, claimed.token_record_id)
         token.note_sign_in_link_used(claimed.link_id, occurred_at=now)
-        mufakat.stage(token)
+        mufakat.uow.stage(token)
         return Receipt("token", token.id, token.version)
 
-    mufakat.run_command(CommandContext(principal=principal), note_the_use)
+    mufakat.uow.run_command(CommandContext(principal=principal), note_the_use)
     return principal

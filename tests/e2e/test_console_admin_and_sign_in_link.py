@@ -18,6 +18,7 @@ from test_pages_for_everyone import AXE_RUN
 from domain.process import Process
 from domain.rules import DecisionRules
 from service.app.application import CommandContext
+from service.app import queries
 
 
 def _serious_violations(page: Page) -> list[dict[str, Any]]:
@@ -28,7 +29,7 @@ def _serious_violations(page: Page) -> list[dict[str, Any]]:
 
 def _sign_in_as_admin(page: Page, site: Site) -> None:
     with site.app.app_context():
-        _, secret = site.ledger.issue_token("admin", "Admin Kabupaten Uji", [])
+        _, secret = site.ledger.tokens.issue("admin", "Admin Kabupaten Uji", [])
     page.goto(f"{site.url}/console/masuk")
     page.get_by_label("Token akses Anda").fill(secret)
     page.get_by_role("button", name="Masuk").click()
@@ -104,7 +105,7 @@ def test_an_admin_hands_a_new_village_a_sign_in_link_that_a_phone_uses_once(
     assert _serious_violations(other) == []
     screenshot(other, "console-sign-in-link-used")
     # The token's record says the link was made and used, once.
-    holder = next(t for t in site.ledger.list_tokens(None, 500)[0] if t.name == "Fasilitator Desa Wonosari")
+    holder = next(t for t in queries.list_tokens(site.ledger, None, 500)[0] if t.name == "Fasilitator Desa Wonosari")
     assert event_types(site, holder.id) == ["Issued", "SignInLinkIssued", "SignInLinkUsed", "Granted"]
     assert [error for error in watch.errors if "status of 401" not in error] == []
     assert watch.foreign_requests == []
@@ -115,9 +116,9 @@ def test_an_admin_forgets_a_participant_and_redacts_a_statement_from_the_console
 ) -> None:
     village = start_village(site, "Musyawarah Desa Sumberejo (data pribadi)")
     mufakat = site.ledger
-    principal = mufakat.authenticate(site.facilitator_token)
+    principal = mufakat.tokens.authenticate(site.facilitator_token)
     assert principal is not None
-    mufakat.contribute(
+    mufakat.proposals.contribute(
         CommandContext(principal=principal),
         village.proposal_id,
         village.people["Mas Bayu Pratama"],

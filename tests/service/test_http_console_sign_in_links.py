@@ -21,6 +21,7 @@ from service.app.access import AccessToken, token_digest, token_record_id
 from service.app.application import Mufakat
 from service.app.sign_in_links import sign_in_by_link
 from service.settings import SettingInvalid, Settings
+from service.app import queries
 
 pytestmark = pytest.mark.both_stores
 
@@ -82,7 +83,7 @@ def test_a_facilitator_for_a_new_village_signs_in_on_a_phone_by_a_link_that_work
     browser, csrf = admin_browser
     # The admin issues a facilitator's token with no process: it will hold what it opens.
     token_id, secret = issue_on_the_token_page(browser, csrf, role="facilitator", name=FACILITATOR)
-    assert the_ledger.token(token_id).processes == []
+    assert queries.token_record(the_ledger, token_id).processes == []
     # ...and makes a sign-in link for it: a QR code of the same address, on a page never cached, sending no Referer.
     address, page = make_link(browser, csrf, token_id)
     assert page.headers["Cache-Control"] == "no-store"
@@ -171,7 +172,7 @@ def test_a_revoked_tokens_link_stops_working(
     _, answer = use_link(app, address)
 
     assert answer.status_code == 401
-    assert the_ledger.token(token_id).revoked
+    assert queries.token_record(the_ledger, token_id).revoked
     # ...and no new link is made for it.
     refused = browser.post(f"/console/admin/token/{token_id}/tautan", data={"csrf_token": csrf})
     assert refused.status_code == 422

@@ -19,6 +19,7 @@ from domain.proposal import Proposal
 from domain.rules import DecisionRules
 from service.app.access import token_digest, token_record_id
 from service.app.application import Mufakat
+from service.app import queries
 
 JSON = {"Accept": "application/json"}
 
@@ -230,7 +231,7 @@ def test_the_admin_issues_a_token_with_role_and_processes_lists_it_and_revokes_i
     secret = re.search(r'id="secret" readonly value="(mfk_[^"]+)"', page.text)
     assert secret is not None
     token_id = token_record_id(token_digest(secret.group(1)))
-    token = the_ledger.token(token_id)
+    token = queries.token_record(the_ledger, token_id)
     assert (token.role, token.name, token.processes) == (
         "partner",
         "Bappeda Kabupaten Baru",
@@ -261,7 +262,7 @@ def test_the_admin_issues_a_token_with_role_and_processes_lists_it_and_revokes_i
 def test_a_token_request_that_is_not_valid_is_refused_naming_the_field_and_issues_nothing(
     as_admin: Console, the_ledger: Mufakat, fields: dict[str, Any], named: str
 ) -> None:
-    before, _ = the_ledger.list_tokens(None, 100)
+    before, _ = queries.list_tokens(the_ledger, None, 100)
 
     answer = as_admin.browser.post("/console/admin/token", data={"csrf_token": as_admin.csrf, **fields})
 
@@ -271,17 +272,17 @@ def test_a_token_request_that_is_not_valid_is_refused_naming_the_field_and_issue
     assert refusal.strip()
 
     assert refusal.endswith(named)
-    after, _ = the_ledger.list_tokens(None, 100)
+    after, _ = queries.list_tokens(the_ledger, None, 100)
     assert len(after) == len(before)
 
 
 def test_a_token_request_without_the_csrf_token_issues_nothing(as_admin: Console, the_ledger: Mufakat) -> None:
-    before, _ = the_ledger.list_tokens(None, 100)
+    before, _ = queries.list_tokens(the_ledger, None, 100)
 
     answer = as_admin.browser.post("/console/admin/token", data={"role": "admin", "name": "Penyusup"})
 
     assert answer.status_code == 422
-    assert len(the_ledger.list_tokens(None, 100)[0]) == len(before)
+    assert len(queries.list_tokens(the_ledger, None, 100)[0]) == len(before)
 
 
 def test_a_facilitator_may_not_revoke_a_token(
@@ -292,7 +293,7 @@ def test_a_facilitator_may_not_revoke_a_token(
     answer = as_facilitator.step("revoke_token", token_id=str(other))
 
     assert answer["ok"] is False and answer["code"] == "forbidden"
-    assert not the_ledger.token(other).revoked
+    assert not queries.token_record(the_ledger, other).revoked
 
 
 # --- forgetting a participant, redacting a statement ---------------------------------------------

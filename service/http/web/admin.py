@@ -42,6 +42,7 @@ from service.http.web.console import (
 )
 from service.http.web.i18n import refusal
 from service.http.web.steps import Refused, invalid_fields, moment
+from service.app import queries
 
 #: The query parameter of a sign-in link that carries its secret (kept out of the access logs, which log paths).
 LINK_SECRET = "kunci"
@@ -75,8 +76,8 @@ def _no_referrer(answer: str | BaseResponse, status: int = 200) -> Response:
 
 def _token_page(principal: Principal, error: str | None = None, fields: list[str] | None = None) -> Response:
     mufakat = current_mufakat()
-    tokens, _ = mufakat.list_tokens(None, TOKENS_LISTED)
-    processes, _ = mufakat.list_processes(principal, None, TOKENS_LISTED)
+    tokens, _ = queries.list_tokens(mufakat, None, TOKENS_LISTED)
+    processes, _ = queries.list_processes(mufakat, principal, None, TOKENS_LISTED)
     answer = render_template(
         "console/admin_tokens.html",
         tokens=list(reversed(tokens)),
@@ -120,7 +121,7 @@ def issue_token() -> Response:
         return _token_page(principal, refusal("csrf"))
     try:
         issuing = _token_request()
-        receipt, secret = current_mufakat().issue_token_as(CommandContext(principal=principal), **issuing)
+        receipt, secret = current_mufakat().tokens.issue_as(CommandContext(principal=principal), **issuing)
     except Refused as refused:
         return _token_page(principal, refusal(refused.code), refused.invalid_fields)
     except ValidationError as error:
@@ -128,7 +129,7 @@ def issue_token() -> Response:
         return _token_page(principal, refusal("validation_failed"), invalid_fields(messages))
     except UnknownProcesses:
         return _token_page(principal, refusal("not_found"), ["processes"])
-    token = current_mufakat().token(receipt.id)
+    token = queries.token_record(current_mufakat(), receipt.id)
     answer = render_template("console/admin_token_issued.html", token=token, secret=secret)
     return _no_referrer(answer, 201)
 
@@ -146,7 +147,7 @@ def make_sign_in_link(token_id: UUID) -> Response:
         abort(404)
     except (TokenNotValid, Forbidden) as refused:
         return _token_page(principal, refusal(str(refused.code)))
-    token = mufakat.token(token_id)
+    token = queries.token_record(mufakat, token_id)
     address = sign_in_address(mufakat, link)
     answer = render_template(
         "console/admin_sign_in_link.html",
@@ -232,10 +233,10 @@ def process_personal_data(process_id: UUID) -> str:
     principal = _admin()
     mufakat = current_mufakat()
     try:
-        process = mufakat.readable_process(process_id, principal, copy=False)
+        process = queries.readable_process(mufakat, process_id, principal, copy=False)
     except NotFound:
         abort(404)
-    proposals = [mufakat.readable(Proposal, pid, principal, copy=False) for pid in process.proposal_ids]
+    proposals = [queries.readable(mufakat, Proposal, pid, principal, copy=False) for pid in process.proposal_ids]
     return render_template(
         "console/admin_process.html",
         process=process,
@@ -251,8 +252,8 @@ def proposal_statements(proposal_id: UUID) -> str:
     principal = _admin()
     mufakat = current_mufakat()
     try:
-        proposal = mufakat.readable(Proposal, proposal_id, principal)
-        process = mufakat.readable_process(proposal.process_id, principal, copy=False)
+        proposal = queries.readable(mufakat, Proposal, proposal_id, principal)
+        process = queries.readable_process(mufakat, proposal.process_id, principal, copy=False)
     except NotFound:
         abort(404)
     return render_template(
