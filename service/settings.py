@@ -29,6 +29,13 @@ def _whole_number(name: str, text: str) -> int:
         raise SettingInvalid(f"{name} must be a whole number") from None
 
 
+def _positive_whole_number(name: str, text: str) -> int:
+    number = _whole_number(name, text)
+    if number <= 0:
+        raise SettingInvalid(f"{name} must be a whole number above 0")
+    return number
+
+
 def _number(name: str, text: str) -> float:
     try:
         return float(text)
@@ -86,6 +93,12 @@ class Settings:
         _path,
         "`mufakat-web-session.key` beside the SQLite ledger; on PostgreSQL beside `MUFAKAT_SECRET_KEY_FILE` "
         "when set, else in `~/.local/state/mufakat/`",
+    )
+    sign_in_link_seconds: int = _setting(
+        "MUFAKAT_SIGN_IN_LINK_SECONDS",
+        600,
+        "seconds a one-time sign-in link (and its QR code) of the console stays usable",
+        _positive_whole_number,
     )
     state_home: Path | None = _setting(
         "XDG_STATE_HOME", None, "this user's state folder (the console's key on PostgreSQL)", _path, "`~/.local/state`"

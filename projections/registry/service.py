@@ -36,6 +36,16 @@ ENTRIES = (
         en=lambda d, who: "Access token granted one more process",
     ),
     Entry(
+        "service.app.access:AccessToken.SignInLinkIssued",
+        id=lambda d, who: f"Tautan masuk sekali pakai dibuat oleh {who}" + _until(d, ", berlaku sampai"),
+        en=lambda d, who: f"One-time sign-in link made by {who}" + _until(d, ", valid until"),
+    ),
+    Entry(
+        "service.app.access:AccessToken.SignInLinkUsed",
+        id=lambda d, who: "Konsol masuk dengan tautan masuk sekali pakai",
+        en=lambda d, who: "A console signed in with a one-time sign-in link",
+    ),
+    Entry(
         "service.app.idempotency:IdempotencyRecord.Recorded",
         id=lambda d, who: "Jawaban sebuah permintaan disimpan untuk pengulangannya",
         en=lambda d, who: "The answer to a request kept for its retries",

@@ -41,6 +41,16 @@ class UnknownProcesses(ValueError):
         super().__init__("no such process: " + ", ".join(str(p) for p in self.process_ids))
 
 
+class TokenNotValid(ValueError):
+    """A sign-in link was asked for a token that is revoked or expired."""
+
+    code = "token_not_valid"
+
+    def __init__(self, token_record_id: UUID) -> None:
+        self.token_record_id = token_record_id
+        super().__init__(f"the token {token_record_id} is revoked or expired")
+
+
 class AccessToken(Aggregate):
     """An issued bearer token: its digest, role, display name, the processes it may write to, when it
     expires (None: never) and whether it was revoked.
@@ -74,6 +84,21 @@ class AccessToken(Aggregate):
 
         occurred_at: datetime
         actor: Actor
+
+    class SignInLinkIssued(Aggregate.Event):
+        """An admin made a one-time sign-in link for this token (its secret is kept hashed beside the ledger,
+        never in the log)."""
+
+        link_id: UUID
+        expires_at: datetime
+        occurred_at: datetime
+        actor: Actor
+
+    class SignInLinkUsed(Aggregate.Event):
+        """A one-time sign-in link of this token was used: a console was signed in with it."""
+
+        link_id: UUID
+        occurred_at: datetime
 
     @event(Issued)
     def __init__(
@@ -135,6 +160,24 @@ class AccessToken(Aggregate):
     def _revoked(self, occurred_at: datetime, actor: Actor) -> None:
         self.revoked = True
         self.revoked_at = occurred_at
+
+    def note_sign_in_link(self, link_id: UUID, expires_at: datetime, actor: Actor, occurred_at: datetime) -> None:
+        """Records that a one-time sign-in link was made for this token; refused for a token that signs in nobody."""
+        if not self.is_valid_at(occurred_at):
+            raise TokenNotValid(self.id)
+        self._sign_in_link_issued(link_id=link_id, expires_at=expires_at, occurred_at=occurred_at, actor=actor)
+
+    @event(SignInLinkIssued)
+    def _sign_in_link_issued(self, link_id: UUID, expires_at: datetime, occurred_at: datetime, actor: Actor) -> None:
+        pass  # the link lives beside the ledger; the event is what an auditor reads
+
+    def note_sign_in_link_used(self, link_id: UUID, occurred_at: datetime) -> None:
+        """Records that a sign-in link of this token signed a console in."""
+        self._sign_in_link_used(link_id=link_id, occurred_at=occurred_at)
+
+    @event(SignInLinkUsed)
+    def _sign_in_link_used(self, link_id: UUID, occurred_at: datetime) -> None:
+        pass  # nothing of the token changes: it is the record of a use
 
     def matches(self, secret: str) -> bool:
         """Constant-time comparison of a presented secret with the stored digest."""

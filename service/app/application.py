@@ -31,6 +31,7 @@ from domain.participant import Participant
 from projections.runner import fresh_read_models
 from service.adapters.ledger import EventLedger
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
+from service.adapters.sign_in_links import SignInLinks
 from service.app.commitments import Commitments
 from service.app.forgetting import Forgetting
 from service.app.idempotency import IdempotencyRecord
@@ -112,6 +113,7 @@ class Mufakat:
         self.vault = ledger.vault
         self.sealed_documents = ledger.sealed_documents
         self.console_sessions = ledger.console_sessions
+        self.sign_in_links = SignInLinks(ledger.side_tables)
         self.statement_keys = ledger.statement_keys
         # Use cases by aggregate, and the workflows.
         wired = use_cases(self.uow, ledger.vault, self.process_directory)

@@ -27,7 +27,6 @@ from service.cli.demo import record_demo
 from service.cli.gunicorn_settings import gunicorn_settings
 from service.cli.opened import command_settings, opened_ledger
 from service.settings import Settings
-from service.app import queries
 
 _COMMAND_LINE = Principal(actor=Actor(id="command-line", role="admin", name="mufakat command line"))
 

@@ -13,7 +13,6 @@ from playwright.sync_api import ConsoleMessage, Page, Request
 from service.app import queries
 from service.app.application import Mufakat
 from service.http.current import current_mufakat
-from service.app import queries
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"

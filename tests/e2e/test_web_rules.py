@@ -30,7 +30,6 @@ from service.http.web.console import quorum_needed
 from service.http.web.portal import _story
 from service.http.web.site import SESSION_KEY_FILE_SETTING, SessionKeyUnusable, load_or_create_session_key
 from service.http.web.steps import Refused, moment
-from service.app import queries
 
 
 @pytest.fixture

@@ -27,7 +27,6 @@ from service.app import queries
 from service.app.access import Principal
 from service.app.application import Mufakat
 from service.cli.main import main
-from service.app import queries
 
 RunCli = Callable[..., Result]
 

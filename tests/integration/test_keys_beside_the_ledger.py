@@ -24,7 +24,6 @@ from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 from service.adapters.storage import persistence_settings
 from service.app import queries
 from service.app.application import Mufakat
-from service.app import queries
 
 SAMPLES = Path(__file__).parent / "samples"
 

@@ -20,7 +20,6 @@ from service.adapters.storage import persistence_settings
 from service.app import queries
 from service.app.access import Principal
 from service.app.application import Mufakat
-from service.app import queries
 
 OPERATOR = Principal(actor=Actor(id="operator", role="admin", name="Operator Uji"))
 MUFAKAT = str(Path(sys.executable).parent / "mufakat")

@@ -13,7 +13,6 @@ from service.adapters.storage import persistence_settings
 from service.app import queries
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
-from service.app import queries
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from service.http.auth import principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.commitments import CommitmentMakingSchema, CommitmentSchema, ProgressSchema
 from service.http.schemas.common import SummaryPageSchema, listing_args
-from service.app import queries
 
 blp = Blueprint("commitments", __name__, description="Follow-up of adopted decisions")
 blp.before_request(require_token)

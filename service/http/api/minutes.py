@@ -18,7 +18,6 @@ from service.http.api.audit import signing_key, signing_key_file
 from service.http.auth import command, optional_principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.minutes import MinutesQuerySchema, MinutesSealingSchema, SealedMinutesSchema
-from service.app import queries
 
 blp = Blueprint("minutes", __name__, description="Berita acara: the sealed minutes of a meeting")
 

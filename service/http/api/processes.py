@@ -14,7 +14,6 @@ from service.http.auth import principal, refresh_principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.common import PageArgs, WhenSchema, page_of
 from service.http.schemas.processes import ProcessOpeningSchema, ProcessSchema
-from service.app import queries
 
 blp = Blueprint("processes", __name__, description="Participatory processes (Musrenbang, Musdes, ...)")
 blp.before_request(require_token)

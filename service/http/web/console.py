@@ -70,7 +70,14 @@ def _console_globals() -> dict[str, Any]:
         "STATEMENT_STEPS": STATEMENT_STEPS,
         "NAMES_ARE_PUBLIC": NAMES_ARE_PUBLIC,
         "NAMING_CODE": NAMING_CODE,
+        "console_admin": _signed_in_admin,
     }
+
+
+def _signed_in_admin() -> bool:
+    """Whether an admin is signed in here (the console shows the admin's pages in its menu)."""
+    principal = signed_in()
+    return principal is not None and principal.may_issue_tokens
 
 
 def signed_in() -> Principal | None:
@@ -153,7 +160,7 @@ def _end_session() -> None:
 
 
 def _names(mufakat: Mufakat, process: Process) -> dict[str, dict[str, Any]]:
-    """Everyone registered, by id as text: name, group, gender, erased or not."""
+    """Everyone registered, by id as text: name, group, gender, organisation, contact, erased or not."""
     people: dict[str, dict[str, Any]] = {}
     for participant in queries.participants_of(mufakat, process):
         data = queries.personal_data(mufakat, participant)
@@ -163,6 +170,8 @@ def _names(mufakat: Mufakat, process: Process) -> dict[str, dict[str, Any]]:
             "group": participant.group,
             "gender": participant.gender,
             "forgotten": bool(getattr(participant, "forgotten", False)),
+            "organisation": None if participant.forgotten else data["organisation"],
+            "contact": None if participant.forgotten else data["contact"],
         }
     return people
 

@@ -148,6 +148,21 @@ WORDS: dict[str, LazyString] = {
     "chair": _l("chair"),
     "secretary": _l("secretary"),
     "signatories": _l("signatories"),
+    # tokens
+    "valid": _l("valid"),
+    "revoked": _l("revoked"),
+    "expired": _l("expired"),
+    "name": _l("name"),
+    "role": _l("role"),
+    "processes": _l("processes"),
+    "expires_at": _l("valid until"),
+    # the rules of a process, as the opening form names them
+    "rules_consensus": _l("when there is consensus"),
+    "rules_quorum": _l("quorum"),
+    "rules_vote_fallback": _l("when musyawarah finds no consensus"),
+    "rules_vote_threshold": _l("a vote passes with"),
+    "rules_vote_without_check": _l("a vote without a consensus check"),
+    "rules_legal_basis": _l("legal basis"),
     # roles
     "admin": _l("admin"),
     "facilitator": _l("facilitator"),
@@ -212,6 +227,7 @@ REFUSALS: dict[str, LazyString] = {
         "This text names a registered participant, and outsiders would read it. Leave the name out, or tick "
         "the box if the name may be shown in public (an official acting in office)."
     ),
+    "token_not_valid": _l("This token is revoked or expired: it signs nobody in."),
     "unauthorized": _l("Please sign in again."),
     "csrf": _l("The form expired; reload the page and try again."),
 }

@@ -28,6 +28,7 @@ from werkzeug.datastructures import MultiDict
 from domain.commitment import Commitment
 from domain.errors import RuleBroken, ValueNotAllowed
 from domain.meeting import Meeting
+from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import Proposal
 from domain.time_zones import WIB, process_time_zone
@@ -50,6 +51,7 @@ from service.http.schemas.proposals import (
     CorrectionRequestSchema,
     DecisionRequestSchema,
     ObjectionSchema,
+    RedactionRequestSchema,
     ResolutionSchema,
     StanceSchema,
     SubmissionSchema,
@@ -62,7 +64,12 @@ CLOCK_SKEW = timedelta(minutes=5)
 #: pages and queued steps, is ignored: a typed time is the process's).
 _FORM_ONLY = ("csrf_token", "idempotency_key", "occurred_at", "tz_offset", "next", "form_id")
 #: Where the process of a step is found: the aggregate a target id names (of this kind), read for its `process_id`.
-_HOLDERS_OF_PROCESS = {"meeting_id": Meeting, "proposal_id": Proposal, "commitment_id": Commitment}
+_HOLDERS_OF_PROCESS = {
+    "meeting_id": Meeting,
+    "proposal_id": Proposal,
+    "commitment_id": Commitment,
+    "participant_id": Participant,
+}
 #: The checkbox of a step whose statement may name someone in public ("nama ini boleh tampil di publik").
 NAMES_ARE_PUBLIC = "names_are_public"
 
@@ -96,15 +103,27 @@ def minutes_body(flat: dict[str, Any]) -> dict[str, Any]:
     return {**flat, **body}
 
 
+#: The fields of the process-opening form that are the API's `rules` (prefixed `rules_` in the form).
+RULE_FIELDS = ("consensus", "quorum", "vote_fallback", "vote_threshold", "vote_without_check", "legal_basis")
+
+
+def process_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The process-opening form as the API's body: its `rules_*` fields become the nested `rules` (none chosen:
+    the API's defaults)."""
+    rules = {name: flat.pop(f"rules_{name}") for name in RULE_FIELDS if f"rules_{name}" in flat}
+    return {**flat, "rules": rules} if rules else flat
+
+
 def correction_body(flat: dict[str, Any]) -> dict[str, Any]:
-    """The correction form as the API's body: its one choice "version:field" (a step and which of its texts)
-    becomes `version` and `field`."""
+    """The correction (or redaction) form as the API's body: its one choice "version:field" (a step and which of
+    its texts) becomes `version` and `field`."""
     version, _, name = str(flat.pop("target", "")).partition(":")
     return {**flat, "version": int(version) if version.isdigit() else version, "field": name}
 
 
 STEPS: dict[str, Step] = {
-    "open_process": Step("processes.open", ProcessOpeningSchema),
+    "open_process": Step("processes.open", ProcessOpeningSchema, shape=process_body),
+    "close_process": Step("processes.close", None, ("process_id",)),
     "register": Step("participants.register", RegistrationSchema, ("process_id",)),
     "schedule_meeting": Step(
         "meetings.schedule",
@@ -150,16 +169,19 @@ STEPS: dict[str, Step] = {
         "commitments.make", CommitmentMakingSchema, ("proposal_id",), lists=("indicators",), flags=(NAMES_ARE_PUBLIC,)
     ),
     "progress": Step("commitments.report_progress", ProgressSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,)),
+    # The admin's steps (pages under /console/admin): the use cases refuse anyone else.
+    "forget": Step("forgetting.forget", None, ("participant_id",)),
+    "redact": Step(
+        "redaction.redact", RedactionRequestSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,), shape=correction_body
+    ),
+    "revoke_token": Step("tokens.revoke", None, ("token_id",)),
 }
 #: The API's POST routes (by endpoint) that have no console form, each with why. Every other step the API offers
 #: has its form above (tests/integration/test_guards_derived_from_the_code.py walks the routes to check).
 API_ONLY: dict[str, str] = {
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
-    "participants.Forgetting": "forgetting a participant (UU 27/2022 PDP) is an admin's act, not a step in the room",
-    "proposals.Redactions": "only admins redact statements; the console is the facilitators' tool",
-    "tokens.Tokens": "tokens are an admin's affair: the console is signed into with one, it never issues one",
-    "tokens.RevokeToken": "tokens are an admin's affair: the console is signed into with one, it never revokes one",
-    "processes.ProcessClosing": "closing a process ends it for good: an API call that no form offers yet",
+    "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
+    "its secret is shown once, in the answer, and a step sent again offline could not show it",
 }
 #: The steps whose statements outsiders may read: their forms offer the NAMES_ARE_PUBLIC checkbox.
 STATEMENT_STEPS = frozenset(action for action, step in STEPS.items() if NAMES_ARE_PUBLIC in step.flags)
@@ -211,6 +233,17 @@ def request_body(step: Step, form: MultiDict[str, str], zone: str) -> dict[str, 
         if name in body:
             body[name] = moment(body[name], zone, name).isoformat()
     return step.shape(body) if step.shape is not None else body
+
+
+def invalid_fields(messages: dict[Any, Any]) -> list[str]:
+    """The form's names of the fields a schema refused: a nested body's field by its form name (`rules_quorum`)."""
+    names: list[str] = []
+    for name, said in messages.items():
+        if isinstance(said, dict) and all(isinstance(inner, str) for inner in said):
+            names.extend(f"{name}_{inner}" for inner in said)
+        else:
+            names.append(str(name))
+    return sorted(names)
 
 
 def moment(typed: str, zone: str, name: str) -> datetime:
@@ -314,7 +347,7 @@ def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict
                 loaded = step.schema().load(body)
             except ValidationError as error:
                 messages = error.messages if isinstance(error.messages, dict) else {}
-                raise Refused("validation_failed", sorted(str(name) for name in messages)) from None
+                raise Refused("validation_failed", invalid_fields(messages)) from None
             loaded.pop(NAMES_ARE_PUBLIC, None)  # said by the context, not an argument of the use case
         targets: list[UUID] = []
         for name in step.targets:

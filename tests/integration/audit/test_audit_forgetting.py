@@ -31,7 +31,6 @@ from service.app.application import Mufakat
 from service.audit.checkpoints import seal_checkpoint
 from service.audit.export import write_export
 from service.audit.verify import verify_store
-from service.app import queries
 
 
 class Person:

@@ -398,6 +398,8 @@
       // The page opened before the worker took over is kept too, so that it opens again without a connection.
       navigator.serviceWorker.ready.then(function () {
         if (!window.caches) { return null; }
+        // The admin's pages and the sign-in pages show secrets and personal data: never kept on the device.
+        if (/^\/console\/(admin|masuk)(\/|$)/.test(window.location.pathname)) { return null; }
         return caches.open(CACHE).then(function (cache) {
           // Usually the worker kept this page as it passed; the first page opened came before the worker.
           return cache.match(window.location.href).then(function (hit) {

@@ -26,6 +26,8 @@ self.addEventListener("fetch", function (event) {
   if (url.pathname.indexOf("/console") !== 0 && url.pathname.indexOf("/web-static/") !== 0) { return; }
   // A sealed berita acara (with names) is read from the server each time, never kept on the device.
   if (/\.pdf$/.test(url.pathname)) { return; }
+  // The admin's pages (tokens, sign-in links, personal data) and the sign-in pages are never kept on the device.
+  if (/^\/console\/(admin|masuk)(\/|$)/.test(url.pathname)) { return; }
   event.respondWith(fetch(request).then(function (response) {
     if (response.ok && response.type === "basic" && !response.redirected) {
       var copy = response.clone();
