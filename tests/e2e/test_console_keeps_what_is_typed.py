@@ -17,7 +17,9 @@ from domain.rules import DecisionRules
 from service.app.application import CommandContext
 
 #: Counts the console's refreshes of the page (after each recorded step), so that a test waits for one.
-COUNT_REFRESHES = "() => { window.refreshes = 0; document.addEventListener('mufakat:refreshed', () => window.refreshes++); }"
+COUNT_REFRESHES = (
+    "() => { window.refreshes = 0; document.addEventListener('mufakat:refreshed', () => window.refreshes++); }"
+)
 WIB = timedelta(hours=7)
 
 
@@ -37,7 +39,9 @@ def test_a_refresh_after_a_recorded_step_keeps_what_is_being_typed_in_every_form
     phone.get_by_label("Yang berbicara").select_option(label="Mas Bayu Pratama (pemuda)")
     phone.get_by_label("Yang disampaikan").fill("Air sumur harus diperiksa dulu.")
     phone.evaluate(COUNT_REFRESHES)
-    phone.locator("form.tap-row", has_text="Ibu Wartini Lestari").get_by_role("button", name="Setuju", exact=True).click()
+    phone.locator("form.tap-row", has_text="Ibu Wartini Lestari").get_by_role(
+        "button", name="Setuju", exact=True
+    ).click()
     phone.wait_for_function("() => window.refreshes >= 1")
     assert event_types(site, village.proposal_id).count("StanceTaken") == 1
     expect(phone.get_by_label("Yang disampaikan")).to_have_value("Air sumur harus diperiksa dulu.")
@@ -140,7 +144,7 @@ def test_offline_steps_wait_in_their_lists_and_a_refused_one_is_put_back_or_drop
     # The banner stays in view at the bottom of the page.
     page.locator("#change-title").scroll_into_view_if_needed()
     box = page.locator("#queue-status").bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 760
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 760
     screenshot(page, "console-offline-steps-in-their-lists")
 
     context.set_offline(False)
@@ -161,7 +165,9 @@ def test_offline_steps_wait_in_their_lists_and_a_refused_one_is_put_back_or_drop
     expect(page.locator("#contribute-names-public")).to_be_visible()
     page.get_by_label("Yang disampaikan").fill("Ada yang minta sumur di depan rumahnya.")
     page.get_by_role("button", name="Kekhawatiran").click()
-    expect(page.locator("#contributions li:not(.pending)").last).to_contain_text("Ada yang minta sumur di depan rumahnya.")
+    expect(page.locator("#contributions li:not(.pending)").last).to_contain_text(
+        "Ada yang minta sumur di depan rumahnya."
+    )
     kinds = event_types(site, village.proposal_id)
     assert kinds.count("Contributed") == 2
     assert kinds.count("StanceTaken") == 1
@@ -212,9 +218,9 @@ def test_a_stance_and_a_ballot_typed_in_from_paper_are_recorded_at_the_time_give
     expect(check.locator(f"label[for='check-{check_id}-when']")).to_contain_text("waktu WIB")
     phone.locator(f"#check-{check_id}-when").fill(typed(stance_at))
     check.locator("form.tap-row", has_text="Pak Darmo").get_by_role("button", name="Tidak setuju").click()
-    expect(check.locator("form.tap-row", has_text="Pak Darmo").get_by_role("button", name="Tidak setuju")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    expect(
+        check.locator("form.tap-row", has_text="Pak Darmo").get_by_role("button", name="Tidak setuju")
+    ).to_have_attribute("aria-pressed", "true")
     vote = phone.locator(".round", has=phone.locator(f"#vote-{vote_id}-when"))
     vote.locator("details.round-when summary").click()
     phone.locator(f"#vote-{vote_id}-when").fill(typed(ballot_at))

@@ -47,8 +47,9 @@ def record_a_musyawarah(ledger: Mufakat) -> tuple[dict[str, bytes], set[str]]:
     assert principal is not None
     context = CommandContext(principal=principal)
     rules = DecisionRules(vote_fallback=True)
-    process_id = ledger.open_process(context, "Musdes Karanganyar", "", "33.13.01.2001", "Desa Karanganyar",
-                                     "public", rules).id
+    process_id = ledger.open_process(
+        context, "Musdes Karanganyar", "", "33.13.01.2001", "Desa Karanganyar", "public", rules
+    ).id
     context = CommandContext(principal=ledger.principal_of_token(principal.token_record_id) or principal)
 
     def at(minutes: int) -> CommandContext:
