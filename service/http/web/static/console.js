@@ -462,7 +462,8 @@
             }
             var form = here(entry);
             var fields = answer.fields || [];
-            var message = withFields(form, answer.message, fields);
+            // A text naming someone is named by the server already ("(teks)"); every other refusal by its labels.
+            var message = answer.code === NAMING ? answer.message : withFields(form, answer.message, fields);
             if (!entry.waited && form && (form.classList.contains("tap-row") || !typedInto(form))) {
               // Refused at once: the reason stands next to the control that was tapped, and what was typed is back.
               refusalNextTo(entry.formId, message);
@@ -656,7 +657,7 @@
         if (focus) { focus.focus(); }
         restoreCaret(keep);
         document.dispatchEvent(new CustomEvent("mufakat:refreshed"));
-        return status().then(showRefused);
+        return all(QUEUE).then(showWaiting).then(showRefused); // the banner keeps what it said
       }, function () { /* offline again: the page stays as it is */ });
   }
 
