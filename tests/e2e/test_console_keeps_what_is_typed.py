@@ -15,6 +15,7 @@ from test_pages_for_everyone import AXE_RUN
 from domain.proposal import Proposal
 from domain.rules import DecisionRules
 from service.app.application import CommandContext
+from service.app import queries
 
 #: Counts the console's refreshes of the page (after each recorded step), so that a test waits for one.
 COUNT_REFRESHES = (
@@ -71,7 +72,7 @@ def test_a_refresh_after_a_recorded_step_keeps_what_is_being_typed_in_every_form
     expect(phone.locator("#queue-status")).to_have_attribute("data-waiting", "0")
     for name in names:
         expect(phone.locator("table.people")).to_contain_text(name)
-    registered = list(site.ledger.participants_of(site.ledger.repository.get(village.process_id)))
+    registered = list(queries.participants_of(site.ledger, site.ledger.repository.get(village.process_id)))
     assert len(registered) == 3 + len(names)
     assert watch.errors == []
 
@@ -178,7 +179,7 @@ def _village_on_paper(site: Site, title: str) -> tuple[UUID, UUID, UUID, dict[st
     """A process whose vote needs no check first, recorded from paper two days ago: a meeting, a proposal under
     an open check and an open vote (the ids of the proposal, check and vote, the people, the meeting's start)."""
     mufakat = site.ledger
-    principal = mufakat.authenticate(site.facilitator_token)
+    principal = mufakat.tokens.authenticate(site.facilitator_token)
     assert principal is not None
     start = (datetime.now(UTC) - timedelta(days=2)).replace(second=0, microsecond=0)
 
@@ -186,19 +187,19 @@ def _village_on_paper(site: Site, title: str) -> tuple[UUID, UUID, UUID, dict[st
         return CommandContext(principal=principal, occurred_at=start + timedelta(minutes=minutes))
 
     rules = DecisionRules(vote_fallback=True, vote_without_check=True)
-    process_id = mufakat.open_process(at(0), title, "", "35.07.12.2003", "Desa Sumberejo", "public", rules).id
-    principal = mufakat.principal_of_token(principal.token_record_id) or principal
+    process_id = mufakat.processes.open(at(0), title, "", "35.07.12.2003", "Desa Sumberejo", "public", rules).id
+    principal = queries.principal_of_token(mufakat, principal.token_record_id) or principal
     people = {
-        name: mufakat.register_participant(at(1), process_id, name, group, None, None, None).id
+        name: mufakat.participants.register(at(1), process_id, name, group, None, None, None).id
         for name, group in (("Ibu Ratna Sari", "women"), ("Pak Darmo", "resident"), ("Mbak Yuni", "youth"))
     }
-    meeting_id = mufakat.schedule_meeting(at(2), process_id, "Musyawarah Desa", start, "Balai Desa", None).id
-    mufakat.open_meeting(at(3), meeting_id, list(people.values()))
-    proposal_id = mufakat.submit_proposal(
+    meeting_id = mufakat.meetings.schedule(at(2), process_id, "Musyawarah Desa", start, "Balai Desa", None).id
+    mufakat.meetings.open(at(3), meeting_id, list(people.values()))
+    proposal_id = mufakat.proposals.submit(
         at(4), process_id, "Posyandu baru", "Bangunan posyandu di Dusun Krajan.", people["Ibu Ratna Sari"], meeting_id
     ).id
-    check_id = mufakat.open_consensus_check(at(5), proposal_id, meeting_id).part_id
-    vote_id = mufakat.open_vote(at(6), proposal_id, meeting_id).part_id
+    check_id = mufakat.proposals.open_consensus_check(at(5), proposal_id, meeting_id).part_id
+    vote_id = mufakat.proposals.open_vote(at(6), proposal_id, meeting_id).part_id
     assert check_id is not None and vote_id is not None
     return proposal_id, check_id, vote_id, people, start
 
@@ -243,21 +244,21 @@ def test_the_proposal_page_lists_what_was_said_and_a_decision_by_vote_reads_as_o
 ) -> None:
     proposal_id, check_id, vote_id, people, start = _village_on_paper(site, "Musdes Sumberejo (keputusan)")
     mufakat = site.ledger
-    principal = mufakat.authenticate(site.facilitator_token)
+    principal = mufakat.tokens.authenticate(site.facilitator_token)
     assert principal is not None
 
     def at(minutes: int) -> CommandContext:
         return CommandContext(principal=principal, occurred_at=start + timedelta(minutes=minutes))
 
-    mufakat.contribute(at(10), proposal_id, people["Pak Darmo"], "concern", "Lahannya masih sengketa.")
-    objection = mufakat.raise_objection(at(11), proposal_id, people["Mbak Yuni"], "Lahan belum jelas.", True)
+    mufakat.proposals.contribute(at(10), proposal_id, people["Pak Darmo"], "concern", "Lahannya masih sengketa.")
+    objection = mufakat.proposals.raise_objection(at(11), proposal_id, people["Mbak Yuni"], "Lahan belum jelas.", True)
     assert objection.part_id is not None
-    mufakat.resolve_objection(at(12), proposal_id, objection.part_id, "addressed", "Lahan diganti tanah kas desa.")
-    mufakat.close_consensus_check(at(13), proposal_id, check_id)
+    mufakat.proposals.resolve_objection(at(12), proposal_id, objection.part_id, "addressed", "Lahan diganti tanah kas desa.")
+    mufakat.proposals.close_consensus_check(at(13), proposal_id, check_id)
     for minute, name in enumerate(people):
-        mufakat.cast_ballot(at(14 + minute), proposal_id, vote_id, people[name], "yes")
-    mufakat.close_vote(at(20), proposal_id, vote_id)
-    mufakat.decide(at(21), proposal_id, "adopted", "vote", "Semua memilih ya.")
+        mufakat.proposals.cast_ballot(at(14 + minute), proposal_id, vote_id, people[name], "yes")
+    mufakat.proposals.close_vote(at(20), proposal_id, vote_id)
+    mufakat.proposals.decide(at(21), proposal_id, "adopted", "vote", "Semua memilih ya.")
 
     page = new_context(bypass_csp=True).new_page()
     sign_in(page, site)

@@ -19,6 +19,7 @@ from service.adapters.minutes_pdf import render_minutes_pdf
 from service.adapters.storage import persistence_settings
 from service.app.application import CommandContext, Mufakat
 from service.app.minutes import MinutesRequest, Signer, Signers, gather_minutes
+from service.app import queries
 
 PEOPLE = (
     ("Ibu Sri Wahyuni", "women", "female"),
@@ -42,38 +43,38 @@ def text_of(pdf: bytes) -> str:
 
 def record_a_musyawarah(ledger: Mufakat) -> tuple[dict[str, bytes], set[str]]:
     """A meeting where three women and a resident speak, the check fails, a vote passes; closed with notulen."""
-    _, secret = ledger.issue_token("facilitator", "Fasilitator Uji", [])
-    principal = ledger.authenticate(secret)
+    _, secret = ledger.tokens.issue("facilitator", "Fasilitator Uji", [])
+    principal = ledger.tokens.authenticate(secret)
     assert principal is not None
     context = CommandContext(principal=principal)
     rules = DecisionRules(vote_fallback=True)
-    process_id = ledger.open_process(
+    process_id = ledger.processes.open(
         context, "Musdes Karanganyar", "", "33.13.01.2001", "Desa Karanganyar", "public", rules
     ).id
-    context = CommandContext(principal=ledger.principal_of_token(principal.token_record_id) or principal)
+    context = CommandContext(principal=queries.principal_of_token(ledger, principal.token_record_id) or principal)
 
     def at(minutes: int) -> CommandContext:
         return CommandContext(principal=context.principal, occurred_at=START + timedelta(minutes=minutes))
 
-    people = [ledger.register_participant(at(0), process_id, n, g, s, None, None).id for n, g, s in PEOPLE]
-    meeting_id = ledger.schedule_meeting(at(1), process_id, "Musyawarah Desa", START, "Balai Desa", None).id
-    ledger.open_meeting(at(2), meeting_id, people)
-    proposal_id = ledger.submit_proposal(
+    people = [ledger.participants.register(at(0), process_id, n, g, s, None, None).id for n, g, s in PEOPLE]
+    meeting_id = ledger.meetings.schedule(at(1), process_id, "Musyawarah Desa", START, "Balai Desa", None).id
+    ledger.meetings.open(at(2), meeting_id, people)
+    proposal_id = ledger.proposals.submit(
         at(3), process_id, "Jalan usaha tani Dusun Krajan", "Jalan rabat beton 400 m.", people[0], meeting_id
     ).id
     # A woman supports, the resident worries, another woman asks.
     for minute, (kind, words), who in zip((4, 5, 6), SAID.items(), (people[1], people[3], people[2]), strict=True):
-        ledger.contribute(at(minute), proposal_id, who, kind, words)
-    check_id = ledger.open_consensus_check(at(7), proposal_id, meeting_id).part_id
+        ledger.proposals.contribute(at(minute), proposal_id, who, kind, words)
+    check_id = ledger.proposals.open_consensus_check(at(7), proposal_id, meeting_id).part_id
     for minute, (who, stance) in enumerate(zip(people, ("agree", "agree", "agree", "disagree"), strict=True)):
-        ledger.take_stance(at(8 + minute), proposal_id, check_id, who, stance, None)
-    ledger.close_consensus_check(at(12), proposal_id, check_id)
-    vote_id = ledger.open_vote(at(13), proposal_id, meeting_id).part_id
+        ledger.proposals.take_stance(at(8 + minute), proposal_id, check_id, who, stance, None)
+    ledger.proposals.close_consensus_check(at(12), proposal_id, check_id)
+    vote_id = ledger.proposals.open_vote(at(13), proposal_id, meeting_id).part_id
     for minute, (who, choice) in enumerate(zip(people, ("yes", "yes", "yes", "no"), strict=True)):
-        ledger.cast_ballot(at(14 + minute), proposal_id, vote_id, who, choice)
-    ledger.close_vote(at(18), proposal_id, vote_id)
-    ledger.decide(at(19), proposal_id, "adopted", "vote", "Tiga dari empat suara setuju.")
-    ledger.close_meeting(at(20), meeting_id, NOTULEN)
+        ledger.proposals.cast_ballot(at(14 + minute), proposal_id, vote_id, who, choice)
+    ledger.proposals.close_vote(at(18), proposal_id, vote_id)
+    ledger.proposals.decide(at(19), proposal_id, "adopted", "vote", "Tiga dari empat suara setuju.")
+    ledger.meetings.close(at(20), meeting_id, NOTULEN)
 
     process = ledger.repository.get(process_id)
     meeting = ledger.repository.get(meeting_id)
