@@ -65,6 +65,19 @@ class ObjectionRecord:
 
 
 @dataclass(frozen=True)
+class ContributionRecord:
+    """What someone said on a proposal in the room: its kind (support, concern, question, information) and words.
+
+    `speaker_group` is None where the group may not be named; `speaker` is the name, in the full version only.
+    """
+
+    kind: str
+    text: str
+    speaker_group: str | None
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
 class CheckRecord:
     """A closed consensus check with its tally."""
 
@@ -114,6 +127,7 @@ class ProposalRecord:
     title: str
     text: str
     text_version: int = 1
+    contributions: tuple[ContributionRecord, ...] = ()
     objections: tuple[ObjectionRecord, ...] = ()
     checks: tuple[CheckRecord, ...] = ()
     votes: tuple[VoteRecord, ...] = ()
@@ -156,6 +170,8 @@ class MinutesDocument:
     footer: MinutesFooter
     signatories: tuple[Signatory, ...] = ()
     notes: str | None = None
+    #: The notulen typed when the meeting was closed (the meeting's own minutes).
+    meeting_minutes: str | None = None
 
     def __post_init__(self) -> None:
         if self.version not in VERSIONS:
@@ -171,4 +187,5 @@ class MinutesDocument:
         names = [person.name for person in people if person.name]
         names += [attendee.name for attendee in self.attendance.attendance_list or ()]
         names += [o.raised_by for proposal in self.proposals for o in proposal.objections if o.raised_by]
+        names += [c.speaker for proposal in self.proposals for c in proposal.contributions if c.speaker]
         return names

@@ -14,6 +14,7 @@ from fpdf.enums import XPos, YPos
 from service.adapters.minutes_blocks import FAMILY, LINE, PageBlocks
 from service.adapters.minutes_document import (
     CheckRecord,
+    ContributionRecord,
     MinutesDocument,
     ObjectionRecord,
     ProposalRecord,
@@ -26,6 +27,7 @@ from service.adapters.minutes_words import (
     group_word,
     opening_sentence,
     speaker_words,
+    vote_rule,
     written_date,
 )
 
@@ -95,9 +97,10 @@ class MinutesPages(PageBlocks):
         self._opening()
         self._attendance(_ROMAN[0])
         self._deliberation(_ROMAN[1])
-        if self.document.notes:
-            self._heading(f"{_ROMAN[2]}. {self.words['notes']}")
-            self._paragraph(self.document.notes)
+        sections = [("meeting_minutes", self.document.meeting_minutes), ("notes", self.document.notes)]
+        for number, (key, text) in zip(_ROMAN[2:], [(k, t) for k, t in sections if t], strict=False):
+            self._heading(f"{number}. {self.words[key]}")
+            self._paragraph(text)
         self.ln(3)
         self._paragraph(self.words["closing"])
         self._signatures()
@@ -188,6 +191,10 @@ class MinutesPages(PageBlocks):
         )
         self._label(w["text_as_decided"].format(version=proposal.text_version))
         self._paragraph(proposal.text, indent=4)
+        if proposal.contributions:
+            self._label(w["contributions"])
+            for contribution in proposal.contributions:
+                self._item("•", self._contribution(contribution))
         if proposal.objections:
             self._label(w["objections"])
             for objection in proposal.objections:
@@ -201,7 +208,7 @@ class MinutesPages(PageBlocks):
             self._label(w["votes"])
             for vote in proposal.votes:
                 self._item("•", self._vote(vote))
-            self._paragraph(w["threshold"].format(share=proposal.votes[-1].threshold), indent=4, size=8.5)
+            self._paragraph(vote_rule(proposal.votes[-1].threshold, self.language), indent=4, size=8.5)
         self._label(w["decision"])
         self._decision(proposal)
         if proposal.dissent:
@@ -213,6 +220,12 @@ class MinutesPages(PageBlocks):
             rows = [(c.description, c.owner, written_date(c.due, self.language)) for c in proposal.commitments]
             self._table((w["commitment"], w["owner"], w["due"]), rows, (86, 44, 36))
         self.ln(3)
+
+    def _contribution(self, contribution: ContributionRecord) -> str:
+        w = self.words
+        who = contribution.speaker or speaker_words(contribution.speaker_group, self.language)
+        kind = w.get(f"kind_{contribution.kind}", contribution.kind)
+        return f"{kind} {w['from']} {who}: \u201c{contribution.text}\u201d"
 
     def _objection(self, objection: ObjectionRecord) -> str:
         w = self.words
@@ -248,7 +261,8 @@ class MinutesPages(PageBlocks):
         verdict = " ".join(
             part
             for part in (
-                w.get(f"decision_{decision.outcome}", decision.outcome),
+                w.get(f"decision_{decision.outcome}_{decision.method}")
+                or w.get(f"decision_{decision.outcome}", decision.outcome),
                 w.get(f"method_{decision.method}", ""),
             )
             if part

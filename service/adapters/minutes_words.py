@@ -110,11 +110,27 @@ WORDS: dict[str, dict[str, str]] = {
         "votes": "Pemungutan suara",
         "yes": "setuju",
         "no": "tidak setuju",
-        "threshold": "Ambang: lebih dari separuh suara setuju dan tidak setuju, dan sedikitnya {share} di antaranya.",
+        "vote_rule_half": (
+            "Aturan: usulan diterima apabila suara setuju lebih dari separuh jumlah suara setuju dan tidak setuju, "
+            "dan kuorum terpenuhi; suara abstain tidak ikut dihitung."
+        ),
+        "vote_rule_share": (
+            "Aturan: usulan diterima apabila suara setuju mencapai sekurang-kurangnya {share} dari jumlah suara "
+            "setuju dan tidak setuju (dan lebih dari separuhnya), dan kuorum terpenuhi; suara abstain tidak ikut "
+            "dihitung."
+        ),
+        "contributions": "Masukan peserta",
+        "kind_support": "Dukungan",
+        "kind_concern": "Kekhawatiran",
+        "kind_question": "Pertanyaan",
+        "kind_information": "Informasi",
+        "from": "dari",
+        "meeting_minutes": "NOTULEN RAPAT",
         "passed": "usulan diterima",
         "failed": "usulan tidak diterima",
         "decision": "Keputusan",
         "decision_adopted": "Usulan disepakati",
+        "decision_adopted_vote": "Usulan diterima",
         "decision_rejected": "Usulan ditolak",
         "decision_deferred": "Usulan ditunda",
         "method_consensus": "melalui mufakat",
@@ -194,7 +210,21 @@ WORDS: dict[str, dict[str, str]] = {
         "votes": "Votes",
         "yes": "yes",
         "no": "no",
-        "threshold": "Threshold: more than half of the yes and no ballots, and at least {share} of them.",
+        "vote_rule_half": (
+            "Rule: the proposal passes when the yes ballots are more than half of the yes and no ballots and the "
+            "quorum is met; abstentions are not counted."
+        ),
+        "vote_rule_share": (
+            "Rule: the proposal passes when the yes ballots are at least {share} of the yes and no ballots (and more "
+            "than half of them) and the quorum is met; abstentions are not counted."
+        ),
+        "contributions": "Contributions",
+        "kind_support": "Support",
+        "kind_concern": "Concern",
+        "kind_question": "Question",
+        "kind_information": "Information",
+        "from": "from",
+        "meeting_minutes": "MINUTES OF THE MEETING (NOTULEN)",
         "passed": "passed",
         "failed": "failed",
         "decision": "Decision",
@@ -257,6 +287,21 @@ def opening_sentence(moment: datetime, place: str | None, meeting: str, process:
         f"Pada hari ini, {day}, tanggal {when}, pukul {clock}{where}, telah diselenggarakan {meeting} "
         f"dalam rangka {process} {WORDS['id']['agenda_intro']}"
     )
+
+
+#: Shares a rule may set, as a secretary writes them ("dua pertiga"), with the fraction beside them.
+_SHARES = {
+    "id": {"2/3": "dua pertiga (2/3)", "3/4": "tiga perempat (3/4)", "3/5": "tiga perlima (3/5)", "1": "seluruh"},
+    "en": {"2/3": "two thirds (2/3)", "3/4": "three quarters (3/4)", "3/5": "three fifths (3/5)", "1": "all"},
+}
+
+
+def vote_rule(threshold: str, language: str) -> str:
+    """The rule a vote was held to, as one sentence of the berita acara (`threshold` a fraction: "1/2", "2/3")."""
+    if threshold in ("1/2", "0.5"):
+        return WORDS[language]["vote_rule_half"]
+    share = _SHARES[language].get(threshold, threshold)
+    return WORDS[language]["vote_rule_share"].format(share=share)
 
 
 def group_word(group: str, language: str) -> str:

@@ -38,6 +38,7 @@ from service.adapters.minutes_document import (
     Attendee,
     CheckRecord,
     CommitmentRecord,
+    ContributionRecord,
     DecisionRecord,
     MinutesDocument,
     MinutesFooter,
@@ -48,6 +49,7 @@ from service.adapters.minutes_document import (
 )
 from service.adapters.minutes_words import group_word
 from service.adapters.personal_data import PersonalDataVault
+from service.app.contributions import contributions_of
 
 _VERIFICATION = {
     "id": (
@@ -173,6 +175,7 @@ def gather_minutes(
             secretary=_signatory(request.signers.secretary, full),
             signatories=tuple(_signatory(s, full) for s in request.signers.signatories),
             notes=request.notes,
+            meeting_minutes=meeting.minutes or None,
             footer=MinutesFooter(
                 log_position=log_position,
                 public_url=f"{public_url}/proses/{process.id}",  # the portal's page of the process's decisions
@@ -267,6 +270,16 @@ def _proposal_record(
         title=proposal.title,
         text=proposal.body,
         text_version=proposal.text_version,
+        contributions=tuple(
+            ContributionRecord(
+                kind=said.kind,
+                text=said.text,
+                speaker_group=_group_if_named(process.group_of(said.participant_id) or "unknown", named),
+                speaker=name(said.participant_id),
+            )
+            for said in contributions_of(ledger.repository.event_store, proposal)
+            if _in_the_room(said.occurred_at, meeting)
+        ),
         objections=tuple(
             ObjectionRecord(
                 grounds=o.grounds,

@@ -37,7 +37,9 @@ def _ensure_started() -> None:
         started = current_app.extensions.get(MAKER_EXTENSION)
         if started is not None and started[0] == os.getpid():
             return
-        maker = CheckpointMaker(current_mufakat().ledger, settings.secret_key_file, schedule) if schedule.is_on else None
+        maker = (
+            CheckpointMaker(current_mufakat().ledger, settings.secret_key_file, schedule) if schedule.is_on else None
+        )
         if maker is not None:
             maker.start()
         current_app.extensions[MAKER_EXTENSION] = (os.getpid(), maker)

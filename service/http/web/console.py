@@ -38,12 +38,13 @@ from domain.proposal import CORRECTABLE_FIELDS, Proposal
 from service.app import queries
 from service.app.access import Principal
 from service.app.application import Mufakat
+from service.app.contributions import contributions_of
 from service.app.errors import NotFound
 from service.app.minutes import minutes_path
 from service.app.minutes_sealing import sealed_pdf
 from service.app.statement_names import StatementNamesAParticipant
 from service.http.current import current_mufakat
-from service.http.web.i18n import refusal, words
+from service.http.web.i18n import decision_words, refusal, words
 from service.http.web.site import HERE
 from service.http.web.steps import NAMES_ARE_PUBLIC, STATEMENT_STEPS, STEPS, run_step
 
@@ -71,6 +72,7 @@ def _console_globals() -> dict[str, Any]:
         "NAMES_ARE_PUBLIC": NAMES_ARE_PUBLIC,
         "NAMING_CODE": NAMING_CODE,
         "console_admin": _signed_in_admin,
+        "decision_words": decision_words,
     }
 
 
@@ -289,6 +291,7 @@ def proposal_page(proposal_id: UUID) -> str:
         checks=checks,
         votes=votes,
         commitments=queries.published_commitments(mufakat, principal, proposal_id) if process.is_public else [],
+        contributions=contributions_of(mufakat.repository.event_store, proposal),
         all_meetings=list(meetings.values()),
         correctable=CORRECTABLE_FIELDS,
         notice=_notice(),
@@ -329,6 +332,10 @@ _CREATED_ARG = {
 }
 
 
+#: Refusals of what was typed (answered 422); a broken rule of the record is a conflict (409).
+_UNPROCESSABLE = ("validation_failed", "occurred_at_invalid", "occurred_in_future", NAMING_CODE)
+
+
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
@@ -350,7 +357,7 @@ def step(action: str) -> BaseResponse:
     outcome = run_step(current_mufakat(), principal, action, request.form)
     target = _safe_next(request.form.get("next"), fallback)
     if outcome.receipt is None:
-        status = 422 if outcome.code in ("validation_failed", "occurred_at_invalid", NAMING_CODE) else 409
+        status = 422 if outcome.code in _UNPROCESSABLE else 409
         return _refused_answer(form_id, outcome.code or "rule_broken", outcome.invalid_fields, target, status)
     page = _CREATED_PAGE.get(action)
     if page is not None:

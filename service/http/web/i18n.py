@@ -223,6 +223,7 @@ REFUSALS: dict[str, LazyString] = {
     "too_much_contention": _l("Too many writes at once; try again."),
     "validation_failed": _l("Some fields are missing or not valid."),
     "occurred_at_invalid": _l("The time it happened is not valid."),
+    "occurred_in_future": _l("The time it happened is in the future."),
     "statement_names_a_participant": _l(
         "This text names a registered participant, and outsiders would read it. Leave the name out, or tick "
         "the box if the name may be shown in public (an official acting in office)."
@@ -237,3 +238,21 @@ def refusal(code: str) -> str:
     """Why a step was refused, in the page's language."""
     found = REFUSALS.get(code)
     return str(found) if found is not None else gettext("This step was refused (%(code)s).", code=code)
+
+
+DECISIONS: dict[tuple[str, str], LazyString] = {
+    ("adopted", "consensus"): _l("adopted by consensus"),
+    ("adopted", "vote"): _l("adopted by vote"),
+    ("rejected", "consensus"): _l("rejected by consensus"),
+    ("rejected", "vote"): _l("rejected by vote"),
+    ("rejected", "none"): _l("rejected without consensus or vote"),
+    ("deferred", "consensus"): _l("deferred by consensus"),
+    ("deferred", "vote"): _l("deferred by vote"),
+    ("deferred", "none"): _l("deferred without consensus or vote"),
+}
+
+
+def decision_words(outcome: str, method: str) -> str:
+    """A decision as one phrase: adopted by vote reads "diterima melalui pemungutan suara", not "disepakati"."""
+    found = DECISIONS.get((outcome, method))
+    return str(found) if found is not None else f"{words(outcome)} {words(method)}"

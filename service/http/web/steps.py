@@ -70,6 +70,8 @@ _HOLDERS_OF_PROCESS = {
     "commitment_id": Commitment,
     "participant_id": Participant,
 }
+#: The refusal of a time earlier than the step it depends on (domain.errors.OccurredOutOfOrder).
+OUT_OF_ORDER = "occurred_out_of_order"
 #: The checkbox of a step whose statement may name someone in public ("nama ini boleh tampil di publik").
 NAMES_ARE_PUBLIC = "names_are_public"
 
@@ -295,8 +297,9 @@ def occurred_at(form: MultiDict[str, str], zone: str) -> datetime | None:
         return None
     found = moment(typed, zone, "occurred_at")
     if found > datetime.now(UTC) + CLOCK_SKEW:
-        # As the API: a step typed in from paper happened before now (clocks may drift by minutes).
-        raise Refused("occurred_at_invalid", ["occurred_at"])
+        # As the API: a step typed in from paper happened before now (clocks may drift by minutes). Said as such:
+        # "not valid" would send the facilitator looking for a typing error.
+        raise Refused("occurred_in_future", ["occurred_at"])
     return found
 
 
@@ -370,5 +373,7 @@ def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict
     except StatementNamesAParticipant as naming:
         return Outcome(code=naming.code, invalid_fields=naming.fields)
     except (RuleBroken, NotFound, Forbidden, VersionMismatch, IdempotencyKeyReused, TooMuchContention) as error:
-        return Outcome(code=str(getattr(error, "code", "rule_broken")))
+        code = str(getattr(error, "code", "rule_broken"))
+        # A step placed before the one it depends on is mended in its one field: the time it happened.
+        return Outcome(code=code, invalid_fields=["occurred_at"] if code == OUT_OF_ORDER else [])
     return Outcome(receipt=receipt)

@@ -61,7 +61,7 @@ def test_the_full_version_reads_as_the_berita_acara_of_the_meeting() -> None:
     assert "mufakat tidak tercapai (1 keberatan mendasar belum diselesaikan): setuju 9" in text
     assert "usulan diterima: setuju 9, tidak setuju 2, abstain 1" in text
     assert "Usulan disepakati melalui mufakat." in text
-    assert "Usulan disepakati melalui pemungutan suara." in text
+    assert "Usulan diterima melalui pemungutan suara." in text
     assert "Usulan ditolak melalui pemungutan suara." in text
     assert "Usulan ditunda (diputuskan tanpa mufakat atau pemungutan suara)." in text
     assert "Warga RT 02 meminta TPS3R dipindah minimal 200 m dari permukiman." in text
@@ -95,7 +95,7 @@ def test_the_public_version_names_nobody_and_prints_the_counts_as_suppressed() -
     assert "Keberatan mendasar diajukan oleh peserta kelompok penyandang disabilitas" in text
     assert "(nama tidak dimuat dalam versi publik)" in text
     # What the community decided is all there
-    assert "Usulan disepakati melalui pemungutan suara." in text
+    assert "Usulan diterima melalui pemungutan suara." in text
     assert "2/3 dari yang diundang, yaitu sedikitnya 10 orang (terpenuhi)" in text
 
 

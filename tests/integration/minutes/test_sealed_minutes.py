@@ -143,7 +143,7 @@ def test_the_public_version_of_the_decisions_meeting_reads_as_its_minutes_and_na
     assert "Jumlah yang diundang : 14 orang" in text
     assert "Pembangunan jalan rabat beton Dusun Krajan" in text
     assert "Usulan disepakati melalui mufakat." in text
-    assert "Usulan disepakati melalui pemungutan suara." in text
+    assert "Usulan diterima melalui pemungutan suara." in text
     assert "BUMDes Sukamaju Mandiri" in text  # a commitment's owner is an institution, not a person
     assert "<3" in text  # small counts by group are suppressed
     assert f"Dibuat dari log Mufakat sampai posisi {demo.sealed(demo.meetings[1])['log_position']}." in text
