@@ -87,6 +87,13 @@ class Settings:
         "`mufakat-web-session.key` beside the SQLite ledger; on PostgreSQL beside `MUFAKAT_SECRET_KEY_FILE` "
         "when set, else in `~/.local/state/mufakat/`",
     )
+    evidence_store: str | None = _setting(
+        "MUFAKAT_EVIDENCE_STORE",
+        None,
+        "where assessments' evidence files are kept: a folder, or `database` for a table of the ledger",
+        _text,
+        "`mufakat.evidence/` beside the SQLite ledger; on PostgreSQL a table of the ledger",
+    )
     state_home: Path | None = _setting(
         "XDG_STATE_HOME", None, "this user's state folder (the console's key on PostgreSQL)", _path, "`~/.local/state`"
     )

@@ -38,6 +38,7 @@ from domain.time_zones import process_time_zone
 from projections.feed import READ_MODEL_TABLES_WITH_WORDS
 from projections.runner import fresh_read_models
 from service.adapters.console_sessions import ConsoleSessions
+from service.adapters.evidence_files import evidence_files
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER, PersonalDataVault
 from service.adapters.sealed_documents import SealedDocuments
 from service.adapters.sealed_statements import StatementKeys, StatementSealingMapper, statement_key_id
@@ -52,6 +53,7 @@ from service.app.access import (
     token_digest,
     token_record_id,
 )
+from service.app.assessments import Assessments
 from service.app.errors import Forbidden, NotFound, VersionMismatch
 from service.app.minutes import MinutesRequest, Signer, Signers, dealt_with
 from service.app.minutes_sealing import forget_minutes_names, prepare_sealing
@@ -100,6 +102,8 @@ class Mufakat(UnitOfWork):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.process_directory = EventSourcedLog(self.events, PROCESS_DIRECTORY_ID, ProcessListed)
         self.statement_names = StatementNames(self._registered_name)
+        evidence = evidence_files(self.settings.evidence_store, self.side_tables)
+        self.assessments = Assessments(uow=self, evidence=evidence, statement_names=self.statement_names)
 
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
         """The class's defaults and the environment built from `Settings`; never the process environment, which
@@ -711,8 +715,10 @@ class Mufakat(UnitOfWork):
         body: str,
         submitted_by: UUID,
         meeting_id: UUID | None,
+        addresses: Sequence[UUID] = (),
     ) -> Receipt:
-        """Submits a proposal by a registered participant, optionally at a meeting of the process."""
+        """Submits a proposal by a registered participant, optionally at a meeting of the process, and the findings
+        of the process's assessments it addresses."""
         process = self._writable_process(process_id, context)
         self._ensure_expected(process, context)
         self.statement_names.ensure_unnamed(process, context.names_are_public, title=title, body=body)
@@ -731,6 +737,9 @@ class Mufakat(UnitOfWork):
             occurred_at=submitted_at,
             actor=context.actor,
         )
+        if addresses:
+            addressed = self.assessments.addressed(process, addresses)
+            proposal.link_findings(addressed, context.actor, occurred_at=submitted_at)
         self.stage(process, proposal)
         return Receipt("proposal", proposal_id, proposal.version, created=True)
 

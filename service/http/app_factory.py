@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 
 from service.http.api import (
+    assessments,
     audit,
     commitments,
     consensus,
@@ -40,6 +41,7 @@ MAX_BODY_BYTES = 256 * 1024
 API_BLUEPRINTS = [
     module.blp
     for module in (
+        assessments,
         audit,
         commitments,
         consensus,
