@@ -81,7 +81,7 @@ def clean_photo(content: bytes, media_type: str) -> bytes:
             icc = image.info.get("icc_profile")
             upright = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise EvidenceRefused(415, f"the file could not be read as {media_type.split('/')[1].upper()}") from error
+        raise EvidenceRefused(415, f"the file could not be read as {media_type}") from error
     except Image.DecompressionBombError as error:
         raise EvidenceRefused(413, "the image has too many pixels") from error
     out = io.BytesIO()
