@@ -404,3 +404,17 @@ def test_a_restricted_process_keeps_its_assessments_from_outsiders(
     for outsider in (anonymous, partner):
         assert outsider.get(f"/assessments/{hidden['id']}").status_code == 404
         assert outsider.get(f"/processes/{village.process_id}/findings").status_code == 404
+
+
+def test_a_findings_description_is_stored_sealed_like_a_contribution(
+    facilitator: Caller, the_ledger: Any, assessment: dict[str, Any]
+) -> None:
+    facilitator.created(
+        f"/assessments/{assessment['id']}/findings", need(description="Sumur kering di RT 07 sejak Agustus")
+    )
+
+    stored = b"".join(n.state for n in the_ledger.recorder.select_notifications(start=None, limit=1000))
+    read_back = facilitator.get(f"/assessments/{assessment['id']}").get_json()["findings"][0]
+
+    assert b"Sumur kering di RT 07" not in stored  # sealed under a key of its own: a redaction can destroy it
+    assert read_back["description"] == "Sumur kering di RT 07 sejak Agustus"
