@@ -172,12 +172,12 @@ def _prepare_ledger(database_url: str) -> tuple[str, list[str], str]:
     from service.app.application import CommandContext, Mufakat
 
     ledger = Mufakat(env=persistence_settings(database_url))
-    token, secret = ledger.issue_token("admin", "Admin Bench", [])
+    token, secret = ledger.tokens.issue("admin", "Admin Bench", [])
     context = CommandContext(principal=token.principal())
-    process = ledger.open_process(context, "Musdes Bench", "", "33.01", "Desa Bench", "public", DecisionRules()).id
-    speaker = ledger.register_participant(context, process, "Warga", "resident", None, None, None).id
+    process = ledger.processes.open(context, "Musdes Bench", "", "33.01", "Desa Bench", "public", DecisionRules()).id
+    speaker = ledger.participants.register(context, process, "Warga", "resident", None, None, None).id
     proposals = [
-        str(ledger.submit_proposal(context, process, f"Jalan desa {n}", "Perbaikan jalan.", speaker, None).id)
+        str(ledger.proposals.submit(context, process, f"Jalan desa {n}", "Perbaikan jalan.", speaker, None).id)
         for n in range(SPREAD)
     ]
     ledger.close()

@@ -80,7 +80,7 @@ def _prepare_store(database_url: str, events: int, distinct_pages: int = 4) -> l
     from service.cli.demo import record_demo
 
     ledger = Mufakat(env=persistence_settings(database_url))
-    _, secret = ledger.issue_token("facilitator", "Fasilitator Bench", [])
+    _, secret = ledger.tokens.issue("facilitator", "Fasilitator Bench", [])
     record_demo(ledger, secret)
     models = fresh_read_models(ledger)
     database = models.database

@@ -43,11 +43,11 @@ def main() -> None:
     app = create_app({"MUFAKAT_LEDGER_ENV": persistence_settings(url)})
     with app.app_context():
         ledger = current_mufakat()
-        token, secret = ledger.issue_token("admin", "Admin Profil", [])
+        token, secret = ledger.tokens.issue("admin", "Admin Profil", [])
         context = CommandContext(principal=token.principal())
-        process = ledger.open_process(context, "Musdes", "", "33.01", "Desa", "public", DecisionRules()).id
-        speaker = ledger.register_participant(context, process, "Warga", "resident", None, None, None).id
-        proposal = ledger.submit_proposal(context, process, "Jalan desa", "Perbaikan jalan.", speaker, None).id
+        process = ledger.processes.open(context, "Musdes", "", "33.01", "Desa", "public", DecisionRules()).id
+        speaker = ledger.participants.register(context, process, "Warga", "resident", None, None, None).id
+        proposal = ledger.proposals.submit(context, process, "Jalan desa", "Perbaikan jalan.", speaker, None).id
     client = app.test_client()
     path = f"/api/v1/proposals/{proposal}/contributions"
     body = {"participant_id": str(speaker), "kind": "information", "text": "Pendapat warga tentang jalan desa."}

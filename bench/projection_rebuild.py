@@ -50,7 +50,7 @@ PROPOSALS_PER_PROCESS = 10
 
 def _proposal_with_deliberation(ledger: Mufakat, process_id: UUID, people: list[UUID], meeting_id: UUID) -> UUID:
     """About 45 events: submitted, 20 contributions, objections, amendment, check, 20 stances, decision."""
-    proposal_id = ledger.submit_proposal(CONTEXT, process_id, "Usulan", "Teks usulan", people[0], meeting_id).id
+    proposal_id = ledger.proposals.submit(CONTEXT, process_id, "Usulan", "Teks usulan", people[0], meeting_id).id
     proposal: Any = ledger.repository.get(proposal_id)
     actor = ADMIN.actor
 
@@ -76,8 +76,8 @@ def _proposal_with_deliberation(ledger: Mufakat, process_id: UUID, people: list[
     proposal.decide("adopted", "consensus", "Mufakat", rules, now(), actor)
     # One transaction for the whole deliberation: the log is what matters here, not the build's speed.
     ledger.save(proposal)
-    commitment = ledger.make_commitment(CONTEXT, proposal_id, "Kades", "Kerja", date(2027, 6, 30), ["selesai"]).id
-    ledger.report_progress(CONTEXT, commitment, 50, "Separuh", None)
+    commitment = ledger.commitments.make(CONTEXT, proposal_id, "Kades", "Kerja", date(2027, 6, 30), ["selesai"]).id
+    ledger.commitments.report_progress(CONTEXT, commitment, 50, "Separuh", None)
     return proposal_id
 
 
@@ -87,7 +87,7 @@ def build_log(ledger: Mufakat, events: int) -> UUID:
     number = 0
     while (ledger.recorder.max_notification_id() or 0) < events:
         number += 1
-        process_id = ledger.open_process(
+        process_id = ledger.processes.open(
             CONTEXT,
             f"Musrenbang {number}",
             "Bench",
@@ -97,13 +97,13 @@ def build_log(ledger: Mufakat, events: int) -> UUID:
             DecisionRules(consensus="consent"),
         ).id
         people = [
-            ledger.register_participant(CONTEXT, process_id, "Nama", GROUPS[i % len(GROUPS)], "female", None, None).id
+            ledger.participants.register(CONTEXT, process_id, "Nama", GROUPS[i % len(GROUPS)], "female", None, None).id
             for i in range(PEOPLE_PER_PROCESS)
         ]
-        meeting_id = ledger.schedule_meeting(
+        meeting_id = ledger.meetings.schedule(
             CONTEXT, process_id, "Musdes", datetime(2026, 9, 8, tzinfo=UTC), None, people
         ).id
-        ledger.open_meeting(CONTEXT, meeting_id, people)
+        ledger.meetings.open(CONTEXT, meeting_id, people)
         for _ in range(PROPOSALS_PER_PROCESS):
             proposal_id = _proposal_with_deliberation(ledger, process_id, people, meeting_id)
             if (ledger.recorder.max_notification_id() or 0) >= events:

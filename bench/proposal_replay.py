@@ -28,9 +28,9 @@ from service.app.application import CommandContext, Mufakat
 
 
 def _proposal_with_events(ledger: Mufakat, context: CommandContext, process: UUID, speaker: UUID, events: int) -> UUID:
-    proposal = ledger.submit_proposal(context, process, "Jalan desa", "Perbaikan jalan.", speaker, None).id
+    proposal = ledger.proposals.submit(context, process, "Jalan desa", "Perbaikan jalan.", speaker, None).id
     for number in range(events - 1):
-        ledger.contribute(context, proposal, speaker, "information", f"Pendapat warga ke-{number}.")
+        ledger.proposals.contribute(context, proposal, speaker, "information", f"Pendapat warga ke-{number}.")
     return proposal
 
 
@@ -59,10 +59,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mufakat-replay-") as folder:
         url = "sqlite:///" + str(Path(folder) / "replay.db")
         ledger = Mufakat(env=persistence_settings(url))
-        token, _ = ledger.issue_token("admin", "Admin Bench", [])
+        token, _ = ledger.tokens.issue("admin", "Admin Bench", [])
         context = CommandContext(token.principal())
-        process = ledger.open_process(context, "Musdes", "", "33.01", "Desa", "public", DecisionRules()).id
-        speaker = ledger.register_participant(context, process, "Warga", "resident", None, None, None).id
+        process = ledger.processes.open(context, "Musdes", "", "33.01", "Desa", "public", DecisionRules()).id
+        speaker = ledger.participants.register(context, process, "Warga", "resident", None, None, None).id
         small = _proposal_with_events(ledger, context, process, speaker, options.small)
         large = _proposal_with_events(ledger, context, process, speaker, options.large)
         ledger.close()

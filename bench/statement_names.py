@@ -53,25 +53,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mufakat-names-") as folder:
         ledger = Mufakat(env=persistence_settings("sqlite:///" + str(Path(folder) / "names.db")))
         try:
-            token, _ = ledger.issue_token("admin", "Admin Bench", [])
+            token, _ = ledger.tokens.issue("admin", "Admin Bench", [])
             checked = CommandContext(token.principal())
             unchecked = replace(checked, names_are_public=True)
-            process_id = ledger.open_process(checked, "Musdes", "", "33.01", "Desa", "public", DecisionRules()).id
+            process_id = ledger.processes.open(checked, "Musdes", "", "33.01", "Desa", "public", DecisionRules()).id
             people = [
-                ledger.register_participant(
+                ledger.participants.register(
                     checked, process_id, f"{FIRST[n % len(FIRST)]} {LAST[n // len(FIRST) % len(LAST)]} {n}", "resident",
                     None, None, None,
                 ).id
                 for n in range(options.participants)
             ]
-            proposal = ledger.submit_proposal(checked, process_id, "Jalan desa", "Perbaikan jalan.", people[0], None).id
+            proposal = ledger.proposals.submit(checked, process_id, "Jalan desa", "Perbaikan jalan.", people[0], None).id
 
             with_check: list[float] = []
             without_check: list[float] = []
             for _ in range(options.writes):
                 for context, timings in ((checked, with_check), (unchecked, without_check)):
                     started = time.perf_counter()
-                    ledger.contribute(context, proposal, people[1], "support", STATEMENT)
+                    ledger.proposals.contribute(context, proposal, people[1], "support", STATEMENT)
                     timings.append(time.perf_counter() - started)
 
             process = ledger.repository.get(process_id)
@@ -87,7 +87,7 @@ def main() -> None:
             cold.parts_of(process)
             first_check = time.perf_counter() - started
 
-            ledger.register_participant(checked, process_id, "Ketut Sudiarta", "elderly", None, None, None)
+            ledger.participants.register(checked, process_id, "Ketut Sudiarta", "elderly", None, None, None)
             grown = ledger.repository.get(process_id)
             assert isinstance(grown, Process)
             started = time.perf_counter()

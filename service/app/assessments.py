@@ -32,6 +32,7 @@ from service.app.access import Principal
 from service.app.errors import Forbidden, NotFound, VersionMismatch
 from service.app.receipts import CommandContext, Receipt
 from service.app.statement_names import StatementNames
+from service.app import queries
 
 P = ParamSpec("P")
 A = TypeVar("A", bound="Assessments")
@@ -395,9 +396,9 @@ def seen(assessment: Assessment, process: Process, principal: Principal, languag
 
 def readable_assessment(ledger: Ledger, principal: Principal, assessment_id: UUID) -> tuple[Assessment, Process]:
     """The assessment and its process, if the caller may read the process (else not found)."""
-    assessment: Assessment = ledger._get(Assessment, assessment_id, "assessment", copy=False)
+    assessment: Assessment = ledger.uow.get(Assessment, assessment_id, "assessment", copy=False)
     try:
-        process = ledger.readable_process(assessment.process_id, principal, copy=False)
+        process = queries.readable_process(ledger, assessment.process_id, principal, copy=False)
     except NotFound:
         raise NotFound("assessment", assessment_id) from None
     return assessment, process
@@ -413,9 +414,9 @@ def assessments_of(
     ledger: Ledger, principal: Principal, process_id: UUID, after: int, limit: int, language: str = "id"
 ) -> tuple[list[SeenAssessment], int | None]:
     """A page of a process's assessments in the order they were recorded, and the next cursor."""
-    process = ledger.readable_process(process_id, principal, copy=False)
+    process = queries.readable_process(ledger, process_id, principal, copy=False)
     ids = process.assessment_ids[after : after + limit]
-    page = [seen(ledger._get(Assessment, aid, "assessment", copy=False), process, principal, language) for aid in ids]
+    page = [seen(ledger.uow.get(Assessment, aid, "assessment", copy=False), process, principal, language) for aid in ids]
     return page, after + limit if after + limit < len(process.assessment_ids) else None
 
 
@@ -432,11 +433,11 @@ def findings_of(
     of them adopted (`answered_by`); with `unanswered`, only the standing needs no adopted proposal answers yet.
     `by_group` counts the findings listed (all pages) by the groups who raised them: were the women's needs heard,
     and what happened to them?"""
-    process = ledger.readable_process(process_id, principal, copy=False)
+    process = queries.readable_process(ledger, process_id, principal, copy=False)
     addressed_by: dict[str, list[str]] = {}
     answered_by: dict[str, list[str]] = {}
     for proposal_id in process.proposal_ids:
-        proposal: Proposal = ledger._get(Proposal, proposal_id, "proposal", copy=False)
+        proposal: Proposal = ledger.uow.get(Proposal, proposal_id, "proposal", copy=False)
         adopted = proposal.decision is not None and proposal.decision.outcome == "adopted"
         for finding_id in proposal.addresses:
             addressed_by.setdefault(finding_id, []).append(str(proposal_id))
@@ -444,7 +445,7 @@ def findings_of(
                 answered_by.setdefault(finding_id, []).append(str(proposal_id))
     listed: list[dict[str, Any]] = []
     for assessment_id in process.assessment_ids:
-        found: Assessment = ledger._get(Assessment, assessment_id, "assessment", copy=False)
+        found: Assessment = ledger.uow.get(Assessment, assessment_id, "assessment", copy=False)
         for finding in found.findings.values():
             item = finding_as_seen(finding, found.id, language)
             item["addressed_by"] = addressed_by.get(finding["finding_id"], [])

@@ -96,7 +96,7 @@ class _Facilitator:
         self.principal = self._authenticate()
 
     def _authenticate(self) -> Principal:
-        principal = self.ledger.authenticate(self.secret)
+        principal = self.ledger.tokens.authenticate(self.secret)
         if principal is None:
             raise ValueError("the demo facilitator's token does not authenticate")
         return principal
@@ -130,7 +130,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     def ctx() -> CommandContext:
         return fasilitator.context
 
-    process_id = mufakat.open_process(
+    process_id = mufakat.processes.open(
         ctx(),
         title=PROCESS_TITLE,
         description=(
@@ -147,11 +147,11 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
 
     p = record.participants
     for key, name, group, gender, organisation, contact in PARTICIPANTS:
-        p[key] = mufakat.register_participant(ctx(), process_id, name, group, gender, organisation, contact).id
+        p[key] = mufakat.participants.register(ctx(), process_id, name, group, gender, organisation, contact).id
     everyone = list(p.values())
 
     # --- first meeting: the ideas are put on the table -------------------------------
-    sesi_1 = mufakat.schedule_meeting(
+    sesi_1 = mufakat.meetings.schedule(
         ctx(),
         process_id,
         title="Musrenbang Desa Sukamaju sesi 1: penyampaian usulan dusun",
@@ -161,10 +161,10 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     ).id
     record.meetings.append(sesi_1)
     late_to_1 = [p["swasta"], p["lansia_putri"]]
-    mufakat.open_meeting(ctx(), sesi_1, [pid for pid in everyone if pid not in late_to_1])
-    mufakat.record_attendance(ctx(), sesi_1, late_to_1)
+    mufakat.meetings.open(ctx(), sesi_1, [pid for pid in everyone if pid not in late_to_1])
+    mufakat.meetings.record_attendance(ctx(), sesi_1, late_to_1)
 
-    jalan = mufakat.submit_proposal(
+    jalan = mufakat.proposals.submit(
         ctx(),
         process_id,
         title="Pembangunan jalan rabat beton Dusun Krajan (RT 01-04)",
@@ -175,7 +175,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         submitted_by=p["warga_krajan"],
         meeting_id=sesi_1,
     ).id
-    bank_sampah = mufakat.submit_proposal(
+    bank_sampah = mufakat.proposals.submit(
         ctx(),
         process_id,
         title="Penyertaan modal BUMDes untuk unit bank sampah dan TPS3R",
@@ -186,7 +186,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         submitted_by=p["pkk"],
         meeting_id=sesi_1,
     ).id
-    gapura = mufakat.submit_proposal(
+    gapura = mufakat.proposals.submit(
         ctx(),
         process_id,
         title="Pembangunan gapura batas desa",
@@ -194,7 +194,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         submitted_by=p["bpd"],
         meeting_id=sesi_1,
     ).id
-    embung = mufakat.submit_proposal(
+    embung = mufakat.proposals.submit(
         ctx(),
         process_id,
         title="Pembangunan embung desa untuk irigasi musim kemarau",
@@ -207,17 +207,17 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     )
 
     # The road: support, a question, and a blocking objection on wheelchair access.
-    mufakat.contribute(
+    mufakat.proposals.contribute(
         ctx(), jalan, p["warga_kidul"], "support", "Saat hujan jalan ini tidak bisa dilewati motor pengangkut panen."
     )
-    mufakat.contribute(
+    mufakat.proposals.contribute(
         ctx(), jalan, p["lansia"], "question", "Apakah ada saluran air? Rumah di tepi jalan sering tergenang."
     )
-    mufakat.contribute(
+    mufakat.proposals.contribute(
         ctx(), jalan, p["kades"], "information", "Pagu indikatif Dana Desa 2027 untuk infrastruktur Rp 420 juta."
     )
     keberatan_akses = part_of(
-        mufakat.raise_objection(
+        mufakat.proposals.raise_objection(
             ctx(),
             jalan,
             p["difabel"],
@@ -230,17 +230,17 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     )
 
     # The waste bank: support and a concern about where it goes.
-    mufakat.contribute(
+    mufakat.proposals.contribute(
         ctx(), bank_sampah, p["lsm"], "information", "Bank sampah di desa tetangga menghasilkan Rp 3 juta per bulan."
     )
-    mufakat.contribute(
+    mufakat.proposals.contribute(
         ctx(), bank_sampah, p["pemudi"], "support", "Karang Taruna siap menjadi pengelola dan mengajak pemuda."
     )
-    mufakat.contribute(
+    mufakat.proposals.contribute(
         ctx(), bank_sampah, p["warga_kidul"], "concern", "Lokasi TPS3R terlalu dekat dengan rumah warga RT 02."
     )
     keberatan_lokasi = part_of(
-        mufakat.raise_objection(
+        mufakat.proposals.raise_objection(
             ctx(),
             bank_sampah,
             p["warga_kidul"],
@@ -250,12 +250,12 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     )
 
     # The gate and the reservoir: questions and concerns.
-    mufakat.contribute(
+    mufakat.proposals.contribute(
         ctx(), gapura, p["rentan"], "concern", "Masih banyak rumah tidak layak huni; gapura belum mendesak."
     )
-    mufakat.contribute(ctx(), gapura, p["bpd"], "support", "Gapura menjadi penanda desa dan kebanggaan warga.")
+    mufakat.proposals.contribute(ctx(), gapura, p["bpd"], "support", "Gapura menjadi penanda desa dan kebanggaan warga.")
     keberatan_biaya = part_of(
-        mufakat.raise_objection(
+        mufakat.proposals.raise_objection(
             ctx(),
             gapura,
             p["pemudi"],
@@ -263,11 +263,11 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
             blocking=False,
         )
     )
-    mufakat.contribute(ctx(), embung, p["swasta"], "question", "Apakah status tanah calon lokasi embung sudah jelas?")
-    mufakat.contribute(
+    mufakat.proposals.contribute(ctx(), embung, p["swasta"], "question", "Apakah status tanah calon lokasi embung sudah jelas?")
+    mufakat.proposals.contribute(
         ctx(), embung, p["kades"], "information", "Sebagian lahan masih tanah milik warga dan belum dilepaskan."
     )
-    mufakat.close_meeting(
+    mufakat.meetings.close(
         ctx(),
         sesi_1,
         minutes=(
@@ -277,7 +277,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     )
 
     # --- between meetings: the road is amended, the objection addressed ----------------
-    mufakat.amend(
+    mufakat.proposals.amend(
         ctx(),
         jalan,
         body=(
@@ -288,7 +288,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         reason="Menanggapi keberatan Forum Difabel dan pertanyaan tentang genangan air.",
         proposed_by=p["warga_krajan"],
     )
-    mufakat.resolve_objection(
+    mufakat.proposals.resolve_objection(
         ctx(),
         jalan,
         keberatan_akses,
@@ -297,7 +297,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     )
 
     # --- second meeting: decisions ----------------------------------------------------
-    sesi_2 = mufakat.schedule_meeting(
+    sesi_2 = mufakat.meetings.schedule(
         ctx(),
         process_id,
         title="Musrenbang Desa Sukamaju sesi 2: penetapan prioritas",
@@ -308,17 +308,17 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     record.meetings.append(sesi_2)
     absent_from_2 = [p["lansia_putri"], p["swasta"]]
     late_to_2 = [p["lsm"]]
-    mufakat.open_meeting(ctx(), sesi_2, [pid for pid in everyone if pid not in absent_from_2 + late_to_2])
-    mufakat.record_attendance(ctx(), sesi_2, late_to_2)
+    mufakat.meetings.open(ctx(), sesi_2, [pid for pid in everyone if pid not in absent_from_2 + late_to_2])
+    mufakat.meetings.record_attendance(ctx(), sesi_2, late_to_2)
     present_at_2 = [pid for pid in everyone if pid not in absent_from_2]
 
     # The road: everyone agrees now; consensus.
-    cek_jalan = part_of(mufakat.open_consensus_check(ctx(), jalan, sesi_2))
+    cek_jalan = part_of(mufakat.proposals.open_consensus_check(ctx(), jalan, sesi_2))
     for pid in present_at_2:
         stance, reason = ("abstain", "Tidak tinggal di Dusun Krajan.") if pid == p["lsm"] else ("agree", None)
-        mufakat.take_stance(ctx(), jalan, cek_jalan, pid, stance, reason)
-    mufakat.close_consensus_check(ctx(), jalan, cek_jalan)
-    mufakat.decide(
+        mufakat.proposals.take_stance(ctx(), jalan, cek_jalan, pid, stance, reason)
+    mufakat.proposals.close_consensus_check(ctx(), jalan, cek_jalan)
+    mufakat.proposals.decide(
         ctx(),
         jalan,
         outcome="adopted",
@@ -327,18 +327,18 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     )
 
     # The waste bank: a block in the consensus check, so the vote fallback decides.
-    cek_sampah = part_of(mufakat.open_consensus_check(ctx(), bank_sampah, sesi_2))
+    cek_sampah = part_of(mufakat.proposals.open_consensus_check(ctx(), bank_sampah, sesi_2))
     for pid in present_at_2:
         if pid == p["warga_kidul"]:
-            mufakat.take_stance(
+            mufakat.proposals.take_stance(
                 ctx(), bank_sampah, cek_sampah, pid, "block", "Bau dan lalat akan mengganggu rumah warga RT 02."
             )
         elif pid in (p["lansia"], p["rentan"]):
-            mufakat.take_stance(ctx(), bank_sampah, cek_sampah, pid, "disagree", "Belum yakin pengelolaannya.")
+            mufakat.proposals.take_stance(ctx(), bank_sampah, cek_sampah, pid, "disagree", "Belum yakin pengelolaannya.")
         else:
-            mufakat.take_stance(ctx(), bank_sampah, cek_sampah, pid, "agree", None)
-    mufakat.close_consensus_check(ctx(), bank_sampah, cek_sampah)
-    mufakat.resolve_objection(
+            mufakat.proposals.take_stance(ctx(), bank_sampah, cek_sampah, pid, "agree", None)
+    mufakat.proposals.close_consensus_check(ctx(), bank_sampah, cek_sampah)
+    mufakat.proposals.resolve_objection(
         ctx(),
         bank_sampah,
         keberatan_lokasi,
@@ -348,13 +348,13 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
             "Syarat jarak 200 m dari permukiman dimasukkan ke tindak lanjut."
         ),
     )
-    pemungutan = part_of(mufakat.open_vote(ctx(), bank_sampah, sesi_2))
+    pemungutan = part_of(mufakat.proposals.open_vote(ctx(), bank_sampah, sesi_2))
     no_votes = (p["warga_kidul"], p["lansia"])
     for pid in present_at_2:
         choice = "no" if pid in no_votes else "abstain" if pid == p["rentan"] else "yes"
-        mufakat.cast_ballot(ctx(), bank_sampah, pemungutan, pid, choice)
-    mufakat.close_vote(ctx(), bank_sampah, pemungutan)
-    mufakat.decide(
+        mufakat.proposals.cast_ballot(ctx(), bank_sampah, pemungutan, pid, choice)
+    mufakat.proposals.close_vote(ctx(), bank_sampah, pemungutan)
+    mufakat.proposals.decide(
         ctx(),
         bank_sampah,
         outcome="adopted",
@@ -366,19 +366,19 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     )
 
     # The gate: musyawarah first (most disagree), then put to a vote, which fails.
-    mufakat.resolve_objection(
+    mufakat.proposals.resolve_objection(
         ctx(), gapura, keberatan_biaya, outcome="withdrawn", note="Dicabut: pelatihan pemuda sudah masuk usulan dusun."
     )
     yes_to_gate = (p["bpd"], p["karang_taruna"], p["warga_krajan"])
-    cek_gapura = part_of(mufakat.open_consensus_check(ctx(), gapura, sesi_2))
+    cek_gapura = part_of(mufakat.proposals.open_consensus_check(ctx(), gapura, sesi_2))
     for pid in present_at_2:
-        mufakat.take_stance(ctx(), gapura, cek_gapura, pid, "agree" if pid in yes_to_gate else "disagree", None)
-    mufakat.close_consensus_check(ctx(), gapura, cek_gapura)
-    pemungutan_gapura = part_of(mufakat.open_vote(ctx(), gapura, sesi_2))
+        mufakat.proposals.take_stance(ctx(), gapura, cek_gapura, pid, "agree" if pid in yes_to_gate else "disagree", None)
+    mufakat.proposals.close_consensus_check(ctx(), gapura, cek_gapura)
+    pemungutan_gapura = part_of(mufakat.proposals.open_vote(ctx(), gapura, sesi_2))
     for pid in present_at_2:
-        mufakat.cast_ballot(ctx(), gapura, pemungutan_gapura, pid, "yes" if pid in yes_to_gate else "no")
-    mufakat.close_vote(ctx(), gapura, pemungutan_gapura)
-    mufakat.decide(
+        mufakat.proposals.cast_ballot(ctx(), gapura, pemungutan_gapura, pid, "yes" if pid in yes_to_gate else "no")
+    mufakat.proposals.close_vote(ctx(), gapura, pemungutan_gapura)
+    mufakat.proposals.decide(
         ctx(),
         gapura,
         outcome="rejected",
@@ -387,15 +387,15 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     )
 
     # The reservoir: deferred until the land is surveyed.
-    mufakat.contribute(ctx(), embung, p["kwt"], "support", "Kelompok tani sangat membutuhkan air pada musim kemarau.")
-    mufakat.decide(
+    mufakat.proposals.contribute(ctx(), embung, p["kwt"], "support", "Kelompok tani sangat membutuhkan air pada musim kemarau.")
+    mufakat.proposals.decide(
         ctx(),
         embung,
         outcome="deferred",
         method="none",
         rationale="Ditunda sampai status tanah jelas dan kajian teknis dari Dinas PUPR tersedia (Musrenbang 2028).",
     )
-    mufakat.close_meeting(
+    mufakat.meetings.close(
         ctx(),
         sesi_2,
         minutes=(
@@ -406,7 +406,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     )
 
     # --- follow-up on the adopted decisions ----------------------------------------------
-    tl_jalan = mufakat.make_commitment(
+    tl_jalan = mufakat.commitments.make(
         ctx(),
         jalan,
         owner="Pemerintah Desa Sukamaju (Kaur Perencanaan) dan TPK",
@@ -414,11 +414,11 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         due=date(2027, 8, 31),
         indicators=["450 m jalan selesai", "drainase sisi timur berfungsi", "landaian di setiap akses"],
     ).id
-    mufakat.report_progress(ctx(), tl_jalan, 25, "Pengukuran ulang dan RAB selesai; material dipesan.", None)
-    mufakat.report_progress(
+    mufakat.commitments.report_progress(ctx(), tl_jalan, 25, "Pengukuran ulang dan RAB selesai; material dipesan.", None)
+    mufakat.commitments.report_progress(
         ctx(), tl_jalan, 60, "270 m jalan dan drainase selesai dicor.", "https://sukamaju.example/foto/jalan-60"
     )
-    tl_sampah = mufakat.make_commitment(
+    tl_sampah = mufakat.commitments.make(
         ctx(),
         bank_sampah,
         owner="BUMDes Sukamaju Mandiri",
@@ -426,13 +426,13 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         due=date(2027, 6, 30),
         indicators=["unit bank sampah berbadan hukum", "lokasi disepakati warga RT 02", "100 nasabah"],
     ).id
-    mufakat.report_progress(ctx(), tl_sampah, 40, "Lokasi baru disepakati bersama warga RT 02; 38 nasabah.", None)
+    mufakat.commitments.report_progress(ctx(), tl_sampah, 40, "Lokasi baru disepakati bersama warga RT 02; 38 nasabah.", None)
     record.commitments.extend([tl_jalan, tl_sampah])
 
     # --- the berita acara of both meetings, sealed (issue 13) ------------------------------
     if minutes_key_file is not None:
         for meeting_id in record.meetings:
-            mufakat.seal_minutes(
+            mufakat.sealing.seal(
                 ctx(),
                 meeting_id,
                 chair={"name": "Bambang Sugiarto", "role": "Ketua BPD Sukamaju"},
@@ -457,7 +457,7 @@ def record_backfilled_musdes(mufakat: Mufakat, fasilitator: _Facilitator, record
         """The facilitator's context for a step that happened in the room on that day of September 2026 (WIB)."""
         return replace(fasilitator.context, occurred_at=datetime(2026, 9, day, hour, minute, tzinfo=WIB))
 
-    process_id = mufakat.open_process(
+    process_id = mufakat.processes.open(
         on(1, 8),
         title=MUSDES_TITLE,
         description="Diketik ulang dari notulen kertas; waktu setiap langkah sesuai kejadian di rapat.",
@@ -473,11 +473,11 @@ def record_backfilled_musdes(mufakat: Mufakat, fasilitator: _Facilitator, record
     people: dict[str, UUID] = {}
     for key, name, group, gender, organisation, contact in PARTICIPANTS:
         if key in keys:
-            people[key] = mufakat.register_participant(
+            people[key] = mufakat.participants.register(
                 on(1, 9), process_id, name, group, gender, organisation, contact
             ).id
     everyone = list(people.values())
-    musdes = mufakat.schedule_meeting(
+    musdes = mufakat.meetings.schedule(
         on(1, 10),
         process_id,
         "Musdes perubahan APBDes 2026",
@@ -486,10 +486,10 @@ def record_backfilled_musdes(mufakat: Mufakat, fasilitator: _Facilitator, record
         everyone,
     ).id
     record.meetings.append(musdes)
-    mufakat.open_meeting(on(5, 9), musdes, everyone)
+    mufakat.meetings.open(on(5, 9), musdes, everyone)
 
     # A mistyped title, as the typist copied it; corrected below by an erratum.
-    blt = mufakat.submit_proposal(
+    blt = mufakat.proposals.submit(
         on(5, 9, 15),
         process_id,
         title="Penambahan BLT Dana Desa untuk 40 KMP",
@@ -497,7 +497,7 @@ def record_backfilled_musdes(mufakat: Mufakat, fasilitator: _Facilitator, record
         submitted_by=people["pkk"],
         meeting_id=musdes,
     ).id
-    ambulans = mufakat.submit_proposal(
+    ambulans = mufakat.proposals.submit(
         on(5, 9, 20),
         process_id,
         title="Pengadaan mobil siaga desa",
@@ -505,27 +505,27 @@ def record_backfilled_musdes(mufakat: Mufakat, fasilitator: _Facilitator, record
         submitted_by=people["karang_taruna"],
         meeting_id=musdes,
     ).id
-    mufakat.withdraw(
+    mufakat.proposals.withdraw(
         on(5, 9, 40), ambulans, reason="Ditarik pengusul: digabung dengan program ambulans desa dari kecamatan."
     )
 
     # Consent: seven agree, the elderly representative disagrees; mufakat with the dissent on record.
-    cek = part_of(mufakat.open_consensus_check(on(5, 10), blt, musdes))
+    cek = part_of(mufakat.proposals.open_consensus_check(on(5, 10), blt, musdes))
     for key, pid in people.items():
         stance, reason = (
             ("disagree", "Lebih baik untuk perbaikan rumah lansia.") if key == "lansia" else ("agree", None)
         )
-        mufakat.take_stance(on(5, 10, 10), blt, cek, pid, stance, reason)
-    mufakat.close_consensus_check(on(5, 10, 20), blt, cek)
-    mufakat.decide(
+        mufakat.proposals.take_stance(on(5, 10, 10), blt, cek, pid, stance, reason)
+    mufakat.proposals.close_consensus_check(on(5, 10, 20), blt, cek)
+    mufakat.proposals.decide(
         on(5, 10, 25),
         blt,
         outcome="adopted",
         method="consensus",
         rationale="Mufakat tercapai dengan satu catatan perbedaan pendapat (wakil lansia).",
     )
-    mufakat.close_meeting(on(5, 12), musdes, minutes="Penambahan BLT disepakati; usulan mobil siaga ditarik.")
-    mufakat.correct(
+    mufakat.meetings.close(on(5, 12), musdes, minutes="Penambahan BLT disepakati; usulan mobil siaga ditarik.")
+    mufakat.proposals.correct(
         on(6, 8),
         blt,
         version=1,
@@ -535,7 +535,7 @@ def record_backfilled_musdes(mufakat: Mufakat, fasilitator: _Facilitator, record
     )
 
     # The Musdes khusus: the camat's evaluation finds the amount above the ceiling; annulled, amended, decided again.
-    khusus = mufakat.schedule_meeting(
+    khusus = mufakat.meetings.schedule(
         on(15, 10),
         process_id,
         "Musdes khusus evaluasi BLT",
@@ -544,32 +544,32 @@ def record_backfilled_musdes(mufakat: Mufakat, fasilitator: _Facilitator, record
         everyone,
     ).id
     record.meetings.append(khusus)
-    mufakat.open_meeting(on(19, 9), khusus, everyone)
-    mufakat.annul_decision(
+    mufakat.meetings.open(on(19, 9), khusus, everyone)
+    mufakat.proposals.annul_decision(
         on(19, 9, 15),
         blt,
         reason="Hasil evaluasi camat: besaran BLT melebihi pagu yang diizinkan untuk tahun berjalan.",
         legal_basis="Permendesa PDTT No. 7 Tahun 2023, Pasal 6",
         meeting_id=khusus,
     )
-    mufakat.amend(
+    mufakat.proposals.amend(
         on(19, 9, 30),
         blt,
         body="BLT Dana Desa ditambah untuk 40 keluarga penerima manfaat baru, Rp 300.000 per bulan, November-Desember.",
         reason="Disesuaikan dengan pagu hasil evaluasi camat.",
         proposed_by=people["pkk"],
     )
-    cek_ulang = part_of(mufakat.open_consensus_check(on(19, 9, 45), blt, khusus))
+    cek_ulang = part_of(mufakat.proposals.open_consensus_check(on(19, 9, 45), blt, khusus))
     for pid in everyone:
-        mufakat.take_stance(on(19, 9, 50), blt, cek_ulang, pid, "agree", None)
-    mufakat.close_consensus_check(on(19, 10), blt, cek_ulang)
-    mufakat.decide(
+        mufakat.proposals.take_stance(on(19, 9, 50), blt, cek_ulang, pid, "agree", None)
+    mufakat.proposals.close_consensus_check(on(19, 10), blt, cek_ulang)
+    mufakat.proposals.decide(
         on(19, 10, 5),
         blt,
         outcome="adopted",
         method="consensus",
         rationale="Mufakat bulat atas teks yang disesuaikan dengan pagu; keputusan 5 September dibatalkan.",
     )
-    mufakat.close_meeting(on(19, 11), khusus, minutes="Keputusan 5 September dibatalkan dan diputuskan ulang.")
+    mufakat.meetings.close(on(19, 11), khusus, minutes="Keputusan 5 September dibatalkan dan diputuskan ulang.")
     record.proposals.update({"annulled_then_redecided": blt, "withdrawn": ambulans})
     return process_id

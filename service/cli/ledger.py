@@ -26,6 +26,7 @@ from service.cli.demo import record_demo
 from service.cli.gunicorn_settings import gunicorn_settings
 from service.cli.opened import command_settings, opened_ledger
 from service.settings import Settings
+from service.app import queries
 
 _COMMAND_LINE = Principal(actor=Actor(id="command-line", role="admin", name="mufakat command line"))
 
@@ -79,7 +80,7 @@ def demo() -> None:
     with opened_ledger() as ledger:
         try:
             with ledger.writing_alone():
-                _, secret = ledger.issue_token("facilitator", "Fasilitator Demo", [])
+                _, secret = ledger.tokens.issue("facilitator", "Fasilitator Demo", [])
                 started = time.perf_counter()
                 record = record_demo(ledger, secret, minutes_key_file=ledger.settings.secret_key_file)
                 seconds = time.perf_counter() - started
@@ -143,10 +144,10 @@ def create_token(role: str, name: str, processes: tuple[UUID, ...], expires_at: 
     with opened_ledger() as ledger:
         for process_id in processes:
             try:
-                ledger.readable_process(process_id, _COMMAND_LINE)
+                queries.readable_process(ledger, process_id, _COMMAND_LINE)
             except NotFound:
                 raise click.BadParameter(f"no process {process_id}", param_hint="--process") from None
-        issued, secret = ledger.issue_token(role, name.strip(), list(processes), expires_at=expires_at)
+        issued, secret = ledger.tokens.issue(role, name.strip(), list(processes), expires_at=expires_at)
     given = ", ".join(str(p) for p in processes) or "none"
     until = f", expires {expires_at.isoformat()}" if expires_at else ""
     click.echo(f"Token for {issued.name!r}, role {issued.role}, processes: {given}{until}.")
@@ -160,7 +161,7 @@ def list_tokens() -> None:
     with opened_ledger() as ledger:
         after: int | None = None
         while True:
-            page, after = ledger.list_tokens(after, 200)
+            page, after = queries.list_tokens(ledger, after, 200)
             for record in page:
                 click.echo(json.dumps(_token_record(record), ensure_ascii=False))
             if after is None:
@@ -173,10 +174,10 @@ def revoke_token(token_id: UUID) -> None:
     """Revoke a token by its record id: from then on it gets 401 on every worker."""
     with opened_ledger() as ledger:
         try:
-            ledger.revoke_token(CommandContext(principal=_COMMAND_LINE), token_id)
+            ledger.tokens.revoke(CommandContext(principal=_COMMAND_LINE), token_id)
         except NotFound:
             raise click.BadParameter(f"no token {token_id}", param_hint="TOKEN_ID") from None
-        revoked = ledger.token(token_id)
+        revoked = queries.token_record(ledger, token_id)
     click.echo(f"Revoked the token of {revoked.name!r} (role {revoked.role}), id {token_id}.")
 
 

@@ -50,7 +50,7 @@ def optional_principal() -> Principal:
             raise Unauthenticated("the Authorization header must be `Bearer <token>`")
         g.mufakat_principal = ANONYMOUS
         return ANONYMOUS
-    found = current_mufakat().authenticate(secret)
+    found = current_mufakat().tokens.authenticate(secret)
     if found is None:
         raise Unauthenticated("the bearer token is unknown, revoked or expired")
     g.mufakat_principal = found

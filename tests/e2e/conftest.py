@@ -44,7 +44,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     thread.start()
     with app.app_context():
         name = "Fasilitator Rahasia Uji"
-        _, secret = current_mufakat().issue_token("facilitator", name, [])
+        _, secret = current_mufakat().tokens.issue("facilitator", name, [])
     yield Site(f"http://127.0.0.1:{server.server_port}", app, secret, name)
     server.shutdown()
     thread.join(timeout=5)

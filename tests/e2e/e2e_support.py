@@ -12,6 +12,7 @@ from playwright.sync_api import ConsoleMessage, Page, Request
 
 from service.app.application import Mufakat
 from service.http.current import current_mufakat
+from service.app import queries
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -102,37 +103,37 @@ def start_village(site: Site, title: str, decide: bool = False) -> Village:
     from service.app.application import CommandContext
 
     mufakat = site.ledger
-    principal = mufakat.authenticate(site.facilitator_token)
+    principal = mufakat.tokens.authenticate(site.facilitator_token)
     assert principal is not None
     context = CommandContext(principal=principal)
-    process_id = mufakat.open_process(
+    process_id = mufakat.processes.open(
         context, title, "", "35.07.12.2003", "Desa Sumberejo", "public", DecisionRules()
     ).id
-    context = CommandContext(principal=mufakat.principal_of_token(principal.token_record_id) or principal)
+    context = CommandContext(principal=queries.principal_of_token(mufakat, principal.token_record_id) or principal)
     people = {}
     for name, group, gender in (
         ("Ibu Wartini Lestari", "women", "female"),
         ("Pak Slamet Riyadi", "resident", "male"),
         ("Mas Bayu Pratama", "youth", "male"),
     ):
-        people[name] = mufakat.register_participant(context, process_id, name, group, gender, None, None).id
-    meeting_id = mufakat.schedule_meeting(
+        people[name] = mufakat.participants.register(context, process_id, name, group, gender, None, None).id
+    meeting_id = mufakat.meetings.schedule(
         context, process_id, "Musyawarah Dusun", datetime(2027, 2, 1, 2, 0, tzinfo=UTC), "Balai Dusun", None
     ).id
-    mufakat.open_meeting(context, meeting_id, list(people.values()))
+    mufakat.meetings.open(context, meeting_id, list(people.values()))
     first = next(iter(people.values()))
-    proposal_id = mufakat.submit_proposal(
+    proposal_id = mufakat.proposals.submit(
         context, process_id, "Sumur bor untuk Dusun Krajan", "Satu sumur bor di dekat masjid.", first, meeting_id
     ).id
-    check_id = mufakat.open_consensus_check(context, proposal_id, meeting_id).part_id
+    check_id = mufakat.proposals.open_consensus_check(context, proposal_id, meeting_id).part_id
     assert check_id is not None
     if decide:
         for person in people.values():
-            mufakat.take_stance(context, proposal_id, check_id, person, "agree", None)
-        mufakat.close_consensus_check(context, proposal_id, check_id)
-        mufakat.decide(context, proposal_id, "adopted", "consensus", "Semua setuju.")
-        commitment = mufakat.make_commitment(
+            mufakat.proposals.take_stance(context, proposal_id, check_id, person, "agree", None)
+        mufakat.proposals.close_consensus_check(context, proposal_id, check_id)
+        mufakat.proposals.decide(context, proposal_id, "adopted", "consensus", "Semua setuju.")
+        commitment = mufakat.commitments.make(
             context, proposal_id, "Kaur Pembangunan", "Sumur bor selesai", date(2027, 6, 30), ["debit air"]
         )
-        mufakat.report_progress(context, commitment.id, 30, "Pengeboran dimulai.", None)
+        mufakat.commitments.report_progress(context, commitment.id, 30, "Pengeboran dimulai.", None)
     return Village(process_id, people, meeting_id, proposal_id, check_id)

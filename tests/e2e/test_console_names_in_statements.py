@@ -36,7 +36,7 @@ def site_app(tmp_path: Path) -> Iterator[Site]:
         }
     )
     with app.app_context():
-        _, secret = current_mufakat().issue_token("facilitator", "Fasilitator Uji", [])
+        _, secret = current_mufakat().tokens.issue("facilitator", "Fasilitator Uji", [])
     yield Site("", app, secret, "Fasilitator Uji")
     opened = app.extensions.get("mufakat")
     if opened is not None:

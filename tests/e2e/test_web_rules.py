@@ -29,6 +29,7 @@ from service.http.web.console import quorum_needed
 from service.http.web.portal import _story
 from service.http.web.site import SESSION_KEY_FILE_SETTING, SessionKeyUnusable, load_or_create_session_key
 from service.http.web.steps import Refused, moment
+from service.app import queries
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def site_app(tmp_path: Path) -> Iterator[Site]:
         }
     )
     with app.app_context():
-        _, secret = current_mufakat().issue_token("facilitator", "Fasilitator Tersembunyi", [])
+        _, secret = current_mufakat().tokens.issue("facilitator", "Fasilitator Tersembunyi", [])
     yield Site("", app, secret, "Fasilitator Tersembunyi")
     opened = app.extensions.get("mufakat")
     if opened is not None:
@@ -186,7 +187,7 @@ def test_an_unknown_token_is_refused_in_indonesian_and_the_console_stays_closed(
 
 def test_a_form_without_its_csrf_token_records_nothing(client: FlaskClient, site_app: Site) -> None:
     _signed_in(client, site_app)
-    before = len(site_app.ledger.list_processes(site_app.ledger.authenticate(site_app.facilitator_token), None, 50)[0])
+    before = len(queries.list_processes(site_app.ledger, site_app.ledger.tokens.authenticate(site_app.facilitator_token), None, 50)[0])
     answer = _step(
         client,
         "open_process",
@@ -199,8 +200,8 @@ def test_a_form_without_its_csrf_token_records_nothing(client: FlaskClient, site
         visibility="public",
     )
     assert answer.status_code == 303
-    principal = site_app.ledger.authenticate(site_app.facilitator_token)
-    assert len(site_app.ledger.list_processes(principal, None, 50)[0]) == before
+    principal = site_app.ledger.tokens.authenticate(site_app.facilitator_token)
+    assert len(queries.list_processes(site_app.ledger, principal, None, 50)[0]) == before
     page = client.get(answer.headers["Location"])
     assert "Formulir sudah kedaluwarsa; muat ulang halaman lalu coba lagi." in page.text
 
@@ -296,10 +297,10 @@ def create_client_without_cookies(client: FlaskClient) -> FlaskClient:
 
 def _restricted_decision(site: Site) -> UUID:
     mufakat = site.ledger
-    principal = mufakat.authenticate(site.facilitator_token)
+    principal = mufakat.tokens.authenticate(site.facilitator_token)
     assert principal is not None
     context = CommandContext(principal=principal)
-    return mufakat.open_process(context, "Rapat tertutup", "", "35.07", "Desa", "restricted", DecisionRules()).id
+    return mufakat.processes.open(context, "Rapat tertutup", "", "35.07", "Desa", "restricted", DecisionRules()).id
 
 
 def test_the_portal_names_nobody_and_shows_small_counts_only_as_less_than_three(
@@ -409,7 +410,7 @@ def test_a_facilitator_of_another_process_sees_no_name_of_this_one_in_the_consol
     client: FlaskClient, site_app: Site
 ) -> None:
     village = start_village(site_app, "Musyawarah milik fasilitator lain", decide=True)
-    _, other_secret = site_app.ledger.issue_token("facilitator", "Fasilitator Desa Tetangga", [])
+    _, other_secret = site_app.ledger.tokens.issue("facilitator", "Fasilitator Desa Tetangga", [])
     other = Site("", site_app.app, other_secret, "Fasilitator Desa Tetangga")
     _signed_in(client, other)
     assert "Musyawarah milik fasilitator lain" not in client.get("/console/").text

@@ -26,6 +26,7 @@ from service.adapters.storage import persistence_settings
 from service.app.access import Principal
 from service.app.application import Mufakat
 from service.cli.main import main
+from service.app import queries
 
 RunCli = Callable[..., Result]
 
@@ -62,7 +63,7 @@ def test_token_create_prints_a_token_that_authenticates_with_its_role_and_name(
     result = run_cli("token", "create", "--role", "auditor", "--name", "Inspektorat Kabupaten Banyumas")
 
     assert result.exit_code == 0, result.output
-    principal = read_ledger.authenticate(last_line(result))
+    principal = read_ledger.tokens.authenticate(last_line(result))
     assert principal is not None
     assert (principal.role, principal.actor.name) == ("auditor", "Inspektorat Kabupaten Banyumas")
 
@@ -74,7 +75,7 @@ def test_token_create_gives_the_named_processes(run_cli: RunCli, read_ledger: Mu
     result = run_cli("token", "create", "--role", "partner", "--name", "Bappeda", "--process", str(process_id))
 
     assert result.exit_code == 0, result.output
-    principal = read_ledger.authenticate(last_line(result))
+    principal = read_ledger.tokens.authenticate(last_line(result))
     assert principal is not None and principal.processes == frozenset({process_id})
 
 
@@ -105,9 +106,9 @@ def test_token_create_with_an_expiry_makes_a_token_that_ends_then(run_cli: RunCl
     assert result.exit_code == 0, result.output
     assert "expires 2030-06-30T10:00:00+00:00" in result.output
     secret = last_line(result)
-    assert read_ledger.authenticate(secret) is not None
+    assert read_ledger.tokens.authenticate(secret) is not None
     read_ledger.clock = lambda: datetime(2030, 6, 30, 10, tzinfo=UTC)
-    assert read_ledger.authenticate(secret) is None
+    assert read_ledger.tokens.authenticate(secret) is None
 
 
 @pytest.mark.parametrize("moment", ["2030-06-30T17:00:00", "besok", "9999-12-31T23:59:59+00:00"])
@@ -136,14 +137,14 @@ def test_token_list_prints_each_token_without_its_secret(run_cli: RunCli) -> Non
 
 def test_token_revoke_ends_a_token_at_once_and_says_whose_it_was(run_cli: RunCli, read_ledger: Mufakat) -> None:
     secret = last_line(run_cli("token", "create", "--role", "auditor", "--name", "Inspektorat"))
-    principal = read_ledger.authenticate(secret)
+    principal = read_ledger.tokens.authenticate(secret)
     assert principal is not None and principal.token_record_id is not None
 
     result = run_cli("token", "revoke", str(principal.token_record_id))
 
     assert result.exit_code == 0, result.output
     assert "Revoked the token of 'Inspektorat'" in result.output
-    assert read_ledger.authenticate(secret) is None
+    assert read_ledger.tokens.authenticate(secret) is None
     listed = json.loads(run_cli("token", "list").output.strip())
     assert listed["revoked"] is True and listed["revoked_at"] is not None
 
@@ -165,9 +166,9 @@ def test_demo_records_the_sample_process_and_prints_a_facilitator_token_that_hol
     process_id = UUID(summary["process"].strip())
     assert int(summary["events recorded"]) > 100
     assert float(summary["seconds"]) > 0
-    facilitator = read_ledger.authenticate(last_line(result).split()[-1])
+    facilitator = read_ledger.tokens.authenticate(last_line(result).split()[-1])
     assert facilitator is not None and facilitator.role == "facilitator"
-    process = read_ledger.readable_process(process_id, facilitator)
+    process = queries.readable_process(read_ledger, process_id, facilitator)
     assert isinstance(process, Process)
     assert process.title == "Musrenbang Desa Sukamaju 2027"
     assert facilitator.may_write(process_id)
@@ -183,9 +184,9 @@ def test_the_demo_shows_a_musdes_typed_in_from_paper_with_dissent_a_withdrawal_a
         label.strip(): value.strip()
         for label, value in (line.split(":", 1) for line in result.output.splitlines()[1:-1])
     }
-    blt = read_ledger.readable(Proposal, UUID(summary["proposal annulled_then_redecided"]), _READER)
-    withdrawn = read_ledger.readable(Proposal, UUID(summary["proposal withdrawn"]), _READER)
-    musdes = read_ledger.readable_process(blt.process_id, _READER)
+    blt = queries.readable(read_ledger, Proposal, UUID(summary["proposal annulled_then_redecided"]), _READER)
+    withdrawn = queries.readable(read_ledger, Proposal, UUID(summary["proposal withdrawn"]), _READER)
+    musdes = queries.readable_process(read_ledger, blt.process_id, _READER)
     assert (musdes.rules.consensus, withdrawn.status) == ("consent", "withdrawn")
     assert blt.decision is not None and blt.decision.decided_at.date().isoformat() == "2026-09-19"
     first = blt.annulled_decisions[0]

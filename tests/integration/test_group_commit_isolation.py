@@ -26,11 +26,11 @@ def ledger(request: pytest.FixtureRequest) -> Iterator[Mufakat]:
 
 
 def test_a_contribution_that_cannot_be_stored_fails_alone_while_its_batch_mates_are_recorded(ledger: Mufakat) -> None:
-    token, _ = ledger.issue_token("admin", "Admin Uji", [])
+    token, _ = ledger.tokens.issue("admin", "Admin Uji", [])
     context = CommandContext(token.principal())
-    process = ledger.open_process(context, "Musdes", "", "33.02.10.2001", "Sukamaju", "public", DecisionRules()).id
-    speaker = ledger.register_participant(context, process, "Warga", "resident", None, None, None).id
-    proposal = ledger.submit_proposal(context, process, "Sumur", "Sumur bor", speaker, None).id
+    process = ledger.processes.open(context, "Musdes", "", "33.02.10.2001", "Sukamaju", "public", DecisionRules()).id
+    speaker = ledger.participants.register(context, process, "Warga", "resident", None, None, None).id
+    proposal = ledger.proposals.submit(context, process, "Sumur", "Sumur bor", speaker, None).id
     starting_gun = threading.Barrier(13)
     outcomes: dict[int, str] = {}
 
@@ -39,7 +39,7 @@ def test_a_contribution_that_cannot_be_stored_fails_alone_while_its_batch_mates_
         text = "rusak \ud800" if number == 6 else f"Pendapat warga ke-{number}"
         starting_gun.wait()
         try:
-            ledger.contribute(context, proposal, speaker, "information", text)
+            ledger.proposals.contribute(context, proposal, speaker, "information", text)
             outcomes[number] = "recorded"
         except UnicodeEncodeError:
             outcomes[number] = "refused"
@@ -78,12 +78,12 @@ def test_a_worker_holding_the_writer_token_keeps_the_other_workers_waiting_until
 
 
 def test_a_change_alters_its_own_copy_of_a_proposal_never_the_one_readers_share(ledger: Mufakat) -> None:
-    token, _ = ledger.issue_token("admin", "Admin Uji", [])
+    token, _ = ledger.tokens.issue("admin", "Admin Uji", [])
     context = CommandContext(token.principal())
-    process = ledger.open_process(context, "Musdes", "", "33.02.10.2001", "Sukamaju", "public", DecisionRules()).id
-    speaker = ledger.register_participant(context, process, "Warga", "resident", None, None, None).id
-    proposal_id = ledger.submit_proposal(context, process, "Sumur", "Sumur bor", speaker, None).id
-    ledger.raise_objection(context, proposal_id, speaker, "Lokasi rawan banjir", True)
+    process = ledger.processes.open(context, "Musdes", "", "33.02.10.2001", "Sukamaju", "public", DecisionRules()).id
+    speaker = ledger.participants.register(context, process, "Warga", "resident", None, None, None).id
+    proposal_id = ledger.proposals.submit(context, process, "Sumur", "Sumur bor", speaker, None).id
+    ledger.proposals.raise_objection(context, proposal_id, speaker, "Lokasi rawan banjir", True)
     shared = ledger.repository.get(proposal_id)
     assert isinstance(shared, Proposal)
     before = (shared.version, shared.contribution_count, [o.state for o in shared.objections.values()])

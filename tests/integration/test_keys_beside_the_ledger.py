@@ -23,6 +23,7 @@ from service.adapters.key_file import key_file_path
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 from service.adapters.storage import persistence_settings
 from service.app.application import Mufakat
+from service.app import queries
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -49,7 +50,7 @@ def _names(ledger: Mufakat, participant_ids: list[str]) -> list[str | None]:
     for participant_id in participant_ids:
         participant = ledger.repository.get(UUID(participant_id))
         assert isinstance(participant, Participant)
-        names.append(ledger.personal_data(participant)["name"])
+        names.append(queries.personal_data(ledger, participant)["name"])
     return names
 
 

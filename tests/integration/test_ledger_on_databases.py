@@ -23,6 +23,7 @@ from service.app.application import CommandContext, Mufakat
 from service.app.errors import IdempotencyKeyReused, VersionMismatch
 from service.app.idempotency import IdempotencyKey
 from service.cli.demo import record_demo
+from service.app import queries
 
 SECRET_NAME = "Sri Wahyuningsih Pramesti"
 SECRET_CONTACT = "+62 812-9999-0417"
@@ -33,11 +34,11 @@ class Facilitator:
 
     def __init__(self, ledger: Mufakat) -> None:
         self.ledger = ledger
-        _, self.secret = ledger.issue_token("facilitator", "Fasilitator Uji", [])
+        _, self.secret = ledger.tokens.issue("facilitator", "Fasilitator Uji", [])
         self.principal = self._principal()
 
     def _principal(self) -> Principal:
-        principal = self.ledger.authenticate(self.secret)
+        principal = self.ledger.tokens.authenticate(self.secret)
         assert principal is not None
         return principal
 
@@ -47,7 +48,7 @@ class Facilitator:
 
     def open_process(self) -> UUID:
         """Opens a small public process and takes hold of it."""
-        process_id = self.ledger.open_process(
+        process_id = self.ledger.processes.open(
             self.context(),
             title="Musyawarah Desa Sukamaju",
             description="Musdes penetapan prioritas",
@@ -61,13 +62,13 @@ class Facilitator:
 
     def register(self, process_id: UUID, name: str, group: str = "resident", contact: str | None = None) -> UUID:
         """Registers one participant."""
-        return self.ledger.register_participant(self.context(), process_id, name, group, "female", None, contact).id
+        return self.ledger.participants.register(self.context(), process_id, name, group, "female", None, contact).id
 
     def proposal_with_participants(self, count: int = 3) -> tuple[UUID, list[UUID]]:
         """A process with `count` participants and one open proposal by the first of them."""
         process_id = self.open_process()
         people = [self.register(process_id, f"Warga {n}") for n in range(count)]
-        proposal_id = self.ledger.submit_proposal(
+        proposal_id = self.ledger.proposals.submit(
             self.context(), process_id, "Sumur bor RT 04", "Sumur bor untuk air bersih", people[0], None
         ).id
         return proposal_id, people
@@ -133,36 +134,36 @@ class LedgerContract:
         f = facilitator
         process_id = f.open_process()
         ani, budi, citra = (f.register(process_id, name) for name in ("Ani Suryani", "Budi Santoso", "Citra Dewi"))
-        meeting_id = ledger.schedule_meeting(
+        meeting_id = ledger.meetings.schedule(
             f.context(), process_id, "Musdes", datetime(2027, 2, 1, 2, 0, tzinfo=UTC), "Balai Desa", None
         ).id
-        ledger.open_meeting(f.context(), meeting_id, [ani, budi, citra])
-        proposal_id = ledger.submit_proposal(f.context(), process_id, "Posyandu", "Bangun posyandu", ani, meeting_id).id
+        ledger.meetings.open(f.context(), meeting_id, [ani, budi, citra])
+        proposal_id = ledger.proposals.submit(f.context(), process_id, "Posyandu", "Bangun posyandu", ani, meeting_id).id
 
         # Deliberation: support, then a blocking objection that stops adoption by consensus.
-        ledger.contribute(f.context(), proposal_id, budi, "support", "Sangat dibutuhkan")
-        objection_id = ledger.raise_objection(f.context(), proposal_id, citra, "Lokasi rawan banjir", True).part_id
+        ledger.proposals.contribute(f.context(), proposal_id, budi, "support", "Sangat dibutuhkan")
+        objection_id = ledger.proposals.raise_objection(f.context(), proposal_id, citra, "Lokasi rawan banjir", True).part_id
         assert objection_id is not None
         with pytest.raises(BlockingObjectionUnresolved):
-            ledger.decide(f.context(), proposal_id, "adopted", "consensus", "Mufakat")
+            ledger.proposals.decide(f.context(), proposal_id, "adopted", "consensus", "Mufakat")
 
         # The amendment addresses it; the check then reaches consensus.
-        ledger.amend(f.context(), proposal_id, "Bangun posyandu di tanah kas desa yang tinggi", "Banjir", ani)
-        ledger.resolve_objection(f.context(), proposal_id, objection_id, "addressed", "Lokasi dipindah")
-        check_id = ledger.open_consensus_check(f.context(), proposal_id, meeting_id).part_id
+        ledger.proposals.amend(f.context(), proposal_id, "Bangun posyandu di tanah kas desa yang tinggi", "Banjir", ani)
+        ledger.proposals.resolve_objection(f.context(), proposal_id, objection_id, "addressed", "Lokasi dipindah")
+        check_id = ledger.proposals.open_consensus_check(f.context(), proposal_id, meeting_id).part_id
         assert check_id is not None
         for person in (ani, budi, citra):
-            ledger.take_stance(f.context(), proposal_id, check_id, person, "agree", None)
-        ledger.close_consensus_check(f.context(), proposal_id, check_id)
-        ledger.decide(f.context(), proposal_id, "adopted", "consensus", "Mufakat tercapai")
+            ledger.proposals.take_stance(f.context(), proposal_id, check_id, person, "agree", None)
+        ledger.proposals.close_consensus_check(f.context(), proposal_id, check_id)
+        ledger.proposals.decide(f.context(), proposal_id, "adopted", "consensus", "Mufakat tercapai")
 
         # Follow-up on the decision.
-        commitment_id = ledger.make_commitment(
+        commitment_id = ledger.commitments.make(
             f.context(), proposal_id, "Pemerintah Desa", "Membangun posyandu", date(2027, 9, 30), ["gedung selesai"]
         ).id
-        ledger.report_progress(f.context(), commitment_id, 100, "Selesai", None)
+        ledger.commitments.report_progress(f.context(), commitment_id, 100, "Selesai", None)
 
-        proposal = ledger.readable(Proposal, proposal_id, f.principal)
+        proposal = queries.readable(ledger, Proposal, proposal_id, f.principal)
         assert proposal.status == "decided"
         assert proposal.decision is not None
         assert (proposal.decision.outcome, proposal.decision.method) == ("adopted", "consensus")
@@ -172,7 +173,7 @@ class LedgerContract:
         commitment = ledger.repository.get(commitment_id)
         assert (commitment.percent, commitment.completed) == (100, True)
         with pytest.raises(ProposalAlreadyDecided):
-            ledger.contribute(f.context(), proposal_id, budi, "question", "Kapan mulai?")
+            ledger.proposals.contribute(f.context(), proposal_id, budi, "question", "Kapan mulai?")
 
     def test_concurrent_contributions_without_expected_version_are_all_kept(
         self, ledger: Mufakat, facilitator: Facilitator
@@ -182,7 +183,7 @@ class LedgerContract:
 
         def contribute(writer: int) -> None:
             for n in range(each):
-                ledger.contribute(facilitator.context(), proposal_id, people[writer % 3], "support", f"{writer}-{n}")
+                ledger.proposals.contribute(facilitator.context(), proposal_id, people[writer % 3], "support", f"{writer}-{n}")
 
         outcomes = run_together(writers, contribute)
 
@@ -199,7 +200,7 @@ class LedgerContract:
 
         outcomes = run_together(
             4,
-            lambda i: ledger.contribute(
+            lambda i: ledger.proposals.contribute(
                 facilitator.context(expected_version=version), proposal_id, people[0], "concern", f"ke-{i}"
             ),
         )
@@ -207,7 +208,7 @@ class LedgerContract:
         assert sum(1 for o in outcomes if isinstance(o, VersionMismatch)) == 3
         assert ledger.repository.get(proposal_id).version == version + 1
         with pytest.raises(VersionMismatch):
-            ledger.contribute(facilitator.context(expected_version=version), proposal_id, people[0], "concern", "lagi")
+            ledger.proposals.contribute(facilitator.context(expected_version=version), proposal_id, people[0], "concern", "lagi")
 
     def test_the_same_idempotency_key_twice_records_once_and_answers_the_same(
         self, ledger: Mufakat, facilitator: Facilitator
@@ -219,8 +220,8 @@ class LedgerContract:
             "fasilitator", "kunci-1", "POST", f"/proposals/{proposal_id}", body, secret=secret
         )
 
-        first = ledger.contribute(facilitator.context(idempotency=key), proposal_id, people[1], "support", "Setuju")
-        again = ledger.contribute(facilitator.context(idempotency=key), proposal_id, people[1], "support", "Setuju")
+        first = ledger.proposals.contribute(facilitator.context(idempotency=key), proposal_id, people[1], "support", "Setuju")
+        again = ledger.proposals.contribute(facilitator.context(idempotency=key), proposal_id, people[1], "support", "Setuju")
 
         assert (again.id, again.version, again.replayed) == (first.id, first.version, True)
         assert ledger.repository.get(proposal_id).contribution_count == 1
@@ -228,7 +229,7 @@ class LedgerContract:
             "fasilitator", "kunci-1", "POST", f"/proposals/{proposal_id}", {"x": 1}, secret=secret
         )
         with pytest.raises(IdempotencyKeyReused):
-            ledger.contribute(facilitator.context(idempotency=other), proposal_id, people[1], "concern", "Lain")
+            ledger.proposals.contribute(facilitator.context(idempotency=other), proposal_id, people[1], "concern", "Lain")
         assert ledger.repository.get(proposal_id).contribution_count == 1
 
     def test_names_are_stored_only_sealed_and_forgetting_leaves_the_placeholder(
@@ -237,7 +238,7 @@ class LedgerContract:
         process_id = facilitator.open_process()
         participant_id = facilitator.register(process_id, SECRET_NAME, contact=SECRET_CONTACT)
         participant = ledger.repository.get(participant_id)
-        assert ledger.personal_data(participant) == {
+        assert queries.personal_data(ledger, participant) == {
             "name": SECRET_NAME,
             "contact": SECRET_CONTACT,
             "organisation": None,
@@ -247,12 +248,12 @@ class LedgerContract:
         assert SECRET_NAME.encode() not in stored
         assert SECRET_CONTACT.encode() not in stored
 
-        _, admin_secret = ledger.issue_token("admin", "Admin", [])
-        admin = ledger.authenticate(admin_secret)
+        _, admin_secret = ledger.tokens.issue("admin", "Admin", [])
+        admin = ledger.tokens.authenticate(admin_secret)
         assert admin is not None
-        ledger.forget_participant(CommandContext(admin), participant_id)
+        ledger.forgetting.forget(CommandContext(admin), participant_id)
         forgotten = ledger.repository.get(participant_id)
-        assert ledger.personal_data(forgotten) == {
+        assert queries.personal_data(ledger, forgotten) == {
             "name": FORGOTTEN_PLACEHOLDER,
             "contact": FORGOTTEN_PLACEHOLDER,
             "organisation": None,
@@ -263,7 +264,7 @@ class LedgerContract:
     ) -> None:
         proposal_id, people = facilitator.proposal_with_participants()
         for n in range(120):
-            ledger.contribute(facilitator.context(), proposal_id, people[n % 3], "information", f"catatan {n}")
+            ledger.proposals.contribute(facilitator.context(), proposal_id, people[n % 3], "information", f"catatan {n}")
 
         reopened = open_ledger()  # no cache: the aggregate comes from the database
         assert reopened.snapshots is not None
@@ -277,21 +278,21 @@ class LedgerContract:
     ) -> None:
         process_id = facilitator.open_process()
         participant_id = facilitator.register(process_id, SECRET_NAME)
-        proposal_id = ledger.submit_proposal(
+        proposal_id = ledger.proposals.submit(
             facilitator.context(), process_id, "Air bersih", "Pipa air bersih", participant_id, None
         ).id
-        ledger.decide(facilitator.context(), proposal_id, "deferred", "none", "Menunggu anggaran")
+        ledger.proposals.decide(facilitator.context(), proposal_id, "deferred", "none", "Menunggu anggaran")
         ledger.close()
 
         restarted = open_ledger()
-        principal = restarted.authenticate(facilitator.secret)
+        principal = restarted.tokens.authenticate(facilitator.secret)
         assert principal is not None and process_id in principal.processes
-        proposal = restarted.readable(Proposal, proposal_id, principal)
+        proposal = queries.readable(restarted, Proposal, proposal_id, principal)
         assert proposal.decision is not None and proposal.decision.outcome == "deferred"
-        assert [p.id for p in restarted.participants_of(restarted.readable_process(process_id, principal))] == [
+        assert [p.id for p in queries.participants_of(restarted, queries.readable_process(restarted, process_id, principal))] == [
             participant_id
         ]
-        assert restarted.personal_data(restarted.repository.get(participant_id))["name"] == SECRET_NAME
+        assert queries.personal_data(restarted, restarted.repository.get(participant_id))["name"] == SECRET_NAME
 
     def test_the_demo_records_the_four_outcomes(self, ledger: Mufakat, facilitator: Facilitator) -> None:
         record = record_demo(ledger, facilitator.secret)

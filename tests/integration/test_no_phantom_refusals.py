@@ -65,19 +65,19 @@ def fail_every_third_commit(worker: Mufakat) -> None:
 def proposal_ready_for_adoption(worker: Mufakat, context: CommandContext) -> tuple[UUID, UUID]:
     """A proposal whose consensus check was reached, and a participant who may object to it."""
     rules = DecisionRules()
-    process = worker.open_process(context, "Musdes", "", "33.02.10.2001", "Sukamaju", "public", rules).id
+    process = worker.processes.open(context, "Musdes", "", "33.02.10.2001", "Sukamaju", "public", rules).id
     people = [
-        worker.register_participant(context, process, f"Warga {n}", "resident", None, None, None).id for n in range(3)
+        worker.participants.register(context, process, f"Warga {n}", "resident", None, None, None).id for n in range(3)
     ]
     when = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)
-    meeting = worker.schedule_meeting(context, process, "Musdes", when, "Balai Desa", None).id
-    worker.open_meeting(context, meeting, people)
-    proposal = worker.submit_proposal(context, process, "Sumur", "Sumur bor", people[0], meeting).id
-    check = worker.open_consensus_check(context, proposal, meeting).part_id
+    meeting = worker.meetings.schedule(context, process, "Musdes", when, "Balai Desa", None).id
+    worker.meetings.open(context, meeting, people)
+    proposal = worker.proposals.submit(context, process, "Sumur", "Sumur bor", people[0], meeting).id
+    check = worker.proposals.open_consensus_check(context, proposal, meeting).part_id
     assert check is not None
     for person in people:
-        worker.take_stance(context, proposal, check, person, "agree", None)
-    worker.close_consensus_check(context, proposal, check)
+        worker.proposals.take_stance(context, proposal, check, person, "agree", None)
+    worker.proposals.close_consensus_check(context, proposal, check)
     return proposal, people[1]
 
 
@@ -98,9 +98,9 @@ def burst(workers: tuple[Mufakat, Mufakat], context: CommandContext, targets: li
         outcome: Receipt | Exception
         try:
             if kind == "decide":
-                outcome = worker.decide(context, proposal, "adopted", "consensus", "Mufakat tercapai")
+                outcome = worker.proposals.decide(context, proposal, "adopted", "consensus", "Mufakat tercapai")
             else:
-                outcome = worker.raise_objection(context, proposal, objector, "Lokasi rawan banjir", True)
+                outcome = worker.proposals.raise_objection(context, proposal, objector, "Lokasi rawan banjir", True)
         except Exception as error:  # every answer is judged below
             outcome = error
         answers.append(Answer(kind, proposal, outcome, worker.recorder.max_notification_id() or 0))
@@ -128,7 +128,7 @@ def test_every_refusal_is_true_of_the_committed_log_and_every_acknowledged_write
     two_workers: tuple[Mufakat, Mufakat],
 ) -> None:
     first = two_workers[0]
-    token, _ = first.issue_token("admin", "Admin Uji", [])
+    token, _ = first.tokens.issue("admin", "Admin Uji", [])
     context = CommandContext(token.principal())
     answers: list[Answer] = []
     for _ in range(ROUNDS):

@@ -134,7 +134,7 @@ def test_a_server_write_that_waits_longer_than_the_lock_timeout_answers_503_and_
     app = create_app({"TESTING": True, "MUFAKAT_LEDGER_ENV": settings})
     with app.app_context():
         ledger = current_mufakat()
-        _, secret = ledger.issue_token("admin", "Admin Kabupaten", [])
+        _, secret = ledger.tokens.issue("admin", "Admin Kabupaten", [])
     recorded_before = ledger.recorder.max_notification_id()
     other_writer = writer_token_for(settings)  # a `mufakat demo` holding the store
     assert other_writer.acquire()

@@ -19,6 +19,7 @@ from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 from service.adapters.storage import persistence_settings
 from service.app.access import Principal
 from service.app.application import Mufakat
+from service.app import queries
 
 OPERATOR = Principal(actor=Actor(id="operator", role="admin", name="Operator Uji"))
 MUFAKAT = str(Path(sys.executable).parent / "mufakat")
@@ -36,11 +37,11 @@ def names_and_contacts(database_url: str) -> dict[str, dict[str, str | None]]:
     """Every participant's personal data, opened with their keys, by participant id."""
     ledger = Mufakat(env=persistence_settings(database_url))
     try:
-        processes, _ = ledger.list_processes(OPERATOR, None, 100)
+        processes, _ = queries.list_processes(ledger, OPERATOR, None, 100)
         return {
-            str(participant.id): ledger.personal_data(participant)
+            str(participant.id): queries.personal_data(ledger, participant)
             for process in processes
-            for participant in ledger.participants_of(process)
+            for participant in queries.participants_of(ledger, process)
         }
     finally:
         ledger.close()

@@ -81,7 +81,7 @@ def test_a_killed_database_answers_503_within_seconds_and_after_its_return_every
     settings["POSTGRES_CONNECT_TIMEOUT"] = str(CONNECT_TIMEOUT_SECONDS)
     app = build_app(settings)
     with app.app_context():
-        _, token = current_mufakat().issue_token("admin", "Operator Uji", [])
+        _, token = current_mufakat().tokens.issue("admin", "Operator Uji", [])
     client = app.test_client()
     facilitator = Facilitator(app, token)
     facilitator.start()

@@ -33,7 +33,7 @@ def app(tmp_path: Path) -> Flask:
 def admin_token(app: Flask) -> str:
     """A fresh admin bearer token."""
     with app.app_context():
-        _, secret = current_mufakat().issue_token("admin", "Operator Uji", [])
+        _, secret = current_mufakat().tokens.issue("admin", "Operator Uji", [])
     return secret
 
 

@@ -23,10 +23,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 def _open_processes(url: str, how_many: int, first_number: int) -> None:
     ledger = Mufakat(env=persistence_settings(url))
     try:
-        token, _ = ledger.issue_token("admin", "Admin Kabupaten", [])
+        token, _ = ledger.tokens.issue("admin", "Admin Kabupaten", [])
         context = CommandContext(token.principal())
         for number in range(first_number, first_number + how_many):
-            ledger.open_process(
+            ledger.processes.open(
                 context, f"Musrenbang Desa {number}", "", "33.02.10.2001", "Sukamaju", "public", DecisionRules()
             )
     finally:

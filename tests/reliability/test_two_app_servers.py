@@ -62,7 +62,7 @@ def test_two_app_servers_on_one_database_each_serve_reads_that_include_the_other
 ) -> None:
     ledger = Mufakat(env=persistence_settings(postgres_database_url))
     try:
-        _, token = ledger.issue_token("admin", "Operator Uji", [])
+        _, token = ledger.tokens.issue("admin", "Operator Uji", [])
     finally:
         ledger.close()
     bearer = {"Authorization": f"Bearer {token}"}

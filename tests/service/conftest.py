@@ -88,7 +88,7 @@ def token_for(the_ledger: Mufakat) -> Callable[..., str]:
     """Issues a token the way `mufakat token create` does; returns its secret."""
 
     def issue(role: str, name: str = "Penguji", processes: tuple[UUID | str, ...] = ()) -> str:
-        _, secret = the_ledger.issue_token(role, name, [UUID(str(p)) for p in processes])
+        _, secret = the_ledger.tokens.issue(role, name, [UUID(str(p)) for p in processes])
         return secret
 
     return issue

@@ -64,7 +64,7 @@ def test_a_stored_fingerprint_confirms_no_guess_of_the_registration(
     answer = facilitator.post(f"/processes/{village.process_id}/participants", body, {"Idempotency-Key": "reg-1"})
 
     assert answer.status_code == 201
-    principal = the_ledger.authenticate(str(facilitator.secret))
+    principal = the_ledger.tokens.authenticate(str(facilitator.secret))
     assert principal is not None
     record = the_ledger.repository.get(uuid5(_IDEMPOTENCY_NAMESPACE, f"{principal.actor.id}\nreg-1"))
     guess = json.dumps(["POST", path, body], sort_keys=True, separators=(",", ":")).encode()

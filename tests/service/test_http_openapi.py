@@ -198,7 +198,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_the_document_does_not_
         }
     )
     with app.app_context():
-        _, secret = current_mufakat().issue_token("admin", "Admin Kabupaten", [])
+        _, secret = current_mufakat().tokens.issue("admin", "Admin Kabupaten", [])
     village = start_village(Caller(app.test_client(), secret))
     # Real ids where the path names them, so that writes reach the domain, not only a 404.
     known_ids = {

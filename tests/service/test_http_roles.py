@@ -50,7 +50,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         the_ledger = current_mufakat()
 
     def secret(role: str, processes: list[str] | None = None) -> str:
-        return the_ledger.issue_token(role, f"Penguji {role}", [UUID(p) for p in processes or []])[1]
+        return the_ledger.tokens.issue(role, f"Penguji {role}", [UUID(p) for p in processes or []])[1]
 
     holder = Caller(client, secret("facilitator"))
     public = start_village(holder, "public")

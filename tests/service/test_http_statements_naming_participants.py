@@ -247,7 +247,7 @@ def test_a_participant_registered_on_one_worker_is_matched_at_once_on_the_other(
 ) -> None:
     first, second = two_workers
     with first.app_context():
-        _, secret = current_mufakat().issue_token("facilitator", "Pendamping Desa", [])
+        _, secret = current_mufakat().tokens.issue("facilitator", "Pendamping Desa", [])
     on_first, on_second = Caller(first.test_client(), secret), Caller(second.test_client(), secret)
     village = start_village(on_first)
     path = f"{village.proposal}/contributions"

@@ -32,7 +32,7 @@ def two_workers(database_url: str) -> Iterator[tuple[Flask, Flask]]:
 def test_a_token_revoked_on_one_worker_gets_401_on_the_other_at_once(two_workers: tuple[Flask, Flask]) -> None:
     first, second = two_workers
     with first.app_context():
-        _, admin_secret = current_mufakat().issue_token("admin", "Admin Kabupaten", [])
+        _, admin_secret = current_mufakat().tokens.issue("admin", "Admin Kabupaten", [])
     admin = Caller(first.test_client(), admin_secret)
     issued = admin.created("/tokens", {"role": "facilitator", "name": "Pendamping Desa"})
     on_second = Caller(second.test_client(), issued["token"])
@@ -48,7 +48,7 @@ def test_a_token_revoked_on_one_worker_gets_401_on_the_other_at_once(two_workers
 def test_a_token_issued_on_one_worker_works_at_once_on_the_other(two_workers: tuple[Flask, Flask]) -> None:
     first, second = two_workers
     with first.app_context():
-        _, admin_secret = current_mufakat().issue_token("admin", "Admin Kabupaten", [])
+        _, admin_secret = current_mufakat().tokens.issue("admin", "Admin Kabupaten", [])
     issued = Caller(first.test_client(), admin_secret).created("/tokens", {"role": "auditor", "name": "Inspektorat"})
 
     assert Caller(second.test_client(), issued["token"]).get("/audit/verify").status_code == 200

@@ -12,6 +12,7 @@ from http_callers import Caller, process_body
 from service.adapters.storage import persistence_settings
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
+from service.app import queries
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def two_workers(tmp_path: Path) -> Iterator[tuple[Flask, Flask]]:
 def test_a_process_opened_on_one_worker_is_writable_at_once_on_the_other(two_workers: tuple[Flask, Flask]) -> None:
     first, second = two_workers
     with first.app_context():
-        _, secret = current_mufakat().issue_token("facilitator", "Pendamping Desa", [])
+        _, secret = current_mufakat().tokens.issue("facilitator", "Pendamping Desa", [])
     on_first, on_second = Caller(first.test_client(), secret), Caller(second.test_client(), secret)
     # The second worker has just cached who this facilitator is: a token holding no process yet.
     assert on_second.get("/processes").status_code == 200
@@ -44,7 +45,7 @@ def test_a_process_opened_on_one_worker_is_writable_at_once_on_the_other(two_wor
 def test_contributions_through_both_workers_all_count(two_workers: tuple[Flask, Flask]) -> None:
     first, second = two_workers
     with first.app_context():
-        _, secret = current_mufakat().issue_token("admin", "Admin", [])
+        _, secret = current_mufakat().tokens.issue("admin", "Admin", [])
     on_first, on_second = Caller(first.test_client(), secret), Caller(second.test_client(), secret)
     process = on_first.created("/processes", process_body())
     speaker = on_first.created(f"/processes/{process['id']}/participants", {"name": "Warga", "group": "youth"})["id"]
@@ -73,7 +74,7 @@ def test_an_unexpected_failure_is_a_500_problem_without_internals(
         raise RuntimeError("secret internals: mfk_jangan-bocor")
 
     with app.app_context():
-        monkeypatch.setattr(current_mufakat(), "list_processes", broken)
+        monkeypatch.setattr(queries, "list_processes", broken)
     response = admin.get("/processes")
 
     assert response.status_code == 500
@@ -87,7 +88,7 @@ def test_a_participant_registered_on_one_worker_may_speak_at_once_on_the_other(
 ) -> None:
     first, second = two_workers
     with first.app_context():
-        _, secret = current_mufakat().issue_token("admin", "Admin", [])
+        _, secret = current_mufakat().tokens.issue("admin", "Admin", [])
     on_first, on_second = Caller(first.test_client(), secret), Caller(second.test_client(), secret)
     process = on_first.created("/processes", process_body())
     speaker = on_first.created(f"/processes/{process['id']}/participants", {"name": "Warga", "group": "youth"})["id"]

@@ -79,7 +79,7 @@ def _left(receipt: Receipt) -> Any:
     """The aggregate as the command left it: the written aggregate itself, or read back at that version."""
     aggregate = receipt.aggregate
     if aggregate is None or aggregate.version != receipt.version:
-        aggregate = current_mufakat().at_version(_KINDS[receipt.kind], receipt.id, receipt.version)
+        aggregate = queries.at_version(current_mufakat(), _KINDS[receipt.kind], receipt.id, receipt.version)
     return aggregate
 
 

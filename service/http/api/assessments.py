@@ -37,6 +37,7 @@ from service.http.schemas.assessments import (
 )
 from service.http.schemas.common import PageArgs, WhenSchema
 from service.http.schemas.proposals import ProposalSchema
+from service.app import queries
 
 blp = Blueprint("assessments", __name__, description="Needs and potential assessments (kajian) and their findings")
 
@@ -48,8 +49,8 @@ UPLOADS["assessments.Evidence"] = MAX_EVIDENCE_BYTES + _FORM_OVERHEAD
 def _written(receipt: Receipt, **beside: Any) -> Answer:
     """The answer to a write on an assessment: as its writer reads it, with the part the step made."""
     ledger = current_mufakat()
-    found = ledger.at_version(Assessment, receipt.id, receipt.version)
-    process = ledger.readable_process(found.process_id, principal(), copy=False)
+    found = queries.at_version(ledger, Assessment, receipt.id, receipt.version)
+    process = queries.readable_process(ledger, found.process_id, principal(), copy=False)
     body: Any = reads.seen(found, process, principal(), language())
     if receipt.part_id is not None:
         beside["finding_id"] = receipt.part_id

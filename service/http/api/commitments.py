@@ -14,6 +14,7 @@ from service.http.auth import principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.commitments import CommitmentMakingSchema, CommitmentSchema, ProgressSchema
 from service.http.schemas.common import SummaryPageSchema, listing_args
+from service.app import queries
 
 blp = Blueprint("commitments", __name__, description="Follow-up of adopted decisions")
 blp.before_request(require_token)
@@ -27,7 +28,7 @@ class Commitments(MethodView):
     @blp.response(201, CommitmentSchema)
     def post(self, commitment: dict[str, Any], proposal_id: UUID) -> Answer:
         """Records who will do what by when, on an adopted proposal."""
-        return written(current_mufakat().make_commitment(step_command(commitment), proposal_id, **commitment))
+        return written(current_mufakat().commitments.make(step_command(commitment), proposal_id, **commitment))
 
 
 @blp.route("/processes/<uuid:process_id>/commitments")
@@ -39,8 +40,8 @@ class CommitmentsOfProcess(MethodView):
     def get(self, listing: dict[str, Any], process_id: UUID) -> dict[str, Any]:
         """Lists the commitments of a process in order of making; the title is what was promised."""
         ledger = current_mufakat()
-        process = ledger.readable_process(process_id, principal(), copy=False)
-        found, position = ledger.commitments_of(process, listing["after"], listing["limit"], listing["status"])
+        process = queries.readable_process(ledger, process_id, principal(), copy=False)
+        found, position = queries.commitments_of(ledger, process, listing["after"], listing["limit"], listing["status"])
         items = [
             {
                 "id": c.id,
@@ -60,7 +61,7 @@ class OneCommitment(MethodView):
     @blp.response(200, CommitmentSchema)
     def get(self, commitment_id: UUID) -> Answer:
         """The commitment and how far it got."""
-        return shown(current_mufakat().readable(Commitment, commitment_id, principal()))
+        return shown(queries.readable(current_mufakat(), Commitment, commitment_id, principal()))
 
 
 @blp.route("/commitments/<uuid:commitment_id>/progress")
@@ -71,4 +72,4 @@ class Progress(MethodView):
     @blp.response(200, CommitmentSchema)
     def post(self, progress: dict[str, Any], commitment_id: UUID) -> Answer:
         """Records a progress report; 100 percent completes the commitment."""
-        return written(current_mufakat().report_progress(step_command(progress), commitment_id, **progress))
+        return written(current_mufakat().commitments.report_progress(step_command(progress), commitment_id, **progress))

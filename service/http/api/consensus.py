@@ -26,7 +26,7 @@ class ConsensusChecks(MethodView):
     @blp.response(201, ProposalStepSchema)
     def post(self, at: dict[str, Any], proposal_id: UUID) -> Answer:
         """Opens a consensus check at an open meeting whose quorum holds."""
-        return written_step(current_mufakat().open_consensus_check(step_command(at), proposal_id, **at), "check_id")
+        return written_step(current_mufakat().proposals.open_consensus_check(step_command(at), proposal_id, **at), "check_id")
 
 
 @blp.route("/proposals/<uuid:proposal_id>/consensus-checks/<uuid:check_id>/stances")
@@ -38,7 +38,7 @@ class Stances(MethodView):
     def post(self, stance: dict[str, Any], proposal_id: UUID, check_id: UUID) -> Answer:
         """Records the stance of a participant who attends the check's meeting (a later one supersedes)."""
         return written_step(
-            current_mufakat().take_stance(step_command(stance), proposal_id, check_id, **stance), "check_id"
+            current_mufakat().proposals.take_stance(step_command(stance), proposal_id, check_id, **stance), "check_id"
         )
 
 
@@ -51,7 +51,7 @@ class ConsensusCheckClosing(MethodView):
     def post(self, when: dict[str, Any], proposal_id: UUID, check_id: UUID) -> Answer:
         """Closes the check: `result` is reached or not_reached under the process's consensus rule, with its
         `tally` (the stances, the quorum, the `rule` and the `dissent` on record)."""
-        receipt = current_mufakat().close_consensus_check(step_command(when), proposal_id, check_id)
+        receipt = current_mufakat().proposals.close_consensus_check(step_command(when), proposal_id, check_id)
         return written_step(receipt, "check_id", with_result=True)
 
 
@@ -65,7 +65,7 @@ class Votes(MethodView):
         """Opens a vote at an open meeting, where the rules allow a vote fallback: musyawarah first, so only
         after the latest consensus check on the current text closed without consensus, unless the rules
         say `vote_without_check`."""
-        return written_step(current_mufakat().open_vote(step_command(at), proposal_id, **at), "vote_id")
+        return written_step(current_mufakat().proposals.open_vote(step_command(at), proposal_id, **at), "vote_id")
 
 
 @blp.route("/proposals/<uuid:proposal_id>/votes/<uuid:vote_id>/ballots")
@@ -77,7 +77,7 @@ class Ballots(MethodView):
     def post(self, ballot: dict[str, Any], proposal_id: UUID, vote_id: UUID) -> Answer:
         """Records the one ballot of a participant who attends the vote's meeting."""
         return written_step(
-            current_mufakat().cast_ballot(step_command(ballot), proposal_id, vote_id, **ballot), "vote_id"
+            current_mufakat().proposals.cast_ballot(step_command(ballot), proposal_id, vote_id, **ballot), "vote_id"
         )
 
 
@@ -89,5 +89,5 @@ class VoteClosing(MethodView):
     @blp.response(200, ProposalStepSchema)
     def post(self, when: dict[str, Any], proposal_id: UUID, vote_id: UUID) -> Answer:
         """Closes the vote: `result` is passed or failed, with its `tally` against the threshold."""
-        receipt = current_mufakat().close_vote(step_command(when), proposal_id, vote_id)
+        receipt = current_mufakat().proposals.close_vote(step_command(when), proposal_id, vote_id)
         return written_step(receipt, "vote_id", with_result=True)

@@ -28,8 +28,8 @@ class Meetings(MethodView):
     def get(self, listing: dict[str, Any], process_id: UUID) -> dict[str, Any]:
         """Lists the meetings of a process in order of scheduling."""
         ledger = current_mufakat()
-        process = ledger.readable_process(process_id, principal(), copy=False)
-        found, position = ledger.meetings_of(process, listing["after"] or 0, listing["limit"], listing["status"])
+        process = queries.readable_process(ledger, process_id, principal(), copy=False)
+        found, position = queries.meetings_of(ledger, process, listing["after"] or 0, listing["limit"], listing["status"])
         items = [{"id": m.id, "version": m.version, "title": m.title, "status": m.status} for m in found]
         return {"items": items, "next": str(position) if position is not None else None}
 
@@ -37,7 +37,7 @@ class Meetings(MethodView):
     @blp.response(201, MeetingSchema)
     def post(self, meeting: dict[str, Any], process_id: UUID) -> Answer:
         """Schedules a meeting; those invited must be registered (default: all, when it opens)."""
-        return written(current_mufakat().schedule_meeting(step_command(meeting), process_id, **meeting))
+        return written(current_mufakat().meetings.schedule(step_command(meeting), process_id, **meeting))
 
 
 @blp.route("/meetings/<uuid:meeting_id>")
@@ -58,7 +58,7 @@ class MeetingOpening(MethodView):
     @blp.response(200, MeetingSchema)
     def post(self, attendance: dict[str, Any], meeting_id: UUID) -> Answer:
         """Opens the meeting with its attendance list (daftar hadir)."""
-        return written(current_mufakat().open_meeting(step_command(attendance), meeting_id, **attendance))
+        return written(current_mufakat().meetings.open(step_command(attendance), meeting_id, **attendance))
 
 
 @blp.route("/meetings/<uuid:meeting_id>/attendance")
@@ -69,7 +69,7 @@ class MeetingAttendance(MethodView):
     @blp.response(200, MeetingSchema)
     def post(self, attendance: dict[str, Any], meeting_id: UUID) -> Answer:
         """Adds latecomers to the attendance list of an open meeting."""
-        return written(current_mufakat().record_attendance(step_command(attendance), meeting_id, **attendance))
+        return written(current_mufakat().meetings.record_attendance(step_command(attendance), meeting_id, **attendance))
 
 
 @blp.route("/meetings/<uuid:meeting_id>/close")
@@ -80,4 +80,4 @@ class MeetingClosing(MethodView):
     @blp.response(200, MeetingSchema)
     def post(self, closing: dict[str, Any], meeting_id: UUID) -> Answer:
         """Closes the meeting with its minutes (notulen)."""
-        return written(current_mufakat().close_meeting(step_command(closing), meeting_id, **closing))
+        return written(current_mufakat().meetings.close(step_command(closing), meeting_id, **closing))

@@ -17,6 +17,7 @@ from service.http.api.audit import signing_key, signing_key_file
 from service.http.auth import command, optional_principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.minutes import MinutesQuerySchema, MinutesSealingSchema, SealedMinutesSchema
+from service.app import queries
 
 blp = Blueprint("minutes", __name__, description="Berita acara: the sealed minutes of a meeting")
 
@@ -67,10 +68,10 @@ class MinutesSealing(MethodView):
         """Seals the berita acara: renders its public and full versions once and records their SHA-256."""
         ledger = current_mufakat()
         context = replace(command(), names_are_public=minutes.pop("names_are_public"))
-        receipt = ledger.seal_minutes(
+        receipt = ledger.sealing.seal(
             context, meeting_id, **minutes, signing_key=signing_key(), key_file=signing_key_file()
         )
-        return sealed_answer(ledger.at_version(Meeting, meeting_id, receipt.version))
+        return sealed_answer(queries.at_version(ledger, Meeting, meeting_id, receipt.version))
 
 
 @blp.route("/meetings/<uuid:meeting_id>/minutes.pdf")
@@ -90,7 +91,7 @@ class SealedMinutesPdf(MethodView):
         """Exactly the sealed bytes: the public version (no names), or `?version=full` for those who may see
         personal data; the latest sealing unless `?sealed=N`."""
         caller = optional_principal()
-        meeting = current_mufakat().readable(Meeting, meeting_id, caller, copy=False)
+        meeting = queries.readable(current_mufakat(), Meeting, meeting_id, caller, copy=False)
         pdf = sealed_pdf(
             current_mufakat().sealed_documents,
             meeting,

@@ -34,7 +34,7 @@ class Register(MethodView):
     def post(self, registration: dict[str, Any], process_id: UUID) -> Answer:
         """Registers a participant; name and contact are stored only encrypted."""
         return written_participant(
-            current_mufakat().register_participant(step_command(registration), process_id, **registration)
+            current_mufakat().participants.register(step_command(registration), process_id, **registration)
         )
 
 
@@ -55,4 +55,4 @@ class Forgetting(MethodView):
     @blp.response(200, ParticipantSchema)
     def post(self, participant_id: UUID) -> Answer:
         """(admin) Erases name and contact for good; the record stays, counted as its group."""
-        return written_participant(current_mufakat().forget_participant(command(), participant_id))
+        return written_participant(current_mufakat().forgetting.forget(command(), participant_id))

@@ -13,6 +13,7 @@ from service.http.auth import principal, refresh_principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.common import PageArgs, WhenSchema, page_of
 from service.http.schemas.processes import ProcessOpeningSchema, ProcessSchema
+from service.app import queries
 
 blp = Blueprint("processes", __name__, description="Participatory processes (Musrenbang, Musdes, ...)")
 blp.before_request(require_token)
@@ -26,14 +27,14 @@ class Processes(MethodView):
     @blp.response(200, page_of(ProcessSchema))
     def get(self, page: dict[str, Any]) -> dict[str, Any]:
         """Lists the processes the caller may read, in order of opening (cursor pagination)."""
-        found, position = current_mufakat().list_processes(principal(), page["after"], page["limit"])
+        found, position = queries.list_processes(current_mufakat(), principal(), page["after"], page["limit"])
         return {"items": found, "next": str(position) if position else None}
 
     @blp.arguments(ProcessOpeningSchema())
     @blp.response(201, ProcessSchema)
     def post(self, process: dict[str, Any]) -> Answer:
         """Opens a process; a facilitator who opens it holds it from then on."""
-        receipt = current_mufakat().open_process(step_command(process), **process)
+        receipt = current_mufakat().processes.open(step_command(process), **process)
         refresh_principal()
         return written(receipt)
 
@@ -45,7 +46,7 @@ class OneProcess(MethodView):
     @blp.response(200, ProcessSchema)
     def get(self, process_id: UUID) -> Answer:
         """The process as it stands now."""
-        return shown(current_mufakat().readable_process(process_id, principal()))
+        return shown(queries.readable_process(current_mufakat(), process_id, principal()))
 
 
 @blp.route("/processes/<uuid:process_id>/close")
@@ -56,4 +57,4 @@ class ProcessClosing(MethodView):
     @blp.response(200, ProcessSchema)
     def post(self, when: dict[str, Any], process_id: UUID) -> Answer:
         """Closes the process: nothing more is recorded in it."""
-        return written(current_mufakat().close_process(step_command(when), process_id))
+        return written(current_mufakat().processes.close(step_command(when), process_id))

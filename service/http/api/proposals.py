@@ -41,8 +41,8 @@ class Proposals(MethodView):
     def get(self, listing: dict[str, Any], process_id: UUID) -> dict[str, Any]:
         """Lists the proposals of a process in order of submission, with the outcome of those decided."""
         ledger = current_mufakat()
-        process = ledger.readable_process(process_id, principal(), copy=False)
-        found, position = ledger.proposals_of(process, listing["after"] or 0, listing["limit"], listing["status"])
+        process = queries.readable_process(ledger, process_id, principal(), copy=False)
+        found, position = queries.proposals_of(ledger, process, listing["after"] or 0, listing["limit"], listing["status"])
         items = [
             {
                 "id": p.id,
@@ -59,7 +59,7 @@ class Proposals(MethodView):
     @blp.response(201, ProposalSchema)
     def post(self, submission: dict[str, Any], process_id: UUID) -> Answer:
         """Submits a proposal by a registered participant, optionally at a meeting of the process."""
-        return written(current_mufakat().submit_proposal(step_command(submission), process_id, **submission))
+        return written(current_mufakat().proposals.submit(step_command(submission), process_id, **submission))
 
 
 @blp.route("/proposals/<uuid:proposal_id>")
@@ -80,7 +80,7 @@ class Contributions(MethodView):
     @blp.response(200, ProposalStepSchema)
     def post(self, contribution: dict[str, Any], proposal_id: UUID) -> Answer:
         """Records support, a concern, a question or information from a registered participant."""
-        return written(current_mufakat().contribute(step_command(contribution), proposal_id, **contribution))
+        return written(current_mufakat().proposals.contribute(step_command(contribution), proposal_id, **contribution))
 
 
 @blp.route("/proposals/<uuid:proposal_id>/amendments")
@@ -91,7 +91,7 @@ class Amendments(MethodView):
     @blp.response(200, ProposalStepSchema)
     def post(self, amendment: dict[str, Any], proposal_id: UUID) -> Answer:
         """Replaces the text with a new version and its reason; the old text stays in history."""
-        return written(current_mufakat().amend(step_command(amendment), proposal_id, **amendment))
+        return written(current_mufakat().proposals.amend(step_command(amendment), proposal_id, **amendment))
 
 
 @blp.route("/proposals/<uuid:proposal_id>/objections")
@@ -103,7 +103,7 @@ class Objections(MethodView):
     def post(self, objection: dict[str, Any], proposal_id: UUID) -> Answer:
         """Raises an objection; a blocking one stands in the way of consensus until resolved."""
         return written_step(
-            current_mufakat().raise_objection(step_command(objection), proposal_id, **objection), "objection_id"
+            current_mufakat().proposals.raise_objection(step_command(objection), proposal_id, **objection), "objection_id"
         )
 
 
@@ -115,7 +115,7 @@ class ObjectionResolution(MethodView):
     @blp.response(200, ProposalStepSchema)
     def post(self, resolution: dict[str, Any], proposal_id: UUID, objection_id: UUID) -> Answer:
         """Ends an objection: addressed, withdrawn, or overruled (only where a vote fallback is allowed)."""
-        receipt = current_mufakat().resolve_objection(step_command(resolution), proposal_id, objection_id, **resolution)
+        receipt = current_mufakat().proposals.resolve_objection(step_command(resolution), proposal_id, objection_id, **resolution)
         return written_step(receipt, "objection_id")
 
 
@@ -129,7 +129,7 @@ class Decision(MethodView):
         """Records the decision with a copy of the rules; by consensus or vote it stands on a check or vote held
         on the current text whose result bears it out (adoption: reached or passed; rejection: a consensus to
         reject, or a vote that did not pass); `none` is never an adoption."""
-        return written(current_mufakat().decide(step_command(decision), proposal_id, **decision))
+        return written(current_mufakat().proposals.decide(step_command(decision), proposal_id, **decision))
 
 
 @blp.route("/proposals/<uuid:proposal_id>/withdraw")
@@ -141,7 +141,7 @@ class Withdrawal(MethodView):
     def post(self, withdrawal: dict[str, Any], proposal_id: UUID) -> Answer:
         """Withdraws an undecided proposal with the reason; its status becomes `withdrawn` and nothing more
         is recorded on it. The facilitator of the process (or an admin) may."""
-        return written(current_mufakat().withdraw(step_command(withdrawal), proposal_id, **withdrawal))
+        return written(current_mufakat().proposals.withdraw(step_command(withdrawal), proposal_id, **withdrawal))
 
 
 @blp.route("/proposals/<uuid:proposal_id>/decision/annul")
@@ -154,7 +154,7 @@ class DecisionAnnulment(MethodView):
         """Annuls the decision by a later musyawarah (e.g. a Musdes khusus), with reason and legal basis: the
         decision stays on record in `annulled_decisions`, the proposal is `open` again and may be deliberated
         and decided anew; the feed publishes the annulment. The facilitator of the process or an admin may."""
-        return written(current_mufakat().annul_decision(step_command(annulment), proposal_id, **annulment))
+        return written(current_mufakat().proposals.annul_decision(step_command(annulment), proposal_id, **annulment))
 
 
 @blp.route("/proposals/<uuid:proposal_id>/corrections")
@@ -166,7 +166,7 @@ class Corrections(MethodView):
     def post(self, correction: dict[str, Any], proposal_id: UUID) -> Answer:
         """Corrects a free text (title, body, contribution, grounds, note, reason, rationale) of the step recorded
         at `version`: readers see the corrected text marked as corrected, the original stays in history."""
-        return written(current_mufakat().correct(step_command(correction), proposal_id, **correction))
+        return written(current_mufakat().proposals.correct(step_command(correction), proposal_id, **correction))
 
 
 @blp.route("/proposals/<uuid:proposal_id>/redactions")
@@ -181,4 +181,4 @@ class Redactions(MethodView):
         "[teks disunting]" at once, the key that sealed the words is destroyed (they can never be read again from
         the database, its files or a backup taken later), and every hash of the log still verifies. The reason is
         recorded; the words are not."""
-        return written(current_mufakat().redact(step_command(redaction), proposal_id, **redaction))
+        return written(current_mufakat().redaction.redact(step_command(redaction), proposal_id, **redaction))

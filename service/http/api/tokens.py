@@ -44,12 +44,12 @@ class Tokens(MethodView):
         hash is stored, so its secret cannot be shown again (issue another token with a new key).
         """
         try:
-            receipt, secret = current_mufakat().issue_token_as(command(), **issuing)
+            receipt, secret = current_mufakat().tokens.issue_as(command(), **issuing)
         except UnknownProcesses as error:
             raise _invalid_processes(error) from None
         if secret is None:
             raise TokenNotReplayable(receipt.id)
-        return Beside(current_mufakat().token(receipt.id), token=secret), {"Location": location("token", receipt.id)}
+        return Beside(queries.token_record(current_mufakat(), receipt.id), token=secret), {"Location": location("token", receipt.id)}
 
 
 @blp.route("/tokens/<uuid:token_id>")
@@ -72,8 +72,8 @@ class RevokeToken(MethodView):
 
         Revoking a revoked token records nothing and answers 200 with its record.
         """
-        receipt = current_mufakat().revoke_token(command(), token_id)
-        return shown(current_mufakat().token(receipt.id, receipt.version))
+        receipt = current_mufakat().tokens.revoke(command(), token_id)
+        return shown(queries.token_record(current_mufakat(), receipt.id, receipt.version))
 
 
 def _invalid_processes(error: UnknownProcesses) -> UnprocessableEntity:

@@ -83,7 +83,7 @@ def signed_in() -> Principal | None:
         mufakat = current_mufakat()
         token_record_id = mufakat.console_sessions.token_of(session_id)
         if token_record_id is not None:
-            found = mufakat.principal_of_token(token_record_id)
+            found = queries.principal_of_token(mufakat, token_record_id)
             if found is None:  # the token was revoked or expired: its session is of no further use
                 mufakat.console_sessions.end(session_id)
     g.console_principal = found
@@ -123,7 +123,7 @@ def sign_in() -> str | BaseResponse:
             error = refusal("csrf")
         else:
             mufakat = current_mufakat()
-            principal = mufakat.authenticate((request.form.get("token") or "").strip())
+            principal = mufakat.tokens.authenticate((request.form.get("token") or "").strip())
             if principal is None or principal.token_record_id is None:
                 error = gettext("This token is unknown or revoked.")
             else:
@@ -155,8 +155,8 @@ def _end_session() -> None:
 def _names(mufakat: Mufakat, process: Process) -> dict[str, dict[str, Any]]:
     """Everyone registered, by id as text: name, group, gender, erased or not."""
     people: dict[str, dict[str, Any]] = {}
-    for participant in mufakat.participants_of(process):
-        data = mufakat.personal_data(participant)
+    for participant in queries.participants_of(mufakat, process):
+        data = queries.personal_data(mufakat, participant)
         people[str(participant.id)] = {
             "id": str(participant.id),
             "name": data["name"] or gettext("(erased)"),
@@ -178,7 +178,7 @@ def _run_by(principal: Principal, process_id: UUID) -> Process:
     A facilitator of another process reads a public process on the portal, like anyone else.
     """
     try:
-        process = current_mufakat().readable_process(process_id, principal, copy=False)
+        process = queries.readable_process(current_mufakat(), process_id, principal, copy=False)
     except NotFound:
         abort(404)
     if not principal.may_see_personal_data(process.id):
@@ -190,7 +190,7 @@ def _run_by(principal: Principal, process_id: UUID) -> Process:
 def processes() -> str:
     """The processes this token runs (or, for admins and auditors, every process), and a form to open one."""
     principal = _require()
-    readable, _ = current_mufakat().list_processes(principal, None, 500)
+    readable, _ = queries.list_processes(current_mufakat(), principal, None, 500)
     found = [process for process in readable if principal.may_see_personal_data(process.id)]
     return render_template("console/processes.html", processes=found, principal=principal, notice=_notice())
 
@@ -201,8 +201,8 @@ def process_page(process_id: UUID) -> str:
     principal = _require()
     mufakat = current_mufakat()
     process = _run_by(principal, process_id)
-    meetings = [mufakat.readable(Meeting, mid, principal, copy=False) for mid in process.meeting_ids]
-    proposals = [mufakat.readable(Proposal, pid, principal, copy=False) for pid in process.proposal_ids]
+    meetings = [queries.readable(mufakat, Meeting, mid, principal, copy=False) for mid in process.meeting_ids]
+    proposals = [queries.readable(mufakat, Proposal, pid, principal, copy=False) for pid in process.proposal_ids]
     return render_template(
         "console/process.html",
         process=process,
@@ -225,7 +225,7 @@ def meeting_page(meeting_id: UUID) -> str:
     principal = _require()
     mufakat = current_mufakat()
     try:
-        meeting = mufakat.readable(Meeting, meeting_id, principal)
+        meeting = queries.readable(mufakat, Meeting, meeting_id, principal)
     except NotFound:
         abort(404)
     process = _run_by(principal, meeting.process_id)
@@ -233,7 +233,7 @@ def meeting_page(meeting_id: UUID) -> str:
     invited_ids = [str(i) for i in meeting.invited] if meeting.invited is not None else list(people)
     invited = [people[i] for i in invited_ids if i in people and not people[i]["forgotten"]]
     attending = {str(a) for a in meeting.attendees}
-    proposals = [mufakat.readable(Proposal, pid, principal, copy=False) for pid in process.proposal_ids]
+    proposals = [queries.readable(mufakat, Proposal, pid, principal, copy=False) for pid in process.proposal_ids]
     return render_template(
         "console/meeting.html",
         meeting=meeting,
@@ -253,12 +253,12 @@ def proposal_page(proposal_id: UUID) -> str:
     principal = _require()
     mufakat = current_mufakat()
     try:
-        proposal = mufakat.readable(Proposal, proposal_id, principal)
+        proposal = queries.readable(mufakat, Proposal, proposal_id, principal)
     except NotFound:
         abort(404)
     process = _run_by(principal, proposal.process_id)
     people = _names(mufakat, process)
-    meetings = {str(mid): mufakat.readable(Meeting, mid, principal, copy=False) for mid in process.meeting_ids}
+    meetings = {str(mid): queries.readable(mufakat, Meeting, mid, principal, copy=False) for mid in process.meeting_ids}
     open_meetings = [m for m in meetings.values() if m.status == "open"]
     checks = [
         {"check": check, "attendees": [people[str(a)] for a in meetings[check.meeting_id].attendees]}
@@ -292,7 +292,7 @@ def full_minutes(meeting_id: UUID, sealed_version: int) -> Response:
     principal = _require()
     mufakat = current_mufakat()
     try:
-        meeting = mufakat.readable(Meeting, meeting_id, principal, copy=False)
+        meeting = queries.readable(mufakat, Meeting, meeting_id, principal, copy=False)
     except NotFound:
         abort(404)
     _run_by(principal, meeting.process_id)

@@ -96,7 +96,7 @@ def decisions(where: FeedFilter, region: str = "", proposal_id: str | None = Non
 def index() -> str:
     """Public processes and their decisions, filtered by region, outcome and date."""
     filters = Filters.from_query()
-    found, _ = current_mufakat().list_processes(ANONYMOUS, None, 500)
+    found, _ = queries.list_processes(current_mufakat(), ANONYMOUS, None, 500)
     public = [p for p in found if p.region_code.startswith(filters.region) and _opened_within(p, filters)]
     return render_template(
         "portal/index.html",
@@ -153,7 +153,7 @@ def process_page(process_id: UUID) -> str:
     """A public process: its decisions, participation by group and gender, links to the feed."""
     mufakat = current_mufakat()
     try:
-        process = mufakat.readable_process(process_id, ANONYMOUS)
+        process = queries.readable_process(mufakat, process_id, ANONYMOUS)
     except NotFound:
         abort(404)
     report = queries.participation(mufakat, ANONYMOUS, process_id)
@@ -240,7 +240,7 @@ def decision_page(proposal_id: UUID) -> str:
     if not found:
         abort(404)
     item = found[0]
-    process = mufakat.readable_process(UUID(item["process"]["id"]), ANONYMOUS)
+    process = queries.readable_process(mufakat, UUID(item["process"]["id"]), ANONYMOUS)
     return render_template(
         "portal/decision.html",
         item=item,

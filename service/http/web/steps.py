@@ -102,50 +102,50 @@ def correction_body(flat: dict[str, Any]) -> dict[str, Any]:
 
 
 STEPS: dict[str, Step] = {
-    "open_process": Step("open_process", ProcessOpeningSchema),
-    "register": Step("register_participant", RegistrationSchema, ("process_id",)),
+    "open_process": Step("processes.open", ProcessOpeningSchema),
+    "register": Step("participants.register", RegistrationSchema, ("process_id",)),
     "schedule_meeting": Step(
-        "schedule_meeting",
+        "meetings.schedule",
         MeetingSchedulingSchema,
         ("process_id",),
         lists=("invited",),
         flags=(NAMES_ARE_PUBLIC,),
         moments=("scheduled_for",),
     ),
-    "open_meeting": Step("open_meeting", AttendanceSchema, ("meeting_id",), lists=("attendees",)),
-    "attendance": Step("record_attendance", AttendanceSchema, ("meeting_id",), lists=("attendees",)),
-    "close_meeting": Step("close_meeting", MeetingClosingSchema, ("meeting_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "open_meeting": Step("meetings.open", AttendanceSchema, ("meeting_id",), lists=("attendees",)),
+    "attendance": Step("meetings.record_attendance", AttendanceSchema, ("meeting_id",), lists=("attendees",)),
+    "close_meeting": Step("meetings.close", MeetingClosingSchema, ("meeting_id",), flags=(NAMES_ARE_PUBLIC,)),
     "seal_minutes": Step(
-        "seal_minutes",
+        "sealing.seal",
         MinutesSealingSchema,
         ("meeting_id",),
         lists=("agenda", "signatories"),
         flags=(NAMES_ARE_PUBLIC,),
         shape=minutes_body,
     ),
-    "submit": Step("submit_proposal", SubmissionSchema, ("process_id",), flags=(NAMES_ARE_PUBLIC,)),
-    "contribute": Step("contribute", ContributionSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
-    "amend": Step("amend", AmendmentSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
-    "object": Step("raise_objection", ObjectionSchema, ("proposal_id",), flags=("blocking", NAMES_ARE_PUBLIC)),
+    "submit": Step("proposals.submit", SubmissionSchema, ("process_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "contribute": Step("proposals.contribute", ContributionSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "amend": Step("proposals.amend", AmendmentSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "object": Step("proposals.raise_objection", ObjectionSchema, ("proposal_id",), flags=("blocking", NAMES_ARE_PUBLIC)),
     "resolve": Step(
-        "resolve_objection", ResolutionSchema, ("proposal_id", "objection_id"), flags=(NAMES_ARE_PUBLIC,)
+        "proposals.resolve_objection", ResolutionSchema, ("proposal_id", "objection_id"), flags=(NAMES_ARE_PUBLIC,)
     ),
-    "open_check": Step("open_consensus_check", AtMeetingSchema, ("proposal_id",)),
-    "stance": Step("take_stance", StanceSchema, ("proposal_id", "check_id"), flags=(NAMES_ARE_PUBLIC,)),
-    "close_check": Step("close_consensus_check", None, ("proposal_id", "check_id")),
-    "open_vote": Step("open_vote", AtMeetingSchema, ("proposal_id",)),
-    "ballot": Step("cast_ballot", BallotSchema, ("proposal_id", "vote_id")),
-    "close_vote": Step("close_vote", None, ("proposal_id", "vote_id")),
-    "decide": Step("decide", DecisionRequestSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
-    "withdraw": Step("withdraw", WithdrawalSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
-    "annul": Step("annul_decision", AnnulmentRequestSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "open_check": Step("proposals.open_consensus_check", AtMeetingSchema, ("proposal_id",)),
+    "stance": Step("proposals.take_stance", StanceSchema, ("proposal_id", "check_id"), flags=(NAMES_ARE_PUBLIC,)),
+    "close_check": Step("proposals.close_consensus_check", None, ("proposal_id", "check_id")),
+    "open_vote": Step("proposals.open_vote", AtMeetingSchema, ("proposal_id",)),
+    "ballot": Step("proposals.cast_ballot", BallotSchema, ("proposal_id", "vote_id")),
+    "close_vote": Step("proposals.close_vote", None, ("proposal_id", "vote_id")),
+    "decide": Step("proposals.decide", DecisionRequestSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "withdraw": Step("proposals.withdraw", WithdrawalSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "annul": Step("proposals.annul_decision", AnnulmentRequestSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
     "correct": Step(
-        "correct", CorrectionRequestSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,), shape=correction_body
+        "proposals.correct", CorrectionRequestSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,), shape=correction_body
     ),
     "commit": Step(
-        "make_commitment", CommitmentMakingSchema, ("proposal_id",), lists=("indicators",), flags=(NAMES_ARE_PUBLIC,)
+        "commitments.make", CommitmentMakingSchema, ("proposal_id",), lists=("indicators",), flags=(NAMES_ARE_PUBLIC,)
     ),
-    "progress": Step("report_progress", ProgressSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "progress": Step("commitments.report_progress", ProgressSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,)),
 }
 #: The API's POST routes (by endpoint) that have no console form, each with why. Every other step the API offers
 #: has its form above (tests/integration/test_guards_derived_from_the_code.py walks the routes to check).
@@ -237,7 +237,7 @@ def process_zone(ledger: Mufakat, step: Step, form: MultiDict[str, str]) -> str:
     """The zone the step's typed times are read in: its process's (for a process being opened, the zone chosen
     in the form, else that of its region's province). An id that names nothing falls back to WIB: the use case
     answers not found before any time is recorded."""
-    if step.use_case == "open_process":
+    if step.use_case == "processes.open":
         chosen = (form.get("time_zone") or "").strip()
         try:
             return process_time_zone(chosen, (form.get("region_code") or "").strip())

@@ -175,7 +175,7 @@ class SealedLog:
         from service.audit.checkpoints import seal_checkpoint
         from service.cli.demo import record_demo
 
-        _, secret = ledger.issue_token("facilitator", "Fasilitator Desa", [])
+        _, secret = ledger.tokens.issue("facilitator", "Fasilitator Desa", [])
         record_demo(ledger, secret)
         sealed = seal_checkpoint(ledger, key)
         assert sealed is not None
@@ -183,7 +183,7 @@ class SealedLog:
         self.sealed_position = sealed.position
         self.checkpoint_event = sealed.position + 1
         for number in range(5):
-            ledger.issue_token("partner", f"Mitra {number}", [])
+            ledger.tokens.issue("partner", f"Mitra {number}", [])
         self.last_position = ledger.recorder.max_notification_id() or 0
 
 

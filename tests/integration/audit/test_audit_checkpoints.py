@@ -27,11 +27,11 @@ def test_an_empty_log_has_nothing_to_seal(ledger: Mufakat, service_key: Ed25519P
 def test_periodic_sealing_seals_only_when_something_new_was_recorded(
     ledger: Mufakat, service_key: Ed25519PrivateKey
 ) -> None:
-    ledger.issue_token("auditor", "Inspektorat", [])
+    ledger.tokens.issue("auditor", "Inspektorat", [])
     first = seal_checkpoint(ledger, service_key, only_if_new=True)
 
     again = seal_checkpoint(ledger, service_key, only_if_new=True)
-    ledger.issue_token("partner", "Bappeda", [])
+    ledger.tokens.issue("partner", "Bappeda", [])
     after_a_write = seal_checkpoint(ledger, service_key, only_if_new=True)
 
     assert first is not None and first.position == 1
@@ -67,7 +67,7 @@ def test_the_newest_checkpoints_come_newest_first_as_c2sp_notes_of_growing_trees
 ) -> None:
     sizes = []
     for number in range(3):
-        ledger.issue_token("partner", f"Mitra {number}", [])
+        ledger.tokens.issue("partner", f"Mitra {number}", [])
         sealed = seal_checkpoint(ledger, service_key)
         assert sealed is not None
         sizes.append(sealed.tree_size)

@@ -25,7 +25,7 @@ PROCESSES_EACH = 6
 
 def open_processes(ledger: Mufakat, thread: int) -> None:
     for n in range(PROCESSES_EACH):
-        ledger.open_process(
+        ledger.processes.open(
             ADMIN,
             title=f"Musyawarah Dusun {thread}-{n}",
             description="Musdus penetapan prioritas",

@@ -30,6 +30,7 @@ from service.app.application import Mufakat
 from service.audit.checkpoints import seal_checkpoint
 from service.audit.export import write_export
 from service.audit.verify import verify_store
+from service.app import queries
 
 
 class Person:
@@ -43,7 +44,7 @@ class Person:
 
 
 def register(ledger: Mufakat, person: Person) -> UUID:
-    process_id = ledger.open_process(
+    process_id = ledger.processes.open(
         ADMIN,
         title="Musyawarah Desa Sukamaju",
         description="Musdes penetapan prioritas",
@@ -52,7 +53,7 @@ def register(ledger: Mufakat, person: Person) -> UUID:
         visibility="public",
         rules=DecisionRules(),
     ).id
-    return ledger.register_participant(
+    return ledger.participants.register(
         ADMIN, process_id, person.name, "women", "female", person.organisation, person.contact
     ).id
 
@@ -77,7 +78,7 @@ class ForgettingContract:
 
         everything = raw.all_bytes()
 
-        assert ledger.personal_data(ledger.repository.get(participant_id))["name"] == person.name
+        assert queries.personal_data(ledger, ledger.repository.get(participant_id))["name"] == person.name
         assert person.name.encode() not in everything
         assert person.contact.encode() not in everything
         assert person.organisation.encode() not in everything
@@ -91,7 +92,7 @@ class ForgettingContract:
         key = key_material(raw, participant_id)
         assert key is not None and key.encode() in raw.all_bytes()
 
-        ledger.forget_participant(ADMIN, participant_id)
+        ledger.forgetting.forget(ADMIN, participant_id)
 
         everything = raw.all_bytes()
         for secret in (person.name, person.contact, person.organisation, key):
@@ -101,7 +102,7 @@ class ForgettingContract:
         assert person.name not in exported.getvalue()
         assert person.contact not in exported.getvalue()
         assert person.organisation not in exported.getvalue()
-        assert ledger.personal_data(ledger.repository.get(participant_id)) == {
+        assert queries.personal_data(ledger, ledger.repository.get(participant_id)) == {
             "name": FORGOTTEN_PLACEHOLDER,
             "contact": FORGOTTEN_PLACEHOLDER,
             "organisation": FORGOTTEN_PLACEHOLDER,
@@ -154,7 +155,7 @@ class TestForgettingOnSQLite(ForgettingContract):
 
         try:
             assert ledger.vault.forget(participant_id) is False
-            assert ledger.personal_data(ledger.repository.get(participant_id))["name"] == FORGOTTEN_PLACEHOLDER
+            assert queries.personal_data(ledger, ledger.repository.get(participant_id))["name"] == FORGOTTEN_PLACEHOLDER
             assert ledger.vault.keys_possibly_on_disk() == 1
         finally:
             reader.execute("COMMIT")

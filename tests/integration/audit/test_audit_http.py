@@ -54,7 +54,7 @@ def client(app: Flask) -> FlaskClient:
 
 def bearer(app: Flask, role: str) -> dict[str, str]:
     with app.app_context():
-        _, secret = current_mufakat().issue_token(role, f"Penguji {role}", [])
+        _, secret = current_mufakat().tokens.issue(role, f"Penguji {role}", [])
     return {"Authorization": f"Bearer {secret}"}
 
 

@@ -195,7 +195,7 @@ class ItemFieldsContract:
         [decided] = [e for e in before["public_forms"] if e["log_position"] == item["log_position"]]
         version = json.loads(base64.b64decode(decided["public_form"]))["version"]
 
-        site.ledger.redact(CONTEXT, UUID(item["proposal"]["id"]), version, "rationale", "Menyebut nama warga")
+        site.ledger.redaction.redact(CONTEXT, UUID(item["proposal"]["id"]), version, "rationale", "Menyebut nama warga")
         [redacted] = [i for i in site.decision_items() if i["id"] == item["id"]]
         after = site.client.get(f"/api/v1/audit/public-forms?position={item['log_position']}").json
         report = site.verify_item(redacted)
@@ -235,7 +235,7 @@ class ItemFieldsContract:
     @staticmethod
     def auditor(site: Site) -> dict[str, str]:
         with site.app.app_context():
-            _, secret = current_mufakat().issue_token("auditor", "Inspektorat", [])
+            _, secret = current_mufakat().tokens.issue("auditor", "Inspektorat", [])
         return {"Authorization": f"Bearer {secret}"}
 
 

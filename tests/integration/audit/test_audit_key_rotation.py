@@ -67,7 +67,7 @@ class RotatedLog:
     def write(self, count: int) -> None:
         """Records a few ordinary events (partner tokens)."""
         for number in range(count):
-            self.ledger.issue_token("partner", f"Mitra {number}", [])
+            self.ledger.tokens.issue("partner", f"Mitra {number}", [])
 
     def seal(self) -> None:
         """Seals a checkpoint with the key in the key file."""
@@ -265,7 +265,7 @@ class KeyRotationContract:
         self, ledger: Mufakat, key_file: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         original = load_or_create_signing_key(key_file)
-        ledger.issue_token("partner", "Mitra", [])
+        ledger.tokens.issue("partner", "Mitra", [])
         real_replace = os.replace
 
         def crash_on_install(source: Any, target: Any) -> None:
@@ -307,7 +307,7 @@ class KeyRotationContract:
         def mufakat(*args: str) -> Result:
             return CliRunner().invoke(main, list(args), env=env)
 
-        ledger.issue_token("partner", "Mitra", [])
+        ledger.tokens.issue("partner", "Mitra", [])
         assert mufakat("checkpoint").exit_code == 0
         original = public_key_text(load_signing_key(key_file))
 
@@ -331,11 +331,11 @@ class KeyRotationContract:
         other_host_key.parent.mkdir()
         load_or_create_signing_key(key_file)
         shutil.copy2(key_file, other_host_key)
-        ledger.issue_token("partner", "Mitra", [])
+        ledger.tokens.issue("partner", "Mitra", [])
         here = {"MUFAKAT_DATABASE_URL": database_url, "MUFAKAT_SECRET_KEY_FILE": str(key_file)}
         there = {**here, "MUFAKAT_SECRET_KEY_FILE": str(other_host_key)}
         assert CliRunner().invoke(main, ["rotate-key"], env=here).exit_code == 0
-        ledger.issue_token("partner", "Mitra lain", [])
+        ledger.tokens.issue("partner", "Mitra lain", [])
 
         refused = CliRunner().invoke(main, ["checkpoint"], env=there)
         shutil.copy2(key_file, other_host_key)
@@ -350,7 +350,7 @@ class KeyRotationContract:
         self, database_url: str, key_file: Path, ledger: Mufakat
     ) -> None:
         env = {"MUFAKAT_DATABASE_URL": database_url, "MUFAKAT_SECRET_KEY_FILE": str(key_file)}
-        ledger.issue_token("partner", "Mitra", [])
+        ledger.tokens.issue("partner", "Mitra", [])
         assert CliRunner().invoke(main, ["checkpoint"], env=env).exit_code == 0
         lost = public_key_text(load_signing_key(key_file))
         key_file.unlink()

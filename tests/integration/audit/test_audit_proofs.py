@@ -214,7 +214,7 @@ def test_a_database_older_than_the_tree_is_caught_up_by_its_next_insert_and_by_s
     ledger = Mufakat(env=persistence_settings(sqlite_database_url))
     try:
         for number in range(6):
-            ledger.issue_token("partner", f"Mitra {number}", [])
+            ledger.tokens.issue("partner", f"Mitra {number}", [])
         file = sqlite_database_url.removeprefix("sqlite:///")
         with sqlite3.connect(file) as connection:  # as it was before the tree existed
             connection.execute("DELETE FROM merkle_nodes")
@@ -224,7 +224,7 @@ def test_a_database_older_than_the_tree_is_caught_up_by_its_next_insert_and_by_s
         assert tree.size() == 0
 
         sealed = seal_checkpoint(ledger, load_or_create_signing_key(tmp_path / "signing.key"))
-        ledger.issue_token("partner", "Mitra baru", [])
+        ledger.tokens.issue("partner", "Mitra baru", [])
 
         assert sealed is not None and (sealed.tree_size, sealed.root_hash) == (6, mth(hashes).hex())
         assert tree.size() == 8  # six, the checkpoint, the new token

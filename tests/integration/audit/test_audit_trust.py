@@ -38,7 +38,7 @@ class Host:
         ledger = Mufakat(env=persistence_settings(self.database_url))
         try:
             for number in range(partners):
-                ledger.issue_token("partner", f"Mitra {number}", [])
+                ledger.tokens.issue("partner", f"Mitra {number}", [])
             seal_checkpoint(ledger, self.key)
         finally:
             ledger.close()
@@ -120,7 +120,7 @@ def test_a_kept_checkpoint_anchors_even_with_a_key_file_beside_the_database(genu
 
 def test_the_service_verifying_itself_over_http_says_it_speaks_with_its_own_key(forged_app: Flask) -> None:
     with forged_app.app_context():
-        _, secret = current_mufakat().issue_token("auditor", "Inspektorat", [])
+        _, secret = current_mufakat().tokens.issue("auditor", "Inspektorat", [])
 
     answer = forged_app.test_client().get("/api/v1/audit/verify", headers={"Authorization": f"Bearer {secret}"})
 

@@ -58,7 +58,7 @@ class Service:
 
     def record(self, count: int) -> None:
         for number in range(count):
-            self.ledger.issue_token("partner", f"Mitra {number}", [])
+            self.ledger.tokens.issue("partner", f"Mitra {number}", [])
 
     def seal(self) -> Any:
         return seal_checkpoint(self.ledger, self.key)
@@ -127,7 +127,7 @@ def test_the_witness_refuses_a_fork_of_the_same_size_with_another_root(
     honest.record(5)
     honest.seal()
     fork.record(4)
-    fork.ledger.issue_token("admin", "Penyusup", [])
+    fork.ledger.tokens.issue("admin", "Penyusup", [])
     fork.seal()
     witness.run("http://log.test", public_key_text(honest.key), honest.fetch, post=False)
 
@@ -143,7 +143,7 @@ def test_the_witness_refuses_a_longer_log_that_rewrote_what_it_cosigned(
     honest.record(5)
     honest.seal()
     fork.record(4)
-    fork.ledger.issue_token("admin", "Penyusup", [])
+    fork.ledger.tokens.issue("admin", "Penyusup", [])
     fork.record(9)
     fork.seal()
     witness.run("http://log.test", public_key_text(honest.key), honest.fetch, post=False)
@@ -159,7 +159,7 @@ def test_the_witness_command_exits_non_zero_and_says_refused_on_a_split_view(
     honest.record(3)
     honest.seal()
     fork.record(2)
-    fork.ledger.issue_token("admin", "Penyusup", [])
+    fork.ledger.tokens.issue("admin", "Penyusup", [])
     fork.seal()
     state = tmp_path / "cli-witness"
     keeper = Witness(state, "bappeda.example.id/witness")

@@ -34,7 +34,7 @@ class SealedLedger:
         self.key_file = key_file
         self.folder = folder
         self.env = {"MUFAKAT_DATABASE_URL": database_url, "MUFAKAT_SECRET_KEY_FILE": str(key_file)}
-        _, self.secret = ledger.issue_token("facilitator", "Fasilitator Demo", [])
+        _, self.secret = ledger.tokens.issue("facilitator", "Fasilitator Demo", [])
         self.meetings = record_demo(ledger, self.secret, minutes_key_file=key_file).meetings
 
     def mufakat(self, *arguments: str) -> Result:
@@ -52,9 +52,9 @@ class SealedLedger:
         return path
 
     def seal_a_correction(self, meeting_id: UUID) -> None:
-        facilitator = self.ledger.authenticate(self.secret)
+        facilitator = self.ledger.tokens.authenticate(self.secret)
         assert facilitator is not None
-        self.ledger.seal_minutes(
+        self.ledger.sealing.seal(
             CommandContext(facilitator),
             meeting_id,
             chair={"name": "Bambang Sugiarto", "role": "Ketua BPD Sukamaju"},

@@ -77,7 +77,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SealedDemo]:
         patch.setenv("MUFAKAT_DATABASE_URL", database_url)
         patch.setenv("MUFAKAT_SECRET_KEY_FILE", str(key_file))
         ledger = Mufakat()
-        _, secret = ledger.issue_token("facilitator", "Fasilitator Demo", [])
+        _, secret = ledger.tokens.issue("facilitator", "Fasilitator Demo", [])
         record = record_demo(ledger, secret, minutes_key_file=key_file)
         yield SealedDemo(ledger, secret, database_url, key_file, record.meetings, folder)
         ledger.close()
@@ -238,9 +238,9 @@ def test_verify_minutes_refuses_a_file_signed_by_another_key(demo: SealedDemo) -
 
 def test_a_correction_replaces_the_latest_and_the_first_is_genuine_but_no_longer_latest(demo: SealedDemo) -> None:
     first = demo.saved("berita-acara-v1.pdf", demo.pdf(demo.meetings[0], "public"))
-    facilitator = demo.ledger.authenticate(demo.secret)
+    facilitator = demo.ledger.tokens.authenticate(demo.secret)
     assert facilitator is not None
-    demo.ledger.seal_minutes(
+    demo.ledger.sealing.seal(
         CommandContext(facilitator),
         demo.meetings[0],
         chair={"name": "Bambang Sugiarto", "role": "Ketua BPD Sukamaju"},
@@ -350,9 +350,9 @@ def test_a_berita_acara_sealed_with_the_ed25519_key_before_2026_12_still_verifie
     monkeypatch.setattr(
         "service.app.application.sealing_identity", lambda app, key, now, key_file=None: SealingIdentity.ledger_key(key)
     )
-    facilitator = demo.ledger.authenticate(demo.secret)
+    facilitator = demo.ledger.tokens.authenticate(demo.secret)
     assert facilitator is not None
-    demo.ledger.seal_minutes(
+    demo.ledger.sealing.seal(
         CommandContext(facilitator),
         musdes,
         chair={"name": "Bambang Sugiarto", "role": "Ketua BPD Sukamaju"},

@@ -56,8 +56,8 @@ def ledger(web: Flask) -> Mufakat:
 
 
 def _outsiders(ledger: Mufakat) -> dict[str, dict[str, str]]:
-    _, partner = ledger.issue_token("partner", "Bappeda Kabupaten", [])
-    _, other = ledger.issue_token("facilitator", "Pendamping Desa Lain", [])
+    _, partner = ledger.tokens.issue("partner", "Bappeda Kabupaten", [])
+    _, other = ledger.tokens.issue("facilitator", "Pendamping Desa Lain", [])
     return {
         "anonymous": {},
         "partner": {"Authorization": f"Bearer {partner}"},
@@ -116,12 +116,12 @@ def test_no_outsider_answer_moves_with_a_stance_or_a_ballot_while_the_check_or_v
     village = open_village(ledger)
     people = village.everyone
     assert village.meeting_id is not None
-    proposal_id = ledger.submit_proposal(CONTEXT, village.process_id, "Embung desa", "Teks", people[0], None).id
+    proposal_id = ledger.proposals.submit(CONTEXT, village.process_id, "Embung desa", "Teks", people[0], None).id
     paths = _reads(village, proposal_id)
     moved = []
 
     # A consensus check opens; each attendee takes a stance, the last one changes his mind and blocks.
-    check = ledger.open_consensus_check(CONTEXT, proposal_id, village.meeting_id).part_id
+    check = ledger.proposals.open_consensus_check(CONTEXT, proposal_id, village.meeting_id).part_id
     assert check is not None
     before = _snapshot(client, outsiders, paths)
     # The reads reach what they watch (a public process), so an answer that never moves is the answer itself, not
@@ -132,24 +132,24 @@ def test_no_outsider_answer_moves_with_a_stance_or_a_ballot_while_the_check_or_v
     assert [key for key in reached if not before[key].startswith("200 ")] == []
     taps = [(p, "agree") for p in people[:3]] + [(people[3], "disagree"), (people[4], "agree"), (people[4], "block")]
     for participant, stance in taps:
-        ledger.take_stance(CONTEXT, proposal_id, check, participant, stance, None)
+        ledger.proposals.take_stance(CONTEXT, proposal_id, check, participant, stance, None)
         after = _snapshot(client, outsiders, paths)
         moved += [("stance", stance, *key) for key in _changed(before, after)]
         before = after
-    ledger.close_consensus_check(CONTEXT, proposal_id, check)
+    ledger.proposals.close_consensus_check(CONTEXT, proposal_id, check)
     closed = _participation(client, village.process_id)
 
     # Blocked, no mufakat: a vote opens; each attendee casts a ballot.
-    vote = ledger.open_vote(CONTEXT, proposal_id, village.meeting_id).part_id
+    vote = ledger.proposals.open_vote(CONTEXT, proposal_id, village.meeting_id).part_id
     assert vote is not None
     before = _snapshot(client, outsiders, paths)
     for index, participant in enumerate(people):
         choice = ("yes", "yes", "no", "yes", "yes")[index]
-        ledger.cast_ballot(CONTEXT, proposal_id, vote, participant, choice)
+        ledger.proposals.cast_ballot(CONTEXT, proposal_id, vote, participant, choice)
         after = _snapshot(client, outsiders, paths)
         moved += [("ballot", choice, *key) for key in _changed(before, after)]
         before = after
-    ledger.close_vote(CONTEXT, proposal_id, vote)
+    ledger.proposals.close_vote(CONTEXT, proposal_id, vote)
 
     assert not moved, "\n".join(map(str, moved))
     # Closed, the check's stances are counted (latest stance of each), no small cell shown.

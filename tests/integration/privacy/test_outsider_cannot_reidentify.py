@@ -65,11 +65,11 @@ def village(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     )
     with app.app_context():
         ledger = current_mufakat()
-    _, secret = ledger.issue_token("facilitator", FACILITATOR_NAME, [])
+    _, secret = ledger.tokens.issue("facilitator", FACILITATOR_NAME, [])
     record = record_demo(ledger, secret, minutes_key_file=key_file)
-    _, partner = ledger.issue_token("partner", "Bappeda Kabupaten", [])
-    _, given = ledger.issue_token("partner", "Inspektorat Kabupaten", [record.process_id])
-    _, other = ledger.issue_token("facilitator", "Pendamping Desa Lain", [])
+    _, partner = ledger.tokens.issue("partner", "Bappeda Kabupaten", [])
+    _, given = ledger.tokens.issue("partner", "Inspektorat Kabupaten", [record.process_id])
+    _, other = ledger.tokens.issue("facilitator", "Pendamping Desa Lain", [])
     outsiders = {
         "anonymous": {},
         "partner": {"Authorization": f"Bearer {partner}"},

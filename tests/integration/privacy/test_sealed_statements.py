@@ -28,7 +28,7 @@ def ledger(request: pytest.FixtureRequest) -> Iterator[Mufakat]:
     else:
         url = request.getfixturevalue("sqlite_database_url")
     opened = Mufakat(env=persistence_settings(url))
-    _, secret = opened.issue_token("facilitator", "Fasilitator", [])
+    _, secret = opened.tokens.issue("facilitator", "Fasilitator", [])
     setattr(opened, "demo_record", record_demo(opened, secret))
     yield opened
     opened.close()
@@ -36,14 +36,14 @@ def ledger(request: pytest.FixtureRequest) -> Iterator[Mufakat]:
 
 def _a_contribution(ledger: Mufakat) -> tuple[UUID, int]:
     """A new proposal in the demo's process and a contribution naming someone: (proposal, version)."""
-    _, secret = ledger.issue_token("admin", "Admin", [])
-    principal = ledger.authenticate(secret)
+    _, secret = ledger.tokens.issue("admin", "Admin", [])
+    principal = ledger.tokens.authenticate(secret)
     assert isinstance(principal, Principal)
     context = CommandContext(principal)
     record: DemoRecord = getattr(ledger, "demo_record")
     speaker = next(iter(record.participants.values()))
-    proposal = ledger.submit_proposal(context, record.process_id, "Sumur bor", "Sumur bor di RT 04", speaker, None)
-    receipt = ledger.contribute(context, proposal.id, speaker, "concern", WORDS)
+    proposal = ledger.proposals.submit(context, record.process_id, "Sumur bor", "Sumur bor di RT 04", speaker, None)
+    receipt = ledger.proposals.contribute(context, proposal.id, speaker, "concern", WORDS)
     return proposal.id, receipt.version
 
 

@@ -64,7 +64,7 @@ def bearer(the_ledger: Mufakat) -> Callable[..., dict[str, str]]:
     """The Authorization header of a new token with this role (and these processes)."""
 
     def issue(role: str, processes: tuple[UUID, ...] = ()) -> dict[str, str]:
-        _, secret = the_ledger.issue_token(role, f"Uji {role}", list(processes))
+        _, secret = the_ledger.tokens.issue(role, f"Uji {role}", list(processes))
         return {"Authorization": f"Bearer {secret}"}
 
     return issue

@@ -47,7 +47,7 @@ def open_village(
     The village decides by consent: a check is reached with more agree than disagree and no block,
     each disagree staying on record as dissent.
     """
-    process_id = ledger.open_process(
+    process_id = ledger.processes.open(
         CONTEXT,
         title=title,
         description="Musyawarah desa",
@@ -58,13 +58,13 @@ def open_village(
     ).id
     village = Village(ledger, process_id)
     for name, group, gender, contact in PEOPLE:
-        village.people[name] = ledger.register_participant(
+        village.people[name] = ledger.participants.register(
             CONTEXT, process_id, name, group, gender, "Organisasi Uji", contact
         ).id
-    village.meeting_id = ledger.schedule_meeting(
+    village.meeting_id = ledger.meetings.schedule(
         CONTEXT, process_id, "Musdes", datetime(2026, 9, 8, 2, 0, tzinfo=UTC), "Balai Desa", village.everyone
     ).id
-    ledger.open_meeting(CONTEXT, village.meeting_id, village.everyone)
+    ledger.meetings.open(CONTEXT, village.meeting_id, village.everyone)
     return village
 
 
@@ -72,21 +72,21 @@ def adopt_by_consensus(village: Village, title: str = "Posyandu Dusun Krajan", d
     """A proposal adopted by consensus after a blocking objection was addressed; returns its id."""
     ledger, people = village.ledger, village.everyone
     assert village.meeting_id is not None
-    proposal_id = ledger.submit_proposal(CONTEXT, village.process_id, title, "Teks awal", people[0], None).id
-    ledger.contribute(CONTEXT, proposal_id, people[1], "support", "Sangat dibutuhkan")
-    objection = ledger.raise_objection(CONTEXT, proposal_id, people[4], "Akses kursi roda tidak ada", True).part_id
+    proposal_id = ledger.proposals.submit(CONTEXT, village.process_id, title, "Teks awal", people[0], None).id
+    ledger.proposals.contribute(CONTEXT, proposal_id, people[1], "support", "Sangat dibutuhkan")
+    objection = ledger.proposals.raise_objection(CONTEXT, proposal_id, people[4], "Akses kursi roda tidak ada", True).part_id
     assert objection is not None
-    ledger.amend(CONTEXT, proposal_id, "Teks dengan landaian", "Menanggapi keberatan", people[0])
-    ledger.resolve_objection(CONTEXT, proposal_id, objection, "addressed", "Landaian ditambahkan")
+    ledger.proposals.amend(CONTEXT, proposal_id, "Teks dengan landaian", "Menanggapi keberatan", people[0])
+    ledger.proposals.resolve_objection(CONTEXT, proposal_id, objection, "addressed", "Landaian ditambahkan")
     if dissent:
-        ledger.raise_objection(CONTEXT, proposal_id, people[3], "Biaya terlalu tinggi", False)
-    check = ledger.open_consensus_check(CONTEXT, proposal_id, village.meeting_id).part_id
+        ledger.proposals.raise_objection(CONTEXT, proposal_id, people[3], "Biaya terlalu tinggi", False)
+    check = ledger.proposals.open_consensus_check(CONTEXT, proposal_id, village.meeting_id).part_id
     assert check is not None
     for index, participant in enumerate(people):
         stance = "disagree" if dissent and index == 3 else "agree"
-        ledger.take_stance(CONTEXT, proposal_id, check, participant, stance, "Anggaran lain lebih mendesak")
-    ledger.close_consensus_check(CONTEXT, proposal_id, check)
-    ledger.decide(CONTEXT, proposal_id, "adopted", "consensus", "Mufakat tercapai")
+        ledger.proposals.take_stance(CONTEXT, proposal_id, check, participant, stance, "Anggaran lain lebih mendesak")
+    ledger.proposals.close_consensus_check(CONTEXT, proposal_id, check)
+    ledger.proposals.decide(CONTEXT, proposal_id, "adopted", "consensus", "Mufakat tercapai")
     return proposal_id
 
 
@@ -94,24 +94,24 @@ def reject_by_vote(village: Village, title: str = "Gapura desa") -> UUID:
     """A proposal on which musyawarah found no consensus, put to a vote that failed, then rejected; returns its id."""
     ledger, people = village.ledger, village.everyone
     assert village.meeting_id is not None
-    proposal_id = ledger.submit_proposal(CONTEXT, village.process_id, title, "Gapura baru", people[1], None).id
-    check = ledger.open_consensus_check(CONTEXT, proposal_id, village.meeting_id).part_id
+    proposal_id = ledger.proposals.submit(CONTEXT, village.process_id, title, "Gapura baru", people[1], None).id
+    check = ledger.proposals.open_consensus_check(CONTEXT, proposal_id, village.meeting_id).part_id
     assert check is not None
-    ledger.close_consensus_check(CONTEXT, proposal_id, check)  # no one agreed: musyawarah failed
-    vote = ledger.open_vote(CONTEXT, proposal_id, village.meeting_id).part_id
+    ledger.proposals.close_consensus_check(CONTEXT, proposal_id, check)  # no one agreed: musyawarah failed
+    vote = ledger.proposals.open_vote(CONTEXT, proposal_id, village.meeting_id).part_id
     assert vote is not None
     for index, participant in enumerate(people):
-        ledger.cast_ballot(CONTEXT, proposal_id, vote, participant, "yes" if index < 2 else "no")
-    ledger.close_vote(CONTEXT, proposal_id, vote)
-    ledger.decide(CONTEXT, proposal_id, "rejected", "vote", "Suara terbanyak menolak")
+        ledger.proposals.cast_ballot(CONTEXT, proposal_id, vote, participant, "yes" if index < 2 else "no")
+    ledger.proposals.close_vote(CONTEXT, proposal_id, vote)
+    ledger.proposals.decide(CONTEXT, proposal_id, "rejected", "vote", "Suara terbanyak menolak")
     return proposal_id
 
 
 def follow_up(ledger: Mufakat, proposal_id: UUID, percents: tuple[int, ...] = (40, 100)) -> UUID:
     """A commitment on an adopted proposal with its progress reports; returns its id."""
-    commitment_id = ledger.make_commitment(
+    commitment_id = ledger.commitments.make(
         CONTEXT, proposal_id, "Kepala Desa", "Membangun posyandu", date(2027, 6, 30), ["bangunan selesai"]
     ).id
     for percent in percents:
-        ledger.report_progress(CONTEXT, commitment_id, percent, f"Kemajuan {percent}%", None)
+        ledger.commitments.report_progress(CONTEXT, commitment_id, percent, f"Kemajuan {percent}%", None)
     return commitment_id

@@ -26,9 +26,9 @@ def _typed_in_from_paper(ledger: Mufakat) -> None:
 def _rejected(ledger: Mufakat) -> UUID:
     village = open_village(ledger)
     people = village.everyone
-    proposal_id = ledger.submit_proposal(CONTEXT, village.process_id, "Gapura desa", "Teks", people[0], None).id
+    proposal_id = ledger.proposals.submit(CONTEXT, village.process_id, "Gapura desa", "Teks", people[0], None).id
     # No check was held: the rejection is recorded as what it was, decided without consensus or vote.
-    ledger.decide(CONTEXT, proposal_id, "rejected", "none", "Tidak ada yang mendukung")
+    ledger.proposals.decide(CONTEXT, proposal_id, "rejected", "none", "Tidak ada yang mendukung")
     return proposal_id
 
 
@@ -124,7 +124,7 @@ class CorrectionsContract:
     ) -> None:
         proposal_id = _rejected(the_ledger)
         _annul(the_ledger, proposal_id, "Musdes khusus")
-        the_ledger.decide(CONTEXT, proposal_id, "deferred", "none", "Dibahas lagi tahun depan")
+        the_ledger.proposals.decide(CONTEXT, proposal_id, "deferred", "none", "Dibahas lagi tahun depan")
 
         feed = client.get("/api/v1/feed").get_json()["items"]
 

@@ -63,7 +63,7 @@ class FeedContract:
         reject_by_vote(village)
         follow_up(the_ledger, adopt_by_consensus(village, "Sumur bor"), (10,))
         database = read_models(the_ledger).database
-        _, auditor = the_ledger.issue_token("auditor", "Inspektorat", [])
+        _, auditor = the_ledger.tokens.issue("auditor", "Inspektorat", [])
 
         for exact, headers in ((False, {}), (True, {"Authorization": f"Bearer {auditor}"})):
             after = None

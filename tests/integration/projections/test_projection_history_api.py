@@ -97,12 +97,12 @@ class HistoryContract:
     ) -> None:
         village = open_village(the_ledger)
         people = village.everyone
-        proposal_id = the_ledger.submit_proposal(CONTEXT, village.process_id, "Sumur bor", "Teks 1", people[0], None).id
-        objection = the_ledger.raise_objection(CONTEXT, proposal_id, people[2], "Terlalu dekat makam", True)
+        proposal_id = the_ledger.proposals.submit(CONTEXT, village.process_id, "Sumur bor", "Teks 1", people[0], None).id
+        objection = the_ledger.proposals.raise_objection(CONTEXT, proposal_id, people[2], "Terlalu dekat makam", True)
         shown_then = client.get(f"/api/v1/proposals/{proposal_id}", headers=bearer("auditor")).get_json()
-        the_ledger.amend(CONTEXT, proposal_id, "Teks 2", "Lokasi dipindah", people[0])
+        the_ledger.proposals.amend(CONTEXT, proposal_id, "Teks 2", "Lokasi dipindah", people[0])
         assert objection.part_id is not None
-        the_ledger.resolve_objection(CONTEXT, proposal_id, objection.part_id, "addressed", "Dipindah 200 m")
+        the_ledger.proposals.resolve_objection(CONTEXT, proposal_id, objection.part_id, "addressed", "Dipindah 200 m")
 
         replay = client.get(
             f"/api/v1/proposals/{proposal_id}/history?as_of_version={shown_then['version']}", headers=bearer("auditor")
@@ -120,10 +120,10 @@ class HistoryContract:
     ) -> None:
         village = open_village(the_ledger)
         people = village.everyone
-        first = the_ledger.submit_proposal(CONTEXT, village.process_id, "Sumur bor", "Teks", people[0], None).id
-        the_ledger.raise_objection(CONTEXT, first, people[2], "Terlalu dekat makam", True)
-        the_ledger.amend(CONTEXT, first, "Teks 2", "Lokasi dipindah", people[0])
-        second = the_ledger.submit_proposal(CONTEXT, village.process_id, "Lampu jalan", "Teks", people[2], None).id
+        first = the_ledger.proposals.submit(CONTEXT, village.process_id, "Sumur bor", "Teks", people[0], None).id
+        the_ledger.proposals.raise_objection(CONTEXT, first, people[2], "Terlalu dekat makam", True)
+        the_ledger.proposals.amend(CONTEXT, first, "Teks 2", "Lokasi dipindah", people[0])
+        second = the_ledger.proposals.submit(CONTEXT, village.process_id, "Lampu jalan", "Teks", people[2], None).id
 
         public_first = client.get(f"/api/v1/proposals/{first}/history?as_of_version=3").get_json()
         public_second = client.get(f"/api/v1/proposals/{second}/history").get_json()
@@ -199,7 +199,7 @@ class HistoryContract:
         self, the_ledger: Mufakat, client: FlaskClient, bearer: Callable[..., dict[str, str]]
     ) -> None:
         village = open_village(the_ledger)
-        proposal_id = the_ledger.submit_proposal(
+        proposal_id = the_ledger.proposals.submit(
             CONTEXT, village.process_id, "Sumur bor", "Teks", village.everyone[0], None
         ).id
         assert len(client.get(f"/api/v1/proposals/{proposal_id}/history").get_json()["items"]) == 1

@@ -15,7 +15,7 @@ from service.cli.demo import record_demo
 
 
 def _record_plenty(ledger: Mufakat) -> None:
-    _, secret = ledger.issue_token("facilitator", "Fasilitator Uji", [])
+    _, secret = ledger.tokens.issue("facilitator", "Fasilitator Uji", [])
     record_demo(ledger, secret)
     village = open_village(ledger)
     follow_up(ledger, adopt_by_consensus(village))
@@ -34,7 +34,7 @@ class ProjectionMachineryContract:
     def test_a_rebuild_writes_the_same_rows_as_catching_up_page_by_page(self, the_ledger: Mufakat) -> None:
         models = ReadModels(the_ledger, page_size=7)
         # Catch up now and then while the log grows, in pages that split stories anywhere.
-        _, secret = the_ledger.issue_token("facilitator", "Fasilitator Uji", [])
+        _, secret = the_ledger.tokens.issue("facilitator", "Fasilitator Uji", [])
         record_demo(the_ledger, secret)
         models.catch_up()
         village = open_village(the_ledger)

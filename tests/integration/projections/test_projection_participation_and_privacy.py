@@ -65,10 +65,10 @@ class ParticipationContract:
         self, the_ledger: Mufakat, client: FlaskClient, bearer: Any
     ) -> None:
         village = open_village(the_ledger)  # five people of five groups at the first meeting
-        second = the_ledger.schedule_meeting(
+        second = the_ledger.meetings.schedule(
             CONTEXT, village.process_id, "Musdes 2", datetime(2026, 9, 15, 2, 0, tzinfo=UTC), "Balai", village.everyone
         ).id
-        the_ledger.open_meeting(CONTEXT, second, village.everyone[:4])
+        the_ledger.meetings.open(CONTEXT, second, village.everyone[:4])
 
         exact = _participation(client, village.process_id, bearer("auditor"))["attendance"]
         assert (exact["counted"], exact["total"], exact["people"]) == ("attendances", 9, 5)
@@ -86,14 +86,14 @@ class ParticipationContract:
         assert village.meeting_id is not None
         process_id = village.process_id
         residents = [
-            the_ledger.register_participant(CONTEXT, process_id, f"Warga {n}", "resident", "male", None, None).id
+            the_ledger.participants.register(CONTEXT, process_id, f"Warga {n}", "resident", "male", None, None).id
             for n in range(3)
         ]
-        the_ledger.record_attendance(CONTEXT, village.meeting_id, residents)
-        second = the_ledger.schedule_meeting(
+        the_ledger.meetings.record_attendance(CONTEXT, village.meeting_id, residents)
+        second = the_ledger.meetings.schedule(
             CONTEXT, village.process_id, "Musdes 2", datetime(2026, 9, 15, 2, 0, tzinfo=UTC), "Balai", village.everyone
         ).id
-        the_ledger.open_meeting(CONTEXT, second, [*village.everyone, *residents])
+        the_ledger.meetings.open(CONTEXT, second, [*village.everyone, *residents])
 
         page = client.get(f"/proses/{village.process_id}").get_data(as_text=True)
 
@@ -121,11 +121,11 @@ class ParticipationContract:
         village = open_village(the_ledger)
         people = village.everyone
         assert village.meeting_id is not None
-        proposal_id = the_ledger.submit_proposal(CONTEXT, village.process_id, "Embung", "Teks", people[0], None).id
-        check = the_ledger.open_consensus_check(CONTEXT, proposal_id, village.meeting_id).part_id
+        proposal_id = the_ledger.proposals.submit(CONTEXT, village.process_id, "Embung", "Teks", people[0], None).id
+        check = the_ledger.proposals.open_consensus_check(CONTEXT, proposal_id, village.meeting_id).part_id
         for participant in people:
-            the_ledger.take_stance(CONTEXT, proposal_id, check, participant, "agree", None)  # type: ignore[arg-type]
-        the_ledger.close_consensus_check(CONTEXT, proposal_id, check)  # type: ignore[arg-type]
+            the_ledger.proposals.take_stance(CONTEXT, proposal_id, check, participant, "agree", None)  # type: ignore[arg-type]
+        the_ledger.proposals.close_consensus_check(CONTEXT, proposal_id, check)  # type: ignore[arg-type]
         assert client.get("/api/v1/feed").get_json()["items"] == []
 
         decided = client.post(
@@ -157,7 +157,7 @@ class TestParticipationOnPostgreSQL(ParticipationContract):
 def test_no_participant_name_or_contact_appears_in_any_byte_the_public_or_a_partner_can_read(
     the_ledger: Mufakat, client: FlaskClient, bearer: Any
 ) -> None:
-    _, secret = the_ledger.issue_token("facilitator", "Fasilitator Uji", [])
+    _, secret = the_ledger.tokens.issue("facilitator", "Fasilitator Uji", [])
     demo = record_demo(the_ledger, secret)
     village = open_village(the_ledger)
     follow_up(the_ledger, adopt_by_consensus(village))

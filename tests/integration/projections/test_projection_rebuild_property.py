@@ -65,7 +65,7 @@ class RandomVillage:
         self.commitments: list[UUID] = []
         self.attending: dict[UUID, set[UUID]] = {}
         for visibility in ("public", "restricted"):
-            process_id = ledger.open_process(
+            process_id = ledger.processes.open(
                 CONTEXT, "Musdes", "Acak", "33.02.10.2001", "Desa", visibility, DecisionRules()
             ).id
             self.processes.append(process_id)
@@ -74,21 +74,21 @@ class RandomVillage:
             for number in range(3):
                 self._register(process_id, GROUPS[number], GENDERS[number])
             self._meeting(process_id, 7)
-            proposal = ledger.submit_proposal(CONTEXT, process_id, "U", "T", self.people[process_id][0], None).id
+            proposal = ledger.proposals.submit(CONTEXT, process_id, "U", "T", self.people[process_id][0], None).id
             self.proposals.append((process_id, proposal))
 
     def _register(self, process_id: UUID, group: str, gender: str | None) -> None:
-        participant = self.ledger.register_participant(CONTEXT, process_id, "Nama", group, gender, None, None).id
+        participant = self.ledger.participants.register(CONTEXT, process_id, "Nama", group, gender, None, None).id
         self.people[process_id].append(participant)
 
     def _meeting(self, process_id: UUID, mask: int) -> None:
-        meeting_id = self.ledger.schedule_meeting(
+        meeting_id = self.ledger.meetings.schedule(
             CONTEXT, process_id, "Rapat", datetime(2026, 9, 8, tzinfo=UTC), None, None
         ).id
         self.meetings[process_id].append(meeting_id)
         people = self.people[process_id]
         attendees = [p for i, p in enumerate(people) if mask >> (i % 8) & 1]
-        self.ledger.open_meeting(CONTEXT, meeting_id, attendees)
+        self.ledger.meetings.open(CONTEXT, meeting_id, attendees)
         self.attending[meeting_id] = set(attendees)
 
     def do(self, step: str, a: int, b: int, c: int) -> None:
@@ -110,11 +110,11 @@ class RandomVillage:
             self._meeting(process_id, b)
         elif step == "attend":
             # Someone already on the list records nothing new: the read models must not mind either.
-            self.ledger.record_attendance(CONTEXT, meeting, [participant])
+            self.ledger.meetings.record_attendance(CONTEXT, meeting, [participant])
             self.attending.setdefault(meeting, set()).add(participant)
         elif step == "submit":
             self.proposals.append(
-                (process_id, self.ledger.submit_proposal(CONTEXT, process_id, "U", "T", participant, None).id)
+                (process_id, self.ledger.proposals.submit(CONTEXT, process_id, "U", "T", participant, None).id)
             )
         elif step == "catch_up":
             self.models.page_size = b % 7 + 1
@@ -128,10 +128,10 @@ class RandomVillage:
         if step == "commit" and self.proposals:
             proposal = self._pick(self.proposals, a)[1]
             self.commitments.append(
-                self.ledger.make_commitment(CONTEXT, proposal, "Kades", "Kerja", date(2027, 1, 1), []).id
+                self.ledger.commitments.make(CONTEXT, proposal, "Kades", "Kerja", date(2027, 1, 1), []).id
             )
         elif step == "progress" and self.commitments:
-            self.ledger.report_progress(CONTEXT, self._pick(self.commitments, a), c * 10 % 110, "Lapor", None)
+            self.ledger.commitments.report_progress(CONTEXT, self._pick(self.commitments, a), c * 10 % 110, "Lapor", None)
 
     def _deliberate(self, step: str, a: int, b: int, c: int) -> None:
         process_id, proposal = self._pick(self.proposals, a)
@@ -142,41 +142,41 @@ class RandomVillage:
         votes = self.parts.setdefault((proposal, "vote"), [])
         ledger = self.ledger
         if step == "contribute":
-            ledger.contribute(
+            ledger.proposals.contribute(
                 CONTEXT, proposal, participant, ("support", "concern", "question", "information")[c % 4], "x"
             )
         elif step == "amend":
-            ledger.amend(CONTEXT, proposal, f"Teks {c}", "alasan", participant)
+            ledger.proposals.amend(CONTEXT, proposal, f"Teks {c}", "alasan", participant)
         elif step == "object":
-            objections.append(ledger.raise_objection(CONTEXT, proposal, participant, "dasar", c % 2 == 0).part_id)
+            objections.append(ledger.proposals.raise_objection(CONTEXT, proposal, participant, "dasar", c % 2 == 0).part_id)
         elif step == "resolve" and objections:
             outcome = ("addressed", "withdrawn", "overruled")[c % 3]
-            ledger.resolve_objection(CONTEXT, proposal, self._pick(objections, b), outcome, "catatan")
+            ledger.proposals.resolve_objection(CONTEXT, proposal, self._pick(objections, b), outcome, "catatan")
         elif step == "check":
-            checks.append(ledger.open_consensus_check(CONTEXT, proposal, meeting).part_id)
+            checks.append(ledger.proposals.open_consensus_check(CONTEXT, proposal, meeting).part_id)
         elif step == "stance" and checks:
             stance = ("agree", "abstain", "disagree", "block")[c % 4]
-            ledger.take_stance(CONTEXT, proposal, self._pick(checks, a), participant, stance, "alasan")
+            ledger.proposals.take_stance(CONTEXT, proposal, self._pick(checks, a), participant, stance, "alasan")
         elif step == "close_check" and checks:
-            ledger.close_consensus_check(CONTEXT, proposal, self._pick(checks, b))
+            ledger.proposals.close_consensus_check(CONTEXT, proposal, self._pick(checks, b))
         elif step == "vote":
-            votes.append(ledger.open_vote(CONTEXT, proposal, meeting).part_id)
+            votes.append(ledger.proposals.open_vote(CONTEXT, proposal, meeting).part_id)
         elif step == "ballot" and votes:
-            ledger.cast_ballot(CONTEXT, proposal, self._pick(votes, a), participant, ("yes", "no", "abstain")[c % 3])
+            ledger.proposals.cast_ballot(CONTEXT, proposal, self._pick(votes, a), participant, ("yes", "no", "abstain")[c % 3])
         elif step == "close_vote" and votes:
-            ledger.close_vote(CONTEXT, proposal, self._pick(votes, b))
+            ledger.proposals.close_vote(CONTEXT, proposal, self._pick(votes, b))
         elif step == "decide":
             outcome, method = DECISIONS[c % 4]
-            ledger.decide(CONTEXT, proposal, outcome, method, "alasan")
+            ledger.proposals.decide(CONTEXT, proposal, outcome, method, "alasan")
         elif step == "adopt":
             # The whole road to consensus at once, so that random logs hold decisions and follow-ups.
-            check = ledger.open_consensus_check(CONTEXT, proposal, meeting).part_id
+            check = ledger.proposals.open_consensus_check(CONTEXT, proposal, meeting).part_id
             assert check is not None
             for index, person in enumerate(self.people[process_id][:3]):
                 stance = "disagree" if (b + index) % 5 == 0 else "agree"
-                ledger.take_stance(CONTEXT, proposal, check, person, stance, "alasan")
-            ledger.close_consensus_check(CONTEXT, proposal, check)
-            ledger.decide(CONTEXT, proposal, "adopted", "consensus", "mufakat")
+                ledger.proposals.take_stance(CONTEXT, proposal, check, person, stance, "alasan")
+            ledger.proposals.close_consensus_check(CONTEXT, proposal, check)
+            ledger.proposals.decide(CONTEXT, proposal, "adopted", "consensus", "mufakat")
 
 
 numbers = st.integers(min_value=0, max_value=60)

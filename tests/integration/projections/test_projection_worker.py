@@ -30,7 +30,7 @@ def _until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
 def recorded(database_url: str) -> Iterator[Mufakat]:
     """A ledger holding the demo several times over: enough pages for a worker to be caught mid-run."""
     ledger = Mufakat(env=persistence_settings(database_url))
-    _, secret = ledger.issue_token("facilitator", "Fasilitator Uji", [])
+    _, secret = ledger.tokens.issue("facilitator", "Fasilitator Uji", [])
     for _ in range(4):
         record_demo(ledger, secret)
     yield ledger
