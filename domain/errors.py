@@ -182,6 +182,47 @@ class VotePassed(RuleBroken):
     code = "vote_passed"
 
 
+class AssessmentClosed(RuleBroken):
+    """A finding or an evidence file added to an assessment already closed, or closing it twice."""
+
+    code = "assessment_closed"
+
+
+class EvidenceNotAttached(RuleBroken):
+    """A finding citing an evidence file (by its SHA-256) that was not attached to its assessment."""
+
+    code = "evidence_not_attached"
+
+
+class FindingWithdrawn(RuleBroken):
+    """A step on a finding that was withdrawn: corrected again, withdrawn again, or addressed by a proposal."""
+
+    code = "finding_withdrawn"
+
+
+class FindingAlreadyAddressed(RuleBroken):
+    """A proposal linked again to a finding it already addresses."""
+
+    code = "finding_already_addressed"
+
+
+class RespondentsCountedTwice(RuleBroken):
+    """Respondents of one group and gender counted in two rows of one assessment."""
+
+    code = "respondents_counted_twice"
+
+
+class PartOfAssessmentNotFound(Exception):
+    """A finding id that the assessment does not have."""
+
+    code = "not_found"
+
+    def __init__(self, kind: str, part_id: Any) -> None:
+        super().__init__(f"{kind} {part_id} is not part of this assessment")
+        self.kind = kind
+        self.part_id = str(part_id)
+
+
 class PartOfProposalNotFound(Exception):
     """An objection, consensus check or vote id that the proposal does not have."""
 

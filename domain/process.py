@@ -45,10 +45,10 @@ class Process(Aggregate):
     """One participatory process of one community, with its rules and its register of participants.
 
     Version 2 of the aggregate (its snapshots) keeps when the process opened;
-    version 3 its time zone.
+    version 3 its time zone; version 4 its assessments.
     """
 
-    class_version = 3
+    class_version = 4
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -59,6 +59,11 @@ class Process(Aggregate):
     def upcast_v2_v3(state: dict[str, Any]) -> None:
         """Snapshots taken before version 3: the time zone of the region's province."""
         state["time_zone"] = zone_of_region(state["region_code"])
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 4: no assessment was recorded."""
+        state["assessment_ids"] = []
 
     class Opened(Start):
         """Version 3 added `time_zone` (the IANA zone its times are read and shown in)."""
@@ -91,6 +96,9 @@ class Process(Aggregate):
     class ProposalReceived(Step):
         proposal_id: UUID
 
+    class AssessmentStarted(Step):
+        assessment_id: UUID
+
     class Closed(Step):
         pass
 
@@ -122,6 +130,7 @@ class Process(Aggregate):
         self.register: dict[str, dict[str, Any]] = {}
         self.meeting_ids: list[UUID] = []
         self.proposal_ids: list[UUID] = []
+        self.assessment_ids: list[UUID] = []
 
     @property
     def time_zone_abbreviation(self) -> str:
@@ -229,6 +238,16 @@ class Process(Aggregate):
     @event(ProposalReceived)
     def _proposal_received(self, proposal_id: UUID, occurred_at: datetime, actor: Actor) -> None:
         self.proposal_ids.append(proposal_id)
+
+    def start_assessment(self, assessment_id: UUID, actor: Actor, *, occurred_at: datetime) -> None:
+        """Records that an assessment (kajian) of this process was held."""
+        self.ensure_open()
+        ensure_aware(occurred_at)
+        self._assessment_started(assessment_id=assessment_id, occurred_at=occurred_at, actor=actor)
+
+    @event(AssessmentStarted)
+    def _assessment_started(self, assessment_id: UUID, occurred_at: datetime, actor: Actor) -> None:
+        self.assessment_ids = [*self.assessment_ids, assessment_id]
 
     def close(self, actor: Actor, *, occurred_at: datetime) -> None:
         """Ends the process; nothing more is recorded in it. It cannot close before it opened."""

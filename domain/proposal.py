@@ -34,6 +34,7 @@ from domain.errors import (
     BlockingObjectionUnresolved,
     CheckOrVoteOpen,
     ConsensusNotAttempted,
+    FindingAlreadyAddressed,
     NothingToCorrect,
     NothingToRedact,
     ObjectionAlreadyResolved,
@@ -41,6 +42,7 @@ from domain.errors import (
     ProposalAlreadyDecided,
     ProposalNotDecided,
     ProposalWithdrawn,
+    ValueNotAllowed,
     VoteFallbackNotAllowed,
     ensure_aware,
     ensure_not_before,
@@ -74,6 +76,9 @@ REDACTABLE_FIELDS: dict[str, tuple[str, ...]] = {
     "Decided": ("rationale",),
 }
 
+#: What a proposal records of each finding it addresses (so that its history names it).
+ADDRESS_FIELDS = ("finding_id", "assessment_id", "kind", "title")
+
 #: What a redacted statement reads as, everywhere.
 REDACTED_TEXT = "[teks disunting]"
 
@@ -83,10 +88,10 @@ class Proposal(Aggregate):
 
     Version 2 of the aggregate (its snapshots) added what the time of the room,
     withdrawal, annulment and errata need; older snapshots read with them empty.
-    Version 3 keeps which statements were redacted.
+    Version 3 keeps which statements were redacted; version 4 the findings (needs, potentials) it addresses.
     """
 
-    class_version = 3
+    class_version = 4
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -102,6 +107,11 @@ class Proposal(Aggregate):
     def upcast_v2_v3(state: dict[str, Any]) -> None:
         """Snapshots taken before version 3: nothing was redacted."""
         state["redactions"] = {}
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 4: the proposal addressed no finding."""
+        state["addresses"] = []
 
     # --- events --------------------------------------------------------------
 
@@ -220,6 +230,12 @@ class Proposal(Aggregate):
         text: str
         reason: str
 
+    class FindingsLinked(Step):
+        """The findings of an assessment (needs, potentials) the proposal answers, each as it read when linked:
+        {finding_id, assessment_id, kind, title}, so that its history names them."""
+
+        addresses: list[dict[str, str]]
+
     class Redacted(Step):
         """A statement's words made unreadable for good (its key destroyed); why, but never the words."""
 
@@ -265,6 +281,8 @@ class Proposal(Aggregate):
         self.body_version: int | None = 1
         # The redacted fields of each step, keyed by its version as text.
         self.redactions: dict[str, list[str]] = {}
+        # The ids (as text) of the findings it addresses, in the order they were linked.
+        self.addresses: list[str] = []
 
     @classmethod
     def submit(
@@ -790,6 +808,31 @@ class Proposal(Aggregate):
             outcome=outcome, method=method, rationale=rationale, rules=dict(rules), decided_at=occurred_at
         )
         self._has_free_text("Decided")
+
+    # --- what it answers --------------------------------------------------------
+
+    def link_findings(self, addresses: list[dict[str, str]], actor: Actor, *, occurred_at: datetime) -> None:
+        """Records which findings of the process's assessments (needs it answers, potentials it builds on) the
+        undecided proposal addresses; each {finding_id, assessment_id, kind, title}, each once."""
+        self.ensure_undecided()
+        self._ensure_after_submission(occurred_at)
+        if not addresses:
+            raise ValueNotAllowed("addresses must name at least one finding")
+        ids = [str(found["finding_id"]) for found in addresses]
+        again = [finding_id for finding_id in ids if finding_id in self.addresses]
+        if again or len(set(ids)) != len(ids):
+            raise FindingAlreadyAddressed(
+                "this proposal already addresses that finding", proposal_id=self.id, finding_id=(again or ids)[0]
+            )
+        self._findings_linked(
+            addresses=[{key: str(found[key]) for key in ADDRESS_FIELDS} for found in addresses],
+            occurred_at=occurred_at,
+            actor=actor,
+        )
+
+    @event(FindingsLinked)
+    def _findings_linked(self, addresses: list[dict[str, str]], occurred_at: datetime, actor: Actor) -> None:
+        self.addresses = [*self.addresses, *(str(found["finding_id"]) for found in addresses)]
 
     # --- corrections ---------------------------------------------------------
 

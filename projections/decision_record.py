@@ -137,6 +137,17 @@ def vote_closed(doc: dict[str, Any], event: Any, directory: Directory) -> None:
             vote["tally"] = plain(event.tally)
 
 
+_ADDRESS_FIELDS = ("finding_id", "assessment_id", "kind", "title")
+
+
+def findings_linked(doc: dict[str, Any], event: Any, directory: Directory) -> None:
+    """The findings of an assessment (needs, potentials) the proposal answers, as they read when linked."""
+    doc["addresses"] = [
+        *(doc.get("addresses") or []),
+        *({key: str(found[key]) for key in _ADDRESS_FIELDS} for found in event.addresses),
+    ]
+
+
 def decision_recorded(doc: dict[str, Any], event: Any, directory: Directory) -> None:
     """The decision and the rules it was made under."""
     doc["decision"] = {
@@ -278,6 +289,8 @@ def decision_item(
             for objection in record["objections"]
         ],
         "dissent": _dissent(directory, record),
+        # The needs it answers and the potentials it builds on (findings of the process's assessments).
+        "addresses": list(record.get("addresses") or []),
         "history": history_path(proposal_id),
     }
 

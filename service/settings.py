@@ -100,6 +100,13 @@ class Settings:
         "seconds a one-time sign-in link (and its QR code) of the console stays usable",
         _positive_whole_number,
     )
+    evidence_store: str | None = _setting(
+        "MUFAKAT_EVIDENCE_STORE",
+        None,
+        "where assessments' evidence files are kept: a folder, or `database` for a table of the ledger",
+        _text,
+        "`mufakat.evidence/` beside the SQLite ledger; on PostgreSQL a table of the ledger",
+    )
     state_home: Path | None = _setting(
         "XDG_STATE_HOME", None, "this user's state folder (the console's key on PostgreSQL)", _path, "`~/.local/state`"
     )

@@ -36,6 +36,11 @@ ENTRIES = (
         en=lambda d, who: "Proposal received in the process",
     ),
     Entry(
+        Process.AssessmentStarted,
+        id=lambda d, who: "Kajian kebutuhan dan potensi dicatat dalam proses",
+        en=lambda d, who: "Needs and potential assessment recorded in the process",
+    ),
+    Entry(
         Process.Closed,
         id=lambda d, who: "Proses ditutup",
         en=lambda d, who: "Process closed",

@@ -11,6 +11,16 @@ from projections.wording import capital, tally, verdict, word
 _CHECK_COUNTS = ("agree", "abstain", "disagree", "block")
 _VOTE_COUNTS = ("yes", "no", "abstain")
 
+def _finding_words(d: dict[str, object], language: int) -> list[str]:
+    kinds = {"need": ("kebutuhan", "need"), "potential": ("potensi", "potential")}
+    found = d.get("addresses") or []
+    return [
+        f"{kinds.get(str(a.get('kind')), ('', ''))[language]} \u201c{a.get('title', '')}\u201d"
+        for a in found  # type: ignore[attr-defined]
+        if isinstance(a, dict)
+    ]
+
+
 ENTRIES = (
     Entry(
         Proposal.Submitted,
@@ -122,6 +132,14 @@ ENTRIES = (
         en=lambda d, who: f"Decision annulled: {d.get('reason', '')}",
         published=IN_HISTORY_AND_FEED,
         follows=record.decision_annulled,
+    ),
+    Entry(
+        Proposal.FindingsLinked,
+        id=lambda d, who: "Usulan menjawab temuan kajian: " + "; ".join(_finding_words(d, 0)),
+        en=lambda d, who: "Proposal addresses assessment findings: " + "; ".join(_finding_words(d, 1)),
+        # The decision item names the needs it answers.
+        published=IN_HISTORY_AND_FEED,
+        follows=record.findings_linked,
     ),
     Entry(
         Proposal.Redacted,

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent
 
+from domain.assessment import Assessment
 from domain.proposal import REDACTED_TEXT, Proposal
 from service.adapters.personal_data import KEYS_TABLE, PersonalDataVault
 
@@ -38,6 +39,9 @@ SEALED_FIELDS: dict[type, tuple[str, ...]] = {
     Proposal.StanceTaken: ("reason",),
     Proposal.Decided: ("rationale",),
     Proposal.Corrected: ("text",),
+    # A finding's description may quote a resident ("Bu Ani's well runs dry in August").
+    Assessment.FindingRecorded: ("description",),
+    Assessment.FindingCorrected: ("text",),
 }
 #: Where a stored event names the key of each of its sealed fields (removed again when it is read).
 SEALED_STATE_KEY = "sealed_statements"

@@ -29,9 +29,11 @@ from eventsourcing.domain import Aggregate, DomainEvent
 
 from domain.participant import Participant
 from projections.runner import fresh_read_models
+from service.adapters.evidence_files import evidence_files, prepared
 from service.adapters.ledger import EventLedger
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 from service.adapters.sign_in_links import SignInLinks
+from service.app.assessments import Assessments
 from service.app.commitments import Commitments
 from service.app.forgetting import Forgetting
 from service.app.idempotency import IdempotencyRecord
@@ -126,6 +128,8 @@ class Mufakat:
         self.tokens = Tokens(self.uow, ledger.save)
         self.forgetting = Forgetting(self.uow, ledger, self.statement_names)
         self.redaction = Redaction(self.uow, ledger, self.statement_names, lambda: fresh_read_models(self.ledger))
+        evidence = evidence_files(self.settings.evidence_store, ledger.side_tables)
+        self.assessments = Assessments(self.uow, evidence, prepared, self.statement_names)
         self.sealing = MinutesSealing(self.uow, ledger, self.statement_names, self.settings)
 
     def save(self, *changed: Aggregate | DomainEvent) -> None:

@@ -20,3 +20,26 @@ class Vault(Protocol):
 
     def forget(self, participant_id: UUID) -> bool:
         """Destroys the participant's key."""
+
+
+class CleanedFile(Protocol):
+    """An evidence file ready to keep: its bytes (a photo's metadata stripped), media type and SHA-256."""
+
+    @property
+    def content(self) -> bytes: ...
+
+    @property
+    def media_type(self) -> str: ...
+
+    @property
+    def sha256(self) -> str: ...
+
+
+class EvidenceStore(Protocol):
+    """Where evidence files are kept, by their SHA-256 (`service.adapters.evidence_files`)."""
+
+    def keep(self, content: bytes) -> str:
+        """Keeps the file (once: the same bytes are kept once); its SHA-256."""
+
+    def read(self, sha256: str) -> bytes | None:
+        """The bytes kept under this SHA-256, or None."""

@@ -6,11 +6,13 @@ caller may write them, the domain decides, the changed proposal is staged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID, uuid4
 
 from domain.meeting import Meeting
 from domain.process import Process
 from domain.proposal import Proposal
+from service.app.assessments import addressed_findings
 from service.app.readable import ensure_expected, in_writable_process, meeting_of_process, writable_process
 from service.app.receipts import CommandContext, Receipt
 from service.app.statement_names import StatementNames
@@ -41,8 +43,10 @@ class Proposals:
         body: str,
         submitted_by: UUID,
         meeting_id: UUID | None,
+        addresses: Sequence[UUID] = (),
     ) -> Receipt:
-        """Submits a proposal by a registered participant, optionally at a meeting of the process."""
+        """Submits a proposal by a registered participant, optionally at a meeting of the process, and the findings
+        of the process's assessments it addresses."""
         process = writable_process(self.uow, process_id, context)
         ensure_expected(process, context)
         self.names.ensure_unnamed(process, context.names_are_public, title=title, body=body)
@@ -61,6 +65,9 @@ class Proposals:
             occurred_at=submitted_at,
             actor=context.actor,
         )
+        if addresses:
+            addressed = addressed_findings(self.uow, process, addresses)
+            proposal.link_findings(addressed, context.actor, occurred_at=submitted_at)
         self.uow.stage(process, proposal)
         return Receipt("proposal", proposal_id, proposal.version, created=True)
 

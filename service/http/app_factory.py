@@ -13,6 +13,7 @@ from flask import Flask
 
 from service.http import checkpointing
 from service.http.api import (
+    assessments,
     audit,
     commitments,
     consensus,
@@ -41,6 +42,7 @@ MAX_BODY_BYTES = 256 * 1024
 API_BLUEPRINTS = [
     module.blp
     for module in (
+        assessments,
         audit,
         commitments,
         consensus,

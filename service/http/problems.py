@@ -22,7 +22,9 @@ from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 from werkzeug.routing import UUIDConverter, ValidationError
 
-from domain.errors import PartOfProposalNotFound, RuleBroken
+from domain.errors import PartOfAssessmentNotFound, PartOfProposalNotFound, RuleBroken
+from service.adapters.evidence_files import EvidenceRefused
+from service.app.assessments import FindingsOfAnotherProcess
 from service.app.errors import (
     Forbidden,
     IdempotencyKeyReused,
@@ -277,7 +279,7 @@ def _rule_broken(error: RuleBroken) -> Response:
     return problem(409, error.code, error.detail, title="A rule of the process was broken", ids=error.ids)
 
 
-def _not_found(error: NotFound | PartOfProposalNotFound) -> Response:
+def _not_found(error: NotFound | PartOfProposalNotFound | PartOfAssessmentNotFound) -> Response:
     return problem(404, "not_found", str(error))
 
 
@@ -312,13 +314,23 @@ def _too_much_contention(error: TooMuchContention) -> Response:
     return problem(503, "too_much_contention", str(error), headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
+#: The API endpoints that take a file (multipart/form-data), with the most bytes their body may hold.
+UPLOADS: dict[str, int] = {}
+
+
 def _require_json_body() -> None:
     """An API POST with a body must say it is JSON; an empty body (e.g. a close) needs no type.
 
-    Web pages outside `/api/` (the console's sign-in form) keep their own content types.
+    Web pages outside `/api/` (the console's sign-in form) keep their own content types; an upload (`UPLOADS`)
+    is multipart/form-data, and may be as large as its endpoint says.
     """
     writes = request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/")
     has_body = bool(request.content_length or request.headers.get("Transfer-Encoding"))
+    if writes and request.endpoint in UPLOADS:
+        request.max_content_length = UPLOADS[request.endpoint]
+        if request.mimetype != "multipart/form-data":
+            raise EvidenceRefused(415, "send the file as multipart/form-data, in the field `file`")
+        return
     if writes and has_body and not request.is_json:
         raise UnsupportedMediaType()
     if writes and has_body:
@@ -377,6 +389,19 @@ def _statement_names_a_participant(error: StatementNamesAParticipant) -> Respons
     )
 
 
+def _evidence_refused(error: EvidenceRefused) -> Response:
+    return problem(error.status, _HTTP_CODES[error.status], error.detail)
+
+
+def _findings_of_another_process(error: FindingsOfAnotherProcess) -> Response:
+    return problem(
+        422,
+        "validation_failed",
+        "some fields are missing or invalid; see `errors`",
+        errors={"addresses": [f"not a finding of this process: {finding_id}" for finding_id in error.finding_ids]},
+    )
+
+
 def _malformed_body(error: MalformedBody) -> Response:
     return problem(400, "malformed_json", str(error))
 
@@ -407,6 +432,9 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(RuleBroken, _rule_broken)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(PartOfProposalNotFound, _not_found)
+    app.register_error_handler(PartOfAssessmentNotFound, _not_found)
+    app.register_error_handler(EvidenceRefused, _evidence_refused)
+    app.register_error_handler(FindingsOfAnotherProcess, _findings_of_another_process)
     app.register_error_handler(Unauthenticated, _unauthenticated)
     app.register_error_handler(Forbidden, _forbidden)
     app.register_error_handler(VersionMismatch, _version_mismatch)

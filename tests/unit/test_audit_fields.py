@@ -20,6 +20,7 @@ import pytest
 from eventsourcing.domain import Aggregate, DomainEvent
 
 from domain.actor import Actor
+from domain.assessment import Assessment
 from domain.commitment import Commitment
 from domain.meeting import Meeting
 from domain.participant import Participant
@@ -474,6 +475,125 @@ def redacted() -> Recorded:
     return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
 
 
+def findings_linked() -> Recorded:
+    proposal, at = submit_proposal(), when()
+    addresses = [{"finding_id": str(uuid4()), "assessment_id": str(uuid4()), "kind": "need", "title": "Air bersih"}]
+    proposal.link_findings(addresses, RECORDER, occurred_at=at)
+    return Recorded(last_event(proposal), {"addresses": addresses, "occurred_at": at, "actor": RECORDER})
+
+
+# --- Assessment -----------------------------------------------------------------------------------------------
+
+_PHOTO = "c" * 64
+
+
+def _assessment() -> Assessment:
+    assessment = Assessment.start(
+        id=uuid4(),
+        process_id=uuid4(),
+        title="Transek Dusun Krajan",
+        method="transect",
+        meeting_id=None,
+        respondents=[],
+        actor=FACILITATOR,
+        occurred_at=moment(),
+    )
+    assessment.attach_evidence(_PHOTO, "sketsa.png", "image/png", 77, FACILITATOR, occurred_at=moment())
+    assessment.collect_events()
+    return assessment
+
+
+def assessment_started() -> Recorded:
+    process_id, meeting_id, at = uuid4(), uuid4(), when()
+    respondents = [{"group": "women", "gender": "female", "count": 9}, {"group": "youth", "gender": None, "count": 4}]
+    assessment = Assessment.start(
+        id=uuid4(),
+        process_id=process_id,
+        title="FGD nelayan",
+        method="fgd",
+        meeting_id=meeting_id,
+        respondents=respondents,
+        actor=RECORDER,
+        occurred_at=at,
+    )
+    fields = {
+        "process_id": process_id,
+        "title": "FGD nelayan",
+        "method": "fgd",
+        "meeting_id": meeting_id,
+        "respondents": respondents,
+    }
+    return Recorded(last_event(assessment), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def evidence_attached() -> Recorded:
+    assessment, at = _assessment(), when()
+    assessment.attach_evidence("d" * 64, "peta.jpg", "image/jpeg", 4096, RECORDER, occurred_at=at)
+    fields = {"sha256": "d" * 64, "name": "peta.jpg", "media_type": "image/jpeg", "size": 4096}
+    return Recorded(last_event(assessment), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def finding_recorded() -> Recorded:
+    assessment, finding_id, at = _assessment(), uuid4(), when()
+    assessment.record_finding(
+        finding_id,
+        "potential",
+        "Mata air Sendang",
+        "Debit cukup untuk 2 dusun",
+        "2.7",
+        {"dusun": "Krajan", "rw": "02"},
+        ["resident", "indigenous"],
+        [_PHOTO],
+        RECORDER,
+        occurred_at=at,
+    )
+    fields = {
+        "finding_id": finding_id,
+        "kind": "potential",
+        "title": "Mata air Sendang",
+        "description": "Debit cukup untuk 2 dusun",
+        "sector": "2.7",
+        "location": {"dusun": "Krajan", "rw": "02"},
+        "groups": ["resident", "indigenous"],
+        "evidence": [_PHOTO],
+    }
+    return Recorded(last_event(assessment), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def _with_finding() -> tuple[Assessment, UUID]:
+    assessment, finding_id = _assessment(), uuid4()
+    assessment.record_finding(finding_id, "need", "Jalan", None, None, None, [], [], FACILITATOR, occurred_at=moment())
+    assessment.collect_events()
+    return assessment, finding_id
+
+
+def finding_corrected() -> Recorded:
+    (assessment, finding_id), at = _with_finding(), when()
+    assessment.correct_finding(finding_id, "description", "Jalan tani rusak", "ralat", RECORDER, occurred_at=at)
+    fields = {"finding_id": finding_id, "field": "description", "text": "Jalan tani rusak", "reason": "ralat"}
+    return Recorded(last_event(assessment), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def finding_withdrawn() -> Recorded:
+    (assessment, finding_id), at = _with_finding(), when()
+    assessment.withdraw_finding(finding_id, "Tercatat dua kali", RECORDER, occurred_at=at)
+    fields = {"finding_id": finding_id, "reason": "Tercatat dua kali"}
+    return Recorded(last_event(assessment), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def assessment_closed() -> Recorded:
+    assessment, at = _assessment(), when()
+    assessment.close(RECORDER, occurred_at=at)
+    return Recorded(last_event(assessment), {"occurred_at": at, "actor": RECORDER})
+
+
+def assessment_started_in_the_process() -> Recorded:
+    process, assessment_id, at = open_process(), uuid4(), when()
+    process.collect_events()
+    process.start_assessment(assessment_id, RECORDER, occurred_at=at)
+    return Recorded(last_event(process), {"assessment_id": assessment_id, "occurred_at": at, "actor": RECORDER})
+
+
 # --- Commitment -----------------------------------------------------------------------------------------------
 
 
@@ -520,6 +640,7 @@ CASES: dict[type[DomainEvent], Callable[[], Recorded]] = {
     Process.MeetingScheduled: meeting_scheduled_in_the_process,
     Process.ProposalReceived: proposal_received,
     Process.Closed: process_closed,
+    Process.AssessmentStarted: assessment_started_in_the_process,
     Participant.Registered: participant_registered,
     Participant.Forgotten: participant_forgotten,
     Meeting.Scheduled: meeting_scheduled,
@@ -543,6 +664,13 @@ CASES: dict[type[DomainEvent], Callable[[], Recorded]] = {
     Proposal.DecisionAnnulled: decision_annulled,
     Proposal.Corrected: corrected,
     Proposal.Redacted: redacted,
+    Proposal.FindingsLinked: findings_linked,
+    Assessment.Started: assessment_started,
+    Assessment.EvidenceAttached: evidence_attached,
+    Assessment.FindingRecorded: finding_recorded,
+    Assessment.FindingCorrected: finding_corrected,
+    Assessment.FindingWithdrawn: finding_withdrawn,
+    Assessment.Closed: assessment_closed,
     Commitment.Made: commitment_made,
     Commitment.ProgressReported: progress_reported,
 }

@@ -347,6 +347,8 @@ def test_each_upcaster_of_a_proposal_snapshot_sets_exactly_its_keys() -> None:
     Proposal.upcast_v1_v2(version_1)
     version_2 = dict(version_1)
     Proposal.upcast_v2_v3(version_2)
+    version_3 = dict(version_2)
+    Proposal.upcast_v3_v4(version_3)
 
     assert version_1 == {
         "_created_on": created_on,
@@ -358,6 +360,15 @@ def test_each_upcaster_of_a_proposal_snapshot_sets_exactly_its_keys() -> None:
         "body_version": None,
     }
     assert version_2 == {**version_1, "redactions": {}}
+    assert version_3 == {**version_2, "addresses": []}
+
+
+def test_a_process_snapshot_taken_before_assessments_reads_with_none() -> None:
+    version_3: dict[str, Any] = {"region_code": "33.02"}
+
+    Process.upcast_v3_v4(version_3)
+
+    assert version_3 == {"region_code": "33.02", "assessment_ids": []}
 
 
 @pytest.mark.parametrize(
@@ -399,6 +410,7 @@ def test_every_upcaster_of_a_proposal_and_its_events_has_its_test() -> None:
     tested = {
         "Proposal.upcast_v1_v2",
         "Proposal.upcast_v2_v3",
+        "Proposal.upcast_v3_v4",
         "Proposal.Submitted.upcast_v1_v2",
         "Proposal.Submitted.upcast_v2_v3",
         "Proposal.ConsensusCheckOpened.upcast_v1_v2",

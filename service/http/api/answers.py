@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.assessment import Assessment
 from domain.commitment import Commitment
 from domain.meeting import Meeting
 from domain.participant import Participant
@@ -31,6 +32,7 @@ _COLLECTIONS = {
     "meeting": "meetings",
     "proposal": "proposals",
     "commitment": "commitments",
+    "assessment": "assessments",
     "token": "tokens",
 }
 _KINDS: dict[str, type[Aggregate]] = {
@@ -39,6 +41,7 @@ _KINDS: dict[str, type[Aggregate]] = {
     "meeting": Meeting,
     "proposal": Proposal,
     "commitment": Commitment,
+    "assessment": Assessment,
 }
 
 

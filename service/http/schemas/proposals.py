@@ -50,6 +50,11 @@ class SubmissionSchema(StatementStep):
     body = fields.String(required=True, validate=TEXT_LENGTH, metadata={"example": _TEXT_EXAMPLE})
     submitted_by = ids(required=True)
     meeting_id = ids(load_default=None, allow_none=True)
+    addresses = fields.List(
+        ids(),
+        validate=validate.Length(max=100),
+        metadata={"description": "findings of the process's assessments it addresses (needs, potentials)"},
+    )
 
 
 class ContributionSchema(StatementStep):
@@ -350,6 +355,9 @@ class ProposalSchema(Resource):
     decision = fields.Nested(DecisionSchema, allow_none=True)
     annulled_decisions = fields.List(fields.Nested(AnnulledDecisionSchema))
     corrections = Errata(fields.Nested(CorrectionSchema))
+    addresses = fields.List(
+        ids(), metadata={"description": "the findings of the process's assessments it addresses (needs, potentials)"}
+    )
     redactions = fields.Dict(
         keys=fields.String(),
         values=fields.List(fields.String()),

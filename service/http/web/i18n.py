@@ -178,6 +178,11 @@ def words(value: Any) -> str:
 
 
 REFUSALS: dict[str, LazyString] = {
+    "assessment_closed": _l("This assessment is closed: it takes no more findings or evidence."),
+    "evidence_not_attached": _l("That evidence file was not attached to this assessment: upload it first."),
+    "finding_withdrawn": _l("This finding was withdrawn."),
+    "finding_already_addressed": _l("This proposal already addresses that finding."),
+    "respondents_counted_twice": _l("Respondents of one group and gender are counted twice."),
     "unresolved_blocking_objection": _l(
         "A blocking objection is still unresolved: it must be addressed, withdrawn or overruled first."
     ),
