@@ -25,11 +25,10 @@ from domain.process import Process
 from domain.proposal import Proposal
 from domain.sectors import sector_name
 from projections.suppression import protect_beside_total
-from service.app import queries
 from service.app.access import Principal
 from service.app.errors import NotFound
 from service.app.ports import CleanedFile, EvidenceStore
-from service.app.readable import ensure_expected, meeting_of_process, writable_process
+from service.app.readable import ensure_expected, meeting_of_process, readable_process, writable_process
 from service.app.receipts import CommandContext, Receipt
 from service.app.statement_names import StatementNames
 from service.app.unit_of_work import UnitOfWork, command
@@ -346,7 +345,7 @@ def readable_assessment(ledger: Mufakat, principal: Principal, assessment_id: UU
     """The assessment and its process, if the caller may read the process (else not found)."""
     assessment: Assessment = ledger.uow.get(Assessment, assessment_id, "assessment", copy=False)
     try:
-        process = queries.readable_process(ledger, assessment.process_id, principal, copy=False)
+        process = readable_process(ledger.uow, assessment.process_id, principal, copy=False)
     except NotFound:
         raise NotFound("assessment", assessment_id) from None
     return assessment, process
@@ -362,7 +361,7 @@ def assessments_of(
     ledger: Mufakat, principal: Principal, process_id: UUID, after: int, limit: int, language: str = "id"
 ) -> tuple[list[SeenAssessment], int | None]:
     """A page of a process's assessments in the order they were recorded, and the next cursor."""
-    process = queries.readable_process(ledger, process_id, principal, copy=False)
+    process = readable_process(ledger.uow, process_id, principal, copy=False)
     ids = process.assessment_ids[after : after + limit]
     page = [
         seen(ledger.uow.get(Assessment, aid, "assessment", copy=False), process, principal, language) for aid in ids
@@ -383,7 +382,7 @@ def findings_of(
     of them adopted (`answered_by`); with `unanswered`, only the standing needs no adopted proposal answers yet.
     `by_group` counts the findings listed (all pages) by the groups who raised them: were the women's needs heard,
     and what happened to them?"""
-    process = queries.readable_process(ledger, process_id, principal, copy=False)
+    process = readable_process(ledger.uow, process_id, principal, copy=False)
     addressed_by: dict[str, list[str]] = {}
     answered_by: dict[str, list[str]] = {}
     for proposal_id in process.proposal_ids:
