@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from uuid import UUID, uuid4
 
 from domain.assessment import Assessment
@@ -32,9 +32,6 @@ from service.app.readable import ensure_expected, meeting_of_process, readable_p
 from service.app.receipts import CommandContext, Receipt
 from service.app.statement_names import StatementNames
 from service.app.unit_of_work import UnitOfWork, command
-
-if TYPE_CHECKING:
-    from service.app.application import Mufakat
 
 
 class FindingsOfAnotherProcess(Exception):
@@ -251,6 +248,16 @@ def addressed_findings(uow: UnitOfWork, process: Process, finding_ids: Sequence[
 # --- reads ------------------------------------------------------------------------------------
 
 
+class ReadsAssessments(Protocol):
+    """What the reads need of the application: its unit of work and its assessments (their evidence store)."""
+
+    @property
+    def uow(self) -> UnitOfWork: ...
+
+    @property
+    def assessments(self) -> Assessments: ...
+
+
 def _is_insider(principal: Principal, process: Process) -> bool:
     """Whether the caller runs or reviews the process (its facilitators, admins, auditors): they see every evidence
     file attached and exact counts; everyone else sees what outsiders see."""
@@ -341,7 +348,9 @@ def seen(assessment: Assessment, process: Process, principal: Principal, languag
     )
 
 
-def readable_assessment(ledger: Mufakat, principal: Principal, assessment_id: UUID) -> tuple[Assessment, Process]:
+def readable_assessment(
+    ledger: ReadsAssessments, principal: Principal, assessment_id: UUID
+) -> tuple[Assessment, Process]:
     """The assessment and its process, if the caller may read the process (else not found)."""
     assessment: Assessment = ledger.uow.get(Assessment, assessment_id, "assessment", copy=False)
     try:
@@ -351,14 +360,16 @@ def readable_assessment(ledger: Mufakat, principal: Principal, assessment_id: UU
     return assessment, process
 
 
-def assessment(ledger: Mufakat, principal: Principal, assessment_id: UUID, language: str = "id") -> SeenAssessment:
+def assessment(
+    ledger: ReadsAssessments, principal: Principal, assessment_id: UUID, language: str = "id"
+) -> SeenAssessment:
     """One assessment as the caller may read it."""
     found, process = readable_assessment(ledger, principal, assessment_id)
     return seen(found, process, principal, language)
 
 
 def assessments_of(
-    ledger: Mufakat, principal: Principal, process_id: UUID, after: int, limit: int, language: str = "id"
+    ledger: ReadsAssessments, principal: Principal, process_id: UUID, after: int, limit: int, language: str = "id"
 ) -> tuple[list[SeenAssessment], int | None]:
     """A page of a process's assessments in the order they were recorded, and the next cursor."""
     process = readable_process(ledger.uow, process_id, principal, copy=False)
@@ -370,7 +381,7 @@ def assessments_of(
 
 
 def findings_of(
-    ledger: Mufakat,
+    ledger: ReadsAssessments,
     principal: Principal,
     process_id: UUID,
     after: int,
@@ -411,7 +422,9 @@ def findings_of(
     }
 
 
-def evidence_file(ledger: Mufakat, principal: Principal, assessment_id: UUID, sha256: str) -> tuple[bytes, str]:
+def evidence_file(
+    ledger: ReadsAssessments, principal: Principal, assessment_id: UUID, sha256: str
+) -> tuple[bytes, str]:
     """The bytes and media type of an evidence file of an assessment the caller may read: insiders read every file
     attached, outsiders only those a standing finding cites. Anything else is not found."""
     found, process = readable_assessment(ledger, principal, assessment_id)

@@ -187,6 +187,10 @@ def test_the_stored_open_rounds_close_and_found_a_decision_as_they_did(proposal:
 def test_a_snapshot_taken_now_stores_the_rounds_as_the_sample_stored_them() -> None:
     stored_then = json.loads(stored_sample()[-1].state)
     stored_now = json.loads(the_mapper().to_stored_event(Snapshot.take(from_the_events())).state)
-    # Only when the snapshot was taken differs: its state, rounds and all, is stored as it was.
+    # Only when the snapshot was taken differs, and what later versions of the class added (the findings a
+    # proposal addresses, version 4): its state, rounds and all, is stored as it was.
     assert stored_now["timestamp"] != stored_then["timestamp"]
+    added_since = {"class_version": 4, "addresses": []}
+    assert {key: stored_now["state"].pop(key) for key in added_since} == added_since
+    assert stored_then["state"].pop("class_version") == 3
     assert {**stored_now, "timestamp": None} == {**stored_then, "timestamp": None}
