@@ -201,7 +201,7 @@ def gunicorn_two_workers(database_url: str, tmp_path: Path) -> Iterator[tuple[st
     """`gunicorn -w 2` as deployed, sealing by itself (0.3 s after a decision, and every second when something
     new was recorded); its base URL and a facilitator's token."""
     setup = Mufakat(env=persistence_settings(database_url))
-    _, secret = setup.issue_token("facilitator", "Pendamping Desa Sukamaju", [])
+    _, secret = setup.tokens.issue("facilitator", "Pendamping Desa Sukamaju", [])
     setup.close()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
