@@ -24,9 +24,9 @@ from domain.actor import Actor
 from domain.errors import (
     BallotNotValid,
     QuorumNotMet,
+    RankedTextChanged,
     RankingClosed,
     RankingNeedsTwoProposals,
-    RankedTextChanged,
     ValueNotAllowed,
     ensure_aware,
     ensure_not_before,
@@ -270,8 +270,8 @@ class Ranking(Aggregate):
         actor: Actor,
         *,
         occurred_at: datetime,
-        order: Sequence[str] | None = None,
-        scores: Mapping[str, Any] | None = None,
+        order: Sequence[object] | None = None,
+        scores: Mapping[Any, Any] | None = None,
     ) -> None:
         """Records an attendee's ballot; a later ballot of the same participant replaces the earlier one."""
         self.ensure_open()
@@ -284,7 +284,11 @@ class Ranking(Aggregate):
             None if scores is None else {str(p): s for p, s in scores.items()},
         )
         self._ballot_cast(
-            participant_id=participant_id, order=stored_order, scores=stored_scores, occurred_at=occurred_at, actor=actor
+            participant_id=participant_id,
+            order=stored_order,
+            scores=stored_scores,
+            occurred_at=occurred_at,
+            actor=actor,
         )
 
     @event(BallotCast)

@@ -23,7 +23,9 @@ ENTRIES = (
         id=lambda d, who: (
             f"Pemeringkatan {len(d.get('proposals') or [])} usulan dibuka ({_method(d.get('method'), 0)})"
         ),
-        en=lambda d, who: f"Ranking of {len(d.get('proposals') or [])} proposals opened ({_method(d.get('method'), 1)})",
+        en=lambda d, who: (
+            f"Ranking of {len(d.get('proposals') or [])} proposals opened ({_method(d.get('method'), 1)})"
+        ),
     ),
     Entry(
         Ranking.BallotCast,

@@ -63,7 +63,13 @@ _FUNDING = {
 _PATTERN = {"swakelola": "Swakelola", "kerja_sama": "Kerja sama antar desa", "pihak_ketiga": "Pihak ketiga"}
 _YES_NO = {"id": ("Ya", "Tidak"), "en": ("Yes", "No")}
 _HEADER = {
-    "id": ("Daftar Usulan RKP Desa", "Aturan pemeringkatan", "Pagu indikatif (Rp)", "Dibuat dari", "Jumlah surat suara"),
+    "id": (
+        "Daftar Usulan RKP Desa",
+        "Aturan pemeringkatan",
+        "Pagu indikatif (Rp)",
+        "Dibuat dari",
+        "Jumlah surat suara",
+    ),
     "en": ("Proposals for the village plan (RKP Desa)", "Ranking rule", "Budget ceiling (IDR)", "Made from", "Ballots"),
 }
 _METHOD = {"borda": "Borda", "score": "Skor 1-5"}
@@ -162,7 +168,9 @@ def priorities_xlsx(priorities: Mapping[str, Any], language: str = "id") -> byte
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     for row in rows(priorities, language):
-        sheet.append([cell if isinstance(cell, Decimal | int) or cell is None else neutralised_cell(cell) for cell in row])
+        sheet.append(
+            [cell if isinstance(cell, Decimal | int) or cell is None else neutralised_cell(cell) for cell in row]
+        )
         for column in (7, 8):
             sheet.cell(row=sheet.max_row, column=column).number_format = "#,##0.00"
     _widen(sheet, COLUMNS[language])

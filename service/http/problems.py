@@ -25,7 +25,6 @@ from werkzeug.routing import UUIDConverter, ValidationError
 from domain.errors import BallotNotValid, PartOfAssessmentNotFound, PartOfProposalNotFound, RuleBroken
 from service.adapters.evidence_files import EvidenceRefused
 from service.app.assessments import FindingsOfAnotherProcess
-from service.app.rankings import ProposalsOfAnotherProcess
 from service.app.errors import (
     Forbidden,
     IdempotencyKeyReused,
@@ -36,6 +35,7 @@ from service.app.errors import (
     VersionMismatch,
 )
 from service.app.process_directory import PROCESS_DIRECTORY_ID
+from service.app.rankings import ProposalsOfAnotherProcess
 from service.app.statement_names import StatementNamesAParticipant
 from service.audit.checkpoints import CHECKPOINT_LOG_ID
 from service.http.i18n import language, localized_problem

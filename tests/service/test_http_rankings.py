@@ -39,7 +39,7 @@ def open_ranking(facilitator: Caller, village: Village, proposals: list[str], **
 
 def three_costed(facilitator: Caller, village: Village) -> list[str]:
     road = costed(facilitator, village, "Rabat beton jalan Krajan", "250000000.00", **{**ROAD})
-    well = costed(facilitator, village, "=HYPERLINK(\"x\") sumur bor", "90000000", sector="2.2")
+    well = costed(facilitator, village, '=HYPERLINK("x") sumur bor', "90000000", sector="2.2")
     school = costed(facilitator, village, "Rehab PAUD", "100000000.50", sector="2.1")
     return [road, well, school]
 
@@ -157,7 +157,9 @@ def test_the_priority_list_as_xlsx_has_the_rows_of_the_json(
     proposals = three_costed(facilitator, village)
     ranking = open_ranking(facilitator, village, proposals, budget_ceiling="400000000")
     for participant in village.participants[:3]:
-        facilitator.ok(f"/rankings/{ranking['ranking_id']}/ballots", {"participant_id": participant, "order": proposals})
+        facilitator.ok(
+            f"/rankings/{ranking['ranking_id']}/ballots", {"participant_id": participant, "order": proposals}
+        )
     facilitator.ok(f"/rankings/{ranking['ranking_id']}/close")
     path = f"/processes/{village.process_id}/priorities"
     priorities = anonymous.get(path, headers={"Accept-Language": "id"}).get_json()
@@ -206,7 +208,9 @@ def test_the_priority_list_as_csv_opens_in_excel_and_runs_no_formula(
     proposals = three_costed(facilitator, village)
     ranking = open_ranking(facilitator, village, proposals)
     for participant in village.participants[:3]:
-        facilitator.ok(f"/rankings/{ranking['ranking_id']}/ballots", {"participant_id": participant, "order": proposals})
+        facilitator.ok(
+            f"/rankings/{ranking['ranking_id']}/ballots", {"participant_id": participant, "order": proposals}
+        )
     facilitator.ok(f"/rankings/{ranking['ranking_id']}/close")
 
     answer = anonymous.get(f"/processes/{village.process_id}/priorities", format="csv")
@@ -248,11 +252,17 @@ def test_refusals_of_a_ranking_round(facilitator: Caller, village: Village) -> N
     assert one.status_code == 422
     twice = facilitator.post(rankings, {"meeting_id": village.meeting_id, "proposals": [road, road], "method": "borda"})
     assert twice.status_code == 409 and twice.get_json()["code"] == "ranking_needs_two_proposals"
-    bad_method = facilitator.post(rankings, {"meeting_id": village.meeting_id, "proposals": [road, well], "method": "x"})
+    bad_method = facilitator.post(
+        rankings, {"meeting_id": village.meeting_id, "proposals": [road, well], "method": "x"}
+    )
     assert bad_method.status_code == 422
     stranger = facilitator.post(
         rankings,
-        {"meeting_id": village.meeting_id, "proposals": [road, "6a0e3c5e-7d2b-4c0f-9a57-2f6e3d1b8c90"], "method": "borda"},
+        {
+            "meeting_id": village.meeting_id,
+            "proposals": [road, "6a0e3c5e-7d2b-4c0f-9a57-2f6e3d1b8c90"],
+            "method": "borda",
+        },
     )
     assert stranger.status_code == 422 and "proposals" in stranger.get_json()["errors"]
 
@@ -278,7 +288,12 @@ def test_refusals_of_a_ranking_round(facilitator: Caller, village: Village) -> N
         facilitator.ok(ballots, {"participant_id": participant, "order": [well, road, school]})
     facilitator.ok(
         f"/proposals/{well}/amendments",
-        {"body": "Sumur bor dalam.", "reason": "Harga naik", "proposed_by": village.participants[0], "estimated_cost": "1"},
+        {
+            "body": "Sumur bor dalam.",
+            "reason": "Harga naik",
+            "proposed_by": village.participants[0],
+            "estimated_cost": "1",
+        },
     )
     changed = facilitator.post(f"/rankings/{ranking['ranking_id']}/close")
     assert changed.status_code == 409 and changed.get_json()["code"] == "ranked_text_changed"
@@ -289,7 +304,9 @@ def test_a_closed_ranking_takes_no_more_ballots(facilitator: Caller, village: Vi
     proposals = three_costed(facilitator, village)[:2]
     ranking = open_ranking(facilitator, village, proposals)
     for participant in village.participants[:3]:
-        facilitator.ok(f"/rankings/{ranking['ranking_id']}/ballots", {"participant_id": participant, "order": proposals})
+        facilitator.ok(
+            f"/rankings/{ranking['ranking_id']}/ballots", {"participant_id": participant, "order": proposals}
+        )
     facilitator.ok(f"/rankings/{ranking['ranking_id']}/close")
 
     late = facilitator.post(

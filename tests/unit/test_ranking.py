@@ -81,8 +81,12 @@ def test_a_borda_tie_goes_to_more_first_places_then_to_the_earlier_submission() 
 def test_scores_sum_and_a_tie_goes_to_more_fives() -> None:
     steady, split = ranked(), ranked()
     ranking = open_ranking([steady, split], method="score")
-    ranking.cast_ballot(uuid4(), FACILITATOR, occurred_at=moment(), scores={steady.proposal_id: 4, split.proposal_id: 5})
-    ranking.cast_ballot(uuid4(), FACILITATOR, occurred_at=moment(), scores={steady.proposal_id: 4, split.proposal_id: 3})
+    ranking.cast_ballot(
+        uuid4(), FACILITATOR, occurred_at=moment(), scores={steady.proposal_id: 4, split.proposal_id: 5}
+    )
+    ranking.cast_ballot(
+        uuid4(), FACILITATOR, occurred_at=moment(), scores={steady.proposal_id: 4, split.proposal_id: 3}
+    )
     ranking.close(2, 1.0, versions(ranking), FACILITATOR, occurred_at=moment())
 
     assert [(r["proposal_id"], r["points"]) for r in ranking.result or []] == [

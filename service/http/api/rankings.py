@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -105,10 +105,11 @@ class Priorities(MethodView):
         cumulative cost against the ceiling, with the rule and the ledger position it was made from;
         `?format=csv` (UTF-8 with BOM) or `?format=xlsx` for a spreadsheet."""
         lang = language()
-        found = reads.priorities(current_mufakat(), optional_principal(), process_id, lang)
         if args["format"] == "json":
-            return found
-        sheet_language = "en" if lang == "en" else "id"
+            return reads.priorities(current_mufakat(), optional_principal(), process_id, lang)
+        # The village's list is an Indonesian document: English only when the caller asks for it.
+        sheet_language = "en" if lang == "en" and request.accept_languages else "id"
+        found = reads.priorities(current_mufakat(), optional_principal(), process_id, sheet_language)
         if args["format"] == "csv":
             content, media_type, suffix = priorities_csv(found, sheet_language), "text/csv; charset=utf-8", "csv"
         else:
