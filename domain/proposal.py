@@ -132,7 +132,7 @@ class Proposal(Aggregate):
         body: str
         submitted_by: UUID
         meeting_id: UUID | None
-        planning: dict[str, Any]
+        planning: dict[str, Any] | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
