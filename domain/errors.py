@@ -274,3 +274,31 @@ def ensure_not_before(occurred_at: datetime, earlier: datetime | None, what: str
             f"this step is said to have happened at {occurred_at.isoformat()}, before {what} ({earlier.isoformat()})",
             **ids,
         )
+
+
+class RankingClosed(RuleBroken):
+    """A ballot for, or the closing of, a ranking already closed."""
+
+    code = "ranking_closed"
+
+
+class RankingNeedsTwoProposals(RuleBroken):
+    """A ranking opened over fewer than two different proposals."""
+
+    code = "ranking_needs_two_proposals"
+
+
+class RankedTextChanged(RuleBroken):
+    """Closing a ranking after one of its proposals was amended (its text and cost are no longer those ranked)."""
+
+    code = "ranked_text_changed"
+
+
+class BallotNotValid(Exception):
+    """A ranking ballot that does not order or score exactly the ranking's proposals (422, naming no person)."""
+
+    code = "validation_failed"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail

@@ -48,6 +48,7 @@ from domain.errors import (
     ensure_not_before,
     ensure_one_of,
 )
+from domain.planning import Planning, planning_fields
 from domain.round import Round, ensure_quorum, last_closed, latest_since
 from domain.rules import DecisionRules
 from domain.steps import Start, Step, occurred_when_recorded
@@ -88,10 +89,11 @@ class Proposal(Aggregate):
 
     Version 2 of the aggregate (its snapshots) added what the time of the room,
     withdrawal, annulment and errata need; older snapshots read with them empty.
-    Version 3 keeps which statements were redacted; version 4 the findings (needs, potentials) it addresses.
+    Version 3 keeps which statements were redacted; version 4 the findings (needs, potentials) it addresses;
+    version 5 its planning fields (location, sector, cost, funding, volume, beneficiaries, implementation).
     """
 
-    class_version = 4
+    class_version = 5
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -113,17 +115,24 @@ class Proposal(Aggregate):
         """Snapshots taken before version 4: the proposal addressed no finding."""
         state["addresses"] = []
 
+    @staticmethod
+    def upcast_v4_v5(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 5: the proposal had no planning fields."""
+        state["planning"] = {}
+
     # --- events --------------------------------------------------------------
 
     class Submitted(Start):
-        """Version 2 added `meeting_id` (proposals may be submitted at a meeting); version 3 `occurred_at`."""
+        """Version 2 added `meeting_id` (proposals may be submitted at a meeting); version 3 `occurred_at`;
+        version 4 `planning` (its planning fields, `domain.planning`)."""
 
-        class_version = 3
+        class_version = 4
         process_id: UUID
         title: str
         body: str
         submitted_by: UUID
         meeting_id: UUID | None
+        planning: dict[str, Any] | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -135,15 +144,29 @@ class Proposal(Aggregate):
             """Proposals stored before version 3 were submitted when they were recorded."""
             occurred_when_recorded(state)
 
+        @staticmethod
+        def upcast_v3_v4(state: dict[str, Any]) -> None:
+            """Proposals stored before version 4 had no planning fields."""
+            state["planning"] = {}
+
     class Contributed(Step):
         participant_id: UUID
         kind: str
         text: str
 
     class Amended(Step):
+        """Version 3 added `planning`: the planning fields as the amendment leaves them (None: unchanged)."""
+
+        class_version = 3
         body: str
         reason: str
         proposed_by: UUID
+        planning: dict[str, Any] | None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Amendments stored before version 3 changed only the text."""
+            state["planning"] = None
 
     class ObjectionRaised(Step):
         objection_id: UUID
@@ -256,8 +279,11 @@ class Proposal(Aggregate):
         meeting_id: UUID | None,
         occurred_at: datetime,
         actor: Actor,
+        planning: dict[str, Any] | None = None,
     ) -> None:
         self.process_id = process_id
+        # The planning fields (`domain.planning`): strings, whole numbers and small dicts, cheap to copy.
+        self.planning: Planning = dict(planning or {})
         self.title = title
         self.body = body
         self.submitted_by = submitted_by
@@ -295,10 +321,13 @@ class Proposal(Aggregate):
         meeting_id: UUID | None,
         occurred_at: datetime,
         actor: Actor,
+        planning: dict[str, Any] | None = None,
     ) -> Proposal:
-        """Submits a proposal to a process, optionally at a meeting, at the time it happened."""
+        """Submits a proposal to a process, optionally at a meeting and with its planning fields, at the time it
+        happened."""
         ensure_aware(occurred_at)
         return cls(
+            planning=planning_fields(planning),
             id=id,
             process_id=process_id,
             title=title,
@@ -400,15 +429,40 @@ class Proposal(Aggregate):
         self.contribution_count += 1
         self._has_free_text("Contributed")
 
-    def amend(self, body: str, reason: str, proposed_by: UUID, actor: Actor, *, occurred_at: datetime) -> None:
-        """Replaces the text with a new version, keeping the reason; the old text stays in history."""
+    def amend(
+        self,
+        body: str,
+        reason: str,
+        proposed_by: UUID,
+        actor: Actor,
+        *,
+        occurred_at: datetime,
+        planning: dict[str, Any] | None = None,
+    ) -> None:
+        """Replaces the text with a new version, keeping the reason; the old text stays in history.
+
+        Planning fields given replace those of the text before (null clears one): a new cost is a new text
+        version too, so a ranking or check held on the old one founds nothing on the new one."""
         self.ensure_undecided()
         self._ensure_after_submission(occurred_at)
-        self._amended(body=body, reason=reason, proposed_by=proposed_by, occurred_at=occurred_at, actor=actor)
+        changed = None if planning is None else planning_fields(planning, self.planning)
+        self._amended(
+            body=body, reason=reason, proposed_by=proposed_by, planning=changed, occurred_at=occurred_at, actor=actor
+        )
 
     @event(Amended)
-    def _amended(self, body: str, reason: str, proposed_by: UUID, occurred_at: datetime, actor: Actor) -> None:
+    def _amended(
+        self,
+        body: str,
+        reason: str,
+        proposed_by: UUID,
+        planning: dict[str, Any] | None,
+        occurred_at: datetime,
+        actor: Actor,
+    ) -> None:
         self.body = body
+        if planning is not None:
+            self.planning = planning
         self.text_version += 1
         self.body_version = self._has_free_text("Amended")
 

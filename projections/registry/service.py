@@ -51,6 +51,11 @@ ENTRIES = (
         en=lambda d, who: "The answer to a request kept for its retries",
     ),
     Entry(
+        "service.app.ranking_index:RankingListed",
+        id=lambda d, who: "Pemeringkatan dicatat dalam daftar pemeringkatan proses",
+        en=lambda d, who: "Ranking listed among the rankings of its process",
+    ),
+    Entry(
         "service.app.process_directory:ProcessListed",
         id=lambda d, who: "Proses dicatat dalam daftar proses",
         en=lambda d, who: "Process listed in the directory of processes",

@@ -44,6 +44,7 @@ from service.app.ports import Vault
 from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.processes import Processes
 from service.app.proposals import Proposals
+from service.app.rankings import Rankings
 from service.app.receipts import CommandContext, Receipt
 from service.app.redaction import Redaction
 from service.app.sealing import MinutesSealing
@@ -131,6 +132,7 @@ class Mufakat:
         evidence = evidence_files(self.settings.evidence_store, ledger.side_tables)
         self.assessments = Assessments(self.uow, evidence, prepared, self.statement_names)
         self.sealing = MinutesSealing(self.uow, ledger, self.statement_names, self.settings)
+        self.rankings = Rankings(self.uow)
 
     def save(self, *changed: Aggregate | DomainEvent) -> None:
         """Saves aggregates outside any request (the command line, tests' fixtures)."""

@@ -6,7 +6,8 @@ caller may write them, the domain decides, the changed proposal is staged.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 from uuid import UUID, uuid4
 
 from domain.meeting import Meeting
@@ -44,6 +45,7 @@ class Proposals:
         submitted_by: UUID,
         meeting_id: UUID | None,
         addresses: Sequence[UUID] = (),
+        planning: Mapping[str, Any] | None = None,
     ) -> Receipt:
         """Submits a proposal by a registered participant, optionally at a meeting of the process, and the findings
         of the process's assessments it addresses."""
@@ -64,6 +66,7 @@ class Proposals:
             meeting_id=meeting_id,
             occurred_at=submitted_at,
             actor=context.actor,
+            planning=None if planning is None else dict(planning),
         )
         if addresses:
             addressed = addressed_findings(self.uow, process, addresses)
@@ -84,12 +87,27 @@ class Proposals:
         return Receipt("proposal", proposal_id, proposal.version)
 
     @command
-    def amend(self, context: CommandContext, proposal_id: UUID, body: str, reason: str, proposed_by: UUID) -> Receipt:
-        """Records a new version of the proposal's text, with the reason for it."""
+    def amend(
+        self,
+        context: CommandContext,
+        proposal_id: UUID,
+        body: str,
+        reason: str,
+        proposed_by: UUID,
+        planning: Mapping[str, Any] | None = None,
+    ) -> Receipt:
+        """Records a new version of the proposal's text (and planning fields), with the reason for it."""
         proposal, process = open_proposal(self.uow, proposal_id, context)
         process.ensure_may_act(proposed_by)
         self.names.ensure_unnamed(process, context.names_are_public, body=body, reason=reason)
-        proposal.amend(body, reason, proposed_by, context.actor, occurred_at=context.when(self.uow.clock))
+        proposal.amend(
+            body,
+            reason,
+            proposed_by,
+            context.actor,
+            occurred_at=context.when(self.uow.clock),
+            planning=None if planning is None else dict(planning),
+        )
         self.uow.stage(proposal)
         return Receipt("proposal", proposal_id, proposal.version)
 

@@ -26,6 +26,7 @@ from service.http.api import (
     participation,
     processes,
     proposals,
+    rankings,
     readiness,
     tokens,
 )
@@ -55,6 +56,7 @@ API_BLUEPRINTS = [
         participation,
         processes,
         proposals,
+        rankings,
         readiness,
         tokens,
     )

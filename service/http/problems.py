@@ -22,7 +22,7 @@ from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 from werkzeug.routing import UUIDConverter, ValidationError
 
-from domain.errors import PartOfAssessmentNotFound, PartOfProposalNotFound, RuleBroken
+from domain.errors import BallotNotValid, PartOfAssessmentNotFound, PartOfProposalNotFound, RuleBroken
 from service.adapters.evidence_files import EvidenceRefused
 from service.app.assessments import FindingsOfAnotherProcess
 from service.app.errors import (
@@ -35,6 +35,7 @@ from service.app.errors import (
     VersionMismatch,
 )
 from service.app.process_directory import PROCESS_DIRECTORY_ID
+from service.app.rankings import ProposalsOfAnotherProcess
 from service.app.statement_names import StatementNamesAParticipant
 from service.audit.checkpoints import CHECKPOINT_LOG_ID
 from service.http.i18n import language, localized_problem
@@ -402,6 +403,21 @@ def _findings_of_another_process(error: FindingsOfAnotherProcess) -> Response:
     )
 
 
+def _ballot_not_valid(error: BallotNotValid) -> Response:
+    return problem(
+        422, "validation_failed", "some fields are missing or invalid; see `errors`", errors={"_schema": [error.detail]}
+    )
+
+
+def _proposals_of_another_process(error: ProposalsOfAnotherProcess) -> Response:
+    return problem(
+        422,
+        "validation_failed",
+        "some fields are missing or invalid; see `errors`",
+        errors={"proposals": [f"not a proposal of this process: {proposal_id}" for proposal_id in error.proposal_ids]},
+    )
+
+
 def _malformed_body(error: MalformedBody) -> Response:
     return problem(400, "malformed_json", str(error))
 
@@ -435,6 +451,8 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(PartOfAssessmentNotFound, _not_found)
     app.register_error_handler(EvidenceRefused, _evidence_refused)
     app.register_error_handler(FindingsOfAnotherProcess, _findings_of_another_process)
+    app.register_error_handler(BallotNotValid, _ballot_not_valid)
+    app.register_error_handler(ProposalsOfAnotherProcess, _proposals_of_another_process)
     app.register_error_handler(Unauthenticated, _unauthenticated)
     app.register_error_handler(Forbidden, _forbidden)
     app.register_error_handler(VersionMismatch, _version_mismatch)

@@ -26,6 +26,7 @@ from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import Proposal
+from domain.ranking import Ranked, Ranking
 from domain.rules import DecisionRules
 
 from .builders import FACILITATOR, failed_check, moment, open_process, schedule_meeting, submit_proposal
@@ -272,6 +273,7 @@ def proposal_submitted() -> Recorded:
         meeting_id=meeting_id,
         occurred_at=at,
         actor=RECORDER,
+        planning={"estimated_cost": "85000000.50", "sector": "2.3", "location": {"dusun": "3", "rt": "07"}},
     )
     fields = {
         "process_id": process_id,
@@ -279,6 +281,7 @@ def proposal_submitted() -> Recorded:
         "body": "Sumur bor untuk 40 rumah tangga",
         "submitted_by": submitted_by,
         "meeting_id": meeting_id,
+        "planning": {"location": {"dusun": "3", "rt": "07"}, "sector": "2.3", "estimated_cost": "85000000.50"},
     }
     return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
 
@@ -292,8 +295,20 @@ def contributed() -> Recorded:
 
 def amended() -> Recorded:
     proposal, proposed_by, at = submit_proposal(), uuid4(), when()
-    proposal.amend("Pengerasan jalan dan drainase", "Usul warga", proposed_by, RECORDER, occurred_at=at)
-    fields = {"body": "Pengerasan jalan dan drainase", "reason": "Usul warga", "proposed_by": proposed_by}
+    proposal.amend(
+        "Pengerasan jalan dan drainase",
+        "Usul warga",
+        proposed_by,
+        RECORDER,
+        occurred_at=at,
+        planning={"estimated_cost": "120000000", "funding_source": "dana_desa"},
+    )
+    fields = {
+        "body": "Pengerasan jalan dan drainase",
+        "reason": "Usul warga",
+        "proposed_by": proposed_by,
+        "planning": {"estimated_cost": "120000000", "funding_source": "dana_desa"},
+    }
     return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
 
 
@@ -674,6 +689,86 @@ CASES: dict[type[DomainEvent], Callable[[], Recorded]] = {
     Commitment.Made: commitment_made,
     Commitment.ProgressReported: progress_reported,
 }
+
+
+# --- Ranking ----------------------------------------------------------------------------------------------------
+
+
+def _ranked(cost: str | None = "1000") -> Ranked:
+    return Ranked(proposal_id=str(uuid4()), text_version=1, estimated_cost=cost, submitted_at=moment().isoformat())
+
+
+def _ranking(method: str = "borda") -> Ranking:
+    ranking = Ranking.open(
+        uuid4(), uuid4(), uuid4(), method, [_ranked(), _ranked()], None, None, FACILITATOR, occurred_at=moment()
+    )
+    ranking.collect_events()
+    return ranking
+
+
+def ranking_opened() -> Recorded:
+    process_id, meeting_id, at = uuid4(), uuid4(), when()
+    first, second = _ranked("250000000.00"), _ranked(None)
+    criteria = [{"name": "urgensi", "weight": "2"}]
+    ranking = Ranking.open(
+        uuid4(), process_id, meeting_id, "score", [first, second], "300000000", criteria, RECORDER, occurred_at=at
+    )
+    fields = {
+        "process_id": process_id,
+        "meeting_id": meeting_id,
+        "method": "score",
+        "proposals": [first.as_dict(), second.as_dict()],
+        "budget_ceiling": "300000000",
+        "criteria": [{"name": "urgensi", "weight": "2"}],
+    }
+    return Recorded(last_event(ranking), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def ranking_ballot_cast() -> Recorded:
+    ranking, participant_id, at = _ranking(), uuid4(), when()
+    order = list(reversed(ranking.proposal_ids))
+    ranking.cast_ballot(participant_id, RECORDER, occurred_at=at, order=order)
+    fields = {"participant_id": participant_id, "order": order, "scores": None}
+    return Recorded(last_event(ranking), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def ranking_closed() -> Recorded:
+    ranking = _ranking()
+    first, second = ranking.proposal_ids
+    ranking.cast_ballot(uuid4(), FACILITATOR, occurred_at=moment(), order=[second, first])
+    ranking.collect_events()
+    at = when()
+    ranking.close(1, 0.5, {first: 1, second: 1}, RECORDER, occurred_at=at)
+    result = [
+        {
+            "proposal_id": second,
+            "rank": 1,
+            "points": "1",
+            "estimated_cost": "1000",
+            "cumulative_cost": "1000",
+            "within_ceiling": True,
+        },
+        {
+            "proposal_id": first,
+            "rank": 2,
+            "points": "0",
+            "estimated_cost": "1000",
+            "cumulative_cost": "2000",
+            "within_ceiling": True,
+        },
+    ]
+    rules = {"method": "borda", "budget_ceiling": None, "criteria": None}
+    fields = {"result": result, "ballots": 1, "rules": rules}
+    return Recorded(last_event(ranking), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+CASES.update(
+    {
+        Ranking.Opened: ranking_opened,
+        Ranking.BallotCast: ranking_ballot_cast,
+        Ranking.Closed: ranking_closed,
+    }
+)
 
 
 def test_every_event_of_the_domain_has_its_case() -> None:

@@ -80,7 +80,7 @@ def test_the_sample_is_a_version_1_event_without_meeting_id() -> None:
     assert "meeting_id" not in state
     assert "class_version" not in state
     assert "occurred_at" not in state
-    assert Proposal.Submitted.class_version == 3
+    assert Proposal.Submitted.class_version == 4
 
 
 def test_a_version_1_submission_is_read_as_submitted_at_no_meeting_when_it_was_recorded(mapper: Mapper[UUID]) -> None:
@@ -126,10 +126,11 @@ def test_a_submission_is_stored_with_its_class_version_meeting_and_time_of_the_r
     stored = mapper.to_stored_event(proposal.collect_events()[0])
     state = json.loads(stored.state)
     assert stored.topic == "domain.proposal:Proposal.Submitted"
-    assert state["class_version"] == 3
+    assert state["class_version"] == 4
     read = mapper.to_domain_event(stored)
     assert read.meeting_id == meeting_id  # type: ignore[attr-defined]
     assert read.occurred_at == occurred_at  # type: ignore[attr-defined]
+    assert read.planning is None  # type: ignore[attr-defined]  # built directly, without planning fields
 
 
 # --- a whole log of the release before occurred_at --------------------------------------
@@ -349,6 +350,8 @@ def test_each_upcaster_of_a_proposal_snapshot_sets_exactly_its_keys() -> None:
     Proposal.upcast_v2_v3(version_2)
     version_3 = dict(version_2)
     Proposal.upcast_v3_v4(version_3)
+    version_4 = dict(version_3)
+    Proposal.upcast_v4_v5(version_4)
 
     assert version_1 == {
         "_created_on": created_on,
@@ -361,6 +364,7 @@ def test_each_upcaster_of_a_proposal_snapshot_sets_exactly_its_keys() -> None:
     }
     assert version_2 == {**version_1, "redactions": {}}
     assert version_3 == {**version_2, "addresses": []}
+    assert version_4 == {**version_3, "planning": {}}
 
 
 def test_a_process_snapshot_taken_before_assessments_reads_with_none() -> None:
@@ -387,8 +391,18 @@ def test_a_process_snapshot_taken_before_assessments_reads_with_none() -> None:
             {"timestamp": "t", "occurred_at": "t", "text_version": None},
         ),
         (Proposal.Decided.upcast_v1_v2, {"decided_at": "d", "timestamp": "t"}, {"occurred_at": "d", "timestamp": "t"}),
+        (Proposal.Submitted.upcast_v3_v4, {"title": "t"}, {"title": "t", "planning": {}}),
+        (Proposal.Amended.upcast_v2_v3, {"body": "b"}, {"body": "b", "planning": None}),
     ],
-    ids=["submitted-1-2", "submitted-2-3", "check-opened-1-2", "vote-opened-1-2", "decided-1-2"],
+    ids=[
+        "submitted-1-2",
+        "submitted-2-3",
+        "check-opened-1-2",
+        "vote-opened-1-2",
+        "decided-1-2",
+        "submitted-3-4",
+        "amended-2-3",
+    ],
 )
 def test_each_upcaster_of_a_proposal_event_sets_exactly_its_keys(
     upcast: Any, stored: dict[str, Any], upcast_state: dict[str, Any]
@@ -411,8 +425,11 @@ def test_every_upcaster_of_a_proposal_and_its_events_has_its_test() -> None:
         "Proposal.upcast_v1_v2",
         "Proposal.upcast_v2_v3",
         "Proposal.upcast_v3_v4",
+        "Proposal.upcast_v4_v5",
         "Proposal.Submitted.upcast_v1_v2",
         "Proposal.Submitted.upcast_v2_v3",
+        "Proposal.Submitted.upcast_v3_v4",
+        "Proposal.Amended.upcast_v2_v3",
         "Proposal.ConsensusCheckOpened.upcast_v1_v2",
         "Proposal.VoteOpened.upcast_v1_v2",
         "Proposal.Decided.upcast_v1_v2",

@@ -23,6 +23,7 @@ from service.http.schemas.common import (
     ids,
     updated_at,
 )
+from service.http.schemas.planning import PlanningFields, PlanningRequestFields
 from service.http.schemas.processes import RulesSchema
 
 
@@ -43,8 +44,8 @@ _WITHHELD_FROM_OUTSIDERS = (
 _TEXT_EXAMPLE = "Pembangunan posyandu di Dusun Krajan dengan dana desa Rp 150.000.000."
 
 
-class SubmissionSchema(StatementStep):
-    """A proposal to submit."""
+class SubmissionSchema(StatementStep, PlanningRequestFields):
+    """A proposal to submit, with its planning fields."""
 
     title = fields.String(required=True, validate=TITLE_LENGTH, metadata={"example": "Posyandu Dusun Krajan"})
     body = fields.String(required=True, validate=TEXT_LENGTH, metadata={"example": _TEXT_EXAMPLE})
@@ -67,8 +68,8 @@ class ContributionSchema(StatementStep):
     )
 
 
-class AmendmentSchema(StatementStep):
-    """A new text of the proposal, with the reason for it."""
+class AmendmentSchema(StatementStep, PlanningRequestFields):
+    """A new text of the proposal, with the reason for it (planning fields given replace the earlier ones)."""
 
     body = fields.String(
         required=True,
@@ -331,7 +332,7 @@ def _body_corrected(proposal: Proposal) -> bool:
     return proposal.body_version is not None and proposal.corrected(proposal.body_version, "body") is not None
 
 
-class ProposalSchema(Resource):
+class ProposalSchema(Resource, PlanningFields):
     """A proposal as it stands now."""
 
     process_id = ids()

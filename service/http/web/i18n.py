@@ -183,6 +183,9 @@ REFUSALS: dict[str, LazyString] = {
     "finding_withdrawn": _l("This finding was withdrawn."),
     "finding_already_addressed": _l("This proposal already addresses that finding."),
     "respondents_counted_twice": _l("Respondents of one group and gender are counted twice."),
+    "ranking_closed": _l("This ranking is already closed."),
+    "ranking_needs_two_proposals": _l("A ranking orders at least two different proposals."),
+    "ranked_text_changed": _l("A ranked proposal was amended after the ranking opened: open a new ranking."),
     "unresolved_blocking_objection": _l(
         "A blocking objection is still unresolved: it must be addressed, withdrawn or overruled first."
     ),

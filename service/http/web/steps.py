@@ -184,6 +184,11 @@ _ASSESSMENT_FORMS_LATER = (
     "the console's forms for assessments (kajian), their findings, evidence photos and links come with issue 20, "
     "item 5; until then a facilitator records them over the API"
 )
+_RANKING_SCREEN_LATER = (
+    "a ranking round needs its own screen (each ballot one screen: order by tapping, or scores per criterion), "
+    "not a queued form of fields; it comes after issue 21 items 1-3, and until then the facilitator runs it over "
+    "the API"
+)
 API_ONLY: dict[str, str] = {
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
@@ -195,6 +200,9 @@ API_ONLY: dict[str, str] = {
     "assessments.Closing": _ASSESSMENT_FORMS_LATER,
     "assessments.Evidence": _ASSESSMENT_FORMS_LATER,
     "assessments.Links": _ASSESSMENT_FORMS_LATER,
+    "rankings.Rankings": _RANKING_SCREEN_LATER,
+    "rankings.Ballots": _RANKING_SCREEN_LATER,
+    "rankings.Closing": _RANKING_SCREEN_LATER,
 }
 #: The steps whose statements outsiders may read: their forms offer the NAMES_ARE_PUBLIC checkbox.
 STATEMENT_STEPS = frozenset(action for action, step in STEPS.items() if NAMES_ARE_PUBLIC in step.flags)
