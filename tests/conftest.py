@@ -34,6 +34,7 @@ from uuid import uuid4
 import psycopg
 import pytest
 from hypothesis_budget import load_chosen_profile
+from private_postgres import PrivatePostgres, free_port, postgres_binaries_missing, private_folder
 from psycopg import sql
 
 from service.adapters.key_file import key_file_path
@@ -147,11 +148,14 @@ def background_drops(postgres_server: None) -> Iterator[BackgroundDrops]:
 
 
 @pytest.fixture
-def postgres_database_url(
-    create_postgres_database: Callable[[], str], background_drops: BackgroundDrops
-) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database of this test's own, dropped afterwards."""
-    url = create_postgres_database()
+def postgres_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database of this test's own, dropped afterwards (on the worker's own server
+    when the test is marked `postgres_server_to_itself`)."""
+    if _needs_a_server_to_itself(request):
+        yield from _database_on_the_workers_own_server(request, with_ledger_tables=False)
+        return
+    background_drops: BackgroundDrops = request.getfixturevalue("background_drops")
+    url = request.getfixturevalue("create_postgres_database")()
     yield url
     background_drops.drop(url.rsplit("/", 1)[1])
 
@@ -183,17 +187,63 @@ def postgres_ledger_template(create_postgres_database: Callable[[], str]) -> str
 
 
 @pytest.fixture
-def postgres_ledger_url(postgres_ledger_template: str, background_drops: BackgroundDrops) -> Iterator[str]:
-    """A fresh PostgreSQL database of this test's own with the ledger's tables and no row, dropped afterwards."""
+def postgres_ledger_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh PostgreSQL database of this test's own with the ledger's tables and no row, dropped afterwards
+    (on the worker's own server when the test is marked `postgres_server_to_itself`)."""
+    if _needs_a_server_to_itself(request):
+        yield from _database_on_the_workers_own_server(request, with_ledger_tables=True)
+        return
+    template: str = request.getfixturevalue("postgres_ledger_template")
+    background_drops: BackgroundDrops = request.getfixturevalue("background_drops")
     name = f"mufakat_test_{os.getpid()}_{uuid4().hex[:12]}"
     with _maintenance_connection() as connection:
         connection.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(postgres_ledger_template)
-            )
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
         )
     yield f"postgresql://{POSTGRES_USER}@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
     background_drops.drop(name)
+
+
+def _needs_a_server_to_itself(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("postgres_server_to_itself") is not None
+
+
+@pytest.fixture(scope="session")
+def workers_own_postgres_server(postgres_server: None) -> Iterator[PrivatePostgres]:
+    """A PostgreSQL server of this pytest process's own (under xdist, of this worker's own), started the first
+    time a test marked `postgres_server_to_itself` asks for a database, removed at the end of the run.
+
+    Those tests prove that a deleted row left the files. `VACUUM FULL` keeps a dead row while any transaction
+    holding a transaction id, in any database of the server, began before the delete (ids and snapshots are
+    server-wide), so on the shared server the proof would wait on whatever the other worker, or another
+    developer's run, is writing. Here only the one test running writes. fsync is off: the tests read the files
+    through the server's own checkpoint, never after a crash.
+    """
+    reason = postgres_binaries_missing()
+    if reason is not None:
+        if _in_ci():
+            pytest.fail(f"{reason}; CI=true requires the PostgreSQL tests to run", pytrace=False)
+        pytest.skip(reason)
+    server = PrivatePostgres(private_folder(), free_port(), durable=False)
+    try:
+        server.initialise()
+        server.start()
+        yield server
+    finally:
+        server.remove()
+
+
+def _database_on_the_workers_own_server(request: pytest.FixtureRequest, with_ledger_tables: bool) -> Iterator[str]:
+    server: PrivatePostgres = request.getfixturevalue("workers_own_postgres_server")
+    name = f"mufakat_test_{uuid4().hex[:12]}"
+    with psycopg.connect(server.url, autocommit=True, connect_timeout=3) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = server.database_url(name)
+    if with_ledger_tables:
+        _create_ledger_tables(url)
+    yield url
+    with psycopg.connect(server.url, autocommit=True, connect_timeout=3) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture(scope="session")

@@ -86,6 +86,26 @@ def test_a_postgresql_ledger_from_the_template_holds_the_tables_of_a_new_ledger_
     assert set(copied.values()) == {0}
 
 
+@pytest.mark.postgres
+@pytest.mark.postgres_server_to_itself
+def test_a_test_that_needs_a_server_to_itself_gets_its_databases_on_its_workers_own_server(
+    postgres_database_url: str, postgres_ledger_url: str
+) -> None:
+    own_server = postgres_database_url.rsplit("/", 1)[0]
+    assert postgres_ledger_url.rsplit("/", 1)[0] == own_server
+    assert not own_server.endswith(":5432")  # not the shared server
+    with psycopg.connect(f"{own_server}/postgres", autocommit=True) as connection:
+        databases = {
+            row[0]
+            for row in connection.execute("SELECT datname FROM pg_database WHERE NOT datistemplate").fetchall()
+        }
+    # Nobody else's database, so nobody else's transaction: only this test's two and the server's own.
+    assert databases == {"postgres", *(url.rsplit("/", 1)[1] for url in (postgres_database_url, postgres_ledger_url))}
+    tables = _postgres_tables(postgres_ledger_url)
+    assert tables and set(tables.values()) == {0}  # the ledger's tables, no row
+    assert _postgres_tables(postgres_database_url) == {}  # empty
+
+
 def _exists(name: str) -> bool:
     with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
         return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
