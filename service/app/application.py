@@ -102,7 +102,6 @@ class Mufakat:
         self.ledger = ledger = EventLedger(self.settings, env)
         ledger.uncached = (IdempotencyRecord,)  # written once, read rarely: kept out of the cache
         self.uow = UnitOfWork(ledger, clock)
-        self.clock = self.uow.clock
         self.process_directory = EventSourcedLog(ledger.events, PROCESS_DIRECTORY_ID, ProcessListed)
         # The stores, as the queries, the projections, the audit and the command line read them.
         self.recorder = ledger.recorder
@@ -133,6 +132,15 @@ class Mufakat:
         self.assessments = Assessments(self.uow, evidence, prepared, self.statement_names)
         self.sealing = MinutesSealing(self.uow, ledger, self.statement_names, self.settings)
         self.rankings = Rankings(self.uow)
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        """The time a step is recorded at when the request gives none (the unit of work's)."""
+        return self.uow.clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], datetime]) -> None:
+        self.uow.clock = clock
 
     def save(self, *changed: Aggregate | DomainEvent) -> None:
         """Saves aggregates outside any request (the command line, tests' fixtures)."""
