@@ -53,7 +53,7 @@ def _named_once(measures: list[dict[str, str | None]]) -> None:
     names = [m["name"] for m in measures]
     twice = sorted({str(n) for n in names if names.count(n) > 1})
     if twice:
-        raise IndicatorUnknown("each indicator is named once: " + ", ".join(twice))
+        raise IndicatorUnknown(f"each indicator is named once: {', '.join(twice)}")
 
 
 class Commitment(Aggregate):
@@ -253,7 +253,7 @@ class Commitment(Aggregate):
         values = {}
         for name, value in (indicator_values or {}).items():
             if name not in self.indicators:
-                raise IndicatorUnknown(f"this commitment has no indicator named {name!r}", commitment_id=self.id)
+                raise IndicatorUnknown(f"this commitment has no indicator named {name}", commitment_id=self.id)
             values[name] = ensure_decimal(f"value of {name}", value)
         for sha256 in evidence or []:
             if sha256 not in self.evidence:

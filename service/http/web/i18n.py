@@ -183,6 +183,8 @@ REFUSALS: dict[str, LazyString] = {
     "finding_withdrawn": _l("This finding was withdrawn."),
     "finding_already_addressed": _l("This proposal already addresses that finding."),
     "respondents_counted_twice": _l("Respondents of one group and gender are counted twice."),
+    "indicator_unknown": _l("This commitment has no indicator of that name, or names one indicator twice."),
+    "amount_not_allowed": _l("An amount must be a decimal number, and money is never negative."),
     "unresolved_blocking_objection": _l(
         "A blocking objection is still unresolved: it must be addressed, withdrawn or overruled first."
     ),
