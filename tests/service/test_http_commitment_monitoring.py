@@ -185,3 +185,26 @@ def test_a_progress_report_with_a_stale_version_is_refused_and_a_retry_records_o
     assert second.get_json()["version"] == 2
     late = facilitator.post(path, {**body, "occurred_at": "2020-01-01T09:00:00+07:00"})
     assert (late.status_code, late.get_json()["code"]) == (409, "occurred_out_of_order")
+
+
+def test_the_portal_shows_residents_the_late_promises_and_spending_against_budget(
+    village: Village, facilitator: Caller, adopt: Callable[[Village], dict[str, Any]]
+) -> None:
+    adopt(village)
+    late = facilitator.created(
+        f"{village.proposal}/commitments", {**WATER, "description": "Talud dusun 3.", "due": "2020-01-31"}
+    )
+    facilitator.ok(
+        f"/commitments/{late['id']}/progress",
+        {"percent": 40, "note": "Batu datang.", "spent": "1250000.50", "indicator_values": {"Rumah tersambung": "12"}},
+    )
+    facilitator.created(f"{village.proposal}/commitments", {**WATER, "description": "Sumur bor."})
+
+    page = facilitator.client.get(f"/proses/{village.process_id}", headers={"Accept-Language": "id"})
+    text = page.get_data(as_text=True)
+
+    assert page.status_code == 200
+    late_list = text.split("Janji yang terlambat", 1)[1].split("</ul>", 1)[0]
+    assert "Talud dusun 3." in late_list and "Sumur bor." not in late_list
+    assert "Terpakai Rp 1250000.50 dari anggaran Rp 85000000.00" in text
+    assert "Rumah tersambung: 12 / 60 rumah" in text
