@@ -7,6 +7,7 @@ the HTTP layer maps every subclass of `RuleBroken` to 409 with its `code`.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
@@ -302,3 +303,29 @@ class BallotNotValid(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+class IndicatorUnknown(RuleBroken):
+    """A progress report giving a value for an indicator the commitment does not have, or a commitment naming one
+    indicator twice."""
+
+    code = "indicator_unknown"
+
+
+class AmountNotAllowed(RuleBroken):
+    """A budget, an amount spent or an indicator value that is not a finite decimal (money never negative)."""
+
+    code = "amount_not_allowed"
+
+
+def ensure_decimal(what: str, value: Any, *, money: bool = False) -> str:
+    """The value as a canonical decimal string; refuses a float, a non-finite number and negative money."""
+    if isinstance(value, (float, bool)):
+        raise AmountNotAllowed(f"{what} must be a decimal number written as text, never a float")
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise AmountNotAllowed(f"{what} must be a decimal number") from None
+    if not number.is_finite():
+        raise AmountNotAllowed(f"{what} must be a decimal number")
+    if money and number < 0:
+        raise AmountNotAllowed(f"{what} must not be negative")
+    return str(number)

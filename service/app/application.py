@@ -34,6 +34,7 @@ from service.adapters.ledger import EventLedger
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 from service.adapters.sign_in_links import SignInLinks
 from service.app.assessments import Assessments
+from service.app.commitment_evidence import CommitmentEvidence
 from service.app.commitments import Commitments
 from service.app.forgetting import Forgetting
 from service.app.idempotency import IdempotencyRecord
@@ -130,6 +131,7 @@ class Mufakat:
         self.redaction = Redaction(self.uow, ledger, self.statement_names, lambda: fresh_read_models(self.ledger))
         evidence = evidence_files(self.settings.evidence_store, ledger.side_tables)
         self.assessments = Assessments(self.uow, evidence, prepared, self.statement_names)
+        self.commitment_evidence = CommitmentEvidence(self.uow, evidence, prepared)
         self.sealing = MinutesSealing(self.uow, ledger, self.statement_names, self.settings)
         self.rankings = Rankings(self.uow)
 

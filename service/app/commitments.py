@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
+from typing import Any
 from uuid import UUID, uuid4
 
-from domain.commitment import Commitment
+from domain.commitment import Commitment, measure
 from domain.proposal import Proposal
 from service.app.readable import ensure_expected, in_writable_process
 from service.app.receipts import CommandContext, Receipt
@@ -28,19 +31,37 @@ class Commitments:
         owner: str,
         description: str,
         due: date,
-        indicators: list[str],
+        indicators: Sequence[str | Mapping[str, Any]] = (),
+        objectives: Sequence[str] = (),
+        budget: Decimal | None = None,
     ) -> Receipt:
-        """Records the follow-up promised on an adopted proposal."""
+        """Records the follow-up promised on an adopted proposal: how it is measured (indicators by name, or with
+        unit, baseline, target and means of verification), its objectives and its budget."""
         proposal, process = in_writable_process(self.uow, Proposal, proposal_id, context, copy=False)
         process.ensure_open()
         ensure_expected(proposal, context)
         # Who owns it and how it is measured are published with the decision, like its description.
+        named = [item for item in indicators if isinstance(item, str)]
+        measures = [
+            measure(
+                str(item["name"]),
+                item.get("unit"),
+                item.get("baseline"),
+                item.get("target"),
+                item.get("means_of_verification"),
+            )
+            for item in indicators
+            if not isinstance(item, str)
+        ]
         self.names.ensure_unnamed(
             process,
             context.names_are_public,
             owner=owner,
             description=description,
-            indicators="\n".join(indicators),
+            indicators="\n".join(
+                [*named, *(f"{m['name']} {m['unit'] or ''} {m['means_of_verification'] or ''}" for m in measures)]
+            ),
+            objectives="\n".join(objectives),
         )
         commitment = Commitment.make(
             id=uuid4(),
@@ -50,22 +71,43 @@ class Commitments:
             owner=owner,
             description=description,
             due=due,
-            indicators=indicators,
+            indicators=named,
             actor=context.actor,
             occurred_at=context.when(self.uow.clock),
+            measures=measures,
+            objectives=list(objectives),
+            budget=budget,
         )
         self.uow.stage(commitment)
         return Receipt("commitment", commitment.id, commitment.version, created=True)
 
     @command
     def report_progress(
-        self, context: CommandContext, commitment_id: UUID, percent: int, note: str, evidence_url: str | None
+        self,
+        context: CommandContext,
+        commitment_id: UUID,
+        percent: int,
+        note: str,
+        evidence_url: str | None = None,
+        indicator_values: Mapping[str, Decimal] | None = None,
+        spent: Decimal | None = None,
+        evidence: Sequence[str] = (),
     ) -> Receipt:
-        """Records a progress report on a commitment (100 percent completes it)."""
+        """Records a progress report on a commitment (100 percent completes it): the indicators' values, the money
+        spent since the previous report and the evidence files (attached first) it cites."""
         commitment, process = in_writable_process(self.uow, Commitment, commitment_id, context)
         process.ensure_open()
         ensure_expected(commitment, context)
         self.names.ensure_unnamed(process, context.names_are_public, note=note)
-        commitment.report_progress(percent, note, evidence_url, context.actor, occurred_at=context.when(self.uow.clock))
+        commitment.report_progress(
+            percent,
+            note,
+            evidence_url,
+            context.actor,
+            occurred_at=context.when(self.uow.clock),
+            indicator_values=dict(indicator_values or {}),
+            spent=spent,
+            evidence=list(evidence),
+        )
         self.uow.stage(commitment)
         return Receipt("commitment", commitment_id, commitment.version)

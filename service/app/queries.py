@@ -10,7 +10,7 @@ questions are the `Principal`'s; the read models are `projections`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -452,10 +452,18 @@ def _page_of(
     return found, position if position < len(ids) else None
 
 
+def commitment_statuses(commitment: Commitment, today: date) -> tuple[str, ...]:
+    """The statuses a commitment is listed under: `completed` or `open`, and `overdue` too when its due date
+    passed before it reached 100 percent ("janji yang terlambat")."""
+    if commitment.completed:
+        return ("completed",)
+    return ("open", "overdue") if commitment.is_overdue(today) else ("open",)
+
+
 def commitments_of(
     mufakat: Mufakat, process: Process, after: int | None, limit: int, status: str | None
 ) -> tuple[list[Commitment], int | None]:
-    """A page of a process's commitments in order of making (`open` or `completed` when asked),
+    """A page of a process's commitments in order of making (`open`, `completed` or `overdue` when asked),
     and the next cursor (a position in the log)."""
     found: list[Commitment] = []
     position = after
@@ -471,7 +479,7 @@ def commitments_of(
             if UUID(str(getattr(mufakat.mapper.to_domain_event(notification), "process_id"))) != process.id:
                 continue
             commitment = mufakat.uow.get(Commitment, UUID(str(notification.originator_id)), "commitment", copy=False)
-            if status is None or ("completed" if commitment.completed else "open") == status:
+            if status is None or status in commitment_statuses(commitment, mufakat.clock().date()):
                 found.append(commitment)
                 if len(found) == limit:
                     return found, position

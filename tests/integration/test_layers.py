@@ -30,6 +30,7 @@ USE_CASE_MODULES = (
     "service.app.meetings",
     "service.app.proposals",
     "service.app.commitments",
+    "service.app.commitment_evidence",
     "service.app.assessments",
     "service.app.rankings",
     "service.app.readable",

@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -21,7 +22,7 @@ from eventsourcing.domain import Aggregate, DomainEvent
 
 from domain.actor import Actor
 from domain.assessment import Assessment
-from domain.commitment import Commitment
+from domain.commitment import Commitment, measure
 from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.process import Process
@@ -625,6 +626,9 @@ def commitment_made() -> Recorded:
         ["400 m jalan"],
         RECORDER,
         occurred_at=at,
+        measures=[measure("Rumah terlayani", "rumah", "12", Decimal("80.5"), "Foto")],
+        objectives=["Jalan tani bisa dilalui truk"],
+        budget=Decimal("150000000.00"),
     )
     fields = {
         "proposal_id": proposal_id,
@@ -632,19 +636,68 @@ def commitment_made() -> Recorded:
         "owner": "Kaur Pembangunan",
         "description": "Pengerasan 400 m",
         "due": date(2027, 9, 30),
-        "indicators": ["400 m jalan"],
+        "indicators": ["400 m jalan", "Rumah terlayani"],
+        "objectives": ["Jalan tani bisa dilalui truk"],
+        "measures": [
+            {"name": "400 m jalan", "unit": None, "baseline": None, "target": None, "means_of_verification": None},
+            {
+                "name": "Rumah terlayani",
+                "unit": "rumah",
+                "baseline": "12",
+                "target": "80.5",
+                "means_of_verification": "Foto",
+            },
+        ],
+        "budget": "150000000.00",
     }
     return Recorded(last_event(commitment), {**fields, "occurred_at": at, "actor": RECORDER})
 
 
 def progress_reported() -> Recorded:
     commitment = Commitment.make(
+        uuid4(),
+        uuid4(),
+        uuid4(),
+        "adopted",
+        "Kaur",
+        "Jalan",
+        date(2027, 9, 30),
+        ["m"],
+        FACILITATOR,
+        occurred_at=moment(),
+    )
+    commitment.attach_evidence("a" * 64, "foto.jpg", "image/jpeg", 10, FACILITATOR, occurred_at=moment())
+    commitment.collect_events()
+    at = when()
+    commitment.report_progress(
+        40,
+        "Tahap satu selesai",
+        "https://desa.example/foto",
+        RECORDER,
+        occurred_at=at,
+        indicator_values={"m": "120.5"},
+        spent="2500000.50",
+        evidence=["a" * 64],
+    )
+    fields = {
+        "percent": 40,
+        "note": "Tahap satu selesai",
+        "evidence_url": "https://desa.example/foto",
+        "indicator_values": {"m": "120.5"},
+        "spent": "2500000.50",
+        "evidence": ["a" * 64],
+    }
+    return Recorded(last_event(commitment), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def commitment_evidence_attached() -> Recorded:
+    commitment = Commitment.make(
         uuid4(), uuid4(), uuid4(), "adopted", "Kaur", "Jalan", date(2027, 9, 30), [], FACILITATOR, occurred_at=moment()
     )
     commitment.collect_events()
     at = when()
-    commitment.report_progress(40, "Tahap satu selesai", "https://desa.example/foto", RECORDER, occurred_at=at)
-    fields = {"percent": 40, "note": "Tahap satu selesai", "evidence_url": "https://desa.example/foto"}
+    commitment.attach_evidence("b" * 64, "kuitansi.pdf", "application/pdf", 2048, RECORDER, occurred_at=at)
+    fields = {"sha256": "b" * 64, "name": "kuitansi.pdf", "media_type": "application/pdf", "size": 2048}
     return Recorded(last_event(commitment), {**fields, "occurred_at": at, "actor": RECORDER})
 
 
@@ -688,6 +741,7 @@ CASES: dict[type[DomainEvent], Callable[[], Recorded]] = {
     Assessment.Closed: assessment_closed,
     Commitment.Made: commitment_made,
     Commitment.ProgressReported: progress_reported,
+    Commitment.EvidenceAttached: commitment_evidence_attached,
 }
 
 

@@ -7,7 +7,7 @@ application uses; a step stored then happened, as far as the record knows, when 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -435,3 +435,56 @@ def test_every_upcaster_of_a_proposal_and_its_events_has_its_test() -> None:
         "Proposal.Decided.upcast_v1_v2",
     }
     assert found == tested
+
+
+# --- commitments before indicators with targets, budget and spending (version 3) ----------------------------
+
+
+def test_a_commitment_snapshot_taken_before_version_3_reads_its_indicators_as_names_without_targets() -> None:
+    version_2: dict[str, Any] = {"indicators": ["Jalan 300 m"]}
+
+    Commitment.upcast_v2_v3(version_2)
+
+    assert version_2 == {
+        "indicators": ["Jalan 300 m"],
+        "objectives": [],
+        "measures": [
+            {"name": "Jalan 300 m", "unit": None, "baseline": None, "target": None, "means_of_verification": None}
+        ],
+        "budget": None,
+        "latest_values": {},
+        "spent": "0",
+        "evidence": {},
+    }
+
+
+def test_commitment_events_stored_before_version_3_read_with_no_targets_budget_values_or_spending() -> None:
+    made: dict[str, Any] = {"indicators": ["Jalan 300 m"]}
+    reported: dict[str, Any] = {"percent": 40}
+
+    Commitment.Made.upcast_v2_v3(made)
+    Commitment.ProgressReported.upcast_v2_v3(reported)
+
+    assert made == {
+        "indicators": ["Jalan 300 m"],
+        "objectives": [],
+        "measures": [
+            {"name": "Jalan 300 m", "unit": None, "baseline": None, "target": None, "means_of_verification": None}
+        ],
+        "budget": None,
+    }
+    assert reported == {"percent": 40, "indicator_values": {}, "spent": None, "evidence": []}
+
+
+def test_a_commitment_stored_before_version_3_replays_with_its_indicators_and_nothing_spent(
+    mapper: Mapper[UUID],
+) -> None:
+    commitment = replay(mapper, stored_log(LOG), UUID(int=5))
+    assert isinstance(commitment, Commitment)
+    new = Commitment.make(
+        uuid4(), uuid4(), uuid4(), "adopted", "Kaur", "Jalan", date(2027, 9, 30), [], FACILITATOR, occurred_at=moment()
+    )
+
+    assert sorted(vars(commitment)) == sorted(vars(new))
+    assert [m["name"] for m in commitment.measures] == commitment.indicators
+    assert (commitment.spent, commitment.budget, commitment.latest_values) == ("0", None, {})

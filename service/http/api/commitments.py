@@ -5,19 +5,30 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from domain.commitment import Commitment
+from service.adapters.evidence_files import MAX_EVIDENCE_BYTES
 from service.app import queries
-from service.http.api.answers import Answer, shown, step_command, written
-from service.http.auth import principal, require_token
+from service.http.api.answers import Answer, Beside, shown, step_command, written
+from service.http.auth import command, principal, require_token
 from service.http.current import current_mufakat
-from service.http.schemas.commitments import CommitmentMakingSchema, CommitmentSchema, ProgressSchema
+from service.http.problems import UPLOADS
+from service.http.schemas.assessments import EvidenceUploadSchema
+from service.http.schemas.commitments import (
+    CommitmentEvidenceSchema,
+    CommitmentMakingSchema,
+    CommitmentSchema,
+    ProgressSchema,
+)
 from service.http.schemas.common import SummaryPageSchema, listing_args
 
 blp = Blueprint("commitments", __name__, description="Follow-up of adopted decisions")
 blp.before_request(require_token)
+
+UPLOADS["commitments.Evidence"] = MAX_EVIDENCE_BYTES + 64 * 1024
 
 
 @blp.route("/proposals/<uuid:proposal_id>/commitments")
@@ -35,7 +46,7 @@ class Commitments(MethodView):
 class CommitmentsOfProcess(MethodView):
     """The commitments of a process."""
 
-    @blp.arguments(listing_args(("open", "completed"))(), location="query")
+    @blp.arguments(listing_args(("open", "completed", "overdue"))(), location="query")
     @blp.response(200, SummaryPageSchema)
     def get(self, listing: dict[str, Any], process_id: UUID) -> dict[str, Any]:
         """Lists the commitments of a process in order of making; the title is what was promised."""
@@ -48,6 +59,8 @@ class CommitmentsOfProcess(MethodView):
                 "version": c.version,
                 "title": c.description,
                 "status": "completed" if c.completed else "open",
+                "overdue": c.is_overdue(ledger.clock().date()),
+                "due": c.due.isoformat(),
             }
             for c in found
         ]
@@ -73,3 +86,35 @@ class Progress(MethodView):
     def post(self, progress: dict[str, Any], commitment_id: UUID) -> Answer:
         """Records a progress report; 100 percent completes the commitment."""
         return written(current_mufakat().commitments.report_progress(step_command(progress), commitment_id, **progress))
+
+
+@blp.route("/commitments/<uuid:commitment_id>/evidence")
+class Evidence(MethodView):
+    """Evidence files of a commitment's progress."""
+
+    @blp.arguments(EvidenceUploadSchema(), location="files")
+    @blp.response(201, CommitmentEvidenceSchema)
+    def post(self, upload: dict[str, Any], commitment_id: UUID) -> Answer:
+        """Keeps an evidence file (JPEG, PNG or PDF, at most 10 MB, as multipart/form-data field `file`) by its
+        SHA-256; photos lose their EXIF and GPS metadata. Answers the `sha256` a progress report cites."""
+        file = upload["file"]
+        content = file.read(MAX_EVIDENCE_BYTES + 1)
+        name = (file.filename or "bukti").strip()[:200] or "bukti"
+        receipt, sha256 = current_mufakat().commitment_evidence.attach(command(), commitment_id, content, name)
+        body, headers = written(receipt)
+        return Beside(body, sha256=sha256), headers
+
+
+@blp.route("/commitments/<uuid:commitment_id>/evidence/<string:sha256>")
+class OneEvidence(MethodView):
+    """One evidence file of a commitment."""
+
+    @blp.response(200, content_type="application/octet-stream")
+    def get(self, commitment_id: UUID, sha256: str) -> Response:
+        """The file's bytes as kept (photos without EXIF/GPS), to whoever may read the commitment."""
+        content, media_type = current_mufakat().commitment_evidence.file(principal(), commitment_id, sha256)
+        response = Response(content, mimetype=media_type)
+        response.headers["ETag"] = f'"{sha256}"'
+        response.headers["Cache-Control"] = "private, max-age=0"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response

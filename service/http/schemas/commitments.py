@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate
 
 from service.http.schemas.common import (
     NAME_LENGTH,
@@ -10,10 +14,70 @@ from service.http.schemas.common import (
     BoundedDate,
     Resource,
     StatementStep,
+    Strict,
+    _server_now,
     created_at,
     ids,
+    no_control_characters,
     updated_at,
 )
+
+
+class DecimalText(fields.Field):
+    """A decimal: read from a JSON string or number (never kept as a float), written as a decimal string."""
+
+    default_error_messages = {"invalid": 'a decimal number, such as "1500000.50"'}
+
+    def __init__(self, *, money: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.money = money
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.make_error("invalid")
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise self.make_error("invalid") from None
+        if not number.is_finite() or abs(number) >= LARGEST_AMOUNT:
+            raise self.make_error("invalid")
+        if self.money and number < 0:
+            raise ValidationError("must not be negative")
+        return number
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str(value)
+
+
+#: No amount of a village programme comes near it; beyond it a decimal is refused rather than stored.
+LARGEST_AMOUNT = Decimal(10) ** 18
+
+
+class IndicatorSchema(Strict):
+    """An indicator agreed with the community: what is measured, in what unit, from where to where, and how."""
+
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=500), no_control_characters])
+    unit = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=100), no_control_characters])
+    baseline = DecimalText(load_default=None, allow_none=True, metadata={"example": "10"})
+    target = DecimalText(load_default=None, allow_none=True, metadata={"example": "60"})
+    means_of_verification = fields.String(
+        load_default=None, allow_none=True, validate=[validate.Length(max=500), no_control_characters]
+    )
+
+
+class IndicatorField(fields.Field):
+    """An indicator: its name alone (as before), or an object with unit, baseline, target, means of verification."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | dict[str, Any]:
+        if isinstance(value, str):
+            if not 1 <= len(value) <= 500:
+                raise ValidationError("an indicator's name has 1 to 500 characters")
+            no_control_characters(value)
+            return value
+        if isinstance(value, dict):
+            loaded: dict[str, Any] = IndicatorSchema().load(value)
+            return loaded
+        raise ValidationError("an indicator is a name or an object {name, unit, baseline, target}")
 
 
 class CommitmentMakingSchema(StatementStep):
@@ -25,11 +89,23 @@ class CommitmentMakingSchema(StatementStep):
     )
     due = BoundedDate(required=True, metadata={"example": "2027-09-30"})
     indicators = fields.List(
-        fields.String(validate=validate.Length(min=1, max=500)),
+        IndicatorField(),
         load_default=list,
         validate=validate.Length(max=50),
-        metadata={"example": ["Bangunan selesai", "Posyandu melayani 40 balita per bulan"]},
+        metadata={
+            "example": [
+                "Bangunan selesai",
+                {"name": "Balita dilayani per bulan", "unit": "balita", "baseline": "0", "target": "40"},
+            ]
+        },
     )
+    objectives = fields.List(
+        fields.String(validate=validate.Length(min=1, max=1000)),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={"example": ["Ibu dan balita dusun 2 terlayani posyandu"]},
+    )
+    budget = DecimalText(money=True, load_default=None, allow_none=True, metadata={"example": "150000000.00"})
 
 
 class ProgressSchema(StatementStep):
@@ -42,6 +118,25 @@ class ProgressSchema(StatementStep):
         allow_none=True,
         validate=validate.Length(max=2000),
         metadata={"example": "https://sukamaju.desa.id/laporan/posyandu-60.pdf"},
+    )
+    indicator_values = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=500)),
+        values=DecimalText(),
+        load_default=dict,
+        validate=validate.Length(max=50),
+        metadata={"example": {"Balita dilayani per bulan": "24"}},
+    )
+    spent = DecimalText(
+        money=True,
+        load_default=None,
+        allow_none=True,
+        metadata={"example": "25000000.00", "description": "money spent since the previous report"},
+    )
+    evidence = fields.List(
+        fields.String(validate=validate.Regexp(r"\A[0-9a-f]{64}\Z")),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={"description": "SHA-256 of evidence files attached to the commitment first"},
     )
 
 
@@ -57,5 +152,38 @@ class CommitmentSchema(Resource):
     percent = fields.Integer(metadata={"example": 60})
     reports = fields.Integer(metadata={"example": 2})
     completed = fields.Boolean(metadata={"example": False})
+    objectives = fields.List(fields.String())
+    indicators_against_targets = fields.Method("_indicators", metadata={"description": "each indicator's latest value"})
+    spending = fields.Method("_spending", metadata={"description": "budget, spent and remaining as decimal strings"})
+    evidence = fields.Method("_evidence")
+    overdue = fields.Method("_overdue", metadata={"description": "the due date passed before 100 percent"})
     created_at = created_at()
     updated_at = updated_at()
+
+    def _indicators(self, commitment: Any) -> list[dict[str, Any]]:
+        return [
+            {**item, "reported_at": None if item["reported_at"] is None else item["reported_at"].isoformat()}
+            for item in commitment.indicators_against_targets()
+        ]
+
+    def _spending(self, commitment: Any) -> dict[str, str | None]:
+        spending: dict[str, str | None] = commitment.spending()
+        return spending
+
+    def _evidence(self, commitment: Any) -> list[dict[str, Any]]:
+        return [{"sha256": sha256, **details} for sha256, details in commitment.evidence.items()]
+
+    def _overdue(self, commitment: Any) -> bool:
+        overdue: bool = commitment.is_overdue(today())
+        return overdue
+
+
+def today() -> date:
+    """Today's date by the ledger's clock (which tests may set), in UTC."""
+    return _server_now().date()
+
+
+class CommitmentEvidenceSchema(CommitmentSchema):
+    """A commitment and the SHA-256 of the evidence file just attached."""
+
+    sha256 = fields.String(metadata={"example": "9f2c" + "0" * 60})

@@ -186,6 +186,8 @@ REFUSALS: dict[str, LazyString] = {
     "ranking_closed": _l("This ranking is already closed."),
     "ranking_needs_two_proposals": _l("A ranking orders at least two different proposals."),
     "ranked_text_changed": _l("A ranked proposal was amended after the ranking opened: open a new ranking."),
+    "indicator_unknown": _l("This commitment has no indicator of that name, or names one indicator twice."),
+    "amount_not_allowed": _l("An amount must be a decimal number, and money is never negative."),
     "unresolved_blocking_objection": _l(
         "A blocking objection is still unresolved: it must be addressed, withdrawn or overruled first."
     ),

@@ -189,6 +189,10 @@ def chart(report: dict[str, Any], section: str) -> dict[str, Any]:
     }
 
 
+#: How many commitments the process page monitors (in order of making).
+MONITORED = 200
+
+
 @blp.route("/proses/<uuid:process_id>")
 def process_page(process_id: UUID) -> str:
     """A public process: its decisions, participation by group and gender, links to the feed."""
@@ -198,8 +202,11 @@ def process_page(process_id: UUID) -> str:
     except NotFound:
         abort(404)
     report = queries.participation(mufakat, ANONYMOUS, process_id)
+    commitments, _ = queries.commitments_of(mufakat, process, None, MONITORED, None)
+    today = mufakat.clock().date()
     return render_template(
         "portal/process.html",
+        monitored=[{"commitment": c, "overdue": c.is_overdue(today)} for c in commitments],
         process=process,
         decisions=decisions(FeedFilter(process_id=str(process_id))),
         meetings=queries.meetings_with_minutes(mufakat, ANONYMOUS, list(process.meeting_ids)),
