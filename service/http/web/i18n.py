@@ -182,6 +182,13 @@ REFUSALS: dict[str, LazyString] = {
     "evidence_not_attached": _l("That evidence file was not attached to this assessment: upload it first."),
     "finding_withdrawn": _l("This finding was withdrawn."),
     "finding_already_addressed": _l("This proposal already addresses that finding."),
+    "not_adopted": _l("Only an adopted proposal is forwarded to the next level."),
+    "already_forwarded": _l("This proposal was already forwarded."),
+    "not_the_parent": _l("A proposal is forwarded only to the process its own process belongs to."),
+    "parent_not_higher": _l("A process belongs only to a process of a higher level."),
+    "region_not_under_parent": _l("The region of the process does not lie within its parent's region."),
+    "proposal_merged": _l("This proposal was merged into another; it goes on as that one."),
+    "merge_target_not_allowed": _l("A proposal is merged only into another open proposal of the same process."),
     "respondents_counted_twice": _l("Respondents of one group and gender are counted twice."),
     "unresolved_blocking_objection": _l(
         "A blocking objection is still unresolved: it must be addressed, withdrawn or overruled first."

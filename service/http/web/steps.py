@@ -184,6 +184,10 @@ _ASSESSMENT_FORMS_LATER = (
     "the console's forms for assessments (kajian), their findings, evidence photos and links come with issue 20, "
     "item 5; until then a facilitator records them over the API"
 )
+_CHAIN_FORMS_LATER = (
+    "forwarding and merging are done after the musyawarah, by the village secretary or the kecamatan planner at "
+    "a desk; their console forms come with the portal's journey (issue 21 item 6)"
+)
 API_ONLY: dict[str, str] = {
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
@@ -195,6 +199,8 @@ API_ONLY: dict[str, str] = {
     "assessments.Closing": _ASSESSMENT_FORMS_LATER,
     "assessments.Evidence": _ASSESSMENT_FORMS_LATER,
     "assessments.Links": _ASSESSMENT_FORMS_LATER,
+    "chain.Forward": _CHAIN_FORMS_LATER,
+    "chain.Merge": _CHAIN_FORMS_LATER,
 }
 #: The steps whose statements outsiders may read: their forms offer the NAMES_ARE_PUBLIC checkbox.
 STATEMENT_STEPS = frozenset(action for action, step in STEPS.items() if NAMES_ARE_PUBLIC in step.flags)
