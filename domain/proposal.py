@@ -158,8 +158,9 @@ class Proposal(Aggregate):
             """Proposals stored before version 3 were submitted when they were recorded."""
             occurred_when_recorded(state)
 
-    class ArrivedFromBelow(Start):
-        """A proposal adopted in a process of the level below, forwarded up the Musrenbang chain into this process.
+    class Arrived(Start):
+        """Arrived from below: a proposal adopted in a process of the level below, forwarded up the Musrenbang chain
+        into this process.
 
         `origin` is {proposal_id, process_id} of the proposal it continues; `planning` the planning fields the
         origin had; `note` what the process below sent with it. Nobody of this process submitted it
@@ -189,7 +190,7 @@ class Proposal(Aggregate):
         note: str | None
         delegates: list[UUID]
 
-    class MergedInto(Step):
+    class Merged(Step):
         """The undecided proposal merged into another of the same process (a duplicate from another village, say);
         it goes on as that one."""
 
@@ -389,7 +390,7 @@ class Proposal(Aggregate):
         from and the planning fields it had."""
         ensure_aware(occurred_at)
         return cls._create(
-            cls.ArrivedFromBelow,
+            cls.Arrived,
             id=id,
             process_id=process_id,
             title=origin.title,
@@ -985,7 +986,7 @@ class Proposal(Aggregate):
         self._ensure_after_submission(occurred_at)
         self._merged_into(into=into.id, reason=reason, occurred_at=occurred_at, actor=actor)
 
-    @event(MergedInto)
+    @event(Merged)
     def _merged_into(self, into: UUID, reason: str, occurred_at: datetime, actor: Actor) -> None:
         self.merge = {"into": str(into), "reason": reason, "at": occurred_at.isoformat()}
 

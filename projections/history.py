@@ -30,7 +30,7 @@ from projections.wording import DEFAULT_LANGUAGE, someone, who
 
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor")
 _SUBMITTED = get_topic(Proposal.Submitted)
-_ARRIVED = get_topic(Proposal.ArrivedFromBelow)
+_ARRIVED = get_topic(Proposal.Arrived)
 
 
 def event_fields(event: Any) -> dict[str, Any]:

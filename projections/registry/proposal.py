@@ -30,9 +30,11 @@ ENTRIES = (
         published=IN_HISTORY_AND_FEED,
     ),
     Entry(
-        Proposal.ArrivedFromBelow,
+        Proposal.Arrived,
         id=lambda d, who: f"Usulan \u201c{d.get('title', '')}\u201d diteruskan dari musyawarah tingkat di bawahnya",
         en=lambda d, who: f"Proposal \u201c{d.get('title', '')}\u201d forwarded from the level below",
+        # Nobody here submitted it (None), but the field is the submitter's wherever it is stored.
+        names=("submitted_by",),
         # It starts the record of the proposal in the parent process, as a submission does.
         published=IN_HISTORY_AND_FEED,
     ),
@@ -45,7 +47,7 @@ ENTRIES = (
         published=IN_HISTORY,
     ),
     Entry(
-        Proposal.MergedInto,
+        Proposal.Merged,
         id=lambda d, who: f"Usulan digabung dengan usulan lain: {d.get('reason', '')}",
         en=lambda d, who: f"Proposal merged into another: {d.get('reason', '')}",
         published=IN_HISTORY,
