@@ -15,6 +15,9 @@ class RuleBroken(Exception):
     """A step that the rules of the process do not allow."""
 
     code = "rule_broken"
+    #: The HTTP status it answers: 409 (the record's state forbids it) unless the request itself names what can
+    #: never be (422).
+    status = 409
 
     def __init__(self, detail: str, **ids: Any) -> None:
         super().__init__(detail)
@@ -233,6 +236,50 @@ class PartOfProposalNotFound(Exception):
         super().__init__(f"{kind} {part_id} is not part of this proposal")
         self.kind = kind
         self.part_id = str(part_id)
+
+
+class NotAdopted(RuleBroken):
+    """Only a proposal adopted where it was decided goes up the Musrenbang chain."""
+
+    code = "not_adopted"
+
+
+class AlreadyForwarded(RuleBroken):
+    code = "already_forwarded"
+
+
+class NotTheParent(RuleBroken):
+    """A proposal goes up only to the process its own process belongs to."""
+
+    code = "not_the_parent"
+    status = 422
+
+
+class ParentNotHigher(RuleBroken):
+    """A process belongs only to a process of a higher level (dusun < desa < kecamatan < kabupaten)."""
+
+    code = "parent_not_higher"
+    status = 422
+
+
+class RegionNotUnderParent(RuleBroken):
+    """A process's region lies within its parent's region."""
+
+    code = "region_not_under_parent"
+    status = 422
+
+
+class ProposalMerged(RuleBroken):
+    """A proposal merged into another takes no more steps: it goes on as the one it was merged into."""
+
+    code = "proposal_merged"
+
+
+class MergeTargetNotAllowed(RuleBroken):
+    """A proposal is merged only into another proposal of the same process that is neither merged nor withdrawn."""
+
+    code = "merge_target_not_allowed"
+    status = 422
 
 
 class ValueNotAllowed(RuleBroken):

@@ -11,8 +11,10 @@ from eventsourcing.domain import Aggregate, event
 from domain.actor import Actor
 from domain.errors import (
     NotRegistered,
+    ParentNotHigher,
     ParticipantForgotten,
     ProcessClosed,
+    RegionNotUnderParent,
     ValueNotAllowed,
     ensure_aware,
     ensure_not_before,
@@ -39,16 +41,25 @@ GROUPS = (
     "other",
 )
 GENDERS = ("female", "male", "undisclosed")
+#: The levels of the Musrenbang chain, lowest first: a proposal goes up from one to the next.
+LEVELS = ("dusun", "desa", "kecamatan", "kabupaten")
+DEFAULT_LEVEL = "desa"
+
+
+def region_lies_under(region_code: str, higher: str) -> bool:
+    """Whether a region code is `higher` itself or a code below it, on whole segments (`63.03.05` lies under
+    `63.03`; `63.030` does not)."""
+    return region_code == higher or region_code.startswith(f"{higher}.")
 
 
 class Process(Aggregate):
     """One participatory process of one community, with its rules and its register of participants.
 
     Version 2 of the aggregate (its snapshots) keeps when the process opened;
-    version 3 its time zone; version 4 its assessments.
+    version 3 its time zone; version 4 its assessments; version 5 its level in the Musrenbang chain and its parent.
     """
 
-    class_version = 4
+    class_version = 5
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -65,10 +76,17 @@ class Process(Aggregate):
         """Snapshots taken before version 4: no assessment was recorded."""
         state["assessment_ids"] = []
 
-    class Opened(Start):
-        """Version 3 added `time_zone` (the IANA zone its times are read and shown in)."""
+    @staticmethod
+    def upcast_v4_v5(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 5: a process of a village, in no chain."""
+        state["level"] = DEFAULT_LEVEL
+        state["parent_id"] = None
 
-        class_version = 3
+    class Opened(Start):
+        """Version 3 added `time_zone` (the IANA zone its times are read and shown in); version 4 `level` (dusun,
+        desa, kecamatan, kabupaten) and `parent_id` (the process of the next level up that it belongs to)."""
+
+        class_version = 4
         title: str
         description: str
         region_code: str
@@ -76,11 +94,19 @@ class Process(Aggregate):
         visibility: str
         rules: DecisionRules
         time_zone: str
+        level: str
+        parent_id: UUID | None
 
         @staticmethod
         def upcast_v2_v3(state: dict[str, Any]) -> None:
             """Processes opened before version 3 keep the time zone of their region's province."""
             state["time_zone"] = zone_of_region(state["region_code"])
+
+        @staticmethod
+        def upcast_v3_v4(state: dict[str, Any]) -> None:
+            """Processes opened before version 4 were a village's, in no chain."""
+            state["level"] = DEFAULT_LEVEL
+            state["parent_id"] = None
 
     class ParticipantEnrolled(Step):
         participant_id: UUID
@@ -115,7 +141,11 @@ class Process(Aggregate):
         time_zone: str,
         occurred_at: datetime,
         actor: Actor,
+        level: str = DEFAULT_LEVEL,
+        parent_id: UUID | None = None,
     ) -> None:
+        self.level = level
+        self.parent_id = parent_id
         self.title = title
         self.description = description
         self.region_code = region_code
@@ -131,6 +161,27 @@ class Process(Aggregate):
         self.meeting_ids: list[UUID] = []
         self.proposal_ids: list[UUID] = []
         self.assessment_ids: list[UUID] = []
+
+    def ensure_may_hold(self, level: str, region_code: str) -> None:
+        """A process may belong to this one only from a lower level of the chain and a region within this one's."""
+        ensure_one_of("level", level, LEVELS)
+        parent_level, parent_region = self.level, self.region_code
+        if LEVELS.index(level) >= LEVELS.index(parent_level):
+            raise ParentNotHigher(
+                f"a process of level {level} belongs only to a process of a higher level; this one is {parent_level}",
+                parent_id=self.id,
+            )
+        if not region_lies_under(region_code, self.region_code):
+            raise RegionNotUnderParent(
+                f"region {region_code} does not lie within the parent's region {parent_region}",
+                parent_id=self.id,
+            )
+
+    def receive_from_below(self, proposal_id: UUID, actor: Actor, *, occurred_at: datetime) -> None:
+        """Records that a proposal adopted in a process of the level below arrived here."""
+        self.ensure_open()
+        ensure_aware(occurred_at)
+        self._proposal_received(proposal_id=proposal_id, occurred_at=occurred_at, actor=actor)
 
     @property
     def time_zone_abbreviation(self) -> str:

@@ -31,15 +31,20 @@ from domain.deliberation import (
 )
 from domain.errors import (
     AdoptionNeedsConsensusOrVote,
+    AlreadyForwarded,
     BlockingObjectionUnresolved,
     CheckOrVoteOpen,
     ConsensusNotAttempted,
     FindingAlreadyAddressed,
+    MergeTargetNotAllowed,
+    NotAdopted,
     NothingToCorrect,
     NothingToRedact,
+    NotTheParent,
     ObjectionAlreadyResolved,
     PartOfProposalNotFound,
     ProposalAlreadyDecided,
+    ProposalMerged,
     ProposalNotDecided,
     ProposalWithdrawn,
     ValueNotAllowed,
@@ -90,10 +95,11 @@ class Proposal(Aggregate):
     Version 2 of the aggregate (its snapshots) added what the time of the room,
     withdrawal, annulment and errata need; older snapshots read with them empty.
     Version 3 keeps which statements were redacted; version 4 the findings (needs, potentials) it addresses;
-    version 5 its planning fields (location, sector, cost, funding, volume, beneficiaries, implementation).
+    version 5 its planning fields (location, sector, cost, funding, volume, beneficiaries, implementation),
+    version 6 where it came from and went to in the Musrenbang chain.
     """
 
-    class_version = 5
+    class_version = 6
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -119,6 +125,14 @@ class Proposal(Aggregate):
     def upcast_v4_v5(state: dict[str, Any]) -> None:
         """Snapshots taken before version 5: the proposal had no planning fields."""
         state["planning"] = {}
+
+    @staticmethod
+    def upcast_v5_v6(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 6: the proposal was submitted where it stands, went nowhere, merged into
+        nothing."""
+        state["origin"] = None
+        state["forwarded"] = None
+        state["merge"] = None
 
     # --- events --------------------------------------------------------------
 
@@ -148,6 +162,42 @@ class Proposal(Aggregate):
         def upcast_v3_v4(state: dict[str, Any]) -> None:
             """Proposals stored before version 4 had no planning fields."""
             state["planning"] = {}
+    class Arrived(Start):
+        """Arrived from below: a proposal adopted in a process of the level below, forwarded up the Musrenbang chain
+        into this process.
+
+        `origin` is {proposal_id, process_id} of the proposal it continues; `planning` the planning fields the
+        origin had; `note` what the process below sent with it. Nobody of this process submitted it
+        (`submitted_by` is None), and not at a meeting (`meeting_id` is None)."""
+
+        process_id: UUID
+        title: str
+        body: str
+        submitted_by: UUID | None
+        meeting_id: UUID | None
+        origin: dict[str, str]
+        note: str | None
+        planning: dict[str, Any]
+
+        def apply(self, aggregate: Any) -> None:
+            """Where it came from (its planning fields are set by `__init__`, as a submission's are)."""
+            aggregate.origin = dict(self.origin)
+
+    class Forwarded(Step):
+        """The adopted proposal sent up to the parent process, where it is `proposal_id` now; `delegates` are the
+        participants who carry it there."""
+
+        to_process_id: UUID
+        proposal_id: UUID
+        note: str | None
+        delegates: list[UUID]
+
+    class Merged(Step):
+        """The undecided proposal merged into another of the same process (a duplicate from another village, say);
+        it goes on as that one."""
+
+        into: UUID
+        reason: str
 
     class Contributed(Step):
         participant_id: UUID
@@ -309,6 +359,11 @@ class Proposal(Aggregate):
         self.redactions: dict[str, list[str]] = {}
         # The ids (as text) of the findings it addresses, in the order they were linked.
         self.addresses: list[str] = []
+        # The Musrenbang chain: {proposal_id, process_id} it continues (when forwarded from below); where it was
+        # forwarded {to_process_id, proposal_id, at}; what it was merged into {into, reason, at}.
+        self.origin: dict[str, str] | None = None
+        self.forwarded: dict[str, Any] | None = None
+        self.merge: dict[str, str] | None = None
 
     @classmethod
     def submit(
@@ -338,13 +393,44 @@ class Proposal(Aggregate):
             actor=actor,
         )
 
+    @classmethod
+    def arrive_from_below(
+        cls,
+        id: UUID,
+        process_id: UUID,
+        origin: Proposal,
+        note: str | None,
+        occurred_at: datetime,
+        actor: Actor,
+    ) -> Proposal:
+        """The proposal that continues `origin` in the parent process: its current title and text, where it came
+        from and the planning fields it had."""
+        ensure_aware(occurred_at)
+        return cls._create(
+            cls.Arrived,
+            id=id,
+            process_id=process_id,
+            title=origin.title,
+            body=origin.body,
+            submitted_by=None,
+            meeting_id=None,
+            origin={"proposal_id": str(origin.id), "process_id": str(origin.process_id)},
+            note=note,
+            planning=dict(origin.planning),
+            occurred_at=occurred_at,
+            actor=actor,
+        )
+
     # --- what the state says -------------------------------------------------
 
     @property
     def status(self) -> str:
-        """`open` while deliberation goes on, `decided` once decided, `withdrawn` once withdrawn."""
+        """`open` while deliberation goes on, `decided` once decided, `withdrawn` once withdrawn, `merged` once
+        merged into another."""
         if self.withdrawal is not None:
             return "withdrawn"
+        if self.merge is not None:
+            return "merged"
         return "decided" if self.decision is not None else "open"
 
     @property
@@ -405,8 +491,14 @@ class Proposal(Aggregate):
             raise ProposalWithdrawn("this proposal was withdrawn; nothing more is recorded on it", proposal_id=self.id)
 
     def ensure_undecided(self) -> None:
-        """Deliberation goes on only while the proposal is neither decided nor withdrawn."""
+        """Deliberation goes on only while the proposal is neither decided, withdrawn nor merged into another."""
         self.ensure_not_withdrawn()
+        if self.merge is not None:
+            raise ProposalMerged(
+                "this proposal was merged into another; it goes on as that one",
+                proposal_id=self.id,
+                into=self.merge["into"],
+            )
         if self.decision is not None:
             raise ProposalAlreadyDecided(
                 f"this proposal was already decided ({self.decision.outcome})", proposal_id=self.id
@@ -862,6 +954,81 @@ class Proposal(Aggregate):
             outcome=outcome, method=method, rationale=rationale, rules=dict(rules), decided_at=occurred_at
         )
         self._has_free_text("Decided")
+
+    # --- the Musrenbang chain ------------------------------------------------------
+
+    def forward(
+        self,
+        to_process_id: UUID,
+        parent_id: UUID | None,
+        proposal_id: UUID,
+        note: str | None,
+        delegates: list[UUID],
+        actor: Actor,
+        *,
+        occurred_at: datetime,
+    ) -> None:
+        """Sends the adopted proposal up to the parent of its process (`parent_id`), once, where it goes on as
+        `proposal_id`; not before it was adopted."""
+        self.ensure_not_withdrawn()
+        if self.decision is None or self.decision.outcome != "adopted":
+            raise NotAdopted("only an adopted proposal is forwarded up the Musrenbang chain", proposal_id=self.id)
+        if self.forwarded is not None:
+            raise AlreadyForwarded(
+                "this proposal was already forwarded", proposal_id=self.id, forwarded_as=self.forwarded["proposal_id"]
+            )
+        if parent_id is None or to_process_id != parent_id:
+            raise NotTheParent(
+                "a proposal is forwarded only to the process its own process belongs to", proposal_id=self.id
+            )
+        ensure_not_before(occurred_at, self.decision.decided_at, "the proposal was adopted", proposal_id=self.id)
+        self._forwarded(
+            to_process_id=to_process_id,
+            proposal_id=proposal_id,
+            note=note,
+            delegates=list(delegates),
+            occurred_at=occurred_at,
+            actor=actor,
+        )
+
+    @event(Forwarded)
+    def _forwarded(
+        self,
+        to_process_id: UUID,
+        proposal_id: UUID,
+        note: str | None,
+        delegates: list[UUID],
+        occurred_at: datetime,
+        actor: Actor,
+    ) -> None:
+        self.forwarded = {
+            "to_process_id": str(to_process_id),
+            "proposal_id": str(proposal_id),
+            "at": occurred_at.isoformat(),
+            "delegates": [str(d) for d in delegates],
+        }
+
+    def merge_into(self, into: Proposal, reason: str, actor: Actor, *, occurred_at: datetime) -> None:
+        """Merges this undecided proposal into another of the same process that is neither merged nor withdrawn
+        (duplicates from several villages become one), with the reason."""
+        self.ensure_undecided()
+        if into.id == self.id or into.process_id != self.process_id:
+            raise MergeTargetNotAllowed(
+                "a proposal is merged only into another proposal of the same process", proposal_id=self.id, into=into.id
+            )
+        if into.merge is not None or into.withdrawal is not None:
+            status = into.status
+            raise MergeTargetNotAllowed(
+                f"a proposal is not merged into one that was {status}", proposal_id=self.id, into=into.id
+            )
+        if not reason.strip():
+            raise ValueNotAllowed("a merge says why the proposals are one")
+        self._ensure_after_submission(occurred_at)
+        self._merged_into(into=into.id, reason=reason, occurred_at=occurred_at, actor=actor)
+
+    @event(Merged)
+    def _merged_into(self, into: UUID, reason: str, occurred_at: datetime, actor: Actor) -> None:
+        self.merge = {"into": str(into), "reason": reason, "at": occurred_at.isoformat()}
 
     # --- what it answers --------------------------------------------------------
 

@@ -71,6 +71,8 @@ class TransparencyFeed(Projection):
             get_topic(Commitment.Made): self._commitment_made,
             get_topic(Commitment.ProgressReported): self._progress_reported,
             get_topic(Proposal.Submitted): self._submitted,
+            # A proposal forwarded up the Musrenbang chain starts its record in the parent as a submission does.
+            get_topic(Proposal.Arrived): self._submitted,
             get_topic(Meeting.MinutesSealed): self._minutes_sealed,
         }
 

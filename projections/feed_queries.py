@@ -196,13 +196,24 @@ def _filter_clauses(database: Database, where: FeedFilter) -> tuple[list[str], l
             params.append(until_seq)
     for column, value in (
         ("process_id", where.process_id),
-        ("region_code", where.region_code),
         ("outcome", where.outcome),
     ):
         if value is not None:
             clauses.append(f"{column} = ?")
             params.append(value)
+    if where.region_code is not None:
+        clause, region_params = region_clause(where.region_code)
+        clauses.append(clause)
+        params.extend(region_params)
     return clauses, params
+
+
+def region_clause(region_code: str) -> tuple[str, list[Any]]:
+    """Items of a region and of every region below it, on whole segments: `63.03` keeps `63.03` and
+    `63.03.05.2011`, never `63.030`. LIKE compares characters whatever the database's collation; the code's
+    own wildcards are escaped."""
+    escaped = region_code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return "(region_code = ? OR region_code LIKE ? ESCAPE '\\')", [region_code, f"{escaped}.%"]
 
 
 def _body(exact: bool) -> str:
@@ -266,8 +277,9 @@ def newest_decision_items(
             clauses.append(f"{column} = ?")
             params.append(value)
     if region_prefix:
-        clauses.append("region_code LIKE ?")
-        params.append(f"{region_prefix}%")
+        clause, region_params = region_clause(region_prefix)
+        clauses.append(clause)
+        params.extend(region_params)
     for comparison, moment in ((">=", where.since), ("<=", where.until)):
         if moment is not None:
             clauses.append(f"at {comparison} ?")

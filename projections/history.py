@@ -30,6 +30,7 @@ from projections.wording import DEFAULT_LANGUAGE, someone, who
 
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor")
 _SUBMITTED = get_topic(Proposal.Submitted)
+_ARRIVED = get_topic(Proposal.Arrived)
 
 
 def event_fields(event: Any) -> dict[str, Any]:
@@ -41,7 +42,7 @@ class DecisionHistory(Projection):
     """Which process each proposal belongs to, and when it was submitted."""
 
     name = "history"
-    topics = (_SUBMITTED,)
+    topics = (_SUBMITTED, _ARRIVED)
     tables = ("projection_history_proposals",)
 
     def __init__(self, directory: Directory) -> None:

@@ -38,6 +38,7 @@ class Participation(Projection):
             Meeting.Opened,
             Meeting.AttendanceRecorded,
             Proposal.Submitted,
+            Proposal.Arrived,
             Proposal.Contributed,
             Proposal.Amended,
             Proposal.ObjectionRaised,
@@ -78,6 +79,7 @@ class Participation(Projection):
             get_topic(Meeting.Opened): self._attended,
             get_topic(Meeting.AttendanceRecorded): self._attended,
             get_topic(Proposal.Submitted): self._submitted,
+            get_topic(Proposal.Arrived): self._arrived,
             get_topic(Proposal.Contributed): self._contributed,
             get_topic(Proposal.Amended): self._amended,
             get_topic(Proposal.ObjectionRaised): self._objection_raised,
@@ -189,6 +191,12 @@ class Participation(Projection):
         self._proposals[proposal_id] = [process_id, timestamp(event.occurred_at), None, None, None]
         self._dirty_proposals.add(proposal_id)
         self._spoke(process_id, id_text(event.submitted_by))
+
+    def _arrived(self, event: Any) -> None:
+        """A proposal forwarded from the process below: decided here like any other, submitted by nobody here."""
+        proposal_id = id_text(event.originator_id)
+        self._proposals[proposal_id] = [id_text(event.process_id), timestamp(event.occurred_at), None, None, None]
+        self._dirty_proposals.add(proposal_id)
 
     def _process_of(self, event: Any) -> str | None:
         proposal = self._proposal(id_text(event.originator_id))

@@ -30,6 +30,29 @@ ENTRIES = (
         published=IN_HISTORY_AND_FEED,
     ),
     Entry(
+        Proposal.Arrived,
+        id=lambda d, who: f"Usulan \u201c{d.get('title', '')}\u201d diteruskan dari musyawarah tingkat di bawahnya",
+        en=lambda d, who: f"Proposal \u201c{d.get('title', '')}\u201d forwarded from the level below",
+        # Nobody here submitted it (None), but the field is the submitter's wherever it is stored.
+        names=("submitted_by",),
+        # It starts the record of the proposal in the parent process, as a submission does.
+        published=IN_HISTORY_AND_FEED,
+    ),
+    Entry(
+        Proposal.Forwarded,
+        id=lambda d, who: "Usulan yang disetujui diteruskan ke musyawarah tingkat di atasnya",
+        en=lambda d, who: "Adopted proposal forwarded to the level above",
+        # The delegates who carry it up are participants: named only to those who may see personal data.
+        names=("delegates",),
+        published=IN_HISTORY,
+    ),
+    Entry(
+        Proposal.Merged,
+        id=lambda d, who: f"Usulan digabung dengan usulan lain: {d.get('reason', '')}",
+        en=lambda d, who: f"Proposal merged into another: {d.get('reason', '')}",
+        published=IN_HISTORY,
+    ),
+    Entry(
         Proposal.Contributed,
         id=lambda d, who: f"{word(d.get('kind'), 'id', 'Masukan')} disampaikan oleh {who}",
         en=lambda d, who: f"{word(d.get('kind'), 'en', 'A contribution')} given by {who}",

@@ -34,6 +34,7 @@ from service.adapters.ledger import EventLedger
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 from service.adapters.sign_in_links import SignInLinks
 from service.app.assessments import Assessments
+from service.app.chain import MusrenbangChain
 from service.app.commitment_evidence import CommitmentEvidence
 from service.app.commitments import Commitments
 from service.app.forgetting import Forgetting
@@ -66,6 +67,7 @@ class UseCases:
     meetings: Meetings
     proposals: Proposals
     commitments: Commitments
+    chain: MusrenbangChain
 
 
 def use_cases(uow: UnitOfWork, vault: Vault, directory: EventSourcedLog[ProcessListed]) -> UseCases:
@@ -84,6 +86,7 @@ def use_cases(uow: UnitOfWork, vault: Vault, directory: EventSourcedLog[ProcessL
         meetings=Meetings(uow, names),
         proposals=Proposals(uow, names),
         commitments=Commitments(uow, names),
+        chain=MusrenbangChain(uow, names),
     )
 
 
@@ -125,6 +128,7 @@ class Mufakat:
         self.meetings = wired.meetings
         self.proposals = wired.proposals
         self.commitments = wired.commitments
+        self.chain = wired.chain
         self.statement_names = self.proposals.names
         self.tokens = Tokens(self.uow, ledger.save)
         self.forgetting = Forgetting(self.uow, ledger, self.statement_names)

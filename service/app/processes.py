@@ -6,13 +6,13 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import EventSourcedLog
 
-from domain.process import Process
+from domain.process import DEFAULT_LEVEL, Process
 from domain.rules import DecisionRules
 from domain.time_zones import process_time_zone
 from service.app.access import AccessToken
 from service.app.errors import Forbidden
 from service.app.process_directory import ProcessListed
-from service.app.readable import ensure_expected, writable_process
+from service.app.readable import ensure_expected, readable_process, writable_process
 from service.app.receipts import CommandContext, Receipt
 from service.app.unit_of_work import UnitOfWork, command
 
@@ -35,11 +35,17 @@ class Processes:
         visibility: str,
         rules: DecisionRules,
         time_zone: str | None = None,
+        level: str = DEFAULT_LEVEL,
+        parent_id: UUID | None = None,
     ) -> Receipt:
         """Opens a process; a facilitator who opens it holds it from then on. Its times are read and shown in
-        `time_zone` (WIB, WITA, WIT or an IANA name; default: the zone of the region's province)."""
+        `time_zone` (WIB, WITA, WIT or an IANA name; default: the zone of the region's province). A process of
+        the Musrenbang chain names its `level` and the `parent_id` of the process of a higher level it belongs to,
+        one the caller may read, whose region holds its own."""
         if not context.principal.may_open_processes():
             raise Forbidden("only facilitators and admins open processes")
+        if parent_id is not None:
+            readable_process(self.uow, parent_id, context.principal, copy=False).ensure_may_hold(level, region_code)
         process = Process(
             id=uuid4(),
             title=title,
@@ -49,6 +55,8 @@ class Processes:
             visibility=visibility,
             rules=rules,
             time_zone=process_time_zone(time_zone, region_code),
+            level=level,
+            parent_id=parent_id,
             occurred_at=context.when(self.uow.clock),
             actor=context.actor,
         )

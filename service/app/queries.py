@@ -238,7 +238,7 @@ def newest_decisions(
     """The newest decisions of the public feed (or its items of `kinds`), newest first, each exactly as the feed
     serves it to anyone.
 
-    `region_prefix` keeps a region and everything under it (the feed's own filter takes one exact code).
+    `region_prefix` keeps a region and everything under it (on whole segments, as the feed's own filter).
     """
     return newest_decision_items(fresh_read_models(mufakat).database, where, region_prefix, proposal_id, limit, kinds)
 

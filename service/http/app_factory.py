@@ -15,6 +15,7 @@ from service.http import checkpointing
 from service.http.api import (
     assessments,
     audit,
+    chain,
     commitments,
     consensus,
     feed,
@@ -45,6 +46,7 @@ API_BLUEPRINTS = [
     for module in (
         assessments,
         audit,
+        chain,
         commitments,
         consensus,
         feed,

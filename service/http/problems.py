@@ -277,7 +277,7 @@ class ProblemApi(Api):
 
 
 def _rule_broken(error: RuleBroken) -> Response:
-    return problem(409, error.code, error.detail, title="A rule of the process was broken", ids=error.ids)
+    return problem(error.status, error.code, error.detail, title="A rule of the process was broken", ids=error.ids)
 
 
 def _not_found(error: NotFound | PartOfProposalNotFound | PartOfAssessmentNotFound) -> Response:

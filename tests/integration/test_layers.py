@@ -33,6 +33,7 @@ USE_CASE_MODULES = (
     "service.app.commitment_evidence",
     "service.app.assessments",
     "service.app.rankings",
+    "service.app.chain",
     "service.app.readable",
     "service.app.ports",
 )

@@ -30,7 +30,15 @@ from domain.proposal import Proposal
 from domain.ranking import Ranked, Ranking
 from domain.rules import DecisionRules
 
-from .builders import FACILITATOR, failed_check, moment, open_process, schedule_meeting, submit_proposal
+from .builders import (
+    FACILITATOR,
+    failed_check,
+    moment,
+    open_process,
+    reached_check,
+    schedule_meeting,
+    submit_proposal,
+)
 from .test_event_classes import AGGREGATES, declared_events
 
 #: Who records every step of these cases: nobody else's name may end up in their events.
@@ -87,6 +95,8 @@ def process_opened() -> Recorded:
         "visibility": "restricted",
         "rules": rules,
         "time_zone": "Asia/Makassar",
+        "level": "desa",
+        "parent_id": None,
     }
     return Recorded(last_event(process), {**fields, "occurred_at": at, "actor": RECORDER})
 
@@ -498,6 +508,51 @@ def findings_linked() -> Recorded:
     return Recorded(last_event(proposal), {"addresses": addresses, "occurred_at": at, "actor": RECORDER})
 
 
+def _adopted() -> Proposal:
+    proposal = submit_proposal()
+    reached_check(proposal)
+    proposal.decide("adopted", "consensus", "Disepakati", DecisionRules(), moment(), FACILITATOR)
+    proposal.collect_events()
+    return proposal
+
+
+def forwarded() -> Recorded:
+    proposal, parent_id, arrived_id, delegate, at = _adopted(), uuid4(), uuid4(), uuid4(), when()
+    proposal.forward(parent_id, parent_id, arrived_id, "Melebihi pagu desa", [delegate], RECORDER, occurred_at=at)
+    fields = {
+        "to_process_id": parent_id,
+        "proposal_id": arrived_id,
+        "note": "Melebihi pagu desa",
+        "delegates": [delegate],
+    }
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def arrived() -> Recorded:
+    origin, parent_id, arrived_id, at = _adopted(), uuid4(), uuid4(), when()
+    proposal = Proposal.arrive_from_below(arrived_id, parent_id, origin, "Melebihi pagu desa", at, RECORDER)
+    fields = {
+        "process_id": parent_id,
+        "title": origin.title,
+        "body": origin.body,
+        "submitted_by": None,
+        "meeting_id": None,
+        "origin": {"proposal_id": str(origin.id), "process_id": str(origin.process_id)},
+        "note": "Melebihi pagu desa",
+        "planning": {},
+    }
+    return Recorded(last_event(proposal), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def merged() -> Recorded:
+    proposal, at = submit_proposal(), when()
+    into = Proposal.submit(uuid4(), proposal.process_id, "Jalan", "Jalan desa", uuid4(), None, moment(), FACILITATOR)
+    proposal.merge_into(into, "Ruas jalan yang sama", RECORDER, occurred_at=at)
+    return Recorded(
+        last_event(proposal), {"into": into.id, "reason": "Ruas jalan yang sama", "occurred_at": at, "actor": RECORDER}
+    )
+
+
 # --- Assessment -----------------------------------------------------------------------------------------------
 
 _PHOTO = "c" * 64
@@ -733,6 +788,9 @@ CASES: dict[type[DomainEvent], Callable[[], Recorded]] = {
     Proposal.Corrected: corrected,
     Proposal.Redacted: redacted,
     Proposal.FindingsLinked: findings_linked,
+    Proposal.Forwarded: forwarded,
+    Proposal.Arrived: arrived,
+    Proposal.Merged: merged,
     Assessment.Started: assessment_started,
     Assessment.EvidenceAttached: evidence_attached,
     Assessment.FindingRecorded: finding_recorded,

@@ -188,9 +188,17 @@ def test_a_snapshot_taken_now_stores_the_rounds_as_the_sample_stored_them() -> N
     stored_then = json.loads(stored_sample()[-1].state)
     stored_now = json.loads(the_mapper().to_stored_event(Snapshot.take(from_the_events())).state)
     # Only when the snapshot was taken differs, and what later versions of the class added (the findings a
-    # proposal addresses, version 4; its planning fields, version 5): its state, rounds and all, is stored as it was.
+    # proposal addresses, version 4; its planning fields, version 5; its place in the Musrenbang chain, version 6):
+    # its state, rounds and all, is stored as it was.
     assert stored_now["timestamp"] != stored_then["timestamp"]
-    added_since = {"class_version": Proposal.class_version, "addresses": [], "planning": {}}
+    added_since = {
+        "class_version": Proposal.class_version,
+        "addresses": [],
+        "planning": {},
+        "origin": None,
+        "forwarded": None,
+        "merge": None,
+    }
     assert {key: stored_now["state"].pop(key) for key in added_since} == added_since
     assert stored_then["state"].pop("class_version") == 3
     assert {**stored_now, "timestamp": None} == {**stored_then, "timestamp": None}

@@ -296,7 +296,8 @@ def test_a_process_is_stored_with_its_time_zone_and_class_version(mapper: Mapper
     stored = mapper.to_stored_event(process.collect_events()[0])
 
     state = json.loads(stored.state)
-    assert state["time_zone"] == "Asia/Jakarta" and state["class_version"] == 3
+    assert state["time_zone"] == "Asia/Jakarta" and state["class_version"] == 4
+    assert state["level"] == "desa" and state["parent_id"] is None
     again = mapper.to_domain_event(stored)
     assert again.time_zone == "Asia/Jakarta"  # type: ignore[attr-defined]
 
@@ -426,6 +427,7 @@ def test_every_upcaster_of_a_proposal_and_its_events_has_its_test() -> None:
         "Proposal.upcast_v2_v3",
         "Proposal.upcast_v3_v4",
         "Proposal.upcast_v4_v5",
+        "Proposal.upcast_v5_v6",
         "Proposal.Submitted.upcast_v1_v2",
         "Proposal.Submitted.upcast_v2_v3",
         "Proposal.Submitted.upcast_v3_v4",
@@ -488,3 +490,23 @@ def test_a_commitment_stored_before_version_3_replays_with_its_indicators_and_no
     assert sorted(vars(commitment)) == sorted(vars(new))
     assert [m["name"] for m in commitment.measures] == commitment.indicators
     assert (commitment.spent, commitment.budget, commitment.latest_values) == ("0", None, {})
+def test_a_proposal_snapshot_of_version_4_reads_as_submitted_where_it_stands_and_forwarded_or_merged_nowhere() -> None:
+    state: dict[str, Any] = {"addresses": []}
+    Proposal.upcast_v4_v5(state)
+    Proposal.upcast_v5_v6(state)
+
+    assert state == {
+        "addresses": [],
+        "origin": None,
+        "forwarded": None,
+        "merge": None,
+    }
+
+
+def test_a_process_snapshot_of_version_4_and_its_opening_of_version_3_read_as_a_village_in_no_chain() -> None:
+    state: dict[str, Any] = {}
+    Process.upcast_v4_v5(state)
+    opened: dict[str, Any] = {}
+    Process.Opened.upcast_v3_v4(opened)
+
+    assert state == {"level": "desa", "parent_id": None} == opened

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, post_load, validate
 
 from domain.errors import ValueNotAllowed
-from domain.process import GENDERS, GROUPS, VISIBILITIES
+from domain.process import DEFAULT_LEVEL, GENDERS, GROUPS, LEVELS, VISIBILITIES
 from domain.rules import CONSENSUS_RULES, DEFAULT_QUORUM, DEFAULT_VOTE_THRESHOLD, DecisionRules
 from domain.time_zones import named_time_zone
 from service.http.schemas.common import (
@@ -108,6 +108,19 @@ class ProcessOpeningSchema(Step):
             "(Asia/Jakarta, Asia/Makassar, Asia/Jayapura); default: the zone of the region code's province",
         },
     )
+    level = fields.String(
+        load_default=DEFAULT_LEVEL,
+        validate=validate.OneOf(LEVELS),
+        metadata={"example": "desa", "description": "its level in the Musrenbang chain (default desa)"},
+    )
+    parent_id = ids(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "the process of a higher level it forwards its adopted proposals to; its region lies "
+            "within this one's (else 422 `parent_not_higher` or `region_not_under_parent`)"
+        },
+    )
 
     @post_load
     def _with_rules(self, fields_: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -134,6 +147,8 @@ class ProcessSchema(Resource):
     participant_count = Count(attribute="register", metadata={"example": 24})
     meeting_ids = fields.List(fields.UUID())
     proposal_ids = fields.List(fields.UUID())
+    level = fields.String(metadata={"example": "desa", "enum": list(LEVELS)})
+    parent_id = ids(allow_none=True, metadata={"description": "the process of the next level up, if any"})
 
 
 class RegistrationSchema(Step):

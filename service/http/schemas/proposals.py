@@ -347,8 +347,24 @@ class ProposalSchema(Resource, PlanningFields):
     body_corrected = fields.Function(
         _body_corrected, metadata={"type": "boolean", "description": "the text shown is an erratum (dikoreksi)"}
     )
-    status = fields.String(metadata={"example": "open", "enum": ["open", "decided", "withdrawn"]})
+    status = fields.String(metadata={"example": "open", "enum": ["open", "decided", "withdrawn", "merged"]})
     withdrawal = fields.Nested(WithdrawalStateSchema, allow_none=True)
+    origin = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        allow_none=True,
+        metadata={"description": "{proposal_id, process_id} of the proposal below it continues, when forwarded"},
+    )
+    forwarded = fields.Function(
+        lambda p: None if p.forwarded is None else {k: p.forwarded[k] for k in ("to_process_id", "proposal_id", "at")},
+        allow_none=True,
+        metadata={"type": "object", "description": "{to_process_id, proposal_id, at}: where it went up the chain"},
+    )
+    merged_into = fields.Function(
+        lambda p: p.merge,
+        allow_none=True,
+        metadata={"type": "object", "description": "{into, reason, at}: the proposal it was merged into"},
+    )
     contribution_count = fields.Integer(metadata={"example": 5})
     objections = Values(fields.Nested(ObjectionStateSchema))
     consensus_checks = Values(fields.Nested(ConsensusCheckStateSchema), attribute="checks")

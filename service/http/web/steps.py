@@ -189,6 +189,10 @@ _RANKING_SCREEN_LATER = (
     "not a queued form of fields; it comes after issue 21 items 1-3, and until then the facilitator runs it over "
     "the API"
 )
+_CHAIN_FORMS_LATER = (
+    "forwarding and merging are done after the musyawarah, by the village secretary or the kecamatan planner at "
+    "a desk; their console forms come with the portal's journey (issue 21 item 6)"
+)
 API_ONLY: dict[str, str] = {
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
@@ -205,6 +209,8 @@ API_ONLY: dict[str, str] = {
     "rankings.Closing": _RANKING_SCREEN_LATER,
     "commitments.Evidence": "an evidence file is uploaded as multipart/form-data, which the console's offline "
     "queue of JSON-shaped steps does not carry yet; the progress form cites files already uploaded by the API",
+    "chain.Forward": _CHAIN_FORMS_LATER,
+    "chain.Merge": _CHAIN_FORMS_LATER,
 }
 #: The steps whose statements outsiders may read: their forms offer the NAMES_ARE_PUBLIC checkbox.
 STATEMENT_STEPS = frozenset(action for action, step in STEPS.items() if NAMES_ARE_PUBLIC in step.flags)
