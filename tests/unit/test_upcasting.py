@@ -490,6 +490,8 @@ def test_a_commitment_stored_before_version_3_replays_with_its_indicators_and_no
     assert sorted(vars(commitment)) == sorted(vars(new))
     assert [m["name"] for m in commitment.measures] == commitment.indicators
     assert (commitment.spent, commitment.budget, commitment.latest_values) == ("0", None, {})
+
+
 def test_a_proposal_snapshot_of_version_4_reads_as_submitted_where_it_stands_and_forwarded_or_merged_nowhere() -> None:
     state: dict[str, Any] = {"addresses": []}
     Proposal.upcast_v4_v5(state)
@@ -497,6 +499,7 @@ def test_a_proposal_snapshot_of_version_4_reads_as_submitted_where_it_stands_and
 
     assert state == {
         "addresses": [],
+        "planning": {},
         "origin": None,
         "forwarded": None,
         "merge": None,
