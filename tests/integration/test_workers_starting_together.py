@@ -33,7 +33,7 @@ def test_eight_ledgers_opened_at_once_on_a_new_database_all_create_their_tables(
     try:
         assert failures == []
         assert len(ledgers) == 8
-        _, secret = ledgers[0].issue_token("admin", "Admin", [])
+        _, secret = ledgers[0].tokens.issue("admin", "Admin", [])
         assert all(ledger.tokens.authenticate(secret) is not None for ledger in ledgers)
     finally:
         for ledger in ledgers:
