@@ -274,3 +274,32 @@ def ensure_not_before(occurred_at: datetime, earlier: datetime | None, what: str
             f"this step is said to have happened at {occurred_at.isoformat()}, before {what} ({earlier.isoformat()})",
             **ids,
         )
+
+
+class DisputeSettled(RuleBroken):
+    """A step on a dispute that was agreed, escalated or dropped: only a correction may follow."""
+
+    code = "dispute_settled"
+
+
+class PartyNotAllowed(RuleBroken):
+    """A party of a dispute that is not a group, a partner or a named organisation (a person never is one)."""
+
+    code = "party_not_allowed"
+
+
+class AgreementNeedsASession(RuleBroken):
+    """An agreement recorded before any mediation session was held."""
+
+    code = "agreement_needs_a_session"
+
+
+class PartOfDisputeNotFound(Exception):
+    """A session, issue or option id that the dispute does not have."""
+
+    code = "not_found"
+
+    def __init__(self, kind: str, part_id: Any) -> None:
+        super().__init__(f"{kind} {part_id} is not part of this dispute")
+        self.kind = kind
+        self.part_id = str(part_id)
