@@ -440,6 +440,7 @@ class Dispute(Aggregate):
                 "corrected_at": occurred_at,
             },
         ]
+        self.updated_at = occurred_at
 
     def redact_summary(self, session_id: UUID, reason: str, actor: Actor, *, occurred_at: datetime) -> None:
         """(admin) Redacts a session's summary and its errata for good: it reads as redacted from now on."""

@@ -35,6 +35,9 @@ from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 from service.adapters.sign_in_links import SignInLinks
 from service.app.assessments import Assessments
 from service.app.commitments import Commitments
+from service.app.dispute_directory import DISPUTE_DIRECTORY_ID, DisputeListed
+from service.app.dispute_redaction import DisputeRedaction
+from service.app.disputes import Disputes
 from service.app.forgetting import Forgetting
 from service.app.idempotency import IdempotencyRecord
 from service.app.meetings import Meetings
@@ -131,6 +134,9 @@ class Mufakat:
         evidence = evidence_files(self.settings.evidence_store, ledger.side_tables)
         self.assessments = Assessments(self.uow, evidence, prepared, self.statement_names)
         self.sealing = MinutesSealing(self.uow, ledger, self.statement_names, self.settings)
+        disputes = EventSourcedLog(ledger.events, DISPUTE_DIRECTORY_ID, DisputeListed)
+        self.disputes = Disputes(self.uow, self.statement_names, disputes)
+        self.dispute_redaction = DisputeRedaction(self.uow, ledger, self.statement_names)
 
     def save(self, *changed: Aggregate | DomainEvent) -> None:
         """Saves aggregates outside any request (the command line, tests' fixtures)."""

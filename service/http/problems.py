@@ -22,9 +22,11 @@ from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 from werkzeug.routing import UUIDConverter, ValidationError
 
-from domain.errors import PartOfAssessmentNotFound, PartOfProposalNotFound, RuleBroken
+from domain.errors import PartOfAssessmentNotFound, PartOfDisputeNotFound, PartOfProposalNotFound, RuleBroken
 from service.adapters.evidence_files import EvidenceRefused
 from service.app.assessments import FindingsOfAnotherProcess
+from service.app.dispute_directory import DISPUTE_DIRECTORY_ID
+from service.app.disputes import RecordOfAnotherProcess
 from service.app.errors import (
     Forbidden,
     IdempotencyKeyReused,
@@ -279,7 +281,9 @@ def _rule_broken(error: RuleBroken) -> Response:
     return problem(409, error.code, error.detail, title="A rule of the process was broken", ids=error.ids)
 
 
-def _not_found(error: NotFound | PartOfProposalNotFound | PartOfAssessmentNotFound) -> Response:
+def _not_found(
+    error: NotFound | PartOfProposalNotFound | PartOfAssessmentNotFound | PartOfDisputeNotFound,
+) -> Response:
     return problem(404, "not_found", str(error))
 
 
@@ -402,6 +406,15 @@ def _findings_of_another_process(error: FindingsOfAnotherProcess) -> Response:
     )
 
 
+def _record_of_another_process(error: RecordOfAnotherProcess) -> Response:
+    return problem(
+        422,
+        "validation_failed",
+        "some fields are missing or invalid; see `errors`",
+        errors={error.field: [str(error)]},
+    )
+
+
 def _malformed_body(error: MalformedBody) -> Response:
     return problem(400, "malformed_json", str(error))
 
@@ -413,7 +426,7 @@ def _number_out_of_range(error: NumberOutOfRange) -> Response:
 
 
 #: Ids of the ledger's own logs (the process directory, the checkpoint log): never a resource of the API.
-LEDGER_LOG_IDS = frozenset({PROCESS_DIRECTORY_ID, CHECKPOINT_LOG_ID})
+LEDGER_LOG_IDS = frozenset({PROCESS_DIRECTORY_ID, CHECKPOINT_LOG_ID, DISPUTE_DIRECTORY_ID})
 
 
 class ResourceIdConverter(UUIDConverter):
@@ -435,6 +448,8 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(PartOfAssessmentNotFound, _not_found)
     app.register_error_handler(EvidenceRefused, _evidence_refused)
     app.register_error_handler(FindingsOfAnotherProcess, _findings_of_another_process)
+    app.register_error_handler(PartOfDisputeNotFound, _not_found)
+    app.register_error_handler(RecordOfAnotherProcess, _record_of_another_process)
     app.register_error_handler(Unauthenticated, _unauthenticated)
     app.register_error_handler(Forbidden, _forbidden)
     app.register_error_handler(VersionMismatch, _version_mismatch)

@@ -31,6 +31,7 @@ USE_CASE_MODULES = (
     "service.app.proposals",
     "service.app.commitments",
     "service.app.assessments",
+    "service.app.disputes",
     "service.app.readable",
     "service.app.ports",
 )

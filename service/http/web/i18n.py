@@ -182,6 +182,9 @@ REFUSALS: dict[str, LazyString] = {
     "evidence_not_attached": _l("That evidence file was not attached to this assessment: upload it first."),
     "finding_withdrawn": _l("This finding was withdrawn."),
     "finding_already_addressed": _l("This proposal already addresses that finding."),
+    "dispute_settled": _l("This dispute has ended (agreed, escalated or dropped): only a correction may follow."),
+    "party_not_allowed": _l("A party is a group, a partner or a named organisation, never a person."),
+    "agreement_needs_a_session": _l("An agreement comes out of mediation: record a mediation session first."),
     "respondents_counted_twice": _l("Respondents of one group and gender are counted twice."),
     "unresolved_blocking_objection": _l(
         "A blocking objection is still unresolved: it must be addressed, withdrawn or overruled first."

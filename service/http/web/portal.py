@@ -250,6 +250,9 @@ def _story(history: list[Step], item: dict[str, Any]) -> list[dict[str, Any]]:
         elif found.type == "Corrected":
             entry = {"kind": "correction", "field": data.get("field"), "text": data.get("text")}
             entry.update(reason=data.get("reason"), step=data.get("version"))
+        elif found.type.startswith("Dispute"):
+            # A dispute about the proposal, worded so that no one is named (never a summary's words).
+            entry = {"kind": "dispute", "text": found.summary}
         if entry is not None:
             entry["at"] = found.at
             story.append(entry)

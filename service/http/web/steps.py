@@ -184,6 +184,10 @@ _ASSESSMENT_FORMS_LATER = (
     "the console's forms for assessments (kajian), their findings, evidence photos and links come with issue 20, "
     "item 5; until then a facilitator records them over the API"
 )
+_DISPUTE_FORMS_LATER = (
+    "the console's pages for disputes (opening one from a blocked proposal, sessions, the agreement) come with "
+    "issue 23, item 5; until then a facilitator records them over the API"
+)
 API_ONLY: dict[str, str] = {
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
@@ -195,6 +199,15 @@ API_ONLY: dict[str, str] = {
     "assessments.Closing": _ASSESSMENT_FORMS_LATER,
     "assessments.Evidence": _ASSESSMENT_FORMS_LATER,
     "assessments.Links": _ASSESSMENT_FORMS_LATER,
+    "disputes.Disputes": _DISPUTE_FORMS_LATER,
+    "disputes.Sessions": _DISPUTE_FORMS_LATER,
+    "disputes.Issues": _DISPUTE_FORMS_LATER,
+    "disputes.Options": _DISPUTE_FORMS_LATER,
+    "disputes.Agreement": _DISPUTE_FORMS_LATER,
+    "disputes.Escalation": _DISPUTE_FORMS_LATER,
+    "disputes.Drop": _DISPUTE_FORMS_LATER,
+    "disputes.Corrections": _DISPUTE_FORMS_LATER,
+    "disputes.Redactions": _DISPUTE_FORMS_LATER,
 }
 #: The steps whose statements outsiders may read: their forms offer the NAMES_ARE_PUBLIC checkbox.
 STATEMENT_STEPS = frozenset(action for action, step in STEPS.items() if NAMES_ARE_PUBLIC in step.flags)
