@@ -109,6 +109,7 @@ class Disputes:
         """Opens a dispute between groups, partners or organisations (restricted unless said public)."""
         process = writable_process(self.uow, process_id, context, copy=False)
         process.ensure_open()
+        ensure_expected(process, context)
         organisations = {f"parties.{n}": p.get("organisation") for n, p in enumerate(parties)}
         self.statement_names.ensure_unnamed(process, context.names_are_public, title=title, **organisations)
         for party in parties:
