@@ -463,3 +463,21 @@ def test_the_directory_of_disputes_lists_each_process_s_own_in_order_and_is_no_r
     rest = facilitator.get(f"/processes/{village.process_id}/disputes", after=page["next"]).get_json()
     assert [item["dispute_id"] for item in rest["items"]] == [second["dispute_id"]]
     assert facilitator.get(f"/disputes/{DISPUTE_DIRECTORY_ID}").status_code == 404
+
+
+def test_the_portal_s_process_page_lists_public_disputes_with_their_status_and_age_naming_no_one(
+    facilitator: Caller, village: Village, client: Any
+) -> None:
+    shown = open_dispute(facilitator, village, visibility="public")
+    facilitator.created(f"/disputes/{shown['dispute_id']}/sessions", session(village))
+    open_dispute(facilitator, village, title="Batas dusun yang dirahasiakan")
+
+    page = client.get(f"/proses/{village.process_id}", headers={"Accept-Language": "id"})
+    text = page.get_data(as_text=True)
+
+    assert page.status_code == 200
+    assert "Konflik yang ditangani bersama warga" in text
+    assert "Tanah bengkok untuk embung" in text and "dalam mediasi" in text
+    assert "Kelompok Tani Sri Rejeki" in text
+    assert "Batas dusun yang dirahasiakan" not in text  # restricted: not even its title
+    assert SUMMARY not in text and not any(name in text for name in NAMES)

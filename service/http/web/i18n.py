@@ -121,6 +121,10 @@ WORDS: dict[str, LazyString] = {
     "decided": _l("decided"),
     "public": _l("public"),
     "restricted": _l("restricted"),
+    "in_mediation": _l("in mediation"),
+    "agreed": _l("agreed"),
+    "escalated": _l("escalated"),
+    "dropped": _l("dropped"),
     # steps whose text may be corrected, and their texts
     "Submitted": _l("submission"),
     "Amended": _l("amendment"),
