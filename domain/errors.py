@@ -350,6 +350,8 @@ class BallotNotValid(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
 class IndicatorUnknown(RuleBroken):
     """A progress report giving a value for an indicator the commitment does not have, or a commitment naming one
     indicator twice."""
@@ -376,3 +378,32 @@ def ensure_decimal(what: str, value: Any, *, money: bool = False) -> str:
     if money and number < 0:
         raise AmountNotAllowed(f"{what} must not be negative")
     return str(number)
+
+
+class DisputeSettled(RuleBroken):
+    """A step on a dispute that was agreed, escalated or dropped: only a correction may follow."""
+
+    code = "dispute_settled"
+
+
+class PartyNotAllowed(RuleBroken):
+    """A party of a dispute that is not a group, a partner or a named organisation (a person never is one)."""
+
+    code = "party_not_allowed"
+
+
+class AgreementNeedsASession(RuleBroken):
+    """An agreement recorded before any mediation session was held."""
+
+    code = "agreement_needs_a_session"
+
+
+class PartOfDisputeNotFound(Exception):
+    """A session, issue or option id that the dispute does not have."""
+
+    code = "not_found"
+
+    def __init__(self, kind: str, part_id: Any) -> None:
+        super().__init__(f"{kind} {part_id} is not part of this dispute")
+        self.kind = kind
+        self.part_id = str(part_id)

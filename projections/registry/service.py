@@ -61,6 +61,11 @@ ENTRIES = (
         en=lambda d, who: "Process listed in the directory of processes",
     ),
     Entry(
+        "service.app.dispute_directory:DisputeListed",
+        id=lambda d, who: "Konflik dicatat dalam daftar konflik",
+        en=lambda d, who: "Dispute listed in the directory of disputes",
+    ),
+    Entry(
         CHECKPOINT_TOPIC,
         id=lambda d, who: f"Titik periksa log audit disegel pada posisi {d.get('position')}",
         en=lambda d, who: f"Audit log checkpoint sealed at position {d.get('position')}",

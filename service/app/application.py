@@ -37,6 +37,9 @@ from service.app.assessments import Assessments
 from service.app.chain import MusrenbangChain
 from service.app.commitment_evidence import CommitmentEvidence
 from service.app.commitments import Commitments
+from service.app.dispute_directory import DISPUTE_DIRECTORY_ID, DisputeListed
+from service.app.dispute_redaction import DisputeRedaction
+from service.app.disputes import Disputes
 from service.app.forgetting import Forgetting
 from service.app.idempotency import IdempotencyRecord
 from service.app.meetings import Meetings
@@ -137,6 +140,9 @@ class Mufakat:
         self.assessments = Assessments(self.uow, evidence, prepared, self.statement_names)
         self.commitment_evidence = CommitmentEvidence(self.uow, evidence, prepared)
         self.sealing = MinutesSealing(self.uow, ledger, self.statement_names, self.settings)
+        disputes = EventSourcedLog(ledger.events, DISPUTE_DIRECTORY_ID, DisputeListed)
+        self.disputes = Disputes(self.uow, self.statement_names, disputes)
+        self.dispute_redaction = DisputeRedaction(self.uow, ledger, self.statement_names)
         self.rankings = Rankings(self.uow)
 
     @property

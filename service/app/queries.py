@@ -32,13 +32,24 @@ from projections.feed_queries import (
     feed_page_json,
     newest_decision_items,
 )
-from projections.history import Step, groups_of_three_at_every_meeting, process_of_proposal, steps, version_at
+from projections.history import (
+    Recorder,
+    Step,
+    event_fields,
+    groups_of_three_at_every_meeting,
+    process_of_proposal,
+    steps,
+    version_at,
+)
 from projections.outsider_views import WithoutWhoAttended, outsider_proposal, outsider_steps
 from projections.participation_report import participation_report
+from projections.registry import entry as registry_entry
 from projections.runner import fresh_read_models, read_models
+from projections.sql import timestamp
 from service.app import readable as access
 from service.app.access import ISSUED_TOPIC, AccessToken, Principal
 from service.app.application import Mufakat
+from service.app.disputes import disputes_about_proposal
 from service.app.errors import Forbidden, NotFound
 from service.app.minutes import minutes_path
 from service.audit.checkpoints import Checkpoint, KeyRotation, list_checkpoints, newest_checkpoints
@@ -179,6 +190,9 @@ def decision_history(
         shown = [step for step in shown if step.version <= version]
     if version is not None and (not shown or shown[-1].version != version):
         raise NotFound("proposal version", f"{proposal_id}@{version}")
+    if version is None:
+        # A dispute about the proposal is part of its story, if the caller may read the dispute.
+        shown = with_dispute_steps(shown, dispute_steps(mufakat, caller, proposal_id, language))
     if outsider:
         # Outsiders: choices only as tallies, nobody named (projections.outsider_views).
         shown = outsider_steps(shown)
@@ -190,6 +204,55 @@ def decision_history(
         raise NotFound("proposal", proposal_id)
     proposal.without_words_redacted_since(readable(mufakat, Proposal, proposal_id, caller, copy=False))
     return Replay(shown, outsider_proposal(proposal) if outsider else proposal)
+
+
+#: What a dispute's step in a proposal's history carries: ids and the body it was taken to, never words.
+_DISPUTE_STEP_FIELDS = ("session_id", "meeting_id", "issue_id", "option_id", "to", "visibility", "field")
+
+
+def dispute_steps(mufakat: Mufakat, caller: Principal, proposal_id: UUID, language: str) -> list[Step]:
+    """The steps of the disputes about a proposal that the caller may read, each worded so that no one is
+    named and no summary, issue, option or agreement is quoted (the dispute itself says what the caller may read).
+
+    Their `type` is prefixed with `Dispute` (`DisputeOpened`, `DisputeSessionHeld`...) and their `version` is the
+    dispute's own; `data` names the dispute."""
+    proposal = mufakat.uow.get(Proposal, proposal_id, "proposal", copy=False)
+    found: list[Step] = []
+    for dispute in disputes_about_proposal(mufakat, caller, proposal):
+        for stored in mufakat.events.get(dispute.id):
+            event: Any = stored
+            said = registry_entry(type(event))
+            data: dict[str, Any] = {"dispute_id": str(dispute.id)}
+            data.update({key: str(getattr(event, key)) for key in _DISPUTE_STEP_FIELDS if getattr(event, key, None)})
+            actor = getattr(event, "actor", None)
+            occurred = timestamp(getattr(event, "occurred_at", None) or event.timestamp)
+            found.append(
+                Step(
+                    version=event.originator_version,
+                    type=f"Dispute{type(event).__name__}",
+                    at=occurred,
+                    occurred_at=occurred,
+                    recorded_at=timestamp(event.timestamp),
+                    actor=Recorder(getattr(actor, "name", "Mufakat"), getattr(actor, "role", "system")),
+                    summary=said.sentence(event_fields(event), "", language),
+                    data=data,
+                )
+            )
+    return found
+
+
+def with_dispute_steps(proposal_steps: list[Step], disputes: list[Step]) -> list[Step]:
+    """The proposal's steps in their own order, each dispute step placed before the first proposal step that
+    happened after it."""
+    if not disputes:
+        return proposal_steps
+    pending = sorted(disputes, key=lambda step: step.at)
+    merged: list[Step] = []
+    for step in proposal_steps:
+        while pending and pending[0].at <= step.at:
+            merged.append(pending.pop(0))
+        merged.append(step)
+    return merged + pending
 
 
 # --- public figures ------------------------------------------------------------------------

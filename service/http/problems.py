@@ -22,9 +22,17 @@ from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 from werkzeug.routing import UUIDConverter, ValidationError
 
-from domain.errors import BallotNotValid, PartOfAssessmentNotFound, PartOfProposalNotFound, RuleBroken
+from domain.errors import (
+    BallotNotValid,
+    PartOfAssessmentNotFound,
+    PartOfDisputeNotFound,
+    PartOfProposalNotFound,
+    RuleBroken,
+)
 from service.adapters.evidence_files import EvidenceRefused
 from service.app.assessments import FindingsOfAnotherProcess
+from service.app.dispute_directory import DISPUTE_DIRECTORY_ID
+from service.app.disputes import RecordOfAnotherProcess
 from service.app.errors import (
     Forbidden,
     IdempotencyKeyReused,
@@ -280,7 +288,9 @@ def _rule_broken(error: RuleBroken) -> Response:
     return problem(error.status, error.code, error.detail, title="A rule of the process was broken", ids=error.ids)
 
 
-def _not_found(error: NotFound | PartOfProposalNotFound | PartOfAssessmentNotFound) -> Response:
+def _not_found(
+    error: NotFound | PartOfProposalNotFound | PartOfAssessmentNotFound | PartOfDisputeNotFound,
+) -> Response:
     return problem(404, "not_found", str(error))
 
 
@@ -418,6 +428,15 @@ def _proposals_of_another_process(error: ProposalsOfAnotherProcess) -> Response:
     )
 
 
+def _record_of_another_process(error: RecordOfAnotherProcess) -> Response:
+    return problem(
+        422,
+        "validation_failed",
+        "some fields are missing or invalid; see `errors`",
+        errors={error.field: [str(error)]},
+    )
+
+
 def _malformed_body(error: MalformedBody) -> Response:
     return problem(400, "malformed_json", str(error))
 
@@ -429,7 +448,7 @@ def _number_out_of_range(error: NumberOutOfRange) -> Response:
 
 
 #: Ids of the ledger's own logs (the process directory, the checkpoint log): never a resource of the API.
-LEDGER_LOG_IDS = frozenset({PROCESS_DIRECTORY_ID, CHECKPOINT_LOG_ID})
+LEDGER_LOG_IDS = frozenset({PROCESS_DIRECTORY_ID, CHECKPOINT_LOG_ID, DISPUTE_DIRECTORY_ID})
 
 
 class ResourceIdConverter(UUIDConverter):
@@ -453,6 +472,8 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(FindingsOfAnotherProcess, _findings_of_another_process)
     app.register_error_handler(BallotNotValid, _ballot_not_valid)
     app.register_error_handler(ProposalsOfAnotherProcess, _proposals_of_another_process)
+    app.register_error_handler(PartOfDisputeNotFound, _not_found)
+    app.register_error_handler(RecordOfAnotherProcess, _record_of_another_process)
     app.register_error_handler(Unauthenticated, _unauthenticated)
     app.register_error_handler(Forbidden, _forbidden)
     app.register_error_handler(VersionMismatch, _version_mismatch)

@@ -34,6 +34,7 @@ USE_CASE_MODULES = (
     "service.app.assessments",
     "service.app.rankings",
     "service.app.chain",
+    "service.app.disputes",
     "service.app.readable",
     "service.app.ports",
 )

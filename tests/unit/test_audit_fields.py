@@ -23,6 +23,7 @@ from eventsourcing.domain import Aggregate, DomainEvent
 from domain.actor import Actor
 from domain.assessment import Assessment
 from domain.commitment import Commitment, measure
+from domain.dispute import Dispute
 from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.process import Process
@@ -756,6 +757,122 @@ def commitment_evidence_attached() -> Recorded:
     return Recorded(last_event(commitment), {**fields, "occurred_at": at, "actor": RECORDER})
 
 
+# --- Dispute ---------------------------------------------------------------------------------------------------
+
+_PARTIES = [{"group": "indigenous"}, {"organisation": "Kelompok Nelayan Mina Jaya"}]
+
+
+def _dispute(session: bool = False) -> Dispute:
+    dispute = Dispute.open(
+        id=uuid4(),
+        process_id=uuid4(),
+        title="Air irigasi musim kemarau",
+        parties=_PARTIES,
+        about=None,
+        visibility="restricted",
+        actor=FACILITATOR,
+        occurred_at=moment(),
+    )
+    if session:
+        dispute.hold_session(uuid4(), uuid4(), "Kedua pihak bertemu", FACILITATOR, occurred_at=moment())
+    dispute.collect_events()
+    return dispute
+
+
+def dispute_opened() -> Recorded:
+    process_id, proposal_id, at = uuid4(), uuid4(), when()
+    dispute = Dispute.open(
+        id=uuid4(),
+        process_id=process_id,
+        title="Tanah bengkok untuk embung",
+        parties=[{"group": "indigenous"}, {"partner_id": "5f0c2a9e-8b7d-4c61-9e2f-5a4b3c2d1e0f"}],
+        about={"proposal_id": str(proposal_id)},
+        visibility="public",
+        actor=RECORDER,
+        occurred_at=at,
+    )
+    fields = {
+        "process_id": process_id,
+        "title": "Tanah bengkok untuk embung",
+        "parties": [{"group": "indigenous"}, {"partner_id": "5f0c2a9e-8b7d-4c61-9e2f-5a4b3c2d1e0f"}],
+        "about": {"proposal_id": str(proposal_id)},
+        "visibility": "public",
+    }
+    return Recorded(last_event(dispute), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def dispute_session_held() -> Recorded:
+    dispute, session_id, meeting_id, at = _dispute(), uuid4(), uuid4(), when()
+    dispute.hold_session(session_id, meeting_id, "Sepakat mengukur ulang", RECORDER, occurred_at=at)
+    fields = {"session_id": session_id, "meeting_id": meeting_id, "summary": "Sepakat mengukur ulang"}
+    return Recorded(last_event(dispute), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def dispute_issue_recorded() -> Recorded:
+    dispute, issue_id, at = _dispute(), uuid4(), when()
+    interests = [{"party": 1, "needs": "Air untuk tambak", "demands": "Pintu air ditutup"}]
+    dispute.record_issue(issue_id, "Pembagian air", interests, RECORDER, occurred_at=at)
+    fields = {"issue_id": issue_id, "title": "Pembagian air", "interests": interests}
+    return Recorded(last_event(dispute), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def dispute_option_considered() -> Recorded:
+    dispute, option_id, at = _dispute(), uuid4(), when()
+    dispute.consider_option(option_id, None, "Jadwal bergilir", RECORDER, occurred_at=at)
+    fields = {"option_id": option_id, "issue_id": None, "text": "Jadwal bergilir"}
+    return Recorded(last_event(dispute), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def dispute_agreed() -> Recorded:
+    dispute, commitment_id, at = _dispute(session=True), uuid4(), when()
+    promises = [{"description": "Pintu air diperbaiki", "owner": "Pemerintah desa", "due": "2027-06-30"}]
+    dispute.agree("Air dibagi bergilir", ["kepala desa"], [commitment_id], promises, True, RECORDER, occurred_at=at)
+    fields = {
+        "text": "Air dibagi bergilir",
+        "signatory_roles": ["kepala desa"],
+        "commitment_ids": [str(commitment_id)],
+        "promises": promises,
+        "text_public": True,
+    }
+    return Recorded(last_event(dispute), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def dispute_escalated() -> Recorded:
+    dispute, at = _dispute(), when()
+    dispute.escalate("camat", "Mediasi desa buntu", RECORDER, occurred_at=at)
+    return Recorded(
+        last_event(dispute), {"to": "camat", "reason": "Mediasi desa buntu", "occurred_at": at, "actor": RECORDER}
+    )
+
+
+def dispute_dropped() -> Recorded:
+    dispute, at = _dispute(), when()
+    dispute.drop_dispute("Para pihak berdamai sendiri", RECORDER, occurred_at=at)
+    return Recorded(
+        last_event(dispute), {"reason": "Para pihak berdamai sendiri", "occurred_at": at, "actor": RECORDER}
+    )
+
+
+def dispute_corrected() -> Recorded:
+    dispute, session_id, at = _dispute(), uuid4(), when()
+    dispute.hold_session(session_id, uuid4(), "Salah tulis", FACILITATOR, occurred_at=moment())
+    dispute.collect_events()
+    at = when()
+    dispute.correct("summary", session_id, "Ditulis benar", "Salah ketik", RECORDER, occurred_at=at)
+    fields = {"field": "summary", "session_id": session_id, "text": "Ditulis benar", "reason": "Salah ketik"}
+    return Recorded(last_event(dispute), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def dispute_summary_redacted() -> Recorded:
+    dispute, session_id = _dispute(), uuid4()
+    dispute.hold_session(session_id, uuid4(), "Menyebut nama", FACILITATOR, occurred_at=moment())
+    dispute.collect_events()
+    at = when()
+    dispute.redact_summary(session_id, "Menyebut nama warga", RECORDER, occurred_at=at)
+    fields = {"session_id": session_id, "reason": "Menyebut nama warga"}
+    return Recorded(last_event(dispute), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
 CASES: dict[type[DomainEvent], Callable[[], Recorded]] = {
     Process.Opened: process_opened,
     Process.ParticipantEnrolled: participant_enrolled,
@@ -800,6 +917,15 @@ CASES: dict[type[DomainEvent], Callable[[], Recorded]] = {
     Commitment.Made: commitment_made,
     Commitment.ProgressReported: progress_reported,
     Commitment.EvidenceAttached: commitment_evidence_attached,
+    Dispute.Opened: dispute_opened,
+    Dispute.SessionHeld: dispute_session_held,
+    Dispute.IssueRecorded: dispute_issue_recorded,
+    Dispute.OptionConsidered: dispute_option_considered,
+    Dispute.Agreed: dispute_agreed,
+    Dispute.Escalated: dispute_escalated,
+    Dispute.Dropped: dispute_dropped,
+    Dispute.Corrected: dispute_corrected,
+    Dispute.SummaryRedacted: dispute_summary_redacted,
 }
 
 

@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.assessment import Assessment
 from domain.commitment import Commitment
+from domain.dispute import Dispute
 from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.process import Process
@@ -33,6 +34,7 @@ _COLLECTIONS = {
     "proposal": "proposals",
     "commitment": "commitments",
     "assessment": "assessments",
+    "dispute": "disputes",
     "token": "tokens",
 }
 _KINDS: dict[str, type[Aggregate]] = {
@@ -42,6 +44,7 @@ _KINDS: dict[str, type[Aggregate]] = {
     "proposal": Proposal,
     "commitment": Commitment,
     "assessment": Assessment,
+    "dispute": Dispute,
 }
 
 

@@ -24,6 +24,8 @@ from projections.feed_queries import FeedFilter
 from projections.history import Step
 from service.app import queries
 from service.app.access import ANONYMOUS
+from service.app.application import Mufakat
+from service.app.disputes import SeenDispute, disputes_of
 from service.app.errors import NotFound
 from service.app.places import PlaceQuery, by_region, matching
 from service.http.current import current_mufakat
@@ -212,7 +214,13 @@ def process_page(process_id: UUID) -> str:
         meetings=queries.meetings_with_minutes(mufakat, ANONYMOUS, list(process.meeting_ids)),
         charts=[chart(report, section) for section in CHARTED],
         feed_query=urlencode({"process_id": str(process_id)}),
+        disputes=public_disputes(mufakat, process_id),
     )
+
+
+def public_disputes(mufakat: Mufakat, process_id: UUID) -> list[SeenDispute]:
+    """The process's public disputes as anyone reads them: title, status, parties and dates, never words."""
+    return disputes_of(mufakat, ANONYMOUS, process_id, 0, 500)[0]
 
 
 def _story(history: list[Step], item: dict[str, Any]) -> list[dict[str, Any]]:
@@ -257,6 +265,9 @@ def _story(history: list[Step], item: dict[str, Any]) -> list[dict[str, Any]]:
         elif found.type == "Corrected":
             entry = {"kind": "correction", "field": data.get("field"), "text": data.get("text")}
             entry.update(reason=data.get("reason"), step=data.get("version"))
+        elif found.type.startswith("Dispute"):
+            # A dispute about the proposal, worded so that no one is named (never a summary's words).
+            entry = {"kind": "dispute", "text": found.summary}
         if entry is not None:
             entry["at"] = found.at
             story.append(entry)

@@ -193,6 +193,10 @@ _CHAIN_FORMS_LATER = (
     "forwarding and merging are done after the musyawarah, by the village secretary or the kecamatan planner at "
     "a desk; their console forms come with the portal's journey (issue 21 item 6)"
 )
+_DISPUTE_FORMS_LATER = (
+    "the console's pages for disputes (opening one from a blocked proposal, sessions, the agreement) come with "
+    "issue 23, item 5; until then a facilitator records them over the API"
+)
 API_ONLY: dict[str, str] = {
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
@@ -211,6 +215,15 @@ API_ONLY: dict[str, str] = {
     "queue of JSON-shaped steps does not carry yet; the progress form cites files already uploaded by the API",
     "chain.Forward": _CHAIN_FORMS_LATER,
     "chain.Merge": _CHAIN_FORMS_LATER,
+    "disputes.Disputes": _DISPUTE_FORMS_LATER,
+    "disputes.Sessions": _DISPUTE_FORMS_LATER,
+    "disputes.Issues": _DISPUTE_FORMS_LATER,
+    "disputes.Options": _DISPUTE_FORMS_LATER,
+    "disputes.Agreement": _DISPUTE_FORMS_LATER,
+    "disputes.Escalation": _DISPUTE_FORMS_LATER,
+    "disputes.Drop": _DISPUTE_FORMS_LATER,
+    "disputes.Corrections": _DISPUTE_FORMS_LATER,
+    "disputes.Redactions": _DISPUTE_FORMS_LATER,
 }
 #: The steps whose statements outsiders may read: their forms offer the NAMES_ARE_PUBLIC checkbox.
 STATEMENT_STEPS = frozenset(action for action, step in STEPS.items() if NAMES_ARE_PUBLIC in step.flags)

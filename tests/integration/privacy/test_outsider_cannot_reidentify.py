@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from typing import Any
 
@@ -26,7 +26,7 @@ from domain.meeting import Meeting
 from domain.participant import Participant
 from projections.wording import group_name
 from service.adapters.storage import persistence_settings
-from service.app.application import Mufakat
+from service.app.application import CommandContext, Mufakat
 from service.cli.demo import PARTICIPANTS, DemoRecord, record_demo
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
@@ -44,6 +44,8 @@ class Village:
     client: FlaskClient
     record: DemoRecord
     outsiders: dict[str, dict[str, str]]
+    #: The disputes recorded besides the demo: (id, visibility).
+    disputes: list[tuple[str, str]] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -76,8 +78,39 @@ def village(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         "partner given the process": {"Authorization": f"Bearer {given}"},
         "facilitator of another process": {"Authorization": f"Bearer {other}"},
     }
-    yield Village(ledger, app.test_client(), record, outsiders)
+    disputes = _record_disputes(ledger, secret, record)
+    yield Village(ledger, app.test_client(), record, outsiders, disputes)
     ledger.close()
+
+
+#: What the mediation sessions' summaries and the agreement say: words outsiders never read.
+DISPUTE_WORDS = "pemilik bengkok menolak tukar guling"
+
+
+def _record_disputes(ledger: Mufakat, secret: str, record: DemoRecord) -> list[tuple[str, str]]:
+    """A public dispute about the first proposal (a summary and an agreement naming a participant, said public
+    by the facilitator: insiders read them) and a restricted one, both mediated at the first meeting."""
+    principal = ledger.tokens.authenticate(secret)
+    assert principal is not None
+    meeting = ledger.uow.get(Meeting, record.meetings[0], "meeting", copy=False)
+    assert meeting.opened_at is not None
+    named = PARTICIPANTS[0][1]
+    found = []
+    for visibility in ("public", "restricted"):
+        at = meeting.opened_at
+        context = replace(CommandContext(principal), occurred_at=at, names_are_public=True)
+        opened = ledger.disputes.open(
+            context,
+            record.process_id,
+            "Tanah bengkok untuk embung",
+            [{"group": "indigenous"}, {"organisation": "Kelompok Tani Sri Rejeki"}],
+            {"proposal_id": next(iter(record.proposals.values()))},
+            visibility,
+        )
+        ledger.disputes.hold_session(context, opened.id, meeting.id, f"{named}: {DISPUTE_WORDS}")
+        ledger.disputes.agree(context, opened.id, f"{DISPUTE_WORDS}, disaksikan {named}", ["kepala desa"])
+        found.append((str(opened.id), visibility))
+    return found
 
 
 def _public_reads(village: Village) -> list[str]:
@@ -106,6 +139,8 @@ def _outsider_reads(village: Village) -> list[str]:
     paths += [f"/api/v1/proposals/{proposal}" for proposal in village.record.proposals.values()]
     paths += [f"/api/v1/meetings/{meeting}" for meeting in village.record.meetings]
     paths += [f"/api/v1/commitments/{commitment}" for commitment in village.record.commitments]
+    paths += [f"/api/v1/disputes/{dispute}" for dispute, _ in village.disputes]
+    paths.append(f"/api/v1/processes/{process}/disputes")
     return paths
 
 
@@ -160,7 +195,9 @@ def test_outsiders_read_the_proposals_meetings_and_sealed_minutes_but_never_the_
         for path in set(_outsider_reads(village)) - set(_public_reads(village)):
             status = village.client.get(path, headers=headers).status_code
             personal = "/participants" in path
-            assert status == (403 if personal else 200), (who, path, status)
+            # A restricted dispute is not found to anyone outside the process, whatever their token.
+            hidden = any(dispute in path for dispute, visibility in village.disputes if visibility == "restricted")
+            assert status == (403 if personal else 404 if hidden else 200), (who, path, status)
         meeting = village.client.get(f"/api/v1/meetings/{village.record.meetings[0]}", headers=headers).get_json()
         assert "attendees" not in meeting and "invited" not in meeting
         assert meeting["attendee_count"] > 0 and meeting["invited_count"] > 0
@@ -424,3 +461,21 @@ def test_no_hidden_participation_count_can_be_worked_out_from_the_totals_and_bre
         pinned += [("feed", item["proposal"]["title"], cell, v) for cell, v in possible.items() if len(v) < 2]
     assert examined >= 20  # the demo has small groups: there are hidden cells to attack
     assert not pinned, "\n".join(map(str, pinned))
+
+
+def test_outsiders_find_no_restricted_dispute_and_read_no_mediation_words_of_a_public_one(village: Village) -> None:
+    """A restricted dispute is not found; a public one shows its title, status and parties, never what was said
+    in mediation nor the agreement's text (it did not say its text is public), nor who said it."""
+    for who, headers in village.outsiders.items():
+        for dispute, visibility in village.disputes:
+            response = village.client.get(f"/api/v1/disputes/{dispute}", headers=headers)
+            if visibility == "restricted":
+                assert response.status_code == 404, who
+                continue
+            shown = response.get_json()
+            assert (shown["status"], shown["parties"][0]) == ("agreed", {"group": "indigenous"})
+            assert shown["sessions"][0]["summary"] is None and shown["agreement"]["text"] is None
+        listed = village.client.get(f"/api/v1/processes/{village.record.process_id}/disputes", headers=headers)
+        assert [d["visibility"] for d in listed.get_json()["items"]] == ["public"], who
+        for path in _outsider_reads(village):
+            assert DISPUTE_WORDS not in _readable_text(village.client.get(path, headers=headers)), (who, path)
