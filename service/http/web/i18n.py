@@ -163,6 +163,17 @@ WORDS: dict[str, LazyString] = {
     "rules_vote_threshold": _l("a vote passes with"),
     "rules_vote_without_check": _l("a vote without a consensus check"),
     "rules_legal_basis": _l("legal basis"),
+    # assessments (kajian): methods and kinds of finding
+    "survey": _l("survey"),
+    "interview": _l("interview"),
+    "fgd": _l("focus group discussion (FGD)"),
+    "observation": _l("field observation"),
+    "mapping": _l("social mapping"),
+    "transect": _l("transect walk"),
+    "seasonal_calendar": _l("seasonal calendar"),
+    "need": _l("need"),
+    "potential": _l("potential"),
+    "standing": _l("standing"),
     # roles
     "admin": _l("admin"),
     "facilitator": _l("facilitator"),
@@ -183,6 +194,9 @@ REFUSALS: dict[str, LazyString] = {
     "finding_withdrawn": _l("This finding was withdrawn."),
     "finding_already_addressed": _l("This proposal already addresses that finding."),
     "respondents_counted_twice": _l("Respondents of one group and gender are counted twice."),
+    "evidence_missing": _l("Choose a photo (or a PDF) to send."),
+    "evidence_too_large": _l("This file is too large: an evidence file may be at most 10 MB."),
+    "evidence_not_accepted": _l("This file is not a JPEG or PNG photo or a PDF, or it cannot be read."),
     "unresolved_blocking_objection": _l(
         "A blocking objection is still unresolved: it must be addressed, withdrawn or overruled first."
     ),

@@ -680,9 +680,24 @@
     });
   }
 
+  // A photo is sent by its own form: the queue carries text only. Without a connection the form says so, plainly,
+  // and keeps the chosen file on the page, to send when the connection is back.
+  function onPhoto(event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-needs-connection")) { return; }
+    var slot = document.getElementById(form.id + "-refusal");
+    if (!navigator.onLine || offline) {
+      event.preventDefault();
+      if (slot) { slot.textContent = form.dataset.offlineMessage || ""; }
+    } else if (slot) {
+      slot.textContent = "";
+    }
+  }
+
   function start() {
     ownMessages();
     document.addEventListener("submit", onSubmit);
+    document.addEventListener("submit", onPhoto);
     document.addEventListener("input", function (event) {
       if (event.target.getAttribute && event.target.getAttribute("aria-invalid")) {
         event.target.removeAttribute("aria-invalid");
