@@ -301,7 +301,7 @@ def decision_page(proposal_id: UUID) -> str:
 #: The most findings (and assessments) the needs page reads of one process.
 MAX_FINDINGS_SHOWN = 1000
 #: The width, in pixels, of the longest bar of the needs page's table.
-BAR_WIDTH = 120
+BAR_WIDTH = 40
 
 
 def _counted(items: list[dict[str, Any]], keys: Any) -> list[dict[str, Any]]:

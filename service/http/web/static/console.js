@@ -550,6 +550,7 @@
     var changed = [];
     Array.prototype.forEach.call(form.elements, function (field) {
       if (!field.name || field.type === "hidden" || field.tagName === "BUTTON" || field.type === "submit") { return; }
+      if (field.type === "file") { return; } // a chosen file cannot be set by script: its form is kept whole
       if (field.type === "checkbox" || field.type === "radio") {
         if (field.checked !== field.defaultChecked) { changed.push({ name: field.name, value: field.value, checked: field.checked }); }
       } else if (field.tagName === "SELECT") {
@@ -644,7 +645,17 @@
         if (!fresh || !main) { return; }
         var keep = focusKey(document.activeElement);
         var typed = typedValues();
+        // A photo chosen but not sent yet (it waits for a connection) stays chosen: its form is kept as it is.
+        var chosen = Array.prototype.filter.call(main.querySelectorAll("form[data-needs-connection]"), function (form) {
+          return Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+            return input.files && input.files.length > 0;
+          });
+        });
         main.innerHTML = fresh.innerHTML;
+        chosen.forEach(function (form) {
+          var replaced = document.getElementById(form.id);
+          if (replaced) { replaced.replaceWith(form); }
+        });
         restoreTyped(typed);
         ownMessages();
         var meta = page.querySelector('meta[name="mufakat-csrf"]');
