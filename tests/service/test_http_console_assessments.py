@@ -436,6 +436,9 @@ def test_the_portal_shows_needs_by_sector_and_group_what_answers_them_and_the_un
         assert person not in html
     assert "Pendamping Desa Sukamaju" not in html  # nor the facilitator who typed it in
     assert f"/proses/{village.process_id}/kebutuhan" in app.test_client().get(f"/proses/{village.process_id}").text
+    decision = app.test_client().get(f"/keputusan/{village.proposal_id}").text
+    answers = decision.split('id="answers-title"')[1].split("</section>")[0]
+    assert "Kebutuhan: Air bersih di musim kemarau" in answers  # the decision names the need it answers
 
 
 def test_the_needs_page_of_a_restricted_or_unknown_process_is_not_found(app: Flask, facilitator: Caller) -> None:
