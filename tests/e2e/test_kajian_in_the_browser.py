@@ -43,16 +43,16 @@ def test_a_facilitator_records_an_assessment_with_a_finding_and_a_photo_and_link
     # A count typed without its group is refused by the ledger; the reason stands by the form, the title stays.
     phone.get_by_label("Judul kajian").fill("FGD kelompok perempuan dan nelayan")
     phone.get_by_label("Metode").select_option("fgd")
-    phone.get_by_label("Jumlah 1").fill("12")
+    phone.get_by_label("Jumlah, baris 1").fill("12")
     phone.get_by_role("button", name="Catat kajian").click()
     expect(phone.locator("#assessment-refusal")).to_contain_text("tidak sah")
     expect(phone.get_by_label("Judul kajian")).to_have_value("FGD kelompok perempuan dan nelayan")
-    expect(phone.get_by_label("Jumlah 1")).to_have_value("12")
+    expect(phone.get_by_label("Jumlah, baris 1")).to_have_value("12")
     assert _serious(phone) == []
     screenshot(phone, "console-kajian-process")
 
-    phone.get_by_label("Kelompok 1").select_option("women")
-    phone.get_by_label("Jenis kelamin 1").select_option("female")
+    phone.get_by_label("Unsur, baris 1").select_option("women")
+    phone.get_by_label("Laki-laki/perempuan, baris 1").select_option("female")
     phone.get_by_role("button", name="Catat kajian").click()
     phone.wait_for_url(f"{site.url}/console/kajian/*")
     assessment_id = UUID(phone.url.rsplit("/", 1)[-1])
