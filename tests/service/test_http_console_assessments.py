@@ -448,3 +448,20 @@ def test_the_needs_page_of_a_restricted_or_unknown_process_is_not_found(app: Fla
 
     assert app.test_client().get(f"/proses/{restricted.process_id}/kebutuhan").status_code == 404
     assert app.test_client().get("/proses/00000000-0000-0000-0000-000000000009/kebutuhan").status_code == 404
+
+
+def test_a_finding_that_names_a_registered_participant_is_refused_until_the_name_is_said_to_be_public(
+    console: Console, village: Village, the_ledger: Mufakat
+) -> None:
+    assessment_id = _started(console, village)
+    before = _events(the_ledger, assessment_id)
+    named = {**WATER, "title": "Sumur Ibu Siti Aminah kering"}
+
+    refused = console.step("record_finding", assessment_id=assessment_id, **named)
+
+    assert (refused["ok"], refused["code"], refused["fields"]) == (False, "statement_names_a_participant", ["title"])
+    assert _events(the_ledger, assessment_id) == before
+    page = console.page(f"/console/kajian/{assessment_id}")
+    assert 'id="finding-names-public"' in page  # the form offers the box "this name may be shown in public"
+    allowed = console.step("record_finding", assessment_id=assessment_id, **named, names_are_public="on")
+    assert allowed["ok"] is True
