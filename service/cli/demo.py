@@ -13,6 +13,12 @@ their attendance lists, and four proposals with four different endings:
 
 and follow-up commitments with progress reports on the two adopted ones.
 
+The cycle starts before the proposals, with the needs and potential assessment (kajian): a focus group discussion
+of the women's group and the fishers of the Serayu, and a transect walk from Dusun Krajan to Dusun Kidul with its
+sketch attached as evidence. The proposals say which of its findings they answer (`addresses`); the women's need
+for a lactation room and child care at the village hall stays unanswered, as the portal's "kebutuhan yang belum
+terjawab" shows.
+
 Then a second process shows what a truthful record of musyawarah needs: a Musdes
 held on 5 September 2026 and typed in afterwards from its paper minutes (every
 step carries `occurred_at`, when it happened in the room), under the `consent`
@@ -27,8 +33,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
+from io import BytesIO
 from pathlib import Path
 from uuid import UUID
+
+from PIL import Image, ImageDraw
 
 from domain.rules import DecisionRules
 from service.app.access import Principal
@@ -85,6 +94,9 @@ class DemoRecord:
     participants: dict[str, UUID] = field(default_factory=dict)
     musdes_process_id: UUID | None = None
     events: int = 0
+    assessments: list[UUID] = field(default_factory=list)
+    #: The findings of the assessments by a short name ("air_sungai", "ruang_laktasi"...).
+    findings: dict[str, UUID] = field(default_factory=dict)
 
 
 class _Facilitator:
@@ -118,6 +130,139 @@ def part_of(receipt: Receipt) -> UUID:
     return receipt.part_id
 
 
+#: The findings of the demo's assessments: (key, kind, title, description, sector, location, groups).
+FGD_FINDINGS: tuple[tuple[str, str, str, str, str, dict[str, str], list[str]], ...] = (
+    (
+        "jalan_posyandu",
+        "need",
+        "Jalan ke posyandu tidak bisa dilalui saat hujan",
+        "Ibu hamil dan lansia harus digotong atau menunggu jalan kering untuk sampai ke posyandu Dusun Krajan.",
+        "2.3",
+        {"dusun": "Krajan", "rw": "01"},
+        ["women", "elderly"],
+    ),
+    (
+        "sampah_sungai",
+        "need",
+        "Sampah rumah tangga dibuang ke Sungai Serayu",
+        "Tidak ada tempat pembuangan sampah; nelayan mendapati jaring penuh plastik dan tangkapan ikan menurun.",
+        "2.5",
+        {"dusun": "Kidul"},
+        ["women", "resident"],
+    ),
+    (
+        "ruang_laktasi",
+        "need",
+        "Ruang laktasi dan penitipan anak di balai desa",
+        "Ibu-ibu yang menyusui tidak bisa ikut musyawarah atau pelatihan di balai desa karena tidak ada ruang "
+        "menyusui dan tidak ada yang menjaga anak.",
+        "2.2",
+        {"dusun": "Krajan", "rw": "01", "rt": "02"},
+        ["women"],
+    ),
+    (
+        "kompos_kwt",
+        "potential",
+        "Kelompok Wanita Tani Melati sudah mengolah sampah organik menjadi kompos",
+        "Dua puluh anggota KWT terlatih membuat kompos; hasilnya dipakai di kebun sayur pekarangan.",
+        "4",
+        {"dusun": "Kidul"},
+        ["women"],
+    ),
+)
+TRANSECT_FINDINGS: tuple[tuple[str, str, str, str, str, dict[str, str], list[str]], ...] = (
+    (
+        "jalan_tanah",
+        "need",
+        "Jalan tanah 450 m di Dusun Krajan rusak dan licin saat hujan",
+        "Tidak ada saluran air di tepi jalan; kursi roda tidak bisa lewat.",
+        "2.3",
+        {"dusun": "Krajan", "rw": "01"},
+        ["resident", "disability"],
+    ),
+    (
+        "sawah_kering",
+        "need",
+        "Sawah Dusun Kidul kering di musim kemarau",
+        "Sawah tadah hujan hanya panen sekali setahun.",
+        "4",
+        {"dusun": "Kidul", "rw": "03"},
+        ["resident"],
+    ),
+    (
+        "mata_air",
+        "potential",
+        "Mata air Tuk Sibeji mengalir sepanjang tahun",
+        "Debitnya cukup untuk menampung air bagi sawah di bawahnya.",
+        "2.5",
+        {"dusun": "Kidul", "rw": "03"},
+        ["resident"],
+    ),
+)
+
+
+def transect_sketch() -> bytes:
+    """The transect walk's sketch as a small PNG: the road from Krajan to Kidul, the river and the spring."""
+    image = Image.new("RGB", (320, 200), (250, 246, 232))
+    draw = ImageDraw.Draw(image)
+    draw.line([(10, 150), (120, 130), (220, 140), (310, 110)], fill=(120, 80, 40), width=6)  # the earth road
+    draw.line([(10, 40), (160, 60), (310, 30)], fill=(40, 90, 200), width=8)  # the Serayu
+    draw.ellipse([(250, 80), (270, 100)], fill=(40, 140, 200))  # Tuk Sibeji
+    draw.text((12, 160), "Krajan", fill=(0, 0, 0))
+    draw.text((262, 160), "Kidul", fill=(0, 0, 0))
+    out = BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def record_assessments(mufakat: Mufakat, fasilitator: _Facilitator, process_id: UUID, record: DemoRecord) -> None:
+    """The start of the cycle: an FGD of the women's group and the fishers, and a transect walk, with findings."""
+    fgd = mufakat.assessments.start(
+        fasilitator.context,
+        process_id,
+        title="FGD kelompok perempuan (PKK, KWT) dan nelayan Sungai Serayu",
+        method="fgd",
+        respondents=[
+            {"group": "women", "gender": "female", "count": 14},
+            {"group": "resident", "gender": "male", "count": 7},
+            {"group": "elderly", "gender": "female", "count": 2},
+        ],
+    ).id
+    transect = mufakat.assessments.start(
+        fasilitator.context,
+        process_id,
+        title="Penelusuran desa (transek) Dusun Krajan - Dusun Kidul",
+        method="transect",
+        respondents=[
+            {"group": "resident", "gender": "male", "count": 5},
+            {"group": "women", "gender": "female", "count": 3},
+            {"group": "disability", "gender": "male", "count": 1},
+        ],
+    ).id
+    record.assessments += [fgd, transect]
+    _, sketch = mufakat.assessments.attach_evidence(
+        fasilitator.context, transect, transect_sketch(), "sketsa-transek-krajan-kidul.png"
+    )
+    for assessment_id, findings in ((fgd, FGD_FINDINGS), (transect, TRANSECT_FINDINGS)):
+        for key, kind, title, description, sector, location, groups in findings:
+            evidence = [{"sha256": sketch}] if assessment_id == transect else []
+            record.findings[key] = part_of(
+                mufakat.assessments.record_finding(
+                    fasilitator.context,
+                    assessment_id,
+                    kind,
+                    title,
+                    description,
+                    sector,
+                    location,
+                    groups,
+                    evidence,
+                )
+            )
+    mufakat.assessments.close(fasilitator.context, fgd)
+    mufakat.assessments.close(fasilitator.context, transect)
+
+
 def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Path | None = None) -> DemoRecord:
     """Records Musrenbang Desa Sukamaju 2027 as the facilitator whose token is given.
 
@@ -149,6 +294,9 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     for key, name, group, gender, organisation, contact in PARTICIPANTS:
         p[key] = mufakat.participants.register(ctx(), process_id, name, group, gender, organisation, contact).id
     everyone = list(p.values())
+    # --- the start of the cycle: what the village needs and has -----------------------
+    record_assessments(mufakat, fasilitator, process_id, record)
+    found = record.findings
 
     # --- first meeting: the ideas are put on the table -------------------------------
     sesi_1 = mufakat.meetings.schedule(
@@ -174,6 +322,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         ),
         submitted_by=p["warga_krajan"],
         meeting_id=sesi_1,
+        addresses=[found["jalan_tanah"], found["jalan_posyandu"]],
     ).id
     bank_sampah = mufakat.proposals.submit(
         ctx(),
@@ -185,6 +334,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         ),
         submitted_by=p["pkk"],
         meeting_id=sesi_1,
+        addresses=[found["sampah_sungai"], found["kompos_kwt"]],
     ).id
     gapura = mufakat.proposals.submit(
         ctx(),
@@ -201,6 +351,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         body="Embung berkapasitas 5.000 m3 di Dusun Kidul untuk mengairi sawah pada musim kemarau.",
         submitted_by=p["kwt"],
         meeting_id=sesi_1,
+        addresses=[found["sawah_kering"], found["mata_air"]],
     ).id
     record.proposals.update(
         {"adopted_by_consensus": jalan, "adopted_by_vote": bank_sampah, "rejected": gapura, "deferred": embung}

@@ -93,6 +93,7 @@ def demo() -> None:
         ("participants", str(len(record.participants))),
         ("meetings", str(len(record.meetings))),
         ("commitments", str(len(record.commitments))),
+        ("assessments", str(len(record.assessments))),
         ("events recorded", str(record.events)),
         ("seconds", f"{seconds:.2f}"),
     ]

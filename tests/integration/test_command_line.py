@@ -24,8 +24,9 @@ from domain.process import Process
 from domain.proposal import Proposal
 from service.adapters.storage import persistence_settings
 from service.app import queries
-from service.app.access import Principal
+from service.app.access import ANONYMOUS, Principal
 from service.app.application import Mufakat
+from service.app.assessments import assessments_of, findings_of
 from service.cli.main import main
 
 RunCli = Callable[..., Result]
@@ -193,6 +194,31 @@ def test_the_demo_shows_a_musdes_typed_in_from_paper_with_dissent_a_withdrawal_a
     assert first.decision.decided_at.date().isoformat() == "2026-09-05"
     assert next(iter(blt.checks.values())).tally == {**(next(iter(blt.checks.values())).tally or {}), "dissent": 1}
     assert blt.title.endswith("40 KPM") and blt.corrected(1, "title") is not None
+
+
+def test_the_demo_starts_the_cycle_with_an_fgd_and_a_transect_whose_findings_its_proposals_answer(
+    run_cli: RunCli, read_ledger: Mufakat
+) -> None:
+    result = run_cli("demo")
+
+    summary = dict(line.split(":", 1) for line in result.output.splitlines()[1:-1])
+    process_id = UUID(summary["process"].strip())
+    assert int(summary["assessments"]) == 2
+    found, _ = assessments_of(read_ledger, ANONYMOUS, process_id, 0, 10)
+    assert sorted(item.method for item in found) == ["fgd", "transect"]
+    fgd = next(item for item in found if item.method == "fgd")
+    assert {row["group"] for row in fgd.respondents} >= {"women", "resident"}  # the women's group and the fishers
+    assert {"group": "elderly", "gender": None, "count": "<3"} in fgd.respondents  # two: suppressed for outsiders
+    transect = next(item for item in found if item.method == "transect")
+    assert [item["media_type"] for item in transect.evidence] == ["image/png"]  # its sketch, cited
+    findings = findings_of(read_ledger, ANONYMOUS, process_id, 0, 100)["items"]
+    adopted = {str(UUID(summary[f"proposal {key}"].strip())) for key in ("adopted_by_consensus", "adopted_by_vote")}
+    answered = [item for item in findings if set(item["answered_by"]) & adopted]
+    assert {"women", "resident", "disability"} <= {group for item in answered for group in item["groups"]}
+    gap = findings_of(read_ledger, ANONYMOUS, process_id, 0, 100, unanswered=True)
+    unanswered_women = [item["title"] for item in gap["items"] if "women" in item["groups"]]
+    assert unanswered_women == ["Ruang laktasi dan penitipan anak di balai desa"]
+    assert gap["by_group"]["women"] == 1
 
 
 def test_running_the_demo_twice_records_two_processes(run_cli: RunCli, read_ledger: Mufakat) -> None:

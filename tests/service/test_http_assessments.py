@@ -4,7 +4,9 @@ their GPS, its findings traced to the proposals that answer them, and what outsi
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import pytest
 from http_callers import Caller, Village, adopt_by_consensus, start_village
@@ -338,6 +340,10 @@ def test_a_proposal_submitted_with_the_needs_it_answers_links_them(
     )
 
     assert proposal["addresses"] == [water]
+    # Its history names the need it answers, right after its submission.
+    history = facilitator.get(f"/proposals/{proposal['id']}/history", headers={"Accept-Language": "id"}).get_json()
+    assert [step["type"] for step in history["items"]][:2] == ["Submitted", "FindingsLinked"]
+    assert "Air bersih di musim kemarau" in history["items"][1]["summary"]
     again = facilitator.post(f"/proposals/{proposal['id']}/links", {"addresses": [water]})
     assert (again.status_code, again.get_json()["code"]) == (409, "finding_already_addressed")
 
@@ -418,3 +424,49 @@ def test_a_findings_description_is_stored_sealed_like_a_contribution(
 
     assert b"Sumur kering di RT 07" not in stored  # sealed under a key of its own: a redaction can destroy it
     assert read_back["description"] == "Sumur kering di RT 07 sejak Agustus"
+
+
+# --- when a file was attached (occurred_at, like every other step) ------------------------------------------------
+
+
+def _upload_at(caller: Caller, assessment_id: str, when: str) -> Any:
+    return caller.client.post(
+        f"/api/v1/assessments/{assessment_id}/evidence",
+        data={"file": (io.BytesIO(photo_with_gps()), "sketsa.jpg"), "occurred_at": when},
+        content_type="multipart/form-data",
+        headers=caller._headers({}),
+    )
+
+
+def test_evidence_attached_says_when_it_was_attached(
+    facilitator: Caller, the_ledger: Any, assessment: dict[str, Any]
+) -> None:
+    when = datetime.now(UTC)
+
+    answer = _upload_at(facilitator, assessment["id"], when.isoformat())
+
+    assert answer.status_code == 201, answer.get_json()
+    (attached,) = [
+        event
+        for event in the_ledger.repository.event_store.get(UUID(assessment["id"]))
+        if type(event).__name__ == "EvidenceAttached"
+    ]
+    assert attached.occurred_at == when
+
+
+@pytest.mark.parametrize(
+    ("when", "status", "code"),
+    [
+        ("kemarin sore", 422, "validation_failed"),
+        ("2199-01-01T10:00:00+07:00", 422, "validation_failed"),
+        ("2020-01-01T10:00:00+07:00", 409, "occurred_out_of_order"),
+    ],
+    ids=["not-a-time", "in-the-future", "before-the-assessment"],
+)
+def test_evidence_attached_at_a_time_that_cannot_be_is_refused_and_attaches_nothing(
+    facilitator: Caller, assessment: dict[str, Any], when: str, status: int, code: str
+) -> None:
+    answer = _upload_at(facilitator, assessment["id"], when)
+
+    assert (answer.status_code, answer.get_json()["code"]) == (status, code)
+    assert facilitator.get(f"/assessments/{assessment['id']}").get_json()["evidence"] == []

@@ -19,7 +19,7 @@ from service.app import assessments as reads
 from service.app import queries
 from service.app.receipts import Receipt
 from service.http.api.answers import Answer, Beside, shown, step_command, written
-from service.http.auth import command, optional_principal, principal
+from service.http.auth import optional_principal, principal
 from service.http.current import current_mufakat
 from service.http.i18n import language
 from service.http.problems import UPLOADS
@@ -146,14 +146,17 @@ class Evidence(MethodView):
     """Evidence files of an assessment."""
 
     @blp.arguments(EvidenceUploadSchema(), location="files")
+    @blp.arguments(WhenSchema(), location="form")
     @blp.response(201, AssessmentStepSchema)
-    def post(self, upload: dict[str, Any], assessment_id: UUID) -> Answer:
+    def post(self, upload: dict[str, Any], when: dict[str, Any], assessment_id: UUID) -> Answer:
         """Keeps an evidence file (JPEG, PNG or PDF, at most 10 MB, as multipart/form-data field `file`) by its
-        SHA-256; photos lose their EXIF and GPS metadata before they are hashed. Answers the `sha256` to cite."""
+        SHA-256; photos lose their EXIF and GPS metadata before they are hashed. Answers the `sha256` to cite.
+        The form field `occurred_at` says when it was attached (a photo typed in afterwards), like every step."""
         file = upload["file"]
         content = file.read(MAX_EVIDENCE_BYTES + 1)
         name = (file.filename or "bukti").strip()[:200] or "bukti"
-        receipt, sha256 = current_mufakat().assessments.attach_evidence(command(), assessment_id, content, name)
+        context = step_command(when or {})
+        receipt, sha256 = current_mufakat().assessments.attach_evidence(context, assessment_id, content, name)
         return _written(receipt, sha256=sha256)
 
 

@@ -29,24 +29,38 @@ from flask import (
 )
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import ValidationError as CsrfInvalid
 
+from domain.assessment import FINDING_KINDS, METHODS
+from domain.errors import RuleBroken
 from domain.meeting import Meeting
 from domain.process import GENDERS, GROUPS, Process
 from domain.proposal import CORRECTABLE_FIELDS, Proposal
+from domain.sectors import SECTORS
+from service.adapters.evidence_files import MAX_EVIDENCE_BYTES, EvidenceRefused
+from service.app import assessments as kajian
 from service.app import queries
 from service.app.access import Principal
-from service.app.application import Mufakat
+from service.app.application import CommandContext, Mufakat
 from service.app.contributions import contributions_of
-from service.app.errors import NotFound
+from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
+from service.app.idempotency import IdempotencyKey
 from service.app.minutes import minutes_path
 from service.app.minutes_sealing import sealed_pdf
 from service.app.statement_names import StatementNamesAParticipant
 from service.http.current import current_mufakat
-from service.http.web.i18n import decision_words, refusal, words
+from service.http.web.i18n import current_language, decision_words, refusal, words
 from service.http.web.site import HERE
-from service.http.web.steps import NAMES_ARE_PUBLIC, STATEMENT_STEPS, STEPS, run_step
+from service.http.web.steps import (
+    MAX_KEY_LENGTH,
+    NAMES_ARE_PUBLIC,
+    RESPONDENT_ROWS,
+    STATEMENT_STEPS,
+    STEPS,
+    run_step,
+)
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 
@@ -73,6 +87,10 @@ def _console_globals() -> dict[str, Any]:
         "NAMING_CODE": NAMING_CODE,
         "console_admin": _signed_in_admin,
         "decision_words": decision_words,
+        "METHODS": METHODS,
+        "FINDING_KINDS": FINDING_KINDS,
+        "SECTORS": SECTORS,
+        "RESPONDENT_ROWS": RESPONDENT_ROWS,
     }
 
 
@@ -214,15 +232,28 @@ def process_page(process_id: UUID) -> str:
     process = _run_by(principal, process_id)
     meetings = [queries.readable(mufakat, Meeting, mid, principal, copy=False) for mid in process.meeting_ids]
     proposals = [queries.readable(mufakat, Proposal, pid, principal, copy=False) for pid in process.proposal_ids]
+    assessments, _ = kajian.assessments_of(mufakat, principal, process_id, 0, MAX_LISTED, current_language())
     return render_template(
         "console/process.html",
         process=process,
         people=_names(mufakat, process),
         meetings=meetings,
         proposals=proposals,
+        assessments=assessments,
+        findings=_standing_findings(mufakat, principal, process_id),
         principal=principal,
         notice=_notice(),
     )
+
+
+#: The most assessments (and findings) a console page lists.
+MAX_LISTED = 500
+
+
+def _standing_findings(mufakat: Mufakat, principal: Principal, process_id: UUID) -> list[dict[str, Any]]:
+    """The findings of the process that stand (not withdrawn), to tick the ones a proposal addresses."""
+    found = kajian.findings_of(mufakat, principal, process_id, 0, MAX_LISTED, language=current_language())
+    return [item for item in found["items"] if item["status"] == "standing"]
 
 
 def quorum_needed(quorum: float, invited: int) -> int:
@@ -294,6 +325,7 @@ def proposal_page(proposal_id: UUID) -> str:
         contributions=contributions_of(mufakat.repository.event_store, proposal),
         all_meetings=list(meetings.values()),
         correctable=CORRECTABLE_FIELDS,
+        findings=_standing_findings(mufakat, principal, process.id),
         notice=_notice(),
     )
 
@@ -318,17 +350,107 @@ def full_minutes(meeting_id: UUID, sealed_version: int) -> Response:
     return answer
 
 
+@blp.route("/kajian/<uuid:assessment_id>")
+def assessment_page(assessment_id: UUID) -> str:
+    """An assessment (kajian): its respondents, evidence photos and findings; a finding, a photo, closing."""
+    principal = _require()
+    mufakat = current_mufakat()
+    try:
+        found = kajian.assessment(mufakat, principal, assessment_id, current_language())
+    except NotFound:
+        abort(404)
+    process = _run_by(principal, found.process_id)
+    meetings = {str(mid): queries.readable(mufakat, Meeting, mid, principal, copy=False) for mid in process.meeting_ids}
+    return render_template(
+        "console/assessment.html",
+        assessment=found,
+        process=process,
+        meeting=meetings.get(str(found.meeting_id)) if found.meeting_id else None,
+        evidence_names={item["sha256"]: item["name"] for item in found.evidence},
+        max_evidence_mb=MAX_EVIDENCE_BYTES // (1024 * 1024),
+        notice=_notice(),
+    )
+
+
+@blp.route("/kajian/<uuid:assessment_id>/bukti/<string:sha256>")
+def evidence(assessment_id: UUID, sha256: str) -> Response:
+    """An evidence file of the assessment, for the facilitator signed in here (photos as kept: without EXIF)."""
+    principal = _require()
+    try:
+        content, media_type = kajian.evidence_file(current_mufakat(), principal, assessment_id, sha256)
+    except NotFound:
+        abort(404)
+    answer = Response(content, mimetype=media_type)
+    answer.headers["Cache-Control"] = "private, max-age=3600"
+    answer.headers["X-Content-Type-Options"] = "nosniff"
+    return answer
+
+
+#: The form of the evidence photo on the assessment's page.
+PHOTO_FORM = "photo"
+#: Multipart overhead allowed beyond the file itself.
+_FORM_OVERHEAD = 64 * 1024
+
+
+@blp.route("/kajian/<uuid:assessment_id>/foto", methods=["POST"])
+def attach_photo(assessment_id: UUID) -> BaseResponse:
+    """Keeps a photo (or PDF) of the assessment, sent by its own form (multipart, not the text queue: a photo
+    needs a connection), and records its SHA-256; the finding form then offers it to cite."""
+    request.max_content_length = MAX_EVIDENCE_BYTES + _FORM_OVERHEAD
+    here = url_for("console.assessment_page", assessment_id=assessment_id)
+    principal = signed_in()
+    if principal is None:
+        return redirect(url_for("console.sign_in"))
+    try:
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        return _refused_answer(PHOTO_FORM, "evidence_too_large", ["file"], here, 413)
+    if not _check_csrf():
+        return _refused_answer(PHOTO_FORM, "csrf", [], here, 400)
+    key = (request.form.get("idempotency_key") or "").strip()
+    if upload is None or not upload.filename or not key or len(key) > MAX_KEY_LENGTH:
+        return _refused_answer(PHOTO_FORM, "evidence_missing", ["file"], here, 422)
+    content = upload.read(MAX_EVIDENCE_BYTES + 1)
+    name = upload.filename.strip()[:200] or "bukti"
+    mufakat = current_mufakat()
+    context = CommandContext(
+        principal=principal,
+        idempotency=IdempotencyKey.for_request(
+            caller=principal.actor.id,
+            key=f"web:{key}",
+            method="POST",
+            path=f"/console/kajian/{assessment_id}/foto",
+            body=[str(assessment_id), name, len(content)],
+            secret=mufakat.vault.fingerprint_secret(),
+        ),
+    )
+    try:
+        receipt, _ = mufakat.assessments.attach_evidence(context, assessment_id, content, name)
+    except EvidenceRefused as refused:
+        code = "evidence_too_large" if refused.status == 413 else "evidence_not_accepted"
+        return _refused_answer(PHOTO_FORM, code, ["file"], here, refused.status)
+    except (RuleBroken, NotFound, Forbidden, VersionMismatch, IdempotencyKeyReused, TooMuchContention) as error:
+        return _refused_answer(PHOTO_FORM, str(getattr(error, "code", "rule_broken")), [], here, 409)
+    message = gettext("Recorded earlier; not recorded twice.") if receipt.replayed else gettext("Recorded.")
+    if _wants_json():
+        return jsonify(ok=True, replayed=receipt.replayed, message=message, location=here, id=str(assessment_id))
+    session[NOTICE] = {"form_id": PHOTO_FORM, "ok": True, "message": message}
+    return redirect(here, 303)
+
+
 # --- steps -------------------------------------------------------------------------------
 
 _CREATED_PAGE = {
     "open_process": "console.process_page",
     "schedule_meeting": "console.meeting_page",
     "submit": "console.proposal_page",
+    "start_assessment": "console.assessment_page",
 }
 _CREATED_ARG = {
     "console.process_page": "process_id",
     "console.meeting_page": "meeting_id",
     "console.proposal_page": "proposal_id",
+    "console.assessment_page": "assessment_id",
 }
 
 

@@ -167,6 +167,17 @@ WORDS: dict[str, LazyString] = {
     "rules_vote_threshold": _l("a vote passes with"),
     "rules_vote_without_check": _l("a vote without a consensus check"),
     "rules_legal_basis": _l("legal basis"),
+    # assessments (kajian): methods and kinds of finding
+    "survey": _l("survey"),
+    "interview": _l("interview"),
+    "fgd": _l("focus group discussion (FGD)"),
+    "observation": _l("field observation"),
+    "mapping": _l("social mapping"),
+    "transect": _l("transect walk"),
+    "seasonal_calendar": _l("seasonal calendar"),
+    "need": _l("need"),
+    "potential": _l("potential"),
+    "standing": _l("standing"),
     # roles
     "admin": _l("admin"),
     "facilitator": _l("facilitator"),
@@ -202,6 +213,9 @@ REFUSALS: dict[str, LazyString] = {
     "ranked_text_changed": _l("A ranked proposal was amended after the ranking opened: open a new ranking."),
     "indicator_unknown": _l("This commitment has no indicator of that name, or names one indicator twice."),
     "amount_not_allowed": _l("An amount must be a decimal number, and money is never negative."),
+    "evidence_missing": _l("Choose a photo (or a PDF) to send."),
+    "evidence_too_large": _l("This file is too large: an evidence file may be at most 10 MB."),
+    "evidence_not_accepted": _l("This file is not a JPEG or PNG photo or a PDF, or it cannot be read."),
     "unresolved_blocking_objection": _l(
         "A blocking objection is still unresolved: it must be addressed, withdrawn or overruled first."
     ),

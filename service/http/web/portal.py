@@ -22,6 +22,7 @@ from domain.deliberation import OUTCOMES
 from domain.process import GENDERS, GROUPS, Process
 from projections.feed_queries import FeedFilter
 from projections.history import Step
+from service.app import assessments as kajian
 from service.app import queries
 from service.app.access import ANONYMOUS
 from service.app.application import Mufakat
@@ -312,6 +313,69 @@ def decision_page(proposal_id: UUID) -> str:
         proof=proof(item, queries.latest_checkpoint(mufakat)),
         title=item["proposal"]["title"],
         no_title=gettext("(untitled)"),
+    )
+
+
+#: The most findings (and assessments) the needs page reads of one process.
+MAX_FINDINGS_SHOWN = 1000
+#: The width, in pixels, of the longest bar of the needs page's table.
+BAR_WIDTH = 40
+
+
+def _counted(items: list[dict[str, Any]], keys: Any) -> list[dict[str, Any]]:
+    """Rows of needs and potentials counted by a key of each finding (`keys(item)` gives its keys)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for item in items:
+        for key in keys(item):
+            row = rows.setdefault(key, {"key": key, "need": 0, "potential": 0})
+            row[item["kind"]] += 1
+    largest = max([max(row["need"], row["potential"]) for row in rows.values()] + [1])
+    for row in rows.values():
+        row["need_bar"] = round(row["need"] / largest * BAR_WIDTH, 1)
+        row["potential_bar"] = round(row["potential"] / largest * BAR_WIDTH, 1)
+    return list(rows.values())
+
+
+def _decided(process_id: UUID) -> dict[str, dict[str, Any]]:
+    """The public decisions of the process by proposal id: title and outcome, as the feed publishes them."""
+    found: dict[str, dict[str, Any]] = {}
+    for item in decisions(FeedFilter(process_id=str(process_id))):
+        if item.get("kind", "decision") == "decision":
+            found.setdefault(str(item["proposal"]["id"]), item)
+    return found
+
+
+@blp.route("/proses/<uuid:process_id>/kebutuhan")
+def needs_page(process_id: UUID) -> str:
+    """A village's needs and potentials found with the community: by sector and by group (a table with bars),
+    each with the decisions that answer it, and the needs no adopted decision answers yet, by the groups who
+    raised them. Groups only, never a person; respondents' small counts hidden as the read functions hide them."""
+    mufakat = current_mufakat()
+    language = current_language()
+    try:
+        process = queries.readable_process(mufakat, process_id, ANONYMOUS)
+    except NotFound:
+        abort(404)
+    found = kajian.findings_of(mufakat, ANONYMOUS, process_id, 0, MAX_FINDINGS_SHOWN, language=language)
+    standing = [item for item in found["items"] if item["status"] == "standing"]
+    gap = kajian.findings_of(mufakat, ANONYMOUS, process_id, 0, MAX_FINDINGS_SHOWN, True, language)
+    assessments, _ = kajian.assessments_of(mufakat, ANONYMOUS, process_id, 0, MAX_FINDINGS_SHOWN, language)
+    unanswered_by_group = {group: [item for item in gap["items"] if group in item["groups"]] for group in GROUPS}
+    unanswered_by_group = {group: items for group, items in unanswered_by_group.items() if items}
+    ungrouped = [item for item in gap["items"] if not item["groups"]]
+    return render_template(
+        "portal/needs.html",
+        process=process,
+        findings=standing,
+        by_sector=_counted(standing, lambda item: [item["sector"] or ""]),
+        by_group=_counted(standing, lambda item: item["groups"] or [""]),
+        sector_names={item["sector"] or "": item["sector_name"] for item in standing},
+        unanswered=gap["items"],
+        unanswered_by_group=unanswered_by_group,
+        ungrouped=ungrouped,
+        decided=_decided(process_id),
+        assessments=assessments,
+        bar_width=BAR_WIDTH,
     )
 
 

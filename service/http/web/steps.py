@@ -25,6 +25,7 @@ from eventsourcing.domain import Aggregate
 from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
+from domain.assessment import Assessment
 from domain.commitment import Commitment
 from domain.errors import RuleBroken, ValueNotAllowed
 from domain.meeting import Meeting
@@ -34,10 +35,18 @@ from domain.proposal import Proposal
 from domain.time_zones import WIB, process_time_zone
 from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat, Receipt
+from service.app.assessments import FindingsOfAnotherProcess
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
 from service.app.idempotency import IdempotencyKey
 from service.app.statement_names import StatementNamesAParticipant
 from service.http.api.audit import signing_key, signing_key_file
+from service.http.schemas.assessments import (
+    AssessmentRequestSchema,
+    FindingCorrectionSchema,
+    FindingRequestSchema,
+    FindingWithdrawalSchema,
+    LinksSchema,
+)
 from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
 from service.http.schemas.minutes import MinutesSealingSchema
@@ -69,6 +78,7 @@ _HOLDERS_OF_PROCESS = {
     "proposal_id": Proposal,
     "commitment_id": Commitment,
     "participant_id": Participant,
+    "assessment_id": Assessment,
 }
 #: The refusal of a time earlier than the step it depends on (domain.errors.OccurredOutOfOrder).
 OUT_OF_ORDER = "occurred_out_of_order"
@@ -123,6 +133,35 @@ def correction_body(flat: dict[str, Any]) -> dict[str, Any]:
     return {**flat, "version": int(version) if version.isdigit() else version, "field": name}
 
 
+#: How many rows of respondents (group, gender, count) the assessment form offers.
+RESPONDENT_ROWS = 6
+#: The parts of a finding's location, as the form names them.
+LOCATION_FIELDS = ("dusun", "rw", "rt")
+
+
+def assessment_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The assessment form as the API's body: its rows `respondents_<n>_group|gender|count` become `respondents`
+    (a row left empty is no row; a row half filled is sent as it is, for the schema to refuse)."""
+    rows = []
+    for row in range(RESPONDENT_ROWS):
+        found = {part: flat.pop(f"respondents_{row}_{part}", None) for part in ("group", "gender", "count")}
+        if found["group"] is None and found["count"] is None:
+            continue
+        rows.append({part: value for part, value in found.items() if value is not None})
+    return {**flat, "respondents": rows} if rows else flat
+
+
+def finding_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The finding form as the API's body: `location_dusun|rw|rt` become `location`, the evidence ticked (by SHA-256)
+    becomes the list of files cited."""
+    location = {part: flat.pop(f"location_{part}") for part in LOCATION_FIELDS if f"location_{part}" in flat}
+    if location:
+        flat["location"] = location
+    if "evidence" in flat:
+        flat["evidence"] = [{"sha256": sha256} for sha256 in flat["evidence"]]
+    return flat
+
+
 STEPS: dict[str, Step] = {
     "open_process": Step("processes.open", ProcessOpeningSchema, shape=process_body),
     "close_process": Step("processes.close", None, ("process_id",)),
@@ -146,7 +185,9 @@ STEPS: dict[str, Step] = {
         flags=(NAMES_ARE_PUBLIC,),
         shape=minutes_body,
     ),
-    "submit": Step("proposals.submit", SubmissionSchema, ("process_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "submit": Step(
+        "proposals.submit", SubmissionSchema, ("process_id",), lists=("addresses",), flags=(NAMES_ARE_PUBLIC,)
+    ),
     "contribute": Step("proposals.contribute", ContributionSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
     "amend": Step("proposals.amend", AmendmentSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,)),
     "object": Step(
@@ -177,13 +218,35 @@ STEPS: dict[str, Step] = {
         "redaction.redact", RedactionRequestSchema, ("proposal_id",), flags=(NAMES_ARE_PUBLIC,), shape=correction_body
     ),
     "revoke_token": Step("tokens.revoke", None, ("token_id",)),
+    # The needs and potential assessment (kajian) and what proposals address of it.
+    "start_assessment": Step(
+        "assessments.start", AssessmentRequestSchema, ("process_id",), flags=(NAMES_ARE_PUBLIC,), shape=assessment_body
+    ),
+    "record_finding": Step(
+        "assessments.record_finding",
+        FindingRequestSchema,
+        ("assessment_id",),
+        lists=("groups", "evidence"),
+        flags=(NAMES_ARE_PUBLIC,),
+        shape=finding_body,
+    ),
+    "correct_finding": Step(
+        "assessments.correct_finding",
+        FindingCorrectionSchema,
+        ("assessment_id", "finding_id"),
+        flags=(NAMES_ARE_PUBLIC,),
+    ),
+    "withdraw_finding": Step(
+        "assessments.withdraw_finding",
+        FindingWithdrawalSchema,
+        ("assessment_id", "finding_id"),
+        flags=(NAMES_ARE_PUBLIC,),
+    ),
+    "close_assessment": Step("assessments.close", None, ("assessment_id",)),
+    "link_findings": Step("assessments.link", LinksSchema, ("proposal_id",), lists=("addresses",)),
 }
 #: The API's POST routes (by endpoint) that have no console form, each with why. Every other step the API offers
 #: has its form above (tests/integration/test_guards_derived_from_the_code.py walks the routes to check).
-_ASSESSMENT_FORMS_LATER = (
-    "the console's forms for assessments (kajian), their findings, evidence photos and links come with issue 20, "
-    "item 5; until then a facilitator records them over the API"
-)
 _RANKING_SCREEN_LATER = (
     "a ranking round needs its own screen (each ballot one screen: order by tapping, or scores per criterion), "
     "not a queued form of fields; it comes after issue 21 items 1-3, and until then the facilitator runs it over "
@@ -201,13 +264,6 @@ API_ONLY: dict[str, str] = {
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
     "its secret is shown once, in the answer, and a step sent again offline could not show it",
-    "assessments.Assessments": _ASSESSMENT_FORMS_LATER,
-    "assessments.Findings": _ASSESSMENT_FORMS_LATER,
-    "assessments.FindingCorrections": _ASSESSMENT_FORMS_LATER,
-    "assessments.FindingWithdrawal": _ASSESSMENT_FORMS_LATER,
-    "assessments.Closing": _ASSESSMENT_FORMS_LATER,
-    "assessments.Evidence": _ASSESSMENT_FORMS_LATER,
-    "assessments.Links": _ASSESSMENT_FORMS_LATER,
     "rankings.Rankings": _RANKING_SCREEN_LATER,
     "rankings.Ballots": _RANKING_SCREEN_LATER,
     "rankings.Closing": _RANKING_SCREEN_LATER,
@@ -224,6 +280,9 @@ API_ONLY: dict[str, str] = {
     "disputes.Drop": _DISPUTE_FORMS_LATER,
     "disputes.Corrections": _DISPUTE_FORMS_LATER,
     "disputes.Redactions": _DISPUTE_FORMS_LATER,
+    "assessments.Evidence": "a photo is sent by its own form on the assessment's console page "
+    "(/console/kajian/<id>/foto, multipart), not as a queued step: the offline queue carries text, so a photo "
+    "waits for a connection (the page says so)",
 }
 #: The steps whose statements outsiders may read: their forms offer the NAMES_ARE_PUBLIC checkbox.
 STATEMENT_STEPS = frozenset(action for action, step in STEPS.items() if NAMES_ARE_PUBLIC in step.flags)
@@ -412,6 +471,9 @@ def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict
         return Outcome(code=refused.code, invalid_fields=refused.invalid_fields)
     except StatementNamesAParticipant as naming:
         return Outcome(code=naming.code, invalid_fields=naming.fields)
+    except FindingsOfAnotherProcess:
+        # A finding ticked that is no finding of this process (or no longer stands): the one field to mend.
+        return Outcome(code="validation_failed", invalid_fields=["addresses"])
     except (RuleBroken, NotFound, Forbidden, VersionMismatch, IdempotencyKeyReused, TooMuchContention) as error:
         code = str(getattr(error, "code", "rule_broken"))
         # A step placed before the one it depends on is mended in its one field: the time it happened.

@@ -550,6 +550,7 @@
     var changed = [];
     Array.prototype.forEach.call(form.elements, function (field) {
       if (!field.name || field.type === "hidden" || field.tagName === "BUTTON" || field.type === "submit") { return; }
+      if (field.type === "file") { return; } // a chosen file cannot be set by script: its form is kept whole
       if (field.type === "checkbox" || field.type === "radio") {
         if (field.checked !== field.defaultChecked) { changed.push({ name: field.name, value: field.value, checked: field.checked }); }
       } else if (field.tagName === "SELECT") {
@@ -644,7 +645,17 @@
         if (!fresh || !main) { return; }
         var keep = focusKey(document.activeElement);
         var typed = typedValues();
+        // A photo chosen but not sent yet (it waits for a connection) stays chosen: its form is kept as it is.
+        var chosen = Array.prototype.filter.call(main.querySelectorAll("form[data-needs-connection]"), function (form) {
+          return Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+            return input.files && input.files.length > 0;
+          });
+        });
         main.innerHTML = fresh.innerHTML;
+        chosen.forEach(function (form) {
+          var replaced = document.getElementById(form.id);
+          if (replaced) { replaced.replaceWith(form); }
+        });
         restoreTyped(typed);
         ownMessages();
         var meta = page.querySelector('meta[name="mufakat-csrf"]');
@@ -680,9 +691,24 @@
     });
   }
 
+  // A photo is sent by its own form: the queue carries text only. Without a connection the form says so, plainly,
+  // and keeps the chosen file on the page, to send when the connection is back.
+  function onPhoto(event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-needs-connection")) { return; }
+    var slot = document.getElementById(form.id + "-refusal");
+    if (!navigator.onLine || offline) {
+      event.preventDefault();
+      if (slot) { slot.textContent = form.dataset.offlineMessage || ""; }
+    } else if (slot) {
+      slot.textContent = "";
+    }
+  }
+
   function start() {
     ownMessages();
     document.addEventListener("submit", onSubmit);
+    document.addEventListener("submit", onPhoto);
     document.addEventListener("input", function (event) {
       if (event.target.getAttribute && event.target.getAttribute("aria-invalid")) {
         event.target.removeAttribute("aria-invalid");
