@@ -623,6 +623,7 @@ def test_a_step_said_to_happen_in_the_future_is_refused_and_nothing_is_recorded(
         },
         headers={"Accept": "application/json"},
     )
-    assert answer.json["code"] == "occurred_at_invalid"
-    assert answer.json["message"] == "Waktu kejadian tidak sah."
+    # A time in the future is its own refusal, in words that say what happened (issue 19 item 3).
+    assert answer.json["code"] == "occurred_in_future"
+    assert answer.json["message"].startswith("Waktu kejadian di masa depan.")
     assert "Contributed" not in event_types(site_app, village.proposal_id)
