@@ -11,7 +11,8 @@ from flask import Flask
 from playwright.sync_api import ConsoleMessage, Page, Request
 
 from service.app import queries
-from service.app.application import Mufakat
+from service.app.application import CommandContext, Mufakat
+from service.app.sign_in_links import issue_sign_in_link
 from service.http.current import current_mufakat
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -67,6 +68,24 @@ def sign_in(page: Page, site: Site) -> None:
     page.get_by_label("Token akses Anda").fill(site.facilitator_token)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(f"{site.url}/console/")
+
+
+def sign_in_by_link(page: Page, site: Site) -> str:
+    """Signs the phone in to the console by a one-time link an admin made for the facilitator's token (as the
+    admin's token page makes it, with its QR code): the phone opens the link and taps "Masuk", typing no secret.
+    The link, which signs nobody in a second time."""
+    with site.app.app_context():
+        ledger = site.ledger
+        _, admin_secret = ledger.tokens.issue("admin", "Admin Kabupaten", [])
+        admin = ledger.tokens.authenticate(admin_secret)
+        facilitator = ledger.tokens.authenticate(site.facilitator_token)
+        assert admin is not None and facilitator is not None and facilitator.token_record_id is not None
+        made = issue_sign_in_link(ledger, CommandContext(principal=admin), facilitator.token_record_id)
+    link = f"{site.url}/console/masuk/tautan?kunci={made.secret}"
+    page.goto(link)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{site.url}/console/")
+    return link
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -1,10 +1,11 @@
-"""A facilitator records a whole musyawarah on a phone-sized console, and anyone reads it on the portal."""
+"""A facilitator signs in by a one-time link, records a whole musyawarah on a phone-sized console and seals its
+berita acara, with no API call; anyone reads it on the portal."""
 
 from __future__ import annotations
 
 import re
 
-from e2e_support import Site, Watch, screenshot, sign_in
+from e2e_support import Site, Watch, event_types, screenshot, sign_in_by_link
 from playwright.sync_api import Page, expect
 
 PEOPLE = (
@@ -18,7 +19,8 @@ def test_a_facilitator_records_a_whole_musyawarah_on_a_phone_and_the_portal_tell
     phone: Page, site: Site, watch: Watch
 ) -> None:
     page = phone
-    sign_in(page, site)
+    # Signed in by the admin's one-time link (its QR code), no secret typed; a second use signs nobody in.
+    link = sign_in_by_link(page, site)
     expect(page.get_by_role("heading", name="Proses", exact=True)).to_be_visible()
 
     # A process, three participants registered fast, a meeting inviting them.
@@ -42,6 +44,7 @@ def test_a_facilitator_records_a_whole_musyawarah_on_a_phone_and_the_portal_tell
 
     # The attendance checklist shows the quorum live.
     expect(page.get_by_role("heading", name="Musyawarah Desa Tahap I")).to_be_visible()
+    meeting_url = page.url
     quorum = page.locator("output.quorum-live")
     expect(quorum).to_contain_text("0 dari 3 hadir")
     expect(quorum).to_contain_text("kuorum tidak terpenuhi")
@@ -117,6 +120,20 @@ def test_a_facilitator_records_a_whole_musyawarah_on_a_phone_and_the_portal_tell
     expect(page.get_by_text("40%").first).to_be_visible()
     screenshot(page, "console-proposal-decided")
 
+    # The meeting closes with its notulen, and its berita acara is sealed from the same phone.
+    page.goto(meeting_url)
+    page.get_by_role("button", name="Tutup rapat").click()
+    expect(page.get_by_role("heading", name="Berita acara")).to_be_visible()
+    page.get_by_label("Nama").first.fill("Bapak Ketua BPD")
+    page.get_by_label("Jabatan").first.fill("Ketua BPD Karanganyar")
+    page.get_by_label("Nama").nth(1).fill("Ibu Sekretaris")
+    page.get_by_label("Jabatan").nth(1).fill("Sekretaris Desa")
+    page.get_by_role("button", name="Segel berita acara").click()
+    expect(page.get_by_text("Disegel (versi 1) pada")).to_be_visible()
+    meeting_id = meeting_url.rstrip("/").rsplit("/", 1)[-1]
+    assert event_types(site, meeting_id).count("MinutesSealed") == 1
+    screenshot(page, "console-berita-acara-sealed")
+
     # The portal tells the story to anyone, without a name.
     page.goto(f"{site.url}/?region=33.13")
     decision_link = page.get_by_role("link", name="Perbaikan jalan dusun")
@@ -154,5 +171,10 @@ def test_a_facilitator_records_a_whole_musyawarah_on_a_phone_and_the_portal_tell
         for name, _, _ in PEOPLE:
             assert name not in html
         assert site.facilitator_name not in html
-    assert watch.errors == []
+    # The link, opened again, signs nobody in.
+    page.context.clear_cookies()
+    page.goto(link)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("alert")).to_contain_text("sudah dipakai")
+    assert [error for error in watch.errors if "status of 401" not in error] == []
     assert watch.foreign_requests == []
