@@ -20,11 +20,11 @@ from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 from service.adapters.storage import persistence_settings
 from service.app import queries
 from service.app.access import ANONYMOUS, Principal
-from service.app.chain import journey
-from service.app.rankings import priorities
 from service.app.application import CommandContext, Mufakat
+from service.app.chain import journey
 from service.app.errors import IdempotencyKeyReused, VersionMismatch
 from service.app.idempotency import IdempotencyKey
+from service.app.rankings import priorities
 from service.cli.demo import record_demo
 
 SECRET_NAME = "Sri Wahyuningsih Pramesti"
