@@ -93,6 +93,10 @@ class DemoRecord:
     meetings: list[UUID] = field(default_factory=list)
     participants: dict[str, UUID] = field(default_factory=dict)
     musdes_process_id: UUID | None = None
+    #: The ranking round of sesi 2 (the daftar prioritas against the pagu indikatif).
+    ranking_id: UUID | None = None
+    #: The Musrenbang chain: the kecamatan process, the neighbour village's, and the proposals on the way up.
+    chain: dict[str, UUID] = field(default_factory=dict)
     events: int = 0
     assessments: list[UUID] = field(default_factory=list)
     #: The findings of the assessments by a short name ("air_sungai", "ruang_laktasi"...).
@@ -275,6 +279,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     def ctx() -> CommandContext:
         return fasilitator.context
 
+    kecamatan_id = open_kecamatan(mufakat, fasilitator)
     process_id = mufakat.processes.open(
         ctx(),
         title=PROCESS_TITLE,
@@ -286,9 +291,11 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         region_name=REGION_NAME,
         visibility="public",
         rules=DecisionRules(legal_basis="Permendesa PDTT No. 16 Tahun 2019 tentang Musyawarah Desa"),
+        level="desa",
+        parent_id=kecamatan_id,
     ).id
     fasilitator.refresh()
-    record = DemoRecord(process_id=process_id)
+    record = DemoRecord(process_id=process_id, chain={"kecamatan_process": kecamatan_id})
 
     p = record.participants
     for key, name, group, gender, organisation, contact in PARTICIPANTS:
@@ -323,6 +330,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         submitted_by=p["warga_krajan"],
         meeting_id=sesi_1,
         addresses=[found["jalan_tanah"], found["jalan_posyandu"]],
+        planning=PLANNING["jalan"],
     ).id
     bank_sampah = mufakat.proposals.submit(
         ctx(),
@@ -335,6 +343,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         submitted_by=p["pkk"],
         meeting_id=sesi_1,
         addresses=[found["sampah_sungai"], found["kompos_kwt"]],
+        planning=PLANNING["bank_sampah"],
     ).id
     gapura = mufakat.proposals.submit(
         ctx(),
@@ -343,6 +352,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         body="Gapura permanen di batas desa sebelah utara. Perkiraan biaya Rp 95.000.000.",
         submitted_by=p["bpd"],
         meeting_id=sesi_1,
+        planning=PLANNING["gapura"],
     ).id
     embung = mufakat.proposals.submit(
         ctx(),
@@ -352,6 +362,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         submitted_by=p["kwt"],
         meeting_id=sesi_1,
         addresses=[found["sawah_kering"], found["mata_air"]],
+        planning=PLANNING["embung"],
     ).id
     record.proposals.update(
         {"adopted_by_consensus": jalan, "adopted_by_vote": bank_sampah, "rejected": gapura, "deferred": embung}
@@ -466,6 +477,9 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     mufakat.meetings.open(ctx(), sesi_2, [pid for pid in everyone if pid not in absent_from_2 + late_to_2])
     mufakat.meetings.record_attendance(ctx(), sesi_2, late_to_2)
     present_at_2 = [pid for pid in everyone if pid not in absent_from_2]
+    record.ranking_id = rank_priorities(
+        mufakat, ctx(), process_id, sesi_2, present_at_2, [jalan, bank_sampah, embung, gapura]
+    )
 
     # The road: everyone agrees now; consensus.
     cek_jalan = part_of(mufakat.proposals.open_consensus_check(ctx(), jalan, sesi_2))
@@ -611,6 +625,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
             )
 
     record.musdes_process_id = record_backfilled_musdes(mufakat, fasilitator, record)
+    record_the_way_up(mufakat, fasilitator, record)
     record.events = (mufakat.recorder.max_notification_id() or 0) - before
     return record
 
@@ -738,3 +753,182 @@ def record_backfilled_musdes(mufakat: Mufakat, fasilitator: _Facilitator, record
     mufakat.meetings.close(on(19, 11), khusus, minutes="Keputusan 5 September dibatalkan dan diputuskan ulang.")
     record.proposals.update({"annulled_then_redecided": blt, "withdrawn": ambulans})
     return process_id
+
+
+# --- planning, the daftar prioritas and the Musrenbang chain (issue 21) ------------------------------------------
+
+KECAMATAN_TITLE = "Musrenbang Kecamatan Kembaran 2027"
+NEIGHBOUR_TITLE = "Musrenbang Desa Karangsari 2027"
+#: The pagu indikatif of Desa Sukamaju for the RKP Desa 2027.
+BUDGET_CEILING = "320000000"
+
+PLANNING: dict[str, dict[str, object]] = {
+    "jalan": {
+        "location": {"dusun": "Krajan", "rw": "01", "rt": "01-04"},
+        "sector": "2.3",
+        "volume": "450",
+        "unit": "m",
+        "beneficiaries": {"households": 112, "people": 389},
+        "estimated_cost": "185000000",
+        "funding_source": "dana_desa",
+        "implementation_pattern": "swakelola",
+    },
+    "bank_sampah": {
+        "location": {"dusun": "Kidul", "rw": "03"},
+        "sector": "2.5",
+        "volume": "1",
+        "unit": "unit",
+        "beneficiaries": {"households": 240},
+        "estimated_cost": "120000000",
+        "funding_source": "dana_desa",
+        "implementation_pattern": "kerja_sama",
+    },
+    "gapura": {
+        "location": {"dusun": "Krajan", "rw": "01"},
+        "sector": "2.3",
+        "volume": "1",
+        "unit": "unit",
+        "estimated_cost": "95000000",
+        "funding_source": "add",
+        "implementation_pattern": "pihak_ketiga",
+    },
+    "embung": {
+        "location": {"dusun": "Kidul", "rw": "03"},
+        "sector": "2.3",
+        "volume": "5000",
+        "unit": "m3",
+        "beneficiaries": {"households": 86},
+        "estimated_cost": "250000000",
+        "funding_source": "bantuan_kabupaten",
+        "implementation_pattern": "swakelola",
+    },
+}
+
+
+def open_kecamatan(mufakat: Mufakat, fasilitator: _Facilitator) -> UUID:
+    """The Musrenbang Kecamatan that Desa Sukamaju and its neighbour Karangsari send their proposals up to."""
+    kecamatan_id = mufakat.processes.open(
+        fasilitator.context,
+        title=KECAMATAN_TITLE,
+        description="Musrenbang kecamatan: usulan desa-desa yang tidak terdanai APB Desa dibahas dan digabungkan.",
+        region_code="33.02.10",
+        region_name="Kecamatan Kembaran, Kabupaten Banyumas, Jawa Tengah",
+        visibility="public",
+        rules=DecisionRules(legal_basis="Permendagri No. 86 Tahun 2017, Musrenbang kecamatan"),
+        level="kecamatan",
+    ).id
+    fasilitator.refresh()
+    return kecamatan_id
+
+
+def rank_priorities(
+    mufakat: Mufakat,
+    context: CommandContext,
+    process_id: UUID,
+    meeting_id: UUID,
+    present: list[UUID],
+    proposals: list[UUID],
+) -> UUID:
+    """A Borda ranking of the four proposals at the meeting against the pagu indikatif: most put them in the
+    order given, two put the reservoir before the waste bank; the road and the waste bank fit the ceiling."""
+    ranking_id = mufakat.rankings.open(
+        context, process_id, meeting_id, proposals, "borda", budget_ceiling=BUDGET_CEILING
+    ).id
+    first, second, third, fourth = proposals
+    for number, participant_id in enumerate(present):
+        order = [first, third, second, fourth] if number in (2, 5) else [first, second, third, fourth]
+        mufakat.rankings.cast_ballot(context, ranking_id, participant_id, order=order)
+    mufakat.rankings.close(context, ranking_id)
+    return ranking_id
+
+
+def record_the_way_up(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoRecord) -> None:
+    """The adopted village road goes up to the Musrenbang Kecamatan, where the neighbour village Karangsari's
+    road to the same junction arrives too: the kecamatan merges the two into one."""
+    kecamatan_id = record.chain["kecamatan_process"]
+    context = fasilitator.context
+    neighbour_id = mufakat.processes.open(
+        context,
+        title=NEIGHBOUR_TITLE,
+        description="Musyawarah perencanaan pembangunan Desa Karangsari untuk RKP Desa 2027.",
+        region_code="33.02.10.2002",
+        region_name="Desa Karangsari, Kabupaten Banyumas, Jawa Tengah",
+        visibility="public",
+        rules=DecisionRules(legal_basis="Permendesa PDTT No. 16 Tahun 2019 tentang Musyawarah Desa"),
+        level="desa",
+        parent_id=kecamatan_id,
+    ).id
+    fasilitator.refresh()
+    context = fasilitator.context
+    people = [
+        mufakat.participants.register(context, neighbour_id, name, group, gender, organisation, None).id
+        for name, group, gender, organisation in (
+            ("Slamet Riyadi", "government", "male", "Pemerintah Desa Karangsari"),
+            ("Sri Wahyuni", "women", "female", "TP PKK Desa Karangsari"),
+            ("Eko Saputro", "resident", "male", "RW 02 Dusun Karanganyar"),
+        )
+    ]
+    musdes = mufakat.meetings.schedule(
+        context,
+        neighbour_id,
+        title="Musrenbang Desa Karangsari",
+        scheduled_for=datetime(2026, 9, 23, 1, 30, tzinfo=UTC),
+        location="Balai Desa Karangsari",
+        invited=people,
+    ).id
+    mufakat.meetings.open(context, musdes, people)
+    road = mufakat.proposals.submit(
+        context,
+        neighbour_id,
+        title="Jalan rabat beton penghubung Karangsari-Sukamaju",
+        body="Ruas jalan tanah 600 m dari Dusun Karanganyar ke batas Desa Sukamaju dibangun rabat beton.",
+        submitted_by=people[2],
+        meeting_id=musdes,
+        planning={
+            "location": {"dusun": "Karanganyar", "rw": "02"},
+            "sector": "2.3",
+            "volume": "600",
+            "unit": "m",
+            "estimated_cost": "240000000",
+            "funding_source": "bantuan_kabupaten",
+            "implementation_pattern": "pihak_ketiga",
+        },
+    ).id
+    check = part_of(mufakat.proposals.open_consensus_check(context, road, musdes))
+    for participant_id in people:
+        mufakat.proposals.take_stance(context, road, check, participant_id, "agree", None)
+    mufakat.proposals.close_consensus_check(context, road, check)
+    mufakat.proposals.decide(
+        context,
+        road,
+        outcome="adopted",
+        method="consensus",
+        rationale="Di luar kemampuan APB Desa; diteruskan ke Musrenbang Kecamatan.",
+    )
+    mufakat.meetings.close(context, musdes, minutes="Jalan penghubung disepakati dan diteruskan ke kecamatan.")
+
+    sukamaju_road = record.proposals["adopted_by_consensus"]
+    arrived = mufakat.chain.forward(
+        context,
+        sukamaju_road,
+        kecamatan_id,
+        note="Ruas Dusun Krajan tersambung ke jalan penghubung Karangsari; diusulkan untuk dana kabupaten.",
+        delegates=[record.participants["kades"], record.participants["warga_krajan"]],
+    ).id
+    neighbour_arrived = mufakat.chain.forward(
+        context, road, kecamatan_id, note="Jalan penghubung antardesa.", delegates=[people[0]]
+    ).id
+    mufakat.chain.merge(
+        context,
+        arrived,
+        into=neighbour_arrived,
+        reason="Kedua usulan adalah satu ruas jalan penghubung Sukamaju-Karangsari; dibahas sebagai satu kegiatan.",
+    )
+    record.chain.update(
+        {
+            "neighbour_process": neighbour_id,
+            "forwarded": arrived,
+            "neighbour_proposal": road,
+            "merged_into": neighbour_arrived,
+        }
+    )

@@ -19,10 +19,12 @@ from domain.rules import DecisionRules
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 from service.adapters.storage import persistence_settings
 from service.app import queries
-from service.app.access import Principal
+from service.app.access import ANONYMOUS, Principal
 from service.app.application import CommandContext, Mufakat
+from service.app.chain import journey
 from service.app.errors import IdempotencyKeyReused, VersionMismatch
 from service.app.idempotency import IdempotencyKey
+from service.app.rankings import priorities
 from service.cli.demo import record_demo
 
 SECRET_NAME = "Sri Wahyuningsih Pramesti"
@@ -337,6 +339,35 @@ class LedgerContract:
         assert [ledger.repository.get(c).percent for c in record.commitments] == [60, 40]
         assert len(record.participants) >= 12
         assert record.events == len(stored_event_bytes(ledger)) - 1  # all but the demo's token
+
+    def test_the_demo_ranks_against_the_ceiling_and_sends_the_road_up_to_be_merged(
+        self, ledger: Mufakat, facilitator: Facilitator
+    ) -> None:
+        record = record_demo(ledger, facilitator.secret)
+
+        listed = priorities(ledger, ANONYMOUS, record.process_id)
+        assert listed["ranking_id"] == record.ranking_id
+        assert (listed["method"], listed["budget_ceiling"], listed["ballot_count"]) == ("borda", "320000000", 12)
+        titles = [row["title"].split(" ")[0:2] for row in listed["items"]]
+        assert titles[0] == ["Pembangunan", "jalan"]
+        assert [(row["cumulative_cost"], row["within_ceiling"]) for row in listed["items"]] == [
+            ("185000000", True),
+            ("305000000", True),
+            ("555000000", False),
+            ("650000000", False),
+        ]
+        road = record.proposals["adopted_by_consensus"]
+        way = journey(ledger.uow, ANONYMOUS, road)
+        assert [(stop.level, stop.status) for stop in way] == [
+            ("desa", "decided"),
+            ("kecamatan", "merged"),
+            ("kecamatan", "open"),
+        ]
+        assert [stop.proposal_id for stop in way] == [road, record.chain["forwarded"], record.chain["merged_into"]]
+        assert way[0].forwarded_to == record.chain["kecamatan_process"]
+        assert all(stop.delegates is None for stop in way)  # outsiders never see who carried it
+        # the same line from the kecamatan end
+        assert journey(ledger.uow, ANONYMOUS, record.chain["forwarded"]) == way
 
 
 class TestLedgerOnSQLite(LedgerContract):

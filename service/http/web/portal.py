@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -20,12 +21,15 @@ from flask_babel import gettext
 
 from domain.deliberation import OUTCOMES
 from domain.process import GENDERS, GROUPS, Process
+from domain.proposal import Proposal
 from projections.feed_queries import FeedFilter
 from projections.history import Step
 from service.app import assessments as kajian
 from service.app import queries
+from service.app import rankings as ranking_reads
 from service.app.access import ANONYMOUS
 from service.app.application import Mufakat
+from service.app.chain import Stop, journey
 from service.app.disputes import SeenDispute, disputes_of
 from service.app.errors import NotFound
 from service.app.places import PlaceQuery, by_region, matching
@@ -35,6 +39,13 @@ from service.http.web.decision_proof import proof
 from service.http.web.i18n import current_language
 
 blp = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
+
+
+@blp.context_processor
+def _planning_words() -> dict[str, Any]:
+    """Money and places as the portal's pages write them."""
+    return {"rupiah": rupiah, "place": place}
+
 
 MAX_DECISIONS_SHOWN = 50
 #: How many of the newest feed items a search reads through for the places it found.
@@ -209,6 +220,7 @@ def process_page(process_id: UUID) -> str:
     today = mufakat.clock().date()
     return render_template(
         "portal/process.html",
+        priorities=_priorities(process_id),
         monitored=[{"commitment": c, "overdue": c.is_overdue(today)} for c in commitments],
         process=process,
         decisions=decisions(FeedFilter(process_id=str(process_id))),
@@ -311,6 +323,7 @@ def decision_page(proposal_id: UUID) -> str:
         process=process,
         meetings=[m for m in queries.deciding_meetings(mufakat, ANONYMOUS, proposal_id) if m.sealed],
         proof=proof(item, queries.latest_checkpoint(mufakat)),
+        journey=_journey(proposal_id),
         title=item["proposal"]["title"],
         no_title=gettext("(untitled)"),
     )
@@ -377,6 +390,108 @@ def needs_page(process_id: UUID) -> str:
         assessments=assessments,
         bar_width=BAR_WIDTH,
     )
+
+
+def rupiah(amount: str | None) -> str:
+    """A decimal string of money as a reader writes it: "Rp 185.000.000" (Indonesian) or "Rp 185,000,000"."""
+    if amount is None:
+        return "\u2013"
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        return str(amount)
+    text = f"{value:,.2f}".removesuffix(".00")
+    if current_language() == "id":
+        text = text.translate(str.maketrans(",.", ".,"))
+    return f"Rp {text}"
+
+
+def place(location: dict[str, Any] | None) -> str:
+    """A proposal's location (dusun, RW, RT) in words."""
+    if not location:
+        return "\u2013"
+    parts = [f"Dusun {location['dusun']}" if location.get("dusun") else ""]
+    parts += [f"{part.upper()} {location[part]}" for part in ("rw", "rt") if location.get(part)]
+    return ", ".join(p for p in parts if p) or "\u2013"
+
+
+def _priorities(process_id: UUID) -> dict[str, Any] | None:
+    """The daftar prioritas as the priorities API serves it anonymously, or None before any ranking closed."""
+    try:
+        return ranking_reads.priorities(current_mufakat(), ANONYMOUS, process_id, current_language())
+    except NotFound:
+        return None
+
+
+def _journey_line(stops: list[Stop], here: UUID) -> list[dict[str, Any]]:
+    """The journey's steps as the line shows them: the level, the place, the proposal's title there, what became
+    of it in plain words (forwarded up, merged with which proposal, decided how) and whether it is this page's."""
+    uow = current_mufakat().uow
+    titles = {s.proposal_id: uow.get(Proposal, s.proposal_id, "proposal", copy=False).title for s in stops}
+    line = []
+    for stop in stops:
+        next_level = next((s.level for s in stops if s.process_id == stop.forwarded_to), None)
+        if stop.merged_into is not None:
+            fate = gettext("merged with the proposal “%(title)s”", title=titles.get(stop.merged_into, "…"))
+        elif stop.forwarded_to is not None and stop.outcome == "adopted":
+            fate = gettext("adopted, then forwarded to the Musrenbang %(level)s", level=words_level(next_level))
+        elif stop.forwarded_to is not None:
+            fate = gettext("forwarded to the Musrenbang %(level)s", level=words_level(next_level))
+        elif stop.outcome is not None:
+            fate = OUTCOME_WORDS[stop.outcome]() if stop.outcome in OUTCOME_WORDS else stop.outcome
+        elif stop.status == "withdrawn":
+            fate = gettext("withdrawn")
+        else:
+            fate = gettext("still being discussed")
+        line.append(
+            {
+                "stop": stop,
+                "level": words_level(stop.level),
+                "title": titles[stop.proposal_id],
+                "fate": fate,
+                "here": stop.proposal_id == here,
+                "decided": stop.outcome is not None,
+            }
+        )
+    return line
+
+
+def words_level(level: str | None) -> str:
+    """A level of the Musrenbang chain as a reader names it ("Kecamatan")."""
+    names = {
+        "dusun": gettext("Dusun"),
+        "desa": gettext("Desa"),
+        "kecamatan": gettext("Kecamatan"),
+        "kabupaten": gettext("Kabupaten"),
+    }
+    return names.get(level or "", gettext("of the next level"))
+
+
+#: A decision's outcome as the journey line says it (called in the page's language).
+OUTCOME_WORDS = {
+    "adopted": lambda: gettext("adopted"),
+    "rejected": lambda: gettext("rejected"),
+    "deferred": lambda: gettext("deferred"),
+}
+
+
+def _journey(proposal_id: UUID) -> list[dict[str, Any]]:
+    """The journey of a proposal the public may read, as the journey API serves it anonymously."""
+    return _journey_line(journey(current_mufakat().uow, ANONYMOUS, proposal_id), proposal_id)
+
+
+@blp.route("/usulan/<uuid:proposal_id>/perjalanan")
+def journey_page(proposal_id: UUID) -> str:
+    """A proposal's way up the Musrenbang chain, from dusun or desa to kecamatan and kabupaten: the same line
+    from either end, for a proposal decided or not (one merged into another has no decision of its own)."""
+    try:
+        line = _journey(proposal_id)
+    except NotFound:
+        abort(404)
+    here = next((step for step in line if step["here"]), None)
+    if here is None:
+        abort(404)
+    return render_template("portal/journey.html", line=line, here=here)
 
 
 @blp.errorhandler(404)
