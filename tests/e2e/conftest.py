@@ -28,10 +28,9 @@ PHONE = {"width": 360, "height": 760}
 expect.set_options(timeout=10_000)
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The whole application (API, portal, console) served by werkzeug on a free port of 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("e2e")
+def serve_site(folder: Path) -> Iterator[Site]:
+    """The whole application (API, portal, console) on a ledger in `folder`, served by werkzeug on a free port of
+    127.0.0.1, with a facilitator's token to sign in with."""
     app = create_app(
         {
             "MUFAKAT_LEDGER_ENV": persistence_settings(f"sqlite:///{folder / 'mufakat.db'}"),
@@ -51,6 +50,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     opened = app.extensions.get("mufakat")
     if opened is not None:
         opened.close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The site the browser tests share (one ledger for the session)."""
+    yield from serve_site(tmp_path_factory.mktemp("e2e"))
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,11 @@ demo's ranking against its pagu indikatif, and its road forwarded to the kecamat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from conftest import serve_site
 from e2e_support import AXE, Site, Watch, screenshot
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -21,6 +22,13 @@ AXE_RUN = """() => axe.run(document, {resultTypes: ["violations"],
 def _serious_violations(page: Page) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE))
     return page.evaluate(AXE_RUN)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A site of this module's own: the demo it records (three processes of Kabupaten Banyumas) must not change
+    what other browser tests find when they search the shared site's portal."""
+    yield from serve_site(tmp_path_factory.mktemp("e2e-demo"))
 
 
 @pytest.fixture(scope="module")
