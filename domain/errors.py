@@ -350,6 +350,8 @@ class BallotNotValid(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
 class IndicatorUnknown(RuleBroken):
     """A progress report giving a value for an indicator the commitment does not have, or a commitment naming one
     indicator twice."""
@@ -376,3 +378,9 @@ def ensure_decimal(what: str, value: Any, *, money: bool = False) -> str:
     if money and number < 0:
         raise AmountNotAllowed(f"{what} must not be negative")
     return str(number)
+
+
+class ComplaintClosed(RuleBroken):
+    """A response to a complaint that was resolved or rejected already."""
+
+    code = "complaint_closed"

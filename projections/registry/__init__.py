@@ -12,7 +12,17 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-from projections.registry import assessment, commitment, meeting, process, proposal, ranking, service
+from projections.registry import (
+    assessment,
+    commitment,
+    complaint,
+    meeting,
+    partner,
+    process,
+    proposal,
+    ranking,
+    service,
+)
 from projections.registry.entry import FEED, HISTORY, Entry
 
 __all__ = ["FEED", "HISTORY", "REGISTRY", "Entry", "entry", "published_in"]
@@ -20,7 +30,7 @@ __all__ = ["FEED", "HISTORY", "REGISTRY", "Entry", "entry", "published_in"]
 #: Every entry by the topic its event is stored under.
 REGISTRY: dict[str, Entry] = {
     item.topic: item
-    for module in (process, meeting, proposal, commitment, assessment, ranking, service)
+    for module in (process, meeting, proposal, commitment, assessment, ranking, complaint, partner, service)
     for item in module.ENTRIES
 }
 

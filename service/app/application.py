@@ -29,6 +29,7 @@ from eventsourcing.domain import Aggregate, DomainEvent
 
 from domain.participant import Participant
 from projections.runner import fresh_read_models
+from service.adapters.complaint_limits import ComplaintLimits
 from service.adapters.evidence_files import evidence_files, prepared
 from service.adapters.ledger import EventLedger
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
@@ -37,11 +38,13 @@ from service.app.assessments import Assessments
 from service.app.chain import MusrenbangChain
 from service.app.commitment_evidence import CommitmentEvidence
 from service.app.commitments import Commitments
+from service.app.complaints import Complaints
 from service.app.forgetting import Forgetting
 from service.app.idempotency import IdempotencyRecord
 from service.app.meetings import Meetings
 from service.app.moved_topics import register_moved_topics
 from service.app.participants import Participants
+from service.app.partners import Partners
 from service.app.ports import Vault
 from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.processes import Processes
@@ -138,6 +141,9 @@ class Mufakat:
         self.commitment_evidence = CommitmentEvidence(self.uow, evidence, prepared)
         self.sealing = MinutesSealing(self.uow, ledger, self.statement_names, self.settings)
         self.rankings = Rankings(self.uow)
+        self.complaints = Complaints(self.uow, ledger.vault)
+        self.partners = Partners(self.uow)
+        self.complaint_limits = ComplaintLimits(ledger.side_tables)
 
     @property
     def clock(self) -> Callable[[], datetime]:

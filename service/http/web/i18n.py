@@ -195,6 +195,7 @@ REFUSALS: dict[str, LazyString] = {
     "ranked_text_changed": _l("A ranked proposal was amended after the ranking opened: open a new ranking."),
     "indicator_unknown": _l("This commitment has no indicator of that name, or names one indicator twice."),
     "amount_not_allowed": _l("An amount must be a decimal number, and money is never negative."),
+    "complaint_closed": _l("This complaint was resolved or rejected already and takes no more responses."),
     "unresolved_blocking_objection": _l(
         "A blocking objection is still unresolved: it must be addressed, withdrawn or overruled first."
     ),

@@ -193,7 +193,16 @@ _CHAIN_FORMS_LATER = (
     "forwarding and merging are done after the musyawarah, by the village secretary or the kecamatan planner at "
     "a desk; their console forms come with the portal's journey (issue 21 item 6)"
 )
+_COMPLAINT_FORMS_LATER = (
+    "the portal's complaint form and the console's complaint inbox and partner pages come with issue 22 item 7; "
+    "until then complaints, their answers and partners are recorded through the API"
+)
+
 API_ONLY: dict[str, str] = {
+    "complaints.Complaints": _COMPLAINT_FORMS_LATER,
+    "complaints.Responding": _COMPLAINT_FORMS_LATER,
+    "complaints.Partners": _COMPLAINT_FORMS_LATER,
+    "complaints.Contributions": _COMPLAINT_FORMS_LATER,
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
     "its secret is shown once, in the answer, and a step sent again offline could not show it",
