@@ -34,6 +34,9 @@ USE_CASE_MODULES = (
     "service.app.assessments",
     "service.app.rankings",
     "service.app.chain",
+    "service.app.complaints",
+    "service.app.partners",
+    "service.app.complaint_index",
     "service.app.readable",
     "service.app.ports",
 )
