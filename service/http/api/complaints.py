@@ -92,7 +92,15 @@ class Complaints(MethodView):
 
     @blp.arguments(ComplaintRequestSchema())
     @blp.response(201, FiledSchema)
-    @blp.alt_response(429, description="too many complaints from this address this hour; see `Retry-After`")
+    @blp.doc(
+        responses={
+            "429": {
+                "description": "too many complaints from this address this hour (`too_many_complaints`); retry "
+                "after `Retry-After` seconds",
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            }
+        }
+    )
     def post(self, complaint: dict[str, Any], process_id: UUID) -> Any:
         """Files a complaint on a process, without a token on a public one; answers the tracking code once."""
         context = _filing_context(complaint)
