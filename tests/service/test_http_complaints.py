@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 import pytest
 from flask import Flask
@@ -216,3 +218,21 @@ def test_a_contribution_refuses_a_float_and_negative_money(facilitator: Caller, 
     assert negative.get_json()["code"] == "amount_not_allowed"
     stale = facilitator.post(path, {"kind": "technical", "description": "Pelatihan"}, headers={"If-Match": '"9"'})
     assert stale.status_code == 412
+
+
+def test_the_words_and_the_contact_are_stored_sealed_and_the_contact_can_be_forgotten(
+    anonymous: Caller, facilitator: Caller, village: Village, the_ledger: Any
+) -> None:
+    filed = anonymous.created(f"/processes/{village.process_id}/complaints", {"text": TEXT, "contact": CONTACT})
+    facilitator.ok(f"/complaints/{filed['complaint_id']}/respond", {"status": "responded", "response": "Kami cek."})
+    stored = b"".join(n.state for n in the_ledger.recorder.select_notifications(1, 10_000))
+    assert b"responded" in stored  # the status is stored in the clear: the search below can find words
+    assert TEXT.encode() not in stored
+    assert CONTACT.encode() not in stored
+    assert b"Kami cek." not in stored
+    assert filed["tracking_code"].replace("-", "").encode() not in stored
+
+    the_ledger.complaints.forget_contact(UUID(filed["complaint_id"]))
+    inbox = facilitator.get(f"/processes/{village.process_id}/complaints").get_json()
+    assert inbox["items"][0]["contact"] != CONTACT
+    assert inbox["items"][0]["text"] == TEXT
