@@ -23,6 +23,7 @@ TEXT = "Semen untuk balai desa hilang 20 sak, dilihat Pak Joko"
 CONTACT = "0812-3456-7890"
 
 
+@pytest.mark.both_stores
 def test_a_resident_files_a_complaint_without_a_token_and_follows_it(
     anonymous: Caller, facilitator: Caller, village: Village
 ) -> None:
@@ -151,6 +152,7 @@ def test_a_complaint_about_a_proposal_of_another_process_is_not_found(
     assert mine.status_code == 201
 
 
+@pytest.mark.both_stores
 def test_a_flood_from_one_address_is_refused_across_two_app_objects_on_one_database(
     tmp_path: Path, database_url: str, facilitator: Caller, village: Village, app: Flask
 ) -> None:
@@ -220,6 +222,7 @@ def test_a_contribution_refuses_a_float_and_negative_money(facilitator: Caller, 
     assert stale.status_code == 412
 
 
+@pytest.mark.both_stores
 def test_the_words_and_the_contact_are_stored_sealed_and_the_contact_can_be_forgotten(
     anonymous: Caller, facilitator: Caller, village: Village, the_ledger: Any
 ) -> None:
