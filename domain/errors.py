@@ -407,3 +407,9 @@ class PartOfDisputeNotFound(Exception):
         super().__init__(f"{kind} {part_id} is not part of this dispute")
         self.kind = kind
         self.part_id = str(part_id)
+
+
+class ComplaintClosed(RuleBroken):
+    """A response to a complaint that was resolved or rejected already."""
+
+    code = "complaint_closed"

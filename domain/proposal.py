@@ -162,6 +162,7 @@ class Proposal(Aggregate):
         def upcast_v3_v4(state: dict[str, Any]) -> None:
             """Proposals stored before version 4 had no planning fields."""
             state["planning"] = {}
+
     class Arrived(Start):
         """Arrived from below: a proposal adopted in a process of the level below, forwarded up the Musrenbang chain
         into this process.

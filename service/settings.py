@@ -100,6 +100,12 @@ class Settings:
         "seconds a one-time sign-in link (and its QR code) of the console stays usable",
         _positive_whole_number,
     )
+    complaints_per_hour: int = _setting(
+        "MUFAKAT_COMPLAINTS_PER_HOUR",
+        10,
+        "complaints one client address may file without a token in an hour (counted in the ledger's database)",
+        _positive_whole_number,
+    )
     evidence_store: str | None = _setting(
         "MUFAKAT_EVIDENCE_STORE",
         None,

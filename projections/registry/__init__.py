@@ -12,7 +12,18 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-from projections.registry import assessment, commitment, dispute, meeting, process, proposal, ranking, service
+from projections.registry import (
+    assessment,
+    commitment,
+    complaint,
+    dispute,
+    meeting,
+    partner,
+    process,
+    proposal,
+    ranking,
+    service,
+)
 from projections.registry.entry import FEED, HISTORY, Entry
 
 __all__ = ["FEED", "HISTORY", "REGISTRY", "Entry", "entry", "published_in"]
@@ -20,7 +31,7 @@ __all__ = ["FEED", "HISTORY", "REGISTRY", "Entry", "entry", "published_in"]
 #: Every entry by the topic its event is stored under.
 REGISTRY: dict[str, Entry] = {
     item.topic: item
-    for module in (process, meeting, proposal, commitment, assessment, ranking, dispute, service)
+    for module in (process, meeting, proposal, commitment, assessment, ranking, dispute, complaint, partner, service)
     for item in module.ENTRIES
 }
 

@@ -11,6 +11,7 @@ from projections.wording import capital, tally, verdict, word
 _CHECK_COUNTS = ("agree", "abstain", "disagree", "block")
 _VOTE_COUNTS = ("yes", "no", "abstain")
 
+
 def _finding_words(d: dict[str, object], language: int) -> list[str]:
     kinds = {"need": ("kebutuhan", "need"), "potential": ("potensi", "potential")}
     found = d.get("addresses") or []

@@ -56,6 +56,21 @@ ENTRIES = (
         en=lambda d, who: "Ranking listed among the rankings of its process",
     ),
     Entry(
+        "service.app.complaint_index:ComplaintListed",
+        id=lambda d, who: "Pengaduan dicatat dalam daftar pengaduan proses",
+        en=lambda d, who: "Complaint listed among the complaints of its process",
+    ),
+    Entry(
+        "service.app.complaint_index:ComplaintTracked",
+        id=lambda d, who: "Kode pelacakan pengaduan disimpan (hanya hash-nya)",
+        en=lambda d, who: "A complaint's tracking code kept (its hash only)",
+    ),
+    Entry(
+        "service.app.complaint_index:PartnerListed",
+        id=lambda d, who: "Mitra dicatat dalam daftar mitra proses",
+        en=lambda d, who: "Partner listed among the partners of its process",
+    ),
+    Entry(
         "service.app.process_directory:ProcessListed",
         id=lambda d, who: "Proses dicatat dalam daftar proses",
         en=lambda d, who: "Process listed in the directory of processes",

@@ -28,6 +28,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from domain.assessment import Assessment
+from domain.complaint import Complaint
 from domain.dispute import Dispute
 from domain.proposal import REDACTED_TEXT, Proposal
 from service.adapters.personal_data import KEYS_TABLE, PersonalDataVault
@@ -46,6 +47,9 @@ SEALED_FIELDS: dict[type, tuple[str, ...]] = {
     # A mediation session's summary is what the parties said in the room; an erratum of it holds the same.
     Dispute.SessionHeld: ("summary",),
     Dispute.Corrected: ("text",),
+    # A complaint may name whoever the resident saw take the cement; the answer may name them back.
+    Complaint.Filed: ("text",),
+    Complaint.Responded: ("response",),
 }
 #: Where a stored event names the key of each of its sealed fields (removed again when it is read).
 SEALED_STATE_KEY = "sealed_statements"

@@ -29,6 +29,7 @@ from eventsourcing.domain import Aggregate, DomainEvent
 
 from domain.participant import Participant
 from projections.runner import fresh_read_models
+from service.adapters.complaint_limits import ComplaintLimits
 from service.adapters.evidence_files import evidence_files, prepared
 from service.adapters.ledger import EventLedger
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
@@ -37,6 +38,7 @@ from service.app.assessments import Assessments
 from service.app.chain import MusrenbangChain
 from service.app.commitment_evidence import CommitmentEvidence
 from service.app.commitments import Commitments
+from service.app.complaints import Complaints
 from service.app.dispute_directory import DISPUTE_DIRECTORY_ID, DisputeListed
 from service.app.dispute_redaction import DisputeRedaction
 from service.app.disputes import Disputes
@@ -45,6 +47,7 @@ from service.app.idempotency import IdempotencyRecord
 from service.app.meetings import Meetings
 from service.app.moved_topics import register_moved_topics
 from service.app.participants import Participants
+from service.app.partners import Partners
 from service.app.ports import Vault
 from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.processes import Processes
@@ -144,6 +147,9 @@ class Mufakat:
         self.disputes = Disputes(self.uow, self.statement_names, disputes)
         self.dispute_redaction = DisputeRedaction(self.uow, ledger, self.statement_names)
         self.rankings = Rankings(self.uow)
+        self.complaints = Complaints(self.uow, ledger.vault)
+        self.partners = Partners(self.uow)
+        self.complaint_limits = ComplaintLimits(ledger.side_tables)
 
     @property
     def clock(self) -> Callable[[], datetime]:

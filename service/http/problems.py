@@ -231,7 +231,15 @@ _WRITE_HEADERS = [
 PUBLIC_OPERATIONS = frozenset({"/health", "/ready", "/audit/checkpoints", "/audit/public-key"})
 #: Operations where a token is optional: without one they answer what the public may see.
 OPTIONAL_TOKEN_OPERATIONS = frozenset(
-    {"/feed", "/feed.atom", "/feed.csv", "/proposals/{proposal_id}/history", "/processes/{process_id}/participation"}
+    {
+        "/feed",
+        "/feed.atom",
+        "/feed.csv",
+        "/proposals/{proposal_id}/history",
+        "/processes/{process_id}/participation",
+        "/complaints/track/{tracking_code}",
+        "/processes/{process_id}/partners",
+    }
 )
 
 

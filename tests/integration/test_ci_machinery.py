@@ -96,8 +96,7 @@ def test_a_test_that_needs_a_server_to_itself_gets_its_databases_on_its_workers_
     assert not own_server.endswith(":5432")  # not the shared server
     with psycopg.connect(f"{own_server}/postgres", autocommit=True) as connection:
         databases = {
-            row[0]
-            for row in connection.execute("SELECT datname FROM pg_database WHERE NOT datistemplate").fetchall()
+            row[0] for row in connection.execute("SELECT datname FROM pg_database WHERE NOT datistemplate").fetchall()
         }
     # Nobody else's database, so nobody else's transaction: only this test's two and the server's own.
     assert databases == {"postgres", *(url.rsplit("/", 1)[1] for url in (postgres_database_url, postgres_ledger_url))}

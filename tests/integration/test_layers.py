@@ -35,6 +35,9 @@ USE_CASE_MODULES = (
     "service.app.rankings",
     "service.app.chain",
     "service.app.disputes",
+    "service.app.complaints",
+    "service.app.partners",
+    "service.app.complaint_index",
     "service.app.readable",
     "service.app.ports",
 )

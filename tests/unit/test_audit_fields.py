@@ -23,9 +23,11 @@ from eventsourcing.domain import Aggregate, DomainEvent
 from domain.actor import Actor
 from domain.assessment import Assessment
 from domain.commitment import Commitment, measure
+from domain.complaint import Complaint
 from domain.dispute import Dispute
 from domain.meeting import Meeting
 from domain.participant import Participant
+from domain.partner import Partner
 from domain.process import Process
 from domain.proposal import Proposal
 from domain.ranking import Ranked, Ranking
@@ -1005,6 +1007,83 @@ CASES.update(
         Ranking.Opened: ranking_opened,
         Ranking.BallotCast: ranking_ballot_cast,
         Ranking.Closed: ranking_closed,
+    }
+)
+
+
+# --- Complaints and partners ----------------------------------------------------------------------------------
+
+_DIGEST = "ab" * 32
+
+
+def complaint_filed() -> Recorded:
+    process_id, commitment_id, at = uuid4(), uuid4(), when()
+    complaint = Complaint.file(
+        uuid4(),
+        process_id,
+        "Semen hilang 20 sak",
+        _DIGEST,
+        RECORDER,
+        occurred_at=at,
+        about=("commitment", commitment_id),
+        sealed_contact="c2VhbGVk",
+    )
+    fields = {
+        "process_id": process_id,
+        "text": "Semen hilang 20 sak",
+        "about_kind": "commitment",
+        "about_id": str(commitment_id),
+        "sealed_contact": "c2VhbGVk",
+        "tracking_digest": _DIGEST,
+    }
+    return Recorded(last_event(complaint), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def complaint_responded() -> Recorded:
+    complaint = Complaint.file(uuid4(), uuid4(), "Jalan rusak", _DIGEST, FACILITATOR, occurred_at=moment())
+    complaint.collect_events()
+    at = when()
+    complaint.respond("escalated", "Diteruskan ke Inspektorat", RECORDER, occurred_at=at)
+    fields = {"status": "escalated", "response": "Diteruskan ke Inspektorat"}
+    return Recorded(last_event(complaint), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def partner_registered() -> Recorded:
+    process_id, at = uuid4(), when()
+    partner = Partner.register(uuid4(), process_id, "CSR PT Maju", "private", RECORDER, occurred_at=at)
+    fields = {"process_id": process_id, "name": "CSR PT Maju", "kind": "private"}
+    return Recorded(last_event(partner), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def partner_contribution_recorded() -> Recorded:
+    partner = Partner.register(uuid4(), uuid4(), "Dinas PU", "government", FACILITATOR, occurred_at=moment())
+    partner.collect_events()
+    contribution_id, commitment_id, at = uuid4(), uuid4(), when()
+    partner.contribute(
+        contribution_id,
+        "cash",
+        "Dana semen",
+        RECORDER,
+        occurred_at=at,
+        amount="1500000.50",
+        commitment_id=commitment_id,
+    )
+    fields = {
+        "contribution_id": contribution_id,
+        "kind": "cash",
+        "description": "Dana semen",
+        "amount": "1500000.50",
+        "commitment_id": str(commitment_id),
+    }
+    return Recorded(last_event(partner), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+CASES.update(
+    {
+        Complaint.Filed: complaint_filed,
+        Complaint.Responded: complaint_responded,
+        Partner.Registered: partner_registered,
+        Partner.ContributionRecorded: partner_contribution_recorded,
     }
 )
 

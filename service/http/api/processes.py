@@ -9,7 +9,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.app import queries
-from service.http.api.answers import Answer, shown, step_command, written
+from service.app.complaints import public_counts
+from service.http.api.answers import Answer, Beside, shown, step_command, written
 from service.http.auth import principal, refresh_principal, require_token
 from service.http.current import current_mufakat
 from service.http.schemas.common import PageArgs, WhenSchema, page_of
@@ -46,7 +47,9 @@ class OneProcess(MethodView):
     @blp.response(200, ProcessSchema)
     def get(self, process_id: UUID) -> Answer:
         """The process as it stands now."""
-        return shown(queries.readable_process(current_mufakat(), process_id, principal()))
+        mufakat = current_mufakat()
+        process = queries.readable_process(mufakat, process_id, principal())
+        return shown(Beside(process, complaints=public_counts(mufakat, process.id)))
 
 
 @blp.route("/processes/<uuid:process_id>/close")

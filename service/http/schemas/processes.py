@@ -149,6 +149,12 @@ class ProcessSchema(Resource):
     proposal_ids = fields.List(fields.UUID())
     level = fields.String(metadata={"example": "desa", "enum": list(LEVELS)})
     parent_id = ids(allow_none=True, metadata={"description": "the process of the next level up, if any"})
+    complaints = fields.Dict(
+        metadata={
+            "description": "complaints by status (received, in_review, responded, resolved, rejected, escalated) "
+            "and median_days_to_response; never their words"
+        }
+    )
 
 
 class RegistrationSchema(Step):

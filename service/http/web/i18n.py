@@ -216,6 +216,7 @@ REFUSALS: dict[str, LazyString] = {
     "evidence_missing": _l("Choose a photo (or a PDF) to send."),
     "evidence_too_large": _l("This file is too large: an evidence file may be at most 10 MB."),
     "evidence_not_accepted": _l("This file is not a JPEG or PNG photo or a PDF, or it cannot be read."),
+    "complaint_closed": _l("This complaint was resolved or rejected already and takes no more responses."),
     "unresolved_blocking_objection": _l(
         "A blocking objection is still unresolved: it must be addressed, withdrawn or overruled first."
     ),

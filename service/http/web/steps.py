@@ -260,7 +260,16 @@ _DISPUTE_FORMS_LATER = (
     "the console's pages for disputes (opening one from a blocked proposal, sessions, the agreement) come with "
     "issue 23, item 5; until then a facilitator records them over the API"
 )
+_COMPLAINT_FORMS_LATER = (
+    "the portal's complaint form and the console's complaint inbox and partner pages come with issue 22 item 7; "
+    "until then complaints, their answers and partners are recorded through the API"
+)
+
 API_ONLY: dict[str, str] = {
+    "complaints.Complaints": _COMPLAINT_FORMS_LATER,
+    "complaints.Responding": _COMPLAINT_FORMS_LATER,
+    "complaints.Partners": _COMPLAINT_FORMS_LATER,
+    "complaints.Contributions": _COMPLAINT_FORMS_LATER,
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
     "its secret is shown once, in the answer, and a step sent again offline could not show it",

@@ -1,0 +1,192 @@
+"""Complaints (pengaduan) and partners (mitra) of a process.
+
+Anyone may file a complaint on a public process without a token, and follow it by its tracking code; too many
+from one client address in an hour answer 429 with `Retry-After`. The process's facilitator or an admin responds;
+they and auditors read the inbox. Partners are organisations, public by design.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import replace
+from typing import Any
+from uuid import UUID
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.app import complaints as complaint_reads
+from service.app import partners as partner_reads
+from service.app.receipts import CommandContext
+from service.http.api.answers import Answer
+from service.http.auth import expected_version, idempotency_key, optional_principal, principal
+from service.http.current import current_mufakat
+from service.http.problems import problem
+from service.http.schemas.common import PageArgs, page_of
+from service.http.schemas.complaints import (
+    ComplaintRequestSchema,
+    ComplaintSchema,
+    ContributionRequestSchema,
+    FiledSchema,
+    PartnerRequestSchema,
+    PartnerSchema,
+    ResponseRequestSchema,
+    TrackingSchema,
+)
+
+blp = Blueprint("complaints", __name__, description="Complaints (pengaduan) and partners (mitra) of a process")
+
+#: Bytes of randomness in a tracking code: 100 bits, written as 20 base32 letters and digits in groups of four.
+_TRACKING_BITS = 100
+_TOO_MANY = "too many complaints from this address; try again later"
+
+
+def _tracking_code() -> str:
+    """The tracking code of this filing: random, or, with an Idempotency-Key, derived from it and the body with
+    the server's secret (so a retry answers the code of the complaint it filed, and nobody else can)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        raw = secrets.token_bytes(13)
+    else:
+        secret = current_mufakat().vault.fingerprint_secret()
+        body = request.get_data(cache=True)
+        raw = hmac.new(secret, b"complaint-tracking\n" + key.encode() + b"\n" + body, hashlib.sha256).digest()[:13]
+    letters = base64.b32encode(raw).decode("ascii")[: _TRACKING_BITS // 5]
+    return "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
+
+
+def _rate_limited() -> Response | None:
+    """A 429 when this client address filed too many complaints without a token this hour."""
+    mufakat = current_mufakat()
+    digest = mufakat.complaint_limits.digest(request.remote_addr or "", mufakat.vault.fingerprint_secret())
+    wait = mufakat.complaint_limits.admit(digest, mufakat.clock(), mufakat.settings.complaints_per_hour)
+    if wait is None:
+        return None
+    return problem(429, "too_many_complaints", _TOO_MANY, headers={"Retry-After": str(wait)})
+
+
+def _filing_context(body: dict[str, Any]) -> CommandContext:
+    """The context of a filing: the caller's token if any, else the public (the idempotency key bound to it)."""
+    caller = optional_principal()
+    return CommandContext(
+        principal=caller,
+        expected_version=expected_version(),
+        idempotency=idempotency_key(caller),
+        occurred_at=body.pop("occurred_at", None),
+    )
+
+
+def _step(body: dict[str, Any]) -> CommandContext:
+    caller = principal()
+    context = CommandContext(principal=caller, expected_version=expected_version(), idempotency=idempotency_key(caller))
+    return replace(context, occurred_at=body.pop("occurred_at", None))
+
+
+@blp.route("/processes/<uuid:process_id>/complaints")
+class Complaints(MethodView):
+    """The complaints of a process."""
+
+    @blp.arguments(ComplaintRequestSchema())
+    @blp.response(201, FiledSchema)
+    @blp.doc(
+        responses={
+            "429": {
+                "description": "too many complaints from this address this hour (`too_many_complaints`); retry "
+                "after `Retry-After` seconds",
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            }
+        }
+    )
+    def post(self, complaint: dict[str, Any], process_id: UUID) -> Any:
+        """Files a complaint on a process, without a token on a public one; answers the tracking code once."""
+        context = _filing_context(complaint)
+        if not context.principal.is_authenticated:
+            refused = _rate_limited()
+            if refused is not None:
+                return refused
+        code = _tracking_code()
+        about = complaint.pop("about", None)
+        receipt = current_mufakat().complaints.file(context, process_id, tracking_code=code, about=about, **complaint)
+        body = {"complaint_id": receipt.id, "tracking_code": code, "status": "received"}
+        return body, {"Location": f"/api/v1/complaints/{receipt.id}"}
+
+    @blp.arguments(PageArgs(), location="query")
+    @blp.response(200, page_of(ComplaintSchema))
+    def get(self, page: dict[str, Any], process_id: UUID) -> dict[str, Any]:
+        """The complaints of the process with their words and contacts: its facilitator, auditors and admins."""
+        return complaint_reads.inbox(current_mufakat(), principal(), process_id, page["after"] or 0, page["limit"])
+
+
+@blp.route("/complaints/<uuid:complaint_id>")
+class OneComplaint(MethodView):
+    """One complaint."""
+
+    @blp.response(200, ComplaintSchema)
+    def get(self, complaint_id: UUID) -> Answer:
+        """The complaint as the inbox shows it."""
+        found = complaint_reads.complaint(current_mufakat(), principal(), complaint_id)
+        return found, {"ETag": f'"{found["version"]}"'}
+
+
+@blp.route("/complaints/<uuid:complaint_id>/respond")
+class Responding(MethodView):
+    """Answering a complaint."""
+
+    @blp.arguments(ResponseRequestSchema())
+    @blp.response(200, ComplaintSchema)
+    def post(self, answer: dict[str, Any], complaint_id: UUID) -> Answer:
+        """Answers the complaint with a status and words (the process's facilitator or an admin)."""
+        context = _step(answer)
+        receipt = current_mufakat().complaints.respond(context, complaint_id, **answer)
+        found = complaint_reads.complaint(current_mufakat(), context.principal, complaint_id)
+        return found, {"ETag": f'"{receipt.version}"'}
+
+
+@blp.route("/complaints/track/<string:tracking_code>")
+class Tracking(MethodView):
+    """Following a complaint by its tracking code."""
+
+    @blp.response(200, TrackingSchema)
+    def get(self, tracking_code: str) -> dict[str, Any]:
+        """The status and the responses of the complaint this code follows; no token needed."""
+        return complaint_reads.track(current_mufakat(), tracking_code[:100])
+
+
+@blp.route("/processes/<uuid:process_id>/partners")
+class Partners(MethodView):
+    """The partners of a process."""
+
+    @blp.arguments(PartnerRequestSchema())
+    @blp.response(201, PartnerSchema)
+    def post(self, partner: dict[str, Any], process_id: UUID) -> Answer:
+        """Registers an organisation (government, NGO, private, donor, academic, community) as a partner."""
+        context = _step(partner)
+        receipt = current_mufakat().partners.register(context, process_id, **partner)
+        found = partner_reads.partner(current_mufakat(), context.principal, receipt.id)
+        return found, {"ETag": f'"{receipt.version}"', "Location": f"/api/v1/partners/{receipt.id}"}
+
+    @blp.arguments(PageArgs(), location="query")
+    @blp.response(200, page_of(PartnerSchema))
+    def get(self, page: dict[str, Any], process_id: UUID) -> dict[str, Any]:
+        """The process's partners and their contributions, in order of registration (public by design)."""
+        return partner_reads.partners_of(
+            current_mufakat(), optional_principal(), process_id, page["after"] or 0, page["limit"]
+        )
+
+
+@blp.route("/partners/<uuid:partner_id>/contributions")
+class Contributions(MethodView):
+    """What a partner brings."""
+
+    @blp.arguments(ContributionRequestSchema())
+    @blp.response(201, PartnerSchema)
+    def post(self, contribution: dict[str, Any], partner_id: UUID) -> Answer:
+        """Records a partner's contribution (cash, in kind, technical), toward a commitment when one is named."""
+        context = _step(contribution)
+        receipt = current_mufakat().partners.contribute(context, partner_id, **contribution)
+        found = partner_reads.partner(current_mufakat(), context.principal, partner_id)
+        return found, {"ETag": f'"{receipt.version}"'}

@@ -1,0 +1,115 @@
+"""Requests and answers of complaints (pengaduan) and partners (mitra)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from domain.complaint import RESPONSE_STATUSES, STATUSES
+from domain.partner import CONTRIBUTION_KINDS, PARTNER_KINDS
+from service.http.schemas.common import Step, Strict, ids
+
+
+class AboutSchema(Strict):
+    """What a complaint is about: one proposal or one commitment of the process."""
+
+    proposal_id = ids()
+    commitment_id = ids()
+
+    @validates_schema
+    def _one(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if len(data) != 1:
+            raise ValidationError("name one proposal_id or one commitment_id")
+
+
+class ComplaintRequestSchema(Step):
+    """A complaint: what went wrong, what it is about, and how to reach the complainant (kept encrypted)."""
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    about = fields.Nested(AboutSchema, load_default=None, allow_none=True)
+    contact = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+class FiledSchema(Schema):
+    """A filed complaint: its id and the tracking code to follow it by (shown once, kept only hashed)."""
+
+    complaint_id = fields.UUID()
+    tracking_code = fields.String(metadata={"example": "K7QM-2XRB-PD4T-9VHA-NC3E"})
+    status = fields.String()
+
+
+class ResponseRequestSchema(Step):
+    """An answer to a complaint: its new status and the words for the complainant."""
+
+    status = fields.String(required=True, validate=validate.OneOf(RESPONSE_STATUSES))
+    response = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class HistoryEntrySchema(Schema):
+    """One status a complaint took."""
+
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    at = fields.String()
+    response = fields.String()
+
+
+class TrackingSchema(Schema):
+    """What the complainant reads by the tracking code."""
+
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    history = fields.List(fields.Nested(HistoryEntrySchema))
+
+
+class ComplaintSchema(Schema):
+    """A complaint as the process's facilitator, an auditor or an admin reads it."""
+
+    complaint_id = fields.UUID()
+    version = fields.Integer()
+    process_id = fields.UUID()
+    status = fields.String()
+    text = fields.String()
+    about = fields.Dict(allow_none=True)
+    contact = fields.String(allow_none=True)
+    filed_at = fields.DateTime()
+    history = fields.List(fields.Nested(HistoryEntrySchema))
+
+
+class PartnerRequestSchema(Step):
+    """An organisation taking part in the process."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(PARTNER_KINDS))
+
+
+class ContributionRequestSchema(Step):
+    """What a partner brings: cash, goods or technical help, with an amount as a decimal string."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(CONTRIBUTION_KINDS))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    amount = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=40), metadata={"example": "15000000"}
+    )
+    commitment_id = ids(load_default=None, allow_none=True)
+
+
+class PartnerContributionSchema(Schema):
+    """One contribution of a partner."""
+
+    contribution_id = fields.String()
+    kind = fields.String()
+    description = fields.String()
+    amount = fields.String(allow_none=True)
+    commitment_id = fields.String(allow_none=True)
+    occurred_at = fields.String()
+
+
+class PartnerSchema(Schema):
+    """A partner and its contributions (public by design)."""
+
+    partner_id = fields.UUID()
+    version = fields.Integer()
+    process_id = fields.UUID()
+    name = fields.String()
+    kind = fields.String()
+    contributions = fields.List(fields.Nested(PartnerContributionSchema))

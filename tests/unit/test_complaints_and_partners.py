@@ -1,0 +1,155 @@
+"""The rules of complaints (pengaduan) and partners (mitra), without I/O."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import uuid4
+
+import pytest
+
+from domain.actor import Actor
+from domain.complaint import Complaint
+from domain.errors import RuleBroken
+from domain.partner import Partner
+
+from .builders import FACILITATOR, assert_refused, moment
+
+PUBLIC = Actor(id="anonymous", role="public", name="publik")
+DIGEST = "0f" * 32
+
+
+def filed(at: datetime | None = None) -> Complaint:
+    return Complaint.file(uuid4(), uuid4(), "Semen hilang", DIGEST, PUBLIC, occurred_at=at or moment())
+
+
+def test_a_complaint_starts_received_with_its_history() -> None:
+    at = moment()
+    complaint = filed(at)
+
+    assert complaint.status == "received"
+    assert complaint.history == [{"status": "received", "at": at.isoformat()}]
+    assert complaint.days_to_first_response is None
+
+
+def test_a_response_changes_the_status_and_the_first_one_times_the_answer() -> None:
+    at = moment()
+    complaint = filed(at)
+    complaint.respond("in_review", "Kami periksa.", FACILITATOR, occurred_at=at + timedelta(days=2))
+    complaint.respond("responded", "Semen dipakai untuk pagar.", FACILITATOR, occurred_at=at + timedelta(days=5))
+
+    assert complaint.status == "responded"
+    assert [h["status"] for h in complaint.history] == ["received", "in_review", "responded"]
+    assert complaint.history[2]["response"] == "Semen dipakai untuk pagar."
+    assert complaint.days_to_first_response == 2
+
+
+@pytest.mark.parametrize("closing", ["resolved", "rejected"])
+def test_a_resolved_or_rejected_complaint_takes_no_more_responses(closing: str) -> None:
+    complaint = filed()
+    complaint.respond(closing, "Selesai.", FACILITATOR, occurred_at=moment())
+
+    assert_refused(
+        complaint,
+        "complaint_closed",
+        lambda: complaint.respond("escalated", "Lagi.", FACILITATOR, occurred_at=moment()),
+    )
+
+
+def test_an_escalated_complaint_may_still_be_answered() -> None:
+    complaint = filed()
+    complaint.respond("escalated", "Ke Inspektorat.", FACILITATOR, occurred_at=moment())
+    complaint.respond("resolved", "Inspektorat menjawab.", FACILITATOR, occurred_at=moment())
+
+    assert complaint.status == "resolved"
+
+
+def test_a_response_says_something_has_a_known_status_and_comes_after_the_filing() -> None:
+    complaint = filed()
+
+    assert_refused(
+        complaint, "value_not_allowed", lambda: complaint.respond("closed", "x", FACILITATOR, occurred_at=moment())
+    )
+    assert_refused(
+        complaint, "value_not_allowed", lambda: complaint.respond("received", "x", FACILITATOR, occurred_at=moment())
+    )
+    assert_refused(
+        complaint, "value_not_allowed", lambda: complaint.respond("responded", " ", FACILITATOR, occurred_at=moment())
+    )
+    earlier = complaint.filed_at - timedelta(minutes=1)
+    assert_refused(
+        complaint,
+        "occurred_out_of_order",
+        lambda: complaint.respond("responded", "x", FACILITATOR, occurred_at=earlier),
+    )
+
+
+def test_a_complaint_says_what_went_wrong_about_a_known_kind_with_a_digest() -> None:
+    with pytest.raises(RuleBroken) as empty:
+        Complaint.file(uuid4(), uuid4(), "  ", DIGEST, PUBLIC, occurred_at=moment())
+    with pytest.raises(RuleBroken) as about:
+        Complaint.file(uuid4(), uuid4(), "x", DIGEST, PUBLIC, occurred_at=moment(), about=("meeting", uuid4()))
+    with pytest.raises(RuleBroken) as code:
+        Complaint.file(uuid4(), uuid4(), "x", "K7QM-2XRB", PUBLIC, occurred_at=moment())
+
+    assert {empty.value.code, about.value.code, code.value.code} == {"value_not_allowed"}
+
+
+def registered() -> Partner:
+    return Partner.register(uuid4(), uuid4(), "CSR PT Maju", "private", FACILITATOR, occurred_at=moment())
+
+
+def test_a_partner_is_an_organisation_of_a_known_kind_with_a_name() -> None:
+    with pytest.raises(RuleBroken, match="kind"):
+        Partner.register(uuid4(), uuid4(), "Pak Budi", "person", FACILITATOR, occurred_at=moment())
+    with pytest.raises(RuleBroken, match="name"):
+        Partner.register(uuid4(), uuid4(), " ", "ngo", FACILITATOR, occurred_at=moment())
+
+
+def test_contributions_keep_decimal_amounts_toward_commitments() -> None:
+    partner = registered()
+    commitment_id = uuid4()
+    partner.contribute(
+        uuid4(), "cash", "Dana", FACILITATOR, occurred_at=moment(), amount="1500000.50", commitment_id=commitment_id
+    )
+    partner.contribute(uuid4(), "technical", "Pelatihan tukang", FACILITATOR, occurred_at=moment())
+
+    assert [(c["kind"], c["amount"], c["commitment_id"]) for c in partner.contributions] == [
+        ("cash", "1500000.50", str(commitment_id)),
+        ("technical", None, None),
+    ]
+
+
+def test_a_contribution_refuses_floats_negative_money_cash_without_amount_and_unknown_kinds() -> None:
+    partner = registered()
+
+    assert_refused(
+        partner,
+        "amount_not_allowed",
+        lambda: partner.contribute(uuid4(), "cash", "Dana", FACILITATOR, occurred_at=moment(), amount=12.5),
+    )
+    assert_refused(
+        partner,
+        "amount_not_allowed",
+        lambda: partner.contribute(uuid4(), "cash", "Dana", FACILITATOR, occurred_at=moment(), amount="-1"),
+    )
+    assert_refused(
+        partner,
+        "value_not_allowed",
+        lambda: partner.contribute(uuid4(), "cash", "Dana", FACILITATOR, occurred_at=moment()),
+    )
+    assert_refused(
+        partner,
+        "value_not_allowed",
+        lambda: partner.contribute(uuid4(), "loan", "Dana", FACILITATOR, occurred_at=moment()),
+    )
+    assert_refused(
+        partner,
+        "value_not_allowed",
+        lambda: partner.contribute(uuid4(), "in_kind", " ", FACILITATOR, occurred_at=moment()),
+    )
+    earlier = partner.registered_at - timedelta(minutes=1)
+    assert_refused(
+        partner,
+        "occurred_out_of_order",
+        lambda: partner.contribute(uuid4(), "in_kind", "Semen", FACILITATOR, occurred_at=earlier),
+    )
