@@ -92,7 +92,7 @@ def _serving(folder: Path, database_url: str | None = None) -> Iterator[Server]:
     if database_url is None or database_url.startswith("sqlite"):
         database_url = f"sqlite:///{data / 'mufakat.db'}"
     setup = Mufakat(env=persistence_settings(database_url))
-    _, secret = setup.issue_token("facilitator", "Fasilitator Uji Server", [])
+    _, secret = setup.tokens.issue("facilitator", "Fasilitator Uji Server", [])
     setup.close()
     port = _free_port()
     environment = {key: value for key, value in os.environ.items() if not key.startswith("MUFAKAT_")}

@@ -47,7 +47,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
     """A gunicorn with two workers on a fresh SQLite file; its base URL, an admin token, the database."""
     database_url = "sqlite:///" + str(tmp_path / "mufakat.db")
     setup = Mufakat(env=persistence_settings(database_url))
-    _, secret = setup.issue_token("admin", "Admin Uji Beban", [])
+    _, secret = setup.tokens.issue("admin", "Admin Uji Beban", [])
     setup.close()
     port = _free_port()
     server = subprocess.Popen(
