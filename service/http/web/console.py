@@ -42,6 +42,7 @@ from domain.sectors import SECTORS
 from service.adapters.evidence_files import MAX_EVIDENCE_BYTES, EvidenceRefused
 from service.app import assessments as kajian
 from service.app import queries
+from service.app import rankings as ranking_reads
 from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat
 from service.app.contributions import contributions_of
@@ -276,8 +277,10 @@ def meeting_page(meeting_id: UUID) -> str:
     invited = [people[i] for i in invited_ids if i in people and not people[i]["forgotten"]]
     attending = {str(a) for a in meeting.attendees}
     proposals = [queries.readable(mufakat, Proposal, pid, principal, copy=False) for pid in process.proposal_ids]
+    rankings = [r for r in ranking_reads.rankings_of(mufakat, process.id) if r.meeting_id == meeting.id]
     return render_template(
         "console/meeting.html",
+        rankings=rankings,
         meeting=meeting,
         process=process,
         people=people,
@@ -285,6 +288,37 @@ def meeting_page(meeting_id: UUID) -> str:
         attending=attending,
         proposals=proposals,
         quorum_needed=quorum_needed(process.rules.quorum, len(invited)),
+        notice=_notice(),
+    )
+
+
+@blp.route("/peringkat/<uuid:ranking_id>")
+def ranking_page(ranking_id: UUID) -> str:
+    """A ranking round: one section per attendee's ballot (order by tapping, or scores 1-5), then closing and
+    the result against the pagu."""
+    principal = _require()
+    mufakat = current_mufakat()
+    try:
+        found = ranking_reads.ranking(mufakat, principal, ranking_id)
+    except NotFound:
+        abort(404)
+    process = _run_by(principal, found["process_id"])
+    meeting = queries.readable(mufakat, Meeting, found["meeting_id"], principal, copy=False)
+    people = _names(mufakat, process)
+    titles = {
+        str(pid): queries.readable(mufakat, Proposal, UUID(str(pid)), principal, copy=False).title
+        for pid in found["proposals"]
+    }
+    attendees = [people[str(a)] for a in meeting.attendees if str(a) in people and not people[str(a)]["forgotten"]]
+    cast = {str(ballot["participant_id"]) for ballot in found.get("ballots", [])}
+    return render_template(
+        "console/ranking.html",
+        ranking=found,
+        process=process,
+        meeting=meeting,
+        titles=titles,
+        attendees=attendees,
+        cast=cast,
         notice=_notice(),
     )
 
@@ -445,12 +479,14 @@ _CREATED_PAGE = {
     "schedule_meeting": "console.meeting_page",
     "submit": "console.proposal_page",
     "start_assessment": "console.assessment_page",
+    "open_ranking": "console.ranking_page",
 }
 _CREATED_ARG = {
     "console.process_page": "process_id",
     "console.meeting_page": "meeting_id",
     "console.proposal_page": "proposal_id",
     "console.assessment_page": "assessment_id",
+    "console.ranking_page": "ranking_id",
 }
 
 

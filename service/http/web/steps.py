@@ -32,12 +32,14 @@ from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import Proposal
+from domain.ranking import Ranking
 from domain.time_zones import WIB, process_time_zone
 from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat, Receipt
 from service.app.assessments import FindingsOfAnotherProcess
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
 from service.app.idempotency import IdempotencyKey
+from service.app.rankings import ProposalsOfAnotherProcess
 from service.app.statement_names import StatementNamesAParticipant
 from service.http.api.audit import signing_key, signing_key_file
 from service.http.schemas.assessments import (
@@ -50,6 +52,7 @@ from service.http.schemas.assessments import (
 from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
 from service.http.schemas.minutes import MinutesSealingSchema
+from service.http.schemas.planning import RankingBallotSchema, RankingRequestSchema
 from service.http.schemas.processes import ProcessOpeningSchema, RegistrationSchema
 from service.http.schemas.proposals import (
     AmendmentSchema,
@@ -79,6 +82,7 @@ _HOLDERS_OF_PROCESS = {
     "commitment_id": Commitment,
     "participant_id": Participant,
     "assessment_id": Assessment,
+    "ranking_id": Ranking,
 }
 #: The refusal of a time earlier than the step it depends on (domain.errors.OccurredOutOfOrder).
 OUT_OF_ORDER = "occurred_out_of_order"
@@ -159,6 +163,24 @@ def finding_body(flat: dict[str, Any]) -> dict[str, Any]:
         flat["location"] = location
     if "evidence" in flat:
         flat["evidence"] = [{"sha256": sha256} for sha256 in flat["evidence"]]
+    return flat
+
+
+def ranking_ballot_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The ranking ballot form as the API's body: a borda ballot's places `place_<proposal id>` (1 = best) become
+    the `order`, best first; a scores ballot's `score_<proposal id>` (1-5) become `scores`. Places that are no
+    permutation (two proposals on one place) are refused naming those fields, so nothing is guessed."""
+    places = {name.removeprefix("place_"): flat.pop(name) for name in list(flat) if name.startswith("place_")}
+    scores = {name.removeprefix("score_"): flat.pop(name) for name in list(flat) if name.startswith("score_")}
+    if places:
+        numbers = {key: int(value) if str(value).isdigit() else 0 for key, value in places.items()}
+        if sorted(numbers.values()) != list(range(1, len(numbers) + 1)):
+            taken = list(numbers.values())
+            repeated = [key for key, number in numbers.items() if taken.count(number) != 1 or not number]
+            raise Refused("validation_failed", sorted(f"place_{key}" for key in repeated or numbers))
+        flat["order"] = sorted(numbers, key=numbers.__getitem__)
+    if scores:
+        flat["scores"] = {key: int(value) if str(value).isdigit() else value for key, value in scores.items()}
     return flat
 
 
@@ -244,14 +266,13 @@ STEPS: dict[str, Step] = {
     ),
     "close_assessment": Step("assessments.close", None, ("assessment_id",)),
     "link_findings": Step("assessments.link", LinksSchema, ("proposal_id",), lists=("addresses",)),
+    # A ranking round (pemeringkatan) at an open meeting: opened, one ballot per attendee, closed with its result.
+    "open_ranking": Step("rankings.open", RankingRequestSchema, ("process_id",), lists=("proposals",)),
+    "rank_ballot": Step("rankings.cast_ballot", RankingBallotSchema, ("ranking_id",), shape=ranking_ballot_body),
+    "close_ranking": Step("rankings.close", None, ("ranking_id",)),
 }
 #: The API's POST routes (by endpoint) that have no console form, each with why. Every other step the API offers
 #: has its form above (tests/integration/test_guards_derived_from_the_code.py walks the routes to check).
-_RANKING_SCREEN_LATER = (
-    "a ranking round needs its own screen (each ballot one screen: order by tapping, or scores per criterion), "
-    "not a queued form of fields; it comes after issue 21 items 1-3, and until then the facilitator runs it over "
-    "the API"
-)
 _CHAIN_FORMS_LATER = (
     "forwarding and merging are done after the musyawarah, by the village secretary or the kecamatan planner at "
     "a desk; their console forms come with the portal's journey (issue 21 item 6)"
@@ -273,9 +294,6 @@ API_ONLY: dict[str, str] = {
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
     "its secret is shown once, in the answer, and a step sent again offline could not show it",
-    "rankings.Rankings": _RANKING_SCREEN_LATER,
-    "rankings.Ballots": _RANKING_SCREEN_LATER,
-    "rankings.Closing": _RANKING_SCREEN_LATER,
     "commitments.Evidence": "an evidence file is uploaded as multipart/form-data, which the console's offline "
     "queue of JSON-shaped steps does not carry yet; the progress form cites files already uploaded by the API",
     "chain.Forward": _CHAIN_FORMS_LATER,
@@ -480,6 +498,8 @@ def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict
         return Outcome(code=refused.code, invalid_fields=refused.invalid_fields)
     except StatementNamesAParticipant as naming:
         return Outcome(code=naming.code, invalid_fields=naming.fields)
+    except ProposalsOfAnotherProcess:
+        return Outcome(code="validation_failed", invalid_fields=["proposals"])
     except FindingsOfAnotherProcess:
         # A finding ticked that is no finding of this process (or no longer stands): the one field to mend.
         return Outcome(code="validation_failed", invalid_fields=["addresses"])
