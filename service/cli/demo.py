@@ -167,7 +167,7 @@ FGD_FINDINGS: tuple[tuple[str, str, str, str, str, dict[str, str], list[str]], .
     (
         "kompos_kwt",
         "potential",
-        "Kelompok Wanita Tani Melati sudah mengolah sampah organik menjadi kompos",
+        "Kelompok wanita tani sudah mengolah sampah organik menjadi kompos",
         "Dua puluh anggota KWT terlatih membuat kompos; hasilnya dipakai di kebun sayur pekarangan.",
         "4",
         {"dusun": "Kidul"},

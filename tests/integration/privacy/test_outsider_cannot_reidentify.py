@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from io import BytesIO
 from typing import Any
+from uuid import UUID
 
 import pytest
 from flask import Flask
@@ -224,9 +225,12 @@ def test_an_outsiders_history_has_no_stance_or_ballot_step_and_no_participant_fi
 
 
 def _attendance(village: Village) -> dict[str, list[tuple[str, str, str]]]:
-    """The attacker's background knowledge: per meeting, who attended, with their group and gender."""
+    """The attacker's background knowledge: per meeting, who attended, with their group and gender (the demo's
+    village's meetings, and those of every decision published: the kecamatan's and the neighbour village's)."""
     found = {}
-    for meeting_id in village.record.meetings:
+    published = village.client.get("/api/v1/feed?limit=500").get_json()["items"]
+    deciding = {UUID(i["attendance"]["meeting_id"]) for i in published if (i.get("attendance") or {}).get("meeting_id")}
+    for meeting_id in [*village.record.meetings, *sorted(deciding - set(village.record.meetings))]:
         meeting = village.ledger.repository.get(meeting_id)
         assert isinstance(meeting, Meeting)
         people = []
