@@ -7,11 +7,16 @@ small counts as "<3", and never who scored what nor any comment.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 import pytest
 from http_callers import Caller, Village
+
+from service.adapters.sealed_statements import SEALED_STATE_KEY, statement_key_id
+from service.app.application import Mufakat
 
 WELL = {"owner": "Kaur Pembangunan", "description": "Sumur bor dusun 2.", "due": "2027-09-30"}
 
@@ -160,3 +165,20 @@ def test_a_score_said_to_have_happened_before_the_evaluation_opened_is_refused(
     assert early.status_code == 409 and early.get_json()["code"] == "occurred_out_of_order"
     recorded = facilitator.get(f"/evaluations/{opened['evaluation_id']}").get_json()
     assert recorded["scores"] == []
+
+
+def test_a_comment_is_stored_sealed_and_read_back_whole(
+    facilitator: Caller, village: Village, well: dict[str, Any], the_ledger: Mufakat
+) -> None:
+    opened = open_evaluation(facilitator, village, well)
+    evaluation_id = UUID(opened["evaluation_id"])
+    scored = facilitator.ok(
+        f"/evaluations/{evaluation_id}/scores",
+        {"participant_id": village.participants[0], "score": 3, "comment": "Pompa sering mati di musim kemarau"},
+    )
+
+    (stored,) = the_ledger.recorder.select_events(evaluation_id, gt=scored["version"] - 1, lte=scored["version"])
+    state = json.loads(stored.state)
+    assert "Pompa sering mati" not in json.dumps(state)
+    assert state[SEALED_STATE_KEY] == {"comment": str(statement_key_id(evaluation_id, scored["version"], "comment"))}
+    assert scored["scores"][0]["comment"] == "Pompa sering mati di musim kemarau"
