@@ -17,6 +17,7 @@ from http_callers import Caller, Village
 
 from service.adapters.sealed_statements import SEALED_STATE_KEY, statement_key_id
 from service.app.application import Mufakat
+from service.app.evaluations import evaluations_of
 
 WELL = {"owner": "Kaur Pembangunan", "description": "Sumur bor dusun 2.", "due": "2027-09-30"}
 
@@ -182,3 +183,15 @@ def test_a_comment_is_stored_sealed_and_read_back_whole(
     assert "Pompa sering mati" not in json.dumps(state)
     assert state[SEALED_STATE_KEY] == {"comment": str(statement_key_id(evaluation_id, scored["version"], "comment"))}
     assert scored["scores"][0]["comment"] == "Pompa sering mati di musim kemarau"
+
+
+def test_a_commitment_finds_its_evaluations_in_the_order_they_were_opened(
+    facilitator: Caller, village: Village, well: dict[str, Any], the_ledger: Mufakat
+) -> None:
+    first = open_evaluation(facilitator, village, well)["evaluation_id"]
+    second = open_evaluation(facilitator, village, well, question="Apakah air cukup?")["evaluation_id"]
+
+    found = evaluations_of(the_ledger, UUID(well["id"]))
+
+    assert [str(e.id) for e in found] == [first, second]
+    assert evaluations_of(the_ledger, UUID(village.proposal_id)) == []
