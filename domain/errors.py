@@ -413,3 +413,15 @@ class ComplaintClosed(RuleBroken):
     """A response to a complaint that was resolved or rejected already."""
 
     code = "complaint_closed"
+
+
+class EvaluationClosed(RuleBroken):
+    """A score for, or the closing of, a community evaluation already closed."""
+
+    code = "evaluation_closed"
+
+
+class ScoreNotValid(RuleBroken):
+    """A community evaluation's score that is not a whole number from 1 to 5."""
+
+    code = "score_not_valid"

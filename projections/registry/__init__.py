@@ -17,6 +17,7 @@ from projections.registry import (
     commitment,
     complaint,
     dispute,
+    evaluation,
     meeting,
     partner,
     process,
@@ -31,7 +32,19 @@ __all__ = ["FEED", "HISTORY", "REGISTRY", "Entry", "entry", "published_in"]
 #: Every entry by the topic its event is stored under.
 REGISTRY: dict[str, Entry] = {
     item.topic: item
-    for module in (process, meeting, proposal, commitment, assessment, ranking, dispute, complaint, partner, service)
+    for module in (
+        process,
+        meeting,
+        proposal,
+        commitment,
+        assessment,
+        ranking,
+        dispute,
+        complaint,
+        partner,
+        evaluation,
+        service,
+    )
     for item in module.ENTRIES
 }
 

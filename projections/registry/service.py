@@ -56,6 +56,11 @@ ENTRIES = (
         en=lambda d, who: "Ranking listed among the rankings of its process",
     ),
     Entry(
+        "service.app.evaluation_index:EvaluationListed",
+        id=lambda d, who: "Penilaian warga dicatat dalam daftar penilaian janji tindak lanjut",
+        en=lambda d, who: "Community evaluation listed among the evaluations of its commitment",
+    ),
+    Entry(
         "service.app.complaint_index:ComplaintListed",
         id=lambda d, who: "Pengaduan dicatat dalam daftar pengaduan proses",
         en=lambda d, who: "Complaint listed among the complaints of its process",

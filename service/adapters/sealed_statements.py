@@ -30,6 +30,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from domain.assessment import Assessment
 from domain.complaint import Complaint
 from domain.dispute import Dispute
+from domain.evaluation import Evaluation
 from domain.proposal import REDACTED_TEXT, Proposal
 from service.adapters.personal_data import KEYS_TABLE, PersonalDataVault
 
@@ -50,6 +51,8 @@ SEALED_FIELDS: dict[type, tuple[str, ...]] = {
     # A complaint may name whoever the resident saw take the cement; the answer may name them back.
     Complaint.Filed: ("text",),
     Complaint.Responded: ("response",),
+    # A score's comment is what the resident said of the work; it may name whoever did it.
+    Evaluation.Scored: ("comment",),
 }
 #: Where a stored event names the key of each of its sealed fields (removed again when it is read).
 SEALED_STATE_KEY = "sealed_statements"

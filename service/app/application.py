@@ -42,6 +42,7 @@ from service.app.complaints import Complaints
 from service.app.dispute_directory import DISPUTE_DIRECTORY_ID, DisputeListed
 from service.app.dispute_redaction import DisputeRedaction
 from service.app.disputes import Disputes
+from service.app.evaluations import Evaluations
 from service.app.forgetting import Forgetting
 from service.app.idempotency import IdempotencyRecord
 from service.app.meetings import Meetings
@@ -147,6 +148,7 @@ class Mufakat:
         self.disputes = Disputes(self.uow, self.statement_names, disputes)
         self.dispute_redaction = DisputeRedaction(self.uow, ledger, self.statement_names)
         self.rankings = Rankings(self.uow)
+        self.evaluations = Evaluations(self.uow, self.statement_names)
         self.complaints = Complaints(self.uow, ledger.vault)
         self.partners = Partners(self.uow)
         self.complaint_limits = ComplaintLimits(ledger.side_tables)

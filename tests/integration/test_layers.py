@@ -33,6 +33,8 @@ USE_CASE_MODULES = (
     "service.app.commitment_evidence",
     "service.app.assessments",
     "service.app.rankings",
+    "service.app.evaluations",
+    "service.app.evaluation_index",
     "service.app.chain",
     "service.app.disputes",
     "service.app.complaints",

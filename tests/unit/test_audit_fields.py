@@ -25,6 +25,7 @@ from domain.assessment import Assessment
 from domain.commitment import Commitment, measure
 from domain.complaint import Complaint
 from domain.dispute import Dispute
+from domain.evaluation import Evaluation
 from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.partner import Partner
@@ -1107,3 +1108,64 @@ def test_an_event_records_who_did_the_step_when_and_exactly_what_was_given(event
     assert event.occurred_at.utcoffset() == timedelta(hours=8)  # type: ignore[attr-defined]
     assert set(recorded.fields) == stored, "the case names every field its event stores"
     assert {name: getattr(event, name) for name in stored} == recorded.fields
+
+
+# --- Evaluation -------------------------------------------------------------------------------------------------
+
+
+def _evaluation() -> Evaluation:
+    evaluation = Evaluation.open(uuid4(), uuid4(), uuid4(), uuid4(), None, FACILITATOR, occurred_at=moment())
+    evaluation.collect_events()
+    return evaluation
+
+
+def evaluation_opened() -> Recorded:
+    process_id, commitment_id, meeting_id, at = uuid4(), uuid4(), uuid4(), when()
+    evaluation = Evaluation.open(
+        uuid4(), process_id, commitment_id, meeting_id, "Puaskah warga?", RECORDER, occurred_at=at
+    )
+    fields = {
+        "process_id": process_id,
+        "commitment_id": commitment_id,
+        "meeting_id": meeting_id,
+        "question": "Puaskah warga?",
+    }
+    return Recorded(last_event(evaluation), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def evaluation_scored() -> Recorded:
+    evaluation, participant_id, at = _evaluation(), uuid4(), when()
+    evaluation.score(participant_id, 4, "Sumurnya bagus", "petani", "female", RECORDER, occurred_at=at)
+    fields = {
+        "participant_id": participant_id,
+        "score": 4,
+        "comment": "Sumurnya bagus",
+        "group": "petani",
+        "gender": "female",
+    }
+    return Recorded(last_event(evaluation), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def evaluation_closed() -> Recorded:
+    evaluation = _evaluation()
+    evaluation.score(uuid4(), 5, None, "petani", None, FACILITATOR, occurred_at=moment())
+    evaluation.collect_events()
+    at = when()
+    evaluation.close(RECORDER, occurred_at=at)
+    tally = {
+        "count": 1,
+        "mean": "5.00",
+        "distribution": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 1},
+        "by_group": {"petani": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 1}},
+        "by_gender": {"unknown": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 1}},
+    }
+    return Recorded(last_event(evaluation), {"tally": tally, "occurred_at": at, "actor": RECORDER})
+
+
+CASES.update(
+    {
+        Evaluation.Opened: evaluation_opened,
+        Evaluation.Scored: evaluation_scored,
+        Evaluation.Closed: evaluation_closed,
+    }
+)

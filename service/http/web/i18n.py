@@ -209,6 +209,8 @@ REFUSALS: dict[str, LazyString] = {
     "agreement_needs_a_session": _l("An agreement comes out of mediation: record a mediation session first."),
     "respondents_counted_twice": _l("Respondents of one group and gender are counted twice."),
     "ranking_closed": _l("This ranking is already closed."),
+    "evaluation_closed": _l("This evaluation is already closed."),
+    "score_not_valid": _l("A score is a whole number from 1 to 5."),
     "ranking_needs_two_proposals": _l("A ranking orders at least two different proposals."),
     "ranked_text_changed": _l("A ranked proposal was amended after the ranking opened: open a new ranking."),
     "indicator_unknown": _l("This commitment has no indicator of that name, or names one indicator twice."),
