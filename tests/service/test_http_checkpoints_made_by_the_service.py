@@ -236,6 +236,7 @@ def test_two_gunicorn_workers_seal_each_decision_once_and_never_two_checkpoints_
     gunicorn_two_workers: tuple[str, str], database_url: str
 ) -> None:
     base, secret = gunicorn_two_workers
+    started = time.monotonic()
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {secret}"
 
@@ -289,5 +290,7 @@ def test_two_gunicorn_workers_seal_each_decision_once_and_never_two_checkpoints_
     assert sizes_sealed == sorted(set(sizes_sealed))  # growing, never two of one tree
     assert all(checkpoint.signature_holds() for checkpoint in checkpoints)
     assert checkpoints[-1].position >= last_decision  # the last decision is covered, with no command run
-    # One per decision at most, plus the periodic ones of the steps recorded between them (the steps took < 1 s).
-    assert len(checkpoints) <= 3 + 3 * 2
+    # One per decision at most, plus the periodic ones (each worker at most one a second while something new was
+    # recorded): bounded by how long the run took, which a loaded machine stretches.
+    elapsed = time.monotonic() - started
+    assert len(checkpoints) <= 3 + 2 * (int(elapsed) + 1)
