@@ -406,6 +406,11 @@ class GroupCommitLedger(Application[UUID]):
                 return found
         return None
 
+    def _is_an_aggregates(self, aggregate_id: UUID) -> bool:
+        """Whether the first event stored under this id starts an aggregate (a log's entries do not)."""
+        first = next(iter(self.events.get(aggregate_id, limit=1)), None)
+        return isinstance(first, Aggregate.Event)
+
     def get_aggregate(
         self, cls: type[TAggregate], aggregate_id: UUID, kind: str, version: int | None = None, copy: bool = True
     ) -> TAggregate:
@@ -422,6 +427,12 @@ class GroupCommitLedger(Application[UUID]):
             try:
                 aggregate = self.repository.get(aggregate_id, version=version, deepcopy_from_cache=False)
             except AggregateNotFoundError:
+                raise AggregateMissing(kind, aggregate_id) from None
+            except AssertionError:
+                # The id of one of the ledger's logs (a directory, a per-process index: their ids can be worked out
+                # from the source), whose entries build no aggregate: not found, like any id of another kind.
+                if self._is_an_aggregates(aggregate_id):
+                    raise
                 raise AggregateMissing(kind, aggregate_id) from None
             if copy and version is None:  # the cached one, shared: a copy to change
                 aggregate = copy_for_change(aggregate)
