@@ -222,6 +222,7 @@ def test_a_stance_and_a_ballot_typed_in_from_paper_are_recorded_at_the_time_give
     expect(
         check.locator("form.tap-row", has_text="Pak Darmo").get_by_role("button", name="Tidak setuju")
     ).to_have_attribute("aria-pressed", "true")
+    phone.wait_for_load_state("networkidle")  # the stance's refresh of the page is over before the vote is opened
     vote = phone.locator(".round", has=phone.locator(f"#vote-{vote_id}-when"))
     vote.locator("details.round-when summary").click()
     phone.locator(f"#vote-{vote_id}-when").fill(typed(ballot_at))

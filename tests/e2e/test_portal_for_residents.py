@@ -72,9 +72,11 @@ def test_a_villager_finds_the_village_by_its_kecamatan_and_then_by_its_code(
     expect(page.locator("section.region h3")).to_have_count(1)
     expect(page.locator("section.region h3").first).to_contain_text("Desa Sukamaju")
 
-    page.get_by_label("Nama desa, kecamatan atau kabupaten, atau kode wilayah").fill("Wonosari")
+    page.get_by_label("Nama desa, kecamatan atau kabupaten, atau kode wilayah").fill("Karangtengah")
     page.get_by_role("button", name="Cari", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("Tidak ada proses publik di tempat yang cocok dengan “Wonosari”")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Tidak ada proses publik di tempat yang cocok dengan “Karangtengah”"
+    )
     assert watch.errors == []
     assert watch.foreign_requests == []
 

@@ -80,7 +80,10 @@ def test_two_demos_started_together_on_one_store_both_record_a_whole_demo(
     bound = "service.audit.minutes_certificates:MinutesCertificate.Bound"
     assert one_demo[bound] == 1
     assert recorded == Counter({topic: 1 if topic == bound else 2 * count for topic, count in one_demo.items()})
-    assert sum(count for topic, count in recorded.items() if topic.endswith("Process.Opened")) == 4
+    opened_by_one_demo = sum(count for topic, count in one_demo.items() if topic.endswith("Process.Opened"))
+    # its village's Musrenbang and Musdes, and the kecamatan and the neighbour village it forwards to
+    assert opened_by_one_demo >= 2
+    assert sum(count for topic, count in recorded.items() if topic.endswith("Process.Opened")) == 2 * opened_by_one_demo
 
 
 def test_a_demo_that_waits_longer_than_the_lock_timeout_stops_and_records_nothing(

@@ -48,8 +48,9 @@ class ProjectionMachineryContract:
 
         assert models.dump() == incremental
         kinds = [row[1] for row in incremental["projection_feed_items"]]
-        # the demo's six (the Musrenbang's four; the Musdes's decision, annulled, and its new one), the village's two
-        assert kinds.count("decision") == 6 + 2
+        # the demo's seven (the Musrenbang's four; the Musdes's decision, annulled, and its new one; the neighbour
+        # village's road it forwards to the kecamatan), the village's two
+        assert kinds.count("decision") == 7 + 2
         assert kinds.count("annulment") == 1
         assert models.position() == the_ledger.recorder.max_notification_id()
 
