@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 from uuid import UUID
 
@@ -86,6 +87,21 @@ def sign_in_by_link(page: Page, site: Site) -> str:
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(f"{site.url}/console/")
     return link
+
+
+#: axe-core's WCAG 2.1 A/AA rules, each violation with its impact and first three places.
+AXE_RUN = """() => axe.run(document, {resultTypes: ["violations"],
+                              runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+  .then(result => result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                               nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 3)})))"""
+
+
+def serious_violations(page: Page) -> list[dict[str, Any]]:
+    """The serious and critical accessibility violations axe finds on the page (the page's CSP must allow the
+    injected script: open it in a context with `bypass_csp=True`)."""
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(AXE_RUN)
+    return [violation for violation in found if violation["impact"] in ("serious", "critical")]
 
 
 def screenshot(page: Page, name: str) -> Path:

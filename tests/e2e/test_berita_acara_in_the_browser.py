@@ -5,20 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from e2e_support import AXE, Site, Watch, event_types, screenshot, sign_in, start_village
-from playwright.sync_api import BrowserContext, Page, expect
-from test_pages_for_everyone import AXE_RUN
+from e2e_support import Site, Watch, event_types, screenshot, serious_violations, sign_in, start_village
+from playwright.sync_api import BrowserContext, expect
 
 from service.audit.signing import pdf_key_file
 from service.settings import Settings
-
-
-def _serious_violations(page: Page) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    found: list[dict[str, Any]] = page.evaluate(AXE_RUN)
-    return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
 def test_a_facilitator_seals_the_berita_acara_on_a_phone_and_a_reader_finds_it_and_the_proof_on_the_portal(
@@ -38,7 +30,7 @@ def test_a_facilitator_seals_the_berita_acara_on_a_phone_and_a_reader_finds_it_a
         "Ibu Wartini Lestari; Wakil kelompok perempuan"
     )
     screenshot(page, "console-berita-acara-form")
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     page.get_by_role("button", name="Segel berita acara").click()
     expect(page.get_by_text("Disegel (versi 1) pada")).to_be_visible()
     expect(page.get_by_role("link", name="Versi lengkap (dengan nama), PDF")).to_be_visible()
@@ -57,7 +49,7 @@ def test_a_facilitator_seals_the_berita_acara_on_a_phone_and_a_reader_finds_it_a
     expect(proof).to_be_visible()
     expect(reader.locator("main")).not_to_contain_text("Tersembunyi")
     screenshot(reader, "portal-decision-with-berita-acara")
-    assert _serious_violations(reader) == []
+    assert serious_violations(reader) == []
     reader.goto(f"{site.url}/proses/{village.process_id}")
     expect(reader.get_by_role("link", name="Berita acara (PDF)")).to_be_visible()
     assert watch.errors == []

@@ -8,23 +8,15 @@ second time. The admin forgets a participant and redacts a statement from the co
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from uuid import UUID
 
-from e2e_support import AXE, Site, Watch, event_types, screenshot, start_village
+from e2e_support import Site, Watch, event_types, screenshot, serious_violations, start_village
 from playwright.sync_api import BrowserContext, Page, expect
-from test_pages_for_everyone import AXE_RUN
 
 from domain.process import Process
 from domain.rules import DecisionRules
 from service.app import queries
 from service.app.application import CommandContext
-
-
-def _serious_violations(page: Page) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    found: list[dict[str, Any]] = page.evaluate(AXE_RUN)
-    return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
 def _sign_in_as_admin(page: Page, site: Site) -> None:
@@ -44,14 +36,14 @@ def test_an_admin_hands_a_new_village_a_sign_in_link_that_a_phone_uses_once(
     _sign_in_as_admin(admin, site)
     admin.get_by_role("link", name="Token akses").click()
     expect(admin.get_by_role("heading", name="Terbitkan token")).to_be_visible()
-    assert _serious_violations(admin) == []
+    assert serious_violations(admin) == []
     admin.get_by_label("Pemegangnya").fill("Fasilitator Desa Wonosari")
     admin.get_by_label("Peran token").select_option("facilitator")
     screenshot(admin, "console-admin-tokens")
     admin.get_by_role("button", name="Terbitkan token").click()
     expect(admin.get_by_role("heading", name="Token diterbitkan")).to_be_visible()
     assert admin.get_by_label("Token", exact=True).input_value().startswith("mfk_")
-    assert _serious_violations(admin) == []
+    assert serious_violations(admin) == []
     screenshot(admin, "console-admin-token-issued")
 
     # ...and makes its one-time sign-in link: a QR code and the same address to copy.
@@ -60,13 +52,13 @@ def test_an_admin_hands_a_new_village_a_sign_in_link_that_a_phone_uses_once(
     expect(admin.get_by_role("img", name="Kode QR tautan masuk")).to_be_visible()
     link = admin.get_by_role("textbox", name="Tautan masuk").input_value()
     assert "/console/masuk/tautan?kunci=" in link
-    assert _serious_violations(admin) == []
+    assert serious_violations(admin) == []
     screenshot(admin, "console-admin-sign-in-link")
 
     # The facilitator's phone (a browser of its own) opens the link and taps "Masuk": signed in, no secret typed.
     phone = new_context(bypass_csp=True).new_page()
     phone.goto(link)
-    assert _serious_violations(phone) == []
+    assert serious_violations(phone) == []
     screenshot(phone, "console-sign-in-by-link")
     phone.get_by_role("button", name="Masuk").click()
     phone.wait_for_url(f"{site.url}/console/")
@@ -102,7 +94,7 @@ def test_an_admin_hands_a_new_village_a_sign_in_link_that_a_phone_uses_once(
     other.goto(link)
     other.get_by_role("button", name="Masuk").click()
     expect(other.get_by_role("alert")).to_contain_text("sudah dipakai")
-    assert _serious_violations(other) == []
+    assert serious_violations(other) == []
     screenshot(other, "console-sign-in-link-used")
     # The token's record says the link was made and used, once.
     holder = next(t for t in queries.list_tokens(site.ledger, None, 500)[0] if t.name == "Fasilitator Desa Wonosari")
@@ -131,7 +123,7 @@ def test_an_admin_forgets_a_participant_and_redacts_a_statement_from_the_console
     # The process's personal data: each participant with a way to forget them.
     admin.goto(f"{site.url}/console/admin/proses/{village.process_id}")
     expect(admin.get_by_role("heading", name="Pak Slamet Riyadi")).to_be_visible()
-    assert _serious_violations(admin) == []
+    assert serious_violations(admin) == []
     screenshot(admin, "console-admin-personal-data")
     admin.get_by_text("Lupakan Pak Slamet Riyadi").click()
     admin.get_by_role("button", name="Lupakan untuk selamanya").first.click()
@@ -142,7 +134,7 @@ def test_an_admin_forgets_a_participant_and_redacts_a_statement_from_the_console
     # What was said on the proposal, each statement with a way to redact it.
     admin.get_by_role("link", name="Sunting pernyataan pada: Sumur bor untuk Dusun Krajan").click()
     expect(admin.locator("main")).to_contain_text("Rumah di gang buntu RT 03 selalu banjir.")
-    assert _serious_violations(admin) == []
+    assert serious_violations(admin) == []
     screenshot(admin, "console-admin-redact-statement")
     admin.get_by_text("Sunting pernyataan ini").first.click()
     admin.get_by_label("Alasan penyuntingan").first.fill("Menunjuk rumah warga.")

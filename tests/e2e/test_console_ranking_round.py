@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 from uuid import UUID
 
-from e2e_support import AXE, Site, Watch, screenshot, sign_in, start_village
-from playwright.sync_api import BrowserContext, Page, expect
-from test_pages_for_everyone import AXE_RUN
+from e2e_support import Site, Watch, screenshot, serious_violations, sign_in, start_village
+from playwright.sync_api import BrowserContext, expect
 
 from domain.ranking import Ranking
 from service.app import queries
 from service.app.application import CommandContext
-
-
-def _serious_violations(page: Page) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    found: list[dict[str, Any]] = page.evaluate(AXE_RUN)
-    return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
 def test_a_facilitator_ranks_two_proposals_against_the_pagu_with_each_attendees_ballot_on_a_phone(
@@ -48,7 +40,7 @@ def test_a_facilitator_ranks_two_proposals_against_the_pagu_with_each_attendees_
     page.get_by_role("button", name="Buka putaran pemeringkatan").click()
     page.wait_for_url(re.compile(r"/console/peringkat/[0-9a-f-]+$"))
     expect(page.get_by_role("heading", name="Putaran pemeringkatan", exact=True)).to_be_visible()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
 
     # Two attendees put the road first, one the well: each ballot is its own form, places chosen by number.
     for name, road_place in (("Ibu Wartini Lestari", "1"), ("Pak Slamet Riyadi", "1"), ("Mas Bayu Pratama", "2")):
@@ -70,7 +62,7 @@ def test_a_facilitator_ranks_two_proposals_against_the_pagu_with_each_attendees_
     expect(result.nth(0)).to_contain_text("dalam pagu")
     expect(result.nth(1)).to_contain_text("2. Sumur bor untuk Dusun Krajan")
     expect(result.nth(1)).to_contain_text("melebihi pagu")
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "console-ranking-result")
 
     # The ledger holds the result the page shows: three ballots, the road first within the pagu.

@@ -7,11 +7,10 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
-from e2e_support import AXE, Site, Watch, screenshot, start_village
-from playwright.sync_api import BrowserContext, Page, expect
+from e2e_support import Site, Watch, screenshot, serious_violations, start_village
+from playwright.sync_api import BrowserContext, expect
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from domain.rules import DecisionRules
@@ -21,16 +20,7 @@ from service.http import checkpointing
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
 
-AXE_RUN = """() => axe.run(document, {resultTypes: ["violations"],
-                              runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-  .then(result => result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
-  .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 3)})))"""
 PROOF_WORDS = "Catatan ini tercatat di buku besar yang ditandatangani pada"
-
-
-def _serious_violations(page: Page) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(AXE_RUN)  # type: ignore[no-any-return]
 
 
 def _open_process(site: Site, title: str, code: str, name: str) -> None:
@@ -64,7 +54,7 @@ def test_a_villager_finds_the_village_by_its_kecamatan_and_then_by_its_code(
     expect(places.first).to_contain_text("Desa Wonokerto, Kecamatan Bululawang, Kab. Malang")
     expect(page.get_by_role("link", name="Musrenbang Desa Wonokerto 2027")).to_be_visible()
     expect(page.get_by_role("link", name="Musrenbang Desa Sukamaju 2027")).to_have_count(0)
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "portal-search-by-kecamatan")
 
     page.get_by_label("Nama desa, kecamatan atau kabupaten, atau kode wilayah").fill("33.02.10")
@@ -100,7 +90,7 @@ def test_a_villager_reads_how_to_follow_the_decisions_on_the_langganan_page(
     )
     # The page fits a 360 px phone: nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "portal-langganan")
     assert watch.errors == []
     assert watch.foreign_requests == []
@@ -160,7 +150,7 @@ def test_the_proof_of_a_decision_appears_within_a_minute_with_no_command_run(
     page.keyboard.press("Enter")
     expect(proof.locator("details.technical")).to_have_attribute("open", "")
     expect(proof.locator("details.technical a[href^='/api/v1/audit/proofs/inclusion']")).to_be_visible()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "portal-decision-proof")
     assert watch.errors == []
     assert watch.foreign_requests == []

@@ -4,24 +4,13 @@ demo's ranking against its pagu indikatif, and its road forwarded to the kecamat
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from conftest import serve_site
-from e2e_support import AXE, Site, Watch, screenshot
-from playwright.sync_api import BrowserContext, Page, expect
+from e2e_support import Site, Watch, screenshot, serious_violations
+from playwright.sync_api import BrowserContext, expect
 
 from service.cli.demo import DemoRecord, record_demo
-
-AXE_RUN = """() => axe.run(document, {resultTypes: ["violations"],
-                              runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-  .then(result => result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
-  .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 3)})))"""
-
-
-def _serious_violations(page: Page) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(AXE_RUN)  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +53,7 @@ def test_the_process_page_lists_the_priorities_against_the_ceiling_in_words(
     for name in ("Sutrisno Hadi Prayitno", "Hj. Nurhayati Rahmawati"):
         expect(page.get_by_text(name)).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "portal-daftar-prioritas-360")
     assert watch.errors == []
 
@@ -89,7 +78,7 @@ def test_the_journey_reads_the_same_from_the_village_and_from_the_kecamatan(
     for name in ("Hj. Nurhayati Rahmawati", "Sutrisno Hadi Prayitno"):
         expect(page.get_by_text(name)).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "portal-perjalanan-usulan-dari-desa-360")
 
     # From the kecamatan end: the merged proposal has no decision of its own, so its journey page shows the line.
@@ -98,6 +87,6 @@ def test_the_journey_reads_the_same_from_the_village_and_from_the_kecamatan(
     expect(line.nth(1)).to_have_attribute("aria-current", "step")
     kecamatan_end = [text.replace(" · halaman ini", "") for text in line.all_inner_texts()]
     assert kecamatan_end == [text.replace(" · halaman ini", "") for text in village_end]
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "portal-perjalanan-usulan-dari-kecamatan-360")
     assert watch.errors == []
