@@ -37,6 +37,7 @@ from service.http.current import current_mufakat
 from service.http.web.decision_cards import decision_cards
 from service.http.web.decision_proof import proof
 from service.http.web.i18n import current_language
+from service.http.web.monitoring_reads import monitoring
 
 blp = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
 
@@ -228,15 +229,8 @@ def process_page(process_id: UUID) -> str:
         charts=[chart(report, section) for section in CHARTED],
         feed_query=urlencode({"process_id": str(process_id)}),
         disputes=public_disputes(mufakat, process_id),
-        **monitoring_of(mufakat, process, commitments),
+        **monitoring(mufakat, process, commitments),
     )
-
-
-def monitoring_of(mufakat: Mufakat, process: Process, commitments: list[Any]) -> dict[str, Any]:
-    """Score cards, complaint counts and partners of the process (service.http.web.portal_monitoring)."""
-    from service.http.web.portal_monitoring import monitoring  # (it imports this module: imported when used)
-
-    return monitoring(mufakat, process, commitments)
 
 
 def public_disputes(mufakat: Mufakat, process_id: UUID) -> list[SeenDispute]:

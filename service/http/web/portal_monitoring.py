@@ -24,11 +24,8 @@ from marshmallow import ValidationError
 from domain.errors import RuleBroken
 from domain.process import Process
 from service.app import complaints as complaint_reads
-from service.app import evaluations as evaluation_reads
-from service.app import partners as partner_reads
 from service.app import queries
 from service.app.access import ANONYMOUS
-from service.app.application import Mufakat
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
 from service.app.idempotency import IdempotencyKey
 from service.app.receipts import CommandContext
@@ -42,9 +39,8 @@ from service.http.web.steps import MAX_KEY_LENGTH
 #: The cookie the complaint form's token is the HMAC of.
 FORM_COOKIE = "mufakat_portal_form"
 FORM_COOKIE_PATH = "/proses"
-#: How many commitments (and partners) the portal's monitoring reads.
+#: How many commitments the complaint form offers to name.
 MONITORED = 200
-SCORES = ("1", "2", "3", "4", "5")
 
 
 def _form_token(cookie: str) -> str:
@@ -171,28 +167,3 @@ def track_complaint() -> Response:
     answer = Response(page, status=status, mimetype="text/html")
     answer.headers["Cache-Control"] = "no-store"
     return answer
-
-
-def score_cards(mufakat: Mufakat, commitments: list[Any]) -> list[dict[str, Any]]:
-    """The closed score cards of these commitments as anyone reads them: tally with small counts suppressed."""
-    cards = []
-    for commitment in commitments:
-        for evaluation in evaluation_reads.evaluations_of(mufakat, commitment.id):
-            seen = evaluation_reads.seen(evaluation, ANONYMOUS)
-            if seen["tally"] is None:
-                continue
-            tally = seen["tally"]
-            largest = max([int(n) for n in tally["distribution"].values()] + [1])
-            cards.append({"commitment": commitment, "evaluation": seen, "tally": tally, "largest": largest})
-    return cards
-
-
-def monitoring(mufakat: Mufakat, process: Process, commitments: list[Any]) -> dict[str, Any]:
-    """What the process page shows of monitoring beyond the commitments: score cards, complaints, partners."""
-    partners = partner_reads.partners_of(mufakat, ANONYMOUS, process.id, 0, MONITORED)["items"]
-    return {
-        "score_cards": score_cards(mufakat, commitments),
-        "complaints": complaint_reads.public_counts(mufakat, process.id),
-        "partners": partners,
-        "commitment_titles": {str(c.id): c.description for c in commitments},
-    }
