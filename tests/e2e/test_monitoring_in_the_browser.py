@@ -75,7 +75,7 @@ def test_progress_reported_without_a_connection_is_recorded_once_when_it_returns
     expect(status).to_have_attribute("data-waiting", "0", timeout=15_000)
     page.reload()
     expect(page.locator("ol.reports")).to_contain_text("Rumah tersambung: 24")
-    expect(page.locator("table.indicators")).to_contain_text("24")
+    expect(page.locator("ul.indicators")).to_contain_text("24")
     assert serious_violations(page) == []
     screenshot(page, "console-commitment-page")
     commitment = site.ledger.uow.get(Commitment, UUID(commitment_id), "commitment", copy=False)
