@@ -85,7 +85,7 @@ def test_progress_reported_without_a_connection_is_recorded_once_when_it_returns
     assert watch.foreign_requests == []
 
 
-def test_a_score_card_is_opened_at_the_meeting_scored_by_each_attendee_and_closed_on_a_phone(
+def test_a_score_card_is_opened_at_the_meeting_scored_offline_by_each_attendee_and_closed_on_a_phone(
     new_context: Callable[..., BrowserContext], site: Site, watch: Watch
 ) -> None:
     page = watch.page(new_context(bypass_csp=True).new_page())
@@ -99,10 +99,20 @@ def test_a_score_card_is_opened_at_the_meeting_scored_by_each_attendee_and_close
     expect(page.get_by_role("heading", name="Kartu penilaian warga", exact=True)).to_be_visible()
     assert serious_violations(page) == []
 
-    for name, score in (("Ibu Wartini Lestari", "5"), ("Pak Slamet Riyadi", "4"), ("Mas Bayu Pratama", "2")):
+    # The scores are tapped without a connection: they wait on the phone and are sent when it returns.
+    expect(page.locator("html[data-offline-ready=true]")).to_be_attached()
+    page.context.set_offline(True)
+    scored = (("Ibu Wartini Lestari", "5"), ("Pak Slamet Riyadi", "4"), ("Mas Bayu Pratama", "2"))
+    for name, score in scored:
         card = page.locator("section.ballot", has=page.get_by_role("heading", name=f"Skor dari {name}"))
         card.get_by_label(score, exact=True).check()
         card.get_by_role("button", name="Catat skor ini").click()
+    status = page.locator("#queue-status")
+    expect(status).to_contain_text("3 langkah menunggu dikirim")
+    page.context.set_offline(False)
+    expect(status).to_have_attribute("data-waiting", "0", timeout=15_000)
+    page.reload()
+    for name, score in scored:
         expect(
             page.locator("section.ballot", has=page.get_by_role("heading", name=f"Skor dari {name}"))
         ).to_contain_text(f"sudah: {score}")
