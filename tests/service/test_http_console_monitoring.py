@@ -10,6 +10,7 @@ toward the promise. Each form is refused where it should be, naming the field, a
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from collections.abc import Callable
 from typing import Any
@@ -300,3 +301,36 @@ def test_a_partner_of_an_unknown_kind_or_negative_money_is_refused_and_records_n
     assert (negative["ok"], negative["code"]) == (False, "amount_not_allowed")
     listed = anonymous.get(f"/processes/{village.process_id}/partners").get_json()["items"]
     assert [p["contributions"] for p in listed] == [[]]
+
+
+def _upload_form(console: Console, commitment_id: str, content: bytes, name: str = "pipa.jpg") -> Any:
+    return console.browser.post(
+        f"/console/janji/{commitment_id}/bukti",
+        data={"csrf_token": console.csrf, "idempotency_key": f"k-{name}", "file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_photo_sent_from_the_commitment_page_is_kept_and_offered_to_cite(
+    as_facilitator: Console, facilitator: Caller, water: dict[str, Any]
+) -> None:
+    sent = _upload_form(as_facilitator, water["id"], photo())
+
+    assert sent.status_code == 303
+    evidence = facilitator.get(f"/commitments/{water['id']}").get_json()["evidence"]
+    assert [item["name"] for item in evidence] == ["pipa.jpg"]
+    page = as_facilitator.page(f"/console/janji/{water['id']}")
+    assert f'name="evidence" value="{evidence[0]["sha256"]}"' in page
+    shown = as_facilitator.browser.get(f"/console/janji/{water['id']}/bukti/{evidence[0]['sha256']}")
+    assert shown.status_code == 200 and shown.mimetype == "image/jpeg"
+
+
+def test_a_file_that_is_no_photo_nor_pdf_is_refused_on_the_commitment_page_and_kept_nowhere(
+    as_facilitator: Console, facilitator: Caller, water: dict[str, Any]
+) -> None:
+    sent = _upload_form(as_facilitator, water["id"], b"#!/bin/sh\necho hai\n", "skrip.sh")
+
+    assert sent.status_code == 303
+    page = as_facilitator.page(f"/console/janji/{water['id']}")
+    assert 'id="evidence-refusal">' in page and 'id="evidence-refusal"></p>' not in page
+    assert facilitator.get(f"/commitments/{water['id']}").get_json()["evidence"] == []

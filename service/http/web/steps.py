@@ -338,8 +338,9 @@ API_ONLY: dict[str, str] = {
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
     "its secret is shown once, in the answer, and a step sent again offline could not show it",
-    "commitments.Evidence": "an evidence file is uploaded as multipart/form-data, which the console's offline "
-    "queue of JSON-shaped steps does not carry yet; the progress form cites files already uploaded by the API",
+    "commitments.Evidence": "a photo or receipt is sent by its own form on the commitment's console page "
+    "(/console/janji/<id>/bukti, multipart), not as a queued step: the offline queue carries text, so a file waits "
+    "for a connection (the page says so); the progress form then cites it",
     "chain.Forward": _CHAIN_FORMS_LATER,
     "chain.Merge": _CHAIN_FORMS_LATER,
     "disputes.Disputes": _DISPUTE_FORMS_LATER,
