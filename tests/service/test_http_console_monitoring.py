@@ -334,3 +334,17 @@ def test_a_file_that_is_no_photo_nor_pdf_is_refused_on_the_commitment_page_and_k
     page = as_facilitator.page(f"/console/janji/{water['id']}")
     assert 'id="evidence-refusal">' in page and 'id="evidence-refusal"></p>' not in page
     assert facilitator.get(f"/commitments/{water['id']}").get_json()["evidence"] == []
+
+
+def test_the_monitoring_pages_speak_bahasa_indonesia_by_default_and_english_when_asked(
+    app: Flask, as_facilitator: Console, water: dict[str, Any], village: Village
+) -> None:
+    indonesian = as_facilitator.page(f"/console/janji/{water['id']}")
+    english = as_facilitator.page(f"/console/janji/{water['id']}?lang=en")
+    phone = app.test_client()
+
+    assert "Indikator terhadap target" in indonesian and "Laporkan kemajuan" in indonesian
+    assert "Indicators against targets" in english and "Report progress" in english
+    assert "Ajukan pengaduan" in phone.get(f"/proses/{village.process_id}/pengaduan").text
+    assert "File a complaint" in phone.get(f"/proses/{village.process_id}/pengaduan?lang=en").text
+    assert "Penilaian warga" in phone.get(f"/proses/{village.process_id}?lang=id").text
