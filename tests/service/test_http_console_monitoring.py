@@ -348,3 +348,20 @@ def test_the_monitoring_pages_speak_bahasa_indonesia_by_default_and_english_when
     assert "Ajukan pengaduan" in phone.get(f"/proses/{village.process_id}/pengaduan").text
     assert "File a complaint" in phone.get(f"/proses/{village.process_id}/pengaduan?lang=en").text
     assert "Penilaian warga" in phone.get(f"/proses/{village.process_id}?lang=id").text
+
+
+def test_a_response_dated_before_the_complaint_was_filed_is_refused_naming_the_time_and_records_nothing(
+    as_facilitator: Console, anonymous: Caller, village: Village
+) -> None:
+    filed = anonymous.post(f"/processes/{village.process_id}/complaints", {"text": TEXT}).get_json()
+
+    early = as_facilitator.step(
+        "respond_complaint",
+        complaint_id=filed["complaint_id"],
+        status="in_review",
+        response="Kami periksa.",
+        occurred_at="2020-01-01T09:00",
+    )
+
+    assert (early["ok"], early["code"], early["fields"]) == (False, "occurred_out_of_order", ["occurred_at"])
+    assert anonymous.get(f"/complaints/track/{filed['tracking_code']}").get_json()["status"] == "received"
