@@ -55,10 +55,10 @@ class ProgrammeReports:
         self,
         context: CommandContext,
         process_id: UUID,
-        occurred_at: datetime,
         language: str = "id",
         signing_key: Ed25519PrivateKey | None = None,
         key_file: Path | None = None,
+        occurred_at: datetime | None = None,
     ) -> Receipt:
         """Renders the public report once, signs and keeps it, and records its SHA-256 and the log it covers.
 
@@ -66,6 +66,7 @@ class ProgrammeReports:
         """
         if context.idempotency is not None and (earlier := self.uow.earlier_answer(context.idempotency)):
             return earlier
+        occurred_at = occurred_at or context.when(self.uow.clock)
         process = writable_process(self.uow, process_id, context)
         existing = self._existing(process_id)
         ensure_latest_version(existing, context)
@@ -214,3 +215,12 @@ def report_summary(
         url=f"{public_url}/api/v1{report_path(process_id, record['report_version'])}",
         sha256=record["sha256"],
     )
+
+
+def report_sealings(uow: UnitOfWork, process_id: UUID) -> list[dict[str, Any]]:
+    """Every sealing of the process's report, oldest first (none before the first); for pages that list them."""
+    try:
+        report = uow.get(ProgrammeReport, report_id_of(process_id), "programme report", copy=False)
+    except NotFound:
+        return []
+    return list(report.sealings)

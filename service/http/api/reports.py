@@ -78,12 +78,7 @@ class Report(MethodView):
         context = step_command(sealing)
         mufakat = current_mufakat()
         receipt = mufakat.programme_reports.seal(
-            context,
-            process_id,
-            occurred_at=context.when(mufakat.clock),
-            **sealing,
-            signing_key=signing_key(),
-            key_file=signing_key_file(),
+            context, process_id, **sealing, signing_key=signing_key(), key_file=signing_key_file()
         )
         report, _ = readable_report(mufakat.uow, context.principal, process_id)
         record = report.sealed(receipt.version)

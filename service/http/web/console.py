@@ -50,6 +50,7 @@ from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuc
 from service.app.idempotency import IdempotencyKey
 from service.app.minutes import minutes_path
 from service.app.minutes_sealing import sealed_pdf
+from service.app.report_sealing import report_sealings
 from service.app.statement_names import StatementNamesAParticipant
 from service.http.current import current_mufakat
 from service.http.web.i18n import current_language, decision_words, refusal, words
@@ -242,6 +243,7 @@ def process_page(process_id: UUID) -> str:
         proposals=proposals,
         assessments=assessments,
         findings=_standing_findings(mufakat, principal, process_id),
+        reports=report_sealings(mufakat.uow, process_id),
         principal=principal,
         notice=_notice(),
     )
