@@ -13,10 +13,12 @@ import io
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
+from click.testing import CliRunner
 from http_callers import NAMES, Caller, Village, start_village
 from pypdf import PdfReader
 
@@ -24,6 +26,7 @@ from domain.process import Process
 from service.adapters.report_pdf import render_report_pdf
 from service.app.application import Mufakat
 from service.app.programme_report import gather_report
+from service.cli.main import main
 
 COMPLAINT = "Semen bantuan desa disimpan di rumah Pak Harjo dan tidak dibagikan."
 RESPONSE = "Kami periksa gudang bersama Pak Harjo minggu ini."
@@ -333,3 +336,28 @@ def test_a_report_not_yet_sealed_and_a_restricted_processs_report_are_not_found(
 
     assert anonymous.get(f"/processes/{restricted.process_id}/report").status_code == 404
     assert facilitator.get(f"/processes/{restricted.process_id}/report").status_code == 200
+
+
+def test_an_auditor_verifies_the_downloaded_report_against_the_log_and_a_changed_file_fails(
+    village: Village, facilitator: Caller, anonymous: Caller, database_url: str, tmp_path: Path
+) -> None:
+    first = seal(facilitator, village).get_json()
+    seal(facilitator, village)
+    downloaded = tmp_path / "laporan.pdf"
+    downloaded.write_bytes(anonymous.get(f"/processes/{village.process_id}/report/1.pdf").data)
+    altered = tmp_path / "laporan-diubah.pdf"
+    altered.write_bytes(downloaded.read_bytes().replace(b"LAPORAN", b"LAPORAX", 1))
+    env = {"MUFAKAT_DATABASE_URL": database_url, "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "mufakat-signing.key")}
+
+    genuine = CliRunner().invoke(main, ["verify-report", str(downloaded), "--json"], env=env)
+    latest_required = CliRunner().invoke(main, ["verify-report", str(downloaded), "--require-latest"], env=env)
+    changed = CliRunner().invoke(main, ["verify-report", str(altered)], env=env)
+
+    assert genuine.exit_code == 0, genuine.output
+    found = json.loads(genuine.output)
+    assert found["holds"] is True and found["signature"] == "valid"
+    assert found["sealed"]["process_id"] == village.process_id
+    assert (found["sealed"]["report_version"], found["sealed"]["covers_position"]) == (1, first["position"])
+    assert latest_required.exit_code == 2
+    assert "Latest: NO, version 2 was sealed since." in latest_required.output
+    assert changed.exit_code == 1 and "NOT a programme report sealed in this ledger" in changed.output
