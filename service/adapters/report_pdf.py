@@ -10,10 +10,11 @@ fpdf2 or font may lay them out differently).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from fpdf.enums import XPos, YPos
 
-from service.adapters.minutes_blocks import FAMILY, PageBlocks
+from service.adapters.minutes_blocks import FAMILY, LINE, PageBlocks
 from service.adapters.minutes_words import LANGUAGES, written_date
 from service.adapters.report_document import CommitmentLine, ReportDocument
 from service.adapters.report_words import WORDS, groups_words, number, rupiah, term
@@ -22,7 +23,8 @@ PRODUCER = "Mufakat (fpdf2)"
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
 _QR_SIZE = 19.0  # mm
 _FOOTER_TOP = 297 - 27.0
-_FULL_WIDTH = 166.0  # A4 less the margins, mm
+_ROW_LINE = 4.2  # mm, a line of a table cell
+_PAD = 0.8  # mm, inside a table cell
 
 
 def render_report_pdf(document: ReportDocument, language: str = "id") -> bytes:
@@ -65,7 +67,7 @@ class ReportPages(PageBlocks):
         return report_file_id(self.document, self.language)
 
     def footer(self) -> None:
-        """The log position, the portal's address, the page number, and a QR code to the process's page."""
+        """The log position, the portal's address, the page number, and on the first page a QR code to the process."""
         document = self.document
         self.set_draw_color(120)
         self.line(self.l_margin, _FOOTER_TOP, self.w - self.r_margin, _FOOTER_TOP)
@@ -73,16 +75,18 @@ class ReportPages(PageBlocks):
         self.set_font(FAMILY, "", 7)
         self.set_text_color(60)
         width = self.w - self.l_margin - self.r_margin - _QR_SIZE - 4
-        for line in (
+        for text in (
             self.words["footer_hash"].format(position=document.log_position),
             document.verification,
             document.public_url,
         ):
-            self.multi_cell(width, 3.4, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            for line in self._wrapped(text, width):
+                self.cell(width, 3.4, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, "B", 7)
         self.cell(width, 4, self.words["page"].format(page=self.page_no(), pages="{pages}"))
         self.set_text_color(0)
-        self._qr(document.public_url, self.w - self.r_margin - _QR_SIZE, _FOOTER_TOP + 2, _QR_SIZE)
+        if self.page_no() == 1:  # once: drawn square by square, on every page it would cost a tenth of a second each
+            self._qr(document.public_url, self.w - self.r_margin - _QR_SIZE, _FOOTER_TOP + 2, _QR_SIZE)
 
     def compose(self) -> None:
         """Lays out the whole report."""
@@ -130,6 +134,68 @@ class ReportPages(PageBlocks):
 
     def _headings(self, key: str) -> tuple[str, ...]:
         return tuple(self.words[key].split("|"))
+
+    # fpdf2's `table()` lays out each cell with its full line breaker (about 2 ms a cell): a report of a real
+    # process has over a thousand cells, so its tables are drawn here from plain cells, words wrapped by width.
+
+    def _table(self, headings: tuple[str, ...], rows: Sequence[tuple[str, ...]], widths: tuple[float, ...]) -> None:
+        self.set_draw_color(120)
+        self._grid_row(headings, widths, heading=True)
+        for row in rows:
+            self._grid_row(row, widths, heading=False, headings=headings)
+        self.ln(2)
+
+    def _grid_row(
+        self, row: Sequence[str], widths: tuple[float, ...], heading: bool, headings: Sequence[str] = ()
+    ) -> None:
+        self.set_font(FAMILY, "B" if heading else "", 9)
+        lines = [self._wrapped(text, width - 2 * _PAD) for text, width in zip(row, widths, strict=True)]
+        height = max(len(cell) for cell in lines) * _ROW_LINE + 2 * _PAD
+        if self.will_page_break(height + (0 if heading else _ROW_LINE + 2 * _PAD)):
+            self.add_page()
+            if not heading and headings:
+                self._grid_row(headings, widths, heading=True)
+                self.set_font(FAMILY, "", 9)
+        x, top = self.l_margin, self.get_y()
+        if heading:
+            self.set_fill_color(235)
+        for cell, width in zip(lines, widths, strict=True):
+            self.rect(x, top, width, height, style="DF" if heading else "D")
+            for index, text in enumerate(cell):
+                self.set_xy(x + _PAD, top + _PAD + index * _ROW_LINE)
+                self.cell(width - 2 * _PAD, _ROW_LINE, text)
+            x += width
+        self.set_xy(self.l_margin, top + height)
+
+    def _paragraph(self, text: str, indent: float = 0, size: float = 10) -> None:
+        """Lines of text, left-aligned, wrapped by width (fpdf2's justified `multi_cell` is slow the same way)."""
+        self.set_font(FAMILY, "", size)
+        height = LINE if size >= 10 else 4.2
+        for line in self._wrapped(text, self.w - self.r_margin - self.l_margin - indent):
+            if self.will_page_break(height):
+                self.add_page()
+            self.set_x(self.l_margin + indent)
+            self.cell(0, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def _wrapped(self, text: str, width: float) -> list[str]:
+        """The text broken into lines no wider than `width` at spaces (a word too long alone is cut)."""
+        lines: list[str] = []
+        current = ""
+        for word in text.split():
+            candidate = f"{current} {word}" if current else word
+            if self.get_string_width(candidate) <= width:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            while self.get_string_width(word) > width and len(word) > 1:
+                cut = len(word) - 1
+                while cut > 1 and self.get_string_width(word[:cut]) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            current = word
+        return [*lines, current] if current or not lines else lines
 
     def _findings(self) -> None:
         if not self.document.findings:
