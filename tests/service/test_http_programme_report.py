@@ -19,8 +19,10 @@ from uuid import UUID
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
 from http_callers import NAMES, Caller, Village, start_village
 from pypdf import PdfReader
+from test_http_console_whole_musyawarah import Console
 
 from domain.process import Process
 from service.adapters.report_pdf import render_report_pdf
@@ -361,3 +363,22 @@ def test_an_auditor_verifies_the_downloaded_report_against_the_log_and_a_changed
     assert latest_required.exit_code == 2
     assert "Latest: NO, version 2 was sealed since." in latest_required.output
     assert changed.exit_code == 1 and "NOT a programme report sealed in this ledger" in changed.output
+
+
+def test_the_console_seals_a_restricted_processs_report_and_serves_it_to_its_facilitator_only(
+    app: Flask, facilitator: Caller, anonymous: Caller, token_for: Callable[..., str]
+) -> None:
+    restricted = start_village(facilitator, visibility="restricted")
+    console = Console(app, str(facilitator.secret))
+    stranger = Console(app, token_for("facilitator", "Pendamping Desa Lain"))
+
+    answer = console.step("seal_report", process_id=restricted.process_id, language="id")
+
+    assert answer["ok"] is True, answer
+    page = console.page(f"/console/proses/{restricted.process_id}")
+    assert "Laporan versi 1" in page
+    pdf = console.browser.get(f"/console/proses/{restricted.process_id}/laporan-1.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert compact("LAPORAN HASIL DAN DAMPAK") in text_of(pdf.data)
+    assert stranger.browser.get(f"/console/proses/{restricted.process_id}/laporan-1.pdf").status_code == 404
+    assert anonymous.get(f"/processes/{restricted.process_id}/report/1.pdf").status_code == 404
