@@ -69,6 +69,7 @@ from service.http.schemas.proposals import (
     SubmissionSchema,
     WithdrawalSchema,
 )
+from service.http.schemas.reports import ReportSealingSchema
 
 MAX_KEY_LENGTH = 200
 CLOCK_SKEW = timedelta(minutes=5)
@@ -270,6 +271,8 @@ STEPS: dict[str, Step] = {
     "open_ranking": Step("rankings.open", RankingRequestSchema, ("process_id",), lists=("proposals",)),
     "rank_ballot": Step("rankings.cast_ballot", RankingBallotSchema, ("ranking_id",), shape=ranking_ballot_body),
     "close_ranking": Step("rankings.close", None, ("ranking_id",)),
+    # The programme report (laporan hasil dan dampak): sealed from the ledger, nothing typed but its language.
+    "seal_report": Step("programme_reports.seal", ReportSealingSchema, ("process_id",)),
 }
 #: The API's POST routes (by endpoint) that have no console form, each with why. Every other step the API offers
 #: has its form above (tests/integration/test_guards_derived_from_the_code.py walks the routes to check).
