@@ -74,6 +74,7 @@ from service.http.schemas.proposals import (
     SubmissionSchema,
     WithdrawalSchema,
 )
+from service.http.schemas.reports import ReportSealingSchema
 
 MAX_KEY_LENGTH = 200
 CLOCK_SKEW = timedelta(minutes=5)
@@ -320,6 +321,8 @@ STEPS: dict[str, Step] = {
     "respond_complaint": Step("complaints.respond", ResponseRequestSchema, ("complaint_id",)),
     "register_partner": Step("partners.register", PartnerRequestSchema, ("process_id",)),
     "partner_contribution": Step("partners.contribute", ContributionRequestSchema, ("partner_id",)),
+    # The programme report (laporan hasil dan dampak): sealed from the ledger, nothing typed but its language.
+    "seal_report": Step("programme_reports.seal", ReportSealingSchema, ("process_id",)),
 }
 #: The API's POST routes (by endpoint) that have no console form, each with why. Every other step the API offers
 #: has its form above (tests/integration/test_guards_derived_from_the_code.py walks the routes to check).
