@@ -243,6 +243,8 @@ def process_page(process_id: UUID) -> str:
         proposals=proposals,
         assessments=assessments,
         findings=_standing_findings(mufakat, principal, process_id),
+        commitments=queries.commitments_of(mufakat, process, None, MAX_LISTED, None)[0],
+        today=mufakat.clock().date(),
         reports=report_sealings(mufakat.uow, process_id),
         principal=principal,
         notice=_notice(),
@@ -500,6 +502,7 @@ _CREATED_PAGE = {
     "submit": "console.proposal_page",
     "start_assessment": "console.assessment_page",
     "open_ranking": "console.ranking_page",
+    "open_evaluation": "console.evaluation_page",
 }
 _CREATED_ARG = {
     "console.process_page": "process_id",
@@ -507,6 +510,7 @@ _CREATED_ARG = {
     "console.proposal_page": "proposal_id",
     "console.assessment_page": "assessment_id",
     "console.ranking_page": "ranking_id",
+    "console.evaluation_page": "evaluation_id",
 }
 
 

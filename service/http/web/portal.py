@@ -38,6 +38,7 @@ from service.http.current import current_mufakat
 from service.http.web.decision_cards import decision_cards
 from service.http.web.decision_proof import proof
 from service.http.web.i18n import current_language
+from service.http.web.monitoring_reads import monitoring
 
 blp = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
 
@@ -229,6 +230,7 @@ def process_page(process_id: UUID) -> str:
         charts=[chart(report, section) for section in CHARTED],
         feed_query=urlencode({"process_id": str(process_id)}),
         disputes=public_disputes(mufakat, process_id),
+        **monitoring(mufakat, process, commitments),
         report=next(reversed(report_sealings(mufakat.uow, process_id)), None),
     )
 
