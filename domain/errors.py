@@ -210,6 +210,12 @@ class FindingAlreadyAddressed(RuleBroken):
     code = "finding_already_addressed"
 
 
+class FindingAlreadyAnswered(RuleBroken):
+    """A partner's offer linked again to a finding it already answers."""
+
+    code = "finding_already_answered"
+
+
 class RespondentsCountedTwice(RuleBroken):
     """Respondents of one group and gender counted in two rows of one assessment."""
 

@@ -150,7 +150,7 @@ class Mufakat:
         self.rankings = Rankings(self.uow)
         self.evaluations = Evaluations(self.uow, self.statement_names)
         self.complaints = Complaints(self.uow, ledger.vault)
-        self.partners = Partners(self.uow)
+        self.partners = Partners(self.uow, self.statement_names)
         self.complaint_limits = ComplaintLimits(ledger.side_tables)
 
     @property

@@ -153,3 +153,50 @@ def test_a_contribution_refuses_floats_negative_money_cash_without_amount_and_un
         "occurred_out_of_order",
         lambda: partner.contribute(uuid4(), "in_kind", "Semen", FACILITATOR, occurred_at=earlier),
     )
+
+
+# --- offers: access to resources (membuka akses sumber daya) ---------------------------------------------------
+
+
+def finding(kind: str = "need", title: str = "Modal usaha nelayan") -> dict[str, str]:
+    return {"finding_id": str(uuid4()), "assessment_id": str(uuid4()), "kind": kind, "title": title}
+
+
+def test_an_offer_opens_access_to_a_resource_and_answers_needs_each_once() -> None:
+    partner = registered()
+    capital, market = finding(), finding("potential", "Pasar ikan TPI")
+    offer_id = uuid4()
+
+    partner.offer(offer_id, "credit", " KUR mikro ", FACILITATOR, occurred_at=moment(), answers=[capital])
+    partner.link_offer(offer_id, [market], FACILITATOR, occurred_at=moment())
+
+    offer = partner.offers[str(offer_id)]
+    assert (offer["kind"], offer["title"]) == ("credit", "KUR mikro")
+    assert offer["answers"] == [capital["finding_id"], market["finding_id"]]
+    assert_refused(
+        partner,
+        "finding_already_answered",
+        lambda: partner.link_offer(offer_id, [capital], FACILITATOR, occurred_at=moment()),
+    )
+
+
+def test_an_offer_is_of_a_known_kind_with_a_title_and_is_linked_only_when_it_exists() -> None:
+    partner = registered()
+
+    assert_refused(
+        partner, "value_not_allowed", lambda: partner.offer(uuid4(), "loan_shark", "X", FACILITATOR, occurred_at=moment())
+    )
+    assert_refused(
+        partner, "value_not_allowed", lambda: partner.offer(uuid4(), "grant", "  ", FACILITATOR, occurred_at=moment())
+    )
+    assert_refused(
+        partner,
+        "value_not_allowed",
+        lambda: partner.link_offer(uuid4(), [finding()], FACILITATOR, occurred_at=moment()),
+    )
+    twice = finding()
+    assert_refused(
+        partner,
+        "finding_already_answered",
+        lambda: partner.offer(uuid4(), "grant", "Hibah", FACILITATOR, occurred_at=moment(), answers=[twice, twice]),
+    )

@@ -7,8 +7,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from domain.complaint import RESPONSE_STATUSES, STATUSES
-from domain.partner import CONTRIBUTION_KINDS, PARTNER_KINDS
-from service.http.schemas.common import Step, Strict, ids
+from domain.partner import CONTRIBUTION_KINDS, OFFER_KINDS, PARTNER_KINDS
+from service.http.schemas.common import Step, StatementStep, Strict, ids
 
 
 class AboutSchema(Strict):
@@ -104,8 +104,40 @@ class PartnerContributionSchema(Schema):
     occurred_at = fields.String()
 
 
+class OfferRequestSchema(StatementStep):
+    """A resource a partner opens access to (credit such as KUR, a market, information, a technology, a programme,
+    a grant, a training), and the findings of the process's assessments it answers."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(OFFER_KINDS))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    answers = fields.List(
+        ids(),
+        load_default=list,
+        validate=validate.Length(max=100),
+        metadata={"description": "findings (needs, potentials) of the process's assessments it answers"},
+    )
+
+
+class OfferLinksRequestSchema(Step):
+    """More findings of the process an offer answers."""
+
+    answers = fields.List(ids(), required=True, validate=validate.Length(min=1, max=100))
+
+
+class PartnerOfferSchema(Schema):
+    """One resource a partner opens access to, with the findings it answers."""
+
+    offer_id = fields.String()
+    kind = fields.String(validate=validate.OneOf(OFFER_KINDS))
+    title = fields.String()
+    description = fields.String(allow_none=True)
+    answers = fields.List(fields.String(), metadata={"description": "ids of the findings it answers"})
+    occurred_at = fields.String()
+
+
 class PartnerSchema(Schema):
-    """A partner and its contributions (public by design)."""
+    """A partner, its contributions and its offers (public by design)."""
 
     partner_id = fields.UUID()
     version = fields.Integer()
@@ -113,3 +145,10 @@ class PartnerSchema(Schema):
     name = fields.String()
     kind = fields.String()
     contributions = fields.List(fields.Nested(PartnerContributionSchema))
+    offers = fields.List(fields.Nested(PartnerOfferSchema))
+
+
+class OfferMadeSchema(PartnerSchema):
+    """The partner after an offer was recorded or linked, with the offer's id."""
+
+    offer_id = fields.UUID()
