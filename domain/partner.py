@@ -19,7 +19,14 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.errors import FindingAlreadyAnswered, ValueNotAllowed, ensure_aware, ensure_decimal, ensure_not_before, ensure_one_of
+from domain.errors import (
+    FindingAlreadyAnswered,
+    ValueNotAllowed,
+    ensure_aware,
+    ensure_decimal,
+    ensure_not_before,
+    ensure_one_of,
+)
 from domain.steps import Start, Step
 
 PARTNER_KINDS = ("government", "ngo", "private", "donor", "academic", "community")
@@ -187,7 +194,9 @@ class Partner(Aggregate):
             },
         }
 
-    def link_offer(self, offer_id: UUID, answers: Sequence[dict[str, str]], actor: Actor, *, occurred_at: datetime) -> None:
+    def link_offer(
+        self, offer_id: UUID, answers: Sequence[dict[str, str]], actor: Actor, *, occurred_at: datetime
+    ) -> None:
         """Records more findings an offer of this partner answers; each finding once per offer."""
         offer = self.offers.get(str(offer_id))
         if offer is None:

@@ -51,10 +51,14 @@ ENTRIES = (
     ),
     Entry(
         Partner.OfferMade,
-        id=lambda d, who: f"Mitra membuka akses sumber daya ({_offer(d.get('kind'), 0)}): \u201c{d.get('title', '')}\u201d"
-        + (f", menjawab {_answers(d, 0)}" if d.get("answers") else ""),
-        en=lambda d, who: f"Partner opens access to a resource ({_offer(d.get('kind'), 1)}): \u201c{d.get('title', '')}\u201d"
-        + (f", answering {_answers(d, 1)}" if d.get("answers") else ""),
+        id=lambda d, who: (
+            f"Mitra membuka akses sumber daya ({_offer(d.get('kind'), 0)}): \u201c{d.get('title', '')}\u201d"
+            + (f", menjawab {_answers(d, 0)}" if d.get("answers") else "")
+        ),
+        en=lambda d, who: (
+            f"Partner opens access to a resource ({_offer(d.get('kind'), 1)}): \u201c{d.get('title', '')}\u201d"
+            + (f", answering {_answers(d, 1)}" if d.get("answers") else "")
+        ),
     ),
     Entry(
         Partner.OfferLinked,

@@ -173,4 +173,3 @@ def partners_of(ledger: Ledger, caller: Principal, process_id: UUID, after: int,
         "items": [as_read(p) for p in page],
         "next": str(after + limit) if after + limit < len(found) else None,
     }
-

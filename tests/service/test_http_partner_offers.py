@@ -8,10 +8,13 @@ a resource and which did not, in public, since partners are organisations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask import Flask
 from http_callers import NAMES, Caller, Village, start_village
+from test_http_console_whole_musyawarah import Console
 
 
 def fgd() -> dict[str, Any]:
@@ -119,3 +122,42 @@ def test_an_offer_s_description_naming_a_participant_is_refused_and_only_writers
     assert NAMES[1] not in named.get_data(as_text=True)
     assert outsider.status_code in (403, 404)
     assert facilitator.get(f"/processes/{village.process_id}/partners").get_json()["items"][0]["offers"] == []
+
+
+# --- the console's partner page (/console/mitra/<id>) ---------------------------------------------------------
+
+
+def test_the_console_s_partner_page_records_an_offer_and_links_it_to_another_need(
+    app: Flask, facilitator: Caller, village: Village
+) -> None:
+    capital, stalls = findings_of(facilitator, village, "Modal usaha nelayan", "Lapak jual ikan")
+    partner_id = bank(facilitator, village)
+    console = Console(app, str(facilitator.secret))
+
+    page = console.page(f"/console/mitra/{partner_id}")
+    assert "Bank BRI Unit Sukamaju" in page
+    assert "Modal usaha nelayan" in page  # a need to tick
+
+    made = console.step("make_offer", partner_id=partner_id, kind="credit", title="KUR mikro", answers=capital)
+    assert made["ok"] is True, made
+    offer_id = facilitator.get(f"/processes/{village.process_id}/partners").get_json()["items"][0]["offers"][0][
+        "offer_id"
+    ]
+    linked = console.step("link_offer", partner_id=partner_id, offer_id=offer_id, answers=stalls)
+    assert linked["ok"] is True, linked
+    again = console.step("link_offer", partner_id=partner_id, offer_id=offer_id, answers=stalls)
+    assert (again["ok"], again["code"]) == (False, "finding_already_answered")
+
+    page = console.page(f"/console/mitra/{partner_id}")
+    assert "KUR mikro" in page
+    found = facilitator.get(f"/processes/{village.process_id}/findings").get_json()["items"]
+    assert [item["answered_by_offers"] for item in found] == [[offer_id], [offer_id]]
+
+
+def test_the_partner_page_of_another_facilitator_s_process_is_not_found(
+    app: Flask, facilitator: Caller, village: Village, token_for: Callable[..., str]
+) -> None:
+    partner_id = bank(facilitator, village)
+    stranger = Console(app, token_for("facilitator", "Fasilitator lain"))
+
+    assert stranger.browser.get(f"/console/mitra/{partner_id}").status_code == 404

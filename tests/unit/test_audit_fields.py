@@ -1105,7 +1105,9 @@ def partner_offer_linked() -> Recorded:
     partner.collect_events()
     at = when()
     partner.link_offer(offer_id, [_MARKET], RECORDER, occurred_at=at)
-    return Recorded(last_event(partner), {"offer_id": offer_id, "answers": [_MARKET], "occurred_at": at, "actor": RECORDER})
+    return Recorded(
+        last_event(partner), {"offer_id": offer_id, "answers": [_MARKET], "occurred_at": at, "actor": RECORDER}
+    )
 
 
 CASES.update(

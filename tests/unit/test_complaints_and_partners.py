@@ -184,7 +184,9 @@ def test_an_offer_is_of_a_known_kind_with_a_title_and_is_linked_only_when_it_exi
     partner = registered()
 
     assert_refused(
-        partner, "value_not_allowed", lambda: partner.offer(uuid4(), "loan_shark", "X", FACILITATOR, occurred_at=moment())
+        partner,
+        "value_not_allowed",
+        lambda: partner.offer(uuid4(), "loan_shark", "X", FACILITATOR, occurred_at=moment()),
     )
     assert_refused(
         partner, "value_not_allowed", lambda: partner.offer(uuid4(), "grant", "  ", FACILITATOR, occurred_at=moment())

@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from domain.complaint import RESPONSE_STATUSES, STATUSES
 from domain.partner import CONTRIBUTION_KINDS, OFFER_KINDS, PARTNER_KINDS
-from service.http.schemas.common import Step, StatementStep, Strict, ids
+from service.http.schemas.common import StatementStep, Step, Strict, ids
 
 
 class AboutSchema(Strict):

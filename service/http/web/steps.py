@@ -30,6 +30,7 @@ from domain.commitment import Commitment
 from domain.errors import RuleBroken, ValueNotAllowed
 from domain.meeting import Meeting
 from domain.participant import Participant
+from domain.partner import Partner
 from domain.process import Process
 from domain.proposal import Proposal
 from domain.ranking import Ranking
@@ -50,6 +51,7 @@ from service.http.schemas.assessments import (
     LinksSchema,
 )
 from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema
+from service.http.schemas.complaints import OfferLinksRequestSchema, OfferRequestSchema
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
 from service.http.schemas.minutes import MinutesSealingSchema
 from service.http.schemas.planning import RankingBallotSchema, RankingRequestSchema
@@ -83,6 +85,7 @@ _HOLDERS_OF_PROCESS = {
     "participant_id": Participant,
     "assessment_id": Assessment,
     "ranking_id": Ranking,
+    "partner_id": Partner,
 }
 #: The refusal of a time earlier than the step it depends on (domain.errors.OccurredOutOfOrder).
 OUT_OF_ORDER = "occurred_out_of_order"
@@ -270,6 +273,11 @@ STEPS: dict[str, Step] = {
     "open_ranking": Step("rankings.open", RankingRequestSchema, ("process_id",), lists=("proposals",)),
     "rank_ballot": Step("rankings.cast_ballot", RankingBallotSchema, ("ranking_id",), shape=ranking_ballot_body),
     "close_ranking": Step("rankings.close", None, ("ranking_id",)),
+    # A partner opens access to a resource (credit, a market, a programme, ...) answering needs of the process.
+    "make_offer": Step(
+        "partners.offer", OfferRequestSchema, ("partner_id",), lists=("answers",), flags=(NAMES_ARE_PUBLIC,)
+    ),
+    "link_offer": Step("partners.link_offer", OfferLinksRequestSchema, ("partner_id", "offer_id"), lists=("answers",)),
 }
 #: The API's POST routes (by endpoint) that have no console form, each with why. Every other step the API offers
 #: has its form above (tests/integration/test_guards_derived_from_the_code.py walks the routes to check).
