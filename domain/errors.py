@@ -143,6 +143,12 @@ class NothingToCorrect(RuleBroken):
     code = "nothing_to_correct"
 
 
+class NothingToForget(RuleBroken):
+    """Forgetting a complainant's contact where none was given, or one already forgotten."""
+
+    code = "nothing_to_forget"
+
+
 class NothingToRedact(RuleBroken):
     """A redaction of a step or field that holds no redactable statement, or one already redacted."""
 

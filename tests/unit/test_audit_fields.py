@@ -1079,6 +1079,26 @@ def partner_contribution_recorded() -> Recorded:
     return Recorded(last_event(partner), {**fields, "occurred_at": at, "actor": RECORDER})
 
 
+def complaint_redacted() -> Recorded:
+    complaint = Complaint.file(uuid4(), uuid4(), "Semen hilang", _DIGEST, FACILITATOR, occurred_at=moment())
+    complaint.respond("in_review", "Kami cek", FACILITATOR, occurred_at=moment())
+    complaint.collect_events()
+    at = when()
+    complaint.redact(2, "response", "Menyebut nama", RECORDER, occurred_at=at)
+    fields = {"version": 2, "field": "response", "reason": "Menyebut nama"}
+    return Recorded(last_event(complaint), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def complaint_contact_forgotten() -> Recorded:
+    complaint = Complaint.file(
+        uuid4(), uuid4(), "Semen hilang", _DIGEST, FACILITATOR, occurred_at=moment(), sealed_contact="c2VhbGVk"
+    )
+    complaint.collect_events()
+    at = when()
+    complaint.forget_contact(RECORDER, occurred_at=at)
+    return Recorded(last_event(complaint), {"occurred_at": at, "actor": RECORDER})
+
+
 _WATER = {"finding_id": str(uuid4()), "assessment_id": str(uuid4()), "kind": "need", "title": "Air bersih"}
 _MARKET = {"finding_id": str(uuid4()), "assessment_id": str(uuid4()), "kind": "potential", "title": "Pasar ikan"}
 
@@ -1112,6 +1132,8 @@ def partner_offer_linked() -> Recorded:
 
 CASES.update(
     {
+        Complaint.Redacted: complaint_redacted,
+        Complaint.ContactForgotten: complaint_contact_forgotten,
         Partner.OfferMade: partner_offer_made,
         Partner.OfferLinked: partner_offer_linked,
         Complaint.Filed: complaint_filed,

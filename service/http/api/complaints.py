@@ -28,8 +28,10 @@ from service.http.current import current_mufakat
 from service.http.problems import problem
 from service.http.schemas.common import PageArgs, page_of
 from service.http.schemas.complaints import (
+    ComplaintRedactionRequestSchema,
     ComplaintRequestSchema,
     ComplaintSchema,
+    ContactForgettingSchema,
     ContributionRequestSchema,
     FiledSchema,
     OfferLinksRequestSchema,
@@ -147,6 +149,36 @@ class Responding(MethodView):
         """Answers the complaint with a status and words (the process's facilitator or an admin)."""
         context = _step(answer)
         receipt = current_mufakat().complaints.respond(context, complaint_id, **answer)
+        found = complaint_reads.complaint(current_mufakat(), context.principal, complaint_id)
+        return found, {"ETag": f'"{receipt.version}"'}
+
+
+@blp.route("/complaints/<uuid:complaint_id>/redactions")
+class ComplaintRedactions(MethodView):
+    """(admin) Redactions of a complaint's words."""
+
+    @blp.arguments(ComplaintRedactionRequestSchema())
+    @blp.response(200, ComplaintSchema)
+    def post(self, redaction: dict[str, Any], complaint_id: UUID) -> Answer:
+        """(admin) Redacts the complaint's text (version 1, `text`) or a response (its version, `response`) for
+        good: its key is destroyed, every hash still verifies, and the complaint lists the redaction."""
+        context = _step(redaction)
+        receipt = current_mufakat().complaint_redaction.redact(context, complaint_id, **redaction)
+        found = complaint_reads.complaint(current_mufakat(), context.principal, complaint_id)
+        return found, {"ETag": f'"{receipt.version}"'}
+
+
+@blp.route("/complaints/<uuid:complaint_id>/forget-contact")
+class ContactForgetting(MethodView):
+    """Forgetting a complainant's contact."""
+
+    @blp.arguments(ContactForgettingSchema())
+    @blp.response(200, ComplaintSchema)
+    def post(self, forgetting: dict[str, Any], complaint_id: UUID) -> Answer:
+        """Forgets the complainant's contact for good (the process's facilitator or an admin): its key is
+        destroyed, so it can never be read again."""
+        context = _step(forgetting)
+        receipt = current_mufakat().complaint_redaction.forget_contact(context, complaint_id)
         found = complaint_reads.complaint(current_mufakat(), context.principal, complaint_id)
         return found, {"ETag": f'"{receipt.version}"'}
 

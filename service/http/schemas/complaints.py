@@ -46,6 +46,32 @@ class ResponseRequestSchema(Step):
     response = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
+class ComplaintRedactionRequestSchema(StatementStep):
+    """(admin) A statement of a complaint (its text, or a response) made unreadable for good; the reason stays."""
+
+    version = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1),
+        metadata={"example": 1, "description": "the step whose words are redacted: 1 for the text, a response's"},
+    )
+    field = fields.String(required=True, validate=validate.OneOf(("text", "response")))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ContactForgettingSchema(Step):
+    """The complainant's contact forgotten for good (no body needed beyond `occurred_at`)."""
+
+
+class ComplaintRedactionSchema(Schema):
+    """One redaction of a complaint's words: which step, which field, why, when."""
+
+    version = fields.Integer()
+    field = fields.String()
+    reason = fields.String()
+    at = fields.String()
+
+
 class HistoryEntrySchema(Schema):
     """One status a complaint took."""
 
@@ -71,8 +97,10 @@ class ComplaintSchema(Schema):
     text = fields.String()
     about = fields.Dict(allow_none=True)
     contact = fields.String(allow_none=True)
+    contact_forgotten = fields.Boolean()
     filed_at = fields.DateTime()
     history = fields.List(fields.Nested(HistoryEntrySchema))
+    redactions = fields.List(fields.Nested(ComplaintRedactionSchema))
 
 
 class PartnerRequestSchema(Step):

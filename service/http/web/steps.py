@@ -307,6 +307,10 @@ API_ONLY: dict[str, str] = {
     "complaints.Responding": _COMPLAINT_FORMS_LATER,
     "complaints.Partners": _COMPLAINT_FORMS_LATER,
     "complaints.Contributions": _COMPLAINT_FORMS_LATER,
+    "complaints.ComplaintRedactions": "an admin redacts a complaint's words at a desk, after reading the inbox, as "
+    "a dispute's summaries are redacted; the console's complaint inbox (issue 22 item 7) may offer it later",
+    "complaints.ContactForgetting": "forgetting a complainant's contact is asked of the facilitator or an admin "
+    "by the complainant, and answered at a desk; the console's complaint inbox (issue 22 item 7) may offer it later",
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
     "its secret is shown once, in the answer, and a step sent again offline could not show it",
