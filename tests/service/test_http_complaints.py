@@ -293,7 +293,7 @@ def test_the_facilitator_forgets_a_complainant_s_contact_for_good(
     assert forgotten["contact"] is None and forgotten["contact_forgotten"] is True
     assert forgotten["text"] == TEXT
     # The contact's key is destroyed: what is sealed can never be opened again.
-    sealed = list(the_ledger.events.get(UUID(filed["complaint_id"])))[0].sealed_contact
+    sealed = next(iter(the_ledger.events.get(UUID(filed["complaint_id"])))).sealed_contact
     assert the_ledger.vault.open(UUID(filed["complaint_id"]), sealed) != CONTACT
     assert [type(event).__name__ for event in the_ledger.events.get(UUID(filed["complaint_id"]))][-1] == (
         "ContactForgotten"
