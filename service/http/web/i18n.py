@@ -206,6 +206,7 @@ REFUSALS: dict[str, LazyString] = {
     "finding_withdrawn": _l("This finding was withdrawn."),
     "finding_already_addressed": _l("This proposal already addresses that finding."),
     "finding_already_answered": _l("This offer already answers that need."),
+    "nothing_to_forget": _l("This complaint keeps no contact to forget, or it was already forgotten."),
     "not_adopted": _l("Only an adopted proposal is forwarded to the next level."),
     "already_forwarded": _l("This proposal was already forwarded."),
     "not_the_parent": _l("A proposal is forwarded only to the process its own process belongs to."),
