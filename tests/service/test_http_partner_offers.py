@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from http_callers import NAMES, Caller, Village, start_village
 from test_http_console_whole_musyawarah import Console
 
@@ -161,3 +162,23 @@ def test_the_partner_page_of_another_facilitator_s_process_is_not_found(
     stranger = Console(app, token_for("facilitator", "Fasilitator lain"))
 
     assert stranger.browser.get(f"/console/mitra/{partner_id}").status_code == 404
+
+
+# --- the portal's needs page (/proses/<id>/kebutuhan) -----------------------------------------------------------
+
+
+def test_the_needs_page_shows_which_needs_found_a_resource_and_counts_those_that_did_not(
+    client: FlaskClient, facilitator: Caller, village: Village
+) -> None:
+    capital, _boats = findings_of(facilitator, village, "Modal usaha nelayan", "Perahu baru")
+    partner_id = bank(facilitator, village)
+    facilitator.created(
+        f"/partners/{partner_id}/offers", {"kind": "credit", "title": "KUR mikro", "answers": [capital]}
+    )
+
+    page = client.get(f"/proses/{village.process_id}/kebutuhan", headers={"Accept-Language": "id"}).text
+
+    without = page.split("Kebutuhan yang belum mendapat sumber daya", 1)[1].split("</section>", 1)[0]
+    assert "(1)" in without and "Perahu baru" in without and "Modal usaha nelayan" not in without
+    assert "“KUR mikro” (Bank BRI Unit Sukamaju)" in page
+    assert not any(name in page for name in NAMES)
