@@ -42,7 +42,7 @@ def bank(facilitator: Caller, village: Village) -> str:
 
 @pytest.mark.both_stores
 def test_an_offer_answers_needs_and_the_cycle_shows_which_needs_found_a_resource(
-    facilitator: Caller, anonymous: Caller, village: Village
+    facilitator: Caller, anonymous: Caller, village: Village, the_ledger: Any
 ) -> None:
     capital, stalls, boats = findings_of(facilitator, village, "Modal usaha nelayan", "Lapak jual ikan", "Perahu")
     partner_id = bank(facilitator, village)
@@ -54,6 +54,9 @@ def test_an_offer_answers_needs_and_the_cycle_shows_which_needs_found_a_resource
     )
     offer_id = made["offer_id"]
     assert [(o["offer_id"], o["kind"], o["answers"]) for o in made["offers"]] == [(offer_id, "credit", [capital])]
+    # The description is stored sealed under a key of its own (it may quote someone); the title is public.
+    stored = b"".join(n.state for n in the_ledger.recorder.select_notifications(1, 10_000))
+    assert b"KUR mikro" in stored and b"Plafon sampai 50 juta." not in stored
 
     # Later it links the same offer to the need for a place to sell.
     linked = facilitator.ok(f"/partners/{partner_id}/offers/{offer_id}/links", {"answers": [stalls]})
