@@ -52,6 +52,7 @@ from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuc
 from service.app.idempotency import IdempotencyKey
 from service.app.minutes import minutes_path
 from service.app.minutes_sealing import sealed_pdf
+from service.app.report_sealing import report_sealings, sealed_report
 from service.app.statement_names import StatementNamesAParticipant
 from service.http.current import current_mufakat
 from service.http.web.i18n import current_language, decision_words, refusal, words
@@ -244,6 +245,7 @@ def process_page(process_id: UUID) -> str:
         proposals=proposals,
         assessments=assessments,
         findings=_standing_findings(mufakat, principal, process_id),
+        reports=report_sealings(mufakat.uow, process_id),
         principal=principal,
         notice=_notice(),
     )
@@ -407,6 +409,24 @@ def partner_page(partner_id: UUID) -> str:
         OFFER_KINDS=OFFER_KINDS,
         notice=_notice(),
     )
+
+
+@blp.route("/proses/<uuid:process_id>/laporan-<int:report_version>.pdf")
+def sealed_programme_report(process_id: UUID, report_version: int) -> Response:
+    """A sealed programme report, byte for byte, for the facilitator signed in here (a restricted process too)."""
+    principal = _require()
+    mufakat = current_mufakat()
+    _run_by(principal, process_id)
+    try:
+        pdf = sealed_report(mufakat.uow, mufakat.sealed_documents, principal, process_id, report_version)
+    except NotFound:
+        abort(404)
+    answer = Response(pdf.content, mimetype="application/pdf")
+    answer.headers["ETag"] = f'"{pdf.sha256}"'
+    answer.headers["Content-Disposition"] = (
+        f'inline; filename="laporan-hasil-dan-dampak-{process_id}-v{report_version}.pdf"'
+    )
+    return answer
 
 
 @blp.route("/kajian/<uuid:assessment_id>")

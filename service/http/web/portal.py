@@ -34,6 +34,7 @@ from service.app.chain import Stop, journey
 from service.app.disputes import SeenDispute, disputes_of
 from service.app.errors import NotFound
 from service.app.places import PlaceQuery, by_region, matching
+from service.app.report_sealing import report_sealings
 from service.http.current import current_mufakat
 from service.http.web.decision_cards import decision_cards
 from service.http.web.decision_proof import proof
@@ -229,6 +230,7 @@ def process_page(process_id: UUID) -> str:
         charts=[chart(report, section) for section in CHARTED],
         feed_query=urlencode({"process_id": str(process_id)}),
         disputes=public_disputes(mufakat, process_id),
+        report=next(reversed(report_sealings(mufakat.uow, process_id)), None),
     )
 
 

@@ -71,6 +71,7 @@ from service.http.schemas.proposals import (
     SubmissionSchema,
     WithdrawalSchema,
 )
+from service.http.schemas.reports import ReportSealingSchema
 
 MAX_KEY_LENGTH = 200
 CLOCK_SKEW = timedelta(minutes=5)
@@ -278,6 +279,8 @@ STEPS: dict[str, Step] = {
         "partners.offer", OfferRequestSchema, ("partner_id",), lists=("answers",), flags=(NAMES_ARE_PUBLIC,)
     ),
     "link_offer": Step("partners.link_offer", OfferLinksRequestSchema, ("partner_id", "offer_id"), lists=("answers",)),
+    # The programme report (laporan hasil dan dampak): sealed from the ledger, nothing typed but its language.
+    "seal_report": Step("programme_reports.seal", ReportSealingSchema, ("process_id",)),
 }
 #: The API's POST routes (by endpoint) that have no console form, each with why. Every other step the API offers
 #: has its form above (tests/integration/test_guards_derived_from_the_code.py walks the routes to check).
