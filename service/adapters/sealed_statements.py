@@ -31,6 +31,7 @@ from domain.assessment import Assessment
 from domain.complaint import Complaint
 from domain.dispute import Dispute
 from domain.evaluation import Evaluation
+from domain.partner import Partner
 from domain.proposal import REDACTED_TEXT, Proposal
 from service.adapters.personal_data import KEYS_TABLE, PersonalDataVault
 
@@ -53,6 +54,8 @@ SEALED_FIELDS: dict[type, tuple[str, ...]] = {
     Complaint.Responded: ("response",),
     # A score's comment is what the resident said of the work; it may name whoever did it.
     Evaluation.Scored: ("comment",),
+    # An offer's description may say whose land the market stalls stand on.
+    Partner.OfferMade: ("description",),
 }
 #: Where a stored event names the key of each of its sealed fields (removed again when it is read).
 SEALED_STATE_KEY = "sealed_statements"

@@ -38,6 +38,7 @@ from service.app.assessments import Assessments
 from service.app.chain import MusrenbangChain
 from service.app.commitment_evidence import CommitmentEvidence
 from service.app.commitments import Commitments
+from service.app.complaint_redaction import ComplaintRedaction
 from service.app.complaints import Complaints
 from service.app.dispute_directory import DISPUTE_DIRECTORY_ID, DisputeListed
 from service.app.dispute_redaction import DisputeRedaction
@@ -151,7 +152,8 @@ class Mufakat:
         self.rankings = Rankings(self.uow)
         self.evaluations = Evaluations(self.uow, self.statement_names)
         self.complaints = Complaints(self.uow, ledger.vault)
-        self.partners = Partners(self.uow)
+        self.complaint_redaction = ComplaintRedaction(self.uow, ledger, self.statement_names)
+        self.partners = Partners(self.uow, self.statement_names)
         self.complaint_limits = ComplaintLimits(ledger.side_tables)
         self.programme_reports = ProgrammeReports(self.uow, ledger, self, self.settings)
 

@@ -445,7 +445,7 @@ def _findings_of_another_process(error: FindingsOfAnotherProcess) -> Response:
         422,
         "validation_failed",
         "some fields are missing or invalid; see `errors`",
-        errors={"addresses": [f"not a finding of this process: {finding_id}" for finding_id in error.finding_ids]},
+        errors={error.field: [f"not a finding of this process: {finding_id}" for finding_id in error.finding_ids]},
     )
 
 

@@ -36,11 +36,13 @@ from wtforms import ValidationError as CsrfInvalid
 from domain.assessment import FINDING_KINDS, METHODS
 from domain.errors import RuleBroken
 from domain.meeting import Meeting
+from domain.partner import OFFER_KINDS
 from domain.process import GENDERS, GROUPS, Process
 from domain.proposal import CORRECTABLE_FIELDS, Proposal
 from domain.sectors import SECTORS
 from service.adapters.evidence_files import MAX_EVIDENCE_BYTES, EvidenceRefused
 from service.app import assessments as kajian
+from service.app import partners as partner_reads
 from service.app import queries
 from service.app import rankings as ranking_reads
 from service.app.access import Principal
@@ -386,6 +388,29 @@ def full_minutes(meeting_id: UUID, sealed_version: int) -> Response:
     answer.headers["Cache-Control"] = "private, no-store"
     answer.headers["Content-Disposition"] = f'inline; filename="berita-acara-{meeting_id}-v{sealed_version}-full.pdf"'
     return answer
+
+
+@blp.route("/mitra/<uuid:partner_id>")
+def partner_page(partner_id: UUID) -> str:
+    """A partner (mitra): its contributions, the resources it opens access to (offers) and the needs each answers;
+    a form to record an offer, and one per offer to link it to more needs."""
+    principal = _require()
+    mufakat = current_mufakat()
+    try:
+        found = partner_reads.partner(mufakat, principal, partner_id)
+    except NotFound:
+        abort(404)
+    process = _run_by(principal, found["process_id"])
+    findings = _standing_findings(mufakat, principal, process.id)
+    return render_template(
+        "console/partner.html",
+        partner=found,
+        process=process,
+        findings=findings,
+        finding_titles={item["finding_id"]: item["title"] for item in findings},
+        OFFER_KINDS=OFFER_KINDS,
+        notice=_notice(),
+    )
 
 
 @blp.route("/proses/<uuid:process_id>/laporan-<int:report_version>.pdf")

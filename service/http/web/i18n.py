@@ -207,6 +207,14 @@ WORDS: dict[str, LazyString] = {
     "meeting_id": _l("meeting"),
     "participant_id": _l("participant"),
     "commitment_id": _l("commitment"),
+    # resources a partner opens access to (offers)
+    "credit": _l("credit (e.g. KUR)"),
+    "market": _l("market access"),
+    "technology": _l("technology"),
+    "programme": _l("programme"),
+    "grant": _l("grant"),
+    "training": _l("training"),
+    "answers": _l("needs it answers"),
 }
 
 
@@ -221,6 +229,8 @@ REFUSALS: dict[str, LazyString] = {
     "evidence_not_attached": _l("That evidence file was not attached to this assessment: upload it first."),
     "finding_withdrawn": _l("This finding was withdrawn."),
     "finding_already_addressed": _l("This proposal already addresses that finding."),
+    "finding_already_answered": _l("This offer already answers that need."),
+    "nothing_to_forget": _l("This complaint keeps no contact to forget, or it was already forgotten."),
     "not_adopted": _l("Only an adopted proposal is forwarded to the next level."),
     "already_forwarded": _l("This proposal was already forwarded."),
     "not_the_parent": _l("A proposal is forwarded only to the process its own process belongs to."),

@@ -53,7 +53,13 @@ from service.http.schemas.assessments import (
     LinksSchema,
 )
 from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema
-from service.http.schemas.complaints import ContributionRequestSchema, PartnerRequestSchema, ResponseRequestSchema
+from service.http.schemas.complaints import (
+    ContributionRequestSchema,
+    OfferLinksRequestSchema,
+    OfferRequestSchema,
+    PartnerRequestSchema,
+    ResponseRequestSchema,
+)
 from service.http.schemas.evaluations import EvaluationRequestSchema, EvaluationScoreSchema
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
 from service.http.schemas.minutes import MinutesSealingSchema
@@ -321,6 +327,11 @@ STEPS: dict[str, Step] = {
     "respond_complaint": Step("complaints.respond", ResponseRequestSchema, ("complaint_id",)),
     "register_partner": Step("partners.register", PartnerRequestSchema, ("process_id",)),
     "partner_contribution": Step("partners.contribute", ContributionRequestSchema, ("partner_id",)),
+    # A partner opens access to a resource (credit, a market, a programme, ...) answering needs of the process.
+    "make_offer": Step(
+        "partners.offer", OfferRequestSchema, ("partner_id",), lists=("answers",), flags=(NAMES_ARE_PUBLIC,)
+    ),
+    "link_offer": Step("partners.link_offer", OfferLinksRequestSchema, ("partner_id", "offer_id"), lists=("answers",)),
     # The programme report (laporan hasil dan dampak): sealed from the ledger, nothing typed but its language.
     "seal_report": Step("programme_reports.seal", ReportSealingSchema, ("process_id",)),
 }
@@ -338,6 +349,11 @@ _DISPUTE_FORMS_LATER = (
 API_ONLY: dict[str, str] = {
     "complaints.Complaints": "a resident files a complaint on the portal's own form (/proses/<id>/pengaduan, "
     "without an account, rate-limited, answering the tracking code once), never from the facilitator's console",
+    "complaints.ComplaintRedactions": "an admin redacts a complaint's words at a desk, after reading the inbox, as "
+    "a dispute's summaries are redacted; the console's complaint page (/console/pengaduan/<id>) may offer it later",
+    "complaints.ContactForgetting": "forgetting a complainant's contact is asked of the facilitator or an admin "
+    "by the complainant, and answered at a desk; the console's complaint page (/console/pengaduan/<id>) may "
+    "offer it later",
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
     "its secret is shown once, in the answer, and a step sent again offline could not show it",
