@@ -325,6 +325,8 @@ class LedgerContract:
             "deferred": ("deferred", "none"),
             # the Musdes typed in afterwards: a decision annulled by a Musdes khusus, then decided again
             "annulled_then_redecided": ("adopted", "consensus"),
+            # the land swap the mediation of the embung's land dispute agreed on, adopted at a Musdes khusus
+            "agreed_in_mediation": ("adopted", "consensus"),
         }
         assert ledger.repository.get(record.proposals["withdrawn"]).status == "withdrawn"
         by_vote = ledger.repository.get(record.proposals["adopted_by_vote"])
@@ -336,7 +338,8 @@ class LedgerContract:
         by_consensus = ledger.repository.get(record.proposals["adopted_by_consensus"])
         assert [(o.blocking, o.state) for o in by_consensus.objections.values()] == [(True, "addressed")]
         assert by_consensus.text_version == 2
-        assert [ledger.repository.get(c).percent for c in record.commitments] == [60, 40]
+        # the road and the waste bank after two monitoring rounds; the land swap the dispute's agreement made
+        assert [ledger.repository.get(c).percent for c in record.commitments] == [60, 75, 0]
         assert len(record.participants) >= 12
         assert record.events == len(stored_event_bytes(ledger)) - 1  # all but the demo's token
 
