@@ -112,6 +112,8 @@ class DemoRecord:
     #: The Musrenbang chain: the kecamatan process, the neighbour village's, and the proposals on the way up.
     chain: dict[str, UUID] = field(default_factory=dict)
     events: int = 0
+    #: The version of the programme report sealed at the end (when the demo seals documents at all).
+    report: int | None = None
     assessments: list[UUID] = field(default_factory=list)
     #: The findings of the assessments by a short name ("air_sungai", "ruang_laktasi"...).
     findings: dict[str, UUID] = field(default_factory=dict)
@@ -647,6 +649,14 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
                 signing_key=load_or_create_signing_key(minutes_key_file),
                 key_file=minutes_key_file,
             )
+        # --- the programme report (laporan hasil dan dampak) of the whole cycle, sealed last (issue 22) ----
+        record.report = mufakat.programme_reports.seal(
+            ctx(),
+            record.process_id,
+            signing_key=load_or_create_signing_key(minutes_key_file),
+            key_file=minutes_key_file,
+            occurred_at=mufakat.clock(),
+        ).version
     record.events = (mufakat.recorder.max_notification_id() or 0) - before
     return record
 

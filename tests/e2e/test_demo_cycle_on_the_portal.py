@@ -24,7 +24,14 @@ from service.cli.demo import (
 )
 
 #: The sections of the process page saved on their own, by the id of their heading.
-SECTIONS = ("decisions-title", "monitoring-title", "disputes-title")
+SECTIONS = (
+    "decisions-title",
+    "monitoring-title",
+    "score-cards-title",
+    "complaints-title",
+    "partners-title",
+    "disputes-title",
+)
 
 
 @pytest.fixture(scope="module")

@@ -164,6 +164,9 @@ def _public_reads(village: Village) -> list[str]:
         for version in (5, 20, 40):
             paths.append(f"/api/v1/proposals/{proposal}/history?as_of_version={version}")
     paths += [f"/api/v1/meetings/{meeting}/minutes.pdf" for meeting in village.record.meetings]
+    assert village.record.report is not None, "the demo seals its programme report"
+    paths += [f"/api/v1/processes/{process}/report{part}" for part in ("", ".txt", "/versions", "/1.pdf")]
+    paths += [f"/proses/{process}/pengaduan", "/pengaduan/lacak", "/api/v1/feed?kind=overdue"]
     return paths
 
 
