@@ -283,24 +283,26 @@ def test_each_step_is_recorded_once_on_a_retry_checks_if_match_and_keeps_when_it
     assert facilitator.get(dispute).get_json()["updated_at"] == answered_at
 
 
-def test_opening_checks_the_process_version_and_accepts_a_complaint_or_a_partner_by_id(
-    facilitator: Caller, village: Village
+def test_opening_checks_the_process_version_and_accepts_a_complaint_and_a_partner_of_the_process(
+    facilitator: Caller, anonymous: Caller, village: Village
 ) -> None:
     process = facilitator.get(f"/processes/{village.process_id}")
+    partner = facilitator.created(f"/processes/{village.process_id}/partners", {"name": "CSR PT Maju", "kind": "private"})
+    complaint = anonymous.created(f"/processes/{village.process_id}/complaints", {"text": "Tanah bengkok dipagari"})
     body = land_dispute(
         village,
-        parties=[{"group": "women"}, {"partner_id": str(uuid4())}],
-        about={"complaint_id": str(uuid4())},
+        parties=[{"group": "women"}, {"partner_id": partner["partner_id"]}],
+        about={"complaint_id": complaint["complaint_id"]},
     )
 
     stale = facilitator.post(f"/processes/{village.process_id}/disputes", body, headers={"If-Match": '"999"'})
     assert (stale.status_code, stale.get_json()["code"]) == (412, "version_mismatch")
-    # Complaints and partners come with issue 22: until then their ids are taken as given.
     opened = facilitator.post(
         f"/processes/{village.process_id}/disputes", body, headers={"If-Match": process.headers["ETag"]}
     )
     assert opened.status_code == 201, opened.get_json()
     assert opened.get_json()["about"] == body["about"]
+    assert opened.get_json()["parties"][1] == {"partner_id": partner["partner_id"]}
 
 
 def test_opening_and_agreeing_are_recorded_once_on_a_retry(facilitator: Caller, village: Village) -> None:
