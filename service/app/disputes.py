@@ -329,7 +329,7 @@ def seen(dispute: Dispute, principal: Principal) -> SeenDispute:
         visibility=dispute.visibility,
         parties=[dict(party) for party in dispute.parties],
         # A complaint's id is the complainant's business: outsiders do not learn which complaint became a dispute.
-        about=dispute.about if insider or dispute.about is None or 'complaint_id' not in dispute.about else None,
+        about=dispute.about if insider or dispute.about is None or "complaint_id" not in dispute.about else None,
         opened_at=dispute.opened_at,
         updated_at=dispute.updated_at,
         sessions=sessions,

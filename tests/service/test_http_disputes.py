@@ -287,7 +287,9 @@ def test_opening_checks_the_process_version_and_accepts_a_complaint_and_a_partne
     facilitator: Caller, anonymous: Caller, village: Village
 ) -> None:
     process = facilitator.get(f"/processes/{village.process_id}")
-    partner = facilitator.created(f"/processes/{village.process_id}/partners", {"name": "CSR PT Maju", "kind": "private"})
+    partner = facilitator.created(
+        f"/processes/{village.process_id}/partners", {"name": "CSR PT Maju", "kind": "private"}
+    )
     complaint = anonymous.created(f"/processes/{village.process_id}/complaints", {"text": "Tanah bengkok dipagari"})
     body = land_dispute(
         village,

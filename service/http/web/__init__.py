@@ -17,7 +17,10 @@ from service.http.web.times import init_times
 
 def register_web(app: Flask) -> None:
     """Adds the portal and the console to the application (called once by `create_app`)."""
-    from service.http.web import admin  # noqa: F401  (its pages join the console's blueprint before it registers)
+    from service.http.web import (
+        admin,  # noqa: F401  (its pages join the console's blueprint before it registers)
+        console_disputes,  # noqa: F401  (likewise)
+    )
     from service.http.web.console import blp as console
     from service.http.web.portal import blp as portal
 

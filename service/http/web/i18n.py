@@ -125,6 +125,11 @@ WORDS: dict[str, LazyString] = {
     "agreed": _l("agreed"),
     "escalated": _l("escalated"),
     "dropped": _l("dropped"),
+    # to whom a dispute is escalated
+    "bpd": _l("the BPD"),
+    "camat": _l("the camat"),
+    "police": _l("the police"),
+    "court": _l("a court"),
     # steps whose text may be corrected, and their texts
     "Submitted": _l("submission"),
     "Amended": _l("amendment"),
