@@ -485,3 +485,25 @@ def test_the_portal_s_process_page_lists_public_disputes_with_their_status_and_a
     assert "Kelompok Tani Sri Rejeki" in text
     assert "Batas dusun yang dirahasiakan" not in text  # restricted: not even its title
     assert SUMMARY not in text and not any(name in text for name in NAMES)
+
+
+def test_the_portal_gives_each_public_dispute_s_age_in_days_until_now_or_until_it_ended(
+    facilitator: Caller, village: Village, client: Any
+) -> None:
+    now = datetime.now(UTC)
+    worked = open_dispute(facilitator, village, visibility="public", occurred_at=(now - timedelta(days=12)).isoformat())
+    ended = open_dispute(
+        facilitator,
+        village,
+        visibility="public",
+        title="Batas dusun",
+        occurred_at=(now - timedelta(days=10)).isoformat(),
+    )
+    escalation = {"to": "camat", "reason": "Dua desa", "occurred_at": (now - timedelta(days=3)).isoformat()}
+    facilitator.ok(f"/disputes/{ended['dispute_id']}/escalate", escalation)
+
+    text = client.get(f"/proses/{village.process_id}", headers={"Accept-Language": "id"}).get_data(as_text=True)
+
+    assert worked["status"] == "open"
+    assert "Lama ditangani sejauh ini: 12 hari" in text
+    assert "Selesai setelah: 7 hari" in text
