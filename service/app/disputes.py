@@ -313,7 +313,13 @@ def seen(dispute: Dispute, principal: Principal) -> SeenDispute:
             "text": agreement["text"] if agreement["text_public"] else None,
             "commitment_ids": agreement["commitment_ids"],
             "promises": [],
+            # The sealed PDF holds the text: outsiders learn of it only where the text is theirs to read.
+            "sealings": dispute.agreement_sealings if agreement["text_public"] else [],
         }
+    if agreement is not None:
+        path = f"/api/v1/disputes/{dispute.id}/agreement.pdf"
+        sealings = [{**s, "url": f"{path}?sealed={s['sealed_version']}"} for s in agreement.get("sealings") or []]
+        agreement = {**agreement, "sealings": sealings}
     escalation = dispute.escalation
     if escalation is not None and not insider:
         escalation = {"to": escalation["to"], "escalated_at": escalation["escalated_at"], "reason": None}

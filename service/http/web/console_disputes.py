@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import abort, render_template, request
+from flask import Response, abort, render_template, request
 
 from domain.dispute import CORRECTABLE_FIELDS, ESCALATION_BODIES
 from domain.meeting import Meeting
@@ -22,6 +22,7 @@ from service.app import disputes as reads
 from service.app import partners as partner_reads
 from service.app import queries
 from service.app.access import Principal
+from service.app.agreement_sealing import sealed_agreement
 from service.app.application import Mufakat
 from service.app.errors import NotFound
 from service.http.current import current_mufakat
@@ -118,3 +119,21 @@ def dispute_page(dispute_id: UUID) -> str:
         may_redact=principal.may_redact_statements(),
         notice=_notice(),
     )
+
+
+@blp.route("/konflik/<uuid:dispute_id>/kesepakatan-<int:sealed_version>.pdf")
+def agreement_pdf(dispute_id: UUID, sealed_version: int) -> Response:
+    """The sealed agreement as kept, byte for byte, for the facilitator signed in here (a restricted dispute's
+    too, which the API serves only to a token of the process)."""
+    principal = _require()
+    mufakat = current_mufakat()
+    try:
+        found = reads.readable_dispute(mufakat, principal, dispute_id)
+        _run_by(principal, found.process_id)
+        pdf = sealed_agreement(mufakat, mufakat.sealed_documents, principal, dispute_id, sealed_version)
+    except NotFound:
+        abort(404)
+    answer = Response(pdf.content, mimetype="application/pdf")
+    answer.headers["Cache-Control"] = "private, no-store"
+    answer.headers["Content-Disposition"] = f'inline; filename="kesepakatan-{dispute_id}-v{sealed_version}.pdf"'
+    return answer

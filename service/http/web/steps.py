@@ -54,6 +54,7 @@ from service.http.schemas.assessments import (
 from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema
 from service.http.schemas.disputes import (
     AgreementRequestSchema,
+    AgreementSealingSchema,
     DisputeCorrectionSchema,
     DisputeRequestSchema,
     DropRequestSchema,
@@ -367,6 +368,7 @@ STEPS: dict[str, Step] = {
     "redact_summary": Step(
         "dispute_redaction.redact", SummaryRedactionSchema, ("dispute_id",), flags=(NAMES_ARE_PUBLIC,)
     ),
+    "seal_agreement": Step("agreement_sealing.seal", AgreementSealingSchema, ("dispute_id",)),
 }
 #: The API's POST routes (by endpoint) that have no console form, each with why. Every other step the API offers
 #: has its form above (tests/integration/test_guards_derived_from_the_code.py walks the routes to check).
