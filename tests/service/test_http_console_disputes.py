@@ -189,3 +189,22 @@ def test_the_dispute_pages_are_not_found_to_a_partner_who_reads_the_process(
 
     assert stranger.browser.get(f"/console/konflik/{dispute_id}").status_code == 404
     assert stranger.browser.get(f"/console/proses/{village.process_id}/konflik").status_code == 404
+
+
+def test_a_dispute_opened_from_a_complaint_is_prefilled_with_it_and_links_it_for_the_facilitator_only(
+    as_facilitator: Console, facilitator: Caller, anonymous: Caller, village: Village
+) -> None:
+    filed = anonymous.created(f"/processes/{village.process_id}/complaints", {"text": "Tanah bengkok dipagari"})
+    complaint_id = filed["complaint_id"]
+
+    form = as_facilitator.page(f"/console/proses/{village.process_id}/konflik?pengaduan={complaint_id}")
+    assert f'value="complaint_id:{complaint_id}" selected' in form
+    dispute_id = opened(as_facilitator, village, about=f"complaint_id:{complaint_id}", visibility="public")
+
+    assert f"/console/pengaduan/{complaint_id}" in as_facilitator.page(f"/console/konflik/{dispute_id}")
+    assert complaint_id not in anonymous.get(f"/disputes/{dispute_id}").get_data(as_text=True)
+    # A complaint of another process (or no complaint) prefills nothing.
+    elsewhere = start_village(facilitator)
+    theirs = anonymous.created(f"/processes/{elsewhere.process_id}/complaints", {"text": "Jalan rusak"})
+    other = as_facilitator.page(f"/console/proses/{village.process_id}/konflik?pengaduan={theirs['complaint_id']}")
+    assert "selected" not in other.split('name="about"')[1].split("</select>")[0]

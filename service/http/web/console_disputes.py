@@ -27,6 +27,7 @@ from service.app.application import Mufakat
 from service.app.errors import NotFound
 from service.http.current import current_mufakat
 from service.http.web.console import _notice, _require, _run_by, blp
+from service.http.web.i18n import words
 from service.http.web.steps import PARTY_ROWS
 
 #: The most disputes, partners, complaints or commitments one page lists.
@@ -48,7 +49,7 @@ def _records_about(mufakat: Mufakat, principal: Principal, process_id: UUID) -> 
         "proposal_id": [{"id": str(p.id), "label": p.title} for p in proposals],
         "commitment_id": [{"id": str(c.id), "label": c.description} for c in commitments],
         "complaint_id": [
-            {"id": str(c.id), "label": f"{c.filed_at.date().isoformat()} · {c.status}"} for c in complaints
+            {"id": str(c.id), "label": f"{c.filed_at.date().isoformat()} · {words(c.status)}"} for c in complaints
         ],
     }
 
