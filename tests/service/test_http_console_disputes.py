@@ -208,3 +208,20 @@ def test_a_dispute_opened_from_a_complaint_is_prefilled_with_it_and_links_it_for
     theirs = anonymous.created(f"/processes/{elsewhere.process_id}/complaints", {"text": "Jalan rusak"})
     other = as_facilitator.page(f"/console/proses/{village.process_id}/konflik?pengaduan={theirs['complaint_id']}")
     assert "selected" not in other.split('name="about"')[1].split("</select>")[0]
+
+
+def test_an_admin_redacts_a_session_s_summary_from_the_dispute_s_page(
+    app: Flask, token_for: Any, as_facilitator: Console, facilitator: Caller, village: Village
+) -> None:
+    dispute_id = opened(as_facilitator, village)
+    as_facilitator.step("hold_session", dispute_id=dispute_id, meeting_id=village.meeting_id, summary=SUMMARY)
+    session_id = facilitator.get(f"/disputes/{dispute_id}").get_json()["sessions"][0]["session_id"]
+    admin = Console(app, token_for("admin", "Admin Kabupaten"))
+    assert 'data-step="redact_summary"' in admin.page(f"/console/konflik/{dispute_id}")
+    assert 'data-step="redact_summary"' not in as_facilitator.page(f"/console/konflik/{dispute_id}")
+
+    redacted = admin.step("redact_summary", dispute_id=dispute_id, session_id=session_id, reason="Menyebut nama")
+
+    assert redacted["ok"] is True, redacted
+    assert facilitator.get(f"/disputes/{dispute_id}").get_json()["sessions"][0]["redacted"] is True
+    assert SUMMARY not in as_facilitator.page(f"/console/konflik/{dispute_id}")
