@@ -57,6 +57,7 @@ from service.app.proposals import Proposals
 from service.app.rankings import Rankings
 from service.app.receipts import CommandContext, Receipt
 from service.app.redaction import Redaction
+from service.app.report_sealing import ProgrammeReports
 from service.app.sealing import MinutesSealing
 from service.app.statement_names import StatementNames
 from service.app.tokens import Tokens
@@ -154,6 +155,7 @@ class Mufakat:
         self.complaints = Complaints(self.uow, ledger.vault)
         self.partners = Partners(self.uow)
         self.complaint_limits = ComplaintLimits(ledger.side_tables)
+        self.programme_reports = ProgrammeReports(self.uow, ledger, self, self.settings)
 
     @property
     def clock(self) -> Callable[[], datetime]:

@@ -30,6 +30,7 @@ from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.partner import Partner
 from domain.process import Process
+from domain.programme_report import ProgrammeReport
 from domain.proposal import Proposal
 from domain.ranking import Ranked, Ranking
 from domain.rules import DecisionRules
@@ -1178,5 +1179,37 @@ CASES.update(
         Evaluation.Opened: evaluation_opened,
         Evaluation.Scored: evaluation_scored,
         Evaluation.Closed: evaluation_closed,
+    }
+)
+
+
+# --- ProgrammeReport --------------------------------------------------------------------------------------------
+
+
+def programme_report_started() -> Recorded:
+    process_id, at = uuid4(), when()
+    report = ProgrammeReport.start(process_id, RECORDER, occurred_at=at)
+    return Recorded(last_event(report), {"process_id": process_id, "occurred_at": at, "actor": RECORDER})
+
+
+def programme_report_sealed() -> Recorded:
+    report = ProgrammeReport.start(uuid4(), FACILITATOR, occurred_at=moment())
+    report.collect_events()
+    at = when()
+    fields: dict[str, Any] = {
+        "log_position": 812,
+        "language": "en",
+        "sha256": "d" * 64,
+        "size": 52731,
+        "figures": {"needs": 3, "needs_answered": 1, "spent": "20000000"},
+    }
+    assert report.seal(**fields, actor=RECORDER, occurred_at=at) == 1
+    return Recorded(last_event(report), {**fields, "report_version": 1, "occurred_at": at, "actor": RECORDER})
+
+
+CASES.update(
+    {
+        ProgrammeReport.Started: programme_report_started,
+        ProgrammeReport.Sealed: programme_report_sealed,
     }
 )

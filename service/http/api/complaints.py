@@ -48,22 +48,32 @@ _TOO_MANY = "too many complaints from this address; try again later"
 def _tracking_code() -> str:
     """The tracking code of this filing: random, or, with an Idempotency-Key, derived from it and the body with
     the server's secret (so a retry answers the code of the complaint it filed, and nobody else can)."""
-    key = request.headers.get("Idempotency-Key")
+    return tracking_code(request.headers.get("Idempotency-Key"), request.get_data(cache=True))
+
+
+def tracking_code(key: str | None, body: bytes) -> str:
+    """A tracking code: random without an idempotency key, else derived from the key and the request's body with
+    the server's secret (the portal's complaint form derives its code the same way from its form's key)."""
     if key is None:
         raw = secrets.token_bytes(13)
     else:
         secret = current_mufakat().vault.fingerprint_secret()
-        body = request.get_data(cache=True)
         raw = hmac.new(secret, b"complaint-tracking\n" + key.encode() + b"\n" + body, hashlib.sha256).digest()[:13]
     letters = base64.b32encode(raw).decode("ascii")[: _TRACKING_BITS // 5]
     return "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
 
 
-def _rate_limited() -> Response | None:
-    """A 429 when this client address filed too many complaints without a token this hour."""
+def seconds_to_wait() -> int | None:
+    """How long this client address waits before filing another complaint without a token (None: it may now)."""
     mufakat = current_mufakat()
     digest = mufakat.complaint_limits.digest(request.remote_addr or "", mufakat.vault.fingerprint_secret())
-    wait = mufakat.complaint_limits.admit(digest, mufakat.clock(), mufakat.settings.complaints_per_hour)
+    wait: int | None = mufakat.complaint_limits.admit(digest, mufakat.clock(), mufakat.settings.complaints_per_hour)
+    return wait
+
+
+def _rate_limited() -> Response | None:
+    """A 429 when this client address filed too many complaints without a token this hour."""
+    wait = seconds_to_wait()
     if wait is None:
         return None
     return problem(429, "too_many_complaints", _TOO_MANY, headers={"Retry-After": str(wait)})

@@ -20,6 +20,8 @@ def register_web(app: Flask) -> None:
     from service.http.web import (
         admin,  # noqa: F401  (its pages join the console's blueprint before it registers)
         console_disputes,  # noqa: F401  (likewise)
+        console_monitoring,  # noqa: F401  (as admin's: the console's monitoring pages)
+        portal_monitoring,  # noqa: F401  (the portal's complaint form and tracking page)
     )
     from service.http.web.console import blp as console
     from service.http.web.portal import blp as portal

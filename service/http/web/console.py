@@ -50,6 +50,7 @@ from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuc
 from service.app.idempotency import IdempotencyKey
 from service.app.minutes import minutes_path
 from service.app.minutes_sealing import sealed_pdf
+from service.app.report_sealing import report_sealings, sealed_report
 from service.app.statement_names import StatementNamesAParticipant
 from service.http.current import current_mufakat
 from service.http.web.i18n import current_language, decision_words, refusal, words
@@ -242,6 +243,9 @@ def process_page(process_id: UUID) -> str:
         proposals=proposals,
         assessments=assessments,
         findings=_standing_findings(mufakat, principal, process_id),
+        commitments=queries.commitments_of(mufakat, process, None, MAX_LISTED, None)[0],
+        today=mufakat.clock().date(),
+        reports=report_sealings(mufakat.uow, process_id),
         principal=principal,
         notice=_notice(),
     )
@@ -384,6 +388,24 @@ def full_minutes(meeting_id: UUID, sealed_version: int) -> Response:
     return answer
 
 
+@blp.route("/proses/<uuid:process_id>/laporan-<int:report_version>.pdf")
+def sealed_programme_report(process_id: UUID, report_version: int) -> Response:
+    """A sealed programme report, byte for byte, for the facilitator signed in here (a restricted process too)."""
+    principal = _require()
+    mufakat = current_mufakat()
+    _run_by(principal, process_id)
+    try:
+        pdf = sealed_report(mufakat.uow, mufakat.sealed_documents, principal, process_id, report_version)
+    except NotFound:
+        abort(404)
+    answer = Response(pdf.content, mimetype="application/pdf")
+    answer.headers["ETag"] = f'"{pdf.sha256}"'
+    answer.headers["Content-Disposition"] = (
+        f'inline; filename="laporan-hasil-dan-dampak-{process_id}-v{report_version}.pdf"'
+    )
+    return answer
+
+
 @blp.route("/kajian/<uuid:assessment_id>")
 def assessment_page(assessment_id: UUID) -> str:
     """An assessment (kajian): its respondents, evidence photos and findings; a finding, a photo, closing."""
@@ -481,6 +503,7 @@ _CREATED_PAGE = {
     "start_assessment": "console.assessment_page",
     "open_ranking": "console.ranking_page",
     "open_dispute": "console.dispute_page",
+    "open_evaluation": "console.evaluation_page",
 }
 _CREATED_ARG = {
     "console.process_page": "process_id",
@@ -489,6 +512,7 @@ _CREATED_ARG = {
     "console.assessment_page": "assessment_id",
     "console.ranking_page": "ranking_id",
     "console.dispute_page": "dispute_id",
+    "console.evaluation_page": "evaluation_id",
 }
 
 

@@ -33,10 +33,12 @@ from service.app.chain import Stop, journey
 from service.app.disputes import SeenDispute, disputes_of
 from service.app.errors import NotFound
 from service.app.places import PlaceQuery, by_region, matching
+from service.app.report_sealing import report_sealings
 from service.http.current import current_mufakat
 from service.http.web.decision_cards import decision_cards
 from service.http.web.decision_proof import proof
 from service.http.web.i18n import current_language
+from service.http.web.monitoring_reads import monitoring
 
 blp = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
 
@@ -229,6 +231,8 @@ def process_page(process_id: UUID) -> str:
         feed_query=urlencode({"process_id": str(process_id)}),
         disputes=public_disputes(mufakat, process_id),
         now=mufakat.clock(),
+        **monitoring(mufakat, process, commitments),
+        report=next(reversed(report_sealings(mufakat.uow, process_id)), None),
     )
 
 

@@ -27,10 +27,13 @@ from werkzeug.datastructures import MultiDict
 
 from domain.assessment import Assessment
 from domain.commitment import Commitment
+from domain.complaint import Complaint
 from domain.dispute import Dispute
 from domain.errors import PartOfDisputeNotFound, RuleBroken, ValueNotAllowed
+from domain.evaluation import Evaluation
 from domain.meeting import Meeting
 from domain.participant import Participant
+from domain.partner import Partner
 from domain.process import Process
 from domain.proposal import Proposal
 from domain.ranking import Ranking
@@ -52,6 +55,7 @@ from service.http.schemas.assessments import (
     LinksSchema,
 )
 from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema
+from service.http.schemas.complaints import ContributionRequestSchema, PartnerRequestSchema, ResponseRequestSchema
 from service.http.schemas.disputes import (
     AgreementRequestSchema,
     AgreementSealingSchema,
@@ -64,6 +68,7 @@ from service.http.schemas.disputes import (
     SessionRequestSchema,
     SummaryRedactionSchema,
 )
+from service.http.schemas.evaluations import EvaluationRequestSchema, EvaluationScoreSchema
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
 from service.http.schemas.minutes import MinutesSealingSchema
 from service.http.schemas.planning import RankingBallotSchema, RankingRequestSchema
@@ -83,6 +88,7 @@ from service.http.schemas.proposals import (
     SubmissionSchema,
     WithdrawalSchema,
 )
+from service.http.schemas.reports import ReportSealingSchema
 
 MAX_KEY_LENGTH = 200
 CLOCK_SKEW = timedelta(minutes=5)
@@ -97,6 +103,9 @@ _HOLDERS_OF_PROCESS = {
     "participant_id": Participant,
     "assessment_id": Assessment,
     "ranking_id": Ranking,
+    "evaluation_id": Evaluation,
+    "complaint_id": Complaint,
+    "partner_id": Partner,
     "dispute_id": Dispute,
 }
 #: The refusal of a time earlier than the step it depends on (domain.errors.OccurredOutOfOrder).
@@ -255,6 +264,31 @@ def dispute_correction_body(flat: dict[str, Any]) -> dict[str, Any]:
     return {**flat, "field": name, **({"session_id": session_id} if session_id else {})}
 
 
+#: How many indicators the progress form offers a value for (the API takes at most 50).
+MEASURE_ROWS = 50
+
+
+def progress_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The progress form as the API's body: each indicator's `measure_<n>_name` (hidden) and `measure_<n>_value`
+    become `indicator_values` (an indicator left empty is not reported)."""
+    values: dict[str, Any] = {}
+    for row in range(MEASURE_ROWS):
+        name = flat.pop(f"measure_{row}_name", None)
+        value = flat.pop(f"measure_{row}_value", None)
+        if name is not None and value is not None:
+            values[name] = value
+    if values:
+        flat["indicator_values"] = values
+    return flat
+
+
+def score_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The score form as the API's body: the score tapped (1-5) as the whole number the schema asks for."""
+    if str(flat.get("score", "")).isdigit():
+        flat["score"] = int(flat["score"])
+    return flat
+
+
 STEPS: dict[str, Step] = {
     "open_process": Step("processes.open", ProcessOpeningSchema, shape=process_body),
     "close_process": Step("processes.close", None, ("process_id",)),
@@ -304,7 +338,14 @@ STEPS: dict[str, Step] = {
     "commit": Step(
         "commitments.make", CommitmentMakingSchema, ("proposal_id",), lists=("indicators",), flags=(NAMES_ARE_PUBLIC,)
     ),
-    "progress": Step("commitments.report_progress", ProgressSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "progress": Step(
+        "commitments.report_progress",
+        ProgressSchema,
+        ("commitment_id",),
+        lists=("evidence",),
+        flags=(NAMES_ARE_PUBLIC,),
+        shape=progress_body,
+    ),
     # The admin's steps (pages under /console/admin): the use cases refuse anyone else.
     "forget": Step("forgetting.forget", None, ("participant_id",)),
     "redact": Step(
@@ -369,6 +410,18 @@ STEPS: dict[str, Step] = {
         "dispute_redaction.redact", SummaryRedactionSchema, ("dispute_id",), flags=(NAMES_ARE_PUBLIC,)
     ),
     "seal_agreement": Step("agreement_sealing.seal", AgreementSealingSchema, ("dispute_id",)),
+    # Monitoring: a community score card of a commitment at an open meeting, one score per attendee, closed.
+    "open_evaluation": Step("evaluations.open", EvaluationRequestSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "score": Step(
+        "evaluations.score", EvaluationScoreSchema, ("evaluation_id",), flags=(NAMES_ARE_PUBLIC,), shape=score_body
+    ),
+    "close_evaluation": Step("evaluations.close", None, ("evaluation_id",)),
+    # Complaints (pengaduan) are answered from the inbox; partners (mitra) and what they bring.
+    "respond_complaint": Step("complaints.respond", ResponseRequestSchema, ("complaint_id",)),
+    "register_partner": Step("partners.register", PartnerRequestSchema, ("process_id",)),
+    "partner_contribution": Step("partners.contribute", ContributionRequestSchema, ("partner_id",)),
+    # The programme report (laporan hasil dan dampak): sealed from the ledger, nothing typed but its language.
+    "seal_report": Step("programme_reports.seal", ReportSealingSchema, ("process_id",)),
 }
 #: The API's POST routes (by endpoint) that have no console form, each with why. Every other step the API offers
 #: has its form above (tests/integration/test_guards_derived_from_the_code.py walks the routes to check).
@@ -376,29 +429,16 @@ _CHAIN_FORMS_LATER = (
     "forwarding and merging are done after the musyawarah, by the village secretary or the kecamatan planner at "
     "a desk; their console forms come with the portal's journey (issue 21 item 6)"
 )
-_COMPLAINT_FORMS_LATER = (
-    "the portal's complaint form and the console's complaint inbox and partner pages come with issue 22 item 7; "
-    "until then complaints, their answers and partners are recorded through the API"
-)
-
-_EVALUATION_FORMS_LATER = (
-    "the console's score card pages (opening an evaluation at a meeting, each attendee's score, closing it) come "
-    "with issue 22 item 7, with the offline queue for scores; until then evaluations are recorded through the API"
-)
 
 API_ONLY: dict[str, str] = {
-    "evaluations.CommitmentEvaluations": _EVALUATION_FORMS_LATER,
-    "evaluations.Scores": _EVALUATION_FORMS_LATER,
-    "evaluations.EvaluationClosing": _EVALUATION_FORMS_LATER,
-    "complaints.Complaints": _COMPLAINT_FORMS_LATER,
-    "complaints.Responding": _COMPLAINT_FORMS_LATER,
-    "complaints.Partners": _COMPLAINT_FORMS_LATER,
-    "complaints.Contributions": _COMPLAINT_FORMS_LATER,
+    "complaints.Complaints": "a resident files a complaint on the portal's own form (/proses/<id>/pengaduan, "
+    "without an account, rate-limited, answering the tracking code once), never from the facilitator's console",
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
     "its secret is shown once, in the answer, and a step sent again offline could not show it",
-    "commitments.Evidence": "an evidence file is uploaded as multipart/form-data, which the console's offline "
-    "queue of JSON-shaped steps does not carry yet; the progress form cites files already uploaded by the API",
+    "commitments.Evidence": "a photo or receipt is sent by its own form on the commitment's console page "
+    "(/console/janji/<id>/bukti, multipart), not as a queued step: the offline queue carries text, so a file waits "
+    "for a connection (the page says so); the progress form then cites it",
     "chain.Forward": _CHAIN_FORMS_LATER,
     "chain.Merge": _CHAIN_FORMS_LATER,
     "assessments.Evidence": "a photo is sent by its own form on the assessment's console page "
