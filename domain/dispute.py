@@ -21,6 +21,7 @@ from domain.actor import Actor
 from domain.errors import (
     AgreementNeedsASession,
     DisputeSettled,
+    NoAgreementToSeal,
     NothingToCorrect,
     NothingToRedact,
     PartOfDisputeNotFound,
@@ -129,6 +130,16 @@ class Dispute(Aggregate):
     class SummaryRedacted(Step):
         session_id: UUID
         reason: str
+
+    class AgreementSealed(Step):
+        """The agreement rendered once as a signed PDF (like a berita acara): its SHA-256, size, the log position
+        it covers and its language; the bytes are kept beside the ledger."""
+
+        sealed_version: int
+        sha256: str
+        size: int
+        log_position: int
+        language: str
 
     # --- opening ---------------------------------------------------------------
 
@@ -466,3 +477,50 @@ class Dispute(Aggregate):
             if correction["field"] == "summary" and correction["session_id"] == str(session_id):
                 found.append((int(correction["version"]), "text"))
         return found
+
+    # --- the agreement as a signed document ----------------------------------------
+
+    @property
+    def agreement_sealings(self) -> list[dict[str, Any]]:
+        """Each sealing of the agreement, oldest first: {sealed_version, sha256, size, log_position, language,
+        sealed_at} (kept inside the agreement, so that older snapshots need no upcaster)."""
+        return list((self.agreement or {}).get("sealings") or [])
+
+    def seal_agreement(
+        self, sha256: str, size: int, log_position: int, language: str, actor: Actor, *, occurred_at: datetime
+    ) -> None:
+        """Records the agreement sealed as a signed document: its hash and the log position it covers. A sealing
+        after an erratum of the agreement's text is a new version; the earlier stays."""
+        if self.agreement is None:
+            raise NoAgreementToSeal("this dispute has no agreement to seal", dispute_id=self.id)
+        ensure_not_before(occurred_at, self.agreement["agreed_at"], "the agreement", dispute_id=self.id)
+        self._agreement_sealed(
+            sealed_version=len(self.agreement_sealings) + 1,
+            sha256=sha256,
+            size=size,
+            log_position=log_position,
+            language=language,
+            occurred_at=occurred_at,
+            actor=actor,
+        )
+
+    @event(AgreementSealed)
+    def _agreement_sealed(
+        self,
+        sealed_version: int,
+        sha256: str,
+        size: int,
+        log_position: int,
+        language: str,
+        occurred_at: datetime,
+        actor: Actor,
+    ) -> None:
+        sealed = {
+            "sealed_version": sealed_version,
+            "sha256": sha256,
+            "size": size,
+            "log_position": log_position,
+            "language": language,
+            "sealed_at": occurred_at,
+        }
+        self.agreement = {**(self.agreement or {}), "sealings": [*self.agreement_sealings, sealed]}

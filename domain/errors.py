@@ -398,6 +398,12 @@ class DisputeSettled(RuleBroken):
     code = "dispute_settled"
 
 
+class NoAgreementToSeal(RuleBroken):
+    """A sealing of a dispute's agreement before any agreement was recorded."""
+
+    code = "no_agreement_to_seal"
+
+
 class PartyNotAllowed(RuleBroken):
     """A party of a dispute that is not a group, a partner or a named organisation (a person never is one)."""
 

@@ -82,4 +82,11 @@ ENTRIES = (
         id=lambda d, who: "Ringkasan sesi mediasi konflik disunting",
         en=lambda d, who: "A mediation session's summary redacted",
     ),
+    Entry(
+        Dispute.AgreementSealed,
+        id=lambda d, who: (
+            f"Kesepakatan konflik disegel sebagai dokumen bertanda tangan (versi {d.get('sealed_version')})"
+        ),
+        en=lambda d, who: f"Dispute agreement sealed as a signed document (version {d.get('sealed_version')})",
+    ),
 )

@@ -34,6 +34,7 @@ from service.adapters.evidence_files import evidence_files, prepared
 from service.adapters.ledger import EventLedger
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 from service.adapters.sign_in_links import SignInLinks
+from service.app.agreement_sealing import AgreementSealing
 from service.app.assessments import Assessments
 from service.app.chain import MusrenbangChain
 from service.app.commitment_evidence import CommitmentEvidence
@@ -149,6 +150,7 @@ class Mufakat:
         disputes = EventSourcedLog(ledger.events, DISPUTE_DIRECTORY_ID, DisputeListed)
         self.disputes = Disputes(self.uow, self.statement_names, disputes)
         self.dispute_redaction = DisputeRedaction(self.uow, ledger, self.statement_names)
+        self.agreement_sealing = AgreementSealing(self.uow, ledger, self.settings)
         self.rankings = Rankings(self.uow)
         self.evaluations = Evaluations(self.uow, self.statement_names)
         self.complaints = Complaints(self.uow, ledger.vault)

@@ -18,7 +18,9 @@ from uuid import UUID, uuid4
 from eventsourcing.application import EventSourcedLog
 
 from domain.commitment import Commitment
+from domain.complaint import Complaint
 from domain.dispute import Dispute
+from domain.partner import Partner
 from domain.process import Process
 from domain.proposal import Proposal
 from service.app.access import Principal
@@ -42,19 +44,32 @@ class RecordOfAnotherProcess(Exception):
         self.record_id = str(record_id)
 
 
+def _record_of_the_process(
+    uow: UnitOfWork, cls: type[Complaint | Partner], process: Process, record_id: UUID, field: str
+) -> None:
+    """A complaint or partner named by a dispute is one of its process: an unknown id and a record of another
+    process are refused alike, naming the field (as a proposal or commitment `about` is)."""
+    try:
+        record = uow.get(cls, record_id, cls.__name__.lower(), copy=False)
+    except NotFound:
+        raise RecordOfAnotherProcess(field, record_id) from None
+    if record.process_id != process.id:
+        raise RecordOfAnotherProcess(field, record_id)
+
+
 def ensure_complaint_of(uow: UnitOfWork, process: Process, complaint_id: UUID) -> None:
     """A complaint the dispute is about belongs to its process.
 
-    Complaints do not exist on this branch yet (issue 22): any UUID is accepted. The integrator completes this
-    check by loading the complaint and raising `RecordOfAnotherProcess("about", complaint_id)` when its
-    `process_id` is not `process.id` (and the complaint's NotFound when there is none)."""
+    Any complaint of the process may become a dispute, whatever its status: an escalated one (diteruskan) is the
+    usual case, but a conflict can surface in a complaint still received or in review, and the facilitator should
+    not have to answer it first. Opening the dispute changes nothing of the complaint: its status, its tracking
+    history and the public counts stay as they were."""
+    _record_of_the_process(uow, Complaint, process, complaint_id, "about")
 
 
 def ensure_partner_of(uow: UnitOfWork, process: Process, partner_id: UUID) -> None:
-    """A partner named as a party belongs to the process.
-
-    Partners do not exist on this branch yet (issue 22): any UUID is accepted. The integrator completes this
-    check like `ensure_complaint_of`, raising `RecordOfAnotherProcess("parties", partner_id)`."""
+    """A partner named as a party is a partner of the dispute's process."""
+    _record_of_the_process(uow, Partner, process, partner_id, "parties")
 
 
 def ensure_about_the_process(uow: UnitOfWork, process: Process, about: Mapping[str, Any] | None) -> None:
@@ -298,7 +313,13 @@ def seen(dispute: Dispute, principal: Principal) -> SeenDispute:
             "text": agreement["text"] if agreement["text_public"] else None,
             "commitment_ids": agreement["commitment_ids"],
             "promises": [],
+            # The sealed PDF holds the text: outsiders learn of it only where the text is theirs to read.
+            "sealings": dispute.agreement_sealings if agreement["text_public"] else [],
         }
+    if agreement is not None:
+        path = f"/api/v1/disputes/{dispute.id}/agreement.pdf"
+        sealings = [{**s, "url": f"{path}?sealed={s['sealed_version']}"} for s in agreement.get("sealings") or []]
+        agreement = {**agreement, "sealings": sealings}
     escalation = dispute.escalation
     if escalation is not None and not insider:
         escalation = {"to": escalation["to"], "escalated_at": escalation["escalated_at"], "reason": None}
@@ -313,7 +334,8 @@ def seen(dispute: Dispute, principal: Principal) -> SeenDispute:
         status=dispute.status,
         visibility=dispute.visibility,
         parties=[dict(party) for party in dispute.parties],
-        about=dispute.about,
+        # A complaint's id is the complainant's business: outsiders do not learn which complaint became a dispute.
+        about=dispute.about if insider or dispute.about is None or "complaint_id" not in dispute.about else None,
         opened_at=dispute.opened_at,
         updated_at=dispute.updated_at,
         sessions=sessions,

@@ -26,6 +26,7 @@ from eventsourcing.utils import get_topic
 
 from domain.commitment import Commitment
 from domain.deliberation import ConsensusCheck, Vote
+from domain.dispute import Dispute
 from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.process import Process
@@ -47,7 +48,7 @@ from service.adapters.minutes_document import (
     Signatory,
     VoteRecord,
 )
-from service.adapters.minutes_words import group_word
+from service.adapters.minutes_words import WORDS, group_word
 from service.adapters.personal_data import PersonalDataVault
 from service.app.contributions import contributions_of
 
@@ -146,6 +147,7 @@ def gather_minutes(
     # Read after the aggregates: whatever the document shows lies at or before this position.
     log_position = ledger.recorder.max_notification_id() or 0
     commitments = _commitments(ledger, process.id, log_position)
+    mediated = _disputes_mediated_at(ledger, meeting, log_position)
     documents = {}
     for version in ("public", "full"):
         full = version == "full"
@@ -165,7 +167,7 @@ def gather_minutes(
             meeting_title=meeting.title,
             place=meeting.location,
             occurred_at=(meeting.opened_at or meeting.scheduled_for).astimezone(zone),
-            agenda=request.agenda,
+            agenda=request.agenda + _mediation_items(mediated, full, request.language),
             attendance=_attendance(process, meeting, full, name),
             proposals=tuple(
                 _proposal_record(ledger, process, meeting, p, commitments.get(p.id, []), name, request.language, full)
@@ -217,6 +219,35 @@ def _commitments(ledger: Ledger, process_id: UUID, log_position: int) -> dict[UU
         if len(page) < 500:
             return found
         start = page[-1].id + 1
+
+
+def _disputes_mediated_at(ledger: Ledger, meeting: Meeting, log_position: int) -> list[Dispute]:
+    """The disputes that held a mediation session at this meeting, up to the position the document covers, in
+    the order of their first session there."""
+    found: dict[UUID, Dispute] = {}
+    start = 1
+    topic = get_topic(Dispute.SessionHeld)
+    while True:
+        page = ledger.recorder.select_notifications(start, 500, stop=log_position, topics=[topic])
+        for notification in page:
+            held = ledger.mapper.to_domain_event(notification)
+            mediated_here = isinstance(held, Dispute.SessionHeld) and held.meeting_id == meeting.id
+            if mediated_here and held.originator_id not in found:
+                dispute: Any = ledger.repository.get(held.originator_id)
+                found[held.originator_id] = dispute
+        if len(page) < 500:
+            return list(found.values())
+        start = page[-1].id + 1
+
+
+def _mediation_items(disputes: Sequence[Dispute], full: bool, language: str) -> tuple[str, ...]:
+    """One agenda item per dispute mediated at the meeting: its title where the dispute is public (or in the full
+    version), else the words of a restricted dispute; never a session's summary."""
+    words = WORDS[language]
+    return tuple(
+        words["mediation"].format(title=d.title) if full or d.is_public else words["mediation_restricted"]
+        for d in disputes
+    )
 
 
 def _attendance(process: Process, meeting: Meeting, full: bool, name: Any) -> Attendance:

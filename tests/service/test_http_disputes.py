@@ -283,24 +283,28 @@ def test_each_step_is_recorded_once_on_a_retry_checks_if_match_and_keeps_when_it
     assert facilitator.get(dispute).get_json()["updated_at"] == answered_at
 
 
-def test_opening_checks_the_process_version_and_accepts_a_complaint_or_a_partner_by_id(
-    facilitator: Caller, village: Village
+def test_opening_checks_the_process_version_and_accepts_a_complaint_and_a_partner_of_the_process(
+    facilitator: Caller, anonymous: Caller, village: Village
 ) -> None:
     process = facilitator.get(f"/processes/{village.process_id}")
+    partner = facilitator.created(
+        f"/processes/{village.process_id}/partners", {"name": "CSR PT Maju", "kind": "private"}
+    )
+    complaint = anonymous.created(f"/processes/{village.process_id}/complaints", {"text": "Tanah bengkok dipagari"})
     body = land_dispute(
         village,
-        parties=[{"group": "women"}, {"partner_id": str(uuid4())}],
-        about={"complaint_id": str(uuid4())},
+        parties=[{"group": "women"}, {"partner_id": partner["partner_id"]}],
+        about={"complaint_id": complaint["complaint_id"]},
     )
 
     stale = facilitator.post(f"/processes/{village.process_id}/disputes", body, headers={"If-Match": '"999"'})
     assert (stale.status_code, stale.get_json()["code"]) == (412, "version_mismatch")
-    # Complaints and partners come with issue 22: until then their ids are taken as given.
     opened = facilitator.post(
         f"/processes/{village.process_id}/disputes", body, headers={"If-Match": process.headers["ETag"]}
     )
     assert opened.status_code == 201, opened.get_json()
     assert opened.get_json()["about"] == body["about"]
+    assert opened.get_json()["parties"][1] == {"partner_id": partner["partner_id"]}
 
 
 def test_opening_and_agreeing_are_recorded_once_on_a_retry(facilitator: Caller, village: Village) -> None:
@@ -481,3 +485,25 @@ def test_the_portal_s_process_page_lists_public_disputes_with_their_status_and_a
     assert "Kelompok Tani Sri Rejeki" in text
     assert "Batas dusun yang dirahasiakan" not in text  # restricted: not even its title
     assert SUMMARY not in text and not any(name in text for name in NAMES)
+
+
+def test_the_portal_gives_each_public_dispute_s_age_in_days_until_now_or_until_it_ended(
+    facilitator: Caller, village: Village, client: Any
+) -> None:
+    now = datetime.now(UTC)
+    worked = open_dispute(facilitator, village, visibility="public", occurred_at=(now - timedelta(days=12)).isoformat())
+    ended = open_dispute(
+        facilitator,
+        village,
+        visibility="public",
+        title="Batas dusun",
+        occurred_at=(now - timedelta(days=10)).isoformat(),
+    )
+    escalation = {"to": "camat", "reason": "Dua desa", "occurred_at": (now - timedelta(days=3)).isoformat()}
+    facilitator.ok(f"/disputes/{ended['dispute_id']}/escalate", escalation)
+
+    text = client.get(f"/proses/{village.process_id}", headers={"Accept-Language": "id"}).get_data(as_text=True)
+
+    assert worked["status"] == "open"
+    assert "Lama ditangani sejauh ini: 12 hari" in text
+    assert "Selesai setelah: 7 hari" in text

@@ -877,6 +877,16 @@ def dispute_summary_redacted() -> Recorded:
     return Recorded(last_event(dispute), {**fields, "occurred_at": at, "actor": RECORDER})
 
 
+def dispute_agreement_sealed() -> Recorded:
+    dispute = _dispute(session=True)
+    dispute.agree("Air dibagi bergilir", ["kepala desa"], [], [], False, FACILITATOR, occurred_at=moment())
+    dispute.collect_events()
+    at, sha256 = when(), "ab" * 32
+    dispute.seal_agreement(sha256, 12345, 42, "id", RECORDER, occurred_at=at)
+    fields = {"sealed_version": 1, "sha256": sha256, "size": 12345, "log_position": 42, "language": "id"}
+    return Recorded(last_event(dispute), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
 CASES: dict[type[DomainEvent], Callable[[], Recorded]] = {
     Process.Opened: process_opened,
     Process.ParticipantEnrolled: participant_enrolled,
@@ -930,6 +940,7 @@ CASES: dict[type[DomainEvent], Callable[[], Recorded]] = {
     Dispute.Dropped: dispute_dropped,
     Dispute.Corrected: dispute_corrected,
     Dispute.SummaryRedacted: dispute_summary_redacted,
+    Dispute.AgreementSealed: dispute_agreement_sealed,
 }
 
 

@@ -389,3 +389,42 @@ def test_a_dispute_replays_to_the_same_state_from_its_events() -> None:
     assert replayed.status == "agreed"
     assert replayed.sessions == dispute.sessions
     assert replayed.agreement == dispute.agreement
+
+
+# --- the agreement as a signed document ---------------------------------------------------------------------------
+
+
+def test_an_agreement_is_sealed_in_versions_and_a_later_erratum_of_its_text_keeps_the_sealings() -> None:
+    dispute = open_dispute()
+    hold(dispute)
+    agree(dispute)
+
+    dispute.seal_agreement("aa" * 32, 1000, 17, "id", FACILITATOR, occurred_at=moment())
+    dispute.correct(
+        "agreement", None, "Air dibagi bergilir tiap pekan", "Salah tulis", FACILITATOR, occurred_at=moment()
+    )
+    dispute.seal_agreement("bb" * 32, 1010, 19, "id", FACILITATOR, occurred_at=moment())
+
+    assert [(s["sealed_version"], s["sha256"], s["log_position"]) for s in dispute.agreement_sealings] == [
+        (1, "aa" * 32, 17),
+        (2, "bb" * 32, 19),
+    ]
+    assert dispute.agreement is not None and dispute.agreement["text"] == "Air dibagi bergilir tiap pekan"
+
+
+def test_an_agreement_is_sealed_only_once_recorded_and_not_before_it_was_agreed() -> None:
+    dispute = open_dispute()
+    hold(dispute)
+
+    assert_refused(
+        dispute,
+        "no_agreement_to_seal",
+        lambda: dispute.seal_agreement("aa" * 32, 1, 1, "id", FACILITATOR, occurred_at=moment()),
+    )
+    agree(dispute)
+    early = moment() - timedelta(days=1)
+    assert_refused(
+        dispute,
+        "occurred_out_of_order",
+        lambda: dispute.seal_agreement("aa" * 32, 1, 1, "id", FACILITATOR, occurred_at=early),
+    )

@@ -9,19 +9,24 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from domain.dispute import Dispute
 from service.app import disputes as reads
 from service.app import queries
+from service.app.agreement_sealing import sealed_agreement
 from service.app.receipts import Receipt
 from service.http.api.answers import Answer, Beside, shown, step_command
+from service.http.api.audit import signing_key, signing_key_file
 from service.http.auth import optional_principal, principal
 from service.http.current import current_mufakat
 from service.http.schemas.common import PageArgs
 from service.http.schemas.disputes import (
     AgreementRequestSchema,
+    AgreementSealingSchema,
+    AgreementSealQuerySchema,
     DisputeCorrectionSchema,
     DisputePageSchema,
     DisputeRequestSchema,
@@ -173,3 +178,49 @@ class Redactions(MethodView):
         """(admin) Redacts a session's summary and its errata for good; every hash still verifies."""
         receipt = current_mufakat().dispute_redaction.redact(step_command(redaction), dispute_id, **redaction)
         return _written(receipt)
+
+
+@blp.route("/disputes/<uuid:dispute_id>/agreement/seal")
+class AgreementSeal(MethodView):
+    """The agreement sealed as a signed document."""
+
+    @blp.arguments(AgreementSealingSchema())
+    @blp.response(201, DisputeSchema)
+    def post(self, sealing: dict[str, Any], dispute_id: UUID) -> Answer:
+        """Seals the agreement like a berita acara: rendered once, signed with the service's PDF key, its SHA-256
+        and the log position it covers recorded in the log (sealing again after an erratum: a new version)."""
+        receipt = current_mufakat().agreement_sealing.seal(
+            step_command(sealing), dispute_id, **sealing, signing_key=signing_key(), key_file=signing_key_file()
+        )
+        body, headers = _written(receipt)
+        latest = receipt.aggregate.agreement_sealings[-1] if isinstance(receipt.aggregate, Dispute) else None
+        if latest is not None:
+            headers["Location"] = f"/api/v1/disputes/{dispute_id}/agreement.pdf?sealed={latest['sealed_version']}"
+        return body, headers
+
+
+@blp.route("/disputes/<uuid:dispute_id>/agreement.pdf")
+class AgreementPdf(MethodView):
+    """The sealed agreement, byte for byte."""
+
+    @blp.arguments(AgreementSealQuerySchema(), location="query")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "the sealed PDF, byte for byte; ETag is its SHA-256",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    )
+    def get(self, query: dict[str, Any], dispute_id: UUID) -> Response:
+        """Exactly the sealed bytes (the latest sealing unless `?sealed=N`): to those who run or review the
+        process, and to anyone for a public dispute whose agreement's text is public; otherwise not found."""
+        ledger = current_mufakat()
+        pdf = sealed_agreement(ledger, ledger.sealed_documents, optional_principal(), dispute_id, query["sealed"])
+        response = Response(pdf.content, mimetype="application/pdf")
+        response.headers["ETag"] = f'"{pdf.sha256}"'
+        response.headers["Content-Disposition"] = (
+            f'inline; filename="kesepakatan-{dispute_id}-v{pdf.sealed_version}.pdf"'
+        )
+        response.headers["X-Mufakat-Sealed-Version"] = str(pdf.sealed_version)
+        return response

@@ -177,6 +177,30 @@ class DisputePromiseShownSchema(Schema):
     due = fields.String(allow_none=True)
 
 
+class AgreementSealSchema(Schema):
+    """One sealing of the agreement as a signed PDF: its SHA-256, size, the log position it covers, where it is."""
+
+    sealed_version = fields.Integer()
+    sha256 = fields.String()
+    size = fields.Integer()
+    log_position = fields.Integer()
+    language = fields.String()
+    sealed_at = UtcDateTime()
+    url = fields.String()
+
+
+class AgreementSealingSchema(Step):
+    """The agreement to seal as a signed PDF, in Bahasa Indonesia (default) or English."""
+
+    language = fields.String(load_default="id", validate=validate.OneOf(["id", "en"]))
+
+
+class AgreementSealQuerySchema(Schema):
+    """Which sealing of the agreement: the latest unless one is named."""
+
+    sealed = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1_000_000))
+
+
 class DisputeAgreementSchema(Schema):
     """The agreement; outsiders read its text only when it says so, and never its promises."""
 
@@ -186,6 +210,9 @@ class DisputeAgreementSchema(Schema):
     promises = fields.List(fields.Nested(DisputePromiseShownSchema))
     text_public = fields.Boolean()
     agreed_at = UtcDateTime()
+    sealings = fields.List(
+        fields.Nested(AgreementSealSchema), metadata={"description": "each signed PDF made of it, oldest first"}
+    )
 
 
 class DisputeEscalationSchema(Schema):

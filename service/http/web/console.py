@@ -527,6 +527,7 @@ _CREATED_PAGE = {
     "submit": "console.proposal_page",
     "start_assessment": "console.assessment_page",
     "open_ranking": "console.ranking_page",
+    "open_dispute": "console.dispute_page",
     "open_evaluation": "console.evaluation_page",
 }
 _CREATED_ARG = {
@@ -535,6 +536,7 @@ _CREATED_ARG = {
     "console.proposal_page": "proposal_id",
     "console.assessment_page": "assessment_id",
     "console.ranking_page": "ranking_id",
+    "console.dispute_page": "dispute_id",
     "console.evaluation_page": "evaluation_id",
 }
 

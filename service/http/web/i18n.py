@@ -125,6 +125,11 @@ WORDS: dict[str, LazyString] = {
     "agreed": _l("agreed"),
     "escalated": _l("escalated"),
     "dropped": _l("dropped"),
+    # to whom a dispute is escalated
+    "bpd": _l("the BPD"),
+    "camat": _l("the camat"),
+    "police": _l("the police"),
+    "court": _l("a court"),
     # steps whose text may be corrected, and their texts
     "Submitted": _l("submission"),
     "Amended": _l("amendment"),
@@ -238,6 +243,7 @@ REFUSALS: dict[str, LazyString] = {
     "region_not_under_parent": _l("The region of the process does not lie within its parent's region."),
     "proposal_merged": _l("This proposal was merged into another; it goes on as that one."),
     "merge_target_not_allowed": _l("A proposal is merged only into another open proposal of the same process."),
+    "no_agreement_to_seal": _l("This dispute has no agreement yet: record the agreement, then seal it."),
     "dispute_settled": _l("This dispute has ended (agreed, escalated or dropped): only a correction may follow."),
     "party_not_allowed": _l("A party is a group, a partner or a named organisation, never a person."),
     "agreement_needs_a_session": _l("An agreement comes out of mediation: record a mediation session first."),

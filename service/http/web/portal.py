@@ -47,7 +47,7 @@ blp = Blueprint("portal", __name__, template_folder="templates", static_folder="
 @blp.context_processor
 def _planning_words() -> dict[str, Any]:
     """Money and places as the portal's pages write them."""
-    return {"rupiah": rupiah, "place": place}
+    return {"rupiah": rupiah, "place": place, "dispute_age_days": dispute_age_days}
 
 
 MAX_DECISIONS_SHOWN = 50
@@ -231,9 +231,17 @@ def process_page(process_id: UUID) -> str:
         charts=[chart(report, section) for section in CHARTED],
         feed_query=urlencode({"process_id": str(process_id)}),
         disputes=public_disputes(mufakat, process_id),
+        now=mufakat.clock(),
         **monitoring(mufakat, process, commitments),
         report=next(reversed(report_sealings(mufakat.uow, process_id)), None),
     )
+
+
+def dispute_age_days(dispute: SeenDispute, now: datetime) -> int:
+    """How many whole days a dispute has been worked on: until now while open or in mediation, until it ended
+    (its last step) once agreed, escalated or dropped."""
+    end = now if dispute.status in ("open", "in_mediation") else dispute.updated_at
+    return max(0, (end - dispute.opened_at).days)
 
 
 def public_disputes(mufakat: Mufakat, process_id: UUID) -> list[SeenDispute]:

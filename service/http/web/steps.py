@@ -28,7 +28,8 @@ from werkzeug.datastructures import MultiDict
 from domain.assessment import Assessment
 from domain.commitment import Commitment
 from domain.complaint import Complaint
-from domain.errors import RuleBroken, ValueNotAllowed
+from domain.dispute import Dispute
+from domain.errors import PartOfDisputeNotFound, RuleBroken, ValueNotAllowed
 from domain.evaluation import Evaluation
 from domain.meeting import Meeting
 from domain.participant import Participant
@@ -40,6 +41,7 @@ from domain.time_zones import WIB, process_time_zone
 from service.app.access import Principal
 from service.app.application import CommandContext, Mufakat, Receipt
 from service.app.assessments import FindingsOfAnotherProcess
+from service.app.disputes import RecordOfAnotherProcess
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
 from service.app.idempotency import IdempotencyKey
 from service.app.rankings import ProposalsOfAnotherProcess
@@ -59,6 +61,18 @@ from service.http.schemas.complaints import (
     OfferRequestSchema,
     PartnerRequestSchema,
     ResponseRequestSchema,
+)
+from service.http.schemas.disputes import (
+    AgreementRequestSchema,
+    AgreementSealingSchema,
+    DisputeCorrectionSchema,
+    DisputeRequestSchema,
+    DropRequestSchema,
+    EscalationRequestSchema,
+    IssueRequestSchema,
+    OptionRequestSchema,
+    SessionRequestSchema,
+    SummaryRedactionSchema,
 )
 from service.http.schemas.evaluations import EvaluationRequestSchema, EvaluationScoreSchema
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
@@ -98,6 +112,7 @@ _HOLDERS_OF_PROCESS = {
     "evaluation_id": Evaluation,
     "complaint_id": Complaint,
     "partner_id": Partner,
+    "dispute_id": Dispute,
 }
 #: The refusal of a time earlier than the step it depends on (domain.errors.OccurredOutOfOrder).
 OUT_OF_ORDER = "occurred_out_of_order"
@@ -197,6 +212,62 @@ def ranking_ballot_body(flat: dict[str, Any]) -> dict[str, Any]:
     if scores:
         flat["scores"] = {key: int(value) if str(value).isdigit() else value for key, value in scores.items()}
     return flat
+
+
+#: How many party rows the form opening a dispute offers (two at least are filled).
+PARTY_ROWS = 4
+
+
+def dispute_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The form opening a dispute as the API's body: each row's choice `party_<n>` ("group:women",
+    "partner_id:<id>") or its typed organisation `party_<n>_organisation` becomes one party (a row with both is
+    sent with both, for the schema to refuse); the choice `about` ("proposal_id:<id>") becomes `about`."""
+    parties = []
+    for row in range(PARTY_ROWS):
+        chosen = str(flat.pop(f"party_{row}", ""))
+        typed = flat.pop(f"party_{row}_organisation", None)
+        party: dict[str, Any] = {}
+        kind, _, value = chosen.partition(":")
+        if kind and value:
+            party[kind] = value
+        if typed:
+            party["organisation"] = typed
+        if party:
+            parties.append(party)
+    flat["parties"] = parties
+    kind, _, value = str(flat.pop("about", "")).partition(":")
+    if kind and value:
+        flat["about"] = {kind: value}
+    return flat
+
+
+def issue_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The issue form as the API's body: each party's `needs_<n>` and `demands_<n>` become one interest (a party
+    whose needs are left empty and who demands nothing is no row)."""
+    interests = []
+    for name in sorted((n for n in list(flat) if n.startswith("needs_")), key=lambda n: n.removeprefix("needs_")):
+        row = name.removeprefix("needs_")
+        needs, demands = flat.pop(name), flat.pop(f"demands_{row}", None)
+        interests.append({"party": int(row) if row.isdigit() else row, "needs": needs, "demands": demands})
+    for name in [n for n in flat if n.startswith("demands_")]:
+        row = name.removeprefix("demands_")
+        interests.append({"party": int(row) if row.isdigit() else row, "needs": "", "demands": flat.pop(name)})
+    return {**flat, "interests": interests}
+
+
+def agreement_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The agreement form as the API's body: one promise a line ("what; who; due date" with the date optional)."""
+    promises = []
+    for line in flat.pop("promises", []):
+        description, owner, due = ([*(part.strip() for part in line.split(";")), "", ""])[:3]
+        promises.append({"description": description, "owner": owner, **({"due": due} if due else {})})
+    return {**flat, "promises": promises} if promises else flat
+
+
+def dispute_correction_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The dispute's correction form as the API's body: the choice "summary:<session id>" names a summary."""
+    name, _, session_id = str(flat.pop("target", "")).partition(":")
+    return {**flat, "field": name, **({"session_id": session_id} if session_id else {})}
 
 
 #: How many indicators the progress form offers a value for (the API takes at most 50).
@@ -317,6 +388,34 @@ STEPS: dict[str, Step] = {
     "open_ranking": Step("rankings.open", RankingRequestSchema, ("process_id",), lists=("proposals",)),
     "rank_ballot": Step("rankings.cast_ballot", RankingBallotSchema, ("ranking_id",), shape=ranking_ballot_body),
     "close_ranking": Step("rankings.close", None, ("ranking_id",)),
+    # A dispute (pengelolaan konflik): opened, mediated in meetings, ended by an agreement, an escalation or a drop.
+    "open_dispute": Step(
+        "disputes.open", DisputeRequestSchema, ("process_id",), flags=(NAMES_ARE_PUBLIC,), shape=dispute_body
+    ),
+    "hold_session": Step("disputes.hold_session", SessionRequestSchema, ("dispute_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "record_issue": Step("disputes.record_issue", IssueRequestSchema, ("dispute_id",), shape=issue_body),
+    "consider_option": Step("disputes.consider_option", OptionRequestSchema, ("dispute_id",)),
+    "agree": Step(
+        "disputes.agree",
+        AgreementRequestSchema,
+        ("dispute_id",),
+        lists=("signatory_roles", "commitment_ids", "promises"),
+        flags=("text_public", NAMES_ARE_PUBLIC),
+        shape=agreement_body,
+    ),
+    "escalate": Step("disputes.escalate", EscalationRequestSchema, ("dispute_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "drop_dispute": Step("disputes.drop", DropRequestSchema, ("dispute_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "correct_dispute": Step(
+        "disputes.correct",
+        DisputeCorrectionSchema,
+        ("dispute_id",),
+        flags=(NAMES_ARE_PUBLIC,),
+        shape=dispute_correction_body,
+    ),
+    "redact_summary": Step(
+        "dispute_redaction.redact", SummaryRedactionSchema, ("dispute_id",), flags=(NAMES_ARE_PUBLIC,)
+    ),
+    "seal_agreement": Step("agreement_sealing.seal", AgreementSealingSchema, ("dispute_id",)),
     # Monitoring: a community score card of a commitment at an open meeting, one score per attendee, closed.
     "open_evaluation": Step("evaluations.open", EvaluationRequestSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,)),
     "score": Step(
@@ -341,10 +440,6 @@ _CHAIN_FORMS_LATER = (
     "forwarding and merging are done after the musyawarah, by the village secretary or the kecamatan planner at "
     "a desk; their console forms come with the portal's journey (issue 21 item 6)"
 )
-_DISPUTE_FORMS_LATER = (
-    "the console's pages for disputes (opening one from a blocked proposal, sessions, the agreement) come with "
-    "issue 23, item 5; until then a facilitator records them over the API"
-)
 
 API_ONLY: dict[str, str] = {
     "complaints.Complaints": "a resident files a complaint on the portal's own form (/proses/<id>/pengaduan, "
@@ -362,15 +457,6 @@ API_ONLY: dict[str, str] = {
     "for a connection (the page says so); the progress form then cites it",
     "chain.Forward": _CHAIN_FORMS_LATER,
     "chain.Merge": _CHAIN_FORMS_LATER,
-    "disputes.Disputes": _DISPUTE_FORMS_LATER,
-    "disputes.Sessions": _DISPUTE_FORMS_LATER,
-    "disputes.Issues": _DISPUTE_FORMS_LATER,
-    "disputes.Options": _DISPUTE_FORMS_LATER,
-    "disputes.Agreement": _DISPUTE_FORMS_LATER,
-    "disputes.Escalation": _DISPUTE_FORMS_LATER,
-    "disputes.Drop": _DISPUTE_FORMS_LATER,
-    "disputes.Corrections": _DISPUTE_FORMS_LATER,
-    "disputes.Redactions": _DISPUTE_FORMS_LATER,
     "assessments.Evidence": "a photo is sent by its own form on the assessment's console page "
     "(/console/kajian/<id>/foto, multipart), not as a queued step: the offline queue carries text, so a photo "
     "waits for a connection (the page says so)",
@@ -564,6 +650,12 @@ def run_step(ledger: Mufakat, principal: Principal, action: str, form: MultiDict
         return Outcome(code=naming.code, invalid_fields=naming.fields)
     except ProposalsOfAnotherProcess:
         return Outcome(code="validation_failed", invalid_fields=["proposals"])
+    except PartOfDisputeNotFound as missing:
+        # A session or issue the dispute does not have (a page older than the dispute): named by its field.
+        return Outcome(code=missing.code, invalid_fields=[f"{missing.kind}_id"])
+    except RecordOfAnotherProcess as foreign:
+        # A proposal, complaint or partner of another process (or none): the one field to mend.
+        return Outcome(code="validation_failed", invalid_fields=[foreign.field])
     except FindingsOfAnotherProcess:
         # A finding ticked that is no finding of this process (or no longer stands): the one field to mend.
         return Outcome(code="validation_failed", invalid_fields=["addresses"])
