@@ -649,6 +649,11 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
                 signing_key=load_or_create_signing_key(minutes_key_file),
                 key_file=minutes_key_file,
             )
+        # --- the land dispute's agreement (kesepakatan), sealed as its own signed document (issue 23) --------
+        for dispute_id in record.disputes.values():
+            mufakat.agreement_sealing.seal(
+                ctx(), dispute_id, signing_key=load_or_create_signing_key(minutes_key_file), key_file=minutes_key_file
+            )
         # --- the programme report (laporan hasil dan dampak) of the whole cycle, sealed last (issue 22) ----
         record.report = mufakat.programme_reports.seal(
             ctx(),

@@ -178,6 +178,7 @@ def _cycle_reads(village: Village) -> list[str]:
     paths = [f"/api/v1/processes/{process}/{part}" for part in ("commitments", "partners", "assessments", "findings")]
     paths += [f"/api/v1/evaluations/{evaluation}" for evaluation in record.evaluations]
     paths += [f"/api/v1/disputes/{dispute}" for dispute in record.disputes.values()]
+    paths += [f"/api/v1/disputes/{dispute}/agreement.pdf?sealed=1" for dispute in record.disputes.values()]
     paths += [f"/api/v1/meetings/{meeting}" for meeting in record.follow_up_meetings]
     return paths
 
@@ -272,6 +273,8 @@ def test_outsiders_read_the_proposals_meetings_and_sealed_minutes_but_never_the_
             # A restricted dispute, and a complaint, is not found to anyone outside the process, whatever their token.
             hidden = any(dispute in path for dispute, visibility in village.disputes if visibility == "restricted")
             hidden = hidden or path in _complaint_reads(village)
+            # A sealed agreement holds its text: not found to outsiders while the agreement keeps its text sealed.
+            hidden = hidden or "/agreement.pdf" in path
             assert status == (403 if personal else 404 if hidden else 200), (who, path, status)
         meeting = village.client.get(f"/api/v1/meetings/{village.record.meetings[0]}", headers=headers).get_json()
         assert "attendees" not in meeting and "invited" not in meeting
