@@ -28,6 +28,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from domain.assessment import Assessment
+from domain.commitment import Commitment
 from domain.complaint import Complaint
 from domain.dispute import Dispute
 from domain.evaluation import Evaluation
@@ -53,6 +54,9 @@ SEALED_FIELDS: dict[type, tuple[str, ...]] = {
     Complaint.Responded: ("response",),
     # A score's comment is what the resident said of the work; it may name whoever did it.
     Evaluation.Scored: ("comment",),
+    # A risk's description, mitigation and review note are what the room said of the work; they may name someone.
+    Commitment.RiskIdentified: ("description", "mitigation"),
+    Commitment.RiskReviewed: ("note",),
 }
 #: Where a stored event names the key of each of its sealed fields (removed again when it is read).
 SEALED_STATE_KEY = "sealed_statements"

@@ -37,6 +37,7 @@ from service.adapters.sign_in_links import SignInLinks
 from service.app.assessments import Assessments
 from service.app.chain import MusrenbangChain
 from service.app.commitment_evidence import CommitmentEvidence
+from service.app.commitment_risks import CommitmentRisks
 from service.app.commitments import Commitments
 from service.app.complaints import Complaints
 from service.app.dispute_directory import DISPUTE_DIRECTORY_ID, DisputeListed
@@ -151,6 +152,7 @@ class Mufakat:
         self.evaluations = Evaluations(self.uow, self.statement_names)
         self.complaints = Complaints(self.uow, ledger.vault)
         self.partners = Partners(self.uow)
+        self.commitment_risks = CommitmentRisks(self.uow, self.statement_names)
         self.complaint_limits = ComplaintLimits(ledger.side_tables)
 
     @property
