@@ -49,7 +49,8 @@ from service.http.schemas.assessments import (
     FindingWithdrawalSchema,
     LinksSchema,
 )
-from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema
+from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema, RiskReviewSchema, RiskSchema
+from service.http.schemas.evaluations import TrainingEvaluationRequestSchema
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
 from service.http.schemas.minutes import MinutesSealingSchema
 from service.http.schemas.planning import RankingBallotSchema, RankingRequestSchema
@@ -184,6 +185,17 @@ def ranking_ballot_body(flat: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
+def risk_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The risk form as the API's body: a partner chosen as owner (`owner_partner_id`) becomes `{partner_id}`,
+    otherwise the role typed is the owner (none typed: no owner)."""
+    partner_id = flat.pop("owner_partner_id", None)
+    if partner_id:
+        flat["owner"] = {"partner_id": partner_id}
+    elif not flat.get("owner"):
+        flat.pop("owner", None)
+    return flat
+
+
 STEPS: dict[str, Step] = {
     "open_process": Step("processes.open", ProcessOpeningSchema, shape=process_body),
     "close_process": Step("processes.close", None, ("process_id",)),
@@ -234,6 +246,17 @@ STEPS: dict[str, Step] = {
         "commitments.make", CommitmentMakingSchema, ("proposal_id",), lists=("indicators",), flags=(NAMES_ARE_PUBLIC,)
     ),
     "progress": Step("commitments.report_progress", ProgressSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,)),
+    # A commitment's risks (/console/janji/<id>/risiko): identified, then reviewed at a meeting of the process.
+    "identify_risk": Step(
+        "commitment_risks.identify", RiskSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,), shape=risk_body
+    ),
+    "review_risk": Step(
+        "commitment_risks.review", RiskReviewSchema, ("commitment_id", "risk_id"), flags=(NAMES_ARE_PUBLIC,)
+    ),
+    # The evaluation of a training by its attendees, opened on the training's meeting page.
+    "open_training_evaluation": Step(
+        "evaluations.open_about_training", TrainingEvaluationRequestSchema, ("meeting_id",), flags=(NAMES_ARE_PUBLIC,)
+    ),
     # The admin's steps (pages under /console/admin): the use cases refuse anyone else.
     "forget": Step("forgetting.forget", None, ("participant_id",)),
     "redact": Step(
