@@ -7,11 +7,16 @@ Air Bersih); a risk to it (rain before the concrete is poured) is recorded and r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 import pytest
 from http_callers import Caller, Village, process_body
+
+from service.adapters.sealed_statements import SEALED_STATE_KEY, statement_key_id
+from service.app.application import Mufakat
 
 UNKNOWN = "6a0e3c5e-7d2b-4c0f-9a57-2f6e3d1b8c90"
 RAIN = {
@@ -193,6 +198,29 @@ def test_refusals_of_a_risk_and_its_review(facilitator: Caller, village: Village
     )
     assert again.status_code == 409 and again.get_json()["code"] == "risk_closed"
     assert again.get_json()["detail"] == "risiko ini sudah ditutup pada peninjauan sebelumnya"
+
+
+@pytest.mark.both_stores
+def test_a_risks_description_mitigation_and_review_note_are_stored_sealed(
+    facilitator: Caller, village: Village, well: dict[str, Any], the_ledger: Mufakat
+) -> None:
+    commitment_id = UUID(well["id"])
+    identified = facilitator.created(f"/commitments/{commitment_id}/risks", RAIN)
+    reviewed = facilitator.created(
+        f"/commitments/{commitment_id}/risks/{identified['risk_id']}/reviews",
+        {"meeting_id": village.meeting_id, "status": "open", "note": "Terpal belum dibeli."},
+    )
+
+    stored = the_ledger.recorder.select_events(commitment_id, gt=identified["version"] - 1, lte=reviewed["version"])
+    risk, review = (json.loads(event.state) for event in stored)
+    assert "Musim hujan" not in json.dumps(risk) and "terpal" not in json.dumps(risk)
+    assert risk[SEALED_STATE_KEY] == {
+        field: str(statement_key_id(commitment_id, identified["version"], field))
+        for field in ("description", "mitigation")
+    }
+    assert "Terpal belum" not in json.dumps(review)
+    assert review[SEALED_STATE_KEY] == {"note": str(statement_key_id(commitment_id, reviewed["version"], "note"))}
+    assert reviewed["risks"][0]["latest_review"]["note"] == "Terpal belum dibeli."
 
 
 def test_a_risk_is_not_reviewed_at_a_meeting_of_another_process(
