@@ -72,7 +72,8 @@ class Commitments:
         self.names.ensure_unnamed(
             process,
             context.names_are_public,
-            owner=owner,
+            # A partner is an organisation, public by design: its name is no person's.
+            owner=owner if owner_partner_id is None else None,
             description=description,
             indicators="\n".join(
                 [*named, *(f"{m['name']} {m['unit'] or ''} {m['means_of_verification'] or ''}" for m in measures)]
