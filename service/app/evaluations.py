@@ -206,12 +206,14 @@ def training_summary(ledger: Ledger, meeting: Meeting, caller: Principal) -> dic
     """What a training shows beside the meeting: how many attend, by group and by gender (small counts suppressed
     for outsiders as participation's are), and each of its evaluations as the caller may read it."""
     exact = caller.may_see_personal_data(meeting.process_id)
+    # The process's register holds each attendee's group and gender: one aggregate read, not one per attendee.
+    process: Process = ledger.uow.get(Process, meeting.process_id, "process", copy=False)
     by_group: dict[str, int] = {}
     by_gender: dict[str, int] = {}
     for participant_id in meeting.attendees:
-        participant: Participant = ledger.uow.get(Participant, participant_id, "participant", copy=False)
-        by_group[participant.group] = by_group.get(participant.group, 0) + 1
-        gender = participant.gender or "undisclosed"
+        group = process.group_of(participant_id) or "other"
+        by_group[group] = by_group.get(group, 0) + 1
+        gender = process.gender_of(participant_id) or "undisclosed"
         by_gender[gender] = by_gender.get(gender, 0) + 1
     total = len(meeting.attendees)
     return {
