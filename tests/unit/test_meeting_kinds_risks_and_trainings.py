@@ -13,6 +13,7 @@ from domain.commitment import Commitment
 from domain.errors import RiskNotFound, RuleBroken
 from domain.evaluation import Evaluation
 from domain.meeting import Meeting
+from projections.registry import entry
 
 from .builders import FACILITATOR, assert_refused, moment, schedule_meeting
 
@@ -246,3 +247,23 @@ def test_a_partner_owns_a_commitment_by_its_name_and_id() -> None:
     )
 
     assert (commitment.owner, commitment.owner_partner_id) == ("Yayasan Air Bersih", partner_id)
+
+
+def test_the_history_names_a_meetings_kind_a_risk_and_a_partner_owner() -> None:
+    scheduled = entry(Meeting.Scheduled)
+    identified = entry(Commitment.RiskIdentified)
+    made = entry(Commitment.Made)
+
+    assert (
+        scheduled.sentence({"title": "BUMDes", "kind": "training"}, "", "id")
+        == "Pelatihan \u201cBUMDes\u201d dijadwalkan"
+    )
+    assert scheduled.sentence({"title": "Musdes"}, "", "id") == "Musyawarah \u201cMusdes\u201d dijadwalkan"
+    assert (
+        identified.sentence({"likelihood": "high", "impact": "low", "description": "Hujan"}, "", "id")
+        == "Risiko dicatat (kemungkinan tinggi, dampak rendah): Hujan"
+    )
+    assert (
+        made.sentence({"description": "Sumur", "owner": "Yayasan Air", "owner_partner_id": uuid4()}, "", "id")
+        == "Tindak lanjut dicatat: Sumur (oleh mitra Yayasan Air)"
+    )
