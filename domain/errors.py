@@ -143,6 +143,12 @@ class NothingToCorrect(RuleBroken):
     code = "nothing_to_correct"
 
 
+class NothingToForget(RuleBroken):
+    """Forgetting a complainant's contact where none was given, or one already forgotten."""
+
+    code = "nothing_to_forget"
+
+
 class NothingToRedact(RuleBroken):
     """A redaction of a step or field that holds no redactable statement, or one already redacted."""
 
@@ -208,6 +214,12 @@ class FindingAlreadyAddressed(RuleBroken):
     """A proposal linked again to a finding it already addresses."""
 
     code = "finding_already_addressed"
+
+
+class FindingAlreadyAnswered(RuleBroken):
+    """A partner's offer linked again to a finding it already answers."""
+
+    code = "finding_already_answered"
 
 
 class RespondentsCountedTwice(RuleBroken):

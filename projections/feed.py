@@ -87,6 +87,7 @@ class TransparencyFeed(Projection):
             "CREATE INDEX IF NOT EXISTS projection_feed_items_region ON projection_feed_items (region_code, seq)",
             "CREATE INDEX IF NOT EXISTS projection_feed_items_outcome ON projection_feed_items (outcome, seq)",
             "CREATE INDEX IF NOT EXISTS projection_feed_items_at ON projection_feed_items (at, seq)",
+            "CREATE INDEX IF NOT EXISTS projection_feed_items_kind ON projection_feed_items (kind, seq)",
             keyed_table(
                 "CREATE TABLE IF NOT EXISTS projection_feed_proposals (proposal_id TEXT PRIMARY KEY, "
                 "process_id TEXT NOT NULL, doc TEXT NOT NULL)",

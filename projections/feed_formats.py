@@ -108,7 +108,19 @@ def feed_title(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
         return _MINUTES.sentence(item.get("minutes") or {}, "", language)
     if kind == "key_rotation":
         return _ROTATED.sentence(item.get("key_rotation") or {}, "", language)
+    if kind == "overdue":
+        return overdue_title(item, language)
     return str(kind)
+
+
+def overdue_title(item: Mapping[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
+    """The headline of an overdue promise: the commitment's title, how far it got and when it was due."""
+    commitment = item.get("commitment") or {}
+    proposal = (item.get("proposal") or {}).get("title", "")
+    title, percent, due = commitment.get("title", ""), commitment.get("percent", 0), commitment.get("due", "")
+    if language == "id":
+        return f"Tindak lanjut terlambat: \u201c{title}\u201d baru {percent}%, jatuh tempo {due} ({proposal})"
+    return f"Overdue promise: \u201c{title}\u201d at {percent}%, due {due} ({proposal})"
 
 
 def item_time_zone(item: Mapping[str, Any]) -> str:
@@ -165,7 +177,7 @@ def csv_row(item: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str,
         "present": attendance.get("present"),
         "objections": len(item["objections"]) if "objections" in item else None,
         "commitment_id": commitment.get("commitment_id"),
-        "percent": percent if item.get("kind") in ("commitment", "progress") else None,
+        "percent": percent if item.get("kind") in ("commitment", "progress", "overdue") else None,
         "history": item.get("history"),
         "title": feed_title(item, language),
         "item_json": json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":")),

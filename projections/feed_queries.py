@@ -55,6 +55,8 @@ class FeedFilter:
     outcome: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    #: One kind of item (`projections.feed.KINDS`, or `overdue`: computed at read time, never stored).
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ def _filter_clauses(database: Database, where: FeedFilter) -> tuple[list[str], l
     for column, value in (
         ("process_id", where.process_id),
         ("outcome", where.outcome),
+        ("kind", where.kind),
     ):
         if value is not None:
             clauses.append(f"{column} = ?")

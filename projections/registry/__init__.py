@@ -21,6 +21,7 @@ from projections.registry import (
     meeting,
     partner,
     process,
+    programme_report,
     proposal,
     ranking,
     service,
@@ -43,6 +44,7 @@ REGISTRY: dict[str, Entry] = {
         complaint,
         partner,
         evaluation,
+        programme_report,
         service,
     )
     for item in module.ENTRIES

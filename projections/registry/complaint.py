@@ -34,4 +34,14 @@ ENTRIES = (
         id=lambda d, who: f"Pengaduan ditanggapi oleh {who}: {_status(d.get('status'), 0)}",
         en=lambda d, who: f"Complaint answered by {who}: {_status(d.get('status'), 1)}",
     ),
+    Entry(
+        Complaint.Redacted,
+        id=lambda d, who: f"Kata-kata pengaduan pada langkah {d.get('version', '')} disunting: {d.get('reason', '')}",
+        en=lambda d, who: f"Words of the complaint at step {d.get('version', '')} redacted: {d.get('reason', '')}",
+    ),
+    Entry(
+        Complaint.ContactForgotten,
+        id=lambda d, who: "Kontak pengadu dihapus untuk selamanya",
+        en=lambda d, who: "The complainant's contact forgotten for good",
+    ),
 )

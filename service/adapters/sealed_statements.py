@@ -32,6 +32,7 @@ from domain.commitment import Commitment
 from domain.complaint import Complaint
 from domain.dispute import Dispute
 from domain.evaluation import Evaluation
+from domain.partner import Partner
 from domain.proposal import REDACTED_TEXT, Proposal
 from service.adapters.personal_data import KEYS_TABLE, PersonalDataVault
 
@@ -57,6 +58,8 @@ SEALED_FIELDS: dict[type, tuple[str, ...]] = {
     # A risk's description, mitigation and review note are what the room said of the work; they may name someone.
     Commitment.RiskIdentified: ("description", "mitigation"),
     Commitment.RiskReviewed: ("note",),
+    # An offer's description may say whose land the market stalls stand on.
+    Partner.OfferMade: ("description",),
 }
 #: Where a stored event names the key of each of its sealed fields (removed again when it is read).
 SEALED_STATE_KEY = "sealed_statements"

@@ -39,6 +39,7 @@ from service.app.chain import MusrenbangChain
 from service.app.commitment_evidence import CommitmentEvidence
 from service.app.commitment_risks import CommitmentRisks
 from service.app.commitments import Commitments
+from service.app.complaint_redaction import ComplaintRedaction
 from service.app.complaints import Complaints
 from service.app.dispute_directory import DISPUTE_DIRECTORY_ID, DisputeListed
 from service.app.dispute_redaction import DisputeRedaction
@@ -57,6 +58,7 @@ from service.app.proposals import Proposals
 from service.app.rankings import Rankings
 from service.app.receipts import CommandContext, Receipt
 from service.app.redaction import Redaction
+from service.app.report_sealing import ProgrammeReports
 from service.app.sealing import MinutesSealing
 from service.app.statement_names import StatementNames
 from service.app.tokens import Tokens
@@ -151,9 +153,11 @@ class Mufakat:
         self.rankings = Rankings(self.uow)
         self.evaluations = Evaluations(self.uow, self.statement_names)
         self.complaints = Complaints(self.uow, ledger.vault)
-        self.partners = Partners(self.uow)
+        self.complaint_redaction = ComplaintRedaction(self.uow, ledger, self.statement_names)
+        self.partners = Partners(self.uow, self.statement_names)
         self.commitment_risks = CommitmentRisks(self.uow, self.statement_names)
         self.complaint_limits = ComplaintLimits(ledger.side_tables)
+        self.programme_reports = ProgrammeReports(self.uow, ledger, self, self.settings)
 
     @property
     def clock(self) -> Callable[[], datetime]:

@@ -20,12 +20,16 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID, uuid4
 
+from eventsourcing.application import EventSourcedLog
+
 from domain.assessment import Assessment
+from domain.partner import Partner
 from domain.process import Process
 from domain.proposal import Proposal
 from domain.sectors import sector_name
 from projections.suppression import protect_beside_total
 from service.app.access import Principal
+from service.app.complaint_index import PartnerListed, partner_log_id
 from service.app.errors import NotFound
 from service.app.ports import CleanedFile, EvidenceStore
 from service.app.readable import ensure_expected, meeting_of_process, readable_process, writable_process
@@ -39,9 +43,11 @@ class FindingsOfAnotherProcess(Exception):
 
     code = "validation_failed"
 
-    def __init__(self, finding_ids: Sequence[UUID]) -> None:
+    def __init__(self, finding_ids: Sequence[UUID], field: str = "addresses") -> None:
         super().__init__("not a finding of this process: " + ", ".join(map(str, finding_ids)))
         self.finding_ids = [str(finding_id) for finding_id in finding_ids]
+        #: The field of the request that named them (`addresses` of a proposal, `answers` of an offer).
+        self.field = field
 
 
 class Assessments:
@@ -223,9 +229,12 @@ class Assessments:
         return Receipt("proposal", proposal_id, proposal.version)
 
 
-def addressed_findings(uow: UnitOfWork, process: Process, finding_ids: Sequence[UUID]) -> list[dict[str, str]]:
-    """The findings of the process's assessments with these ids, as a proposal records them ({finding_id,
-    assessment_id, kind, title}); `FindingsOfAnotherProcess` names every id that is none of them."""
+def addressed_findings(
+    uow: UnitOfWork, process: Process, finding_ids: Sequence[UUID], field: str = "addresses"
+) -> list[dict[str, str]]:
+    """The findings of the process's assessments with these ids, as a proposal (or an offer) records them
+    ({finding_id, assessment_id, kind, title}); `FindingsOfAnotherProcess` names every id that is none of them,
+    and the request's `field` that named them."""
     wanted = [str(finding_id) for finding_id in finding_ids]
     found: dict[str, dict[str, str]] = {}
     for assessment in (uow.get(Assessment, aid, "assessment", copy=False) for aid in process.assessment_ids):
@@ -241,7 +250,7 @@ def addressed_findings(uow: UnitOfWork, process: Process, finding_ids: Sequence[
                 }
     missing = [UUID(finding_id) for finding_id in wanted if finding_id not in found]
     if missing:
-        raise FindingsOfAnotherProcess(missing)
+        raise FindingsOfAnotherProcess(missing, field)
     return [found[finding_id] for finding_id in wanted]
 
 
@@ -256,6 +265,9 @@ class ReadsAssessments(Protocol):
 
     @property
     def assessments(self) -> Assessments: ...
+
+    @property
+    def events(self) -> Any: ...
 
 
 def _is_insider(principal: Principal, process: Process) -> bool:
@@ -390,7 +402,8 @@ def findings_of(
     language: str = "id",
 ) -> dict[str, Any]:
     """The findings of a process's assessments, each with the proposals that address it (`addressed_by`) and those
-    of them adopted (`answered_by`); with `unanswered`, only the standing needs no adopted proposal answers yet.
+    of them adopted (`answered_by`), and the partners' offers that answer it (`answered_by_offers`: a resource
+    found for the need); with `unanswered`, only the standing needs no adopted proposal answers yet.
     `by_group` counts the findings listed (all pages) by the groups who raised them: were the women's needs heard,
     and what happened to them?"""
     process = readable_process(ledger.uow, process_id, principal, copy=False)
@@ -403,6 +416,7 @@ def findings_of(
             addressed_by.setdefault(finding_id, []).append(str(proposal_id))
             if adopted:
                 answered_by.setdefault(finding_id, []).append(str(proposal_id))
+    offered = offers_answering(ledger, process.id)
     listed: list[dict[str, Any]] = []
     for assessment_id in process.assessment_ids:
         found: Assessment = ledger.uow.get(Assessment, assessment_id, "assessment", copy=False)
@@ -410,6 +424,7 @@ def findings_of(
             item = finding_as_seen(finding, found.id, language)
             item["addressed_by"] = addressed_by.get(finding["finding_id"], [])
             item["answered_by"] = answered_by.get(finding["finding_id"], [])
+            item["answered_by_offers"] = offered.get(finding["finding_id"], [])
             if unanswered and (item["kind"] != "need" or item["status"] != "standing" or item["answered_by"]):
                 continue
             listed.append(item)
@@ -420,6 +435,18 @@ def findings_of(
         "by_group": dict(sorted(by_group.items())),
         "next": str(after + limit) if after + limit < len(listed) else None,
     }
+
+
+def offers_answering(ledger: ReadsAssessments, process_id: UUID) -> dict[str, list[str]]:
+    """The ids of the partners' offers (resources they open access to) that answer each finding of a process."""
+    log = EventSourcedLog(ledger.events, partner_log_id(process_id), PartnerListed)
+    answered_by: dict[str, list[str]] = {}
+    for entry in log.get():
+        found: Partner = ledger.uow.get(Partner, entry.partner_id, "partner", copy=False)
+        for offer in found.offers.values():
+            for finding_id in offer["answers"]:
+                answered_by.setdefault(finding_id, []).append(offer["offer_id"])
+    return answered_by
 
 
 def evidence_file(

@@ -176,9 +176,11 @@ def as_read(ledger: Ledger, complaint: Complaint) -> dict[str, Any]:
         "status": complaint.status,
         "text": complaint.text,
         "about": None if complaint.about_kind is None else {f"{complaint.about_kind}_id": complaint.about_id},
-        "contact": ledger.vault.open(complaint.id, complaint.sealed_contact),
+        "contact": None if complaint.contact_forgotten else ledger.vault.open(complaint.id, complaint.sealed_contact),
+        "contact_forgotten": complaint.contact_forgotten,
         "filed_at": complaint.filed_at,
         "history": complaint.history,
+        "redactions": complaint.redactions,
     }
 
 

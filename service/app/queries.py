@@ -24,6 +24,7 @@ from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import Proposal
 from projections.directory import process_entry
+from projections.feed_overdue import OVERDUE, overdue_items
 from projections.feed_queries import (
     FeedFilter,
     FeedPage,
@@ -45,7 +46,7 @@ from projections.outsider_views import WithoutWhoAttended, outsider_proposal, ou
 from projections.participation_report import participation_report
 from projections.registry import entry as registry_entry
 from projections.runner import fresh_read_models, read_models
-from projections.sql import timestamp
+from projections.sql import timestamp, to_json
 from service.app import readable as access
 from service.app.access import ISSUED_TOPIC, AccessToken, Principal
 from service.app.application import Mufakat
@@ -277,23 +278,51 @@ def with_dispute_steps(proposal_steps: list[Step], disputes: list[Step]) -> list
 
 def feed(mufakat: Mufakat, caller: Principal, after: str | None, limit: int, where: FeedFilter) -> FeedPage:
     """A page of the transparency feed; breakdowns by group and gender hide small counts, except to reviewers.
+    The newest page (no `next`) ends with the promises overdue today (`overdue_promises`), unless another kind
+    was asked for; `kind=overdue` lists only them.
 
     Raises `projections.feed_queries.BadCursor` for a cursor the feed never handed out.
     """
+    if where.kind == OVERDUE:
+        return FeedPage(overdue_promises(mufakat, where), None)
     models = fresh_read_models(mufakat)
-    return feed_page(models.database, after, limit, where, exact=caller.sees_exact_counts())
+    page = feed_page(models.database, after, limit, where, exact=caller.sees_exact_counts())
+    if where.kind is None and page.next is None:
+        return FeedPage([*page.items, *overdue_promises(mufakat, where)], None)
+    return page
+
+
+#: How the JSON text of the newest page ends (no `next`): where the overdue promises are put.
+_LAST_PAGE_END = '],"next":null}'
 
 
 def feed_json(mufakat: Mufakat, caller: Principal, after: str | None, limit: int, where: FeedFilter) -> str:
     """The same page as `feed`, as JSON text made from the stored renderings without decoding them; a page
-    asked again before the log moves on is served as it was made."""
+    asked again before the log moves on is served as it was made (the overdue promises, which change with the
+    day, are added to it when it is served)."""
+    if where.kind == OVERDUE:
+        return to_json({"items": overdue_promises(mufakat, where), "next": None})
     models = read_models(mufakat)
     exact = caller.sees_exact_counts()
     position = models.fresh_position()
     asked = (exact, after, limit, where)
-    return models.feed_pages.served(
+    text = models.feed_pages.served(
         position, asked, lambda: feed_page_json(models.database, after, limit, where, exact=exact)
     )
+    if where.kind is not None or not text.endswith(_LAST_PAGE_END):
+        return text
+    overdue = overdue_promises(mufakat, where)
+    if not overdue:
+        return text
+    stored = text[: -len(_LAST_PAGE_END)]
+    separator = "" if stored.endswith("[") else ","
+    return stored + separator + ",".join(to_json(item) for item in overdue) + _LAST_PAGE_END
+
+
+def overdue_promises(mufakat: Mufakat, where: FeedFilter) -> list[dict[str, Any]]:
+    """The promises (commitments of public decisions) overdue on the day of the application's clock, as feed
+    entries of kind `overdue`, computed now: nothing happened on the due date, so no event records them."""
+    return overdue_items(fresh_read_models(mufakat).database, where, mufakat.clock())
 
 
 def participation(mufakat: Mufakat, caller: Principal, process_id: UUID) -> dict[str, Any]:

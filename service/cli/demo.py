@@ -11,7 +11,17 @@ their attendance lists, and four proposals with four different endings:
 - the village gate, rejected by a vote that failed (a minor objection withdrawn);
 - the reservoir, deferred until a land survey is done;
 
-and follow-up commitments with progress reports on the two adopted ones.
+and the programme cycle after the decisions (`AFTER_THE_DECISIONS`, October-November 2026): commitments on the two
+adopted ones with objectives, indicators (unit, baseline, target) and budget; a CSR company and an NGO contributing
+toward them; two monitoring rounds with the indicators' values and the money spent (the waste bank's commitment
+still short of 100 percent when it falls due on 30 November: overdue); a community score card of the road at the
+monitoring meeting; an anonymous complaint about cement missing from the village hall's store, reviewed, answered
+and resolved; and the dispute over the embung's land (a village official's bengkok, parties named as groups and
+organisations only), public but with its sessions' summaries sealed, mediated in two meetings with its issue and
+options and ended by an agreement naming the commitment made on the land swap a Musdes khusus adopted.
+
+Every step of the village's story carries `occurred_at`, from the kecamatan opening its Musrenbang in June 2026
+to the score card on 26 November; only the berita acara are sealed when the demo runs.
 
 The cycle starts before the proposals, with the needs and potential assessment (kajian): a focus group discussion
 of the women's group and the fishers of the Serayu, and a transect walk from Dusun Krajan to Dusun Kidul with its
@@ -31,8 +41,12 @@ The people are invented; their names and contacts are sealed like any others.
 
 from __future__ import annotations
 
+import base64
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from uuid import UUID
@@ -40,7 +54,7 @@ from uuid import UUID
 from PIL import Image, ImageDraw
 
 from domain.rules import DecisionRules
-from service.app.access import Principal
+from service.app.access import ANONYMOUS, Principal
 from service.app.application import CommandContext, Mufakat, Receipt
 from service.audit.signing import load_or_create_signing_key
 
@@ -101,6 +115,16 @@ class DemoRecord:
     assessments: list[UUID] = field(default_factory=list)
     #: The findings of the assessments by a short name ("air_sungai", "ruang_laktasi"...).
     findings: dict[str, UUID] = field(default_factory=dict)
+    #: The meetings after the decisions (mediation, monitoring), each with its kind: "monitoring", "musyawarah".
+    follow_up_meetings: dict[UUID, str] = field(default_factory=dict)
+    #: The partners by a short name ("csr", "ngo").
+    partners: dict[str, UUID] = field(default_factory=dict)
+    #: The community score cards (evaluations) of commitments.
+    evaluations: list[UUID] = field(default_factory=list)
+    #: The complaints filed, with the tracking code each complainant was given.
+    complaints: dict[UUID, str] = field(default_factory=dict)
+    #: The disputes mediated, by a short name ("land").
+    disputes: dict[str, UUID] = field(default_factory=dict)
 
 
 class _Facilitator:
@@ -110,6 +134,8 @@ class _Facilitator:
         self.ledger = ledger
         self.secret = secret
         self.principal = self._authenticate()
+        #: When the next step happened in the room (`occurred_at`); each step is a minute after the one before.
+        self.moment: datetime | None = None
 
     def _authenticate(self) -> Principal:
         principal = self.ledger.tokens.authenticate(self.secret)
@@ -121,10 +147,22 @@ class _Facilitator:
         """Reads the token again, with the processes granted to it since."""
         self.principal = self._authenticate()
 
+    def at(self, moment: datetime) -> None:
+        """Turns the story's clock to when the next steps happened (they are typed in afterwards)."""
+        self.moment = moment
+
     @property
     def context(self) -> CommandContext:
-        """The context of one command by the facilitator."""
-        return CommandContext(self.principal)
+        """The context of one command by the facilitator, at the story's clock, which then moves on a minute."""
+        if self.moment is None:
+            return CommandContext(self.principal)
+        occurred_at, self.moment = self.moment, self.moment + timedelta(minutes=1)
+        return CommandContext(self.principal, occurred_at=occurred_at)
+
+
+def wib(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> datetime:
+    """A moment of the story in Western Indonesian Time, the village's own."""
+    return datetime(year, month, day, hour, minute, tzinfo=WIB)
 
 
 def part_of(receipt: Receipt) -> UUID:
@@ -279,7 +317,10 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     def ctx() -> CommandContext:
         return fasilitator.context
 
+    # --- June-July: the kecamatan opens its Musrenbang, the village its own and its register -------------
+    fasilitator.at(wib(6, 15, 9))
     kecamatan_id = open_kecamatan(mufakat, fasilitator)
+    fasilitator.at(wib(7, 1, 9))
     process_id = mufakat.processes.open(
         ctx(),
         title=PROCESS_TITLE,
@@ -301,11 +342,13 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     for key, name, group, gender, organisation, contact in PARTICIPANTS:
         p[key] = mufakat.participants.register(ctx(), process_id, name, group, gender, organisation, contact).id
     everyone = list(p.values())
-    # --- the start of the cycle: what the village needs and has -----------------------
+    # --- July: the start of the cycle, what the village needs and has (typed in after the FGD and the walk) --
+    fasilitator.at(wib(7, 9, 13))
     record_assessments(mufakat, fasilitator, process_id, record)
     found = record.findings
 
-    # --- first meeting: the ideas are put on the table -------------------------------
+    # --- 8 September, first meeting: the ideas are put on the table (invitations sent on 25 August) -----
+    fasilitator.at(wib(8, 25, 10))
     sesi_1 = mufakat.meetings.schedule(
         ctx(),
         process_id,
@@ -316,6 +359,7 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     ).id
     record.meetings.append(sesi_1)
     late_to_1 = [p["swasta"], p["lansia_putri"]]
+    fasilitator.at(wib(9, 8, 8, 35))
     mufakat.meetings.open(ctx(), sesi_1, [pid for pid in everyone if pid not in late_to_1])
     mufakat.meetings.record_attendance(ctx(), sesi_1, late_to_1)
 
@@ -442,7 +486,8 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         ),
     )
 
-    # --- between meetings: the road is amended, the objection addressed ----------------
+    # --- 15 September, between meetings: the road is amended, the objection addressed ----------------
+    fasilitator.at(wib(9, 15, 10))
     mufakat.proposals.amend(
         ctx(),
         jalan,
@@ -474,11 +519,12 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
     record.meetings.append(sesi_2)
     absent_from_2 = [p["lansia_putri"], p["swasta"]]
     late_to_2 = [p["lsm"]]
+    fasilitator.at(wib(9, 22, 8, 35))
     mufakat.meetings.open(ctx(), sesi_2, [pid for pid in everyone if pid not in absent_from_2 + late_to_2])
     mufakat.meetings.record_attendance(ctx(), sesi_2, late_to_2)
     present_at_2 = [pid for pid in everyone if pid not in absent_from_2]
     record.ranking_id = rank_priorities(
-        mufakat, ctx(), process_id, sesi_2, present_at_2, [jalan, bank_sampah, embung, gapura]
+        mufakat, fasilitator, process_id, sesi_2, present_at_2, [jalan, bank_sampah, embung, gapura]
     )
 
     # The road: everyone agrees now; consensus.
@@ -580,37 +626,15 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
         ),
     )
 
-    # --- follow-up on the adopted decisions ----------------------------------------------
-    tl_jalan = mufakat.commitments.make(
-        ctx(),
-        jalan,
-        owner="Pemerintah Desa Sukamaju (Kaur Perencanaan) dan TPK",
-        description="Membangun jalan rabat beton 450 m dengan drainase dan landaian sesuai rancangan yang disepakati.",
-        due=date(2027, 8, 31),
-        indicators=["450 m jalan selesai", "drainase sisi timur berfungsi", "landaian di setiap akses"],
-    ).id
-    mufakat.commitments.report_progress(
-        ctx(), tl_jalan, 25, "Pengukuran ulang dan RAB selesai; material dipesan.", None
-    )
-    mufakat.commitments.report_progress(
-        ctx(), tl_jalan, 60, "270 m jalan dan drainase selesai dicor.", "https://sukamaju.example/foto/jalan-60"
-    )
-    tl_sampah = mufakat.commitments.make(
-        ctx(),
-        bank_sampah,
-        owner="BUMDes Sukamaju Mandiri",
-        description="Membentuk unit bank sampah dan membangun TPS3R minimal 200 m dari permukiman RT 02.",
-        due=date(2027, 6, 30),
-        indicators=["unit bank sampah berbadan hukum", "lokasi disepakati warga RT 02", "100 nasabah"],
-    ).id
-    mufakat.commitments.report_progress(
-        ctx(), tl_sampah, 40, "Lokasi baru disepakati bersama warga RT 02; 38 nasabah.", None
-    )
-    record.commitments.extend([tl_jalan, tl_sampah])
+    record.musdes_process_id = record_backfilled_musdes(mufakat, fasilitator, record)
+    record_the_way_up(mufakat, fasilitator, record)
+    for step in AFTER_THE_DECISIONS:
+        step(mufakat, fasilitator, record)
 
-    # --- the berita acara of both meetings, sealed (issue 13) ------------------------------
+    # --- the berita acara of both Musrenbang sessions, sealed when the demo is recorded (issue 13) ----------
     if minutes_key_file is not None:
-        for meeting_id in record.meetings:
+        fasilitator.moment = None
+        for meeting_id in (sesi_1, sesi_2):
             mufakat.sealing.seal(
                 ctx(),
                 meeting_id,
@@ -623,9 +647,6 @@ def record_demo(mufakat: Mufakat, facilitator_secret: str, minutes_key_file: Pat
                 signing_key=load_or_create_signing_key(minutes_key_file),
                 key_file=minutes_key_file,
             )
-
-    record.musdes_process_id = record_backfilled_musdes(mufakat, fasilitator, record)
-    record_the_way_up(mufakat, fasilitator, record)
     record.events = (mufakat.recorder.max_notification_id() or 0) - before
     return record
 
@@ -823,7 +844,7 @@ def open_kecamatan(mufakat: Mufakat, fasilitator: _Facilitator) -> UUID:
 
 def rank_priorities(
     mufakat: Mufakat,
-    context: CommandContext,
+    fasilitator: _Facilitator,
     process_id: UUID,
     meeting_id: UUID,
     present: list[UUID],
@@ -832,13 +853,13 @@ def rank_priorities(
     """A Borda ranking of the four proposals at the meeting against the pagu indikatif: most put them in the
     order given, two put the reservoir before the waste bank; the road and the waste bank fit the ceiling."""
     ranking_id = mufakat.rankings.open(
-        context, process_id, meeting_id, proposals, "borda", budget_ceiling=BUDGET_CEILING
+        fasilitator.context, process_id, meeting_id, proposals, "borda", budget_ceiling=BUDGET_CEILING
     ).id
     first, second, third, fourth = proposals
     for number, participant_id in enumerate(present):
         order = [first, third, second, fourth] if number in (2, 5) else [first, second, third, fourth]
-        mufakat.rankings.cast_ballot(context, ranking_id, participant_id, order=order)
-    mufakat.rankings.close(context, ranking_id)
+        mufakat.rankings.cast_ballot(fasilitator.context, ranking_id, participant_id, order=order)
+    mufakat.rankings.close(fasilitator.context, ranking_id)
     return ranking_id
 
 
@@ -846,9 +867,9 @@ def record_the_way_up(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoR
     """The adopted village road goes up to the Musrenbang Kecamatan, where the neighbour village Karangsari's
     road to the same junction arrives too: the kecamatan merges the two into one."""
     kecamatan_id = record.chain["kecamatan_process"]
-    context = fasilitator.context
+    fasilitator.at(wib(9, 10, 9))
     neighbour_id = mufakat.processes.open(
-        context,
+        fasilitator.context,
         title=NEIGHBOUR_TITLE,
         description="Musyawarah perencanaan pembangunan Desa Karangsari untuk RKP Desa 2027.",
         region_code="33.02.10.2002",
@@ -859,9 +880,8 @@ def record_the_way_up(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoR
         parent_id=kecamatan_id,
     ).id
     fasilitator.refresh()
-    context = fasilitator.context
     people = [
-        mufakat.participants.register(context, neighbour_id, name, group, gender, organisation, None).id
+        mufakat.participants.register(fasilitator.context, neighbour_id, name, group, gender, organisation, None).id
         for name, group, gender, organisation in (
             ("Slamet Riyadi", "government", "male", "Pemerintah Desa Karangsari"),
             ("Sri Wahyuni", "women", "female", "TP PKK Desa Karangsari"),
@@ -869,16 +889,17 @@ def record_the_way_up(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoR
         )
     ]
     musdes = mufakat.meetings.schedule(
-        context,
+        fasilitator.context,
         neighbour_id,
         title="Musrenbang Desa Karangsari",
         scheduled_for=datetime(2026, 9, 23, 1, 30, tzinfo=UTC),
         location="Balai Desa Karangsari",
         invited=people,
     ).id
-    mufakat.meetings.open(context, musdes, people)
+    fasilitator.at(wib(9, 23, 8, 35))
+    mufakat.meetings.open(fasilitator.context, musdes, people)
     road = mufakat.proposals.submit(
-        context,
+        fasilitator.context,
         neighbour_id,
         title="Jalan rabat beton penghubung Karangsari-Sukamaju",
         body="Ruas jalan tanah 600 m dari Dusun Karanganyar ke batas Desa Sukamaju dibangun rabat beton.",
@@ -894,32 +915,37 @@ def record_the_way_up(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoR
             "implementation_pattern": "pihak_ketiga",
         },
     ).id
-    check = part_of(mufakat.proposals.open_consensus_check(context, road, musdes))
+    check = part_of(mufakat.proposals.open_consensus_check(fasilitator.context, road, musdes))
     for participant_id in people:
-        mufakat.proposals.take_stance(context, road, check, participant_id, "agree", None)
-    mufakat.proposals.close_consensus_check(context, road, check)
+        mufakat.proposals.take_stance(fasilitator.context, road, check, participant_id, "agree", None)
+    mufakat.proposals.close_consensus_check(fasilitator.context, road, check)
     mufakat.proposals.decide(
-        context,
+        fasilitator.context,
         road,
         outcome="adopted",
         method="consensus",
         rationale="Di luar kemampuan APB Desa; diteruskan ke Musrenbang Kecamatan.",
     )
-    mufakat.meetings.close(context, musdes, minutes="Jalan penghubung disepakati dan diteruskan ke kecamatan.")
+    mufakat.meetings.close(
+        fasilitator.context, musdes, minutes="Jalan penghubung disepakati dan diteruskan ke kecamatan."
+    )
 
+    # 30 September: both villages send their roads up; on 7 October the kecamatan takes them as one.
     sukamaju_road = record.proposals["adopted_by_consensus"]
+    fasilitator.at(wib(9, 30, 10))
     arrived = mufakat.chain.forward(
-        context,
+        fasilitator.context,
         sukamaju_road,
         kecamatan_id,
         note="Ruas Dusun Krajan tersambung ke jalan penghubung Karangsari; diusulkan untuk dana kabupaten.",
         delegates=[record.participants["kades"], record.participants["warga_krajan"]],
     ).id
     neighbour_arrived = mufakat.chain.forward(
-        context, road, kecamatan_id, note="Jalan penghubung antardesa.", delegates=[people[0]]
+        fasilitator.context, road, kecamatan_id, note="Jalan penghubung antardesa.", delegates=[people[0]]
     ).id
+    fasilitator.at(wib(10, 7, 9))
     mufakat.chain.merge(
-        context,
+        fasilitator.context,
         arrived,
         into=neighbour_arrived,
         reason="Kedua usulan adalah satu ruas jalan penghubung Sukamaju-Karangsari; dibahas sebagai satu kegiatan.",
@@ -932,3 +958,402 @@ def record_the_way_up(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoR
             "merged_into": neighbour_arrived,
         }
     )
+
+
+# --- after the decisions: the programme cycle (issues 22 and 23) -------------------------------------------------
+#
+# October-November 2026, in time order: the commitments with their indicators and budget, the partners, the land
+# dispute behind the embung, the cement complaint, two rounds of monitoring (the waste bank's left overdue at the
+# end of November) and a community score card at the monitoring meeting.
+
+#: The indicators of the road's and the waste bank's commitments, by name.
+ROAD_LENGTH = "Panjang jalan rabat beton"
+RAMPS = "Landaian di akses rumah, musala dan posyandu"
+MEMBERS = "Nasabah bank sampah"
+SORTED_WASTE = "Sampah terpilah per bulan"
+
+#: The partners of the cycle: (key, name, kind, contribution kind, description, amount, commitment key).
+DEMO_PARTNERS: tuple[tuple[str, str, str, str, str, str | None, str], ...] = (
+    (
+        "csr",
+        "PT Semen Gunung Slamet (program CSR)",
+        "private",
+        "in_kind",
+        "200 sak semen untuk jalan rabat beton Dusun Krajan",
+        "14000000",
+        "jalan",
+    ),
+    (
+        "ngo",
+        "Yayasan Bumi Lestari Banyumas",
+        "ngo",
+        "technical",
+        "Pendampingan teknis pembukuan dan pemasaran bank sampah selama enam bulan",
+        None,
+        "bank_sampah",
+    ),
+)
+
+#: The cement complaint, as a resident typed it on the portal without giving their name.
+COMPLAINT_TEXT = (
+    "Semen untuk jalan rabat beton yang disimpan di gudang balai desa berkurang sekitar 40 sak dalam seminggu. "
+    "Tidak ada catatan keluar barang."
+)
+#: Where the complainant asked to be told: sealed with a key of its own, read only by the facilitator.
+COMPLAINT_CONTACT = "wa +62 857-4412-9083"
+#: The answers of the Tim Pelaksana Kegiatan, in order: (status, response, when).
+COMPLAINT_ANSWERS: tuple[tuple[str, str, datetime], ...] = (
+    ("in_review", "Diterima Tim Pelaksana Kegiatan; stok semen di gudang dihitung ulang bersama BPD.", wib(10, 28, 9)),
+    (
+        "responded",
+        "Hasil penghitungan: 40 sak dipinjam untuk perbaikan talud RT 03 tanpa berita acara. Semen dikembalikan "
+        "dan setiap barang keluar kini dicatat di buku gudang.",
+        wib(10, 30, 15),
+    ),
+    ("resolved", "Buku gudang diperiksa BPD setiap minggu; tidak ada selisih lagi.", wib(11, 3, 10)),
+)
+
+#: The land dispute behind the embung: public, so residents see that it is being worked through; its sessions'
+#: summaries stay sealed. The parties are groups and organisations, never a person.
+LAND_DISPUTE_TITLE = "Status tanah bengkok di calon lokasi embung Dusun Kidul"
+LAND_DISPUTE_PARTIES: tuple[dict[str, str], ...] = (
+    {"group": "government"},
+    {"organisation": "Kelompok Tani Tirta Makmur Dusun Kidul"},
+    {"organisation": "Pemerintah Desa Sukamaju"},
+)
+#: What the two mediation sessions' summaries say: sealed, never read by outsiders.
+LAND_DISPUTE_SUMMARIES = (
+    "Perangkat pemegang bengkok keberatan kehilangan hasil sawah; kelompok tani meminta embung tetap di lokasi "
+    "yang dekat mata air Tuk Sibeji.",
+    "Para pihak menerima tukar guling dengan tanah kas desa seluas sama di Dusun Kidul, dengan ganti hasil panen "
+    "satu musim.",
+)
+LAND_DISPUTE_AGREEMENT = (
+    "Tanah bengkok di calon lokasi embung ditukar guling dengan tanah kas desa seluas 0,6 ha di Dusun Kidul; "
+    "hasil panen satu musim diganti dari APB Desa; embung dibahas lagi dalam Musrenbang 2028."
+)
+
+#: The community score card of the road at the monitoring meeting: (attendee key, score 1-5, comment).
+SCORE_CARD: tuple[tuple[str, int, str | None], ...] = (
+    ("kades", 4, None),
+    ("bpd", 4, "Pengerjaan rapi, tetapi laporan keuangan perlu ditempel di papan informasi."),
+    ("warga_krajan", 5, "Jalan sudah bisa dilewati motor pengangkut panen saat hujan."),
+    ("warga_kidul", 3, "Drainase sisi timur belum sampai ujung jalan."),
+    ("pkk", 4, "Ibu hamil sekarang bisa ke posyandu tanpa digotong."),
+    ("kwt", 4, None),
+    ("karang_taruna", 3, "Pemuda belum dilibatkan sebagai tenaga kerja."),
+    ("pemudi", 4, None),
+    ("lansia", 2, "Landaian di depan musala terlalu curam."),
+    ("difabel", 4, "Landaian di rumah warga sudah bisa dilewati kursi roda."),
+    ("rentan", 3, None),
+    ("lsm", 4, "Papan proyek sudah memuat anggaran dan sumber dana."),
+)
+
+
+def hold_meeting(
+    mufakat: Mufakat,
+    fasilitator: _Facilitator,
+    record: DemoRecord,
+    title: str,
+    scheduled_for: datetime,
+    attendees: list[UUID],
+    kind: str,
+) -> UUID:
+    """Schedules a meeting after the decisions a week ahead and opens it five minutes after its hour, with its
+    attendees invited; its kind ("musyawarah", "monitoring", "other") is kept in `record.follow_up_meetings`."""
+    fasilitator.at(scheduled_for - timedelta(days=7))
+    meeting_id = mufakat.meetings.schedule(
+        fasilitator.context,
+        record.process_id,
+        title=title,
+        scheduled_for=scheduled_for,
+        location="Balai Desa Sukamaju",
+        invited=attendees,
+    ).id
+    fasilitator.at(scheduled_for + timedelta(minutes=5))
+    mufakat.meetings.open(fasilitator.context, meeting_id, attendees)
+    record.follow_up_meetings[meeting_id] = kind
+    return meeting_id
+
+
+def make_commitments(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoRecord) -> None:
+    """5 October: the Tim Pelaksana Kegiatan commits to the two adopted proposals, with objectives, indicators
+    (unit, baseline, target), budget and due date; the waste bank's is due at the end of November."""
+    fasilitator.at(wib(10, 5, 9))
+    record.commitments.append(
+        mufakat.commitments.make(
+            fasilitator.context,
+            record.proposals["adopted_by_consensus"],
+            owner="Pemerintah Desa Sukamaju (Kaur Perencanaan) dan TPK",
+            description=(
+                "Membangun jalan rabat beton 450 m dengan drainase dan landaian sesuai rancangan yang disepakati."
+            ),
+            due=date(2027, 8, 31),
+            indicators=[
+                {"name": ROAD_LENGTH, "unit": "m", "baseline": "0", "target": "450"},
+                {
+                    "name": RAMPS,
+                    "unit": "titik",
+                    "baseline": "0",
+                    "target": "24",
+                    "means_of_verification": "foto setiap landaian dan pemeriksaan Forum Difabel",
+                },
+            ],
+            objectives=[
+                "Warga Dusun Krajan, termasuk pengguna kursi roda, sampai ke posyandu dan musala di musim hujan",
+                "Hasil panen terangkut tanpa menunggu jalan kering",
+            ],
+            budget=Decimal("198000000"),
+        ).id
+    )
+    record.commitments.append(
+        mufakat.commitments.make(
+            fasilitator.context,
+            record.proposals["adopted_by_vote"],
+            owner="BUMDes Sukamaju Mandiri",
+            description="Membentuk unit bank sampah dan membangun TPS3R minimal 200 m dari permukiman RT 02.",
+            due=date(2026, 11, 30),
+            indicators=[
+                {"name": MEMBERS, "unit": "KK", "baseline": "0", "target": "100"},
+                {"name": SORTED_WASTE, "unit": "kg", "baseline": "0", "target": "1500"},
+            ],
+            objectives=["Tidak ada lagi sampah rumah tangga yang dibuang ke Sungai Serayu"],
+            budget=Decimal("120000000"),
+        ).id
+    )
+
+
+def register_partners(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoRecord) -> None:
+    """6 October: a cement company's CSR programme and an NGO join, each toward one commitment."""
+    fasilitator.at(wib(10, 6, 10))
+    toward = {"jalan": record.commitments[0], "bank_sampah": record.commitments[1]}
+    for key, name, kind, given, description, amount, commitment in DEMO_PARTNERS:
+        partner_id = mufakat.partners.register(fasilitator.context, record.process_id, name, kind).id
+        mufakat.partners.contribute(
+            fasilitator.context, partner_id, given, description, amount=amount, commitment_id=toward[commitment]
+        )
+        record.partners[key] = partner_id
+
+
+def open_the_land_dispute(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoRecord) -> None:
+    """12-19 October: the land behind the embung is a village official's bengkok; the dispute is opened in public
+    and mediated a first time, its issue and two options on record."""
+    p = record.participants
+    fasilitator.at(wib(10, 12, 9))
+    dispute_id = mufakat.disputes.open(
+        fasilitator.context,
+        record.process_id,
+        LAND_DISPUTE_TITLE,
+        list(LAND_DISPUTE_PARTIES),
+        about={"proposal_id": record.proposals["deferred"]},
+        visibility="public",
+    ).id
+    record.disputes["land"] = dispute_id
+    present = [p[key] for key in ("kades", "bpd", "warga_kidul", "kwt", "lsm", "lansia", "pkk")]
+    meeting_id = hold_meeting(
+        mufakat,
+        fasilitator,
+        record,
+        "Mediasi tanah calon lokasi embung (sesi 1)",
+        wib(10, 19, 19, 30),
+        present,
+        "other",
+    )
+    mufakat.disputes.hold_session(fasilitator.context, dispute_id, meeting_id, LAND_DISPUTE_SUMMARIES[0])
+    issue = part_of(
+        mufakat.disputes.record_issue(
+            fasilitator.context,
+            dispute_id,
+            "Tanah bengkok di calon lokasi embung",
+            [
+                {"party": 0, "needs": "Penghasilan dari sawah bengkok tetap ada", "demands": "Embung dipindah"},
+                {"party": 1, "needs": "Air untuk sawah di musim kemarau", "demands": "Embung dekat mata air"},
+            ],
+        )
+    )
+    for option in (
+        "Tukar guling tanah bengkok dengan tanah kas desa seluas sama",
+        "Desa menyewa tanah bengkok selama masa jabatan pemegangnya",
+    ):
+        mufakat.disputes.consider_option(fasilitator.context, dispute_id, option, issue)
+    mufakat.meetings.close(
+        fasilitator.context, meeting_id, minutes="Mediasi pertama; dua pilihan dibahas, keputusan di sesi 2."
+    )
+
+
+def report_first_monitoring(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoRecord) -> None:
+    """20 October: the first monitoring round, with the indicators' values and the money spent."""
+    jalan, sampah = record.commitments[:2]
+    fasilitator.at(wib(10, 20, 14))
+    mufakat.commitments.report_progress(
+        fasilitator.context,
+        jalan,
+        25,
+        "Pengukuran ulang dan RAB selesai; material dipesan.",
+        None,
+        indicator_values={
+            ROAD_LENGTH: Decimal("0"),
+            RAMPS: Decimal("0"),
+        },
+        spent=Decimal("41500000"),
+    )
+    mufakat.commitments.report_progress(
+        fasilitator.context,
+        sampah,
+        40,
+        "Lokasi baru disepakati bersama warga RT 02; 38 nasabah.",
+        None,
+        indicator_values={MEMBERS: Decimal("38"), SORTED_WASTE: Decimal("310")},
+        spent=Decimal("35000000"),
+    )
+
+
+def handle_the_cement_complaint(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoRecord) -> None:
+    """27 October - 3 November: a resident reports, without their name, cement missing from the village hall's
+    store; the TPK reviews, answers and resolves it."""
+    code = tracking_code()
+    complaint_id = mufakat.complaints.file(
+        CommandContext(ANONYMOUS, occurred_at=wib(10, 27, 20, 15)),
+        record.process_id,
+        COMPLAINT_TEXT,
+        code,
+        about={"commitment_id": record.commitments[0]},
+        contact=COMPLAINT_CONTACT,
+    ).id
+    record.complaints[complaint_id] = code
+    for status, response, when in COMPLAINT_ANSWERS:
+        fasilitator.at(when)
+        mufakat.complaints.respond(fasilitator.context, complaint_id, status, response)
+
+
+def settle_the_land_dispute(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoRecord) -> None:
+    """9 November: a Musdes khusus adopts the land swap by mufakat and commits to it; the second mediation
+    session ends in the agreement, which names that commitment."""
+    p = record.participants
+    dispute_id = record.disputes["land"]
+    present = [pid for key, pid in p.items() if key not in ("swasta", "lansia_putri")]
+    meeting_id = hold_meeting(
+        mufakat, fasilitator, record, "Musdes khusus tanah calon lokasi embung", wib(11, 9, 9), present, "musyawarah"
+    )
+    mufakat.disputes.hold_session(fasilitator.context, dispute_id, meeting_id, LAND_DISPUTE_SUMMARIES[1])
+    swap = mufakat.proposals.submit(
+        fasilitator.context,
+        record.process_id,
+        title="Tukar guling tanah bengkok di calon lokasi embung dengan tanah kas desa",
+        body=(
+            "Tanah bengkok 0,6 ha di calon lokasi embung ditukar dengan tanah kas desa seluas sama di Dusun Kidul; "
+            "hasil panen satu musim diganti Rp 9.000.000 dari APB Desa. Diajukan ke bupati untuk persetujuan."
+        ),
+        submitted_by=p["bpd"],
+        meeting_id=meeting_id,
+        planning={
+            "location": {"dusun": "Kidul", "rw": "03"},
+            "sector": "1.5",
+            "estimated_cost": "9000000",
+            "funding_source": "dana_desa",
+            "implementation_pattern": "swakelola",
+        },
+    ).id
+    record.proposals["agreed_in_mediation"] = swap
+    check = part_of(mufakat.proposals.open_consensus_check(fasilitator.context, swap, meeting_id))
+    for participant_id in present:
+        mufakat.proposals.take_stance(fasilitator.context, swap, check, participant_id, "agree", None)
+    mufakat.proposals.close_consensus_check(fasilitator.context, swap, check)
+    mufakat.proposals.decide(
+        fasilitator.context,
+        swap,
+        outcome="adopted",
+        method="consensus",
+        rationale="Mufakat bulat hasil mediasi sengketa tanah calon lokasi embung.",
+    )
+    mufakat.meetings.close(
+        fasilitator.context, meeting_id, minutes="Tukar guling tanah bengkok disepakati secara mufakat."
+    )
+    swap_commitment = mufakat.commitments.make(
+        fasilitator.context,
+        swap,
+        owner="Sekretaris Desa Sukamaju",
+        description="Mengurus persetujuan bupati atas tukar guling dan mengganti hasil panen satu musim.",
+        due=date(2027, 3, 31),
+        indicators=[{"name": "Persetujuan bupati", "unit": "surat", "baseline": "0", "target": "1"}],
+        budget=Decimal("9000000"),
+    ).id
+    record.commitments.append(swap_commitment)
+    mufakat.disputes.agree(
+        fasilitator.context,
+        dispute_id,
+        LAND_DISPUTE_AGREEMENT,
+        ["Kepala Desa", "Ketua BPD", "Ketua Kelompok Tani Tirta Makmur", "Camat Kembaran (saksi)"],
+        commitment_ids=[swap_commitment],
+    )
+
+
+def report_second_monitoring(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoRecord) -> None:
+    """24 November: the second monitoring round; the waste bank stays short of 100 percent past its due date."""
+    jalan, sampah = record.commitments[:2]
+    fasilitator.at(wib(11, 24, 14))
+    mufakat.commitments.report_progress(
+        fasilitator.context,
+        jalan,
+        60,
+        "270 m jalan dan drainase selesai dicor.",
+        "https://sukamaju.example/foto/jalan-60",
+        indicator_values={
+            ROAD_LENGTH: Decimal("270"),
+            RAMPS: Decimal("14"),
+        },
+        spent=Decimal("78000000"),
+    )
+    mufakat.commitments.report_progress(
+        fasilitator.context,
+        sampah,
+        75,
+        "Unit bank sampah terbentuk; bangunan TPS3R belum beratap karena rangka baja terlambat datang.",
+        None,
+        indicator_values={MEMBERS: Decimal("71"), SORTED_WASTE: Decimal("860")},
+        spent=Decimal("52000000"),
+    )
+
+
+def hold_the_score_card(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoRecord) -> None:
+    """26 November: at the monitoring meeting the attendees score the road (1-5) and comment, naming nobody."""
+    p = record.participants
+    attendees = [p[key] for key, _, _ in SCORE_CARD]
+    meeting_id = hold_meeting(
+        mufakat, fasilitator, record, "Musyawarah pemantauan pembangunan desa", wib(11, 26, 9), attendees, "monitoring"
+    )
+    evaluation_id = mufakat.evaluations.open(
+        fasilitator.context,
+        record.commitments[0],
+        meeting_id,
+        "Seberapa puas Anda dengan pembangunan jalan rabat beton Dusun Krajan sejauh ini?",
+    ).id
+    for key, score, comment in SCORE_CARD:
+        mufakat.evaluations.score(fasilitator.context, evaluation_id, p[key], score, comment)
+    mufakat.evaluations.close(fasilitator.context, evaluation_id)
+    record.evaluations.append(evaluation_id)
+    mufakat.meetings.close(
+        fasilitator.context,
+        meeting_id,
+        minutes="Kartu penilaian warga atas jalan rabat beton; catatan diteruskan ke TPK.",
+    )
+
+
+#: The programme cycle after the decisions went up to the kecamatan, in time order: each step records what
+#: happened in those weeks (the integrator adds the steps other branches bring here, in their place in time).
+AFTER_THE_DECISIONS: tuple[Callable[[Mufakat, _Facilitator, DemoRecord], None], ...] = (
+    make_commitments,
+    register_partners,
+    open_the_land_dispute,
+    report_first_monitoring,
+    handle_the_cement_complaint,
+    settle_the_land_dispute,
+    report_second_monitoring,
+    hold_the_score_card,
+)
+
+
+def tracking_code() -> str:
+    """A complaint's tracking code as the service makes one: 100 random bits in groups of four letters."""
+    letters = base64.b32encode(secrets.token_bytes(13)).decode("ascii")[:20]
+    return "-".join(letters[i : i + 4] for i in range(0, 20, 4))

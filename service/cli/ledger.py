@@ -94,6 +94,10 @@ def demo() -> None:
         ("meetings", str(len(record.meetings))),
         ("commitments", str(len(record.commitments))),
         ("assessments", str(len(record.assessments))),
+        ("partners", str(len(record.partners))),
+        ("score cards", str(len(record.evaluations))),
+        ("complaints", str(len(record.complaints))),
+        ("disputes", str(len(record.disputes))),
         ("events recorded", str(record.events)),
         ("seconds", f"{seconds:.2f}"),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from service.cli import audit, ledger, minutes, projections
+from service.cli import audit, ledger, minutes, projections, report
 from service.cli.opened import settings_from_environment
 
 
@@ -16,5 +16,5 @@ def main(context: click.Context) -> None:
     context.obj = settings_from_environment()
 
 
-for command in (*ledger.COMMANDS, *audit.COMMANDS, *projections.COMMANDS, *minutes.COMMANDS):
+for command in (*ledger.COMMANDS, *audit.COMMANDS, *projections.COMMANDS, *minutes.COMMANDS, *report.COMMANDS):
     main.add_command(command)

@@ -32,6 +32,7 @@ from service.http.api import (
     proposals,
     rankings,
     readiness,
+    reports,
     tokens,
 )
 from service.http.api.docs import SWAGGER_UI_ASSETS_URL, register_docs_assets
@@ -66,6 +67,7 @@ API_BLUEPRINTS = [
         proposals,
         rankings,
         readiness,
+        reports,
         tokens,
     )
 ]

@@ -27,6 +27,7 @@ from service.app import queries
 from service.app.access import ANONYMOUS, Principal
 from service.app.application import Mufakat
 from service.app.assessments import assessments_of, findings_of
+from service.cli.demo import DEMO_PARTNERS
 from service.cli.main import main
 
 RunCli = Callable[..., Result]
@@ -166,6 +167,9 @@ def test_demo_records_the_sample_process_and_prints_a_facilitator_token_that_hol
     summary = dict(line.split(":", 1) for line in result.output.splitlines()[1:-1])
     process_id = UUID(summary["process"].strip())
     assert int(summary["events recorded"]) > 100
+    # the cycle after the decisions: its partners, the score card, the complaint and the land dispute
+    counts = [int(summary[label]) for label in ("partners", "score cards", "complaints", "disputes")]
+    assert counts == [len(DEMO_PARTNERS), 1, 1, 1]
     assert float(summary["seconds"]) > 0
     facilitator = read_ledger.tokens.authenticate(last_line(result).split()[-1])
     assert facilitator is not None and facilitator.role == "facilitator"

@@ -25,7 +25,7 @@ from service.app.chain import journey
 from service.app.errors import IdempotencyKeyReused, VersionMismatch
 from service.app.idempotency import IdempotencyKey
 from service.app.rankings import priorities
-from service.cli.demo import record_demo
+from service.cli.demo import COMPLAINT_ANSWERS, RAMPS, ROAD_LENGTH, SCORE_CARD, record_demo
 
 SECRET_NAME = "Sri Wahyuningsih Pramesti"
 SECRET_CONTACT = "+62 812-9999-0417"
@@ -325,6 +325,8 @@ class LedgerContract:
             "deferred": ("deferred", "none"),
             # the Musdes typed in afterwards: a decision annulled by a Musdes khusus, then decided again
             "annulled_then_redecided": ("adopted", "consensus"),
+            # the land swap the mediation of the embung's land dispute agreed on, adopted at a Musdes khusus
+            "agreed_in_mediation": ("adopted", "consensus"),
         }
         assert ledger.repository.get(record.proposals["withdrawn"]).status == "withdrawn"
         by_vote = ledger.repository.get(record.proposals["adopted_by_vote"])
@@ -336,7 +338,8 @@ class LedgerContract:
         by_consensus = ledger.repository.get(record.proposals["adopted_by_consensus"])
         assert [(o.blocking, o.state) for o in by_consensus.objections.values()] == [(True, "addressed")]
         assert by_consensus.text_version == 2
-        assert [ledger.repository.get(c).percent for c in record.commitments] == [60, 40]
+        # the road and the waste bank after two monitoring rounds; the land swap the dispute's agreement made
+        assert [ledger.repository.get(c).percent for c in record.commitments] == [60, 75, 0]
         assert len(record.participants) >= 12
         assert record.events == len(stored_event_bytes(ledger)) - 1  # all but the demo's token
 
@@ -368,6 +371,56 @@ class LedgerContract:
         assert all(stop.delegates is None for stop in way)  # outsiders never see who carried it
         # the same line from the kecamatan end
         assert journey(ledger.uow, ANONYMOUS, record.chain["forwarded"]) == way
+
+    def test_the_demo_follows_its_decisions_through_the_programme_cycle_in_time_order(
+        self, ledger: Mufakat, facilitator: Facilitator
+    ) -> None:
+        record = record_demo(ledger, facilitator.secret)
+
+        def get(aggregate_id: UUID) -> Any:
+            return ledger.repository.get(aggregate_id)
+
+        road, waste_bank, land_swap = (get(c) for c in record.commitments)
+        assert (road.budget, road.spent, road.percent) == ("198000000", "119500000", 60)
+        assert {m["name"]: (m["baseline"], m["target"], m["latest"]) for m in road.indicators_against_targets()} == {
+            ROAD_LENGTH: ("0", "450", "270"),
+            RAMPS: ("0", "24", "14"),
+        }
+        # the waste bank falls due on 30 November at 75 percent: overdue from the day after
+        assert waste_bank.percent == 75 and not waste_bank.is_overdue(date(2026, 11, 30))
+        assert waste_bank.is_overdue(date(2026, 12, 1))
+        toward = {c["commitment_id"] for key in ("csr", "ngo") for c in get(record.partners[key]).contributions}
+        assert toward == {str(road.id), str(waste_bank.id)}
+        (score_card,) = (get(e) for e in record.evaluations)
+        assert (score_card.status, score_card.tally["count"]) == ("closed", len(SCORE_CARD))
+        assert record.follow_up_meetings[score_card.meeting_id] == "monitoring"
+        (complaint,) = (get(c) for c in record.complaints)
+        assert complaint.status == "resolved"
+        assert [step["status"] for step in complaint.history] == [
+            "received",
+            *(status for status, _, _ in COMPLAINT_ANSWERS),
+        ]
+        land = get(record.disputes["land"])
+        assert (land.visibility, land.status, [str(c) for c in land.agreement["commitment_ids"]]) == (
+            "public",
+            "agreed",
+            [str(land_swap.id)],
+        )
+        assert all("name" not in party for party in land.parties)
+        assert {UUID(s["meeting_id"]) for s in land.sessions.values()} <= set(record.follow_up_meetings)
+        # in time order, June to November 2026 in the village's time
+        moments = [
+            get(record.chain["kecamatan_process"]).opened_at,
+            get(record.process_id).opened_at,
+            get(record.proposals["adopted_by_consensus"]).decision.decided_at,
+            road.made_at,
+            land.opened_at,
+            complaint.filed_at,
+            land.agreement["agreed_at"],
+            score_card.closed_at,
+        ]
+        assert moments == sorted(moments)
+        assert [m.date().isoformat() for m in (moments[0], moments[-1])] == ["2026-06-15", "2026-11-26"]
 
 
 class TestLedgerOnSQLite(LedgerContract):

@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from http_callers import Caller, Village, start_village
 
+from domain.proposal import REDACTED_TEXT
 from service.adapters.storage import persistence_settings
 from service.http.app_factory import create_app
 
@@ -239,3 +240,94 @@ def test_the_words_and_the_contact_are_stored_sealed_and_the_contact_can_be_forg
     inbox = facilitator.get(f"/processes/{village.process_id}/complaints").get_json()
     assert inbox["items"][0]["contact"] != CONTACT
     assert inbox["items"][0]["text"] == TEXT
+
+
+# --- redaction, forgetting the contact, and what a partner's token never reads ------------------------------------
+
+
+@pytest.mark.both_stores
+def test_an_admin_redacts_a_complaint_s_text_and_a_response_for_good_and_the_complaint_lists_it(
+    anonymous: Caller, facilitator: Caller, admin: Caller, village: Village, the_ledger: Any
+) -> None:
+    filed = anonymous.created(f"/processes/{village.process_id}/complaints", {"text": TEXT, "contact": CONTACT})
+    path = f"/complaints/{filed['complaint_id']}"
+    answered = facilitator.ok(f"{path}/respond", {"status": "in_review", "response": "Pak Joko sudah ditanya."})
+    response_version = answered["version"]
+
+    refused = facilitator.post(f"{path}/redactions", {"version": 1, "field": "text", "reason": "Menyebut nama"})
+    assert (refused.status_code, refused.get_json()["code"]) == (403, "forbidden")
+    admin.ok(f"{path}/redactions", {"version": 1, "field": "text", "reason": "Menyebut nama"})
+    redacted = admin.ok(
+        f"{path}/redactions", {"version": response_version, "field": "response", "reason": "Menyebut nama"}
+    )
+
+    # The words are gone from the store: the stored events read back with their keys destroyed.
+    events = list(the_ledger.events.get(UUID(filed["complaint_id"])))
+    assert events[0].text == REDACTED_TEXT and events[1].response == REDACTED_TEXT
+    assert redacted["text"] == REDACTED_TEXT
+    assert redacted["history"][1]["response"] == REDACTED_TEXT
+    assert [(r["version"], r["field"], r["reason"]) for r in redacted["redactions"]] == [
+        (1, "text", "Menyebut nama"),
+        (response_version, "response", "Menyebut nama"),
+    ]
+    assert [type(event).__name__ for event in events][-2:] == ["Redacted", "Redacted"]
+    tracked = anonymous.get(f"/complaints/track/{filed['tracking_code']}").get_json()
+    assert "Pak Joko" not in str(tracked)
+    again = admin.post(f"{path}/redactions", {"version": 1, "field": "text", "reason": "Lagi"})
+    assert (again.status_code, again.get_json()["code"]) == (409, "nothing_to_redact")
+    nothing = admin.post(f"{path}/redactions", {"version": 9, "field": "response", "reason": "Salah"})
+    assert (nothing.status_code, nothing.get_json()["code"]) == (409, "nothing_to_redact")
+    assert admin.get("/audit/verify").get_json()["ok"] is True
+
+
+@pytest.mark.both_stores
+def test_the_facilitator_forgets_a_complainant_s_contact_for_good(
+    anonymous: Caller, facilitator: Caller, partner: Caller, village: Village, the_ledger: Any
+) -> None:
+    filed = anonymous.created(f"/processes/{village.process_id}/complaints", {"text": TEXT, "contact": CONTACT})
+    path = f"/complaints/{filed['complaint_id']}/forget-contact"
+
+    assert partner.post(path, {}).status_code in (403, 404)
+    forgotten = facilitator.ok(path, {})
+
+    assert forgotten["contact"] is None and forgotten["contact_forgotten"] is True
+    assert forgotten["text"] == TEXT
+    # The contact's key is destroyed: what is sealed can never be opened again.
+    sealed = next(iter(the_ledger.events.get(UUID(filed["complaint_id"])))).sealed_contact
+    assert the_ledger.vault.open(UUID(filed["complaint_id"]), sealed) != CONTACT
+    assert [type(event).__name__ for event in the_ledger.events.get(UUID(filed["complaint_id"]))][-1] == (
+        "ContactForgotten"
+    )
+    again = facilitator.post(path, {})
+    assert (again.status_code, again.get_json()["code"]) == (409, "nothing_to_forget")
+    without = anonymous.created(f"/processes/{village.process_id}/complaints", {"text": "Jalan rusak"})
+    none = facilitator.post(f"/complaints/{without['complaint_id']}/forget-contact", {})
+    assert (none.status_code, none.get_json()["code"]) == (409, "nothing_to_forget")
+
+
+def test_a_partner_s_token_reads_no_text_contact_or_tracking_code_of_a_complaint(
+    anonymous: Caller, facilitator: Caller, partner: Caller, village: Village
+) -> None:
+    filed = anonymous.created(f"/processes/{village.process_id}/complaints", {"text": TEXT, "contact": CONTACT})
+    facilitator.ok(f"/complaints/{filed['complaint_id']}/respond", {"status": "responded", "response": "Dicek."})
+    code = filed["tracking_code"]
+    path = f"/complaints/{filed['complaint_id']}"
+
+    answers = [
+        partner.get(path),
+        partner.get(f"/processes/{village.process_id}/complaints"),
+        partner.get(f"/processes/{village.process_id}"),
+        partner.get("/feed"),
+        partner.post(f"{path}/respond", {"status": "resolved", "response": "Beres"}),
+        partner.post(f"{path}/redactions", {"version": 1, "field": "text", "reason": "x"}),
+        partner.post(f"{path}/forget-contact", {}),
+        partner.get("/complaints/track/AAAA-BBBB-CCCC-DDDD-EEEE"),
+    ]
+
+    assert [answer.status_code for answer in answers] == [404, 403, 200, 200, 403, 403, 403, 404]
+    for answer in answers:
+        said = answer.get_data(as_text=True)
+        assert TEXT not in said and CONTACT not in said and code not in said and code.replace("-", "") not in said
+    # Nothing changed: still one response, the contact still there for the facilitator.
+    seen = facilitator.get(path).get_json()
+    assert (seen["status"], seen["contact"]) == ("responded", CONTACT)

@@ -268,3 +268,22 @@ def test_the_document_explains_the_rules_of_musyawarah_and_when_a_step_happened(
     assert "musyawarah first" in schemas["Rules"]["properties"]["vote_without_check"]["description"]
     assert "occurred_at" in schemas["Contribution"]["properties"]
     assert "paper minutes" in schemas["Contribution"]["properties"]["occurred_at"]["description"]
+
+
+def test_the_document_written_when_first_read_is_the_one_flask_smorest_writes_while_the_app_is_built(
+    document: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ProblemApi` puts off writing the document (most of building an app) until it is read: the same bytes."""
+    from flask_smorest import Api
+
+    from service.http.app_factory import create_app
+    from service.http.problems import ProblemApi
+
+    monkeypatch.setattr(ProblemApi, "spec", None)
+    monkeypatch.delattr(ProblemApi, "spec")
+    monkeypatch.setattr(ProblemApi, "register_blueprint", Api.register_blueprint)
+    eager = create_app({"TESTING": True, "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "eager.key")})
+    written_eagerly = eager.test_client().get("/api/v1/openapi.json")
+
+    assert list(written_eagerly.get_json()["paths"]) == list(document["paths"])
+    assert written_eagerly.get_json() == document

@@ -30,6 +30,7 @@ from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.partner import Partner
 from domain.process import Process
+from domain.programme_report import ProgrammeReport
 from domain.proposal import Proposal
 from domain.ranking import Ranked, Ranking
 from domain.rules import DecisionRules
@@ -1130,8 +1131,63 @@ def partner_contribution_recorded() -> Recorded:
     return Recorded(last_event(partner), {**fields, "occurred_at": at, "actor": RECORDER})
 
 
+def complaint_redacted() -> Recorded:
+    complaint = Complaint.file(uuid4(), uuid4(), "Semen hilang", _DIGEST, FACILITATOR, occurred_at=moment())
+    complaint.respond("in_review", "Kami cek", FACILITATOR, occurred_at=moment())
+    complaint.collect_events()
+    at = when()
+    complaint.redact(2, "response", "Menyebut nama", RECORDER, occurred_at=at)
+    fields = {"version": 2, "field": "response", "reason": "Menyebut nama"}
+    return Recorded(last_event(complaint), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def complaint_contact_forgotten() -> Recorded:
+    complaint = Complaint.file(
+        uuid4(), uuid4(), "Semen hilang", _DIGEST, FACILITATOR, occurred_at=moment(), sealed_contact="c2VhbGVk"
+    )
+    complaint.collect_events()
+    at = when()
+    complaint.forget_contact(RECORDER, occurred_at=at)
+    return Recorded(last_event(complaint), {"occurred_at": at, "actor": RECORDER})
+
+
+_WATER = {"finding_id": str(uuid4()), "assessment_id": str(uuid4()), "kind": "need", "title": "Air bersih"}
+_MARKET = {"finding_id": str(uuid4()), "assessment_id": str(uuid4()), "kind": "potential", "title": "Pasar ikan"}
+
+
+def partner_offer_made() -> Recorded:
+    partner = Partner.register(uuid4(), uuid4(), "Bank BRI Unit", "private", FACILITATOR, occurred_at=moment())
+    partner.collect_events()
+    offer_id, at = uuid4(), when()
+    partner.offer(offer_id, "credit", "KUR mikro", RECORDER, occurred_at=at, description="Bunga 6%", answers=[_WATER])
+    fields = {
+        "offer_id": offer_id,
+        "kind": "credit",
+        "title": "KUR mikro",
+        "description": "Bunga 6%",
+        "answers": [_WATER],
+    }
+    return Recorded(last_event(partner), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def partner_offer_linked() -> Recorded:
+    partner = Partner.register(uuid4(), uuid4(), "Dinas Koperasi", "government", FACILITATOR, occurred_at=moment())
+    offer_id = uuid4()
+    partner.offer(offer_id, "market", "Lapak pasar", FACILITATOR, occurred_at=moment())
+    partner.collect_events()
+    at = when()
+    partner.link_offer(offer_id, [_MARKET], RECORDER, occurred_at=at)
+    return Recorded(
+        last_event(partner), {"offer_id": offer_id, "answers": [_MARKET], "occurred_at": at, "actor": RECORDER}
+    )
+
+
 CASES.update(
     {
+        Complaint.Redacted: complaint_redacted,
+        Complaint.ContactForgotten: complaint_contact_forgotten,
+        Partner.OfferMade: partner_offer_made,
+        Partner.OfferLinked: partner_offer_linked,
         Complaint.Filed: complaint_filed,
         Complaint.Responded: complaint_responded,
         Partner.Registered: partner_registered,
@@ -1219,5 +1275,37 @@ CASES.update(
         Evaluation.Opened: evaluation_opened,
         Evaluation.Scored: evaluation_scored,
         Evaluation.Closed: evaluation_closed,
+    }
+)
+
+
+# --- ProgrammeReport --------------------------------------------------------------------------------------------
+
+
+def programme_report_started() -> Recorded:
+    process_id, at = uuid4(), when()
+    report = ProgrammeReport.start(process_id, RECORDER, occurred_at=at)
+    return Recorded(last_event(report), {"process_id": process_id, "occurred_at": at, "actor": RECORDER})
+
+
+def programme_report_sealed() -> Recorded:
+    report = ProgrammeReport.start(uuid4(), FACILITATOR, occurred_at=moment())
+    report.collect_events()
+    at = when()
+    fields: dict[str, Any] = {
+        "log_position": 812,
+        "language": "en",
+        "sha256": "d" * 64,
+        "size": 52731,
+        "figures": {"needs": 3, "needs_answered": 1, "spent": "20000000"},
+    }
+    assert report.seal(**fields, actor=RECORDER, occurred_at=at) == 1
+    return Recorded(last_event(report), {**fields, "report_version": 1, "occurred_at": at, "actor": RECORDER})
+
+
+CASES.update(
+    {
+        ProgrammeReport.Started: programme_report_started,
+        ProgrammeReport.Sealed: programme_report_sealed,
     }
 )

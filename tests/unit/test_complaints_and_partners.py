@@ -11,6 +11,7 @@ from domain.actor import Actor
 from domain.complaint import Complaint
 from domain.errors import RuleBroken
 from domain.partner import Partner
+from domain.proposal import REDACTED_TEXT
 
 from .builders import FACILITATOR, assert_refused, moment
 
@@ -27,7 +28,7 @@ def test_a_complaint_starts_received_with_its_history() -> None:
     complaint = filed(at)
 
     assert complaint.status == "received"
-    assert complaint.history == [{"status": "received", "at": at.isoformat()}]
+    assert complaint.history == [{"status": "received", "at": at.isoformat(), "version": 1}]
     assert complaint.days_to_first_response is None
 
 
@@ -153,3 +154,105 @@ def test_a_contribution_refuses_floats_negative_money_cash_without_amount_and_un
         "occurred_out_of_order",
         lambda: partner.contribute(uuid4(), "in_kind", "Semen", FACILITATOR, occurred_at=earlier),
     )
+
+
+# --- offers: access to resources (membuka akses sumber daya) ---------------------------------------------------
+
+
+def finding(kind: str = "need", title: str = "Modal usaha nelayan") -> dict[str, str]:
+    return {"finding_id": str(uuid4()), "assessment_id": str(uuid4()), "kind": kind, "title": title}
+
+
+def test_an_offer_opens_access_to_a_resource_and_answers_needs_each_once() -> None:
+    partner = registered()
+    capital, market = finding(), finding("potential", "Pasar ikan TPI")
+    offer_id = uuid4()
+
+    partner.offer(offer_id, "credit", " KUR mikro ", FACILITATOR, occurred_at=moment(), answers=[capital])
+    partner.link_offer(offer_id, [market], FACILITATOR, occurred_at=moment())
+
+    offer = partner.offers[str(offer_id)]
+    assert (offer["kind"], offer["title"]) == ("credit", "KUR mikro")
+    assert offer["answers"] == [capital["finding_id"], market["finding_id"]]
+    assert_refused(
+        partner,
+        "finding_already_answered",
+        lambda: partner.link_offer(offer_id, [capital], FACILITATOR, occurred_at=moment()),
+    )
+
+
+def test_an_offer_is_of_a_known_kind_with_a_title_and_is_linked_only_when_it_exists() -> None:
+    partner = registered()
+
+    assert_refused(
+        partner,
+        "value_not_allowed",
+        lambda: partner.offer(uuid4(), "loan_shark", "X", FACILITATOR, occurred_at=moment()),
+    )
+    assert_refused(
+        partner, "value_not_allowed", lambda: partner.offer(uuid4(), "grant", "  ", FACILITATOR, occurred_at=moment())
+    )
+    assert_refused(
+        partner,
+        "value_not_allowed",
+        lambda: partner.link_offer(uuid4(), [finding()], FACILITATOR, occurred_at=moment()),
+    )
+    twice = finding()
+    assert_refused(
+        partner,
+        "finding_already_answered",
+        lambda: partner.offer(uuid4(), "grant", "Hibah", FACILITATOR, occurred_at=moment(), answers=[twice, twice]),
+    )
+
+
+# --- redaction and forgetting ----------------------------------------------------------------------------------
+
+
+def test_a_complaint_s_text_and_responses_are_redacted_once_each_and_only_if_said() -> None:
+    complaint = filed()
+    complaint.respond("in_review", "Pak Joko ditanya", FACILITATOR, occurred_at=moment())
+
+    complaint.redact(2, "response", "Menyebut nama", FACILITATOR, occurred_at=moment())
+    complaint.redact(1, "text", "Menyebut nama", FACILITATOR, occurred_at=moment())
+
+    assert complaint.text == REDACTED_TEXT
+    assert complaint.history[1]["response"] == REDACTED_TEXT
+    assert [(r["version"], r["field"]) for r in complaint.redactions] == [(2, "response"), (1, "text")]
+    for version, field in ((1, "text"), (1, "response"), (3, "response")):
+        assert_refused(
+            complaint,
+            "nothing_to_redact",
+            lambda v=version, f=field: complaint.redact(v, f, "Lagi", FACILITATOR, occurred_at=moment()),
+        )
+
+
+def test_a_contact_is_forgotten_once_and_only_when_one_was_given() -> None:
+    without = filed()
+    with_contact = Complaint.file(
+        uuid4(), uuid4(), "Semen hilang", "a" * 64, FACILITATOR, occurred_at=moment(), sealed_contact="c2VhbGVk"
+    )
+
+    with_contact.forget_contact(FACILITATOR, occurred_at=moment())
+
+    assert with_contact.contact_forgotten is True
+    assert_refused(without, "nothing_to_forget", lambda: without.forget_contact(FACILITATOR, occurred_at=moment()))
+    assert_refused(
+        with_contact, "nothing_to_forget", lambda: with_contact.forget_contact(FACILITATOR, occurred_at=moment())
+    )
+
+
+def test_an_older_complaint_snapshot_reads_with_the_version_of_each_step_and_nothing_redacted_or_forgotten() -> None:
+    state = {"history": [{"status": "received", "at": "x"}, {"status": "in_review", "at": "y", "response": "r"}]}
+
+    Complaint.upcast_v1_v2(state)
+
+    assert [entry["version"] for entry in state["history"]] == [1, 2]
+    assert (state["redactions"], state["contact_forgotten"]) == ([], False)
+
+
+def test_an_older_partner_snapshot_reads_with_no_offers() -> None:
+    state: dict[str, object] = {}
+
+    Partner.upcast_v1_v2(state)
+
+    assert state == {"offers": {}}

@@ -28,10 +28,15 @@ from service.http.current import current_mufakat
 from service.http.problems import problem
 from service.http.schemas.common import PageArgs, page_of
 from service.http.schemas.complaints import (
+    ComplaintRedactionRequestSchema,
     ComplaintRequestSchema,
     ComplaintSchema,
+    ContactForgettingSchema,
     ContributionRequestSchema,
     FiledSchema,
+    OfferLinksRequestSchema,
+    OfferMadeSchema,
+    OfferRequestSchema,
     PartnerRequestSchema,
     PartnerSchema,
     ResponseRequestSchema,
@@ -48,22 +53,32 @@ _TOO_MANY = "too many complaints from this address; try again later"
 def _tracking_code() -> str:
     """The tracking code of this filing: random, or, with an Idempotency-Key, derived from it and the body with
     the server's secret (so a retry answers the code of the complaint it filed, and nobody else can)."""
-    key = request.headers.get("Idempotency-Key")
+    return tracking_code(request.headers.get("Idempotency-Key"), request.get_data(cache=True))
+
+
+def tracking_code(key: str | None, body: bytes) -> str:
+    """A tracking code: random without an idempotency key, else derived from the key and the request's body with
+    the server's secret (the portal's complaint form derives its code the same way from its form's key)."""
     if key is None:
         raw = secrets.token_bytes(13)
     else:
         secret = current_mufakat().vault.fingerprint_secret()
-        body = request.get_data(cache=True)
         raw = hmac.new(secret, b"complaint-tracking\n" + key.encode() + b"\n" + body, hashlib.sha256).digest()[:13]
     letters = base64.b32encode(raw).decode("ascii")[: _TRACKING_BITS // 5]
     return "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
 
 
-def _rate_limited() -> Response | None:
-    """A 429 when this client address filed too many complaints without a token this hour."""
+def seconds_to_wait() -> int | None:
+    """How long this client address waits before filing another complaint without a token (None: it may now)."""
     mufakat = current_mufakat()
     digest = mufakat.complaint_limits.digest(request.remote_addr or "", mufakat.vault.fingerprint_secret())
-    wait = mufakat.complaint_limits.admit(digest, mufakat.clock(), mufakat.settings.complaints_per_hour)
+    wait: int | None = mufakat.complaint_limits.admit(digest, mufakat.clock(), mufakat.settings.complaints_per_hour)
+    return wait
+
+
+def _rate_limited() -> Response | None:
+    """A 429 when this client address filed too many complaints without a token this hour."""
+    wait = seconds_to_wait()
     if wait is None:
         return None
     return problem(429, "too_many_complaints", _TOO_MANY, headers={"Retry-After": str(wait)})
@@ -83,7 +98,9 @@ def _filing_context(body: dict[str, Any]) -> CommandContext:
 def _step(body: dict[str, Any]) -> CommandContext:
     caller = principal()
     context = CommandContext(principal=caller, expected_version=expected_version(), idempotency=idempotency_key(caller))
-    return replace(context, occurred_at=body.pop("occurred_at", None))
+    return replace(
+        context, occurred_at=body.pop("occurred_at", None), names_are_public=body.pop("names_are_public", False)
+    )
 
 
 @blp.route("/processes/<uuid:process_id>/complaints")
@@ -146,6 +163,36 @@ class Responding(MethodView):
         return found, {"ETag": f'"{receipt.version}"'}
 
 
+@blp.route("/complaints/<uuid:complaint_id>/redactions")
+class ComplaintRedactions(MethodView):
+    """(admin) Redactions of a complaint's words."""
+
+    @blp.arguments(ComplaintRedactionRequestSchema())
+    @blp.response(200, ComplaintSchema)
+    def post(self, redaction: dict[str, Any], complaint_id: UUID) -> Answer:
+        """(admin) Redacts the complaint's text (version 1, `text`) or a response (its version, `response`) for
+        good: its key is destroyed, every hash still verifies, and the complaint lists the redaction."""
+        context = _step(redaction)
+        receipt = current_mufakat().complaint_redaction.redact(context, complaint_id, **redaction)
+        found = complaint_reads.complaint(current_mufakat(), context.principal, complaint_id)
+        return found, {"ETag": f'"{receipt.version}"'}
+
+
+@blp.route("/complaints/<uuid:complaint_id>/forget-contact")
+class ContactForgetting(MethodView):
+    """Forgetting a complainant's contact."""
+
+    @blp.arguments(ContactForgettingSchema())
+    @blp.response(200, ComplaintSchema)
+    def post(self, forgetting: dict[str, Any], complaint_id: UUID) -> Answer:
+        """Forgets the complainant's contact for good (the process's facilitator or an admin): its key is
+        destroyed, so it can never be read again."""
+        context = _step(forgetting)
+        receipt = current_mufakat().complaint_redaction.forget_contact(context, complaint_id)
+        found = complaint_reads.complaint(current_mufakat(), context.principal, complaint_id)
+        return found, {"ETag": f'"{receipt.version}"'}
+
+
 @blp.route("/complaints/track/<string:tracking_code>")
 class Tracking(MethodView):
     """Following a complaint by its tracking code."""
@@ -190,3 +237,35 @@ class Contributions(MethodView):
         receipt = current_mufakat().partners.contribute(context, partner_id, **contribution)
         found = partner_reads.partner(current_mufakat(), context.principal, partner_id)
         return found, {"ETag": f'"{receipt.version}"'}
+
+
+@blp.route("/partners/<uuid:partner_id>/offers")
+class Offers(MethodView):
+    """The resources a partner opens access to (membuka akses sumber daya)."""
+
+    @blp.arguments(OfferRequestSchema())
+    @blp.response(201, OfferMadeSchema)
+    def post(self, offer: dict[str, Any], partner_id: UUID) -> Answer:
+        """Records an offer (credit, market, information, technology, programme, grant, training) and the needs
+        of the process it answers; a finding of another process is 422."""
+        context = _step(offer)
+        receipt = current_mufakat().partners.offer(context, partner_id, **offer)
+        found = partner_reads.partner(current_mufakat(), context.principal, partner_id)
+        return {**found, "offer_id": receipt.part_id}, {
+            "ETag": f'"{receipt.version}"',
+            "Location": f"/api/v1/partners/{partner_id}",
+        }
+
+
+@blp.route("/partners/<uuid:partner_id>/offers/<uuid:offer_id>/links")
+class OfferLinks(MethodView):
+    """What an offer answers."""
+
+    @blp.arguments(OfferLinksRequestSchema())
+    @blp.response(200, OfferMadeSchema)
+    def post(self, links: dict[str, Any], partner_id: UUID, offer_id: UUID) -> Answer:
+        """Records more findings of the process the offer answers; a finding of another process is 422."""
+        context = _step(links)
+        receipt = current_mufakat().partners.link_offer(context, partner_id, offer_id, **links)
+        found = partner_reads.partner(current_mufakat(), context.principal, partner_id)
+        return {**found, "offer_id": offer_id}, {"ETag": f'"{receipt.version}"'}

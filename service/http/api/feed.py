@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 from uuid import NAMESPACE_URL, uuid5
@@ -12,6 +13,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import UnprocessableEntity
 
 from projections.feed_formats import feed_atom, feed_csv
+from projections.feed_overdue import OVERDUE
 from projections.feed_queries import ArchivedPage, BadCursor, FeedFilter, FeedPage, archived_page
 from projections.runner import fresh_read_models
 from service.app import queries
@@ -39,12 +41,20 @@ def _page(args: dict[str, Any]) -> FeedPage:
 
 
 def _archived(args: dict[str, Any]) -> ArchivedPage:
+    """The Atom page asked for; the subscription document ends with the promises overdue today (computed now, so
+    never in an archive page, whose entries never change), and `kind=overdue` lists only them."""
     mufakat = current_mufakat()
     exact = optional_principal().sees_exact_counts()
+    where: FeedFilter = args["where"]
+    if where.kind == OVERDUE:
+        return ArchivedPage(queries.overdue_promises(mufakat, where), False, None, None)
     try:
-        return archived_page(fresh_read_models(mufakat).database, exact=exact, **args)
+        page = archived_page(fresh_read_models(mufakat).database, exact=exact, **args)
     except BadCursor as error:
         raise _bad_cursor(error) from None
+    if where.kind is None and args["after"] is None:
+        return replace(page, items=[*page.items, *queries.overdue_promises(mufakat, where)])
+    return page
 
 
 def feed_id(origin: str, where: FeedFilter) -> str:

@@ -196,6 +196,9 @@ class AddressedFindingSchema(FindingSchema):
 
     addressed_by = fields.List(ids(), metadata={"description": "proposals that address it"})
     answered_by = fields.List(ids(), metadata={"description": "those of them adopted"})
+    answered_by_offers = fields.List(
+        ids(), metadata={"description": "partners' offers (access to credit, markets, programmes, ...) that answer it"}
+    )
 
 
 class AssessmentSchema(Resource):

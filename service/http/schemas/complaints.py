@@ -7,8 +7,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from domain.complaint import RESPONSE_STATUSES, STATUSES
-from domain.partner import CONTRIBUTION_KINDS, PARTNER_KINDS
-from service.http.schemas.common import Step, Strict, ids
+from domain.partner import CONTRIBUTION_KINDS, OFFER_KINDS, PARTNER_KINDS
+from service.http.schemas.common import StatementStep, Step, Strict, ids
 
 
 class AboutSchema(Strict):
@@ -46,6 +46,32 @@ class ResponseRequestSchema(Step):
     response = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
+class ComplaintRedactionRequestSchema(StatementStep):
+    """(admin) A statement of a complaint (its text, or a response) made unreadable for good; the reason stays."""
+
+    version = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1),
+        metadata={"example": 1, "description": "the step whose words are redacted: 1 for the text, a response's"},
+    )
+    field = fields.String(required=True, validate=validate.OneOf(("text", "response")))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ContactForgettingSchema(Step):
+    """The complainant's contact forgotten for good (no body needed beyond `occurred_at`)."""
+
+
+class ComplaintRedactionSchema(Schema):
+    """One redaction of a complaint's words: which step, which field, why, when."""
+
+    version = fields.Integer()
+    field = fields.String()
+    reason = fields.String()
+    at = fields.String()
+
+
 class HistoryEntrySchema(Schema):
     """One status a complaint took."""
 
@@ -71,8 +97,10 @@ class ComplaintSchema(Schema):
     text = fields.String()
     about = fields.Dict(allow_none=True)
     contact = fields.String(allow_none=True)
+    contact_forgotten = fields.Boolean()
     filed_at = fields.DateTime()
     history = fields.List(fields.Nested(HistoryEntrySchema))
+    redactions = fields.List(fields.Nested(ComplaintRedactionSchema))
 
 
 class PartnerRequestSchema(Step):
@@ -104,8 +132,40 @@ class PartnerContributionSchema(Schema):
     occurred_at = fields.String()
 
 
+class OfferRequestSchema(StatementStep):
+    """A resource a partner opens access to (credit such as KUR, a market, information, a technology, a programme,
+    a grant, a training), and the findings of the process's assessments it answers."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(OFFER_KINDS))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    answers = fields.List(
+        ids(),
+        load_default=list,
+        validate=validate.Length(max=100),
+        metadata={"description": "findings (needs, potentials) of the process's assessments it answers"},
+    )
+
+
+class OfferLinksRequestSchema(Step):
+    """More findings of the process an offer answers."""
+
+    answers = fields.List(ids(), required=True, validate=validate.Length(min=1, max=100))
+
+
+class PartnerOfferSchema(Schema):
+    """One resource a partner opens access to, with the findings it answers."""
+
+    offer_id = fields.String()
+    kind = fields.String(validate=validate.OneOf(OFFER_KINDS))
+    title = fields.String()
+    description = fields.String(allow_none=True)
+    answers = fields.List(fields.String(), metadata={"description": "ids of the findings it answers"})
+    occurred_at = fields.String()
+
+
 class PartnerSchema(Schema):
-    """A partner and its contributions (public by design)."""
+    """A partner, its contributions and its offers (public by design)."""
 
     partner_id = fields.UUID()
     version = fields.Integer()
@@ -113,3 +173,10 @@ class PartnerSchema(Schema):
     name = fields.String()
     kind = fields.String()
     contributions = fields.List(fields.Nested(PartnerContributionSchema))
+    offers = fields.List(fields.Nested(PartnerOfferSchema))
+
+
+class OfferMadeSchema(PartnerSchema):
+    """The partner after an offer was recorded or linked, with the offer's id."""
+
+    offer_id = fields.UUID()

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, post_load, validate
 
 from domain.deliberation import OUTCOMES
 from projections.feed import KINDS
+from projections.feed_overdue import OVERDUE
 from projections.feed_queries import DEFAULT_LIMIT, MAX_LIMIT, FeedFilter
 from service.http.schemas.common import REGION_CODE, REGION_CODE_LENGTH, UtcDateTime
 
@@ -27,6 +28,14 @@ class FeedArgs(Schema):
     outcome = fields.String(load_default=None, validate=validate.OneOf(OUTCOMES))
     since = UtcDateTime(load_default=None, default_timezone=UTC, metadata={"description": "items at or after"})
     until = UtcDateTime(load_default=None, default_timezone=UTC, metadata={"description": "items at or before"})
+    kind = fields.String(
+        load_default=None,
+        validate=validate.OneOf([*KINDS, OVERDUE]),
+        metadata={
+            "description": "only items of this kind; `overdue` lists the promises (commitments) whose due date "
+            "passed before 100 %, computed when the feed is read"
+        },
+    )
 
     @post_load
     def _filter(self, args: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -38,6 +47,7 @@ class FeedArgs(Schema):
             outcome=args["outcome"],
             since=args["since"],
             until=args["until"],
+            kind=args["kind"],
         )
         return {"after": args["after"], "limit": args["limit"], "where": where}
 
@@ -50,7 +60,7 @@ class FeedItemSchema(Schema):
 
     id = fields.String(metadata={"example": "decision-3f1c2a9e-8b7d-4c61-9e2f-5a4b3c2d1e0f"})
     cursor = fields.String(metadata={"description": "read on after this item with ?after="})
-    kind = fields.String(metadata={"enum": list(KINDS)})
+    kind = fields.String(metadata={"enum": [*KINDS, OVERDUE]})
     at = fields.String(metadata={"description": "when it entered the record (never earlier than the item before)"})
     process = fields.Dict(allow_none=True, metadata={"description": "id, title, region {code, name}"})
     proposal = fields.Dict(metadata={"description": "id, title; for decisions also the final text"})
@@ -66,7 +76,12 @@ class FeedItemSchema(Schema):
     objections = fields.List(fields.Dict(), metadata={"description": "group, blocking, grounds, how each ended"})
     dissent = fields.List(fields.Dict(), metadata={"description": "non-blocking objections, disagree stances"})
     commitments = fields.List(fields.Dict(), metadata={"description": "decisions: their follow-up as it stands"})
-    commitment = fields.Dict(metadata={"description": "commitment and progress items: the commitment"})
+    commitment = fields.Dict(
+        metadata={
+            "description": "commitment and progress items: the commitment; overdue items: commitment_id, title, "
+            "percent, due"
+        }
+    )
     progress = fields.Dict(metadata={"description": "progress items: percent, note, evidence_url, at"})
     annulment = fields.Dict(
         metadata={"description": "annulment items: reason, legal_basis, meeting_id, annulled_at (in the room)"}

@@ -17,7 +17,11 @@ from service.http.web.times import init_times
 
 def register_web(app: Flask) -> None:
     """Adds the portal and the console to the application (called once by `create_app`)."""
-    from service.http.web import admin  # noqa: F401  (its pages join the console's blueprint before it registers)
+    from service.http.web import (
+        admin,  # noqa: F401  (its pages join the console's blueprint before it registers)
+        console_monitoring,  # noqa: F401  (as admin's: the console's monitoring pages)
+        portal_monitoring,  # noqa: F401  (the portal's complaint form and tracking page)
+    )
     from service.http.web.console import blp as console
     from service.http.web.portal import blp as portal
 

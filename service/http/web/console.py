@@ -37,6 +37,7 @@ from domain.assessment import FINDING_KINDS, METHODS
 from domain.commitment import RISK_LEVELS, RISK_STATUSES, Commitment
 from domain.errors import RuleBroken
 from domain.meeting import MEETING_KINDS, Meeting
+from domain.partner import OFFER_KINDS
 from domain.process import GENDERS, GROUPS, Process
 from domain.proposal import CORRECTABLE_FIELDS, Proposal
 from domain.sectors import SECTORS
@@ -53,6 +54,7 @@ from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuc
 from service.app.idempotency import IdempotencyKey
 from service.app.minutes import minutes_path
 from service.app.minutes_sealing import sealed_pdf
+from service.app.report_sealing import report_sealings, sealed_report
 from service.app.statement_names import StatementNamesAParticipant
 from service.http.current import current_mufakat
 from service.http.web.i18n import current_language, decision_words, refusal, words
@@ -248,6 +250,9 @@ def process_page(process_id: UUID) -> str:
         proposals=proposals,
         assessments=assessments,
         findings=_standing_findings(mufakat, principal, process_id),
+        commitments=queries.commitments_of(mufakat, process, None, MAX_LISTED, None)[0],
+        today=mufakat.clock().date(),
+        reports=report_sealings(mufakat.uow, process_id),
         principal=principal,
         notice=_notice(),
     )
@@ -421,6 +426,47 @@ def full_minutes(meeting_id: UUID, sealed_version: int) -> Response:
     return answer
 
 
+@blp.route("/mitra/<uuid:partner_id>")
+def partner_page(partner_id: UUID) -> str:
+    """A partner (mitra): its contributions, the resources it opens access to (offers) and the needs each answers;
+    a form to record an offer, and one per offer to link it to more needs."""
+    principal = _require()
+    mufakat = current_mufakat()
+    try:
+        found = partner_reads.partner(mufakat, principal, partner_id)
+    except NotFound:
+        abort(404)
+    process = _run_by(principal, found["process_id"])
+    findings = _standing_findings(mufakat, principal, process.id)
+    return render_template(
+        "console/partner.html",
+        partner=found,
+        process=process,
+        findings=findings,
+        finding_titles={item["finding_id"]: item["title"] for item in findings},
+        OFFER_KINDS=OFFER_KINDS,
+        notice=_notice(),
+    )
+
+
+@blp.route("/proses/<uuid:process_id>/laporan-<int:report_version>.pdf")
+def sealed_programme_report(process_id: UUID, report_version: int) -> Response:
+    """A sealed programme report, byte for byte, for the facilitator signed in here (a restricted process too)."""
+    principal = _require()
+    mufakat = current_mufakat()
+    _run_by(principal, process_id)
+    try:
+        pdf = sealed_report(mufakat.uow, mufakat.sealed_documents, principal, process_id, report_version)
+    except NotFound:
+        abort(404)
+    answer = Response(pdf.content, mimetype="application/pdf")
+    answer.headers["ETag"] = f'"{pdf.sha256}"'
+    answer.headers["Content-Disposition"] = (
+        f'inline; filename="laporan-hasil-dan-dampak-{process_id}-v{report_version}.pdf"'
+    )
+    return answer
+
+
 @blp.route("/kajian/<uuid:assessment_id>")
 def assessment_page(assessment_id: UUID) -> str:
     """An assessment (kajian): its respondents, evidence photos and findings; a finding, a photo, closing."""
@@ -517,6 +563,7 @@ _CREATED_PAGE = {
     "submit": "console.proposal_page",
     "start_assessment": "console.assessment_page",
     "open_ranking": "console.ranking_page",
+    "open_evaluation": "console.evaluation_page",
 }
 _CREATED_ARG = {
     "console.process_page": "process_id",
@@ -524,6 +571,7 @@ _CREATED_ARG = {
     "console.proposal_page": "proposal_id",
     "console.assessment_page": "assessment_id",
     "console.ranking_page": "ranking_id",
+    "console.evaluation_page": "evaluation_id",
 }
 
 

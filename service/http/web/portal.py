@@ -25,6 +25,7 @@ from domain.proposal import Proposal
 from projections.feed_queries import FeedFilter
 from projections.history import Step
 from service.app import assessments as kajian
+from service.app import partners as partner_reads
 from service.app import queries
 from service.app import rankings as ranking_reads
 from service.app.access import ANONYMOUS
@@ -33,10 +34,12 @@ from service.app.chain import Stop, journey
 from service.app.disputes import SeenDispute, disputes_of
 from service.app.errors import NotFound
 from service.app.places import PlaceQuery, by_region, matching
+from service.app.report_sealing import report_sealings
 from service.http.current import current_mufakat
 from service.http.web.decision_cards import decision_cards
 from service.http.web.decision_proof import proof
 from service.http.web.i18n import current_language
+from service.http.web.monitoring_reads import monitoring
 
 blp = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
 
@@ -228,6 +231,8 @@ def process_page(process_id: UUID) -> str:
         charts=[chart(report, section) for section in CHARTED],
         feed_query=urlencode({"process_id": str(process_id)}),
         disputes=public_disputes(mufakat, process_id),
+        **monitoring(mufakat, process, commitments),
+        report=next(reversed(report_sealings(mufakat.uow, process_id)), None),
     )
 
 
@@ -378,6 +383,8 @@ def needs_page(process_id: UUID) -> str:
     ungrouped = [item for item in gap["items"] if not item["groups"]]
     return render_template(
         "portal/needs.html",
+        offers=_offers_of(process_id),
+        without_resource=[item for item in standing if item["kind"] == "need" and not item["answered_by_offers"]],
         process=process,
         findings=standing,
         by_sector=_counted(standing, lambda item: [item["sector"] or ""]),
@@ -390,6 +397,17 @@ def needs_page(process_id: UUID) -> str:
         assessments=assessments,
         bar_width=BAR_WIDTH,
     )
+
+
+def _offers_of(process_id: UUID) -> dict[str, dict[str, Any]]:
+    """The partners' offers of a process (the resources they open access to), by offer id, with the partner's
+    name: partners are organisations, public by design."""
+    listed = partner_reads.partners_of(current_mufakat(), ANONYMOUS, process_id, 0, MAX_FINDINGS_SHOWN)
+    return {
+        offer["offer_id"]: {**offer, "partner": partner["name"]}
+        for partner in listed["items"]
+        for offer in partner["offers"]
+    }
 
 
 def rupiah(amount: str | None) -> str:

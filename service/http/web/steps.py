@@ -27,9 +27,12 @@ from werkzeug.datastructures import MultiDict
 
 from domain.assessment import Assessment
 from domain.commitment import Commitment
+from domain.complaint import Complaint
 from domain.errors import RuleBroken, ValueNotAllowed
+from domain.evaluation import Evaluation
 from domain.meeting import Meeting
 from domain.participant import Participant
+from domain.partner import Partner
 from domain.process import Process
 from domain.proposal import Proposal
 from domain.ranking import Ranking
@@ -50,7 +53,18 @@ from service.http.schemas.assessments import (
     LinksSchema,
 )
 from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema, RiskReviewSchema, RiskSchema
-from service.http.schemas.evaluations import TrainingEvaluationRequestSchema
+from service.http.schemas.complaints import (
+    ContributionRequestSchema,
+    OfferLinksRequestSchema,
+    OfferRequestSchema,
+    PartnerRequestSchema,
+    ResponseRequestSchema,
+)
+from service.http.schemas.evaluations import (
+    EvaluationRequestSchema,
+    EvaluationScoreSchema,
+    TrainingEvaluationRequestSchema,
+)
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
 from service.http.schemas.minutes import MinutesSealingSchema
 from service.http.schemas.planning import RankingBallotSchema, RankingRequestSchema
@@ -70,6 +84,7 @@ from service.http.schemas.proposals import (
     SubmissionSchema,
     WithdrawalSchema,
 )
+from service.http.schemas.reports import ReportSealingSchema
 
 MAX_KEY_LENGTH = 200
 CLOCK_SKEW = timedelta(minutes=5)
@@ -84,6 +99,9 @@ _HOLDERS_OF_PROCESS = {
     "participant_id": Participant,
     "assessment_id": Assessment,
     "ranking_id": Ranking,
+    "evaluation_id": Evaluation,
+    "complaint_id": Complaint,
+    "partner_id": Partner,
 }
 #: The refusal of a time earlier than the step it depends on (domain.errors.OccurredOutOfOrder).
 OUT_OF_ORDER = "occurred_out_of_order"
@@ -196,6 +214,31 @@ def risk_body(flat: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
+#: How many indicators the progress form offers a value for (the API takes at most 50).
+MEASURE_ROWS = 50
+
+
+def progress_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The progress form as the API's body: each indicator's `measure_<n>_name` (hidden) and `measure_<n>_value`
+    become `indicator_values` (an indicator left empty is not reported)."""
+    values: dict[str, Any] = {}
+    for row in range(MEASURE_ROWS):
+        name = flat.pop(f"measure_{row}_name", None)
+        value = flat.pop(f"measure_{row}_value", None)
+        if name is not None and value is not None:
+            values[name] = value
+    if values:
+        flat["indicator_values"] = values
+    return flat
+
+
+def score_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The score form as the API's body: the score tapped (1-5) as the whole number the schema asks for."""
+    if str(flat.get("score", "")).isdigit():
+        flat["score"] = int(flat["score"])
+    return flat
+
+
 STEPS: dict[str, Step] = {
     "open_process": Step("processes.open", ProcessOpeningSchema, shape=process_body),
     "close_process": Step("processes.close", None, ("process_id",)),
@@ -245,7 +288,14 @@ STEPS: dict[str, Step] = {
     "commit": Step(
         "commitments.make", CommitmentMakingSchema, ("proposal_id",), lists=("indicators",), flags=(NAMES_ARE_PUBLIC,)
     ),
-    "progress": Step("commitments.report_progress", ProgressSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "progress": Step(
+        "commitments.report_progress",
+        ProgressSchema,
+        ("commitment_id",),
+        lists=("evidence",),
+        flags=(NAMES_ARE_PUBLIC,),
+        shape=progress_body,
+    ),
     # A commitment's risks (/console/janji/<id>/risiko): identified, then reviewed at a meeting of the process.
     "identify_risk": Step(
         "commitment_risks.identify", RiskSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,), shape=risk_body
@@ -293,6 +343,23 @@ STEPS: dict[str, Step] = {
     "open_ranking": Step("rankings.open", RankingRequestSchema, ("process_id",), lists=("proposals",)),
     "rank_ballot": Step("rankings.cast_ballot", RankingBallotSchema, ("ranking_id",), shape=ranking_ballot_body),
     "close_ranking": Step("rankings.close", None, ("ranking_id",)),
+    # Monitoring: a community score card of a commitment at an open meeting, one score per attendee, closed.
+    "open_evaluation": Step("evaluations.open", EvaluationRequestSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,)),
+    "score": Step(
+        "evaluations.score", EvaluationScoreSchema, ("evaluation_id",), flags=(NAMES_ARE_PUBLIC,), shape=score_body
+    ),
+    "close_evaluation": Step("evaluations.close", None, ("evaluation_id",)),
+    # Complaints (pengaduan) are answered from the inbox; partners (mitra) and what they bring.
+    "respond_complaint": Step("complaints.respond", ResponseRequestSchema, ("complaint_id",)),
+    "register_partner": Step("partners.register", PartnerRequestSchema, ("process_id",)),
+    "partner_contribution": Step("partners.contribute", ContributionRequestSchema, ("partner_id",)),
+    # A partner opens access to a resource (credit, a market, a programme, ...) answering needs of the process.
+    "make_offer": Step(
+        "partners.offer", OfferRequestSchema, ("partner_id",), lists=("answers",), flags=(NAMES_ARE_PUBLIC,)
+    ),
+    "link_offer": Step("partners.link_offer", OfferLinksRequestSchema, ("partner_id", "offer_id"), lists=("answers",)),
+    # The programme report (laporan hasil dan dampak): sealed from the ledger, nothing typed but its language.
+    "seal_report": Step("programme_reports.seal", ReportSealingSchema, ("process_id",)),
 }
 #: The API's POST routes (by endpoint) that have no console form, each with why. Every other step the API offers
 #: has its form above (tests/integration/test_guards_derived_from_the_code.py walks the routes to check).
@@ -304,29 +371,21 @@ _DISPUTE_FORMS_LATER = (
     "the console's pages for disputes (opening one from a blocked proposal, sessions, the agreement) come with "
     "issue 23, item 5; until then a facilitator records them over the API"
 )
-_COMPLAINT_FORMS_LATER = (
-    "the portal's complaint form and the console's complaint inbox and partner pages come with issue 22 item 7; "
-    "until then complaints, their answers and partners are recorded through the API"
-)
-
-_EVALUATION_FORMS_LATER = (
-    "the console's score card pages (opening an evaluation at a meeting, each attendee's score, closing it) come "
-    "with issue 22 item 7, with the offline queue for scores; until then evaluations are recorded through the API"
-)
 
 API_ONLY: dict[str, str] = {
-    "evaluations.CommitmentEvaluations": _EVALUATION_FORMS_LATER,
-    "evaluations.Scores": _EVALUATION_FORMS_LATER,
-    "evaluations.EvaluationClosing": _EVALUATION_FORMS_LATER,
-    "complaints.Complaints": _COMPLAINT_FORMS_LATER,
-    "complaints.Responding": _COMPLAINT_FORMS_LATER,
-    "complaints.Partners": _COMPLAINT_FORMS_LATER,
-    "complaints.Contributions": _COMPLAINT_FORMS_LATER,
+    "complaints.Complaints": "a resident files a complaint on the portal's own form (/proses/<id>/pengaduan, "
+    "without an account, rate-limited, answering the tracking code once), never from the facilitator's console",
+    "complaints.ComplaintRedactions": "an admin redacts a complaint's words at a desk, after reading the inbox, as "
+    "a dispute's summaries are redacted; the console's complaint page (/console/pengaduan/<id>) may offer it later",
+    "complaints.ContactForgetting": "forgetting a complainant's contact is asked of the facilitator or an admin "
+    "by the complainant, and answered at a desk; the console's complaint page (/console/pengaduan/<id>) may "
+    "offer it later",
     "audit.WitnessCosignatures": "a witness's server posts its cosignature of a checkpoint; no person types it in",
     "tokens.Tokens": "a token is issued on the admin's token page (/console/admin/token), not as a queued step: "
     "its secret is shown once, in the answer, and a step sent again offline could not show it",
-    "commitments.Evidence": "an evidence file is uploaded as multipart/form-data, which the console's offline "
-    "queue of JSON-shaped steps does not carry yet; the progress form cites files already uploaded by the API",
+    "commitments.Evidence": "a photo or receipt is sent by its own form on the commitment's console page "
+    "(/console/janji/<id>/bukti, multipart), not as a queued step: the offline queue carries text, so a file waits "
+    "for a connection (the page says so); the progress form then cites it",
     "chain.Forward": _CHAIN_FORMS_LATER,
     "chain.Merge": _CHAIN_FORMS_LATER,
     "disputes.Disputes": _DISPUTE_FORMS_LATER,

@@ -20,6 +20,7 @@ from uuid import UUID
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
@@ -27,8 +28,19 @@ from domain.meeting import Meeting
 from domain.participant import Participant
 from projections.wording import group_name
 from service.adapters.storage import persistence_settings
+from service.app.access import ANONYMOUS
 from service.app.application import CommandContext, Mufakat
-from service.cli.demo import PARTICIPANTS, DemoRecord, record_demo
+from service.cli.demo import (
+    COMPLAINT_CONTACT,
+    COMPLAINT_TEXT,
+    LAND_DISPUTE_AGREEMENT,
+    LAND_DISPUTE_SUMMARIES,
+    PARTICIPANTS,
+    SCORE_CARD,
+    DemoRecord,
+    record_demo,
+    tracking_code,
+)
 from service.http.app_factory import create_app
 from service.http.current import current_mufakat
 
@@ -80,12 +92,33 @@ def village(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         "facilitator of another process": {"Authorization": f"Bearer {other}"},
     }
     disputes = _record_disputes(ledger, secret, record)
+    _plant_a_complaint(ledger, record)
     yield Village(ledger, app.test_client(), record, outsiders, disputes)
     ledger.close()
 
 
 #: What the mediation sessions' summaries and the agreement say: words outsiders never read.
 DISPUTE_WORDS = "pemilik bengkok menolak tukar guling"
+
+
+#: A complaint's words and contact no answer to an outsider may ever hold (planted besides the demo's own).
+SENTINEL_TEXT = "Zakwirpangestu melihat kwitansi palsu di gudang"
+SENTINEL_CONTACT = "zakwirpangestu.saksi@contoh.example"
+
+
+def _plant_a_complaint(ledger: Mufakat, record: DemoRecord) -> None:
+    """A second complaint, filed by the public on the road's commitment with words and a contact found nowhere
+    else, kept with its tracking code among the demo's complaints."""
+    code = tracking_code()
+    filed = ledger.complaints.file(
+        CommandContext(ANONYMOUS),
+        record.process_id,
+        SENTINEL_TEXT,
+        code,
+        about={"commitment_id": record.commitments[0]},
+        contact=SENTINEL_CONTACT,
+    )
+    record.complaints[filed.id] = code
 
 
 def _record_disputes(ledger: Mufakat, secret: str, record: DemoRecord) -> list[tuple[str, str]]:
@@ -115,19 +148,43 @@ def _record_disputes(ledger: Mufakat, secret: str, record: DemoRecord) -> list[t
 
 
 def _public_reads(village: Village) -> list[str]:
-    """What anyone may read without a token."""
+    """What anyone may read without a token: the feed in every format, the portal's pages, the proposals'
+    histories and journeys, the priority list's exports and the berita acara."""
     process = village.record.process_id
     paths = ["/api/v1/feed?limit=500", "/api/v1/feed.atom", "/api/v1/feed.csv"]
     paths.append(f"/api/v1/processes/{process}/participation")
-    paths += ["/", f"/proses/{process}"]
+    paths += ["/", f"/proses/{process}", f"/proses/{process}/kebutuhan"]
+    paths += [f"/api/v1/processes/{process}/priorities{export}" for export in ("", "?format=csv", "?format=xlsx")]
     for proposal in village.record.proposals.values():
         paths.append(f"/keputusan/{proposal}")
+        paths.append(f"/usulan/{proposal}/perjalanan")
+        paths.append(f"/api/v1/proposals/{proposal}/journey")
         paths.append(f"/api/v1/proposals/{proposal}/history")
         paths.append(f"/api/v1/proposals/{proposal}/history?as_of=2100-01-01T00:00:00Z")
         for version in (5, 20, 40):
             paths.append(f"/api/v1/proposals/{proposal}/history?as_of_version={version}")
     paths += [f"/api/v1/meetings/{meeting}/minutes.pdf" for meeting in village.record.meetings]
     return paths
+
+
+def _cycle_reads(village: Village) -> list[str]:
+    """The demo's programme cycle as an outsider with a token may try to read it: its commitments, their score
+    cards, its partners, its complaints (each and the list), its disputes, its needs and its later meetings."""
+    record = village.record
+    process = record.process_id
+    paths = [f"/api/v1/processes/{process}/{part}" for part in ("commitments", "partners", "assessments", "findings")]
+    paths += [f"/api/v1/evaluations/{evaluation}" for evaluation in record.evaluations]
+    paths += [f"/api/v1/disputes/{dispute}" for dispute in record.disputes.values()]
+    paths += [f"/api/v1/meetings/{meeting}" for meeting in record.follow_up_meetings]
+    return paths
+
+
+def _complaint_reads(village: Village) -> list[str]:
+    """The complaints' words and contacts: for the facilitator, auditors and admins only."""
+    process = village.record.process_id
+    return [f"/api/v1/processes/{process}/complaints"] + [
+        f"/api/v1/complaints/{complaint}" for complaint in village.record.complaints
+    ]
 
 
 def _outsider_reads(village: Village) -> list[str]:
@@ -142,7 +199,7 @@ def _outsider_reads(village: Village) -> list[str]:
     paths += [f"/api/v1/commitments/{commitment}" for commitment in village.record.commitments]
     paths += [f"/api/v1/disputes/{dispute}" for dispute, _ in village.disputes]
     paths.append(f"/api/v1/processes/{process}/disputes")
-    return paths
+    return paths + _cycle_reads(village) + _complaint_reads(village)
 
 
 #: Organisations that are institutions named in public text on purpose (a commitment's owner, a signatory's role).
@@ -150,8 +207,17 @@ INSTITUTIONS = {"Pemerintah Desa Sukamaju", "BPD Sukamaju"}
 
 
 def _secrets(village: Village) -> dict[str, str]:
-    """Everything that names a person: ids, names, contacts, organisations, the facilitator's name."""
+    """Everything that names a person (ids, names, contacts, organisations, the facilitator's name) and every
+    sealed word of the cycle: a complaint's text, contact and tracking code, a scorer's comment, a mediation
+    session's summary, an agreement kept sealed, and the id of a restricted dispute."""
     found = {FACILITATOR_NAME: "facilitator name"}
+    found |= {COMPLAINT_TEXT: "complaint text", COMPLAINT_CONTACT: "complaint contact"}
+    found |= {code: "tracking code" for code in village.record.complaints.values()}
+    found |= {comment: f"score comment of {key}" for key, _, comment in SCORE_CARD if comment}
+    found |= {summary: "mediation summary" for summary in LAND_DISPUTE_SUMMARIES}
+    found |= {LAND_DISPUTE_AGREEMENT: "sealed agreement", DISPUTE_WORDS: "planted dispute words"}
+    found |= {SENTINEL_TEXT: "planted complaint text", SENTINEL_CONTACT: "planted complaint contact"}
+    found |= {dispute: "restricted dispute" for dispute, visibility in village.disputes if visibility == "restricted"}
     for key, participant_id in village.record.participants.items():
         found[str(participant_id)] = f"id of {key}"
     for key, name, _group, _gender, organisation, contact in PARTICIPANTS:
@@ -167,6 +233,9 @@ def _readable_text(response: TestResponse) -> str:
     """What a reader gets from an answer: its text (a PDF's extracted text too) and its headers."""
     if response.mimetype == "application/pdf":
         text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.get_data())).pages)
+    elif response.mimetype.endswith("spreadsheetml.sheet"):
+        book = load_workbook(BytesIO(response.get_data()), read_only=True)
+        text = " ".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
     else:
         text = response.get_data(as_text=True)
     return text + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
@@ -182,7 +251,8 @@ def test_no_outsider_answer_or_header_names_a_participant_or_the_facilitator(vil
             response = village.client.get(path, headers=headers)
             assert response.status_code in (200, 401, 403, 404), (who, path, response.status_code)
             text = _readable_text(response)
-            leaks += [(who, path, label) for secret, label in secrets.items() if secret in text]
+            # An id the reader asked for, echoed in its own "not found", tells them nothing new.
+            leaks += [(who, path, label) for secret, label in secrets.items() if secret in text and secret not in path]
     assert not leaks, "\n".join(map(str, sorted(set(leaks))))
 
 
@@ -195,9 +265,10 @@ def test_outsiders_read_the_proposals_meetings_and_sealed_minutes_but_never_the_
             continue
         for path in set(_outsider_reads(village)) - set(_public_reads(village)):
             status = village.client.get(path, headers=headers).status_code
-            personal = "/participants" in path
-            # A restricted dispute is not found to anyone outside the process, whatever their token.
+            personal = "/participants" in path or path.endswith("/complaints")
+            # A restricted dispute, and a complaint, is not found to anyone outside the process, whatever their token.
             hidden = any(dispute in path for dispute, visibility in village.disputes if visibility == "restricted")
+            hidden = hidden or path in _complaint_reads(village)
             assert status == (403 if personal else 404 if hidden else 200), (who, path, status)
         meeting = village.client.get(f"/api/v1/meetings/{village.record.meetings[0]}", headers=headers).get_json()
         assert "attendees" not in meeting and "invited" not in meeting
@@ -480,6 +551,51 @@ def test_outsiders_find_no_restricted_dispute_and_read_no_mediation_words_of_a_p
             assert (shown["status"], shown["parties"][0]) == ("agreed", {"group": "indigenous"})
             assert shown["sessions"][0]["summary"] is None and shown["agreement"]["text"] is None
         listed = village.client.get(f"/api/v1/processes/{village.record.process_id}/disputes", headers=headers)
-        assert [d["visibility"] for d in listed.get_json()["items"]] == ["public"], who
+        public = {str(village.record.disputes["land"])} | {d for d, v in village.disputes if v == "public"}
+        assert {d["dispute_id"] for d in listed.get_json()["items"]} == public, who
         for path in _outsider_reads(village):
             assert DISPUTE_WORDS not in _readable_text(village.client.get(path, headers=headers)), (who, path)
+
+
+def test_an_outsider_reads_a_score_card_as_a_suppressed_tally_and_never_who_gave_which_score(village: Village) -> None:
+    """The demo's score card of the road, read by outsiders: the count, mean and distribution, breakdowns with
+    counts of 1-2 shown as "<3", and no score, comment or participant of its own."""
+    (evaluation,) = village.record.evaluations
+    for who, headers in village.outsiders.items():
+        shown = village.client.get(f"/api/v1/evaluations/{evaluation}", headers=headers).get_json()
+        assert "scores" not in shown, who
+        assert shown["tally"]["count"] == len(SCORE_CARD)
+        cells = [n for row in shown["tally"]["by_group"].values() for n in row.values()]
+        assert SUPPRESSED in cells and not [n for n in cells if isinstance(n, int) and 0 < n < 3], who
+
+
+def test_an_outsider_reads_the_complaints_only_as_counts_by_status(village: Village) -> None:
+    """Every complaint's words and contact are refused to outsiders; the process shows a token holder how many
+    complaints are at which status (the demo's resolved, the planted one just received)."""
+    for who, headers in village.outsiders.items():
+        for path in _complaint_reads(village):
+            assert village.client.get(path, headers=headers).status_code in (401, 403, 404), (who, path)
+        if not headers:
+            continue
+        process = village.client.get(f"/api/v1/processes/{village.record.process_id}", headers=headers).get_json()
+        counts = process["complaints"]
+        assert (counts["received"], counts["resolved"]) == (1, 1), who
+
+
+def test_the_demos_land_dispute_shows_outsiders_its_parties_as_groups_and_organisations_never_its_words(
+    village: Village,
+) -> None:
+    """The embung's land dispute is public: its title, status, parties (a group, two organisations) and sessions'
+    dates, never a summary's words, the sealed agreement or a person among the parties; the portal lists it."""
+    land = village.record.disputes["land"]
+    names = {name for _, name, *_ in PARTICIPANTS}
+    for who, headers in village.outsiders.items():
+        shown = village.client.get(f"/api/v1/disputes/{land}", headers=headers).get_json()
+        assert shown["status"] == "agreed" and len(shown["sessions"]) == 2, who
+        assert all(session["summary"] is None for session in shown["sessions"])
+        assert shown["agreement"]["text"] is None
+        parties = [party.get("group") or party.get("organisation") for party in shown["parties"]]
+        assert parties == ["government", "Kelompok Tani Tirta Makmur Dusun Kidul", "Pemerintah Desa Sukamaju"]
+        assert not names & set(parties)
+    page = village.client.get(f"/proses/{village.record.process_id}").get_data(as_text=True)
+    assert "Status tanah bengkok di calon lokasi embung Dusun Kidul" in page

@@ -11,7 +11,7 @@ from projection_stories import adopt_by_consensus, follow_up, open_village, reje
 from projections.runner import ReadModels, read_models
 from service.adapters.storage import persistence_settings
 from service.app.application import Mufakat
-from service.cli.demo import record_demo
+from service.cli.demo import DemoRecord, record_demo
 
 
 def _record_plenty(ledger: Mufakat) -> None:
@@ -22,6 +22,12 @@ def _record_plenty(ledger: Mufakat) -> None:
     reject_by_vote(village)
     hidden = open_village(ledger, visibility="restricted", title="Rapat tertutup BPD")
     follow_up(ledger, adopt_by_consensus(hidden, title="Honor perangkat desa"))
+
+
+def _decisions_of(ledger: Mufakat, demo: DemoRecord) -> int:
+    """How many decisions the demo publishes: every decided proposal's and each one annulled before it."""
+    proposals = [ledger.repository.get(p) for p in [*demo.proposals.values(), demo.chain["neighbour_proposal"]]]
+    return sum((p.decision is not None) + len(p.annulled_decisions) for p in proposals)
 
 
 def _counts(models: ReadModels) -> dict[str, Any]:
@@ -35,7 +41,7 @@ class ProjectionMachineryContract:
         models = ReadModels(the_ledger, page_size=7)
         # Catch up now and then while the log grows, in pages that split stories anywhere.
         _, secret = the_ledger.tokens.issue("facilitator", "Fasilitator Uji", [])
-        record_demo(the_ledger, secret)
+        demo = record_demo(the_ledger, secret)
         models.catch_up()
         village = open_village(the_ledger)
         models.catch_up()
@@ -48,9 +54,9 @@ class ProjectionMachineryContract:
 
         assert models.dump() == incremental
         kinds = [row[1] for row in incremental["projection_feed_items"]]
-        # the demo's seven (the Musrenbang's four; the Musdes's decision, annulled, and its new one; the neighbour
-        # village's road it forwards to the kecamatan), the village's two
-        assert kinds.count("decision") == 7 + 2
+        # the demo's (each decided proposal's decision and those annulled before it, the neighbour village's road
+        # included), the village's two
+        assert kinds.count("decision") == _decisions_of(the_ledger, demo) + 2
         assert kinds.count("annulment") == 1
         assert models.position() == the_ledger.recorder.max_notification_id()
 
