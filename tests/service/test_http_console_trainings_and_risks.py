@@ -55,6 +55,9 @@ def test_a_training_scheduled_from_the_console_opens_its_evaluation_from_its_pag
     [evaluation] = evaluations_of(the_ledger, training["id"])
     assert (evaluation.subject, evaluation.question) == ("training", "Bermanfaatkah?")
     assert f"/console/penilaian/{evaluation.id}" in as_facilitator.page(f"/console/rapat/{training['id']}")
+    # The evaluation's own page (scores, closing) serves a training's evaluation too, under the training.
+    evaluation_page = as_facilitator.page(f"/console/penilaian/{evaluation.id}")
+    assert "Bermanfaatkah?" in evaluation_page and "Pelatihan pembukuan BUMDes" in evaluation_page
 
 
 def test_a_musyawarah_page_offers_no_evaluation_of_a_training_and_the_step_is_refused(
