@@ -20,6 +20,8 @@ from domain.errors import (
     EvidenceNotAttached,
     IndicatorUnknown,
     ProposalNotAdopted,
+    RiskClosed,
+    RiskNotFound,
     ValueNotAllowed,
     ensure_aware,
     ensure_decimal,
@@ -30,6 +32,10 @@ from domain.steps import Start, Step
 
 #: The media types an evidence file of a progress report may have (as those of an assessment).
 EVIDENCE_MEDIA_TYPES = ("image/jpeg", "image/png", "application/pdf")
+#: How likely a risk is, and how hard it would hit (kemungkinan, dampak).
+RISK_LEVELS = ("low", "medium", "high")
+#: Where a risk stands: open, mitigated (mitigasi berjalan), occurred (terjadi), closed (ditutup, for good).
+RISK_STATUSES = ("open", "mitigated", "occurred", "closed")
 
 
 def measure(
@@ -61,10 +67,10 @@ class Commitment(Aggregate):
 
     Version 2 of the aggregate (its snapshots) keeps when the commitment was made; version 3 its objectives,
     indicators with baseline and target, budget, the latest value of each indicator, the money spent and the
-    evidence files of its reports.
+    evidence files of its reports; version 4 the partner that owns it, if one does, and its risks.
     """
 
-    class_version = 3
+    class_version = 4
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -82,11 +88,17 @@ class Commitment(Aggregate):
         state["spent"] = "0"
         state["evidence"] = {}
 
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 4: owned by whoever `owner` names, never a partner, and no risks."""
+        state["owner_partner_id"] = None
+        state["risks"] = {}
+
     class Made(Start):
         """Version 3 added the objectives, the indicators' units, baselines, targets and means of verification,
-        and the budget."""
+        and the budget; version 4 the partner that owns it (`owner` is then the partner's name)."""
 
-        class_version = 3
+        class_version = 4
         proposal_id: UUID
         process_id: UUID
         owner: str
@@ -96,6 +108,7 @@ class Commitment(Aggregate):
         objectives: list[str]
         measures: list[dict[str, str | None]]
         budget: str | None
+        owner_partner_id: UUID | None
 
         @staticmethod
         def upcast_v2_v3(state: dict[str, Any]) -> None:
@@ -103,6 +116,11 @@ class Commitment(Aggregate):
             state["objectives"] = []
             state["measures"] = [measure(name) for name in state["indicators"]]
             state["budget"] = None
+
+        @staticmethod
+        def upcast_v3_v4(state: dict[str, Any]) -> None:
+            """Commitments made before version 4 were owned by whoever `owner` names, never a partner."""
+            state["owner_partner_id"] = None
 
     class ProgressReported(Step):
         """Version 3 added the indicators' values, the money spent since the last report and evidence files."""
@@ -130,6 +148,27 @@ class Commitment(Aggregate):
         media_type: str
         size: int
 
+    class RiskIdentified(Step):
+        """A risk to the commitment: what may happen, how likely and how hard, the mitigation agreed and who owns
+        it (a role, or a partner by id with its name). Description and mitigation are statements."""
+
+        risk_id: UUID
+        description: str
+        likelihood: str
+        impact: str
+        mitigation: str
+        owner: str | None
+        owner_partner_id: UUID | None
+        status: str
+
+    class RiskReviewed(Step):
+        """A risk reviewed at a meeting of the process: where it stands now, with an optional note (a statement)."""
+
+        risk_id: UUID
+        meeting_id: UUID
+        status: str
+        note: str | None
+
     @event(Made)
     def __init__(
         self,
@@ -145,8 +184,11 @@ class Commitment(Aggregate):
         budget: str | None,
         occurred_at: datetime,
         actor: Actor,
+        owner_partner_id: UUID | None = None,
     ) -> None:
         self.made_at = occurred_at
+        # The partner that owns the commitment (`owner` is then its name), None when a role does.
+        self.owner_partner_id = owner_partner_id
         self.proposal_id = proposal_id
         self.process_id = process_id
         self.owner = owner
@@ -164,6 +206,8 @@ class Commitment(Aggregate):
         self.spent = "0"
         # Each evidence file by its SHA-256: {name, media_type, size}.
         self.evidence: dict[str, dict[str, Any]] = {}
+        # Each risk by its id (as text), in the order identified: what was said, where it stands, its reviews.
+        self.risks: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def make(
@@ -182,9 +226,11 @@ class Commitment(Aggregate):
         measures: list[dict[str, str | None]] | None = None,
         objectives: list[str] | None = None,
         budget: Any = None,
+        owner_partner_id: UUID | None = None,
     ) -> Commitment:
         """Makes a commitment, only on a proposal that was adopted; its indicators are named once each and its
-        budget is a decimal amount, never negative. `indicators` names indicators given without a target."""
+        budget is a decimal amount, never negative. `indicators` names indicators given without a target.
+        A partner owning it is given by `owner_partner_id`, with its name as `owner`."""
         if decision_outcome != "adopted":
             raise ProposalNotAdopted("follow-up can only be committed on an adopted proposal", proposal_id=proposal_id)
         ensure_aware(occurred_at)
@@ -203,6 +249,7 @@ class Commitment(Aggregate):
             budget=None if budget is None else ensure_decimal("budget", budget, money=True),
             occurred_at=occurred_at,
             actor=actor,
+            owner_partner_id=owner_partner_id,
         )
 
     # --- evidence ------------------------------------------------------------
@@ -293,6 +340,116 @@ class Commitment(Aggregate):
             }
         if spent is not None:
             self.spent = str(Decimal(self.spent) + Decimal(spent))
+
+    # --- risks ---------------------------------------------------------------
+
+    def identify_risk(
+        self,
+        risk_id: UUID,
+        description: str,
+        likelihood: str,
+        impact: str,
+        mitigation: str,
+        actor: Actor,
+        *,
+        occurred_at: datetime,
+        owner: str | None = None,
+        owner_partner_id: UUID | None = None,
+        status: str = "open",
+    ) -> None:
+        """Records a risk to the commitment with its likelihood, impact and mitigation, owned by a role or a partner
+        (its name as `owner`); it starts open unless told otherwise, never closed. Not before the commitment."""
+        ensure_one_of("likelihood", likelihood, RISK_LEVELS)
+        ensure_one_of("impact", impact, RISK_LEVELS)
+        ensure_one_of("status", status, RISK_STATUSES[:-1])
+        if not description.strip() or not mitigation.strip():
+            raise ValueNotAllowed("a risk says what may happen and how it is mitigated")
+        ensure_not_before(occurred_at, self.made_at, "the commitment was made", commitment_id=self.id)
+        self._risk_identified(
+            risk_id=risk_id,
+            description=description.strip(),
+            likelihood=likelihood,
+            impact=impact,
+            mitigation=mitigation.strip(),
+            owner=(owner or "").strip() or None,
+            owner_partner_id=owner_partner_id,
+            status=status,
+            occurred_at=occurred_at,
+            actor=actor,
+        )
+
+    @event(RiskIdentified)
+    def _risk_identified(
+        self,
+        risk_id: UUID,
+        description: str,
+        likelihood: str,
+        impact: str,
+        mitigation: str,
+        owner: str | None,
+        owner_partner_id: UUID | None,
+        status: str,
+        occurred_at: datetime,
+        actor: Actor,
+    ) -> None:
+        self.risks = {
+            **self.risks,
+            str(risk_id): {
+                "description": description,
+                "likelihood": likelihood,
+                "impact": impact,
+                "mitigation": mitigation,
+                "owner": owner,
+                "owner_partner_id": owner_partner_id,
+                "status": status,
+                "identified_at": occurred_at,
+                "reviews": [],
+            },
+        }
+
+    def review_risk(
+        self, risk_id: UUID, meeting_id: UUID, status: str, note: str | None, actor: Actor, *, occurred_at: datetime
+    ) -> None:
+        """Records a review of a risk held at a meeting: where it stands now. A closed risk is reviewed no more,
+        and no review is before the risk was identified or before an earlier review."""
+        risk = self.risks.get(str(risk_id))
+        if risk is None:
+            raise RiskNotFound(risk_id)
+        ensure_one_of("status", status, RISK_STATUSES)
+        if risk["status"] == "closed":
+            raise RiskClosed("this risk was closed at an earlier review", commitment_id=self.id, risk_id=risk_id)
+        ensure_not_before(occurred_at, risk["identified_at"], "the risk was identified", commitment_id=self.id)
+        latest = risk["reviews"][-1]["reviewed_at"] if risk["reviews"] else None
+        ensure_not_before(occurred_at, latest, "the risk's latest review", commitment_id=self.id)
+        said = note.strip() if note else None
+        self._risk_reviewed(
+            risk_id=risk_id,
+            meeting_id=meeting_id,
+            status=status,
+            note=said or None,
+            occurred_at=occurred_at,
+            actor=actor,
+        )
+
+    @event(RiskReviewed)
+    def _risk_reviewed(
+        self, risk_id: UUID, meeting_id: UUID, status: str, note: str | None, occurred_at: datetime, actor: Actor
+    ) -> None:
+        risk = self.risks[str(risk_id)]
+        review = {"meeting_id": meeting_id, "status": status, "note": note, "reviewed_at": occurred_at}
+        self.risks = {**self.risks, str(risk_id): {**risk, "status": status, "reviews": [*risk["reviews"], review]}}
+
+    def risks_with_latest_review(self) -> list[dict[str, Any]]:
+        """Each risk in the order identified, with where it stands and its latest review (None before any)."""
+        return [
+            {
+                "risk_id": UUID(risk_id),
+                **{key: value for key, value in risk.items() if key != "reviews"},
+                "review_count": len(risk["reviews"]),
+                "latest_review": risk["reviews"][-1] if risk["reviews"] else None,
+            }
+            for risk_id, risk in self.risks.items()
+        ]
 
     # --- what a reader sees --------------------------------------------------
 

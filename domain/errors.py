@@ -443,3 +443,25 @@ class ScoreNotValid(RuleBroken):
     """A community evaluation's score that is not a whole number from 1 to 5."""
 
     code = "score_not_valid"
+
+
+class MeetingNotATraining(RuleBroken):
+    """An evaluation of a training opened about a meeting that is not a training."""
+
+    code = "meeting_not_a_training"
+
+
+class RiskNotFound(Exception):
+    """A risk id that the commitment does not have."""
+
+    code = "not_found"
+
+    def __init__(self, risk_id: Any) -> None:
+        super().__init__(f"risk {risk_id} is not a risk of this commitment")
+        self.risk_id = str(risk_id)
+
+
+class RiskClosed(RuleBroken):
+    """A review of a commitment's risk that was closed at an earlier review."""
+
+    code = "risk_closed"

@@ -6,6 +6,10 @@ an optional comment; a later score of the same attendee replaces the earlier one
 recorded with the score (they are open in the register) so the tally can be broken down by them. Closing counts the
 scores: their number, their mean (a decimal string, "4.25") and their distribution, by group and by gender. A
 comment is a statement (sealed, redactable); who scored what is never shown to outsiders.
+
+An evaluation is about a commitment or about a training: the attendees of a training (a meeting of kind `training`)
+score it the same way, at that training (its `meeting_id`), with no commitment. Evaluations opened before trainings
+could be evaluated were about a commitment.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from domain.errors import EvaluationClosed, ScoreNotValid, ensure_aware, ensure_
 from domain.steps import Start, Step
 
 SCORES = (1, 2, 3, 4, 5)
+#: What an evaluation is about: a commitment (scored at a meeting of its process) or a training (scored at it).
+SUBJECTS = ("commitment", "training")
 UNKNOWN_GENDER = "unknown"
 
 
@@ -60,13 +66,30 @@ def tally(scores: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 class Evaluation(Aggregate):
-    """One community evaluation of a commitment, held at a meeting: its scores and, once closed, its tally."""
+    """One community evaluation of a commitment or of a training, held at a meeting: its scores and, once closed,
+    its tally. Version 2 of the aggregate (its snapshots) keeps what it is about."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 2 are of evaluations of a commitment."""
+        state["subject"] = "commitment"
 
     class Opened(Start):
+        """Version 3 added what the evaluation is about (`subject`); a training's has no commitment."""
+
+        class_version = 3
         process_id: UUID
-        commitment_id: UUID
+        commitment_id: UUID | None
         meeting_id: UUID
         question: str | None
+        subject: str
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Evaluations opened before version 3 were about a commitment."""
+            state["subject"] = "commitment"
 
     class Scored(Step):
         """An attendee's score (1-5) and optional comment; it replaces an earlier score of the same participant."""
@@ -87,12 +110,14 @@ class Evaluation(Aggregate):
         self,
         id: UUID,
         process_id: UUID,
-        commitment_id: UUID,
+        commitment_id: UUID | None,
         meeting_id: UUID,
         question: str | None,
         occurred_at: datetime,
         actor: Actor,
+        subject: str = "commitment",
     ) -> None:
+        self.subject = subject
         self.process_id = process_id
         self.commitment_id = commitment_id
         self.meeting_id = meeting_id
@@ -126,6 +151,25 @@ class Evaluation(Aggregate):
             question=asked or None,
             occurred_at=occurred_at,
             actor=actor,
+        )
+
+    @classmethod
+    def open_about_training(
+        cls, id: UUID, process_id: UUID, meeting_id: UUID, question: str | None, actor: Actor, *, occurred_at: datetime
+    ) -> Evaluation:
+        """Opens an evaluation of a training (attendance and satisfaction) at that training, with an optional
+        question (blank is none); the use case checks the meeting is a training."""
+        ensure_aware(occurred_at)
+        asked = question.strip() if question else None
+        return cls(
+            id=id,
+            process_id=process_id,
+            commitment_id=None,
+            meeting_id=meeting_id,
+            question=asked or None,
+            occurred_at=occurred_at,
+            actor=actor,
+            subject="training",
         )
 
     @property

@@ -1,4 +1,8 @@
-"""A meeting (musyawarah): scheduled, opened with its attendance list, closed, its berita acara sealed."""
+"""A meeting (musyawarah): scheduled, opened with its attendance list, closed, its berita acara sealed.
+
+A meeting has a kind: a musyawarah (the default, and what every meeting recorded before kinds existed was), a
+training (pelatihan), a focus group discussion (FGD), a monitoring meeting (pemantauan) or another gathering.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.actor import Actor
 from domain.errors import (
     MeetingAlreadyOpened,
+    MeetingNotATraining,
     MeetingNotClosed,
     MeetingNotOpen,
     MinutesNotLatest,
@@ -25,6 +30,8 @@ from domain.steps import Start, Step
 
 #: The languages a berita acara is written in: Bahasa Indonesia, or English on request.
 MINUTES_LANGUAGES = ("id", "en")
+#: The kinds of meeting a process holds; a training's attendees may evaluate it like a commitment's score card.
+MEETING_KINDS = ("musyawarah", "training", "fgd", "monitoring", "other")
 
 
 class Meeting(Aggregate):
@@ -32,10 +39,10 @@ class Meeting(Aggregate):
 
     Version 2 of the aggregate (its snapshots) keeps when the meeting opened;
     version 3 when it closed and the berita acara sealed for it; version 4 when
-    its latest attendance was recorded.
+    its latest attendance was recorded; version 5 its kind.
     """
 
-    class_version = 4
+    class_version = 5
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -53,12 +60,26 @@ class Meeting(Aggregate):
         """Snapshots taken before version 4 do not know when the latest attendance was recorded."""
         state["last_attended_at"] = None
 
+    @staticmethod
+    def upcast_v4_v5(state: dict[str, Any]) -> None:
+        """Snapshots taken before version 5 are of meetings scheduled before kinds existed: each a musyawarah."""
+        state["kind"] = "musyawarah"
+
     class Scheduled(Start):
+        """Version 3 added the meeting's kind."""
+
+        class_version = 3
         process_id: UUID
         title: str
         scheduled_for: datetime
         location: str | None
         invited: list[UUID] | None
+        kind: str
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Meetings scheduled before kinds existed were musyawarah."""
+            state["kind"] = "musyawarah"
 
     class Opened(Step):
         attendees: list[UUID]
@@ -105,8 +126,10 @@ class Meeting(Aggregate):
         invited: list[UUID] | None,
         occurred_at: datetime,
         actor: Actor,
+        kind: str = "musyawarah",
     ) -> None:
         self.process_id = process_id
+        self.kind = kind
         self.title = title
         self.scheduled_for = scheduled_for
         self.location = location
@@ -122,6 +145,43 @@ class Meeting(Aggregate):
         self.last_attended_at: datetime | None = None
         #: Every berita acara sealed for this meeting, oldest first (a correction is a new one; both stay).
         self.sealed_minutes: list[dict[str, Any]] = []
+
+    @classmethod
+    def schedule(
+        cls,
+        id: UUID,
+        process_id: UUID,
+        title: str,
+        scheduled_for: datetime,
+        location: str | None,
+        invited: list[UUID] | None,
+        actor: Actor,
+        *,
+        occurred_at: datetime,
+        kind: str = "musyawarah",
+    ) -> Meeting:
+        """Schedules a meeting of one of the known kinds (a musyawarah unless told otherwise)."""
+        ensure_one_of("kind", kind, MEETING_KINDS)
+        ensure_aware(occurred_at)
+        return cls(
+            id=id,
+            process_id=process_id,
+            title=title,
+            scheduled_for=scheduled_for,
+            location=location,
+            invited=invited,
+            occurred_at=occurred_at,
+            actor=actor,
+            kind=kind,
+        )
+
+    def ensure_training(self) -> None:
+        """Only a training is evaluated by its attendees as a training."""
+        if self.kind != "training":
+            raise MeetingNotATraining(
+                f"this meeting is a {self.kind}, not a training: only a training is evaluated as one",
+                meeting_id=self.id,
+            )
 
     def ensure_open(self) -> None:
         """Attendance, checks and votes happen only while the meeting is open."""

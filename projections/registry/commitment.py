@@ -12,12 +12,37 @@ def _spent(d: dict[str, object], word: str) -> str:
     return "" if spent is None else f", {word} Rp {spent}"
 
 
+def _partner(d: dict[str, object], word: str) -> str:
+    """The partner that owns a commitment or a risk, by its name (nothing when a role owns it)."""
+    return f" ({word} {d.get('owner', '')})" if d.get("owner_partner_id") else ""
+
+
+#: A risk's likelihood and impact, and where it stands, in Bahasa Indonesia.
+LEVELS_ID = {"low": "rendah", "medium": "sedang", "high": "tinggi"}
+STATUSES_ID = {"open": "terbuka", "mitigated": "dimitigasi", "occurred": "terjadi", "closed": "ditutup"}
+
 ENTRIES = (
     Entry(
         Commitment.Made,
-        id=lambda d, who: f"Tindak lanjut dicatat: {d.get('description', '')}",
-        en=lambda d, who: f"Follow-up committed: {d.get('description', '')}",
+        id=lambda d, who: f"Tindak lanjut dicatat: {d.get('description', '')}" + _partner(d, "oleh mitra"),
+        en=lambda d, who: f"Follow-up committed: {d.get('description', '')}" + _partner(d, "by partner"),
         published=IN_FEED,
+    ),
+    Entry(
+        Commitment.RiskIdentified,
+        id=lambda d, who: (
+            f"Risiko dicatat (kemungkinan {LEVELS_ID.get(str(d.get('likelihood')), '')}, "
+            f"dampak {LEVELS_ID.get(str(d.get('impact')), '')}): {d.get('description', '')}" + _partner(d, "mitra")
+        ),
+        en=lambda d, who: (
+            f"Risk identified (likelihood {d.get('likelihood', '')}, impact {d.get('impact', '')}): "
+            f"{d.get('description', '')}" + _partner(d, "partner")
+        ),
+    ),
+    Entry(
+        Commitment.RiskReviewed,
+        id=lambda d, who: f"Risiko ditinjau: {STATUSES_ID.get(str(d.get('status')), '')}",
+        en=lambda d, who: f"Risk reviewed: {d.get('status', '')}",
     ),
     Entry(
         Commitment.ProgressReported,

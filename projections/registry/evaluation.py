@@ -13,8 +13,16 @@ from projections.registry.entry import Entry
 ENTRIES = (
     Entry(
         Evaluation.Opened,
-        id=lambda d, who: "Penilaian warga atas janji tindak lanjut dibuka",
-        en=lambda d, who: "Community evaluation of a commitment opened",
+        id=lambda d, who: (
+            "Penilaian pelatihan oleh peserta dibuka"
+            if d.get("subject") == "training"
+            else "Penilaian warga atas janji tindak lanjut dibuka"
+        ),
+        en=lambda d, who: (
+            "Evaluation of a training by its attendees opened"
+            if d.get("subject") == "training"
+            else "Community evaluation of a commitment opened"
+        ),
     ),
     Entry(
         Evaluation.Scored,

@@ -7,11 +7,25 @@ from __future__ import annotations
 from domain.meeting import Meeting
 from projections.registry.entry import IN_FEED, Entry
 
+#: A meeting's kind as its record words it (events stored before kinds existed are musyawarah).
+KIND_WORDS = {
+    "musyawarah": ("Musyawarah", "Meeting"),
+    "training": ("Pelatihan", "Training"),
+    "fgd": ("FGD (diskusi kelompok terarah)", "Focus group discussion"),
+    "monitoring": ("Rapat pemantauan", "Monitoring meeting"),
+    "other": ("Pertemuan", "Gathering"),
+}
+
+
+def _kind(d: dict[str, object], language: int) -> str:
+    return KIND_WORDS.get(str(d.get("kind") or "musyawarah"), KIND_WORDS["other"])[language]
+
+
 ENTRIES = (
     Entry(
         Meeting.Scheduled,
-        id=lambda d, who: f"Musyawarah \u201c{d.get('title', '')}\u201d dijadwalkan",
-        en=lambda d, who: f"Meeting \u201c{d.get('title', '')}\u201d scheduled",
+        id=lambda d, who: f"{_kind(d, 0)} \u201c{d.get('title', '')}\u201d dijadwalkan",
+        en=lambda d, who: f"{_kind(d, 1)} \u201c{d.get('title', '')}\u201d scheduled",
         names=("invited",),
     ),
     Entry(

@@ -172,6 +172,8 @@ class MinutesDocument:
     notes: str | None = None
     #: The notulen typed when the meeting was closed (the meeting's own minutes).
     meeting_minutes: str | None = None
+    #: The meeting's kind (domain.meeting.MEETING_KINDS): the title names it unless it is a musyawarah.
+    meeting_kind: str = "musyawarah"
 
     def __post_init__(self) -> None:
         if self.version not in VERSIONS:

@@ -122,7 +122,9 @@ class MinutesPages(PageBlocks):
 
     def _title(self) -> None:
         self.set_font(FAMILY, "B", 13)
-        self.multi_cell(0, 6.5, self.words["title"], align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        # A musyawarah's berita acara keeps its title; a meeting of another kind is named by its kind.
+        title = self.words.get(f"title_{self.document.meeting_kind}", self.words["title"])
+        self.multi_cell(0, 6.5, title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, "B", 11)
         self.multi_cell(0, 5.5, self.document.meeting_title.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, "", 8)

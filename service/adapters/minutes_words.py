@@ -58,6 +58,10 @@ GENDERS = {
 WORDS: dict[str, dict[str, str]] = {
     "id": {
         "title": "BERITA ACARA MUSYAWARAH",
+        "title_training": "BERITA ACARA PELATIHAN",
+        "title_fgd": "BERITA ACARA DISKUSI KELOMPOK TERARAH (FGD)",
+        "title_monitoring": "BERITA ACARA RAPAT PEMANTAUAN",
+        "title_other": "BERITA ACARA PERTEMUAN",
         "region_code": "Kode wilayah",
         "version_public": "Versi publik: tanpa nama; jumlah kecil disamarkan",
         "version_full": "Versi lengkap: memuat data pribadi (UU 27/2022 PDP), tidak untuk diumumkan",
@@ -160,6 +164,10 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "MINUTES OF THE MUSYAWARAH",
+        "title_training": "MINUTES OF THE TRAINING",
+        "title_fgd": "MINUTES OF THE FOCUS GROUP DISCUSSION (FGD)",
+        "title_monitoring": "MINUTES OF THE MONITORING MEETING",
+        "title_other": "MINUTES OF THE MEETING",
         "region_code": "Region code",
         "version_public": "Public version: no names; small counts hidden",
         "version_full": "Full version: holds personal data (Law 27/2022 PDP), not for publication",

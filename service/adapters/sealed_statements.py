@@ -28,6 +28,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from domain.assessment import Assessment
+from domain.commitment import Commitment
 from domain.complaint import Complaint
 from domain.dispute import Dispute
 from domain.evaluation import Evaluation
@@ -54,6 +55,9 @@ SEALED_FIELDS: dict[type, tuple[str, ...]] = {
     Complaint.Responded: ("response",),
     # A score's comment is what the resident said of the work; it may name whoever did it.
     Evaluation.Scored: ("comment",),
+    # A risk's description, mitigation and review note are what the room said of the work; they may name someone.
+    Commitment.RiskIdentified: ("description", "mitigation"),
+    Commitment.RiskReviewed: ("note",),
     # An offer's description may say whose land the market stalls stand on.
     Partner.OfferMade: ("description",),
 }

@@ -38,6 +38,7 @@ from service.app.agreement_sealing import AgreementSealing
 from service.app.assessments import Assessments
 from service.app.chain import MusrenbangChain
 from service.app.commitment_evidence import CommitmentEvidence
+from service.app.commitment_risks import CommitmentRisks
 from service.app.commitments import Commitments
 from service.app.complaint_redaction import ComplaintRedaction
 from service.app.complaints import Complaints
@@ -156,6 +157,7 @@ class Mufakat:
         self.complaints = Complaints(self.uow, ledger.vault)
         self.complaint_redaction = ComplaintRedaction(self.uow, ledger, self.statement_names)
         self.partners = Partners(self.uow, self.statement_names)
+        self.commitment_risks = CommitmentRisks(self.uow, self.statement_names)
         self.complaint_limits = ComplaintLimits(ledger.side_tables)
         self.programme_reports = ProgrammeReports(self.uow, ledger, self, self.settings)
 

@@ -9,11 +9,25 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.commitment import Commitment, measure
+from domain.partner import Partner
 from domain.proposal import Proposal
+from service.app.disputes import RecordOfAnotherProcess
 from service.app.readable import ensure_expected, in_writable_process
 from service.app.receipts import CommandContext, Receipt
 from service.app.statement_names import StatementNames
 from service.app.unit_of_work import UnitOfWork, command
+
+
+def owner_named(uow: UnitOfWork, process_id: UUID, owner: str | Mapping[str, UUID]) -> tuple[str, UUID | None]:
+    """Who owns a commitment or a risk, as recorded: a role as given, or a partner of the process by its name and
+    id (a partner of another process is refused naming `owner`; an unknown one is not found)."""
+    if isinstance(owner, str):
+        return owner, None
+    partner_id = owner["partner_id"]
+    partner: Partner = uow.get(Partner, partner_id, "partner", copy=False)
+    if partner.process_id != process_id:
+        raise RecordOfAnotherProcess("owner", partner_id)
+    return partner.name, partner_id
 
 
 class Commitments:
@@ -28,7 +42,7 @@ class Commitments:
         self,
         context: CommandContext,
         proposal_id: UUID,
-        owner: str,
+        owner: str | Mapping[str, UUID],
         description: str,
         due: date,
         indicators: Sequence[str | Mapping[str, Any]] = (),
@@ -36,10 +50,12 @@ class Commitments:
         budget: Decimal | None = None,
     ) -> Receipt:
         """Records the follow-up promised on an adopted proposal: how it is measured (indicators by name, or with
-        unit, baseline, target and means of verification), its objectives and its budget."""
+        unit, baseline, target and means of verification), its objectives and its budget. The owner is a role,
+        or `{partner_id}`: a partner of the same process, whose name is recorded as the owner."""
         proposal, process = in_writable_process(self.uow, Proposal, proposal_id, context, copy=False)
         process.ensure_open()
         ensure_expected(proposal, context)
+        owner, owner_partner_id = owner_named(self.uow, process.id, owner)
         # Who owns it and how it is measured are published with the decision, like its description.
         named = [item for item in indicators if isinstance(item, str)]
         measures = [
@@ -56,7 +72,8 @@ class Commitments:
         self.names.ensure_unnamed(
             process,
             context.names_are_public,
-            owner=owner,
+            # A partner is an organisation, public by design: its name is no person's.
+            owner=owner if owner_partner_id is None else None,
             description=description,
             indicators="\n".join(
                 [*named, *(f"{m['name']} {m['unit'] or ''} {m['means_of_verification'] or ''}" for m in measures)]
@@ -77,6 +94,7 @@ class Commitments:
             measures=measures,
             objectives=list(objectives),
             budget=budget,
+            owner_partner_id=owner_partner_id,
         )
         self.uow.stage(commitment)
         return Receipt("commitment", commitment.id, commitment.version, created=True)

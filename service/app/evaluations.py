@@ -21,7 +21,7 @@ from domain.evaluation import Evaluation
 from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.process import Process
-from projections.suppression import protect_crosstab
+from projections.suppression import protect_beside_total, protect_crosstab
 from service.app.access import Principal
 from service.app.errors import NotFound
 from service.app.evaluation_index import EvaluationListed, evaluation_listed, evaluation_log_id
@@ -72,6 +72,25 @@ class Evaluations:
             evaluation_id, process.id, commitment.id, meeting_id, question, context.actor, occurred_at=opened_at
         )
         self.uow.stage(evaluation, evaluation_listed(commitment.id, evaluation_id))
+        return Receipt("evaluation", evaluation_id, evaluation.version, created=True)
+
+    @command
+    def open_about_training(self, context: CommandContext, meeting_id: UUID, question: str | None = None) -> Receipt:
+        """Opens an evaluation of a training (attendance and satisfaction) at that training while it is open; its
+        attendees score it as a commitment's score card is scored. A meeting of another kind is refused."""
+        meeting, process = in_writable_process(self.uow, Meeting, meeting_id, context, copy=False)
+        process.ensure_open()
+        meeting.ensure_training()
+        meeting.ensure_open()
+        opened_at = context.when(self.uow.clock)
+        meeting.ensure_during(opened_at, "an evaluation")
+        self.names.ensure_unnamed(process, context.names_are_public, question=question)
+        evaluation_id = uuid4()
+        evaluation = Evaluation.open_about_training(
+            evaluation_id, process.id, meeting_id, question, context.actor, occurred_at=opened_at
+        )
+        # A training's evaluations are listed in a log of the meeting, as a commitment's are in one of its own.
+        self.uow.stage(evaluation, evaluation_listed(meeting_id, evaluation_id))
         return Receipt("evaluation", evaluation_id, evaluation.version, created=True)
 
     @command
@@ -152,6 +171,7 @@ def seen(evaluation: Evaluation, caller: Principal) -> dict[str, Any]:
         "evaluation_id": evaluation.id,
         "version": evaluation.version,
         "process_id": evaluation.process_id,
+        "subject": evaluation.subject,
         "commitment_id": evaluation.commitment_id,
         "meeting_id": evaluation.meeting_id,
         "question": evaluation.question,
@@ -177,6 +197,30 @@ def evaluation(ledger: Ledger, caller: Principal, evaluation_id: UUID) -> dict[s
 
 
 def evaluations_of(ledger: Ledger, commitment_id: UUID) -> list[Evaluation]:
-    """A commitment's evaluations in the order they were opened."""
+    """A commitment's (or a training's, given the meeting's id) evaluations in the order they were opened."""
     log = EventSourcedLog(ledger.events, evaluation_log_id(commitment_id), EvaluationListed)
     return [ledger.uow.get(Evaluation, entry.evaluation_id, "evaluation", copy=False) for entry in log.get()]
+
+
+def training_summary(ledger: Ledger, meeting: Meeting, caller: Principal) -> dict[str, Any]:
+    """What a training shows beside the meeting: how many attend, by group and by gender (small counts suppressed
+    for outsiders as participation's are), and each of its evaluations as the caller may read it."""
+    exact = caller.may_see_personal_data(meeting.process_id)
+    # The process's register holds each attendee's group and gender: one aggregate read, not one per attendee.
+    process: Process = ledger.uow.get(Process, meeting.process_id, "process", copy=False)
+    by_group: dict[str, int] = {}
+    by_gender: dict[str, int] = {}
+    for participant_id in meeting.attendees:
+        group = process.group_of(participant_id) or "other"
+        by_group[group] = by_group.get(group, 0) + 1
+        gender = process.gender_of(participant_id) or "undisclosed"
+        by_gender[gender] = by_gender.get(gender, 0) + 1
+    total = len(meeting.attendees)
+    return {
+        "attendance": {
+            "count": total,
+            "by_group": protect_beside_total(by_group, total, exact),
+            "by_gender": protect_beside_total(by_gender, total, exact),
+        },
+        "evaluations": [seen(found, caller) for found in evaluations_of(ledger, meeting.id)],
+    }

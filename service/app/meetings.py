@@ -40,8 +40,10 @@ class Meetings:
         scheduled_for: datetime,
         location: str | None,
         invited: list[UUID] | None,
+        kind: str = "musyawarah",
     ) -> Receipt:
-        """Schedules a meeting; those invited must be registered in the process."""
+        """Schedules a meeting of a kind (musyawarah unless told: training, fgd, monitoring, other); those invited
+        must be registered in the process."""
         process = writable_process(self.uow, process_id, context)
         ensure_expected(process, context)
         # A meeting's title and place are on the portal and in the public berita acara ("di rumah Pak Made").
@@ -51,15 +53,16 @@ class Meetings:
         meeting_id = uuid4()
         scheduled_at = context.when(self.uow.clock)
         process.schedule_meeting(meeting_id, context.actor, occurred_at=scheduled_at)
-        meeting = Meeting(
-            id=meeting_id,
-            process_id=process_id,
-            title=title,
-            scheduled_for=scheduled_for,
-            location=location,
-            invited=invited,
+        meeting = Meeting.schedule(
+            meeting_id,
+            process_id,
+            title,
+            scheduled_for,
+            location,
+            invited,
+            context.actor,
             occurred_at=scheduled_at,
-            actor=context.actor,
+            kind=kind,
         )
         self.uow.stage(process, meeting)
         return Receipt("meeting", meeting_id, meeting.version, created=True)

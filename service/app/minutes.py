@@ -178,6 +178,7 @@ def gather_minutes(
             signatories=tuple(_signatory(s, full) for s in request.signers.signatories),
             notes=request.notes,
             meeting_minutes=meeting.minutes or None,
+            meeting_kind=meeting.kind,
             footer=MinutesFooter(
                 log_position=log_position,
                 public_url=f"{public_url}/proses/{process.id}",  # the portal's page of the process's decisions

@@ -52,6 +52,7 @@ from service.app.access import ISSUED_TOPIC, AccessToken, Principal
 from service.app.application import Mufakat
 from service.app.disputes import disputes_about_proposal
 from service.app.errors import Forbidden, NotFound
+from service.app.evaluations import training_summary
 from service.app.minutes import minutes_path
 from service.audit.checkpoints import Checkpoint, KeyRotation, list_checkpoints, newest_checkpoints
 from service.audit.export import record_as_json
@@ -138,12 +139,28 @@ def proposal(mufakat: Mufakat, caller: Principal, proposal_id: UUID) -> Proposal
     return outsider_proposal(found)
 
 
-def meeting(mufakat: Mufakat, caller: Principal, meeting_id: UUID) -> Meeting | WithoutWhoAttended:
-    """A meeting; for outsiders how many were invited and attend, not who."""
+class WithTraining:
+    """A training as its reader reads it: the meeting, with its attendance by group and gender and its
+    evaluations' tallies beside it (`training`)."""
+
+    def __init__(self, meeting: object, training: dict[str, Any]) -> None:
+        self._meeting = meeting
+        self.training = training
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._meeting, attribute)
+
+
+def meeting(mufakat: Mufakat, caller: Principal, meeting_id: UUID) -> Meeting | WithoutWhoAttended | WithTraining:
+    """A meeting; for outsiders how many were invited and attend, not who. A training shows its attendance by
+    group and gender and its evaluations' tallies (suppressed for outsiders)."""
     found = readable(mufakat, Meeting, meeting_id, caller, copy=False)
-    if caller.may_see_personal_data(found.process_id):
-        return found
-    return WithoutWhoAttended(found)
+    shown: Meeting | WithoutWhoAttended = (
+        found if caller.may_see_personal_data(found.process_id) else WithoutWhoAttended(found)
+    )
+    if found.kind == "training":
+        return WithTraining(shown, training_summary(mufakat, found, caller))
+    return shown
 
 
 # --- decision history --------------------------------------------------------------------

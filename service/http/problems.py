@@ -27,6 +27,7 @@ from domain.errors import (
     PartOfAssessmentNotFound,
     PartOfDisputeNotFound,
     PartOfProposalNotFound,
+    RiskNotFound,
     RuleBroken,
 )
 from service.adapters.evidence_files import EvidenceRefused
@@ -325,7 +326,7 @@ def _rule_broken(error: RuleBroken) -> Response:
 
 
 def _not_found(
-    error: NotFound | PartOfProposalNotFound | PartOfAssessmentNotFound | PartOfDisputeNotFound,
+    error: NotFound | PartOfProposalNotFound | PartOfAssessmentNotFound | PartOfDisputeNotFound | RiskNotFound,
 ) -> Response:
     return problem(404, "not_found", str(error))
 
@@ -509,6 +510,7 @@ def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(BallotNotValid, _ballot_not_valid)
     app.register_error_handler(ProposalsOfAnotherProcess, _proposals_of_another_process)
     app.register_error_handler(PartOfDisputeNotFound, _not_found)
+    app.register_error_handler(RiskNotFound, _not_found)
     app.register_error_handler(RecordOfAnotherProcess, _record_of_another_process)
     app.register_error_handler(Unauthenticated, _unauthenticated)
     app.register_error_handler(Forbidden, _forbidden)

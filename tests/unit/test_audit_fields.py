@@ -198,22 +198,24 @@ def participant_forgotten() -> Recorded:
 def meeting_scheduled() -> Recorded:
     process_id, invited, at = uuid4(), [uuid4(), uuid4()], when()
     scheduled_for = datetime(2027, 4, 2, 9, 0, tzinfo=_WITA)
-    meeting = Meeting(
-        id=uuid4(),
-        process_id=process_id,
-        title="Musdes II",
-        scheduled_for=scheduled_for,
-        location="Balai Dusun 3",
-        invited=invited,
+    meeting = Meeting.schedule(
+        uuid4(),
+        process_id,
+        "Pelatihan pembukuan BUMDes",
+        scheduled_for,
+        "Balai Dusun 3",
+        invited,
+        RECORDER,
         occurred_at=at,
-        actor=RECORDER,
+        kind="training",
     )
     fields = {
         "process_id": process_id,
-        "title": "Musdes II",
+        "title": "Pelatihan pembukuan BUMDes",
         "scheduled_for": scheduled_for,
         "location": "Balai Dusun 3",
         "invited": invited,
+        "kind": "training",
     }
     return Recorded(last_event(meeting), {**fields, "occurred_at": at, "actor": RECORDER})
 
@@ -674,13 +676,13 @@ def assessment_started_in_the_process() -> Recorded:
 
 
 def commitment_made() -> Recorded:
-    proposal_id, process_id, at = uuid4(), uuid4(), when()
+    proposal_id, process_id, partner_id, at = uuid4(), uuid4(), uuid4(), when()
     commitment = Commitment.make(
         uuid4(),
         proposal_id,
         process_id,
         "adopted",
-        "Kaur Pembangunan",
+        "Yayasan Air Bersih",
         "Pengerasan 400 m",
         date(2027, 9, 30),
         ["400 m jalan"],
@@ -689,11 +691,13 @@ def commitment_made() -> Recorded:
         measures=[measure("Rumah terlayani", "rumah", "12", Decimal("80.5"), "Foto")],
         objectives=["Jalan tani bisa dilalui truk"],
         budget=Decimal("150000000.00"),
+        owner_partner_id=partner_id,
     )
     fields = {
         "proposal_id": proposal_id,
         "process_id": process_id,
-        "owner": "Kaur Pembangunan",
+        "owner": "Yayasan Air Bersih",
+        "owner_partner_id": partner_id,
         "description": "Pengerasan 400 m",
         "due": date(2027, 9, 30),
         "indicators": ["400 m jalan", "Rumah terlayani"],
@@ -747,6 +751,51 @@ def progress_reported() -> Recorded:
         "spent": "2500000.50",
         "evidence": ["a" * 64],
     }
+    return Recorded(last_event(commitment), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def _made_commitment() -> Commitment:
+    commitment = Commitment.make(
+        uuid4(), uuid4(), uuid4(), "adopted", "Kaur", "Jalan", date(2027, 9, 30), [], FACILITATOR, occurred_at=moment()
+    )
+    commitment.collect_events()
+    return commitment
+
+
+def risk_identified() -> Recorded:
+    commitment, risk_id, partner_id, at = _made_commitment(), uuid4(), uuid4(), when()
+    commitment.identify_risk(
+        risk_id,
+        "Hujan sebelum pengecoran",
+        "medium",
+        "high",
+        "Cor sebelum November",
+        RECORDER,
+        occurred_at=at,
+        owner="Yayasan Air Bersih",
+        owner_partner_id=partner_id,
+        status="mitigated",
+    )
+    fields = {
+        "risk_id": risk_id,
+        "description": "Hujan sebelum pengecoran",
+        "likelihood": "medium",
+        "impact": "high",
+        "mitigation": "Cor sebelum November",
+        "owner": "Yayasan Air Bersih",
+        "owner_partner_id": partner_id,
+        "status": "mitigated",
+    }
+    return Recorded(last_event(commitment), {**fields, "occurred_at": at, "actor": RECORDER})
+
+
+def risk_reviewed() -> Recorded:
+    commitment, risk_id, meeting_id = _made_commitment(), uuid4(), uuid4()
+    commitment.identify_risk(risk_id, "Hujan", "low", "low", "Terpal", FACILITATOR, occurred_at=moment())
+    commitment.collect_events()
+    at = when()
+    commitment.review_risk(risk_id, meeting_id, "occurred", "Hujan datang awal", RECORDER, occurred_at=at)
+    fields = {"risk_id": risk_id, "meeting_id": meeting_id, "status": "occurred", "note": "Hujan datang awal"}
     return Recorded(last_event(commitment), {**fields, "occurred_at": at, "actor": RECORDER})
 
 
@@ -931,6 +980,8 @@ CASES: dict[type[DomainEvent], Callable[[], Recorded]] = {
     Commitment.Made: commitment_made,
     Commitment.ProgressReported: progress_reported,
     Commitment.EvidenceAttached: commitment_evidence_attached,
+    Commitment.RiskIdentified: risk_identified,
+    Commitment.RiskReviewed: risk_reviewed,
     Dispute.Opened: dispute_opened,
     Dispute.SessionHeld: dispute_session_held,
     Dispute.IssueRecorded: dispute_issue_recorded,
@@ -1196,6 +1247,7 @@ def evaluation_opened() -> Recorded:
         "commitment_id": commitment_id,
         "meeting_id": meeting_id,
         "question": "Puaskah warga?",
+        "subject": "commitment",
     }
     return Recorded(last_event(evaluation), {**fields, "occurred_at": at, "actor": RECORDER})
 

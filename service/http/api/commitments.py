@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from domain.commitment import Commitment
 from service.adapters.evidence_files import MAX_EVIDENCE_BYTES
 from service.app import queries
+from service.app.receipts import Receipt
 from service.http.api.answers import Answer, Beside, shown, step_command, written
 from service.http.auth import command, principal, require_token
 from service.http.current import current_mufakat
@@ -20,8 +21,11 @@ from service.http.schemas.assessments import EvidenceUploadSchema
 from service.http.schemas.commitments import (
     CommitmentEvidenceSchema,
     CommitmentMakingSchema,
+    CommitmentRiskSchema,
     CommitmentSchema,
     ProgressSchema,
+    RiskReviewSchema,
+    RiskSchema,
 )
 from service.http.schemas.common import SummaryPageSchema, listing_args
 
@@ -118,3 +122,34 @@ class OneEvidence(MethodView):
         response.headers["Cache-Control"] = "private, max-age=0"
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+def _with_risk(receipt: Receipt) -> Answer:
+    """The commitment as the risk step left it, with the id of the risk beside it."""
+    body, headers = written(receipt)
+    return Beside(body, risk_id=receipt.part_id), headers
+
+
+@blp.route("/commitments/<uuid:commitment_id>/risks")
+class Risks(MethodView):
+    """The risks of a commitment."""
+
+    @blp.arguments(RiskSchema())
+    @blp.response(201, CommitmentRiskSchema)
+    def post(self, risk: dict[str, Any], commitment_id: UUID) -> Answer:
+        """Records a risk to the commitment: description, likelihood and impact (low, medium, high), mitigation and
+        its owner (a role, or `{partner_id}` of the process). Outsiders read risks: they are about the programme."""
+        return _with_risk(current_mufakat().commitment_risks.identify(step_command(risk), commitment_id, **risk))
+
+
+@blp.route("/commitments/<uuid:commitment_id>/risks/<uuid:risk_id>/reviews")
+class RiskReviews(MethodView):
+    """The reviews of a commitment's risk."""
+
+    @blp.arguments(RiskReviewSchema())
+    @blp.response(201, CommitmentRiskSchema)
+    def post(self, review: dict[str, Any], commitment_id: UUID, risk_id: UUID) -> Answer:
+        """Records a review of the risk held at a meeting of the process that opened (while it was open): where the
+        risk stands now (open, mitigated, occurred, closed) with an optional note. A closed risk is reviewed no more."""
+        context = step_command(review)
+        return _with_risk(current_mufakat().commitment_risks.review(context, commitment_id, risk_id, **review))

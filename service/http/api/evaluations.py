@@ -18,7 +18,12 @@ from service.http.api.answers import Answer, step_command
 from service.http.auth import optional_principal, principal
 from service.http.current import current_mufakat
 from service.http.schemas.common import WhenSchema
-from service.http.schemas.evaluations import EvaluationRequestSchema, EvaluationSchema, EvaluationScoreSchema
+from service.http.schemas.evaluations import (
+    EvaluationRequestSchema,
+    EvaluationSchema,
+    EvaluationScoreSchema,
+    TrainingEvaluationRequestSchema,
+)
 
 blp = Blueprint("evaluations", __name__, description="Community evaluations (score cards) of commitments")
 
@@ -42,6 +47,20 @@ class CommitmentEvaluations(MethodView):
         """Opens a community evaluation (score card) of the commitment at an open meeting of its process."""
         context = step_command(opening)
         return _written(current_mufakat().evaluations.open(context, commitment_id, **opening))
+
+
+@blp.route("/meetings/<uuid:meeting_id>/evaluations")
+class TrainingEvaluations(MethodView):
+    """The evaluations of a training by its attendees."""
+
+    @blp.arguments(TrainingEvaluationRequestSchema())
+    @blp.response(201, EvaluationSchema)
+    def post(self, opening: dict[str, Any], meeting_id: UUID) -> Answer:
+        """Opens an evaluation (attendance and satisfaction) of a training at that training while it is open; its
+        attendees score it through `/evaluations/{id}/scores`. A meeting of another kind is refused (409
+        `meeting_not_a_training`)."""
+        context = step_command(opening)
+        return _written(current_mufakat().evaluations.open_about_training(context, meeting_id, **opening))
 
 
 @blp.route("/evaluations/<uuid:evaluation_id>")

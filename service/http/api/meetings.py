@@ -32,7 +32,9 @@ class Meetings(MethodView):
         found, position = queries.meetings_of(
             ledger, process, listing["after"] or 0, listing["limit"], listing["status"]
         )
-        items = [{"id": m.id, "version": m.version, "title": m.title, "status": m.status} for m in found]
+        items = [
+            {"id": m.id, "version": m.version, "title": m.title, "status": m.status, "kind": m.kind} for m in found
+        ]
         return {"items": items, "next": str(position) if position is not None else None}
 
     @blp.arguments(MeetingSchedulingSchema())

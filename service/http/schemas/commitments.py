@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from domain.commitment import RISK_LEVELS, RISK_STATUSES
 from service.http.schemas.common import (
     NAME_LENGTH,
     TEXT_LENGTH,
@@ -80,10 +81,46 @@ class IndicatorField(fields.Field):
         raise ValidationError("an indicator is a name or an object {name, unit, baseline, target}")
 
 
+class PartnerOwnerSchema(Strict):
+    """A partner of the process as the owner of a commitment or a risk."""
+
+    partner_id = fields.UUID(required=True)
+
+
+class OwnerField(fields.Field):
+    """Who owns a commitment or a risk: a role (a name of 1 to 200 characters) or `{partner_id}` of the process."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {
+            "oneOf": [
+                {"type": "string", "minLength": 1, "maxLength": 200},
+                {
+                    "type": "object",
+                    "properties": {"partner_id": {"type": "string", "format": "uuid"}},
+                    "required": ["partner_id"],
+                    "additionalProperties": False,
+                },
+            ],
+            "example": "Kaur Pembangunan Desa Sukamaju",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | dict[str, Any]:
+        if isinstance(value, str):
+            NAME_LENGTH(value)
+            no_control_characters(value)
+            return value
+        if isinstance(value, dict):
+            loaded: dict[str, Any] = PartnerOwnerSchema().load(value)
+            return loaded
+        raise ValidationError("an owner is a role (text) or an object {partner_id}")
+
+
 class CommitmentMakingSchema(StatementStep):
     """The follow-up promised on an adopted proposal."""
 
-    owner = fields.String(required=True, validate=NAME_LENGTH, metadata={"example": "Kaur Pembangunan Desa Sukamaju"})
+    owner = OwnerField(required=True)
     description = fields.String(
         required=True, validate=TEXT_LENGTH, metadata={"example": "Membangun posyandu 6 x 8 meter di tengah desa."}
     )
@@ -140,12 +177,51 @@ class ProgressSchema(StatementStep):
     )
 
 
+RISK_LEVEL = validate.OneOf(RISK_LEVELS)
+
+
+class RiskSchema(StatementStep):
+    """A risk to a commitment (its description and mitigation are statements: sealed, held to the names rule)."""
+
+    description = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=2000), no_control_characters],
+        metadata={"example": "Musim hujan datang sebelum pengecoran selesai."},
+    )
+    likelihood = fields.String(required=True, validate=RISK_LEVEL, metadata={"example": "medium"})
+    impact = fields.String(required=True, validate=RISK_LEVEL, metadata={"example": "high"})
+    mitigation = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=2000), no_control_characters],
+        metadata={"example": "Pengecoran dijadwalkan sebelum November; terpal disiapkan."},
+    )
+    owner = OwnerField(load_default=None, allow_none=True)
+    status = fields.String(load_default="open", validate=validate.OneOf(RISK_STATUSES[:-1]))
+
+
+class RiskReviewSchema(StatementStep):
+    """A review of a risk held at a meeting of the commitment's process (a monitoring meeting, usually)."""
+
+    meeting_id = ids(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(RISK_STATUSES), metadata={"example": "mitigated"})
+    note = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=2000), no_control_characters],
+        metadata={"example": "Terpal sudah dibeli; pengecoran 70 persen."},
+    )
+
+
 class CommitmentSchema(Resource):
     """A commitment and how far it got."""
 
     proposal_id = ids()
     process_id = ids()
-    owner = fields.String(metadata={"example": "Kaur Pembangunan Desa Sukamaju"})
+    owner = fields.String(
+        metadata={"example": "Kaur Pembangunan Desa Sukamaju", "description": "a role, or the owning partner's name"}
+    )
+    owner_partner_id = fields.UUID(allow_none=True, metadata={"description": "the partner that owns it, if one does"})
+    risks = fields.Method("_risks", metadata={"description": "each risk with where it stands and its latest review"})
     description = fields.String()
     due = fields.Date(metadata={"example": "2027-09-30"})
     indicators = fields.List(fields.String())
@@ -166,6 +242,25 @@ class CommitmentSchema(Resource):
             for item in commitment.indicators_against_targets()
         ]
 
+    def _risks(self, commitment: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                **{
+                    key: str(value) if key in ("risk_id", "owner_partner_id") and value else value
+                    for key, value in risk.items()
+                },
+                "identified_at": risk["identified_at"].isoformat(),
+                "latest_review": None
+                if risk["latest_review"] is None
+                else {
+                    **risk["latest_review"],
+                    "meeting_id": str(risk["latest_review"]["meeting_id"]),
+                    "reviewed_at": risk["latest_review"]["reviewed_at"].isoformat(),
+                },
+            }
+            for risk in commitment.risks_with_latest_review()
+        ]
+
     def _spending(self, commitment: Any) -> dict[str, str | None]:
         spending: dict[str, str | None] = commitment.spending()
         return spending
@@ -181,6 +276,12 @@ class CommitmentSchema(Resource):
 def today() -> date:
     """Today's date by the ledger's clock (which tests may set), in UTC."""
     return _server_now().date()
+
+
+class CommitmentRiskSchema(CommitmentSchema):
+    """A commitment and the id of the risk just identified or reviewed."""
+
+    risk_id = fields.UUID()
 
 
 class CommitmentEvidenceSchema(CommitmentSchema):

@@ -251,6 +251,9 @@ class SummarySchema(Resource):
     outcome = fields.String(
         allow_none=True, metadata={"example": "adopted", "description": "proposals: the outcome once decided"}
     )
+    kind = fields.String(
+        metadata={"example": "training", "description": "meetings: musyawarah, training, fgd, monitoring or other"}
+    )
 
 
 #: One page of a process's proposals, meetings or commitments.

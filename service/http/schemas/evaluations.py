@@ -22,6 +22,17 @@ class EvaluationRequestSchema(StatementStep):
     )
 
 
+class TrainingEvaluationRequestSchema(StatementStep):
+    """An evaluation of a training (attendance and satisfaction) to open at that training while it is open."""
+
+    question = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"example": "Seberapa bermanfaat pelatihan pembukuan BUMDes ini?"},
+    )
+
+
 class EvaluationScoreSchema(StatementStep):
     """An attendee's score from 1 to 5 and optional comment (a statement: sealed, redactable)."""
 
@@ -45,7 +56,10 @@ class EvaluationSchema(Resource):
 
     evaluation_id = ids()
     process_id = ids()
-    commitment_id = ids()
+    subject = fields.String(
+        metadata={"enum": ["commitment", "training"], "description": "what is evaluated: a commitment or a training"}
+    )
+    commitment_id = fields.UUID(allow_none=True, metadata={"description": "null for the evaluation of a training"})
     meeting_id = ids()
     question = fields.String(allow_none=True)
     status = fields.String(metadata={"enum": ["open", "closed"]})

@@ -34,14 +34,16 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import ValidationError as CsrfInvalid
 
 from domain.assessment import FINDING_KINDS, METHODS
+from domain.commitment import RISK_LEVELS, RISK_STATUSES, Commitment
 from domain.errors import RuleBroken
-from domain.meeting import Meeting
+from domain.meeting import MEETING_KINDS, Meeting
 from domain.partner import OFFER_KINDS
 from domain.process import GENDERS, GROUPS, Process
 from domain.proposal import CORRECTABLE_FIELDS, Proposal
 from domain.sectors import SECTORS
 from service.adapters.evidence_files import MAX_EVIDENCE_BYTES, EvidenceRefused
 from service.app import assessments as kajian
+from service.app import evaluations as evaluation_reads
 from service.app import partners as partner_reads
 from service.app import queries
 from service.app import rankings as ranking_reads
@@ -95,6 +97,9 @@ def _console_globals() -> dict[str, Any]:
         "FINDING_KINDS": FINDING_KINDS,
         "SECTORS": SECTORS,
         "RESPONDENT_ROWS": RESPONDENT_ROWS,
+        "MEETING_KINDS": MEETING_KINDS,
+        "RISK_LEVELS": RISK_LEVELS,
+        "RISK_STATUSES": RISK_STATUSES,
     }
 
 
@@ -284,9 +289,12 @@ def meeting_page(meeting_id: UUID) -> str:
     attending = {str(a) for a in meeting.attendees}
     proposals = [queries.readable(mufakat, Proposal, pid, principal, copy=False) for pid in process.proposal_ids]
     rankings = [r for r in ranking_reads.rankings_of(mufakat, process.id) if r.meeting_id == meeting.id]
+    # A training's own evaluations (attendance and satisfaction), each linked to its page.
+    evaluations = evaluation_reads.evaluations_of(mufakat, meeting.id) if meeting.kind == "training" else []
     return render_template(
         "console/meeting.html",
         rankings=rankings,
+        evaluations=evaluations,
         meeting=meeting,
         process=process,
         people=people,
@@ -294,6 +302,34 @@ def meeting_page(meeting_id: UUID) -> str:
         attending=attending,
         proposals=proposals,
         quorum_needed=quorum_needed(process.rules.quorum, len(invited)),
+        notice=_notice(),
+    )
+
+
+@blp.route("/janji/<uuid:commitment_id>/risiko")
+def risks_page(commitment_id: UUID) -> str:
+    """A commitment's risks (risiko) with where each stands and its latest review; forms to add one and review one
+    at a meeting of the process."""
+    principal = _require()
+    mufakat = current_mufakat()
+    try:
+        commitment = queries.readable(mufakat, Commitment, commitment_id, principal, copy=False)
+    except NotFound:
+        abort(404)
+    process = _run_by(principal, commitment.process_id)
+    meetings = [
+        m
+        for m in (mufakat.uow.get(Meeting, mid, "meeting", copy=False) for mid in process.meeting_ids)
+        if m.status != "scheduled"
+    ]
+    partners = partner_reads.partners_of(mufakat, principal, process.id, 0, 500)["items"]
+    return render_template(
+        "console/risks.html",
+        commitment=commitment,
+        risks=commitment.risks_with_latest_review(),
+        process=process,
+        meetings=meetings,
+        partners=partners,
         notice=_notice(),
     )
 

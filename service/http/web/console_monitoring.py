@@ -198,7 +198,12 @@ def evaluation_page(evaluation_id: UUID) -> str:
     except NotFound:
         abort(404)
     process = _run_by(principal, found["process_id"])
-    commitment = queries.readable(mufakat, Commitment, found["commitment_id"], principal, copy=False)
+    # A training's evaluation is about the training itself: it has no commitment.
+    commitment = (
+        None
+        if found["commitment_id"] is None
+        else queries.readable(mufakat, Commitment, found["commitment_id"], principal, copy=False)
+    )
     meeting = queries.readable(mufakat, Meeting, found["meeting_id"], principal, copy=False)
     people = _names(mufakat, process)
     attendees = [people[str(a)] for a in meeting.attendees if str(a) in people and not people[str(a)]["forgotten"]]

@@ -188,6 +188,15 @@ WORDS: dict[str, LazyString] = {
     "facilitator": _l("facilitator"),
     "auditor": _l("auditor"),
     "partner": _l("partner"),
+    # kinds of meeting ("fgd" and "other" are above)
+    "musyawarah": _l("musyawarah"),
+    "monitoring": _l("monitoring"),
+    # risks of a commitment: likelihood and impact, and where a risk stands
+    "low": _l("low"),
+    "medium": _l("medium"),
+    "high": _l("high"),
+    "mitigated": _l("mitigated"),
+    "occurred": _l("occurred"),
     # monitoring: complaints, partners and what they bring, the fields of their forms
     "received": _l("received"),
     "in_review": _l("in review"),
@@ -312,6 +321,8 @@ REFUSALS: dict[str, LazyString] = {
     "token_not_valid": _l("This token is revoked or expired: it signs nobody in."),
     "unauthorized": _l("Please sign in again."),
     "csrf": _l("The form expired; reload the page and try again."),
+    "meeting_not_a_training": _l("Only a training is evaluated by its attendees as a training."),
+    "risk_closed": _l("This risk was closed at an earlier review: record a new risk if it returns."),
 }
 
 

@@ -54,7 +54,7 @@ from service.http.schemas.assessments import (
     FindingWithdrawalSchema,
     LinksSchema,
 )
-from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema
+from service.http.schemas.commitments import CommitmentMakingSchema, ProgressSchema, RiskReviewSchema, RiskSchema
 from service.http.schemas.complaints import (
     ContributionRequestSchema,
     OfferLinksRequestSchema,
@@ -74,7 +74,11 @@ from service.http.schemas.disputes import (
     SessionRequestSchema,
     SummaryRedactionSchema,
 )
-from service.http.schemas.evaluations import EvaluationRequestSchema, EvaluationScoreSchema
+from service.http.schemas.evaluations import (
+    EvaluationRequestSchema,
+    EvaluationScoreSchema,
+    TrainingEvaluationRequestSchema,
+)
 from service.http.schemas.meetings import AttendanceSchema, MeetingClosingSchema, MeetingSchedulingSchema
 from service.http.schemas.minutes import MinutesSealingSchema
 from service.http.schemas.planning import RankingBallotSchema, RankingRequestSchema
@@ -270,6 +274,17 @@ def dispute_correction_body(flat: dict[str, Any]) -> dict[str, Any]:
     return {**flat, "field": name, **({"session_id": session_id} if session_id else {})}
 
 
+def risk_body(flat: dict[str, Any]) -> dict[str, Any]:
+    """The risk form as the API's body: a partner chosen as owner (`owner_partner_id`) becomes `{partner_id}`,
+    otherwise the role typed is the owner (none typed: no owner)."""
+    partner_id = flat.pop("owner_partner_id", None)
+    if partner_id:
+        flat["owner"] = {"partner_id": partner_id}
+    elif not flat.get("owner"):
+        flat.pop("owner", None)
+    return flat
+
+
 #: How many indicators the progress form offers a value for (the API takes at most 50).
 MEASURE_ROWS = 50
 
@@ -351,6 +366,17 @@ STEPS: dict[str, Step] = {
         lists=("evidence",),
         flags=(NAMES_ARE_PUBLIC,),
         shape=progress_body,
+    ),
+    # A commitment's risks (/console/janji/<id>/risiko): identified, then reviewed at a meeting of the process.
+    "identify_risk": Step(
+        "commitment_risks.identify", RiskSchema, ("commitment_id",), flags=(NAMES_ARE_PUBLIC,), shape=risk_body
+    ),
+    "review_risk": Step(
+        "commitment_risks.review", RiskReviewSchema, ("commitment_id", "risk_id"), flags=(NAMES_ARE_PUBLIC,)
+    ),
+    # The evaluation of a training by its attendees, opened on the training's meeting page.
+    "open_training_evaluation": Step(
+        "evaluations.open_about_training", TrainingEvaluationRequestSchema, ("meeting_id",), flags=(NAMES_ARE_PUBLIC,)
     ),
     # The admin's steps (pages under /console/admin): the use cases refuse anyone else.
     "forget": Step("forgetting.forget", None, ("participant_id",)),

@@ -216,3 +216,13 @@ def test_a_long_meeting_runs_over_as_many_pages_as_it_needs() -> None:
     assert pages > 5
     assert f"Halaman {pages} dari {pages}" in text_of(pdf)
     assert "12. Usulan: Pembangunan embung desa untuk irigasi musim kemarau" in text_of(pdf)
+
+
+def test_the_berita_acara_of_a_training_or_monitoring_meeting_is_titled_by_its_kind() -> None:
+    training = text_of(render_minutes_pdf(replace(public_minutes(), meeting_kind="training")))
+    monitoring = text_of(render_minutes_pdf(replace(public_minutes(), meeting_kind="monitoring"), "en"))
+
+    # The heading: the kind's title above the meeting's own.
+    assert "BERITA ACARA PELATIHAN MUSRENBANG DESA SUKAMAJU SESI 2" in training
+    assert "MINUTES OF THE MONITORING MEETING MUSRENBANG DESA SUKAMAJU SESI 2" in monitoring
+    assert "BERITA ACARA MUSYAWARAH MUSRENBANG DESA SUKAMAJU SESI 2" in text_of(rendered("public"))
