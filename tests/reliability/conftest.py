@@ -25,6 +25,16 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 __all__ = ["PG_BIN", "GunicornServer", "PrivatePostgres", "free_port", "wait_until"]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--soak-minutes N`: run the soak test (test_soak.py) for N minutes; 0, the default, skips it (not in CI)."""
+    parser.addoption(
+        "--soak-minutes",
+        type=float,
+        default=0.0,
+        help="minutes of the reliability soak (mixed writers and readers, kill -9 of a worker each minute); 0: off",
+    )
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
