@@ -1,0 +1,141 @@
+"""Seeds a realistic store through the application (the use cases of service/app, never raw SQL), and says
+how fast it wrote.
+
+    .venv/bin/python bench/seed.py --events 100000 [--database-url URL] [--keep PATH]
+
+Round after round until the store holds `--events` events, it records the whole programme cycle of one
+kecamatan: `mufakat demo`'s story (a Musrenbang Kecamatan; Desa Sukamaju with its assessments and findings,
+two meetings, proposals argued, objected to, amended, decided by consensus and by vote, a ranking against
+the pagu, commitments with progress reports, a back-filled musdes with a correction and an annulment; the
+neighbour village Karangsari whose road is forwarded up and merged with Sukamaju's), then for that round a
+partner with a contribution toward a commitment, a community evaluation of the commitment at a meeting,
+and complaints with their answers. Each round has its own processes, people and ids, so the store grows as
+many villages would make it grow.
+
+It prints the events per second as it goes and at the end (`--events` is a target: the last round
+finishes). The default store is a temporary SQLite file, removed afterwards unless `--keep` names where to
+put it (the other benches then run against it: `--database-url sqlite:///PATH`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from uuid import UUID
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from service.adapters.storage import persistence_settings
+from service.app.application import Mufakat
+from service.app.receipts import CommandContext
+from service.cli.demo import DemoRecord, record_demo
+
+
+def _context(mufakat: Mufakat, secret: str) -> CommandContext:
+    principal = mufakat.tokens.authenticate(secret)
+    assert principal is not None
+    return CommandContext(principal)
+
+
+def seed_round(mufakat: Mufakat, secret: str, round_number: int) -> DemoRecord:
+    """One kecamatan's cycle: the demo's story, then partners, an evaluation and complaints."""
+    record = record_demo(mufakat, secret)
+    context = _context(mufakat, secret)
+    process_id = record.process_id
+    commitment_id = record.commitments[0]
+    partner_id = mufakat.partners.register(context, process_id, f"Yayasan Air Bersih {round_number}", "ngo").id
+    mufakat.partners.contribute(
+        context, partner_id, "technical", "Pendampingan teknis pengecoran jalan.", commitment_id=commitment_id
+    )
+    present = list(record.participants.values())[:6]
+    meeting_id = mufakat.meetings.schedule(
+        context,
+        process_id,
+        title="Musyawarah evaluasi pembangunan jalan",
+        scheduled_for=mufakat.clock(),
+        location="Balai Desa Sukamaju",
+        invited=present,
+    ).id
+    mufakat.meetings.open(context, meeting_id, present)
+    evaluation_id = mufakat.evaluations.open(context, commitment_id, meeting_id, "Apakah jalan sudah bermanfaat?").id
+    for number, participant_id in enumerate(present):
+        mufakat.evaluations.score(context, evaluation_id, participant_id, 3 + number % 3, None)
+    mufakat.evaluations.close(context, evaluation_id)
+    mufakat.meetings.close(context, meeting_id, minutes="Evaluasi jalan rabat beton.")
+    for number in range(2):
+        complaint = mufakat.complaints.file(
+            context,
+            process_id,
+            "Drainase di ujung jalan tersumbat setelah hujan.",
+            f"seed-{round_number}-{number}-{UUID(int=round_number * 10 + number).hex[-8:]}",
+            about={"commitment": commitment_id},
+        )
+        mufakat.complaints.respond(context, complaint.id, "resolved", "Sudah dibersihkan oleh TPK.")
+    return record
+
+
+def main() -> None:
+    """Seeds the store and prints the rate."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--keep", type=Path, default=None, help="where to leave the SQLite file")
+    parser.add_argument(
+        "--work-in",
+        type=Path,
+        default=None,
+        help="where the SQLite file is written (default: the temporary folder); /dev/shm skips the disk's fsync",
+    )
+    arguments = parser.parse_args()
+    directory = Path(tempfile.mkdtemp(prefix="mufakat-seed-", dir=arguments.work_in))
+    url = arguments.database_url or "sqlite:///" + str(directory / "seed.db")
+    mufakat = Mufakat(env=persistence_settings(url))
+    try:
+        _, secret = mufakat.tokens.issue("facilitator", "Fasilitator Benih", [])
+        before = mufakat.recorder.max_notification_id() or 0
+        started = last_print = time.perf_counter()
+        rounds = 0
+        events = 0
+        first: DemoRecord | None = None
+        while events < arguments.events:
+            # One round holds the writer token from its first write to its last, as `mufakat demo` does.
+            with mufakat.writing_alone():
+                record = seed_round(mufakat, secret, rounds)
+            first = first or record
+            rounds += 1
+            events = (mufakat.recorder.max_notification_id() or 0) - before
+            now = time.perf_counter()
+            if now - last_print > 30:
+                print(f"  {events:,} events in {now - started:.0f} s ({events / (now - started):,.0f}/s)", flush=True)
+                last_print = now
+        seconds = time.perf_counter() - started
+    finally:
+        mufakat.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"seeded {events:,} events in {rounds} kecamatan rounds ({events / rounds:.0f} events each) in "
+        f"{seconds:.1f} s: {events / seconds:,.0f} events/s; peak RSS {peak:.0f} MiB"
+    )
+    if arguments.keep is not None and arguments.database_url is None:
+        shutil.move(str(directory / "seed.db"), arguments.keep)
+        print(f"kept at {arguments.keep} (sqlite:///{arguments.keep})")
+    if arguments.keep is not None and first is not None:
+        # The first round's ids, for the read benches (bench/scale_reads.py): the oldest village of the store.
+        ids = {
+            "process": str(first.process_id),
+            "proposal": str(first.proposals["adopted_by_consensus"]),
+            **{name: str(value) for name, value in first.chain.items()},
+            "events": events,
+        }
+        Path(f"{arguments.keep}.json").write_text(json.dumps(ids, indent=2), encoding="utf-8")
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
