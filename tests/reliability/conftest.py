@@ -99,8 +99,8 @@ class GunicornServer:
             try:
                 # A worker opening its first connection on a busy machine may take seconds: wait, do not fail.
                 return requests.get(f"{self.base_url}/api/v1/ready", timeout=10).status_code == 200
-            except requests.ConnectionError:
-                return False
+            except (requests.ConnectionError, requests.Timeout):
+                return False  # not listening yet, or too busy starting to answer within the probe's timeout
 
         wait_until(ready, timeout, f"gunicorn on port {self.port} answering /api/v1/ready")
 
