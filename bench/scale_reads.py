@@ -17,9 +17,9 @@ test client (the whole request: routing, reads, rendering):
 - proof: `GET /api/v1/audit/proofs/inclusion` of the first village's first event in the whole tree;
 - verify: `verify_store` over the whole log; export: `write_export` of the whole log to nowhere;
 
-each read the median of several calls, and the process's peak RSS (`VmHWM`). It prints every round, then
-the medians and the ratio large / small: reads should be flat (<= 1.5x); rebuild, verify and export grow
-with the log by nature (their ratio per event is printed too).
+each read the median of several calls, and the process's peak RSS (`VmHWM`, also after each phase, to tell
+which one raised it). It prints every round, then the medians and the ratio large / small: reads should be
+flat (<= 1.5x); rebuild, verify and export grow with the log by nature (their ratio per event is printed too).
 """
 
 from __future__ import annotations
@@ -48,6 +48,18 @@ def _median_seconds(call: Callable[[], Any], times: int) -> float:
         call()
         seconds.append(time.perf_counter() - started)
     return statistics.median(seconds)
+
+
+class _Nowhere(io.TextIOBase):
+    """A text sink that keeps nothing (an export written to a StringIO would hold the whole log in memory)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _peak_mib() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
 
 
 def measure(path: str) -> dict[str, float]:
@@ -84,6 +96,7 @@ def measure(path: str) -> dict[str, float]:
         started = time.perf_counter()
         ReadModels(mufakat).rebuild()
         figures["rebuild"] = time.perf_counter() - started
+        figures["peak RSS after rebuild MiB"] = _peak_mib()
         reads = {
             "feed": get("/api/v1/feed"),
             "history": get(f"/api/v1/proposals/{ids['proposal']}/history"),
@@ -95,11 +108,11 @@ def measure(path: str) -> dict[str, float]:
         for name, call in reads.items():
             call()  # warm: the first call of a route loads its templates, schemas and caches
             figures[name] = _median_seconds(call, READS)
+        figures["peak RSS after reads MiB"] = _peak_mib()
         figures["verify"] = _median_seconds(lambda: verify_store(mufakat.recorder), 1)
-        figures["export"] = _median_seconds(lambda: write_export(mufakat.recorder, io.StringIO()), 1)
-    status = Path("/proc/self/status").read_text()
-    figures["peak RSS MiB"] = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
-    figures["peak RSS MiB"] /= 1024
+        figures["peak RSS after verify MiB"] = _peak_mib()
+        figures["export"] = _median_seconds(lambda: write_export(mufakat.recorder, _Nowhere()), 1)
+    figures["peak RSS MiB"] = _peak_mib()
     return figures
 
 
@@ -135,7 +148,7 @@ def main() -> None:
         if key == "events":
             continue
         ratio = large[key] / small[key]
-        unit = "MiB" if key == "peak RSS MiB" else "ms"
+        unit = "MiB" if key.endswith("MiB") else "ms"
         scale = 1 if unit == "MiB" else 1000
         note = f"   per event {ratio / growth:.2f}x" if key in WHOLE_LOG else ""
         name = key.removesuffix(" MiB")
