@@ -136,7 +136,7 @@ def main() -> None:
             figures = json.loads(answer.stdout.strip().splitlines()[-1])
             rounds[path].append(figures)
             shown = ", ".join(
-                f"{k} {v * 1000:.1f} ms" for k, v in figures.items() if k not in ("events", "peak RSS MiB")
+                f"{k} {v * 1000:.1f} ms" for k, v in figures.items() if k != "events" and not k.endswith("MiB")
             )
             rss = figures["peak RSS MiB"]
             print(f"round {number + 1}, {figures['events']:,.0f} events: {shown}; peak RSS {rss:.0f} MiB")
