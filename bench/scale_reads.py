@@ -13,7 +13,8 @@ test client (the whole request: routing, reads, rendering):
 - feed: `GET /api/v1/feed` (the first page);
 - history: `GET /api/v1/proposals/{id}/history` of the first village's adopted road;
 - journey: `GET /api/v1/proposals/{id}/journey` of the same road, forwarded up to its kecamatan and merged;
-- priorities JSON / XLSX: `GET /api/v1/processes/{id}/priorities` (`?format=xlsx`) of the first village;
+- priorities JSON / XLSX: `GET /api/v1/processes/{id}/priorities` (`?format=xlsx`) of the first village, and
+  of the kecamatan of 1,000 ranked proposals when the store has one (`seed.py --kecamatan-proposals 1000`);
 - proof: `GET /api/v1/audit/proofs/inclusion` of the first village's first event in the whole tree;
 - verify: `verify_store` over the whole log; export: `write_export` of the whole log to nowhere;
 
@@ -103,6 +104,16 @@ def measure(path: str) -> dict[str, float]:
             "journey": get(f"/api/v1/proposals/{ids['proposal']}/journey"),
             "priorities JSON": get(f"/api/v1/processes/{ids['process']}/priorities"),
             "priorities XLSX": get(f"/api/v1/processes/{ids['process']}/priorities?format=xlsx"),
+            **(
+                {
+                    "kecamatan priorities JSON": get(f"/api/v1/processes/{ids['large_kecamatan']}/priorities"),
+                    "kecamatan priorities XLSX": get(
+                        f"/api/v1/processes/{ids['large_kecamatan']}/priorities?format=xlsx"
+                    ),
+                }
+                if "large_kecamatan" in ids
+                else {}
+            ),
             "proof": get(f"/api/v1/audit/proofs/inclusion?position=2&tree_size={events}"),
         }
         for name, call in reads.items():

@@ -31,6 +31,7 @@ from uuid import UUID
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from domain.rules import DecisionRules
 from service.adapters.storage import persistence_settings
 from service.app.application import Mufakat
 from service.app.receipts import CommandContext
@@ -80,12 +81,68 @@ def seed_round(mufakat: Mufakat, secret: str, round_number: int) -> DemoRecord:
     return record
 
 
+def seed_large_kecamatan(mufakat: Mufakat, secret: str, count: int) -> UUID:
+    """A Musrenbang Kecamatan of `count` proposals ranked (Borda, three ballots, against a pagu): the largest
+    daftar prioritas a kecamatan makes, for the priority list's read at scale."""
+    context = _context(mufakat, secret)
+    process_id = mufakat.processes.open(
+        context,
+        title=f"Musrenbang Kecamatan dengan {count} usulan",
+        description="Usulan desa-desa se-kecamatan diperingkat terhadap pagu indikatif.",
+        region_code="33.02.11",
+        region_name="Kecamatan Benih",
+        visibility="public",
+        rules=DecisionRules(legal_basis="Permendagri No. 86 Tahun 2017, Musrenbang kecamatan"),
+        level="kecamatan",
+    ).id
+    context = _context(mufakat, secret)
+    people = [
+        mufakat.participants.register(context, process_id, name, "government", None, None, None).id
+        for name in ("Camat Benih", "Kasi Pembangunan", "Utusan Desa")
+    ]
+    meeting_id = mufakat.meetings.schedule(
+        context,
+        process_id,
+        title="Musrenbang Kecamatan",
+        scheduled_for=mufakat.clock(),
+        location="Aula Kecamatan",
+        invited=people,
+    ).id
+    mufakat.meetings.open(context, meeting_id, people)
+    proposals = [
+        mufakat.proposals.submit(
+            context,
+            process_id,
+            title=f"Usulan desa nomor {number}",
+            body="Rehabilitasi saluran irigasi tersier.",
+            submitted_by=people[2],
+            meeting_id=meeting_id,
+            planning={"estimated_cost": str(25_000_000 + 10_000 * number)},
+        ).id
+        for number in range(count)
+    ]
+    ranking_id = mufakat.rankings.open(
+        context, process_id, meeting_id, proposals, "borda", budget_ceiling=str(2_500_000_000)
+    ).id
+    for number, participant_id in enumerate(people):
+        order = proposals[number:] + proposals[:number]
+        mufakat.rankings.cast_ballot(context, ranking_id, participant_id, order=order)
+    mufakat.rankings.close(context, ranking_id)
+    return process_id
+
+
 def main() -> None:
     """Seeds the store and prints the rate."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--keep", type=Path, default=None, help="where to leave the SQLite file")
+    parser.add_argument(
+        "--kecamatan-proposals",
+        type=int,
+        default=0,
+        help="then a kecamatan of this many ranked proposals (its id in the sidecar as `large_kecamatan`)",
+    )
     parser.add_argument(
         "--work-in",
         type=Path,
@@ -115,13 +172,23 @@ def main() -> None:
                 print(f"  {events:,} events in {now - started:.0f} s ({events / (now - started):,.0f}/s)", flush=True)
                 last_print = now
         seconds = time.perf_counter() - started
+        large_kecamatan = None
+        if arguments.kecamatan_proposals:
+            kecamatan_started = time.perf_counter()
+            with mufakat.writing_alone():
+                large_kecamatan = seed_large_kecamatan(mufakat, secret, arguments.kecamatan_proposals)
+            print(
+                f"a kecamatan of {arguments.kecamatan_proposals} ranked proposals in "
+                f"{time.perf_counter() - kecamatan_started:.1f} s"
+            )
     finally:
         mufakat.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"seeded {events:,} events in {rounds} kecamatan rounds ({events / rounds:.0f} events each) in "
-        f"{seconds:.1f} s: {events / seconds:,.0f} events/s; peak RSS {peak:.0f} MiB"
-    )
+    if rounds:
+        print(
+            f"seeded {events:,} events in {rounds} kecamatan rounds ({events / rounds:.0f} events each) in "
+            f"{seconds:.1f} s: {events / seconds:,.0f} events/s; peak RSS {peak:.0f} MiB"
+        )
     if arguments.keep is not None and arguments.database_url is None:
         shutil.move(str(directory / "seed.db"), arguments.keep)
         print(f"kept at {arguments.keep} (sqlite:///{arguments.keep})")
@@ -134,6 +201,12 @@ def main() -> None:
             "events": events,
         }
         Path(f"{arguments.keep}.json").write_text(json.dumps(ids, indent=2), encoding="utf-8")
+    if large_kecamatan is not None:
+        store = arguments.keep or Path(url.removeprefix("sqlite:///"))
+        sidecar = Path(f"{store}.json")
+        known = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
+        known["large_kecamatan"] = str(large_kecamatan)
+        sidecar.write_text(json.dumps(known, indent=2), encoding="utf-8")
     shutil.rmtree(directory, ignore_errors=True)
 
 
