@@ -12,7 +12,9 @@ times in the same process:
   already in memory: the pure hashing cost, no database;
 - sha256 (read): reading the same rows from the same database and one SHA-256
   per event over the same bytes: what any verifier must at least do;
-- export verify: `verify_export` of an export of the same log (no database).
+- export verify: `verify_export` of an export of the same log (no database);
+- peak RSS: a fresh process opens the same store and runs `verify_store` once, and reports its peak
+  resident memory (`VmHWM`): compare it at 10k and 100k events to see that memory stays constant.
 
 It prints events per second for each and the ratios of verify to both
 baselines (docs/architecture.md, "Targets": verification at least 0.8x of reading the same rows and
@@ -26,7 +28,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import resource
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -105,6 +109,25 @@ def read_and_hash(ledger: Mufakat) -> int:
     return count
 
 
+def verify_peak_rss(url: str, public_key: str) -> int:
+    """Peak resident memory (KiB) of a fresh process that opens the store and verifies it once."""
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[3]);"
+        "from service.adapters.storage import persistence_settings;"
+        "from service.app.application import Mufakat;"
+        "from service.audit.verify import verify_store;"
+        "ledger = Mufakat(env=persistence_settings(sys.argv[1]));"
+        "assert verify_store(ledger.recorder, trusted_key=sys.argv[2]).ok;"
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec.
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')))"
+    )
+    repository = str(Path(__file__).resolve().parent.parent)
+    answer = subprocess.run(
+        [sys.executable, "-c", script, url, public_key, repository], capture_output=True, text=True, check=True
+    )
+    return int(answer.stdout.strip().splitlines()[-1])
+
+
 def best(seconds: list[float]) -> float:
     """The fastest of several rounds (the least disturbed by other work on the machine)."""
     return min(seconds)
@@ -154,6 +177,7 @@ def main() -> None:
             t = time.perf_counter()
             assert verify_export(export_file, public_key_text(key)).ok
             export_s.append(time.perf_counter() - t)
+        peak_rss = verify_peak_rss(url, public_key_text(key))
         ledger.close()
 
     rate = {
@@ -170,6 +194,9 @@ def main() -> None:
     print(f"sha256, same rows read+hash  {rate['read']:>12,.0f} events/s")
     print(f"ratio verify / sha256 memory     {rate['verify'] / rate['memory']:.2f}")
     print(f"ratio verify / sha256 read+hash  {rate['verify'] / rate['read']:.2f}   (target >= 0.80)")
+    print(f"peak RSS of a process verifying the store once: {peak_rss / 1024:.0f} MiB")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"(this bench's own peak RSS, with the in-memory baseline's bytes: {own:.0f} MiB)")
 
 
 if __name__ == "__main__":

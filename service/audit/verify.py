@@ -282,8 +282,20 @@ class Verifier:
         checked = 0
         position = last = verified = 0
         try:
-            for record in records:
-                position = record[0]
+            for (
+                position,
+                raw_id,
+                version,
+                topic_text,
+                state,
+                bound,
+                stored_hash,
+                stored_root,
+                previous,
+                previous_position,
+                form,
+                salt,
+            ) in records:
                 if position != last + 1:
                     # A gap (rare: PostgreSQL skips ids of rolled-back inserts): was an event removed from it?
                     removed = hash_between(last + 1, position - 1)
@@ -291,27 +303,21 @@ class Verifier:
                         raise _Failed(removed, _REMOVED_WITH_HASH)
                 last = position
                 try:
-                    raw_id = record[1]
                     originator = raw_id.bytes if type(raw_id) is UUID else bytes.fromhex(raw_id)
-                    version = record[2]
-                    topic = record[3].encode("utf-8")
-                    state = record[4]
+                    topic = topic_text.encode()
                     if type(state) is not bytes:
                         state = bytes(state)
                     if len(originator) != 16 or type(version) is not int:
                         raise ValueError("bad id or version")
                 except (AttributeError, TypeError, ValueError):
                     raise _Failed(position, _UNDECODABLE) from None
-                stored_hash = record[6]
                 if stored_hash is None:
                     raise _Failed(position, _UNHASHED)
-                if not record[5]:
+                if not bound:
                     raise _Failed(position, _REORDERED)
-                previous = record[8]
                 # Every chain starts at version 1: a first event with a later version lost its predecessors.
-                if previous is None and (record[9] is not None or version != 1):
+                if previous is None and (previous_position is not None or version != 1):
                     raise _Failed(position, _missing_predecessor(originator, version))
-                form = record[10]
                 if form is None:
                     computed = sha256(
                         b"".join(
@@ -328,17 +334,17 @@ class Verifier:
                         )
                     ).digest()
                 else:
-                    form, salt = bytes(form), bytes(record[11])
-                    digest = private_digest(salt, originator, version, record[3], state)
+                    form, salt = bytes(form), bytes(salt)
+                    digest = private_digest(salt, originator, version, topic_text, state)
                     computed = event_hash_v2(previous or GENESIS, form, digest)
                 if computed != stored_hash:
                     if previous is None and version > 1:
                         raise _Failed(position, _missing_predecessor(originator, version))
                     raise _Failed(position, _CHANGED)
                 if form is not None:
-                    _check_public_form(position, form, UUID(bytes=originator), version, record[3], state)
+                    _check_public_form(position, form, UUID(bytes=originator), version, topic_text, state)
                 root = sha256(root + computed).digest()
-                if root != record[7]:
+                if root != stored_root:
                     raise _Failed(position, _ROOT_BROKEN)
                 node = sha256(b"\x00" + computed).digest()
                 index = tree_size
