@@ -4,24 +4,83 @@
 
 Sends the same request as `bench/command_throughput.py` (a contribution with a
 bearer token and a unique Idempotency-Key), first unprofiled to report the CPU
-per request, then under cProfile (CPU time), and prints the top entries by own time and
-by cumulative time.
+per request, then under cProfile (CPU time), and prints the CPU per command by stage
+(cProfile's cumulative times scaled to the unprofiled CPU), the SQL statements and
+transactions per contribution, and the top entries by own time and by cumulative time.
+Stages overlap where one runs inside another (the use case inside the request): the
+indented ones are parts of the stage above them.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import logging
+import os
 import pstats
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
+
+
+#: (label, file, function): a stage of the command path, read as the cumulative CPU of that function.
+STAGES: list[tuple[str, str, str]] = [
+    ("the whole request (WSGI)", "flask/app.py", "wsgi_app"),
+    ("  before-request hooks (request id, token)", "flask/app.py", "preprocess_request"),
+    ("    the token's principal", "service/http/auth.py", "optional_principal"),
+    ("  body load and validation (webargs)", "webargs/core.py", "parse"),
+    ("  the Idempotency-Key's fingerprint", "service/http/auth.py", "idempotency_key"),
+    ("  the command (unit of work)", "service/app/unit_of_work.py", "run_command"),
+    ("    judging: reads, domain, staging", "service/app/unit_of_work.py", "_judge"),
+    ("      the key's earlier answer (lookup)", "service/app/unit_of_work.py", "earlier_answer"),
+    ("      copying aggregates for change", "service/adapters/group_commit.py", "copy_for_change"),
+    ("    encoding the events (mapper)", "eventsourcing/persistence.py", "to_stored_event"),
+    ("    the commit (SQL, chain, tree)", "service/adapters/group_commit.py", "_commit"),
+    ("      hash chain and Merkle tree rows (SQLite)", "service/audit/chain.py", "_insert_events"),
+    ("      hash chain and Merkle tree rows (PostgreSQL)", "service/audit/chain.py", "_fetch_ids_after_insert_events"),
+    ("      Merkle tree rows", "service/audit/tree_store.py", "extend_tree"),
+    ("  the answer's schema dump", "marshmallow/schema.py", "dump"),
+    ("  after-request hooks (headers, log, metrics)", "flask/app.py", "process_response"),
+    ("  teardown hooks", "flask/app.py", "do_teardown_request"),
+]
+#: Built-in or library calls that send one statement to the database, and those that end a transaction.
+_STATEMENTS = {
+    ("~", "<method 'execute' of 'sqlite3.Cursor' objects>"),
+    ("~", "<method 'executemany' of 'sqlite3.Cursor' objects>"),
+    ("~", "<method 'execute' of 'sqlite3.Connection' objects>"),
+    ("psycopg/cursor.py", "execute"),
+    ("psycopg/cursor.py", "executemany"),
+}
+_COMMITS = {("~", "<method 'commit' of 'sqlite3.Connection' objects>"), ("psycopg/connection.py", "commit")}
+
+
+def _matches(key: tuple[str, int, str], file: str, function: str) -> bool:
+    filename, _, name = key
+    return name == function and ((file == "~" and filename == "~") or filename.replace(os.sep, "/").endswith(file))
+
+
+def breakdown(stats: pstats.Stats, requests: int, cpu: float) -> None:
+    """Prints µs per command by stage (scaled to the unprofiled CPU) and SQL statements per contribution."""
+    entries: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
+    total = sum(entry[2] for entry in entries.values()) / requests
+    scale = cpu / total if total else 0.0
+    print(f"\nCPU per contribution by stage (µs; cProfile shares scaled to {cpu * 1e6:.0f} µs unprofiled):")
+    for label, file, function in STAGES:
+        found = [entry for key, entry in entries.items() if _matches(key, file, function)]
+        cumulative = sum(entry[3] for entry in found) / requests
+        calls = sum(entry[1] for entry in found) / requests
+        print(f"  {label:<52} {cumulative * scale * 1e6:8.0f} µs  ({calls:.1f} calls)")
+
+    def per_request(wanted: set[tuple[str, str]]) -> float:
+        return sum(e[1] for k, e in entries.items() if any(_matches(k, f, n) for f, n in wanted)) / requests
+
+    statements, commits = per_request(_STATEMENTS), per_request(_COMMITS)
+    print(f"SQL statements per contribution: {statements:.1f} in {commits:.1f} transactions")
 
 
 def main() -> None:
@@ -38,7 +97,9 @@ def main() -> None:
     from service.http.app_factory import create_app
     from service.http.current import current_mufakat
 
-    logging.getLogger("mufakat.requests").disabled = True  # the request log, not the profile
+    # The request log is written, as under gunicorn, but to nowhere: its cost counts, its lines are not shown.
+    shown = sys.stderr
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     url = options.database_url or "sqlite:///" + str(Path(tempfile.mkdtemp(prefix="mufakat-profile-")) / "p.db")
     app = create_app({"MUFAKAT_LEDGER_ENV": persistence_settings(url)})
     with app.app_context():
@@ -69,7 +130,9 @@ def main() -> None:
     for number in range(200 + options.requests, 200 + 2 * options.requests):
         send(number)
     profiler.disable()
+    sys.stderr = shown
     print(f"CPU per contribution (unprofiled, {options.requests} requests): {cpu * 1000:.3f} ms")
+    breakdown(pstats.Stats(profiler), options.requests, cpu)
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("tottime").print_stats(options.top)
     stats.sort_stats("cumulative").print_stats(options.top)

@@ -19,6 +19,7 @@ from eventsourcing.utils import Environment
 from domain.meeting import Meeting
 from domain.process import Process
 from domain.proposal import Proposal
+from service.adapters.complaint_limits import ComplaintLimits
 from service.adapters.console_sessions import ConsoleSessions
 from service.adapters.group_commit import GroupCommitLedger
 from service.adapters.personal_data import PersonalDataVault
@@ -47,6 +48,8 @@ class EventLedger(GroupCommitLedger):
             self.vault = PersonalDataVault(self.side_tables)
             self.sealed_documents = SealedDocuments(self.side_tables, self.vault)
             self.console_sessions = ConsoleSessions(self.side_tables)
+            # Created under the schema lock: workers starting together would race on PostgreSQL otherwise.
+            self.complaint_limits = ComplaintLimits(self.side_tables)
             # Statements are sealed by the mapper and their keys stored by the recorder, with their events.
             self.statement_keys = StatementKeys(self.vault)
             cast(StatementSealingMapper, self.mapper).statement_keys = self.statement_keys

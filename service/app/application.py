@@ -29,7 +29,6 @@ from eventsourcing.domain import Aggregate, DomainEvent
 
 from domain.participant import Participant
 from projections.runner import fresh_read_models
-from service.adapters.complaint_limits import ComplaintLimits
 from service.adapters.evidence_files import evidence_files, prepared
 from service.adapters.ledger import EventLedger
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
@@ -158,7 +157,7 @@ class Mufakat:
         self.complaint_redaction = ComplaintRedaction(self.uow, ledger, self.statement_names)
         self.partners = Partners(self.uow, self.statement_names)
         self.commitment_risks = CommitmentRisks(self.uow, self.statement_names)
-        self.complaint_limits = ComplaintLimits(ledger.side_tables)
+        self.complaint_limits = ledger.complaint_limits
         self.programme_reports = ProgrammeReports(self.uow, ledger, self, self.settings)
 
     @property

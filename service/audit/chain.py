@@ -17,8 +17,10 @@ The storage module selects these recorders through eventsourcing's
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -43,7 +45,14 @@ from service.audit.public_form import (
     public_form,
     statement_salt,
 )
-from service.audit.tree_store import HASHES_TABLE, TreeSql, extend_tree, postgres_tree_ddl, sqlite_tree_ddl
+from service.audit.tree_store import (
+    HASHES_TABLE,
+    TreeHead,
+    TreeSql,
+    extend_tree,
+    postgres_tree_ddl,
+    sqlite_tree_ddl,
+)
 
 SQLITE_HASHES_DDL = (
     f"CREATE TABLE IF NOT EXISTS {HASHES_TABLE} ("
@@ -164,7 +173,84 @@ def _opener(keys: StatementKeys | None, originator_id: UUID, version: int) -> St
     return open_statement
 
 
-class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
+#: How many aggregates' last links a recorder keeps in memory (a hot aggregate's next event finds its own).
+_LINKS_KEPT = 4096
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The chain's end as the last commit of this process left it: position, global root and the tree's head."""
+
+    position: int
+    root: bytes
+    tree: TreeHead
+
+
+class ChainInMemory:
+    """The end of the chain and of the Merkle tree, and each recent aggregate's last link, kept by a recorder.
+
+    A commit reads the last root, the tree's size and frontier and the previous hash of
+    each aggregate from the database: about a dozen SELECTs per commit. Here they come from
+    what this process's own last commit wrote, whenever nobody can have written since: the
+    batch's first position follows that commit's last one directly. Positions are given under
+    the write lock (SQLite's single writer; PostgreSQL's table lock, its sequence after a failed
+    insert may skip), so a batch of another process in between always leaves a gap, and a gap
+    sends the commit back to the database. A commit that fails changes nothing kept here; an
+    aggregate's link (its event at a version, that event's position and hash) never changes once
+    committed, so a kept one stays true whoever writes next.
+    """
+
+    def _chain_memory(self) -> None:
+        self._head_lock = threading.Lock()
+        self._head: ChainHead | None = None
+        self._links: dict[tuple[Any, int], tuple[int, bytes]] = {}
+        self._unsaved = threading.local()
+
+    def head_following(self, notification_ids: Sequence[int]) -> ChainHead | None:
+        """The kept head, when the batch's first position directly follows it (nobody wrote in between)."""
+        head = self._head
+        return head if head is not None and min(notification_ids) == head.position + 1 else None
+
+    def kept_link(self, originator_id: Any, version: int) -> tuple[int, bytes] | None:
+        """The kept (position, hash) of an aggregate's event at `version`, if this process committed it."""
+        return self._links.get((originator_id, version))
+
+    def stage_head(self, rows: Sequence[Link], tree: TreeHead | None) -> None:
+        """What this transaction leaves at the end of the chain, kept once it commits (`keep_staged`)."""
+        if rows and tree is not None:
+            last = rows[-1]
+            self._unsaved.staged = (ChainHead(position=int(last[0]), root=last[4], tree=tree), rows)
+
+    def keep_staged(self, committed: bool) -> None:
+        """Keeps the staged head and links of a committed transaction; forgets them after a failure."""
+        staged = getattr(self._unsaved, "staged", None)
+        self._unsaved.staged = None
+        if staged is None or not committed:
+            return
+        head, rows = staged
+        with self._head_lock:
+            if self._head is None or head.position > self._head.position:
+                self._head = head
+            links = self._links
+            for notification_id, originator_id, version, hash_, _root, _previous in rows:
+                links.pop((originator_id, version - 1), None)  # an aggregate keeps only its last link
+                links[(originator_id, version)] = (int(notification_id), hash_)
+            while len(links) > _LINKS_KEPT:
+                del links[next(iter(links))]
+
+
+def _committing(recorder: ChainInMemory, insert: Callable[[], Sequence[int] | None]) -> Sequence[int] | None:
+    """Runs an insert, then keeps what it staged when it committed."""
+    try:
+        result = insert()
+    except BaseException:
+        recorder.keep_staged(committed=False)
+        raise
+    recorder.keep_staged(committed=True)
+    return result
+
+
+class HashChainedSQLiteRecorder(SQLiteApplicationRecorder, ChainInMemory):
     """SQLite's application recorder, writing each event's chained hash in the same transaction."""
 
     def construct_create_table_statements(self) -> list[str]:
@@ -176,20 +262,34 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
             *sqlite_tree_ddl(),
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._chain_memory()
+
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Inserts events, their hashes and their statements' keys in one transaction."""
         with _keys_discarded_on_failure(self, stored_events):
-            return super().insert_events(stored_events, **kwargs)
+            return _committing(
+                self, lambda: super(HashChainedSQLiteRecorder, self).insert_events(stored_events, **kwargs)
+            )
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         # The insert comes first: it takes SQLite's write lock, so what is read next is the latest.
         notification_ids = list(super()._insert_events(c, stored_events, **kwargs) or [])
         if not notification_ids:
             return notification_ids
-        c.execute(f"SELECT root, notification_id FROM {HASHES_TABLE} ORDER BY notification_id DESC LIMIT 1")
-        last = c.fetchone()
+        head = self.head_following(notification_ids)
+        last: Any = None
+        if head is None:
+            c.execute(f"SELECT root, notification_id FROM {HASHES_TABLE} ORDER BY notification_id DESC LIMIT 1")
+            last = c.fetchone()
 
         def previous_link(originator_id: Any, version: int) -> tuple[int, bytes] | None:
+            if version < 1:  # an aggregate's first event (versions start at 1): nothing before it
+                return None
+            kept = self.kept_link(originator_id, version)
+            if kept is not None:
+                return kept
             c.execute(
                 f"SELECT notification_id, hash FROM {HASHES_TABLE} WHERE originator_id = ? AND originator_version = ?",
                 (_sqlite_id(originator_id), version),
@@ -198,7 +298,11 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
             return (row[0], bytes(row[1])) if row else None
 
         forms: list[PublicFormRow] = []
-        last_root = bytes(last[0]) if last else GENESIS
+        hashed_before: int | None
+        if head is not None:
+            last_root, hashed_before = head.root, head.position
+        else:
+            last_root, hashed_before = (bytes(last[0]), int(last[1])) if last else (GENESIS, None)
         rows = chain_links(stored_events, notification_ids, previous_link, last_root, forms, _keys_of(self))
         c.executemany(
             f"INSERT INTO {HASHES_TABLE} {INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)",
@@ -206,7 +310,10 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder):
         )
         if forms:
             c.executemany(f"INSERT INTO {PUBLIC_FORMS_TABLE} VALUES (?, ?, ?, ?)", forms)
-        extend_tree(c, _SQLITE_TREE, [(row[0], row[3]) for row in rows], int(last[1]) if last else None)
+        tree = extend_tree(
+            c, _SQLITE_TREE, [(row[0], row[3]) for row in rows], hashed_before, head.tree if head else None
+        )
+        self.stage_head(rows, tree)
         # Into the ledger's key file (committed now, before these events) or its key table (this transaction).
         keys = _keys_of(self)
         if keys is not None:
@@ -257,11 +364,12 @@ def _sqlite_id(originator_id: Any) -> str:
     return originator_id.hex if isinstance(originator_id, UUID) else str(originator_id)
 
 
-class HashChainedPostgresRecorder(PostgresApplicationRecorder):
+class HashChainedPostgresRecorder(PostgresApplicationRecorder, ChainInMemory):
     """PostgreSQL's application recorder, writing each event's chained hash in the same transaction."""
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        self._chain_memory()
         self.sql_create_statements.append(postgres_hashes_ddl(self.datastore.schema))
         self.sql_create_statements.append(postgres_public_forms_ddl(self.datastore.schema))
         for statement in postgres_tree_ddl(self.datastore.schema):
@@ -285,7 +393,9 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
         if self.datastore.enable_db_functions:
             raise NotImplementedError("POSTGRES_ENABLE_DB_FUNCTIONS bypasses the audit hash chain")
         with _keys_discarded_on_failure(self, stored_events):
-            return super().insert_events(stored_events, **kwargs)
+            return _committing(
+                self, lambda: super(HashChainedPostgresRecorder, self).insert_events(stored_events, **kwargs)
+            )
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -294,26 +404,46 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder):
         notification_ids = list(super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or [])
         if not notification_ids:
             return notification_ids
-        curs.execute(self._select_last_root, prepare=True)
-        last = curs.fetchone()
-        wanted = [(s.originator_id, s.originator_version - 1) for s in stored_events]
-        curs.execute(self._select_previous, ([o for o, _ in wanted], [v for _, v in wanted]))
-        known = {row["originator_id"]: (row["notification_id"], bytes(row["hash"])) for row in curs.fetchall()}
+        head = self.head_following(notification_ids)
+        last: Any = None
+        if head is None:
+            curs.execute(self._select_last_root, prepare=True)
+            last = curs.fetchone()
         first_version: dict[Any, int] = {}
         for s in stored_events:
             earliest = first_version.get(s.originator_id, s.originator_version)
             first_version[s.originator_id] = min(earliest, s.originator_version)
+        known: dict[Any, tuple[int, bytes]] = {}
+        wanted: list[tuple[Any, int]] = []
+        for originator_id, first in first_version.items():
+            kept = self.kept_link(originator_id, first - 1)
+            if kept is not None:
+                known[originator_id] = kept
+            elif first > 1:  # an aggregate's first event (versions start at 1) has nothing before it
+                wanted.append((originator_id, first - 1))
+        if wanted:
+            curs.execute(self._select_previous, ([o for o, _ in wanted], [v for _, v in wanted]))
+            known.update(
+                {row["originator_id"]: (row["notification_id"], bytes(row["hash"])) for row in curs.fetchall()}
+            )
 
         def previous_link(originator_id: Any, version: int) -> tuple[int, bytes] | None:
             # Only the first event of each aggregate in the batch looks outside the batch.
             return known.get(originator_id) if version == first_version[originator_id] - 1 else None
 
         forms: list[PublicFormRow] = []
-        last_root = bytes(last["root"]) if last else GENESIS
+        hashed_before: int | None
+        if head is not None:
+            last_root, hashed_before = head.root, head.position
+        else:
+            last_root = bytes(last["root"]) if last else GENESIS
+            hashed_before = int(last["notification_id"]) if last else None
         rows = chain_links(stored_events, notification_ids, previous_link, last_root, forms, _keys_of(self))
-        hashed_before = int(last["notification_id"]) if last else None
         # The tree reads before any executemany: psycopg's pipelined executemany leaves no result to fetch.
-        extend_tree(curs, self._tree_sql, [(row[0], row[3]) for row in rows], hashed_before)
+        tree = extend_tree(
+            curs, self._tree_sql, [(row[0], row[3]) for row in rows], hashed_before, head.tree if head else None
+        )
+        self.stage_head(rows, tree)
         curs.executemany(self._insert_hash, rows)
         if forms:
             curs.executemany(self._insert_public_form, forms)

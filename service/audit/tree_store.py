@@ -104,18 +104,34 @@ def read_nodes(cursor: Any, sql: TreeSql, keys: Sequence[NodeKey]) -> dict[NodeK
     return found
 
 
-def extend_tree(cursor: Any, sql: TreeSql, batch: Sequence[tuple[int, bytes]], hashed_before: int | None) -> None:
+#: What the tree's head is after a commit: (size, the last leaf's position, the frontier's nodes).
+TreeHead = tuple[int, int, dict[NodeKey, bytes]]
+
+
+def extend_tree(
+    cursor: Any,
+    sql: TreeSql,
+    batch: Sequence[tuple[int, bytes]],
+    hashed_before: int | None,
+    head: TreeHead | None = None,
+) -> TreeHead | None:
     """Appends the events of a batch, (position, event hash) in position order, to the stored tree.
 
     Runs in the inserting transaction, after the batch's hash rows were written.
     `hashed_before` is the position of the last hash row before the batch (None: none); with
     an empty batch, this appends every hashed event up to it that the tree lacks (a catch-up).
     Events hashed before the tree existed (an older database) are appended first.
+
+    `head`: the tree's head as this process left it, when nobody can have extended the tree since
+    (the recorder checks that the batch's first position follows its own last commit): then the
+    head is not read back. Returns the head after the batch (None when nothing was appended).
     """
     if not batch and hashed_before is None:
-        return
+        return None
     frontier: dict[NodeKey, bytes] | None = None
-    if sql.postgres:
+    if head is not None:
+        size, last_leaf_position, frontier = head[0], head[1], dict(head[2])
+    elif sql.postgres:
         cursor.execute(sql.head_pg)
         rows = [_row(row) for row in cursor.fetchall()]
         size, last_leaf_position = int(rows[0][0]), int(rows[0][1])
@@ -134,6 +150,10 @@ def extend_tree(cursor: Any, sql: TreeSql, batch: Sequence[tuple[int, bytes]], h
         frontier = read_nodes(cursor, sql, frontier_keys(size))
     made = append_leaves(frontier, size, [leaf_hash(event) for _, event in pending])
     leaves = [(position, size + offset) for offset, (position, _) in enumerate(pending)]
+    after = size + len(pending)
+    new_head: TreeHead | None = None
+    if pending:
+        new_head = (after, pending[-1][0], {key: frontier[key] for key in frontier_keys(after)})
     if sql.postgres and len(made) * 3 + len(leaves) * 2 < 30_000:
         # One statement, one round trip, for both tables (a command's batch is a few events).
         nodes_values = ", ".join(["(%s, %s, %s)"] * len(made))
@@ -143,6 +163,7 @@ def extend_tree(cursor: Any, sql: TreeSql, batch: Sequence[tuple[int, bytes]], h
             f"INSERT INTO {sql.prefix}{LEAVES_TABLE} (notification_id, leaf_index) VALUES {leaves_values}",
             [value for node in made for value in node] + [value for leaf in leaves for value in leaf],
         )
-        return
+        return new_head
     cursor.executemany(sql.insert_node, made)
     cursor.executemany(sql.insert_leaf, leaves)
+    return new_head

@@ -38,6 +38,9 @@ def content_security_policy(page: bytes) -> str:
 
 
 def _add_vary(response: Response, header: str) -> None:
+    if "Vary" not in response.headers:
+        response.headers["Vary"] = header
+        return
     present = {value.strip().lower() for value in response.headers.get("Vary", "").split(",") if value.strip()}
     if header.lower() not in present:
         response.vary.add(header)
@@ -49,12 +52,14 @@ def _has_policy(response: Response) -> bool:
 
 def secure_headers(response: Response) -> Response:
     """Adds the headers of this module to one answer (an `after_request` hook)."""
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    headers = response.headers
+    headers["X-Content-Type-Options"] = "nosniff"
     if request.path.startswith("/api/"):
         _add_vary(response, "Authorization")
-    if "Authorization" in request.headers:
-        response.headers["Cache-Control"] = NO_STORE
-        response.headers.pop("Expires", None)
+    if "HTTP_AUTHORIZATION" in request.environ:  # `Authorization` present (read without parsing the headers)
+        headers["Cache-Control"] = NO_STORE
+        if "Expires" in headers:
+            del headers["Expires"]
     # The portal and console set their own, stricter policy (no inline script or style at all).
     if response.mimetype == "text/html" and not response.direct_passthrough and not _has_policy(response):
         response.headers["Content-Security-Policy"] = content_security_policy(response.get_data())
@@ -63,5 +68,7 @@ def secure_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Registers the headers on every answer of the app."""
-    app.after_request(secure_headers)
+    """Registers the headers on every answer of the app: by the one after-request hook of
+    `service.http.observability` when the app has it (one hook per answer, not two), else by their own."""
+    if "mufakat_observability" not in app.extensions:
+        app.after_request(secure_headers)

@@ -43,6 +43,7 @@ from prometheus_client.registry import Collector
 
 from projections.runner import tracked_positions
 from service.http.current import SETTINGS_EXTENSION, current_mufakat, current_settings
+from service.http.headers import secure_headers
 from service.http.problems import problem
 from service.settings import Settings
 
@@ -81,7 +82,7 @@ def init_app(app: Flask) -> None:
     app.extensions["mufakat_observability"] = True
     configure_json_logging(app.extensions[SETTINGS_EXTENSION].log_level)
     app.before_request(_start_request)
-    app.after_request(_finish_request)
+    app.after_request(_finish_request)  # also the security headers (`service.http.headers`): one hook
     app.teardown_request(_guard_ledger_of_request)
     for error_class in DATABASE_UNAVAILABLE_ERRORS:
         app.register_error_handler(error_class, _database_unavailable)
@@ -109,25 +110,45 @@ def _start_request() -> None:
     _guard_ledger_of_request()
 
 
+#: The metrics' children by label values, so that an answer counts without `labels()` (its lock and checks).
+_COUNTED: dict[tuple[str, str, int], Any] = {}
+_TIMED: dict[tuple[str, str], Any] = {}
+
+
 def _finish_request(response: Response) -> Response:
+    """The one after-request hook of the API: security headers, the request id, metrics and the log line."""
+    secure_headers(response)
     elapsed = time.perf_counter() - g.get("request_started", time.perf_counter())
-    route = request.url_rule.rule if request.url_rule is not None else _UNMATCHED_ROUTE
-    HTTP_REQUESTS.labels(route=route, method=request.method, status=str(response.status_code)).inc()
-    HTTP_LATENCY.labels(route=route, method=request.method).observe(elapsed)
-    response.headers[REQUEST_ID_HEADER] = current_request_id()
-    request_log.info(
-        "request",
-        extra={
-            "fields": {
-                "request_id": current_request_id(),
-                "method": request.method,
-                "route": route,
-                "status": response.status_code,
-                "duration_ms": round(elapsed * 1000, 2),
-                "problem": g.get("problem_code"),
-            }
-        },
-    )
+    rule = request.url_rule
+    route = rule.rule if rule is not None else _UNMATCHED_ROUTE
+    method = request.method
+    status = response.status_code
+    counted = _COUNTED.get((route, method, status))
+    if counted is None:
+        counted = _COUNTED.setdefault(
+            (route, method, status), HTTP_REQUESTS.labels(route=route, method=method, status=str(status))
+        )
+    counted.inc()
+    timed = _TIMED.get((route, method))
+    if timed is None:
+        timed = _TIMED.setdefault((route, method), HTTP_LATENCY.labels(route=route, method=method))
+    timed.observe(elapsed)
+    request_id = current_request_id()
+    response.headers[REQUEST_ID_HEADER] = request_id
+    if request_log.isEnabledFor(logging.INFO):
+        request_log.info(
+            "request",
+            extra={
+                "fields": {
+                    "request_id": request_id,
+                    "method": method,
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                    "problem": g.get("problem_code"),
+                }
+            },
+        )
     return response
 
 

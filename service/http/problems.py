@@ -17,8 +17,9 @@ from uuid import UUID
 
 from apispec import BasePlugin
 from flask import Flask, Response, g, has_request_context, json, request
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 from marshmallow import INCLUDE, Schema, fields
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 from werkzeug.routing import UUIDConverter, ValidationError
 
@@ -419,13 +420,50 @@ def _ensure_storable_json() -> None:
         request.stream.read(1)
     try:
         body = stdlib_json.loads(data, parse_int=_bounded_int)
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
+        if _may_not_store(data):
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
     except RecursionError:
         raise MalformedBody("the body is nested too deeply") from None
     except UnicodeEncodeError:
         raise MalformedBody("the body holds text that is not valid Unicode (a lone surrogate)") from None
     except ValueError:  # not JSON at all (also bytes that are not UTF-8): the same answer webargs gives
         raise MalformedBody("the body could not be read as JSON") from None
+    if _read_alike(data):
+        # Flask's own cache of the parsed body: `get_json` and the arguments' parser take it from here.
+        request._cached_json = (body, body)
+
+
+def _may_not_store(data: bytes) -> bool:
+    """Whether a body that parsed might still fail to be stored: only an escape (`\\ud800`) makes a lone
+    surrogate, and only 100 brackets make 100 levels; any other body is not walked a second time."""
+    return b"\\u" in data or data.count(b"[") + data.count(b"{") >= 100
+
+
+def _read_alike(data: bytes) -> bool:
+    """Whether webargs, which reads the body as UTF-8 text, reads what the standard library read from the bytes:
+    no byte-order mark, no other encoding (a NUL among the first bytes), valid UTF-8."""
+    if data.startswith(b"\xef\xbb\xbf") or b"\x00" in data[:4]:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class BodyParsedOnce(FlaskParser):
+    """The arguments' parser of the API: a JSON body already parsed (and checked) before the view is not parsed
+    again; anything else is read as webargs reads it."""
+
+    def _raw_load_json(self, req: Any) -> Any:
+        parsed = getattr(req, "_cached_json", (Ellipsis, Ellipsis))[0]
+        if parsed is not Ellipsis and is_json_request(req):
+            return parsed
+        return super()._raw_load_json(req)
+
+
+#: Every blueprint of the API parses its arguments with it (flask-smorest's class-wide parser).
+Blueprint.ARGUMENTS_PARSER = BodyParsedOnce()
 
 
 def _statement_names_a_participant(error: StatementNamesAParticipant) -> Response:
