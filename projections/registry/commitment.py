@@ -36,7 +36,7 @@ ENTRIES = (
         ),
         en=lambda d, who: (
             f"Risk identified (likelihood {d.get('likelihood', '')}, impact {d.get('impact', '')}): "
-            f"{d.get('description', '')}" + _partner(d, "partner")
+            f"{d.get('description', '')}" + _partner(d, "owned by partner")
         ),
     ),
     Entry(

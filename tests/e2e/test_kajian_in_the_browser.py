@@ -154,7 +154,7 @@ def test_the_portal_shows_the_villages_needs_and_the_unanswered_ones_by_group(
     phone.goto(f"{site.url}/proses/{village.process_id}")
     phone.get_by_role("link", name="Kebutuhan dan potensi desa, dan kebutuhan yang belum terjawab").click()
     expect(phone.get_by_role("heading", name="Kebutuhan yang belum terjawab")).to_be_visible()
-    gap = phone.locator("section.gap")
+    gap = phone.locator("section[aria-labelledby='gap-title']")
     expect(gap.get_by_role("heading", name="Perempuan (1)")).to_be_visible()
     expect(gap.get_by_role("heading", name="Warga (1)")).to_be_visible()
     expect(gap).to_contain_text("Ruang laktasi di balai desa")

@@ -412,7 +412,7 @@ def _offers_of(process_id: UUID) -> dict[str, dict[str, Any]]:
     name: partners are organisations, public by design."""
     listed = partner_reads.partners_of(current_mufakat(), ANONYMOUS, process_id, 0, MAX_FINDINGS_SHOWN)
     return {
-        offer["offer_id"]: {**offer, "partner": partner["name"]}
+        offer["offer_id"]: {**offer, "partner_name": partner["name"]}
         for partner in listed["items"]
         for offer in partner["offers"]
     }
