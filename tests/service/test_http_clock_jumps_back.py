@@ -2,11 +2,11 @@
 
 The record's rule of time: every event records when it happened in the room (`occurred_at`, given by the
 facilitator; default now) and when it was recorded (the event's timestamp, `recorded_at`); "a step cannot have
-happened before the step it depends on, nor in the future". The clock is the application's seam
-(`Mufakat.clock`, the unit of work's), set here to jump back an hour in the middle of a musyawarah. What is stored stays ordered: a step
-whose default time (the jumped clock) falls before the step it depends on is refused with the stable
-`occurred_at`-order code, a 409 problem (never a 500, nothing half written); work that depends on nothing
-earlier goes on; once the clock is right again the same steps are recorded.
+happened before the step it depends on, nor in the future". The clock is the application's seam (`Mufakat.clock`,
+the unit of work's), set here to jump back an hour in the middle of a musyawarah. What is stored stays ordered: a
+step whose default time (the jumped clock) falls before the step it depends on is refused with the stable
+`occurred_at`-order code, a 409 problem (never a 500, nothing half written); work that depends on nothing earlier
+goes on; once the clock is right again the same steps are recorded.
 """
 
 from __future__ import annotations
