@@ -192,6 +192,55 @@ def test_a_flood_from_one_address_is_refused_across_two_app_objects_on_one_datab
                 opened.close()
 
 
+def _file_from(app: Flask, address: str, process_id: UUID, text: str, key: str) -> Any:
+    """A filing without a token from one client address, with an Idempotency-Key."""
+    return app.test_client().post(
+        f"/api/v1/processes/{process_id}/complaints",
+        json={"text": text},
+        headers={"Idempotency-Key": key},
+        environ_overrides={"REMOTE_ADDR": address},
+    )
+
+
+def test_another_address_sending_the_same_key_and_words_files_its_own_complaint_and_never_learns_the_first_code(
+    app: Flask, village: Village
+) -> None:
+    first = _file_from(app, "10.0.0.1", village.process_id, TEXT, "pengaduan-1")
+    copied = _file_from(app, "10.0.0.2", village.process_id, TEXT, "pengaduan-1")
+    retried = _file_from(app, "10.0.0.1", village.process_id, TEXT, "pengaduan-1")
+
+    assert first.status_code == copied.status_code == 201
+    assert copied.get_json()["complaint_id"] != first.get_json()["complaint_id"]
+    assert copied.get_json()["tracking_code"] != first.get_json()["tracking_code"]
+    assert retried.get_json() == first.get_json()
+
+
+def test_a_filing_retried_past_the_hourly_limit_is_answered_again_and_a_new_one_is_refused(
+    tmp_path: Path, database_url: str, village: Village
+) -> None:
+    limited = create_app(
+        {
+            "TESTING": True,
+            "MUFAKAT_LEDGER_ENV": persistence_settings(database_url),
+            "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "mufakat-signing.key"),
+            "MUFAKAT_COMPLAINTS_PER_HOUR": "2",
+        }
+    )
+    try:
+        filed = [_file_from(limited, "10.0.0.9", village.process_id, f"{TEXT} {n}", f"k{n}") for n in range(2)]
+        lost_answer_asked_again = _file_from(limited, "10.0.0.9", village.process_id, f"{TEXT} 1", "k1")
+        new = _file_from(limited, "10.0.0.9", village.process_id, f"{TEXT} 2", "k2")
+
+        assert [answer.status_code for answer in filed] == [201, 201]
+        assert lost_answer_asked_again.status_code == 201
+        assert lost_answer_asked_again.get_json() == filed[1].get_json()
+        assert new.status_code == 429
+    finally:
+        opened = limited.extensions.get("mufakat")
+        if opened is not None:
+            opened.close()
+
+
 @pytest.mark.parametrize("kind", ["cash", "in_kind"])
 def test_partners_register_and_contribute_in_public(
     kind: str, facilitator: Caller, anonymous: Caller, partner: Caller, village: Village

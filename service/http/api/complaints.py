@@ -21,6 +21,7 @@ from flask_smorest import Blueprint
 
 from service.app import complaints as complaint_reads
 from service.app import partners as partner_reads
+from service.app.access import Principal
 from service.app.receipts import CommandContext
 from service.http.api.answers import Answer
 from service.http.auth import expected_version, idempotency_key, optional_principal, principal
@@ -50,20 +51,22 @@ _TRACKING_BITS = 100
 _TOO_MANY = "too many complaints from this address; try again later"
 
 
-def _tracking_code() -> str:
-    """The tracking code of this filing: random, or, with an Idempotency-Key, derived from it and the body with
-    the server's secret (so a retry answers the code of the complaint it filed, and nobody else can)."""
-    return tracking_code(request.headers.get("Idempotency-Key"), request.get_data(cache=True))
+def _tracking_code(caller: str) -> str:
+    """The tracking code of this filing: random, or, with an Idempotency-Key, derived from it, the caller and the
+    body with the server's secret (so a retry answers the code of the complaint it filed, and nobody else can)."""
+    return tracking_code(request.headers.get("Idempotency-Key"), request.get_data(cache=True), caller)
 
 
-def tracking_code(key: str | None, body: bytes) -> str:
-    """A tracking code: random without an idempotency key, else derived from the key and the request's body with
-    the server's secret (the portal's complaint form derives its code the same way from its form's key)."""
+def tracking_code(key: str | None, body: bytes, caller: str) -> str:
+    """A tracking code: random without an idempotency key, else derived from the key, the caller (for the public:
+    its client address, see `filing_caller`) and the request's body with the server's secret (the portal's
+    complaint form derives its code the same way from its form's key)."""
     if key is None:
         raw = secrets.token_bytes(13)
     else:
         secret = current_mufakat().vault.fingerprint_secret()
-        raw = hmac.new(secret, b"complaint-tracking\n" + key.encode() + b"\n" + body, hashlib.sha256).digest()[:13]
+        message = b"complaint-tracking\n" + caller.encode() + b"\n" + key.encode() + b"\n" + body
+        raw = hmac.new(secret, message, hashlib.sha256).digest()[:13]
     letters = base64.b32encode(raw).decode("ascii")[: _TRACKING_BITS // 5]
     return "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
 
@@ -84,13 +87,34 @@ def _rate_limited() -> Response | None:
     return problem(429, "too_many_complaints", _TOO_MANY, headers={"Retry-After": str(wait)})
 
 
+def filing_caller(caller: Principal) -> str:
+    """Who files, as a filing's idempotency record and tracking code know them: a token's actor, or the public at
+    this client address (an HMAC of the address, never the address itself). Bound to the address, one member of
+    the public can never replay another's filing with a guessed key and body, and so read its tracking code."""
+    if caller.is_authenticated:
+        return str(caller.actor.id)
+    mufakat = current_mufakat()
+    address = mufakat.complaint_limits.digest(request.remote_addr or "", mufakat.vault.fingerprint_secret())
+    return f"{caller.actor.id}@{address}"
+
+
+def is_a_retry(context: CommandContext) -> bool:
+    """Whether this filing was answered before (the same Idempotency-Key, caller and body): a retry is answered
+    again, never counted against the address's hourly limit."""
+    return context.idempotency is not None and current_mufakat().uow.earlier_answer(context.idempotency) is not None
+
+
 def _filing_context(body: dict[str, Any]) -> CommandContext:
-    """The context of a filing: the caller's token if any, else the public (the idempotency key bound to it)."""
+    """The context of a filing: the caller's token if any, else the public at this client address (the
+    idempotency key bound to it)."""
     caller = optional_principal()
+    key = idempotency_key(caller)
+    if key is not None and not caller.is_authenticated:
+        key = replace(key, caller=filing_caller(caller))
     return CommandContext(
         principal=caller,
         expected_version=expected_version(),
-        idempotency=idempotency_key(caller),
+        idempotency=key,
         occurred_at=body.pop("occurred_at", None),
     )
 
@@ -121,11 +145,11 @@ class Complaints(MethodView):
     def post(self, complaint: dict[str, Any], process_id: UUID) -> Any:
         """Files a complaint on a process, without a token on a public one; answers the tracking code once."""
         context = _filing_context(complaint)
-        if not context.principal.is_authenticated:
+        if not context.principal.is_authenticated and not is_a_retry(context):
             refused = _rate_limited()
             if refused is not None:
                 return refused
-        code = _tracking_code()
+        code = _tracking_code(filing_caller(context.principal))
         about = complaint.pop("about", None)
         receipt = current_mufakat().complaints.file(context, process_id, tracking_code=code, about=about, **complaint)
         body = {"complaint_id": receipt.id, "tracking_code": code, "status": "received"}

@@ -29,7 +29,7 @@ from service.app.access import ANONYMOUS
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
 from service.app.idempotency import IdempotencyKey
 from service.app.receipts import CommandContext
-from service.http.api.complaints import seconds_to_wait, tracking_code
+from service.http.api.complaints import filing_caller, is_a_retry, seconds_to_wait, tracking_code
 from service.http.current import current_mufakat
 from service.http.schemas.complaints import ComplaintRequestSchema
 from service.http.web.i18n import refusal
@@ -114,16 +114,13 @@ def file_complaint(process_id: UUID) -> Response:
     except ValidationError as error:
         fields = sorted(error.messages) if isinstance(error.messages, dict) else []
         return _form_page(process, 422, typed=typed, error=refusal("validation_failed"), invalid=fields)
-    wait = seconds_to_wait()
-    if wait is not None:
-        page = render_template("portal/complaint_wait.html", process=process, minutes=max(1, (wait + 59) // 60))
-        return Response(page, status=429, mimetype="text/html", headers={"Retry-After": str(wait)})
     mufakat = current_mufakat()
-    code = tracking_code(f"portal:{key}", json.dumps(body, sort_keys=True).encode("utf-8"))
+    caller = filing_caller(ANONYMOUS)
+    code = tracking_code(f"portal:{key}", json.dumps(body, sort_keys=True).encode("utf-8"), caller)
     context = CommandContext(
         principal=ANONYMOUS,
         idempotency=IdempotencyKey.for_request(
-            caller=ANONYMOUS.actor.id,
+            caller=caller,
             key=f"portal:{key}",
             method="POST",
             path=request.path,
@@ -131,6 +128,14 @@ def file_complaint(process_id: UUID) -> Response:
             secret=mufakat.vault.fingerprint_secret(),
         ),
     )
+    try:
+        retried = is_a_retry(context)
+    except IdempotencyKeyReused as error:
+        return _form_page(process, 409, typed=typed, error=refusal(str(error.code)))
+    wait = None if retried else seconds_to_wait()
+    if wait is not None:
+        page = render_template("portal/complaint_wait.html", process=process, minutes=max(1, (wait + 59) // 60))
+        return Response(page, status=429, mimetype="text/html", headers={"Retry-After": str(wait)})
     try:
         mufakat.complaints.file(
             context,
