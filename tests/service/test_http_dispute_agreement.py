@@ -85,6 +85,19 @@ def test_an_agreement_is_sealed_as_a_signed_pdf_hashed_in_the_log_with_its_posit
     assert anonymous.get(f"{path}/agreement.pdf").data == pdf.data
 
 
+def test_a_retried_sealing_answers_the_same_pdf_version_and_where_it_is(facilitator: Caller, village: Village) -> None:
+    path = agreed_dispute(facilitator, village)
+    key = {"Idempotency-Key": "segel-kesepakatan-1"}
+
+    first = facilitator.post(f"{path}/agreement/seal", {}, headers=key)
+    again = facilitator.post(f"{path}/agreement/seal", {}, headers=key)
+
+    assert first.status_code == again.status_code == 201
+    assert again.get_json() == first.get_json()
+    assert again.headers["Location"] == first.headers["Location"] == f"/api/v1{path}/agreement.pdf?sealed=1"
+    assert len(facilitator.get(path).get_json()["agreement"]["sealings"]) == 1
+
+
 def test_sealing_again_after_an_erratum_makes_a_second_version_and_keeps_the_first(
     facilitator: Caller, village: Village
 ) -> None:

@@ -193,7 +193,11 @@ class AgreementSeal(MethodView):
             step_command(sealing), dispute_id, **sealing, signing_key=signing_key(), key_file=signing_key_file()
         )
         body, headers = _written(receipt)
-        latest = receipt.aggregate.agreement_sealings[-1] if isinstance(receipt.aggregate, Dispute) else None
+        # A replayed sealing answers where its PDF is too: the dispute as that sealing left it says which version.
+        sealed = receipt.aggregate
+        if not isinstance(sealed, Dispute):
+            sealed = current_mufakat().uow.get(Dispute, dispute_id, "dispute", receipt.version, copy=False)
+        latest = sealed.agreement_sealings[-1] if sealed.agreement_sealings else None
         if latest is not None:
             headers["Location"] = f"/api/v1/disputes/{dispute_id}/agreement.pdf?sealed={latest['sealed_version']}"
         return body, headers
