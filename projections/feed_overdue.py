@@ -57,6 +57,8 @@ def overdue_items(database: Database, where: FeedFilter, now: datetime, limit: i
             continue
         proposal = from_json(proposal_doc)
         outcome = (proposal.get("decision") or {}).get("outcome")
+        if outcome != "adopted":
+            continue  # a commitment of an annulled decision is kept, but is no late promise (service/app/promises.py)
         if where.outcome is not None and outcome != where.outcome:
             continue
         at = datetime.combine(due, time(), tzinfo=local_zone)

@@ -51,6 +51,7 @@ from service.app.complaint_index import PartnerListed, partner_log_id
 from service.app.complaints import public_counts
 from service.app.disputes import Disputes, dispute_ids_of
 from service.app.evaluations import evaluations_of
+from service.app.promises import is_late_promise
 from service.app.rankings import rankings_of
 from service.app.unit_of_work import UnitOfWork
 
@@ -114,7 +115,7 @@ def gather_report(
         decisions=tuple(
             DecisionLine(p.title, p.decision.outcome, p.decision.method) for p in proposals if p.decision is not None
         ),
-        commitments=tuple(_commitment_line(c, as_of) for c in commitments),
+        commitments=tuple(_commitment_line(ledger.uow, c, as_of) for c in commitments),
         score_cards=tuple(card for c in commitments for card in _score_cards(ledger, c)),
         complaints=ComplaintCounts(
             by_status=tuple((status, int(counts[status])) for status in STATUSES),
@@ -195,7 +196,7 @@ def _commitments(ledger: Sources, process_id: UUID) -> list[Commitment]:
         start = page[-1].id + 1
 
 
-def _commitment_line(commitment: Commitment, as_of: datetime) -> CommitmentLine:
+def _commitment_line(uow: UnitOfWork, commitment: Commitment, as_of: datetime) -> CommitmentLine:
     spending = commitment.spending()
     return CommitmentLine(
         description=commitment.description,
@@ -203,7 +204,7 @@ def _commitment_line(commitment: Commitment, as_of: datetime) -> CommitmentLine:
         due=commitment.due,
         percent=commitment.percent,
         completed=commitment.completed,
-        overdue=commitment.is_overdue(as_of.date()),
+        overdue=is_late_promise(uow, commitment, as_of.date()),
         budget=spending["budget"],
         spent=spending["spent"] or "0",
         indicators=tuple(

@@ -54,6 +54,8 @@ from service.app.disputes import disputes_about_proposal
 from service.app.errors import Forbidden, NotFound
 from service.app.evaluations import training_summary
 from service.app.minutes import minutes_path
+from service.app.promises import is_late_promise
+from service.app.unit_of_work import UnitOfWork
 from service.audit.checkpoints import Checkpoint, KeyRotation, list_checkpoints, newest_checkpoints
 from service.audit.export import record_as_json
 from service.audit.records import RawRecord, log_snapshot
@@ -561,12 +563,12 @@ def _page_of(
     return found, position if position < len(ids) else None
 
 
-def commitment_statuses(commitment: Commitment, today: date) -> tuple[str, ...]:
+def commitment_statuses(uow: UnitOfWork, commitment: Commitment, today: date) -> tuple[str, ...]:
     """The statuses a commitment is listed under: `completed` or `open`, and `overdue` too when its due date
-    passed before it reached 100 percent ("janji yang terlambat")."""
+    passed before it reached 100 percent and its decision still stands ("janji yang terlambat")."""
     if commitment.completed:
         return ("completed",)
-    return ("open", "overdue") if commitment.is_overdue(today) else ("open",)
+    return ("open", "overdue") if is_late_promise(uow, commitment, today) else ("open",)
 
 
 def commitments_of(
@@ -588,7 +590,7 @@ def commitments_of(
             if UUID(str(getattr(mufakat.mapper.to_domain_event(notification), "process_id"))) != process.id:
                 continue
             commitment = mufakat.uow.get(Commitment, UUID(str(notification.originator_id)), "commitment", copy=False)
-            if status is None or status in commitment_statuses(commitment, mufakat.clock().date()):
+            if status is None or status in commitment_statuses(mufakat.uow, commitment, mufakat.clock().date()):
                 found.append(commitment)
                 if len(found) == limit:
                     return found, position

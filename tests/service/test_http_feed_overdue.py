@@ -98,3 +98,18 @@ def test_an_overdue_promise_is_a_csv_row_of_its_kind(anonymous: Caller, late: di
     rows = text.strip().splitlines()
     assert len(rows) == 2
     assert f"overdue-{late['id']},,overdue," in rows[1]
+
+
+@pytest.mark.both_stores
+def test_a_commitment_of_an_annulled_decision_is_kept_but_no_longer_called_a_late_promise(
+    anonymous: Caller, facilitator: Caller, admin: Caller, village: Village, late: dict[str, Any]
+) -> None:
+    admin.ok(f"{village.proposal}/decision/annul", {"reason": "Lahan bukan milik desa."})
+
+    assert overdue_of(anonymous.get("/feed", kind="overdue").get_json()) == []
+    kept = facilitator.get(f"/commitments/{late['id']}").get_json()
+    assert kept["percent"] == 40 and kept["overdue"] is False
+    listed = facilitator.get(f"/processes/{village.process_id}/commitments", status="overdue").get_json()
+    assert listed["items"] == []
+    portal = anonymous.client.get(f"/proses/{village.process_id}").get_data(as_text=True)
+    assert "overdue-title" not in portal

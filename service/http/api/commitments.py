@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from domain.commitment import Commitment
 from service.adapters.evidence_files import MAX_EVIDENCE_BYTES
 from service.app import queries
+from service.app.promises import is_late_promise
 from service.app.receipts import Receipt
 from service.http.api.answers import Answer, Beside, shown, step_command, written
 from service.http.auth import command, principal, require_token
@@ -63,7 +64,7 @@ class CommitmentsOfProcess(MethodView):
                 "version": c.version,
                 "title": c.description,
                 "status": "completed" if c.completed else "open",
-                "overdue": c.is_overdue(ledger.clock().date()),
+                "overdue": is_late_promise(ledger.uow, c, ledger.clock().date()),
                 "due": c.due.isoformat(),
             }
             for c in found

@@ -9,6 +9,8 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from domain.commitment import RISK_LEVELS, RISK_STATUSES
+from service.app.promises import is_late_promise
+from service.http.current import current_mufakat
 from service.http.schemas.common import (
     NAME_LENGTH,
     TEXT_LENGTH,
@@ -269,7 +271,7 @@ class CommitmentSchema(Resource):
         return [{"sha256": sha256, **details} for sha256, details in commitment.evidence.items()]
 
     def _overdue(self, commitment: Any) -> bool:
-        overdue: bool = commitment.is_overdue(today())
+        overdue: bool = is_late_promise(current_mufakat().uow, commitment, today())
         return overdue
 
 

@@ -32,6 +32,7 @@ from service.app import queries
 from service.app.application import CommandContext, Mufakat
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
 from service.app.idempotency import IdempotencyKey
+from service.app.promises import is_late_promise
 from service.http.current import current_mufakat
 from service.http.web.console import (
     _FORM_OVERHEAD,
@@ -112,7 +113,7 @@ def commitment_page(commitment_id: UUID) -> str:
         proposal=proposal,
         measured=commitment.indicators_against_targets(),
         spending=commitment.spending(),
-        overdue=commitment.is_overdue(mufakat.clock().date()),
+        overdue=is_late_promise(mufakat.uow, commitment, mufakat.clock().date()),
         reports=progress_history(mufakat, commitment),
         open_meetings=[m for m in meetings if m.status == "open"],
         evaluations=evaluations,

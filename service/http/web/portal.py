@@ -34,6 +34,7 @@ from service.app.chain import Stop, journey
 from service.app.disputes import SeenDispute, disputes_of
 from service.app.errors import NotFound
 from service.app.places import PlaceQuery, by_region, matching
+from service.app.promises import is_late_promise
 from service.app.report_sealing import report_sealings
 from service.http.current import current_mufakat
 from service.http.web.decision_cards import decision_cards
@@ -224,7 +225,7 @@ def process_page(process_id: UUID) -> str:
     return render_template(
         "portal/process.html",
         priorities=_priorities(process_id),
-        monitored=[{"commitment": c, "overdue": c.is_overdue(today)} for c in commitments],
+        monitored=[{"commitment": c, "overdue": is_late_promise(mufakat.uow, c, today)} for c in commitments],
         process=process,
         decisions=decisions(FeedFilter(process_id=str(process_id))),
         meetings=queries.meetings_with_minutes(mufakat, ANONYMOUS, list(process.meeting_ids)),
