@@ -127,6 +127,10 @@ class DemoRecord:
     complaints: dict[UUID, str] = field(default_factory=dict)
     #: The disputes mediated, by a short name ("land").
     disputes: dict[str, UUID] = field(default_factory=dict)
+    #: The trainings held (meetings of kind training), each with the evaluation its attendees gave it.
+    trainings: dict[UUID, UUID] = field(default_factory=dict)
+    #: The risks of the road's commitment by a short name ("hujan", "semen").
+    risks: dict[str, UUID] = field(default_factory=dict)
 
 
 class _Facilitator:
@@ -1049,6 +1053,16 @@ LAND_DISPUTE_AGREEMENT = (
 )
 
 #: The community score card of the road at the monitoring meeting: (attendee key, score 1-5, comment).
+#: The attendees of the waste bank's training and how useful they found it (1-5).
+TRAINING_SCORES: tuple[tuple[str, int], ...] = (
+    ("pkk", 5),
+    ("kwt", 4),
+    ("pemudi", 4),
+    ("warga_kidul", 3),
+    ("rentan", 4),
+    ("lsm", 5),
+)
+
 SCORE_CARD: tuple[tuple[str, int, str | None], ...] = (
     ("kades", 4, None),
     ("bpd", 4, "Pengerjaan rapi, tetapi laporan keuangan perlu ditempel di papan informasi."),
@@ -1075,7 +1089,8 @@ def hold_meeting(
     kind: str,
 ) -> UUID:
     """Schedules a meeting after the decisions a week ahead and opens it five minutes after its hour, with its
-    attendees invited; its kind ("musyawarah", "monitoring", "other") is kept in `record.follow_up_meetings`."""
+    attendees invited; its kind ("musyawarah", "training", "monitoring", "other") is the meeting's own and is kept
+    in `record.follow_up_meetings`."""
     fasilitator.at(scheduled_for - timedelta(days=7))
     meeting_id = mufakat.meetings.schedule(
         fasilitator.context,
@@ -1084,6 +1099,7 @@ def hold_meeting(
         scheduled_for=scheduled_for,
         location="Balai Desa Sukamaju",
         invited=attendees,
+        kind=kind,
     ).id
     fasilitator.at(scheduled_for + timedelta(minutes=5))
     mufakat.meetings.open(fasilitator.context, meeting_id, attendees)
@@ -1148,6 +1164,60 @@ def register_partners(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoR
             fasilitator.context, partner_id, given, description, amount=amount, commitment_id=toward[commitment]
         )
         record.partners[key] = partner_id
+    # The NGO opens access to a resource (membuka akses sumber daya): a training that answers the river's waste
+    # and the women farmers' compost; the other needs found (a lactation room, dry fields) still wait for one.
+    mufakat.partners.offer(
+        fasilitator.context,
+        record.partners["ngo"],
+        "training",
+        "Pelatihan pengelolaan bank sampah dan kompos",
+        "Empat kali pertemuan di balai desa, dengan pendampingan pencatatan tabungan sampah.",
+        answers=[record.findings["sampah_sungai"], record.findings["kompos_kwt"]],
+    )
+    # The risks of the road, kept and reviewed at the monitoring meeting (diidentifikasi, dianalisis, dikelola).
+    jalan = record.commitments[0]
+    record.risks["hujan"] = part_of(
+        mufakat.commitment_risks.identify(
+            fasilitator.context,
+            jalan,
+            "Hujan deras pada November menunda pengecoran dan merusak beton yang belum kering.",
+            "high",
+            "medium",
+            "Pengecoran dijadwalkan sebelum pertengahan November; terpal dan papan penutup disiapkan TPK.",
+            owner="TPK",
+        )
+    )
+    record.risks["semen"] = part_of(
+        mufakat.commitment_risks.identify(
+            fasilitator.context,
+            jalan,
+            "Pasokan semen bantuan CSR datang terlambat sehingga pekerjaan berhenti.",
+            "medium",
+            "high",
+            "Jadwal pengiriman disepakati tertulis; gudang balai desa dikunci dan dicatat keluar-masuknya.",
+            owner={"partner_id": record.partners["csr"]},
+        )
+    )
+
+
+def hold_the_waste_bank_training(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoRecord) -> None:
+    """22 October: the NGO's training on the waste bank (a meeting of kind training); its attendees say how useful
+    it was (1-5), the same way as a score card, naming nobody."""
+    p = record.participants
+    attendees = [p[key] for key, _ in TRAINING_SCORES]
+    meeting_id = hold_meeting(
+        mufakat, fasilitator, record, "Pelatihan pengelolaan bank sampah", wib(10, 22, 9), attendees, "training"
+    )
+    evaluation_id = mufakat.evaluations.open_about_training(
+        fasilitator.context, meeting_id, "Seberapa bermanfaat pelatihan ini bagi kegiatan Anda?"
+    ).id
+    for key, score in TRAINING_SCORES:
+        mufakat.evaluations.score(fasilitator.context, evaluation_id, p[key], score, None)
+    mufakat.evaluations.close(fasilitator.context, evaluation_id)
+    record.trainings[meeting_id] = evaluation_id
+    mufakat.meetings.close(
+        fasilitator.context, meeting_id, minutes="Pelatihan selesai; pencatatan tabungan sampah dimulai bulan depan."
+    )
 
 
 def open_the_land_dispute(mufakat: Mufakat, fasilitator: _Facilitator, record: DemoRecord) -> None:
@@ -1347,6 +1417,18 @@ def hold_the_score_card(mufakat: Mufakat, fasilitator: _Facilitator, record: Dem
         mufakat.evaluations.score(fasilitator.context, evaluation_id, p[key], score, comment)
     mufakat.evaluations.close(fasilitator.context, evaluation_id)
     record.evaluations.append(evaluation_id)
+    # The road's risks reviewed at the same monitoring meeting: the rain came, the cement did not fail.
+    mufakat.commitment_risks.review(
+        fasilitator.context,
+        record.commitments[0],
+        record.risks["hujan"],
+        meeting_id,
+        "occurred",
+        "Dua hari pengecoran tertunda; beton ditutup terpal dan tidak rusak.",
+    )
+    mufakat.commitment_risks.review(
+        fasilitator.context, record.commitments[0], record.risks["semen"], meeting_id, "mitigated", None
+    )
     mufakat.meetings.close(
         fasilitator.context,
         meeting_id,
@@ -1361,6 +1443,7 @@ AFTER_THE_DECISIONS: tuple[Callable[[Mufakat, _Facilitator, DemoRecord], None], 
     register_partners,
     open_the_land_dispute,
     report_first_monitoring,
+    hold_the_waste_bank_training,
     handle_the_cement_complaint,
     settle_the_land_dispute,
     report_second_monitoring,

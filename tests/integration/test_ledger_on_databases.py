@@ -25,7 +25,7 @@ from service.app.chain import journey
 from service.app.errors import IdempotencyKeyReused, VersionMismatch
 from service.app.idempotency import IdempotencyKey
 from service.app.rankings import priorities
-from service.cli.demo import COMPLAINT_ANSWERS, RAMPS, ROAD_LENGTH, SCORE_CARD, record_demo
+from service.cli.demo import COMPLAINT_ANSWERS, RAMPS, ROAD_LENGTH, SCORE_CARD, TRAINING_SCORES, record_demo
 
 SECRET_NAME = "Sri Wahyuningsih Pramesti"
 SECRET_CONTACT = "+62 812-9999-0417"
@@ -394,6 +394,20 @@ class LedgerContract:
         (score_card,) = (get(e) for e in record.evaluations)
         assert (score_card.status, score_card.tally["count"]) == ("closed", len(SCORE_CARD))
         assert record.follow_up_meetings[score_card.meeting_id] == "monitoring"
+        assert get(score_card.meeting_id).kind == "monitoring"
+        # the waste bank's training: a meeting of kind training, evaluated by its attendees like a score card
+        ((training_id, training_evaluation_id),) = record.trainings.items()
+        training = get(training_evaluation_id)
+        assert get(training_id).kind == "training" and training.meeting_id == training_id
+        assert (training.status, training.tally["count"]) == ("closed", len(TRAINING_SCORES))
+        # the road's risks, one owned by the CSR partner, both reviewed at the monitoring meeting
+        assert {risk_id: road.risks[str(risk_id)]["status"] for risk_id in record.risks.values()} == {
+            record.risks["hujan"]: "occurred",
+            record.risks["semen"]: "mitigated",
+        }
+        # the NGO's training offer answers two needs found in the kajian
+        (offer,) = get(record.partners["ngo"]).offers.values()
+        assert set(offer["answers"]) == {str(record.findings["sampah_sungai"]), str(record.findings["kompos_kwt"])}
         (complaint,) = (get(c) for c in record.complaints)
         assert complaint.status == "resolved"
         assert [step["status"] for step in complaint.history] == [

@@ -177,6 +177,8 @@ def _cycle_reads(village: Village) -> list[str]:
     process = record.process_id
     paths = [f"/api/v1/processes/{process}/{part}" for part in ("commitments", "partners", "assessments", "findings")]
     paths += [f"/api/v1/evaluations/{evaluation}" for evaluation in record.evaluations]
+    paths += [f"/api/v1/evaluations/{evaluation}" for evaluation in record.trainings.values()]
+    paths += [f"/api/v1/commitments/{commitment}" for commitment in record.commitments]
     paths += [f"/api/v1/disputes/{dispute}" for dispute in record.disputes.values()]
     paths += [f"/api/v1/disputes/{dispute}/agreement.pdf?sealed=1" for dispute in record.disputes.values()]
     paths += [f"/api/v1/meetings/{meeting}" for meeting in record.follow_up_meetings]
