@@ -378,7 +378,8 @@ class AmountNotAllowed(RuleBroken):
 
 
 def ensure_decimal(what: str, value: Any, *, money: bool = False) -> str:
-    """The value as a canonical decimal string; refuses a float, a non-finite number and negative money."""
+    """The value as a canonical decimal string; refuses a float, a non-finite number, a number of 10^18 or more
+    (or more than 18 decimals) and negative money."""
     if isinstance(value, (float, bool)):
         raise AmountNotAllowed(f"{what} must be a decimal number written as text, never a float")
     try:
@@ -387,9 +388,22 @@ def ensure_decimal(what: str, value: Any, *, money: bool = False) -> str:
         raise AmountNotAllowed(f"{what} must be a decimal number") from None
     if not number.is_finite():
         raise AmountNotAllowed(f"{what} must be a decimal number")
-    if money and number < 0:
+    exponent = number.as_tuple().exponent
+    # Told from the exponent: `abs()` of "1e6000000" overflows the context, and its digits fill megabytes.
+    if (
+        not isinstance(exponent, int)
+        or not SMALLEST_DECIMAL_EXPONENT <= exponent < LARGEST_DECIMAL_DIGITS
+        or (not number.is_zero() and number.adjusted() >= LARGEST_DECIMAL_DIGITS)
+    ):
+        raise AmountNotAllowed(f"{what} must be below 10^{LARGEST_DECIMAL_DIGITS}, with at most 18 decimals")
+    if money and (number < 0 or number.is_signed()):
         raise AmountNotAllowed(f"{what} must not be negative")
     return str(number)
+
+
+#: A decimal's size is below 10^18 (no village programme comes near it), its digits after the dot 18 at most.
+LARGEST_DECIMAL_DIGITS = 18
+SMALLEST_DECIMAL_EXPONENT = -18
 
 
 class DisputeSettled(RuleBroken):

@@ -58,10 +58,12 @@ class Partners:
         """Records a partner's contribution, toward a commitment of the same process when one is named."""
         partner: Partner = self.uow.get(Partner, partner_id, "partner")
         try:
-            writable_process(self.uow, partner.process_id, context, copy=False)
+            process = writable_process(self.uow, partner.process_id, context, copy=False)
         except NotFound:
             raise NotFound("partner", partner_id) from None
         ensure_expected(partner, context)
+        # Read by anyone who reads the process (and on the portal): a resident named in it is refused, as offers are.
+        self.statement_names.ensure_unnamed(process, context.names_are_public, description=description)
         if commitment_id is not None:
             commitment: Commitment = self.uow.get(Commitment, commitment_id, "commitment", copy=False)
             if commitment.process_id != partner.process_id:

@@ -104,6 +104,50 @@ def test_money_that_is_not_a_decimal_amount_is_refused(water: dict[str, Any], fa
     assert "spent" in answer.get_json()["errors"]
 
 
+@pytest.mark.parametrize(
+    ("field", "change"),
+    [
+        ("budget", {"budget": "1e6000000"}),
+        ("budget", {"budget": "1E+3"}),
+        ("budget", {"budget": "1_000"}),
+        ("budget", {"budget": "\uff11\uff10\uff10"}),
+        ("budget", {"budget": "Infinity"}),
+        ("indicators", {"indicators": [{"name": "Rumah tersambung", "target": "1e6000000"}]}),
+        ("indicators", {"indicators": [{"name": "Rumah tersambung", "baseline": "-1e6000000"}]}),
+        ("indicators", {"indicators": [{"name": "Rumah tersambung", "target": "1_000"}]}),
+    ],
+)
+def test_a_commitment_s_decimal_too_large_to_compute_or_not_plainly_written_is_refused_naming_it(
+    field: str, change: dict[str, Any], village: Village, facilitator: Caller, adopt: Any
+) -> None:
+    adopt(village)
+
+    answer = facilitator.post(f"{village.proposal}/commitments", {**WATER, **change})
+
+    assert (answer.status_code, answer.get_json()["code"]) == (422, "validation_failed")
+    assert list(answer.get_json()["errors"]) == [field]
+
+
+@pytest.mark.parametrize(
+    ("field", "change"),
+    [
+        ("spent", {"spent": "-1e1000000"}),
+        ("spent", {"spent": "1e1000000"}),
+        ("spent", {"spent": "1E+3"}),
+        ("indicator_values", {"indicator_values": {"Rumah tersambung": "1e1000000"}}),
+        ("indicator_values", {"indicator_values": {"Rumah tersambung": "\u0663"}}),
+    ],
+)
+def test_a_progress_report_s_decimal_too_large_to_compute_or_not_plainly_written_is_refused_naming_it(
+    field: str, change: dict[str, Any], water: dict[str, Any], facilitator: Caller
+) -> None:
+    answer = facilitator.post(f"/commitments/{water['id']}/progress", {"percent": 10, "note": "x", **change})
+
+    assert (answer.status_code, answer.get_json()["code"]) == (422, "validation_failed")
+    assert list(answer.get_json()["errors"]) == [field]
+    assert facilitator.get(f"/commitments/{water['id']}").get_json()["reports"] == 0
+
+
 def test_an_indicator_named_twice_is_refused(village: Village, facilitator: Caller, adopt: Any) -> None:
     adopt(village)
     body = {**WATER, "indicators": ["Rumah tersambung", {"name": "Rumah tersambung", "target": "60"}]}

@@ -266,10 +266,63 @@ def test_a_contribution_refuses_a_float_and_negative_money(facilitator: Caller, 
     path = f"/partners/{registered['partner_id']}/contributions"
     assert facilitator.post(path, {"kind": "cash", "description": "Dana", "amount": 12.5}).status_code == 422
     negative = facilitator.post(path, {"kind": "cash", "description": "Dana", "amount": "-5"})
-    assert negative.status_code == 409
-    assert negative.get_json()["code"] == "amount_not_allowed"
+    assert (negative.status_code, negative.get_json()["code"]) == (422, "validation_failed")
+    assert "amount" in negative.get_json()["errors"]
     stale = facilitator.post(path, {"kind": "technical", "description": "Pelatihan"}, headers={"If-Match": '"9"'})
     assert stale.status_code == 412
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["1e60000000", "1E+3", "-0", "1_000", "\uff11\uff10\uff10\uff10", "1.234", "NaN", "1000000000000000000", 1000],
+)
+def test_a_contribution_s_amount_that_is_no_plain_rupiah_string_below_10_18_is_refused_naming_it(
+    amount: Any, facilitator: Caller, anonymous: Caller, village: Village
+) -> None:
+    registered = facilitator.created(
+        f"/processes/{village.process_id}/partners", {"name": "Dinas PU", "kind": "government"}
+    )
+
+    answer = facilitator.post(
+        f"/partners/{registered['partner_id']}/contributions", {"kind": "cash", "description": "d", "amount": amount}
+    )
+
+    assert (answer.status_code, answer.get_json()["code"]) == (422, "validation_failed")
+    assert list(answer.get_json()["errors"]) == ["amount"]
+    listed = anonymous.get(f"/processes/{village.process_id}/partners").get_json()["items"]
+    assert [p["contributions"] for p in listed] == [[]]
+    assert anonymous.client.get(f"/proses/{village.process_id}").status_code == 200
+
+
+def test_the_largest_contribution_is_just_below_10_18_rupiah_with_two_decimals(
+    facilitator: Caller, village: Village
+) -> None:
+    registered = facilitator.created(
+        f"/processes/{village.process_id}/partners", {"name": "Dinas PU", "kind": "government"}
+    )
+    body = {"kind": "cash", "description": "d", "amount": "999999999999999999.99"}
+
+    contributed = facilitator.created(f"/partners/{registered['partner_id']}/contributions", body)
+
+    assert contributed["contributions"][0]["amount"] == "999999999999999999.99"
+
+
+def test_a_contribution_s_description_naming_a_participant_is_refused_unless_its_names_are_public(
+    facilitator: Caller, anonymous: Caller, village: Village
+) -> None:
+    registered = facilitator.created(
+        f"/processes/{village.process_id}/partners", {"name": "Toko Bangunan Jaya", "kind": "private"}
+    )
+    path = f"/partners/{registered['partner_id']}/contributions"
+
+    named = facilitator.post(path, {"kind": "in_kind", "description": "semen dari Pak Budi Santoso"})
+
+    assert (named.status_code, named.get_json()["code"]) == (422, "statement_names_a_participant")
+    assert "Budi Santoso" not in named.get_data(as_text=True)
+    assert anonymous.get(f"/processes/{village.process_id}/partners").get_json()["items"][0]["contributions"] == []
+    assert "Budi Santoso" not in anonymous.client.get(f"/proses/{village.process_id}").text
+    public = {"kind": "in_kind", "description": "semen dari Pak Budi Santoso", "names_are_public": True}
+    assert facilitator.created(path, public)["contributions"][0]["description"] == public["description"]
 
 
 @pytest.mark.both_stores

@@ -134,6 +134,79 @@ def test_a_score_out_of_range_or_of_someone_absent_is_refused_and_records_nothin
     assert facilitator.get(f"/evaluations/{evaluation_id}").get_json()["score_count"] == 0
 
 
+@pytest.mark.parametrize("score", ["\u00b2", "\u0663", "\uff11", "0", "03", " 3"])
+def test_a_score_that_is_not_an_ascii_digit_from_1_to_5_is_refused_naming_it_and_records_nothing(
+    score: str, as_facilitator: Console, facilitator: Caller, water: dict[str, Any], village: Village
+) -> None:
+    evaluation_id = as_facilitator.step("open_evaluation", commitment_id=water["id"], meeting_id=village.meeting_id)[
+        "id"
+    ]
+
+    odd = as_facilitator.step("score", evaluation_id=evaluation_id, participant_id=village.participants[0], score=score)
+
+    assert (odd["ok"], odd["code"], odd["fields"]) == (False, "validation_failed", ["score"])
+    assert facilitator.get(f"/evaluations/{evaluation_id}").get_json()["score_count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("spent", {"spent": "1e6000000"}),
+        ("spent", {"spent": "-1e1000000"}),
+        (
+            "indicator_values_Rumah tersambung",
+            {"measure_0_name": "Rumah tersambung", "measure_0_value": "1e1000000"},
+        ),
+    ],
+)
+def test_a_progress_form_with_a_decimal_too_large_to_compute_is_refused_naming_it_and_records_nothing(
+    field: str, typed: dict[str, str], as_facilitator: Console, facilitator: Caller, water: dict[str, Any]
+) -> None:
+    refused = as_facilitator.step("progress", commitment_id=water["id"], percent="40", note="Pipa.", **typed)
+
+    assert (refused["ok"], refused["code"], refused["fields"]) == (False, "validation_failed", [field])
+    assert facilitator.get(f"/commitments/{water['id']}").get_json()["reports"] == 0
+
+
+@pytest.mark.parametrize("amount", ["1e60000000", "1E+3", "-0", "1_000", "\uff11\uff10\uff10\uff10", "1.234"])
+def test_a_contribution_form_with_an_amount_that_is_no_plain_rupiah_is_refused_naming_it(
+    amount: str, as_facilitator: Console, anonymous: Caller, village: Village
+) -> None:
+    partner_id = as_facilitator.step("register_partner", process_id=village.process_id, name="PT X", kind="private")[
+        "id"
+    ]
+
+    refused = as_facilitator.step(
+        "partner_contribution", partner_id=partner_id, kind="cash", description="Dana", amount=amount
+    )
+
+    assert (refused["ok"], refused["code"], refused["fields"]) == (False, "validation_failed", ["amount"])
+    listed = anonymous.get(f"/processes/{village.process_id}/partners").get_json()["items"]
+    assert [p["contributions"] for p in listed] == [[]]
+
+
+def test_a_contribution_form_naming_a_participant_is_refused_then_offers_the_names_are_public_box(
+    as_facilitator: Console, anonymous: Caller, village: Village
+) -> None:
+    partner_id = as_facilitator.step(
+        "register_partner", process_id=village.process_id, name="Toko Bangunan Jaya", kind="private"
+    )["id"]
+    named = {"partner_id": partner_id, "kind": "in_kind", "description": "semen dari Pak Budi Santoso"}
+
+    refused = as_facilitator.step("partner_contribution", **named)
+
+    assert (refused["ok"], refused["code"], refused["fields"]) == (
+        False,
+        "statement_names_a_participant",
+        ["description"],
+    )
+    assert anonymous.get(f"/processes/{village.process_id}/partners").get_json()["items"][0]["contributions"] == []
+    page = as_facilitator.page(f"/console/proses/{village.process_id}/mitra")
+    assert f'id="contribution-{partner_id}-names-public"' in page
+    allowed = as_facilitator.step("partner_contribution", **named, names_are_public="on")
+    assert allowed["ok"] is True, allowed
+
+
 def _filed(client: FlaskClient, process_id: str, **typed: str) -> Any:
     """Files a complaint through the portal's form as a phone does: the form first (its cookie), then the post."""
     form = client.get(f"/proses/{process_id}/pengaduan")
@@ -298,7 +371,7 @@ def test_a_partner_of_an_unknown_kind_or_negative_money_is_refused_and_records_n
     )
 
     assert (odd["code"], odd["fields"]) == ("validation_failed", ["kind"])
-    assert (negative["ok"], negative["code"]) == (False, "amount_not_allowed")
+    assert (negative["ok"], negative["code"], negative["fields"]) == (False, "validation_failed", ["amount"])
     listed = anonymous.get(f"/processes/{village.process_id}/partners").get_json()["items"]
     assert [p["contributions"] for p in listed] == [[]]
 

@@ -89,6 +89,31 @@ def test_a_ballot_with_two_proposals_on_one_place_is_refused_naming_them_and_rec
     assert facilitator.get(f"/rankings/{ranking_id}").get_json()["ballots"] == []
 
 
+@pytest.mark.parametrize("odd", ["\u00b2", "\u0662", "\uff12"])
+def test_a_place_that_is_no_ascii_digit_is_refused_naming_it_and_records_nothing(
+    odd: str, as_facilitator: Console, facilitator: Caller, village: Village
+) -> None:
+    road = costed(facilitator, village, "Rabat beton jalan Krajan", "250000000.00")
+    well = costed(facilitator, village, "Sumur bor RT 07", "90000000")
+    ranking_id = as_facilitator.step(
+        "open_ranking",
+        process_id=village.process_id,
+        meeting_id=village.meeting_id,
+        proposals=[road, well],
+        method="borda",
+    )["id"]
+
+    refused = as_facilitator.step(
+        "rank_ballot",
+        ranking_id=ranking_id,
+        participant_id=village.participants[0],
+        **{f"place_{road}": "1", f"place_{well}": odd},
+    )
+
+    assert (refused["ok"], refused["code"], refused["fields"]) == (False, "validation_failed", [f"place_{well}"])
+    assert facilitator.get(f"/rankings/{ranking_id}").get_json()["ballots"] == []
+
+
 def test_a_ranking_of_one_proposal_or_with_a_pagu_that_is_no_amount_is_refused(
     as_facilitator: Console, village: Village
 ) -> None:

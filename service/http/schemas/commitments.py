@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -27,25 +28,34 @@ from service.http.schemas.common import (
 
 
 class DecimalText(fields.Field):
-    """A decimal: read from a JSON string or number (never kept as a float), written as a decimal string."""
+    """A decimal: read from a JSON string or number (never kept as a float), written as a decimal string.
+
+    With `text_only=True` a JSON number is refused (a contribution's amount is a string, as it always was).
+    Money (`money=True`) is rupiah written plainly: ASCII digits, an optional dot and at most two decimals, below
+    10^18, never negative. Any other decimal may be negative or carry an exponent, but its digits are ASCII, it
+    has no underscores, it is finite and its size is below 10^18 (compared by its exponent, never computed)."""
 
     default_error_messages = {"invalid": 'a decimal number, such as "1500000.50"'}
 
-    def __init__(self, *, money: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *, money: bool = False, text_only: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.money = money
+        self.text_only = text_only
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, bool) or not isinstance(value, (str,) if self.text_only else (str, int, float)):
+            raise self.make_error("invalid")
+        text = str(value).strip()
+        if self.money and text.startswith("-") and _PLAIN_DECIMAL.fullmatch(text[1:]):
+            raise ValidationError("must not be negative")
+        if not (_PLAIN_MONEY if self.money else _DECIMAL).fullmatch(text):
             raise self.make_error("invalid")
         try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
             raise self.make_error("invalid") from None
-        if not number.is_finite() or abs(number) >= LARGEST_AMOUNT:
+        if not is_bounded(number):
             raise self.make_error("invalid")
-        if self.money and number < 0:
-            raise ValidationError("must not be negative")
         return number
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
@@ -54,6 +64,24 @@ class DecimalText(fields.Field):
 
 #: No amount of a village programme comes near it; beyond it a decimal is refused rather than stored.
 LARGEST_AMOUNT = Decimal(10) ** 18
+#: Money as text: ASCII digits, an optional dot and at most two decimals (sen).
+_PLAIN_MONEY = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?", re.ASCII)
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
+#: Any other decimal: ASCII digits, a sign, a dot and an exponent (a float sent as a JSON number reads "1e-05").
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,6})?", re.ASCII)
+#: The most decimal places a decimal keeps; a longer tail is no measurement.
+_SMALLEST_EXPONENT = -18
+
+
+def is_bounded(number: Decimal) -> bool:
+    """Whether a decimal is finite, below 10^18 in size and has at most 18 decimal places, told from its exponent
+    (`abs()` of "1e6000000" overflows the context)."""
+    if not number.is_finite():
+        return False
+    exponent = number.as_tuple().exponent
+    if not isinstance(exponent, int) or not _SMALLEST_EXPONENT <= exponent < LARGEST_AMOUNT.adjusted():
+        return False
+    return number.is_zero() or number.adjusted() < LARGEST_AMOUNT.adjusted()
 
 
 class IndicatorSchema(Strict):

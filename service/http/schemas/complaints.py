@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from domain.complaint import RESPONSE_STATUSES, STATUSES
 from domain.partner import CONTRIBUTION_KINDS, OFFER_KINDS, PARTNER_KINDS
+from service.http.schemas.commitments import DecimalText
 from service.http.schemas.common import StatementStep, Step, Strict, ids
 
 
@@ -110,13 +111,23 @@ class PartnerRequestSchema(Step):
     kind = fields.String(required=True, validate=validate.OneOf(PARTNER_KINDS))
 
 
-class ContributionRequestSchema(Step):
-    """What a partner brings: cash, goods or technical help, with an amount as a decimal string."""
+class ContributionRequestSchema(StatementStep):
+    """What a partner brings: cash, goods or technical help, with an amount in rupiah as a plain decimal string
+    (its description is a statement: held to the names rule)."""
 
     kind = fields.String(required=True, validate=validate.OneOf(CONTRIBUTION_KINDS))
     description = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    amount = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=40), metadata={"example": "15000000"}
+    amount = DecimalText(
+        money=True,
+        text_only=True,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "pattern": r"^[0-9]+(\.[0-9]{1,2})?$",
+            "example": "15000000",
+            "description": "rupiah: ASCII digits, an optional dot and at most two decimals, below 10^18",
+        },
     )
     commitment_id = ids(load_default=None, allow_none=True)
 

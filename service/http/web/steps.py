@@ -139,6 +139,12 @@ class Step:
     shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
+def ascii_digits(text: str) -> bool:
+    """Whether a text is a whole number in ASCII digits (`str.isdigit` also says yes to superscripts, which `int`
+    refuses, and to Arabic-Indic digits, which it reads as a number the form never offered)."""
+    return text.isascii() and text.isdigit()
+
+
 def minutes_body(flat: dict[str, Any]) -> dict[str, Any]:
     """The berita acara form as the API's body: chair and secretary as name and role, one signatory a line
     ("name; role"), one agenda item a line."""
@@ -168,7 +174,7 @@ def correction_body(flat: dict[str, Any]) -> dict[str, Any]:
     """The correction (or redaction) form as the API's body: its one choice "version:field" (a step and which of
     its texts) becomes `version` and `field`."""
     version, _, name = str(flat.pop("target", "")).partition(":")
-    return {**flat, "version": int(version) if version.isdigit() else version, "field": name}
+    return {**flat, "version": int(version) if ascii_digits(version) else version, "field": name}
 
 
 #: How many rows of respondents (group, gender, count) the assessment form offers.
@@ -207,14 +213,14 @@ def ranking_ballot_body(flat: dict[str, Any]) -> dict[str, Any]:
     places = {name.removeprefix("place_"): flat.pop(name) for name in list(flat) if name.startswith("place_")}
     scores = {name.removeprefix("score_"): flat.pop(name) for name in list(flat) if name.startswith("score_")}
     if places:
-        numbers = {key: int(value) if str(value).isdigit() else 0 for key, value in places.items()}
+        numbers = {key: int(value) if ascii_digits(str(value)) else 0 for key, value in places.items()}
         if sorted(numbers.values()) != list(range(1, len(numbers) + 1)):
             taken = list(numbers.values())
             repeated = [key for key, number in numbers.items() if taken.count(number) != 1 or not number]
             raise Refused("validation_failed", sorted(f"place_{key}" for key in repeated or numbers))
         flat["order"] = sorted(numbers, key=numbers.__getitem__)
     if scores:
-        flat["scores"] = {key: int(value) if str(value).isdigit() else value for key, value in scores.items()}
+        flat["scores"] = {key: int(value) if ascii_digits(str(value)) else value for key, value in scores.items()}
     return flat
 
 
@@ -252,10 +258,10 @@ def issue_body(flat: dict[str, Any]) -> dict[str, Any]:
     for name in sorted((n for n in list(flat) if n.startswith("needs_")), key=lambda n: n.removeprefix("needs_")):
         row = name.removeprefix("needs_")
         needs, demands = flat.pop(name), flat.pop(f"demands_{row}", None)
-        interests.append({"party": int(row) if row.isdigit() else row, "needs": needs, "demands": demands})
+        interests.append({"party": int(row) if ascii_digits(row) else row, "needs": needs, "demands": demands})
     for name in [n for n in flat if n.startswith("demands_")]:
         row = name.removeprefix("demands_")
-        interests.append({"party": int(row) if row.isdigit() else row, "needs": "", "demands": flat.pop(name)})
+        interests.append({"party": int(row) if ascii_digits(row) else row, "needs": "", "demands": flat.pop(name)})
     return {**flat, "interests": interests}
 
 
@@ -305,9 +311,19 @@ def progress_body(flat: dict[str, Any]) -> dict[str, Any]:
 
 def score_body(flat: dict[str, Any]) -> dict[str, Any]:
     """The score form as the API's body: the score tapped (1-5) as the whole number the schema asks for."""
-    if str(flat.get("score", "")).isdigit():
-        flat["score"] = int(flat["score"])
+    if "score" not in flat:
+        return flat
+    score = str(flat["score"])
+    # ASCII digits only: a superscript two passes `isdigit` yet `int` fails on it; Arabic-Indic or fullwidth
+    # digits are no tap of the form's buttons.
+    if score not in SCORES:
+        raise Refused("validation_failed", ["score"])
+    flat["score"] = int(score)
     return flat
+
+
+#: The scores a score card's form offers, as the form sends them.
+SCORES = ("1", "2", "3", "4", "5")
 
 
 STEPS: dict[str, Step] = {
@@ -451,7 +467,9 @@ STEPS: dict[str, Step] = {
     # Complaints (pengaduan) are answered from the inbox; partners (mitra) and what they bring.
     "respond_complaint": Step("complaints.respond", ResponseRequestSchema, ("complaint_id",)),
     "register_partner": Step("partners.register", PartnerRequestSchema, ("process_id",)),
-    "partner_contribution": Step("partners.contribute", ContributionRequestSchema, ("partner_id",)),
+    "partner_contribution": Step(
+        "partners.contribute", ContributionRequestSchema, ("partner_id",), flags=(NAMES_ARE_PUBLIC,)
+    ),
     # A partner opens access to a resource (credit, a market, a programme, ...) answering needs of the process.
     "make_offer": Step(
         "partners.offer", OfferRequestSchema, ("partner_id",), lists=("answers",), flags=(NAMES_ARE_PUBLIC,)
