@@ -61,6 +61,7 @@ class Evaluations:
     ) -> Receipt:
         """Opens a community evaluation of a commitment at an open meeting of the commitment's process."""
         commitment, process = in_writable_process(self.uow, Commitment, commitment_id, context, copy=False)
+        ensure_expected(commitment, context)
         process.ensure_open()
         meeting = meeting_of_process(self.uow, meeting_id, process)
         meeting.ensure_open()
@@ -79,6 +80,7 @@ class Evaluations:
         """Opens an evaluation of a training (attendance and satisfaction) at that training while it is open; its
         attendees score it as a commitment's score card is scored. A meeting of another kind is refused."""
         meeting, process = in_writable_process(self.uow, Meeting, meeting_id, context, copy=False)
+        ensure_expected(meeting, context)
         process.ensure_open()
         meeting.ensure_training()
         meeting.ensure_open()

@@ -38,6 +38,7 @@ class Partners:
     def register(self, context: CommandContext, process_id: UUID, name: str, kind: str) -> Receipt:
         """Registers an organisation as a partner of the process."""
         process = writable_process(self.uow, process_id, context, copy=False)
+        ensure_expected(process, context)
         partner_id = uuid4()
         partner = Partner.register(
             partner_id, process.id, name, kind, context.actor, occurred_at=context.when(self.uow.clock)

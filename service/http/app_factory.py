@@ -36,6 +36,7 @@ from service.http.api import (
     tokens,
 )
 from service.http.api.docs import SWAGGER_UI_ASSETS_URL, register_docs_assets
+from service.http.auth import require_token_before_writes
 from service.http.current import SETTINGS_EXTENSION
 from service.http.headers import init_app as init_headers
 from service.http.observability import init_app as init_observability
@@ -111,6 +112,7 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
     app.extensions[SETTINGS_EXTENSION] = (settings or Settings.from_environment()).overridden_by(app.config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
+    app.before_request(require_token_before_writes)  # before the body is looked at: 401 before 415 or 422
     register_problem_handlers(app)
     init_observability(app)
     init_headers(app)

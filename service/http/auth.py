@@ -71,6 +71,27 @@ def require_token() -> None:
     principal()
 
 
+#: The writes of the API anyone may make without a token, by endpoint: filing a complaint on a public process
+#: (its own rate limit guards it) and a witness's cosignature (checked against the witness's configured key).
+PUBLIC_WRITES = frozenset({"complaints.Complaints", "audit.WitnessCosignatures"})
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def require_token_before_writes() -> None:
+    """Runs before every request of the app: a write to the API (any method but GET, HEAD and OPTIONS) needs a
+    valid token, checked before its body is read or validated, unless its endpoint is in `PUBLIC_WRITES`.
+
+    Registered on the app, not per blueprint, so that a route added later cannot miss it; reads keep their own
+    checks (a public process is read without a token).
+    """
+    if request.method in _SAFE_METHODS or not request.path.startswith("/api/"):
+        return
+    if request.endpoint is None or request.endpoint in PUBLIC_WRITES:
+        return
+    require_token()
+
+
 def refresh_principal() -> None:
     """Reads the caller's token again within this request (its grants just changed); later requests
     always read it afresh."""

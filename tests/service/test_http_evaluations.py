@@ -195,3 +195,17 @@ def test_a_commitment_finds_its_evaluations_in_the_order_they_were_opened(
 
     assert [str(e.id) for e in found] == [first, second]
     assert evaluations_of(the_ledger, UUID(village.proposal_id)) == []
+
+
+def test_opening_an_evaluation_on_a_stale_version_of_the_commitment_is_412_and_opens_none(
+    facilitator: Caller, village: Village, well: dict[str, Any], the_ledger: Mufakat
+) -> None:
+    evaluations = f"/commitments/{well['id']}/evaluations"
+    current = facilitator.get(f"/commitments/{well['id']}").headers["ETag"]
+    body = {"meeting_id": village.meeting_id}
+
+    for stale in ('"0"', '"999"'):
+        refused = facilitator.post(evaluations, body, headers={"If-Match": stale})
+        assert (refused.status_code, refused.get_json()["code"]) == (412, "version_mismatch")
+    assert evaluations_of(the_ledger, UUID(well["id"])) == []
+    assert facilitator.post(evaluations, body, headers={"If-Match": current}).status_code == 201

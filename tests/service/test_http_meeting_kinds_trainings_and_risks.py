@@ -276,3 +276,29 @@ def test_a_partner_of_another_process_or_unknown_does_not_own_a_commitment(
     }
     assert unknown.status_code == 404
     assert malformed.status_code == 422 and "owner" in malformed.get_json()["errors"]
+
+
+def test_opening_a_training_evaluation_on_a_stale_version_of_the_meeting_is_412(
+    facilitator: Caller, village: Village
+) -> None:
+    training = open_training(facilitator, village)
+    current = facilitator.get(f"/meetings/{training}").headers["ETag"]
+
+    for stale in ('"0"', '"999"'):
+        refused = facilitator.post(f"/meetings/{training}/evaluations", {}, headers={"If-Match": stale})
+        assert (refused.status_code, refused.get_json()["code"]) == (412, "version_mismatch")
+    assert facilitator.post(f"/meetings/{training}/evaluations", {}, headers={"If-Match": current}).status_code == 201
+
+
+def test_a_risk_and_its_review_answer_201_with_the_location_of_their_commitment(
+    facilitator: Caller, village: Village, well: dict[str, Any]
+) -> None:
+    identified = facilitator.post(f"/commitments/{well['id']}/risks", RAIN)
+    reviewed = facilitator.post(
+        f"/commitments/{well['id']}/risks/{identified.get_json()['risk_id']}/reviews",
+        {"meeting_id": village.meeting_id, "status": "open"},
+    )
+
+    for answer in (identified, reviewed):
+        assert answer.status_code == 201, answer.get_json()
+        assert answer.headers["Location"] == f"/api/v1/commitments/{well['id']}"

@@ -185,3 +185,26 @@ def test_the_needs_page_shows_which_needs_found_a_resource_and_counts_those_that
     assert "(1)" in without and "Perahu baru" in without and "Modal usaha nelayan" not in without
     assert "“KUR mikro” (Bank BRI Unit Sukamaju)" in page
     assert not any(name in page for name in NAMES)
+
+
+def test_registering_a_partner_on_a_stale_version_of_the_process_is_412_and_records_nothing(
+    facilitator: Caller, village: Village
+) -> None:
+    partners = f"/processes/{village.process_id}/partners"
+    current = facilitator.get(f"/processes/{village.process_id}").headers["ETag"]
+    body = {"name": "Koperasi Nelayan", "kind": "community"}
+
+    for stale in ('"0"', '"999"'):
+        refused = facilitator.post(partners, body, headers={"If-Match": stale})
+        assert (refused.status_code, refused.get_json()["code"]) == (412, "version_mismatch")
+    assert facilitator.get(partners).get_json()["items"] == []
+    assert facilitator.post(partners, body, headers={"If-Match": current}).status_code == 201
+
+
+def test_a_contribution_answers_201_with_the_location_of_its_partner(facilitator: Caller, village: Village) -> None:
+    partner_id = bank(facilitator, village)
+
+    answer = facilitator.post(f"/partners/{partner_id}/contributions", {"kind": "technical", "description": "Modal"})
+
+    assert answer.status_code == 201
+    assert answer.headers["Location"] == f"/api/v1/partners/{partner_id}"

@@ -14,7 +14,7 @@ from service.adapters.evidence_files import MAX_EVIDENCE_BYTES
 from service.app import queries
 from service.app.promises import is_late_promise
 from service.app.receipts import Receipt
-from service.http.api.answers import Answer, Beside, shown, step_command, written
+from service.http.api.answers import Answer, Beside, location, shown, step_command, written
 from service.http.auth import command, principal, require_token
 from service.http.current import current_mufakat
 from service.http.problems import UPLOADS
@@ -126,8 +126,10 @@ class OneEvidence(MethodView):
 
 
 def _with_risk(receipt: Receipt) -> Answer:
-    """The commitment as the risk step left it, with the id of the risk beside it."""
+    """The commitment as the risk step left it, with the id of the risk beside it; the risk or review it made is
+    part of the commitment, so `Location` is the commitment's."""
     body, headers = written(receipt)
+    headers["Location"] = location("commitment", receipt.id)
     return Beside(body, risk_id=receipt.part_id), headers
 
 

@@ -260,7 +260,7 @@ class Contributions(MethodView):
         context = _step(contribution)
         receipt = current_mufakat().partners.contribute(context, partner_id, **contribution)
         found = partner_reads.partner(current_mufakat(), context.principal, partner_id)
-        return found, {"ETag": f'"{receipt.version}"'}
+        return found, {"ETag": f'"{receipt.version}"', "Location": f"/api/v1/partners/{partner_id}"}
 
 
 @blp.route("/partners/<uuid:partner_id>/offers")
