@@ -507,3 +507,17 @@ def test_the_portal_gives_each_public_dispute_s_age_in_days_until_now_or_until_i
     assert worked["status"] == "open"
     assert "Lama ditangani sejauh ini: 12 hari" in text
     assert "Selesai setelah: 7 hari" in text
+
+
+def test_a_session_an_issue_and_an_option_answer_201_with_the_location_of_the_dispute_that_holds_them(
+    facilitator: Caller, village: Village
+) -> None:
+    opened = facilitator.created(f"/processes/{village.process_id}/disputes", land_dispute(village))
+    dispute = f"/disputes/{opened['dispute_id']}"
+    issue = facilitator.post(f"{dispute}/issues", {"title": "Lahan embung", "interests": []})
+    option = facilitator.post(f"{dispute}/options", {"text": "Tukar guling", "issue_id": issue.get_json()["issue_id"]})
+    held = facilitator.post(f"{dispute}/sessions", session(village))
+
+    for answer in (issue, option, held):
+        assert answer.status_code == 201, answer.get_json()
+        assert answer.headers["Location"] == f"/api/v1{dispute}"

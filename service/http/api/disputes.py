@@ -53,7 +53,8 @@ def _written(receipt: Receipt, part: str | None = None) -> Answer:
     if part is not None and receipt.part_id is not None:
         body = Beside(body, **{part: receipt.part_id})
     body, headers = shown(body)
-    if receipt.created and part is None:
+    if receipt.created or part is not None:
+        # A part made by the step (a session, an issue, an option) is read in the dispute that holds it.
         headers["Location"] = f"/api/v1/disputes/{receipt.id}"
     return body, headers
 
