@@ -250,5 +250,5 @@ def test_the_portal_shows_residents_the_late_promises_and_spending_against_budge
     assert page.status_code == 200
     late_list = text.split("Janji yang terlambat", 1)[1].split("</ul>", 1)[0]
     assert "Talud dusun 3." in late_list and "Sumur bor." not in late_list
-    assert "Terpakai Rp 1250000.50 dari anggaran Rp 85000000.00" in text
+    assert "Terpakai Rp 1.250.000,50 dari anggaran Rp 85.000.000" in text  # grouped as Indonesians write money
     assert "Rumah tersambung: 12 / 60 rumah" in text

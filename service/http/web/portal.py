@@ -48,7 +48,7 @@ blp = Blueprint("portal", __name__, template_folder="templates", static_folder="
 @blp.context_processor
 def _planning_words() -> dict[str, Any]:
     """Money and places as the portal's pages write them."""
-    return {"rupiah": rupiah, "place": place, "dispute_age_days": dispute_age_days}
+    return {"rupiah": rupiah, "grouped_digits": digits_of_money, "place": place, "dispute_age_days": dispute_age_days}
 
 
 MAX_DECISIONS_SHOWN = 50
@@ -423,6 +423,14 @@ def rupiah(amount: str | None) -> str:
     """A decimal string of money as a reader writes it: "Rp 185.000.000" (Indonesian) or "Rp 185,000,000"."""
     if amount is None:
         return "\u2013"
+    return f"Rp {digits_of_money(amount)}"
+
+
+def digits_of_money(amount: str | None) -> str:
+    """A decimal string of money's digits grouped as a reader writes them: "185.000.000" (Indonesian) or
+    "185,000,000", for a sentence that says "Rp" itself."""
+    if amount is None:
+        return "\u2013"
     try:
         value = Decimal(amount)
     except InvalidOperation:
@@ -430,7 +438,7 @@ def rupiah(amount: str | None) -> str:
     text = f"{value:,.2f}".removesuffix(".00")
     if current_language() == "id":
         text = text.translate(str.maketrans(",.", ".,"))
-    return f"Rp {text}"
+    return text
 
 
 def place(location: dict[str, Any] | None) -> str:
