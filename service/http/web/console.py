@@ -12,6 +12,7 @@ idempotency key. Names of participants appear here and nowhere else on the web.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -48,7 +49,7 @@ from service.app import partners as partner_reads
 from service.app import queries
 from service.app import rankings as ranking_reads
 from service.app.access import Principal
-from service.app.application import CommandContext, Mufakat
+from service.app.application import CommandContext, Mufakat, Receipt
 from service.app.contributions import contributions_of
 from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
 from service.app.idempotency import IdempotencyKey
@@ -513,45 +514,59 @@ _FORM_OVERHEAD = 64 * 1024
 def attach_photo(assessment_id: UUID) -> BaseResponse:
     """Keeps a photo (or PDF) of the assessment, sent by its own form (multipart, not the text queue: a photo
     needs a connection), and records its SHA-256; the finding form then offers it to cite."""
+    return keep_uploaded_evidence(
+        PHOTO_FORM,
+        url_for("console.assessment_page", assessment_id=assessment_id),
+        assessment_id,
+        f"/console/kajian/{assessment_id}/foto",
+        lambda context, content, name: current_mufakat().assessments.attach_evidence(
+            context, assessment_id, content, name
+        )[0],
+    )
+
+
+def keep_uploaded_evidence(
+    form_id: str, here: str, record_id: UUID, path: str, attach: Callable[[CommandContext, bytes, str], Receipt]
+) -> BaseResponse:
+    """An evidence file sent by its own multipart form (an assessment's photo, a commitment's receipt), kept by
+    the use case the API calls (`attach`), with the form's idempotency key; refusals shown on the form."""
     request.max_content_length = MAX_EVIDENCE_BYTES + _FORM_OVERHEAD
-    here = url_for("console.assessment_page", assessment_id=assessment_id)
     principal = signed_in()
     if principal is None:
         return redirect(url_for("console.sign_in"))
     try:
         upload = request.files.get("file")
     except RequestEntityTooLarge:
-        return _refused_answer(PHOTO_FORM, "evidence_too_large", ["file"], here, 413)
+        return _refused_answer(form_id, "evidence_too_large", ["file"], here, 413)
     if not _check_csrf():
-        return _refused_answer(PHOTO_FORM, "csrf", [], here, 400)
+        return _refused_answer(form_id, "csrf", [], here, 400)
     key = (request.form.get("idempotency_key") or "").strip()
     if upload is None or not upload.filename or not key or len(key) > MAX_KEY_LENGTH:
-        return _refused_answer(PHOTO_FORM, "evidence_missing", ["file"], here, 422)
+        return _refused_answer(form_id, "evidence_missing", ["file"], here, 422)
     content = upload.read(MAX_EVIDENCE_BYTES + 1)
     name = upload.filename.strip()[:200] or "bukti"
-    mufakat = current_mufakat()
     context = CommandContext(
         principal=principal,
         idempotency=IdempotencyKey.for_request(
             caller=principal.actor.id,
             key=f"web:{key}",
             method="POST",
-            path=f"/console/kajian/{assessment_id}/foto",
-            body=[str(assessment_id), name, len(content)],
-            secret=mufakat.vault.fingerprint_secret(),
+            path=path,
+            body=[str(record_id), name, len(content)],
+            secret=current_mufakat().vault.fingerprint_secret(),
         ),
     )
     try:
-        receipt, _ = mufakat.assessments.attach_evidence(context, assessment_id, content, name)
+        receipt = attach(context, content, name)
     except EvidenceRefused as refused:
         code = "evidence_too_large" if refused.status == 413 else "evidence_not_accepted"
-        return _refused_answer(PHOTO_FORM, code, ["file"], here, refused.status)
+        return _refused_answer(form_id, code, ["file"], here, refused.status)
     except (RuleBroken, NotFound, Forbidden, VersionMismatch, IdempotencyKeyReused, TooMuchContention) as error:
-        return _refused_answer(PHOTO_FORM, str(getattr(error, "code", "rule_broken")), [], here, 409)
+        return _refused_answer(form_id, str(getattr(error, "code", "rule_broken")), [], here, 409)
     message = gettext("Recorded earlier; not recorded twice.") if receipt.replayed else gettext("Recorded.")
     if _wants_json():
-        return jsonify(ok=True, replayed=receipt.replayed, message=message, location=here, id=str(assessment_id))
-    session[NOTICE] = {"form_id": PHOTO_FORM, "ok": True, "message": message}
+        return jsonify(ok=True, replayed=receipt.replayed, message=message, location=here, id=str(record_id))
+    session[NOTICE] = {"form_id": form_id, "ok": True, "message": message}
     return redirect(here, 303)
 
 

@@ -12,42 +12,32 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from flask import Response, abort, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import gettext
-from werkzeug.exceptions import RequestEntityTooLarge
+from flask import Response, abort, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from domain.commitment import Commitment
 from domain.complaint import CLOSING_STATUSES, RESPONSE_STATUSES, STATUSES
-from domain.errors import RuleBroken
 from domain.evaluation import SCORES
 from domain.meeting import Meeting
 from domain.partner import CONTRIBUTION_KINDS, PARTNER_KINDS
 from domain.proposal import Proposal
-from service.adapters.evidence_files import MAX_EVIDENCE_BYTES, EvidenceRefused
+from service.adapters.evidence_files import MAX_EVIDENCE_BYTES
 from service.app import complaints as complaint_reads
 from service.app import evaluations as evaluation_reads
 from service.app import partners as partner_reads
 from service.app import queries
-from service.app.application import CommandContext, Mufakat
-from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, TooMuchContention, VersionMismatch
-from service.app.idempotency import IdempotencyKey
+from service.app.application import Mufakat
+from service.app.errors import NotFound
 from service.app.promises import is_late_promise
 from service.http.current import current_mufakat
 from service.http.web.console import (
-    _FORM_OVERHEAD,
-    NOTICE,
-    _check_csrf,
     _names,
     _notice,
-    _refused_answer,
     _require,
     _run_by,
-    _wants_json,
     blp,
-    signed_in,
+    keep_uploaded_evidence,
 )
-from service.http.web.steps import MAX_KEY_LENGTH
 
 #: The most complaints, partners or commitments a console page lists.
 MAX_LISTED = 500
@@ -130,46 +120,15 @@ EVIDENCE_FORM = "evidence"
 def attach_evidence(commitment_id: UUID) -> BaseResponse:
     """Keeps a photo or PDF of the commitment's progress, sent by its own form (multipart, not the text queue: a
     file needs a connection), by the use case the API calls; the progress form then offers it to cite."""
-    request.max_content_length = MAX_EVIDENCE_BYTES + _FORM_OVERHEAD
-    here = url_for("console.commitment_page", commitment_id=commitment_id)
-    principal = signed_in()
-    if principal is None:
-        return redirect(url_for("console.sign_in"))
-    try:
-        upload = request.files.get("file")
-    except RequestEntityTooLarge:
-        return _refused_answer(EVIDENCE_FORM, "evidence_too_large", ["file"], here, 413)
-    if not _check_csrf():
-        return _refused_answer(EVIDENCE_FORM, "csrf", [], here, 400)
-    key = (request.form.get("idempotency_key") or "").strip()
-    if upload is None or not upload.filename or not key or len(key) > MAX_KEY_LENGTH:
-        return _refused_answer(EVIDENCE_FORM, "evidence_missing", ["file"], here, 422)
-    content = upload.read(MAX_EVIDENCE_BYTES + 1)
-    name = upload.filename.strip()[:200] or "bukti"
-    mufakat = current_mufakat()
-    context = CommandContext(
-        principal=principal,
-        idempotency=IdempotencyKey.for_request(
-            caller=principal.actor.id,
-            key=f"web:{key}",
-            method="POST",
-            path=f"/console/janji/{commitment_id}/bukti",
-            body=[str(commitment_id), name, len(content)],
-            secret=mufakat.vault.fingerprint_secret(),
-        ),
+    return keep_uploaded_evidence(
+        EVIDENCE_FORM,
+        url_for("console.commitment_page", commitment_id=commitment_id),
+        commitment_id,
+        f"/console/janji/{commitment_id}/bukti",
+        lambda context, content, name: current_mufakat().commitment_evidence.attach(
+            context, commitment_id, content, name
+        )[0],
     )
-    try:
-        receipt, _ = mufakat.commitment_evidence.attach(context, commitment_id, content, name)
-    except EvidenceRefused as refused:
-        code = "evidence_too_large" if refused.status == 413 else "evidence_not_accepted"
-        return _refused_answer(EVIDENCE_FORM, code, ["file"], here, refused.status)
-    except (RuleBroken, NotFound, Forbidden, VersionMismatch, IdempotencyKeyReused, TooMuchContention) as error:
-        return _refused_answer(EVIDENCE_FORM, str(getattr(error, "code", "rule_broken")), [], here, 409)
-    message = gettext("Recorded earlier; not recorded twice.") if receipt.replayed else gettext("Recorded.")
-    if _wants_json():
-        return jsonify(ok=True, replayed=receipt.replayed, message=message, location=here, id=str(commitment_id))
-    session[NOTICE] = {"form_id": EVIDENCE_FORM, "ok": True, "message": message}
-    return redirect(here, 303)
 
 
 @blp.route("/janji/<uuid:commitment_id>/bukti/<string:sha256>")
