@@ -11,16 +11,14 @@ issue or an option: those are the mediation's, not the agreement's.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from fpdf.enums import XPos, YPos
 
-from service.adapters.minutes_blocks import FAMILY, LINE, PageBlocks
+from service.adapters.minutes_blocks import FAMILY, LINE, PageBlocks, fixed_file_id
 from service.adapters.minutes_words import LANGUAGES, written_date
 
-PRODUCER = "Mufakat (fpdf2)"
 _FOOTER_TOP = 297 - 24.0
 
 WORDS: dict[str, dict[str, str]] = {
@@ -83,23 +81,17 @@ def render_agreement_pdf(document: AgreementDocument, language: str = "id") -> b
     """The agreement as PDF bytes, in Bahasa Indonesia (default) or English ("en")."""
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}")
-    pages = AgreementPages(document, language)
-    pages.set_creation_date(document.agreed_at)
-    pages.set_title(f"{WORDS[language]['title']}: {document.dispute_title}")
-    pages.set_subject(f"{document.process_title}, {document.region_name} ({document.region_code})")
-    pages.set_author("Mufakat")
-    pages.set_creator("Mufakat")
-    pages.set_producer(PRODUCER)
-    pages.set_lang(language)
-    pages.compose()
-    return bytes(pages.output())
+    return AgreementPages(document, language).rendered(
+        document.agreed_at,
+        f"{WORDS[language]['title']}: {document.dispute_title}",
+        f"{document.process_title}, {document.region_name} ({document.region_code})",
+        language,
+    )
 
 
 def agreement_file_id(document: AgreementDocument, language: str) -> str:
     """The PDF /ID of a rendering: the same for the same document and language; two equal halves."""
-    seed = f"mufakat-agreement\x00{document.document_id}\x00{language}".encode()
-    identifier = hashlib.sha256(seed).hexdigest()[:32].upper()
-    return f"<{identifier}><{identifier}>"
+    return fixed_file_id("mufakat-agreement", document.document_id, language)
 
 
 class AgreementPages(PageBlocks):

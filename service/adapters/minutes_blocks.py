@@ -7,7 +7,9 @@ and the PDF never depends on the fonts of the machine that renders it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import segno
@@ -23,6 +25,17 @@ LINE = 5.0  # mm, body text
 HEADINGS = FontFace(family=FAMILY, emphasis="BOLD", fill_color=(235, 235, 235))
 
 
+#: The producer every sealed document names.
+PRODUCER = "Mufakat (fpdf2)"
+
+
+def fixed_file_id(*seed: object) -> str:
+    """A PDF /ID made from what identifies a rendering (kind, document, version, language), never random (fpdf2
+    would otherwise draw one): the same rendering gives the same bytes. Two equal halves."""
+    identifier = hashlib.sha256("\x00".join(str(part) for part in seed).encode()).hexdigest()[:32].upper()
+    return f"<{identifier}><{identifier}>"
+
+
 class PageBlocks(FPDF):
     """An A4 portrait page in millimetres with the shipped font, and the blocks minutes are made of."""
 
@@ -30,6 +43,23 @@ class PageBlocks(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+
+    def compose(self) -> None:
+        """Draws the whole document (each kind of sealed document draws its own)."""
+        raise NotImplementedError
+
+    def rendered(self, created: datetime, title: str, subject: str, language: str) -> bytes:
+        """The composed document's bytes, with the metadata every sealed document carries: its creation date,
+        title, subject and language, and Mufakat as author, creator and producer."""
+        self.set_creation_date(created)
+        self.set_title(title)
+        self.set_subject(subject)
+        self.set_author("Mufakat")
+        self.set_creator("Mufakat")
+        self.set_producer(PRODUCER)
+        self.set_lang(language)
+        self.compose()
+        return bytes(self.output())
 
     def _qr(self, url: str, x: float, y: float, size: float) -> None:
         """A QR code of `url`, `size` mm square, its top left corner at (x, y)."""

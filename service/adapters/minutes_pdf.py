@@ -11,34 +11,27 @@ from __future__ import annotations
 
 import hashlib
 
+from service.adapters.minutes_blocks import fixed_file_id
 from service.adapters.minutes_document import MinutesDocument
 from service.adapters.minutes_layout import MinutesPages
 from service.adapters.minutes_words import LANGUAGES, WORDS
-
-PRODUCER = "Mufakat (fpdf2)"
 
 
 def render_minutes_pdf(document: MinutesDocument, language: str = "id") -> bytes:
     """The berita acara as PDF bytes, in Bahasa Indonesia (default) or English ("en")."""
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}")
-    pages = _FixedIdentity(document, language)
-    pages.set_creation_date(document.occurred_at)
-    pages.set_title(f"{WORDS[language]['title']}: {document.meeting_title}")
-    pages.set_subject(f"{document.process_title}, {document.region_name} ({document.region_code})")
-    pages.set_author("Mufakat")
-    pages.set_creator("Mufakat")
-    pages.set_producer(PRODUCER)
-    pages.set_lang(language)
-    pages.compose()
-    return bytes(pages.output())
+    return _FixedIdentity(document, language).rendered(
+        document.occurred_at,
+        f"{WORDS[language]['title']}: {document.meeting_title}",
+        f"{document.process_title}, {document.region_name} ({document.region_code})",
+        language,
+    )
 
 
 def document_file_id(document: MinutesDocument, language: str) -> str:
     """The PDF /ID of a rendering: the same for the same document, version and language; two equal halves."""
-    seed = f"mufakat-minutes\x00{document.document_id}\x00{document.version}\x00{language}".encode()
-    identifier = hashlib.sha256(seed).hexdigest()[:32].upper()
-    return f"<{identifier}><{identifier}>"
+    return fixed_file_id("mufakat-minutes", document.document_id, document.version, language)
 
 
 def sha256_hex(pdf: bytes) -> str:

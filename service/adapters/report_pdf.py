@@ -9,17 +9,15 @@ fpdf2 or font may lay them out differently).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 from fpdf.enums import XPos, YPos
 
-from service.adapters.minutes_blocks import FAMILY, LINE, PageBlocks
+from service.adapters.minutes_blocks import FAMILY, LINE, PageBlocks, fixed_file_id
 from service.adapters.minutes_words import LANGUAGES, written_date
 from service.adapters.report_document import CommitmentLine, ReportDocument
 from service.adapters.report_words import WORDS, groups_words, number, rupiah, term
 
-PRODUCER = "Mufakat (fpdf2)"
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
 _QR_SIZE = 19.0  # mm
 _FOOTER_TOP = 297 - 27.0
@@ -31,23 +29,17 @@ def render_report_pdf(document: ReportDocument, language: str = "id") -> bytes:
     """The programme report as PDF bytes, in Bahasa Indonesia (default) or English ("en")."""
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}")
-    pages = ReportPages(document, language)
-    pages.set_creation_date(document.as_of)
-    pages.set_title(f"{WORDS[language]['title']}: {document.process_title}")
-    pages.set_subject(f"{document.process_title}, {document.region_name} ({document.region_code})")
-    pages.set_author("Mufakat")
-    pages.set_creator("Mufakat")
-    pages.set_producer(PRODUCER)
-    pages.set_lang(language)
-    pages.compose()
-    return bytes(pages.output())
+    return ReportPages(document, language).rendered(
+        document.as_of,
+        f"{WORDS[language]['title']}: {document.process_title}",
+        f"{document.process_title}, {document.region_name} ({document.region_code})",
+        language,
+    )
 
 
 def report_file_id(document: ReportDocument, language: str) -> str:
     """The PDF /ID of a rendering: the same for the same document and language; two equal halves."""
-    seed = f"mufakat-programme-report\x00{document.document_id}\x00{language}".encode()
-    identifier = hashlib.sha256(seed).hexdigest()[:32].upper()
-    return f"<{identifier}><{identifier}>"
+    return fixed_file_id("mufakat-programme-report", document.document_id, language)
 
 
 class ReportPages(PageBlocks):
