@@ -43,7 +43,7 @@ def test_progress_with_an_indicator_value_money_spent_and_evidence_is_reported_f
 ) -> None:
     sha256 = upload(facilitator, water["id"], photo()).get_json()["sha256"]
     page = as_facilitator.page(f"/console/janji/{water['id']}")
-    assert "Rumah tersambung" in page and "85000000.00" in page
+    assert "Rumah tersambung" in page and "85.000.000" in page  # the budget, grouped as Indonesians write money
     assert 'name="measure_1_name" value="Rumah tersambung"' in page
     assert f'name="evidence" value="{sha256}"' in page
     assert f"/console/janji/{water['id']}/risiko" in page

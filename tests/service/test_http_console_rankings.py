@@ -58,7 +58,7 @@ def test_a_ranking_round_is_opened_balloted_and_closed_from_the_console(
     assert [row["proposal_id"] for row in read["result"]] == [well, school, road]
     assert [row["within_ceiling"] for row in read["result"]] == [True, True, False]
     result = as_facilitator.page(f"/console/peringkat/{ranking_id}")
-    assert "Sumur bor RT 07" in result and "190000000.50" in result
+    assert "Sumur bor RT 07" in result and "190.000.000,50" in result  # grouped as Indonesians write money
     assert 'data-step="rank_ballot"' not in result
 
 

@@ -311,3 +311,13 @@ def test_the_page_of_an_annulled_decision_says_it_was_annulled_and_tells_the_who
         timeline.index("Mufakat kedua, lahan pengganti."),
     )
     assert first < annulment < second
+
+
+def test_a_number_on_the_portal_is_written_as_its_reader_writes_one(app: Flask) -> None:
+    """The median days to a first response, and any count with a fraction: "0,5" in Bahasa Indonesia."""
+    from service.http.web.portal import written_number
+
+    with app.test_request_context(headers={"Accept-Language": "id"}):
+        assert (written_number(0.5), written_number(1234.5), written_number(3.0)) == ("0,5", "1.234,5", "3")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert (written_number(0.5), written_number(1234.5)) == ("0.5", "1,234.5")

@@ -45,10 +45,23 @@ from service.http.web.monitoring_reads import monitoring
 blp = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
 
 
+def _register_money_words() -> None:
+    """Money and numbers are written the same way on the console's pages (facilitators read them too)."""
+    blp.add_app_template_global(rupiah, "rupiah")
+    blp.add_app_template_global(digits_of_money, "grouped_digits")
+    blp.add_app_template_global(written_number, "written_number")
+
+
 @blp.context_processor
 def _planning_words() -> dict[str, Any]:
     """Money and places as the portal's pages write them."""
-    return {"rupiah": rupiah, "grouped_digits": digits_of_money, "place": place, "dispute_age_days": dispute_age_days}
+    return {
+        "rupiah": rupiah,
+        "grouped_digits": digits_of_money,
+        "written_number": written_number,
+        "place": place,
+        "dispute_age_days": dispute_age_days,
+    }
 
 
 MAX_DECISIONS_SHOWN = 50
@@ -441,6 +454,18 @@ def digits_of_money(amount: str | None) -> str:
     return text
 
 
+def written_number(value: float | Decimal | None) -> str:
+    """A number as a reader writes it, without trailing zeros: "0,5" and "1.234,5" in Bahasa Indonesia, "0.5" and
+    "1,234.5" in English."""
+    if value is None:
+        return "\u2013"
+    number = Decimal(str(value)).normalize()
+    text = f"{number:,f}"
+    if current_language() == "id":
+        text = text.translate(str.maketrans(",.", ".,"))
+    return text
+
+
 def place(location: dict[str, Any] | None) -> str:
     """A proposal's location (dusun, RW, RT) in words."""
     if not location:
@@ -533,3 +558,6 @@ def journey_page(proposal_id: UUID) -> str:
 def _not_found(error: Exception) -> tuple[str, int]:
     """A page in the reader's language (the API keeps answering problem details)."""
     return render_template("not_found.html"), 404
+
+
+_register_money_words()
