@@ -76,25 +76,41 @@ def test_a_flood_of_anonymous_complaints_over_two_workers_gets_429_with_retry_af
     two_workers: tuple[str, str, Path],
 ) -> None:
     base, process_id, access_log = two_workers
-    start = threading.Barrier(FLOOD)
-    answers: list[requests.Response] = []
 
-    def complain(number: int) -> None:
-        with requests.Session() as own:
-            start.wait()
-            answers.append(
-                own.post(
-                    f"{base}/api/v1/processes/{process_id}/complaints",
-                    json={"text": f"Semen hilang, laporan ke-{number}"},
-                    timeout=60,
+    def flood() -> list[requests.Response]:
+        """FLOOD complaints sent at once, each on its own connection."""
+        start = threading.Barrier(FLOOD)
+        answers: list[requests.Response] = []
+
+        def complain(number: int) -> None:
+            with requests.Session() as own:
+                start.wait()
+                answers.append(
+                    own.post(
+                        f"{base}/api/v1/processes/{process_id}/complaints",
+                        json={"text": f"Semen hilang, laporan ke-{number}"},
+                        timeout=60,
+                    )
                 )
-            )
 
-    flood = [threading.Thread(target=complain, args=(n,)) for n in range(FLOOD)]
-    for thread in flood:
-        thread.start()
-    for thread in flood:
-        thread.join()
+        threads = [threading.Thread(target=complain, args=(n,)) for n in range(FLOOD)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return answers
+
+    def workers_answering() -> set[str]:
+        lines = [line.split() for line in access_log.read_text().splitlines() if "/complaints" in line]
+        return {line[0] for line in lines}
+
+    answers = flood()
+    # On a loaded machine the kernel may hand one worker the whole first flood: more floods until the other
+    # worker answered too, every one of them refused (the first worker's count holds on the second).
+    for _ in range(10):
+        if len(workers_answering()) == 2:
+            break
+        assert {answer.status_code for answer in flood()} == {429}
 
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses == [201] * LIMIT + [429] * (FLOOD - LIMIT)
@@ -103,5 +119,4 @@ def test_a_flood_of_anonymous_complaints_over_two_workers_gets_429_with_retry_af
         assert refused.json()["code"] == "too_many_complaints"
         assert 1 <= int(refused.headers["Retry-After"]) <= 3600
     # Both workers answered complaints: the limit held across them, not inside one.
-    complaint_lines = [line.split() for line in access_log.read_text().splitlines() if "/complaints" in line]
-    assert len({line[0] for line in complaint_lines}) == 2, complaint_lines
+    assert len(workers_answering()) == 2, access_log.read_text()
