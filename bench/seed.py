@@ -32,6 +32,7 @@ from uuid import UUID
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from domain.rules import DecisionRules
+from service.adapters.key_file import key_file_path
 from service.adapters.storage import persistence_settings
 from service.app.application import Mufakat
 from service.app.receipts import CommandContext
@@ -191,6 +192,9 @@ def main() -> None:
         )
     if arguments.keep is not None and arguments.database_url is None:
         shutil.move(str(directory / "seed.db"), arguments.keep)
+        # The statements' keys live in a file of their own beside the ledger (service/adapters/key_file.py):
+        # without it every sealed statement of the kept store would read as destroyed.
+        shutil.move(str(key_file_path(str(directory / "seed.db"))), key_file_path(str(arguments.keep)))
         print(f"kept at {arguments.keep} (sqlite:///{arguments.keep})")
     if arguments.keep is not None and first is not None:
         # The first round's ids, for the read benches (bench/scale_reads.py): the oldest village of the store.
