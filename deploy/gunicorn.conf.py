@@ -24,7 +24,7 @@ _workers = _settings.workers
 
 # Every setting of `mufakat serve` (bind, workers, worker_class, threads, timeout,
 # graceful_timeout, keepalive, limit_request_line, preload_app, accesslog, errorlog and the hooks
-# on_starting, worker_exit, child_exit) becomes a setting of this file.
+# on_starting, post_worker_init, worker_exit, child_exit) becomes a setting of this file.
 for _name, _value in gunicorn_settings(_host.strip("[]") or "127.0.0.1", int(_port), _workers, _settings).items():
     globals()[_name] = _value
 
