@@ -1,6 +1,6 @@
 """Where the CPU of one contribution goes, in-process (Flask test client, one thread, SQLite file).
 
-    .venv/bin/python bench/profile_contribution.py [--requests 2000] [--top 25] [--database-url URL]
+    .venv/bin/python bench/profile_contribution.py [--requests 2000] [--top 25] [--database-url URL] [--unfrozen]
 
 Sends the same request as `bench/command_throughput.py` (a contribution with a
 bearer token and a unique Idempotency-Key), first unprofiled to report the CPU
@@ -8,7 +8,8 @@ per request, then under cProfile (CPU time), and prints the CPU per command by s
 (cProfile's cumulative times scaled to the unprofiled CPU), the SQL statements and
 transactions per contribution, and the top entries by own time and by cumulative time.
 Stages overlap where one runs inside another (the use case inside the request): the
-indented ones are parts of the stage above them.
+indented ones are parts of the stage above them. The heap is frozen after the app is made,
+as a gunicorn worker of `mufakat serve` does (`--unfrozen`: not, to see what that changes).
 """
 
 from __future__ import annotations
@@ -89,6 +90,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--unfrozen",
+        action="store_true",
+        help="leave the heap unfrozen (a gunicorn worker of mufakat serve freezes it)",
+    )
     options = parser.parse_args()
 
     from domain.rules import DecisionRules
@@ -102,6 +108,10 @@ def main() -> None:
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     url = options.database_url or "sqlite:///" + str(Path(tempfile.mkdtemp(prefix="mufakat-profile-")) / "p.db")
     app = create_app({"MUFAKAT_LEDGER_ENV": persistence_settings(url)})
+    if not options.unfrozen:  # as a worker of `mufakat serve` does once it has imported the app
+        from service.cli.gunicorn_settings import freeze_imported_heap
+
+        freeze_imported_heap(worker=None)
     with app.app_context():
         ledger = current_mufakat()
         token, secret = ledger.tokens.issue("admin", "Admin Profil", [])
