@@ -178,6 +178,30 @@ class TestPrincipalCacheOnSQLite(PrincipalCacheContract):
         assert counter.stat().st_size == 8
         assert counter.stat().st_mode & 0o077 == 0
 
+    def test_a_token_revoked_by_the_command_line_is_refused_by_a_worker_that_kept_it(
+        self, workers: tuple[Mufakat, Mufakat], database_url: str, tmp_path: Path
+    ) -> None:
+        first, second = workers
+        token, secret = first.tokens.issue("facilitator", "Pendamping Desa", [])
+        authenticated(second, secret)
+        assert statements_sent(lambda: authenticated(second, secret)) == 0
+
+        revoked = subprocess.run(
+            [str(Path(sys.executable).with_name("mufakat")), "token", "revoke", str(token.id)],
+            env={
+                "PATH": str(Path(sys.executable).parent),
+                "MUFAKAT_DATABASE_URL": database_url,
+                "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "signing.key"),
+            },
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+        assert revoked.returncode == 0, revoked.stderr
+        assert second.tokens.authenticate(secret) is None
+
     def test_a_writer_that_died_between_its_commit_and_the_counter_leaves_no_kept_principal_in_use(
         self, workers: tuple[Mufakat, Mufakat], admin: CommandContext, database_url: str, tmp_path: Path
     ) -> None:
