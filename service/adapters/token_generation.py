@@ -1,4 +1,4 @@
-"""The token generation: a counter every worker reads in about a microsecond, telling its cache of principals
+"""The token generation: a counter every worker reads in about two microseconds, telling its cache of principals
 whether any access token may have changed since an entry was read.
 
 Each worker keeps the principals of the tokens it has seen, tagged with the generation read *before* the
@@ -17,14 +17,16 @@ The next writer of a token, or the next ledger to open (a worker gunicorn restar
 dead writer left.
 
 - SQLite (all workers on one host): 8 bytes in `<database>.tokens-generation` (mode 0600), mapped into every
-  worker (`mmap`), the writers' lock an `flock` on it. Aligned 8-byte copies are single loads and stores on
-  x86-64 and arm64, so a read never sees half of a write. A worker whose file was deleted or replaced under
-  it (its link count is 0) uses no cache until it has mapped the file again.
-- In memory (one process): the same counter as a plain integer.
+  worker (`mmap`), the writers' lock an `flock` on it. The value is copied in and out of the page with
+  8-byte moves at offset 0 (an mmap slice is one `memcpy`), which x86-64 and arm64 perform whole, so a read
+  never sees half of a write. A worker whose file was deleted or replaced under it (its link count is 0)
+  uses no cache until it has mapped the file again, and tags what it keeps with how often it mapped it.
+- eventsourcing's own in-memory store (one process, one ledger): the same counter as a plain integer.
 - PostgreSQL: no counter (`current()` is always None), so every request reads the token's record with one
-  indexed query, as before. Workers there may be on several hosts, where no file is shared; a counter row
-  read per request is itself a round trip, and LISTEN/NOTIFY needs a listener thread per worker and a rule
-  for a lost listener. Measured (BENCHMARKS.md, "Write path"): not worth its risk yet.
+  indexed query, as before. Workers there may be on several hosts, where no file is shared, and a counter
+  row read per request costs what the token's own query costs (`bench/authenticate_speed.py`, 2026-12-07:
+  about 180 µs of CPU each); LISTEN/NOTIFY would be cheap to read but needs a listener thread per worker,
+  and a lost listener connection would have to turn every cache off until it is back. Not done.
 """
 
 from __future__ import annotations
@@ -192,12 +194,15 @@ def token_generation_for(env: Mapping[str, str]) -> TokenGeneration:
     """The token generation of the store the eventsourcing environment names.
 
     Decided by the persistence module, the store eventsourcing opens: an environment may carry an SQLite path
-    beside a PostgreSQL module (settings overridden), and that file is no counter the workers share.
+    beside a PostgreSQL module (settings overridden), and that file is no counter the workers share. An
+    in-memory SQLite database may be shared by name between ledgers of one process: none is kept there.
     """
     module = env.get("PERSISTENCE_MODULE", "")
     if module.startswith("eventsourcing.postgres"):
         return TokenGeneration()
-    sqlite_path = env.get("SQLITE_DBNAME") if "sqlite" in module.lower() else None
-    if sqlite_path and sqlite_path != ":memory:" and "mode=memory" not in sqlite_path:
+    if "sqlite" in module.lower():
+        sqlite_path = env.get("SQLITE_DBNAME", "")
+        if not sqlite_path or sqlite_path == ":memory:" or "mode=memory" in sqlite_path:
+            return TokenGeneration()
         return FileTokenGeneration(f"{sqlite_path}.tokens-generation")
     return LocalTokenGeneration()

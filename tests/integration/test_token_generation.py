@@ -124,12 +124,14 @@ def test_a_writer_after_a_dead_one_leaves_a_generation_no_reader_saw_before(tmp_
 
 
 def test_the_counter_is_kept_beside_a_database_file_only() -> None:
-    in_memory = token_generation_for({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:"})
+    shareable = token_generation_for(
+        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": "file:ledger?mode=memory&cache=shared"}
+    )
     postgres = token_generation_for(
         {"PERSISTENCE_MODULE": "eventsourcing.postgres", "SQLITE_DBNAME": "left-over-from-defaults.db"}
     )
     popo = token_generation_for({})
 
-    assert isinstance(in_memory, LocalTokenGeneration) and isinstance(popo, LocalTokenGeneration)
-    assert postgres.current() is None
+    assert shareable.current() is None and postgres.current() is None
+    assert isinstance(popo, LocalTokenGeneration) and popo.current() == 0
     assert not Path("left-over-from-defaults.db.tokens-generation").exists()
