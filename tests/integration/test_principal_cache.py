@@ -13,6 +13,8 @@ import os
 import pstats
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -142,6 +144,37 @@ class TestPrincipalCacheOnSQLite(PrincipalCacheContract):
     @pytest.fixture
     def database_url(self, sqlite_ledger_url: str) -> str:
         return sqlite_ledger_url
+
+    def test_no_request_that_begins_after_a_revocation_was_answered_is_accepted_while_threads_keep_reading(
+        self, workers: tuple[Mufakat, Mufakat], admin: CommandContext
+    ) -> None:
+        first, second = workers
+        accepted_after_answer: list[int] = []
+        for attempt in range(12):
+            token, secret = first.tokens.issue("facilitator", f"Pendamping {attempt}", [])
+            answered = threading.Event()
+            stop = threading.Event()
+
+            def keep_reading(
+                secret: str = secret, answered: threading.Event = answered, stop: threading.Event = stop
+            ) -> None:
+                while not stop.is_set():
+                    after_answer = answered.is_set()
+                    if second.tokens.authenticate(secret) is not None and after_answer:
+                        accepted_after_answer.append(attempt)  # noqa: B023
+
+            readers = [threading.Thread(target=keep_reading) for _ in range(4)]
+            for reader in readers:
+                reader.start()
+            time.sleep(0.01)
+            first.tokens.revoke(admin, token.id)
+            answered.set()
+            time.sleep(0.02)
+            stop.set()
+            for reader in readers:
+                reader.join()
+
+        assert accepted_after_answer == []
 
     def test_a_kept_principal_costs_no_query_and_a_token_write_costs_one_read_again(
         self, workers: tuple[Mufakat, Mufakat], admin: CommandContext
