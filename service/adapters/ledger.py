@@ -9,12 +9,13 @@ documents, console sessions, statement keys). It holds no use case: those are in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import cast
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.persistence import JSONTranscoder, Mapper
-from eventsourcing.utils import Environment
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
+from eventsourcing.utils import Environment, get_topic
 
 from domain.meeting import Meeting
 from domain.process import Process
@@ -26,6 +27,7 @@ from service.adapters.personal_data import PersonalDataVault
 from service.adapters.sealed_documents import SealedDocuments
 from service.adapters.sealed_statements import StatementKeys, StatementSealingMapper
 from service.adapters.storage import SideTables, ledger_environment, schema_creation_lock
+from service.adapters.token_generation import TokenGeneration, token_generation_for
 from service.adapters.transcodings import register_domain_transcodings
 from service.settings import Settings
 
@@ -54,6 +56,28 @@ class EventLedger(GroupCommitLedger):
             self.statement_keys = StatementKeys(self.vault)
             cast(StatementSealingMapper, self.mapper).statement_keys = self.statement_keys
             setattr(self.recorder, "statement_keys", self.statement_keys)
+            # Opening settles a generation a writer left odd when it died between its commit and its second move.
+            self._token_generation = token_generation_for(ledger_env)
+        self._token_topics: tuple[str, ...] = ()
+        # Every insert passes here, the group commit's and `save`'s alike: none can forget the generation.
+        self._insert_events_unwatched = self.recorder.insert_events
+        setattr(self.recorder, "insert_events", self._insert_events)
+
+    def token_generation(self, token_class: type[Aggregate]) -> TokenGeneration:
+        """The counter a cache of principals reads (`service.adapters.token_generation`); from this call on,
+        every insert holding an event of `token_class` moves it before the insert and after the commit.
+
+        Asked for by the one who caches, so that nothing is cached that the ledger does not watch.
+        """
+        self._token_topics = (*self._token_topics, get_topic(token_class) + ".")
+        return self._token_generation
+
+    def _insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        topics = self._token_topics
+        if not topics or not any(stored.topic.startswith(topics) for stored in stored_events):
+            return self._insert_events_unwatched(stored_events, **kwargs)
+        with self._token_generation.changing():
+            return self._insert_events_unwatched(stored_events, **kwargs)
 
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
         """The class's defaults and the environment built from `Settings`; never the process environment, which

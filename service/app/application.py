@@ -33,6 +33,7 @@ from service.adapters.evidence_files import evidence_files, prepared
 from service.adapters.ledger import EventLedger
 from service.adapters.personal_data import FORGOTTEN_PLACEHOLDER
 from service.adapters.sign_in_links import SignInLinks
+from service.app.access import AccessToken
 from service.app.agreement_sealing import AgreementSealing
 from service.app.assessments import Assessments
 from service.app.chain import MusrenbangChain
@@ -140,7 +141,7 @@ class Mufakat:
         self.commitments = wired.commitments
         self.chain = wired.chain
         self.statement_names = self.proposals.names
-        self.tokens = Tokens(self.uow, ledger.save)
+        self.tokens = Tokens(self.uow, ledger.save, ledger.token_generation(AccessToken))
         self.forgetting = Forgetting(self.uow, ledger, self.statement_names)
         self.redaction = Redaction(self.uow, ledger, self.statement_names, lambda: fresh_read_models(self.ledger))
         evidence = evidence_files(self.settings.evidence_store, ledger.side_tables)

@@ -10,6 +10,7 @@ from uuid import UUID
 from domain.process import Process
 from service.app.access import AccessToken, Principal, UnknownProcesses, new_token_secret, token_digest, token_record_id
 from service.app.errors import Forbidden, NotFound
+from service.app.principal_cache import CachedPrincipal, PrincipalCache, TokenGeneration
 from service.app.readable import ensure_expected
 from service.app.receipts import CommandContext, Receipt
 from service.app.unit_of_work import UnitOfWork, command
@@ -18,24 +19,41 @@ from service.app.unit_of_work import UnitOfWork, command
 class Tokens:
     """Issues and revokes access tokens; the secret is shown once and never stored."""
 
-    def __init__(self, uow: UnitOfWork, save: Callable[[AccessToken], Any]) -> None:
-        """`save` stores a token outside any request (the command line's first admin)."""
+    def __init__(
+        self, uow: UnitOfWork, save: Callable[[AccessToken], Any], generation: TokenGeneration | None = None
+    ) -> None:
+        """`save` stores a token outside any request (the command line's first admin); `generation`, which
+        moves whenever any token changes, lets principals be kept between requests (none kept without it)."""
         self.uow = uow
         self.save = save
+        self.generation = generation
+        self.principals = PrincipalCache()
 
     def authenticate(self, secret: str) -> Principal | None:
         """The principal a bearer token stands for, or None for an unknown, revoked or expired token.
 
-        Read on every request: the cached token record is brought up to date by one indexed query
-        (the library's fast-forward), so a revocation on any worker counts from its commit on.
+        Read on every request. A principal kept since the token generation last moved is answered without a
+        query (its expiry checked against the clock); otherwise the token's record is read, brought up to
+        date by one indexed query, and kept tagged with the generation read *before* it: a revocation, a
+        grant or any token write on any worker moves the generation before its insert and after its commit,
+        so what was kept counts from that commit on (`service.adapters.token_generation`).
         """
+        digest = token_digest(secret)
+        now = self.uow.clock()
+        generation = self.generation.current() if self.generation is not None else None
+        kept = self.principals.get(digest, generation)
+        if kept is not None:
+            return kept.principal if kept.is_valid_at(now) else None
         try:
-            token = self.uow.get(AccessToken, token_record_id(token_digest(secret)), "token", copy=False)
+            token = self.uow.get(AccessToken, token_record_id(digest), "token", copy=False)
         except NotFound:
             return None
-        if not token.is_valid_at(self.uow.clock()) or not token.matches(secret):
+        if not token.is_valid_at(now) or not token.matches(secret):
             return None
-        return token.principal()
+        principal = token.principal()
+        if generation is not None:
+            self.principals.put(digest, CachedPrincipal(generation, principal, token.expires_at))
+        return principal
 
     def issue(
         self, role: str, name: str, processes: Sequence[UUID], expires_at: datetime | None = None
