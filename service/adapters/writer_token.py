@@ -146,12 +146,18 @@ class AdvisoryLockWriterToken(WriterToken):
 
 
 def writer_token_for(env: Mapping[str, str]) -> WriterToken:
-    """The writer token of the store the eventsourcing environment names."""
+    """The writer token of the store the eventsourcing environment names.
+
+    Decided by the persistence module, the store eventsourcing opens: an environment may carry an SQLite path
+    beside a PostgreSQL module (the default settings overridden), and a lock file beside that path would
+    neither serialise the PostgreSQL writers nor belong where it would be created (the working directory).
+    """
+    module = env.get("PERSISTENCE_MODULE", "")
+    if module.startswith("eventsourcing.postgres"):
+        return AdvisoryLockWriterToken(lambda: connect_postgres(env))
     sqlite_path = env.get("SQLITE_DBNAME")
-    if sqlite_path:
+    if sqlite_path and "sqlite" in module.lower():
         in_memory = sqlite_path == ":memory:" or "mode=memory" in sqlite_path
         wait_seconds = float(env.get("SQLITE_LOCK_TIMEOUT") or DEFAULT_WAIT_SECONDS)
         return WriterToken() if in_memory else FileWriterToken(sqlite_path, wait_seconds)
-    if env.get("PERSISTENCE_MODULE", "").startswith("eventsourcing.postgres"):
-        return AdvisoryLockWriterToken(lambda: connect_postgres(env))
     return WriterToken()
