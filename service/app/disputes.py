@@ -24,7 +24,7 @@ from domain.partner import Partner
 from domain.process import Process
 from domain.proposal import Proposal
 from service.app.access import Principal
-from service.app.dispute_directory import DisputeListed
+from service.app.dispute_directory import DisputeListed, DisputesByProcess
 from service.app.errors import NotFound
 from service.app.readable import ensure_expected, meeting_of_process, readable_process, writable_process
 from service.app.receipts import CommandContext, Receipt
@@ -99,6 +99,7 @@ class Disputes:
         self.uow = uow
         self.statement_names = statement_names
         self.directory = directory
+        self.by_process = DisputesByProcess(directory)
 
     def _open_dispute(self, dispute_id: UUID, context: CommandContext) -> tuple[Dispute, Process]:
         """A dispute to change (a copy) and its open process, at the version expected."""
@@ -367,7 +368,7 @@ def dispute(ledger: ReadsDisputes, principal: Principal, dispute_id: UUID) -> Se
 
 def dispute_ids_of(ledger: ReadsDisputes, process_id: UUID) -> list[UUID]:
     """The ids of a process's disputes, in the order they were opened (from the directory of disputes)."""
-    return [entry.dispute_id for entry in ledger.disputes.directory.get() if entry.process_id == process_id]
+    return ledger.disputes.by_process.of(process_id)
 
 
 def disputes_of(
