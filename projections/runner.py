@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_PAGE_SIZE = 2000
 REBUILD_PAGE_SIZE = 5000
 #: The shape of the read models' tables; another number makes every worker replay into new tables.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 _SCHEMA_ROW = "schema-version"
 _LOCK_ATTEMPTS = 5
 

@@ -16,7 +16,6 @@ from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.domain import Aggregate
-from eventsourcing.utils import get_topic
 
 from domain.commitment import Commitment
 from domain.meeting import Meeting
@@ -575,22 +574,24 @@ def commitments_of(
     mufakat: Mufakat, process: Process, after: int | None, limit: int, status: str | None
 ) -> tuple[list[Commitment], int | None]:
     """A page of a process's commitments in order of making (`open`, `completed` or `overdue` when asked),
-    and the next cursor (a position in the log)."""
+    and the next cursor (a position in the log). The read models list the process's commitments (an index by
+    process), so the page costs the same however many commitments other processes have made."""
+    database = fresh_read_models(mufakat).database
     found: list[Commitment] = []
-    position = after
-    topic = get_topic(Commitment.Made)
+    position = after or 0
+    today = mufakat.clock().date()
     while len(found) < limit:
-        made = mufakat.recorder.select_notifications(
-            start=position, limit=500, topics=[topic], inclusive_of_start=position is None
+        rows = database.fetch_all(
+            "SELECT commitment_id, seq FROM projection_commitments WHERE process_id = ? AND seq > ? "
+            "ORDER BY seq LIMIT 500",
+            (str(process.id), position),
         )
-        if not made:
+        if not rows:
             return found, None
-        for notification in made:
-            position = notification.id
-            if UUID(str(getattr(mufakat.mapper.to_domain_event(notification), "process_id"))) != process.id:
-                continue
-            commitment = mufakat.uow.get(Commitment, UUID(str(notification.originator_id)), "commitment", copy=False)
-            if status is None or status in commitment_statuses(mufakat.uow, commitment, mufakat.clock().date()):
+        for commitment_id, seq in rows:
+            position = int(seq)
+            commitment = mufakat.uow.get(Commitment, UUID(str(commitment_id)), "commitment", copy=False)
+            if status is None or status in commitment_statuses(mufakat.uow, commitment, today):
                 found.append(commitment)
                 if len(found) == limit:
                     return found, position
