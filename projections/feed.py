@@ -88,6 +88,10 @@ class TransparencyFeed(Projection):
             "CREATE INDEX IF NOT EXISTS projection_feed_items_outcome ON projection_feed_items (outcome, seq)",
             "CREATE INDEX IF NOT EXISTS projection_feed_items_at ON projection_feed_items (at, seq)",
             "CREATE INDEX IF NOT EXISTS projection_feed_items_kind ON projection_feed_items (kind, seq)",
+            # A process's newest decisions (its portal page): without it SQLite walks every decision of every
+            # process newest first by `kind` (90 ms at a million events; 0.06 ms with it).
+            "CREATE INDEX IF NOT EXISTS projection_feed_items_process_kind "
+            "ON projection_feed_items (process_id, kind, seq)",
             keyed_table(
                 "CREATE TABLE IF NOT EXISTS projection_feed_proposals (proposal_id TEXT PRIMARY KEY, "
                 "process_id TEXT NOT NULL, doc TEXT NOT NULL)",
