@@ -92,6 +92,8 @@ class TransparencyFeed(Projection):
             # process newest first by `kind` (90 ms at a million events; 0.06 ms with it).
             "CREATE INDEX IF NOT EXISTS projection_feed_items_process_kind "
             "ON projection_feed_items (process_id, kind, seq)",
+            # A decision's portal page asks for its proposal's items (90 ms at a million events without it).
+            "CREATE INDEX IF NOT EXISTS projection_feed_items_proposal ON projection_feed_items (proposal_id, seq)",
             keyed_table(
                 "CREATE TABLE IF NOT EXISTS projection_feed_proposals (proposal_id TEXT PRIMARY KEY, "
                 "process_id TEXT NOT NULL, doc TEXT NOT NULL)",
@@ -99,11 +101,16 @@ class TransparencyFeed(Projection):
             ),
             keyed_table(
                 "CREATE TABLE IF NOT EXISTS projection_feed_commitments (commitment_id TEXT PRIMARY KEY, "
-                "proposal_id TEXT NOT NULL, made_seq BIGINT NOT NULL, doc TEXT NOT NULL)",
+                "proposal_id TEXT NOT NULL, made_seq BIGINT NOT NULL, doc TEXT NOT NULL, "
+                "open_due TEXT)",
                 is_postgres,
             ),
             "CREATE INDEX IF NOT EXISTS projection_feed_commitments_proposal "
             "ON projection_feed_commitments (proposal_id, made_seq)",
+            # The promises not yet kept, by due date: the feed's overdue entries read only those already due
+            # (it read and decoded every commitment of every public process: 490 ms at a million events).
+            "CREATE INDEX IF NOT EXISTS projection_feed_commitments_open_due "
+            "ON projection_feed_commitments (open_due) WHERE open_due IS NOT NULL",
         ]
 
     def begin(self, sql: Sql) -> None:
@@ -396,10 +403,11 @@ class TransparencyFeed(Projection):
             ],
         )
         sql.executemany(
-            "INSERT INTO projection_feed_commitments (commitment_id, proposal_id, made_seq, doc) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (commitment_id) DO UPDATE SET doc = excluded.doc",
+            "INSERT INTO projection_feed_commitments (commitment_id, proposal_id, made_seq, doc, open_due) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (commitment_id) DO UPDATE SET doc = excluded.doc, "
+            "open_due = excluded.open_due",
             [
-                (cid, doc["proposal_id"], doc["made_seq"], to_json(doc))
+                (cid, doc["proposal_id"], doc["made_seq"], to_json(doc), _open_due(doc))
                 for cid, doc in ((cid, self._commitments[cid]) for cid in sorted(self._dirty_commitments))
                 if doc is not None
             ],
@@ -427,3 +435,9 @@ def _as_signed(sealed_at: datetime) -> str:
     written out here because read models import nothing of the service; a feed test verifies a signature
     from a feed item alone, so the two cannot drift apart)."""
     return sealed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _open_due(commitment: dict[str, Any]) -> str | None:
+    """A promise's due date while it is not kept (the overdue entries' index), else None."""
+    due = commitment.get("due")
+    return None if commitment.get("completed") or due is None else str(due)

@@ -11,7 +11,7 @@ log's order, and it leaves the feed once the commitment reaches 100 percent.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,8 +27,11 @@ OVERDUE = "overdue"
 def overdue_items(database: Database, where: FeedFilter, now: datetime, limit: int = 500) -> list[dict[str, Any]]:
     """The commitments of public processes overdue on the reader's day, oldest due date first, filtered as the
     feed is (process, region and every region below it, outcome of the decision, since/until on the due date)."""
-    clauses: list[str] = ["pr.visibility = ?"]
-    params: list[Any] = ["public"]
+    # Only promises not kept and due before the reader's day where it is latest (UTC+14): the exact day of each
+    # process's zone is checked below. The partial index on `open_due` finds them without reading the others.
+    latest_day = (now.astimezone(UTC) + timedelta(hours=14)).date()
+    clauses: list[str] = ["c.open_due IS NOT NULL", "c.open_due < ?", "pr.visibility = ?"]
+    params: list[Any] = [latest_day.isoformat(), "public"]
     if where.process_id is not None:
         clauses.append("p.process_id = ?")
         params.append(where.process_id)

@@ -47,7 +47,7 @@ from projections.registry import entry as registry_entry
 from projections.runner import fresh_read_models, read_models
 from projections.sql import timestamp, to_json
 from service.app import readable as access
-from service.app.access import ISSUED_TOPIC, AccessToken, Principal
+from service.app.access import AccessToken, Principal
 from service.app.application import Mufakat
 from service.app.disputes import disputes_about_proposal
 from service.app.errors import Forbidden, NotFound
@@ -624,9 +624,10 @@ def token_record(mufakat: Mufakat, token_record_id: UUID, version: int | None = 
 
 
 def list_tokens(mufakat: Mufakat, after: int | None, limit: int) -> tuple[list[AccessToken], int | None]:
-    """The token records in order of issue (a page after a log position), and the cursor of the next page."""
-    issued = mufakat.recorder.select_notifications(
-        start=after, limit=limit, topics=[ISSUED_TOPIC], inclusive_of_start=after is None
+    """The token records in order of issue (a page after a log position, from the read models' index of them),
+    and the cursor of the next page."""
+    issued = fresh_read_models(mufakat).database.fetch_all(
+        "SELECT record_id, seq FROM projection_tokens WHERE seq > ? ORDER BY seq LIMIT ?", (after or 0, limit)
     )
-    tokens = [mufakat.uow.get(AccessToken, n.originator_id, "token", copy=False) for n in issued]  # type: ignore[arg-type]
-    return tokens, (issued[-1].id if len(issued) == limit else None)
+    tokens = [mufakat.uow.get(AccessToken, UUID(str(record_id)), "token", copy=False) for record_id, _ in issued]
+    return tokens, (int(issued[-1][1]) if len(issued) == limit else None)

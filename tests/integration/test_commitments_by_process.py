@@ -1,4 +1,4 @@
-"""A process's commitments are listed from the read models' index by process: every commitment of that process,
+"""The read models index what pages list: a process's commitments (every one of that process,
 in the order made, page by page, and none of another process, however many the ledger holds."""
 
 from __future__ import annotations
@@ -41,3 +41,10 @@ def test_each_village_lists_its_own_commitments_in_order_page_by_page(tmp_path: 
         assert set(second.commitments) <= {c.id for c in queries.commitments_of(ledger, other, None, 100, None)[0]}
     finally:
         ledger.close()
+
+
+def test_the_read_models_list_tokens_by_the_topic_the_service_issues_them_under() -> None:
+    from projections.directory import TOKEN_ISSUED_TOPIC
+    from service.app.access import ISSUED_TOPIC
+
+    assert TOKEN_ISSUED_TOPIC == ISSUED_TOPIC
