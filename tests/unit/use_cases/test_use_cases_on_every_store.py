@@ -29,7 +29,6 @@ from service.adapters.transcodings import register_domain_transcodings
 from service.app.access import Principal
 from service.app.application import Mufakat, UseCases, use_cases
 from service.app.errors import Forbidden, NotFound, VersionMismatch
-from service.app.idempotency import IdempotencyRecord
 from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.receipts import CommandContext
 from service.app.statement_names import StatementNamesAParticipant
@@ -82,7 +81,6 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[UseC
     """The use cases and their unit of work, on the in-memory store or on SQLite."""
     if request.param == "memory":
         ledger = InMemoryLedger()
-        ledger.uncached = (IdempotencyRecord,)
         uow = UnitOfWork(ledger, clock=lambda: MOMENT)
         directory = EventSourcedLog(ledger.events, PROCESS_DIRECTORY_ID, ProcessListed)
         yield use_cases(uow, InMemoryVault(), directory), uow
