@@ -297,8 +297,9 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder, ChainInMemory):
     def kept_answer(self, record_id: UUID) -> KeptAnswer | None:
         """The answer kept for an Idempotency-Key's record id: one indexed SELECT, outside any transaction."""
         with self.datastore.get_connection(commit=False) as connection:
-            row = connection._sqlite_conn.execute(idempotency_keys.SQLITE_SELECT, (record_id.hex,)).fetchone()
-        return None if row is None else idempotency_keys.answer_from_row(record_id, tuple(row))
+            # Read to the end, so that the statement is done and no read transaction pins the WAL.
+            rows = connection._sqlite_conn.execute(idempotency_keys.SQLITE_SELECT, (record_id.hex,)).fetchall()
+        return idempotency_keys.answer_from_row(record_id, tuple(rows[0])) if rows else None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
