@@ -72,6 +72,18 @@ def postgres_insert(schema: str) -> Composed:
     )
 
 
+def postgres_inserted_with(schema: str, insert_events: Composed) -> Composed:
+    """`insert_events` (eventsourcing's insert of a batch's events) inserting the batch's answers too, in the
+    same statement: its parameters are `postgres_columns(answers)` followed by the events'."""
+    return (
+        SQL(
+            "WITH answers AS (INSERT INTO {schema}.{table} "
+            "SELECT * FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::timestamptz[])) "
+        ).format(schema=Identifier(schema), table=Identifier(IDEMPOTENCY_TABLE))
+        + insert_events
+    )
+
+
 def postgres_select(schema: str) -> Composed:
     """The answer kept for one record id (PostgreSQL)."""
     return SQL("SELECT fingerprint, receipt, recorded_at FROM {schema}.{table} WHERE record_id = %s").format(
@@ -87,6 +99,12 @@ def sqlite_rows(answers: Iterable[KeptAnswer]) -> list[tuple[str, str, str, str]
 def postgres_rows(answers: Iterable[KeptAnswer]) -> list[tuple[UUID, str, str, datetime]]:
     """The answers as PostgreSQL keeps them."""
     return [(a.record_id, a.fingerprint, _receipt_text(a), a.recorded_at) for a in answers]
+
+
+def postgres_columns(answers: Iterable[KeptAnswer]) -> tuple[list[UUID], list[str], list[str], list[datetime]]:
+    """The answers as four arrays, one per column (`postgres_inserted_with`)."""
+    rows = postgres_rows(answers)
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]
 
 
 def answer_from_row(record_id: UUID, row: Sequence[Any]) -> KeptAnswer:
