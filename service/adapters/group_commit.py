@@ -150,10 +150,10 @@ class GroupCommitLedger(Application[UUID]):
         # Aggregates whose cached state is the stored one while the writer token is held.
         self._fresh: set[UUID] = set()
         self._last_written: int | None = None
-        # A store whose recorder keeps no table of answers (eventsourcing's in-memory one) keeps them here.
-        self._answers_in_memory: dict[UUID, KeptAnswer] | None = (
-            None if callable(getattr(self.recorder, "kept_answer", None)) else {}
-        )
+        # The recorder's table of answers (`service.audit.chain`); a store without one (eventsourcing's
+        # in-memory store) keeps them in `_answers_in_memory`.
+        self._recorded_answer: Callable[[UUID], KeptAnswer | None] | None = getattr(self.recorder, "kept_answer", None)
+        self._answers_in_memory: dict[UUID, KeptAnswer] = {}
 
     def close(self) -> None:
         """Closes the database connections and gives up the writer token."""
@@ -323,11 +323,10 @@ class GroupCommitLedger(Application[UUID]):
 
     def _insert(self, batch: _Batch) -> Sequence[int] | None:
         """Inserts the batch's events and its answers to Idempotency-Keys in one transaction."""
-        answers = list(batch.answers.values())
+        if self._recorded_answer is not None:
+            return self.recorder.insert_events(batch.stored, kept_answers=list(batch.answers.values()))
         kept = self._answers_in_memory
-        if kept is None:
-            return self.recorder.insert_events(batch.stored, kept_answers=answers)
-        if any(answer.record_id in kept for answer in answers):
+        if not kept.keys().isdisjoint(batch.answers):
             raise IntegrityError("an answer to this Idempotency-Key is kept already")
         notification_ids = self.recorder.insert_events(batch.stored)
         kept.update(batch.answers)
@@ -335,9 +334,9 @@ class GroupCommitLedger(Application[UUID]):
 
     def kept_answer(self, record_id: UUID) -> KeptAnswer | None:
         """The answer committed for an Idempotency-Key's record id (one indexed SELECT), or None."""
-        if self._answers_in_memory is not None:
-            return self._answers_in_memory.get(record_id)
-        return cast(KeptAnswer | None, getattr(self.recorder, "kept_answer")(record_id))
+        if self._recorded_answer is not None:
+            return self._recorded_answer(record_id)
+        return self._answers_in_memory.get(record_id)
 
     def _number_log_entries(self, batch: _Batch) -> None:
         """Numbers the log entries of a batch after each log's stored end (every earlier batch is saved).

@@ -238,6 +238,24 @@ def test_a_keyed_command_records_one_event_and_keeps_its_answer_out_of_the_log(
     assert fingerprint.encode() not in stored
 
 
+def test_a_refused_command_keeps_no_answer_and_its_retry_is_judged_again(
+    village: Village, facilitator: Caller, the_ledger: Mufakat
+) -> None:
+    key = {"Idempotency-Key": "ditolak-dulu"}
+    stranger = "00000000-0000-4000-8000-000000000000"
+    body = {"participant_id": stranger, "kind": "concern", "text": "Belum terdaftar."}
+
+    refused = facilitator.post(f"{village.proposal}/contributions", body, headers=key)
+    again = facilitator.post(f"{village.proposal}/contributions", body, headers=key)
+
+    assert (refused.status_code, again.status_code) == (409, 409)
+    assert the_ledger.side_tables.fetch_one(f"SELECT count(*) FROM {IDEMPOTENCY_TABLE}") == (0,)
+    # The key was not spent on the refusal: the corrected request with it is recorded.
+    accepted = facilitator.post(f"{village.proposal}/contributions", _contribution(village), headers=key)
+    assert accepted.status_code == 200
+    assert accepted.get_json()["contribution_count"] == 1
+
+
 def test_a_retry_of_a_command_that_recorded_nothing_answers_what_it_answered(
     village: Village, facilitator: Caller, the_ledger: Mufakat
 ) -> None:
