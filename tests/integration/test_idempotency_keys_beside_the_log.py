@@ -7,6 +7,7 @@ finds that worker's answer instead of recording the step a second time.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
@@ -20,7 +21,7 @@ from domain.rules import DecisionRules
 from service.adapters.idempotency_keys import IDEMPOTENCY_TABLE, KeptAnswer
 from service.adapters.storage import persistence_settings
 from service.app.application import CommandContext, Mufakat
-from service.app.idempotency import IdempotencyKey
+from service.app.idempotency import IdempotencyKey, IdempotencyRecord
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -98,3 +99,38 @@ def test_a_key_another_worker_committed_first_is_answered_from_its_answer_not_re
     assert isinstance(stored, Proposal)
     assert stored.contribution_count == 1
     assert second.side_tables.fetch_one(f"SELECT count(*) FROM {IDEMPOTENCY_TABLE}") == (1,)
+
+
+def test_workers_opening_an_upgraded_log_together_each_find_the_answers_it_kept_as_events(
+    open_worker: Callable[[], Mufakat],
+) -> None:
+    # The log of a release before the table: two answers kept as IdempotencyRecord events, no table of answers.
+    old = open_worker()
+    records = [
+        IdempotencyRecord(id=uuid4(), fingerprint=f"sidik-jari-{n}", receipt={"kind": "proposal", "n": n})
+        for n in range(2)
+    ]
+    old.save(*records)
+    old.side_tables.execute(f"DROP TABLE {IDEMPOTENCY_TABLE}")
+    old.close()
+    # Three workers of the new release start at once: one makes the table and copies, the others wait for it.
+    starting_gun = threading.Barrier(3)
+    found: dict[int, list[KeptAnswer | None]] = {}
+
+    def start(number: int) -> None:
+        starting_gun.wait()
+        worker = open_worker()
+        found[number] = [worker.ledger.kept_answer(record.id) for record in records]
+
+    workers = [threading.Thread(target=start, args=(number,)) for number in range(3)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join(timeout=120)
+
+    assert len(found) == 3
+    for answers in found.values():
+        assert [(a.fingerprint, a.receipt) if a else None for a in answers] == [
+            (record.fingerprint, record.receipt) for record in records
+        ]
+    assert open_worker().side_tables.fetch_one(f"SELECT count(*) FROM {IDEMPOTENCY_TABLE}") == (2,)
