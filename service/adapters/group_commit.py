@@ -12,6 +12,10 @@ that returns a value and what it changed, and `settle` says once the state the
 work was judged on is committed (True) or must be judged again (False: a
 concurrent writer, or a batch it read from failed). The unit of work the use
 cases see is `service.app.unit_of_work`.
+
+What a piece of work changed may include the answer to its Idempotency-Key
+(`KeptAnswer`): it is no event, but a row the recorder inserts in the batch's
+transaction (`service.adapters.idempotency_keys`); `kept_answer` reads it back.
 """
 
 from __future__ import annotations
@@ -30,12 +34,15 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEvent
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
+from service.adapters.idempotency_keys import KeptAnswer
 from service.adapters.writer_token import writer_token_for
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
 T = TypeVar("T")
-#: A piece of work on the state it reads: its answer, and the aggregates and log entries to save.
-Work = Callable[[], tuple[T, Sequence[Aggregate | DomainEvent]]]
+#: What a piece of work saves: aggregates, entries of a log, and the answer to its Idempotency-Key.
+Change = Aggregate | DomainEvent | KeptAnswer
+#: A piece of work on the state it reads: its answer, and what it changed.
+Work = Callable[[], tuple[T, Sequence[Change]]]
 
 
 #: Values a change can never alter in place: shared, not copied, when an aggregate is copied.
@@ -96,6 +103,8 @@ class _Batch:
     stored: list[StoredEvent] = field(default_factory=list)
     #: Positions in `stored` of entries of a log (numbered at commit, after the log's stored end).
     log_entries: list[int] = field(default_factory=list)
+    #: The answers to Idempotency-Keys, by record id: the keys this batch claims until it is committed.
+    answers: dict[UUID, KeptAnswer] = field(default_factory=dict)
     has_leader: bool = False
     done: threading.Event = field(default_factory=threading.Event)
     failure: BaseException | None = None
@@ -126,9 +135,6 @@ class Joined(Generic[T]):
 class GroupCommitLedger(Application[UUID]):
     """An event-sourced application whose changes run one at a time and are committed in groups."""
 
-    #: Aggregates written once and read rarely (idempotency records): kept out of the cache.
-    uncached: tuple[type[Aggregate], ...] = ()
-
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._command_lock = threading.Lock()
@@ -144,6 +150,10 @@ class GroupCommitLedger(Application[UUID]):
         # Aggregates whose cached state is the stored one while the writer token is held.
         self._fresh: set[UUID] = set()
         self._last_written: int | None = None
+        # The recorder's table of answers (`service.audit.chain`); a store without one (eventsourcing's
+        # in-memory store) keeps them in `_answers_in_memory`.
+        self._recorded_answer: Callable[[UUID], KeptAnswer | None] | None = getattr(self.recorder, "kept_answer", None)
+        self._answers_in_memory: dict[UUID, KeptAnswer] = {}
 
     def close(self) -> None:
         """Closes the database connections and gives up the writer token."""
@@ -174,8 +184,8 @@ class GroupCommitLedger(Application[UUID]):
     def run_in_batch(self, work: Work[T], claim: UUID | None = None) -> Joined[T]:
         """Runs the work on the state the batches before it left, and adds what it changed to the open batch.
 
-        `claim`: an aggregate the work creates once (an idempotency record); while a
-        batch not yet committed holds it, the work waits for that batch and is
+        `claim`: the record id of the work's Idempotency-Key; while a batch not yet
+        committed holds an answer to it, the work waits for that batch and is
         judged again. The work's own error is kept for `settle`, not raised.
         """
         with self._command_lock:
@@ -230,19 +240,24 @@ class GroupCommitLedger(Application[UUID]):
             raise failure
         return False
 
-    def _join(self, batch: _Batch, changed: Sequence[Aggregate | DomainEvent]) -> int:
-        """Encodes the change's new events, once, and adds them to the batch (command lock held): how many.
+    def _join(self, batch: _Batch, changed: Sequence[Change]) -> int:
+        """Encodes the change's new events, once, and adds them and its answer to the batch (command lock held).
 
+        How many events and answers it added: a change that recorded nothing but answered
+        an Idempotency-Key (a known attendee again) still commits its answer.
         An event that cannot be stored (text no UTF-8 can hold) fails its own change
         here, while the batch is untouched, not the group commit with everyone's writes.
         """
         aggregates: list[Aggregate] = []
         events: list[DomainEvent] = []
         log_entries: list[int] = []
+        answers: list[KeptAnswer] = []
         for item in changed:
             if isinstance(item, Aggregate):
                 aggregates.append(item)
                 events.extend(cast(Sequence[DomainEvent], item.collect_events()))
+            elif isinstance(item, KeptAnswer):
+                answers.append(item)
             else:
                 log_entries.append(len(events))
                 events.append(item)
@@ -253,7 +268,9 @@ class GroupCommitLedger(Application[UUID]):
         batch.stored.extend(stored)
         for aggregate in aggregates:
             batch.aggregates[aggregate.id] = aggregate
-        return len(events)
+        for answer in answers:
+            batch.answers[answer.record_id] = answer
+        return len(events) + len(answers)
 
     def _open_batch(self) -> _Batch:
         """The batch changes join now (command lock held)."""
@@ -262,11 +279,11 @@ class GroupCommitLedger(Application[UUID]):
             self._joinable = _Batch(previous=previous)
         return self._joinable
 
-    def _batch_holding(self, aggregate_id: UUID) -> _Batch | None:
-        """The uncommitted batch that holds this aggregate, if any (command lock held)."""
+    def _batch_holding(self, record_id: UUID) -> _Batch | None:
+        """The uncommitted batch that holds an answer to this Idempotency-Key, if any (command lock held)."""
         batch = self._joinable or self._committing
         while batch is not None and not batch.done.is_set():
-            if aggregate_id in batch.aggregates:
+            if record_id in batch.answers:
                 return batch
             batch = batch.previous
         return None
@@ -286,7 +303,7 @@ class GroupCommitLedger(Application[UUID]):
             if batch.previous is not None and batch.previous.failure is not None:
                 raise IntegrityError("the batch this one builds on was not saved")
             self._number_log_entries(batch)
-            notification_ids = self.recorder.insert_events(batch.stored)
+            notification_ids = self._insert(batch)
             self._after_commit(batch, list(notification_ids or []))
         except BaseException as failure:  # handed to every change of the batch, which re-raises it
             batch.failure = failure
@@ -303,6 +320,23 @@ class GroupCommitLedger(Application[UUID]):
                     # Let the batches in flight drain, then hand the token to the other workers.
                     self._yielding = True
                 self._release_writer_if_idle()
+
+    def _insert(self, batch: _Batch) -> Sequence[int] | None:
+        """Inserts the batch's events and its answers to Idempotency-Keys in one transaction."""
+        if self._recorded_answer is not None:
+            return self.recorder.insert_events(batch.stored, kept_answers=list(batch.answers.values()))
+        kept = self._answers_in_memory
+        if not kept.keys().isdisjoint(batch.answers):
+            raise IntegrityError("an answer to this Idempotency-Key is kept already")
+        notification_ids = self.recorder.insert_events(batch.stored)
+        kept.update(batch.answers)
+        return notification_ids
+
+    def kept_answer(self, record_id: UUID) -> KeptAnswer | None:
+        """The answer committed for an Idempotency-Key's record id (one indexed SELECT), or None."""
+        if self._recorded_answer is not None:
+            return self._recorded_answer(record_id)
+        return self._answers_in_memory.get(record_id)
 
     def _number_log_entries(self, batch: _Batch) -> None:
         """Numbers the log entries of a batch after each log's stored end (every earlier batch is saved).
@@ -358,9 +392,8 @@ class GroupCommitLedger(Application[UUID]):
             # When the log still ends here as the token comes back, nobody wrote in between.
             self._last_written = last_position
             for aggregate_id, aggregate in batch.aggregates.items():
-                if not isinstance(aggregate, self.uncached):
-                    cache.put(aggregate_id, aggregate)
-                    self._fresh.add(aggregate_id)
+                cache.put(aggregate_id, aggregate)
+                self._fresh.add(aggregate_id)
 
     def _release_writer_if_idle(self) -> None:
         """Lets other worker processes write once nothing of this one waits to be committed (lock held)."""

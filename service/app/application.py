@@ -47,7 +47,6 @@ from service.app.dispute_redaction import DisputeRedaction
 from service.app.disputes import Disputes
 from service.app.evaluations import Evaluations
 from service.app.forgetting import Forgetting
-from service.app.idempotency import IdempotencyRecord
 from service.app.meetings import Meetings
 from service.app.moved_topics import register_moved_topics
 from service.app.participants import Participants
@@ -115,7 +114,6 @@ class Mufakat:
         register_moved_topics()
         self.settings = settings or Settings.from_environment()
         self.ledger = ledger = EventLedger(self.settings, env)
-        ledger.uncached = (IdempotencyRecord,)  # written once, read rarely: kept out of the cache
         self.uow = UnitOfWork(ledger, clock)
         self.process_directory = EventSourcedLog(ledger.events, PROCESS_DIRECTORY_ID, ProcessListed)
         # The stores, as the queries, the projections, the audit and the command line read them.

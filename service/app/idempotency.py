@@ -1,9 +1,14 @@
 """Idempotency-Key: a retried write is answered again, never recorded twice.
 
-The record is an aggregate whose id is derived from the caller and the key; it
-is saved in the same transaction as the events the command produced, so a
-crash can never separate them and a concurrent duplicate fails on the
-record's version, then finds the record and answers from it.
+The answer to a key is kept under an id derived from the caller and the key
+(`IdempotencyKey.record_id`), in a table beside the log
+(`service.adapters.idempotency_keys`) written in the same transaction as the
+events the command produced: a crash can never separate them, and a concurrent
+duplicate fails on the table's primary key, then finds the answer and replays it.
+
+Until 2026-12 the answer was an aggregate of its own, `IdempotencyRecord`, saved
+with the events; the class stays so that the logs that hold its events still
+decode (their answers were copied into the table when it was created).
 """
 
 from __future__ import annotations
@@ -38,9 +43,10 @@ class IdempotencyKey:
     def for_request(cls, caller: str, key: str, method: str, path: str, body: Any, *, secret: bytes) -> IdempotencyKey:
         """The key of one request: the same key with another body or path has another fingerprint.
 
-        The fingerprint is stored in the event log; it is an HMAC-SHA256 keyed with the
-        server's `secret` (never in the log), so nobody holding the log or an export can
-        test a guessed name or phone number against a registration's fingerprint.
+        The fingerprint is stored beside the log (in the log itself by releases before 2026-12);
+        it is an HMAC-SHA256 keyed with the server's `secret` (never in the log), so nobody holding
+        the log or an export can test a guessed name or phone number against a registration's
+        fingerprint.
         """
         canonical = json.dumps([method, path, body], sort_keys=True, separators=(",", ":"), default=str)
         fingerprint = hmac.new(secret, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -48,7 +54,7 @@ class IdempotencyKey:
 
 
 class IdempotencyRecord(Aggregate):
-    """The first answer to a request sent with an Idempotency-Key."""
+    """The first answer to a request sent with an Idempotency-Key, as logs written before 2026-12 keep it."""
 
     @event("Recorded")
     def __init__(self, id: UUID, fingerprint: str, receipt: dict[str, Any]) -> None:

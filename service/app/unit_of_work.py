@@ -19,7 +19,9 @@ the fresh state: so a use case holds no side effect (a key made, a number taken)
 that a second run would repeat; those happen before or after it.
 
 The Idempotency-Key is kept here: a key answered before gets that answer back;
-a new key's record (the receipt) is saved in the same transaction as the events.
+a new key's answer (its fingerprint and the receipt) is a row of a table beside
+the log (`service.adapters.idempotency_keys`), inserted in the same transaction
+as the events: no event of its own.
 """
 
 from __future__ import annotations
@@ -36,9 +38,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, DomainEvent
 
-from service.adapters.group_commit import AggregateMissing, Joined, Work
+from service.adapters.group_commit import AggregateMissing, Change, Joined, Work
+from service.adapters.idempotency_keys import KeptAnswer
 from service.app.errors import IdempotencyKeyReused, NotFound, TooMuchContention
-from service.app.idempotency import IdempotencyKey, IdempotencyRecord
+from service.app.idempotency import IdempotencyKey
 from service.app.receipts import CommandContext, Receipt
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
@@ -59,6 +62,9 @@ class Ledger(Protocol):
 
     def settle(self, joined: Joined[Any]) -> bool:
         """Waits until what the work was judged on is committed: False when it must run again."""
+
+    def kept_answer(self, record_id: UUID) -> KeptAnswer | None:
+        """The answer committed for an Idempotency-Key's record id, or None."""
 
     def get_aggregate(
         self, cls: type[TAggregate], aggregate_id: UUID, kind: str, version: int | None = None, copy: bool = True
@@ -115,31 +121,28 @@ class UnitOfWork:
             time.sleep(random.uniform(0, 0.001 * 2 ** min(attempt, 6)))
         raise TooMuchContention("too many concurrent writes to this resource; try again")
 
-    def _judge(
-        self, key: IdempotencyKey | None, use_case: Callable[[], Receipt]
-    ) -> tuple[Receipt, list[Aggregate | DomainEvent]]:
-        """The use case's receipt and what it staged (with the key's record), or the key's earlier answer."""
+    def _judge(self, key: IdempotencyKey | None, use_case: Callable[[], Receipt]) -> tuple[Receipt, list[Change]]:
+        """The use case's receipt and what it staged (with the key's answer), or the key's earlier answer."""
         if key is not None:
             earlier = self.earlier_answer(key)
             if earlier is not None:
                 return earlier, []
-        changed: list[Aggregate | DomainEvent] = []
+        changed: list[Change] = []
         self._staging.changed = changed
         receipt = use_case()
         if key is not None:
-            changed.append(IdempotencyRecord(id=key.record_id, fingerprint=key.fingerprint, receipt=receipt.as_dict()))
+            changed.append(KeptAnswer(key.record_id, key.fingerprint, receipt.as_dict(), datetime.now(UTC)))
         written = next((a for a in changed if isinstance(a, Aggregate) and a.id == receipt.id), None)
         return replace(receipt, aggregate=written), changed
 
     def earlier_answer(self, key: IdempotencyKey) -> Receipt | None:
         """The receipt a command with this Idempotency-Key already got, marked as a replay; None for a new key."""
-        # Most keys are new: one indexed query says so, without looking for snapshots first.
-        if next(iter(self.ledger.events.get(key.record_id, limit=1)), None) is None:
+        kept = self.ledger.kept_answer(key.record_id)
+        if kept is None:
             return None
-        record = self.get(IdempotencyRecord, key.record_id, "idempotency record", copy=False)
-        if record.fingerprint != key.fingerprint:
+        if kept.fingerprint != key.fingerprint:
             raise IdempotencyKeyReused("this Idempotency-Key was already used for a different request")
-        return Receipt.from_dict(record.receipt)
+        return Receipt.from_dict(kept.receipt)
 
     def get(
         self, cls: type[TAggregate], aggregate_id: UUID, kind: str, version: int | None = None, copy: bool = True

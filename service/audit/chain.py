@@ -10,6 +10,10 @@ write lock (SQLite's single writer; PostgreSQL's `LOCK TABLE ... EXCLUSIVE`),
 so the previous hash and the previous root read here are the latest committed
 ones and concurrent writers can never interleave two chains.
 
+The same transaction inserts the batch's answers to Idempotency-Keys
+(`service.adapters.idempotency_keys`, passed as `insert_events(..., kept_answers=...)`),
+also under the write lock; a batch may hold answers and no event.
+
 The storage module selects these recorders through eventsourcing's
 `APPLICATION_RECORDER_TOPIC` setting.
 """
@@ -32,6 +36,8 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
+from service.adapters import idempotency_keys
+from service.adapters.idempotency_keys import IDEMPOTENCY_TABLE, RECORD_TOPICS, KeptAnswer, answers_of_records
 from service.adapters.sealed_statements import INSERT_KEY_SQL, StatementKeys, words_sealed_with
 from service.adapters.storage import SideTables
 from service.audit.canonical import GENESIS, event_hash, next_root, originator_bytes
@@ -94,6 +100,11 @@ def postgres_public_forms_ddl(schema: str) -> Composed:
         "private_digest bytea NOT NULL)"
     ).format(schema=Identifier(schema), table=Identifier(PUBLIC_FORMS_TABLE))
 
+
+#: The keyword of `insert_events` that carries a batch's answers to Idempotency-Keys.
+KEPT_ANSWERS = "kept_answers"
+#: How many records of the old log are copied into the table of answers at a time.
+_BACKFILL_PAGE = 1000
 
 Link = tuple[int, Any, int, bytes, bytes, int | None]
 #: A row of `event_public_forms`: (notification id, public form, private salt, private digest). The digest is
@@ -260,7 +271,35 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder, ChainInMemory):
             SQLITE_HASHES_DDL,
             SQLITE_PUBLIC_FORMS_DDL,
             *sqlite_tree_ddl(),
+            idempotency_keys.SQLITE_DDL,
         ]
+
+    def _create_table(self, c: SQLiteCursor) -> None:
+        # One transaction, begun IMMEDIATE: a worker opening the database meanwhile finds the answers copied.
+        c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (IDEMPOTENCY_TABLE,))
+        had_answers = c.fetchone() is not None
+        super()._create_table(c)
+        if not had_answers:
+            select = (
+                f"SELECT rowid, originator_id, state FROM {self.events_table_name} "
+                "WHERE rowid > ? AND topic IN (?, ?) ORDER BY rowid LIMIT ?"
+            )
+
+            def read_page(after: int) -> list[tuple[int, Any, bytes]]:
+                c.execute(select, (after, *RECORD_TOPICS, _BACKFILL_PAGE))
+                return [(row[0], row[1], bytes(row[2])) for row in c.fetchall()]
+
+            def insert(answers: list[KeptAnswer]) -> None:
+                c.executemany(idempotency_keys.SQLITE_INSERT, idempotency_keys.sqlite_rows(answers))
+
+            copy_recorded_answers(read_page, insert)
+
+    def kept_answer(self, record_id: UUID) -> KeptAnswer | None:
+        """The answer kept for an Idempotency-Key's record id: one indexed SELECT, outside any transaction."""
+        with self.datastore.get_connection(commit=False) as connection:
+            # Read to the end, so that the statement is done and no read transaction pins the WAL.
+            rows = connection._sqlite_conn.execute(idempotency_keys.SQLITE_SELECT, (record_id.hex,)).fetchall()
+        return idempotency_keys.answer_from_row(record_id, tuple(rows[0])) if rows else None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -276,6 +315,9 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder, ChainInMemory):
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         # The insert comes first: it takes SQLite's write lock, so what is read next is the latest.
         notification_ids = list(super()._insert_events(c, stored_events, **kwargs) or [])
+        answers: Sequence[KeptAnswer] = kwargs.get(KEPT_ANSWERS) or ()
+        if answers:  # a key another worker committed first fails the batch here (IntegrityError)
+            c.executemany(idempotency_keys.SQLITE_INSERT, idempotency_keys.sqlite_rows(answers))
         if not notification_ids:
             return notification_ids
         head = self.head_following(notification_ids)
@@ -319,6 +361,22 @@ class HashChainedSQLiteRecorder(SQLiteApplicationRecorder, ChainInMemory):
         if keys is not None:
             keys.vault.store_keys(keys.take(stored_events), c)
         return notification_ids
+
+
+def copy_recorded_answers(
+    read_page: Callable[[int], list[tuple[int, Any, bytes]]], insert: Callable[[list[KeptAnswer]], None]
+) -> int:
+    """Copies the answers a log kept as `IdempotencyRecord` events into the table of answers: how many.
+
+    `read_page(after)` gives the next records after a log position, in position order, as
+    (position, record id, stored state); the log is read once, a page at a time.
+    """
+    after, copied = 0, 0
+    while page := read_page(after):
+        answers = answers_of_records((record_id, state) for _, record_id, state in page)
+        insert(answers)
+        after, copied = page[-1][0], copied + len(answers)
+    return copied
 
 
 _SQLITE_TREE = TreeSql(postgres=False)
@@ -372,6 +430,7 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder, ChainInMemory):
         self._chain_memory()
         self.sql_create_statements.append(postgres_hashes_ddl(self.datastore.schema))
         self.sql_create_statements.append(postgres_public_forms_ddl(self.datastore.schema))
+        self.sql_create_statements.append(idempotency_keys.postgres_ddl(self.datastore.schema))
         for statement in postgres_tree_ddl(self.datastore.schema):
             self.sql_create_statements.append(SQL(statement).format())  # type: ignore[arg-type]
         self._tree_sql = TreeSql(postgres=True, schema=self.datastore.schema)
@@ -387,6 +446,43 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder, ChainInMemory):
         self._insert_public_form = SQL("INSERT INTO {}.{} VALUES (%s, %s, %s, %s)").format(
             Identifier(self.datastore.schema), Identifier(PUBLIC_FORMS_TABLE)
         )
+        self._insert_answer = idempotency_keys.postgres_insert(self.datastore.schema)
+        self._insert_answers_and_events = idempotency_keys.postgres_inserted_with(
+            self.datastore.schema, self.insert_events_statement
+        )
+        self._select_answer = idempotency_keys.postgres_select(self.datastore.schema)
+
+    def _create_table(self, curs: Cursor[DictRow]) -> None:
+        # One transaction, under the schema lock (`schema_creation_lock`): a worker starting meanwhile waits for it.
+        schema = self.datastore.schema
+        curs.execute("SELECT to_regclass(%s) AS found", (f'"{schema}"."{IDEMPOTENCY_TABLE}"',))
+        found = curs.fetchone()
+        had_answers = found is not None and found["found"] is not None
+        super()._create_table(curs)
+        if had_answers:
+            return
+        select = SQL(
+            "SELECT notification_id, originator_id, state FROM {}.{} "
+            "WHERE notification_id > %s AND topic = ANY(%s) ORDER BY notification_id LIMIT %s"
+        ).format(Identifier(schema), Identifier(self.events_table_name))
+
+        def read_page(after: int) -> list[tuple[int, Any, bytes]]:
+            curs.execute(select, (after, list(RECORD_TOPICS), _BACKFILL_PAGE))
+            return [(row["notification_id"], row["originator_id"], bytes(row["state"])) for row in curs.fetchall()]
+
+        def insert(answers: list[KeptAnswer]) -> None:
+            curs.executemany(self._insert_answer, idempotency_keys.postgres_rows(answers))
+
+        copy_recorded_answers(read_page, insert)
+
+    def kept_answer(self, record_id: UUID) -> KeptAnswer | None:
+        """The answer kept for an Idempotency-Key's record id: one indexed SELECT, outside any transaction."""
+        with self.datastore.get_connection() as connection, connection.cursor() as curs:
+            curs.execute(self._select_answer, (record_id,), prepare=True)
+            row = curs.fetchone()
+        if row is None:
+            return None
+        return idempotency_keys.answer_from_row(record_id, (row["fingerprint"], row["receipt"], row["recorded_at"]))
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Inserts events and their hashes; the database-function path would bypass the chain."""
@@ -396,6 +492,29 @@ class HashChainedPostgresRecorder(PostgresApplicationRecorder, ChainInMemory):
             return _committing(
                 self, lambda: super(HashChainedPostgresRecorder, self).insert_events(stored_events, **kwargs)
             )
+
+    def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        # A batch of answers and no event: eventsourcing inserts nothing and takes no lock; the answers are
+        # inserted under the same table lock as every other batch's (so two batches never wait on each other's).
+        answers: Sequence[KeptAnswer] = kwargs.get(KEPT_ANSWERS) or ()
+        if answers and not stored_events:
+            self._lock_table(curs)
+            curs.executemany(self._insert_answer, idempotency_keys.postgres_rows(answers))
+
+    def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        # eventsourcing's insert, after its table lock and notification, with the answers in the same statement:
+        # one statement fewer per batch. A key committed first fails it at the pipeline's sync (IntegrityError).
+        answers: Sequence[KeptAnswer] = kwargs.get(KEPT_ANSWERS) or ()
+        if not answers:
+            super()._insert_stored_events(curs, stored_events, **kwargs)
+            return
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        events = [
+            self.construct_pg_stored_event(s.originator_id, s.originator_version, s.topic, s.state)
+            for s in stored_events
+        ]
+        curs.execute(self._insert_answers_and_events, (*idempotency_keys.postgres_columns(answers), events))
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -73,6 +73,21 @@ def test_tokens_directory_and_idempotency_records_of_the_release_are_the_classes
     assert len(listed) == 2 and all(isinstance(entry, ProcessListed) for entry in listed)
 
 
+def test_the_answer_the_release_kept_as_an_event_is_answered_from_the_table_beside_the_log(release_log: Path) -> None:
+    mufakat = Mufakat()
+    try:
+        notifications = mufakat.recorder.select_notifications(start=None, limit=10_000)
+        record_id = next(n.originator_id for n in notifications if n.topic == MOVED_TOPICS[-1])
+        record = mufakat.repository.get(record_id)
+        kept = mufakat.ledger.kept_answer(record_id)
+    finally:
+        mufakat.close()
+
+    assert kept is not None
+    assert (kept.fingerprint, kept.receipt) == (record.fingerprint, record.receipt)
+    assert kept.receipt["kind"] == "process"
+
+
 def test_the_release_log_still_verifies_against_its_signing_key(release_log: Path) -> None:
     result = CliRunner().invoke(main, ["verify"])
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
 from http_callers import Caller, Village, process_body
 
+from service.adapters.idempotency_keys import IDEMPOTENCY_TABLE
+from service.adapters.storage import persistence_settings
 from service.app.application import Mufakat
+from service.app.idempotency import IdempotencyRecord
+from service.http.app_factory import create_app
+from service.http.current import current_mufakat
 
 # Storage-sensitive: idempotency records and concurrent writers race in the store.
 pytestmark = pytest.mark.both_stores
@@ -215,3 +222,91 @@ def test_the_same_key_sent_eight_times_at_once_records_one_contribution(village:
     assert {status for status, _ in answers} == {200}
     assert all(body == answers[0][1] for _, body in answers)
     assert facilitator.get(village.proposal).get_json()["contribution_count"] == 1
+
+
+def test_a_keyed_command_records_one_event_and_keeps_its_answer_out_of_the_log(
+    village: Village, facilitator: Caller, the_ledger: Mufakat
+) -> None:
+    log_end = the_ledger.recorder.max_notification_id()
+
+    facilitator.post(f"{village.proposal}/contributions", _contribution(village), headers={"Idempotency-Key": "satu"})
+
+    # The step is the only event: the key's answer is a row beside the log, not a second event.
+    assert the_ledger.recorder.max_notification_id() == (log_end or 0) + 1
+    (fingerprint,) = the_ledger.side_tables.fetch_one(f"SELECT fingerprint FROM {IDEMPOTENCY_TABLE}") or ()
+    stored = b"".join(bytes(n.state) for n in the_ledger.recorder.select_notifications(start=1, limit=10_000))
+    assert fingerprint.encode() not in stored
+
+
+def test_a_refused_command_keeps_no_answer_and_its_retry_is_judged_again(
+    village: Village, facilitator: Caller, the_ledger: Mufakat
+) -> None:
+    key = {"Idempotency-Key": "ditolak-dulu"}
+    stranger = "00000000-0000-4000-8000-000000000000"
+    body = {"participant_id": stranger, "kind": "concern", "text": "Belum terdaftar."}
+
+    refused = facilitator.post(f"{village.proposal}/contributions", body, headers=key)
+    again = facilitator.post(f"{village.proposal}/contributions", body, headers=key)
+
+    assert (refused.status_code, again.status_code) == (409, 409)
+    assert the_ledger.side_tables.fetch_one(f"SELECT count(*) FROM {IDEMPOTENCY_TABLE}") == (0,)
+    # The key was not spent on the refusal: the corrected request with it is recorded.
+    accepted = facilitator.post(f"{village.proposal}/contributions", _contribution(village), headers=key)
+    assert accepted.status_code == 200
+    assert accepted.get_json()["contribution_count"] == 1
+
+
+def test_a_retry_of_a_command_that_recorded_nothing_answers_what_it_answered(
+    village: Village, facilitator: Caller, the_ledger: Mufakat
+) -> None:
+    # Everyone attends already: the attendance records no event, yet it answered, and its key keeps that answer.
+    key = {"Idempotency-Key": "hadir-lagi"}
+    known = {"attendees": village.participants[:2]}
+    log_end = the_ledger.recorder.max_notification_id()
+    first = facilitator.post(f"/meetings/{village.meeting_id}/attendance", known, headers=key)
+    assert the_ledger.recorder.max_notification_id() == log_end
+    assert the_ledger.side_tables.fetch_one(f"SELECT count(*) FROM {IDEMPOTENCY_TABLE}") == (1,)
+
+    wayan = {"name": "Wayan", "group": "youth"}
+    latecomer = facilitator.created(f"/processes/{village.process_id}/participants", wayan)
+    facilitator.ok(f"/meetings/{village.meeting_id}/attendance", {"attendees": [latecomer["id"]]})
+    again = facilitator.post(f"/meetings/{village.meeting_id}/attendance", known, headers=key)
+    other = facilitator.post(f"/meetings/{village.meeting_id}/attendance", {"attendees": []}, headers=key)
+
+    assert first.status_code == again.status_code == 200
+    assert again.get_json() == first.get_json()
+    assert other.get_json()["code"] == "idempotency_key_reused"
+
+
+def test_a_key_answered_before_the_upgrade_is_answered_again_after_it(
+    village: Village, facilitator: Caller, the_ledger: Mufakat, database_url: str, tmp_path: Path
+) -> None:
+    key = {"Idempotency-Key": "sebelum-pemutakhiran"}
+    first = facilitator.post(f"{village.proposal}/contributions", _contribution(village), headers=key)
+    # The database as the release before left it: the answer kept as an IdempotencyRecord event, no table of answers.
+    row = the_ledger.side_tables.fetch_one(f"SELECT record_id, fingerprint, receipt FROM {IDEMPOTENCY_TABLE}")
+    assert row is not None
+    record_id, fingerprint, receipt = row
+    the_ledger.save(IdempotencyRecord(id=UUID(str(record_id)), fingerprint=fingerprint, receipt=json.loads(receipt)))
+    the_ledger.side_tables.execute(f"DROP TABLE {IDEMPOTENCY_TABLE}")
+
+    # The upgraded service opens the same database: the table is made and the old answers copied in.
+    upgraded = create_app(
+        {
+            "TESTING": True,
+            "MUFAKAT_LEDGER_ENV": persistence_settings(database_url),
+            "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "mufakat-signing.key"),
+        }
+    )
+    try:
+        retrying = Caller(upgraded.test_client(), facilitator.secret)
+        again = retrying.post(f"{village.proposal}/contributions", _contribution(village), headers=key)
+        other = retrying.post(f"{village.proposal}/contributions", _contribution(village, "Lain."), headers=key)
+        count = retrying.get(village.proposal).get_json()["contribution_count"]
+    finally:
+        with upgraded.app_context():
+            current_mufakat().close()
+
+    assert (again.status_code, again.get_json()) == (first.status_code, first.get_json())
+    assert (other.status_code, other.get_json()["code"]) == (422, "idempotency_key_reused")
+    assert count == 1

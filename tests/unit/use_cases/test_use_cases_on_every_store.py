@@ -8,6 +8,7 @@ runs on both. The in-memory runs need no database: use cases are tested without 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
@@ -28,8 +29,8 @@ from service.adapters.storage import persistence_settings
 from service.adapters.transcodings import register_domain_transcodings
 from service.app.access import Principal
 from service.app.application import Mufakat, UseCases, use_cases
-from service.app.errors import Forbidden, NotFound, VersionMismatch
-from service.app.idempotency import IdempotencyRecord
+from service.app.errors import Forbidden, IdempotencyKeyReused, NotFound, VersionMismatch
+from service.app.idempotency import IdempotencyKey
 from service.app.process_directory import PROCESS_DIRECTORY_ID, ProcessListed
 from service.app.receipts import CommandContext
 from service.app.statement_names import StatementNamesAParticipant
@@ -82,7 +83,6 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[UseC
     """The use cases and their unit of work, on the in-memory store or on SQLite."""
     if request.param == "memory":
         ledger = InMemoryLedger()
-        ledger.uncached = (IdempotencyRecord,)
         uow = UnitOfWork(ledger, clock=lambda: MOMENT)
         directory = EventSourcedLog(ledger.events, PROCESS_DIRECTORY_ID, ProcessListed)
         yield use_cases(uow, InMemoryVault(), directory), uow
@@ -123,6 +123,23 @@ def test_a_proposal_goes_from_submission_to_a_decision_by_consensus(store: tuple
     assert uow.get(Meeting, meeting_id, "meeting").status == "closed" and closed.version == 3
     process = uow.get(Process, process_id, "process")
     assert process.proposal_ids == [proposal_id] and process.participant_ids == people
+
+
+def test_a_retried_contribution_is_answered_again_and_recorded_once(store: tuple[UseCases, UnitOfWork]) -> None:
+    cases, uow = store
+    process_id = _process(cases)
+    people = _people(cases, process_id, ("Made Wirawan", "Ketut Sari"))
+    proposal_id = cases.proposals.submit(ADMIN, process_id, "Jalan desa", "Perbaikan jalan", people[0], None).id
+    keyed = replace(ADMIN, idempotency=IdempotencyKey("admin-1", "kunci-1", "a" * 64))
+    first = cases.proposals.contribute(keyed, proposal_id, people[1], "support", "Setuju")
+
+    again = cases.proposals.contribute(keyed, proposal_id, people[1], "support", "Setuju")
+
+    assert (again.id, again.version, again.replayed) == (first.id, first.version, True)
+    assert uow.get(Proposal, proposal_id, "proposal").contribution_count == 1
+    with pytest.raises(IdempotencyKeyReused):
+        other_body = replace(ADMIN, idempotency=IdempotencyKey("admin-1", "kunci-1", "b" * 64))
+        cases.proposals.contribute(other_body, proposal_id, people[1], "concern", "Lain")
 
 
 def test_a_public_statement_naming_a_participant_is_refused_and_nothing_is_written(
