@@ -14,19 +14,41 @@ time. The whole history stays ordered.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import eventsourcing.domain
 import pytest
+from flask import Flask
 from http_callers import Caller, process_body, start_village
+from test_http_minutes import sealing
 
 from domain.process import Process
+from service.adapters.storage import persistence_settings
 from service.app.application import Mufakat
+from service.http.app_factory import create_app
 
 SKEW = timedelta(minutes=5)  # how far ahead of the server's clock a step may say it happened (API.md)
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The web application on a fresh database, signing its berita acara with a key of this test's own."""
+    application = create_app(
+        {
+            "TESTING": True,
+            "MUFAKAT_LEDGER_ENV": persistence_settings(database_url),
+            "MUFAKAT_SECRET_KEY_FILE": str(tmp_path / "signing.key"),
+        }
+    )
+    yield application
+    opened = application.extensions.get("mufakat")
+    if opened is not None:
+        opened.close()
 
 
 def _at(text: str) -> datetime:
@@ -103,3 +125,24 @@ def test_after_the_clock_jumps_back_an_hour_steps_given_no_time_are_recorded_in_
         "ConsensusCheckClosed",
     ]
     _assert_ordered(steps)
+
+
+@pytest.mark.both_stores
+def test_after_the_clock_jumps_back_a_berita_acara_given_no_time_is_sealed_as_of_its_meeting_s_close(
+    facilitator: Caller, the_ledger: Mufakat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before_jump = datetime.now(UTC)
+    the_ledger.clock = lambda: before_jump
+    village = start_village(facilitator)
+    facilitator.ok(f"/meetings/{village.meeting_id}/close", {"minutes": "Posyandu dibahas."})
+    minutes = f"/meetings/{village.meeting_id}/minutes"
+
+    the_ledger.clock = lambda: before_jump - timedelta(hours=1)
+    _set_the_system_clock_back(monkeypatch, by=timedelta(hours=1))
+    # Said to have been sealed before the meeting closed: refused, as it always was.
+    refused = facilitator.post(minutes, sealing(occurred_at=(before_jump - timedelta(hours=1)).isoformat()))
+    assert refused.status_code == 409, refused.get_json()
+    assert refused.get_json()["code"] == "occurred_out_of_order"
+    # Given no time, it is sealed as of the meeting's close, not refused for the clock's time an hour before it.
+    sealed = facilitator.created(minutes, sealing())
+    assert _at(sealed["sealed_at"]) == before_jump
