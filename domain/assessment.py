@@ -31,7 +31,7 @@ from domain.errors import (
 )
 from domain.process import GENDERS, GROUPS
 from domain.sectors import SECTOR_CODES
-from domain.steps import Start, Step
+from domain.steps import RecordedInOrder, Start, Step
 
 METHODS = ("survey", "interview", "fgd", "observation", "mapping", "transect", "seasonal_calendar", "other")
 FINDING_KINDS = ("need", "potential")
@@ -70,7 +70,7 @@ def ensure_location(location: dict[str, str] | None) -> None:
         ensure_one_of("location part", part, LOCATION_PARTS)
 
 
-class Assessment(Aggregate):
+class Assessment(RecordedInOrder, Aggregate):
     """One assessment of a process, its respondents, evidence files and findings."""
 
     class Started(Start):

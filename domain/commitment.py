@@ -28,7 +28,7 @@ from domain.errors import (
     ensure_not_before,
     ensure_one_of,
 )
-from domain.steps import Start, Step
+from domain.steps import RecordedInOrder, Start, Step
 
 #: The media types an evidence file of a progress report may have (as those of an assessment).
 EVIDENCE_MEDIA_TYPES = ("image/jpeg", "image/png", "application/pdf")
@@ -62,7 +62,7 @@ def _named_once(measures: list[dict[str, str | None]]) -> None:
         raise IndicatorUnknown(f"each indicator is named once: {', '.join(twice)}")
 
 
-class Commitment(Aggregate):
+class Commitment(RecordedInOrder, Aggregate):
     """Who will do what by when for an adopted proposal, how it is measured, and how far they got.
 
     Version 2 of the aggregate (its snapshots) keeps when the commitment was made; version 3 its objectives,

@@ -29,7 +29,7 @@ from domain.errors import (
     ensure_one_of,
 )
 from domain.proposal import REDACTED_TEXT
-from domain.steps import Start, Step
+from domain.steps import RecordedInOrder, Start, Step
 
 #: What a complaint may be about, besides the process as a whole.
 ABOUT_KINDS = ("proposal", "commitment")
@@ -41,7 +41,7 @@ STATUSES = ("received", *RESPONSE_STATUSES)
 CLOSING_STATUSES = ("resolved", "rejected")
 
 
-class Complaint(Aggregate):
+class Complaint(RecordedInOrder, Aggregate):
     """A complaint on a process, its status and the history of its responses."""
 
     class_version = 2

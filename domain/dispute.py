@@ -33,7 +33,7 @@ from domain.errors import (
 )
 from domain.process import GROUPS, VISIBILITIES
 from domain.proposal import REDACTED_TEXT
-from domain.steps import Start, Step
+from domain.steps import RecordedInOrder, Start, Step
 
 #: The kinds of party a dispute may have: a group of the community, a partner, a named organisation.
 PARTY_KINDS = ("group", "partner_id", "organisation")
@@ -82,7 +82,7 @@ def about_named(about: dict[str, Any] | None) -> dict[str, str] | None:
     return {keys[0]: str(about[keys[0]])}
 
 
-class Dispute(Aggregate):
+class Dispute(RecordedInOrder, Aggregate):
     """One dispute of a process: its parties, mediation sessions, issues and options, and how it ended."""
 
     class Opened(Start):

@@ -102,9 +102,17 @@ class CommitmentAlreadyCompleted(RuleBroken):
 
 
 class OccurredOutOfOrder(RuleBroken):
-    """A step said to have happened before the step it depends on (a stance before its check opened, ...)."""
+    """A step said to have happened before the step it depends on (a stance before its check opened, ...).
+
+    `not_before` is the time it depends on when the step fell before it (None when it fell after the end of what
+    it belongs to): the earliest time the record allows, to which a step whose time nobody gave is lifted.
+    """
 
     code = "occurred_out_of_order"
+
+    def __init__(self, detail: str, *, not_before: datetime | None = None, **ids: Any) -> None:
+        super().__init__(detail, **ids)
+        self.not_before = not_before
 
 
 class ConsensusNotAttempted(RuleBroken):
@@ -317,7 +325,13 @@ def ensure_aware(occurred_at: datetime) -> None:
 
 
 def ensure_not_after(occurred_at: datetime, later: datetime | None, what: str, **ids: Any) -> None:
-    """Refuses a step said to have happened after `later`, the end of what it belongs to (when that is known)."""
+    """Refuses a step said to have happened after `later`, the end of what it belongs to (when that is known).
+
+    A step whose time nobody gave is refused here too, and its refusal carries no time to move it to. Its time is
+    only ever lifted, to the step it depends on, never lowered: a step recorded now with no time, after a meeting
+    closed, was not seen in that meeting, and recording it as if it had been would make the record say what nobody
+    said. The facilitator who typed it in afterwards says when it happened in the room, and that time is checked.
+    """
     ensure_aware(occurred_at)
     if later is not None and occurred_at > later:
         raise OccurredOutOfOrder(
@@ -327,11 +341,17 @@ def ensure_not_after(occurred_at: datetime, later: datetime | None, what: str, *
 
 
 def ensure_not_before(occurred_at: datetime, earlier: datetime | None, what: str, **ids: Any) -> None:
-    """Refuses a step said to have happened before `earlier`, the step it depends on (when that is known)."""
+    """Refuses a step said to have happened before `earlier`, the step it depends on (when that is known).
+
+    The refusal names `earlier`, so that a step whose time nobody gave (the server's clock, which may have jumped
+    back) is recorded at `earlier` instead: `service.app.receipts.at_default_time` runs the command again with
+    its default time lifted there. Every guard of order lifts that way, with nothing to remember at its call.
+    """
     ensure_aware(occurred_at)
     if earlier is not None and occurred_at < earlier:
         raise OccurredOutOfOrder(
             f"this step is said to have happened at {occurred_at.isoformat()}, before {what} ({earlier.isoformat()})",
+            not_before=earlier,
             **ids,
         )
 

@@ -23,7 +23,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
 from domain.errors import EvaluationClosed, ScoreNotValid, ensure_aware, ensure_not_before
-from domain.steps import Start, Step
+from domain.steps import RecordedInOrder, Start, Step
 
 SCORES = (1, 2, 3, 4, 5)
 #: What an evaluation is about: a commitment (scored at a meeting of its process) or a training (scored at it).
@@ -65,7 +65,7 @@ def tally(scores: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-class Evaluation(Aggregate):
+class Evaluation(RecordedInOrder, Aggregate):
     """One community evaluation of a commitment or of a training, held at a meeting: its scores and, once closed,
     its tally. Version 2 of the aggregate (its snapshots) keeps what it is about."""
 

@@ -26,7 +26,7 @@ from domain.errors import (
     ensure_not_before,
     ensure_one_of,
 )
-from domain.steps import Start, Step
+from domain.steps import RecordedInOrder, Start, Step
 
 #: The languages a berita acara is written in: Bahasa Indonesia, or English on request.
 MINUTES_LANGUAGES = ("id", "en")
@@ -34,7 +34,7 @@ MINUTES_LANGUAGES = ("id", "en")
 MEETING_KINDS = ("musyawarah", "training", "fgd", "monitoring", "other")
 
 
-class Meeting(Aggregate):
+class Meeting(RecordedInOrder, Aggregate):
     """One musyawarah of a process, and who was invited to it and attended it.
 
     Version 2 of the aggregate (its snapshots) keeps when the meeting opened;

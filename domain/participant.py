@@ -16,10 +16,10 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
 from domain.errors import ParticipantForgotten, ensure_aware
-from domain.steps import Start, Step
+from domain.steps import RecordedInOrder, Start, Step
 
 
-class Participant(Aggregate):
+class Participant(RecordedInOrder, Aggregate):
     """A registered participant: a group and gender in the open; name, contact and organisation sealed."""
 
     class Registered(Start):

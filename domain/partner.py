@@ -27,7 +27,7 @@ from domain.errors import (
     ensure_not_before,
     ensure_one_of,
 )
-from domain.steps import Start, Step
+from domain.steps import RecordedInOrder, Start, Step
 
 PARTNER_KINDS = ("government", "ngo", "private", "donor", "academic", "community")
 CONTRIBUTION_KINDS = ("cash", "in_kind", "technical")
@@ -37,7 +37,7 @@ OFFER_KINDS = ("credit", "market", "information", "technology", "programme", "gr
 ANSWER_FIELDS = ("finding_id", "assessment_id", "kind", "title")
 
 
-class Partner(Aggregate):
+class Partner(RecordedInOrder, Aggregate):
     """An organisation taking part in a process, and its contributions."""
 
     class_version = 2

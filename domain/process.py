@@ -21,7 +21,7 @@ from domain.errors import (
     ensure_one_of,
 )
 from domain.rules import DecisionRules
-from domain.steps import Start, Step
+from domain.steps import RecordedInOrder, Start, Step
 from domain.time_zones import zone_abbreviation, zone_of_region
 
 VISIBILITIES = ("public", "restricted")
@@ -52,7 +52,7 @@ def region_lies_under(region_code: str, higher: str) -> bool:
     return region_code == higher or region_code.startswith(f"{higher}.")
 
 
-class Process(Aggregate):
+class Process(RecordedInOrder, Aggregate):
     """One participatory process of one community, with its rules and its register of participants.
 
     Version 2 of the aggregate (its snapshots) keeps when the process opened;

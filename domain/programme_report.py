@@ -22,7 +22,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
 from domain.errors import ValueNotAllowed, ensure_aware, ensure_not_before, ensure_one_of
-from domain.steps import Start, Step
+from domain.steps import RecordedInOrder, Start, Step
 
 REPORT_LANGUAGES = ("id", "en")
 
@@ -32,7 +32,7 @@ def report_id_of(process_id: UUID) -> UUID:
     return uuid5(NAMESPACE_URL, f"mufakat:programme-report:{process_id}")
 
 
-class ProgrammeReport(Aggregate):
+class ProgrammeReport(RecordedInOrder, Aggregate):
     """The sealed versions of one process's programme report, oldest first."""
 
     class Started(Start):

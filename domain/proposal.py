@@ -56,7 +56,7 @@ from domain.errors import (
 from domain.planning import Planning, planning_fields
 from domain.round import Round, ensure_quorum, last_closed, latest_since
 from domain.rules import DecisionRules
-from domain.steps import Start, Step, occurred_when_recorded
+from domain.steps import RecordedInOrder, Start, Step, occurred_when_recorded
 
 #: The free-text fields of each step that an erratum may correct.
 CORRECTABLE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -89,7 +89,7 @@ ADDRESS_FIELDS = ("finding_id", "assessment_id", "kind", "title")
 REDACTED_TEXT = "[teks disunting]"
 
 
-class Proposal(Aggregate):
+class Proposal(RecordedInOrder, Aggregate):
     """The item a community decides, and every step of how it was decided.
 
     Version 2 of the aggregate (its snapshots) added what the time of the room,

@@ -34,7 +34,7 @@ from domain.errors import (
 )
 from domain.planning import decimal_text
 from domain.rules import as_fraction
-from domain.steps import Start, Step
+from domain.steps import RecordedInOrder, Start, Step
 
 RANKING_METHODS = ("borda", "score")
 SCORES = (1, 2, 3, 4, 5)
@@ -168,7 +168,7 @@ def _points_text(points: Decimal) -> str:
     return format(points.normalize(), "f") if points != points.to_integral() else str(int(points))
 
 
-class Ranking(Aggregate):
+class Ranking(RecordedInOrder, Aggregate):
     """One ranking round of a process, held at a meeting: its proposals, ballots and, once closed, its result."""
 
     class Opened(Start):

@@ -32,7 +32,7 @@ from service.app.access import Principal
 from service.app.disputes import ReadsDisputes, readable_dispute
 from service.app.errors import NotFound
 from service.app.readable import ensure_expected, writable_process
-from service.app.receipts import CommandContext, Receipt
+from service.app.receipts import CommandContext, Receipt, at_default_time
 from service.app.unit_of_work import UnitOfWork, command
 from service.audit.minutes_certificates import sealing_identity
 from service.audit.signing import load_or_create_signing_key
@@ -97,6 +97,16 @@ class AgreementSealing:
         log with the log position it covers. Sealing again (after an erratum of its text) makes a new version.
 
         Rendering happens before the command joins a batch, as the berita acara's sealing does."""
+        return at_default_time(context, lambda asked: self._seal(asked, dispute_id, language, signing_key, key_file))
+
+    def _seal(
+        self,
+        context: CommandContext,
+        dispute_id: UUID,
+        language: str,
+        signing_key: Ed25519PrivateKey | None,
+        key_file: Path | None,
+    ) -> Receipt:
         if language not in LANGUAGES:
             raise ValueError(f"language must be one of {LANGUAGES}")
         if context.idempotency is not None and (earlier := self.uow.earlier_answer(context.idempotency)):

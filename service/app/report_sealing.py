@@ -9,7 +9,7 @@ recorded (`service.adapters.sealed_documents`) and served exactly as kept.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from service.app.access import Principal
 from service.app.errors import NotFound, VersionMismatch
 from service.app.programme_report import Sources, figures_of, gather_report
 from service.app.readable import readable_process, writable_process
-from service.app.receipts import CommandContext, Receipt
+from service.app.receipts import CommandContext, Receipt, at_default_time
 from service.app.unit_of_work import UnitOfWork, command
 from service.audit.minutes_certificates import sealing_identity
 from service.audit.signing import load_or_create_signing_key
@@ -64,9 +64,20 @@ class ProgrammeReports:
 
         Rendering happens before the command joins a batch; the record is then made in one command.
         """
+        asked = context if occurred_at is None else replace(context, occurred_at=occurred_at)
+        return at_default_time(asked, lambda lifted: self._seal(lifted, process_id, language, signing_key, key_file))
+
+    def _seal(
+        self,
+        context: CommandContext,
+        process_id: UUID,
+        language: str,
+        signing_key: Ed25519PrivateKey | None,
+        key_file: Path | None,
+    ) -> Receipt:
         if context.idempotency is not None and (earlier := self.uow.earlier_answer(context.idempotency)):
             return earlier
-        occurred_at = occurred_at or context.when(self.uow.clock)
+        occurred_at = context.when(self.uow.clock)
         process = writable_process(self.uow, process_id, context)
         existing = self._existing(process_id)
         ensure_latest_version(existing, context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from service.adapters.ledger import EventLedger
 from service.app.minutes import MinutesRequest, Signer, Signers
 from service.app.minutes_sealing import prepare_sealing
 from service.app.readable import ensure_expected, readable, writable_process
-from service.app.receipts import CommandContext, Receipt
+from service.app.receipts import CommandContext, Receipt, at_default_time
 from service.app.statement_names import StatementNames
 from service.app.unit_of_work import UnitOfWork, command
 from service.audit.minutes_certificates import sealing_identity
@@ -41,7 +42,7 @@ class MinutesSealing:
         agenda: Sequence[str],
         notes: str | None,
         signatories: Sequence[Mapping[str, str]],
-        occurred_at: datetime,
+        occurred_at: datetime | None = None,
         language: str = "id",
         signing_key: Ed25519PrivateKey | None = None,
         key_file: Path | None = None,
@@ -52,10 +53,33 @@ class MinutesSealing:
         given), under a certificate bound to the ledger's key in the log.
 
         Rendering happens before the command joins a batch; a concurrent sealing makes this one answer
-        `minutes_not_latest` rather than be rendered again.
+        `minutes_not_latest` rather than be rendered again. Given no `occurred_at`, it is sealed now, or when the
+        meeting closed while the server's clock is behind that (`at_default_time`).
         """
+        asked = context if occurred_at is None else replace(context, occurred_at=occurred_at)
+        return at_default_time(
+            asked,
+            lambda lifted: self._seal(
+                lifted, meeting_id, chair, secretary, agenda, notes, signatories, language, signing_key, key_file
+            ),
+        )
+
+    def _seal(
+        self,
+        context: CommandContext,
+        meeting_id: UUID,
+        chair: Mapping[str, str],
+        secretary: Mapping[str, str],
+        agenda: Sequence[str],
+        notes: str | None,
+        signatories: Sequence[Mapping[str, str]],
+        language: str,
+        signing_key: Ed25519PrivateKey | None,
+        key_file: Path | None,
+    ) -> Receipt:
         if context.idempotency is not None and (earlier := self.uow.earlier_answer(context.idempotency)):
             return earlier
+        occurred_at = context.when(self.uow.clock)
         meeting = readable(self.uow, Meeting, meeting_id, context.principal)
         process = writable_process(self.uow, meeting.process_id, context)
         ensure_expected(meeting, context)

@@ -42,7 +42,7 @@ from service.adapters.group_commit import AggregateMissing, Change, Joined, Work
 from service.adapters.idempotency_keys import KeptAnswer
 from service.app.errors import IdempotencyKeyReused, NotFound, TooMuchContention
 from service.app.idempotency import IdempotencyKey
-from service.app.receipts import CommandContext, Receipt
+from service.app.receipts import CommandContext, Receipt, at_default_time
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
 P = ParamSpec("P")
@@ -83,11 +83,15 @@ UseCase = Callable[Concatenate[L, CommandContext, P], Receipt]
 
 
 def command(use_case: UseCase[L, P]) -> UseCase[L, P]:
-    """Makes a use case method a unit of work, re-run whole from a fresh read after a write conflict."""
+    """Makes a use case method a unit of work, re-run whole from a fresh read after a write conflict, and after
+    a refusal of its default time for falling before the step it depends on (`at_default_time`)."""
 
     @functools.wraps(use_case)
     def run(self: L, context: CommandContext, *args: P.args, **kwargs: P.kwargs) -> Receipt:
-        return self.uow.run_command(context, functools.partial(use_case, self, context, *args, **kwargs))
+        def run_asked(asked: CommandContext) -> Receipt:
+            return self.uow.run_command(asked, functools.partial(use_case, self, asked, *args, **kwargs))
+
+        return at_default_time(context, run_asked)
 
     return run
 

@@ -16,7 +16,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
 import domain
-from domain.steps import Start, Step
+from domain.steps import RecordedInOrder, Start, Step
 
 
 def domain_aggregates() -> list[type[Aggregate]]:
@@ -83,3 +83,9 @@ def test_every_event_carries_its_actor_and_when_it_happened(aggregate: type[Aggr
         fields = {field.name for field in dataclasses.fields(event_class)}
         assert {"occurred_at", "actor", "timestamp"} <= fields, name
         assert event_class.class_version >= 2, name
+
+
+@pytest.mark.parametrize("aggregate", AGGREGATES, ids=lambda a: a.__name__)
+def test_every_aggregate_records_its_events_in_order_when_the_clock_jumps_back(aggregate: type[Aggregate]) -> None:
+    assert issubclass(aggregate, RecordedInOrder)
+    assert aggregate.trigger_event is RecordedInOrder.trigger_event

@@ -161,9 +161,11 @@ class Step(Strict):
         validate=_not_in_the_future,
         metadata={
             "example": "2026-09-05T09:30:00+07:00",
-            "description": "when it happened in the room, RFC 3339 with an offset (default: now); for a "
-            "musyawarah typed in afterwards from the paper minutes. Never more than 5 minutes ahead of the "
-            "server's clock, never before the step it depends on (409 `occurred_out_of_order`).",
+            "description": "when it happened in the room, RFC 3339 with an offset; for a musyawarah typed in "
+            "afterwards from the paper minutes. Never more than 5 minutes ahead of the server's clock, never "
+            "before the step it depends on (409 `occurred_out_of_order`). Default: now by the server's clock, "
+            "or the time of the step it depends on when the clock is behind that step (a server clock set "
+            "back): a step given no time is never refused for its order.",
         },
     )
 

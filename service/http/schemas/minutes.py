@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from service.http.schemas.common import NAME_LENGTH, TEXT_LENGTH, TITLE_LENGTH, Strict, UtcDateTime, ids
 
@@ -50,19 +50,17 @@ class MinutesSealingSchema(Strict):
         },
     )
     occurred_at = fields.AwareDateTime(
-        load_default=None, metadata={"description": "when it was sealed (RFC 3339 with an offset); default: now"}
+        load_default=None,
+        metadata={
+            "description": "when it was sealed (RFC 3339 with an offset); default: now, or when the meeting closed "
+            "while the server's clock is behind that"
+        },
     )
 
     @validates("occurred_at")
     def _not_in_the_future(self, value: datetime | None, **_: Any) -> None:
         if value is not None and value > datetime.now(UTC) + _CLOCK_SKEW:
             raise ValidationError("occurred_at is more than 5 minutes ahead of the server's clock")
-
-    @post_load
-    def _now_by_default(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        if data["occurred_at"] is None:
-            data["occurred_at"] = datetime.now(UTC)
-        return data
 
 
 class SealedDocumentSchema(Schema):
