@@ -325,3 +325,20 @@ def process_entry(database: Database, process_id: str) -> ProcessEntry | None:
     if row is None:
         return None
     return ProcessEntry(process_id, row[0], row[1], row[2], row[3], from_json(row[4]), row[5], row[6], row[7])
+
+
+def commitments_of_process(database: Database, process_id: str, after: int, limit: int) -> list[tuple[str, int]]:
+    """A process's commitments after a log position, in the order they were made: (commitment id, position)."""
+    rows = database.fetch_all(
+        "SELECT commitment_id, seq FROM projection_commitments WHERE process_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        (process_id, after, limit),
+    )
+    return [(str(commitment_id), int(seq)) for commitment_id, seq in rows]
+
+
+def tokens_issued(database: Database, after: int, limit: int) -> list[tuple[str, int]]:
+    """The token records issued after a log position, in order of issue: (record id, position)."""
+    rows = database.fetch_all(
+        "SELECT record_id, seq FROM projection_tokens WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)
+    )
+    return [(str(record_id), int(seq)) for record_id, seq in rows]

@@ -22,7 +22,7 @@ from domain.meeting import Meeting
 from domain.participant import Participant
 from domain.process import Process
 from domain.proposal import Proposal
-from projections.directory import process_entry
+from projections.directory import commitments_of_process, process_entry, tokens_issued
 from projections.feed_overdue import OVERDUE, overdue_items
 from projections.feed_queries import (
     FeedFilter,
@@ -581,16 +581,12 @@ def commitments_of(
     position = after or 0
     today = mufakat.clock().date()
     while len(found) < limit:
-        rows = database.fetch_all(
-            "SELECT commitment_id, seq FROM projection_commitments WHERE process_id = ? AND seq > ? "
-            "ORDER BY seq LIMIT 500",
-            (str(process.id), position),
-        )
+        rows = commitments_of_process(database, str(process.id), position, 500)
         if not rows:
             return found, None
         for commitment_id, seq in rows:
-            position = int(seq)
-            commitment = mufakat.uow.get(Commitment, UUID(str(commitment_id)), "commitment", copy=False)
+            position = seq
+            commitment = mufakat.uow.get(Commitment, UUID(commitment_id), "commitment", copy=False)
             if status is None or status in commitment_statuses(mufakat.uow, commitment, today):
                 found.append(commitment)
                 if len(found) == limit:
@@ -626,8 +622,6 @@ def token_record(mufakat: Mufakat, token_record_id: UUID, version: int | None = 
 def list_tokens(mufakat: Mufakat, after: int | None, limit: int) -> tuple[list[AccessToken], int | None]:
     """The token records in order of issue (a page after a log position, from the read models' index of them),
     and the cursor of the next page."""
-    issued = fresh_read_models(mufakat).database.fetch_all(
-        "SELECT record_id, seq FROM projection_tokens WHERE seq > ? ORDER BY seq LIMIT ?", (after or 0, limit)
-    )
-    tokens = [mufakat.uow.get(AccessToken, UUID(str(record_id)), "token", copy=False) for record_id, _ in issued]
-    return tokens, (int(issued[-1][1]) if len(issued) == limit else None)
+    issued = tokens_issued(fresh_read_models(mufakat).database, after or 0, limit)
+    tokens = [mufakat.uow.get(AccessToken, UUID(record_id), "token", copy=False) for record_id, _ in issued]
+    return tokens, (issued[-1][1] if len(issued) == limit else None)
