@@ -36,7 +36,8 @@ _UNPLACED_KEY = Path()
 
 
 class SettingInvalid(ValueError):
-    """An environment variable holds a value its setting cannot take (the message names the variable only)."""
+    """An environment variable holds a value its setting cannot take (the message names the variable only, or
+    the data folder it could not make)."""
 
 
 def _whole_number(name: str, text: str) -> int:
@@ -219,8 +220,15 @@ class Settings:
         """Makes the data folder (mode 0700: it holds keys) when the ledger is kept there, before anything opens it."""
         if self.is_given("MUFAKAT_DATABASE_URL") or self.ledger_left_in_working_directory():
             return
-        if self.database_url == _sqlite_url(self.data_folder / LEDGER_FILE_NAME):
+        if self.database_url != _sqlite_url(self.data_folder / LEDGER_FILE_NAME):
+            return
+        try:
             self.data_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:
+            raise SettingInvalid(
+                f"the data folder {self.data_folder} cannot be made ({error.strerror}): set XDG_STATE_HOME to a "
+                "folder this user may write, or MUFAKAT_DATABASE_URL"
+            ) from None
 
     def _default_ledger_url(self) -> str:
         in_data_folder = self.data_folder / LEDGER_FILE_NAME
@@ -233,6 +241,9 @@ class Settings:
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
         """The settings `environment` (by default this process's) gives; an empty variable counts as unset.
 
+        Read from this process's environment, where a process starts, they also make the data folder when the
+        ledger is kept there: whatever opens the ledger next (a command, a worker, the application of an
+        embedder) finds its folder. An `environment` given is only read.
         Raises `SettingInvalid` naming the variable whose value does not parse.
         """
         source = os.environ if environment is None else environment
@@ -243,7 +254,10 @@ class Settings:
             if text:
                 values[setting.name] = setting.metadata["parse"](name, text)
         given = frozenset(_environment_names(values))
-        return cls(**values, given=given)
+        settings = cls(**values, given=given)
+        if environment is None:
+            settings.make_data_folder()
+        return settings
 
     def overridden_by(self, config: Mapping[str, Any]) -> Settings:
         """These settings with those a Flask config names by their environment variable (tests, embedders)."""

@@ -14,13 +14,14 @@ from service.settings import LEDGER_FILE_NAME, SettingInvalid, Settings
 
 
 def settings_from_environment() -> Settings:
-    """The environment's settings, their data folder made; a value that does not parse is a usage error naming
-    its variable. A ledger left in the working directory by an earlier quick start is used, and said (stderr)."""
+    """The environment's settings; a value that does not parse is a usage error naming its variable.
+
+    A ledger an earlier quick start left in the working directory is used, and said on stderr.
+    """
     try:
         settings = Settings.from_environment()
     except SettingInvalid as error:
         raise click.UsageError(str(error)) from None
-    settings.make_data_folder()
     if settings.ledger_left_in_working_directory():
         click.echo(ledger_left_in_working_directory_notice(settings), err=True)
     return settings

@@ -156,6 +156,30 @@ def test_the_data_folder_is_made_private_only_when_the_ledger_is_kept_there(home
     assert list(Path.cwd().iterdir()) == []
 
 
+def test_reading_this_processs_environment_makes_the_data_folder_and_reading_a_given_one_only_reads(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "keadaan"))
+    monkeypatch.delenv("MUFAKAT_DATABASE_URL", raising=False)
+
+    Settings.from_environment({"XDG_STATE_HOME": str(tmp_path / "lain")})
+    assert not (tmp_path / "lain").exists()
+
+    settings = Settings.from_environment()
+    assert settings.data_folder == tmp_path / "keadaan" / "mufakat"
+    assert settings.data_folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_data_folder_that_cannot_be_made_is_refused_by_the_settings_that_move_it(home: Path, tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "berkas"
+    not_a_folder.write_text("")
+
+    with pytest.raises(SettingInvalid, match="XDG_STATE_HOME") as refused:
+        Settings.from_environment({"XDG_STATE_HOME": str(not_a_folder)}).make_data_folder()
+
+    assert "MUFAKAT_DATABASE_URL" in str(refused.value)
+
+
 def test_a_ledger_left_in_the_working_directory_needs_no_data_folder(home: Path) -> None:
     Path("mufakat.db").write_bytes(b"")
 
