@@ -218,8 +218,6 @@ class Settings:
 
     def make_data_folder(self) -> None:
         """Makes the data folder (mode 0700: it holds keys) when the ledger is kept there, before anything opens it."""
-        if self.is_given("MUFAKAT_DATABASE_URL") or self.ledger_left_in_working_directory():
-            return
         if self.database_url != _sqlite_url(self.data_folder / LEDGER_FILE_NAME):
             return
         try:
