@@ -6,6 +6,13 @@ factory, the command line, gunicorn's config); everything else receives the
 default README's configuration table shows, and what it does in one line; a
 test holds the table and this class to each other.
 
+Where the embedded default keeps its files: when no setting names the ledger
+nor the signing key, both live in the data folder `$XDG_STATE_HOME/mufakat/`
+(by default `~/.local/state/mufakat/`), never in the working directory, which
+is often a clone of the source. A `mufakat.db` that an earlier quick start left
+in the working directory is still the ledger there (`ledger_left_in_working_directory`):
+an existing record is never replaced by an empty one beside it.
+
 This module imports only the standard library, so every layer may read it.
 """
 
@@ -16,10 +23,21 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+#: The embedded ledger's file name, and its signing key's, in the data folder.
+LEDGER_FILE_NAME = "mufakat.db"
+SIGNING_KEY_FILE_NAME = "mufakat-signing.key"
+#: Where the quick start kept the ledger before the data folder: the working directory.
+WORKING_DIRECTORY_LEDGER_URL = f"sqlite:///{LEDGER_FILE_NAME}"
+#: Stand for "no setting names it" until `Settings` places the ledger and its key.
+_UNPLACED_LEDGER = ""
+_UNPLACED_KEY = Path()
 
 
 class SettingInvalid(ValueError):
-    """An environment variable holds a value its setting cannot take (the message names the variable only)."""
+    """An environment variable holds a value its setting cannot take (the message names the variable only, or
+    the data folder it could not make)."""
 
 
 def _whole_number(name: str, text: str) -> int:
@@ -64,10 +82,19 @@ class Settings:
     """The configuration of one process of Mufakat (README, "Configuration"); defaults when nothing is set."""
 
     database_url: str = _setting(
-        "MUFAKAT_DATABASE_URL", "sqlite:///mufakat.db", "where the ledger lives (SQLite file or PostgreSQL)", _text
+        "MUFAKAT_DATABASE_URL",
+        _UNPLACED_LEDGER,
+        "where the ledger lives (SQLite file or PostgreSQL)",
+        _text,
+        "`mufakat.db` in the data folder `$XDG_STATE_HOME/mufakat/` (by default `~/.local/state/mufakat/`); "
+        "a `mufakat.db` already in the working directory stays the ledger there",
     )
     secret_key_file: Path = _setting(
-        "MUFAKAT_SECRET_KEY_FILE", Path("mufakat-signing.key"), "the service's Ed25519 signing key (PEM)", _path
+        "MUFAKAT_SECRET_KEY_FILE",
+        _UNPLACED_KEY,
+        "the service's Ed25519 signing key (PEM)",
+        _path,
+        "`mufakat-signing.key` beside the default ledger; in the working directory when `MUFAKAT_DATABASE_URL` is set",
     )
     sqlite_lock_timeout: int = _setting(
         "MUFAKAT_SQLITE_LOCK_TIMEOUT", 30, "seconds a write waits for another writer's SQLite lock", _whole_number
@@ -114,7 +141,11 @@ class Settings:
         "`mufakat.evidence/` beside the SQLite ledger; on PostgreSQL a table of the ledger",
     )
     state_home: Path | None = _setting(
-        "XDG_STATE_HOME", None, "this user's state folder (the console's key on PostgreSQL)", _path, "`~/.local/state`"
+        "XDG_STATE_HOME",
+        None,
+        "this user's state folder: its `mufakat/` is the data folder of the default ledger and keys",
+        _path,
+        "`~/.local/state`",
     )
     threads: int = _setting("MUFAKAT_THREADS", 4, "threads per gunicorn worker", _whole_number)
     timeout: int = _setting("MUFAKAT_TIMEOUT", 30, "seconds before gunicorn replaces a stuck worker", _whole_number)
@@ -163,10 +194,54 @@ class Settings:
     #: The environment variables that were set (not left to their default).
     given: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
+    def __post_init__(self) -> None:
+        """Places the ledger and the signing key that no setting names (see the module's docstring)."""
+        ledger_named = self.database_url != _UNPLACED_LEDGER
+        if not ledger_named:
+            object.__setattr__(self, "database_url", self._default_ledger_url())
+        if self.secret_key_file == _UNPLACED_KEY:
+            # A named ledger, or one left in the working directory, keeps its key where it always was, so that
+            # its checkpoints go on being signed by the same key.
+            kept_as_before = ledger_named or self.database_url == WORKING_DIRECTORY_LEDGER_URL
+            key_folder = Path() if kept_as_before else self.data_folder
+            object.__setattr__(self, "secret_key_file", key_folder / SIGNING_KEY_FILE_NAME)
+
+    @property
+    def data_folder(self) -> Path:
+        """The folder of this user's Mufakat files: `$XDG_STATE_HOME/mufakat`, by default `~/.local/state/mufakat`."""
+        return (self.state_home or Path.home() / ".local" / "state") / "mufakat"
+
+    def ledger_left_in_working_directory(self) -> bool:
+        """Whether the ledger is the `mufakat.db` a quick start made in the working directory before the data
+        folder existed: it is still used, so that its record is never replaced by an empty ledger elsewhere."""
+        return not self.is_given("MUFAKAT_DATABASE_URL") and self.database_url == WORKING_DIRECTORY_LEDGER_URL
+
+    def make_data_folder(self) -> None:
+        """Makes the data folder (mode 0700: it holds keys) when the ledger is kept there, before anything opens it."""
+        if self.database_url != _sqlite_url(self.data_folder / LEDGER_FILE_NAME):
+            return
+        try:
+            self.data_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:
+            raise SettingInvalid(
+                f"the data folder {self.data_folder} cannot be made ({error.strerror}): set XDG_STATE_HOME to a "
+                "folder this user may write, or MUFAKAT_DATABASE_URL"
+            ) from None
+
+    def _default_ledger_url(self) -> str:
+        in_data_folder = self.data_folder / LEDGER_FILE_NAME
+        in_working_directory = Path(LEDGER_FILE_NAME)
+        if in_working_directory.exists() and in_working_directory.resolve() != in_data_folder.resolve():
+            return WORKING_DIRECTORY_LEDGER_URL
+        return _sqlite_url(in_data_folder)
+
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
         """The settings `environment` (by default this process's) gives; an empty variable counts as unset.
 
+        Read from this process's environment, where a process starts, they also make the data folder when the
+        ledger is kept there: whatever opens the ledger next (a command, a worker, the application of an
+        embedder) finds its folder. An `environment` given is only read.
         Raises `SettingInvalid` naming the variable whose value does not parse.
         """
         source = os.environ if environment is None else environment
@@ -177,7 +252,10 @@ class Settings:
             if text:
                 values[setting.name] = setting.metadata["parse"](name, text)
         given = frozenset(_environment_names(values))
-        return cls(**values, given=given)
+        settings = cls(**values, given=given)
+        if environment is None:
+            settings.make_data_folder()
+        return settings
 
     def overridden_by(self, config: Mapping[str, Any]) -> Settings:
         """These settings with those a Flask config names by their environment variable (tests, embedders)."""
@@ -188,11 +266,28 @@ class Settings:
         }
         if not values:
             return self
-        return replace(self, **values, given=self.given | _environment_names(values))
+        given = self.given | _environment_names(values)
+        # Placed again from the new values: a state folder or a ledger given here moves the files left to default.
+        unplaced = {
+            name: default for name, environment_name, default in _PLACED_BY_DEFAULT if environment_name not in given
+        }
+        return replace(self, **unplaced, **values, given=given)
 
     def is_given(self, environment_name: str) -> bool:
         """Whether `environment_name` was set, rather than left to its default."""
         return environment_name in self.given
+
+
+#: The settings whose default is a place `Settings` works out: field, environment variable, "unplaced".
+_PLACED_BY_DEFAULT: tuple[tuple[str, str, Any], ...] = (
+    ("database_url", "MUFAKAT_DATABASE_URL", _UNPLACED_LEDGER),
+    ("secret_key_file", "MUFAKAT_SECRET_KEY_FILE", _UNPLACED_KEY),
+)
+
+
+def _sqlite_url(path: Path) -> str:
+    """The URL of an SQLite ledger at the absolute `path` (quoted: a folder's name may hold `%`, `?` or `#`)."""
+    return "sqlite:///" + quote(str(path.absolute()))
 
 
 def settings_fields() -> Iterator[Field[Any]]:

@@ -26,6 +26,7 @@ import os
 import queue
 import shutil
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -46,13 +47,24 @@ POSTGRES_PORT = 5432
 POSTGRES_USER = "postgres"
 
 load_chosen_profile()  # `ci` when CI=true, `full` otherwise; HYPOTHESIS_PROFILE names one by hand
+_RUN_STATE_HOME = tempfile.mkdtemp(prefix="mufakat-test-state-")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """The service seals checkpoints by itself in each worker; the tests' apps and servers do not unless a test
-    asks in its app's config (counting checkpoints stays each test's business, and no thread runs for nothing)."""
+    asks in its app's config (counting checkpoints stays each test's business, and no thread runs for nothing).
+
+    The data folder of every app, command and server the tests start is in a state folder of the run's own,
+    never the user's `~/.local/state/mufakat`; it is removed at the end of the run.
+    """
     for name in ("MUFAKAT_CHECKPOINT_EVERY", "MUFAKAT_CHECKPOINT_AFTER_DECISION"):
         os.environ.setdefault(name, "0")
+    os.environ["XDG_STATE_HOME"] = _RUN_STATE_HOME
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Removes the run's state folder (`pytest_configure`)."""
+    shutil.rmtree(_RUN_STATE_HOME, ignore_errors=True)
 
 
 def _in_ci() -> bool:

@@ -1,7 +1,8 @@
 """`mufakat serve`, `mufakat demo` and `mufakat token create|list|revoke`.
 
 Every command opens the ledger configured by `MUFAKAT_DATABASE_URL` (default
-`sqlite:///mufakat.db` in the working directory) and closes it when done.
+`mufakat.db` in the data folder, `~/.local/state/mufakat/`: `service.settings`)
+and closes it when done.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
     except UnsupportedDatabaseUrl as error:
         raise click.UsageError(str(error)) from None
     click.echo(f"Mufakat serving {_safe_url(settings.database_url)} on http://{host}:{port}/api/v1")
+    click.echo(f"signing key: {settings.secret_key_file.absolute()}")
     MufakatServer(gunicorn_settings(host, port, workers, settings), settings).run()
 
 

@@ -9,7 +9,8 @@ Ed25519 key itself. A file with bytes added after its signature (an
 incremental update, e.g. an appended page) is "modified after sealing", and
 the report names the sealing its signed part matches. Exit 0: sealed here and
 signed by the ledger's key; 1: not a berita acara of this ledger, its
-signature does not hold, or no ledger is configured here; 2 with
+signature does not hold, or no ledger is configured (none in the data folder
+nor in the working directory, and no `MUFAKAT_DATABASE_URL`); 2 with
 `--require-latest`: genuine, but replaced by a later correction.
 """
 
@@ -194,8 +195,9 @@ def missing_ledger() -> str | None:
         return None
     if not settings.is_given("MUFAKAT_DATABASE_URL"):
         return (
-            "no ledger configured: MUFAKAT_DATABASE_URL is not set and there is no mufakat.db in this folder; "
-            "run this where the ledger is, or set MUFAKAT_DATABASE_URL to it"
+            f"no ledger configured: MUFAKAT_DATABASE_URL is not set and there is no mufakat.db in the data folder "
+            f"{settings.data_folder}/ nor in this folder; run this as the user (XDG_STATE_HOME) whose ledger it is, "
+            "or set MUFAKAT_DATABASE_URL to it"
         )
     return f"no ledger at {path}: MUFAKAT_DATABASE_URL names an SQLite file that does not exist"
 

@@ -246,17 +246,21 @@ def health_status(url: str) -> int | None:
         return None
 
 
-def test_serve_answers_health_on_the_default_sqlite_file_and_stops_cleanly(tmp_path: Path) -> None:
+def test_serve_answers_health_on_the_default_sqlite_file_in_the_data_folder_and_stops_cleanly(tmp_path: Path) -> None:
+    # The README's quick start: `mufakat serve` from a clone, nothing set; a state folder of the test's own.
+    clone, state = tmp_path / "clone", tmp_path / "state"
+    clone.mkdir()
     port = free_port()
     executable = Path(sys.executable).with_name("mufakat")
     run_in_python = [sys.executable, "-c", "from service.cli.main import main; main()"]
     command = [str(executable)] if executable.exists() else run_in_python
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MUFAKAT_", "PROMETHEUS_"))}
+    env["XDG_STATE_HOME"] = str(state)
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
             [*command, "serve", "--port", str(port), "--workers", "1"],
-            cwd=tmp_path,
+            cwd=clone,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -276,5 +280,11 @@ def test_serve_answers_health_on_the_default_sqlite_file_and_stops_cleanly(tmp_p
     logged = log.read_text()
     assert status == 200, logged
     assert returncode == 0, logged
-    assert (tmp_path / "mufakat.db").exists()
+    data_folder = state / "mufakat"
+    assert (data_folder / "mufakat.db").exists()
+    assert (data_folder / "mufakat.keys.db").exists()
+    assert data_folder.stat().st_mode & 0o777 == 0o700
+    assert f"Mufakat serving sqlite:///{data_folder}/mufakat.db on" in logged
+    assert f"signing key: {data_folder}/mufakat-signing.key" in logged
+    assert list(clone.iterdir()) == []  # no ledger, key nor lock in the source tree
     assert "rahasia-jangan-dicatat" not in logged

@@ -72,9 +72,8 @@ def session_key_file(settings: Settings, ledger_env: Mapping[str, str] | None = 
         return Path(sqlite_file).absolute().parent / SESSION_KEY_FILE_NAME
     if settings.is_given("MUFAKAT_SECRET_KEY_FILE"):
         return settings.secret_key_file.absolute().parent / SESSION_KEY_FILE_NAME
-    state = (settings.state_home or Path.home() / ".local" / "state") / "mufakat"
-    state.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return state / SESSION_KEY_FILE_NAME
+    settings.data_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return settings.data_folder / SESSION_KEY_FILE_NAME
 
 
 def load_session_key(app: Flask) -> None:
