@@ -1,7 +1,7 @@
 """The service's Ed25519 signing key: one PEM file, created with mode 0600 on first use.
 
-`MUFAKAT_SECRET_KEY_FILE` names it (default `mufakat-signing.key` in the
-working directory). Public keys travel as the base64 of their 32 raw bytes.
+`MUFAKAT_SECRET_KEY_FILE` names it (default: beside the default ledger, in the data folder
+`$XDG_STATE_HOME/mufakat`). Public keys travel as the base64 of their 32 raw bytes.
 
 Beside it lives the key that signs berita acara PDFs (ECDSA P-256, which PDF
 readers validate; they do not know Ed25519): `<key file>.berita-acara`, made
