@@ -141,6 +141,8 @@ class GroupCommitLedger(Application[UUID]):
         # After a time slice with the writer token, new changes wait until it was handed over.
         self._handover = threading.Condition(self._command_lock)
         self._yielding = False
+        # The token was just handed over at the end of a slice: other processes' waiting writers go first.
+        self._handed_over = False
         # Commands (of the command line) that keep the writer token until they end (`writing_alone`).
         self._writing_alone = 0
         self._local = threading.local()
@@ -169,7 +171,7 @@ class GroupCommitLedger(Application[UUID]):
         anything is written: after the store's lock timeout it raises `WriterTokenBusy`, leaving nothing.
         """
         with self._command_lock:
-            if self._writer.acquire() and self.recorder.max_notification_id() != self._last_written:
+            if self._take_writer_token() and self.recorder.max_notification_id() != self._last_written:
                 self._fresh.clear()  # others wrote while this process did not hold the token
             self._writing_alone += 1
         try:
@@ -194,7 +196,7 @@ class GroupCommitLedger(Application[UUID]):
             busy = self._batch_holding(claim) if claim is not None else None
             if busy is not None:
                 return Joined(basis=busy, waits=True)
-            if self._writer.acquire() and self.recorder.max_notification_id() != self._last_written:
+            if self._take_writer_token() and self.recorder.max_notification_id() != self._last_written:
                 self._fresh.clear()  # others wrote while this process did not hold the token
             batch = self._open_batch()
             joined: Joined[T] = Joined(basis=batch.builds_on())
@@ -395,6 +397,11 @@ class GroupCommitLedger(Application[UUID]):
                 cache.put(aggregate_id, aggregate)
                 self._fresh.add(aggregate_id)
 
+    def _take_writer_token(self) -> bool:
+        """Takes the writer token (command lock held): True when this process did not hold it already."""
+        handed_over, self._handed_over = self._handed_over, False
+        return self._writer.acquire(after_handover=handed_over)
+
     def _release_writer_if_idle(self) -> None:
         """Lets other worker processes write once nothing of this one waits to be committed (lock held)."""
         if self._writing_alone:
@@ -405,6 +412,7 @@ class GroupCommitLedger(Application[UUID]):
             self._writer.release()
             if self._yielding:
                 self._yielding = False
+                self._handed_over = True
                 self._handover.notify_all()
 
     # --- reading what the running change builds on ------------------------------

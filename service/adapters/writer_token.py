@@ -36,7 +36,9 @@ POSTGRES_WRITER_LOCK_KEY = 0x6D756677
 DEFAULT_WAIT_SECONDS = 30.0
 #: Pauses between two tries of a busy `flock`, doubling (a waiting writer polls: `flock` cannot time out).
 _FIRST_POLL_SECONDS = 0.0005
-_LONGEST_POLL_SECONDS = 0.005
+_LONGEST_POLL_SECONDS = 0.002
+#: How long a worker that just handed the token over lets the writers already waiting take it first.
+HANDOVER_SECONDS = 0.01
 
 
 class WriterTokenBusy(OperationalError):
@@ -50,9 +52,18 @@ class WriterToken:
         self.held = False
         self.since = 0.0
 
-    def acquire(self) -> bool:
-        """Waits for the token (the GIL is released while waiting); True when it was not held already."""
-        if self.held or not self._lock():
+    def acquire(self, after_handover: bool = False) -> bool:
+        """Waits for the token (the GIL is released while waiting); True when it was not held already.
+
+        `after_handover`: this process gave the token up at the end of a time slice; the writers of other
+        processes waiting for it by then take it first (at most `HANDOVER_SECONDS`), so that a busy worker does
+        not take it straight back and keep the others' commands waiting slice after slice.
+        """
+        if self.held:
+            return False
+        if after_handover:
+            self._let_waiting_writers_in()
+        if not self._lock():
             return False
         self.held = True
         self.since = time.monotonic()
@@ -78,43 +89,79 @@ class WriterToken:
     def _unlock(self) -> None:
         """Nothing to give back."""
 
+    def _let_waiting_writers_in(self) -> None:
+        """Nobody else waits for a token of one process."""
+
 
 class FileWriterToken(WriterToken):
-    """The token as an exclusive `flock` on a file beside an SQLite database."""
+    """The token as an exclusive `flock` on a file beside an SQLite database.
+
+    A writer that has to wait says so with a shared `flock` on a second file (`<db>.writer-queue`) for as long as
+    it waits; the kernel drops it if the writer dies. A worker handing the token over at the end of its time slice
+    reads that (`_let_waiting_writers_in`) and lets them take it first. Without it the worker took the token straight
+    back before a waiting one's next poll, again and again: under 8 connections on 2 workers a command's p99 was
+    414 ms (32 ms on one worker alone).
+    """
 
     def __init__(self, sqlite_path: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> None:
         super().__init__()
         self.wait_seconds = wait_seconds
         self._file: IO[bytes] | None = open(f"{sqlite_path}.writer-lock", "a+b")  # noqa: SIM115
+        self._queue: IO[bytes] | None = open(f"{sqlite_path}.writer-queue", "a+b")  # noqa: SIM115
 
     def _lock(self) -> bool:
         if self._file is None:
             return False
         deadline = time.monotonic() + self.wait_seconds
         pause = _FIRST_POLL_SECONDS
-        while True:
+        waiting = False
+        try:
+            while True:
+                try:
+                    fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return True
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise WriterTokenBusy(
+                            f"another writer held the SQLite file longer than {self.wait_seconds:g} s"
+                            " (MUFAKAT_SQLITE_LOCK_TIMEOUT)"
+                        ) from None
+                    if not waiting and self._queue is not None:
+                        fcntl.flock(self._queue, fcntl.LOCK_SH)  # in the queue: a holder handing over sees it
+                        waiting = True
+                    time.sleep(pause)
+                    pause = min(pause * 2, _LONGEST_POLL_SECONDS)
+        finally:
+            if waiting and self._queue is not None:
+                fcntl.flock(self._queue, fcntl.LOCK_UN)
+
+    def _let_waiting_writers_in(self) -> None:
+        """Waits while another process's writer waits for the token (at most `HANDOVER_SECONDS`)."""
+        if self._queue is None:
+            return
+        deadline = time.monotonic() + HANDOVER_SECONDS
+        while time.monotonic() < deadline:
             try:
-                fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return True
+                fcntl.flock(self._queue, fcntl.LOCK_EX | fcntl.LOCK_NB)  # nobody in the queue
             except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WriterTokenBusy(
-                        f"another writer held the SQLite file longer than {self.wait_seconds:g} s"
-                        " (MUFAKAT_SQLITE_LOCK_TIMEOUT)"
-                    ) from None
-                time.sleep(pause)
-                pause = min(pause * 2, _LONGEST_POLL_SECONDS)
+                time.sleep(_FIRST_POLL_SECONDS)
+                continue
+            fcntl.flock(self._queue, fcntl.LOCK_UN)
+            return
 
     def _unlock(self) -> None:
         if self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        """Gives the token back for good and closes the lock file."""
+        """Gives the token back for good and closes the lock files."""
         super().close()
         if self._file is not None:
             self._file.close()
             self._file = None
+        if self._queue is not None:
+            self._queue.close()
+            self._queue = None
 
 
 class AdvisoryLockWriterToken(WriterToken):

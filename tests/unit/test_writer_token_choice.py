@@ -39,3 +39,42 @@ def test_a_store_in_memory_has_no_token_to_take() -> None:
 
     assert type(token) is WriterToken
     assert token.acquire() is False
+
+
+def test_a_worker_handing_the_token_over_lets_the_writer_already_waiting_take_it_first(tmp_path: Path) -> None:
+    import fcntl
+    import threading
+    import time
+
+    path = str(tmp_path / "ledger.db")
+    busy, waiting = FileWriterToken(path), FileWriterToken(path)
+    order: list[str] = []
+    try:
+        assert busy.acquire()
+
+        def wait_for_the_token() -> None:
+            waiting.acquire()
+            order.append("the waiting writer")
+            time.sleep(0.05)  # it works a little, then hands the token back
+            waiting.release()
+
+        other = threading.Thread(target=wait_for_the_token)
+        other.start()
+        with open(f"{path}.writer-queue", "a+b") as queue:  # wait until the other writer stands in the queue
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    fcntl.flock(queue, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(queue, fcntl.LOCK_UN)
+                    time.sleep(0.001)
+                except BlockingIOError:
+                    break
+        busy.release()
+        assert busy.acquire(after_handover=True)
+        order.append("the worker that handed it over")
+        other.join()
+
+        assert order == ["the waiting writer", "the worker that handed it over"]
+    finally:
+        busy.close()
+        waiting.close()
