@@ -98,13 +98,10 @@ class AgreementPages(PageBlocks):
     """An A4 agreement: kop, title, parties, the agreed text, commitments, signature blocks, a footer."""
 
     def __init__(self, document: AgreementDocument, language: str) -> None:
-        super().__init__()
+        super().__init__(_FOOTER_TOP)
         self.document = document
         self.language = language
         self.words = WORDS[language]
-        self.set_margins(left=22, top=18, right=22)
-        self.set_auto_page_break(auto=True, margin=297 - _FOOTER_TOP + 4)
-        self.alias_nb_pages("{pages}")
 
     def file_id(self) -> str:
         """A /ID made from the document, never random (fpdf2 would otherwise draw one)."""
@@ -112,11 +109,7 @@ class AgreementPages(PageBlocks):
 
     def footer(self) -> None:
         """The log position, how to check this file, and the page number."""
-        self.set_draw_color(120)
-        self.line(self.l_margin, _FOOTER_TOP, self.w - self.r_margin, _FOOTER_TOP)
-        self.set_xy(self.l_margin, _FOOTER_TOP + 2)
-        self.set_font(FAMILY, "", 7)
-        self.set_text_color(60)
+        self.footer_rule()
         self.multi_cell(
             0,
             3.4,

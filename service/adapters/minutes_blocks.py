@@ -39,10 +39,24 @@ def fixed_file_id(*seed: object) -> str:
 class PageBlocks(FPDF):
     """An A4 portrait page in millimetres with the shipped font, and the blocks minutes are made of."""
 
-    def __init__(self) -> None:
+    def __init__(self, footer_top: float) -> None:
+        """A4 with the margins every sealed document has; the page breaks above its footer, which starts
+        `footer_top` mm from the top of the page."""
         super().__init__(orientation="P", unit="mm", format="A4")
         self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.footer_top = footer_top
+        self.set_margins(left=22, top=18, right=22)
+        self.set_auto_page_break(auto=True, margin=297 - footer_top + 4)
+        self.alias_nb_pages("{pages}")
+
+    def footer_rule(self) -> None:
+        """The rule above a footer, and the footer's small grey type from just below it."""
+        self.set_draw_color(120)
+        self.line(self.l_margin, self.footer_top, self.w - self.r_margin, self.footer_top)
+        self.set_xy(self.l_margin, self.footer_top + 2)
+        self.set_font(FAMILY, "", 7)
+        self.set_text_color(60)
 
     def compose(self) -> None:
         """Draws the whole document (each kind of sealed document draws its own)."""

@@ -40,13 +40,10 @@ class MinutesPages(PageBlocks):
     """An A4 berita acara: the pages of one document in one language."""
 
     def __init__(self, document: MinutesDocument, language: str) -> None:
-        super().__init__()
+        super().__init__(_FOOTER_TOP)
         self.document = document
         self.language = language
         self.words = WORDS[language]
-        self.set_margins(left=22, top=18, right=22)
-        self.set_auto_page_break(auto=True, margin=297 - _FOOTER_TOP + 4)
-        self.alias_nb_pages("{pages}")
 
     # --- what fpdf2 calls on every page ------------------------------------------
 
@@ -69,11 +66,7 @@ class MinutesPages(PageBlocks):
     def footer(self) -> None:
         """The log position, how to check this file, the page number, and a QR code to the decision pages."""
         footer = self.document.footer
-        self.set_draw_color(120)
-        self.line(self.l_margin, _FOOTER_TOP, self.w - self.r_margin, _FOOTER_TOP)
-        self.set_xy(self.l_margin, _FOOTER_TOP + 2)
-        self.set_font(FAMILY, "", 7)
-        self.set_text_color(60)
+        self.footer_rule()
         text_width = self.w - self.l_margin - self.r_margin - _QR_SIZE - 4
         lines = (
             self.words["footer_hash"].format(position=footer.log_position),

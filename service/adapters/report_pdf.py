@@ -46,13 +46,10 @@ class ReportPages(PageBlocks):
     """An A4 programme report: the pages of one document in one language."""
 
     def __init__(self, document: ReportDocument, language: str) -> None:
-        super().__init__()
+        super().__init__(_FOOTER_TOP)
         self.document = document
         self.language = language
         self.words = WORDS[language]
-        self.set_margins(left=22, top=18, right=22)
-        self.set_auto_page_break(auto=True, margin=297 - _FOOTER_TOP + 4)
-        self.alias_nb_pages("{pages}")
 
     def file_id(self) -> str:
         """The same /ID for the same document (fpdf2 would otherwise draw a random one)."""
@@ -61,11 +58,7 @@ class ReportPages(PageBlocks):
     def footer(self) -> None:
         """The log position, the portal's address, the page number, and on the first page a QR code to the process."""
         document = self.document
-        self.set_draw_color(120)
-        self.line(self.l_margin, _FOOTER_TOP, self.w - self.r_margin, _FOOTER_TOP)
-        self.set_xy(self.l_margin, _FOOTER_TOP + 2)
-        self.set_font(FAMILY, "", 7)
-        self.set_text_color(60)
+        self.footer_rule()
         width = self.w - self.l_margin - self.r_margin - _QR_SIZE - 4
         for text in (
             self.words["footer_hash"].format(position=document.log_position),
