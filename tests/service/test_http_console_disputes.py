@@ -187,7 +187,9 @@ def test_the_dispute_pages_are_not_found_to_a_partner_who_reads_the_process(
     dispute_id = opened(as_facilitator, village)
     stranger = Console(app, token_for("partner", "Bappeda"))
 
-    assert stranger.browser.get(f"/console/konflik/{dispute_id}").status_code == 404
+    hidden = stranger.browser.get(f"/console/konflik/{dispute_id}")
+    assert hidden.status_code == 404
+    assert hidden.mimetype == "text/html"  # the console's own page, in the reader's words, not the API's problem
     assert stranger.browser.get(f"/console/proses/{village.process_id}/konflik").status_code == 404
 
 

@@ -216,10 +216,7 @@ def _run_by(principal: Principal, process_id: UUID) -> Process:
     The privacy model (docs/architecture.md): names are for admins, auditors and the process's own facilitators.
     A facilitator of another process reads a public process on the portal, like anyone else.
     """
-    try:
-        process = queries.readable_process(current_mufakat(), process_id, principal, copy=False)
-    except NotFound:
-        abort(404)
+    process = queries.readable_process(current_mufakat(), process_id, principal, copy=False)
     if not principal.may_see_personal_data(process.id):
         abort(404)
     return process
@@ -279,10 +276,7 @@ def meeting_page(meeting_id: UUID) -> str:
     """A meeting: the attendance checklist with the quorum, then latecomers and closing."""
     principal = _require()
     mufakat = current_mufakat()
-    try:
-        meeting = queries.readable(mufakat, Meeting, meeting_id, principal)
-    except NotFound:
-        abort(404)
+    meeting = queries.readable(mufakat, Meeting, meeting_id, principal)
     process = _run_by(principal, meeting.process_id)
     people = _names(mufakat, process)
     invited_ids = [str(i) for i in meeting.invited] if meeting.invited is not None else list(people)
@@ -313,10 +307,7 @@ def risks_page(commitment_id: UUID) -> str:
     at a meeting of the process."""
     principal = _require()
     mufakat = current_mufakat()
-    try:
-        commitment = queries.readable(mufakat, Commitment, commitment_id, principal, copy=False)
-    except NotFound:
-        abort(404)
+    commitment = queries.readable(mufakat, Commitment, commitment_id, principal, copy=False)
     process = _run_by(principal, commitment.process_id)
     meetings = [
         m
@@ -341,10 +332,7 @@ def ranking_page(ranking_id: UUID) -> str:
     the result against the pagu."""
     principal = _require()
     mufakat = current_mufakat()
-    try:
-        found = ranking_reads.ranking(mufakat, principal, ranking_id)
-    except NotFound:
-        abort(404)
+    found = ranking_reads.ranking(mufakat, principal, ranking_id)
     process = _run_by(principal, found["process_id"])
     meeting = queries.readable(mufakat, Meeting, found["meeting_id"], principal, copy=False)
     people = _names(mufakat, process)
@@ -371,10 +359,7 @@ def proposal_page(proposal_id: UUID) -> str:
     """A proposal: every deliberation step one tap away."""
     principal = _require()
     mufakat = current_mufakat()
-    try:
-        proposal = queries.readable(mufakat, Proposal, proposal_id, principal)
-    except NotFound:
-        abort(404)
+    proposal = queries.readable(mufakat, Proposal, proposal_id, principal)
     process = _run_by(principal, proposal.process_id)
     people = _names(mufakat, process)
     meetings = {str(mid): queries.readable(mufakat, Meeting, mid, principal, copy=False) for mid in process.meeting_ids}
@@ -412,15 +397,9 @@ def full_minutes(meeting_id: UUID, sealed_version: int) -> Response:
     """The full berita acara (with names) as sealed, byte for byte, for the facilitator signed in here."""
     principal = _require()
     mufakat = current_mufakat()
-    try:
-        meeting = queries.readable(mufakat, Meeting, meeting_id, principal, copy=False)
-    except NotFound:
-        abort(404)
+    meeting = queries.readable(mufakat, Meeting, meeting_id, principal, copy=False)
     _run_by(principal, meeting.process_id)
-    try:
-        pdf = sealed_pdf(mufakat.sealed_documents, meeting, "full", sealed_version, True)
-    except NotFound:
-        abort(404)
+    pdf = sealed_pdf(mufakat.sealed_documents, meeting, "full", sealed_version, True)
     answer = Response(pdf.content, mimetype="application/pdf")
     answer.headers["Cache-Control"] = "private, no-store"
     answer.headers["Content-Disposition"] = f'inline; filename="berita-acara-{meeting_id}-v{sealed_version}-full.pdf"'
@@ -433,10 +412,7 @@ def partner_page(partner_id: UUID) -> str:
     a form to record an offer, and one per offer to link it to more needs."""
     principal = _require()
     mufakat = current_mufakat()
-    try:
-        found = partner_reads.partner(mufakat, principal, partner_id)
-    except NotFound:
-        abort(404)
+    found = partner_reads.partner(mufakat, principal, partner_id)
     process = _run_by(principal, found["process_id"])
     findings = _standing_findings(mufakat, principal, process.id)
     return render_template(
@@ -456,10 +432,7 @@ def sealed_programme_report(process_id: UUID, report_version: int) -> Response:
     principal = _require()
     mufakat = current_mufakat()
     _run_by(principal, process_id)
-    try:
-        pdf = sealed_report(mufakat.uow, mufakat.sealed_documents, principal, process_id, report_version)
-    except NotFound:
-        abort(404)
+    pdf = sealed_report(mufakat.uow, mufakat.sealed_documents, principal, process_id, report_version)
     answer = Response(pdf.content, mimetype="application/pdf")
     answer.headers["ETag"] = f'"{pdf.sha256}"'
     answer.headers["Content-Disposition"] = (
@@ -473,10 +446,7 @@ def assessment_page(assessment_id: UUID) -> str:
     """An assessment (kajian): its respondents, evidence photos and findings; a finding, a photo, closing."""
     principal = _require()
     mufakat = current_mufakat()
-    try:
-        found = kajian.assessment(mufakat, principal, assessment_id, current_language())
-    except NotFound:
-        abort(404)
+    found = kajian.assessment(mufakat, principal, assessment_id, current_language())
     process = _run_by(principal, found.process_id)
     meetings = {str(mid): queries.readable(mufakat, Meeting, mid, principal, copy=False) for mid in process.meeting_ids}
     return render_template(
@@ -494,10 +464,7 @@ def assessment_page(assessment_id: UUID) -> str:
 def evidence(assessment_id: UUID, sha256: str) -> Response:
     """An evidence file of the assessment, for the facilitator signed in here (photos as kept: without EXIF)."""
     principal = _require()
-    try:
-        content, media_type = kajian.evidence_file(current_mufakat(), principal, assessment_id, sha256)
-    except NotFound:
-        abort(404)
+    content, media_type = kajian.evidence_file(current_mufakat(), principal, assessment_id, sha256)
     answer = Response(content, mimetype=media_type)
     answer.headers["Cache-Control"] = "private, max-age=3600"
     answer.headers["X-Content-Type-Options"] = "nosniff"
@@ -669,6 +636,9 @@ def offline() -> str:
 
 
 @blp.errorhandler(404)
+@blp.errorhandler(NotFound)
 def _not_found(error: Exception) -> tuple[str, int]:
-    """A page in the reader's language (the API keeps answering problem details)."""
+    """A page in the reader's language, for an address that is no page and for a record the caller cannot read
+    (its use case's `NotFound`: unknown, or of a process the caller does not run); the API keeps answering
+    problem details."""
     return render_template("not_found.html"), 404

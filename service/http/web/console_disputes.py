@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Response, abort, render_template, request
+from flask import Response, render_template, request
 
 from domain.dispute import CORRECTABLE_FIELDS, ESCALATION_BODIES
 from domain.meeting import Meeting
@@ -24,7 +24,6 @@ from service.app import queries
 from service.app.access import Principal
 from service.app.agreement_sealing import sealed_agreement
 from service.app.application import Mufakat
-from service.app.errors import NotFound
 from service.http.current import current_mufakat
 from service.http.web.console import _notice, _require, _run_by, blp
 from service.http.web.i18n import words
@@ -97,10 +96,7 @@ def dispute_page(dispute_id: UUID) -> str:
     form for each step still allowed."""
     principal = _require()
     mufakat = current_mufakat()
-    try:
-        found = reads.readable_dispute(mufakat, principal, dispute_id)
-    except NotFound:
-        abort(404)
+    found = reads.readable_dispute(mufakat, principal, dispute_id)
     process = _run_by(principal, found.process_id)
     meetings = {str(mid): queries.readable(mufakat, Meeting, mid, principal, copy=False) for mid in process.meeting_ids}
     partners = {str(p["partner_id"]): p["name"] for p in _partners(mufakat, principal, process.id)}
@@ -128,12 +124,9 @@ def agreement_pdf(dispute_id: UUID, sealed_version: int) -> Response:
     too, which the API serves only to a token of the process)."""
     principal = _require()
     mufakat = current_mufakat()
-    try:
-        found = reads.readable_dispute(mufakat, principal, dispute_id)
-        _run_by(principal, found.process_id)
-        pdf = sealed_agreement(mufakat, mufakat.sealed_documents, principal, dispute_id, sealed_version)
-    except NotFound:
-        abort(404)
+    found = reads.readable_dispute(mufakat, principal, dispute_id)
+    _run_by(principal, found.process_id)
+    pdf = sealed_agreement(mufakat, mufakat.sealed_documents, principal, dispute_id, sealed_version)
     answer = Response(pdf.content, mimetype="application/pdf")
     answer.headers["Cache-Control"] = "private, no-store"
     answer.headers["Content-Disposition"] = f'inline; filename="kesepakatan-{dispute_id}-v{sealed_version}.pdf"'

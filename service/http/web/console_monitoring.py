@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from flask import Response, abort, render_template, url_for
+from flask import Response, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from domain.commitment import Commitment
@@ -27,7 +27,6 @@ from service.app import evaluations as evaluation_reads
 from service.app import partners as partner_reads
 from service.app import queries
 from service.app.application import Mufakat
-from service.app.errors import NotFound
 from service.app.promises import is_late_promise
 from service.http.current import current_mufakat
 from service.http.web.console import (
@@ -77,10 +76,7 @@ def progress_history(mufakat: Mufakat, commitment: Commitment) -> list[ProgressR
 
 
 def _commitment(commitment_id: UUID) -> Commitment:
-    try:
-        return queries.readable(current_mufakat(), Commitment, commitment_id, _require(), copy=False)
-    except NotFound:
-        abort(404)
+    return queries.readable(current_mufakat(), Commitment, commitment_id, _require(), copy=False)
 
 
 @blp.route("/janji/<uuid:commitment_id>")
@@ -138,10 +134,7 @@ def commitment_evidence(commitment_id: UUID, sha256: str) -> Response:
     mufakat = current_mufakat()
     commitment = _commitment(commitment_id)
     _run_by(principal, commitment.process_id)
-    try:
-        content, media_type = mufakat.commitment_evidence.file(principal, commitment_id, sha256)
-    except NotFound:
-        abort(404)
+    content, media_type = mufakat.commitment_evidence.file(principal, commitment_id, sha256)
     answer = Response(content, mimetype=media_type)
     answer.headers["Cache-Control"] = "private, max-age=3600"
     answer.headers["X-Content-Type-Options"] = "nosniff"
@@ -153,10 +146,7 @@ def evaluation_page(evaluation_id: UUID) -> str:
     """An evaluation round (score card): the question, one score form per attendee, closing, the tally."""
     principal = _require()
     mufakat = current_mufakat()
-    try:
-        found = evaluation_reads.evaluation(mufakat, principal, evaluation_id)
-    except NotFound:
-        abort(404)
+    found = evaluation_reads.evaluation(mufakat, principal, evaluation_id)
     process = _run_by(principal, found["process_id"])
     # A training's evaluation is about the training itself: it has no commitment.
     commitment = (
@@ -218,10 +208,7 @@ def complaint_page(complaint_id: UUID) -> str:
     history and the response form."""
     principal = _require()
     mufakat = current_mufakat()
-    try:
-        found = complaint_reads.complaint(mufakat, principal, complaint_id)
-    except NotFound:
-        abort(404)
+    found = complaint_reads.complaint(mufakat, principal, complaint_id)
     process = _run_by(principal, found["process_id"])
     return render_template(
         "console/complaint.html",
