@@ -22,6 +22,8 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -239,22 +241,42 @@ def _report(found: MinutesVerification) -> str:
     return "\n".join(lines)
 
 
-@click.command("verify-minutes")
-@click.argument("pdf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--public-key", "public_key", help="The service's public key (base64 or PEM, or a file with it).")
-@click.option("--require-latest", is_flag=True, help="Also fail (exit 2) when a later correction replaced it.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def verify_minutes(pdf_file: Path, public_key: str | None, require_latest: bool, as_json: bool) -> None:
-    """Says whether FILE.pdf is a berita acara sealed in this ledger, which meeting and version, and if latest."""
+def sealed_pdf_check(name: str, replaced_when: str) -> Callable[[Callable[..., None]], click.Command]:
+    """A command that checks a sealed PDF against this ledger: its FILE.pdf argument, `--public-key`,
+    `--require-latest` (exit 2 when `replaced_when`) and `--json`."""
+
+    def command(check: Callable[..., None]) -> click.Command:
+        check = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(check)
+        check = click.option("--require-latest", is_flag=True, help=f"Also fail (exit 2) when {replaced_when}.")(check)
+        check = click.option(
+            "--public-key", "public_key", help="The service's public key (base64 or PEM, or a file with it)."
+        )(check)
+        check = click.argument("pdf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))(check)
+        return click.command(name)(check)
+
+    return command
+
+
+@contextmanager
+def ledger_to_check_against() -> Iterator[Mufakat]:
+    """The ledger a sealed PDF is checked against; a click error when none is configured here (reading would
+    create an empty ledger, which proves nothing)."""
     missing = missing_ledger()
     if missing is not None:
-        raise click.ClickException(missing)  # reading would create an empty ledger, which proves nothing
+        raise click.ClickException(missing)
     # pyHanko logs what it finds odd in a damaged or modified file, with Python's exception text: the verdict
     # says it in words instead.
     for library in ("pyhanko", "pyhanko_certvalidator"):
         logging.getLogger(library).addHandler(logging.NullHandler())
         logging.getLogger(library).propagate = False
     with opened_ledger() as ledger:
+        yield ledger
+
+
+@sealed_pdf_check("verify-minutes", "a later correction replaced it")
+def verify_minutes(pdf_file: Path, public_key: str | None, require_latest: bool, as_json: bool) -> None:
+    """Says whether FILE.pdf is a berita acara sealed in this ledger, which meeting and version, and if latest."""
+    with ledger_to_check_against() as ledger:
         found = verify_minutes_file(ledger, pdf_file.read_bytes(), str(pdf_file), public_key)
     click.echo(json.dumps(found.as_dict(), indent=2) if as_json else _report(found))
     if not found.holds:

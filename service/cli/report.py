@@ -24,8 +24,7 @@ from eventsourcing.utils import get_topic
 from domain.programme_report import ProgrammeReport
 from service.adapters.minutes_seal import check_minutes_signature
 from service.app.application import Mufakat
-from service.cli.minutes import missing_ledger, trusted_certificates, trusted_keys
-from service.cli.opened import opened_ledger
+from service.cli.minutes import ledger_to_check_against, sealed_pdf_check, trusted_certificates, trusted_keys
 
 _PAGE = 500
 
@@ -138,17 +137,10 @@ def _report(found: ReportVerification) -> str:
     return "\n".join(lines)
 
 
-@click.command("verify-report")
-@click.argument("pdf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--public-key", "public_key", help="The service's public key (base64 or PEM, or a file with it).")
-@click.option("--require-latest", is_flag=True, help="Also fail (exit 2) when a later version was sealed.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@sealed_pdf_check("verify-report", "a later version was sealed")
 def verify_report(pdf_file: Path, public_key: str | None, require_latest: bool, as_json: bool) -> None:
     """Says whether FILE.pdf is a programme report sealed in this ledger, of which process and version."""
-    missing = missing_ledger()
-    if missing is not None:
-        raise click.ClickException(missing)  # reading would create an empty ledger, which proves nothing
-    with opened_ledger() as ledger:
+    with ledger_to_check_against() as ledger:
         found = verify_report_file(ledger, pdf_file.read_bytes(), str(pdf_file), public_key)
     click.echo(json.dumps({**asdict(found), "holds": found.holds}, indent=2) if as_json else _report(found))
     if not found.holds:
